@@ -1,0 +1,35 @@
+//! The database schema of spectra, as ordered migrations that run on SQLite and on Postgres.
+//!
+//! A migration that has been applied anywhere is never edited: change the schema by adding a
+//! new file.
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261123_000001_create_organisations;
+mod m20261123_000002_create_users;
+mod m20261123_000003_create_sessions;
+mod m20261123_000004_create_user_tokens;
+mod m20261123_000005_create_invitations;
+mod m20261123_000006_create_outbox;
+mod m20261123_000007_create_login_throttles;
+mod m20261123_000008_create_audit_events;
+
+/// Applies spectra's migrations in order.
+#[derive(Debug)]
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![
+            Box::new(m20261123_000001_create_organisations::Migration),
+            Box::new(m20261123_000002_create_users::Migration),
+            Box::new(m20261123_000003_create_sessions::Migration),
+            Box::new(m20261123_000004_create_user_tokens::Migration),
+            Box::new(m20261123_000005_create_invitations::Migration),
+            Box::new(m20261123_000006_create_outbox::Migration),
+            Box::new(m20261123_000007_create_login_throttles::Migration),
+            Box::new(m20261123_000008_create_audit_events::Migration),
+        ]
+    }
+}

@@ -1,0 +1,136 @@
+//! The signed-in user: loaded once per request by [`load_current_user`], then read by the
+//! [`CurrentUser`] and [`MaybeUser`] extractors and checked by [`require_role`].
+
+use axum::extract::{FromRequestParts, Request, State};
+use axum::http::request::Parts;
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use tower_sessions::Session;
+
+use crate::app::AppState;
+use crate::auth::{SESSION_AUTH_FP, SESSION_USER_ID, password};
+use crate::db::users;
+use crate::domain::Role;
+use crate::error::AppError;
+
+/// A signed-in, active user and their roles.
+#[derive(Clone, Debug)]
+pub struct AuthUser {
+    /// User ID.
+    pub id: i32,
+    /// Sign-in email address.
+    pub email: String,
+    /// Name as they want it shown.
+    pub full_name: String,
+    /// Roles held.
+    pub roles: Vec<Role>,
+    /// The organisation of a hiring manager.
+    pub organisation_id: Option<i32>,
+}
+
+impl AuthUser {
+    /// Whether the user holds `role`.
+    pub fn has(&self, role: Role) -> bool {
+        self.roles.contains(&role)
+    }
+
+    /// Whether the user holds the admin role (for templates).
+    pub fn is_admin(&self) -> bool {
+        self.has(Role::Admin)
+    }
+}
+
+/// Loads the user named by the session. A session whose user is gone, deactivated, or has
+/// changed password since signing in is ended here.
+pub async fn load_current_user(
+    State(state): State<AppState>,
+    session: Session,
+    mut req: Request,
+    next: Next,
+) -> Response {
+    match current_user(&state, &session).await {
+        Ok(Some(user)) => {
+            req.extensions_mut().insert(user);
+        }
+        Ok(None) => {}
+        Err(e) => return e.into_response(),
+    }
+    next.run(req).await
+}
+
+async fn current_user(state: &AppState, session: &Session) -> Result<Option<AuthUser>, AppError> {
+    let Some(user_id) = session.get::<i32>(SESSION_USER_ID).await? else {
+        return Ok(None);
+    };
+    let fingerprint = session.get::<String>(SESSION_AUTH_FP).await?;
+    let user = users::find_by_id(&state.db, user_id).await?;
+    let Some(user) = user.filter(|u| {
+        u.is_active && fingerprint.as_deref() == Some(&password::fingerprint(&u.password_hash))
+    }) else {
+        session.flush().await?;
+        return Ok(None);
+    };
+    let roles = users::roles_of(&state.db, user.id).await?;
+    Ok(Some(AuthUser {
+        id: user.id,
+        email: user.email,
+        full_name: user.full_name,
+        roles,
+        organisation_id: user.organisation_id,
+    }))
+}
+
+/// The signed-in user; anyone else is sent to sign in and brought back.
+#[derive(Clone, Debug)]
+pub struct CurrentUser(pub AuthUser);
+
+impl<S: Send + Sync> FromRequestParts<S> for CurrentUser {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        match parts.extensions.get::<AuthUser>() {
+            Some(user) => Ok(CurrentUser(user.clone())),
+            None => {
+                let next = if parts.method == axum::http::Method::GET {
+                    parts
+                        .uri
+                        .path_and_query()
+                        .map_or("/", |p| p.as_str())
+                        .to_owned()
+                } else {
+                    "/".to_owned()
+                };
+                Err(AppError::SignInRequired { next })
+            }
+        }
+    }
+}
+
+/// The signed-in user, if there is one.
+#[derive(Clone, Debug)]
+pub struct MaybeUser(pub Option<AuthUser>);
+
+impl<S: Send + Sync> FromRequestParts<S> for MaybeUser {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(MaybeUser(parts.extensions.get::<AuthUser>().cloned()))
+    }
+}
+
+/// Route-layer check that the user holds `role`: anonymous users are sent to sign in, and
+/// signed-in users without the role get 403. Use as
+/// `.route_layer(from_fn(|u: CurrentUser, r: Request, n: Next| require_role(Role::Admin, u, r, n)))`.
+pub async fn require_role(
+    role: Role,
+    CurrentUser(user): CurrentUser,
+    req: Request,
+    next: Next,
+) -> Result<Response, AppError> {
+    if user.has(role) {
+        Ok(next.run(req).await)
+    } else {
+        tracing::warn!(user_id = user.id, needed = role.as_str(), path = %req.uri().path(), "role check refused");
+        Err(AppError::Forbidden)
+    }
+}

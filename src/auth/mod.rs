@@ -1,0 +1,14 @@
+//! Who is signed in, and how they prove it.
+
+pub mod current_user;
+pub mod password;
+pub mod session_store;
+pub mod throttle;
+pub mod tokens;
+
+pub use current_user::{AuthUser, CurrentUser, MaybeUser};
+
+/// Session key of the signed-in user's ID.
+pub const SESSION_USER_ID: &str = "user_id";
+/// Session key of the fingerprint of the password the session was signed in with.
+pub const SESSION_AUTH_FP: &str = "auth_fp";

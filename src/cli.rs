@@ -1,0 +1,217 @@
+//! The command line: `serve`, `migrate`, `create-user` and `demo`.
+
+use std::io::{BufRead, IsTerminal};
+use std::process::ExitCode;
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+use migration::{Migrator, MigratorTrait};
+use sea_orm::TransactionTrait;
+use serde_json::json;
+use tokio::net::TcpListener;
+use tracing_subscriber::EnvFilter;
+
+use crate::config::{Config, HELP};
+use crate::db::audit::{self, AuditAction};
+use crate::db::{self, organisations, users};
+use crate::domain::{EmailAddress, FullName, NewPassword, Role, role};
+use crate::{auth, demo, server};
+
+/// spectra: care leavers into NHS jobs in Cheshire & Merseyside.
+#[derive(Debug, Parser)]
+#[command(name = "spectra", version, about, after_help = HELP)]
+pub struct Cli {
+    /// What to do; without one, `serve`.
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Apply pending migrations, then serve.
+    Serve,
+    /// Manage the database schema.
+    Migrate {
+        /// up, down or status.
+        #[command(subcommand)]
+        action: MigrateAction,
+    },
+    /// Create an account from the command line (the first admin). The password is read from
+    /// standard input, or asked for twice when standard input is a terminal.
+    CreateUser {
+        /// Email address to sign in with.
+        #[arg(long)]
+        email: String,
+        /// Full name.
+        #[arg(long)]
+        name: String,
+        /// Roles, comma-separated [default: admin]. One of: applicant, hiring_manager, mentor,
+        /// mentee, coordinator, champion, admin.
+        #[arg(long, default_value = "admin")]
+        roles: String,
+        /// Organisation name, for a hiring manager (created if new).
+        #[arg(long)]
+        organisation: Option<String>,
+    },
+    /// Serve with demo data loaded (idempotent), and a banner on every page.
+    Demo,
+}
+
+/// Migration actions.
+#[derive(Debug, Subcommand)]
+enum MigrateAction {
+    /// Apply pending migrations.
+    Up,
+    /// Roll back migrations.
+    Down {
+        /// How many to roll back.
+        #[arg(long, default_value_t = 1)]
+        steps: u32,
+    },
+    /// List migrations and whether each is applied.
+    Status,
+}
+
+/// Parses the command line and runs it.
+pub async fn run() -> ExitCode {
+    let cli = Cli::parse();
+    init_tracing();
+    match execute(cli).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("spectra: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn init_tracing() {
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_target(false)
+        .try_init();
+}
+
+async fn execute(cli: Cli) -> anyhow::Result<()> {
+    let mut config = Config::from_env()?;
+    match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => serve(config).await,
+        Command::Demo => {
+            config.demo = true;
+            let db = server::prepare_database(&config).await?;
+            let password = std::env::var("SPECTRA_DEMO_PASSWORD")
+                .ok()
+                .filter(|p| !p.is_empty())
+                .unwrap_or_else(|| demo::DEFAULT_PASSWORD.to_owned());
+            demo::load(&db, &password).await?;
+            println!("Demo data loaded. Every demo account's password is: {password}");
+            for (email, what) in demo::ACCOUNTS.iter().map(|a| (a.email, a.description)) {
+                println!("  {email:<32} {what}");
+            }
+            run_server(config, db).await
+        }
+        Command::Migrate { action } => {
+            let db = db::connect(&config.database_url).await?;
+            match action {
+                MigrateAction::Up => Migrator::up(&db, None).await?,
+                MigrateAction::Down { steps } => Migrator::down(&db, Some(steps)).await?,
+                MigrateAction::Status => {
+                    for m in Migrator::get_migration_with_status(&db).await? {
+                        println!("{:<50} {:?}", m.name(), m.status());
+                    }
+                }
+            }
+            Ok(())
+        }
+        Command::CreateUser {
+            email,
+            name,
+            roles,
+            organisation,
+        } => {
+            let db = server::prepare_database(&config).await?;
+            create_user(&db, &email, &name, &roles, organisation.as_deref()).await
+        }
+    }
+}
+
+async fn serve(config: Config) -> anyhow::Result<()> {
+    let db = server::prepare_database(&config).await?;
+    run_server(config, db).await
+}
+
+async fn run_server(config: Config, db: sea_orm::DatabaseConnection) -> anyhow::Result<()> {
+    let listener = TcpListener::bind(config.bind_addr)
+        .await
+        .with_context(|| format!("cannot listen on BIND_ADDR {}", config.bind_addr))?;
+    let base = config.base_url.clone();
+    let running = server::start(config, db, listener, true).await?;
+    tracing::info!(addr = %running.addr, "spectra is listening; open {base}");
+    running.wait().await
+}
+
+fn read_password(email: &str) -> anyhow::Result<NewPassword> {
+    let (first, second) = if std::io::stdin().is_terminal() {
+        let first = rpassword::prompt_password("Password: ")?;
+        let second = rpassword::prompt_password("Password again: ")?;
+        (first, second)
+    } else {
+        let mut line = String::new();
+        std::io::stdin().lock().read_line(&mut line)?;
+        let line = line.trim_end_matches(['\r', '\n']).to_owned();
+        (line.clone(), line)
+    };
+    NewPassword::parse(&first, &second, email).map_err(|(_, message)| anyhow::anyhow!("{message}"))
+}
+
+async fn create_user(
+    db: &sea_orm::DatabaseConnection,
+    email: &str,
+    name: &str,
+    roles: &str,
+    organisation: Option<&str>,
+) -> anyhow::Result<()> {
+    let email = EmailAddress::parse(email).map_err(|m| anyhow::anyhow!("--email: {m}"))?;
+    let name = FullName::parse(name).map_err(|m| anyhow::anyhow!("--name: {m}"))?;
+    let roles = role::parse_list(roles)
+        .filter(|r| !r.is_empty())
+        .context("--roles: give known role names, comma-separated")?;
+    if users::find_by_email(db, email.as_str()).await?.is_some() {
+        anyhow::bail!("an account with the email {email} already exists");
+    }
+    let organisation_id = match organisation {
+        Some(name) => Some(organisations::ensure(db, name).await?.id),
+        None if roles.contains(&Role::HiringManager) => {
+            anyhow::bail!("--organisation is needed for a hiring manager")
+        }
+        None => None,
+    };
+    let password = read_password(email.as_str())?;
+    let hash = auth::password::hash(&password).await?;
+    let txn = db.begin().await?;
+    let user = users::create(
+        &txn,
+        users::NewUser {
+            email: &email,
+            full_name: name.as_str(),
+            password_hash: hash,
+            email_verified: true,
+            organisation_id,
+            roles: &roles,
+        },
+    )
+    .await?;
+    audit::record(
+        &txn,
+        None,
+        AuditAction::AccountCreatedByCli,
+        &format!("user:{}", user.id),
+        json!({ "roles": role::format_list(&roles) }),
+    )
+    .await?;
+    txn.commit().await?;
+    println!("Created {email} with roles: {}", role::format_list(&roles));
+    Ok(())
+}

@@ -1,0 +1,225 @@
+//! Configuration from environment variables, with defaults that work on a fresh machine.
+//!
+//! Every variable is documented in `spectra --help` ([`HELP`]) and in the README. A bad value
+//! stops the service at start-up with a message naming the variable.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use lettre::message::Mailbox;
+use url::Url;
+
+/// The environment variables, as shown by `spectra --help`.
+pub const HELP: &str = "\
+Configuration (environment variables):
+  DATABASE_URL           Database to use. sqlite://FILE?mode=rwc or postgres://USER@HOST/DB
+                         [default: sqlite://spectra.sqlite?mode=rwc, a file in the working folder]
+  BIND_ADDR              Address and port to listen on [default: 127.0.0.1:3000]
+  BASE_URL               The public address people use, for links in emails. Cookies are marked
+                         Secure and HSTS is sent when it starts with https:// [default: http://BIND_ADDR]
+  SMTP_URL               Mail server, e.g. smtp://user:pass@host:587?tls=required or smtps://host.
+                         Unset means emails are written as .eml files to MAIL_DIR instead
+  MAIL_DIR               Folder for .eml files when SMTP_URL is unset [default: ./outbox]
+  MAIL_FROM              Sender of emails [default: spectra <no-reply@spectra.localhost>]
+  RUST_LOG               Log filter, e.g. info or spectra=debug,tower_http=info [default: info]
+  SPECTRA_DEMO_PASSWORD  Password of every demo account (spectra demo) [default: demo-password-123]";
+
+/// A configuration value that cannot be used, naming the variable.
+#[derive(Debug, thiserror::Error)]
+#[error("{variable} is not valid: {reason}")]
+pub struct ConfigError {
+    /// The environment variable at fault.
+    pub variable: &'static str,
+    /// What is wrong with it, in words an operator can act on.
+    pub reason: String,
+}
+
+/// Where emails go.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum MailDelivery {
+    /// Sent to this SMTP server (a lettre connection URL).
+    Smtp(String),
+    /// Written as `.eml` files to this folder.
+    Files(PathBuf),
+}
+
+/// The settings the service runs with.
+#[derive(Clone, Debug)]
+pub struct Config {
+    /// Database connection URL (SQLite or Postgres).
+    pub database_url: String,
+    /// Address to listen on.
+    pub bind_addr: SocketAddr,
+    /// The public address people use; links in emails start with it.
+    pub base_url: Url,
+    /// How email leaves the service.
+    pub mail_delivery: MailDelivery,
+    /// Sender of every email.
+    pub mail_from: Mailbox,
+    /// Whether the demo banner is shown (set by `spectra demo`).
+    pub demo: bool,
+    /// How long a signed-in session lasts without activity.
+    pub session_idle: Duration,
+    /// First wait before retrying an email the server did not take; it doubles each time.
+    pub mail_retry_base: Duration,
+    /// How often the mail worker looks for due messages when nothing wakes it.
+    pub mail_poll: Duration,
+}
+
+impl Config {
+    /// Reads the configuration from the process environment.
+    pub fn from_env() -> Result<Self, ConfigError> {
+        Self::from_lookup(|name| std::env::var(name).ok())
+    }
+
+    /// Reads the configuration through `lookup`, so tests need not touch the environment.
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        let get = |name: &str| {
+            lookup(name)
+                .map(|v| v.trim().to_owned())
+                .filter(|v| !v.is_empty())
+        };
+
+        let database_url =
+            get("DATABASE_URL").unwrap_or_else(|| "sqlite://spectra.sqlite?mode=rwc".into());
+        if !(database_url.starts_with("sqlite:")
+            || database_url.starts_with("postgres://")
+            || database_url.starts_with("postgresql://"))
+        {
+            return Err(ConfigError {
+                variable: "DATABASE_URL",
+                reason: "it must start with sqlite: or postgres://".into(),
+            });
+        }
+
+        let bind_addr = match get("BIND_ADDR") {
+            None => SocketAddr::from(([127, 0, 0, 1], 3000)),
+            Some(v) => v.parse().map_err(|_| ConfigError {
+                variable: "BIND_ADDR",
+                reason: format!("{v:?} is not an address and port like 127.0.0.1:3000"),
+            })?,
+        };
+
+        let base_url_text = get("BASE_URL").unwrap_or_else(|| format!("http://{bind_addr}"));
+        let base_url = Url::parse(&base_url_text)
+            .ok()
+            .filter(|u| matches!(u.scheme(), "http" | "https") && u.host().is_some())
+            .ok_or_else(|| ConfigError {
+                variable: "BASE_URL",
+                reason: format!("{base_url_text:?} is not an http:// or https:// address"),
+            })?;
+
+        let mail_delivery = match get("SMTP_URL") {
+            Some(smtp) => {
+                let parsed = Url::parse(&smtp)
+                    .ok()
+                    .filter(|u| matches!(u.scheme(), "smtp" | "smtps") && u.host().is_some());
+                if parsed.is_none() {
+                    return Err(ConfigError {
+                        variable: "SMTP_URL",
+                        reason: "it must look like smtp://user:pass@host:587?tls=required or smtps://host".into(),
+                    });
+                }
+                MailDelivery::Smtp(smtp)
+            }
+            None => MailDelivery::Files(PathBuf::from(
+                get("MAIL_DIR").unwrap_or_else(|| "outbox".into()),
+            )),
+        };
+
+        let from_text =
+            get("MAIL_FROM").unwrap_or_else(|| "spectra <no-reply@spectra.localhost>".into());
+        let mail_from = from_text.parse::<Mailbox>().map_err(|_| ConfigError {
+            variable: "MAIL_FROM",
+            reason: format!(
+                "{from_text:?} is not an email address like \"spectra <no-reply@example.org>\""
+            ),
+        })?;
+
+        Ok(Self {
+            database_url,
+            bind_addr,
+            base_url,
+            mail_delivery,
+            mail_from,
+            demo: false,
+            session_idle: Duration::from_secs(30 * 60),
+            mail_retry_base: Duration::from_secs(30),
+            mail_poll: Duration::from_secs(5),
+        })
+    }
+
+    /// Whether people reach the service over https, so cookies must be Secure and HSTS sent.
+    pub fn is_https(&self) -> bool {
+        self.base_url.scheme() == "https"
+    }
+
+    /// The origin (scheme, host and port) forms must be posted from.
+    pub fn origin(&self) -> String {
+        self.base_url.origin().ascii_serialization()
+    }
+
+    /// An absolute link to `path` on this service, for emails.
+    pub fn link(&self, path: &str) -> String {
+        format!("{}{}", self.base_url.as_str().trim_end_matches('/'), path)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn config(vars: &[(&str, &str)]) -> Result<Config, ConfigError> {
+        let map: HashMap<String, String> = vars
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect();
+        Config::from_lookup(|k| map.get(k).cloned())
+    }
+
+    #[test]
+    fn defaults_work_on_a_fresh_machine() {
+        let c = config(&[]).unwrap();
+        assert_eq!(c.database_url, "sqlite://spectra.sqlite?mode=rwc");
+        assert_eq!(c.bind_addr.to_string(), "127.0.0.1:3000");
+        assert_eq!(c.base_url.as_str(), "http://127.0.0.1:3000/");
+        assert_eq!(c.mail_delivery, MailDelivery::Files("outbox".into()));
+        assert!(!c.is_https());
+        assert_eq!(c.link("/login"), "http://127.0.0.1:3000/login");
+        assert_eq!(c.origin(), "http://127.0.0.1:3000");
+    }
+
+    #[test]
+    fn each_bad_value_names_its_variable() {
+        for (var, value) in [
+            ("DATABASE_URL", "mysql://x"),
+            ("BIND_ADDR", "localhost"),
+            ("BASE_URL", "ftp://example.org"),
+            ("BASE_URL", "not a url"),
+            ("SMTP_URL", "mail.example.org"),
+            ("MAIL_FROM", "not an address"),
+        ] {
+            let err = config(&[(var, value)]).unwrap_err();
+            assert_eq!(err.variable, var);
+            assert!(err.to_string().starts_with(var));
+        }
+    }
+
+    #[test]
+    fn https_base_url_turns_on_secure_cookies() {
+        let c = config(&[("BASE_URL", "https://spectra.example.nhs.uk")]).unwrap();
+        assert!(c.is_https());
+        assert_eq!(c.origin(), "https://spectra.example.nhs.uk");
+    }
+
+    #[test]
+    fn smtp_url_selects_smtp() {
+        let c = config(&[("SMTP_URL", "smtp://127.0.0.1:2525")]).unwrap();
+        assert_eq!(
+            c.mail_delivery,
+            MailDelivery::Smtp("smtp://127.0.0.1:2525".into())
+        );
+    }
+}

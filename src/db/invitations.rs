@@ -1,0 +1,91 @@
+//! The `invitations` table.
+
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait,
+    QueryFilter, QueryOrder,
+};
+use time::Duration;
+
+use crate::db::now;
+use crate::domain::{EmailAddress, Role, role};
+use crate::entities::invitation;
+
+/// How long an invitation link stays usable.
+pub const LIFETIME: Duration = Duration::days(7);
+
+/// Stores a new invitation.
+pub async fn create(
+    db: &impl ConnectionTrait,
+    email: &EmailAddress,
+    full_name: &str,
+    roles: &[Role],
+    organisation_id: Option<i32>,
+    token_hash: &str,
+    invited_by: i32,
+) -> Result<invitation::Model, DbErr> {
+    let now = now();
+    invitation::ActiveModel {
+        email: Set(email.as_str().to_owned()),
+        full_name: Set(full_name.to_owned()),
+        roles: Set(role::format_list(roles)),
+        organisation_id: Set(organisation_id),
+        token_hash: Set(token_hash.to_owned()),
+        invited_by: Set(invited_by),
+        expires_at: Set(now + LIFETIME),
+        accepted_at: Set(None),
+        revoked_at: Set(None),
+        created_at: Set(now),
+        ..Default::default()
+    }
+    .insert(db)
+    .await
+}
+
+/// Finds an invitation that can still be accepted.
+pub async fn find_usable(
+    db: &impl ConnectionTrait,
+    token_hash: &str,
+) -> Result<Option<invitation::Model>, DbErr> {
+    invitation::Entity::find()
+        .filter(invitation::Column::TokenHash.eq(token_hash))
+        .filter(invitation::Column::AcceptedAt.is_null())
+        .filter(invitation::Column::RevokedAt.is_null())
+        .filter(invitation::Column::ExpiresAt.gt(now()))
+        .one(db)
+        .await
+}
+
+/// Marks an invitation accepted; false if it was accepted meanwhile.
+pub async fn accept(db: &impl ConnectionTrait, id: i32) -> Result<bool, DbErr> {
+    let result = invitation::Entity::update_many()
+        .col_expr(invitation::Column::AcceptedAt, Some(now()).into())
+        .filter(invitation::Column::Id.eq(id))
+        .filter(invitation::Column::AcceptedAt.is_null())
+        .filter(invitation::Column::RevokedAt.is_null())
+        .exec(db)
+        .await?;
+    Ok(result.rows_affected == 1)
+}
+
+/// Withdraws every open invitation to this address, before a new one is sent.
+pub async fn revoke_open_for(db: &impl ConnectionTrait, email: &EmailAddress) -> Result<(), DbErr> {
+    invitation::Entity::update_many()
+        .col_expr(invitation::Column::RevokedAt, Some(now()).into())
+        .filter(invitation::Column::Email.eq(email.as_str()))
+        .filter(invitation::Column::AcceptedAt.is_null())
+        .filter(invitation::Column::RevokedAt.is_null())
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// Invitations not yet accepted, revoked or expired, newest first.
+pub async fn open(db: &impl ConnectionTrait) -> Result<Vec<invitation::Model>, DbErr> {
+    invitation::Entity::find()
+        .filter(invitation::Column::AcceptedAt.is_null())
+        .filter(invitation::Column::RevokedAt.is_null())
+        .filter(invitation::Column::ExpiresAt.gt(now()))
+        .order_by_desc(invitation::Column::CreatedAt)
+        .all(db)
+        .await
+}

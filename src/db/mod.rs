@@ -1,0 +1,45 @@
+//! Queries, one named function each, in the module of the table they touch.
+//! Functions that must share a transaction with others take `&impl ConnectionTrait`.
+
+pub mod audit;
+pub mod invitations;
+pub mod login_throttles;
+pub mod organisations;
+pub mod outbox;
+pub mod sessions;
+pub mod user_tokens;
+pub mod users;
+
+use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend};
+
+/// The current time, to the microsecond (as precise as Postgres keeps it).
+pub fn now() -> time::OffsetDateTime {
+    let now = time::OffsetDateTime::now_utc();
+    now.replace_nanosecond(now.nanosecond() / 1_000 * 1_000)
+        .unwrap_or(now)
+}
+
+/// Opens the pool. SQLite gets one connection, because it allows one writer at a time and a
+/// second connection would fail with "database is locked" instead of waiting its turn.
+pub async fn connect(url: &str) -> anyhow::Result<DatabaseConnection> {
+    let mut options = ConnectOptions::new(url.to_owned());
+    options.sqlx_logging(false);
+    if url.starts_with("sqlite:") {
+        options.max_connections(1).min_connections(1);
+    } else {
+        options.max_connections(10);
+    }
+    let db = Database::connect(options).await?;
+    if db.get_database_backend() == DbBackend::Sqlite {
+        db.execute_unprepared(
+            "PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;",
+        )
+        .await?;
+    }
+    Ok(db)
+}
+
+/// Whether the database answers, for `/readyz`.
+pub async fn ping(db: &DatabaseConnection) -> bool {
+    db.ping().await.is_ok()
+}

@@ -1,0 +1,143 @@
+//! The `outbox_messages` table: emails waiting to be sent.
+
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DbBackend, DbErr,
+    EntityTrait, QueryFilter, Statement,
+};
+use time::{Duration, OffsetDateTime};
+
+use crate::db::now;
+use crate::entities::outbox_message;
+use crate::mail::Email;
+
+/// Queues an email. Call it with the transaction of the change that caused the email, so
+/// that the two are stored together or not at all.
+pub async fn enqueue(db: &impl ConnectionTrait, email: &Email) -> Result<(), DbErr> {
+    let now = now();
+    outbox_message::ActiveModel {
+        to_address: Set(email.to.clone()),
+        subject: Set(email.subject.clone()),
+        body_text: Set(email.text.clone()),
+        body_html: Set(email.html.clone()),
+        attempts: Set(0),
+        next_attempt_at: Set(now),
+        locked_until: Set(None),
+        last_error: Set(None),
+        sent_at: Set(None),
+        failed_at: Set(None),
+        created_at: Set(now),
+        ..Default::default()
+    }
+    .insert(db)
+    .await
+    .map(|_| ())
+}
+
+/// Claims up to `limit` due messages for this worker until `now + lease`.
+///
+/// On Postgres the rows are picked with `FOR UPDATE SKIP LOCKED`, so two instances never
+/// claim the same message; SQLite has one writer at a time, which gives the same guarantee.
+pub async fn claim_due(
+    db: &impl ConnectionTrait,
+    now: OffsetDateTime,
+    lease: Duration,
+    limit: u64,
+) -> Result<Vec<outbox_message::Model>, DbErr> {
+    let backend = db.get_database_backend();
+    let (p, skip_locked) = match backend {
+        DbBackend::Postgres => (["$1", "$2", "$3"], " FOR UPDATE SKIP LOCKED"),
+        _ => (["?", "?", "?"], ""),
+    };
+    let sql = format!(
+        "UPDATE outbox_messages SET locked_until = {lease}, attempts = attempts + 1 \
+         WHERE id IN (SELECT id FROM outbox_messages \
+           WHERE sent_at IS NULL AND failed_at IS NULL AND next_attempt_at <= {now} \
+             AND (locked_until IS NULL OR locked_until < {now2}) \
+           ORDER BY id LIMIT {limit}{skip_locked}) \
+         RETURNING *",
+        lease = p[0],
+        now = p[1],
+        now2 = p[2],
+        limit = limit,
+    );
+    let statement = Statement::from_sql_and_values(
+        backend,
+        sql,
+        [(now + lease).into(), now.into(), now.into()],
+    );
+    let mut claimed = outbox_message::Entity::find()
+        .from_raw_sql(statement)
+        .all(db)
+        .await?;
+    claimed.sort_by_key(|m| m.id);
+    Ok(claimed)
+}
+
+/// Records that a message was handed to the mail server.
+pub async fn mark_sent(db: &impl ConnectionTrait, id: i64) -> Result<(), DbErr> {
+    outbox_message::Entity::update_many()
+        .col_expr(outbox_message::Column::SentAt, Some(now()).into())
+        .col_expr(
+            outbox_message::Column::LockedUntil,
+            Option::<OffsetDateTime>::None.into(),
+        )
+        .col_expr(
+            outbox_message::Column::LastError,
+            Option::<String>::None.into(),
+        )
+        .filter(outbox_message::Column::Id.eq(id))
+        .exec(db)
+        .await
+        .map(|_| ())
+}
+
+/// Records a failure that may pass, and when to try again.
+pub async fn mark_retry(
+    db: &impl ConnectionTrait,
+    id: i64,
+    error: &str,
+    retry_at: OffsetDateTime,
+) -> Result<(), DbErr> {
+    outbox_message::Entity::update_many()
+        .col_expr(outbox_message::Column::NextAttemptAt, retry_at.into())
+        .col_expr(
+            outbox_message::Column::LockedUntil,
+            Option::<OffsetDateTime>::None.into(),
+        )
+        .col_expr(
+            outbox_message::Column::LastError,
+            Some(error.to_owned()).into(),
+        )
+        .filter(outbox_message::Column::Id.eq(id))
+        .exec(db)
+        .await
+        .map(|_| ())
+}
+
+/// Records that the mail server refused a message for good.
+pub async fn mark_failed(db: &impl ConnectionTrait, id: i64, error: &str) -> Result<(), DbErr> {
+    outbox_message::Entity::update_many()
+        .col_expr(outbox_message::Column::FailedAt, Some(now()).into())
+        .col_expr(
+            outbox_message::Column::LockedUntil,
+            Option::<OffsetDateTime>::None.into(),
+        )
+        .col_expr(
+            outbox_message::Column::LastError,
+            Some(error.to_owned()).into(),
+        )
+        .filter(outbox_message::Column::Id.eq(id))
+        .exec(db)
+        .await
+        .map(|_| ())
+}
+
+/// Messages not yet sent or failed, for operators and tests.
+pub async fn pending_count(db: &impl ConnectionTrait) -> Result<u64, DbErr> {
+    use sea_orm::PaginatorTrait;
+    outbox_message::Entity::find()
+        .filter(outbox_message::Column::SentAt.is_null())
+        .filter(outbox_message::Column::FailedAt.is_null())
+        .count(db)
+        .await
+}

@@ -1,0 +1,15 @@
+//! Pure rules of the service: parsing of what people type, roles and their meaning.
+//! Nothing in here does I/O, so every rule is unit-tested beside its code.
+
+pub mod email_address;
+pub mod full_name;
+pub mod local_redirect;
+pub mod login_throttle;
+pub mod new_password;
+pub mod role;
+
+pub use email_address::EmailAddress;
+pub use full_name::FullName;
+pub use local_redirect::LocalRedirect;
+pub use new_password::NewPassword;
+pub use role::Role;

@@ -1,0 +1,11 @@
+//! SeaORM entities: one module per table, mirroring the migrations. Behaviour lives elsewhere.
+
+pub mod audit_event;
+pub mod invitation;
+pub mod login_throttle;
+pub mod organisation;
+pub mod outbox_message;
+pub mod session;
+pub mod user;
+pub mod user_role;
+pub mod user_token;

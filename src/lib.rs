@@ -1,0 +1,16 @@
+//! spectra: bringing care leavers into NHS jobs in Cheshire & Merseyside, and keeping them there.
+//!
+//! `main.rs` only parses the command line; everything else is here so tests drive the real app.
+
+pub mod app;
+pub mod auth;
+pub mod cli;
+pub mod config;
+pub mod db;
+pub mod demo;
+pub mod domain;
+pub mod entities;
+pub mod error;
+pub mod mail;
+pub mod server;
+pub mod web;

@@ -1,0 +1,139 @@
+//! Every email the service sends. Each has a plain-text template (`.txt`, not escaped) and an
+//! HTML template (`.html`, escaped) under `templates/emails/`, filled from one struct.
+
+use askama::Template;
+
+use crate::mail::Email;
+
+/// An email's content, rendered into both parts.
+pub trait EmailContent {
+    /// The subject line.
+    fn subject(&self) -> String;
+    /// Renders (plain text, HTML).
+    fn render_parts(&self) -> askama::Result<(String, String)>;
+
+    /// Renders the email to `to`.
+    fn to_email(&self, to: &str) -> askama::Result<Email> {
+        let (text, html) = self.render_parts()?;
+        Ok(Email {
+            to: to.to_owned(),
+            subject: self.subject(),
+            text,
+            html,
+        })
+    }
+}
+
+/// Declares an email: its fields, subject and its two templates (plain text, HTML).
+macro_rules! email {
+    ($(#[$doc:meta])* $name:ident, $text:literal, $html:literal, |$s:ident| $subject:expr, { $($(#[$fdoc:meta])* $field:ident : $ty:ty),* $(,)? }) => {
+        $(#[$doc])*
+        #[derive(Clone, Debug)]
+        pub struct $name {
+            $($(#[$fdoc])* pub $field: $ty,)*
+        }
+
+        const _: () = {
+            #[derive(Template)]
+            #[template(path = $text)]
+            struct Text<'a> { m: &'a $name }
+
+            #[derive(Template)]
+            #[template(path = $html)]
+            struct Html<'a> { m: &'a $name }
+
+            impl EmailContent for $name {
+                fn subject(&self) -> String {
+                    let $s = self;
+                    $subject
+                }
+                fn render_parts(&self) -> askama::Result<(String, String)> {
+                    Ok((Text { m: self }.render()?, Html { m: self }.render()?))
+                }
+            }
+        };
+    };
+}
+
+email!(
+    /// Sent on registration: confirm the email address.
+    VerifyEmail, "emails/verify_email.txt", "emails/verify_email.html", |_m| "Confirm your email address".to_owned(), {
+        /// The person's name.
+        name: String,
+        /// The confirmation link.
+        link: String,
+    }
+);
+
+email!(
+    /// Sent when someone tries to register with an address that already has an account.
+    AlreadyRegistered, "emails/already_registered.txt", "emails/already_registered.html", |_m| "You already have an account".to_owned(), {
+        /// The person's name.
+        name: String,
+        /// The sign-in page.
+        sign_in_link: String,
+        /// The forgotten-password page.
+        reset_link: String,
+    }
+);
+
+email!(
+    /// A password reset link.
+    ResetPassword, "emails/reset_password.txt", "emails/reset_password.html", |_m| "Reset your password".to_owned(), {
+        /// The person's name.
+        name: String,
+        /// The reset link, valid for an hour.
+        link: String,
+    }
+);
+
+email!(
+    /// Confirms a password change, so someone who did not make it can act.
+    PasswordChanged, "emails/password_changed.txt", "emails/password_changed.html", |_m| "Your password has been changed".to_owned(), {
+        /// The person's name.
+        name: String,
+        /// The forgotten-password page.
+        reset_link: String,
+    }
+);
+
+email!(
+    /// An invitation for a member of staff to create their account.
+    Invitation, "emails/invitation.txt", "emails/invitation.html", |_m| "You have been invited to use SPECTRA".to_owned(), {
+        /// The invitee's name.
+        name: String,
+        /// Who invited them.
+        invited_by: String,
+        /// What they will be able to do.
+        roles: Vec<String>,
+        /// The organisation, for hiring managers.
+        organisation: Option<String>,
+        /// The link to create the account.
+        link: String,
+        /// When the link stops working, in words.
+        expires: String,
+    }
+);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn html_part_escapes_and_text_part_does_not() {
+        let email = VerifyEmail {
+            name: "Jo <b>& co</b>".into(),
+            link: "http://x/verify-email/abc".into(),
+        }
+        .to_email("jo@example.org")
+        .unwrap();
+        assert!(
+            email.html.contains("Jo &#60;b&#62;&#38; co&#60;/b&#62;")
+                || email.html.contains("Jo &lt;b&gt;&amp; co&lt;/b&gt;")
+        );
+        assert!(email.text.contains("Jo <b>& co</b>"));
+        assert!(email.text.contains("http://x/verify-email/abc"));
+        assert!(email.html.contains("href=\"http://x/verify-email/abc\""));
+        assert_eq!(email.subject, "Confirm your email address");
+    }
+}

@@ -1,0 +1,156 @@
+//! Starting and stopping the service: database, migrations, mail worker, HTTP server.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::Context;
+use migration::{Migrator, MigratorTrait};
+use tokio::net::TcpListener;
+use tokio::sync::{Notify, watch};
+use tokio::task::JoinHandle;
+
+use crate::app::AppState;
+use crate::config::Config;
+use crate::mail::worker::{self, Transport};
+use crate::{db, web};
+
+/// A running service: its address and how to stop it.
+#[derive(Debug)]
+pub struct Running {
+    /// The address it listens on (useful when the port was 0).
+    pub addr: SocketAddr,
+    /// The shared state, for tests.
+    pub state: AppState,
+    shutdown: watch::Sender<bool>,
+    server: JoinHandle<anyhow::Result<()>>,
+    worker: JoinHandle<()>,
+    sweeper: JoinHandle<()>,
+}
+
+impl Running {
+    /// Asks everything to stop, lets in-flight requests finish, and waits.
+    pub async fn stop(self) -> anyhow::Result<()> {
+        let _ = self.shutdown.send(true);
+        let served = self.server.await.context("server task")?;
+        let _ = self.worker.await;
+        let _ = self.sweeper.await;
+        served
+    }
+
+    /// Waits until the server stops (after a signal).
+    pub async fn wait(self) -> anyhow::Result<()> {
+        let served = self.server.await.context("server task");
+        let _ = self.shutdown.send(true);
+        let _ = self.worker.await;
+        let _ = self.sweeper.await;
+        served?
+    }
+}
+
+/// Connects and applies pending migrations.
+pub async fn prepare_database(config: &Config) -> anyhow::Result<sea_orm::DatabaseConnection> {
+    let db = db::connect(&config.database_url)
+        .await
+        .context("cannot open the database (DATABASE_URL)")?;
+    Migrator::up(&db, None)
+        .await
+        .context("cannot apply migrations")?;
+    Ok(db)
+}
+
+/// Starts the HTTP server and the background workers on `listener`.
+/// With `on_signal`, Ctrl-C or SIGTERM starts a graceful shutdown.
+pub async fn start(
+    config: Config,
+    db: sea_orm::DatabaseConnection,
+    listener: TcpListener,
+    on_signal: bool,
+) -> anyhow::Result<Running> {
+    let config = Arc::new(config);
+    let transport = Transport::from_config(&config)?;
+    let state = AppState {
+        db: db.clone(),
+        config: config.clone(),
+        mail_wakeup: Arc::new(Notify::new()),
+    };
+    let (shutdown, shutdown_rx) = watch::channel(false);
+
+    let worker = tokio::spawn(worker::run(
+        db.clone(),
+        transport,
+        config.clone(),
+        state.mail_wakeup.clone(),
+        shutdown_rx.clone(),
+    ));
+    let sweeper = tokio::spawn(sweep_expired_sessions(db.clone(), shutdown_rx.clone()));
+
+    let addr = listener.local_addr()?;
+    let app = web::router(state.clone());
+    let mut stop = shutdown_rx.clone();
+    let shutdown_tx = shutdown.clone();
+    let server = tokio::spawn(async move {
+        axum::serve(
+            listener,
+            app.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(async move {
+            tokio::select! {
+                _ = stop.changed() => {}
+                () = signal(on_signal) => {
+                    tracing::info!("shutting down: finishing requests in flight");
+                    let _ = shutdown_tx.send(true);
+                }
+            }
+        })
+        .await
+        .context("server failed")
+    });
+    Ok(Running {
+        addr,
+        state,
+        shutdown,
+        server,
+        worker,
+        sweeper,
+    })
+}
+
+async fn signal(enabled: bool) {
+    if !enabled {
+        return std::future::pending().await;
+    }
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {}
+        () = terminate => {}
+    }
+}
+
+async fn sweep_expired_sessions(
+    db: sea_orm::DatabaseConnection,
+    mut shutdown: watch::Receiver<bool>,
+) {
+    loop {
+        if let Err(e) = db::sessions::delete_expired(&db, db::now()).await {
+            tracing::warn!(error = %e, "cannot delete expired sessions");
+        }
+        tokio::select! {
+            () = tokio::time::sleep(Duration::from_secs(600)) => {}
+            _ = shutdown.changed() => return,
+        }
+    }
+}

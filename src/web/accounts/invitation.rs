@@ -1,0 +1,143 @@
+//! A member of staff accepts their invitation by choosing a password.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::Form;
+use axum::extract::{Path, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use sea_orm::{SqlErr, TransactionTrait};
+use serde::Deserialize;
+use tower_sessions::Session;
+
+use crate::app::AppState;
+use crate::auth::{password, tokens};
+use crate::db::{invitations, organisations, users};
+use crate::domain::{EmailAddress, NewPassword, Role, role};
+use crate::entities::invitation;
+use crate::error::{AppError, AppResult};
+use crate::web::accounts::sign_in;
+use crate::web::page::{FormErrors, Page, flash};
+
+/// The form as typed.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct AcceptForm {
+    password: String,
+    confirm_password: String,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "accounts/accept_invitation.html")]
+pub struct AcceptTemplate {
+    page: Page,
+    token: String,
+    invitation: Option<invitation::Model>,
+    roles: Vec<Role>,
+    organisation: Option<String>,
+    errors: FormErrors,
+}
+
+async fn template(
+    state: &AppState,
+    page: Page,
+    token: String,
+    errors: FormErrors,
+) -> AppResult<AcceptTemplate> {
+    let invitation = invitations::find_usable(&state.db, &tokens::hash(&token)).await?;
+    let roles = invitation
+        .as_ref()
+        .and_then(|i| role::parse_list(&i.roles))
+        .unwrap_or_default();
+    let organisation = match invitation.as_ref().and_then(|i| i.organisation_id) {
+        Some(id) => organisations::find(&state.db, id).await?.map(|o| o.name),
+        None => None,
+    };
+    Ok(AcceptTemplate {
+        page,
+        token,
+        invitation,
+        roles,
+        organisation,
+        errors,
+    })
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    page: Page,
+    Path(token): Path<String>,
+) -> AppResult<AcceptTemplate> {
+    template(&state, page, token, FormErrors::default()).await
+}
+
+pub async fn accept(
+    State(state): State<AppState>,
+    session: Session,
+    page: Page,
+    Path(token): Path<String>,
+    Form(form): Form<AcceptForm>,
+) -> AppResult<Response> {
+    let Some(invitation) = invitations::find_usable(&state.db, &tokens::hash(&token)).await? else {
+        return Ok(template(&state, page, token, FormErrors::default())
+            .await?
+            .into_response());
+    };
+    let new_password =
+        match NewPassword::parse(&form.password, &form.confirm_password, &invitation.email) {
+            Ok(p) => p,
+            Err((field, message)) => {
+                let mut errors = FormErrors::default();
+                errors.add(field, message);
+                return Ok(template(&state, page, token, errors).await?.into_response());
+            }
+        };
+    let roles = role::parse_list(&invitation.roles).ok_or_else(|| {
+        AppError::Internal(anyhow::anyhow!(
+            "invitation {} has unknown roles",
+            invitation.id
+        ))
+    })?;
+    let email = EmailAddress::parse(&invitation.email)
+        .map_err(|e| AppError::Internal(anyhow::anyhow!("invitation email: {e}")))?;
+    let hash = password::hash(&new_password).await?;
+
+    let txn = state.db.begin().await?;
+    if !invitations::accept(&txn, invitation.id).await? {
+        txn.rollback().await?;
+        return Ok(template(&state, page, token, FormErrors::default())
+            .await?
+            .into_response());
+    }
+    let created = users::create(
+        &txn,
+        users::NewUser {
+            email: &email,
+            full_name: &invitation.full_name,
+            password_hash: hash,
+            email_verified: true,
+            organisation_id: invitation.organisation_id,
+            roles: &roles,
+        },
+    )
+    .await;
+    let user = match created {
+        Ok(user) => user,
+        Err(e) if matches!(e.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => {
+            txn.rollback().await?;
+            return Err(AppError::BadRequest(
+                "An account with this email address already exists. Sign in, or ask your administrator to change its roles.".into(),
+            ));
+        }
+        Err(e) => return Err(e.into()),
+    };
+    txn.commit().await?;
+
+    sign_in(&session, &user).await?;
+    flash(&session, "Your account has been created.").await?;
+    tracing::info!(
+        user_id = user.id,
+        invitation_id = invitation.id,
+        "invitation accepted"
+    );
+    Ok(Redirect::to("/account").into_response())
+}

@@ -1,0 +1,152 @@
+//! Signing in. One message for every failure, throttled per account and per client address.
+
+use std::net::SocketAddr;
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::Form;
+use axum::extract::{ConnectInfo, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+use tower_sessions::Session;
+
+use crate::app::AppState;
+use crate::auth::throttle::{self, LoginKeys};
+use crate::auth::{MaybeUser, password};
+use crate::db::users;
+use crate::domain::LocalRedirect;
+use crate::error::AppResult;
+use crate::web::accounts::sign_in;
+use crate::web::page::{FormErrors, Page};
+
+/// The one message for a wrong email, a wrong password, or an account that cannot sign in.
+pub const BAD_CREDENTIALS: &str = "The email address or password is not correct";
+/// The message while sign-in is locked.
+pub const LOCKED: &str = "You have tried to sign in too many times. Wait 15 minutes, then try again. If you have forgotten your password, you can reset it.";
+
+/// Where to go after signing in.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct NextQuery {
+    next: Option<String>,
+}
+
+/// The sign-in form as typed.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct LoginForm {
+    email: String,
+    password: String,
+    next: Option<String>,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "accounts/login.html")]
+pub struct LoginTemplate {
+    page: Page,
+    email: String,
+    next: String,
+    errors: FormErrors,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "accounts/unverified.html")]
+pub struct UnverifiedTemplate {
+    page: Page,
+    email: String,
+}
+
+fn safe_next(next: Option<&str>) -> String {
+    LocalRedirect::or_default(next, "/account")
+        .as_str()
+        .to_owned()
+}
+
+pub async fn show(
+    MaybeUser(user): MaybeUser,
+    page: Page,
+    Query(query): Query<NextQuery>,
+) -> Response {
+    let next = safe_next(query.next.as_deref());
+    if user.is_some() {
+        return Redirect::to(&next).into_response();
+    }
+    LoginTemplate {
+        page,
+        email: String::new(),
+        next,
+        errors: FormErrors::default(),
+    }
+    .into_response()
+}
+
+pub async fn submit(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    session: Session,
+    page: Page,
+    Form(form): Form<LoginForm>,
+) -> AppResult<Response> {
+    let next = safe_next(form.next.as_deref());
+    let email = form.email.trim().to_lowercase();
+    let mut errors = FormErrors::default();
+    if email.is_empty() {
+        errors.add("email", "Enter your email address");
+    }
+    if form.password.is_empty() {
+        errors.add("password", "Enter your password");
+    }
+    if !errors.is_empty() {
+        return Ok(LoginTemplate {
+            page,
+            email: form.email,
+            next,
+            errors,
+        }
+        .into_response());
+    }
+
+    let keys = LoginKeys::new(&email, peer.ip());
+    if throttle::is_locked(&state.db, &keys).await? {
+        tracing::warn!(client = %peer.ip(), "sign-in refused: locked");
+        errors.add("email", LOCKED);
+        let page = LoginTemplate {
+            page,
+            email: form.email,
+            next,
+            errors,
+        };
+        return Ok((StatusCode::TOO_MANY_REQUESTS, page).into_response());
+    }
+
+    let user = users::find_by_email(&state.db, &email).await?;
+    let verified = password::verify(
+        form.password,
+        user.as_ref().map(|u| u.password_hash.clone()),
+    )
+    .await?;
+    let Some(user) = user.filter(|u| verified && u.is_active) else {
+        throttle::record_failure(&state.db, &keys).await?;
+        errors.add("email", BAD_CREDENTIALS);
+        return Ok(LoginTemplate {
+            page,
+            email: form.email,
+            next,
+            errors,
+        }
+        .into_response());
+    };
+    throttle::record_success(&state.db, &keys).await?;
+
+    if user.email_verified_at.is_none() {
+        return Ok(UnverifiedTemplate {
+            page,
+            email: user.email,
+        }
+        .into_response());
+    }
+    sign_in(&session, &user).await?;
+    tracing::info!(user_id = user.id, "signed in");
+    Ok(Redirect::to(&next).into_response())
+}

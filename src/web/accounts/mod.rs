@@ -1,0 +1,69 @@
+//! Accounts: registering, confirming an email address, signing in and out, resetting and
+//! changing a password, and accepting a staff invitation.
+
+mod account;
+mod change_password;
+mod invitation;
+mod login;
+mod logout;
+mod password_reset;
+mod register;
+mod verify_email;
+
+use axum::Router;
+use axum::routing::get;
+use tower_sessions::Session;
+
+use crate::app::AppState;
+use crate::auth::{SESSION_AUTH_FP, SESSION_USER_ID, password};
+use crate::entities::user;
+use crate::error::AppError;
+use crate::web::page::SESSION_CSRF;
+
+/// The account routes.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/register", get(register::show).post(register::submit))
+        .route("/register/check-email", get(register::check_email))
+        .route(
+            "/verify-email/resend",
+            axum::routing::post(verify_email::resend),
+        )
+        .route(
+            "/verify-email/{token}",
+            get(verify_email::show).post(verify_email::confirm),
+        )
+        .route("/login", get(login::show).post(login::submit))
+        .route("/logout", axum::routing::post(logout::submit))
+        .route("/signed-out", get(logout::signed_out))
+        .route(
+            "/forgot-password",
+            get(password_reset::show_request).post(password_reset::request),
+        )
+        .route("/forgot-password/sent", get(password_reset::sent))
+        .route(
+            "/reset-password/{token}",
+            get(password_reset::show_reset).post(password_reset::reset),
+        )
+        .route("/account", get(account::show))
+        .route(
+            "/account/password",
+            get(change_password::show).post(change_password::submit),
+        )
+        .route(
+            "/invitation/{token}",
+            get(invitation::show).post(invitation::accept),
+        )
+}
+
+/// Signs `user` in on this session: a new session ID (so a planted ID is useless), a new form
+/// token, and the password fingerprint that ties the session to the current password.
+pub(crate) async fn sign_in(session: &Session, user: &user::Model) -> Result<(), AppError> {
+    session.cycle_id().await?;
+    session.remove::<String>(SESSION_CSRF).await?;
+    session.insert(SESSION_USER_ID, user.id).await?;
+    session
+        .insert(SESSION_AUTH_FP, password::fingerprint(&user.password_hash))
+        .await?;
+    Ok(())
+}

@@ -1,0 +1,202 @@
+//! "Forgotten your password?": an emailed, single-use link that works for one hour and is
+//! stored only as a hash. Using it ends every session of the account.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::Form;
+use axum::extract::{Path, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use sea_orm::TransactionTrait;
+use serde::Deserialize;
+use tower_sessions::Session;
+
+use crate::app::AppState;
+use crate::auth::{password, tokens};
+use crate::db::user_tokens::Purpose;
+use crate::db::{outbox, sessions, user_tokens, users};
+use crate::domain::{EmailAddress, NewPassword};
+use crate::error::AppResult;
+use crate::mail::templates::{EmailContent, PasswordChanged, ResetPassword};
+use crate::web::page::{FormErrors, Page, flash};
+
+/// The request form.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct RequestForm {
+    email: String,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "accounts/forgot_password.html")]
+pub struct RequestTemplate {
+    page: Page,
+    email: String,
+    errors: FormErrors,
+}
+
+pub async fn show_request(page: Page) -> RequestTemplate {
+    RequestTemplate {
+        page,
+        email: String::new(),
+        errors: FormErrors::default(),
+    }
+}
+
+/// Sends a link if the address has an active account; the reply is the same either way.
+pub async fn request(
+    State(state): State<AppState>,
+    page: Page,
+    Form(form): Form<RequestForm>,
+) -> AppResult<Response> {
+    let mut errors = FormErrors::default();
+    let Some(email) = errors.check("email", EmailAddress::parse(&form.email)) else {
+        return Ok(RequestTemplate {
+            page,
+            email: form.email,
+            errors,
+        }
+        .into_response());
+    };
+    if let Some(user) = users::find_by_email(&state.db, email.as_str())
+        .await?
+        .filter(|u| u.is_active)
+    {
+        let (token, token_hash) = tokens::generate();
+        let message = ResetPassword {
+            name: user.full_name.clone(),
+            link: state.config.link(&format!("/reset-password/{token}")),
+        }
+        .to_email(&user.email)?;
+        let txn = state.db.begin().await?;
+        user_tokens::create(&txn, user.id, Purpose::ResetPassword, &token_hash).await?;
+        outbox::enqueue(&txn, &message).await?;
+        txn.commit().await?;
+        state.mail_wakeup.notify_one();
+    }
+    Ok(Redirect::to("/forgot-password/sent").into_response())
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "accounts/reset_sent.html")]
+pub struct SentTemplate {
+    page: Page,
+}
+
+pub async fn sent(page: Page) -> SentTemplate {
+    SentTemplate { page }
+}
+
+/// The new-password form.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct ResetForm {
+    password: String,
+    confirm_password: String,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "accounts/reset_password.html")]
+pub struct ResetTemplate {
+    page: Page,
+    token: String,
+    usable: bool,
+    errors: FormErrors,
+}
+
+pub async fn show_reset(
+    State(state): State<AppState>,
+    page: Page,
+    Path(token): Path<String>,
+) -> AppResult<ResetTemplate> {
+    let usable = user_tokens::find_usable(&state.db, Purpose::ResetPassword, &tokens::hash(&token))
+        .await?
+        .is_some();
+    Ok(ResetTemplate {
+        page,
+        token,
+        usable,
+        errors: FormErrors::default(),
+    })
+}
+
+pub async fn reset(
+    State(state): State<AppState>,
+    session: Session,
+    page: Page,
+    Path(token): Path<String>,
+    Form(form): Form<ResetForm>,
+) -> AppResult<Response> {
+    let token_hash = tokens::hash(&token);
+    let Some(found) =
+        user_tokens::find_usable(&state.db, Purpose::ResetPassword, &token_hash).await?
+    else {
+        return Ok(ResetTemplate {
+            page,
+            token,
+            usable: false,
+            errors: FormErrors::default(),
+        }
+        .into_response());
+    };
+    let Some(user) = users::find_by_id(&state.db, found.user_id)
+        .await?
+        .filter(|u| u.is_active)
+    else {
+        return Ok(ResetTemplate {
+            page,
+            token,
+            usable: false,
+            errors: FormErrors::default(),
+        }
+        .into_response());
+    };
+    let new_password = match NewPassword::parse(&form.password, &form.confirm_password, &user.email)
+    {
+        Ok(p) => p,
+        Err((field, message)) => {
+            let mut errors = FormErrors::default();
+            errors.add(field, message);
+            return Ok(ResetTemplate {
+                page,
+                token,
+                usable: true,
+                errors,
+            }
+            .into_response());
+        }
+    };
+    let hash = password::hash(&new_password).await?;
+    let notice = PasswordChanged {
+        name: user.full_name.clone(),
+        reset_link: state.config.link("/forgot-password"),
+    }
+    .to_email(&user.email)?;
+
+    let txn = state.db.begin().await?;
+    // Consumed inside the transaction: of two requests racing with one link, one wins.
+    if !user_tokens::consume(&txn, found.id).await? {
+        txn.rollback().await?;
+        return Ok(ResetTemplate {
+            page,
+            token,
+            usable: false,
+            errors: FormErrors::default(),
+        }
+        .into_response());
+    }
+    users::set_password(&txn, user.id, &hash).await?;
+    users::mark_email_verified(&txn, user.id).await?;
+    user_tokens::revoke_all(&txn, user.id, Purpose::ResetPassword).await?;
+    sessions::delete_for_user(&txn, user.id, None).await?;
+    outbox::enqueue(&txn, &notice).await?;
+    txn.commit().await?;
+    state.mail_wakeup.notify_one();
+
+    tracing::info!(user_id = user.id, "password reset");
+    flash(
+        &session,
+        "Your password has been reset. Sign in with your new password.",
+    )
+    .await?;
+    Ok(Redirect::to("/login").into_response())
+}

@@ -1,0 +1,161 @@
+//! Inviting staff: an email with roles (and an organisation, for hiring managers). The invitee
+//! chooses their own password from the emailed link.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::Form;
+use axum::extract::State;
+use axum::response::{IntoResponse, Redirect, Response};
+use sea_orm::TransactionTrait;
+use serde_json::json;
+use tower_sessions::Session;
+
+use crate::app::AppState;
+use crate::auth::{CurrentUser, tokens};
+use crate::db::audit::{self, AuditAction};
+use crate::db::{invitations, organisations, outbox, users};
+use crate::domain::{EmailAddress, FullName, Role, role};
+use crate::entities::{invitation, organisation};
+use crate::error::AppResult;
+use crate::mail::templates::{EmailContent, Invitation};
+use crate::web::admin::{parse_roles_and_organisation, repeated, single};
+use crate::web::page::{FormErrors, Page, flash};
+
+/// One open invitation, for the list.
+pub struct OpenInvitation {
+    invitation: invitation::Model,
+    roles: Vec<Role>,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "admin/invitations.html")]
+pub struct ListTemplate {
+    page: Page,
+    open: Vec<OpenInvitation>,
+}
+
+pub async fn list(State(state): State<AppState>, page: Page) -> AppResult<ListTemplate> {
+    let open = invitations::open(&state.db)
+        .await?
+        .into_iter()
+        .map(|invitation| OpenInvitation {
+            roles: role::parse_list(&invitation.roles).unwrap_or_default(),
+            invitation,
+        })
+        .collect();
+    Ok(ListTemplate { page, open })
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "admin/invite.html")]
+pub struct InviteTemplate {
+    page: Page,
+    email: String,
+    full_name: String,
+    chosen: Vec<Role>,
+    chosen_organisation: Option<i32>,
+    staff_roles: [Role; 5],
+    organisations: Vec<organisation::Model>,
+    errors: FormErrors,
+}
+
+pub async fn new(State(state): State<AppState>, page: Page) -> AppResult<InviteTemplate> {
+    Ok(InviteTemplate {
+        page,
+        email: String::new(),
+        full_name: String::new(),
+        chosen: Vec::new(),
+        chosen_organisation: None,
+        staff_roles: Role::STAFF,
+        organisations: organisations::all(&state.db).await?,
+        errors: FormErrors::default(),
+    })
+}
+
+pub async fn create(
+    State(state): State<AppState>,
+    CurrentUser(me): CurrentUser,
+    session: Session,
+    page: Page,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> AppResult<Response> {
+    let orgs = organisations::all(&state.db).await?;
+    let mut errors = FormErrors::default();
+    let email = errors.check("email", EmailAddress::parse(single(&pairs, "email")));
+    let name = errors.check(
+        "full_name",
+        FullName::parse(single(&pairs, "full_name")).map_err(|_| "Enter the person's full name"),
+    );
+    if let Some(email) = &email {
+        if users::find_by_email(&state.db, email.as_str())
+            .await?
+            .is_some()
+        {
+            errors.add("email", "An account with this email address already exists. Change its roles from the list of users.");
+        }
+    }
+    let names = repeated(&pairs, "roles");
+    let parsed = parse_roles_and_organisation(
+        &names,
+        single(&pairs, "organisation"),
+        &Role::STAFF,
+        |id| orgs.iter().any(|o| o.id == id),
+        &mut errors,
+    );
+    let (Some(email), Some(name), Some((roles, organisation_id)), true) =
+        (email, name, parsed, errors.is_empty())
+    else {
+        let template = InviteTemplate {
+            page,
+            email: single(&pairs, "email").to_owned(),
+            full_name: single(&pairs, "full_name").to_owned(),
+            chosen: names.iter().filter_map(|n| Role::parse(n)).collect(),
+            chosen_organisation: single(&pairs, "organisation").parse().ok(),
+            staff_roles: Role::STAFF,
+            organisations: orgs,
+            errors,
+        };
+        return Ok(template.into_response());
+    };
+
+    let (token, token_hash) = tokens::generate();
+    let organisation = organisation_id
+        .and_then(|id| orgs.iter().find(|o| o.id == id))
+        .map(|o| o.name.clone());
+    let message = Invitation {
+        name: name.as_str().to_owned(),
+        invited_by: me.full_name.clone(),
+        roles: roles.iter().map(|r| r.label().to_owned()).collect(),
+        organisation,
+        link: state.config.link(&format!("/invitation/{token}")),
+        expires: format!("{} days", invitations::LIFETIME.whole_days()),
+    }
+    .to_email(email.as_str())?;
+
+    let txn = state.db.begin().await?;
+    invitations::revoke_open_for(&txn, &email).await?;
+    let invitation = invitations::create(
+        &txn,
+        &email,
+        name.as_str(),
+        &roles,
+        organisation_id,
+        &token_hash,
+        me.id,
+    )
+    .await?;
+    audit::record(
+        &txn,
+        Some(me.id),
+        AuditAction::InvitationSent,
+        &format!("invitation:{}", invitation.id),
+        json!({ "email": email.as_str(), "roles": role::format_list(&roles), "organisation_id": organisation_id }),
+    )
+    .await?;
+    outbox::enqueue(&txn, &message).await?;
+    txn.commit().await?;
+    state.mail_wakeup.notify_one();
+
+    flash(&session, format!("Invitation sent to {email}")).await?;
+    Ok(Redirect::to("/admin/invitations").into_response())
+}

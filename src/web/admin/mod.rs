@@ -1,0 +1,145 @@
+//! Administration: users, roles and invitations. Only for the admin role.
+
+mod invitations;
+mod users;
+
+use axum::Router;
+use axum::extract::Request;
+use axum::middleware::{Next, from_fn};
+use axum::routing::{get, post};
+
+use crate::app::AppState;
+use crate::auth::CurrentUser;
+use crate::auth::current_user::require_role;
+use crate::domain::Role;
+
+/// The admin routes, all behind the admin role check.
+pub fn router(_state: AppState) -> Router<AppState> {
+    Router::new()
+        .route("/users", get(users::list))
+        .route("/users/{id}", get(users::show))
+        .route("/users/{id}/roles", post(users::update_roles))
+        .route("/users/{id}/deactivate", post(users::deactivate))
+        .route("/users/{id}/reactivate", post(users::reactivate))
+        .route(
+            "/invitations",
+            get(invitations::list).post(invitations::create),
+        )
+        .route("/invitations/new", get(invitations::new))
+        .route_layer(from_fn(|user: CurrentUser, req: Request, next: Next| {
+            require_role(Role::Admin, user, req, next)
+        }))
+}
+
+/// Reads the values of a repeated checkbox field from a form body.
+fn repeated(pairs: &[(String, String)], field: &str) -> Vec<String> {
+    pairs
+        .iter()
+        .filter(|(k, _)| k == field)
+        .map(|(_, v)| v.clone())
+        .collect()
+}
+
+/// Reads one field from a form body.
+fn single<'a>(pairs: &'a [(String, String)], field: &str) -> &'a str {
+    pairs
+        .iter()
+        .find(|(k, _)| k == field)
+        .map_or("", |(_, v)| v.as_str())
+}
+
+/// Checks chosen role names against `allowed` and the organisation rule. Returns the roles and
+/// the organisation to store (only hiring managers belong to one).
+fn parse_roles_and_organisation(
+    names: &[String],
+    organisation: &str,
+    allowed: &[Role],
+    organisation_exists: impl Fn(i32) -> bool,
+    errors: &mut crate::web::page::FormErrors,
+) -> Option<(Vec<Role>, Option<i32>)> {
+    let mut roles = Vec::new();
+    for name in names {
+        match Role::parse(name).filter(|r| allowed.contains(r)) {
+            Some(role) if !roles.contains(&role) => roles.push(role),
+            Some(_) => {}
+            None => {
+                errors.add("roles", "Choose roles from the list");
+                return None;
+            }
+        }
+    }
+    roles.sort();
+    if roles.is_empty() {
+        errors.add("roles", "Choose at least one role");
+    }
+    let organisation_id = if roles.iter().any(|r| r.needs_organisation()) {
+        match organisation
+            .parse::<i32>()
+            .ok()
+            .filter(|id| organisation_exists(*id))
+        {
+            Some(id) => Some(id),
+            None => {
+                errors.add(
+                    "organisation",
+                    "Choose the organisation this hiring manager works for",
+                );
+                None
+            }
+        }
+    } else {
+        None
+    };
+    errors.is_empty().then_some((roles, organisation_id))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::web::page::FormErrors;
+
+    fn run(names: &[&str], org: &str) -> (Option<(Vec<Role>, Option<i32>)>, FormErrors) {
+        let mut errors = FormErrors::default();
+        let names: Vec<String> = names.iter().map(|s| (*s).to_owned()).collect();
+        let result =
+            parse_roles_and_organisation(&names, org, &Role::STAFF, |id| id == 7, &mut errors);
+        (result, errors)
+    }
+
+    #[test]
+    fn hiring_managers_need_a_real_organisation() {
+        assert_eq!(
+            run(&["hiring_manager"], "7").0,
+            Some((vec![Role::HiringManager], Some(7)))
+        );
+        assert!(run(&["hiring_manager"], "8").1.has("organisation"));
+        assert!(run(&["hiring_manager"], "").1.has("organisation"));
+    }
+
+    #[test]
+    fn other_roles_drop_the_organisation() {
+        assert_eq!(
+            run(&["champion", "admin"], "7").0,
+            Some((vec![Role::Champion, Role::Admin], None))
+        );
+    }
+
+    #[test]
+    fn refuses_no_roles_and_roles_outside_the_allowed_set() {
+        assert!(run(&[], "").1.has("roles"));
+        assert!(run(&["applicant"], "").1.has("roles"));
+        assert!(run(&["root"], "").1.has("roles"));
+    }
+
+    #[test]
+    fn reads_repeated_fields() {
+        let pairs = vec![
+            ("roles".to_owned(), "a".to_owned()),
+            ("x".to_owned(), "1".to_owned()),
+            ("roles".to_owned(), "b".to_owned()),
+        ];
+        assert_eq!(repeated(&pairs, "roles"), ["a", "b"]);
+        assert_eq!(single(&pairs, "x"), "1");
+        assert_eq!(single(&pairs, "y"), "");
+    }
+}

@@ -1,0 +1,232 @@
+//! The list of users; changing a user's roles; deactivating and reactivating accounts.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::Form;
+use axum::extract::{Path, Query, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use sea_orm::TransactionTrait;
+use serde::Deserialize;
+use serde_json::json;
+use tower_sessions::Session;
+
+use crate::app::AppState;
+use crate::auth::CurrentUser;
+use crate::db::audit::{self, AuditAction};
+use crate::db::{organisations, sessions, users};
+use crate::domain::Role;
+use crate::entities::{organisation, user};
+use crate::error::{AppError, AppResult};
+use crate::web::admin::{parse_roles_and_organisation, repeated, single};
+use crate::web::page::{FormErrors, Page, flash};
+
+const PER_PAGE: u64 = 50;
+
+/// Which page of the list.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct ListQuery {
+    page: Option<u64>,
+}
+
+/// One row of the list.
+pub struct UserRow {
+    user: user::Model,
+    roles: Vec<Role>,
+    organisation: Option<String>,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "admin/users.html")]
+pub struct ListTemplate {
+    page: Page,
+    rows: Vec<UserRow>,
+    page_number: u64,
+    page_count: u64,
+    total: u64,
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    page: Page,
+    Query(query): Query<ListQuery>,
+) -> AppResult<ListTemplate> {
+    let total = users::count(&state.db).await?;
+    let page_count = total.div_ceil(PER_PAGE).max(1);
+    let page_number = query.page.unwrap_or(1).clamp(1, page_count);
+    let orgs = organisations::all(&state.db).await?;
+    let rows = users::page_with_roles(&state.db, page_number - 1, PER_PAGE)
+        .await?
+        .into_iter()
+        .map(|(user, roles)| UserRow {
+            organisation: org_name(&orgs, user.organisation_id),
+            user,
+            roles,
+        })
+        .collect();
+    Ok(ListTemplate {
+        page,
+        rows,
+        page_number,
+        page_count,
+        total,
+    })
+}
+
+fn org_name(orgs: &[organisation::Model], id: Option<i32>) -> Option<String> {
+    id.and_then(|id| orgs.iter().find(|o| o.id == id))
+        .map(|o| o.name.clone())
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "admin/user.html")]
+pub struct ShowTemplate {
+    page: Page,
+    user: user::Model,
+    roles: Vec<Role>,
+    organisations: Vec<organisation::Model>,
+    chosen_organisation: Option<i32>,
+    all_roles: [Role; 7],
+    is_me: bool,
+    errors: FormErrors,
+}
+
+async fn load(state: &AppState, id: i32) -> AppResult<user::Model> {
+    users::find_by_id(&state.db, id)
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    CurrentUser(me): CurrentUser,
+    page: Page,
+    Path(id): Path<i32>,
+) -> AppResult<ShowTemplate> {
+    let user = load(&state, id).await?;
+    let roles = users::roles_of(&state.db, id).await?;
+    Ok(ShowTemplate {
+        page,
+        chosen_organisation: user.organisation_id,
+        is_me: me.id == user.id,
+        user,
+        roles,
+        organisations: organisations::all(&state.db).await?,
+        all_roles: Role::ALL,
+        errors: FormErrors::default(),
+    })
+}
+
+pub async fn update_roles(
+    State(state): State<AppState>,
+    CurrentUser(me): CurrentUser,
+    session: Session,
+    page: Page,
+    Path(id): Path<i32>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> AppResult<Response> {
+    let user = load(&state, id).await?;
+    let before = users::roles_of(&state.db, id).await?;
+    let orgs = organisations::all(&state.db).await?;
+    let names = repeated(&pairs, "roles");
+    let mut errors = FormErrors::default();
+    let parsed = parse_roles_and_organisation(
+        &names,
+        single(&pairs, "organisation"),
+        &Role::ALL,
+        |oid| orgs.iter().any(|o| o.id == oid),
+        &mut errors,
+    );
+    if let Some((roles, _)) = &parsed {
+        if me.id == id && before.contains(&Role::Admin) && !roles.contains(&Role::Admin) {
+            errors.add("roles", "You cannot remove your own administrator role. Ask another administrator to do it.");
+        }
+    }
+    let Some((roles, organisation_id)) = parsed.filter(|_| errors.is_empty()) else {
+        let chosen: Vec<Role> = names.iter().filter_map(|n| Role::parse(n)).collect();
+        let template = ShowTemplate {
+            page,
+            chosen_organisation: single(&pairs, "organisation").parse().ok(),
+            is_me: me.id == user.id,
+            user,
+            roles: chosen,
+            organisations: orgs,
+            all_roles: Role::ALL,
+            errors,
+        };
+        return Ok(template.into_response());
+    };
+
+    let txn = state.db.begin().await?;
+    users::set_roles(&txn, id, &roles, organisation_id).await?;
+    audit::record(
+        &txn,
+        Some(me.id),
+        AuditAction::RolesChanged,
+        &format!("user:{id}"),
+        json!({
+            "before": before.iter().map(|r| r.as_str()).collect::<Vec<_>>(),
+            "after": roles.iter().map(|r| r.as_str()).collect::<Vec<_>>(),
+            "organisation_before": user.organisation_id,
+            "organisation_after": organisation_id,
+        }),
+    )
+    .await?;
+    txn.commit().await?;
+    flash(&session, format!("Roles updated for {}", user.full_name)).await?;
+    Ok(Redirect::to(&format!("/admin/users/{id}")).into_response())
+}
+
+pub async fn deactivate(
+    State(state): State<AppState>,
+    CurrentUser(me): CurrentUser,
+    session: Session,
+    Path(id): Path<i32>,
+) -> AppResult<Redirect> {
+    let user = load(&state, id).await?;
+    if me.id == id {
+        return Err(AppError::BadRequest(
+            "You cannot deactivate your own account.".into(),
+        ));
+    }
+    let txn = state.db.begin().await?;
+    users::set_active(&txn, id, false).await?;
+    sessions::delete_for_user(&txn, id, None).await?;
+    audit::record(
+        &txn,
+        Some(me.id),
+        AuditAction::AccountDeactivated,
+        &format!("user:{id}"),
+        json!({}),
+    )
+    .await?;
+    txn.commit().await?;
+    flash(
+        &session,
+        format!("{} can no longer sign in", user.full_name),
+    )
+    .await?;
+    Ok(Redirect::to(&format!("/admin/users/{id}")))
+}
+
+pub async fn reactivate(
+    State(state): State<AppState>,
+    CurrentUser(me): CurrentUser,
+    session: Session,
+    Path(id): Path<i32>,
+) -> AppResult<Redirect> {
+    let user = load(&state, id).await?;
+    let txn = state.db.begin().await?;
+    users::set_active(&txn, id, true).await?;
+    audit::record(
+        &txn,
+        Some(me.id),
+        AuditAction::AccountReactivated,
+        &format!("user:{id}"),
+        json!({}),
+    )
+    .await?;
+    txn.commit().await?;
+    flash(&session, format!("{} can sign in again", user.full_name)).await?;
+    Ok(Redirect::to(&format!("/admin/users/{id}")))
+}

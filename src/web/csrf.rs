@@ -1,0 +1,94 @@
+//! Every POST must come from one of our own pages: the browser's `Origin` (or `Referer`) must be
+//! this site, and the form must carry the token bound to the session. Either failing gets 403.
+
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::http::{HeaderMap, Method, header};
+use axum::middleware::Next;
+use axum::response::Response;
+use subtle::ConstantTimeEq;
+use tower_sessions::Session;
+use url::Url;
+
+use crate::app::AppState;
+use crate::error::AppError;
+use crate::web::page::SESSION_CSRF;
+
+/// The form field that carries the token.
+pub const FIELD: &str = "csrf_token";
+/// The header that may carry it instead (for non-form requests).
+pub const HEADER: &str = "x-csrf-token";
+/// The largest form body read for the check.
+const BODY_LIMIT: usize = 2 * 1024 * 1024;
+
+/// Checks unsafe requests; lets GET, HEAD and OPTIONS through.
+pub async fn verify(
+    State(state): State<AppState>,
+    session: Session,
+    req: Request,
+    next: Next,
+) -> Result<Response, AppError> {
+    if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
+        return Ok(next.run(req).await);
+    }
+    if !same_origin(req.headers(), &state) {
+        tracing::warn!(origin = ?req.headers().get(header::ORIGIN), referer = ?req.headers().get(header::REFERER), "cross-origin POST refused");
+        return Err(AppError::CsrfRejected);
+    }
+    let expected = session
+        .get::<String>(SESSION_CSRF)
+        .await?
+        .ok_or(AppError::CsrfRejected)?;
+
+    let (parts, body) = req.into_parts();
+    let bytes = axum::body::to_bytes(body, BODY_LIMIT).await.map_err(|_| {
+        AppError::BadRequest("The form was too large to send. Try again with less text.".into())
+    })?;
+    let submitted = parts
+        .headers
+        .get(HEADER)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned)
+        .or_else(|| {
+            form_urlencoded::parse(&bytes)
+                .find(|(k, _)| k == FIELD)
+                .map(|(_, v)| v.into_owned())
+        });
+    let valid = submitted.is_some_and(|s| bool::from(s.as_bytes().ct_eq(expected.as_bytes())));
+    if !valid {
+        tracing::warn!("POST with a missing or wrong form token refused");
+        return Err(AppError::CsrfRejected);
+    }
+    Ok(next
+        .run(Request::from_parts(parts, Body::from(bytes)))
+        .await)
+}
+
+/// Whether the request says it came from this site. `Origin` is checked when present, else
+/// `Referer`; a POST with neither is refused, as every current browser sends one of them.
+fn same_origin(headers: &HeaderMap, state: &AppState) -> bool {
+    if headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()) == Some("cross-site") {
+        return false;
+    }
+    let claimed = headers
+        .get(header::ORIGIN)
+        .and_then(|v| v.to_str().ok())
+        .filter(|o| *o != "null")
+        .map(str::to_owned)
+        .or_else(|| {
+            headers
+                .get(header::REFERER)
+                .and_then(|v| v.to_str().ok())
+                .and_then(|r| Url::parse(r).ok())
+                .map(|u| u.origin().ascii_serialization())
+        });
+    let Some(claimed) = claimed else { return false };
+    let configured = state.config.origin();
+    // The Host the browser connected to also counts, so http://localhost:3000 works when
+    // BASE_URL says 127.0.0.1. A cross-site form still fails: its Origin is the other site.
+    let host = headers
+        .get(header::HOST)
+        .and_then(|v| v.to_str().ok())
+        .map(|h| format!("{}://{h}", state.config.base_url.scheme()));
+    claimed == configured || host.is_some_and(|h| h == claimed)
+}

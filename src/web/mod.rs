@@ -1,0 +1,74 @@
+//! The web layer: one module per area, each with its own `router()`, assembled here with the
+//! layers every request passes through.
+
+pub mod accounts;
+pub mod admin;
+pub mod assets;
+pub mod csrf;
+pub mod errors;
+pub mod health;
+pub mod home;
+pub mod page;
+pub mod security_headers;
+
+use std::time::Duration;
+
+use axum::Router;
+use axum::http::{HeaderName, Request, StatusCode};
+use axum::middleware::from_fn_with_state;
+use time::Duration as TimeDuration;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
+use tower_sessions::cookie::SameSite;
+use tower_sessions::{Expiry, SessionManagerLayer};
+
+use crate::app::AppState;
+use crate::auth::current_user::load_current_user;
+use crate::auth::session_store::SeaOrmSessionStore;
+
+/// Name of the session cookie.
+pub const SESSION_COOKIE: &str = "spectra_session";
+const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+
+/// The whole application.
+pub fn router(state: AppState) -> Router {
+    let config = state.config.clone();
+    let idle = TimeDuration::try_from(config.session_idle).unwrap_or(TimeDuration::minutes(30));
+    let sessions = SessionManagerLayer::new(SeaOrmSessionStore::new(state.db.clone()))
+        .with_name(SESSION_COOKIE)
+        .with_http_only(true)
+        .with_same_site(SameSite::Lax)
+        .with_secure(config.is_https())
+        .with_expiry(Expiry::OnInactivity(idle));
+
+    // Layers run bottom-up for requests: the session first, then the user, error pages, CSRF.
+    let pages = Router::new()
+        .merge(home::router())
+        .merge(accounts::router())
+        .nest("/admin", admin::router(state.clone()))
+        .fallback(errors::not_found)
+        .layer(CatchPanicLayer::custom(errors::panic_response))
+        .layer(from_fn_with_state(state.clone(), csrf::verify))
+        .layer(from_fn_with_state(
+            state.clone(),
+            errors::render_error_pages,
+        ))
+        .layer(from_fn_with_state(state.clone(), load_current_user))
+        .layer(sessions);
+
+    let app = Router::new()
+        .merge(assets::router())
+        .merge(health::router())
+        .merge(pages);
+    security_headers::apply(app, config.is_https())
+        .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, Duration::from_secs(30)))
+        .layer(PropagateRequestIdLayer::new(REQUEST_ID))
+        .layer(TraceLayer::new_for_http().make_span_with(|req: &Request<_>| {
+            let id = req.headers().get(REQUEST_ID).and_then(|v| v.to_str().ok()).unwrap_or("-");
+            tracing::info_span!("request", request_id = %id, method = %req.method(), path = %req.uri().path())
+        }))
+        .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
+        .with_state(state)
+}

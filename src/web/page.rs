@@ -1,0 +1,153 @@
+//! What every page needs besides its own content: who is signed in, the form token, the demo
+//! flag, asset URLs and a one-off message. Handlers take a [`Page`] and put it in their template.
+
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use rand::RngCore;
+use tower_sessions::Session;
+
+use crate::app::AppState;
+use crate::auth::AuthUser;
+use crate::error::AppError;
+use crate::web::assets;
+
+/// Session key of the form (CSRF) token.
+pub const SESSION_CSRF: &str = "csrf";
+const SESSION_FLASH: &str = "flash";
+
+/// The frame of every page.
+#[derive(Clone, Debug)]
+pub struct Page {
+    /// The signed-in user, if any.
+    pub user: Option<AuthUser>,
+    /// The token every form must carry.
+    pub csrf_token: String,
+    /// Whether to show the demo-data banner.
+    pub demo: bool,
+    /// URL prefix of this build's static files.
+    pub assets: &'static str,
+    /// A one-off confirmation to show at the top of the page.
+    pub flash: Option<String>,
+}
+
+impl Page {
+    /// Builds the frame from the session (creating its form token if needed).
+    pub async fn build(
+        session: &Session,
+        user: Option<AuthUser>,
+        state: &AppState,
+    ) -> Result<Self, AppError> {
+        Ok(Self {
+            user,
+            csrf_token: csrf_token(session).await?,
+            demo: state.config.demo,
+            assets: assets::PREFIX,
+            flash: session.remove::<String>(SESSION_FLASH).await?,
+        })
+    }
+}
+
+impl FromRequestParts<AppState> for Page {
+    type Rejection = AppError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let session = session_of(parts)?;
+        let user = parts.extensions.get::<AuthUser>().cloned();
+        Page::build(&session, user, state).await
+    }
+}
+
+/// The session of a request; it is always there behind the session layer.
+pub fn session_of(parts: &Parts) -> Result<Session, AppError> {
+    parts
+        .extensions
+        .get::<Session>()
+        .cloned()
+        .ok_or_else(|| AppError::Internal(anyhow::anyhow!("session layer missing")))
+}
+
+/// The session's form token, created on first use.
+pub async fn csrf_token(session: &Session) -> Result<String, AppError> {
+    if let Some(token) = session.get::<String>(SESSION_CSRF).await? {
+        return Ok(token);
+    }
+    let mut bytes = [0u8; 32];
+    rand::rng().fill_bytes(&mut bytes);
+    let token = URL_SAFE_NO_PAD.encode(bytes);
+    session.insert(SESSION_CSRF, &token).await?;
+    Ok(token)
+}
+
+/// Queues a message for the next page the user sees.
+pub async fn flash(session: &Session, message: impl Into<String>) -> Result<(), AppError> {
+    session.insert(SESSION_FLASH, message.into()).await?;
+    Ok(())
+}
+
+/// Field-level errors of a form, in the order the fields appear.
+#[derive(Clone, Debug, Default)]
+pub struct FormErrors(Vec<(&'static str, String)>);
+
+impl FormErrors {
+    /// Adds an error for `field` (its `id` in the form), unless it already has one.
+    pub fn add(&mut self, field: &'static str, message: impl Into<String>) {
+        if self.get(field).is_none() {
+            self.0.push((field, message.into()));
+        }
+    }
+
+    /// The error of `field`, if any.
+    pub fn get(&self, field: &str) -> Option<&str> {
+        self.0
+            .iter()
+            .find(|(f, _)| *f == field)
+            .map(|(_, m)| m.as_str())
+    }
+
+    /// Whether `field` has an error (for templates).
+    pub fn has(&self, field: &str) -> bool {
+        self.get(field).is_some()
+    }
+
+    /// Whether the form is free of errors.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// Every (field, message), for the error summary.
+    pub fn iter(&self) -> impl Iterator<Item = &(&'static str, String)> {
+        self.0.iter()
+    }
+
+    /// Takes the result of a parse, keeping the error against `field`.
+    pub fn check<T>(&mut self, field: &'static str, result: Result<T, &'static str>) -> Option<T> {
+        result.map_err(|m| self.add(field, m)).ok()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn form_errors_keep_order_and_first_message() {
+        let mut e = FormErrors::default();
+        assert!(e.is_empty());
+        e.add("email", "Enter your email address");
+        e.add("password", "Enter a password");
+        e.add("email", "second message ignored");
+        assert_eq!(e.get("email"), Some("Enter your email address"));
+        assert!(e.has("password"));
+        assert!(!e.has("name"));
+        let fields: Vec<&str> = e.iter().map(|(f, _)| *f).collect();
+        assert_eq!(fields, ["email", "password"]);
+        assert_eq!(e.check::<i32>("name", Err("Enter your name")), None);
+        assert_eq!(e.check("x", Ok(3)), Some(3));
+        assert_eq!(e.get("name"), Some("Enter your name"));
+    }
+}
