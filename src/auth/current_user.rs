@@ -1,7 +1,7 @@
 //! The signed-in user: loaded once per request by [`load_current_user`], then read by the
 //! [`CurrentUser`] and [`MaybeUser`] extractors and checked by [`require_role`].
 
-use axum::extract::{FromRequestParts, Request, State};
+use axum::extract::{FromRequestParts, OriginalUri, Request, State};
 use axum::http::request::Parts;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
@@ -91,12 +91,13 @@ impl<S: Send + Sync> FromRequestParts<S> for CurrentUser {
         match parts.extensions.get::<AuthUser>() {
             Some(user) => Ok(CurrentUser(user.clone())),
             None => {
+                // Inside a nested router `parts.uri` lacks the prefix; the original has it.
+                let uri = parts
+                    .extensions
+                    .get::<OriginalUri>()
+                    .map_or(&parts.uri, |o| &o.0);
                 let next = if parts.method == axum::http::Method::GET {
-                    parts
-                        .uri
-                        .path_and_query()
-                        .map_or("/", |p| p.as_str())
-                        .to_owned()
+                    uri.path_and_query().map_or("/", |p| p.as_str()).to_owned()
                 } else {
                     "/".to_owned()
                 };

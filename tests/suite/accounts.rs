@@ -1,0 +1,591 @@
+//! Registering, confirming the email, signing in and out, resetting and changing passwords,
+//! and staff invitations.
+
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use spectra::domain::Role;
+use spectra::entities::{user, user_token};
+
+use crate::helpers::{PASSWORD, location, spawn_app, text_of};
+
+async fn user_by_email(app: &crate::helpers::TestApp, email: &str) -> Option<user::Model> {
+    user::Entity::find()
+        .filter(user::Column::Email.eq(email))
+        .one(&app.db)
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn an_applicant_registers_confirms_their_email_signs_in_and_out() {
+    let app = spawn_app().await;
+
+    // Register.
+    let response = app
+        .client
+        .post(
+            "/register",
+            &[
+                ("full_name", "Jo Bloggs"),
+                ("email", "Jo@Example.org"),
+                ("password", PASSWORD),
+                ("confirm_password", PASSWORD),
+            ],
+        )
+        .await;
+    assert_eq!(response.status().as_u16(), 303);
+    assert_eq!(location(&response), "/register/check-email");
+    let (_, body) = app.client.page("/register/check-email").await;
+    assert_eq!(text_of(&body, "h1"), "Check your email");
+    assert!(body.contains("jo@example.org"));
+
+    let stored = user_by_email(&app, "jo@example.org")
+        .await
+        .expect("account stored, email lower-cased");
+    assert!(stored.email_verified_at.is_none());
+    assert!(
+        stored
+            .password_hash
+            .starts_with("$argon2id$v=19$m=19456,t=2,p=1$")
+    );
+    assert_eq!(
+        spectra::db::users::roles_of(&app.db, stored.id)
+            .await
+            .unwrap(),
+        vec![Role::Applicant]
+    );
+
+    // Cannot sign in before confirming.
+    let response = app
+        .client
+        .post(
+            "/login",
+            &[("email", "jo@example.org"), ("password", PASSWORD)],
+        )
+        .await;
+    let body = response.text().await.unwrap();
+    assert_eq!(text_of(&body, "h1"), "Confirm your email address first");
+
+    // Confirm from the emailed link: opening it changes nothing, pressing the button does.
+    let email = app
+        .wait_for_email("jo@example.org", "Confirm your email address")
+        .await;
+    assert!(email.html.contains("Confirm your email address"));
+    let link = email.link(&format!("{}/verify-email/", app.base));
+    let path = link.trim_start_matches(&app.base);
+    let (status, body) = app.client.page(path).await;
+    assert_eq!(status, 200);
+    assert_eq!(text_of(&body, "h1"), "Confirm your email address");
+    assert!(
+        user_by_email(&app, "jo@example.org")
+            .await
+            .unwrap()
+            .email_verified_at
+            .is_none(),
+        "GET changes nothing"
+    );
+    let response = app.client.post(path, &[]).await;
+    assert_eq!(location(&response), "/login");
+    assert!(
+        user_by_email(&app, "jo@example.org")
+            .await
+            .unwrap()
+            .email_verified_at
+            .is_some()
+    );
+    let (_, body) = app.client.page("/login").await;
+    assert!(body.contains("Your email address is confirmed"));
+
+    // The link works once.
+    let (_, body) = app.client.page(path).await;
+    assert_eq!(
+        text_of(&body, "h1"),
+        "This link has expired or has already been used"
+    );
+
+    // Sign in, see the account, sign out.
+    app.client.sign_in("jo@example.org", PASSWORD).await;
+    let (status, body) = app.client.page("/account").await;
+    assert_eq!(status, 200);
+    assert!(body.contains("Jo Bloggs"));
+    assert!(body.contains("Applicant"));
+    let response = app.client.post("/logout", &[]).await;
+    assert_eq!(location(&response), "/signed-out");
+    let response = app.client.get("/account").await;
+    assert_eq!(response.status().as_u16(), 303);
+    assert_eq!(location(&response), "/login?next=%2Faccount");
+}
+
+#[tokio::test]
+async fn registration_errors_are_shown_per_field_and_nothing_is_stored() {
+    let app = spawn_app().await;
+
+    let response = app
+        .client
+        .post(
+            "/register",
+            &[
+                ("full_name", "  "),
+                ("email", "not-an-email"),
+                ("password", "short"),
+                ("confirm_password", "short"),
+            ],
+        )
+        .await;
+
+    assert_eq!(response.status().as_u16(), 200);
+    let body = response.text().await.unwrap();
+    assert!(text_of(&body, "title").starts_with("Error:"));
+    assert_eq!(
+        text_of(&body, ".nhsuk-error-summary__heading"),
+        "There is a problem"
+    );
+    for (field, message) in [
+        ("full_name", "Enter your full name"),
+        (
+            "email",
+            "Enter an email address in the correct format, like name@example.com",
+        ),
+        ("password", "Password must be 10 characters or more"),
+    ] {
+        assert!(
+            body.contains(&format!("<a href=\"#{field}\">{message}</a>")),
+            "summary links to {field}"
+        );
+        assert!(
+            text_of(&body, &format!("#{field}-error")).ends_with(message),
+            "{field} has its message"
+        );
+    }
+    assert!(
+        body.contains("value=\"not-an-email\""),
+        "what was typed is kept"
+    );
+    assert!(
+        !body.contains("value=\"short\""),
+        "passwords are never sent back"
+    );
+    assert_eq!(app.count("users").await, 0);
+    assert_eq!(app.count("outbox_messages").await, 0);
+}
+
+#[tokio::test]
+async fn registering_a_taken_address_looks_the_same_and_emails_the_owner() {
+    let app = spawn_app().await;
+    app.create_user("taken@example.org", &[Role::Applicant], None)
+        .await;
+
+    let response = app
+        .client
+        .post(
+            "/register",
+            &[
+                ("full_name", "Someone Else"),
+                ("email", "taken@example.org"),
+                ("password", "another-good-password"),
+                ("confirm_password", "another-good-password"),
+            ],
+        )
+        .await;
+
+    assert_eq!(
+        location(&response),
+        "/register/check-email",
+        "same answer as a new address"
+    );
+    let email = app
+        .wait_for_email("taken@example.org", "You already have an account")
+        .await;
+    assert!(email.text.contains("/forgot-password"));
+    assert_eq!(app.count("users").await, 1);
+    let user = user_by_email(&app, "taken@example.org").await.unwrap();
+    assert!(
+        spectra::auth::password::verify(PASSWORD.into(), Some(user.password_hash))
+            .await
+            .unwrap(),
+        "password unchanged"
+    );
+}
+
+#[tokio::test]
+async fn wrong_password_and_unknown_email_get_the_same_message() {
+    let app = spawn_app().await;
+    app.create_user("known@example.org", &[Role::Applicant], None)
+        .await;
+
+    let wrong = app
+        .client
+        .post(
+            "/login",
+            &[
+                ("email", "known@example.org"),
+                ("password", "not-the-password"),
+            ],
+        )
+        .await;
+    let wrong_body = wrong.text().await.unwrap();
+    let unknown = app
+        .client
+        .post(
+            "/login",
+            &[
+                ("email", "nobody@example.org"),
+                ("password", "not-the-password"),
+            ],
+        )
+        .await;
+    let unknown_body = unknown.text().await.unwrap();
+
+    let message = "The email address or password is not correct";
+    assert_eq!(text_of(&wrong_body, ".nhsuk-error-summary__list"), message);
+    assert_eq!(
+        text_of(&unknown_body, ".nhsuk-error-summary__list"),
+        message
+    );
+    assert!(wrong_body.contains("value=\"known@example.org\""));
+}
+
+#[tokio::test]
+async fn a_password_reset_link_works_once_within_an_hour_and_ends_every_session() {
+    let app = spawn_app().await;
+    app.create_user("reset@example.org", &[Role::Applicant], None)
+        .await;
+    let other_device = app.new_client();
+    other_device.sign_in("reset@example.org", PASSWORD).await;
+
+    let response = app
+        .client
+        .post("/forgot-password", &[("email", "reset@example.org")])
+        .await;
+    assert_eq!(location(&response), "/forgot-password/sent");
+    let email = app
+        .wait_for_email("reset@example.org", "Reset your password")
+        .await;
+    let link = email.link(&format!("{}/reset-password/", app.base));
+    let token = link.rsplit('/').next().unwrap().to_owned();
+    let path = format!("/reset-password/{token}");
+
+    // Only the hash is stored.
+    let tokens = user_token::Entity::find().all(&app.db).await.unwrap();
+    assert_eq!(tokens.len(), 1);
+    assert_ne!(tokens[0].token_hash, token);
+    assert_eq!(tokens[0].token_hash, spectra::auth::tokens::hash(&token));
+    let lifetime = tokens[0].expires_at - tokens[0].created_at;
+    assert_eq!(lifetime, time::Duration::hours(1));
+
+    let new_password = "a-brand-new-password";
+    let response = app
+        .client
+        .post(
+            &path,
+            &[
+                ("password", new_password),
+                ("confirm_password", new_password),
+            ],
+        )
+        .await;
+    assert_eq!(location(&response), "/login");
+    app.wait_for_email("reset@example.org", "Your password has been changed")
+        .await;
+
+    // Reuse fails and changes nothing.
+    let reuse = app
+        .client
+        .post(
+            &path,
+            &[
+                ("password", "yet-another-password"),
+                ("confirm_password", "yet-another-password"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        text_of(&reuse.text().await.unwrap(), "h1"),
+        "This link has expired or has already been used"
+    );
+    let user = user_by_email(&app, "reset@example.org").await.unwrap();
+    assert!(
+        spectra::auth::password::verify(new_password.into(), Some(user.password_hash))
+            .await
+            .unwrap()
+    );
+
+    // The other device was signed out; the new password works.
+    assert_eq!(other_device.get("/account").await.status().as_u16(), 303);
+    app.client.sign_in("reset@example.org", new_password).await;
+}
+
+#[tokio::test]
+async fn an_expired_reset_link_is_refused() {
+    let app = spawn_app().await;
+    app.create_user("late@example.org", &[Role::Applicant], None)
+        .await;
+    app.client
+        .post("/forgot-password", &[("email", "late@example.org")])
+        .await;
+    let email = app
+        .wait_for_email("late@example.org", "Reset your password")
+        .await;
+    let path = email
+        .link(&app.base)
+        .trim_start_matches(&app.base)
+        .to_owned();
+    user_token::Entity::update_many()
+        .col_expr(
+            user_token::Column::ExpiresAt,
+            sea_orm::sea_query::Expr::value(spectra::db::now() - time::Duration::minutes(1)),
+        )
+        .exec(&app.db)
+        .await
+        .unwrap();
+
+    let (_, body) = app.client.page(&path).await;
+    let response = app
+        .client
+        .post(
+            &path,
+            &[
+                ("password", "a-brand-new-password"),
+                ("confirm_password", "a-brand-new-password"),
+            ],
+        )
+        .await;
+
+    assert_eq!(
+        text_of(&body, "h1"),
+        "This link has expired or has already been used"
+    );
+    assert_eq!(
+        text_of(&response.text().await.unwrap(), "h1"),
+        "This link has expired or has already been used"
+    );
+    let user = user_by_email(&app, "late@example.org").await.unwrap();
+    assert!(
+        spectra::auth::password::verify(PASSWORD.into(), Some(user.password_hash))
+            .await
+            .unwrap()
+    );
+}
+
+#[tokio::test]
+async fn reset_requests_for_unknown_addresses_look_the_same_and_send_nothing() {
+    let app = spawn_app().await;
+
+    let response = app
+        .client
+        .post("/forgot-password", &[("email", "ghost@example.org")])
+        .await;
+
+    assert_eq!(location(&response), "/forgot-password/sent");
+    assert_eq!(app.count("outbox_messages").await, 0);
+}
+
+#[tokio::test]
+async fn changing_the_password_ends_other_sessions_but_keeps_this_one() {
+    let app = spawn_app().await;
+    app.create_user("change@example.org", &[Role::Applicant], None)
+        .await;
+    app.client.sign_in("change@example.org", PASSWORD).await;
+    let other = app.new_client();
+    other.sign_in("change@example.org", PASSWORD).await;
+
+    let wrong = app
+        .client
+        .post(
+            "/account/password",
+            &[
+                ("current_password", "not-it-at-all"),
+                ("password", "a-brand-new-password"),
+                ("confirm_password", "a-brand-new-password"),
+            ],
+        )
+        .await;
+    assert!(
+        wrong
+            .text()
+            .await
+            .unwrap()
+            .contains("Your current password is not correct")
+    );
+
+    let response = app
+        .client
+        .post(
+            "/account/password",
+            &[
+                ("current_password", PASSWORD),
+                ("password", "a-brand-new-password"),
+                ("confirm_password", "a-brand-new-password"),
+            ],
+        )
+        .await;
+
+    assert_eq!(location(&response), "/account");
+    let (status, body) = app.client.page("/account").await;
+    assert_eq!(status, 200);
+    assert!(body.contains("Your password has been changed"));
+    assert_eq!(
+        other.get("/account").await.status().as_u16(),
+        303,
+        "the other session ended"
+    );
+    app.wait_for_email("change@example.org", "Your password has been changed")
+        .await;
+    let user = user_by_email(&app, "change@example.org").await.unwrap();
+    let sessions: i64 = app
+        .count(&format!("sessions WHERE user_id = {}", user.id))
+        .await;
+    assert_eq!(sessions, 1);
+}
+
+#[tokio::test]
+async fn an_admin_invites_a_hiring_manager_who_sets_their_own_password() {
+    let app = spawn_app().await;
+    let org = app.create_organisation("Alder Hey Children's NHS FT").await;
+    app.create_user("admin@example.org", &[Role::Admin], None)
+        .await;
+    app.client.sign_in("admin@example.org", PASSWORD).await;
+
+    let response = app
+        .client
+        .post(
+            "/admin/invitations",
+            &[
+                ("full_name", "Hana Manager"),
+                ("email", "hana@nhs.example"),
+                ("roles", "hiring_manager"),
+                ("organisation", &org.to_string()),
+            ],
+        )
+        .await;
+    assert_eq!(location(&response), "/admin/invitations");
+    let (_, body) = app.client.page("/admin/invitations").await;
+    assert!(body.contains("Invitation sent to hana@nhs.example"));
+    assert!(body.contains("hana@nhs.example"));
+
+    let email = app
+        .wait_for_email("hana@nhs.example", "You have been invited")
+        .await;
+    assert!(email.text.contains("Alder Hey Children's NHS FT"));
+    let path = email
+        .link(&format!("{}/invitation/", app.base))
+        .trim_start_matches(&app.base)
+        .to_owned();
+
+    let invitee = app.new_client();
+    let (_, body) = invitee.page(&path).await;
+    assert_eq!(text_of(&body, "h1"), "Create your account");
+    let mismatch = invitee
+        .post(
+            &path,
+            &[
+                ("password", "hana-secret-words"),
+                ("confirm_password", "different-words"),
+            ],
+        )
+        .await;
+    assert!(
+        mismatch
+            .text()
+            .await
+            .unwrap()
+            .contains("The passwords do not match")
+    );
+    assert_eq!(app.count("users").await, 1, "nothing stored on a bad form");
+    let response = invitee
+        .post(
+            &path,
+            &[
+                ("password", "hana-secret-words"),
+                ("confirm_password", "hana-secret-words"),
+            ],
+        )
+        .await;
+    assert_eq!(location(&response), "/account");
+
+    let (_, body) = invitee.page("/account").await;
+    assert!(
+        body.contains("Hana Manager")
+            && body.contains("Hiring manager")
+            && body.contains("Alder Hey")
+    );
+    let hana = user_by_email(&app, "hana@nhs.example").await.unwrap();
+    assert_eq!(hana.organisation_id, Some(org));
+    assert!(hana.email_verified_at.is_some());
+
+    // The link is spent.
+    let (_, body) = app.new_client().page(&path).await;
+    assert_eq!(
+        text_of(&body, "h1"),
+        "This invitation has expired or has already been used"
+    );
+}
+
+#[tokio::test]
+async fn invitation_form_errors_are_per_field() {
+    let app = spawn_app().await;
+    app.create_user("admin@example.org", &[Role::Admin], None)
+        .await;
+    app.client.sign_in("admin@example.org", PASSWORD).await;
+
+    let response = app
+        .client
+        .post(
+            "/admin/invitations",
+            &[
+                ("full_name", ""),
+                ("email", "admin@example.org"),
+                ("roles", "hiring_manager"),
+            ],
+        )
+        .await;
+    let body = response.text().await.unwrap();
+
+    assert!(
+        body.contains("<a href=\"#full_name\">Enter the person&#39;s full name</a>")
+            || body.contains("<a href=\"#full_name\">Enter the person&#x27;s full name</a>"),
+        "{}",
+        text_of(&body, ".nhsuk-error-summary")
+    );
+    assert!(body.contains("An account with this email address already exists"));
+    assert!(body.contains("Choose the organisation this hiring manager works for"));
+    assert_eq!(app.count("invitations").await, 0);
+    assert_eq!(app.count("outbox_messages").await, 0);
+}
+
+#[tokio::test]
+async fn a_deactivated_account_cannot_sign_in_and_its_sessions_end() {
+    let app = spawn_app().await;
+    app.create_user("admin@example.org", &[Role::Admin], None)
+        .await;
+    let target = app
+        .create_user("leaver@example.org", &[Role::Applicant], None)
+        .await;
+    let leaver = app.new_client();
+    leaver.sign_in("leaver@example.org", PASSWORD).await;
+    app.client.sign_in("admin@example.org", PASSWORD).await;
+
+    let response = app
+        .client
+        .post(&format!("/admin/users/{target}/deactivate"), &[])
+        .await;
+
+    assert_eq!(location(&response), format!("/admin/users/{target}"));
+    assert_eq!(leaver.get("/account").await.status().as_u16(), 303);
+    let again = leaver
+        .post(
+            "/login",
+            &[("email", "leaver@example.org"), ("password", PASSWORD)],
+        )
+        .await;
+    assert!(
+        again
+            .text()
+            .await
+            .unwrap()
+            .contains("The email address or password is not correct")
+    );
+    let audit = app
+        .count("audit_events WHERE action = 'account_deactivated'")
+        .await;
+    assert_eq!(audit, 1);
+}

@@ -1,0 +1,362 @@
+//! Browser tests in headless Chromium (driven through chromedriver): journeys by keyboard only,
+//! with axe-core run on every page visited. Outside CI they are skipped, with a notice, when
+//! Chromium is missing; with `CI=true` a missing browser fails the run.
+
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use fantoccini::actions::{InputSource, KeyAction, KeyActions};
+use fantoccini::{Client, ClientBuilder};
+use hyper_util::client::legacy::connect::HttpConnector;
+use serde_json::json;
+
+use crate::helpers::{PASSWORD, TestApp, spawn_app};
+use crate::require;
+
+const CHROMIUM: &str = "/usr/bin/chromium";
+const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+const TAB: char = '\u{E004}';
+const ENTER: char = '\u{E007}';
+
+struct Browser {
+    client: Client,
+    driver: Child,
+    _profile: tempfile::TempDir,
+    axe: String,
+}
+
+impl Browser {
+    fn available() -> bool {
+        Path::new(CHROMIUM).exists() && Path::new(CHROMEDRIVER).exists()
+    }
+
+    async fn start() -> Self {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let driver = Command::new(CHROMEDRIVER)
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start chromedriver");
+        for _ in 0..100 {
+            if tokio::net::TcpStream::connect(("127.0.0.1", port))
+                .await
+                .is_ok()
+            {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        let profile = tempfile::tempdir().unwrap();
+        let mut caps = serde_json::Map::new();
+        caps.insert(
+            "goog:chromeOptions".into(),
+            json!({
+                "binary": CHROMIUM,
+                "args": [
+                    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                    "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
+                    "--window-size=1280,1024",
+                    format!("--user-data-dir={}", profile.path().display()),
+                ],
+            }),
+        );
+        let client = ClientBuilder::new(HttpConnector::new())
+            .capabilities(caps)
+            .connect(&format!("http://127.0.0.1:{port}"))
+            .await
+            .expect("connect to chromedriver");
+        let axe_path =
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("node_modules/axe-core/axe.min.js");
+        let axe = std::fs::read_to_string(&axe_path).expect("axe-core is installed (npm ci)");
+        Self {
+            client,
+            driver,
+            _profile: profile,
+            axe,
+        }
+    }
+
+    /// Runs axe-core on the current page and fails on any violation.
+    async fn assert_accessible(&self) {
+        let url = self.client.current_url().await.unwrap();
+        self.client
+            .execute(&format!("{}\nreturn true;", self.axe), vec![])
+            .await
+            .expect("inject axe");
+        let result = self
+            .client
+            .execute_async(
+                "const done = arguments[arguments.length - 1];
+                 axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'] } }).then(r => done(r.violations.map(v =>
+                     v.id + ' (' + v.impact + '): ' + v.help + ' at ' + v.nodes.map(n => n.target.join(' ')).join(' | '))))
+                   .catch(e => done(['axe failed: ' + e]));",
+                vec![],
+            )
+            .await
+            .expect("run axe");
+        let violations: Vec<String> =
+            serde_json::from_value(result).unwrap_or_else(|_| vec!["unreadable axe result".into()]);
+        assert!(
+            violations.is_empty(),
+            "axe-core violations on {url}:\n{}",
+            violations.join("\n")
+        );
+    }
+
+    async fn visit(&self, url: &str) {
+        self.client.goto(url).await.unwrap();
+        self.assert_accessible().await;
+    }
+
+    async fn keys(&self, text: &str) {
+        let mut actions = KeyActions::new("keyboard".into());
+        for c in text.chars() {
+            actions = actions
+                .then(KeyAction::Down { value: c })
+                .then(KeyAction::Up { value: c });
+        }
+        self.client.perform_actions(actions).await.unwrap();
+    }
+
+    /// Presses Tab until the focused element matches `css`, as a keyboard user would.
+    async fn tab_to(&self, css: &str) {
+        for _ in 0..80 {
+            let matched = self
+                .client
+                .execute("return document.activeElement && document.activeElement.matches(arguments[0]);", vec![json!(css)])
+                .await
+                .unwrap();
+            if matched == json!(true) {
+                return;
+            }
+            self.keys(&TAB.to_string()).await;
+        }
+        panic!(
+            "Tab never reached {css} on {}",
+            self.client.current_url().await.unwrap()
+        );
+    }
+
+    async fn fill(&self, css: &str, text: &str) {
+        self.tab_to(css).await;
+        self.keys(text).await;
+    }
+
+    /// Tabs to `css` and presses Enter, then waits for the next page and checks it.
+    async fn activate(&self, css: &str) {
+        self.tab_to(css).await;
+        let before = self
+            .client
+            .execute("return performance.timeOrigin;", vec![])
+            .await
+            .unwrap();
+        self.keys(&ENTER.to_string()).await;
+        for _ in 0..100 {
+            let now = self
+                .client
+                .execute(
+                    "return document.readyState === 'complete' ? performance.timeOrigin : null;",
+                    vec![],
+                )
+                .await;
+            if let Ok(now) = now {
+                if !now.is_null() && now != before {
+                    self.assert_accessible().await;
+                    return;
+                }
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!("pressing Enter on {css} did not load a page");
+    }
+
+    async fn path(&self) -> String {
+        self.client.current_url().await.unwrap().path().to_owned()
+    }
+
+    async fn heading(&self) -> String {
+        self.client
+            .find(fantoccini::Locator::Css("h1"))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap()
+    }
+
+    async fn close(mut self) {
+        let _ = self.client.clone().close().await;
+        let _ = self.driver.kill();
+        let _ = self.driver.wait();
+    }
+}
+
+#[tokio::test]
+async fn register_confirm_sign_in_and_out_by_keyboard_only() {
+    require!(Browser::available(), "Chromium and chromedriver");
+    let app = spawn_app().await;
+    let browser = Browser::start().await;
+
+    browser.visit(&format!("{}/", app.base)).await;
+    browser.activate("header a[href='/register']").await;
+    assert_eq!(browser.path().await, "/register");
+
+    // A mistake first: the error summary appears and is accessible.
+    browser.fill("#full_name", "Riley Keyboard").await;
+    browser.fill("#email", "riley@example.org").await;
+    browser.fill("#password", "short").await;
+    browser
+        .activate("form[action='/register'] button[type=submit]")
+        .await;
+    assert!(
+        browser
+            .client
+            .source()
+            .await
+            .unwrap()
+            .contains("Password must be 10 characters or more")
+    );
+
+    browser.fill("#password", PASSWORD).await;
+    browser.fill("#confirm_password", PASSWORD).await;
+    browser
+        .activate("form[action='/register'] button[type=submit]")
+        .await;
+    assert_eq!(browser.heading().await, "Check your email");
+
+    // Follow the link in the email that was sent.
+    let email = app
+        .wait_for_email("riley@example.org", "Confirm your email address")
+        .await;
+    browser
+        .visit(&email.link(&format!("{}/verify-email/", app.base)))
+        .await;
+    browser.activate("main button[type=submit]").await;
+    assert_eq!(browser.path().await, "/login");
+
+    browser.fill("#email", "riley@example.org").await;
+    browser.fill("#password", PASSWORD).await;
+    browser
+        .activate("form[action='/login'] button[type=submit]")
+        .await;
+    assert_eq!(browser.path().await, "/account");
+    assert_eq!(browser.heading().await, "Your account");
+
+    browser.activate("form[action='/logout'] button").await;
+    assert_eq!(browser.path().await, "/signed-out");
+    assert_eq!(browser.heading().await, "You have signed out");
+
+    browser.close().await;
+}
+
+#[tokio::test]
+async fn every_page_passes_axe_core() {
+    require!(Browser::available(), "Chromium and chromedriver");
+    let app = spawn_app_with_demo().await;
+    let admin_id = spectra::db::users::find_by_email(&app.db, "admin@example.org")
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    let browser = Browser::start().await;
+    let b = &app.base;
+
+    // Anonymous pages, including error states.
+    for path in [
+        "/",
+        "/login",
+        "/register",
+        "/forgot-password",
+        "/forgot-password/sent",
+        "/accessibility",
+        "/privacy",
+        "/cookies",
+        "/signed-out",
+        "/no-such-page",
+        "/reset-password/not-a-token",
+        "/verify-email/not-a-token",
+        "/invitation/not-a-token",
+    ] {
+        browser.visit(&format!("{b}{path}")).await;
+    }
+    browser.visit(&format!("{b}/forgot-password")).await;
+    browser
+        .activate("form[action='/forgot-password'] button[type=submit]")
+        .await;
+    assert!(
+        browser
+            .client
+            .source()
+            .await
+            .unwrap()
+            .contains("Enter your email address")
+    );
+
+    // Signed in as the admin: every admin page and the account pages.
+    browser.visit(&format!("{b}/login")).await;
+    browser.fill("#email", "admin@example.org").await;
+    browser.fill("#password", PASSWORD).await;
+    browser
+        .activate("form[action='/login'] button[type=submit]")
+        .await;
+    for path in [
+        "/account",
+        "/account/password",
+        "/admin/users",
+        &format!("/admin/users/{admin_id}"),
+        "/admin/invitations",
+        "/admin/invitations/new",
+    ] {
+        browser.visit(&format!("{b}{path}")).await;
+    }
+    browser.visit(&format!("{b}/admin/invitations/new")).await;
+    browser
+        .activate("form[action='/admin/invitations'] button[type=submit]")
+        .await;
+    assert!(
+        browser
+            .client
+            .source()
+            .await
+            .unwrap()
+            .contains("There is a problem")
+    );
+    browser.visit(&format!("{b}/account/password")).await;
+    browser
+        .activate("form[action='/account/password'] button[type=submit]")
+        .await;
+    assert!(
+        browser
+            .client
+            .source()
+            .await
+            .unwrap()
+            .contains("Enter your current password")
+    );
+
+    // A page an applicant may not see.
+    browser.activate("form[action='/logout'] button").await;
+    browser.visit(&format!("{b}/login")).await;
+    browser.fill("#email", "applicant@example.org").await;
+    browser.fill("#password", PASSWORD).await;
+    browser
+        .activate("form[action='/login'] button[type=submit]")
+        .await;
+    browser.visit(&format!("{b}/admin/users")).await;
+    assert_eq!(browser.heading().await, "You cannot see this page");
+
+    browser.close().await;
+}
+
+/// An app with the demo accounts (password [`PASSWORD`]) and the demo banner.
+async fn spawn_app_with_demo() -> TestApp {
+    let app = crate::helpers::spawn_app_with(|c| c.demo = true).await;
+    spectra::demo::load(&app.db, PASSWORD).await.unwrap();
+    app
+}

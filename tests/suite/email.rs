@@ -1,0 +1,265 @@
+//! The outbox: messages go in with the change that caused them, leave once, and survive an
+//! SMTP outage. The SMTP tests use a real server (Python's aiosmtpd).
+
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use sea_orm::EntityTrait;
+use spectra::config::MailDelivery;
+use spectra::db::outbox;
+use spectra::entities::outbox_message;
+use spectra::mail::Email;
+use spectra::mail::worker::{self, Transport};
+
+use crate::helpers::{parse_email, read_emails, spawn_app, spawn_app_with};
+use crate::require;
+
+/// A real SMTP server that stores what it receives in a Maildir.
+struct SmtpPeer {
+    child: Child,
+    maildir: tempfile::TempDir,
+}
+
+impl SmtpPeer {
+    fn available() -> bool {
+        Command::new("python3")
+            .args(["-c", "import aiosmtpd"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success())
+    }
+
+    async fn start(port: u16, maildir: tempfile::TempDir) -> Self {
+        let child = Command::new("python3")
+            .args([
+                "-m",
+                "aiosmtpd",
+                "-n",
+                "-l",
+                &format!("127.0.0.1:{port}"),
+                "-c",
+                "aiosmtpd.handlers.Mailbox",
+            ])
+            .arg(maildir.path().join("mail"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start aiosmtpd");
+        for _ in 0..100 {
+            if tokio::net::TcpStream::connect(("127.0.0.1", port))
+                .await
+                .is_ok()
+            {
+                return Self { child, maildir };
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!("aiosmtpd did not start on port {port}");
+    }
+
+    fn received(&self) -> Vec<crate::helpers::SentEmail> {
+        let new = self.maildir.path().join("mail").join("new");
+        let Ok(entries) = std::fs::read_dir(&new) else {
+            return Vec::new();
+        };
+        entries
+            .filter_map(Result::ok)
+            .filter_map(|e| std::fs::read(e.path()).ok())
+            .map(|raw| parse_email(&raw))
+            .collect()
+    }
+}
+
+impl Drop for SmtpPeer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+fn email(to: &str, n: usize) -> Email {
+    Email {
+        to: to.into(),
+        subject: format!("Message {n}"),
+        text: format!("Plain text {n}"),
+        html: format!("<p>HTML {n}</p>"),
+    }
+}
+
+async fn wait_until(mut done: impl AsyncFnMut() -> bool, what: &str) {
+    for _ in 0..150 {
+        if done().await {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("timed out waiting for {what}");
+}
+
+#[tokio::test]
+async fn a_message_is_delivered_by_smtp_with_text_and_html_parts() {
+    require!(SmtpPeer::available(), "python3 with aiosmtpd");
+    let port = free_port();
+    let peer = SmtpPeer::start(port, tempfile::tempdir().unwrap()).await;
+    let app = spawn_app_with(|c| {
+        c.mail_delivery = MailDelivery::Smtp(format!("smtp://127.0.0.1:{port}"))
+    })
+    .await;
+
+    app.client
+        .post("/forgot-password", &[("email", "nobody@example.org")])
+        .await;
+    app.create_user(
+        "someone@example.org",
+        &[spectra::domain::Role::Applicant],
+        None,
+    )
+    .await;
+    app.client
+        .post("/forgot-password", &[("email", "someone@example.org")])
+        .await;
+
+    wait_until(async || peer.received().len() == 1, "delivery").await;
+    let received = &peer.received()[0];
+    assert_eq!(received.to, "someone@example.org");
+    assert_eq!(received.subject, "Reset your password");
+    assert!(received.text.contains("/reset-password/"));
+    assert!(received.html.contains("href=\"http://127.0.0.1:"));
+    let row = outbox_message::Entity::find()
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(row.sent_at.is_some());
+    assert_eq!(row.attempts, 1);
+}
+
+#[tokio::test]
+async fn messages_wait_while_smtp_is_down_and_each_is_delivered_once_when_it_returns() {
+    require!(SmtpPeer::available(), "python3 with aiosmtpd");
+    let port = free_port();
+    let app = spawn_app_with(|c| {
+        c.mail_delivery = MailDelivery::Smtp(format!("smtp://127.0.0.1:{port}"))
+    })
+    .await;
+
+    // Arrange: three messages queued while nothing listens on the SMTP port.
+    for n in 0..3 {
+        outbox::enqueue(&app.db, &email(&format!("person{n}@example.org"), n))
+            .await
+            .unwrap();
+    }
+    wait_until(
+        async || {
+            let rows = outbox_message::Entity::find().all(&app.db).await.unwrap();
+            rows.iter()
+                .all(|r| r.attempts >= 2 && r.last_error.is_some() && r.sent_at.is_none())
+        },
+        "failed attempts while the server is down",
+    )
+    .await;
+    assert_eq!(
+        spectra::db::outbox::pending_count(&app.db).await.unwrap(),
+        3,
+        "nothing is lost or dropped"
+    );
+
+    // Act: the server comes back.
+    let peer = SmtpPeer::start(port, tempfile::tempdir().unwrap()).await;
+
+    // Assert: each message arrives exactly once.
+    wait_until(
+        async || peer.received().len() >= 3,
+        "delivery after the outage",
+    )
+    .await;
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let mut subjects: Vec<String> = peer.received().iter().map(|m| m.subject.clone()).collect();
+    subjects.sort();
+    assert_eq!(subjects, ["Message 0", "Message 1", "Message 2"]);
+    let rows = outbox_message::Entity::find().all(&app.db).await.unwrap();
+    assert!(
+        rows.iter()
+            .all(|r| r.sent_at.is_some() && r.locked_until.is_none())
+    );
+}
+
+#[tokio::test]
+async fn two_workers_never_send_the_same_message() {
+    let app = spawn_app().await;
+    let dir = tempfile::tempdir().unwrap();
+    for n in 0..60 {
+        outbox::enqueue(&app.db, &email("many@example.org", n))
+            .await
+            .unwrap();
+    }
+    // Two more workers, as a second and third instance would run, racing the app's own.
+    let mut config = spectra::config::Config::from_lookup(|_| None).unwrap();
+    config.mail_delivery = MailDelivery::Files(dir.path().to_path_buf());
+    let transport = Transport::from_config(&config).unwrap();
+    let (a, b) = tokio::join!(
+        drain(&app.db, &transport, &config),
+        drain(&app.db, &transport, &config),
+    );
+
+    let elsewhere = read_emails(&app.mail_dir).len();
+    let here = count_files(dir.path());
+    assert_eq!(a + b, here);
+    assert_eq!(
+        here + elsewhere,
+        60,
+        "every message sent exactly once across all workers"
+    );
+    assert_eq!(
+        spectra::db::outbox::pending_count(&app.db).await.unwrap(),
+        0
+    );
+}
+
+async fn drain(
+    db: &sea_orm::DatabaseConnection,
+    transport: &Transport,
+    config: &spectra::config::Config,
+) -> usize {
+    let mut total = 0;
+    for _ in 0..20 {
+        total += worker::deliver_due(db, transport, config).await.unwrap();
+        tokio::task::yield_now().await;
+    }
+    total
+}
+
+fn count_files(dir: &Path) -> usize {
+    std::fs::read_dir(dir).map(|e| e.count()).unwrap_or(0)
+}
+
+#[tokio::test]
+async fn an_email_is_stored_only_if_its_change_is() {
+    let app = spawn_app().await;
+
+    // A registration that fails validation stores neither the account nor its email.
+    app.client
+        .post(
+            "/register",
+            &[
+                ("full_name", "Jo"),
+                ("email", "jo@example.org"),
+                ("password", "x"),
+                ("confirm_password", "x"),
+            ],
+        )
+        .await;
+
+    assert_eq!(app.count("users").await, 0);
+    assert_eq!(app.count("outbox_messages").await, 0);
+}

@@ -1,0 +1,442 @@
+//! The test harness: every test gets the real router on port 0 with a fresh database of its
+//! own, on SQLite by default or on Postgres when `TEST_DATABASE_URL` is set. Databases are
+//! dropped (Postgres) or deleted (SQLite) when the test ends.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use mail_parser::MessageParser;
+use reqwest::header::{HeaderMap, HeaderValue, ORIGIN};
+use reqwest::redirect::Policy;
+use scraper::{Html, Selector};
+use sea_orm::{ConnectionTrait, Database, DatabaseConnection, TransactionTrait};
+use spectra::config::Config;
+use spectra::db::users::{self, NewUser};
+use spectra::domain::{EmailAddress, NewPassword, Role};
+use spectra::server::{self, Running};
+use tempfile::TempDir;
+use tokio::net::TcpListener;
+
+/// A password that passes the policy, used for test accounts.
+pub const PASSWORD: &str = "correct-horse-battery";
+
+/// Whether tools must be present (CI), or their absence may skip a test with a notice.
+pub fn tools_required() -> bool {
+    std::env::var("CI").is_ok_and(|v| v == "true" || v == "1")
+}
+
+/// Skips (outside CI) or fails (in CI) a test that needs a missing tool.
+#[macro_export]
+macro_rules! require {
+    ($available:expr, $what:expr) => {
+        if !$available {
+            if $crate::helpers::tools_required() {
+                panic!("CI=true but {} is missing", $what);
+            }
+            eprintln!(
+                "SKIPPED: {} is missing (it is required when CI=true)",
+                $what
+            );
+            return;
+        }
+    };
+}
+
+/// A database for one test.
+pub struct TestDb {
+    /// Connection URL of the test database.
+    pub url: String,
+    postgres: Option<(String, String)>,
+    _dir: Option<TempDir>,
+}
+
+impl TestDb {
+    /// Creates an empty database.
+    pub async fn new() -> Self {
+        match std::env::var("TEST_DATABASE_URL")
+            .ok()
+            .filter(|u| !u.is_empty())
+        {
+            Some(admin_url) => {
+                let name = format!("spectra_test_{}", uuid::Uuid::new_v4().simple());
+                let admin = Database::connect(&admin_url)
+                    .await
+                    .expect("connect to TEST_DATABASE_URL");
+                admin
+                    .execute_unprepared(&format!("CREATE DATABASE {name}"))
+                    .await
+                    .expect("create test database");
+                admin.close().await.ok();
+                let mut url = url::Url::parse(&admin_url).expect("TEST_DATABASE_URL is a URL");
+                url.set_path(&format!("/{name}"));
+                Self {
+                    url: url.to_string(),
+                    postgres: Some((admin_url, name)),
+                    _dir: None,
+                }
+            }
+            None => {
+                let dir = tempfile::tempdir().expect("temp dir");
+                let url = format!(
+                    "sqlite://{}?mode=rwc",
+                    dir.path().join("test.sqlite").display()
+                );
+                Self {
+                    url,
+                    postgres: None,
+                    _dir: Some(dir),
+                }
+            }
+        }
+    }
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        if let Some((admin_url, name)) = self.postgres.take() {
+            // Drop runs outside async; use a small runtime of its own on another thread.
+            let _ = std::thread::spawn(move || {
+                let rt = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                    .expect("runtime");
+                rt.block_on(async {
+                    if let Ok(admin) = Database::connect(&admin_url).await {
+                        let _ = admin
+                            .execute_unprepared(&format!(
+                                "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
+                            ))
+                            .await;
+                        let _ = admin.close().await;
+                    }
+                });
+            })
+            .join();
+        }
+    }
+}
+
+/// A running app for one test.
+pub struct TestApp {
+    /// `http://127.0.0.1:PORT`.
+    pub base: String,
+    /// A connection to its database, for arranging and asserting.
+    pub db: DatabaseConnection,
+    /// Where `.eml` files go (when SMTP is not used).
+    pub mail_dir: PathBuf,
+    /// A browser-like client with its own cookies.
+    pub client: Client,
+    running: Option<Running>,
+    _mail: TempDir,
+    _db: TestDb,
+}
+
+/// Starts the app with default test settings.
+pub async fn spawn_app() -> TestApp {
+    spawn_app_with(|_| {}).await
+}
+
+/// Starts the app, letting the test adjust the configuration first.
+pub async fn spawn_app_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
+    let test_db = TestDb::new().await;
+    let mail = tempfile::tempdir().expect("mail dir");
+    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind port 0");
+    let addr = listener.local_addr().expect("local addr");
+    let base = format!("http://{addr}");
+    let url = test_db.url.clone();
+    let mail_path = mail.path().display().to_string();
+    let base_for_config = base.clone();
+    let mut config = Config::from_lookup(move |name| match name {
+        "DATABASE_URL" => Some(url.clone()),
+        "BIND_ADDR" => Some(addr.to_string()),
+        "BASE_URL" => Some(base_for_config.clone()),
+        "MAIL_DIR" => Some(mail_path.clone()),
+        _ => None,
+    })
+    .expect("test config");
+    config.mail_retry_base = Duration::from_millis(100);
+    config.mail_poll = Duration::from_millis(100);
+    adjust(&mut config);
+
+    let db = server::prepare_database(&config)
+        .await
+        .expect("migrate test database");
+    let running = server::start(config, db.clone(), listener, false)
+        .await
+        .expect("start app");
+    TestApp {
+        client: Client::new(&base),
+        base,
+        db,
+        mail_dir: mail.path().to_path_buf(),
+        running: Some(running),
+        _mail: mail,
+        _db: test_db,
+    }
+}
+
+impl TestApp {
+    /// A second, independent browser.
+    pub fn new_client(&self) -> Client {
+        Client::new(&self.base)
+    }
+
+    /// Stops the app gracefully.
+    pub async fn stop(&mut self) {
+        if let Some(running) = self.running.take() {
+            running.stop().await.expect("graceful stop");
+        }
+    }
+
+    /// Creates an account directly in the database (email confirmed), with [`PASSWORD`].
+    pub async fn create_user(
+        &self,
+        email: &str,
+        roles: &[Role],
+        organisation_id: Option<i32>,
+    ) -> i32 {
+        let email = EmailAddress::parse(email).expect("valid email");
+        let password = NewPassword::parse(PASSWORD, PASSWORD, "").expect("valid password");
+        let hash = spectra::auth::password::hash(&password)
+            .await
+            .expect("hash");
+        let txn = self.db.begin().await.expect("txn");
+        let user = users::create(
+            &txn,
+            NewUser {
+                email: &email,
+                full_name: "Test Person",
+                password_hash: hash,
+                email_verified: true,
+                organisation_id,
+                roles,
+            },
+        )
+        .await
+        .expect("create user");
+        txn.commit().await.expect("commit");
+        user.id
+    }
+
+    /// Creates an organisation and returns its ID.
+    pub async fn create_organisation(&self, name: &str) -> i32 {
+        spectra::db::organisations::ensure(&self.db, name)
+            .await
+            .expect("organisation")
+            .id
+    }
+
+    /// Waits for the email to `to` whose subject contains `subject`, as sent (an `.eml` file).
+    pub async fn wait_for_email(&self, to: &str, subject: &str) -> SentEmail {
+        for _ in 0..100 {
+            if let Some(found) = self
+                .emails()
+                .into_iter()
+                .find(|e| e.to == to && e.subject.contains(subject))
+            {
+                return found;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!(
+            "no email to {to} with subject containing {subject:?}; sent: {:?}",
+            self.emails()
+                .iter()
+                .map(|e| (&e.to, &e.subject))
+                .collect::<Vec<_>>()
+        );
+    }
+
+    /// Every email written to the mail folder.
+    pub fn emails(&self) -> Vec<SentEmail> {
+        read_emails(&self.mail_dir)
+    }
+
+    /// Counts rows of a table.
+    pub async fn count(&self, table: &str) -> i64 {
+        let backend = self.db.get_database_backend();
+        let row = self
+            .db
+            .query_one_raw(sea_orm::Statement::from_string(
+                backend,
+                format!("SELECT COUNT(*) AS n FROM {table}"),
+            ))
+            .await
+            .expect("count query")
+            .expect("a row");
+        row.try_get::<i64>("", "n").expect("count")
+    }
+}
+
+/// An email as it left the service.
+#[derive(Debug, Clone)]
+pub struct SentEmail {
+    /// Recipient.
+    pub to: String,
+    /// Subject.
+    pub subject: String,
+    /// Plain-text part.
+    pub text: String,
+    /// HTML part.
+    pub html: String,
+}
+
+impl SentEmail {
+    /// The first link in the text part that starts with `prefix`.
+    pub fn link(&self, prefix: &str) -> String {
+        self.text
+            .split_whitespace()
+            .find(|w| w.starts_with(prefix))
+            .unwrap_or_else(|| panic!("no link starting {prefix} in {}", self.text))
+            .to_owned()
+    }
+}
+
+/// Parses an RFC 5322 message.
+pub fn parse_email(raw: &[u8]) -> SentEmail {
+    let message = MessageParser::default().parse(raw).expect("parse email");
+    let to = message
+        .to()
+        .and_then(|a| a.first())
+        .and_then(|a| a.address())
+        .unwrap_or_default()
+        .to_owned();
+    SentEmail {
+        to,
+        subject: message.subject().unwrap_or_default().to_owned(),
+        text: message
+            .body_text(0)
+            .map(|t| t.into_owned())
+            .unwrap_or_default(),
+        html: message
+            .body_html(0)
+            .map(|t| t.into_owned())
+            .unwrap_or_default(),
+    }
+}
+
+/// Reads every `.eml` file in a folder.
+pub fn read_emails(dir: &Path) -> Vec<SentEmail> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    entries
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "eml"))
+        .filter_map(|p| std::fs::read(p).ok())
+        .map(|raw| parse_email(&raw))
+        .collect()
+}
+
+/// A browser-like HTTP client: keeps cookies, sends the site's `Origin` like a browser does,
+/// and does not follow redirects, so tests can see them.
+#[derive(Clone)]
+pub struct Client {
+    /// The app's base URL.
+    pub base: String,
+    /// The underlying client.
+    pub http: reqwest::Client,
+}
+
+impl Client {
+    fn new(base: &str) -> Self {
+        let mut headers = HeaderMap::new();
+        headers.insert(ORIGIN, HeaderValue::from_str(base).expect("origin header"));
+        let http = reqwest::Client::builder()
+            .cookie_store(true)
+            .redirect(Policy::none())
+            .default_headers(headers)
+            .build()
+            .expect("http client");
+        Self {
+            base: base.to_owned(),
+            http,
+        }
+    }
+
+    /// GETs a path.
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.http
+            .get(format!("{}{path}", self.base))
+            .send()
+            .await
+            .expect("GET")
+    }
+
+    /// GETs a path and returns its status and body.
+    pub async fn page(&self, path: &str) -> (u16, String) {
+        let response = self.get(path).await;
+        let status = response.status().as_u16();
+        (status, response.text().await.expect("body"))
+    }
+
+    /// The session's form token, read from a page that always has a form.
+    pub async fn csrf(&self) -> String {
+        let (_, body) = self.page("/forgot-password").await;
+        csrf_in(&body)
+    }
+
+    /// POSTs a form with this session's token added.
+    pub async fn post(&self, path: &str, fields: &[(&str, &str)]) -> reqwest::Response {
+        let token = self.csrf().await;
+        let mut form: Vec<(&str, &str)> = fields.to_vec();
+        form.push(("csrf_token", &token));
+        self.http
+            .post(format!("{}{path}", self.base))
+            .form(&form)
+            .send()
+            .await
+            .expect("POST")
+    }
+
+    /// Signs in and checks it worked.
+    pub async fn sign_in(&self, email: &str, password: &str) {
+        let response = self
+            .post("/login", &[("email", email), ("password", password)])
+            .await;
+        assert_eq!(
+            response.status().as_u16(),
+            303,
+            "sign-in of {email} failed: {}",
+            response.text().await.unwrap_or_default()
+        );
+    }
+}
+
+/// The form token in a page.
+pub fn csrf_in(body: &str) -> String {
+    let doc = Html::parse_document(body);
+    let selector = Selector::parse("input[name=csrf_token]").expect("selector");
+    doc.select(&selector)
+        .next()
+        .and_then(|e| e.value().attr("value"))
+        .expect("page has a form token")
+        .to_owned()
+}
+
+/// The text of the first element matching `css`.
+pub fn text_of(body: &str, css: &str) -> String {
+    let doc = Html::parse_document(body);
+    let selector = Selector::parse(css).expect("selector");
+    doc.select(&selector)
+        .next()
+        .map(|e| {
+            e.text()
+                .collect::<String>()
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .unwrap_or_default()
+}
+
+/// The `Location` header of a redirect.
+pub fn location(response: &reqwest::Response) -> String {
+    response
+        .headers()
+        .get("location")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned()
+}

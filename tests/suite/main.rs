@@ -1,0 +1,13 @@
+//! HTTP-level tests of spectra, through the real router, each on its own database.
+//! Set `TEST_DATABASE_URL=postgres://…` to run the same suite on Postgres.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod accounts;
+mod admin;
+mod browser;
+mod cli;
+mod email;
+mod health;
+mod helpers;
+mod security;
