@@ -165,11 +165,12 @@ impl Browser {
                     vec![],
                 )
                 .await;
-            if let Ok(now) = now {
-                if !now.is_null() && now != before {
-                    self.assert_accessible().await;
-                    return;
-                }
+            if let Ok(now) = now
+                && !now.is_null()
+                && now != before
+            {
+                self.assert_accessible().await;
+                return;
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
         }

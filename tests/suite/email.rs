@@ -47,12 +47,14 @@ impl SmtpPeer {
             .stderr(Stdio::null())
             .spawn()
             .expect("start aiosmtpd");
+        // Owned at once, so the process is reaped by Drop even if it never answers.
+        let peer = Self { child, maildir };
         for _ in 0..100 {
             if tokio::net::TcpStream::connect(("127.0.0.1", port))
                 .await
                 .is_ok()
             {
-                return Self { child, maildir };
+                return peer;
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
         }

@@ -10,12 +10,13 @@ use serde::Deserialize;
 use tower_sessions::Session;
 
 use crate::app::AppState;
-use crate::auth::{password, tokens};
+use crate::auth::password;
 use crate::db::user_tokens::Purpose;
 use crate::db::{outbox, user_tokens, users};
 use crate::domain::{EmailAddress, FullName, NewPassword, Role};
 use crate::error::AppResult;
-use crate::mail::templates::{AlreadyRegistered, EmailContent, VerifyEmail};
+use crate::mail::templates::{AlreadyRegistered, EmailContent};
+use crate::web::accounts::verify_email;
 use crate::web::page::{FormErrors, Page};
 
 const SESSION_PENDING_EMAIL: &str = "pending_email";
@@ -98,13 +99,9 @@ async fn create_applicant(
     email: &EmailAddress,
     hash: String,
 ) -> Result<(), sea_orm::DbErr> {
-    let (token, token_hash) = tokens::generate();
-    let message = VerifyEmail {
-        name: name.as_str().to_owned(),
-        link: state.config.link(&format!("/verify-email/{token}")),
-    }
-    .to_email(email.as_str())
-    .map_err(|e| sea_orm::DbErr::Custom(format!("rendering email: {e}")))?;
+    let (token_hash, message) =
+        verify_email::new_link(&state.config, name.as_str(), email.as_str())
+            .map_err(|e| sea_orm::DbErr::Custom(format!("rendering email: {e}")))?;
     let txn = state.db.begin().await?;
     let user = users::create(
         &txn,

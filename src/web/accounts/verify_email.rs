@@ -12,10 +12,12 @@ use tower_sessions::Session;
 
 use crate::app::AppState;
 use crate::auth::tokens;
+use crate::config::Config;
 use crate::db::user_tokens::Purpose;
 use crate::db::{outbox, user_tokens, users};
 use crate::domain::EmailAddress;
 use crate::error::AppResult;
+use crate::mail::Email;
 use crate::mail::templates::{EmailContent, VerifyEmail};
 use crate::web::page::{Page, flash};
 
@@ -99,25 +101,35 @@ pub async fn resend(
     page: Page,
     Form(form): Form<ResendForm>,
 ) -> AppResult<ResentTemplate> {
-    if let Ok(email) = EmailAddress::parse(&form.email) {
-        if let Some(user) = users::find_by_email(&state.db, email.as_str()).await? {
-            if user.email_verified_at.is_none() && user.is_active {
-                let (token, token_hash) = tokens::generate();
-                let message = VerifyEmail {
-                    name: user.full_name.clone(),
-                    link: state.config.link(&format!("/verify-email/{token}")),
-                }
-                .to_email(&user.email)?;
-                let txn = state.db.begin().await?;
-                user_tokens::create(&txn, user.id, Purpose::VerifyEmail, &token_hash).await?;
-                outbox::enqueue(&txn, &message).await?;
-                txn.commit().await?;
-                state.mail_wakeup.notify_one();
-            }
-        }
+    if let Ok(email) = EmailAddress::parse(&form.email)
+        && let Some(user) = users::find_by_email(&state.db, email.as_str()).await?
+        && user.email_verified_at.is_none()
+        && user.is_active
+    {
+        let (token_hash, message) = new_link(&state.config, &user.full_name, &user.email)?;
+        let txn = state.db.begin().await?;
+        user_tokens::create(&txn, user.id, Purpose::VerifyEmail, &token_hash).await?;
+        outbox::enqueue(&txn, &message).await?;
+        txn.commit().await?;
+        state.mail_wakeup.notify_one();
     }
     Ok(ResentTemplate {
         page,
         email: EmailAddress::parse(&form.email).ok().map(|e| e.to_string()),
     })
+}
+
+/// A new confirmation link for `name` at `email`: the hash to store, and the email to queue.
+pub(crate) fn new_link(
+    config: &Config,
+    name: &str,
+    email: &str,
+) -> askama::Result<(String, Email)> {
+    let (token, token_hash) = tokens::generate();
+    let message = VerifyEmail {
+        name: name.to_owned(),
+        link: config.link(&format!("/verify-email/{token}")),
+    }
+    .to_email(email)?;
+    Ok((token_hash, message))
 }

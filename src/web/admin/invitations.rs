@@ -86,13 +86,12 @@ pub async fn create(
         "full_name",
         FullName::parse(single(&pairs, "full_name")).map_err(|_| "Enter the person's full name"),
     );
-    if let Some(email) = &email {
-        if users::find_by_email(&state.db, email.as_str())
+    if let Some(email) = &email
+        && users::find_by_email(&state.db, email.as_str())
             .await?
             .is_some()
-        {
-            errors.add("email", "An account with this email address already exists. Change its roles from the list of users.");
-        }
+    {
+        errors.add("email", "An account with this email address already exists. Change its roles from the list of users.");
     }
     let names = repeated(&pairs, "roles");
     let parsed = parse_roles_and_organisation(

@@ -48,6 +48,9 @@ fn single<'a>(pairs: &'a [(String, String)], field: &str) -> &'a str {
         .map_or("", |(_, v)| v.as_str())
 }
 
+/// Roles chosen in a form, and the organisation to store with them.
+type RolesAndOrganisation = (Vec<Role>, Option<i32>);
+
 /// Checks chosen role names against `allowed` and the organisation rule. Returns the roles and
 /// the organisation to store (only hiring managers belong to one).
 fn parse_roles_and_organisation(
@@ -56,7 +59,7 @@ fn parse_roles_and_organisation(
     allowed: &[Role],
     organisation_exists: impl Fn(i32) -> bool,
     errors: &mut crate::web::page::FormErrors,
-) -> Option<(Vec<Role>, Option<i32>)> {
+) -> Option<RolesAndOrganisation> {
     let mut roles = Vec::new();
     for name in names {
         match Role::parse(name).filter(|r| allowed.contains(r)) {
@@ -98,7 +101,7 @@ mod tests {
     use super::*;
     use crate::web::page::FormErrors;
 
-    fn run(names: &[&str], org: &str) -> (Option<(Vec<Role>, Option<i32>)>, FormErrors) {
+    fn run(names: &[&str], org: &str) -> (Option<RolesAndOrganisation>, FormErrors) {
         let mut errors = FormErrors::default();
         let names: Vec<String> = names.iter().map(|s| (*s).to_owned()).collect();
         let result =

@@ -137,10 +137,15 @@ pub async fn update_roles(
         |oid| orgs.iter().any(|o| o.id == oid),
         &mut errors,
     );
-    if let Some((roles, _)) = &parsed {
-        if me.id == id && before.contains(&Role::Admin) && !roles.contains(&Role::Admin) {
-            errors.add("roles", "You cannot remove your own administrator role. Ask another administrator to do it.");
-        }
+    if let Some((roles, _)) = &parsed
+        && me.id == id
+        && before.contains(&Role::Admin)
+        && !roles.contains(&Role::Admin)
+    {
+        errors.add(
+            "roles",
+            "You cannot remove your own administrator role. Ask another administrator to do it.",
+        );
     }
     let Some((roles, organisation_id)) = parsed.filter(|_| errors.is_empty()) else {
         let chosen: Vec<Role> = names.iter().filter_map(|n| Role::parse(n)).collect();
