@@ -38,7 +38,7 @@ fn words(status: StatusCode) -> (&'static str, &'static str) {
         StatusCode::TOO_MANY_REQUESTS => {
             ("Too many attempts", "Wait a few minutes, then try again.")
         }
-        StatusCode::METHOD_NOT_ALLOWED | StatusCode::BAD_REQUEST => (
+        s if s.is_client_error() => (
             "There is a problem with your request",
             "Go back to the previous page and try again.",
         ),
@@ -60,43 +60,65 @@ pub async fn render_error_pages(
     let response = next.run(req).await;
     let status = response.status();
     let marked = response.extensions().get::<ErrorPage>().cloned();
-    let is_router_error = matches!(
-        status,
-        StatusCode::NOT_FOUND | StatusCode::METHOD_NOT_ALLOWED
-    ) && !response
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .is_some_and(|v| v.as_bytes().starts_with(b"text/html"));
+    let is_router_error =
+        (status.is_client_error() || status.is_server_error()) && !is_html(&response);
     let Some(marked) = marked.or_else(|| is_router_error.then_some(ErrorPage { message: None }))
     else {
         return response;
     };
+    // If the session cannot be read (the database is down, say), show the page without it.
     let page = match Page::build(&session, user, &state).await {
         Ok(page) => page,
         Err(e) => {
-            tracing::error!(error = %e, "cannot build the error page frame");
-            return response;
+            tracing::warn!(error = %e, "error page shown without the session");
+            Page::without_session(&state)
         }
     };
+    render(page, status, marked.message, response)
+}
+
+/// The last resort, outside the session layer: a bare 5xx (a session that could not be saved,
+/// say) still gets the friendly page, without the session.
+pub async fn render_bare_errors(
+    State(state): State<AppState>,
+    req: Request,
+    next: Next,
+) -> Response {
+    let response = next.run(req).await;
+    if response.status().is_server_error() && !is_html(&response) {
+        let status = response.status();
+        return render(Page::without_session(&state), status, None, response);
+    }
+    response
+}
+
+fn is_html(response: &Response) -> bool {
+    response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(b"text/html"))
+}
+
+fn render(page: Page, status: StatusCode, message: Option<String>, original: Response) -> Response {
     let (heading, explanation) = words(status);
     let template = ErrorTemplate {
         page,
         heading,
         explanation,
-        message: marked.message,
+        message,
         status: status.as_u16(),
     };
     match template.render() {
         Ok(html) => {
             let mut rendered = (status, Html(html)).into_response();
-            if let Some(allow) = response.headers().get(header::ALLOW) {
+            if let Some(allow) = original.headers().get(header::ALLOW) {
                 rendered.headers_mut().insert(header::ALLOW, allow.clone());
             }
             rendered
         }
         Err(e) => {
             tracing::error!(error = %e, "cannot render the error page");
-            response
+            original
         }
     }
 }

@@ -41,7 +41,9 @@ pub fn router(state: AppState) -> Router {
         .with_http_only(true)
         .with_same_site(SameSite::Lax)
         .with_secure(config.is_https())
-        .with_expiry(Expiry::OnInactivity(idle));
+        .with_expiry(Expiry::OnInactivity(idle))
+        // Saved on every request, so the idle timer restarts whenever the person does something.
+        .with_always_save(true);
 
     // Layers run bottom-up for requests: the session first, then the user, error pages, CSRF.
     let pages = Router::new()
@@ -56,7 +58,11 @@ pub fn router(state: AppState) -> Router {
             errors::render_error_pages,
         ))
         .layer(from_fn_with_state(state.clone(), load_current_user))
-        .layer(sessions);
+        .layer(sessions)
+        .layer(from_fn_with_state(
+            state.clone(),
+            errors::render_bare_errors,
+        ));
 
     let app = Router::new()
         .merge(assets::router())

@@ -1,7 +1,7 @@
 //! What every page needs besides its own content: who is signed in, the form token, the demo
 //! flag, asset URLs and a one-off message. Handlers take a [`Page`] and put it in their template.
 
-use axum::extract::FromRequestParts;
+use axum::extract::{FromRequestParts, Path};
 use axum::http::request::Parts;
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -49,6 +49,19 @@ impl Page {
     }
 }
 
+impl Page {
+    /// A frame with nobody signed in and no form token, for when the session is unavailable.
+    pub fn without_session(state: &AppState) -> Self {
+        Self {
+            user: None,
+            csrf_token: String::new(),
+            demo: state.config.demo,
+            assets: assets::PREFIX,
+            flash: None,
+        }
+    }
+}
+
 impl FromRequestParts<AppState> for Page {
     type Rejection = AppError;
 
@@ -87,6 +100,22 @@ pub async fn csrf_token(session: &Session) -> Result<String, AppError> {
 pub async fn flash(session: &Session, message: impl Into<String>) -> Result<(), AppError> {
     session.insert(SESSION_FLASH, message.into()).await?;
     Ok(())
+}
+
+/// A numeric ID from the path. Anything that is not a number is a page that does not exist
+/// (404), not a malformed request.
+#[derive(Clone, Copy, Debug)]
+pub struct IdPath(pub i32);
+
+impl<S: Send + Sync> FromRequestParts<S> for IdPath {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let Path(raw) = Path::<String>::from_request_parts(parts, state)
+            .await
+            .map_err(|_| AppError::NotFound)?;
+        raw.parse().map(IdPath).map_err(|_| AppError::NotFound)
+    }
 }
 
 /// Field-level errors of a form, in the order the fields appear.

@@ -589,3 +589,41 @@ async fn a_deactivated_account_cannot_sign_in_and_its_sessions_end() {
         .await;
     assert_eq!(audit, 1);
 }
+
+#[tokio::test]
+async fn every_demo_account_can_sign_in() {
+    let app = spawn_app().await;
+    spectra::demo::load(&app.db, spectra::demo::DEFAULT_PASSWORD)
+        .await
+        .unwrap();
+    spectra::demo::load(&app.db, spectra::demo::DEFAULT_PASSWORD)
+        .await
+        .unwrap(); // loading twice is harmless
+
+    assert_eq!(app.count("organisations").await, 8);
+    assert_eq!(app.count("users").await, 7);
+    for account in &spectra::demo::ACCOUNTS {
+        let client = app.new_client();
+        client
+            .sign_in(account.email, spectra::demo::DEFAULT_PASSWORD)
+            .await;
+        let (status, body) = client.page("/account").await;
+        assert_eq!(status, 200, "{}", account.email);
+        for role in account.roles {
+            assert!(
+                body.contains(role.label()),
+                "{} shows {}",
+                account.email,
+                role.label()
+            );
+        }
+        if let Some(organisation) = account.organisation {
+            assert!(
+                body.contains(&organisation.replace('\'', "&#39;"))
+                    || body.contains(&organisation.replace('\'', "&#x27;")),
+                "{} shows {organisation}",
+                account.email
+            );
+        }
+    }
+}

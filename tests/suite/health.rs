@@ -190,3 +190,48 @@ async fn graceful_stop_finishes() {
         "no longer listening"
     );
 }
+
+#[tokio::test]
+async fn a_server_error_shows_a_friendly_page_that_reveals_nothing() {
+    let app = spawn_app().await;
+    app.client.csrf().await; // the browser holds a session
+    app.db.clone().close().await.unwrap(); // then the database goes away
+
+    let (status, body) = app.client.page("/login").await;
+
+    assert_eq!(status, 500);
+    assert_eq!(
+        text_of(&body, "h1"),
+        "Sorry, there is a problem with the service"
+    );
+    assert!(
+        body.contains("nhsuk-header"),
+        "the error page has the site frame"
+    );
+    for leak in ["pool", "sqlx", "Sqlite", "Postgres", "closed", "DbErr"] {
+        assert!(!body.contains(leak), "the page reveals {leak}");
+    }
+}
+
+#[tokio::test]
+async fn malformed_requests_get_a_friendly_page() {
+    let app = spawn_app().await;
+    let token = app.client.csrf().await;
+
+    let response = app
+        .client
+        .http
+        .post(format!("{}/login", app.base))
+        .header("content-type", "application/json")
+        .header("x-csrf-token", token)
+        .body("{}")
+        .send()
+        .await
+        .unwrap();
+
+    assert_eq!(response.status().as_u16(), 415);
+    assert_eq!(
+        text_of(&response.text().await.unwrap(), "h1"),
+        "There is a problem with your request"
+    );
+}

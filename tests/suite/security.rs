@@ -437,6 +437,6 @@ async fn only_admins_reach_admin_pages() {
             .await
             .status()
             .as_u16(),
-        400
+        404
     );
 }

@@ -3,7 +3,7 @@
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Form;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use sea_orm::TransactionTrait;
 use serde::Deserialize;
@@ -18,7 +18,7 @@ use crate::domain::Role;
 use crate::entities::{organisation, user};
 use crate::error::{AppError, AppResult};
 use crate::web::admin::{parse_roles_and_organisation, repeated, single};
-use crate::web::page::{FormErrors, Page, flash};
+use crate::web::page::{FormErrors, IdPath, Page, flash};
 
 const PER_PAGE: u64 = 50;
 
@@ -101,7 +101,7 @@ pub async fn show(
     State(state): State<AppState>,
     CurrentUser(me): CurrentUser,
     page: Page,
-    Path(id): Path<i32>,
+    IdPath(id): IdPath,
 ) -> AppResult<ShowTemplate> {
     let user = load(&state, id).await?;
     let roles = users::roles_of(&state.db, id).await?;
@@ -122,7 +122,7 @@ pub async fn update_roles(
     CurrentUser(me): CurrentUser,
     session: Session,
     page: Page,
-    Path(id): Path<i32>,
+    IdPath(id): IdPath,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> AppResult<Response> {
     let user = load(&state, id).await?;
@@ -186,7 +186,7 @@ pub async fn deactivate(
     State(state): State<AppState>,
     CurrentUser(me): CurrentUser,
     session: Session,
-    Path(id): Path<i32>,
+    IdPath(id): IdPath,
 ) -> AppResult<Redirect> {
     let user = load(&state, id).await?;
     if me.id == id {
@@ -218,7 +218,7 @@ pub async fn reactivate(
     State(state): State<AppState>,
     CurrentUser(me): CurrentUser,
     session: Session,
-    Path(id): Path<i32>,
+    IdPath(id): IdPath,
 ) -> AppResult<Redirect> {
     let user = load(&state, id).await?;
     let txn = state.db.begin().await?;
