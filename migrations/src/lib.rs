@@ -13,6 +13,8 @@ mod m20261123_000005_create_invitations;
 mod m20261123_000006_create_outbox;
 mod m20261123_000007_create_login_throttles;
 mod m20261123_000008_create_audit_events;
+mod m20261123_000009_create_programmes;
+mod m20261123_000010_create_vacancies;
 
 /// Applies spectra's migrations in order.
 #[derive(Debug)]
@@ -30,6 +32,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000006_create_outbox::Migration),
             Box::new(m20261123_000007_create_login_throttles::Migration),
             Box::new(m20261123_000008_create_audit_events::Migration),
+            Box::new(m20261123_000009_create_programmes::Migration),
+            Box::new(m20261123_000010_create_vacancies::Migration),
         ]
     }
 }

@@ -5,8 +5,11 @@ pub mod email_address;
 pub mod full_name;
 pub mod local_redirect;
 pub mod login_throttle;
+pub mod london_time;
 pub mod new_password;
+pub mod plain_language;
 pub mod role;
+pub mod vacancy;
 
 pub use email_address::EmailAddress;
 pub use full_name::FullName;

@@ -1,0 +1,732 @@
+//! Vacancies: their vocabularies, and the parsing of the manager's form into a checked
+//! [`VacancyInput`]. Nothing is stored unless every field is right.
+
+use time::{Date, Month, OffsetDateTime, PrimitiveDateTime, Time};
+
+use crate::domain::{EmailAddress, london_time};
+
+/// What kind of post it is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum VacancyKind {
+    /// A job.
+    Job,
+    /// An apprenticeship, with adjusted entry requirements.
+    Apprenticeship,
+    /// A placement.
+    Placement,
+}
+
+impl VacancyKind {
+    /// Every kind, in the order offered.
+    pub const ALL: [VacancyKind; 3] = [
+        VacancyKind::Job,
+        VacancyKind::Apprenticeship,
+        VacancyKind::Placement,
+    ];
+
+    /// Stored and submitted name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            VacancyKind::Job => "job",
+            VacancyKind::Apprenticeship => "apprenticeship",
+            VacancyKind::Placement => "placement",
+        }
+    }
+
+    /// Reads a stored or submitted name.
+    pub fn parse(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.as_str() == name)
+    }
+
+    /// Shown to people.
+    pub fn label(self) -> &'static str {
+        match self {
+            VacancyKind::Job => "Job",
+            VacancyKind::Apprenticeship => "Apprenticeship",
+            VacancyKind::Placement => "Placement",
+        }
+    }
+}
+
+/// Agenda for Change pay bands.
+pub const BANDS: [&str; 11] = ["2", "3", "4", "5", "6", "7", "8a", "8b", "8c", "8d", "9"];
+
+/// Whether a post is entry level: an apprenticeship, or band 2 or 3.
+pub fn is_entry_level(kind: VacancyKind, band: &str) -> bool {
+    kind == VacancyKind::Apprenticeship || matches!(band, "2" | "3")
+}
+
+/// Who may give a reference (DOMAIN.md §6): not only employers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ReferenceType {
+    /// A current or past employer.
+    Employer,
+    /// A personal adviser or leaving-care worker.
+    PersonalAdviser,
+    /// A teacher, tutor, youth worker or volunteering supervisor.
+    EducationOrCommunity,
+    /// A character referee of some standing in the community.
+    Character,
+}
+
+impl ReferenceType {
+    /// Every type, in the order offered.
+    pub const ALL: [ReferenceType; 4] = [
+        ReferenceType::Employer,
+        ReferenceType::PersonalAdviser,
+        ReferenceType::EducationOrCommunity,
+        ReferenceType::Character,
+    ];
+
+    /// Stored and submitted name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ReferenceType::Employer => "employer",
+            ReferenceType::PersonalAdviser => "personal_adviser",
+            ReferenceType::EducationOrCommunity => "education_or_community",
+            ReferenceType::Character => "character",
+        }
+    }
+
+    /// Reads a stored or submitted name.
+    pub fn parse(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.as_str() == name)
+    }
+
+    /// Shown to people.
+    pub fn label(self) -> &'static str {
+        match self {
+            ReferenceType::Employer => "An employer",
+            ReferenceType::PersonalAdviser => "A personal adviser or leaving care worker",
+            ReferenceType::EducationOrCommunity => {
+                "A teacher, tutor, youth worker or volunteering supervisor"
+            }
+            ReferenceType::Character => {
+                "Someone who knows you well and is respected in the community (a character reference)"
+            }
+        }
+    }
+}
+
+/// Where a vacancy is in its life.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum VacancyStatus {
+    /// Being written; only its organisation sees it.
+    Draft,
+    /// Advertised until its closing time.
+    Published,
+    /// Closed early by the manager.
+    Closed,
+}
+
+impl VacancyStatus {
+    /// Stored name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            VacancyStatus::Draft => "draft",
+            VacancyStatus::Published => "published",
+            VacancyStatus::Closed => "closed",
+        }
+    }
+
+    /// Reads a stored name.
+    pub fn parse(name: &str) -> Option<Self> {
+        [
+            VacancyStatus::Draft,
+            VacancyStatus::Published,
+            VacancyStatus::Closed,
+        ]
+        .into_iter()
+        .find(|s| s.as_str() == name)
+    }
+}
+
+/// Whether a vacancy takes applications at `now`: published and before its closing time.
+/// Checked on the server at every submission, not only by a job that closes vacancies.
+pub fn is_open(status: VacancyStatus, closes_at: OffsetDateTime, now: OffsetDateTime) -> bool {
+    status == VacancyStatus::Published && now < closes_at
+}
+
+/// One line of the person specification.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CriterionInput {
+    /// Essential (the minimum criteria) or desirable.
+    pub essential: bool,
+    /// What the applicant should show.
+    pub text: String,
+}
+
+/// The manager's form, as typed.
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Deserialize)]
+#[serde(default)]
+pub struct VacancyForm {
+    /// Job title.
+    pub title: String,
+    /// Programme ID, or empty.
+    pub programme: String,
+    /// Kind name.
+    pub kind: String,
+    /// Band.
+    pub band: String,
+    /// Hours and working pattern.
+    pub working_pattern: String,
+    /// Salary in words.
+    pub salary: String,
+    /// Where the work is.
+    pub location: String,
+    /// How many people will be hired.
+    pub positions: String,
+    /// Closing date: day.
+    pub closes_day: String,
+    /// Closing date: month.
+    pub closes_month: String,
+    /// Closing date: year.
+    pub closes_year: String,
+    /// Closing time, HH:MM, London time.
+    pub closes_time: String,
+    /// "yes" when ring-fenced.
+    pub ring_fenced: String,
+    /// Plain-language summary.
+    pub summary: String,
+    /// Full description.
+    pub description: String,
+    /// Essential criteria, one per line.
+    pub essential_criteria: String,
+    /// Desirable criteria, one per line.
+    pub desirable_criteria: String,
+    /// Named contact's name.
+    pub contact_name: String,
+    /// Named contact's role.
+    pub contact_role: String,
+    /// Named contact's email.
+    pub contact_email: String,
+    /// Named contact's phone.
+    pub contact_phone: String,
+}
+
+/// A checked vacancy, ready to store.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct VacancyInput {
+    /// Job title.
+    pub title: String,
+    /// Programme, if any (its existence is checked by the caller).
+    pub programme_id: Option<i32>,
+    /// Kind.
+    pub kind: VacancyKind,
+    /// Band.
+    pub band: String,
+    /// Hours and working pattern.
+    pub working_pattern: String,
+    /// Salary.
+    pub salary: String,
+    /// Location.
+    pub location: String,
+    /// Number of positions.
+    pub positions: i32,
+    /// Closing time, UTC.
+    pub closes_at: OffsetDateTime,
+    /// Ring-fenced to care-experienced applicants.
+    pub ring_fenced: bool,
+    /// Summary.
+    pub summary: String,
+    /// Description.
+    pub description: String,
+    /// The person specification, essential criteria first, in order.
+    pub criteria: Vec<CriterionInput>,
+    /// Reference types accepted.
+    pub reference_options: Vec<ReferenceType>,
+    /// Contact name.
+    pub contact_name: String,
+    /// Contact role.
+    pub contact_role: String,
+    /// Contact email.
+    pub contact_email: String,
+    /// Contact phone.
+    pub contact_phone: String,
+}
+
+/// A field and what is wrong with it.
+pub type FieldError = (&'static str, String);
+
+fn required(
+    errors: &mut Vec<FieldError>,
+    field: &'static str,
+    value: &str,
+    what: &str,
+    max: usize,
+) -> String {
+    let value = value.trim();
+    if value.is_empty() {
+        errors.push((field, format!("Enter {what}")));
+    } else if value.chars().count() > max {
+        errors.push((
+            field,
+            format!("{} must be {max} characters or fewer", capitalise(what)),
+        ));
+    }
+    value.to_owned()
+}
+
+fn capitalise(what: &str) -> String {
+    let what = what.trim_start_matches("the ").trim_start_matches("a ");
+    let mut chars = what.chars();
+    chars
+        .next()
+        .map(|c| c.to_uppercase().collect::<String>() + chars.as_str())
+        .unwrap_or_default()
+}
+
+fn criteria_lines(text: &str) -> Vec<String> {
+    text.lines()
+        .map(|l| l.trim().trim_start_matches(['-', '*', '•']).trim())
+        .filter(|l| !l.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+/// The most criteria a person specification may have.
+pub const MAX_CRITERIA: usize = 20;
+
+impl VacancyInput {
+    /// Checks the whole form, returning every field error at once. `reference_options` are the
+    /// ticked boxes; `now` is used to refuse closing times in the past.
+    pub fn parse(
+        form: &VacancyForm,
+        reference_options: &[String],
+        now: OffsetDateTime,
+    ) -> Result<Self, Vec<FieldError>> {
+        let mut errors: Vec<FieldError> = Vec::new();
+        let title = required(&mut errors, "title", &form.title, "the job title", 200);
+        let programme_id = match form.programme.trim() {
+            "" => None,
+            p => match p.parse::<i32>() {
+                Ok(id) => Some(id),
+                Err(_) => {
+                    errors.push(("programme", "Choose a programme from the list".into()));
+                    None
+                }
+            },
+        };
+        let kind = VacancyKind::parse(form.kind.trim());
+        if kind.is_none() {
+            errors.push((
+                "kind",
+                "Choose whether this is a job, an apprenticeship or a placement".into(),
+            ));
+        }
+        let band = form.band.trim().to_lowercase();
+        if !BANDS.contains(&band.as_str()) {
+            errors.push(("band", "Choose the Agenda for Change band".into()));
+        }
+        let working_pattern = required(
+            &mut errors,
+            "working_pattern",
+            &form.working_pattern,
+            "the hours and working pattern",
+            200,
+        );
+        let salary = required(&mut errors, "salary", &form.salary, "the salary", 200);
+        let location = required(
+            &mut errors,
+            "location",
+            &form.location,
+            "where the job is",
+            200,
+        );
+        let positions = match form.positions.trim().parse::<i32>() {
+            Ok(n) if (1..=100).contains(&n) => n,
+            Ok(_) => {
+                errors.push((
+                    "positions",
+                    "Number of positions must be between 1 and 100".into(),
+                ));
+                1
+            }
+            Err(_) => {
+                errors.push((
+                    "positions",
+                    "Enter the number of positions as a number, like 2".into(),
+                ));
+                1
+            }
+        };
+        let closes_at = parse_closing(form, now).map_err(|e| errors.push(e)).ok();
+        let summary = required(
+            &mut errors,
+            "summary",
+            &form.summary,
+            "a short summary",
+            600,
+        );
+        let description = required(
+            &mut errors,
+            "description",
+            &form.description,
+            "a description of the job",
+            10_000,
+        );
+
+        let essential = criteria_lines(&form.essential_criteria);
+        let desirable = criteria_lines(&form.desirable_criteria);
+        if essential.is_empty() {
+            errors.push((
+                "essential_criteria",
+                "Enter at least one essential criterion".into(),
+            ));
+        }
+        if essential.len() + desirable.len() > MAX_CRITERIA {
+            errors.push((
+                "essential_criteria",
+                format!("A person specification can have up to {MAX_CRITERIA} criteria"),
+            ));
+        }
+        for (field, lines) in [
+            ("essential_criteria", &essential),
+            ("desirable_criteria", &desirable),
+        ] {
+            if lines.iter().any(|l| l.chars().count() > 500) {
+                errors.push((
+                    field,
+                    "Each criterion must be 500 characters or fewer".into(),
+                ));
+            }
+        }
+        let criteria = essential
+            .into_iter()
+            .map(|text| CriterionInput {
+                essential: true,
+                text,
+            })
+            .chain(desirable.into_iter().map(|text| CriterionInput {
+                essential: false,
+                text,
+            }))
+            .collect();
+
+        let mut references = Vec::new();
+        for name in reference_options {
+            match ReferenceType::parse(name) {
+                Some(r) if !references.contains(&r) => references.push(r),
+                Some(_) => {}
+                None => errors.push((
+                    "reference_options",
+                    "Choose reference types from the list".into(),
+                )),
+            }
+        }
+        if references.is_empty() && reference_options.is_empty() {
+            errors.push((
+                "reference_options",
+                "Choose at least one kind of referee you will accept".into(),
+            ));
+        }
+
+        let contact_name = required(
+            &mut errors,
+            "contact_name",
+            &form.contact_name,
+            "the contact's name",
+            200,
+        );
+        let contact_role = required(
+            &mut errors,
+            "contact_role",
+            &form.contact_role,
+            "the contact's job title",
+            200,
+        );
+        let contact_email = match EmailAddress::parse(&form.contact_email) {
+            Ok(e) => e.to_string(),
+            Err(_) => {
+                errors.push((
+                    "contact_email",
+                    "Enter the contact's email address, like name@nhs.net".into(),
+                ));
+                String::new()
+            }
+        };
+        let contact_phone = form.contact_phone.trim().to_owned();
+        let digits = contact_phone.chars().filter(char::is_ascii_digit).count();
+        if !(10..=15).contains(&digits)
+            || contact_phone
+                .chars()
+                .any(|c| !(c.is_ascii_digit() || " +()-".contains(c)))
+        {
+            errors.push((
+                "contact_phone",
+                "Enter the contact's phone number, like 0151 228 4811".into(),
+            ));
+        }
+
+        match (kind, closes_at) {
+            (Some(kind), Some(closes_at)) if errors.is_empty() => Ok(Self {
+                title,
+                programme_id,
+                kind,
+                band,
+                working_pattern,
+                salary,
+                location,
+                positions,
+                closes_at,
+                ring_fenced: form.ring_fenced == "yes",
+                summary,
+                description,
+                criteria,
+                reference_options: references,
+                contact_name,
+                contact_role,
+                contact_email,
+                contact_phone,
+            }),
+            _ => Err(errors),
+        }
+    }
+}
+
+fn parse_closing(form: &VacancyForm, now: OffsetDateTime) -> Result<OffsetDateTime, FieldError> {
+    let (day, month, year) = (
+        form.closes_day.trim(),
+        form.closes_month.trim(),
+        form.closes_year.trim(),
+    );
+    if day.is_empty() && month.is_empty() && year.is_empty() {
+        return Err(("closes_day", "Enter the closing date".into()));
+    }
+    let date = (|| {
+        let month = Month::try_from(month.parse::<u8>().ok()?).ok()?;
+        let year = year
+            .parse::<i32>()
+            .ok()
+            .filter(|y| (2000..=2100).contains(y))?;
+        Date::from_calendar_date(year, month, day.parse().ok()?).ok()
+    })()
+    .ok_or((
+        "closes_day",
+        "Closing date must be a real date, like 5 12 2026".to_owned(),
+    ))?;
+    let time_text = if form.closes_time.trim().is_empty() {
+        "23:59"
+    } else {
+        form.closes_time.trim()
+    };
+    let time = time_text
+        .split_once([':', '.'])
+        .and_then(|(h, m)| Time::from_hms(h.trim().parse().ok()?, m.trim().parse().ok()?, 0).ok())
+        .ok_or((
+            "closes_time",
+            "Enter the closing time using the 24-hour clock, like 17:00".to_owned(),
+        ))?;
+    let closes_at = london_time::to_utc(PrimitiveDateTime::new(date, time));
+    if closes_at <= now {
+        return Err(("closes_day", "Closing date must be in the future".into()));
+    }
+    Ok(closes_at)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::datetime;
+
+    const NOW: OffsetDateTime = datetime!(2026-11-23 09:00 UTC);
+
+    fn good() -> VacancyForm {
+        VacancyForm {
+            title: "Healthcare support worker apprentice".into(),
+            programme: String::new(),
+            kind: "apprenticeship".into(),
+            band: "2".into(),
+            working_pattern: "37.5 hours a week, days".into(),
+            salary: "£24,465 a year".into(),
+            location: "Alder Hey, Liverpool".into(),
+            positions: "2".into(),
+            closes_day: "5".into(),
+            closes_month: "12".into(),
+            closes_year: "2026".into(),
+            closes_time: "17:00".into(),
+            ring_fenced: "yes".into(),
+            summary: "Help care for children.".into(),
+            description: "You will help nurses care for children.".into(),
+            essential_criteria: "Kind to people\n- Willing to learn\n\n".into(),
+            desirable_criteria: "Some caring experience, paid or unpaid".into(),
+            contact_name: "Pat Lee".into(),
+            contact_role: "Ward manager".into(),
+            contact_email: "Pat.Lee@nhs.net".into(),
+            contact_phone: "0151 228 4811".into(),
+        }
+    }
+
+    fn refs() -> Vec<String> {
+        vec!["personal_adviser".into(), "character".into()]
+    }
+
+    #[test]
+    fn a_complete_form_parses() {
+        let v = VacancyInput::parse(&good(), &refs(), NOW).unwrap();
+        assert_eq!(v.kind, VacancyKind::Apprenticeship);
+        assert_eq!(v.closes_at, datetime!(2026-12-05 17:00 UTC));
+        assert!(v.ring_fenced);
+        assert_eq!(v.contact_email, "pat.lee@nhs.net");
+        assert_eq!(v.criteria.len(), 3);
+        assert_eq!(
+            v.criteria[1],
+            CriterionInput {
+                essential: true,
+                text: "Willing to learn".into()
+            }
+        );
+        assert!(!v.criteria[2].essential);
+        assert_eq!(
+            v.reference_options,
+            vec![ReferenceType::PersonalAdviser, ReferenceType::Character]
+        );
+    }
+
+    #[test]
+    fn summer_closing_times_are_stored_in_utc() {
+        let form = VacancyForm {
+            closes_day: "1".into(),
+            closes_month: "7".into(),
+            closes_year: "2027".into(),
+            closes_time: "12:00".into(),
+            ..good()
+        };
+        assert_eq!(
+            VacancyInput::parse(&form, &refs(), NOW).unwrap().closes_at,
+            datetime!(2027-07-01 11:00 UTC)
+        );
+    }
+
+    #[test]
+    fn an_empty_form_reports_every_field() {
+        let errors = VacancyInput::parse(&VacancyForm::default(), &[], NOW).unwrap_err();
+        let fields: Vec<&str> = errors.iter().map(|(f, _)| *f).collect();
+        for field in [
+            "title",
+            "kind",
+            "band",
+            "working_pattern",
+            "salary",
+            "location",
+            "positions",
+            "closes_day",
+            "summary",
+            "description",
+            "essential_criteria",
+            "reference_options",
+            "contact_name",
+            "contact_role",
+            "contact_email",
+            "contact_phone",
+        ] {
+            assert!(fields.contains(&field), "{field} missing from {fields:?}");
+        }
+    }
+
+    #[test]
+    fn refuses_past_and_impossible_dates_and_bad_times() {
+        let past = VacancyForm {
+            closes_year: "2025".into(),
+            ..good()
+        };
+        assert_eq!(
+            VacancyInput::parse(&past, &refs(), NOW).unwrap_err(),
+            vec![(
+                "closes_day",
+                "Closing date must be in the future".to_owned()
+            )]
+        );
+        let impossible = VacancyForm {
+            closes_day: "31".into(),
+            closes_month: "2".into(),
+            ..good()
+        };
+        assert_eq!(
+            VacancyInput::parse(&impossible, &refs(), NOW).unwrap_err()[0].0,
+            "closes_day"
+        );
+        let bad_time = VacancyForm {
+            closes_time: "5pm".into(),
+            ..good()
+        };
+        assert_eq!(
+            VacancyInput::parse(&bad_time, &refs(), NOW).unwrap_err()[0].0,
+            "closes_time"
+        );
+        let default_time = VacancyForm {
+            closes_time: String::new(),
+            ..good()
+        };
+        assert_eq!(
+            VacancyInput::parse(&default_time, &refs(), NOW)
+                .unwrap()
+                .closes_at,
+            datetime!(2026-12-05 23:59 UTC)
+        );
+    }
+
+    #[test]
+    fn enforces_limits() {
+        let long = VacancyForm {
+            title: "x".repeat(201),
+            positions: "0".into(),
+            ..good()
+        };
+        let errors = VacancyInput::parse(&long, &refs(), NOW).unwrap_err();
+        assert!(errors.contains(&(
+            "title",
+            "Job title must be 200 characters or fewer".to_owned()
+        )));
+        assert!(errors.iter().any(|(f, _)| *f == "positions"));
+        let many = VacancyForm {
+            essential_criteria: (0..21).map(|i| format!("criterion {i}\n")).collect(),
+            ..good()
+        };
+        assert!(VacancyInput::parse(&many, &refs(), NOW).is_err());
+        let bogus_ref = VacancyInput::parse(&good(), &["boss".into()], NOW).unwrap_err();
+        assert_eq!(bogus_ref[0].0, "reference_options");
+        let bad_phone = VacancyForm {
+            contact_phone: "call me".into(),
+            ..good()
+        };
+        assert_eq!(
+            VacancyInput::parse(&bad_phone, &refs(), NOW).unwrap_err()[0].0,
+            "contact_phone"
+        );
+    }
+
+    #[test]
+    fn open_means_published_and_before_the_closing_time() {
+        let closes = datetime!(2026-12-05 17:00 UTC);
+        assert!(is_open(
+            VacancyStatus::Published,
+            closes,
+            closes - time::Duration::seconds(1)
+        ));
+        assert!(!is_open(VacancyStatus::Published, closes, closes));
+        assert!(!is_open(VacancyStatus::Draft, closes, NOW));
+        assert!(!is_open(VacancyStatus::Closed, closes, NOW));
+    }
+
+    #[test]
+    fn entry_level_posts_are_apprenticeships_and_bands_2_and_3() {
+        assert!(is_entry_level(VacancyKind::Apprenticeship, "5"));
+        assert!(is_entry_level(VacancyKind::Job, "3"));
+        assert!(!is_entry_level(VacancyKind::Job, "4"));
+    }
+
+    #[test]
+    fn vocabularies_round_trip() {
+        for k in VacancyKind::ALL {
+            assert_eq!(VacancyKind::parse(k.as_str()), Some(k));
+        }
+        for r in ReferenceType::ALL {
+            assert_eq!(ReferenceType::parse(r.as_str()), Some(r));
+            assert!(!r.label().is_empty());
+        }
+        for s in ["draft", "published", "closed"] {
+            assert_eq!(VacancyStatus::parse(s).map(VacancyStatus::as_str), Some(s));
+        }
+    }
+}
