@@ -4,8 +4,10 @@
 use sea_orm::{DatabaseConnection, TransactionTrait};
 
 use crate::auth::password;
-use crate::db::{organisations, users};
+use crate::db::{self, organisations, programmes, users, vacancies};
+use crate::domain::vacancy::{CriterionInput, ReferenceType, VacancyInput, VacancyKind};
 use crate::domain::{EmailAddress, NewPassword, Role};
+use crate::entities::programme;
 
 /// The password of every demo account unless `SPECTRA_DEMO_PASSWORD` says otherwise.
 pub const DEFAULT_PASSWORD: &str = "demo-password-123";
@@ -126,5 +128,123 @@ pub async fn load(db: &DatabaseConnection, demo_password: &str) -> anyhow::Resul
         .await?;
         txn.commit().await?;
     }
+    load_vacancies(db).await
+}
+
+/// The SPECTRA 25/7 programme and a few vacancies, once.
+async fn load_vacancies(db: &DatabaseConnection) -> anyhow::Result<()> {
+    let now = db::now();
+    let spectra = programmes::ensure(
+        db,
+        programme::Model {
+            id: 0,
+            name: "SPECTRA 25/7".into(),
+            description: "NHS organisations across Cheshire and Merseyside working together to recruit 25 care leavers.".into(),
+            target_hires: 25,
+            care_definition: "care_experienced".into(),
+            contact_name: "Rowan Ellis".into(),
+            contact_role: "SPECTRA programme lead".into(),
+            contact_email: "spectra@example.org".into(),
+            contact_phone: "0151 000 0000".into(),
+            created_at: now,
+            updated_at: now,
+        },
+    )
+    .await?;
+    let alder_hey = organisations::ensure(db, ORGANISATIONS[0]).await?;
+    if !vacancies::of_organisation(db, alder_hey.id)
+        .await?
+        .is_empty()
+    {
+        return Ok(());
+    }
+    let luhft = organisations::ensure(db, ORGANISATIONS[1]).await?;
+    let creator = users::find_by_email(db, "manager.alderhey@example.org")
+        .await?
+        .map(|u| u.id);
+    let creator_luhft = users::find_by_email(db, "manager.luhft@example.org")
+        .await?
+        .map(|u| u.id);
+    let (Some(creator), Some(creator_luhft)) = (creator, creator_luhft) else {
+        return Ok(());
+    };
+    let all_references = ReferenceType::ALL.to_vec();
+    let essential = |lines: &[&str]| {
+        lines
+            .iter()
+            .map(|t| CriterionInput {
+                essential: true,
+                text: (*t).to_owned(),
+            })
+            .collect::<Vec<_>>()
+    };
+    let demo = [
+        (alder_hey.id, creator, VacancyInput {
+            title: "Healthcare support worker apprentice".into(),
+            programme_id: Some(spectra.id),
+            kind: VacancyKind::Apprenticeship,
+            band: "2".into(),
+            working_pattern: "37.5 hours a week, days, with some weekends".into(),
+            salary: "£24,465 a year".into(),
+            location: "Alder Hey Children's Hospital, Liverpool".into(),
+            positions: 3,
+            closes_at: now + time::Duration::days(21),
+            ring_fenced: true,
+            summary: "Help nurses look after children on a hospital ward while you train for a qualification.".into(),
+            description: "You will help children and their families feel safe and comfortable. You will take temperatures, help at mealtimes and keep the ward tidy.\n\nYou will work with a friendly team. We will train you and give you a mentor. You will study for a level 3 apprenticeship one day a week.".into(),
+            criteria: essential(&["Kind and patient with people", "Willing to learn new skills", "Able to work as part of a team"]),
+            reference_options: all_references.clone(),
+            contact_name: "Morgan Manager".into(),
+            contact_role: "Ward manager".into(),
+            contact_email: "manager.alderhey@example.org".into(),
+            contact_phone: "0151 228 4811".into(),
+        }),
+        (alder_hey.id, creator, VacancyInput {
+            title: "Administrative assistant".into(),
+            programme_id: Some(spectra.id),
+            kind: VacancyKind::Job,
+            band: "3".into(),
+            working_pattern: "37.5 hours a week, Monday to Friday".into(),
+            salary: "£24,937 a year".into(),
+            location: "Alder Hey Children's Hospital, Liverpool".into(),
+            positions: 1,
+            closes_at: now + time::Duration::days(5),
+            ring_fenced: false,
+            summary: "Book appointments and answer phone calls for the children's outpatient clinic.".into(),
+            description: "You will book appointments, answer the phone and greet families at the desk.\n\nWe will train you on our systems.".into(),
+            criteria: essential(&["Good with people on the phone and face to face", "Able to use a computer for email and typing"]),
+            reference_options: all_references.clone(),
+            contact_name: "Morgan Manager".into(),
+            contact_role: "Outpatients manager".into(),
+            contact_email: "manager.alderhey@example.org".into(),
+            contact_phone: "0151 228 4811".into(),
+        }),
+        (luhft.id, creator_luhft, VacancyInput {
+            title: "Porter".into(),
+            programme_id: Some(spectra.id),
+            kind: VacancyKind::Job,
+            band: "2".into(),
+            working_pattern: "37.5 hours a week, shifts including nights".into(),
+            salary: "£24,465 a year".into(),
+            location: "Royal Liverpool University Hospital".into(),
+            positions: 2,
+            closes_at: now + time::Duration::days(14),
+            ring_fenced: true,
+            summary: "Move patients, equipment and supplies safely around the hospital.".into(),
+            description: "Porters keep the hospital moving. You will take patients to scans and wards, and deliver equipment.\n\nFull training is given.".into(),
+            criteria: essential(&["Reliable and on time", "Caring towards patients"]),
+            reference_options: all_references,
+            contact_name: "Lee Manager".into(),
+            contact_role: "Portering supervisor".into(),
+            contact_email: "manager.luhft@example.org".into(),
+            contact_phone: "0151 706 2000".into(),
+        }),
+    ];
+    let txn = db.begin().await?;
+    for (organisation_id, created_by, input) in &demo {
+        let created = vacancies::create(&txn, *organisation_id, *created_by, input).await?;
+        vacancies::publish(&txn, created.id).await?;
+    }
+    txn.commit().await?;
     Ok(())
 }

@@ -6,9 +6,11 @@ pub mod invitations;
 pub mod login_throttles;
 pub mod organisations;
 pub mod outbox;
+pub mod programmes;
 pub mod sessions;
 pub mod user_tokens;
 pub mod users;
+pub mod vacancies;
 
 use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend};
 

@@ -8,8 +8,11 @@ pub mod csrf;
 pub mod errors;
 pub mod health;
 pub mod home;
+pub mod manage;
 pub mod page;
 pub mod security_headers;
+pub mod vacancies;
+pub mod vacancy_view;
 
 use std::time::Duration;
 
@@ -51,7 +54,9 @@ pub fn router(state: AppState) -> Router {
     let pages = Router::new()
         .merge(home::router())
         .merge(accounts::router())
+        .merge(vacancies::router())
         .nest("/admin", admin::router(state.clone()))
+        .nest("/manage", manage::router())
         .fallback(errors::not_found)
         .layer(CatchPanicLayer::custom(errors::panic_response))
         .layer(from_fn_with_state(state.clone(), csrf::verify))

@@ -361,3 +361,90 @@ async fn spawn_app_with_demo() -> TestApp {
     spectra::demo::load(&app.db, PASSWORD).await.unwrap();
     app
 }
+
+#[tokio::test]
+async fn a_manager_creates_and_publishes_a_vacancy_by_keyboard_and_sees_the_advice() {
+    require!(Browser::available(), "Chromium and chromedriver");
+    let app = spawn_app_with_demo().await;
+    let browser = Browser::start().await;
+    let b = &app.base;
+
+    browser.visit(&format!("{b}/login")).await;
+    browser.fill("#email", "manager.alderhey@example.org").await;
+    browser.fill("#password", PASSWORD).await;
+    browser
+        .activate("form[action='/login'] button[type=submit]")
+        .await;
+    browser.activate("header a[href='/manage/vacancies']").await;
+    browser
+        .activate("main a[href='/manage/vacancies/new']")
+        .await;
+
+    browser.fill("#title", "Catering assistant").await;
+    browser.tab_to("#kind").await;
+    browser.keys(" ").await; // select "Job"
+    browser.tab_to("#band").await;
+    browser.keys("Band 3").await;
+    browser.fill("#working_pattern", "30 hours a week").await;
+    browser.fill("#salary", "£24,937 a year").await;
+    browser.fill("#location", "Alder Hey, Liverpool").await;
+    browser.fill("#closes_day", "5").await;
+    browser.fill("#closes_month", "12").await;
+    browser.fill("#closes_year", "2099").await;
+    browser
+        .fill("#summary", "Prepare and serve food for patients.")
+        .await;
+    browser
+        .fill(
+            "#description",
+            "You need 2 years of experience. Work with the MDT.",
+        )
+        .await;
+    browser
+        .fill("#essential_criteria", "Careful with food hygiene")
+        .await;
+    browser.fill("#contact_role", "Catering manager").await;
+    browser.fill("#contact_phone", "0151 228 4811").await;
+    browser.activate("main form button[type=submit]").await;
+
+    assert_eq!(browser.heading().await, "Catering assistant");
+    let source = browser.client.source().await.unwrap();
+    assert!(source.contains("Plain language check"));
+    assert!(
+        source.contains("asks for years of experience"),
+        "band 3 is entry level"
+    );
+    assert!(source.contains("<li>MDT</li>"));
+
+    browser.activate("form[action$='/publish'] button").await;
+    assert!(
+        browser
+            .client
+            .source()
+            .await
+            .unwrap()
+            .contains("is published")
+    );
+    browser.visit(&format!("{b}/vacancies")).await;
+    assert!(
+        browser
+            .client
+            .source()
+            .await
+            .unwrap()
+            .contains("Catering assistant")
+    );
+    browser.activate("a.nhsuk-card__link").await;
+    browser.visit(&format!("{b}/manage/vacancies/new")).await;
+    browser.activate("main form button[type=submit]").await;
+    assert!(
+        browser
+            .client
+            .source()
+            .await
+            .unwrap()
+            .contains("Enter the job title")
+    );
+
+    browser.close().await;
+}

@@ -11,3 +11,4 @@ mod email;
 mod health;
 mod helpers;
 mod security;
+mod vacancies;

@@ -1,0 +1,232 @@
+//! The `vacancies` and `vacancy_criteria` tables.
+
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DbErr,
+    EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+};
+use time::{Duration, OffsetDateTime};
+
+use crate::db::now;
+use crate::domain::vacancy::{VacancyInput, VacancyKind, VacancyStatus};
+use crate::entities::{vacancy, vacancy_criterion};
+
+fn reference_list(input: &VacancyInput) -> String {
+    input
+        .reference_options
+        .iter()
+        .map(|r| r.as_str())
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+/// Creates a draft vacancy with its criteria. Run it in a transaction.
+pub async fn create(
+    db: &impl ConnectionTrait,
+    organisation_id: i32,
+    created_by: i32,
+    input: &VacancyInput,
+) -> Result<vacancy::Model, DbErr> {
+    let now = now();
+    let row = vacancy::ActiveModel {
+        organisation_id: Set(organisation_id),
+        programme_id: Set(input.programme_id),
+        title: Set(input.title.clone()),
+        kind: Set(input.kind.as_str().to_owned()),
+        band: Set(input.band.clone()),
+        working_pattern: Set(input.working_pattern.clone()),
+        salary: Set(input.salary.clone()),
+        location: Set(input.location.clone()),
+        positions: Set(input.positions),
+        closes_at: Set(input.closes_at),
+        ring_fenced: Set(input.ring_fenced),
+        summary: Set(input.summary.clone()),
+        description: Set(input.description.clone()),
+        reference_options: Set(reference_list(input)),
+        contact_name: Set(input.contact_name.clone()),
+        contact_role: Set(input.contact_role.clone()),
+        contact_email: Set(input.contact_email.clone()),
+        contact_phone: Set(input.contact_phone.clone()),
+        status: Set(VacancyStatus::Draft.as_str().to_owned()),
+        created_by: Set(created_by),
+        published_at: Set(None),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    insert_criteria(db, row.id, input).await?;
+    Ok(row)
+}
+
+/// Replaces a vacancy's details and criteria. Run it in a transaction.
+pub async fn update(db: &impl ConnectionTrait, id: i32, input: &VacancyInput) -> Result<(), DbErr> {
+    vacancy::ActiveModel {
+        id: Set(id),
+        programme_id: Set(input.programme_id),
+        title: Set(input.title.clone()),
+        kind: Set(input.kind.as_str().to_owned()),
+        band: Set(input.band.clone()),
+        working_pattern: Set(input.working_pattern.clone()),
+        salary: Set(input.salary.clone()),
+        location: Set(input.location.clone()),
+        positions: Set(input.positions),
+        closes_at: Set(input.closes_at),
+        ring_fenced: Set(input.ring_fenced),
+        summary: Set(input.summary.clone()),
+        description: Set(input.description.clone()),
+        reference_options: Set(reference_list(input)),
+        contact_name: Set(input.contact_name.clone()),
+        contact_role: Set(input.contact_role.clone()),
+        contact_email: Set(input.contact_email.clone()),
+        contact_phone: Set(input.contact_phone.clone()),
+        updated_at: Set(now()),
+        ..Default::default()
+    }
+    .update(db)
+    .await?;
+    vacancy_criterion::Entity::delete_many()
+        .filter(vacancy_criterion::Column::VacancyId.eq(id))
+        .exec(db)
+        .await?;
+    insert_criteria(db, id, input).await
+}
+
+async fn insert_criteria(
+    db: &impl ConnectionTrait,
+    vacancy_id: i32,
+    input: &VacancyInput,
+) -> Result<(), DbErr> {
+    let rows = input
+        .criteria
+        .iter()
+        .enumerate()
+        .map(|(i, c)| vacancy_criterion::ActiveModel {
+            vacancy_id: Set(vacancy_id),
+            essential: Set(c.essential),
+            position: Set(i32::try_from(i).unwrap_or(i32::MAX)),
+            text: Set(c.text.clone()),
+            ..Default::default()
+        });
+    vacancy_criterion::Entity::insert_many(rows)
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// Finds a vacancy by ID.
+pub async fn find(db: &impl ConnectionTrait, id: i32) -> Result<Option<vacancy::Model>, DbErr> {
+    vacancy::Entity::find_by_id(id).one(db).await
+}
+
+/// A vacancy's criteria, in order (essential first).
+pub async fn criteria_of(
+    db: &impl ConnectionTrait,
+    vacancy_id: i32,
+) -> Result<Vec<vacancy_criterion::Model>, DbErr> {
+    vacancy_criterion::Entity::find()
+        .filter(vacancy_criterion::Column::VacancyId.eq(vacancy_id))
+        .order_by_asc(vacancy_criterion::Column::Position)
+        .all(db)
+        .await
+}
+
+/// An organisation's vacancies, newest first.
+pub async fn of_organisation(
+    db: &impl ConnectionTrait,
+    organisation_id: i32,
+) -> Result<Vec<vacancy::Model>, DbErr> {
+    vacancy::Entity::find()
+        .filter(vacancy::Column::OrganisationId.eq(organisation_id))
+        .order_by_desc(vacancy::Column::CreatedAt)
+        .all(db)
+        .await
+}
+
+/// Publishes a draft. Returns false if it was not a draft.
+pub async fn publish(db: &impl ConnectionTrait, id: i32) -> Result<bool, DbErr> {
+    let now = now();
+    let result = vacancy::Entity::update_many()
+        .col_expr(
+            vacancy::Column::Status,
+            Expr::value(VacancyStatus::Published.as_str()),
+        )
+        .col_expr(vacancy::Column::PublishedAt, Expr::value(Some(now)))
+        .col_expr(vacancy::Column::UpdatedAt, Expr::value(now))
+        .filter(vacancy::Column::Id.eq(id))
+        .filter(vacancy::Column::Status.eq(VacancyStatus::Draft.as_str()))
+        .exec(db)
+        .await?;
+    Ok(result.rows_affected == 1)
+}
+
+/// Closes a published vacancy early. Returns false if it was not published.
+pub async fn close(db: &impl ConnectionTrait, id: i32) -> Result<bool, DbErr> {
+    let result = vacancy::Entity::update_many()
+        .col_expr(
+            vacancy::Column::Status,
+            Expr::value(VacancyStatus::Closed.as_str()),
+        )
+        .col_expr(vacancy::Column::UpdatedAt, Expr::value(now()))
+        .filter(vacancy::Column::Id.eq(id))
+        .filter(vacancy::Column::Status.eq(VacancyStatus::Published.as_str()))
+        .exec(db)
+        .await?;
+    Ok(result.rows_affected == 1)
+}
+
+/// Filters of the public list.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct OpenFilter {
+    /// Only this organisation.
+    pub organisation_id: Option<i32>,
+    /// Only this kind.
+    pub kind: Option<VacancyKind>,
+    /// Only ring-fenced (true) or only open to all (false).
+    pub ring_fenced: Option<bool>,
+    /// Only those closing within 7 days.
+    pub closing_soon: bool,
+}
+
+/// How soon "closing soon" is.
+pub const CLOSING_SOON: Duration = Duration::days(7);
+
+fn open_condition(filter: &OpenFilter, now: OffsetDateTime) -> Condition {
+    let mut condition = Condition::all()
+        .add(vacancy::Column::Status.eq(VacancyStatus::Published.as_str()))
+        .add(vacancy::Column::ClosesAt.gt(now));
+    if let Some(org) = filter.organisation_id {
+        condition = condition.add(vacancy::Column::OrganisationId.eq(org));
+    }
+    if let Some(kind) = filter.kind {
+        condition = condition.add(vacancy::Column::Kind.eq(kind.as_str()));
+    }
+    if let Some(ring_fenced) = filter.ring_fenced {
+        condition = condition.add(vacancy::Column::RingFenced.eq(ring_fenced));
+    }
+    if filter.closing_soon {
+        condition = condition.add(vacancy::Column::ClosesAt.lte(now + CLOSING_SOON));
+    }
+    condition
+}
+
+/// One page of open vacancies, closing soonest first, and how many match in all.
+pub async fn open_page(
+    db: &impl ConnectionTrait,
+    filter: &OpenFilter,
+    now: OffsetDateTime,
+    page: u64,
+    per_page: u64,
+) -> Result<(Vec<vacancy::Model>, u64), DbErr> {
+    let query = vacancy::Entity::find().filter(open_condition(filter, now));
+    let total = query.clone().count(db).await?;
+    let rows = query
+        .order_by_asc(vacancy::Column::ClosesAt)
+        .order_by_asc(vacancy::Column::Id)
+        .offset(page * per_page)
+        .limit(per_page)
+        .all(db)
+        .await?;
+    Ok((rows, total))
+}

@@ -1,0 +1,48 @@
+//! A vacancy advertised by one organisation.
+
+use sea_orm::entity::prelude::*;
+
+/// A row of `vacancies`.
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "vacancies")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i32,
+    pub organisation_id: i32,
+    pub programme_id: Option<i32>,
+    pub title: String,
+    pub kind: String,
+    pub band: String,
+    pub working_pattern: String,
+    pub salary: String,
+    pub location: String,
+    pub positions: i32,
+    pub closes_at: TimeDateTimeWithTimeZone,
+    pub ring_fenced: bool,
+    pub summary: String,
+    pub description: String,
+    pub reference_options: String,
+    pub contact_name: String,
+    pub contact_role: String,
+    pub contact_email: String,
+    pub contact_phone: String,
+    pub status: String,
+    pub created_by: i32,
+    pub published_at: Option<TimeDateTimeWithTimeZone>,
+    pub created_at: TimeDateTimeWithTimeZone,
+    pub updated_at: TimeDateTimeWithTimeZone,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {
+    #[sea_orm(has_many = "super::vacancy_criterion::Entity")]
+    Criterion,
+}
+
+impl Related<super::vacancy_criterion::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Criterion.def()
+    }
+}
+
+impl ActiveModelBehavior for ActiveModel {}

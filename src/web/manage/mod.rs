@@ -1,0 +1,30 @@
+//! Hiring managers' pages: their own organisation's vacancies, and nothing of any other's.
+
+mod vacancies;
+
+use axum::Router;
+use axum::extract::Request;
+use axum::middleware::{Next, from_fn};
+use axum::routing::{get, post};
+
+use crate::app::AppState;
+use crate::auth::CurrentUser;
+use crate::auth::current_user::require_role;
+use crate::domain::Role;
+
+/// The manager routes, all behind the hiring manager role check.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/vacancies", get(vacancies::list).post(vacancies::create))
+        .route("/vacancies/new", get(vacancies::new))
+        .route(
+            "/vacancies/{id}",
+            get(vacancies::show).post(vacancies::update),
+        )
+        .route("/vacancies/{id}/edit", get(vacancies::edit))
+        .route("/vacancies/{id}/publish", post(vacancies::publish))
+        .route("/vacancies/{id}/close", post(vacancies::close))
+        .route_layer(from_fn(|user: CurrentUser, req: Request, next: Next| {
+            require_role(Role::HiringManager, user, req, next)
+        }))
+}

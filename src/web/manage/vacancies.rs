@@ -1,0 +1,445 @@
+//! Creating, editing, previewing, publishing and closing vacancies.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::Form;
+use axum::extract::State;
+use axum::response::{IntoResponse, Redirect, Response};
+use sea_orm::TransactionTrait;
+use tower_sessions::Session;
+
+use crate::app::AppState;
+use crate::auth::{AuthUser, CurrentUser};
+use crate::db::{self, organisations, programmes, vacancies};
+use crate::domain::london_time;
+use crate::domain::plain_language::{self, PlainLanguageReport};
+use crate::domain::vacancy::{
+    BANDS, ReferenceType, VacancyForm, VacancyInput, VacancyKind, VacancyStatus, is_entry_level,
+};
+use crate::entities::{programme, vacancy};
+use crate::error::{AppError, AppResult};
+use crate::web::page::{FormErrors, IdPath, Page, flash};
+use crate::web::vacancy_view::VacancyView;
+
+/// The manager's organisation; a hiring manager without one can do nothing here.
+fn organisation_of(user: &AuthUser) -> AppResult<i32> {
+    user.organisation_id.ok_or(AppError::Forbidden)
+}
+
+/// Loads a vacancy of the manager's own organisation. Another organisation's vacancy is
+/// "not found": managers must not learn that it exists.
+async fn load_own(state: &AppState, user: &AuthUser, id: i32) -> AppResult<vacancy::Model> {
+    let organisation_id = organisation_of(user)?;
+    vacancies::find(&state.db, id)
+        .await?
+        .filter(|v| v.organisation_id == organisation_id)
+        .ok_or(AppError::NotFound)
+}
+
+/// One row of the manager's list.
+pub struct VacancyRow {
+    vacancy: vacancy::Model,
+    status: &'static str,
+    closes: String,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "manage/vacancies.html")]
+pub struct ListTemplate {
+    page: Page,
+    organisation: String,
+    rows: Vec<VacancyRow>,
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    CurrentUser(me): CurrentUser,
+    page: Page,
+) -> AppResult<ListTemplate> {
+    let organisation_id = organisation_of(&me)?;
+    let organisation = organisations::find(&state.db, organisation_id)
+        .await?
+        .map(|o| o.name)
+        .unwrap_or_default();
+    let now = db::now();
+    let rows = vacancies::of_organisation(&state.db, organisation_id)
+        .await?
+        .into_iter()
+        .map(|v| {
+            let status = match VacancyStatus::parse(&v.status) {
+                Some(VacancyStatus::Draft) => "Draft",
+                Some(VacancyStatus::Published) if v.closes_at > now => "Published",
+                _ => "Closed",
+            };
+            VacancyRow {
+                closes: london_time::describe(v.closes_at),
+                status,
+                vacancy: v,
+            }
+        })
+        .collect();
+    Ok(ListTemplate {
+        page,
+        organisation,
+        rows,
+    })
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "manage/vacancy_form.html")]
+pub struct FormTemplate {
+    page: Page,
+    action: String,
+    heading: &'static str,
+    form: VacancyForm,
+    references: Vec<String>,
+    programmes: Vec<programme::Model>,
+    kinds: [VacancyKind; 3],
+    bands: [&'static str; 11],
+    reference_types: [ReferenceType; 4],
+    errors: FormErrors,
+}
+
+impl FormTemplate {
+    fn reference_checked(&self, r: &ReferenceType) -> bool {
+        self.references.iter().any(|x| x == r.as_str())
+    }
+}
+
+pub async fn new(
+    State(state): State<AppState>,
+    CurrentUser(me): CurrentUser,
+    page: Page,
+) -> AppResult<FormTemplate> {
+    organisation_of(&me)?;
+    let form = VacancyForm {
+        closes_time: "23:59".into(),
+        contact_name: me.full_name.clone(),
+        contact_email: me.email.clone(),
+        positions: "1".into(),
+        ..VacancyForm::default()
+    };
+    Ok(FormTemplate {
+        page,
+        action: "/manage/vacancies".into(),
+        heading: "Create a vacancy",
+        form,
+        references: ReferenceType::ALL
+            .iter()
+            .map(|r| r.as_str().to_owned())
+            .collect(),
+        programmes: programmes::all(&state.db).await?,
+        kinds: VacancyKind::ALL,
+        bands: BANDS,
+        reference_types: ReferenceType::ALL,
+        errors: FormErrors::default(),
+    })
+}
+
+/// Splits the posted pairs into the form and the ticked reference types.
+fn read_form(pairs: &[(String, String)]) -> (VacancyForm, Vec<String>) {
+    let mut form = VacancyForm::default();
+    let mut references = Vec::new();
+    for (key, value) in pairs {
+        let value = value.clone();
+        match key.as_str() {
+            "title" => form.title = value,
+            "programme" => form.programme = value,
+            "kind" => form.kind = value,
+            "band" => form.band = value,
+            "working_pattern" => form.working_pattern = value,
+            "salary" => form.salary = value,
+            "location" => form.location = value,
+            "positions" => form.positions = value,
+            "closes_day" => form.closes_day = value,
+            "closes_month" => form.closes_month = value,
+            "closes_year" => form.closes_year = value,
+            "closes_time" => form.closes_time = value,
+            "ring_fenced" => form.ring_fenced = value,
+            "summary" => form.summary = value,
+            "description" => form.description = value,
+            "essential_criteria" => form.essential_criteria = value,
+            "desirable_criteria" => form.desirable_criteria = value,
+            "contact_name" => form.contact_name = value,
+            "contact_role" => form.contact_role = value,
+            "contact_email" => form.contact_email = value,
+            "contact_phone" => form.contact_phone = value,
+            "reference_options" => references.push(value),
+            _ => {}
+        }
+    }
+    (form, references)
+}
+
+/// Parses the form and checks the programme exists; on failure, the form to show again.
+async fn parse(
+    state: &AppState,
+    pairs: &[(String, String)],
+) -> AppResult<Result<VacancyInput, (VacancyForm, Vec<String>, FormErrors)>> {
+    let (form, references) = read_form(pairs);
+    let mut errors = FormErrors::default();
+    let parsed = VacancyInput::parse(&form, &references, db::now());
+    let input = match parsed {
+        Ok(input) => Some(input),
+        Err(found) => {
+            for (field, message) in found {
+                errors.add(field, message);
+            }
+            None
+        }
+    };
+    if let Some(id) = input.as_ref().and_then(|i| i.programme_id)
+        && programmes::find(&state.db, id).await?.is_none()
+    {
+        errors.add("programme", "Choose a programme from the list");
+    }
+    Ok(match input {
+        Some(input) if errors.is_empty() => Ok(input),
+        _ => Err((form, references, errors)),
+    })
+}
+
+async fn form_again(
+    state: &AppState,
+    page: Page,
+    action: String,
+    heading: &'static str,
+    (form, references, errors): (VacancyForm, Vec<String>, FormErrors),
+) -> AppResult<Response> {
+    Ok(FormTemplate {
+        page,
+        action,
+        heading,
+        form,
+        references,
+        programmes: programmes::all(&state.db).await?,
+        kinds: VacancyKind::ALL,
+        bands: BANDS,
+        reference_types: ReferenceType::ALL,
+        errors,
+    }
+    .into_response())
+}
+
+pub async fn create(
+    State(state): State<AppState>,
+    CurrentUser(me): CurrentUser,
+    session: Session,
+    page: Page,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> AppResult<Response> {
+    let organisation_id = organisation_of(&me)?;
+    let input = match parse(&state, &pairs).await? {
+        Ok(input) => input,
+        Err(again) => {
+            return form_again(
+                &state,
+                page,
+                "/manage/vacancies".into(),
+                "Create a vacancy",
+                again,
+            )
+            .await;
+        }
+    };
+    let txn = state.db.begin().await?;
+    let created = vacancies::create(&txn, organisation_id, me.id, &input).await?;
+    txn.commit().await?;
+    flash(
+        &session,
+        "Draft saved. Check the advice below, then publish when you are ready.",
+    )
+    .await?;
+    Ok(Redirect::to(&format!("/manage/vacancies/{}", created.id)).into_response())
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "manage/vacancy.html")]
+pub struct ShowTemplate {
+    page: Page,
+    v: VacancyView,
+    is_draft: bool,
+    advice: PlainLanguageReport,
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    CurrentUser(me): CurrentUser,
+    page: Page,
+    IdPath(id): IdPath,
+) -> AppResult<ShowTemplate> {
+    let vacancy = load_own(&state, &me, id).await?;
+    let is_draft = vacancy.status == VacancyStatus::Draft.as_str();
+    let kind = VacancyKind::parse(&vacancy.kind).unwrap_or(VacancyKind::Job);
+    let entry_level = is_entry_level(kind, &vacancy.band);
+    let criteria = vacancies::criteria_of(&state.db, id).await?;
+    let criteria_text: String = criteria.iter().map(|c| format!("{}.\n", c.text)).collect();
+    let advice = plain_language::check(
+        &format!(
+            "{}\n{}\n{}",
+            vacancy.summary, vacancy.description, criteria_text
+        ),
+        entry_level,
+    );
+    let organisation = organisations::find(&state.db, vacancy.organisation_id)
+        .await?
+        .map(|o| o.name)
+        .unwrap_or_default();
+    let programme = match vacancy.programme_id {
+        Some(pid) => programmes::find(&state.db, pid).await?.map(|p| p.name),
+        None => None,
+    };
+    let v = VacancyView::new(vacancy, criteria, organisation, programme, db::now());
+    Ok(ShowTemplate {
+        page,
+        v,
+        is_draft,
+        advice,
+    })
+}
+
+pub async fn edit(
+    State(state): State<AppState>,
+    CurrentUser(me): CurrentUser,
+    page: Page,
+    IdPath(id): IdPath,
+) -> AppResult<Response> {
+    let vacancy = load_own(&state, &me, id).await?;
+    if vacancy.status != VacancyStatus::Draft.as_str() {
+        return Err(AppError::BadRequest("Only a draft can be changed. Close this vacancy and create a new one if it needs to change.".into()));
+    }
+    let criteria = vacancies::criteria_of(&state.db, id).await?;
+    let local = london_time::from_utc(vacancy.closes_at);
+    let lines = |essential: bool| {
+        criteria
+            .iter()
+            .filter(|c| c.essential == essential)
+            .map(|c| c.text.clone())
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    let form = VacancyForm {
+        title: vacancy.title.clone(),
+        programme: vacancy
+            .programme_id
+            .map(|p| p.to_string())
+            .unwrap_or_default(),
+        kind: vacancy.kind.clone(),
+        band: vacancy.band.clone(),
+        working_pattern: vacancy.working_pattern.clone(),
+        salary: vacancy.salary.clone(),
+        location: vacancy.location.clone(),
+        positions: vacancy.positions.to_string(),
+        closes_day: local.day().to_string(),
+        closes_month: u8::from(local.month()).to_string(),
+        closes_year: local.year().to_string(),
+        closes_time: format!("{:02}:{:02}", local.hour(), local.minute()),
+        ring_fenced: if vacancy.ring_fenced { "yes" } else { "no" }.into(),
+        summary: vacancy.summary.clone(),
+        description: vacancy.description.clone(),
+        essential_criteria: lines(true),
+        desirable_criteria: lines(false),
+        contact_name: vacancy.contact_name.clone(),
+        contact_role: vacancy.contact_role.clone(),
+        contact_email: vacancy.contact_email.clone(),
+        contact_phone: vacancy.contact_phone.clone(),
+    };
+    let references = vacancy
+        .reference_options
+        .split(',')
+        .map(str::to_owned)
+        .collect();
+    form_again(
+        &state,
+        page,
+        format!("/manage/vacancies/{id}"),
+        "Change the vacancy",
+        (form, references, FormErrors::default()),
+    )
+    .await
+}
+
+pub async fn update(
+    State(state): State<AppState>,
+    CurrentUser(me): CurrentUser,
+    session: Session,
+    page: Page,
+    IdPath(id): IdPath,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> AppResult<Response> {
+    let vacancy = load_own(&state, &me, id).await?;
+    if vacancy.status != VacancyStatus::Draft.as_str() {
+        return Err(AppError::BadRequest("Only a draft can be changed.".into()));
+    }
+    let input = match parse(&state, &pairs).await? {
+        Ok(input) => input,
+        Err(again) => {
+            return form_again(
+                &state,
+                page,
+                format!("/manage/vacancies/{id}"),
+                "Change the vacancy",
+                again,
+            )
+            .await;
+        }
+    };
+    let txn = state.db.begin().await?;
+    vacancies::update(&txn, id, &input).await?;
+    txn.commit().await?;
+    flash(&session, "Changes saved.").await?;
+    Ok(Redirect::to(&format!("/manage/vacancies/{id}")).into_response())
+}
+
+pub async fn publish(
+    State(state): State<AppState>,
+    CurrentUser(me): CurrentUser,
+    session: Session,
+    IdPath(id): IdPath,
+) -> AppResult<Redirect> {
+    let vacancy = load_own(&state, &me, id).await?;
+    if vacancy.closes_at <= db::now() {
+        return Err(AppError::BadRequest(
+            "The closing date has passed. Change it before publishing.".into(),
+        ));
+    }
+    if !vacancies::publish(&state.db, id).await? {
+        return Err(AppError::BadRequest(
+            "This vacancy has already been published.".into(),
+        ));
+    }
+    tracing::info!(vacancy_id = id, user_id = me.id, "vacancy published");
+    flash(
+        &session,
+        format!(
+            "{} is published. Applicants can now find it.",
+            vacancy.title
+        ),
+    )
+    .await?;
+    Ok(Redirect::to(&format!("/manage/vacancies/{id}")))
+}
+
+pub async fn close(
+    State(state): State<AppState>,
+    CurrentUser(me): CurrentUser,
+    session: Session,
+    IdPath(id): IdPath,
+) -> AppResult<Redirect> {
+    let vacancy = load_own(&state, &me, id).await?;
+    if !vacancies::close(&state.db, id).await? {
+        return Err(AppError::BadRequest(
+            "Only a published vacancy can be closed.".into(),
+        ));
+    }
+    tracing::info!(vacancy_id = id, user_id = me.id, "vacancy closed early");
+    flash(
+        &session,
+        format!(
+            "{} is closed. It no longer takes applications.",
+            vacancy.title
+        ),
+    )
+    .await?;
+    Ok(Redirect::to(&format!("/manage/vacancies/{id}")))
+}

@@ -1,0 +1,372 @@
+//! Vacancies: the organisation boundary, publishing, the plain-language advice, the public
+//! list's filters, and closing times.
+
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use spectra::domain::Role;
+use spectra::entities::{vacancy, vacancy_criterion};
+
+use crate::helpers::{Client, PASSWORD, TestApp, location, spawn_app, text_of};
+
+/// A manager of a new organisation, signed in on their own client.
+async fn manager(app: &TestApp, org_name: &str, email: &str) -> (i32, Client) {
+    let org = app.create_organisation(org_name).await;
+    app.create_user(email, &[Role::HiringManager], Some(org))
+        .await;
+    let client = app.new_client();
+    client.sign_in(email, PASSWORD).await;
+    (org, client)
+}
+
+fn form<'a>(title: &'a str, year: &'a str, ring_fenced: &'a str) -> Vec<(&'a str, &'a str)> {
+    vec![
+        ("title", title),
+        ("kind", "apprenticeship"),
+        ("band", "2"),
+        ("working_pattern", "37.5 hours a week"),
+        ("salary", "£24,465 a year"),
+        ("location", "Liverpool"),
+        ("positions", "2"),
+        ("closes_day", "5"),
+        ("closes_month", "12"),
+        ("closes_year", year),
+        ("closes_time", "17:00"),
+        ("ring_fenced", ring_fenced),
+        ("summary", "Help care for children."),
+        (
+            "description",
+            "You must have 3 years of experience. You will join the MDT.",
+        ),
+        ("essential_criteria", "Kind to people\nWilling to learn"),
+        ("desirable_criteria", "Some caring experience"),
+        ("reference_options", "personal_adviser"),
+        ("reference_options", "character"),
+        ("contact_name", "Pat Lee"),
+        ("contact_role", "Ward manager"),
+        ("contact_email", "pat.lee@nhs.net"),
+        ("contact_phone", "0151 228 4811"),
+    ]
+}
+
+async fn create(client: &Client, title: &str) -> i32 {
+    let response = client
+        .post("/manage/vacancies", &form(title, "2099", "yes"))
+        .await;
+    assert_eq!(
+        response.status().as_u16(),
+        303,
+        "{}",
+        response.text().await.unwrap_or_default()
+    );
+    location(&response)
+        .rsplit('/')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_manager_creates_a_draft_sees_advice_and_publishes_it() {
+    let app = spawn_app().await;
+    let (org, client) = manager(&app, "Alder Hey Children's NHS FT", "m@example.org").await;
+
+    let id = create(&client, "Healthcare support worker apprentice").await;
+
+    let stored = vacancy::Entity::find_by_id(id)
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (
+            stored.organisation_id,
+            stored.status.as_str(),
+            stored.ring_fenced
+        ),
+        (org, "draft", true)
+    );
+    assert_eq!(stored.reference_options, "personal_adviser,character");
+    let criteria = vacancy_criterion::Entity::find()
+        .filter(vacancy_criterion::Column::VacancyId.eq(id))
+        .all(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(criteria.iter().filter(|c| c.essential).count(), 2);
+    assert_eq!(criteria.len(), 3);
+
+    let (_, body) = client.page(&format!("/manage/vacancies/{id}")).await;
+    assert!(body.contains("Plain language check"));
+    assert!(body.contains("Estimated reading age"));
+    assert!(body.contains("asks for years of experience"));
+    assert!(body.contains("<li>MDT</li>"));
+    assert_eq!(
+        app.client
+            .get(&format!("/vacancies/{id}"))
+            .await
+            .status()
+            .as_u16(),
+        404,
+        "drafts are not public"
+    );
+
+    let response = client
+        .post(&format!("/manage/vacancies/{id}/publish"), &[])
+        .await;
+    assert_eq!(location(&response), format!("/manage/vacancies/{id}"));
+    let (status, body) = app.client.page(&format!("/vacancies/{id}")).await;
+    assert_eq!(status, 200);
+    assert_eq!(text_of(&body, "h1"), "Healthcare support worker apprentice");
+    assert!(body.contains("Only for people who have been in care"));
+    assert!(body.contains("5 December 2099 at 5:00pm"));
+    assert!(body.contains("Pat Lee") && body.contains("pat.lee@nhs.net"));
+    let again = client
+        .post(&format!("/manage/vacancies/{id}/publish"), &[])
+        .await;
+    assert_eq!(again.status().as_u16(), 400);
+}
+
+#[tokio::test]
+async fn bad_vacancy_input_is_shown_per_field_and_nothing_is_stored() {
+    let app = spawn_app().await;
+    let (_, client) = manager(&app, "Mersey Care NHS FT", "m@example.org").await;
+
+    let mut bad = form("", "2020", "yes");
+    bad.retain(|(k, _)| *k != "essential_criteria" && *k != "reference_options");
+    let response = client.post("/manage/vacancies", &bad).await;
+
+    assert_eq!(response.status().as_u16(), 200);
+    let body = response.text().await.unwrap();
+    assert!(text_of(&body, "title").starts_with("Error:"));
+    for message in [
+        "Enter the job title",
+        "Closing date must be in the future",
+        "Enter at least one essential criterion",
+        "Choose at least one kind of referee you will accept",
+    ] {
+        assert!(body.contains(message), "missing {message}");
+    }
+    assert!(body.contains("£24,465 a year"), "what was typed is kept");
+    assert_eq!(app.count("vacancies").await, 0);
+    assert_eq!(app.count("vacancy_criteria").await, 0);
+}
+
+#[tokio::test]
+async fn a_manager_cannot_see_or_change_another_organisations_vacancy() {
+    let app = spawn_app().await;
+    let (_, alder_hey) = manager(&app, "Alder Hey Children's NHS FT", "ah@example.org").await;
+    let (_, luhft) = manager(
+        &app,
+        "Liverpool University Hospitals NHS FT",
+        "lu@example.org",
+    )
+    .await;
+    let id = create(&alder_hey, "Porter").await;
+
+    for path in [
+        format!("/manage/vacancies/{id}"),
+        format!("/manage/vacancies/{id}/edit"),
+    ] {
+        assert_eq!(luhft.get(&path).await.status().as_u16(), 404, "{path}");
+    }
+    let update = luhft
+        .post(
+            &format!("/manage/vacancies/{id}"),
+            &form("Hijacked", "2099", "no"),
+        )
+        .await;
+    let publish = luhft
+        .post(&format!("/manage/vacancies/{id}/publish"), &[])
+        .await;
+    assert_eq!(update.status().as_u16(), 404);
+    assert_eq!(publish.status().as_u16(), 404);
+    let (_, list) = luhft.page("/manage/vacancies").await;
+    assert!(!list.contains("Porter"));
+
+    let stored = vacancy::Entity::find_by_id(id)
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (stored.title.as_str(), stored.status.as_str()),
+        ("Porter", "draft")
+    );
+
+    // Applicants and anonymous visitors get nothing either.
+    app.create_user("a@example.org", &[Role::Applicant], None)
+        .await;
+    let applicant = app.new_client();
+    applicant.sign_in("a@example.org", PASSWORD).await;
+    assert_eq!(
+        applicant.get("/manage/vacancies").await.status().as_u16(),
+        403
+    );
+    assert_eq!(
+        applicant
+            .post(&format!("/manage/vacancies/{id}/publish"), &[])
+            .await
+            .status()
+            .as_u16(),
+        403
+    );
+    assert_eq!(
+        app.new_client()
+            .get(&format!("/manage/vacancies/{id}"))
+            .await
+            .status()
+            .as_u16(),
+        303
+    );
+}
+
+#[tokio::test]
+async fn a_draft_can_be_edited_but_a_published_vacancy_cannot() {
+    let app = spawn_app().await;
+    let (_, client) = manager(&app, "The Walton Centre NHS FT", "m@example.org").await;
+    let id = create(&client, "Porter").await;
+
+    let (_, edit) = client.page(&format!("/manage/vacancies/{id}/edit")).await;
+    assert!(edit.contains("value=\"Porter\"") && edit.contains("Kind to people\nWilling to learn"));
+    let response = client
+        .post(
+            &format!("/manage/vacancies/{id}"),
+            &form("Senior porter", "2099", "no"),
+        )
+        .await;
+    assert_eq!(location(&response), format!("/manage/vacancies/{id}"));
+    let stored = vacancy::Entity::find_by_id(id)
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (stored.title.as_str(), stored.ring_fenced),
+        ("Senior porter", false)
+    );
+    assert_eq!(
+        app.count("vacancy_criteria").await,
+        3,
+        "criteria replaced, not added"
+    );
+
+    client
+        .post(&format!("/manage/vacancies/{id}/publish"), &[])
+        .await;
+    let late_edit = client
+        .post(
+            &format!("/manage/vacancies/{id}"),
+            &form("Changed after publishing", "2099", "no"),
+        )
+        .await;
+    assert_eq!(late_edit.status().as_u16(), 400);
+}
+
+#[tokio::test]
+async fn the_public_list_filters_and_drops_closed_vacancies() {
+    let app = spawn_app().await;
+    let (ah_org, alder_hey) = manager(&app, "Alder Hey Children's NHS FT", "ah@example.org").await;
+    let (_, luhft) = manager(
+        &app,
+        "Liverpool University Hospitals NHS FT",
+        "lu@example.org",
+    )
+    .await;
+    let ring_fenced = create(&alder_hey, "Ring-fenced apprentice").await;
+    let open_to_all = {
+        let response = luhft
+            .post("/manage/vacancies", &form("Open porter", "2099", "no"))
+            .await;
+        location(&response)
+            .rsplit('/')
+            .next()
+            .unwrap()
+            .parse::<i32>()
+            .unwrap()
+    };
+    let closed_early = create(&alder_hey, "Closed early").await;
+    create(&alder_hey, "Still a draft").await;
+    let expired = create(&alder_hey, "Already expired").await;
+    for (client, id) in [
+        (&alder_hey, ring_fenced),
+        (&luhft, open_to_all),
+        (&alder_hey, closed_early),
+        (&alder_hey, expired),
+    ] {
+        client
+            .post(&format!("/manage/vacancies/{id}/publish"), &[])
+            .await;
+    }
+    alder_hey
+        .post(&format!("/manage/vacancies/{closed_early}/close"), &[])
+        .await;
+    // The closing time passes without any job running.
+    vacancy::Entity::update_many()
+        .col_expr(
+            vacancy::Column::ClosesAt,
+            sea_orm::sea_query::Expr::value(spectra::db::now() - time::Duration::minutes(1)),
+        )
+        .filter(vacancy::Column::Id.eq(expired))
+        .exec(&app.db)
+        .await
+        .unwrap();
+
+    let (_, all) = app.client.page("/vacancies").await;
+    assert!(all.contains("Ring-fenced apprentice") && all.contains("Open porter"));
+    for gone in ["Closed early", "Still a draft", "Already expired"] {
+        assert!(!all.contains(gone), "{gone} should not be listed");
+    }
+    assert!(all.contains("2 vacancies are open"));
+
+    let (_, only_ring_fenced) = app.client.page("/vacancies?ring_fenced=yes").await;
+    assert!(
+        only_ring_fenced.contains("Ring-fenced apprentice")
+            && !only_ring_fenced.contains("Open porter")
+    );
+    let (_, by_org) = app
+        .client
+        .page(&format!("/vacancies?organisation={ah_org}"))
+        .await;
+    assert!(by_org.contains("Ring-fenced apprentice") && !by_org.contains("Open porter"));
+    let (_, by_kind) = app.client.page("/vacancies?kind=placement").await;
+    assert!(by_kind.contains("0 vacancies are open"));
+    let (_, soon) = app.client.page("/vacancies?closing_soon=yes").await;
+    assert!(soon.contains("0 vacancies are open"), "both close in 2099");
+
+    let (status, closed_page) = app.client.page(&format!("/vacancies/{expired}")).await;
+    assert_eq!(status, 200);
+    assert!(closed_page.contains("This vacancy has closed"));
+    let (_, manager_view) = alder_hey.page("/manage/vacancies").await;
+    assert!(manager_view.contains("Closed"));
+    assert_eq!(
+        app.client
+            .get("/vacancies/not-a-number")
+            .await
+            .status()
+            .as_u16(),
+        404
+    );
+    assert_eq!(
+        app.client.get("/vacancies/99999").await.status().as_u16(),
+        404
+    );
+}
+
+#[tokio::test]
+async fn the_public_list_is_paginated() {
+    let app = spawn_app().await;
+    let (_, client) = manager(&app, "Mersey Care NHS FT", "m@example.org").await;
+    for n in 0..21 {
+        let id = create(&client, &format!("Vacancy number {n:02}")).await;
+        client
+            .post(&format!("/manage/vacancies/{id}/publish"), &[])
+            .await;
+    }
+
+    let (_, first) = app.client.page("/vacancies").await;
+    let (_, second) = app.client.page("/vacancies?page=2").await;
+
+    assert!(first.contains("21 vacancies are open"));
+    assert_eq!(first.matches("nhsuk-card__link").count(), 20);
+    assert_eq!(second.matches("nhsuk-card__link").count(), 1);
+    assert!(first.contains("Page 2 of 2"));
+}
