@@ -6,6 +6,7 @@ use sea_orm::{
 };
 
 use crate::db::now;
+use crate::domain::programme::ProgrammeInput;
 use crate::entities::programme;
 
 /// Every programme, by name.
@@ -49,4 +50,51 @@ pub async fn ensure(
     }
     .insert(db)
     .await
+}
+
+/// Stores a new programme.
+pub async fn create(
+    db: &impl ConnectionTrait,
+    input: &ProgrammeInput,
+) -> Result<programme::Model, DbErr> {
+    let now = now();
+    programme::ActiveModel {
+        name: Set(input.name.clone()),
+        description: Set(input.description.clone()),
+        target_hires: Set(input.target_hires),
+        care_definition: Set(input.care_definition.as_str().to_owned()),
+        contact_name: Set(input.contact_name.clone()),
+        contact_role: Set(input.contact_role.clone()),
+        contact_email: Set(input.contact_email.clone()),
+        contact_phone: Set(input.contact_phone.clone()),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(db)
+    .await
+}
+
+/// Replaces a programme's details.
+pub async fn update(
+    db: &impl ConnectionTrait,
+    id: i32,
+    input: &ProgrammeInput,
+) -> Result<(), DbErr> {
+    programme::ActiveModel {
+        id: Set(id),
+        name: Set(input.name.clone()),
+        description: Set(input.description.clone()),
+        target_hires: Set(input.target_hires),
+        care_definition: Set(input.care_definition.as_str().to_owned()),
+        contact_name: Set(input.contact_name.clone()),
+        contact_role: Set(input.contact_role.clone()),
+        contact_email: Set(input.contact_email.clone()),
+        contact_phone: Set(input.contact_phone.clone()),
+        updated_at: Set(now()),
+        ..Default::default()
+    }
+    .update(db)
+    .await
+    .map(|_| ())
 }

@@ -186,3 +186,108 @@ async fn a_reactivated_account_can_sign_in_again() {
         1
     );
 }
+
+fn programme_form<'a>(name: &'a str, target: &'a str) -> Vec<(&'a str, &'a str)> {
+    vec![
+        ("name", name),
+        ("description", "Recruit care leavers into NHS jobs."),
+        ("target_hires", target),
+        ("care_definition", "statutory_care_leaver"),
+        ("contact_name", "Rowan Ellis"),
+        ("contact_role", "Programme lead"),
+        ("contact_email", "rowan@nhs.net"),
+        ("contact_phone", "0151 000 0000"),
+    ]
+}
+
+#[tokio::test]
+async fn an_admin_adds_and_changes_a_programme() {
+    let app = spawn_app().await;
+    app.create_user("admin@example.org", &[Role::Admin], None)
+        .await;
+    app.client.sign_in("admin@example.org", PASSWORD).await;
+
+    let response = app
+        .client
+        .post("/admin/programmes", &programme_form("SPECTRA 25/7", "25"))
+        .await;
+    assert_eq!(location(&response), "/admin/programmes");
+    let (_, list) = app.client.page("/admin/programmes").await;
+    assert!(list.contains("SPECTRA 25/7") && list.contains("Care leaver (the legal definition)"));
+    let stored = spectra::db::programmes::all(&app.db).await.unwrap();
+    assert_eq!(
+        (
+            stored.len(),
+            stored[0].target_hires,
+            stored[0].care_definition.as_str()
+        ),
+        (1, 25, "statutory_care_leaver")
+    );
+
+    let id = stored[0].id;
+    let (_, edit) = app
+        .client
+        .page(&format!("/admin/programmes/{id}/edit"))
+        .await;
+    assert!(edit.contains("value=\"SPECTRA 25/7\""));
+    app.client
+        .post(
+            &format!("/admin/programmes/{id}"),
+            &programme_form("SPECTRA 25/7", "30"),
+        )
+        .await;
+    assert_eq!(
+        spectra::db::programmes::find(&app.db, id)
+            .await
+            .unwrap()
+            .unwrap()
+            .target_hires,
+        30
+    );
+
+    let duplicate = app
+        .client
+        .post("/admin/programmes", &programme_form("SPECTRA 25/7", "5"))
+        .await;
+    assert!(
+        duplicate
+            .text()
+            .await
+            .unwrap()
+            .contains("A programme with this name already exists")
+    );
+    let bad = app
+        .client
+        .post("/admin/programmes", &programme_form("", "many"))
+        .await;
+    let body = bad.text().await.unwrap();
+    assert!(
+        body.contains("Enter the programme&#39;s name")
+            || body.contains("Enter the programme&#x27;s name")
+    );
+    assert!(body.contains("Enter the target number of hires as a whole number, like 25"));
+    assert_eq!(app.count("programmes").await, 1);
+}
+
+#[tokio::test]
+async fn only_admins_manage_programmes() {
+    let app = spawn_app().await;
+    app.create_user("champion@example.org", &[Role::Champion], None)
+        .await;
+    let champion = app.new_client();
+    champion.sign_in("champion@example.org", PASSWORD).await;
+
+    assert_eq!(
+        champion.get("/admin/programmes").await.status().as_u16(),
+        403
+    );
+    assert_eq!(
+        champion
+            .post("/admin/programmes", &programme_form("Sneaky", "1"))
+            .await
+            .status()
+            .as_u16(),
+        403
+    );
+    assert_eq!(app.count("programmes").await, 0);
+}

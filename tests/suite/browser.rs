@@ -313,6 +313,12 @@ async fn every_page_passes_axe_core() {
         &format!("/admin/users/{admin_id}"),
         "/admin/invitations",
         "/admin/invitations/new",
+        "/admin/programmes",
+        "/admin/programmes/new",
+        "/admin/programmes/1/edit",
+        "/vacancies",
+        "/vacancies/1",
+        "/vacancies?ring_fenced=yes&closing_soon=yes",
     ] {
         browser.visit(&format!("{b}{path}")).await;
     }
@@ -327,6 +333,18 @@ async fn every_page_passes_axe_core() {
             .await
             .unwrap()
             .contains("There is a problem")
+    );
+    browser.visit(&format!("{b}/admin/programmes/new")).await;
+    browser
+        .activate("form[action='/admin/programmes'] button[type=submit]")
+        .await;
+    assert!(
+        browser
+            .client
+            .source()
+            .await
+            .unwrap()
+            .contains("Enter the programme")
     );
     browser.visit(&format!("{b}/account/password")).await;
     browser

@@ -1,6 +1,7 @@
 //! Administration: users, roles and invitations. Only for the admin role.
 
 mod invitations;
+mod programmes;
 mod users;
 
 use axum::Router;
@@ -26,6 +27,13 @@ pub fn router(_state: AppState) -> Router<AppState> {
             get(invitations::list).post(invitations::create),
         )
         .route("/invitations/new", get(invitations::new))
+        .route(
+            "/programmes",
+            get(programmes::list).post(programmes::create),
+        )
+        .route("/programmes/new", get(programmes::new))
+        .route("/programmes/{id}", post(programmes::update))
+        .route("/programmes/{id}/edit", get(programmes::edit))
         .route_layer(from_fn(|user: CurrentUser, req: Request, next: Next| {
             require_role(Role::Admin, user, req, next)
         }))
