@@ -52,12 +52,8 @@ pub async fn ensure(
     .await
 }
 
-/// Stores a new programme.
-pub async fn create(
-    db: &impl ConnectionTrait,
-    input: &ProgrammeInput,
-) -> Result<programme::Model, DbErr> {
-    let now = now();
+/// The columns the admin's form sets.
+fn details(input: &ProgrammeInput) -> programme::ActiveModel {
     programme::ActiveModel {
         name: Set(input.name.clone()),
         description: Set(input.description.clone()),
@@ -67,9 +63,20 @@ pub async fn create(
         contact_role: Set(input.contact_role.clone()),
         contact_email: Set(input.contact_email.clone()),
         contact_phone: Set(input.contact_phone.clone()),
+        ..Default::default()
+    }
+}
+
+/// Stores a new programme.
+pub async fn create(
+    db: &impl ConnectionTrait,
+    input: &ProgrammeInput,
+) -> Result<programme::Model, DbErr> {
+    let now = now();
+    programme::ActiveModel {
         created_at: Set(now),
         updated_at: Set(now),
-        ..Default::default()
+        ..details(input)
     }
     .insert(db)
     .await
@@ -83,16 +90,8 @@ pub async fn update(
 ) -> Result<(), DbErr> {
     programme::ActiveModel {
         id: Set(id),
-        name: Set(input.name.clone()),
-        description: Set(input.description.clone()),
-        target_hires: Set(input.target_hires),
-        care_definition: Set(input.care_definition.as_str().to_owned()),
-        contact_name: Set(input.contact_name.clone()),
-        contact_role: Set(input.contact_role.clone()),
-        contact_email: Set(input.contact_email.clone()),
-        contact_phone: Set(input.contact_phone.clone()),
         updated_at: Set(now()),
-        ..Default::default()
+        ..details(input)
     }
     .update(db)
     .await

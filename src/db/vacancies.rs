@@ -20,16 +20,9 @@ fn reference_list(input: &VacancyInput) -> String {
         .join(",")
 }
 
-/// Creates a draft vacancy with its criteria. Run it in a transaction.
-pub async fn create(
-    db: &impl ConnectionTrait,
-    organisation_id: i32,
-    created_by: i32,
-    input: &VacancyInput,
-) -> Result<vacancy::Model, DbErr> {
-    let now = now();
-    let row = vacancy::ActiveModel {
-        organisation_id: Set(organisation_id),
+/// The columns a manager's form sets, for both creating and changing a vacancy.
+fn details(input: &VacancyInput) -> vacancy::ActiveModel {
+    vacancy::ActiveModel {
         programme_id: Set(input.programme_id),
         title: Set(input.title.clone()),
         kind: Set(input.kind.as_str().to_owned()),
@@ -47,12 +40,26 @@ pub async fn create(
         contact_role: Set(input.contact_role.clone()),
         contact_email: Set(input.contact_email.clone()),
         contact_phone: Set(input.contact_phone.clone()),
+        ..Default::default()
+    }
+}
+
+/// Creates a draft vacancy with its criteria. Run it in a transaction.
+pub async fn create(
+    db: &impl ConnectionTrait,
+    organisation_id: i32,
+    created_by: i32,
+    input: &VacancyInput,
+) -> Result<vacancy::Model, DbErr> {
+    let now = now();
+    let row = vacancy::ActiveModel {
+        organisation_id: Set(organisation_id),
         status: Set(VacancyStatus::Draft.as_str().to_owned()),
         created_by: Set(created_by),
         published_at: Set(None),
         created_at: Set(now),
         updated_at: Set(now),
-        ..Default::default()
+        ..details(input)
     }
     .insert(db)
     .await?;
@@ -64,25 +71,8 @@ pub async fn create(
 pub async fn update(db: &impl ConnectionTrait, id: i32, input: &VacancyInput) -> Result<(), DbErr> {
     vacancy::ActiveModel {
         id: Set(id),
-        programme_id: Set(input.programme_id),
-        title: Set(input.title.clone()),
-        kind: Set(input.kind.as_str().to_owned()),
-        band: Set(input.band.clone()),
-        working_pattern: Set(input.working_pattern.clone()),
-        salary: Set(input.salary.clone()),
-        location: Set(input.location.clone()),
-        positions: Set(input.positions),
-        closes_at: Set(input.closes_at),
-        ring_fenced: Set(input.ring_fenced),
-        summary: Set(input.summary.clone()),
-        description: Set(input.description.clone()),
-        reference_options: Set(reference_list(input)),
-        contact_name: Set(input.contact_name.clone()),
-        contact_role: Set(input.contact_role.clone()),
-        contact_email: Set(input.contact_email.clone()),
-        contact_phone: Set(input.contact_phone.clone()),
         updated_at: Set(now()),
-        ..Default::default()
+        ..details(input)
     }
     .update(db)
     .await?;
