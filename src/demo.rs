@@ -4,7 +4,8 @@
 use sea_orm::{DatabaseConnection, TransactionTrait};
 
 use crate::auth::password;
-use crate::db::{self, organisations, programmes, users, vacancies};
+use crate::db::{self, applicant_profiles, organisations, programmes, users, vacancies};
+use crate::domain::profile::{CareExperience, ProfileInput};
 use crate::domain::vacancy::{CriterionInput, ReferenceType, VacancyInput, VacancyKind};
 use crate::domain::{EmailAddress, NewPassword, Role};
 use crate::entities::programme;
@@ -128,7 +129,42 @@ pub async fn load(db: &DatabaseConnection, demo_password: &str) -> anyhow::Resul
         .await?;
         txn.commit().await?;
     }
+    load_profiles(db).await?;
     load_vacancies(db).await
+}
+
+/// The two applicants' profiles: one declares care experience, one does not.
+async fn load_profiles(db: &DatabaseConnection) -> anyhow::Result<()> {
+    for (email, declaration, adjustments) in [
+        (
+            "applicant@example.org",
+            CareExperience::Yes,
+            "I have ADHD. Questions in writing before the interview help me.",
+        ),
+        ("applicant2@example.org", CareExperience::No, ""),
+    ] {
+        let Some(user) = users::find_by_email(db, email).await? else {
+            continue;
+        };
+        if applicant_profiles::find(db, user.id).await?.is_some() {
+            continue;
+        }
+        let input = ProfileInput {
+            phone: "07700 900 982".into(),
+            contact_preference: "email",
+            care_experience: declaration,
+            local_authority: if declaration == CareExperience::Yes {
+                "Liverpool City Council".into()
+            } else {
+                String::new()
+            },
+            adviser_name: String::new(),
+            adviser_contact: String::new(),
+            adjustments: adjustments.into(),
+        };
+        applicant_profiles::save(db, user.id, &input).await?;
+    }
+    Ok(())
 }
 
 /// The SPECTRA 25/7 programme and a few vacancies, once.

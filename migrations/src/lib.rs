@@ -15,6 +15,7 @@ mod m20261123_000007_create_login_throttles;
 mod m20261123_000008_create_audit_events;
 mod m20261123_000009_create_programmes;
 mod m20261123_000010_create_vacancies;
+mod m20261123_000011_create_applicant_profiles;
 
 /// Applies spectra's migrations in order.
 #[derive(Debug)]
@@ -34,6 +35,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000008_create_audit_events::Migration),
             Box::new(m20261123_000009_create_programmes::Migration),
             Box::new(m20261123_000010_create_vacancies::Migration),
+            Box::new(m20261123_000011_create_applicant_profiles::Migration),
         ]
     }
 }

@@ -34,6 +34,11 @@ impl AuthUser {
         self.roles.contains(&role)
     }
 
+    /// Whether the user holds the applicant role (for templates).
+    pub fn is_applicant(&self) -> bool {
+        self.has(Role::Applicant)
+    }
+
     /// Whether the user holds the hiring manager role (for templates).
     pub fn is_hiring_manager(&self) -> bool {
         self.has(Role::HiringManager)

@@ -1,6 +1,7 @@
 //! Queries, one named function each, in the module of the table they touch.
 //! Functions that must share a transaction with others take `&impl ConnectionTrait`.
 
+pub mod applicant_profiles;
 pub mod audit;
 pub mod invitations;
 pub mod login_throttles;

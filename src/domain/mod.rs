@@ -8,6 +8,7 @@ pub mod login_throttle;
 pub mod london_time;
 pub mod new_password;
 pub mod plain_language;
+pub mod profile;
 pub mod programme;
 pub mod role;
 pub mod vacancy;

@@ -1,5 +1,6 @@
 //! SeaORM entities: one module per table, mirroring the migrations. Behaviour lives elsewhere.
 
+pub mod applicant_profile;
 pub mod audit_event;
 pub mod invitation;
 pub mod login_throttle;

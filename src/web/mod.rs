@@ -10,6 +10,7 @@ pub mod health;
 pub mod home;
 pub mod manage;
 pub mod page;
+pub mod profile;
 pub mod security_headers;
 pub mod vacancies;
 pub mod vacancy_view;
@@ -55,6 +56,7 @@ pub fn router(state: AppState) -> Router {
         .merge(home::router())
         .merge(accounts::router())
         .merge(vacancies::router())
+        .merge(profile::router())
         .nest("/admin", admin::router(state.clone()))
         .nest("/manage", manage::router())
         .fallback(errors::not_found)

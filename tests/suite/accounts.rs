@@ -602,6 +602,20 @@ async fn every_demo_account_can_sign_in() {
 
     assert_eq!(app.count("organisations").await, 8);
     assert_eq!(app.count("users").await, 7);
+    let declares = |email: &'static str| {
+        let db = app.db.clone();
+        async move {
+            let user = spectra::db::users::find_by_email(&db, email)
+                .await
+                .unwrap()
+                .unwrap();
+            spectra::db::applicant_profiles::declares_care_experience(&db, user.id)
+                .await
+                .unwrap()
+        }
+    };
+    assert!(declares("applicant@example.org").await);
+    assert!(!declares("applicant2@example.org").await);
     for account in &spectra::demo::ACCOUNTS {
         let client = app.new_client();
         client

@@ -367,6 +367,10 @@ async fn every_page_passes_axe_core() {
     browser
         .activate("form[action='/login'] button[type=submit]")
         .await;
+    browser.visit(&format!("{b}/profile")).await;
+    browser
+        .activate("form[action='/profile'] button[type=submit]")
+        .await;
     browser.visit(&format!("{b}/admin/users")).await;
     assert_eq!(browser.heading().await, "You cannot see this page");
 

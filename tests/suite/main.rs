@@ -10,5 +10,6 @@ mod cli;
 mod email;
 mod health;
 mod helpers;
+mod profile;
 mod security;
 mod vacancies;
