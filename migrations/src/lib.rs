@@ -16,6 +16,7 @@ mod m20261123_000008_create_audit_events;
 mod m20261123_000009_create_programmes;
 mod m20261123_000010_create_vacancies;
 mod m20261123_000011_create_applicant_profiles;
+mod m20261123_000012_create_applications;
 
 /// Applies spectra's migrations in order.
 #[derive(Debug)]
@@ -36,6 +37,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000009_create_programmes::Migration),
             Box::new(m20261123_000010_create_vacancies::Migration),
             Box::new(m20261123_000011_create_applicant_profiles::Migration),
+            Box::new(m20261123_000012_create_applications::Migration),
         ]
     }
 }

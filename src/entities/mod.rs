@@ -1,6 +1,10 @@
 //! SeaORM entities: one module per table, mirroring the migrations. Behaviour lives elsewhere.
 
 pub mod applicant_profile;
+pub mod application;
+pub mod application_answer;
+pub mod application_referee;
+pub mod application_stage_change;
 pub mod audit_event;
 pub mod invitation;
 pub mod login_throttle;
