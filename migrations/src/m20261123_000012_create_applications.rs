@@ -20,7 +20,8 @@ impl MigrationTrait for Migration {
                     .col(string_len(Applications::Stage, 32))
                     // The highest step of the form saved so far, to resume where they left off.
                     .col(integer(Applications::ReachedStep).default(0))
-                    .col(boolean(Applications::GuaranteedInterview).default(false))
+                    // Opted in to the guaranteed interview scheme; none until the applicant answers.
+                    .col(boolean_null(Applications::GuaranteedInterview))
                     .col(text(Applications::Adjustments))
                     // The care-experience definition the applicant confirmed for a ring-fenced
                     // vacancy (domain::programme::CareDefinition), or none.

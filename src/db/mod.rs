@@ -2,6 +2,7 @@
 //! Functions that must share a transaction with others take `&impl ConnectionTrait`.
 
 pub mod applicant_profiles;
+pub mod applications;
 pub mod audit;
 pub mod invitations;
 pub mod login_throttles;

@@ -254,6 +254,32 @@ pub fn resume_step(steps: &[Step], reached: i32) -> Step {
         .unwrap_or(Step::Evidence)
 }
 
+/// What an application holds so far, for deciding which steps are still to do.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Progress {
+    /// Every essential criterion has some evidence.
+    pub evidence_done: bool,
+    /// At least one referee is given.
+    pub referees_done: bool,
+    /// The guaranteed interview question is answered (yes or no).
+    pub opt_in_answered: bool,
+}
+
+/// The steps before checking answers that still need an answer. Support needed is optional,
+/// so it is never missing.
+pub fn incomplete_steps(steps: &[Step], progress: Progress) -> Vec<Step> {
+    steps
+        .iter()
+        .copied()
+        .filter(|step| match step {
+            Step::Evidence => !progress.evidence_done,
+            Step::References => !progress.referees_done,
+            Step::GuaranteedInterview => !progress.opt_in_answered,
+            Step::Adjustments | Step::Check | Step::Declaration => false,
+        })
+        .collect()
+}
+
 /// Whether an applicant may apply for a vacancy, as far as ring-fencing goes (DOMAIN.md §4).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Eligibility {
@@ -285,13 +311,18 @@ pub fn word_count(text: &str) -> usize {
     text.split_whitespace().count()
 }
 
+/// Evidence by criterion ID, as stored.
+pub type Evidence = Vec<(i32, String)>;
+/// Problems with the evidence, by the criterion's position in the form.
+pub type EvidenceErrors = Vec<(usize, String)>;
+
 /// Checks the evidence for each criterion: `(criterion ID, essential, text)`. When
 /// `complete`, every essential criterion needs some evidence; limits always apply.
 /// Errors are keyed by the criterion's position in the form.
 pub fn parse_evidence(
     answers: &[(i32, bool, String)],
     complete: bool,
-) -> Result<Vec<(i32, String)>, Vec<(usize, String)>> {
+) -> Result<Evidence, EvidenceErrors> {
     let mut errors = Vec::new();
     let mut parsed = Vec::new();
     for (i, (criterion_id, essential, text)) in answers.iter().enumerate() {
@@ -598,6 +629,31 @@ mod tests {
         assert_eq!(resume_step(&s, 3), Step::Check);
         assert_eq!(resume_step(&s, 5), Step::Check);
         assert_eq!(resume_step(&s, -1), Step::Evidence);
+    }
+
+    #[test]
+    fn steps_left_to_do_come_from_what_is_stored() {
+        let yes = steps(Some(CareExperience::Yes));
+        assert_eq!(
+            incomplete_steps(&yes, Progress::default()),
+            [Step::Evidence, Step::References, Step::GuaranteedInterview]
+        );
+        let done = Progress {
+            evidence_done: true,
+            referees_done: true,
+            opt_in_answered: true,
+        };
+        assert!(incomplete_steps(&yes, done).is_empty());
+        let no = steps(Some(CareExperience::No));
+        let without_opt_in = Progress {
+            opt_in_answered: false,
+            ..done
+        };
+        assert!(incomplete_steps(&no, without_opt_in).is_empty());
+        assert_eq!(
+            incomplete_steps(&yes, without_opt_in),
+            [Step::GuaranteedInterview]
+        );
     }
 
     #[test]

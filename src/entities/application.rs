@@ -12,7 +12,7 @@ pub struct Model {
     pub applicant_id: i32,
     pub stage: String,
     pub reached_step: i32,
-    pub guaranteed_interview: bool,
+    pub guaranteed_interview: Option<bool>,
     pub adjustments: String,
     pub confirmed_definition: Option<String>,
     pub withdrawal_reason: String,

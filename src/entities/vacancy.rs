@@ -37,6 +37,13 @@ pub struct Model {
 pub enum Relation {
     #[sea_orm(has_many = "super::vacancy_criterion::Entity")]
     Criterion,
+    #[sea_orm(
+        belongs_to = "super::organisation::Entity",
+        from = "Column::OrganisationId",
+        to = "super::organisation::Column::Id",
+        on_delete = "Restrict"
+    )]
+    Organisation,
 }
 
 impl Related<super::vacancy_criterion::Entity> for Entity {

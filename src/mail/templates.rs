@@ -115,6 +115,29 @@ email!(
     }
 );
 
+email!(
+    /// Tells an applicant their application has moved to a new stage (sent, withdrawn, invited
+    /// to interview…), with what happens next.
+    ApplicationStatus, "emails/application_status.txt", "emails/application_status.html", |m| format!("{}: {}", m.title, m.status), {
+        /// The applicant's name.
+        name: String,
+        /// The vacancy's title.
+        title: String,
+        /// The organisation.
+        organisation: String,
+        /// The application's reference.
+        reference: String,
+        /// The new stage in words.
+        status: String,
+        /// What happens next.
+        what_next: String,
+        /// The named contact: name, role, email and phone in one line.
+        contact: String,
+        /// The application's page.
+        link: String,
+    }
+);
+
 #[cfg(test)]
 mod tests {
     use super::*;

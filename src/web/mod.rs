@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod admin;
+pub mod applications;
 pub mod assets;
 pub mod csrf;
 pub mod errors;
@@ -57,6 +58,7 @@ pub fn router(state: AppState) -> Router {
         .merge(accounts::router())
         .merge(vacancies::router())
         .merge(profile::router())
+        .merge(applications::router())
         .nest("/admin", admin::router(state.clone()))
         .nest("/manage", manage::router())
         .fallback(errors::not_found)

@@ -5,6 +5,7 @@
 
 mod accounts;
 mod admin;
+mod applications;
 mod browser;
 mod cli;
 mod email;

@@ -10,7 +10,8 @@ use tower_sessions::Session;
 
 use crate::app::AppState;
 use crate::auth::{AuthUser, CurrentUser};
-use crate::db::{self, organisations, programmes, vacancies};
+use crate::db::{self, applications, organisations, programmes, vacancies};
+use crate::domain::application::{self, Stage};
 use crate::domain::london_time;
 use crate::domain::plain_language::{self, PlainLanguageReport};
 use crate::domain::vacancy::{
@@ -253,6 +254,13 @@ pub async fn create(
     Ok(Redirect::to(&format!("/manage/vacancies/{}", created.id)).into_response())
 }
 
+/// A sent application as the manager sees it: no name, contact or care details.
+pub struct ApplicationRow {
+    reference: String,
+    stage: Stage,
+    sent: String,
+}
+
 #[derive(Template, WebTemplate)]
 #[template(path = "manage/vacancy.html")]
 pub struct ShowTemplate {
@@ -260,6 +268,9 @@ pub struct ShowTemplate {
     v: VacancyView,
     is_draft: bool,
     advice: PlainLanguageReport,
+    /// How many sent applications are at each stage, in pipeline order (only stages in use).
+    stage_counts: Vec<(Stage, usize)>,
+    applications: Vec<ApplicationRow>,
 }
 
 pub async fn show(
@@ -290,11 +301,30 @@ pub async fn show(
         None => None,
     };
     let v = VacancyView::new(vacancy, criteria, organisation, programme, db::now());
+    let applications: Vec<ApplicationRow> = applications::sent_for_vacancy(&state.db, id)
+        .await?
+        .into_iter()
+        .map(|a| ApplicationRow {
+            reference: application::reference(a.id),
+            stage: Stage::parse(&a.stage).unwrap_or(Stage::Submitted),
+            sent: a
+                .submitted_at
+                .map(london_time::describe)
+                .unwrap_or_default(),
+        })
+        .collect();
+    let stage_counts = Stage::ALL
+        .into_iter()
+        .map(|s| (s, applications.iter().filter(|a| a.stage == s).count()))
+        .filter(|(_, n)| *n > 0)
+        .collect();
     Ok(ShowTemplate {
         page,
         v,
         is_draft,
         advice,
+        stage_counts,
+        applications,
     })
 }
 

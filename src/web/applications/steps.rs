@@ -1,0 +1,857 @@
+//! The steps of the application form. Each saves when it is sent: "Save and continue" checks
+//! the step is complete and moves on; "Save and come back later" keeps whatever is there
+//! (within the limits) so the applicant can carry on later, on any device.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::Form;
+use axum::extract::State;
+use axum::response::{IntoResponse, Redirect, Response};
+use sea_orm::TransactionTrait;
+use serde::Deserialize;
+use tower_sessions::Session;
+
+use crate::app::AppState;
+use crate::auth::{AuthUser, CurrentUser};
+use crate::db::applications::{self, StepChange};
+use crate::domain::application::{
+    self, EVIDENCE_WORDS, Eligibility, Progress, REFEREE_SLOTS, RefereeForm, Stage, Step,
+};
+use crate::domain::london_time;
+use crate::domain::vacancy::{MAX_CRITERIA, ReferenceType};
+use crate::entities::application_referee;
+use crate::error::AppResult;
+use crate::web::applications::{Loaded, load_own, queue_status_email, step_path};
+use crate::web::page::{FormErrors, IdPath, Page, flash};
+
+/// Field names of the evidence boxes, one per criterion.
+const EVIDENCE_FIELDS: [&str; MAX_CRITERIA] = [
+    "evidence-1",
+    "evidence-2",
+    "evidence-3",
+    "evidence-4",
+    "evidence-5",
+    "evidence-6",
+    "evidence-7",
+    "evidence-8",
+    "evidence-9",
+    "evidence-10",
+    "evidence-11",
+    "evidence-12",
+    "evidence-13",
+    "evidence-14",
+    "evidence-15",
+    "evidence-16",
+    "evidence-17",
+    "evidence-18",
+    "evidence-19",
+    "evidence-20",
+];
+
+/// What every step page shows around its form.
+pub struct StepFrame {
+    /// Application ID.
+    id: i32,
+    /// Vacancy title.
+    title: String,
+    /// Organisation name.
+    organisation: String,
+    /// Step number.
+    number: usize,
+    /// Number of steps.
+    total: usize,
+    /// This step's title.
+    heading: &'static str,
+    /// This step's address.
+    action: String,
+    /// The back link.
+    back: String,
+    /// Came from "Check your answers": go back there after saving.
+    from_check: bool,
+    /// Closing time in words.
+    closes: String,
+}
+
+fn frame(loaded: &Loaded, step: Step, from_check: bool) -> StepFrame {
+    let (number, total) = loaded.step_number(step);
+    let id = loaded.application.id;
+    let back = if from_check {
+        step_path(id, Step::Check)
+    } else {
+        match number {
+            1 => format!("/applications/{id}"),
+            n => step_path(id, loaded.steps[n - 2]),
+        }
+    };
+    StepFrame {
+        id,
+        title: loaded.vacancy.title.clone(),
+        organisation: loaded.organisation.clone(),
+        number,
+        total,
+        heading: step.title(),
+        action: step_path(id, step),
+        back,
+        from_check,
+        closes: london_time::describe(loaded.vacancy.closes_at),
+    }
+}
+
+/// Loads a draft of the signed-in applicant for a step; a sent application, or one whose
+/// vacancy has closed, goes to its own page instead, which says why.
+async fn load_draft(
+    state: &AppState,
+    me: &AuthUser,
+    session: &Session,
+    id: i32,
+    step: Step,
+) -> AppResult<Result<Loaded, Response>> {
+    let loaded = load_own(state, me, id).await?;
+    Ok(match gate(session, &loaded, step).await? {
+        Some(elsewhere) => Err(elsewhere),
+        None => Ok(loaded),
+    })
+}
+
+/// Where to go instead of `step` of this application, if anywhere.
+async fn gate(session: &Session, loaded: &Loaded, step: Step) -> AppResult<Option<Response>> {
+    let id = loaded.application.id;
+    let detail = Redirect::to(&format!("/applications/{id}")).into_response();
+    if loaded.stage != Stage::Draft {
+        let why = if loaded.stage == Stage::Withdrawn {
+            "This application has been withdrawn, so it can no longer be changed."
+        } else {
+            "This application has been sent, so it can no longer be changed."
+        };
+        flash(session, why).await?;
+        return Ok(Some(detail));
+    }
+    if !loaded.vacancy_open() {
+        return Ok(Some(detail));
+    }
+    if !loaded.has_step(step) {
+        return Ok(Some(Redirect::to(&loaded.resume_path()).into_response()));
+    }
+    Ok(None)
+}
+
+/// What the two buttons of a step ask for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Intent {
+    /// Check the step is complete and move on.
+    Continue,
+    /// Keep what is there and stop for now.
+    SaveForLater,
+}
+
+fn intent(pairs: &[(String, String)]) -> Intent {
+    if pairs.iter().any(|(k, v)| k == "action" && v == "save") {
+        Intent::SaveForLater
+    } else {
+        Intent::Continue
+    }
+}
+
+fn field<'a>(pairs: &'a [(String, String)], name: &str) -> &'a str {
+    pairs
+        .iter()
+        .find(|(k, _)| k == name)
+        .map_or("", |(_, v)| v.as_str())
+}
+
+/// Saves a step's change and moves on: to the next step, back to checking answers, or (when
+/// saving for later) to "My applications". A draft sent in another tab meanwhile changes nothing.
+async fn finish_step(
+    session: &Session,
+    loaded: &Loaded,
+    step: Step,
+    pairs: &[(String, String)],
+    txn: sea_orm::DatabaseTransaction,
+    mut change: StepChange,
+) -> AppResult<Response> {
+    let id = loaded.application.id;
+    let intent = intent(pairs);
+    let index = loaded.steps.iter().position(|s| *s == step).unwrap_or(0);
+    if intent == Intent::Continue {
+        change.reached_step = Some(i32::try_from(index + 1).unwrap_or(i32::MAX));
+    }
+    if !applications::save_step(&txn, id, change).await? {
+        txn.rollback().await?;
+        flash(
+            session,
+            "This application has been sent, so it can no longer be changed.",
+        )
+        .await?;
+        return Ok(Redirect::to(&format!("/applications/{id}")).into_response());
+    }
+    txn.commit().await?;
+    let next = match intent {
+        Intent::SaveForLater => {
+            flash(
+                session,
+                format!(
+                    "Your answers are saved. You can come back and finish your application at any time before {}.",
+                    london_time::describe(loaded.vacancy.closes_at)
+                ),
+            )
+            .await?;
+            "/applications".to_owned()
+        }
+        Intent::Continue if field(pairs, "from_check") == "yes" => step_path(id, Step::Check),
+        Intent::Continue => step_path(
+            id,
+            loaded.steps.get(index + 1).copied().unwrap_or(Step::Check),
+        ),
+    };
+    Ok(Redirect::to(&next).into_response())
+}
+
+/// Whether the page was opened from "Check your answers".
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct FromCheck {
+    from: String,
+}
+
+impl FromCheck {
+    fn yes(&self) -> bool {
+        self.from == "check"
+    }
+}
+
+// ---- Step: evidence ----
+
+/// One criterion and the applicant's evidence for it.
+pub struct EvidenceItem {
+    field: &'static str,
+    criterion: String,
+    essential: bool,
+    value: String,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "applications/evidence.html")]
+pub struct EvidenceTemplate {
+    page: Page,
+    f: StepFrame,
+    items: Vec<EvidenceItem>,
+    words: usize,
+    errors: FormErrors,
+}
+
+fn evidence_items(loaded: &Loaded, values: impl Fn(usize, i32) -> String) -> Vec<EvidenceItem> {
+    loaded
+        .criteria
+        .iter()
+        .zip(EVIDENCE_FIELDS)
+        .enumerate()
+        .map(|(i, (c, field))| EvidenceItem {
+            field,
+            criterion: c.text.clone(),
+            essential: c.essential,
+            value: values(i, c.id),
+        })
+        .collect()
+}
+
+pub async fn evidence(
+    State(state): State<AppState>,
+    CurrentUser(me): CurrentUser,
+    session: Session,
+    page: Page,
+    IdPath(id): IdPath,
+    axum::extract::Query(from): axum::extract::Query<FromCheck>,
+) -> AppResult<Response> {
+    let loaded = match load_draft(&state, &me, &session, id, Step::Evidence).await? {
+        Ok(l) => l,
+        Err(r) => return Ok(r),
+    };
+    let answers = applications::answers_of(&state.db, id).await?;
+    let items = evidence_items(&loaded, |_, criterion_id| {
+        answers
+            .iter()
+            .find(|a| a.criterion_id == criterion_id)
+            .map(|a| a.evidence.clone())
+            .unwrap_or_default()
+    });
+    Ok(EvidenceTemplate {
+        page,
+        f: frame(&loaded, Step::Evidence, from.yes()),
+        items,
+        words: EVIDENCE_WORDS,
+        errors: FormErrors::default(),
+    }
+    .into_response())
+}
+
+pub async fn save_evidence(
+    State(state): State<AppState>,
+    CurrentUser(me): CurrentUser,
+    session: Session,
+    page: Page,
+    IdPath(id): IdPath,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> AppResult<Response> {
+    let loaded = match load_draft(&state, &me, &session, id, Step::Evidence).await? {
+        Ok(l) => l,
+        Err(r) => return Ok(r),
+    };
+    let typed: Vec<(i32, bool, String)> = loaded
+        .criteria
+        .iter()
+        .zip(EVIDENCE_FIELDS)
+        .map(|(c, name)| (c.id, c.essential, field(&pairs, name).to_owned()))
+        .collect();
+    let complete = intent(&pairs) == Intent::Continue;
+    let answers = match application::parse_evidence(&typed, complete) {
+        Ok(answers) => answers,
+        Err(found) => {
+            let mut errors = FormErrors::default();
+            for (i, message) in found {
+                if let Some(name) = EVIDENCE_FIELDS.get(i) {
+                    errors.add(name, message);
+                }
+            }
+            let items = evidence_items(&loaded, |i, _| {
+                typed.get(i).map(|t| t.2.clone()).unwrap_or_default()
+            });
+            return Ok(EvidenceTemplate {
+                page,
+                f: frame(
+                    &loaded,
+                    Step::Evidence,
+                    field(&pairs, "from_check") == "yes",
+                ),
+                items,
+                words: EVIDENCE_WORDS,
+                errors,
+            }
+            .into_response());
+        }
+    };
+    let txn = state.db.begin().await?;
+    applications::save_answers(&txn, id, &answers).await?;
+    finish_step(
+        &session,
+        &loaded,
+        Step::Evidence,
+        &pairs,
+        txn,
+        StepChange::default(),
+    )
+    .await
+}
+
+// ---- Step: references ----
+
+/// A referee slot on the page.
+pub struct RefereeSlot {
+    n: usize,
+    form: RefereeForm,
+    f_kind: String,
+    f_name: String,
+    f_relationship: String,
+    f_email: String,
+    f_phone: String,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "applications/references.html")]
+pub struct ReferencesTemplate {
+    page: Page,
+    f: StepFrame,
+    slots: Vec<RefereeSlot>,
+    kinds: Vec<ReferenceType>,
+    errors: FormErrors,
+}
+
+fn accepted_kinds(loaded: &Loaded) -> Vec<ReferenceType> {
+    let kinds: Vec<ReferenceType> = loaded
+        .vacancy
+        .reference_options
+        .split(',')
+        .filter_map(ReferenceType::parse)
+        .collect();
+    if kinds.is_empty() {
+        ReferenceType::ALL.to_vec()
+    } else {
+        kinds
+    }
+}
+
+fn slots(forms: Vec<RefereeForm>) -> Vec<RefereeSlot> {
+    forms
+        .into_iter()
+        .chain(std::iter::repeat_with(RefereeForm::default))
+        .take(REFEREE_SLOTS)
+        .enumerate()
+        .map(|(i, form)| {
+            let n = i + 1;
+            RefereeSlot {
+                n,
+                form,
+                f_kind: format!("referee{n}_kind"),
+                f_name: format!("referee{n}_name"),
+                f_relationship: format!("referee{n}_relationship"),
+                f_email: format!("referee{n}_email"),
+                f_phone: format!("referee{n}_phone"),
+            }
+        })
+        .collect()
+}
+
+fn stored_referee(r: application_referee::Model) -> RefereeForm {
+    RefereeForm {
+        kind: r.kind,
+        name: r.name,
+        relationship: r.relationship,
+        email: r.email,
+        phone: r.phone,
+    }
+}
+
+pub async fn references(
+    State(state): State<AppState>,
+    CurrentUser(me): CurrentUser,
+    session: Session,
+    page: Page,
+    IdPath(id): IdPath,
+    axum::extract::Query(from): axum::extract::Query<FromCheck>,
+) -> AppResult<Response> {
+    let loaded = match load_draft(&state, &me, &session, id, Step::References).await? {
+        Ok(l) => l,
+        Err(r) => return Ok(r),
+    };
+    let stored = applications::referees_of(&state.db, id).await?;
+    Ok(ReferencesTemplate {
+        page,
+        f: frame(&loaded, Step::References, from.yes()),
+        slots: slots(stored.into_iter().map(stored_referee).collect()),
+        kinds: accepted_kinds(&loaded),
+        errors: FormErrors::default(),
+    }
+    .into_response())
+}
+
+pub async fn save_references(
+    State(state): State<AppState>,
+    CurrentUser(me): CurrentUser,
+    session: Session,
+    page: Page,
+    IdPath(id): IdPath,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> AppResult<Response> {
+    let loaded = match load_draft(&state, &me, &session, id, Step::References).await? {
+        Ok(l) => l,
+        Err(r) => return Ok(r),
+    };
+    let forms: Vec<RefereeForm> = (1..=REFEREE_SLOTS)
+        .map(|n| RefereeForm {
+            kind: field(&pairs, &format!("referee{n}_kind")).to_owned(),
+            name: field(&pairs, &format!("referee{n}_name")).to_owned(),
+            relationship: field(&pairs, &format!("referee{n}_relationship")).to_owned(),
+            email: field(&pairs, &format!("referee{n}_email")).to_owned(),
+            phone: field(&pairs, &format!("referee{n}_phone")).to_owned(),
+        })
+        .collect();
+    let kinds = accepted_kinds(&loaded);
+    let complete = intent(&pairs) == Intent::Continue;
+    let referees = match application::parse_referees(&forms, &kinds, complete) {
+        Ok(referees) => referees,
+        Err(found) => {
+            let mut errors = FormErrors::default();
+            for (name, message) in found {
+                errors.add(name, message);
+            }
+            return Ok(ReferencesTemplate {
+                page,
+                f: frame(
+                    &loaded,
+                    Step::References,
+                    field(&pairs, "from_check") == "yes",
+                ),
+                slots: slots(forms),
+                kinds,
+                errors,
+            }
+            .into_response());
+        }
+    };
+    let txn = state.db.begin().await?;
+    applications::save_referees(&txn, id, &referees).await?;
+    finish_step(
+        &session,
+        &loaded,
+        Step::References,
+        &pairs,
+        txn,
+        StepChange::default(),
+    )
+    .await
+}
+
+// ---- Step: support needed ----
+
+#[derive(Template, WebTemplate)]
+#[template(path = "applications/support.html")]
+pub struct SupportTemplate {
+    page: Page,
+    f: StepFrame,
+    adjustments: String,
+    errors: FormErrors,
+}
+
+pub async fn support(
+    State(state): State<AppState>,
+    CurrentUser(me): CurrentUser,
+    session: Session,
+    page: Page,
+    IdPath(id): IdPath,
+    axum::extract::Query(from): axum::extract::Query<FromCheck>,
+) -> AppResult<Response> {
+    let loaded = match load_draft(&state, &me, &session, id, Step::Adjustments).await? {
+        Ok(l) => l,
+        Err(r) => return Ok(r),
+    };
+    Ok(SupportTemplate {
+        page,
+        f: frame(&loaded, Step::Adjustments, from.yes()),
+        adjustments: loaded.application.adjustments.clone(),
+        errors: FormErrors::default(),
+    }
+    .into_response())
+}
+
+pub async fn save_support(
+    State(state): State<AppState>,
+    CurrentUser(me): CurrentUser,
+    session: Session,
+    page: Page,
+    IdPath(id): IdPath,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> AppResult<Response> {
+    let loaded = match load_draft(&state, &me, &session, id, Step::Adjustments).await? {
+        Ok(l) => l,
+        Err(r) => return Ok(r),
+    };
+    let typed = field(&pairs, "adjustments");
+    let adjustments = match application::parse_adjustments(typed) {
+        Ok(a) => a,
+        Err((name, message)) => {
+            let mut errors = FormErrors::default();
+            errors.add(name, message);
+            return Ok(SupportTemplate {
+                page,
+                f: frame(
+                    &loaded,
+                    Step::Adjustments,
+                    field(&pairs, "from_check") == "yes",
+                ),
+                adjustments: typed.to_owned(),
+                errors,
+            }
+            .into_response());
+        }
+    };
+    let txn = state.db.begin().await?;
+    let change = StepChange {
+        adjustments: Some(adjustments),
+        ..StepChange::default()
+    };
+    finish_step(&session, &loaded, Step::Adjustments, &pairs, txn, change).await
+}
+
+// ---- Step: guaranteed interview scheme ----
+
+#[derive(Template, WebTemplate)]
+#[template(path = "applications/guaranteed_interview.html")]
+pub struct GuaranteedInterviewTemplate {
+    page: Page,
+    f: StepFrame,
+    answer: String,
+    errors: FormErrors,
+}
+
+fn opt_in_answer(value: Option<bool>) -> String {
+    match value {
+        Some(true) => "yes",
+        Some(false) => "no",
+        None => "",
+    }
+    .to_owned()
+}
+
+pub async fn guaranteed_interview(
+    State(state): State<AppState>,
+    CurrentUser(me): CurrentUser,
+    session: Session,
+    page: Page,
+    IdPath(id): IdPath,
+    axum::extract::Query(from): axum::extract::Query<FromCheck>,
+) -> AppResult<Response> {
+    let loaded = match load_draft(&state, &me, &session, id, Step::GuaranteedInterview).await? {
+        Ok(l) => l,
+        Err(r) => return Ok(r),
+    };
+    Ok(GuaranteedInterviewTemplate {
+        page,
+        f: frame(&loaded, Step::GuaranteedInterview, from.yes()),
+        answer: opt_in_answer(loaded.application.guaranteed_interview),
+        errors: FormErrors::default(),
+    }
+    .into_response())
+}
+
+pub async fn save_guaranteed_interview(
+    State(state): State<AppState>,
+    CurrentUser(me): CurrentUser,
+    session: Session,
+    page: Page,
+    IdPath(id): IdPath,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> AppResult<Response> {
+    let loaded = match load_draft(&state, &me, &session, id, Step::GuaranteedInterview).await? {
+        Ok(l) => l,
+        Err(r) => return Ok(r),
+    };
+    let typed = field(&pairs, "guaranteed_interview");
+    let complete = intent(&pairs) == Intent::Continue;
+    let answer = match application::parse_opt_in(typed, complete) {
+        Ok(a) => a,
+        Err((name, message)) => {
+            let mut errors = FormErrors::default();
+            errors.add(name, message);
+            return Ok(GuaranteedInterviewTemplate {
+                page,
+                f: frame(
+                    &loaded,
+                    Step::GuaranteedInterview,
+                    field(&pairs, "from_check") == "yes",
+                ),
+                answer: typed.to_owned(),
+                errors,
+            }
+            .into_response());
+        }
+    };
+    let txn = state.db.begin().await?;
+    let change = StepChange {
+        guaranteed_interview: answer,
+        ..StepChange::default()
+    };
+    finish_step(
+        &session,
+        &loaded,
+        Step::GuaranteedInterview,
+        &pairs,
+        txn,
+        change,
+    )
+    .await
+}
+
+// ---- Check your answers, the declaration, and sending ----
+
+/// Everything on "Check your answers", also used by the application's own page.
+pub struct Answers {
+    /// (criterion, essential, evidence) in order.
+    pub evidence: Vec<(String, bool, String)>,
+    /// Referees: (kind in words, name, relationship, email, phone).
+    pub referees: Vec<(&'static str, String, String, String, String)>,
+    /// Support needed.
+    pub adjustments: String,
+    /// The guaranteed interview answer, when the step applies.
+    pub opt_in: Option<Option<bool>>,
+    /// Steps still to do.
+    pub incomplete: Vec<Step>,
+}
+
+/// Reads the application's answers and works out which steps are still to do.
+pub(crate) async fn answers(state: &AppState, loaded: &Loaded) -> AppResult<Answers> {
+    let id = loaded.application.id;
+    let stored = applications::answers_of(&state.db, id).await?;
+    let evidence: Vec<(String, bool, String)> = loaded
+        .criteria
+        .iter()
+        .map(|c| {
+            let text = stored
+                .iter()
+                .find(|a| a.criterion_id == c.id)
+                .map(|a| a.evidence.clone())
+                .unwrap_or_default();
+            (c.text.clone(), c.essential, text)
+        })
+        .collect();
+    let referees: Vec<_> = applications::referees_of(&state.db, id)
+        .await?
+        .into_iter()
+        .map(|r| {
+            (
+                ReferenceType::parse(&r.kind).map_or("Referee", ReferenceType::label),
+                r.name,
+                r.relationship,
+                r.email,
+                r.phone,
+            )
+        })
+        .collect();
+    let progress = Progress {
+        evidence_done: evidence
+            .iter()
+            .all(|(_, essential, text)| !essential || !text.trim().is_empty()),
+        referees_done: !referees.is_empty(),
+        opt_in_answered: loaded.application.guaranteed_interview.is_some(),
+    };
+    Ok(Answers {
+        incomplete: application::incomplete_steps(&loaded.steps, progress),
+        opt_in: loaded
+            .has_step(Step::GuaranteedInterview)
+            .then_some(loaded.application.guaranteed_interview),
+        adjustments: loaded.application.adjustments.clone(),
+        evidence,
+        referees,
+    })
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "applications/check.html")]
+pub struct CheckTemplate {
+    page: Page,
+    f: StepFrame,
+    a: Answers,
+}
+
+pub async fn check(
+    State(state): State<AppState>,
+    CurrentUser(me): CurrentUser,
+    session: Session,
+    page: Page,
+    IdPath(id): IdPath,
+) -> AppResult<Response> {
+    let loaded = match load_draft(&state, &me, &session, id, Step::Check).await? {
+        Ok(l) => l,
+        Err(r) => return Ok(r),
+    };
+    let a = answers(&state, &loaded).await?;
+    if a.incomplete.is_empty() {
+        let index = loaded
+            .steps
+            .iter()
+            .position(|s| *s == Step::Check)
+            .unwrap_or(0);
+        let txn = state.db.begin().await?;
+        let change = StepChange {
+            reached_step: Some(i32::try_from(index).unwrap_or(0)),
+            ..StepChange::default()
+        };
+        applications::save_step(&txn, id, change).await?;
+        txn.commit().await?;
+    }
+    Ok(CheckTemplate {
+        page,
+        f: frame(&loaded, Step::Check, false),
+        a,
+    }
+    .into_response())
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "applications/declaration.html")]
+pub struct DeclarationTemplate {
+    page: Page,
+    f: StepFrame,
+    errors: FormErrors,
+}
+
+pub async fn declaration(
+    State(state): State<AppState>,
+    CurrentUser(me): CurrentUser,
+    session: Session,
+    page: Page,
+    IdPath(id): IdPath,
+) -> AppResult<Response> {
+    let loaded = match load_draft(&state, &me, &session, id, Step::Declaration).await? {
+        Ok(l) => l,
+        Err(r) => return Ok(r),
+    };
+    if !answers(&state, &loaded).await?.incomplete.is_empty() {
+        return Ok(Redirect::to(&step_path(id, Step::Check)).into_response());
+    }
+    Ok(DeclarationTemplate {
+        page,
+        f: frame(&loaded, Step::Declaration, false),
+        errors: FormErrors::default(),
+    }
+    .into_response())
+}
+
+/// The declaration form.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct DeclarationForm {
+    declaration: String,
+}
+
+/// Sends the application: checked again on the server (still a draft, vacancy still open,
+/// ring-fence still met, every step complete, declaration made), then moved to "sent" with
+/// its email in one transaction. A second press, or a second tab, finds it already sent and
+/// shows the same confirmation; nothing is sent twice.
+pub async fn submit(
+    State(state): State<AppState>,
+    CurrentUser(me): CurrentUser,
+    session: Session,
+    page: Page,
+    IdPath(id): IdPath,
+    Form(form): Form<DeclarationForm>,
+) -> AppResult<Response> {
+    let loaded = load_own(&state, &me, id).await?;
+    let sent = Redirect::to(&format!("/applications/{id}/sent")).into_response();
+    if loaded.stage == Stage::Submitted {
+        return Ok(sent);
+    }
+    if let Some(elsewhere) = gate(&session, &loaded, Step::Declaration).await? {
+        return Ok(elsewhere);
+    }
+    if application::eligibility(loaded.vacancy.ring_fenced, loaded.declared)
+        != Eligibility::Eligible
+    {
+        flash(
+            &session,
+            "This job is only for people who have been in care, and your profile no longer says you have been. Your application has not been sent.",
+        )
+        .await?;
+        return Ok(Redirect::to(&format!("/applications/{id}")).into_response());
+    }
+    if !answers(&state, &loaded).await?.incomplete.is_empty() {
+        return Ok(Redirect::to(&step_path(id, Step::Check)).into_response());
+    }
+    if form.declaration != "yes" {
+        let mut errors = FormErrors::default();
+        errors.add(
+            "declaration",
+            "Confirm that the information you have given is true and complete",
+        );
+        return Ok(DeclarationTemplate {
+            page,
+            f: frame(&loaded, Step::Declaration, false),
+            errors,
+        }
+        .into_response());
+    }
+    let txn = state.db.begin().await?;
+    if !applications::change_stage(&txn, id, Stage::Draft, Stage::Submitted, Some(me.id)).await? {
+        txn.rollback().await?;
+        return Ok(sent);
+    }
+    if !application::can_opt_in(loaded.declared)
+        && loaded.application.guaranteed_interview.is_some()
+    {
+        // They no longer declare care experience, so the scheme cannot apply.
+        applications::clear_opt_in(&txn, id).await?;
+    }
+    queue_status_email(&txn, &state, &me, &loaded, Stage::Submitted).await?;
+    txn.commit().await?;
+    state.mail_wakeup.notify_one();
+    tracing::info!(application_id = id, "application sent");
+    Ok(sent)
+}

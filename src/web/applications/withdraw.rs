@@ -1,0 +1,110 @@
+//! Withdrawing an application, at any stage before being hired.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::Form;
+use axum::extract::State;
+use axum::response::{IntoResponse, Redirect, Response};
+use sea_orm::TransactionTrait;
+use serde::Deserialize;
+use tower_sessions::Session;
+
+use crate::app::AppState;
+use crate::auth::CurrentUser;
+use crate::db::applications;
+use crate::domain::application::{MAX_WITHDRAWAL_REASON, Stage, can_move};
+use crate::error::{AppError, AppResult};
+use crate::web::applications::{Loaded, load_own, queue_status_email};
+use crate::web::page::{FormErrors, IdPath, Page, flash};
+
+#[derive(Template, WebTemplate)]
+#[template(path = "applications/withdraw.html")]
+pub struct WithdrawTemplate {
+    page: Page,
+    l: Loaded,
+    reason: String,
+    errors: FormErrors,
+}
+
+fn withdrawable(l: &Loaded) -> AppResult<()> {
+    if l.stage.can_withdraw() {
+        Ok(())
+    } else {
+        Err(AppError::BadRequest(format!(
+            "This application can no longer be withdrawn. Its status is: {}.",
+            l.stage.label()
+        )))
+    }
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    CurrentUser(me): CurrentUser,
+    page: Page,
+    IdPath(id): IdPath,
+) -> AppResult<WithdrawTemplate> {
+    let l = load_own(&state, &me, id).await?;
+    withdrawable(&l)?;
+    Ok(WithdrawTemplate {
+        page,
+        l,
+        reason: String::new(),
+        errors: FormErrors::default(),
+    })
+}
+
+/// The withdrawal form.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct WithdrawForm {
+    reason: String,
+}
+
+pub async fn confirm(
+    State(state): State<AppState>,
+    CurrentUser(me): CurrentUser,
+    session: Session,
+    page: Page,
+    IdPath(id): IdPath,
+    Form(form): Form<WithdrawForm>,
+) -> AppResult<Response> {
+    let l = load_own(&state, &me, id).await?;
+    withdrawable(&l)?;
+    let reason = form.reason.trim();
+    if reason.chars().count() > MAX_WITHDRAWAL_REASON {
+        let mut errors = FormErrors::default();
+        errors.add(
+            "reason",
+            format!("Your reason must be {MAX_WITHDRAWAL_REASON} characters or fewer"),
+        );
+        return Ok(WithdrawTemplate {
+            page,
+            l,
+            reason: form.reason,
+            errors,
+        }
+        .into_response());
+    }
+    if !can_move(l.stage, Stage::Withdrawn) {
+        return Err(AppError::BadRequest(
+            "This application can no longer be withdrawn.".into(),
+        ));
+    }
+    let txn = state.db.begin().await?;
+    if !applications::change_stage(&txn, id, l.stage, Stage::Withdrawn, Some(me.id)).await? {
+        txn.rollback().await?;
+        flash(
+            &session,
+            "The status of this application changed while you were withdrawing it. Check it below, then try again if you still want to withdraw.",
+        )
+        .await?;
+        return Ok(Redirect::to(&format!("/applications/{id}")).into_response());
+    }
+    applications::set_withdrawal_reason(&txn, id, reason).await?;
+    queue_status_email(&txn, &state, &me, &l, Stage::Withdrawn).await?;
+    txn.commit().await?;
+    state.mail_wakeup.notify_one();
+    tracing::info!(application_id = id, "application withdrawn");
+    flash(&session, "Your application has been withdrawn.").await?;
+    Ok(Redirect::to(&format!("/applications/{id}")).into_response())
+}
