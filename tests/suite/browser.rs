@@ -18,6 +18,7 @@ const CHROMIUM: &str = "/usr/bin/chromium";
 const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 const TAB: char = '\u{E004}';
 const ENTER: char = '\u{E007}';
+const ARROW_DOWN: char = '\u{E015}';
 
 struct Browser {
     client: Client,
@@ -467,6 +468,168 @@ async fn a_manager_creates_and_publishes_a_vacancy_by_keyboard_and_sees_the_advi
             .unwrap()
             .contains("Enter the job title")
     );
+
+    browser.close().await;
+}
+
+#[tokio::test]
+async fn a_care_leaver_finds_a_ring_fenced_apprenticeship_applies_leaves_returns_and_sends() {
+    require!(Browser::available(), "Chromium and chromedriver");
+    let app = spawn_app_with_demo().await;
+    let browser = Browser::start().await;
+    let b = &app.base;
+    let sign_in = async |browser: &Browser| {
+        browser.visit(&format!("{b}/login")).await;
+        browser.fill("#email", "applicant@example.org").await;
+        browser.fill("#password", PASSWORD).await;
+        browser
+            .activate("form[action='/login'] button[type=submit]")
+            .await;
+    };
+
+    // Find it: ring-fenced apprenticeships.
+    sign_in(&browser).await;
+    browser.activate("header a[href='/vacancies']").await;
+    browser.tab_to("#kind").await;
+    browser.keys("Appr").await;
+    browser.tab_to("#ring_fenced").await;
+    browser.keys("Only").await;
+    browser.activate("main form button[type=submit]").await;
+    let list = browser.client.source().await.unwrap();
+    assert!(list.contains("Healthcare support worker apprentice"));
+    assert!(!list.contains("Administrative assistant"));
+    browser.activate("a.nhsuk-card__link").await;
+    assert_eq!(
+        browser.heading().await,
+        "Healthcare support worker apprentice"
+    );
+
+    // Start, answer part of the first step, and leave.
+    browser.activate("main a[href$='/apply']").await;
+    browser.activate("main form button[type=submit]").await;
+    assert!(browser.path().await.ends_with("/evidence"));
+    assert!(
+        browser
+            .client
+            .source()
+            .await
+            .unwrap()
+            .contains("Step 1 of 6")
+    );
+    browser
+        .fill("#evidence-1", "I help look after my foster brothers.")
+        .await;
+    browser.activate("button[value=save]").await;
+    assert_eq!(browser.path().await, "/applications");
+    browser.activate("form[action='/logout'] button").await;
+
+    // Come back later and carry on where they left off.
+    sign_in(&browser).await;
+    browser.activate("header a[href='/applications']").await;
+    browser.activate("a.nhsuk-card__link").await;
+    browser.activate("main a.nhsuk-button").await;
+    assert!(browser.path().await.ends_with("/evidence"));
+    assert!(
+        browser
+            .client
+            .source()
+            .await
+            .unwrap()
+            .contains("I help look after my foster brothers.")
+    );
+    browser
+        .fill("#evidence-2", "I learned to use a till at my Saturday job.")
+        .await;
+    browser
+        .fill("#evidence-3", "I play in a five-a-side football team.")
+        .await;
+    browser.activate("button[value=continue]").await;
+
+    // References: a personal adviser, no employment history needed.
+    assert!(browser.path().await.ends_with("/references"));
+    browser.activate("button[value=continue]").await;
+    assert!(
+        browser
+            .client
+            .source()
+            .await
+            .unwrap()
+            .contains("Give at least one referee")
+    );
+    // Tab reaches a radio group once; the arrow keys choose within it.
+    browser.tab_to("#referee1_kind").await;
+    browser.keys(&ARROW_DOWN.to_string()).await;
+    browser.fill("#referee1_name", "Sam Patel").await;
+    browser
+        .fill("#referee1_relationship", "My personal adviser since I was 16")
+        .await;
+    browser.fill("#referee1_email", "sam.patel@example.org").await;
+    browser.activate("button[value=continue]").await;
+
+    // Support needed, then the guaranteed interview scheme.
+    assert!(browser.path().await.ends_with("/support"));
+    browser.activate("button[value=continue]").await;
+    assert!(browser.path().await.ends_with("/guaranteed-interview"));
+    browser.tab_to("#guaranteed_interview").await;
+    browser.keys(" ").await;
+    browser.activate("button[value=continue]").await;
+
+    // Check, declare and send.
+    assert_eq!(browser.heading().await, "Check your answers");
+    browser.activate("main a[href$='/declaration']").await;
+    browser.tab_to("#declaration").await;
+    browser.keys(" ").await;
+    browser.activate("main form button[type=submit]").await;
+    assert_eq!(browser.heading().await, "Application sent");
+    let id = browser
+        .path()
+        .await
+        .split('/')
+        .nth(2)
+        .unwrap()
+        .parse::<i32>()
+        .unwrap();
+    let stored = spectra::db::applications::find(&app.db, id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(stored.stage, "submitted");
+    assert_eq!(stored.guaranteed_interview, Some(true));
+    let referees = spectra::db::applications::referees_of(&app.db, id)
+        .await
+        .unwrap();
+    assert_eq!(referees[0].kind, "personal_adviser");
+
+    // The application's own page and the withdrawal page are accessible too.
+    browser.visit(&format!("{b}/applications/{id}")).await;
+    browser.visit(&format!("{b}/applications/{id}/withdraw")).await;
+    browser.activate("form[action='/logout'] button").await;
+
+    // Someone who has not declared care experience is refused kindly.
+    browser.visit(&format!("{b}/login")).await;
+    browser.fill("#email", "applicant2@example.org").await;
+    browser.fill("#password", PASSWORD).await;
+    browser
+        .activate("form[action='/login'] button[type=submit]")
+        .await;
+    browser.visit(&format!("{b}/vacancies/1/apply")).await;
+    assert_eq!(
+        browser.heading().await,
+        "This job is only for people who have been in care"
+    );
+    browser.activate("form[action='/logout'] button").await;
+
+    // The hiring manager sees the application, anonymised, on an accessible page.
+    browser.visit(&format!("{b}/login")).await;
+    browser.fill("#email", "manager.alderhey@example.org").await;
+    browser.fill("#password", PASSWORD).await;
+    browser
+        .activate("form[action='/login'] button[type=submit]")
+        .await;
+    browser.visit(&format!("{b}/manage/vacancies/1")).await;
+    let managed = browser.client.source().await.unwrap();
+    assert!(managed.contains(&format!("SPX-{id:06}")));
+    assert!(!managed.contains("applicant@example.org"));
 
     browser.close().await;
 }
