@@ -335,6 +335,28 @@ pub async fn timeline(
         .await
 }
 
+/// How many applications have been sent for each of an organisation's vacancies:
+/// (vacancy ID, count), for vacancies with any.
+pub async fn sent_counts_for_organisation(
+    db: &impl ConnectionTrait,
+    organisation_id: i32,
+) -> Result<Vec<(i32, i64)>, DbErr> {
+    application::Entity::find()
+        .select_only()
+        .column(application::Column::VacancyId)
+        .column_as(application::Column::Id.count(), "sent")
+        .join(
+            sea_orm::JoinType::InnerJoin,
+            application::Relation::Vacancy.def(),
+        )
+        .filter(vacancy::Column::OrganisationId.eq(organisation_id))
+        .filter(application::Column::SubmittedAt.is_not_null())
+        .group_by(application::Column::VacancyId)
+        .into_tuple::<(i32, i64)>()
+        .all(db)
+        .await
+}
+
 /// One sent application as a hiring manager sees it before shortlisting: no name, no
 /// contact details, no care details.
 #[derive(Clone, Debug, FromQueryResult)]

@@ -50,6 +50,11 @@ impl Page {
 }
 
 impl Page {
+    /// Whether to offer "Apply": to applicants, and to visitors (who are asked to sign in).
+    pub fn can_apply(&self) -> bool {
+        self.user.as_ref().is_none_or(AuthUser::is_applicant)
+    }
+
     /// A frame with nobody signed in and no form token, for when the session is unavailable.
     pub fn without_session(state: &AppState) -> Self {
         Self {

@@ -561,9 +561,14 @@ async fn a_care_leaver_finds_a_ring_fenced_apprenticeship_applies_leaves_returns
     browser.keys(&ARROW_DOWN.to_string()).await;
     browser.fill("#referee1_name", "Sam Patel").await;
     browser
-        .fill("#referee1_relationship", "My personal adviser since I was 16")
+        .fill(
+            "#referee1_relationship",
+            "My personal adviser since I was 16",
+        )
         .await;
-    browser.fill("#referee1_email", "sam.patel@example.org").await;
+    browser
+        .fill("#referee1_email", "sam.patel@example.org")
+        .await;
     browser.activate("button[value=continue]").await;
 
     // Support needed, then the guaranteed interview scheme.
@@ -602,7 +607,9 @@ async fn a_care_leaver_finds_a_ring_fenced_apprenticeship_applies_leaves_returns
 
     // The application's own page and the withdrawal page are accessible too.
     browser.visit(&format!("{b}/applications/{id}")).await;
-    browser.visit(&format!("{b}/applications/{id}/withdraw")).await;
+    browser
+        .visit(&format!("{b}/applications/{id}/withdraw"))
+        .await;
     browser.activate("form[action='/logout'] button").await;
 
     // Someone who has not declared care experience is refused kindly.

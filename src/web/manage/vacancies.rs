@@ -42,6 +42,8 @@ pub struct VacancyRow {
     vacancy: vacancy::Model,
     status: &'static str,
     closes: String,
+    /// Applications sent for it.
+    sent: i64,
 }
 
 #[derive(Template, WebTemplate)]
@@ -63,6 +65,7 @@ pub async fn list(
         .map(|o| o.name)
         .unwrap_or_default();
     let now = db::now();
+    let sent = applications::sent_counts_for_organisation(&state.db, organisation_id).await?;
     let rows = vacancies::of_organisation(&state.db, organisation_id)
         .await?
         .into_iter()
@@ -73,6 +76,10 @@ pub async fn list(
                 _ => "Closed",
             };
             VacancyRow {
+                sent: sent
+                    .iter()
+                    .find(|(id, _)| *id == v.id)
+                    .map_or(0, |(_, n)| *n),
                 closes: london_time::describe(v.closes_at),
                 status,
                 vacancy: v,
