@@ -27,6 +27,13 @@ pub enum AppError {
         /// The local path to return to after signing in.
         next: String,
     },
+    /// What was asked for is not available here now (the form of an application already sent,
+    /// say): the person is sent to `to`, a local path whose page says why.
+    #[error("see {to}")]
+    Elsewhere {
+        /// Where to go instead.
+        to: String,
+    },
     /// A form was posted without a valid token, or from another site.
     #[error("form security check failed")]
     CsrfRejected,
@@ -72,7 +79,7 @@ impl AppError {
         match self {
             AppError::NotFound => StatusCode::NOT_FOUND,
             AppError::Forbidden | AppError::CsrfRejected => StatusCode::FORBIDDEN,
-            AppError::SignInRequired { .. } => StatusCode::SEE_OTHER,
+            AppError::SignInRequired { .. } | AppError::Elsewhere { .. } => StatusCode::SEE_OTHER,
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
             AppError::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -90,6 +97,7 @@ impl IntoResponse for AppError {
                     .finish();
                 return Redirect::to(&format!("/login?{query}")).into_response();
             }
+            AppError::Elsewhere { to } => return Redirect::to(to).into_response(),
             AppError::Internal(cause) => {
                 tracing::error!(error = format!("{cause:#}"), "request failed");
                 None
@@ -136,6 +144,21 @@ mod tests {
             .get("location")
             .and_then(|v| v.to_str().ok());
         assert_eq!(location, Some("/login?next=%2Fadmin%2Fusers%3Fpage%3D2"));
+    }
+
+    #[test]
+    fn elsewhere_sends_the_person_on() {
+        let response = AppError::Elsewhere {
+            to: "/applications/7".into(),
+        }
+        .into_response();
+        assert_eq!(response.status(), StatusCode::SEE_OTHER);
+        let location = response
+            .headers()
+            .get("location")
+            .and_then(|v| v.to_str().ok());
+        assert_eq!(location, Some("/applications/7"));
+        assert!(response.extensions().get::<ErrorPage>().is_none());
     }
 
     #[test]

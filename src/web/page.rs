@@ -164,6 +164,16 @@ impl FormErrors {
     }
 }
 
+impl FromIterator<(&'static str, String)> for FormErrors {
+    fn from_iter<I: IntoIterator<Item = (&'static str, String)>>(iter: I) -> Self {
+        let mut errors = FormErrors::default();
+        for (field, message) in iter {
+            errors.add(field, message);
+        }
+        errors
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -20,7 +20,7 @@ use crate::domain::application::{
 use crate::domain::london_time;
 use crate::domain::vacancy::{MAX_CRITERIA, ReferenceType};
 use crate::entities::application_referee;
-use crate::error::AppResult;
+use crate::error::{AppError, AppResult};
 use crate::web::applications::{Loaded, load_own, queue_status_email, step_path};
 use crate::web::page::{FormErrors, IdPath, Page, flash};
 
@@ -105,18 +105,19 @@ async fn load_draft(
     session: &Session,
     id: i32,
     step: Step,
-) -> AppResult<Result<Loaded, Response>> {
+) -> AppResult<Loaded> {
     let loaded = load_own(state, me, id).await?;
-    Ok(match gate(session, &loaded, step).await? {
-        Some(elsewhere) => Err(elsewhere),
-        None => Ok(loaded),
-    })
+    gate(session, &loaded, step).await?;
+    Ok(loaded)
 }
 
-/// Where to go instead of `step` of this application, if anywhere.
-async fn gate(session: &Session, loaded: &Loaded, step: Step) -> AppResult<Option<Response>> {
+/// Sends the applicant elsewhere ([`AppError::Elsewhere`]) if `step` of this application is
+/// not theirs to fill in now.
+async fn gate(session: &Session, loaded: &Loaded, step: Step) -> AppResult<()> {
     let id = loaded.application.id;
-    let detail = Redirect::to(&format!("/applications/{id}")).into_response();
+    let detail = AppError::Elsewhere {
+        to: format!("/applications/{id}"),
+    };
     if loaded.stage != Stage::Draft {
         let why = if loaded.stage == Stage::Withdrawn {
             "This application has been withdrawn, so it can no longer be changed."
@@ -124,15 +125,17 @@ async fn gate(session: &Session, loaded: &Loaded, step: Step) -> AppResult<Optio
             "This application has been sent, so it can no longer be changed."
         };
         flash(session, why).await?;
-        return Ok(Some(detail));
+        return Err(detail);
     }
     if !loaded.vacancy_open() {
-        return Ok(Some(detail));
+        return Err(detail);
     }
     if !loaded.has_step(step) {
-        return Ok(Some(Redirect::to(&loaded.resume_path()).into_response()));
+        return Err(AppError::Elsewhere {
+            to: loaded.resume_path(),
+        });
     }
-    Ok(None)
+    Ok(())
 }
 
 /// What the two buttons of a step ask for.
@@ -262,10 +265,7 @@ pub async fn evidence(
     IdPath(id): IdPath,
     axum::extract::Query(from): axum::extract::Query<FromCheck>,
 ) -> AppResult<Response> {
-    let loaded = match load_draft(&state, &me, &session, id, Step::Evidence).await? {
-        Ok(l) => l,
-        Err(r) => return Ok(r),
-    };
+    let loaded = load_draft(&state, &me, &session, id, Step::Evidence).await?;
     let answers = applications::answers_of(&state.db, id).await?;
     let items = evidence_items(&loaded, |_, criterion_id| {
         answers
@@ -292,10 +292,7 @@ pub async fn save_evidence(
     IdPath(id): IdPath,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> AppResult<Response> {
-    let loaded = match load_draft(&state, &me, &session, id, Step::Evidence).await? {
-        Ok(l) => l,
-        Err(r) => return Ok(r),
-    };
+    let loaded = load_draft(&state, &me, &session, id, Step::Evidence).await?;
     let typed: Vec<(i32, bool, String)> = loaded
         .criteria
         .iter()
@@ -306,12 +303,10 @@ pub async fn save_evidence(
     let answers = match application::parse_evidence(&typed, complete) {
         Ok(answers) => answers,
         Err(found) => {
-            let mut errors = FormErrors::default();
-            for (i, message) in found {
-                if let Some(name) = EVIDENCE_FIELDS.get(i) {
-                    errors.add(name, message);
-                }
-            }
+            let errors: FormErrors = found
+                .into_iter()
+                .filter_map(|(i, message)| Some((*EVIDENCE_FIELDS.get(i)?, message)))
+                .collect();
             let items = evidence_items(&loaded, |i, _| {
                 typed.get(i).map(|t| t.2.clone()).unwrap_or_default()
             });
@@ -418,10 +413,7 @@ pub async fn references(
     IdPath(id): IdPath,
     axum::extract::Query(from): axum::extract::Query<FromCheck>,
 ) -> AppResult<Response> {
-    let loaded = match load_draft(&state, &me, &session, id, Step::References).await? {
-        Ok(l) => l,
-        Err(r) => return Ok(r),
-    };
+    let loaded = load_draft(&state, &me, &session, id, Step::References).await?;
     let stored = applications::referees_of(&state.db, id).await?;
     Ok(ReferencesTemplate {
         page,
@@ -441,10 +433,7 @@ pub async fn save_references(
     IdPath(id): IdPath,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> AppResult<Response> {
-    let loaded = match load_draft(&state, &me, &session, id, Step::References).await? {
-        Ok(l) => l,
-        Err(r) => return Ok(r),
-    };
+    let loaded = load_draft(&state, &me, &session, id, Step::References).await?;
     let forms: Vec<RefereeForm> = (1..=REFEREE_SLOTS)
         .map(|n| RefereeForm {
             kind: field(&pairs, &format!("referee{n}_kind")).to_owned(),
@@ -459,10 +448,6 @@ pub async fn save_references(
     let referees = match application::parse_referees(&forms, &kinds, complete) {
         Ok(referees) => referees,
         Err(found) => {
-            let mut errors = FormErrors::default();
-            for (name, message) in found {
-                errors.add(name, message);
-            }
             return Ok(ReferencesTemplate {
                 page,
                 f: frame(
@@ -472,7 +457,7 @@ pub async fn save_references(
                 ),
                 slots: slots(forms),
                 kinds,
-                errors,
+                errors: found.into_iter().collect(),
             }
             .into_response());
         }
@@ -509,10 +494,7 @@ pub async fn support(
     IdPath(id): IdPath,
     axum::extract::Query(from): axum::extract::Query<FromCheck>,
 ) -> AppResult<Response> {
-    let loaded = match load_draft(&state, &me, &session, id, Step::Adjustments).await? {
-        Ok(l) => l,
-        Err(r) => return Ok(r),
-    };
+    let loaded = load_draft(&state, &me, &session, id, Step::Adjustments).await?;
     Ok(SupportTemplate {
         page,
         f: frame(&loaded, Step::Adjustments, from.yes()),
@@ -530,16 +512,11 @@ pub async fn save_support(
     IdPath(id): IdPath,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> AppResult<Response> {
-    let loaded = match load_draft(&state, &me, &session, id, Step::Adjustments).await? {
-        Ok(l) => l,
-        Err(r) => return Ok(r),
-    };
+    let loaded = load_draft(&state, &me, &session, id, Step::Adjustments).await?;
     let typed = field(&pairs, "adjustments");
     let adjustments = match application::parse_adjustments(typed) {
         Ok(a) => a,
-        Err((name, message)) => {
-            let mut errors = FormErrors::default();
-            errors.add(name, message);
+        Err(error) => {
             return Ok(SupportTemplate {
                 page,
                 f: frame(
@@ -548,7 +525,7 @@ pub async fn save_support(
                     field(&pairs, "from_check") == "yes",
                 ),
                 adjustments: typed.to_owned(),
-                errors,
+                errors: [error].into_iter().collect(),
             }
             .into_response());
         }
@@ -589,10 +566,7 @@ pub async fn guaranteed_interview(
     IdPath(id): IdPath,
     axum::extract::Query(from): axum::extract::Query<FromCheck>,
 ) -> AppResult<Response> {
-    let loaded = match load_draft(&state, &me, &session, id, Step::GuaranteedInterview).await? {
-        Ok(l) => l,
-        Err(r) => return Ok(r),
-    };
+    let loaded = load_draft(&state, &me, &session, id, Step::GuaranteedInterview).await?;
     Ok(GuaranteedInterviewTemplate {
         page,
         f: frame(&loaded, Step::GuaranteedInterview, from.yes()),
@@ -610,17 +584,12 @@ pub async fn save_guaranteed_interview(
     IdPath(id): IdPath,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> AppResult<Response> {
-    let loaded = match load_draft(&state, &me, &session, id, Step::GuaranteedInterview).await? {
-        Ok(l) => l,
-        Err(r) => return Ok(r),
-    };
+    let loaded = load_draft(&state, &me, &session, id, Step::GuaranteedInterview).await?;
     let typed = field(&pairs, "guaranteed_interview");
     let complete = intent(&pairs) == Intent::Continue;
     let answer = match application::parse_opt_in(typed, complete) {
         Ok(a) => a,
-        Err((name, message)) => {
-            let mut errors = FormErrors::default();
-            errors.add(name, message);
+        Err(error) => {
             return Ok(GuaranteedInterviewTemplate {
                 page,
                 f: frame(
@@ -629,7 +598,7 @@ pub async fn save_guaranteed_interview(
                     field(&pairs, "from_check") == "yes",
                 ),
                 answer: typed.to_owned(),
-                errors,
+                errors: [error].into_iter().collect(),
             }
             .into_response());
         }
@@ -728,10 +697,7 @@ pub async fn check(
     page: Page,
     IdPath(id): IdPath,
 ) -> AppResult<Response> {
-    let loaded = match load_draft(&state, &me, &session, id, Step::Check).await? {
-        Ok(l) => l,
-        Err(r) => return Ok(r),
-    };
+    let loaded = load_draft(&state, &me, &session, id, Step::Check).await?;
     let a = answers(&state, &loaded).await?;
     if a.incomplete.is_empty() {
         let index = loaded
@@ -770,10 +736,7 @@ pub async fn declaration(
     page: Page,
     IdPath(id): IdPath,
 ) -> AppResult<Response> {
-    let loaded = match load_draft(&state, &me, &session, id, Step::Declaration).await? {
-        Ok(l) => l,
-        Err(r) => return Ok(r),
-    };
+    let loaded = load_draft(&state, &me, &session, id, Step::Declaration).await?;
     if !answers(&state, &loaded).await?.incomplete.is_empty() {
         return Ok(Redirect::to(&step_path(id, Step::Check)).into_response());
     }
@@ -809,9 +772,7 @@ pub async fn submit(
     if loaded.stage == Stage::Submitted {
         return Ok(sent);
     }
-    if let Some(elsewhere) = gate(&session, &loaded, Step::Declaration).await? {
-        return Ok(elsewhere);
-    }
+    gate(&session, &loaded, Step::Declaration).await?;
     if application::eligibility(loaded.vacancy.ring_fenced, loaded.declared)
         != Eligibility::Eligible
     {
