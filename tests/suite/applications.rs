@@ -668,3 +668,67 @@ async fn bad_answers_are_shown_against_their_fields_and_nothing_is_stored() {
     assert_eq!(app.count("application_referees").await, 0);
     assert_eq!(stored(&app, id).await.reached_step, 0);
 }
+
+#[tokio::test]
+async fn a_programme_using_the_legal_definition_asks_applicants_to_confirm_they_meet_it() {
+    // Arrange: a ring-fenced vacancy in a programme that uses the statutory definition.
+    let app = spawn_app().await;
+    let v = post_vacancy(&app, "Statutory apprentice", true).await;
+    let programme = spectra::db::programmes::create(
+        &app.db,
+        &spectra::domain::programme::ProgrammeInput {
+            name: "Care leavers into work".into(),
+            description: "For care leavers.".into(),
+            target_hires: 5,
+            care_definition: spectra::domain::programme::CareDefinition::StatutoryCareLeaver,
+            contact_name: "Pat Lee".into(),
+            contact_role: "Lead".into(),
+            contact_email: "pat.lee@nhs.net".into(),
+            contact_phone: "0151 228 4811".into(),
+        },
+    )
+    .await
+    .unwrap();
+    vacancy::ActiveModel {
+        id: Set(v.id),
+        programme_id: Set(Some(programme.id)),
+        ..Default::default()
+    }
+    .update(&app.db)
+    .await
+    .unwrap();
+    let (_, client) = applicant(&app, "statutory@example.org", "yes").await;
+
+    // Act: start without confirming.
+    let (_, page) = client.page(&format!("/vacancies/{}/apply", v.id)).await;
+    assert!(page.contains("at least 13 weeks between the ages of 14 and 16"));
+    let response = client
+        .post(&format!("/vacancies/{}/apply", v.id), &[])
+        .await;
+
+    // Assert: asked to confirm, nothing stored.
+    assert_eq!(response.status().as_u16(), 200);
+    let body = response.text().await.unwrap();
+    assert!(text_of(&body, ".nhsuk-error-summary").contains("Confirm that you meet"));
+    assert_eq!(app.count("applications").await, 0);
+
+    // Act: confirm.
+    let response = client
+        .post(
+            &format!("/vacancies/{}/apply", v.id),
+            &[("confirm_definition", "yes")],
+        )
+        .await;
+
+    // Assert: the definition confirmed is kept with the application.
+    let id: i32 = location(&response)
+        .split('/')
+        .nth(2)
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert_eq!(
+        stored(&app, id).await.confirmed_definition.as_deref(),
+        Some("statutory_care_leaver")
+    );
+}

@@ -537,6 +537,15 @@ async fn a_care_leaver_finds_a_ring_fenced_apprenticeship_applies_leaves_returns
             .unwrap()
             .contains("I help look after my foster brothers.")
     );
+    browser.activate("button[value=continue]").await;
+    assert!(
+        browser
+            .client
+            .source()
+            .await
+            .unwrap()
+            .contains("Tell us how you meet this")
+    );
     browser
         .fill("#evidence-2", "I learned to use a till at my Saturday job.")
         .await;
@@ -582,6 +591,15 @@ async fn a_care_leaver_finds_a_ring_fenced_apprenticeship_applies_leaves_returns
     // Check, declare and send.
     assert_eq!(browser.heading().await, "Check your answers");
     browser.activate("main a[href$='/declaration']").await;
+    browser.activate("main form button[type=submit]").await;
+    assert!(
+        browser
+            .client
+            .source()
+            .await
+            .unwrap()
+            .contains("Confirm that the information you have given")
+    );
     browser.tab_to("#declaration").await;
     browser.keys(" ").await;
     browser.activate("main form button[type=submit]").await;
