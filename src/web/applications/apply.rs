@@ -78,11 +78,12 @@ async fn decide(
 ) -> AppResult<Decision> {
     if let Some(existing) = applications::find_for(&state.db, v.id, me.id).await? {
         let path = format!("/applications/{}", existing.id);
-        flash(
-            session,
-            "You have already started an application for this job. Here it is.",
-        )
-        .await?;
+        let message = if existing.submitted_at.is_none() {
+            "You have already started an application for this job. Here it is."
+        } else {
+            "You have already applied for this job. Here is your application."
+        };
+        flash(session, message).await?;
         return Ok(Decision::Answer(Redirect::to(&path).into_response()));
     }
     let status = VacancyStatus::parse(&v.status).unwrap_or(VacancyStatus::Draft);

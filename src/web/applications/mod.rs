@@ -162,18 +162,18 @@ pub(crate) async fn definition_of(
         .unwrap_or(CareDefinition::CareExperienced))
 }
 
-/// Queues the email telling the applicant their application is now at `stage`. Call it in
-/// the transaction that made the change.
+/// Queues the email telling the applicant (`name`, `email`) their application is now at
+/// `stage`. Call it in the transaction that made the change.
 pub(crate) async fn queue_status_email(
     db: &impl ConnectionTrait,
     state: &AppState,
-    applicant: &AuthUser,
+    (name, email): (&str, &str),
     loaded: &Loaded,
     stage: Stage,
 ) -> AppResult<()> {
     let v = &loaded.vacancy;
     let message = ApplicationStatus {
-        name: applicant.full_name.clone(),
+        name: name.to_owned(),
         title: v.title.clone(),
         organisation: loaded.organisation.clone(),
         reference: loaded.reference(),
@@ -187,7 +187,7 @@ pub(crate) async fn queue_status_email(
             .config
             .link(&format!("/applications/{}", loaded.application.id)),
     }
-    .to_email(&applicant.email)?;
+    .to_email(email)?;
     outbox::enqueue(db, &message).await?;
     Ok(())
 }

@@ -810,7 +810,14 @@ pub async fn submit(
         // They no longer declare care experience, so the scheme cannot apply.
         applications::clear_opt_in(&txn, id).await?;
     }
-    queue_status_email(&txn, &state, &me, &loaded, Stage::Submitted).await?;
+    queue_status_email(
+        &txn,
+        &state,
+        (&me.full_name, &me.email),
+        &loaded,
+        Stage::Submitted,
+    )
+    .await?;
     txn.commit().await?;
     state.mail_wakeup.notify_one();
     tracing::info!(application_id = id, "application sent");

@@ -101,7 +101,14 @@ pub async fn confirm(
         return Ok(Redirect::to(&format!("/applications/{id}")).into_response());
     }
     applications::set_withdrawal_reason(&txn, id, reason).await?;
-    queue_status_email(&txn, &state, &me, &l, Stage::Withdrawn).await?;
+    queue_status_email(
+        &txn,
+        &state,
+        (&me.full_name, &me.email),
+        &l,
+        Stage::Withdrawn,
+    )
+    .await?;
     txn.commit().await?;
     state.mail_wakeup.notify_one();
     tracing::info!(application_id = id, "application withdrawn");
