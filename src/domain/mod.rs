@@ -12,6 +12,7 @@ pub mod plain_language;
 pub mod profile;
 pub mod programme;
 pub mod role;
+pub mod shortlisting;
 pub mod vacancy;
 
 pub use email_address::EmailAddress;
