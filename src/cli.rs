@@ -1,4 +1,4 @@
-//! The command line: `serve`, `migrate`, `create-user` and `demo`.
+//! The command line: `serve`, `migrate`, `create-user`, `demo` and `seed-synthetic`.
 
 use std::io::{BufRead, IsTerminal};
 use std::process::ExitCode;
@@ -15,6 +15,7 @@ use crate::config::{Config, HELP};
 use crate::db::audit::{self, AuditAction};
 use crate::db::{self, organisations, users};
 use crate::domain::{EmailAddress, FullName, NewPassword, Role, role};
+use crate::synthetic::{self, Counts};
 use crate::{auth, demo, server};
 
 /// spectra: care leavers into NHS jobs in Cheshire & Merseyside.
@@ -56,6 +57,32 @@ enum Command {
     },
     /// Serve with demo data loaded (idempotent), and a banner on every page.
     Demo,
+    /// Fill the database with realistic random synthetic data, for load tests and benchmarks
+    /// (docs/BENCHMARKS.md). Refuses a database that holds anything not synthetic; on one
+    /// already seeded it adds more. Users' emails are at @synthetic.invalid and nobody can
+    /// sign in as them.
+    SeedSynthetic {
+        /// Organisations to add, each with one hiring manager.
+        #[arg(long)]
+        organisations: u32,
+        /// Vacancies to add, spread over the new organisations.
+        #[arg(long)]
+        vacancies: u32,
+        /// Applicants to add, each with a profile (most declare care experience).
+        #[arg(long)]
+        applicants: u32,
+        /// Applications to add, spread evenly over the new applicants and the new vacancies
+        /// they may apply for.
+        #[arg(long)]
+        applications: u32,
+        /// How many of the new vacancies are open (published, closing in the future); the rest
+        /// are closed [default: 5% of --vacancies].
+        #[arg(long)]
+        open: Option<u32>,
+        /// Seed of the random generator, to repeat a run exactly [default: random, printed].
+        #[arg(long)]
+        seed: Option<u64>,
+    },
 }
 
 /// Migration actions.
@@ -133,6 +160,34 @@ async fn execute(cli: Cli) -> anyhow::Result<()> {
         } => {
             let db = server::prepare_database(&config).await?;
             create_user(&db, &email, &name, &roles, organisation.as_deref()).await
+        }
+        Command::SeedSynthetic {
+            organisations,
+            vacancies,
+            applicants,
+            applications,
+            open,
+            seed,
+        } => {
+            let counts = Counts {
+                organisations,
+                vacancies,
+                open: open.unwrap_or_else(|| synthetic::default_open(vacancies)),
+                applicants,
+                applications,
+            };
+            counts.check().map_err(anyhow::Error::msg)?;
+            let db = server::prepare_database(&config).await?;
+            let report = synthetic::seed(&db, &synthetic::Options { counts, seed }).await?;
+            println!(
+                "Added {} rows ({} applications) in {:.1} s: {:.0} rows/s, {:.0} applications a minute.",
+                report.rows,
+                report.applications,
+                report.elapsed.as_secs_f64(),
+                report.rows_per_second(),
+                report.applications_per_minute(),
+            );
+            Ok(())
         }
     }
 }

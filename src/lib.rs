@@ -13,4 +13,5 @@ pub mod entities;
 pub mod error;
 pub mod mail;
 pub mod server;
+pub mod synthetic;
 pub mod web;

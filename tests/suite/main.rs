@@ -13,4 +13,5 @@ mod health;
 mod helpers;
 mod profile;
 mod security;
+mod synthetic;
 mod vacancies;

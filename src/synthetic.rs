@@ -1,0 +1,1691 @@
+//! `spectra seed-synthetic`: fills a database with realistic random data, quickly, for load
+//! tests and benchmarks (docs/BENCHMARKS.md).
+//!
+//! Everything it makes is marked as synthetic: users' emails are at [`EMAIL_DOMAIN`] (a domain
+//! reserved by RFC 2606, so no email can ever reach anyone), and organisations' and programmes'
+//! names start with [`NAME_PREFIX`]. It refuses to touch a database that holds anything else,
+//! so made-up people never mix with real ones. Run again on a synthetic database, it adds more.
+//!
+//! Rows are built in memory with their IDs chosen up front (after the highest in each table,
+//! with the tables locked on Postgres), then written with multi-row INSERTs in batches that stay
+//! under SQLite's and Postgres's bound-parameter limits, all in one transaction: either
+//! everything is added or nothing is.
+
+use std::time::{Duration as StdDuration, Instant};
+
+use anyhow::{Context, bail};
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
+use sea_orm::ActiveValue::Set;
+use sea_orm::sea_query::Query;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DbBackend,
+    EntityTrait, Iterable, PaginatorTrait, QueryFilter, Statement, TransactionTrait,
+};
+use time::{Duration, OffsetDateTime};
+
+use crate::auth::password;
+use crate::db;
+use crate::domain::application::{self, Stage};
+use crate::domain::profile::CareExperience;
+use crate::domain::vacancy::{ReferenceType, VacancyKind, VacancyStatus};
+use crate::domain::{NewPassword, Role};
+use crate::entities::{
+    applicant_profile, application as application_entity, application_answer, application_referee,
+    application_stage_change, invitation, organisation, programme, user, user_role, vacancy,
+    vacancy_criterion,
+};
+
+/// The domain of every synthetic user's email (reserved: it can never receive mail).
+pub const EMAIL_DOMAIN: &str = "synthetic.invalid";
+
+/// How every synthetic organisation's and programme's name starts.
+pub const NAME_PREFIX: &str = "Synthetic ";
+
+/// Most bound parameters in one statement: SQLite allows 32,766, Postgres 65,535.
+pub const MAX_PARAMETERS: usize = 32_766;
+
+/// How many rows of `columns` columns fit in one INSERT without passing [`MAX_PARAMETERS`].
+pub fn rows_per_batch(columns: usize) -> usize {
+    (MAX_PARAMETERS / columns.max(1)).max(1)
+}
+
+/// Whether an email address is a synthetic user's.
+pub fn is_synthetic_email(email: &str) -> bool {
+    email
+        .strip_suffix(EMAIL_DOMAIN)
+        .is_some_and(|local| local.ends_with('@') && local.len() > 1)
+}
+
+/// Whether an organisation's or programme's name is a synthetic one.
+pub fn is_synthetic_name(name: &str) -> bool {
+    name.starts_with(NAME_PREFIX) && name.len() > NAME_PREFIX.len()
+}
+
+/// A synthetic user's email: `applicant12@synthetic.invalid`.
+pub fn synthetic_email(kind: &str, number: u64) -> String {
+    format!("{kind}{number}@{EMAIL_DOMAIN}")
+}
+
+/// How many rows to add.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Counts {
+    /// Organisations, each with one hiring manager.
+    pub organisations: u32,
+    /// Vacancies, spread over the new organisations.
+    pub vacancies: u32,
+    /// Of the vacancies, how many are open (published, closing in the future).
+    pub open: u32,
+    /// Applicants, each with a profile.
+    pub applicants: u32,
+    /// Applications, each by a new applicant for a new vacancy.
+    pub applications: u32,
+}
+
+/// The default number of open vacancies: 5% of them, rounded.
+pub fn default_open(vacancies: u32) -> u32 {
+    vacancies / 20 + u32::from(vacancies % 20 >= 10)
+}
+
+impl Counts {
+    /// Checks the numbers make sense together, before touching the database.
+    pub fn check(&self) -> Result<(), String> {
+        if self.open > self.vacancies {
+            return Err(format!(
+                "--open ({}) cannot be more than --vacancies ({})",
+                self.open, self.vacancies
+            ));
+        }
+        if self.vacancies > 0 && self.organisations == 0 {
+            return Err("vacancies need organisations: give --organisations 1 or more".into());
+        }
+        if self.applications > 0 && (self.applicants == 0 || self.vacancies == 0) {
+            return Err("applications need applicants and vacancies to apply for".into());
+        }
+        let pairs = u64::from(self.applicants) * u64::from(self.vacancies);
+        if u64::from(self.applications) > pairs {
+            return Err(format!(
+                "--applications ({}) cannot be more than --applicants × --vacancies ({pairs}): \
+                 an applicant applies for a vacancy once",
+                self.applications
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// What `seed-synthetic` was asked to do.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Options {
+    /// How many of each.
+    pub counts: Counts,
+    /// Seed of the random generator, to repeat a run exactly; random when absent.
+    pub seed: Option<u64>,
+}
+
+/// Rows already in the database that are not synthetic.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Census {
+    /// Users whose email is not at [`EMAIL_DOMAIN`].
+    pub users: u64,
+    /// Organisations whose name does not start with [`NAME_PREFIX`].
+    pub organisations: u64,
+    /// Programmes whose name does not start with [`NAME_PREFIX`].
+    pub programmes: u64,
+    /// Vacancies of a non-synthetic organisation or created by a non-synthetic user.
+    pub vacancies: u64,
+    /// Invitations to an email not at [`EMAIL_DOMAIN`].
+    pub invitations: u64,
+}
+
+/// Why seeding must not go ahead on a database with this census, or `None` when it may.
+pub fn refusal(census: &Census) -> Option<String> {
+    let found: Vec<String> = [
+        (census.users, "user", "users"),
+        (census.organisations, "organisation", "organisations"),
+        (census.programmes, "programme", "programmes"),
+        (census.vacancies, "vacancy", "vacancies"),
+        (census.invitations, "invitation", "invitations"),
+    ]
+    .into_iter()
+    .filter(|(n, _, _)| *n > 0)
+    .map(|(n, one, many)| format!("{n} {}", if n == 1 { one } else { many }))
+    .collect();
+    if found.is_empty() {
+        return None;
+    }
+    Some(format!(
+        "refusing to add synthetic data: this database holds data that is not synthetic ({}). \
+         Synthetic users have emails at @{EMAIL_DOMAIN}, and synthetic organisations and \
+         programmes have names starting \"{NAME_PREFIX}\". Use an empty database.",
+        found.join(", ")
+    ))
+}
+
+/// Shares `total` as evenly as possible among people who can each take at most their cap.
+/// `None` when the caps add up to less than the total.
+pub fn spread(total: u64, caps: &[u64]) -> Option<Vec<u64>> {
+    let mut order: Vec<usize> = (0..caps.len()).collect();
+    order.sort_by_key(|&i| caps.get(i).copied().unwrap_or(0));
+    let mut shares = vec![0; caps.len()];
+    let mut remaining = total;
+    for (done, &i) in order.iter().enumerate() {
+        let left = u64::try_from(caps.len() - done).unwrap_or(u64::MAX);
+        let give = remaining
+            .div_ceil(left)
+            .min(caps.get(i).copied().unwrap_or(0));
+        if let Some(share) = shares.get_mut(i) {
+            *share = give;
+        }
+        remaining -= give;
+    }
+    (remaining == 0).then_some(shares)
+}
+
+/// The stages an application passed through to reach `target`, starting with a draft.
+/// `withdrawn_from` is the stage a withdrawn application was at when withdrawn.
+pub fn path_to(target: Stage, withdrawn_from: Stage) -> Vec<Stage> {
+    const PIPELINE: [Stage; 9] = [
+        Stage::Draft,
+        Stage::Submitted,
+        Stage::Shortlisting,
+        Stage::InvitedToInterview,
+        Stage::InterviewBooked,
+        Stage::Interviewed,
+        Stage::ConditionalOffer,
+        Stage::ChecksComplete,
+        Stage::Started,
+    ];
+    let up_to = |last: Stage| -> Vec<Stage> {
+        let end = PIPELINE.iter().position(|s| *s == last).unwrap_or(0);
+        PIPELINE.iter().take(end + 1).copied().collect()
+    };
+    match target {
+        Stage::Withdrawn => {
+            let from = if withdrawn_from == Stage::Started || !PIPELINE.contains(&withdrawn_from) {
+                Stage::Submitted
+            } else {
+                withdrawn_from
+            };
+            let mut path = up_to(from);
+            path.push(Stage::Withdrawn);
+            path
+        }
+        Stage::Unsuccessful => {
+            let mut path = up_to(Stage::Interviewed);
+            path.push(Stage::Unsuccessful);
+            path
+        }
+        Stage::NotShortlisted => {
+            let mut path = up_to(Stage::Shortlisting);
+            path.push(Stage::NotShortlisted);
+            path
+        }
+        other => up_to(other),
+    }
+}
+
+#[rustfmt::skip]
+const FIRST_NAMES: [&str; 40] = [
+    "Aaliyah", "Adam", "Amelia", "Archie", "Ava", "Ben", "Bethany", "Callum", "Charlie", "Chloe",
+    "Connor", "Daisy", "Dylan", "Ella", "Ethan", "Evie", "Faith", "Freddie", "Grace", "Harvey",
+    "Isla", "Jack", "Jade", "Jayden", "Kai", "Keira", "Leah", "Liam", "Lily", "Mason", "Mia",
+    "Nathan", "Niamh", "Noah", "Olivia", "Reece", "Ruby", "Ryan", "Sophie", "Tyler",
+];
+
+#[rustfmt::skip]
+const LAST_NAMES: [&str; 40] = [
+    "Ahmed", "Ali", "Bailey", "Barnes", "Brennan", "Carroll", "Chen", "Clarke", "Connolly",
+    "Davies", "Doyle", "Edwards", "Evans", "Fitzgerald", "Gallagher", "Green", "Hughes", "Jones",
+    "Kaur", "Kelly", "Khan", "Lewis", "McCarthy", "Mensah", "Murphy", "Nolan", "Okafor", "Owen",
+    "Patel", "Quinn", "Roberts", "Ryan", "Singh", "Smith", "Taylor", "Thomas", "Walsh", "Ward",
+    "Williams", "Wright",
+];
+
+/// A random full name.
+pub fn person_name(rng: &mut impl Rng) -> String {
+    format!("{} {}", pick(rng, &FIRST_NAMES), pick(rng, &LAST_NAMES))
+}
+
+const PLACES: [&str; 12] = [
+    "Mersey Valley",
+    "Wirral Coast",
+    "Dee Estuary",
+    "Ribble Bank",
+    "Weaver Vale",
+    "Sefton Shore",
+    "Halton Bridge",
+    "Cheshire Plain",
+    "Knowsley Park",
+    "Runcorn Gap",
+    "Formby Dunes",
+    "Delamere Forest",
+];
+
+const ORGANISATION_KINDS: [&str; 6] = [
+    "Teaching Hospitals NHS FT",
+    "Community Health NHS Trust",
+    "Children's NHS FT",
+    "Mental Health NHS FT",
+    "Acute Hospitals NHS Trust",
+    "Primary Care Partnership",
+];
+
+/// The name of the `index`th synthetic organisation; different for every index.
+pub fn organisation_name(index: u64) -> String {
+    let places = PLACES.len() as u64;
+    let kinds = ORGANISATION_KINDS.len() as u64;
+    let place = PLACES
+        .get(usize::try_from(index % places).unwrap_or(0))
+        .copied()
+        .unwrap_or_default();
+    let kind = ORGANISATION_KINDS
+        .get(usize::try_from(index / places % kinds).unwrap_or(0))
+        .copied()
+        .unwrap_or_default();
+    let round = index / (places * kinds);
+    if round == 0 {
+        format!("{NAME_PREFIX}{place} {kind}")
+    } else {
+        format!("{NAME_PREFIX}{place} {kind} {}", round + 1)
+    }
+}
+
+/// Job titles with their kind and the bands they are advertised at.
+const ROLES: [(&str, VacancyKind, &[&str]); 26] = [
+    ("Healthcare support worker", VacancyKind::Job, &["2", "3"]),
+    (
+        "Healthcare support worker apprentice",
+        VacancyKind::Apprenticeship,
+        &["2"],
+    ),
+    ("Porter", VacancyKind::Job, &["2"]),
+    ("Domestic assistant", VacancyKind::Job, &["2"]),
+    ("Catering assistant", VacancyKind::Job, &["2"]),
+    ("Administrative assistant", VacancyKind::Job, &["2", "3"]),
+    (
+        "Business administration apprentice",
+        VacancyKind::Apprenticeship,
+        &["2", "3"],
+    ),
+    ("Ward clerk", VacancyKind::Job, &["2", "3"]),
+    ("Receptionist", VacancyKind::Job, &["2", "3"]),
+    ("Medical secretary", VacancyKind::Job, &["3", "4"]),
+    (
+        "Pharmacy assistant apprentice",
+        VacancyKind::Apprenticeship,
+        &["2", "3"],
+    ),
+    ("Phlebotomist", VacancyKind::Job, &["3"]),
+    ("Physiotherapy assistant", VacancyKind::Job, &["3"]),
+    (
+        "Occupational therapy support worker",
+        VacancyKind::Job,
+        &["3", "4"],
+    ),
+    (
+        "Estates maintenance apprentice",
+        VacancyKind::Apprenticeship,
+        &["3"],
+    ),
+    ("IT service desk analyst", VacancyKind::Job, &["4", "5"]),
+    ("Finance assistant", VacancyKind::Job, &["3", "4"]),
+    (
+        "People team apprentice",
+        VacancyKind::Apprenticeship,
+        &["3"],
+    ),
+    ("Nursing associate", VacancyKind::Job, &["4"]),
+    ("Staff nurse", VacancyKind::Job, &["5"]),
+    ("Data analyst", VacancyKind::Job, &["5", "6"]),
+    ("Ward manager", VacancyKind::Job, &["7"]),
+    ("Service manager", VacancyKind::Job, &["8a", "8b"]),
+    ("Head of workforce", VacancyKind::Job, &["8c", "8d"]),
+    (
+        "Work experience placement: ward support",
+        VacancyKind::Placement,
+        &["2"],
+    ),
+    (
+        "Work experience placement: hospital pharmacy",
+        VacancyKind::Placement,
+        &["2", "3"],
+    ),
+];
+
+fn salary(band: &str) -> &'static str {
+    match band {
+        "2" => "£24,465 a year",
+        "3" => "£24,937 to £26,598 a year",
+        "4" => "£27,485 to £30,162 a year",
+        "5" => "£31,049 to £37,796 a year",
+        "6" => "£38,682 to £46,580 a year",
+        "7" => "£47,810 to £54,710 a year",
+        "8a" => "£55,690 to £62,682 a year",
+        "8b" => "£64,455 to £75,405 a year",
+        "8c" => "£77,045 to £88,682 a year",
+        "8d" => "£91,342 to £105,337 a year",
+        _ => "£109,179 to £125,637 a year",
+    }
+}
+
+const TOWNS: [&str; 14] = [
+    "Liverpool",
+    "Birkenhead",
+    "Chester",
+    "Warrington",
+    "Southport",
+    "St Helens",
+    "Crewe",
+    "Macclesfield",
+    "Widnes",
+    "Runcorn",
+    "Ormskirk",
+    "Wallasey",
+    "Huyton",
+    "Ellesmere Port",
+];
+
+const SITES: [&str; 6] = [
+    "General Hospital",
+    "Community Health Centre",
+    "Children's Centre",
+    "Treatment Centre",
+    "Headquarters",
+    "Mental Health Unit",
+];
+
+const JOB_PATTERNS: [&str; 5] = [
+    "37.5 hours a week, Monday to Friday",
+    "37.5 hours a week, shifts including nights and weekends",
+    "30 hours a week, days, flexible",
+    "22.5 hours a week, term time only",
+    "37.5 hours a week, days, with some weekends",
+];
+
+const APPRENTICESHIP_PATTERNS: [&str; 2] = [
+    "37.5 hours a week, one day a week at college",
+    "30 hours a week plus one day a week at college",
+];
+
+const PLACEMENT_PATTERNS: [&str; 2] = ["Full time for 6 weeks", "Two days a week for 12 weeks"];
+
+const SUMMARIES: [&str; 6] = [
+    "Join a friendly team and help patients feel safe and looked after.",
+    "Keep the hospital running smoothly while you learn new skills with full training.",
+    "Support the team behind the scenes so that clinicians can spend more time with patients.",
+    "Start your NHS career with a mentor, a qualification and a clear route to promotion.",
+    "Help families through their visit, from the first phone call to the way home.",
+    "Use your organisation and people skills in a busy, welcoming department.",
+];
+
+const DESCRIPTION_PARAGRAPHS: [&str; 8] = [
+    "You will work alongside experienced colleagues who will show you how everything is done. Nobody is expected to know it all on day one.",
+    "We will give you a full induction, a named mentor and protected time for training. Many of our team started in posts like this one.",
+    "The work is varied: no two days are the same. You will talk to patients, families and staff, and you will need to stay calm when things get busy.",
+    "We welcome applications from people with experience of the care system. You can get support with your application from the named contact.",
+    "You will be paid from your first day, including for training days, and you will join the NHS Pension Scheme.",
+    "We can make reasonable adjustments at every stage, from the interview to your working pattern. Tell us what helps you.",
+    "You will be part of a team that cares about each other as much as about the people we look after.",
+    "There is free parking on site and good bus links. We can help with travel costs for your first month.",
+];
+
+const ESSENTIAL_CRITERIA: [&str; 10] = [
+    "Kind and patient with people",
+    "Willing to learn new skills",
+    "Able to work as part of a team",
+    "Reliable and on time",
+    "Good with people on the phone and face to face",
+    "Able to use a computer for email and typing",
+    "Able to follow instructions and ask for help when unsure",
+    "Calm when things are busy",
+    "Respectful of people's privacy",
+    "Able to keep simple written records",
+];
+
+const DESIRABLE_CRITERIA: [&str; 6] = [
+    "Some caring experience, paid or unpaid",
+    "Experience of customer service",
+    "A first aid certificate",
+    "Experience of volunteering",
+    "Some experience in a hospital or care home",
+    "A full driving licence",
+];
+
+const CONTACT_ROLES: [&str; 5] = [
+    "Ward manager",
+    "Recruiting manager",
+    "Team leader",
+    "Department manager",
+    "Practice educator",
+];
+
+const LOCAL_AUTHORITIES: [&str; 9] = [
+    "Liverpool City Council",
+    "Wirral Council",
+    "Sefton Council",
+    "Knowsley Council",
+    "St Helens Council",
+    "Cheshire West and Chester Council",
+    "Cheshire East Council",
+    "Warrington Borough Council",
+    "Halton Borough Council",
+];
+
+const ADJUSTMENTS: [&str; 5] = [
+    "I am dyslexic. Questions in writing before the interview help me.",
+    "I have ADHD. A quiet room and short breaks help me.",
+    "I use a wheelchair. Please make sure the interview room is accessible.",
+    "I have anxiety. Knowing who will be on the panel beforehand helps me.",
+    "I am autistic. Clear, direct questions help me.",
+];
+
+const WITHDRAWAL_REASONS: [&str; 4] = [
+    "I have accepted another job.",
+    "The hours do not fit with my college course.",
+    "I have moved out of the area.",
+    "",
+];
+
+const EVIDENCE: [&str; 4] = [
+    "I looked after my younger brother for two years, making sure he got to school on time and had his tea.",
+    "At college I worked in a group of four on a project and I made sure everyone knew what to do.",
+    "I volunteered at a food bank on Saturdays, talking to people and packing parcels.",
+    "In my part-time job in a shop I dealt with customers every day, including some who were upset.",
+];
+
+const REFEREE_RELATIONSHIPS: [&str; 4] = [
+    "My personal adviser for three years",
+    "My college tutor",
+    "My manager at my Saturday job",
+    "The coordinator where I volunteer",
+];
+
+/// Application stages of an open vacancy's applications, and how common each is.
+const OPEN_STAGES: [(Stage, u32); 3] = [
+    (Stage::Draft, 20),
+    (Stage::Submitted, 72),
+    (Stage::Withdrawn, 8),
+];
+
+/// Application stages of a closed vacancy's applications, and how common each is.
+const CLOSED_STAGES: [(Stage, u32); 12] = [
+    (Stage::Draft, 6),
+    (Stage::Submitted, 3),
+    (Stage::Shortlisting, 5),
+    (Stage::NotShortlisted, 42),
+    (Stage::InvitedToInterview, 3),
+    (Stage::InterviewBooked, 3),
+    (Stage::Interviewed, 4),
+    (Stage::Unsuccessful, 16),
+    (Stage::ConditionalOffer, 2),
+    (Stage::ChecksComplete, 2),
+    (Stage::Started, 7),
+    (Stage::Withdrawn, 7),
+];
+
+/// Where withdrawn applications of a closed vacancy were when withdrawn.
+const WITHDRAWN_FROM: [(Stage, u32); 6] = [
+    (Stage::Draft, 20),
+    (Stage::Submitted, 40),
+    (Stage::Shortlisting, 15),
+    (Stage::InvitedToInterview, 10),
+    (Stage::InterviewBooked, 10),
+    (Stage::ConditionalOffer, 5),
+];
+
+/// One in this many submitted applications gets evidence and referee rows.
+const WITH_DETAILS_ONE_IN: u32 = 20;
+
+fn pick<'a, T>(rng: &mut impl Rng, items: &'a [T]) -> &'a T {
+    &items[rng.random_range(0..items.len())]
+}
+
+fn weighted<T: Copy>(rng: &mut impl Rng, choices: &[(T, u32)]) -> T {
+    let total: u32 = choices.iter().map(|c| c.1).sum();
+    let mut roll = rng.random_range(0..total.max(1));
+    for &(item, weight) in choices {
+        if roll < weight {
+            return item;
+        }
+        roll -= weight;
+    }
+    choices[choices.len() - 1].0
+}
+
+fn seconds(rng: &mut impl Rng, from: Duration, to: Duration) -> Duration {
+    let (low, high) = (from.whole_seconds(), to.whole_seconds());
+    Duration::seconds(if high > low {
+        rng.random_range(low..high)
+    } else {
+        low
+    })
+}
+
+fn drama_phone(rng: &mut impl Rng, mobile: bool) -> String {
+    // Ofcom keeps these ranges for drama: they are never anyone's number.
+    if mobile {
+        format!("07700 900{:03}", rng.random_range(0..1000))
+    } else {
+        format!("0151 496 0{:03}", rng.random_range(0..1000))
+    }
+}
+
+/// Hands out IDs after the highest in a table.
+#[derive(Debug)]
+struct Ids(i64);
+
+impl Ids {
+    fn next(&mut self) -> anyhow::Result<i32> {
+        self.0 += 1;
+        i32::try_from(self.0).context("IDs would pass the largest the table can hold")
+    }
+
+    fn next_big(&mut self) -> i64 {
+        self.0 += 1;
+        self.0
+    }
+}
+
+/// Rows waiting to be written in one multi-row INSERT.
+struct Batch<A: ActiveModelTrait> {
+    rows: Vec<A>,
+    size: usize,
+    written: u64,
+}
+
+impl<A> Batch<A>
+where
+    A: ActiveModelTrait + Send,
+{
+    fn new() -> Self {
+        let columns = <<A::Entity as EntityTrait>::Column as Iterable>::iter().count();
+        let size = rows_per_batch(columns);
+        Self {
+            rows: Vec::with_capacity(size),
+            size,
+            written: 0,
+        }
+    }
+
+    fn push(&mut self, row: A) {
+        self.rows.push(row);
+    }
+
+    fn is_full(&self) -> bool {
+        self.rows.len() >= self.size
+    }
+
+    /// Writes every waiting row, at most a batch's size in each INSERT (a batch may have
+    /// grown past its size when one application added several rows).
+    async fn flush(&mut self, db: &impl ConnectionTrait) -> anyhow::Result<()> {
+        while !self.rows.is_empty() {
+            let take = self.rows.len().min(self.size);
+            let rows: Vec<A> = self.rows.drain(..take).collect();
+            A::Entity::insert_many(rows)
+                .exec_without_returning(db)
+                .await?;
+            self.written += take as u64;
+        }
+        Ok(())
+    }
+}
+
+/// Tables written, in the order their rows refer to each other.
+const TABLES: [&str; 11] = [
+    "organisations",
+    "users",
+    "user_roles",
+    "applicant_profiles",
+    "programmes",
+    "vacancies",
+    "vacancy_criteria",
+    "applications",
+    "application_answers",
+    "application_referees",
+    "application_stage_changes",
+];
+
+/// Tables whose IDs are chosen here, so Postgres's sequences must be moved past them.
+const ID_TABLES: [&str; 9] = [
+    "organisations",
+    "users",
+    "programmes",
+    "vacancies",
+    "vacancy_criteria",
+    "applications",
+    "application_answers",
+    "application_referees",
+    "application_stage_changes",
+];
+
+async fn max_id(db: &impl ConnectionTrait, table: &str) -> anyhow::Result<i64> {
+    let row = db
+        .query_one_raw(Statement::from_string(
+            db.get_database_backend(),
+            format!("SELECT CAST(COALESCE(MAX(id), 0) AS BIGINT) AS m FROM {table}"),
+        ))
+        .await?
+        .context("MAX(id) returned no row")?;
+    Ok(row.try_get::<i64>("", "m")?)
+}
+
+async fn census(db: &impl ConnectionTrait) -> anyhow::Result<Census> {
+    let email_pattern = format!("%@{EMAIL_DOMAIN}");
+    let name_pattern = format!("{NAME_PREFIX}%");
+    let synthetic_organisations = Query::select()
+        .column(organisation::Column::Id)
+        .from(organisation::Entity)
+        .and_where(organisation::Column::Name.like(name_pattern.as_str()))
+        .to_owned();
+    let synthetic_users = Query::select()
+        .column(user::Column::Id)
+        .from(user::Entity)
+        .and_where(user::Column::Email.like(email_pattern.as_str()))
+        .to_owned();
+    Ok(Census {
+        users: user::Entity::find()
+            .filter(user::Column::Email.not_like(email_pattern.as_str()))
+            .count(db)
+            .await?,
+        organisations: organisation::Entity::find()
+            .filter(organisation::Column::Name.not_like(name_pattern.as_str()))
+            .count(db)
+            .await?,
+        programmes: programme::Entity::find()
+            .filter(programme::Column::Name.not_like(name_pattern.as_str()))
+            .count(db)
+            .await?,
+        vacancies: vacancy::Entity::find()
+            .filter(
+                Condition::any()
+                    .add(vacancy::Column::OrganisationId.not_in_subquery(synthetic_organisations))
+                    .add(vacancy::Column::CreatedBy.not_in_subquery(synthetic_users)),
+            )
+            .count(db)
+            .await?,
+        invitations: invitation::Entity::find()
+            .filter(invitation::Column::Email.not_like(email_pattern.as_str()))
+            .count(db)
+            .await?,
+    })
+}
+
+async fn count_users_like(db: &impl ConnectionTrait, kind: &str) -> anyhow::Result<u64> {
+    Ok(user::Entity::find()
+        .filter(user::Column::Email.like(format!("{kind}%@{EMAIL_DOMAIN}").as_str()))
+        .count(db)
+        .await?)
+}
+
+/// What a run added, and how fast.
+#[derive(Clone, Copy, Debug)]
+pub struct Report {
+    /// Rows inserted, in every table.
+    pub rows: u64,
+    /// Applications inserted.
+    pub applications: u64,
+    /// Time from the start to the commit.
+    pub elapsed: StdDuration,
+    /// The random generator's seed, to repeat the run.
+    pub seed: u64,
+}
+
+impl Report {
+    /// Rows a second.
+    pub fn rows_per_second(&self) -> f64 {
+        self.rows as f64 / self.elapsed.as_secs_f64().max(1e-9)
+    }
+
+    /// Applications a minute.
+    pub fn applications_per_minute(&self) -> f64 {
+        self.applications as f64 * 60.0 / self.elapsed.as_secs_f64().max(1e-9)
+    }
+}
+
+/// A manager's organisation, as the later rows need it.
+struct Org {
+    id: i32,
+    manager_id: i32,
+    manager_name: String,
+    manager_email: String,
+}
+
+/// An applicant, as their applications need them.
+struct Applicant {
+    id: i32,
+    care: CareExperience,
+}
+
+/// A vacancy, as its applications need it.
+struct Vac {
+    id: i32,
+    organisation: usize,
+    ring_fenced: bool,
+    open: bool,
+    care_definition: Option<String>,
+    published_at: OffsetDateTime,
+    /// When it stopped taking applications: its closing time, when it was closed, or now.
+    ended_at: OffsetDateTime,
+    criteria: Vec<i32>,
+    references: Vec<ReferenceType>,
+}
+
+/// Checks the database holds only synthetic data, then adds the rows `options` asks for.
+pub async fn seed(db: &DatabaseConnection, options: &Options) -> anyhow::Result<Report> {
+    let counts = options.counts;
+    counts.check().map_err(anyhow::Error::msg)?;
+    let started = Instant::now();
+    let seed = options.seed.unwrap_or_else(|| rand::rng().random());
+    let mut rng = StdRng::seed_from_u64(seed);
+
+    // One hash of a random password nobody is told: nobody can sign in as a synthetic user.
+    let secret: String = (&mut rng)
+        .sample_iter(rand::distr::Alphanumeric)
+        .take(32)
+        .map(char::from)
+        .collect();
+    let secret = NewPassword::parse(&secret, &secret, "").map_err(|(_, m)| anyhow::anyhow!(m))?;
+    let password_hash = password::hash(&secret).await?;
+
+    let txn = db.begin().await?;
+    if txn.get_database_backend() == DbBackend::Postgres {
+        txn.execute_unprepared(&format!(
+            "LOCK TABLE {}, invitations IN EXCLUSIVE MODE",
+            TABLES.join(", ")
+        ))
+        .await?;
+    }
+    if let Some(reason) = refusal(&census(&txn).await?) {
+        bail!(reason);
+    }
+    let mut seeder = Seeder {
+        rng,
+        now: db::now(),
+        password_hash,
+        organisations: Ids(max_id(&txn, "organisations").await?),
+        users: Ids(max_id(&txn, "users").await?),
+        programmes: Ids(max_id(&txn, "programmes").await?),
+        vacancies: Ids(max_id(&txn, "vacancies").await?),
+        criteria: Ids(max_id(&txn, "vacancy_criteria").await?),
+        applications: Ids(max_id(&txn, "applications").await?),
+        answers: Ids(max_id(&txn, "application_answers").await?),
+        referees: Ids(max_id(&txn, "application_referees").await?),
+        stage_changes: Ids(max_id(&txn, "application_stage_changes").await?),
+        rows: 0,
+    };
+    println!("Seeding synthetic data (seed {seed}; pass --seed {seed} to repeat it)");
+    let organisations = seeder.organisations(&txn, counts.organisations).await?;
+    let applicants = seeder.applicants(&txn, counts.applicants).await?;
+    let vacancies = seeder
+        .vacancies(&txn, &organisations, counts.vacancies, counts.open)
+        .await?;
+    let applications = seeder
+        .applications(
+            &txn,
+            &organisations,
+            &applicants,
+            &vacancies,
+            counts.applications,
+        )
+        .await?;
+    if txn.get_database_backend() == DbBackend::Postgres {
+        for table in ID_TABLES {
+            txn.execute_unprepared(&format!(
+                "SELECT setval(pg_get_serial_sequence('{table}', 'id'), MAX(id)) FROM {table} \
+                 HAVING MAX(id) IS NOT NULL"
+            ))
+            .await?;
+        }
+    }
+    println!("  committing");
+    txn.commit().await?;
+    if db.get_database_backend() == DbBackend::Postgres {
+        // Fresh statistics, so the planner sees the tables as they now are, as it would after
+        // autovacuum's next visit.
+        println!("  analysing");
+        db.execute_unprepared(&format!("ANALYZE {}", TABLES.join(", ")))
+            .await?;
+    }
+    Ok(Report {
+        rows: seeder.rows,
+        applications,
+        elapsed: started.elapsed(),
+        seed,
+    })
+}
+
+/// The state of one run: the random generator, the next IDs, and rows written so far.
+struct Seeder {
+    rng: StdRng,
+    now: OffsetDateTime,
+    password_hash: String,
+    organisations: Ids,
+    users: Ids,
+    programmes: Ids,
+    vacancies: Ids,
+    criteria: Ids,
+    applications: Ids,
+    answers: Ids,
+    referees: Ids,
+    stage_changes: Ids,
+    rows: u64,
+}
+
+impl Seeder {
+    fn user(
+        &mut self,
+        id: i32,
+        email: String,
+        full_name: String,
+        organisation_id: Option<i32>,
+    ) -> user::ActiveModel {
+        let created = self.now - seconds(&mut self.rng, Duration::days(1), Duration::days(700));
+        user::ActiveModel {
+            id: Set(id),
+            email: Set(email),
+            full_name: Set(full_name),
+            password_hash: Set(self.password_hash.clone()),
+            email_verified_at: Set(Some(created + Duration::minutes(5))),
+            is_active: Set(true),
+            organisation_id: Set(organisation_id),
+            created_at: Set(created),
+            updated_at: Set(created),
+        }
+    }
+
+    fn role(&self, user_id: i32, role: Role) -> user_role::ActiveModel {
+        user_role::ActiveModel {
+            user_id: Set(user_id),
+            role: Set(role.as_str().to_owned()),
+            granted_at: Set(self.now),
+        }
+    }
+
+    /// Organisations, each with one hiring manager.
+    async fn organisations(
+        &mut self,
+        db: &impl ConnectionTrait,
+        count: u32,
+    ) -> anyhow::Result<Vec<Org>> {
+        let existing = organisation::Entity::find()
+            .filter(organisation::Column::Name.like(format!("{NAME_PREFIX}%").as_str()))
+            .count(db)
+            .await?;
+        let managers_before = count_users_like(db, "manager").await?;
+        let mut orgs = Batch::<organisation::ActiveModel>::new();
+        let mut users = Batch::<user::ActiveModel>::new();
+        let mut roles = Batch::<user_role::ActiveModel>::new();
+        let mut out = Vec::new();
+        for i in 0..u64::from(count) {
+            let id = self.organisations.next()?;
+            orgs.push(organisation::ActiveModel {
+                id: Set(id),
+                name: Set(organisation_name(existing + i)),
+                created_at: Set(self.now - Duration::days(800)),
+            });
+            let manager_id = self.users.next()?;
+            let email = synthetic_email("manager", managers_before + i + 1);
+            let manager_name = person_name(&mut self.rng);
+            users.push(self.user(manager_id, email.clone(), manager_name.clone(), Some(id)));
+            roles.push(self.role(manager_id, Role::HiringManager));
+            out.push(Org {
+                id,
+                manager_id,
+                manager_name,
+                manager_email: email,
+            });
+        }
+        orgs.flush(db).await?;
+        users.flush(db).await?;
+        roles.flush(db).await?;
+        self.rows += orgs.written + users.written + roles.written;
+        println!(
+            "  organisations: {} (with {} hiring managers)",
+            orgs.written, users.written
+        );
+        Ok(out)
+    }
+
+    /// Applicants, with their role and profile.
+    async fn applicants(
+        &mut self,
+        db: &impl ConnectionTrait,
+        count: u32,
+    ) -> anyhow::Result<Vec<Applicant>> {
+        let before = count_users_like(db, "applicant").await?;
+        let mut users = Batch::<user::ActiveModel>::new();
+        let mut roles = Batch::<user_role::ActiveModel>::new();
+        let mut profiles = Batch::<applicant_profile::ActiveModel>::new();
+        let mut out = Vec::with_capacity(usize::try_from(count).unwrap_or(0));
+        for i in 0..u64::from(count) {
+            let id = self.users.next()?;
+            let name = person_name(&mut self.rng);
+            let email = synthetic_email("applicant", before + i + 1);
+            users.push(self.user(id, email, name, None));
+            roles.push(self.role(id, Role::Applicant));
+            let care = weighted(
+                &mut self.rng,
+                &[
+                    (CareExperience::Yes, 60),
+                    (CareExperience::No, 28),
+                    (CareExperience::PreferNotToSay, 12),
+                ],
+            );
+            let declared = care == CareExperience::Yes;
+            let has_adviser = declared && self.rng.random_bool(0.6);
+            profiles.push(applicant_profile::ActiveModel {
+                user_id: Set(id),
+                phone: Set(drama_phone(&mut self.rng, true)),
+                contact_preference: Set((*pick(&mut self.rng, &["email", "phone", "text"])).into()),
+                care_experience: Set(care.as_str().to_owned()),
+                local_authority: Set(if declared {
+                    (*pick(&mut self.rng, &LOCAL_AUTHORITIES)).to_owned()
+                } else {
+                    String::new()
+                }),
+                adviser_name: Set(if has_adviser {
+                    person_name(&mut self.rng)
+                } else {
+                    String::new()
+                }),
+                adviser_contact: Set(if has_adviser {
+                    drama_phone(&mut self.rng, false)
+                } else {
+                    String::new()
+                }),
+                adjustments: Set(if self.rng.random_bool(0.12) {
+                    (*pick(&mut self.rng, &ADJUSTMENTS)).to_owned()
+                } else {
+                    String::new()
+                }),
+                updated_at: Set(self.now),
+            });
+            out.push(Applicant { id, care });
+            if users.is_full() || profiles.is_full() || roles.is_full() {
+                users.flush(db).await?;
+                roles.flush(db).await?;
+                profiles.flush(db).await?;
+            }
+        }
+        users.flush(db).await?;
+        roles.flush(db).await?;
+        profiles.flush(db).await?;
+        self.rows += users.written + roles.written + profiles.written;
+        println!("  applicants: {} (with roles and profiles)", users.written);
+        Ok(out)
+    }
+
+    /// The synthetic programmes, created on the first run.
+    async fn programmes(
+        &mut self,
+        db: &impl ConnectionTrait,
+    ) -> anyhow::Result<Vec<(i32, String)>> {
+        let existing = programme::Entity::find()
+            .filter(programme::Column::Name.like(format!("{NAME_PREFIX}%").as_str()))
+            .all(db)
+            .await?;
+        if !existing.is_empty() {
+            return Ok(existing
+                .into_iter()
+                .map(|p| (p.id, p.care_definition))
+                .collect());
+        }
+        let mut batch = Batch::<programme::ActiveModel>::new();
+        let mut out = Vec::new();
+        for (name, definition, target) in [
+            ("Care Leaver Pathway", "statutory_care_leaver", 25),
+            ("Care Experienced Apprenticeships", "care_experienced", 40),
+        ] {
+            let id = self.programmes.next()?;
+            let contact = person_name(&mut self.rng);
+            batch.push(programme::ActiveModel {
+                id: Set(id),
+                name: Set(format!("{NAME_PREFIX}{name}")),
+                description: Set(
+                    "Synthetic programme for load testing: organisations working together to recruit care leavers."
+                        .into(),
+                ),
+                target_hires: Set(target),
+                care_definition: Set(definition.into()),
+                contact_name: Set(contact),
+                contact_role: Set("Programme lead".into()),
+                contact_email: Set(synthetic_email("programme", u64::try_from(id).unwrap_or(0))),
+                contact_phone: Set(drama_phone(&mut self.rng, false)),
+                created_at: Set(self.now - Duration::days(800)),
+                updated_at: Set(self.now - Duration::days(800)),
+            });
+            out.push((id, definition.to_owned()));
+        }
+        batch.flush(db).await?;
+        self.rows += batch.written;
+        Ok(out)
+    }
+
+    /// Vacancies, `open` of them open and the rest closed, with their criteria.
+    async fn vacancies(
+        &mut self,
+        db: &impl ConnectionTrait,
+        orgs: &[Org],
+        count: u32,
+        open: u32,
+    ) -> anyhow::Result<Vec<Vac>> {
+        if count == 0 {
+            return Ok(Vec::new());
+        }
+        let programmes = self.programmes(db).await?;
+        let total = usize::try_from(count).unwrap_or(0);
+        let mut is_open = vec![false; total];
+        for i in rand::seq::index::sample(&mut self.rng, total, usize::try_from(open).unwrap_or(0))
+        {
+            if let Some(flag) = is_open.get_mut(i) {
+                *flag = true;
+            }
+        }
+        let mut vacancies = Batch::<vacancy::ActiveModel>::new();
+        let mut criteria = Batch::<vacancy_criterion::ActiveModel>::new();
+        let mut out = Vec::with_capacity(total);
+        for open in is_open {
+            let id = self.vacancies.next()?;
+            let organisation = self.rng.random_range(0..orgs.len());
+            let Some(org) = orgs.get(organisation) else {
+                bail!("vacancies need organisations");
+            };
+            let (title, kind, bands) = *pick(&mut self.rng, &ROLES);
+            let band = *pick(&mut self.rng, bands);
+            let ring_fenced = self.rng.random_bool(0.4);
+            let programme = if self.rng.random_bool(if ring_fenced { 0.9 } else { 0.2 }) {
+                Some(pick(&mut self.rng, &programmes).clone())
+            } else {
+                None
+            };
+            let rng = &mut self.rng;
+            let (status, published_at, closes_at, updated_at, ended_at) = if open {
+                let published = self.now - seconds(rng, Duration::hours(1), Duration::days(30));
+                let closes = self.now + seconds(rng, Duration::hours(2), Duration::days(60));
+                (
+                    VacancyStatus::Published,
+                    published,
+                    closes,
+                    published,
+                    self.now,
+                )
+            } else if rng.random_bool(0.85) {
+                let closes = self.now - seconds(rng, Duration::days(1), Duration::days(365));
+                let published = closes - seconds(rng, Duration::days(14), Duration::days(42));
+                (
+                    VacancyStatus::Published,
+                    published,
+                    closes,
+                    published,
+                    closes,
+                )
+            } else {
+                let published = self.now - seconds(rng, Duration::days(15), Duration::days(400));
+                let closes = published + seconds(rng, Duration::days(14), Duration::days(42));
+                let closed = published + seconds(rng, Duration::days(1), Duration::days(14));
+                (VacancyStatus::Closed, published, closes, closed, closed)
+            };
+            let references: Vec<ReferenceType> = if rng.random_bool(0.7) {
+                ReferenceType::ALL.to_vec()
+            } else {
+                ReferenceType::ALL
+                    .into_iter()
+                    .filter(|r| *r == ReferenceType::PersonalAdviser || rng.random_bool(0.5))
+                    .collect()
+            };
+            let n_criteria = rng.random_range(2..=6_usize);
+            let n_essential = rng.random_range(1..=n_criteria.min(ESSENTIAL_CRITERIA.len()));
+            let mut texts: Vec<(bool, &str)> =
+                rand::seq::index::sample(rng, ESSENTIAL_CRITERIA.len(), n_essential)
+                    .into_iter()
+                    .filter_map(|i| ESSENTIAL_CRITERIA.get(i))
+                    .map(|t| (true, *t))
+                    .collect();
+            texts.extend(
+                rand::seq::index::sample(
+                    rng,
+                    DESIRABLE_CRITERIA.len(),
+                    (n_criteria - n_essential).min(DESIRABLE_CRITERIA.len()),
+                )
+                .into_iter()
+                .filter_map(|i| DESIRABLE_CRITERIA.get(i))
+                .map(|t| (false, *t)),
+            );
+            let mut criterion_ids = Vec::with_capacity(texts.len());
+            for (position, (essential, text)) in texts.into_iter().enumerate() {
+                let criterion_id = self.criteria.next()?;
+                criteria.push(vacancy_criterion::ActiveModel {
+                    id: Set(criterion_id),
+                    vacancy_id: Set(id),
+                    essential: Set(essential),
+                    position: Set(i32::try_from(position).unwrap_or(0)),
+                    text: Set(text.to_owned()),
+                });
+                criterion_ids.push(criterion_id);
+            }
+            let rng = &mut self.rng;
+            let town = *pick(rng, &TOWNS);
+            let mut description = Vec::new();
+            for i in rand::seq::index::sample(rng, DESCRIPTION_PARAGRAPHS.len(), 4) {
+                description.extend(DESCRIPTION_PARAGRAPHS.get(i).copied());
+            }
+            vacancies.push(vacancy::ActiveModel {
+                id: Set(id),
+                organisation_id: Set(org.id),
+                programme_id: Set(programme.as_ref().map(|p| p.0)),
+                title: Set(title.to_owned()),
+                kind: Set(kind.as_str().to_owned()),
+                band: Set(band.to_owned()),
+                working_pattern: Set((*pick(
+                    rng,
+                    match kind {
+                        VacancyKind::Job => &JOB_PATTERNS[..],
+                        VacancyKind::Apprenticeship => &APPRENTICESHIP_PATTERNS[..],
+                        VacancyKind::Placement => &PLACEMENT_PATTERNS[..],
+                    },
+                ))
+                .to_owned()),
+                salary: Set(salary(band).to_owned()),
+                location: Set(format!("{town} {}, {town}", pick(rng, &SITES))),
+                positions: Set(weighted(rng, &[(1, 60), (2, 25), (3, 10), (5, 5)])),
+                closes_at: Set(closes_at),
+                ring_fenced: Set(ring_fenced),
+                summary: Set((*pick(rng, &SUMMARIES)).to_owned()),
+                description: Set(description.join("\n\n")),
+                reference_options: Set(references
+                    .iter()
+                    .map(|r| r.as_str())
+                    .collect::<Vec<_>>()
+                    .join(",")),
+                contact_name: Set(org.manager_name.clone()),
+                contact_role: Set((*pick(rng, &CONTACT_ROLES)).to_owned()),
+                contact_email: Set(org.manager_email.clone()),
+                contact_phone: Set(drama_phone(rng, false)),
+                status: Set(status.as_str().to_owned()),
+                created_by: Set(org.manager_id),
+                published_at: Set(Some(published_at)),
+                created_at: Set(
+                    published_at - seconds(rng, Duration::minutes(10), Duration::days(3))
+                ),
+                updated_at: Set(updated_at),
+            });
+            out.push(Vac {
+                id,
+                organisation,
+                ring_fenced,
+                open,
+                care_definition: ring_fenced.then(|| {
+                    programme
+                        .map(|p| p.1)
+                        .unwrap_or_else(|| "care_experienced".to_owned())
+                }),
+                published_at,
+                ended_at,
+                criteria: criterion_ids,
+                references,
+            });
+            if vacancies.is_full() || criteria.is_full() {
+                vacancies.flush(db).await?;
+                criteria.flush(db).await?;
+            }
+        }
+        vacancies.flush(db).await?;
+        criteria.flush(db).await?;
+        self.rows += vacancies.written + criteria.written;
+        println!(
+            "  vacancies: {} ({open} open), with {} criteria",
+            vacancies.written, criteria.written
+        );
+        Ok(out)
+    }
+
+    /// Applications spread evenly over the applicants, each applicant applying for distinct
+    /// vacancies they are eligible for, with their stage changes and, for some, evidence and
+    /// referees. Returns how many were added.
+    async fn applications(
+        &mut self,
+        db: &impl ConnectionTrait,
+        orgs: &[Org],
+        applicants: &[Applicant],
+        vacancies: &[Vac],
+        count: u32,
+    ) -> anyhow::Result<u64> {
+        if count == 0 {
+            return Ok(0);
+        }
+        // Ring-fenced vacancies take only applicants who declared care experience.
+        let everyone: Vec<usize> = (0..vacancies.len()).collect();
+        let open_to_all: Vec<usize> = everyone
+            .iter()
+            .copied()
+            .filter(|&i| vacancies.get(i).is_some_and(|v| !v.ring_fenced))
+            .collect();
+        let eligible = |a: &Applicant| {
+            if application::eligibility(true, Some(a.care)) == application::Eligibility::Eligible {
+                &everyone
+            } else {
+                &open_to_all
+            }
+        };
+        let caps: Vec<u64> = applicants
+            .iter()
+            .map(|a| eligible(a).len() as u64)
+            .collect();
+        let Some(shares) = spread(u64::from(count), &caps) else {
+            bail!(
+                "--applications ({count}) is more than the {} distinct pairs of applicant and \
+                 vacancy they are eligible for (ring-fenced vacancies take only applicants who \
+                 declared care experience): ask for fewer applications or more applicants",
+                caps.iter().sum::<u64>()
+            );
+        };
+
+        let mut apps = Batch::<application_entity::ActiveModel>::new();
+        let mut changes = Batch::<application_stage_change::ActiveModel>::new();
+        let mut answers = Batch::<application_answer::ActiveModel>::new();
+        let mut referees = Batch::<application_referee::ActiveModel>::new();
+        let report_every = (u64::from(count) / 10).max(10_000);
+        let mut written: u64 = 0;
+        for (applicant, share) in applicants.iter().zip(shares) {
+            let list = eligible(applicant);
+            if share == 0 || list.is_empty() {
+                continue;
+            }
+            let start = self.rng.random_range(0..list.len());
+            for j in 0..usize::try_from(share).unwrap_or(0) {
+                let Some(vac) = list
+                    .get((start + j) % list.len())
+                    .and_then(|&i| vacancies.get(i))
+                else {
+                    continue;
+                };
+                let manager = orgs.get(vac.organisation).map(|o| o.manager_id);
+                self.application(
+                    applicant,
+                    vac,
+                    manager,
+                    &mut apps,
+                    &mut changes,
+                    &mut answers,
+                    &mut referees,
+                )?;
+                written += 1;
+                if apps.is_full() || changes.is_full() || answers.is_full() || referees.is_full() {
+                    apps.flush(db).await?;
+                    changes.flush(db).await?;
+                    answers.flush(db).await?;
+                    referees.flush(db).await?;
+                }
+                if written.is_multiple_of(report_every) {
+                    println!("  applications: {written} of {count}");
+                }
+            }
+        }
+        apps.flush(db).await?;
+        changes.flush(db).await?;
+        answers.flush(db).await?;
+        referees.flush(db).await?;
+        self.rows += apps.written + changes.written + answers.written + referees.written;
+        println!(
+            "  applications: {} with {} stage changes, {} answers and {} referees",
+            apps.written, changes.written, answers.written, referees.written
+        );
+        Ok(apps.written)
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn application(
+        &mut self,
+        applicant: &Applicant,
+        vac: &Vac,
+        manager: Option<i32>,
+        apps: &mut Batch<application_entity::ActiveModel>,
+        changes: &mut Batch<application_stage_change::ActiveModel>,
+        answers: &mut Batch<application_answer::ActiveModel>,
+        referees: &mut Batch<application_referee::ActiveModel>,
+    ) -> anyhow::Result<()> {
+        let id = self.applications.next()?;
+        let now = self.now;
+        let rng = &mut self.rng;
+        let declared = Some(applicant.care);
+        let mut target = if vac.open {
+            weighted(rng, &OPEN_STAGES)
+        } else {
+            weighted(rng, &CLOSED_STAGES)
+        };
+        let guaranteed = application::can_opt_in(declared) && rng.random_bool(0.5);
+        if guaranteed && target == Stage::NotShortlisted {
+            // A guaranteed interview is never lost at shortlisting.
+            target = Stage::Unsuccessful;
+        }
+        let withdrawn_from = if vac.open {
+            weighted(rng, &[(Stage::Draft, 40), (Stage::Submitted, 60)])
+        } else {
+            weighted(rng, &WITHDRAWN_FROM)
+        };
+        let mut path = path_to(target, withdrawn_from);
+
+        // When each stage was reached: the draft while the vacancy took applications, the
+        // submission soon after, and the team's decisions after the closing date. A decision
+        // that would fall in the future has not happened yet, so the application stops short.
+        let span = (vac.ended_at - vac.published_at - Duration::hours(1)).max(Duration::minutes(1));
+        let created_at = vac.published_at + seconds(rng, Duration::ZERO, span);
+        let mut at = created_at;
+        let mut times = Vec::with_capacity(path.len());
+        for (i, step) in path.iter().enumerate() {
+            let next = match (i, step) {
+                (0, _) => created_at,
+                (_, Stage::Submitted) => (at
+                    + seconds(rng, Duration::minutes(5), Duration::days(3)))
+                .min(vac.ended_at - Duration::minutes(1)),
+                (_, Stage::Withdrawn) => {
+                    (at + seconds(rng, Duration::hours(1), Duration::days(7))).min(now)
+                }
+                (_, Stage::Shortlisting) => {
+                    vac.ended_at.max(at) + seconds(rng, Duration::days(1), Duration::days(4))
+                }
+                _ => at + seconds(rng, Duration::days(1), Duration::days(10)),
+            }
+            .max(at);
+            if next > now {
+                break;
+            }
+            at = next;
+            times.push(at);
+        }
+        path.truncate(times.len().max(1));
+        let stage = path.last().copied().unwrap_or(Stage::Draft);
+        let submitted = path.contains(&Stage::Submitted);
+        let submitted_at = path
+            .iter()
+            .zip(&times)
+            .find(|(s, _)| **s == Stage::Submitted)
+            .map(|(_, t)| *t);
+        let steps = i32::try_from(application::steps(declared).len()).unwrap_or(6);
+        apps.push(application_entity::ActiveModel {
+            id: Set(id),
+            vacancy_id: Set(vac.id),
+            applicant_id: Set(applicant.id),
+            stage: Set(stage.as_str().to_owned()),
+            reached_step: Set(if submitted {
+                steps
+            } else {
+                rng.random_range(0..steps)
+            }),
+            guaranteed_interview: Set(guaranteed && submitted),
+            adjustments: Set(if rng.random_bool(0.1) {
+                (*pick(rng, &ADJUSTMENTS)).to_owned()
+            } else {
+                String::new()
+            }),
+            confirmed_definition: Set(vac.care_definition.clone().filter(|_| submitted)),
+            withdrawal_reason: Set(if stage == Stage::Withdrawn {
+                (*pick(rng, &WITHDRAWAL_REASONS)).to_owned()
+            } else {
+                String::new()
+            }),
+            submitted_at: Set(submitted_at),
+            created_at: Set(created_at),
+            updated_at: Set(times.last().copied().unwrap_or(created_at)),
+        });
+        let mut from: Option<Stage> = None;
+        for (step, at) in path.iter().zip(&times) {
+            let by_applicant = matches!(step, Stage::Draft | Stage::Submitted | Stage::Withdrawn);
+            changes.push(application_stage_change::ActiveModel {
+                id: Set(self.stage_changes.next_big()),
+                application_id: Set(id),
+                from_stage: Set(from.map(|s| s.as_str().to_owned())),
+                to_stage: Set(step.as_str().to_owned()),
+                actor_user_id: Set(if by_applicant {
+                    Some(applicant.id)
+                } else {
+                    manager
+                }),
+                created_at: Set(*at),
+            });
+            from = Some(*step);
+        }
+        if submitted && self.rng.random_range(0..WITH_DETAILS_ONE_IN) == 0 {
+            for &criterion_id in &vac.criteria {
+                answers.push(application_answer::ActiveModel {
+                    id: Set(self.answers.next()?),
+                    application_id: Set(id),
+                    criterion_id: Set(criterion_id),
+                    evidence: Set((*pick(&mut self.rng, &EVIDENCE)).to_owned()),
+                });
+            }
+            for position in 0..self.rng.random_range(1..=2) {
+                let referee_id = self.referees.next()?;
+                let kind = *pick(&mut self.rng, &vac.references);
+                referees.push(application_referee::ActiveModel {
+                    id: Set(referee_id),
+                    application_id: Set(id),
+                    position: Set(position),
+                    kind: Set(kind.as_str().to_owned()),
+                    name: Set(person_name(&mut self.rng)),
+                    relationship: Set((*pick(&mut self.rng, &REFEREE_RELATIONSHIPS)).to_owned()),
+                    email: Set(synthetic_email(
+                        "referee",
+                        u64::try_from(referee_id).unwrap_or(0),
+                    )),
+                    phone: Set(drama_phone(&mut self.rng, true)),
+                });
+            }
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashSet;
+
+    use super::*;
+    use crate::domain::application::can_move;
+
+    #[test]
+    fn synthetic_marks_are_recognised_and_real_ones_are_not() {
+        assert!(is_synthetic_email(&synthetic_email("applicant", 12)));
+        assert_eq!(
+            synthetic_email("applicant", 12),
+            "applicant12@synthetic.invalid"
+        );
+        for real in [
+            "applicant@example.org",
+            "x@synthetic.invalid.example.org",
+            "@synthetic.invalid",
+            "x@notsynthetic.invalid",
+        ] {
+            assert!(!is_synthetic_email(real), "{real}");
+        }
+        assert!(is_synthetic_name(
+            "Synthetic Mersey Valley Children's NHS FT"
+        ));
+        assert!(!is_synthetic_name("Alder Hey Children's NHS FT"));
+        assert!(!is_synthetic_name("Synthetic "));
+        assert!(!is_synthetic_name("synthetic lower case"));
+    }
+
+    #[test]
+    fn organisation_names_are_synthetic_distinct_and_fit_the_column() {
+        let names: Vec<String> = (0..2_000).map(organisation_name).collect();
+        let distinct: HashSet<&String> = names.iter().collect();
+        assert_eq!(distinct.len(), names.len());
+        assert!(names.iter().all(|n| is_synthetic_name(n) && n.len() <= 200));
+        assert_eq!(
+            organisation_name(0),
+            "Synthetic Mersey Valley Teaching Hospitals NHS FT"
+        );
+    }
+
+    #[test]
+    fn person_names_are_two_words_and_repeatable_from_a_seed() {
+        let mut a = StdRng::seed_from_u64(1);
+        let mut b = StdRng::seed_from_u64(1);
+        for _ in 0..100 {
+            let name = person_name(&mut a);
+            assert_eq!(name.split(' ').count(), 2, "{name}");
+            assert_eq!(name, person_name(&mut b));
+        }
+    }
+
+    #[test]
+    fn an_empty_or_synthetic_database_may_be_seeded() {
+        assert_eq!(refusal(&Census::default()), None);
+    }
+
+    #[test]
+    fn any_real_row_refuses_naming_what_was_found() {
+        let census = Census {
+            users: 1,
+            vacancies: 3,
+            ..Census::default()
+        };
+        let reason = refusal(&census).unwrap();
+        assert!(reason.contains("1 user,"), "{reason}");
+        assert!(reason.contains("3 vacancies"), "{reason}");
+        assert!(reason.contains("@synthetic.invalid"), "{reason}");
+        for census in [
+            Census {
+                organisations: 1,
+                ..Census::default()
+            },
+            Census {
+                programmes: 2,
+                ..Census::default()
+            },
+            Census {
+                invitations: 1,
+                ..Census::default()
+            },
+        ] {
+            assert!(refusal(&census).is_some(), "{census:?}");
+        }
+    }
+
+    #[test]
+    fn counts_that_cannot_fit_together_are_refused() {
+        let ok = Counts {
+            organisations: 8,
+            vacancies: 10_000,
+            open: 500,
+            applicants: 20_000,
+            applications: 200_000,
+        };
+        assert_eq!(ok.check(), Ok(()));
+        assert!(Counts { open: 10_001, ..ok }.check().is_err());
+        assert!(
+            Counts {
+                organisations: 0,
+                ..ok
+            }
+            .check()
+            .is_err()
+        );
+        assert!(
+            Counts {
+                applicants: 0,
+                ..ok
+            }
+            .check()
+            .is_err()
+        );
+        assert!(
+            Counts {
+                applicants: 2,
+                vacancies: 3,
+                open: 0,
+                applications: 7,
+                ..ok
+            }
+            .check()
+            .is_err()
+        );
+        assert_eq!(
+            Counts {
+                applicants: 2,
+                vacancies: 3,
+                open: 0,
+                applications: 6,
+                ..ok
+            }
+            .check(),
+            Ok(())
+        );
+    }
+
+    #[test]
+    fn five_percent_are_open_by_default() {
+        assert_eq!(default_open(10_000), 500);
+        assert_eq!(default_open(0), 0);
+        assert_eq!(default_open(9), 0);
+        assert_eq!(default_open(10), 1);
+        assert_eq!(default_open(30), 2);
+    }
+
+    #[test]
+    fn batches_stay_under_both_databases_parameter_limits() {
+        for columns in 1..40 {
+            let rows = rows_per_batch(columns);
+            assert!(rows * columns <= 32_766);
+            assert!(rows * columns > 32_766 - columns);
+        }
+        assert_eq!(rows_per_batch(0), 32_766);
+    }
+
+    #[test]
+    fn spread_shares_evenly_within_caps_or_says_it_cannot() {
+        assert_eq!(spread(10, &[5, 5]), Some(vec![5, 5]));
+        assert_eq!(spread(9, &[100, 1, 100]), Some(vec![4, 1, 4]));
+        assert_eq!(spread(0, &[3, 3]), Some(vec![0, 0]));
+        assert_eq!(spread(11, &[5, 5]), None);
+        assert_eq!(spread(1, &[]), None);
+        let caps: Vec<u64> = (0..1000).map(|i| if i % 3 == 0 { 4 } else { 50 }).collect();
+        let shares = spread(20_000, &caps).unwrap();
+        assert_eq!(shares.iter().sum::<u64>(), 20_000);
+        assert!(shares.iter().zip(&caps).all(|(s, c)| s <= c));
+    }
+
+    #[test]
+    fn every_path_starts_as_a_draft_moves_only_as_allowed_and_ends_at_its_stage() {
+        for target in Stage::ALL {
+            for from in Stage::ALL {
+                let path = path_to(target, from);
+                assert_eq!(path.first(), Some(&Stage::Draft));
+                assert_eq!(path.last(), Some(&target));
+                for pair in path.windows(2) {
+                    assert!(can_move(pair[0], pair[1]), "{target:?} via {pair:?}");
+                }
+            }
+        }
+        assert_eq!(
+            path_to(Stage::Withdrawn, Stage::Draft),
+            vec![Stage::Draft, Stage::Withdrawn]
+        );
+        assert_eq!(
+            path_to(Stage::NotShortlisted, Stage::Draft),
+            vec![
+                Stage::Draft,
+                Stage::Submitted,
+                Stage::Shortlisting,
+                Stage::NotShortlisted
+            ]
+        );
+    }
+
+    #[test]
+    fn stage_weights_only_name_reachable_stages() {
+        let mut rng = StdRng::seed_from_u64(3);
+        let seen: HashSet<Stage> = (0..1000)
+            .map(|_| weighted(&mut rng, &OPEN_STAGES))
+            .collect();
+        assert_eq!(seen.len(), 3);
+        for (stage, _) in OPEN_STAGES {
+            assert!(
+                matches!(stage, Stage::Draft | Stage::Submitted | Stage::Withdrawn),
+                "an open vacancy's applications are not yet shortlisted"
+            );
+        }
+    }
+}
