@@ -1413,7 +1413,10 @@ impl Seeder {
             } else {
                 rng.random_range(0..steps)
             }),
-            guaranteed_interview: Set(guaranteed && submitted),
+            // Only applicants who declared care experience are asked; drafts may not have answered.
+            guaranteed_interview: Set(
+                (application::can_opt_in(declared) && submitted).then_some(guaranteed)
+            ),
             adjustments: Set(if rng.random_bool(0.1) {
                 (*pick(rng, &ADJUSTMENTS)).to_owned()
             } else {
