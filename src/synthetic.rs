@@ -1445,6 +1445,7 @@ impl Seeder {
                 } else {
                     manager
                 }),
+                note: Set(String::new()),
                 created_at: Set(*at),
             });
             from = Some(*step);

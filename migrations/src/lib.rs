@@ -17,6 +17,7 @@ mod m20261123_000009_create_programmes;
 mod m20261123_000010_create_vacancies;
 mod m20261123_000011_create_applicant_profiles;
 mod m20261123_000012_create_applications;
+mod m20261124_000013_create_shortlisting;
 
 /// Applies spectra's migrations in order.
 #[derive(Debug)]
@@ -38,6 +39,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000010_create_vacancies::Migration),
             Box::new(m20261123_000011_create_applicant_profiles::Migration),
             Box::new(m20261123_000012_create_applications::Migration),
+            Box::new(m20261124_000013_create_shortlisting::Migration),
         ]
     }
 }

@@ -138,6 +138,8 @@ impl MigrationTrait for Migration {
                     .col(string_len_null(ApplicationStageChanges::FromStage, 32))
                     .col(string_len(ApplicationStageChanges::ToStage, 32))
                     .col(integer_null(ApplicationStageChanges::ActorUserId))
+                    // Words the applicant sees with the change, such as feedback.
+                    .col(text(ApplicationStageChanges::Note).default(""))
                     .col(timestamp_with_time_zone(ApplicationStageChanges::CreatedAt))
                     .foreign_key(
                         ForeignKey::create()
@@ -224,5 +226,6 @@ enum ApplicationStageChanges {
     FromStage,
     ToStage,
     ActorUserId,
+    Note,
     CreatedAt,
 }

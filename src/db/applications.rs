@@ -67,7 +67,7 @@ pub async fn start(
         .await?
         .ok_or(DbErr::RecordNotFound("application just started".into()))?;
     if matches!(inserted, TryInsertResult::Inserted(n) if n > 0) {
-        record_change(db, found.id, None, Stage::Draft, Some(applicant_id)).await?;
+        record_change(db, found.id, None, Stage::Draft, Some(applicant_id), "").await?;
     }
     Ok(found)
 }
@@ -257,6 +257,7 @@ pub async fn change_stage(
     from: Stage,
     to: Stage,
     actor: Option<i32>,
+    note: &str,
 ) -> Result<bool, DbErr> {
     let now = now();
     let mut update = application::Entity::update_many()
@@ -270,7 +271,7 @@ pub async fn change_stage(
     if update.exec(db).await?.rows_affected != 1 {
         return Ok(false);
     }
-    record_change(db, application_id, Some(from), to, actor).await?;
+    record_change(db, application_id, Some(from), to, actor, note).await?;
     Ok(true)
 }
 
@@ -309,12 +310,14 @@ async fn record_change(
     from: Option<Stage>,
     to: Stage,
     actor: Option<i32>,
+    note: &str,
 ) -> Result<(), DbErr> {
     application_stage_change::ActiveModel {
         application_id: Set(application_id),
         from_stage: Set(from.map(|s| s.as_str().to_owned())),
         to_stage: Set(to.as_str().to_owned()),
         actor_user_id: Set(actor),
+        note: Set(note.to_owned()),
         created_at: Set(now()),
         ..Default::default()
     }
@@ -353,6 +356,21 @@ pub async fn sent_counts_for_organisation(
         .filter(application::Column::SubmittedAt.is_not_null())
         .group_by(application::Column::VacancyId)
         .into_tuple::<(i32, i64)>()
+        .all(db)
+        .await
+}
+
+/// A vacancy's sent applications, whole, oldest sent first (for the panel, which must not
+/// show the applicant's identity before shortlisting is complete).
+pub async fn sent_models_for_vacancy(
+    db: &impl ConnectionTrait,
+    vacancy_id: i32,
+) -> Result<Vec<application::Model>, DbErr> {
+    application::Entity::find()
+        .filter(application::Column::VacancyId.eq(vacancy_id))
+        .filter(application::Column::SubmittedAt.is_not_null())
+        .order_by_asc(application::Column::SubmittedAt)
+        .order_by_asc(application::Column::Id)
         .all(db)
         .await
 }

@@ -21,6 +21,18 @@ pub enum AuditAction {
     InvitationSent,
     /// An account was created from the command line.
     AccountCreatedByCli,
+    /// A lead asked for the high-volume exception.
+    ExceptionRequested,
+    /// The champion approved the high-volume exception.
+    ExceptionApproved,
+    /// The champion refused the high-volume exception.
+    ExceptionRefused,
+    /// Shortlisting was completed and the panel saw who was invited.
+    IdentitiesRevealed,
+    /// A lead tried to decline a guaranteed interview, and was refused.
+    OverrideRefused,
+    /// A lead declined an opted-in application, with written feedback.
+    DeclinedWithFeedback,
 }
 
 impl AuditAction {
@@ -32,6 +44,12 @@ impl AuditAction {
             AuditAction::AccountReactivated => "account_reactivated",
             AuditAction::InvitationSent => "invitation_sent",
             AuditAction::AccountCreatedByCli => "account_created_by_cli",
+            AuditAction::ExceptionRequested => "exception_requested",
+            AuditAction::ExceptionApproved => "exception_approved",
+            AuditAction::ExceptionRefused => "exception_refused",
+            AuditAction::IdentitiesRevealed => "identities_revealed",
+            AuditAction::OverrideRefused => "override_refused",
+            AuditAction::DeclinedWithFeedback => "declined_with_feedback",
         }
     }
 }

@@ -10,6 +10,7 @@ pub mod organisations;
 pub mod outbox;
 pub mod programmes;
 pub mod sessions;
+pub mod shortlisting;
 pub mod user_tokens;
 pub mod users;
 pub mod vacancies;

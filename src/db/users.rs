@@ -42,6 +42,14 @@ pub async fn find_by_id(db: &impl ConnectionTrait, id: i32) -> Result<Option<use
     user::Entity::find_by_id(id).one(db).await
 }
 
+/// The users with these IDs (in no particular order).
+pub async fn by_ids(db: &impl ConnectionTrait, ids: &[i32]) -> Result<Vec<user::Model>, DbErr> {
+    user::Entity::find()
+        .filter(user::Column::Id.is_in(ids.to_vec()))
+        .all(db)
+        .await
+}
+
 /// The roles a user holds, in display order. Unknown names in the table are ignored.
 pub async fn roles_of(db: &impl ConnectionTrait, user_id: i32) -> Result<Vec<Role>, DbErr> {
     let rows = user_role::Entity::find()
@@ -184,6 +192,21 @@ pub async fn page_with_roles(
             (u, held)
         })
         .collect())
+}
+
+/// The active hiring managers of an organisation, by name.
+pub async fn hiring_managers_of(
+    db: &impl ConnectionTrait,
+    organisation_id: i32,
+) -> Result<Vec<user::Model>, DbErr> {
+    user::Entity::find()
+        .inner_join(user_role::Entity)
+        .filter(user_role::Column::Role.eq(Role::HiringManager.as_str()))
+        .filter(user::Column::OrganisationId.eq(organisation_id))
+        .filter(user::Column::IsActive.eq(true))
+        .order_by_asc(user::Column::FullName)
+        .all(db)
+        .await
 }
 
 /// Number of active users holding `role`, to stop the last administrator removing themselves.

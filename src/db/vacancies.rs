@@ -64,6 +64,8 @@ pub async fn create(
     .insert(db)
     .await?;
     insert_criteria(db, row.id, input).await?;
+    // Whoever creates a vacancy leads its shortlisting panel until they hand it on.
+    crate::db::shortlisting::add_member(db, row.id, created_by, true).await?;
     Ok(row)
 }
 

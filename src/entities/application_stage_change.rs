@@ -12,6 +12,7 @@ pub struct Model {
     pub from_stage: Option<String>,
     pub to_stage: String,
     pub actor_user_id: Option<i32>,
+    pub note: String,
     pub created_at: TimeDateTimeWithTimeZone,
 }
 

@@ -131,6 +131,8 @@ email!(
         status: String,
         /// What happens next.
         what_next: String,
+        /// Feedback from the panel, or empty.
+        feedback: String,
         /// The named contact: name, role, email and phone in one line.
         contact: String,
         /// The application's page.

@@ -13,6 +13,7 @@ pub mod manage;
 pub mod page;
 pub mod profile;
 pub mod security_headers;
+pub mod shortlisting;
 pub mod vacancies;
 pub mod vacancy_view;
 
@@ -59,6 +60,7 @@ pub fn router(state: AppState) -> Router {
         .merge(vacancies::router())
         .merge(profile::router())
         .merge(applications::router())
+        .merge(shortlisting::router())
         .nest("/admin", admin::router(state.clone()))
         .nest("/manage", manage::router())
         .fallback(errors::not_found)

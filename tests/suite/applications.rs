@@ -12,13 +12,13 @@ use time::{Duration, OffsetDateTime};
 use crate::helpers::{Client, PASSWORD, TestApp, location, spawn_app, text_of};
 
 /// A published vacancy of a new organisation, with two essential criteria and one desirable.
-struct Posted {
-    id: i32,
-    organisation_id: i32,
-    title: String,
+pub(crate) struct Posted {
+    pub id: i32,
+    pub organisation_id: i32,
+    pub title: String,
 }
 
-async fn post_vacancy(app: &TestApp, title: &str, ring_fenced: bool) -> Posted {
+pub(crate) async fn post_vacancy(app: &TestApp, title: &str, ring_fenced: bool) -> Posted {
     let organisation_id = app.create_organisation(&format!("Trust for {title}")).await;
     let author = app
         .create_user(
@@ -74,7 +74,7 @@ async fn post_vacancy(app: &TestApp, title: &str, ring_fenced: bool) -> Posted {
 }
 
 /// An applicant with a profile answering `care` to the care-experience question, signed in.
-async fn applicant(app: &TestApp, email: &str, care: &str) -> (i32, Client) {
+pub(crate) async fn applicant(app: &TestApp, email: &str, care: &str) -> (i32, Client) {
     let id = app.create_user(email, &[Role::Applicant], None).await;
     let client = app.new_client();
     client.sign_in(email, PASSWORD).await;
@@ -93,7 +93,7 @@ async fn applicant(app: &TestApp, email: &str, care: &str) -> (i32, Client) {
 }
 
 /// Starts an application and returns its ID.
-async fn start(client: &Client, vacancy_id: i32) -> i32 {
+pub(crate) async fn start(client: &Client, vacancy_id: i32) -> i32 {
     let response = client
         .post(&format!("/vacancies/{vacancy_id}/apply"), &[])
         .await;
@@ -103,7 +103,7 @@ async fn start(client: &Client, vacancy_id: i32) -> i32 {
     to.split('/').nth(2).unwrap().parse().unwrap()
 }
 
-async fn expect_redirect(response: reqwest::Response, to: &str) {
+pub(crate) async fn expect_redirect(response: reqwest::Response, to: &str) {
     let status = response.status().as_u16();
     let at = location(&response);
     assert_eq!(
@@ -115,7 +115,7 @@ async fn expect_redirect(response: reqwest::Response, to: &str) {
 }
 
 /// Completes every step up to the declaration.
-async fn fill_in(client: &Client, id: i32, scheme: Option<&str>) {
+pub(crate) async fn fill_in(client: &Client, id: i32, scheme: Option<&str>) {
     let base = format!("/applications/{id}");
     expect_redirect(
         client
@@ -176,7 +176,7 @@ async fn fill_in(client: &Client, id: i32, scheme: Option<&str>) {
     }
 }
 
-async fn stored(app: &TestApp, id: i32) -> application::Model {
+pub(crate) async fn stored(app: &TestApp, id: i32) -> application::Model {
     application::Entity::find_by_id(id)
         .one(&app.db)
         .await

@@ -13,5 +13,6 @@ mod health;
 mod helpers;
 mod profile;
 mod security;
+mod shortlisting;
 mod synthetic;
 mod vacancies;

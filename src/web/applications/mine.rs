@@ -70,6 +70,8 @@ pub struct Event {
     when: String,
     stage: Stage,
     by_applicant: bool,
+    /// Feedback or other words that came with the change.
+    note: String,
 }
 
 #[derive(Template, WebTemplate)]
@@ -100,6 +102,7 @@ pub async fn show(
                 stage: Stage::parse(&c.to_stage)?,
                 when: london_time::describe(c.created_at),
                 by_applicant: c.actor_user_id == Some(me.id),
+                note: c.note,
             })
         })
         .rev()

@@ -162,8 +162,51 @@ pub(crate) async fn definition_of(
         .unwrap_or(CareDefinition::CareExperienced))
 }
 
-/// Queues the email telling the applicant (`name`, `email`) their application is now at
-/// `stage`. Call it in the transaction that made the change.
+/// The email telling an applicant their application is now at a new stage, whoever moved it.
+pub(crate) struct StatusEmail<'a> {
+    /// The applicant's name.
+    pub name: &'a str,
+    /// The applicant's email address.
+    pub email: &'a str,
+    /// The vacancy.
+    pub vacancy: &'a vacancy::Model,
+    /// The vacancy's organisation.
+    pub organisation: &'a str,
+    /// The application.
+    pub application_id: i32,
+    /// The new stage.
+    pub stage: Stage,
+    /// Feedback from the panel, or empty.
+    pub feedback: &'a str,
+}
+
+impl StatusEmail<'_> {
+    /// Queues the email. Call it in the transaction that made the change.
+    pub async fn queue(self, db: &impl ConnectionTrait, state: &AppState) -> AppResult<()> {
+        let v = self.vacancy;
+        let message = ApplicationStatus {
+            name: self.name.to_owned(),
+            title: v.title.clone(),
+            organisation: self.organisation.to_owned(),
+            reference: application::reference(self.application_id),
+            status: self.stage.label().to_owned(),
+            what_next: self.stage.what_next().to_owned(),
+            feedback: self.feedback.to_owned(),
+            contact: format!(
+                "{}, {}, at {} or on {}",
+                v.contact_name, v.contact_role, v.contact_email, v.contact_phone
+            ),
+            link: state
+                .config
+                .link(&format!("/applications/{}", self.application_id)),
+        }
+        .to_email(self.email)?;
+        outbox::enqueue(db, &message).await?;
+        Ok(())
+    }
+}
+
+/// Queues the status email for a change the signed-in applicant made themselves.
 pub(crate) async fn queue_status_email(
     db: &impl ConnectionTrait,
     state: &AppState,
@@ -171,23 +214,15 @@ pub(crate) async fn queue_status_email(
     loaded: &Loaded,
     stage: Stage,
 ) -> AppResult<()> {
-    let v = &loaded.vacancy;
-    let message = ApplicationStatus {
-        name: name.to_owned(),
-        title: v.title.clone(),
-        organisation: loaded.organisation.clone(),
-        reference: loaded.reference(),
-        status: stage.label().to_owned(),
-        what_next: stage.what_next().to_owned(),
-        contact: format!(
-            "{}, {}, at {} or on {}",
-            v.contact_name, v.contact_role, v.contact_email, v.contact_phone
-        ),
-        link: state
-            .config
-            .link(&format!("/applications/{}", loaded.application.id)),
+    StatusEmail {
+        name,
+        email,
+        vacancy: &loaded.vacancy,
+        organisation: &loaded.organisation,
+        application_id: loaded.application.id,
+        stage,
+        feedback: "",
     }
-    .to_email(email)?;
-    outbox::enqueue(db, &message).await?;
-    Ok(())
+    .queue(db, state)
+    .await
 }

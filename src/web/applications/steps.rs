@@ -800,7 +800,9 @@ pub async fn submit(
         .into_response());
     }
     let txn = state.db.begin().await?;
-    if !applications::change_stage(&txn, id, Stage::Draft, Stage::Submitted, Some(me.id)).await? {
+    if !applications::change_stage(&txn, id, Stage::Draft, Stage::Submitted, Some(me.id), "")
+        .await?
+    {
         txn.rollback().await?;
         return Ok(sent);
     }

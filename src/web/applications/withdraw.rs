@@ -91,7 +91,7 @@ pub async fn confirm(
         ));
     }
     let txn = state.db.begin().await?;
-    if !applications::change_stage(&txn, id, l.stage, Stage::Withdrawn, Some(me.id)).await? {
+    if !applications::change_stage(&txn, id, l.stage, Stage::Withdrawn, Some(me.id), "").await? {
         txn.rollback().await?;
         flash(
             &session,

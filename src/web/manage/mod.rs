@@ -1,6 +1,7 @@
 //! Hiring managers' pages: their own organisation's vacancies, and nothing of any other's.
 
-mod vacancies;
+mod panel;
+pub(crate) mod vacancies;
 
 use axum::Router;
 use axum::extract::Request;
@@ -24,6 +25,10 @@ pub fn router() -> Router<AppState> {
         .route("/vacancies/{id}/edit", get(vacancies::edit))
         .route("/vacancies/{id}/publish", post(vacancies::publish))
         .route("/vacancies/{id}/close", post(vacancies::close))
+        .route(
+            "/vacancies/{id}/panel",
+            get(panel::show).post(panel::change),
+        )
         .route_layer(from_fn(|user: CurrentUser, req: Request, next: Next| {
             require_role(Role::HiringManager, user, req, next)
         }))

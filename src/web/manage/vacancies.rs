@@ -29,7 +29,11 @@ fn organisation_of(user: &AuthUser) -> AppResult<i32> {
 
 /// Loads a vacancy of the manager's own organisation. Another organisation's vacancy is
 /// "not found": managers must not learn that it exists.
-async fn load_own(state: &AppState, user: &AuthUser, id: i32) -> AppResult<vacancy::Model> {
+pub(crate) async fn load_own(
+    state: &AppState,
+    user: &AuthUser,
+    id: i32,
+) -> AppResult<vacancy::Model> {
     let organisation_id = organisation_of(user)?;
     vacancies::find(&state.db, id)
         .await?

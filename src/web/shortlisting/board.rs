@@ -1,0 +1,369 @@
+//! The shortlisting board of a vacancy: every application under its reference, progress,
+//! decisions, the high-volume exception, and completing shortlisting.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::Form;
+use axum::extract::State;
+use axum::response::{IntoResponse, Redirect, Response};
+use sea_orm::TransactionTrait;
+use serde::Deserialize;
+use serde_json::json;
+use tower_sessions::Session;
+
+use crate::app::AppState;
+use crate::auth::CurrentUser;
+use crate::db::audit::{self, AuditAction};
+use crate::db::{applications, organisations, shortlisting, users};
+use crate::domain::application::{Stage, reference};
+use crate::domain::london_time;
+use crate::domain::shortlisting::{Refusal, Standing, completion_blockers};
+use crate::entities::user;
+use crate::error::{AppError, AppResult};
+use crate::web::applications::StatusEmail;
+use crate::web::page::{FormErrors, IdPath, Page, flash};
+use crate::web::shortlisting::{Board, PanelSeat, board, is_complete, load_seat};
+
+/// One row of the board.
+pub struct Row {
+    id: i32,
+    reference: String,
+    opted_in: bool,
+    scored_by: usize,
+    scored_by_me: bool,
+    finals_done: bool,
+    meets_minimum: Option<bool>,
+    decision: &'static str,
+    stage: Stage,
+    /// The applicant's name, once shortlisting is complete and they were invited.
+    revealed: Option<String>,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "shortlisting/board.html")]
+pub struct BoardTemplate {
+    page: Page,
+    seat: PanelSeat,
+    rows: Vec<Row>,
+    panel: Vec<(String, bool)>,
+    closes: String,
+    closed: bool,
+    complete: bool,
+    panel_size: usize,
+    exception_status: String,
+    exception_cap: Option<i32>,
+    exception_reason: String,
+    blockers: Vec<String>,
+    reason: String,
+    cap: String,
+    errors: FormErrors,
+}
+
+async fn render(
+    state: &AppState,
+    me_id: i32,
+    page: Page,
+    seat: PanelSeat,
+    board: Board,
+    blockers: Vec<String>,
+    (reason, cap, errors): (String, String, FormErrors),
+) -> AppResult<BoardTemplate> {
+    let complete = is_complete(&board);
+    let revealed = if complete {
+        let ids: Vec<i32> = board
+            .entries
+            .iter()
+            .filter(|e| e.decision.as_ref().is_some_and(|d| d.invited))
+            .map(|e| e.application.applicant_id)
+            .collect();
+        users::by_ids(&state.db, &ids).await?
+    } else {
+        Vec::new()
+    };
+    let panel = shortlisting::panel_of(&state.db, seat.vacancy.id)
+        .await?
+        .into_iter()
+        .map(|(m, u)| (u.full_name, m.is_lead))
+        .collect();
+    let rows = board
+        .entries
+        .iter()
+        .map(|e| {
+            let invited = e.decision.as_ref().map(|d| d.invited);
+            Row {
+                id: e.application.id,
+                reference: reference(e.application.id),
+                opted_in: e.opted_in(),
+                scored_by: e.scored_by,
+                scored_by_me: board
+                    .scores
+                    .iter()
+                    .filter(|s| s.application_id == e.application.id && s.scorer_id == me_id)
+                    .count()
+                    >= board.criteria.len(),
+                finals_done: e.finals.iter().all(Option::is_some),
+                meets_minimum: match e.minimum {
+                    crate::domain::shortlisting::Minimum::Met => Some(true),
+                    crate::domain::shortlisting::Minimum::NotMet => Some(false),
+                    crate::domain::shortlisting::Minimum::Unscored => None,
+                },
+                decision: match invited {
+                    Some(true) => "Invite",
+                    Some(false) => "Not shortlisted",
+                    None => "Not decided",
+                },
+                stage: e.stage,
+                revealed: revealed
+                    .iter()
+                    .find(|u: &&user::Model| {
+                        invited == Some(true) && u.id == e.application.applicant_id
+                    })
+                    .map(|u| u.full_name.clone()),
+            }
+        })
+        .collect();
+    Ok(BoardTemplate {
+        page,
+        closes: london_time::describe(seat.vacancy.closes_at),
+        closed: board.closed,
+        complete,
+        panel_size: board.panel_size,
+        exception_status: board.state.exception_status.clone(),
+        exception_cap: board.state.exception_cap,
+        exception_reason: board.state.exception_reason.clone(),
+        seat,
+        rows,
+        panel,
+        blockers,
+        reason,
+        cap,
+        errors,
+    })
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    CurrentUser(me): CurrentUser,
+    page: Page,
+    IdPath(id): IdPath,
+) -> AppResult<BoardTemplate> {
+    let seat = load_seat(&state, &me, id).await?;
+    let board = board(&state, &seat.vacancy).await?;
+    render(
+        &state,
+        me.id,
+        page,
+        seat,
+        board,
+        Vec::new(),
+        Default::default(),
+    )
+    .await
+}
+
+/// Completes shortlisting: refused until the vacancy has closed, every application has a
+/// decision, and every application the rule invites is invited. Then each application moves
+/// on, each applicant is emailed (with feedback where declined), and the panel sees the names
+/// of those invited: that reveal is audited.
+pub async fn complete(
+    State(state): State<AppState>,
+    CurrentUser(me): CurrentUser,
+    session: Session,
+    page: Page,
+    IdPath(id): IdPath,
+) -> AppResult<Response> {
+    let seat = load_seat(&state, &me, id).await?;
+    seat.require_lead()?;
+    let board = board(&state, &seat.vacancy).await?;
+    if is_complete(&board) {
+        return Err(AppError::BadRequest(
+            "Shortlisting for this vacancy is already complete.".into(),
+        ));
+    }
+    if !board.closed {
+        return Err(AppError::BadRequest(Refusal::VacancyOpen.explanation()));
+    }
+    let standings: Vec<Standing> = board
+        .entries
+        .iter()
+        .filter(|e| matches!(e.stage, Stage::Submitted | Stage::Shortlisting))
+        .map(|e| Standing {
+            id: e.application.id,
+            candidate: e.candidate,
+            invited: e.decision.as_ref().map(|d| d.invited),
+        })
+        .collect();
+    let blockers = completion_blockers(&standings, board.exception);
+    if !blockers.is_empty() {
+        let listed = blockers.iter().map(|id| reference(*id)).collect();
+        let template = render(&state, me.id, page, seat, board, listed, Default::default()).await?;
+        return Ok(template.into_response());
+    }
+    let organisation = organisations::find(&state.db, seat.vacancy.organisation_id)
+        .await?
+        .map(|o| o.name)
+        .unwrap_or_default();
+    let applicant_ids: Vec<i32> = board
+        .entries
+        .iter()
+        .map(|e| e.application.applicant_id)
+        .collect();
+    let applicants = users::by_ids(&state.db, &applicant_ids).await?;
+    let txn = state.db.begin().await?;
+    if !shortlisting::complete(&txn, id, me.id).await? {
+        txn.rollback().await?;
+        return Err(AppError::BadRequest(
+            "Shortlisting for this vacancy is already complete.".into(),
+        ));
+    }
+    let mut invited = Vec::new();
+    for entry in board
+        .entries
+        .iter()
+        .filter(|e| matches!(e.stage, Stage::Submitted | Stage::Shortlisting))
+    {
+        let Some(decision) = &entry.decision else {
+            continue;
+        };
+        let app_id = entry.application.id;
+        if entry.stage == Stage::Submitted {
+            applications::change_stage(
+                &txn,
+                app_id,
+                Stage::Submitted,
+                Stage::Shortlisting,
+                Some(me.id),
+                "",
+            )
+            .await?;
+        }
+        let (to, note) = if decision.invited {
+            invited.push(app_id);
+            (Stage::InvitedToInterview, "")
+        } else {
+            (Stage::NotShortlisted, decision.feedback.as_str())
+        };
+        if !applications::change_stage(&txn, app_id, Stage::Shortlisting, to, Some(me.id), note)
+            .await?
+        {
+            txn.rollback().await?;
+            return Err(AppError::BadRequest(
+                "An application changed while shortlisting was being completed. Check the list and try again.".into(),
+            ));
+        }
+        if let Some(applicant) = applicants
+            .iter()
+            .find(|u| u.id == entry.application.applicant_id)
+        {
+            StatusEmail {
+                name: &applicant.full_name,
+                email: &applicant.email,
+                vacancy: &seat.vacancy,
+                organisation: &organisation,
+                application_id: app_id,
+                stage: to,
+                feedback: note,
+            }
+            .queue(&txn, &state)
+            .await?;
+        }
+    }
+    audit::record(
+        &txn,
+        Some(me.id),
+        AuditAction::IdentitiesRevealed,
+        &format!("vacancy:{id}"),
+        json!({ "invited_applications": invited }),
+    )
+    .await?;
+    txn.commit().await?;
+    state.mail_wakeup.notify_one();
+    flash(
+        &session,
+        format!(
+            "Shortlisting is complete. {} invited to interview. Everyone has been emailed.",
+            invited.len()
+        ),
+    )
+    .await?;
+    Ok(Redirect::to(&format!("/shortlisting/{id}")).into_response())
+}
+
+/// The exception request form.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct ExceptionForm {
+    reason: String,
+    cap: String,
+}
+
+/// The lead asks the champion for the high-volume exception: a reason and a proposed cap.
+pub async fn request_exception(
+    State(state): State<AppState>,
+    CurrentUser(me): CurrentUser,
+    session: Session,
+    page: Page,
+    IdPath(id): IdPath,
+    Form(form): Form<ExceptionForm>,
+) -> AppResult<Response> {
+    let seat = load_seat(&state, &me, id).await?;
+    seat.require_lead()?;
+    let mut errors = FormErrors::default();
+    let reason = form.reason.trim();
+    if crate::domain::application::word_count(reason) < 20 {
+        errors.add(
+            "reason",
+            "Explain in at least 20 words why interviewing everyone who meets the essential criteria is impracticable",
+        );
+    } else if reason.chars().count() > 2_000 {
+        errors.add("reason", "The reason must be 2000 characters or fewer");
+    }
+    let cap = form
+        .cap
+        .trim()
+        .parse::<i32>()
+        .ok()
+        .filter(|c| (1..=500).contains(c));
+    if cap.is_none() {
+        errors.add(
+            "cap",
+            "Enter the most people you can interview, a whole number from 1 to 500",
+        );
+    }
+    let (Some(cap), true) = (cap, errors.is_empty()) else {
+        let board = board(&state, &seat.vacancy).await?;
+        let template = render(
+            &state,
+            me.id,
+            page,
+            seat,
+            board,
+            Vec::new(),
+            (form.reason, form.cap, errors),
+        )
+        .await?;
+        return Ok(template.into_response());
+    };
+    let txn = state.db.begin().await?;
+    if !shortlisting::request_exception(&txn, id, me.id, reason, cap).await? {
+        txn.rollback().await?;
+        return Err(AppError::BadRequest(
+            "An exception has already been requested or approved for this vacancy, or shortlisting is complete.".into(),
+        ));
+    }
+    audit::record(
+        &txn,
+        Some(me.id),
+        AuditAction::ExceptionRequested,
+        &format!("vacancy:{id}"),
+        json!({ "cap": cap, "reason": reason }),
+    )
+    .await?;
+    txn.commit().await?;
+    flash(
+        &session,
+        "Your request has been sent to the Executive Champion. Interviews are not capped unless they approve it.",
+    )
+    .await?;
+    Ok(Redirect::to(&format!("/shortlisting/{id}")).into_response())
+}

@@ -1,0 +1,539 @@
+//! One application on the panel's screen: the evidence under its reference (no name, contact
+//! or care details), the member's own scores, and for the lead everyone's scores side by
+//! side, the final scores and the decision, checked against the guaranteed-interview rule.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::Form;
+use axum::extract::{Path, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use sea_orm::TransactionTrait;
+use serde_json::json;
+use tower_sessions::Session;
+
+use crate::app::AppState;
+use crate::auth::CurrentUser;
+use crate::db::audit::{self, AuditAction};
+use crate::db::{applications, organisations, shortlisting, users};
+use crate::domain::application::{Stage, reference, word_count};
+use crate::domain::shortlisting::{
+    Proposal, Refusal, Score, check_decision, invited_automatically,
+};
+use crate::domain::vacancy::{MAX_CRITERIA, ReferenceType};
+use crate::error::{AppError, AppResult};
+use crate::web::applications::StatusEmail;
+use crate::web::page::{FormErrors, Page, flash};
+use crate::web::shortlisting::{Board, Entry, PanelSeat, board, is_complete, load_seat};
+
+macro_rules! names {
+    ($prefix:literal) => {
+        [
+            concat!($prefix, "1"),
+            concat!($prefix, "2"),
+            concat!($prefix, "3"),
+            concat!($prefix, "4"),
+            concat!($prefix, "5"),
+            concat!($prefix, "6"),
+            concat!($prefix, "7"),
+            concat!($prefix, "8"),
+            concat!($prefix, "9"),
+            concat!($prefix, "10"),
+            concat!($prefix, "11"),
+            concat!($prefix, "12"),
+            concat!($prefix, "13"),
+            concat!($prefix, "14"),
+            concat!($prefix, "15"),
+            concat!($prefix, "16"),
+            concat!($prefix, "17"),
+            concat!($prefix, "18"),
+            concat!($prefix, "19"),
+            concat!($prefix, "20"),
+        ]
+    };
+}
+
+/// Field names of the scores, notes and final scores, by criterion position.
+const SCORE_FIELDS: [&str; MAX_CRITERIA] = names!("score-");
+const NOTE_FIELDS: [&str; MAX_CRITERIA] = names!("note-");
+const FINAL_FIELDS: [&str; MAX_CRITERIA] = names!("final-");
+
+/// Most characters of a scoring note.
+const MAX_NOTE: usize = 1_000;
+
+/// One criterion as the panel sees it.
+pub struct CriterionView {
+    text: String,
+    essential: bool,
+    evidence: String,
+    score_field: &'static str,
+    note_field: &'static str,
+    final_field: &'static str,
+    /// The member's own score and note, as stored or typed.
+    my_score: String,
+    my_note: String,
+    /// For the lead: each member's score (name, score or "–").
+    others: Vec<(String, String)>,
+    /// For the lead: the average of the scores given.
+    average: String,
+    /// For the lead: the final score, as stored or typed.
+    final_score: String,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "shortlisting/application.html")]
+pub struct ReviewTemplate {
+    page: Page,
+    seat: PanelSeat,
+    app_id: i32,
+    reference: String,
+    opted_in: bool,
+    invited_automatically: bool,
+    referee_kinds: Vec<&'static str>,
+    criteria: Vec<CriterionView>,
+    scores: [Score; 4],
+    decision: String,
+    feedback: String,
+    decided: Option<bool>,
+    complete: bool,
+    closed: bool,
+    revealed: Option<String>,
+    errors: FormErrors,
+}
+
+/// What the person typed, to show again with errors.
+#[derive(Default)]
+struct Typed {
+    scores: Vec<(String, String)>,
+    finals: Vec<String>,
+    decision: String,
+    feedback: String,
+}
+
+fn entry_of(board: &Board, app_id: i32) -> AppResult<&Entry> {
+    board
+        .entries
+        .iter()
+        .find(|e| e.application.id == app_id)
+        .ok_or(AppError::NotFound)
+}
+
+async fn render(
+    state: &AppState,
+    me_id: i32,
+    page: Page,
+    seat: PanelSeat,
+    app_id: i32,
+    typed: Option<Typed>,
+    errors: FormErrors,
+) -> AppResult<ReviewTemplate> {
+    let board = board(state, &seat.vacancy).await?;
+    let entry = entry_of(&board, app_id)?;
+    let answers = applications::answers_of(&state.db, app_id).await?;
+    let referee_kinds = applications::referees_of(&state.db, app_id)
+        .await?
+        .iter()
+        .filter_map(|r| ReferenceType::parse(&r.kind))
+        .map(ReferenceType::label)
+        .collect();
+    let panel = shortlisting::panel_of(&state.db, seat.vacancy.id).await?;
+    let lead = seat.is_lead();
+    let criteria = board
+        .criteria
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            let mine = board.scores.iter().find(|s| {
+                s.application_id == app_id && s.criterion_id == c.id && s.scorer_id == me_id
+            });
+            let given: Vec<i16> = board
+                .scores
+                .iter()
+                .filter(|s| s.application_id == app_id && s.criterion_id == c.id)
+                .map(|s| s.score)
+                .collect();
+            let (my_score, my_note) = match typed.as_ref().and_then(|t| t.scores.get(i)) {
+                Some((score, note)) => (score.clone(), note.clone()),
+                None => (
+                    mine.map(|s| s.score.to_string()).unwrap_or_default(),
+                    mine.map(|s| s.note.clone()).unwrap_or_default(),
+                ),
+            };
+            CriterionView {
+                text: c.text.clone(),
+                essential: c.essential,
+                evidence: answers
+                    .iter()
+                    .find(|a| a.criterion_id == c.id)
+                    .map(|a| a.evidence.clone())
+                    .unwrap_or_default(),
+                score_field: SCORE_FIELDS[i.min(MAX_CRITERIA - 1)],
+                note_field: NOTE_FIELDS[i.min(MAX_CRITERIA - 1)],
+                final_field: FINAL_FIELDS[i.min(MAX_CRITERIA - 1)],
+                my_score,
+                my_note,
+                others: if lead {
+                    panel
+                        .iter()
+                        .map(|(_, u)| {
+                            let score = board
+                                .scores
+                                .iter()
+                                .find(|s| {
+                                    s.application_id == app_id
+                                        && s.criterion_id == c.id
+                                        && s.scorer_id == u.id
+                                })
+                                .map_or("–".to_owned(), |s| s.score.to_string());
+                            (u.full_name.clone(), score)
+                        })
+                        .collect()
+                } else {
+                    Vec::new()
+                },
+                average: average(&given),
+                final_score: typed
+                    .as_ref()
+                    .and_then(|t| t.finals.get(i).cloned())
+                    .unwrap_or_else(|| {
+                        entry
+                            .finals
+                            .get(i)
+                            .copied()
+                            .flatten()
+                            .map(|s| s.value().to_string())
+                            .unwrap_or_default()
+                    }),
+            }
+        })
+        .collect();
+    let complete = is_complete(&board);
+    let decided = entry.decision.as_ref().map(|d| d.invited);
+    let revealed = if complete && decided == Some(true) {
+        users::find_by_id(&state.db, entry.application.applicant_id)
+            .await?
+            .map(|u| u.full_name)
+    } else {
+        None
+    };
+    let (decision, feedback) = match typed {
+        Some(t) => (t.decision, t.feedback),
+        None => (
+            match decided {
+                Some(true) => "invite".to_owned(),
+                Some(false) => "decline".to_owned(),
+                None => String::new(),
+            },
+            entry
+                .decision
+                .as_ref()
+                .map(|d| d.feedback.clone())
+                .unwrap_or_default(),
+        ),
+    };
+    Ok(ReviewTemplate {
+        page,
+        app_id,
+        reference: reference(app_id),
+        opted_in: entry.opted_in(),
+        invited_automatically: invited_automatically(entry.candidate, board.exception),
+        referee_kinds,
+        criteria,
+        scores: Score::ALL,
+        decision,
+        feedback,
+        decided,
+        complete,
+        closed: board.closed,
+        revealed,
+        seat,
+        errors,
+    })
+}
+
+fn average(scores: &[i16]) -> String {
+    if scores.is_empty() {
+        return "–".to_owned();
+    }
+    let sum: i32 = scores.iter().map(|s| i32::from(*s)).sum();
+    let count = i32::try_from(scores.len()).unwrap_or(1);
+    format!("{}.{}", sum / count, (sum * 10 / count) % 10)
+}
+
+fn field<'a>(pairs: &'a [(String, String)], name: &str) -> &'a str {
+    pairs
+        .iter()
+        .find(|(k, _)| k == name)
+        .map_or("", |(_, v)| v.as_str())
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    CurrentUser(me): CurrentUser,
+    page: Page,
+    Path((id, app_id)): Path<(String, String)>,
+) -> AppResult<ReviewTemplate> {
+    let (id, app_id) = ids(&id, &app_id)?;
+    let seat = load_seat(&state, &me, id).await?;
+    render(
+        &state,
+        me.id,
+        page,
+        seat,
+        app_id,
+        None,
+        FormErrors::default(),
+    )
+    .await
+}
+
+fn ids(id: &str, app_id: &str) -> AppResult<(i32, i32)> {
+    match (id.parse(), app_id.parse()) {
+        (Ok(id), Ok(app_id)) => Ok((id, app_id)),
+        _ => Err(AppError::NotFound),
+    }
+}
+
+/// Nothing is scored or decided once shortlisting is complete.
+fn still_open(board: &Board) -> AppResult<()> {
+    if is_complete(board) {
+        Err(AppError::BadRequest(
+            "Shortlisting for this vacancy is complete, so scores and decisions can no longer change.".into(),
+        ))
+    } else {
+        Ok(())
+    }
+}
+
+/// A panel member saves their own scores (0–3) and notes for each criterion.
+pub async fn save_scores(
+    State(state): State<AppState>,
+    CurrentUser(me): CurrentUser,
+    session: Session,
+    page: Page,
+    Path((id, app_id)): Path<(String, String)>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> AppResult<Response> {
+    let (id, app_id) = ids(&id, &app_id)?;
+    let seat = load_seat(&state, &me, id).await?;
+    let board = board(&state, &seat.vacancy).await?;
+    entry_of(&board, app_id)?;
+    still_open(&board)?;
+    let mut errors = FormErrors::default();
+    let mut parsed = Vec::new();
+    let mut typed = Typed::default();
+    for (i, c) in board.criteria.iter().enumerate() {
+        let (score_f, note_f) = (
+            SCORE_FIELDS[i.min(MAX_CRITERIA - 1)],
+            NOTE_FIELDS[i.min(MAX_CRITERIA - 1)],
+        );
+        let (score, note) = (field(&pairs, score_f), field(&pairs, note_f).trim());
+        typed.scores.push((score.to_owned(), note.to_owned()));
+        let score = errors.check(score_f, Score::parse(score));
+        if note.chars().count() > MAX_NOTE {
+            errors.add(
+                note_f,
+                format!("A note must be {MAX_NOTE} characters or fewer"),
+            );
+        }
+        if let Some(score) = score {
+            parsed.push((c.id, i16::from(score.value()), note.to_owned()));
+        }
+    }
+    if !errors.is_empty() {
+        let template = render(&state, me.id, page, seat, app_id, Some(typed), errors).await?;
+        return Ok(template.into_response());
+    }
+    let txn = state.db.begin().await?;
+    shortlisting::save_scores(&txn, app_id, me.id, &parsed).await?;
+    txn.commit().await?;
+    flash(
+        &session,
+        format!("Your scores for {} are saved.", reference(app_id)),
+    )
+    .await?;
+    Ok(Redirect::to(&format!("/shortlisting/{id}")).into_response())
+}
+
+/// The lead sets the final score of each criterion. An opted-in application whose final
+/// essential scores all meet the bar is invited there and then, automatically.
+pub async fn save_finals(
+    State(state): State<AppState>,
+    CurrentUser(me): CurrentUser,
+    session: Session,
+    page: Page,
+    Path((id, app_id)): Path<(String, String)>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> AppResult<Response> {
+    let (id, app_id) = ids(&id, &app_id)?;
+    let seat = load_seat(&state, &me, id).await?;
+    seat.require_lead()?;
+    let board = board(&state, &seat.vacancy).await?;
+    entry_of(&board, app_id)?;
+    still_open(&board)?;
+    let mut errors = FormErrors::default();
+    let mut parsed = Vec::new();
+    let mut typed = Typed::default();
+    for (i, c) in board.criteria.iter().enumerate() {
+        let name = FINAL_FIELDS[i.min(MAX_CRITERIA - 1)];
+        let raw = field(&pairs, name);
+        typed.finals.push(raw.to_owned());
+        if let Some(score) = errors.check(name, Score::parse(raw)) {
+            parsed.push((c.id, i16::from(score.value())));
+        }
+    }
+    if !errors.is_empty() {
+        let template = render(&state, me.id, page, seat, app_id, Some(typed), errors).await?;
+        return Ok(template.into_response());
+    }
+    let txn = state.db.begin().await?;
+    shortlisting::save_finals(&txn, app_id, me.id, &parsed).await?;
+    txn.commit().await?;
+    // Judge again with the new scores, and invite automatically where the rule says so.
+    let board = crate::web::shortlisting::board(&state, &seat.vacancy).await?;
+    let entry = entry_of(&board, app_id)?;
+    let automatic = invited_automatically(entry.candidate, board.exception);
+    let message = if automatic && entry.decision.as_ref().is_none_or(|d| !d.invited) {
+        let txn = state.db.begin().await?;
+        shortlisting::save_decision(&txn, app_id, true, "", true, me.id).await?;
+        txn.commit().await?;
+        format!(
+            "Final scores saved. {} is in the guaranteed interview scheme and meets every essential criterion, so it is invited to interview automatically.",
+            reference(app_id)
+        )
+    } else {
+        format!("Final scores for {} are saved.", reference(app_id))
+    };
+    flash(&session, message).await?;
+    Ok(Redirect::to(&format!("/shortlisting/{id}/applications/{app_id}")).into_response())
+}
+
+/// The lead decides: invite, or not shortlisted (with feedback). The guaranteed-interview rule
+/// refuses what it must; each refusal of an override, and each decline with feedback, is
+/// audited.
+pub async fn decide(
+    State(state): State<AppState>,
+    CurrentUser(me): CurrentUser,
+    session: Session,
+    page: Page,
+    Path((id, app_id)): Path<(String, String)>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> AppResult<Response> {
+    let (id, app_id) = ids(&id, &app_id)?;
+    let seat = load_seat(&state, &me, id).await?;
+    seat.require_lead()?;
+    let board = board(&state, &seat.vacancy).await?;
+    let entry = entry_of(&board, app_id)?;
+    still_open(&board)?;
+    let choice = field(&pairs, "decision");
+    let feedback = field(&pairs, "feedback").trim();
+    let typed = || Typed {
+        decision: choice.to_owned(),
+        feedback: feedback.to_owned(),
+        ..Typed::default()
+    };
+    let proposal = match choice {
+        "invite" => Proposal::Invite,
+        "decline" => Proposal::NotShortlisted {
+            feedback_words: word_count(feedback),
+        },
+        _ => {
+            let mut errors = FormErrors::default();
+            errors.add(
+                "decision",
+                "Choose whether to invite this applicant to interview",
+            );
+            let template = render(&state, me.id, page, seat, app_id, Some(typed()), errors).await?;
+            return Ok(template.into_response());
+        }
+    };
+    if feedback.chars().count() > 5_000 {
+        let mut errors = FormErrors::default();
+        errors.add("feedback", "Feedback must be 5000 characters or fewer");
+        let template = render(&state, me.id, page, seat, app_id, Some(typed()), errors).await?;
+        return Ok(template.into_response());
+    }
+    if let Err(refusal) = check_decision(entry.candidate, board.exception, board.closed, proposal) {
+        if refusal == Refusal::GuaranteedInterview {
+            audit::record(
+                &state.db,
+                Some(me.id),
+                AuditAction::OverrideRefused,
+                &format!("application:{app_id}"),
+                json!({ "vacancy": id, "attempted": "not_shortlisted" }),
+            )
+            .await?;
+            tracing::warn!(
+                application_id = app_id,
+                user_id = me.id,
+                "guaranteed interview override refused"
+            );
+        }
+        let field_name = match refusal {
+            Refusal::FeedbackNeeded => "feedback",
+            _ => "decision",
+        };
+        let mut errors = FormErrors::default();
+        errors.add(field_name, refusal.explanation());
+        let template = render(&state, me.id, page, seat, app_id, Some(typed()), errors).await?;
+        return Ok(template.into_response());
+    }
+    let invited = proposal == Proposal::Invite;
+    let organisation = organisations::find(&state.db, seat.vacancy.organisation_id)
+        .await?
+        .map(|o| o.name)
+        .unwrap_or_default();
+    let applicant = users::find_by_id(&state.db, entry.application.applicant_id).await?;
+    let txn = state.db.begin().await?;
+    shortlisting::save_decision(&txn, app_id, invited, feedback, false, me.id).await?;
+    // The first decision tells the applicant their application is being reviewed.
+    if entry.stage == Stage::Submitted
+        && applications::change_stage(
+            &txn,
+            app_id,
+            Stage::Submitted,
+            Stage::Shortlisting,
+            Some(me.id),
+            "",
+        )
+        .await?
+        && let Some(applicant) = &applicant
+    {
+        StatusEmail {
+            name: &applicant.full_name,
+            email: &applicant.email,
+            vacancy: &seat.vacancy,
+            organisation: &organisation,
+            application_id: app_id,
+            stage: Stage::Shortlisting,
+            feedback: "",
+        }
+        .queue(&txn, &state)
+        .await?;
+    }
+    if !invited && entry.opted_in() {
+        audit::record(
+            &txn,
+            Some(me.id),
+            AuditAction::DeclinedWithFeedback,
+            &format!("application:{app_id}"),
+            json!({ "vacancy": id, "feedback": feedback }),
+        )
+        .await?;
+    }
+    txn.commit().await?;
+    state.mail_wakeup.notify_one();
+    flash(
+        &session,
+        format!(
+            "{}: {}. Applicants are told when shortlisting is complete.",
+            reference(app_id),
+            if invited {
+                "invite to interview"
+            } else {
+                "not shortlisted"
+            }
+        ),
+    )
+    .await?;
+    Ok(Redirect::to(&format!("/shortlisting/{id}")).into_response())
+}

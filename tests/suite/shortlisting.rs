@@ -1,0 +1,425 @@
+//! Shortlisting: anonymity, scoring, the guaranteed-interview rule enforced on the server,
+//! feedback, completion with its reveal, and who may see the panel's pages.
+
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
+use spectra::domain::Role;
+use spectra::entities::{audit_event, shortlist_decision, vacancy};
+use time::{Duration, OffsetDateTime};
+
+use crate::applications::{
+    Posted, applicant, expect_redirect, fill_in, post_vacancy, start, stored,
+};
+use crate::helpers::{Client, PASSWORD, TestApp, location, spawn_app, text_of};
+
+/// Feedback of more than 50 words.
+const FEEDBACK: &str = "Thank you for applying. Your answer about working in a team was a good start, but it did not yet show how you worked with other people to get something done. Next time, describe one real example, say what you did yourself, what the others did, and what happened in the end. A short example from school, sport, volunteering or caring for someone is fine.";
+
+/// A sent application by a new applicant answering `care` and `scheme`.
+async fn sent(app: &TestApp, v: &Posted, email: &str, care: &str, scheme: Option<&str>) -> i32 {
+    let (user_id, client) = applicant(app, email, care).await;
+    spectra::entities::user::ActiveModel {
+        id: Set(user_id),
+        full_name: Set(name_of(email)),
+        ..Default::default()
+    }
+    .update(&app.db)
+    .await
+    .unwrap();
+    let id = start(&client, v.id).await;
+    fill_in(&client, id, scheme).await;
+    let response = client
+        .post(
+            &format!("/applications/{id}/declaration"),
+            &[("declaration", "yes")],
+        )
+        .await;
+    expect_redirect(response, &format!("/applications/{id}/sent")).await;
+    id
+}
+
+/// A name that is the applicant's alone, to check where it is shown.
+fn name_of(email: &str) -> String {
+    format!("Applicant {}", email.split('@').next().unwrap_or_default())
+}
+
+async fn close(app: &TestApp, vacancy_id: i32) {
+    vacancy::ActiveModel {
+        id: Set(vacancy_id),
+        closes_at: Set(OffsetDateTime::now_utc() - Duration::minutes(1)),
+        ..Default::default()
+    }
+    .update(&app.db)
+    .await
+    .unwrap();
+}
+
+/// The vacancy's author, who leads its panel, signed in.
+async fn lead(app: &TestApp, v: &Posted) -> Client {
+    let client = app.new_client();
+    client
+        .sign_in(&format!("author.{}@nhs.net", v.organisation_id), PASSWORD)
+        .await;
+    client
+}
+
+async fn finals(client: &Client, v: &Posted, id: i32, scores: [&str; 3]) {
+    let response = client
+        .post(
+            &format!("/shortlisting/{}/applications/{id}/final", v.id),
+            &[
+                ("final-1", scores[0]),
+                ("final-2", scores[1]),
+                ("final-3", scores[2]),
+            ],
+        )
+        .await;
+    expect_redirect(
+        response,
+        &format!("/shortlisting/{}/applications/{id}", v.id),
+    )
+    .await;
+}
+
+async fn decide(
+    client: &Client,
+    v: &Posted,
+    id: i32,
+    decision: &str,
+    feedback: &str,
+) -> reqwest::Response {
+    client
+        .post(
+            &format!("/shortlisting/{}/applications/{id}/decision", v.id),
+            &[("decision", decision), ("feedback", feedback)],
+        )
+        .await
+}
+
+async fn audited(app: &TestApp, action: &str) -> Vec<audit_event::Model> {
+    audit_event::Entity::find()
+        .filter(audit_event::Column::Action.eq(action))
+        .all(&app.db)
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn the_system_invites_a_guaranteed_interview_and_refuses_to_decline_it() {
+    // Arrange: an opted-in applicant and one who did not declare care experience.
+    let app = spawn_app().await;
+    let v = post_vacancy(&app, "Ward apprentice", false).await;
+    let opted = sent(&app, &v, "opted.in@example.org", "yes", Some("yes")).await;
+    let other = sent(&app, &v, "other@example.org", "no", None).await;
+    let lead = lead(&app, &v).await;
+
+    // The panel sees references, the scheme flag and evidence; no names or contact details.
+    let (status, board) = lead.page(&format!("/shortlisting/{}", v.id)).await;
+    assert_eq!(status, 200);
+    assert!(board.contains(&format!("SPX-{opted:06}")));
+    assert!(board.contains("Guaranteed interview scheme applies"));
+    let (_, page) = lead
+        .page(&format!("/shortlisting/{}/applications/{opted}", v.id))
+        .await;
+    assert!(page.contains("I look after my younger brother."));
+    assert!(page.contains("A personal adviser or leaving care worker"));
+    let hidden_name = name_of("opted.in@example.org");
+    for hidden in [
+        "opted.in@example.org",
+        "Sam Patel",
+        "sam.patel@example.org",
+        &hidden_name,
+    ] {
+        assert!(
+            !board.contains(hidden) && !page.contains(hidden),
+            "{hidden} shown"
+        );
+    }
+
+    // Scoring can start before closing; decisions cannot.
+    let response = lead
+        .post(
+            &format!("/shortlisting/{}/applications/{opted}/scores", v.id),
+            &[
+                ("score-1", "2"),
+                ("score-2", "3"),
+                ("score-3", "1"),
+                ("note-1", "Good"),
+            ],
+        )
+        .await;
+    expect_redirect(response, &format!("/shortlisting/{}", v.id)).await;
+    let early = decide(&lead, &v, other, "invite", "").await;
+    assert!(
+        text_of(&early.text().await.unwrap(), ".nhsuk-error-summary")
+            .contains("after the vacancy closes")
+    );
+    close(&app, v.id).await;
+
+    // Act: final scores meeting every essential criterion invite the opted-in application.
+    finals(&lead, &v, opted, ["2", "2", "0"]).await;
+    let decision = shortlist_decision::Entity::find_by_id(opted)
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(decision.invited && decision.automatic);
+
+    // Act: try to decline it anyway.
+    let refused = decide(&lead, &v, opted, "decline", FEEDBACK).await;
+
+    // Assert: refused with an explanation, audited, and nothing changed.
+    assert_eq!(refused.status().as_u16(), 200);
+    let body = refused.text().await.unwrap();
+    assert!(text_of(&body, ".nhsuk-error-summary").contains("must be invited to interview"));
+    assert_eq!(audited(&app, "override_refused").await.len(), 1);
+    assert!(
+        shortlist_decision::Entity::find_by_id(opted)
+            .one(&app.db)
+            .await
+            .unwrap()
+            .unwrap()
+            .invited
+    );
+
+    // The other application is declined without the scheme's feedback rule.
+    finals(&lead, &v, other, ["1", "1", "0"]).await;
+    expect_redirect(
+        decide(&lead, &v, other, "decline", "").await,
+        &format!("/shortlisting/{}", v.id),
+    )
+    .await;
+
+    // Act: complete shortlisting.
+    let response = lead
+        .post(&format!("/shortlisting/{}/complete", v.id), &[])
+        .await;
+
+    // Assert: stages, emails, the audited reveal, and the name now shown.
+    expect_redirect(response, &format!("/shortlisting/{}", v.id)).await;
+    assert_eq!(stored(&app, opted).await.stage, "invited_to_interview");
+    assert_eq!(stored(&app, other).await.stage, "not_shortlisted");
+    app.wait_for_email("opted.in@example.org", "Invited to interview")
+        .await;
+    app.wait_for_email("other@example.org", "Not taken forward")
+        .await;
+    assert_eq!(audited(&app, "identities_revealed").await.len(), 1);
+    let (_, board) = lead.page(&format!("/shortlisting/{}", v.id)).await;
+    assert!(board.contains("Shortlisting complete"));
+    assert!(
+        board.contains(&name_of("opted.in@example.org")),
+        "invited names are revealed"
+    );
+    assert!(
+        !board.contains(&name_of("other@example.org")),
+        "others stay hidden"
+    );
+    let stages: Vec<String> = spectra::db::applications::timeline(&app.db, opted)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|c| c.to_stage)
+        .collect();
+    assert_eq!(
+        stages,
+        ["draft", "submitted", "shortlisting", "invited_to_interview"]
+    );
+}
+
+#[tokio::test]
+async fn declining_an_opted_in_application_needs_50_words_of_feedback_which_the_applicant_gets() {
+    // Arrange
+    let app = spawn_app().await;
+    let v = post_vacancy(&app, "Clinic apprentice", false).await;
+    let opted = sent(&app, &v, "feedback@example.org", "yes", Some("yes")).await;
+    let lead = lead(&app, &v).await;
+    close(&app, v.id).await;
+    finals(&lead, &v, opted, ["1", "2", "0"]).await;
+
+    // Act: decline with too little feedback.
+    let short = decide(&lead, &v, opted, "decline", "Not enough evidence.").await;
+
+    // Assert
+    let body = short.text().await.unwrap();
+    assert!(text_of(&body, ".nhsuk-error-summary").contains("at least 50 words"));
+    assert!(body.contains("Not enough evidence."));
+    assert!(
+        shortlist_decision::Entity::find_by_id(opted)
+            .one(&app.db)
+            .await
+            .unwrap()
+            .is_none()
+    );
+
+    // Act: decline with constructive feedback, then complete.
+    expect_redirect(
+        decide(&lead, &v, opted, "decline", FEEDBACK).await,
+        &format!("/shortlisting/{}", v.id),
+    )
+    .await;
+    assert_eq!(stored(&app, opted).await.stage, "shortlisting");
+    expect_redirect(
+        lead.post(&format!("/shortlisting/{}/complete", v.id), &[])
+            .await,
+        &format!("/shortlisting/{}", v.id),
+    )
+    .await;
+
+    // Assert: the feedback is emailed, kept in the timeline, and the decline audited.
+    let email = app
+        .wait_for_email("feedback@example.org", "Not taken forward")
+        .await;
+    assert!(email.text.contains("describe one real example"));
+    let timeline = spectra::db::applications::timeline(&app.db, opted)
+        .await
+        .unwrap();
+    assert_eq!(timeline.last().unwrap().note, FEEDBACK);
+    let owner = app.new_client();
+    owner.sign_in("feedback@example.org", PASSWORD).await;
+    let (_, page) = owner.page(&format!("/applications/{opted}")).await;
+    assert!(page.contains("describe one real example"));
+    assert_eq!(audited(&app, "declined_with_feedback").await.len(), 1);
+}
+
+#[tokio::test]
+async fn bad_scores_and_early_completion_are_refused_with_clear_errors() {
+    // Arrange
+    let app = spawn_app().await;
+    let v = post_vacancy(&app, "Kitchen apprentice", false).await;
+    let id = sent(&app, &v, "scores@example.org", "no", None).await;
+    let lead = lead(&app, &v).await;
+
+    // Act and assert: a score outside 0 to 3.
+    let response = lead
+        .post(
+            &format!("/shortlisting/{}/applications/{id}/scores", v.id),
+            &[("score-1", "4"), ("score-2", ""), ("score-3", "1")],
+        )
+        .await;
+    let body = response.text().await.unwrap();
+    let summary = text_of(&body, ".nhsuk-error-summary");
+    assert!(summary.contains("from 0 to 3"));
+    assert!(summary.contains("Choose a score"));
+    assert_eq!(app.count("shortlist_scores").await, 0);
+
+    // Completing before closing is refused.
+    let response = lead
+        .post(&format!("/shortlisting/{}/complete", v.id), &[])
+        .await;
+    assert_eq!(response.status().as_u16(), 400);
+
+    // After closing, an undecided application blocks completion.
+    close(&app, v.id).await;
+    let response = lead
+        .post(&format!("/shortlisting/{}/complete", v.id), &[])
+        .await;
+    let body = response.text().await.unwrap();
+    assert!(body.contains("Shortlisting cannot be completed yet"));
+    assert!(body.contains(&format!("SPX-{id:06}")));
+    assert_eq!(stored(&app, id).await.stage, "submitted");
+}
+
+#[tokio::test]
+async fn only_the_vacancys_panel_reaches_shortlisting() {
+    // Arrange
+    let app = spawn_app().await;
+    let v = post_vacancy(&app, "Stores apprentice", false).await;
+    let id = sent(&app, &v, "private@example.org", "no", None).await;
+    let elsewhere = post_vacancy(&app, "Other trust post", false).await;
+    let outsider = app.new_client();
+    outsider
+        .sign_in(
+            &format!("author.{}@nhs.net", elsewhere.organisation_id),
+            PASSWORD,
+        )
+        .await;
+    app.create_user(
+        "colleague@nhs.net",
+        &[Role::HiringManager],
+        Some(v.organisation_id),
+    )
+    .await;
+    let colleague = app.new_client();
+    colleague.sign_in("colleague@nhs.net", PASSWORD).await;
+    let (_, applicant_client) = applicant(&app, "nosy@example.org", "no").await;
+    let anonymous = app.new_client();
+    let lead = lead(&app, &v).await;
+
+    // Act and assert: every panel page.
+    for path in [
+        format!("/shortlisting/{}", v.id),
+        format!("/shortlisting/{}/applications/{id}", v.id),
+    ] {
+        assert_eq!(outsider.get(&path).await.status().as_u16(), 404, "{path}");
+        assert_eq!(colleague.get(&path).await.status().as_u16(), 404, "{path}");
+        assert_eq!(
+            applicant_client.get(&path).await.status().as_u16(),
+            403,
+            "{path}"
+        );
+        assert!(
+            location(&anonymous.get(&path).await).starts_with("/login"),
+            "{path}"
+        );
+        assert_eq!(lead.get(&path).await.status().as_u16(), 200, "{path}");
+    }
+    let response = outsider
+        .post(
+            &format!("/shortlisting/{}/applications/{id}/scores", v.id),
+            &[("score-1", "3"), ("score-2", "3"), ("score-3", "3")],
+        )
+        .await;
+    assert_eq!(response.status().as_u16(), 404);
+    assert_eq!(app.count("shortlist_scores").await, 0);
+
+    // A colleague added to the panel may score but not decide.
+    let response = lead
+        .post(
+            &format!("/manage/vacancies/{}/panel", v.id),
+            &[
+                ("user_id", &colleague_id(&app).await.to_string()),
+                ("action", "add"),
+            ],
+        )
+        .await;
+    expect_redirect(response, &format!("/manage/vacancies/{}/panel", v.id)).await;
+    let response = colleague
+        .post(
+            &format!("/shortlisting/{}/applications/{id}/scores", v.id),
+            &[("score-1", "3"), ("score-2", "2"), ("score-3", "1")],
+        )
+        .await;
+    expect_redirect(response, &format!("/shortlisting/{}", v.id)).await;
+    assert_eq!(app.count("shortlist_scores").await, 3);
+    let response = colleague
+        .post(
+            &format!("/shortlisting/{}/applications/{id}/final", v.id),
+            &[("final-1", "3"), ("final-2", "3"), ("final-3", "3")],
+        )
+        .await;
+    assert_eq!(response.status().as_u16(), 403);
+    assert_eq!(app.count("final_scores").await, 0);
+    // Someone from another organisation cannot be put on the panel.
+    let outsider_id = spectra::db::users::find_by_email(
+        &app.db,
+        &format!("author.{}@nhs.net", elsewhere.organisation_id),
+    )
+    .await
+    .unwrap()
+    .unwrap()
+    .id;
+    let response = lead
+        .post(
+            &format!("/manage/vacancies/{}/panel", v.id),
+            &[("user_id", &outsider_id.to_string()), ("action", "add")],
+        )
+        .await;
+    assert_eq!(response.status().as_u16(), 400);
+}
+
+async fn colleague_id(app: &TestApp) -> i32 {
+    spectra::db::users::find_by_email(&app.db, "colleague@nhs.net")
+        .await
+        .unwrap()
+        .unwrap()
+        .id
+}
