@@ -18,6 +18,7 @@ mod m20261123_000010_create_vacancies;
 mod m20261123_000011_create_applicant_profiles;
 mod m20261123_000012_create_applications;
 mod m20261124_000013_create_shortlisting;
+mod m20261124_000014_create_interviews;
 
 /// Applies spectra's migrations in order.
 #[derive(Debug)]
@@ -40,6 +41,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000011_create_applicant_profiles::Migration),
             Box::new(m20261123_000012_create_applications::Migration),
             Box::new(m20261124_000013_create_shortlisting::Migration),
+            Box::new(m20261124_000014_create_interviews::Migration),
         ]
     }
 }

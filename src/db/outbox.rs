@@ -19,6 +19,7 @@ pub async fn enqueue(db: &impl ConnectionTrait, email: &Email) -> Result<(), DbE
         subject: Set(email.subject.clone()),
         body_text: Set(email.text.clone()),
         body_html: Set(email.html.clone()),
+        calendar: Set(email.calendar.clone()),
         attempts: Set(0),
         next_attempt_at: Set(now),
         locked_until: Set(None),

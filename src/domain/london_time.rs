@@ -57,6 +57,43 @@ pub fn from_utc(instant: OffsetDateTime) -> PrimitiveDateTime {
 }
 
 /// "5 December 2026 at 11:59pm", in London time.
+/// Which part of a typed date and time is wrong.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BadInput {
+    /// Day, month or year is not a real date (2000 to 2100).
+    Date,
+    /// The time is not a 24-hour time like 14:30.
+    Time,
+}
+
+/// Reads a London date and time typed as day, month, year and "HH:MM" (or "HH.MM").
+pub fn parse_local(
+    day: &str,
+    month: &str,
+    year: &str,
+    time: &str,
+) -> Result<OffsetDateTime, BadInput> {
+    let date = (|| {
+        let month = time::Month::try_from(month.trim().parse::<u8>().ok()?).ok()?;
+        let year = year
+            .trim()
+            .parse::<i32>()
+            .ok()
+            .filter(|y| (2000..=2100).contains(y))?;
+        time::Date::from_calendar_date(year, month, day.trim().parse().ok()?).ok()
+    })()
+    .ok_or(BadInput::Date)?;
+    let clock = time
+        .trim()
+        .split_once([':', '.'])
+        .and_then(|(h, m)| {
+            time::Time::from_hms(h.trim().parse().ok()?, m.trim().parse().ok()?, 0).ok()
+        })
+        .ok_or(BadInput::Time)?;
+    Ok(to_utc(PrimitiveDateTime::new(date, clock)))
+}
+
+/// Describes an instant in London time, in words.
 pub fn describe(instant: OffsetDateTime) -> String {
     let local = from_utc(instant);
     let (hour, minute) = (local.hour(), local.minute());

@@ -4,6 +4,7 @@
 pub mod application;
 pub mod email_address;
 pub mod full_name;
+pub mod interview;
 pub mod local_redirect;
 pub mod login_throttle;
 pub mod london_time;

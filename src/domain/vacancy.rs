@@ -1,7 +1,7 @@
 //! Vacancies: their vocabularies, and the parsing of the manager's form into a checked
 //! [`VacancyInput`]. Nothing is stored unless every field is right.
 
-use time::{Date, Month, OffsetDateTime, PrimitiveDateTime, Time};
+use time::OffsetDateTime;
 
 use crate::domain::{EmailAddress, london_time};
 
@@ -493,31 +493,22 @@ fn parse_closing(form: &VacancyForm, now: OffsetDateTime) -> Result<OffsetDateTi
     if day.is_empty() && month.is_empty() && year.is_empty() {
         return Err(("closes_day", "Enter the closing date".into()));
     }
-    let date = (|| {
-        let month = Month::try_from(month.parse::<u8>().ok()?).ok()?;
-        let year = year
-            .parse::<i32>()
-            .ok()
-            .filter(|y| (2000..=2100).contains(y))?;
-        Date::from_calendar_date(year, month, day.parse().ok()?).ok()
-    })()
-    .ok_or((
-        "closes_day",
-        "Closing date must be a real date, like 5 12 2026".to_owned(),
-    ))?;
     let time_text = if form.closes_time.trim().is_empty() {
         "23:59"
     } else {
         form.closes_time.trim()
     };
-    let time = time_text
-        .split_once([':', '.'])
-        .and_then(|(h, m)| Time::from_hms(h.trim().parse().ok()?, m.trim().parse().ok()?, 0).ok())
-        .ok_or((
-            "closes_time",
-            "Enter the closing time using the 24-hour clock, like 17:00".to_owned(),
-        ))?;
-    let closes_at = london_time::to_utc(PrimitiveDateTime::new(date, time));
+    let closes_at =
+        london_time::parse_local(day, month, year, time_text).map_err(|bad| match bad {
+            london_time::BadInput::Date => (
+                "closes_day",
+                "Closing date must be a real date, like 5 12 2026".to_owned(),
+            ),
+            london_time::BadInput::Time => (
+                "closes_time",
+                "Enter the closing time using the 24-hour clock, like 17:00".to_owned(),
+            ),
+        })?;
     if closes_at <= now {
         return Err(("closes_day", "Closing date must be in the future".into()));
     }

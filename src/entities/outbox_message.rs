@@ -19,6 +19,7 @@ pub struct Model {
     pub sent_at: Option<TimeDateTimeWithTimeZone>,
     pub failed_at: Option<TimeDateTimeWithTimeZone>,
     pub created_at: TimeDateTimeWithTimeZone,
+    pub calendar: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -15,4 +15,6 @@ pub struct Email {
     pub text: String,
     /// HTML part.
     pub html: String,
+    /// A calendar invitation (`.ics`) to attach, if any.
+    pub calendar: Option<String>,
 }

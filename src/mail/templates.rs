@@ -20,6 +20,7 @@ pub trait EmailContent {
             subject: self.subject(),
             text,
             html,
+            calendar: None,
         })
     }
 }

@@ -8,7 +8,8 @@ use std::sync::Arc;
 use std::time::Duration as StdDuration;
 
 use anyhow::Context;
-use lettre::message::{Mailbox, MultiPart};
+use lettre::message::header::ContentType;
+use lettre::message::{Attachment, Mailbox, MultiPart};
 use lettre::{AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use sea_orm::DatabaseConnection;
 use time::Duration;
@@ -89,15 +90,22 @@ fn build_message(from: &Mailbox, row: &outbox_message::Model) -> anyhow::Result<
         .to_address
         .parse()
         .with_context(|| format!("bad recipient in message {}", row.id))?;
-    Message::builder()
+    let body = MultiPart::alternative_plain_html(row.body_text.clone(), row.body_html.clone());
+    let builder = Message::builder()
         .from(from.clone())
         .to(to)
-        .subject(row.subject.clone())
-        .multipart(MultiPart::alternative_plain_html(
-            row.body_text.clone(),
-            row.body_html.clone(),
-        ))
-        .context("cannot build message")
+        .subject(row.subject.clone());
+    match &row.calendar {
+        None => builder.multipart(body),
+        Some(ics) => {
+            let content_type = ContentType::parse("text/calendar; charset=utf-8; method=REQUEST")
+                .context("calendar content type")?;
+            builder.multipart(MultiPart::mixed().multipart(body).singlepart(
+                Attachment::new("interview.ics".to_owned()).body(ics.clone(), content_type),
+            ))
+        }
+    }
+    .context("cannot build message")
 }
 
 /// Sends every message that is due now; returns how many were sent.

@@ -91,6 +91,7 @@ fn free_port() -> u16 {
 
 fn email(to: &str, n: usize) -> Email {
     Email {
+        calendar: None,
         to: to.into(),
         subject: format!("Message {n}"),
         text: format!("Plain text {n}"),

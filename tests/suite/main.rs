@@ -11,6 +11,7 @@ mod cli;
 mod email;
 mod health;
 mod helpers;
+mod interviews;
 mod profile;
 mod security;
 mod shortlisting;

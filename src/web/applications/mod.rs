@@ -3,6 +3,7 @@
 //! Every route is for applicants, and every application is loaded only for its own applicant.
 
 mod apply;
+mod interview;
 mod mine;
 mod steps;
 mod withdraw;
@@ -53,6 +54,14 @@ pub fn router() -> Router<AppState> {
         .route(
             "/applications/{id}/declaration",
             get(steps::declaration).post(steps::submit),
+        )
+        .route(
+            "/applications/{id}/interview",
+            get(interview::show).post(interview::book),
+        )
+        .route(
+            "/applications/{id}/interview/cancel",
+            axum::routing::post(interview::cancel),
         )
         .route(
             "/applications/{id}/withdraw",
@@ -178,6 +187,8 @@ pub(crate) struct StatusEmail<'a> {
     pub stage: Stage,
     /// Feedback from the panel, or empty.
     pub feedback: &'a str,
+    /// A calendar invitation to attach.
+    pub calendar: Option<String>,
 }
 
 impl StatusEmail<'_> {
@@ -201,6 +212,10 @@ impl StatusEmail<'_> {
                 .link(&format!("/applications/{}", self.application_id)),
         }
         .to_email(self.email)?;
+        let message = crate::mail::Email {
+            calendar: self.calendar,
+            ..message
+        };
         outbox::enqueue(db, &message).await?;
         Ok(())
     }
@@ -222,6 +237,7 @@ pub(crate) async fn queue_status_email(
         application_id: loaded.application.id,
         stage,
         feedback: "",
+        calendar: None,
     }
     .queue(db, state)
     .await

@@ -263,6 +263,7 @@ pub async fn complete(
                 application_id: app_id,
                 stage: to,
                 feedback: note,
+                calendar: None,
             }
             .queue(&txn, &state)
             .await?;

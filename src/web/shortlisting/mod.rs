@@ -4,6 +4,7 @@
 //! vacancy is loaded only for members of its panel, in its own organisation.
 
 mod board;
+mod interviews;
 mod review;
 
 use std::collections::HashSet;
@@ -36,6 +37,14 @@ pub fn router() -> Router<AppState> {
         .route(
             "/shortlisting/{id}/exception",
             post(board::request_exception),
+        )
+        .route(
+            "/shortlisting/{id}/interviews",
+            get(interviews::show).post(interviews::add_slot),
+        )
+        .route(
+            "/shortlisting/{id}/interviews/{application}/outcome",
+            post(interviews::record_outcome),
         )
         .route(
             "/shortlisting/{id}/applications/{application}",

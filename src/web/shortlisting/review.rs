@@ -506,6 +506,7 @@ pub async fn decide(
             application_id: app_id,
             stage: Stage::Shortlisting,
             feedback: "",
+            calendar: None,
         }
         .queue(&txn, &state)
         .await?;

@@ -1,0 +1,302 @@
+//! The panel's interviews: publishing slots, seeing who booked (with the adjustments they
+//! asked for), and the lead recording each outcome with feedback the applicant sees.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::Form;
+use axum::extract::{Path, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use sea_orm::TransactionTrait;
+use serde::Deserialize;
+use tower_sessions::Session;
+
+use crate::app::AppState;
+use crate::auth::CurrentUser;
+use crate::db::{self, applications, interviews, organisations, users};
+use crate::domain::application::{Stage, reference};
+use crate::domain::interview::{SlotForm, SlotInput};
+use crate::domain::london_time;
+use crate::error::{AppError, AppResult};
+use crate::web::applications::StatusEmail;
+use crate::web::page::{FormErrors, IdPath, Page, flash};
+use crate::web::shortlisting::{PanelSeat, load_seat};
+
+/// Someone booked into a slot.
+pub struct Booked {
+    application_id: i32,
+    reference: String,
+    name: String,
+    adjustments: String,
+    stage: Stage,
+    /// The outcome recorded: (appointable, feedback).
+    outcome: Option<(bool, String)>,
+}
+
+/// A slot and who booked it.
+pub struct SlotRow {
+    when: String,
+    minutes: i32,
+    place: String,
+    capacity: i32,
+    booked: Vec<Booked>,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "shortlisting/interviews.html")]
+pub struct InterviewsTemplate {
+    page: Page,
+    seat: PanelSeat,
+    slots: Vec<SlotRow>,
+    /// Invited applicants who have not booked yet.
+    waiting: Vec<String>,
+    form: SlotForm,
+    errors: FormErrors,
+}
+
+/// Interviews come after shortlisting is complete: only then are the invited known by name.
+async fn load_after_shortlisting(
+    state: &AppState,
+    me: &crate::auth::AuthUser,
+    id: i32,
+) -> AppResult<PanelSeat> {
+    let seat = load_seat(state, me, id).await?;
+    if crate::db::shortlisting::state_of(&state.db, id)
+        .await?
+        .completed_at
+        .is_none()
+    {
+        return Err(AppError::BadRequest(
+            "Interviews are arranged after shortlisting is complete.".into(),
+        ));
+    }
+    Ok(seat)
+}
+
+async fn render(
+    state: &AppState,
+    page: Page,
+    seat: PanelSeat,
+    form: SlotForm,
+    errors: FormErrors,
+) -> AppResult<InterviewsTemplate> {
+    let slots = interviews::slots_of(&state.db, seat.vacancy.id).await?;
+    let slot_ids: Vec<i32> = slots.iter().map(|s| s.id).collect();
+    let bookings = interviews::bookings_for_slots(&state.db, &slot_ids).await?;
+    let sent = applications::sent_models_for_vacancy(&state.db, seat.vacancy.id).await?;
+    let invited: Vec<_> = sent
+        .into_iter()
+        .filter(|a| {
+            matches!(
+                Stage::parse(&a.stage),
+                Some(
+                    Stage::InvitedToInterview
+                        | Stage::InterviewBooked
+                        | Stage::Interviewed
+                        | Stage::ConditionalOffer
+                        | Stage::ChecksComplete
+                        | Stage::Started
+                )
+            ) || bookings.iter().any(|b| b.application_id == a.id)
+        })
+        .collect();
+    let people = users::by_ids(
+        &state.db,
+        &invited.iter().map(|a| a.applicant_id).collect::<Vec<_>>(),
+    )
+    .await?;
+    let ids: Vec<i32> = invited.iter().map(|a| a.id).collect();
+    let outcomes = interviews::outcomes_for(&state.db, &ids).await?;
+    let name_of = |applicant_id: i32| {
+        people
+            .iter()
+            .find(|u| u.id == applicant_id)
+            .map(|u| u.full_name.clone())
+            .unwrap_or_default()
+    };
+    let rows = slots
+        .iter()
+        .map(|s| SlotRow {
+            when: london_time::describe(s.starts_at),
+            minutes: s.minutes,
+            place: s.place.clone(),
+            capacity: s.capacity,
+            booked: bookings
+                .iter()
+                .filter(|b| b.slot_id == s.id)
+                .filter_map(|b| invited.iter().find(|a| a.id == b.application_id))
+                .map(|a| Booked {
+                    application_id: a.id,
+                    reference: reference(a.id),
+                    name: name_of(a.applicant_id),
+                    adjustments: a.adjustments.clone(),
+                    stage: Stage::parse(&a.stage).unwrap_or(Stage::InterviewBooked),
+                    outcome: outcomes
+                        .iter()
+                        .find(|o| o.application_id == a.id)
+                        .map(|o| (o.appointable, o.feedback.clone())),
+                })
+                .collect(),
+        })
+        .collect();
+    let waiting = invited
+        .iter()
+        .filter(|a| a.stage == Stage::InvitedToInterview.as_str())
+        .map(|a| format!("{} ({})", name_of(a.applicant_id), reference(a.id)))
+        .collect();
+    Ok(InterviewsTemplate {
+        page,
+        seat,
+        slots: rows,
+        waiting,
+        form,
+        errors,
+    })
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    CurrentUser(me): CurrentUser,
+    page: Page,
+    IdPath(id): IdPath,
+) -> AppResult<InterviewsTemplate> {
+    let seat = load_after_shortlisting(&state, &me, id).await?;
+    let form = SlotForm {
+        time: "10:00".into(),
+        minutes: "45".into(),
+        capacity: "1".into(),
+        ..SlotForm::default()
+    };
+    render(&state, page, seat, form, FormErrors::default()).await
+}
+
+/// Any panel member publishes a slot.
+pub async fn add_slot(
+    State(state): State<AppState>,
+    CurrentUser(me): CurrentUser,
+    session: Session,
+    page: Page,
+    IdPath(id): IdPath,
+    Form(form): Form<SlotForm>,
+) -> AppResult<Response> {
+    let seat = load_after_shortlisting(&state, &me, id).await?;
+    let input = match SlotInput::parse(&form, db::now()) {
+        Ok(input) => input,
+        Err(found) => {
+            let template = render(&state, page, seat, form, found.into_iter().collect()).await?;
+            return Ok(template.into_response());
+        }
+    };
+    interviews::create_slot(&state.db, id, &input, me.id).await?;
+    flash(
+        &session,
+        format!(
+            "Interview time added: {}. Invited applicants can book it now.",
+            london_time::describe(input.starts_at)
+        ),
+    )
+    .await?;
+    Ok(Redirect::to(&format!("/shortlisting/{id}/interviews")).into_response())
+}
+
+/// The outcome form.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct OutcomeForm {
+    outcome: String,
+    feedback: String,
+}
+
+/// The lead records the outcome of an interview, with feedback the applicant sees. Not
+/// appointable ends the application as unsuccessful.
+pub async fn record_outcome(
+    State(state): State<AppState>,
+    CurrentUser(me): CurrentUser,
+    session: Session,
+    Path((id, app_id)): Path<(String, String)>,
+    Form(form): Form<OutcomeForm>,
+) -> AppResult<Response> {
+    let (Ok(id), Ok(app_id)) = (id.parse::<i32>(), app_id.parse::<i32>()) else {
+        return Err(AppError::NotFound);
+    };
+    let seat = load_after_shortlisting(&state, &me, id).await?;
+    seat.require_lead()?;
+    let application = applications::find(&state.db, app_id)
+        .await?
+        .filter(|a| a.vacancy_id == id)
+        .ok_or(AppError::NotFound)?;
+    if application.stage != Stage::InterviewBooked.as_str() {
+        return Err(AppError::BadRequest(
+            "An outcome can only be recorded for a booked interview.".into(),
+        ));
+    }
+    let appointable = match form.outcome.as_str() {
+        "appointable" => true,
+        "not_appointable" => false,
+        _ => {
+            return Err(AppError::BadRequest(
+                "Choose appointable or not appointable.".into(),
+            ));
+        }
+    };
+    let feedback = form.feedback.trim();
+    if feedback.is_empty() || feedback.chars().count() > 5_000 {
+        return Err(AppError::BadRequest(
+            "Write feedback for the applicant (up to 5000 characters). They will see it.".into(),
+        ));
+    }
+    let applicant = users::find_by_id(&state.db, application.applicant_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let organisation = organisations::find(&state.db, seat.vacancy.organisation_id)
+        .await?
+        .map(|o| o.name)
+        .unwrap_or_default();
+    let txn = state.db.begin().await?;
+    interviews::save_outcome(&txn, app_id, appointable, feedback, me.id).await?;
+    applications::change_stage(
+        &txn,
+        app_id,
+        Stage::InterviewBooked,
+        Stage::Interviewed,
+        Some(me.id),
+        feedback,
+    )
+    .await?;
+    let last = if appointable {
+        Stage::Interviewed
+    } else {
+        applications::change_stage(
+            &txn,
+            app_id,
+            Stage::Interviewed,
+            Stage::Unsuccessful,
+            Some(me.id),
+            "",
+        )
+        .await?;
+        Stage::Unsuccessful
+    };
+    StatusEmail {
+        name: &applicant.full_name,
+        email: &applicant.email,
+        vacancy: &seat.vacancy,
+        organisation: &organisation,
+        application_id: app_id,
+        stage: last,
+        feedback,
+        calendar: None,
+    }
+    .queue(&txn, &state)
+    .await?;
+    txn.commit().await?;
+    state.mail_wakeup.notify_one();
+    flash(
+        &session,
+        format!(
+            "Outcome recorded for {}. The applicant has been emailed.",
+            reference(app_id)
+        ),
+    )
+    .await?;
+    Ok(Redirect::to(&format!("/shortlisting/{id}/interviews")).into_response())
+}

@@ -1,0 +1,284 @@
+//! Interviews: slots, booking with a calendar invitation, full and late slots, rebooking and
+//! cancelling, adjustments shown to the panel, and outcomes with feedback.
+
+use mail_parser::MessageParser;
+use sea_orm::{ActiveModelTrait, ActiveValue::Set};
+use spectra::entities::interview_slot;
+use time::{Duration, OffsetDateTime};
+
+use crate::applications::{Posted, expect_redirect, post_vacancy, stored};
+use crate::helpers::{Client, PASSWORD, TestApp, spawn_app, text_of};
+use crate::shortlisting::{close, finals, lead, name_of, sent};
+
+/// Two opted-in applicants invited to interview after shortlisting; their IDs.
+async fn invited_pair(app: &TestApp, v: &Posted, lead: &Client) -> [i32; 2] {
+    let first = sent(app, v, "first@example.org", "yes", Some("yes")).await;
+    let second = sent(app, v, "second@example.org", "yes", Some("yes")).await;
+    close(app, v.id).await;
+    for id in [first, second] {
+        finals(lead, v, id, ["2", "3", "1"]).await;
+    }
+    expect_redirect(
+        lead.post(&format!("/shortlisting/{}/complete", v.id), &[])
+            .await,
+        &format!("/shortlisting/{}", v.id),
+    )
+    .await;
+    [first, second]
+}
+
+fn in_days(days: i64) -> OffsetDateTime {
+    OffsetDateTime::now_utc() + Duration::days(days)
+}
+
+async fn add_slot(lead: &Client, v: &Posted, at: OffsetDateTime, capacity: &str) {
+    let local = spectra::domain::london_time::from_utc(at);
+    let response = lead
+        .post(
+            &format!("/shortlisting/{}/interviews", v.id),
+            &[
+                ("day", &local.day().to_string()),
+                ("month", &u8::from(local.month()).to_string()),
+                ("year", &local.year().to_string()),
+                ("time", "10:00"),
+                ("minutes", "45"),
+                ("place", "Room 2, Alder Hey, Liverpool"),
+                ("capacity", capacity),
+            ],
+        )
+        .await;
+    expect_redirect(response, &format!("/shortlisting/{}/interviews", v.id)).await;
+}
+
+async fn applicant_client(app: &TestApp, email: &str) -> Client {
+    let client = app.new_client();
+    client.sign_in(email, PASSWORD).await;
+    client
+}
+
+/// The calendar attachment of the newest email to `to` with `subject` in its subject.
+fn calendar_of(app: &TestApp, to: &str, subject: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    for entry in std::fs::read_dir(&app.mail_dir).unwrap() {
+        let raw = std::fs::read(entry.unwrap().path()).unwrap();
+        let message = MessageParser::default().parse(&raw).unwrap();
+        let to_matches = message
+            .to()
+            .and_then(|a| a.first())
+            .and_then(|a| a.address())
+            == Some(to);
+        if to_matches && message.subject().unwrap_or_default().contains(subject) {
+            for attachment in message.attachments() {
+                found.push(String::from_utf8_lossy(attachment.contents()).into_owned());
+            }
+        }
+    }
+    found
+}
+
+#[tokio::test]
+async fn invited_applicants_book_rebook_and_cancel_and_the_panel_records_outcomes() {
+    // Arrange
+    let app = spawn_app().await;
+    let v = post_vacancy(&app, "Interview apprentice", false).await;
+    let lead = lead(&app, &v).await;
+    let [first, second] = invited_pair(&app, &v, &lead).await;
+    add_slot(&lead, &v, in_days(3), "1").await;
+    add_slot(&lead, &v, in_days(5), "1").await;
+    let slots = spectra::db::interviews::slots_of(&app.db, v.id)
+        .await
+        .unwrap();
+    let (soon, later) = (slots[0].id, slots[1].id);
+    let one = applicant_client(&app, "first@example.org").await;
+    let two = applicant_client(&app, "second@example.org").await;
+
+    // Act: the first applicant books the sooner slot.
+    let (status, page) = one.page(&format!("/applications/{first}/interview")).await;
+    assert_eq!(status, 200);
+    assert!(page.contains("Room 2, Alder Hey"));
+    let response = one
+        .post(
+            &format!("/applications/{first}/interview"),
+            &[("slot_id", &soon.to_string())],
+        )
+        .await;
+
+    // Assert: booked, emailed with a calendar invitation.
+    expect_redirect(response, &format!("/applications/{first}/interview")).await;
+    assert_eq!(stored(&app, first).await.stage, "interview_booked");
+    app.wait_for_email("first@example.org", "Interview booked")
+        .await;
+    let ics = calendar_of(&app, "first@example.org", "Interview booked");
+    assert_eq!(ics.len(), 1, "one calendar attachment");
+    assert!(ics[0].contains("BEGIN:VCALENDAR") && ics[0].contains("METHOD:REQUEST"));
+    assert!(ics[0].contains("LOCATION:Room 2\\, Alder Hey\\, Liverpool"));
+    assert!(ics[0].contains(&format!("UID:interview-{first}@spectra")));
+
+    // The slot is full for the second applicant.
+    let response = two
+        .post(
+            &format!("/applications/{second}/interview"),
+            &[("slot_id", &soon.to_string())],
+        )
+        .await;
+    let body = response.text().await.unwrap();
+    assert!(text_of(&body, ".nhsuk-error-summary").contains("last place"));
+    assert_eq!(stored(&app, second).await.stage, "invited_to_interview");
+
+    // A slot less than 24 hours away cannot be booked.
+    let late = interview_slot::ActiveModel {
+        vacancy_id: Set(v.id),
+        starts_at: Set(OffsetDateTime::now_utc() + Duration::hours(3)),
+        minutes: Set(30),
+        place: Set("Video".into()),
+        capacity: Set(5),
+        created_by: Set(spectra::db::interviews::find_slot(&app.db, soon)
+            .await
+            .unwrap()
+            .unwrap()
+            .created_by),
+        created_at: Set(OffsetDateTime::now_utc()),
+        ..Default::default()
+    }
+    .insert(&app.db)
+    .await
+    .unwrap();
+    let response = two
+        .post(
+            &format!("/applications/{second}/interview"),
+            &[("slot_id", &late.id.to_string())],
+        )
+        .await;
+    let body = response.text().await.unwrap();
+    assert!(text_of(&body, ".nhsuk-error-summary").contains("less than 24 hours"));
+
+    // The first applicant moves to the later slot, freeing the sooner one, then cancels.
+    let response = one
+        .post(
+            &format!("/applications/{first}/interview"),
+            &[("slot_id", &later.to_string())],
+        )
+        .await;
+    expect_redirect(response, &format!("/applications/{first}/interview")).await;
+    let booking = spectra::db::interviews::booking_of(&app.db, first)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!((booking.slot_id, booking.sequence), (later, 1));
+    let response = one
+        .post(&format!("/applications/{first}/interview/cancel"), &[])
+        .await;
+    expect_redirect(response, &format!("/applications/{first}/interview")).await;
+    assert_eq!(stored(&app, first).await.stage, "invited_to_interview");
+    let cancelled = calendar_of(&app, "first@example.org", "Invited to interview");
+    assert!(cancelled.iter().any(|c| c.contains("METHOD:CANCEL")));
+
+    // Both book; the panel sees names and the support each asked for.
+    for (client, id, slot) in [(&one, first, later), (&two, second, soon)] {
+        let response = client
+            .post(
+                &format!("/applications/{id}/interview"),
+                &[("slot_id", &slot.to_string())],
+            )
+            .await;
+        expect_redirect(response, &format!("/applications/{id}/interview")).await;
+    }
+    let (_, panel) = lead
+        .page(&format!("/shortlisting/{}/interviews", v.id))
+        .await;
+    assert!(panel.contains(&name_of("first@example.org")));
+    assert!(panel.contains("Questions in writing, please"));
+
+    // Act: outcomes.
+    let feedback = "You explained your caring role clearly. Well done.";
+    expect_redirect(
+        lead.post(
+            &format!("/shortlisting/{}/interviews/{first}/outcome", v.id),
+            &[("outcome", "appointable"), ("feedback", feedback)],
+        )
+        .await,
+        &format!("/shortlisting/{}/interviews", v.id),
+    )
+    .await;
+    expect_redirect(
+        lead.post(
+            &format!("/shortlisting/{}/interviews/{second}/outcome", v.id),
+            &[
+                ("outcome", "not_appointable"),
+                ("feedback", "Practise giving examples of teamwork."),
+            ],
+        )
+        .await,
+        &format!("/shortlisting/{}/interviews", v.id),
+    )
+    .await;
+
+    // Assert
+    assert_eq!(stored(&app, first).await.stage, "interviewed");
+    assert_eq!(stored(&app, second).await.stage, "unsuccessful");
+    let email = app
+        .wait_for_email("second@example.org", "Not successful")
+        .await;
+    assert!(email.text.contains("Practise giving examples of teamwork."));
+    let (_, page) = one.page(&format!("/applications/{first}")).await;
+    assert!(page.contains(feedback));
+}
+
+#[tokio::test]
+async fn slots_are_checked_and_only_the_panel_arranges_interviews() {
+    // Arrange
+    let app = spawn_app().await;
+    let v = post_vacancy(&app, "Slots apprentice", false).await;
+    let lead = lead(&app, &v).await;
+    let [first, _] = invited_pair(&app, &v, &lead).await;
+
+    // Act: a slot in the past, with bad numbers.
+    let response = lead
+        .post(
+            &format!("/shortlisting/{}/interviews", v.id),
+            &[
+                ("day", "1"),
+                ("month", "1"),
+                ("year", "2020"),
+                ("time", "25:00"),
+                ("minutes", "0"),
+                ("place", ""),
+                ("capacity", "100"),
+            ],
+        )
+        .await;
+
+    // Assert
+    let body = response.text().await.unwrap();
+    let summary = text_of(&body, ".nhsuk-error-summary");
+    assert!(summary.contains("24-hour clock"));
+    assert!(summary.contains("from 10 to 240"));
+    assert!(summary.contains("from 1 to 20"));
+    assert_eq!(app.count("interview_slots").await, 0);
+
+    // Applicants and other organisations cannot reach the panel's page; the applicant cannot
+    // record an outcome; a non-invited application has no booking page.
+    let one = applicant_client(&app, "first@example.org").await;
+    let path = format!("/shortlisting/{}/interviews", v.id);
+    assert_eq!(one.get(&path).await.status().as_u16(), 403);
+    let other = post_vacancy(&app, "Elsewhere", false).await;
+    let outsider = crate::shortlisting::lead(&app, &other).await;
+    assert_eq!(outsider.get(&path).await.status().as_u16(), 404);
+    let response = outsider
+        .post(
+            &format!("/shortlisting/{}/interviews/{first}/outcome", v.id),
+            &[("outcome", "appointable"), ("feedback", "x")],
+        )
+        .await;
+    assert_eq!(response.status().as_u16(), 404);
+    let stranger_app = sent(&app, &other, "third@example.org", "no", None).await;
+    let third = applicant_client(&app, "third@example.org").await;
+    let response = third
+        .get(&format!("/applications/{stranger_app}/interview"))
+        .await;
+    assert_eq!(
+        response.status().as_u16(),
+        303,
+        "not invited: back to the application"
+    );
+}
