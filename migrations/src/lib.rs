@@ -19,6 +19,7 @@ mod m20261123_000011_create_applicant_profiles;
 mod m20261123_000012_create_applications;
 mod m20261124_000013_create_shortlisting;
 mod m20261124_000014_create_interviews;
+mod m20261124_000015_create_offers;
 
 /// Applies spectra's migrations in order.
 #[derive(Debug)]
@@ -42,6 +43,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000012_create_applications::Migration),
             Box::new(m20261124_000013_create_shortlisting::Migration),
             Box::new(m20261124_000014_create_interviews::Migration),
+            Box::new(m20261124_000015_create_offers::Migration),
         ]
     }
 }

@@ -9,6 +9,7 @@ pub mod local_redirect;
 pub mod login_throttle;
 pub mod london_time;
 pub mod new_password;
+pub mod offer;
 pub mod plain_language;
 pub mod profile;
 pub mod programme;

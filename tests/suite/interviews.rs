@@ -11,7 +11,7 @@ use crate::helpers::{Client, PASSWORD, TestApp, spawn_app, text_of};
 use crate::shortlisting::{close, finals, lead, name_of, sent};
 
 /// Two opted-in applicants invited to interview after shortlisting; their IDs.
-async fn invited_pair(app: &TestApp, v: &Posted, lead: &Client) -> [i32; 2] {
+pub(crate) async fn invited_pair(app: &TestApp, v: &Posted, lead: &Client) -> [i32; 2] {
     let first = sent(app, v, "first@example.org", "yes", Some("yes")).await;
     let second = sent(app, v, "second@example.org", "yes", Some("yes")).await;
     close(app, v.id).await;
@@ -27,11 +27,11 @@ async fn invited_pair(app: &TestApp, v: &Posted, lead: &Client) -> [i32; 2] {
     [first, second]
 }
 
-fn in_days(days: i64) -> OffsetDateTime {
+pub(crate) fn in_days(days: i64) -> OffsetDateTime {
     OffsetDateTime::now_utc() + Duration::days(days)
 }
 
-async fn add_slot(lead: &Client, v: &Posted, at: OffsetDateTime, capacity: &str) {
+pub(crate) async fn add_slot(lead: &Client, v: &Posted, at: OffsetDateTime, capacity: &str) {
     let local = spectra::domain::london_time::from_utc(at);
     let response = lead
         .post(
@@ -50,7 +50,7 @@ async fn add_slot(lead: &Client, v: &Posted, at: OffsetDateTime, capacity: &str)
     expect_redirect(response, &format!("/shortlisting/{}/interviews", v.id)).await;
 }
 
-async fn applicant_client(app: &TestApp, email: &str) -> Client {
+pub(crate) async fn applicant_client(app: &TestApp, email: &str) -> Client {
     let client = app.new_client();
     client.sign_in(email, PASSWORD).await;
     client

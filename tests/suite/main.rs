@@ -12,6 +12,7 @@ mod email;
 mod health;
 mod helpers;
 mod interviews;
+mod offers;
 mod profile;
 mod security;
 mod shortlisting;

@@ -5,6 +5,7 @@
 mod apply;
 mod interview;
 mod mine;
+mod offer;
 mod steps;
 mod withdraw;
 
@@ -62,6 +63,10 @@ pub fn router() -> Router<AppState> {
         .route(
             "/applications/{id}/interview/cancel",
             axum::routing::post(interview::cancel),
+        )
+        .route(
+            "/applications/{id}/offer",
+            get(offer::show).post(offer::answer),
         )
         .route(
             "/applications/{id}/withdraw",

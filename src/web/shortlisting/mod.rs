@@ -5,6 +5,7 @@
 
 mod board;
 mod interviews;
+mod offers;
 mod review;
 
 use std::collections::HashSet;
@@ -45,6 +46,23 @@ pub fn router() -> Router<AppState> {
         .route(
             "/shortlisting/{id}/interviews/{application}/outcome",
             post(interviews::record_outcome),
+        )
+        .route("/shortlisting/{id}/offers", get(offers::show))
+        .route(
+            "/shortlisting/{id}/offers/{application}",
+            post(offers::make_offer),
+        )
+        .route(
+            "/shortlisting/{id}/offers/{application}/checks",
+            post(offers::save_checks),
+        )
+        .route(
+            "/shortlisting/{id}/offers/{application}/start-date",
+            post(offers::save_start_date),
+        )
+        .route(
+            "/shortlisting/{id}/offers/{application}/started",
+            post(offers::mark_started),
         )
         .route(
             "/shortlisting/{id}/applications/{application}",

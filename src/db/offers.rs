@@ -1,0 +1,220 @@
+//! The `offers`, `offer_checks` and `employment_records` tables.
+
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+};
+use time::Date;
+
+use crate::db::now;
+use crate::domain::offer::{CheckKind, CheckStatus, can_accept};
+use crate::entities::{employment_record, offer, offer_check, vacancy};
+
+/// The offer made on an application, if any.
+pub async fn find(
+    db: &impl ConnectionTrait,
+    application_id: i32,
+) -> Result<Option<offer::Model>, DbErr> {
+    offer::Entity::find_by_id(application_id).one(db).await
+}
+
+/// A vacancy's offers.
+pub async fn of_vacancy(
+    db: &impl ConnectionTrait,
+    vacancy_id: i32,
+) -> Result<Vec<offer::Model>, DbErr> {
+    offer::Entity::find()
+        .filter(offer::Column::VacancyId.eq(vacancy_id))
+        .all(db)
+        .await
+}
+
+/// Makes a conditional offer.
+pub async fn make(
+    db: &impl ConnectionTrait,
+    application_id: i32,
+    vacancy_id: i32,
+    by: i32,
+) -> Result<(), DbErr> {
+    offer::ActiveModel {
+        application_id: Set(application_id),
+        vacancy_id: Set(vacancy_id),
+        status: Set("offered".into()),
+        offered_by: Set(by),
+        offered_at: Set(now()),
+        responded_at: Set(None),
+        start_date: Set(None),
+    }
+    .insert(db)
+    .await
+    .map(|_| ())
+}
+
+/// Why an acceptance was not recorded.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NotAccepted {
+    /// The offer was already answered (a second click, or another tab).
+    AlreadyAnswered,
+    /// Every position has been filled.
+    PositionsFilled,
+}
+
+/// Accepts an offer if a position is still free. The vacancy's row is locked first on
+/// Postgres, so acceptances arriving together are counted one at a time and never exceed the
+/// positions; SQLite has one writer at a time. Creates the checks. Run it in a transaction.
+pub async fn accept(
+    db: &impl ConnectionTrait,
+    application_id: i32,
+    vacancy_id: i32,
+    checks: &[CheckKind],
+) -> Result<Result<(), NotAccepted>, DbErr> {
+    let Some(vacancy) = vacancy::Entity::find_by_id(vacancy_id)
+        .lock_exclusive()
+        .one(db)
+        .await?
+    else {
+        return Err(DbErr::RecordNotFound(format!("vacancy {vacancy_id}")));
+    };
+    let accepted = offer::Entity::find()
+        .filter(offer::Column::VacancyId.eq(vacancy_id))
+        .filter(offer::Column::Status.eq("accepted"))
+        .count(db)
+        .await?;
+    if !can_accept(accepted, vacancy.positions) {
+        return Ok(Err(NotAccepted::PositionsFilled));
+    }
+    let updated = offer::Entity::update_many()
+        .col_expr(offer::Column::Status, Expr::value("accepted"))
+        .col_expr(offer::Column::RespondedAt, Expr::value(Some(now())))
+        .filter(offer::Column::ApplicationId.eq(application_id))
+        .filter(offer::Column::Status.eq("offered"))
+        .exec(db)
+        .await?;
+    if updated.rows_affected != 1 {
+        return Ok(Err(NotAccepted::AlreadyAnswered));
+    }
+    let at = now();
+    let rows = checks.iter().map(|kind| offer_check::ActiveModel {
+        application_id: Set(application_id),
+        kind: Set(kind.as_str().to_owned()),
+        status: Set(CheckStatus::Pending.as_str().to_owned()),
+        note: Set(String::new()),
+        updated_by: Set(None),
+        updated_at: Set(at),
+        ..Default::default()
+    });
+    offer_check::Entity::insert_many(rows)
+        .exec_without_returning(db)
+        .await?;
+    Ok(Ok(()))
+}
+
+/// Declines an offer. Returns false if it was already answered.
+pub async fn decline(db: &impl ConnectionTrait, application_id: i32) -> Result<bool, DbErr> {
+    let updated = offer::Entity::update_many()
+        .col_expr(offer::Column::Status, Expr::value("declined"))
+        .col_expr(offer::Column::RespondedAt, Expr::value(Some(now())))
+        .filter(offer::Column::ApplicationId.eq(application_id))
+        .filter(offer::Column::Status.eq("offered"))
+        .exec(db)
+        .await?;
+    Ok(updated.rows_affected == 1)
+}
+
+/// The checks of an accepted offer, in the order they were created.
+pub async fn checks_of(
+    db: &impl ConnectionTrait,
+    application_id: i32,
+) -> Result<Vec<offer_check::Model>, DbErr> {
+    offer_check::Entity::find()
+        .filter(offer_check::Column::ApplicationId.eq(application_id))
+        .order_by_asc(offer_check::Column::Id)
+        .all(db)
+        .await
+}
+
+/// Updates one check.
+pub async fn update_check(
+    db: &impl ConnectionTrait,
+    application_id: i32,
+    kind: CheckKind,
+    status: CheckStatus,
+    note: &str,
+    by: i32,
+) -> Result<(), DbErr> {
+    offer_check::Entity::update_many()
+        .col_expr(offer_check::Column::Status, Expr::value(status.as_str()))
+        .col_expr(offer_check::Column::Note, Expr::value(note))
+        .col_expr(offer_check::Column::UpdatedBy, Expr::value(Some(by)))
+        .col_expr(offer_check::Column::UpdatedAt, Expr::value(now()))
+        .filter(offer_check::Column::ApplicationId.eq(application_id))
+        .filter(offer_check::Column::Kind.eq(kind.as_str()))
+        .exec(db)
+        .await
+        .map(|_| ())
+}
+
+/// Agrees the start date.
+pub async fn set_start_date(
+    db: &impl ConnectionTrait,
+    application_id: i32,
+    start: Date,
+) -> Result<(), DbErr> {
+    offer::Entity::update_many()
+        .col_expr(offer::Column::StartDate, Expr::value(Some(start)))
+        .filter(offer::Column::ApplicationId.eq(application_id))
+        .exec(db)
+        .await
+        .map(|_| ())
+}
+
+/// What an employment record holds.
+#[derive(Clone, Debug)]
+pub struct NewEmployment {
+    /// The application hired from.
+    pub application_id: i32,
+    /// The person.
+    pub user_id: i32,
+    /// Their organisation.
+    pub organisation_id: i32,
+    /// Job title.
+    pub role: String,
+    /// Band.
+    pub band: String,
+    /// Start date.
+    pub start_date: Date,
+    /// Whether the post is an apprenticeship.
+    pub apprenticeship: bool,
+}
+
+/// Starts the employment record that retention tracking follows.
+pub async fn start_employment(
+    db: &impl ConnectionTrait,
+    new: &NewEmployment,
+) -> Result<employment_record::Model, DbErr> {
+    employment_record::ActiveModel {
+        application_id: Set(Some(new.application_id)),
+        user_id: Set(Some(new.user_id)),
+        organisation_id: Set(new.organisation_id),
+        role: Set(new.role.clone()),
+        band: Set(new.band.clone()),
+        start_date: Set(new.start_date),
+        apprenticeship: Set(new.apprenticeship),
+        created_at: Set(now()),
+        ..Default::default()
+    }
+    .insert(db)
+    .await
+}
+
+/// The employment record of an application, if the person started.
+pub async fn employment_of(
+    db: &impl ConnectionTrait,
+    application_id: i32,
+) -> Result<Option<employment_record::Model>, DbErr> {
+    employment_record::Entity::find()
+        .filter(employment_record::Column::ApplicationId.eq(application_id))
+        .one(db)
+        .await
+}

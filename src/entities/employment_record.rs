@@ -1,0 +1,24 @@
+//! Someone in post: the start of retention tracking.
+
+use sea_orm::entity::prelude::*;
+
+/// A row of `employment_records`.
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "employment_records")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i32,
+    pub application_id: Option<i32>,
+    pub user_id: Option<i32>,
+    pub organisation_id: i32,
+    pub role: String,
+    pub band: String,
+    pub start_date: TimeDate,
+    pub apprenticeship: bool,
+    pub created_at: TimeDateTimeWithTimeZone,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,167 @@
+//! The applicant's offer: accept or decline it online, then follow the pre-employment checks.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::Form;
+use axum::extract::State;
+use axum::response::{IntoResponse, Redirect, Response};
+use sea_orm::TransactionTrait;
+use serde::Deserialize;
+use tower_sessions::Session;
+
+use crate::app::AppState;
+use crate::auth::CurrentUser;
+use crate::db::applications;
+use crate::db::offers::{self, NotAccepted};
+use crate::domain::application::Stage;
+use crate::domain::offer::{CheckKind, CheckStatus, checks_for};
+use crate::entities::offer;
+use crate::error::{AppError, AppResult};
+use crate::web::applications::{Loaded, StatusEmail, load_own};
+use crate::web::page::{IdPath, Page, flash};
+
+/// A check as the applicant sees it.
+pub struct CheckRow {
+    label: &'static str,
+    status: &'static str,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "applications/offer.html")]
+pub struct OfferTemplate {
+    page: Page,
+    l: Loaded,
+    offer: offer::Model,
+    checks: Vec<CheckRow>,
+    start_date: Option<String>,
+}
+
+async fn load_offer(
+    state: &AppState,
+    me: &crate::auth::AuthUser,
+    id: i32,
+) -> AppResult<(Loaded, offer::Model)> {
+    let l = load_own(state, me, id).await?;
+    let offer = offers::find(&state.db, id)
+        .await?
+        .ok_or(AppError::Elsewhere {
+            to: format!("/applications/{id}"),
+        })?;
+    Ok((l, offer))
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    CurrentUser(me): CurrentUser,
+    page: Page,
+    IdPath(id): IdPath,
+) -> AppResult<OfferTemplate> {
+    let (l, offer) = load_offer(&state, &me, id).await?;
+    let checks = offers::checks_of(&state.db, id)
+        .await?
+        .iter()
+        .filter_map(|c| {
+            Some(CheckRow {
+                label: CheckKind::parse(&c.kind)?.label(),
+                status: CheckStatus::parse(&c.status)?.label(),
+            })
+        })
+        .collect();
+    Ok(OfferTemplate {
+        page,
+        start_date: offer
+            .start_date
+            .map(|d| format!("{} {} {}", d.day(), d.month(), d.year())),
+        checks,
+        l,
+        offer,
+    })
+}
+
+/// The answer to an offer.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct AnswerForm {
+    decision: String,
+}
+
+/// Accepts or declines. Accepting twice changes nothing the second time; an acceptance when
+/// every position is already filled is refused, kindly.
+pub async fn answer(
+    State(state): State<AppState>,
+    CurrentUser(me): CurrentUser,
+    session: Session,
+    IdPath(id): IdPath,
+    Form(form): Form<AnswerForm>,
+) -> AppResult<Response> {
+    let (l, offer) = load_offer(&state, &me, id).await?;
+    let back = Redirect::to(&format!("/applications/{id}/offer")).into_response();
+    let txn = state.db.begin().await?;
+    match form.decision.as_str() {
+        "accept" => {
+            let checks = checks_for(
+                l.vacancy.ring_fenced,
+                l.application.guaranteed_interview == Some(true),
+            );
+            match offers::accept(&txn, id, offer.vacancy_id, &checks).await? {
+                Ok(()) => {
+                    txn.commit().await?;
+                    tracing::info!(application_id = id, "offer accepted");
+                    flash(
+                        &session,
+                        "You have accepted the offer. The team will now help you with the pre-employment checks.",
+                    )
+                    .await?;
+                }
+                Err(NotAccepted::AlreadyAnswered) => {
+                    txn.rollback().await?;
+                }
+                Err(NotAccepted::PositionsFilled) => {
+                    txn.rollback().await?;
+                    return Err(AppError::BadRequest(format!(
+                        "Sorry, every position for this job has now been filled, so the offer can no longer be accepted. {} will contact you about what happens next.",
+                        l.vacancy.contact_name
+                    )));
+                }
+            }
+        }
+        "decline" => {
+            if offers::decline(&txn, id).await?
+                && applications::change_stage(
+                    &txn,
+                    id,
+                    Stage::ConditionalOffer,
+                    Stage::Withdrawn,
+                    Some(me.id),
+                    "You declined the offer.",
+                )
+                .await?
+            {
+                StatusEmail {
+                    name: &me.full_name,
+                    email: &me.email,
+                    vacancy: &l.vacancy,
+                    organisation: &l.organisation,
+                    application_id: id,
+                    stage: Stage::Withdrawn,
+                    feedback: "You declined the offer.",
+                    calendar: None,
+                }
+                .queue(&txn, &state)
+                .await?;
+                txn.commit().await?;
+                state.mail_wakeup.notify_one();
+                flash(&session, "You have declined the offer.").await?;
+            } else {
+                txn.rollback().await?;
+            }
+        }
+        _ => {
+            txn.rollback().await?;
+            return Err(AppError::BadRequest(
+                "Choose whether to accept or decline the offer.".into(),
+            ));
+        }
+    }
+    Ok(back)
+}

@@ -1,0 +1,395 @@
+//! Offers, for the lead: conditional offers to appointable candidates, the pre-employment
+//! checks of each accepted offer, the start date, and marking the person as started, which
+//! creates the employment record retention tracking follows.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::Form;
+use axum::extract::{Path, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use sea_orm::TransactionTrait;
+use tower_sessions::Session;
+
+use crate::app::AppState;
+use crate::auth::{AuthUser, CurrentUser};
+use crate::db::offers::{self, NewEmployment};
+use crate::db::{applications, interviews, organisations, users};
+use crate::domain::application::{Stage, reference};
+use crate::domain::london_time;
+use crate::domain::offer::{CheckKind, CheckStatus, all_verified};
+use crate::domain::vacancy::VacancyKind;
+use crate::entities::application;
+use crate::error::{AppError, AppResult};
+use crate::web::applications::StatusEmail;
+use crate::web::page::{IdPath, Page, flash};
+use crate::web::shortlisting::{PanelSeat, load_seat};
+
+/// A check on the lead's page.
+pub struct CheckLine {
+    kind: &'static str,
+    label: &'static str,
+    status: &'static str,
+    note: String,
+}
+
+/// A candidate on the offers page.
+pub struct Candidate {
+    id: i32,
+    reference: String,
+    name: String,
+    stage: Stage,
+    offer_status: Option<String>,
+    checks: Vec<CheckLine>,
+    start_date: Option<String>,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "shortlisting/offers.html")]
+pub struct OffersTemplate {
+    page: Page,
+    seat: PanelSeat,
+    candidates: Vec<Candidate>,
+    statuses: [CheckStatus; 3],
+    accepted: usize,
+}
+
+/// The lead of the vacancy's panel, and an application of that vacancy.
+async fn lead_and_application(
+    state: &AppState,
+    me: &AuthUser,
+    id: &str,
+    app_id: &str,
+) -> AppResult<(PanelSeat, application::Model)> {
+    let (Ok(id), Ok(app_id)) = (id.parse::<i32>(), app_id.parse::<i32>()) else {
+        return Err(AppError::NotFound);
+    };
+    let seat = load_seat(state, me, id).await?;
+    seat.require_lead()?;
+    let application = applications::find(&state.db, app_id)
+        .await?
+        .filter(|a| a.vacancy_id == id)
+        .ok_or(AppError::NotFound)?;
+    Ok((seat, application))
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    CurrentUser(me): CurrentUser,
+    page: Page,
+    IdPath(id): IdPath,
+) -> AppResult<OffersTemplate> {
+    let seat = load_seat(&state, &me, id).await?;
+    seat.require_lead()?;
+    let sent = applications::sent_models_for_vacancy(&state.db, id).await?;
+    let ids: Vec<i32> = sent.iter().map(|a| a.id).collect();
+    let outcomes = interviews::outcomes_for(&state.db, &ids).await?;
+    let vacancy_offers = offers::of_vacancy(&state.db, id).await?;
+    let mut candidates = Vec::new();
+    for a in &sent {
+        let stage = Stage::parse(&a.stage).unwrap_or(Stage::Submitted);
+        let appointable = outcomes
+            .iter()
+            .any(|o| o.application_id == a.id && o.appointable);
+        let offer = vacancy_offers.iter().find(|o| o.application_id == a.id);
+        if !(appointable || offer.is_some()) {
+            continue;
+        }
+        let checks = offers::checks_of(&state.db, a.id)
+            .await?
+            .into_iter()
+            .filter_map(|c| {
+                let kind = CheckKind::parse(&c.kind)?;
+                Some(CheckLine {
+                    kind: kind.as_str(),
+                    label: kind.label(),
+                    status: CheckStatus::parse(&c.status)?.as_str(),
+                    note: c.note,
+                })
+            })
+            .collect();
+        let name = users::find_by_id(&state.db, a.applicant_id)
+            .await?
+            .map(|u| u.full_name)
+            .unwrap_or_default();
+        candidates.push(Candidate {
+            id: a.id,
+            reference: reference(a.id),
+            name,
+            stage,
+            offer_status: offer.map(|o| o.status.clone()),
+            checks,
+            start_date: offer
+                .and_then(|o| o.start_date)
+                .map(|d| format!("{} {} {}", d.day(), d.month(), d.year())),
+        });
+    }
+    Ok(OffersTemplate {
+        page,
+        accepted: vacancy_offers
+            .iter()
+            .filter(|o| o.status == "accepted")
+            .count(),
+        seat,
+        candidates,
+        statuses: CheckStatus::ALL,
+    })
+}
+
+async fn email_applicant(
+    txn: &sea_orm::DatabaseTransaction,
+    state: &AppState,
+    seat: &PanelSeat,
+    application: &application::Model,
+    stage: Stage,
+    words: &str,
+) -> AppResult<()> {
+    // Read inside the transaction: on SQLite it holds the only connection.
+    let applicant = users::find_by_id(txn, application.applicant_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let organisation = organisations::find(txn, seat.vacancy.organisation_id)
+        .await?
+        .map(|o| o.name)
+        .unwrap_or_default();
+    StatusEmail {
+        name: &applicant.full_name,
+        email: &applicant.email,
+        vacancy: &seat.vacancy,
+        organisation: &organisation,
+        application_id: application.id,
+        stage,
+        feedback: words,
+        calendar: None,
+    }
+    .queue(txn, state)
+    .await
+}
+
+/// The lead makes a conditional offer to an appointable candidate.
+pub async fn make_offer(
+    State(state): State<AppState>,
+    CurrentUser(me): CurrentUser,
+    session: Session,
+    Path((id, app_id)): Path<(String, String)>,
+) -> AppResult<Response> {
+    let (seat, application) = lead_and_application(&state, &me, &id, &app_id).await?;
+    let appointable = interviews::outcomes_for(&state.db, &[application.id])
+        .await?
+        .first()
+        .is_some_and(|o| o.appointable);
+    if application.stage != Stage::Interviewed.as_str() || !appointable {
+        return Err(AppError::BadRequest(
+            "An offer can only be made to someone interviewed and found appointable.".into(),
+        ));
+    }
+    let txn = state.db.begin().await?;
+    if !applications::change_stage(
+        &txn,
+        application.id,
+        Stage::Interviewed,
+        Stage::ConditionalOffer,
+        Some(me.id),
+        "",
+    )
+    .await?
+    {
+        txn.rollback().await?;
+        return Err(AppError::BadRequest(
+            "This application changed meanwhile. Try again.".into(),
+        ));
+    }
+    offers::make(&txn, application.id, seat.vacancy.id, me.id).await?;
+    email_applicant(
+        &txn,
+        &state,
+        &seat,
+        &application,
+        Stage::ConditionalOffer,
+        "Sign in to accept or decline the offer.",
+    )
+    .await?;
+    txn.commit().await?;
+    state.mail_wakeup.notify_one();
+    flash(
+        &session,
+        format!("Conditional offer made to {}.", reference(application.id)),
+    )
+    .await?;
+    Ok(Redirect::to(&format!("/shortlisting/{}/offers", seat.vacancy.id)).into_response())
+}
+
+/// The lead records the checks; when every one is verified the offer becomes unconditional.
+pub async fn save_checks(
+    State(state): State<AppState>,
+    CurrentUser(me): CurrentUser,
+    session: Session,
+    Path((id, app_id)): Path<(String, String)>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> AppResult<Response> {
+    let (seat, application) = lead_and_application(&state, &me, &id, &app_id).await?;
+    let offer = offers::find(&state.db, application.id)
+        .await?
+        .filter(|o| o.status == "accepted")
+        .ok_or_else(|| AppError::BadRequest("Checks start once the offer is accepted.".into()))?;
+    let existing = offers::checks_of(&state.db, offer.application_id).await?;
+    let field = |name: String| {
+        pairs
+            .iter()
+            .find(|(k, _)| *k == name)
+            .map(|(_, v)| v.trim().to_owned())
+    };
+    let mut updates = Vec::new();
+    for check in &existing {
+        let Some(kind) = CheckKind::parse(&check.kind) else {
+            continue;
+        };
+        let status = match field(format!("status-{}", kind.as_str())) {
+            Some(s) => CheckStatus::parse(&s).ok_or_else(|| {
+                AppError::BadRequest(format!(
+                    "Choose pending, received or verified for {}.",
+                    kind.label()
+                ))
+            })?,
+            None => CheckStatus::parse(&check.status).unwrap_or(CheckStatus::Pending),
+        };
+        let note = field(format!("note-{}", kind.as_str())).unwrap_or_else(|| check.note.clone());
+        if note.chars().count() > 1_000 {
+            return Err(AppError::BadRequest(format!(
+                "The note for {} must be 1000 characters or fewer.",
+                kind.label()
+            )));
+        }
+        updates.push((kind, status, note));
+    }
+    let txn = state.db.begin().await?;
+    for (kind, status, note) in &updates {
+        offers::update_check(&txn, application.id, *kind, *status, note, me.id).await?;
+    }
+    let statuses: Vec<CheckStatus> = updates.iter().map(|(_, s, _)| *s).collect();
+    let complete = all_verified(&statuses)
+        && applications::change_stage(
+            &txn,
+            application.id,
+            Stage::ConditionalOffer,
+            Stage::ChecksComplete,
+            Some(me.id),
+            "",
+        )
+        .await?;
+    if complete {
+        email_applicant(
+            &txn,
+            &state,
+            &seat,
+            &application,
+            Stage::ChecksComplete,
+            "Your offer is now unconditional.",
+        )
+        .await?;
+    }
+    txn.commit().await?;
+    state.mail_wakeup.notify_one();
+    let message = if complete {
+        format!(
+            "Every check is verified: the offer to {} is now unconditional. Agree a start date.",
+            reference(application.id)
+        )
+    } else {
+        format!("Checks saved for {}.", reference(application.id))
+    };
+    flash(&session, message).await?;
+    Ok(Redirect::to(&format!("/shortlisting/{}/offers", seat.vacancy.id)).into_response())
+}
+
+/// The lead records the agreed start date.
+pub async fn save_start_date(
+    State(state): State<AppState>,
+    CurrentUser(me): CurrentUser,
+    session: Session,
+    Path((id, app_id)): Path<(String, String)>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> AppResult<Response> {
+    let (seat, application) = lead_and_application(&state, &me, &id, &app_id).await?;
+    if application.stage != Stage::ChecksComplete.as_str() {
+        return Err(AppError::BadRequest(
+            "A start date is agreed once every check is verified.".into(),
+        ));
+    }
+    let get = |k: &str| {
+        pairs
+            .iter()
+            .find(|(n, _)| n == k)
+            .map_or("", |(_, v)| v.as_str())
+    };
+    let start =
+        london_time::parse_local(get("day"), get("month"), get("year"), "09:00").map_err(|_| {
+            AppError::BadRequest(
+                "Enter the start date as day, month and year, like 5 1 2027.".into(),
+            )
+        })?;
+    let date = london_time::from_utc(start).date();
+    offers::set_start_date(&state.db, application.id, date).await?;
+    flash(
+        &session,
+        format!("Start date agreed for {}.", reference(application.id)),
+    )
+    .await?;
+    Ok(Redirect::to(&format!("/shortlisting/{}/offers", seat.vacancy.id)).into_response())
+}
+
+/// The lead marks the person as started: the hire, and the employment record retention
+/// tracking follows.
+pub async fn mark_started(
+    State(state): State<AppState>,
+    CurrentUser(me): CurrentUser,
+    session: Session,
+    Path((id, app_id)): Path<(String, String)>,
+) -> AppResult<Response> {
+    let (seat, application) = lead_and_application(&state, &me, &id, &app_id).await?;
+    let start_date = offers::find(&state.db, application.id)
+        .await?
+        .and_then(|o| o.start_date)
+        .ok_or_else(|| AppError::BadRequest("Agree a start date first.".into()))?;
+    let txn = state.db.begin().await?;
+    if !applications::change_stage(
+        &txn,
+        application.id,
+        Stage::ChecksComplete,
+        Stage::Started,
+        Some(me.id),
+        "",
+    )
+    .await?
+    {
+        txn.rollback().await?;
+        return Err(AppError::BadRequest(
+            "Only someone whose checks are complete can be marked as started.".into(),
+        ));
+    }
+    offers::start_employment(
+        &txn,
+        &NewEmployment {
+            application_id: application.id,
+            user_id: application.applicant_id,
+            organisation_id: seat.vacancy.organisation_id,
+            role: seat.vacancy.title.clone(),
+            band: seat.vacancy.band.clone(),
+            start_date,
+            apprenticeship: VacancyKind::parse(&seat.vacancy.kind)
+                == Some(VacancyKind::Apprenticeship),
+        },
+    )
+    .await?;
+    email_applicant(&txn, &state, &seat, &application, Stage::Started, "").await?;
+    txn.commit().await?;
+    state.mail_wakeup.notify_one();
+    flash(
+        &session,
+        format!(
+            "{} has started. Retention tracking begins from their start date.",
+            reference(application.id)
+        ),
+    )
+    .await?;
+    Ok(Redirect::to(&format!("/shortlisting/{}/offers", seat.vacancy.id)).into_response())
+}
