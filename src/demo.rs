@@ -130,7 +130,109 @@ pub async fn load(db: &DatabaseConnection, demo_password: &str) -> anyhow::Resul
         txn.commit().await?;
     }
     load_profiles(db).await?;
-    load_vacancies(db).await
+    load_vacancies(db).await?;
+    load_closed_vacancy(db).await
+}
+
+/// Title of the demo vacancy that has closed, with applications waiting for shortlisting.
+pub const CLOSED_DEMO_VACANCY: &str = "Domestic assistant";
+
+/// A SPECTRA 25/7 vacancy at Alder Hey that closed yesterday, with two sent applications (one
+/// in the guaranteed interview scheme), so a tester can walk every stage: shortlisting as
+/// `manager.alderhey@example.org`, booking and the offer as the applicants, the champion's
+/// pages as `champion@example.org`.
+async fn load_closed_vacancy(db: &DatabaseConnection) -> anyhow::Result<()> {
+    use crate::db::applications;
+    use crate::domain::application::{Referee, Stage};
+
+    let alder_hey = organisations::ensure(db, ORGANISATIONS[0]).await?;
+    let existing = vacancies::of_organisation(db, alder_hey.id).await?;
+    if existing.iter().any(|v| v.title == CLOSED_DEMO_VACANCY) {
+        return Ok(());
+    }
+    let (Some(manager), Some(programme)) = (
+        users::find_by_email(db, "manager.alderhey@example.org").await?,
+        programmes::all(db).await?.into_iter().find(|p| p.name == "SPECTRA 25/7"),
+    ) else {
+        return Ok(());
+    };
+    let now = crate::db::now();
+    let input = VacancyInput {
+        title: CLOSED_DEMO_VACANCY.into(),
+        programme_id: Some(programme.id),
+        kind: VacancyKind::Job,
+        band: "2".into(),
+        working_pattern: "30 hours a week, early shifts".into(),
+        salary: "£24,465 a year, pro rata".into(),
+        location: "Alder Hey Children's Hospital, Liverpool".into(),
+        positions: 1,
+        closes_at: now - time::Duration::days(1),
+        ring_fenced: false,
+        summary: "Keep wards clean and safe for children and their families.".into(),
+        description: "You will clean wards and play areas, and help keep patients safe from infection.\n\nFull training is given.".into(),
+        criteria: vec![
+            CriterionInput { essential: true, text: "Careful and thorough".into() },
+            CriterionInput { essential: true, text: "Friendly with children and families".into() },
+            CriterionInput { essential: false, text: "Some cleaning or caring experience".into() },
+        ],
+        reference_options: ReferenceType::ALL.to_vec(),
+        contact_name: "Morgan Manager".into(),
+        contact_role: "Housekeeping manager".into(),
+        contact_email: "manager.alderhey@example.org".into(),
+        contact_phone: "0151 228 4811".into(),
+    };
+    let txn = db.begin().await?;
+    let vacancy = vacancies::create(&txn, alder_hey.id, manager.id, &input).await?;
+    vacancies::publish(&txn, vacancy.id).await?;
+    let criteria = vacancies::criteria_of(&txn, vacancy.id).await?;
+    for (email, opted_in, evidence) in [
+        (
+            "applicant@example.org",
+            true,
+            ["I keep my flat spotless and check everything twice.", "I help run a kids' football club on Saturdays.", "I cleaned at a care home for three months."],
+        ),
+        (
+            "applicant2@example.org",
+            false,
+            ["I like things done properly.", "I have younger cousins.", ""],
+        ),
+    ] {
+        let Some(applicant) = users::find_by_email(&txn, email).await? else {
+            continue;
+        };
+        let draft = applications::start(&txn, vacancy.id, applicant.id, "", None).await?;
+        let answers: Vec<(i32, String)> = criteria
+            .iter()
+            .zip(evidence)
+            .map(|(c, text)| (c.id, text.to_owned()))
+            .collect();
+        applications::save_answers(&txn, draft.id, &answers).await?;
+        applications::save_referees(
+            &txn,
+            draft.id,
+            &[Referee {
+                kind: ReferenceType::PersonalAdviser,
+                name: "Sam Adviser".into(),
+                relationship: "My personal adviser".into(),
+                email: "sam.adviser@example.org".into(),
+                phone: String::new(),
+            }],
+        )
+        .await?;
+        applications::save_step(
+            &txn,
+            draft.id,
+            applications::StepChange {
+                adjustments: Some(if opted_in { "Questions written down, please".into() } else { String::new() }),
+                guaranteed_interview: opted_in.then_some(true),
+                reached_step: Some(6),
+            },
+        )
+        .await?;
+        applications::change_stage(&txn, draft.id, Stage::Draft, Stage::Submitted, Some(applicant.id), "").await?;
+    }
+    txn.commit().await?;
+    Ok(())
 }
 
 /// The two applicants' profiles: one declares care experience, one does not.

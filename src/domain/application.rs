@@ -530,6 +530,33 @@ pub fn parse_opt_in(answer: &str, complete: bool) -> Result<Option<bool>, FieldE
 /// Most characters of a withdrawal reason.
 pub const MAX_WITHDRAWAL_REASON: usize = 1_000;
 
+/// How long an application spent in each stage, from the times it entered them (oldest
+/// first): until the next change, or until `now` for the stage it is still in. A final stage
+/// has no length.
+pub fn time_in_stages(
+    entered: &[(Stage, time::OffsetDateTime)],
+    now: time::OffsetDateTime,
+) -> Vec<Option<time::Duration>> {
+    entered
+        .iter()
+        .enumerate()
+        .map(|(i, (stage, at))| match entered.get(i + 1) {
+            Some((_, next)) => Some(*next - *at),
+            None if stage.is_final() => None,
+            None => Some(now - *at),
+        })
+        .collect()
+}
+
+/// A length of time in plain words, to the day.
+pub fn describe_duration(d: time::Duration) -> String {
+    match d.whole_days() {
+        days if days < 1 => "less than a day".to_owned(),
+        1 => "1 day".to_owned(),
+        days => format!("{days} days"),
+    }
+}
+
 /// The public reference of an application, such as `SPX-000123`.
 pub fn reference(id: i32) -> String {
     format!("SPX-{id:06}")
@@ -765,6 +792,28 @@ mod tests {
         assert_eq!(parse_opt_in("no", true), Ok(Some(false)));
         assert_eq!(parse_opt_in("", false), Ok(None));
         assert!(parse_opt_in("maybe", true).is_err());
+    }
+
+    #[test]
+    fn time_in_each_stage_runs_to_the_next_change_or_now() {
+        use time::macros::datetime;
+        let entered = [
+            (Draft, datetime!(2026-11-01 09:00 UTC)),
+            (Submitted, datetime!(2026-11-03 10:00 UTC)),
+            (Shortlisting, datetime!(2026-11-10 10:00 UTC)),
+        ];
+        let now = datetime!(2026-11-10 15:00 UTC);
+        let spans = time_in_stages(&entered, now);
+        let words: Vec<String> = spans.iter().flatten().map(|d| describe_duration(*d)).collect();
+        assert_eq!(words, ["2 days", "7 days", "less than a day"]);
+        let ended = [
+            (Submitted, datetime!(2026-11-03 10:00 UTC)),
+            (Withdrawn, datetime!(2026-11-04 10:00 UTC)),
+        ];
+        let spans = time_in_stages(&ended, now);
+        assert_eq!(spans[0].map(describe_duration).as_deref(), Some("1 day"));
+        assert_eq!(spans[1], None, "a final stage has no length");
+        assert!(time_in_stages(&[], now).is_empty());
     }
 
     #[test]

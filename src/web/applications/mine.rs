@@ -72,6 +72,8 @@ pub struct Event {
     by_applicant: bool,
     /// Feedback or other words that came with the change.
     note: String,
+    /// How long it stayed (or has been) in this stage, in words.
+    time_in_stage: Option<String>,
 }
 
 #[derive(Template, WebTemplate)]
@@ -94,16 +96,22 @@ pub async fn show(
 ) -> AppResult<ShowTemplate> {
     let l = load_own(&state, &me, id).await?;
     let a = answers(&state, &l).await?;
-    let events = applications::timeline(&state.db, id)
+    let changes: Vec<_> = applications::timeline(&state.db, id)
         .await?
         .into_iter()
-        .filter_map(|c| {
-            Some(Event {
-                stage: Stage::parse(&c.to_stage)?,
-                when: london_time::describe(c.created_at),
-                by_applicant: c.actor_user_id == Some(me.id),
-                note: c.note,
-            })
+        .filter_map(|c| Some((Stage::parse(&c.to_stage)?, c)))
+        .collect();
+    let entered: Vec<_> = changes.iter().map(|(s, c)| (*s, c.created_at)).collect();
+    let spans = application::time_in_stages(&entered, db::now());
+    let events = changes
+        .into_iter()
+        .zip(spans)
+        .map(|((stage, c), span)| Event {
+            stage,
+            when: london_time::describe(c.created_at),
+            by_applicant: c.actor_user_id == Some(me.id),
+            note: c.note,
+            time_in_stage: span.map(application::describe_duration),
         })
         .rev()
         .collect();
