@@ -152,7 +152,10 @@ async fn load_closed_vacancy(db: &DatabaseConnection) -> anyhow::Result<()> {
     }
     let (Some(manager), Some(programme)) = (
         users::find_by_email(db, "manager.alderhey@example.org").await?,
-        programmes::all(db).await?.into_iter().find(|p| p.name == "SPECTRA 25/7"),
+        programmes::all(db)
+            .await?
+            .into_iter()
+            .find(|p| p.name == "SPECTRA 25/7"),
     ) else {
         return Ok(());
     };
@@ -189,12 +192,20 @@ async fn load_closed_vacancy(db: &DatabaseConnection) -> anyhow::Result<()> {
         (
             "applicant@example.org",
             true,
-            ["I keep my flat spotless and check everything twice.", "I help run a kids' football club on Saturdays.", "I cleaned at a care home for three months."],
+            [
+                "I keep my flat spotless and check everything twice.",
+                "I help run a kids' football club on Saturdays.",
+                "I cleaned at a care home for three months.",
+            ],
         ),
         (
             "applicant2@example.org",
             false,
-            ["I like things done properly.", "I have younger cousins.", ""],
+            [
+                "I like things done properly.",
+                "I have younger cousins.",
+                "",
+            ],
         ),
     ] {
         let Some(applicant) = users::find_by_email(&txn, email).await? else {
@@ -223,13 +234,25 @@ async fn load_closed_vacancy(db: &DatabaseConnection) -> anyhow::Result<()> {
             &txn,
             draft.id,
             applications::StepChange {
-                adjustments: Some(if opted_in { "Questions written down, please".into() } else { String::new() }),
+                adjustments: Some(if opted_in {
+                    "Questions written down, please".into()
+                } else {
+                    String::new()
+                }),
                 guaranteed_interview: opted_in.then_some(true),
                 reached_step: Some(6),
             },
         )
         .await?;
-        applications::change_stage(&txn, draft.id, Stage::Draft, Stage::Submitted, Some(applicant.id), "").await?;
+        applications::change_stage(
+            &txn,
+            draft.id,
+            Stage::Draft,
+            Stage::Submitted,
+            Some(applicant.id),
+            "",
+        )
+        .await?;
     }
     txn.commit().await?;
     Ok(())

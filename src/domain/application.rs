@@ -804,7 +804,11 @@ mod tests {
         ];
         let now = datetime!(2026-11-10 15:00 UTC);
         let spans = time_in_stages(&entered, now);
-        let words: Vec<String> = spans.iter().flatten().map(|d| describe_duration(*d)).collect();
+        let words: Vec<String> = spans
+            .iter()
+            .flatten()
+            .map(|d| describe_duration(*d))
+            .collect();
         assert_eq!(words, ["2 days", "7 days", "less than a day"]);
         let ended = [
             (Submitted, datetime!(2026-11-03 10:00 UTC)),

@@ -658,3 +658,242 @@ async fn a_care_leaver_finds_a_ring_fenced_apprenticeship_applies_leaves_returns
 
     browser.close().await;
 }
+
+/// Signs in through the login page by keyboard.
+async fn keyboard_sign_in(browser: &Browser, base: &str, email: &str) {
+    browser.visit(&format!("{base}/login")).await;
+    browser.fill("#email", email).await;
+    browser.fill("#password", PASSWORD).await;
+    browser
+        .activate("form[action='/login'] button[type=submit]")
+        .await;
+}
+
+/// The demo's closed vacancy and its two applications: (vacancy, opted in, not opted in).
+async fn closed_demo_vacancy(app: &TestApp) -> (i32, i32, i32) {
+    let alder_hey = spectra::db::organisations::ensure(&app.db, spectra::demo::ORGANISATIONS[0])
+        .await
+        .unwrap();
+    let vacancy = spectra::db::vacancies::of_organisation(&app.db, alder_hey.id)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|v| v.title == spectra::demo::CLOSED_DEMO_VACANCY)
+        .unwrap();
+    let sent = spectra::db::applications::sent_models_for_vacancy(&app.db, vacancy.id)
+        .await
+        .unwrap();
+    let opted = sent
+        .iter()
+        .find(|a| a.guaranteed_interview == Some(true))
+        .unwrap()
+        .id;
+    let other = sent
+        .iter()
+        .find(|a| a.guaranteed_interview != Some(true))
+        .unwrap()
+        .id;
+    (vacancy.id, opted, other)
+}
+
+#[tokio::test]
+async fn a_lead_scores_anonymised_applications_and_cannot_reject_a_guaranteed_interview() {
+    require!(Browser::available(), "Chromium and chromedriver");
+    let app = spawn_app_with_demo().await;
+    let (vacancy, opted, _) = closed_demo_vacancy(&app).await;
+    let browser = Browser::start().await;
+    let b = &app.base;
+
+    keyboard_sign_in(&browser, b, "manager.alderhey@example.org").await;
+    browser.activate("header a[href='/manage/vacancies']").await;
+    browser
+        .activate(&format!("main a[href='/manage/vacancies/{vacancy}']"))
+        .await;
+    browser
+        .activate(&format!("main a[href='/shortlisting/{vacancy}']"))
+        .await;
+    let board = browser.client.source().await.unwrap();
+    assert!(board.contains("Guaranteed interview scheme applies"));
+    assert!(!board.contains("applicant@example.org"), "anonymised");
+    assert!(!board.contains("Alex"), "no names before completion");
+    browser
+        .activate(&format!(
+            "main a[href='/shortlisting/{vacancy}/applications/{opted}']"
+        ))
+        .await;
+
+    // Score each criterion with the arrow keys: 0 → 2, 0 → 3, 0 → 1.
+    for (field, steps) in [("#score-1", 2), ("#score-2", 3), ("#score-3", 1)] {
+        browser.tab_to(field).await;
+        browser.keys(&ARROW_DOWN.to_string().repeat(steps)).await;
+    }
+    browser
+        .activate("form[action$='/scores'] button[type=submit]")
+        .await;
+    assert!(
+        browser
+            .client
+            .source()
+            .await
+            .unwrap()
+            .contains("Your scores for")
+    );
+    browser
+        .activate(&format!(
+            "main a[href='/shortlisting/{vacancy}/applications/{opted}']"
+        ))
+        .await;
+
+    // Final scores meeting every essential criterion invite the application automatically.
+    browser.fill("#final-1", "2").await;
+    browser.fill("#final-2", "3").await;
+    browser.fill("#final-3", "1").await;
+    browser
+        .activate("form[action$='/final'] button[type=submit]")
+        .await;
+    assert!(
+        browser
+            .client
+            .source()
+            .await
+            .unwrap()
+            .contains("invited to interview automatically")
+    );
+
+    // Trying to decline it is refused, with the reason.
+    browser.tab_to("input[name=decision]:checked").await;
+    browser.keys(&ARROW_DOWN.to_string()).await;
+    browser
+        .fill("#feedback", "We had many strong applications this time.")
+        .await;
+    browser
+        .activate("form[action$='/decision'] button[type=submit]")
+        .await;
+    let refused = browser.client.source().await.unwrap();
+    assert!(refused.contains("There is a problem"));
+    assert!(refused.contains("must be invited to interview"));
+    let decision = spectra::db::shortlisting::decisions_for(&app.db, &[opted])
+        .await
+        .unwrap();
+    assert!(decision[0].invited, "still invited");
+
+    browser.close().await;
+}
+
+#[tokio::test]
+async fn an_applicant_books_an_interview_and_accepts_the_offer_by_keyboard() {
+    require!(Browser::available(), "Chromium and chromedriver");
+    let app = spawn_app_with_demo().await;
+    let (vacancy, opted, other) = closed_demo_vacancy(&app).await;
+
+    // Arrange, as the panel lead over HTTP: shortlist, complete, publish a slot.
+    let lead = app.new_client();
+    lead.sign_in("manager.alderhey@example.org", PASSWORD).await;
+    for (id, scores) in [(opted, ["2", "3", "1"]), (other, ["1", "1", "0"])] {
+        lead.post(
+            &format!("/shortlisting/{vacancy}/applications/{id}/final"),
+            &[
+                ("final-1", scores[0]),
+                ("final-2", scores[1]),
+                ("final-3", scores[2]),
+            ],
+        )
+        .await;
+    }
+    lead.post(
+        &format!("/shortlisting/{vacancy}/applications/{other}/decision"),
+        &[("decision", "decline"), ("feedback", "")],
+    )
+    .await;
+    let done = lead
+        .post(&format!("/shortlisting/{vacancy}/complete"), &[])
+        .await;
+    assert_eq!(done.status().as_u16(), 303);
+    let slot_day = spectra::domain::london_time::from_utc(
+        time::OffsetDateTime::now_utc() + time::Duration::days(4),
+    );
+    let added = lead
+        .post(
+            &format!("/shortlisting/{vacancy}/interviews"),
+            &[
+                ("day", &slot_day.day().to_string()),
+                ("month", &u8::from(slot_day.month()).to_string()),
+                ("year", &slot_day.year().to_string()),
+                ("time", "11:00"),
+                ("minutes", "30"),
+                ("place", "Room 4, Alder Hey"),
+                ("capacity", "1"),
+            ],
+        )
+        .await;
+    assert_eq!(added.status().as_u16(), 303);
+
+    // Act: the applicant books by keyboard.
+    let browser = Browser::start().await;
+    let b = &app.base;
+    keyboard_sign_in(&browser, b, "applicant@example.org").await;
+    browser.activate("header a[href='/applications']").await;
+    browser
+        .activate(&format!("a.nhsuk-card__link[href='/applications/{opted}']"))
+        .await;
+    browser
+        .activate(&format!("main a[href='/applications/{opted}/interview']"))
+        .await;
+    browser.tab_to("#slot_id").await;
+    browser.keys(" ").await;
+    browser.activate("main form button[type=submit]").await;
+    assert!(
+        browser
+            .client
+            .source()
+            .await
+            .unwrap()
+            .contains("Your interview is booked")
+    );
+    assert_eq!(
+        spectra::db::applications::find(&app.db, opted)
+            .await
+            .unwrap()
+            .unwrap()
+            .stage,
+        "interview_booked"
+    );
+
+    // Arrange: the panel finds them appointable and offers the job.
+    lead.post(
+        &format!("/shortlisting/{vacancy}/interviews/{opted}/outcome"),
+        &[
+            ("outcome", "appointable"),
+            ("feedback", "Warm and careful answers."),
+        ],
+    )
+    .await;
+    let offered = lead
+        .post(&format!("/shortlisting/{vacancy}/offers/{opted}"), &[])
+        .await;
+    assert_eq!(offered.status().as_u16(), 303);
+
+    // Act: the applicant accepts by keyboard.
+    browser.visit(&format!("{b}/applications/{opted}")).await;
+    browser
+        .activate(&format!("main a[href='/applications/{opted}/offer']"))
+        .await;
+    browser.activate("button[value=accept]").await;
+
+    // Assert
+    assert!(
+        browser
+            .client
+            .source()
+            .await
+            .unwrap()
+            .contains("You have accepted the offer")
+    );
+    let offer = spectra::db::offers::find(&app.db, opted)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(offer.status, "accepted");
+
+    browser.close().await;
+}
