@@ -12,10 +12,16 @@ use crate::applications::{
 use crate::helpers::{Client, PASSWORD, TestApp, location, spawn_app, text_of};
 
 /// Feedback of more than 50 words.
-const FEEDBACK: &str = "Thank you for applying. Your answer about working in a team was a good start, but it did not yet show how you worked with other people to get something done. Next time, describe one real example, say what you did yourself, what the others did, and what happened in the end. A short example from school, sport, volunteering or caring for someone is fine.";
+pub(crate) const FEEDBACK: &str = "Thank you for applying. Your answer about working in a team was a good start, but it did not yet show how you worked with other people to get something done. Next time, describe one real example, say what you did yourself, what the others did, and what happened in the end. A short example from school, sport, volunteering or caring for someone is fine.";
 
 /// A sent application by a new applicant answering `care` and `scheme`.
-async fn sent(app: &TestApp, v: &Posted, email: &str, care: &str, scheme: Option<&str>) -> i32 {
+pub(crate) async fn sent(
+    app: &TestApp,
+    v: &Posted,
+    email: &str,
+    care: &str,
+    scheme: Option<&str>,
+) -> i32 {
     let (user_id, client) = applicant(app, email, care).await;
     spectra::entities::user::ActiveModel {
         id: Set(user_id),
@@ -42,7 +48,7 @@ fn name_of(email: &str) -> String {
     format!("Applicant {}", email.split('@').next().unwrap_or_default())
 }
 
-async fn close(app: &TestApp, vacancy_id: i32) {
+pub(crate) async fn close(app: &TestApp, vacancy_id: i32) {
     vacancy::ActiveModel {
         id: Set(vacancy_id),
         closes_at: Set(OffsetDateTime::now_utc() - Duration::minutes(1)),
@@ -54,7 +60,7 @@ async fn close(app: &TestApp, vacancy_id: i32) {
 }
 
 /// The vacancy's author, who leads its panel, signed in.
-async fn lead(app: &TestApp, v: &Posted) -> Client {
+pub(crate) async fn lead(app: &TestApp, v: &Posted) -> Client {
     let client = app.new_client();
     client
         .sign_in(&format!("author.{}@nhs.net", v.organisation_id), PASSWORD)
@@ -62,7 +68,7 @@ async fn lead(app: &TestApp, v: &Posted) -> Client {
     client
 }
 
-async fn finals(client: &Client, v: &Posted, id: i32, scores: [&str; 3]) {
+pub(crate) async fn finals(client: &Client, v: &Posted, id: i32, scores: [&str; 3]) {
     let response = client
         .post(
             &format!("/shortlisting/{}/applications/{id}/final", v.id),
@@ -80,7 +86,7 @@ async fn finals(client: &Client, v: &Posted, id: i32, scores: [&str; 3]) {
     .await;
 }
 
-async fn decide(
+pub(crate) async fn decide(
     client: &Client,
     v: &Posted,
     id: i32,
@@ -95,7 +101,7 @@ async fn decide(
         .await
 }
 
-async fn audited(app: &TestApp, action: &str) -> Vec<audit_event::Model> {
+pub(crate) async fn audited(app: &TestApp, action: &str) -> Vec<audit_event::Model> {
     audit_event::Entity::find()
         .filter(audit_event::Column::Action.eq(action))
         .all(&app.db)
