@@ -48,6 +48,11 @@ impl AuthUser {
     pub fn is_admin(&self) -> bool {
         self.has(Role::Admin)
     }
+
+    /// Whether the user holds the champion role (for templates).
+    pub fn is_champion(&self) -> bool {
+        self.has(Role::Champion)
+    }
 }
 
 /// Loads the user named by the session. A session whose user is gone, deactivated, or has

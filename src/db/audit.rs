@@ -1,12 +1,13 @@
 //! The `audit_events` table: the audit log.
 
+use sea_orm::sea_query::{Expr, Query};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ConnectionTrait, DbErr, EntityTrait, QueryOrder,
-    QuerySelect,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DbErr,
+    EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 
 use crate::db::now;
-use crate::entities::audit_event;
+use crate::entities::{application, audit_event};
 
 /// What happened, as stored in the `action` column.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -36,6 +37,47 @@ pub enum AuditAction {
 }
 
 impl AuditAction {
+    /// Every action, in the order they are listed to people.
+    pub const ALL: [AuditAction; 11] = [
+        AuditAction::ExceptionRequested,
+        AuditAction::ExceptionApproved,
+        AuditAction::ExceptionRefused,
+        AuditAction::OverrideRefused,
+        AuditAction::DeclinedWithFeedback,
+        AuditAction::IdentitiesRevealed,
+        AuditAction::RolesChanged,
+        AuditAction::AccountDeactivated,
+        AuditAction::AccountReactivated,
+        AuditAction::InvitationSent,
+        AuditAction::AccountCreatedByCli,
+    ];
+
+    /// Reads a stored action name.
+    pub fn parse(name: &str) -> Option<AuditAction> {
+        AuditAction::ALL.into_iter().find(|a| a.as_str() == name)
+    }
+
+    /// What happened, in plain words.
+    pub fn label(self) -> &'static str {
+        match self {
+            AuditAction::RolesChanged => "Roles changed",
+            AuditAction::AccountDeactivated => "Account deactivated",
+            AuditAction::AccountReactivated => "Account reactivated",
+            AuditAction::InvitationSent => "Staff invitation sent",
+            AuditAction::AccountCreatedByCli => "Account created from the command line",
+            AuditAction::ExceptionRequested => "High-volume exception requested",
+            AuditAction::ExceptionApproved => "High-volume exception approved",
+            AuditAction::ExceptionRefused => "High-volume exception refused",
+            AuditAction::IdentitiesRevealed => {
+                "Shortlisting completed and names shown to the panel"
+            }
+            AuditAction::OverrideRefused => "Attempt to decline a guaranteed interview refused",
+            AuditAction::DeclinedWithFeedback => {
+                "Guaranteed interview applicant declined with feedback"
+            }
+        }
+    }
+
     /// The stored name.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -85,4 +127,118 @@ pub async fn recent(
         .limit(limit)
         .all(db)
         .await
+}
+
+/// Whose events to show.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum ActorFilter {
+    /// Anyone's, and the system's.
+    #[default]
+    Anyone,
+    /// Only this user's.
+    User(i32),
+    /// Only events with no user behind them (the command line).
+    System,
+}
+
+/// Filters of the audit log. The default shows everything.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct AuditFilter {
+    /// Only events about this vacancy: the vacancy itself, or any of its applications.
+    pub vacancy_id: Option<i32>,
+    /// Only events by this actor.
+    pub actor: ActorFilter,
+    /// Only events of this kind.
+    pub action: Option<AuditAction>,
+}
+
+/// The condition of a filter. Events about a vacancy are those whose subject is the vacancy,
+/// and those whose subject is one of its applications: an application never changes vacancy,
+/// so this needs no copy of the vacancy in the free-form details.
+fn condition(filter: &AuditFilter) -> Condition {
+    let mut condition = Condition::all();
+    if let Some(vacancy_id) = filter.vacancy_id {
+        let applications = Query::select()
+            .expr(Expr::cust("'application:' || CAST(id AS TEXT)"))
+            .from(application::Entity)
+            .and_where(application::Column::VacancyId.eq(vacancy_id))
+            .to_owned();
+        condition = condition.add(
+            Condition::any()
+                .add(audit_event::Column::Subject.eq(format!("vacancy:{vacancy_id}")))
+                .add(audit_event::Column::Subject.in_subquery(applications)),
+        );
+    }
+    match filter.actor {
+        ActorFilter::Anyone => {}
+        ActorFilter::User(id) => {
+            condition = condition.add(audit_event::Column::ActorUserId.eq(id));
+        }
+        ActorFilter::System => {
+            condition = condition.add(audit_event::Column::ActorUserId.is_null());
+        }
+    }
+    if let Some(action) = filter.action {
+        condition = condition.add(audit_event::Column::Action.eq(action.as_str()));
+    }
+    condition
+}
+
+/// One page (from 0) of the events matching a filter, newest first, and how many match in all.
+pub async fn page(
+    db: &impl ConnectionTrait,
+    filter: &AuditFilter,
+    page: u64,
+    per_page: u64,
+) -> Result<(Vec<audit_event::Model>, u64), DbErr> {
+    let query = audit_event::Entity::find().filter(condition(filter));
+    let total = query.clone().count(db).await?;
+    let rows = query
+        .order_by_desc(audit_event::Column::Id)
+        .offset(page.saturating_mul(per_page))
+        .limit(per_page)
+        .all(db)
+        .await?;
+    Ok((rows, total))
+}
+
+/// The IDs of everyone who appears in the log as the one who acted.
+pub async fn actor_ids(db: &impl ConnectionTrait) -> Result<Vec<i32>, DbErr> {
+    audit_event::Entity::find()
+        .select_only()
+        .column(audit_event::Column::ActorUserId)
+        .filter(audit_event::Column::ActorUserId.is_not_null())
+        .distinct()
+        .into_tuple::<Option<i32>>()
+        .all(db)
+        .await
+        .map(|ids| ids.into_iter().flatten().collect())
+}
+
+/// The most recent events of these kinds, newest first.
+pub async fn recent_of(
+    db: &impl ConnectionTrait,
+    actions: &[AuditAction],
+    limit: u64,
+) -> Result<Vec<audit_event::Model>, DbErr> {
+    audit_event::Entity::find()
+        .filter(audit_event::Column::Action.is_in(actions.iter().map(|a| a.as_str())))
+        .order_by_desc(audit_event::Column::Id)
+        .limit(limit)
+        .all(db)
+        .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_action_reads_back_from_its_stored_name() {
+        for action in AuditAction::ALL {
+            assert_eq!(AuditAction::parse(action.as_str()), Some(action));
+            assert!(!action.label().is_empty());
+        }
+        assert_eq!(AuditAction::parse("dropped_tables"), None);
+    }
 }

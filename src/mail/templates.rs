@@ -141,6 +141,27 @@ email!(
     }
 );
 
+email!(
+    /// Tells the lead of a vacancy's shortlisting panel what the Executive Champion decided
+    /// about their request for the high-volume exception.
+    ExceptionDecided, "emails/exception_decided.txt", "emails/exception_decided.html", |m| format!("High-volume exception {}: {}", if m.approved { "approved" } else { "refused" }, m.title), {
+        /// The lead's name.
+        name: String,
+        /// The vacancy's title.
+        title: String,
+        /// The organisation.
+        organisation: String,
+        /// Whether the champion approved it.
+        approved: bool,
+        /// The most people who may be interviewed, as asked for.
+        cap: i32,
+        /// The champion's note, or empty.
+        note: String,
+        /// The vacancy's shortlisting page.
+        link: String,
+    }
+);
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -161,5 +182,30 @@ mod tests {
         assert!(email.text.contains("http://x/verify-email/abc"));
         assert!(email.html.contains("href=\"http://x/verify-email/abc\""));
         assert_eq!(email.subject, "Confirm your email address");
+    }
+
+    #[test]
+    fn exception_decided_says_what_the_champion_decided() {
+        let decided = |approved: bool| ExceptionDecided {
+            name: "Morgan".into(),
+            title: "Porter".into(),
+            organisation: "Alder Hey".into(),
+            approved,
+            cap: 4,
+            note: String::new(),
+            link: "http://x/shortlisting/3".into(),
+        };
+        let approved = decided(true).to_email("lead@example.org").unwrap();
+        assert_eq!(approved.subject, "High-volume exception approved: Porter");
+        assert!(
+            approved
+                .text
+                .contains("The most people you may now interview is 4")
+        );
+        assert!(!approved.text.contains("Their note"));
+        let refused = decided(false).to_email("lead@example.org").unwrap();
+        assert_eq!(refused.subject, "High-volume exception refused: Porter");
+        assert!(refused.html.contains("Interviews are not limited"));
+        assert!(refused.html.contains("href=\"http://x/shortlisting/3\""));
     }
 }

@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod admin;
 pub mod applications;
 pub mod assets;
+pub mod champion;
 pub mod csrf;
 pub mod errors;
 pub mod health;
@@ -61,6 +62,7 @@ pub fn router(state: AppState) -> Router {
         .merge(profile::router())
         .merge(applications::router())
         .merge(shortlisting::router())
+        .merge(champion::router())
         .nest("/admin", admin::router(state.clone()))
         .nest("/manage", manage::router())
         .fallback(errors::not_found)

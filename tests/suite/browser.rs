@@ -897,3 +897,121 @@ async fn an_applicant_books_an_interview_and_accepts_the_offer_by_keyboard() {
 
     browser.close().await;
 }
+
+#[tokio::test]
+async fn the_champion_pages_pass_axe_core_by_keyboard() {
+    require!(Browser::available(), "Chromium and chromedriver");
+    let app = spawn_app_with_demo().await;
+    let find = async |email: &str| {
+        spectra::db::users::find_by_email(&app.db, email)
+            .await
+            .unwrap()
+            .unwrap()
+            .id
+    };
+    let manager = find("manager.alderhey@example.org").await;
+    let champion = find("champion@example.org").await;
+    // Arrange: a request waiting on vacancy 1, and one refused on vacancy 2.
+    let reason = "Four hundred people applied for two posts and the same three managers run the ward, so interviewing everyone who meets the essential criteria is impracticable this month.";
+    for vacancy in [1, 2] {
+        assert!(
+            spectra::db::shortlisting::request_exception(&app.db, vacancy, manager, reason, 3)
+                .await
+                .unwrap()
+        );
+        spectra::db::audit::record(
+            &app.db,
+            Some(manager),
+            spectra::db::audit::AuditAction::ExceptionRequested,
+            &format!("vacancy:{vacancy}"),
+            json!({ "cap": 3, "reason": reason }),
+        )
+        .await
+        .unwrap();
+    }
+    let note = "Please interview everyone this time.";
+    assert!(
+        spectra::db::shortlisting::decide_exception(&app.db, 2, champion, false, note)
+            .await
+            .unwrap()
+    );
+    spectra::db::audit::record(
+        &app.db,
+        Some(champion),
+        spectra::db::audit::AuditAction::ExceptionRefused,
+        "vacancy:2",
+        json!({ "cap": 3, "note": note }),
+    )
+    .await
+    .unwrap();
+    let browser = Browser::start().await;
+    let b = &app.base;
+
+    browser.visit(&format!("{b}/login")).await;
+    browser.fill("#email", "champion@example.org").await;
+    browser.fill("#password", PASSWORD).await;
+    browser
+        .activate("form[action='/login'] button[type=submit]")
+        .await;
+    browser
+        .activate("header a[href='/champion/exceptions']")
+        .await;
+    assert_eq!(browser.heading().await, "High-volume exception requests");
+
+    // A decision without a choice: the error summary, then approving by keyboard.
+    browser
+        .activate("form[action='/champion/exceptions/1'] button[type=submit]")
+        .await;
+    assert!(
+        browser
+            .client
+            .source()
+            .await
+            .unwrap()
+            .contains("Choose whether to approve or refuse the request")
+    );
+    browser.tab_to("#decision-1").await;
+    browser.keys(" ").await;
+    browser.fill("#note-1", "Approved for this round.").await;
+    browser
+        .activate("form[action='/champion/exceptions/1'] button[type=submit]")
+        .await;
+    assert_eq!(browser.path().await, "/champion/exceptions");
+    assert!(
+        browser
+            .client
+            .source()
+            .await
+            .unwrap()
+            .contains("You approved the request")
+    );
+
+    // The audit log, filtered by keyboard, then by address, and with a filter it cannot read.
+    browser.activate("main a[href='/champion/audit']").await;
+    assert_eq!(browser.heading().await, "Audit log");
+    browser.tab_to("#kind").await;
+    // "Anything", then "requested", then "approved".
+    browser.keys(&format!("{ARROW_DOWN}{ARROW_DOWN}")).await;
+    browser
+        .activate("form[action='/champion/audit'] button")
+        .await;
+    assert!(
+        browser
+            .client
+            .current_url()
+            .await
+            .unwrap()
+            .as_str()
+            .contains("kind=exception_approved")
+    );
+    browser
+        .visit(&format!(
+            "{b}/champion/audit?vacancy=1&kind=exception_requested"
+        ))
+        .await;
+    browser
+        .visit(&format!("{b}/champion/audit?vacancy=twelve"))
+        .await;
+
+    browser.close().await;
+}

@@ -7,6 +7,7 @@ mod accounts;
 mod admin;
 mod applications;
 mod browser;
+mod champion;
 mod cli;
 mod email;
 mod health;

@@ -12,7 +12,7 @@ use crate::applications::{
 use crate::helpers::{Client, PASSWORD, TestApp, location, spawn_app, text_of};
 
 /// Feedback of more than 50 words.
-const FEEDBACK: &str = "Thank you for applying. Your answer about working in a team was a good start, but it did not yet show how you worked with other people to get something done. Next time, describe one real example, say what you did yourself, what the others did, and what happened in the end. A short example from school, sport, volunteering or caring for someone is fine.";
+pub(crate) const FEEDBACK: &str = "Thank you for applying. Your answer about working in a team was a good start, but it did not yet show how you worked with other people to get something done. Next time, describe one real example, say what you did yourself, what the others did, and what happened in the end. A short example from school, sport, volunteering or caring for someone is fine.";
 
 /// A sent application by a new applicant answering `care` and `scheme`.
 pub(crate) async fn sent(
@@ -86,7 +86,7 @@ pub(crate) async fn finals(client: &Client, v: &Posted, id: i32, scores: [&str; 
     .await;
 }
 
-async fn decide(
+pub(crate) async fn decide(
     client: &Client,
     v: &Posted,
     id: i32,
@@ -101,7 +101,7 @@ async fn decide(
         .await
 }
 
-async fn audited(app: &TestApp, action: &str) -> Vec<audit_event::Model> {
+pub(crate) async fn audited(app: &TestApp, action: &str) -> Vec<audit_event::Model> {
     audit_event::Entity::find()
         .filter(audit_event::Column::Action.eq(action))
         .all(&app.db)

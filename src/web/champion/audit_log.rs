@@ -1,0 +1,367 @@
+//! The audit log: every event, newest first, 50 a page, filtered by vacancy, by who acted
+//! and by kind, with a plain GET form so the filters work without JavaScript.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::{Query, State};
+use serde::Deserialize;
+use serde_json::Value;
+
+use crate::app::AppState;
+use crate::auth::CurrentUser;
+use crate::db::audit::{self, ActorFilter, AuditAction, AuditFilter};
+use crate::db::{users, vacancies};
+use crate::domain::application::reference;
+use crate::domain::london_time;
+use crate::entities::{audit_event, user};
+use crate::error::AppResult;
+use crate::web::champion::{require_champion, subject_id};
+use crate::web::page::{FormErrors, Page};
+
+const PER_PAGE: u64 = 50;
+/// The actor filter's value for events with no user behind them.
+const SYSTEM: &str = "system";
+
+/// The filters and page, as in the query string.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct AuditQuery {
+    vacancy: String,
+    actor: String,
+    kind: String,
+    page: String,
+}
+
+/// Reads the filters, keeping an error against each one that cannot be read.
+fn parse_filter(query: &AuditQuery) -> Result<AuditFilter, FormErrors> {
+    let mut errors = FormErrors::default();
+    let vacancy = query.vacancy.trim();
+    let vacancy_id = if vacancy.is_empty() {
+        None
+    } else {
+        let id = vacancy.parse::<i32>().ok().filter(|id| *id > 0);
+        if id.is_none() {
+            errors.add(
+                "vacancy",
+                "Enter a vacancy number using the numbers 0 to 9, for example 12",
+            );
+        }
+        id
+    };
+    let actor = match query.actor.as_str() {
+        "" => ActorFilter::Anyone,
+        SYSTEM => ActorFilter::System,
+        id => match id.parse::<i32>() {
+            Ok(id) => ActorFilter::User(id),
+            Err(_) => {
+                errors.add("actor", "Choose who did it from the list");
+                ActorFilter::Anyone
+            }
+        },
+    };
+    let action = match query.kind.as_str() {
+        "" => None,
+        name => {
+            let action = AuditAction::parse(name);
+            if action.is_none() {
+                errors.add("kind", "Choose what happened from the list");
+            }
+            action
+        }
+    };
+    if errors.is_empty() {
+        Ok(AuditFilter {
+            vacancy_id,
+            actor,
+            action,
+        })
+    } else {
+        Err(errors)
+    }
+}
+
+/// One event, ready to show.
+pub struct EventRow {
+    when: String,
+    actor: String,
+    kind: String,
+    subject: String,
+    /// The vacancy the subject names, to offer its events alone.
+    subject_vacancy: Option<i32>,
+    /// (what, value) pairs, by name.
+    details: Vec<(String, String)>,
+}
+
+/// Someone to choose in the actor filter.
+pub struct ActorOption {
+    value: String,
+    label: String,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "champion/audit.html")]
+pub struct AuditTemplate {
+    page: Page,
+    query: AuditQuery,
+    errors: FormErrors,
+    filtered: bool,
+    rows: Vec<EventRow>,
+    actors: Vec<ActorOption>,
+    kinds: [AuditAction; 11],
+    total: u64,
+    page_number: u64,
+    page_count: u64,
+    filter_query: String,
+}
+
+/// The audit log, filtered.
+pub async fn list(
+    State(state): State<AppState>,
+    CurrentUser(me): CurrentUser,
+    page: Page,
+    Query(query): Query<AuditQuery>,
+) -> AppResult<AuditTemplate> {
+    require_champion(&me)?;
+    let actor_ids = audit::actor_ids(&state.db).await?;
+    let mut actors_known = users::by_ids(&state.db, &actor_ids).await?;
+    actors_known.sort_by(|a, b| a.full_name.cmp(&b.full_name).then(a.email.cmp(&b.email)));
+    let mut actors: Vec<ActorOption> = actors_known
+        .iter()
+        .map(|u| ActorOption {
+            value: u.id.to_string(),
+            label: format!("{} ({})", u.full_name, u.email),
+        })
+        .collect();
+    actors.push(ActorOption {
+        value: SYSTEM.to_owned(),
+        label: "No one: the command line".to_owned(),
+    });
+
+    let (filter, errors) = match parse_filter(&query) {
+        Ok(filter) => (Some(filter), FormErrors::default()),
+        Err(errors) => (None, errors),
+    };
+    let requested = query.page.trim().parse::<u64>().unwrap_or(1).max(1);
+    let (events, total) = match &filter {
+        Some(filter) => audit::page(&state.db, filter, requested - 1, PER_PAGE).await?,
+        None => (Vec::new(), 0),
+    };
+    let rows = rows(&state, events).await?;
+    let filter_query = form_urlencoded::Serializer::new(String::new())
+        .append_pair("vacancy", query.vacancy.trim())
+        .append_pair("actor", &query.actor)
+        .append_pair("kind", &query.kind)
+        .finish();
+    Ok(AuditTemplate {
+        page,
+        filtered: filter.is_some_and(|f| f != AuditFilter::default()),
+        errors,
+        rows,
+        actors,
+        kinds: AuditAction::ALL,
+        total,
+        page_number: requested,
+        page_count: total.div_ceil(PER_PAGE).max(1),
+        filter_query,
+        query,
+    })
+}
+
+/// Turns events into rows: names for the people and vacancies they mention.
+async fn rows(state: &AppState, events: Vec<audit_event::Model>) -> AppResult<Vec<EventRow>> {
+    let details: Vec<Value> = events
+        .iter()
+        .map(|e| serde_json::from_str(&e.details).unwrap_or(Value::Null))
+        .collect();
+    let mut people_ids: Vec<i32> = events.iter().filter_map(|e| e.actor_user_id).collect();
+    people_ids.extend(events.iter().filter_map(|e| subject_id(&e.subject, "user")));
+    let people = users::by_ids(&state.db, &people_ids).await?;
+    let mut vacancy_ids: Vec<i32> = events
+        .iter()
+        .filter_map(|e| subject_id(&e.subject, "vacancy"))
+        .chain(
+            details
+                .iter()
+                .filter_map(|d| d.get("vacancy")?.as_i64())
+                .filter_map(|id| i32::try_from(id).ok()),
+        )
+        .collect();
+    vacancy_ids.sort_unstable();
+    vacancy_ids.dedup();
+    let mut titles = Vec::with_capacity(vacancy_ids.len());
+    for id in vacancy_ids {
+        if let Some(v) = vacancies::find(&state.db, id).await? {
+            titles.push((id, v.title));
+        }
+    }
+    let vacancy_name = |id: i32| match titles.iter().find(|(v, _)| *v == id) {
+        Some((_, title)) => format!("Vacancy {id}: {title}"),
+        None => format!("Vacancy {id}"),
+    };
+    Ok(events
+        .into_iter()
+        .zip(details)
+        .map(|(event, details)| {
+            let subject_vacancy = subject_id(&event.subject, "vacancy");
+            let subject = if let Some(id) = subject_vacancy {
+                vacancy_name(id)
+            } else if let Some(id) = subject_id(&event.subject, "application") {
+                format!("Application {}", reference(id))
+            } else if let Some(id) = subject_id(&event.subject, "user") {
+                people.iter().find(|u| u.id == id).map_or_else(
+                    || format!("Account {id} (removed)"),
+                    |u| format!("Account of {}", u.full_name),
+                )
+            } else if let Some(id) = subject_id(&event.subject, "invitation") {
+                format!("Invitation {id}")
+            } else {
+                event.subject.clone()
+            };
+            EventRow {
+                when: london_time::describe(event.created_at),
+                actor: event.actor_user_id.map_or_else(
+                    || "No one: the command line".to_owned(),
+                    |id| name_of(&people, id),
+                ),
+                kind: AuditAction::parse(&event.action)
+                    .map_or_else(|| event.action.clone(), |a| a.label().to_owned()),
+                subject,
+                subject_vacancy,
+                details: describe_details(&details, &vacancy_name),
+            }
+        })
+        .collect())
+}
+
+fn name_of(people: &[user::Model], id: i32) -> String {
+    people.iter().find(|u| u.id == id).map_or_else(
+        || format!("Account {id} (removed)"),
+        |u| u.full_name.clone(),
+    )
+}
+
+/// The details of an event as (what, value) pairs in plain words.
+fn describe_details(
+    details: &Value,
+    vacancy_name: &dyn Fn(i32) -> String,
+) -> Vec<(String, String)> {
+    match details {
+        Value::Object(map) => map
+            .iter()
+            .map(|(key, value)| {
+                let shown = match (key.as_str(), value.as_i64()) {
+                    ("vacancy", Some(id)) => {
+                        i32::try_from(id).map_or_else(|_| id.to_string(), vacancy_name)
+                    }
+                    ("attempted", _) => value_text(value).replace('_', " "),
+                    _ => value_text(value),
+                };
+                (key_label(key), shown)
+            })
+            .collect(),
+        Value::Null => Vec::new(),
+        other => vec![("Details".to_owned(), value_text(other))],
+    }
+}
+
+/// A detail's name in plain words.
+fn key_label(key: &str) -> String {
+    match key {
+        "cap" => "Most people to interview".to_owned(),
+        "reason" => "Reason".to_owned(),
+        "note" => "Note".to_owned(),
+        "feedback" => "Feedback".to_owned(),
+        "vacancy" => "Vacancy".to_owned(),
+        "attempted" => "Tried to record".to_owned(),
+        "invited_applications" => "Applications invited".to_owned(),
+        "before" => "Roles before".to_owned(),
+        "after" => "Roles after".to_owned(),
+        "organisation_before" => "Organisation before".to_owned(),
+        "organisation_after" => "Organisation after".to_owned(),
+        "organisation_id" => "Organisation".to_owned(),
+        "email" => "Email address".to_owned(),
+        "roles" => "Roles".to_owned(),
+        other => {
+            let words = other.replace('_', " ");
+            let mut chars = words.chars();
+            chars.next().map_or_else(String::new, |first| {
+                first.to_uppercase().chain(chars).collect()
+            })
+        }
+    }
+}
+
+/// A detail's value in plain words.
+fn value_text(value: &Value) -> String {
+    match value {
+        Value::Null => "None".to_owned(),
+        Value::Bool(true) => "Yes".to_owned(),
+        Value::Bool(false) => "No".to_owned(),
+        Value::String(s) if s.is_empty() => "None".to_owned(),
+        Value::String(s) => s.clone(),
+        Value::Number(n) => n.to_string(),
+        Value::Array(items) if items.is_empty() => "None".to_owned(),
+        Value::Array(items) => items.iter().map(value_text).collect::<Vec<_>>().join(", "),
+        Value::Object(_) => value.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn query(vacancy: &str, actor: &str, kind: &str) -> AuditQuery {
+        AuditQuery {
+            vacancy: vacancy.into(),
+            actor: actor.into(),
+            kind: kind.into(),
+            page: String::new(),
+        }
+    }
+
+    #[test]
+    fn reads_every_filter_and_none() {
+        assert_eq!(
+            parse_filter(&query("", "", "")).ok(),
+            Some(AuditFilter::default())
+        );
+        assert_eq!(
+            parse_filter(&query(" 12 ", "7", "exception_approved")).ok(),
+            Some(AuditFilter {
+                vacancy_id: Some(12),
+                actor: ActorFilter::User(7),
+                action: Some(AuditAction::ExceptionApproved),
+            })
+        );
+        assert_eq!(
+            parse_filter(&query("", "system", "")).ok().map(|f| f.actor),
+            Some(ActorFilter::System)
+        );
+    }
+
+    #[test]
+    fn refuses_filters_it_cannot_read() {
+        let errors = parse_filter(&query("twelve", "me", "dropped_tables")).unwrap_err();
+        assert!(errors.has("vacancy") && errors.has("actor") && errors.has("kind"));
+        assert!(
+            parse_filter(&query("-3", "", ""))
+                .unwrap_err()
+                .has("vacancy")
+        );
+    }
+
+    #[test]
+    fn details_read_as_plain_words() {
+        let name = |id: i32| format!("Vacancy {id}: Porter");
+        let shown = describe_details(
+            &json!({ "vacancy": 4, "invited_applications": [1, 2], "note": "", "new_thing": true }),
+            &name,
+        );
+        assert!(shown.contains(&("Vacancy".into(), "Vacancy 4: Porter".into())));
+        assert!(shown.contains(&("Applications invited".into(), "1, 2".into())));
+        assert!(shown.contains(&("Note".into(), "None".into())));
+        assert!(shown.contains(&("New thing".into(), "Yes".into())));
+        assert!(describe_details(&Value::Null, &name).is_empty());
+    }
+}

@@ -1,0 +1,71 @@
+//! The Executive Champion's pages: requests for the high-volume exception, to approve or
+//! refuse (DOMAIN.md §5.5), and the audit log (§9). Every route is for the champion role.
+
+mod audit_log;
+mod exceptions;
+
+use axum::Router;
+use axum::extract::Request;
+use axum::middleware::{Next, from_fn};
+use axum::routing::{get, post};
+
+use crate::app::AppState;
+use crate::auth::current_user::require_role;
+use crate::auth::{AuthUser, CurrentUser};
+use crate::domain::Role;
+use crate::error::{AppError, AppResult};
+
+/// The champion's routes, all behind the champion role check.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/champion/exceptions", get(exceptions::list))
+        .route("/champion/exceptions/{id}", post(exceptions::decide))
+        .route("/champion/audit", get(audit_log::list))
+        .route_layer(from_fn(|user: CurrentUser, req: Request, next: Next| {
+            require_role(Role::Champion, user, req, next)
+        }))
+}
+
+/// The second check, where the work is done: the router checks the role too, but a handler
+/// that approves exceptions or reads the whole audit log must not rely on how it was mounted.
+fn require_champion(me: &AuthUser) -> AppResult<()> {
+    if me.has(Role::Champion) {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
+/// The ID in an audit subject of this kind: `subject_id("vacancy:12", "vacancy") == Some(12)`.
+fn subject_id(subject: &str, kind: &str) -> Option<i32> {
+    subject.strip_prefix(kind)?.strip_prefix(':')?.parse().ok()
+}
+
+/// Text split into its non-empty paragraphs, so line breaks survive without inline styles.
+fn paragraphs(text: &str) -> Vec<String> {
+    text.split('\n')
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_ids_from_subjects_of_the_right_kind_only() {
+        assert_eq!(subject_id("vacancy:12", "vacancy"), Some(12));
+        assert_eq!(subject_id("application:12", "vacancy"), None);
+        assert_eq!(subject_id("vacancy:", "vacancy"), None);
+        assert_eq!(subject_id("vacancy:x", "vacancy"), None);
+        assert_eq!(subject_id("vacancy12", "vacancy"), None);
+    }
+
+    #[test]
+    fn splits_paragraphs_and_drops_blank_lines() {
+        assert_eq!(paragraphs("One.\r\n\r\n Two. \n"), ["One.", "Two."]);
+        assert!(paragraphs("  ").is_empty());
+    }
+}
