@@ -8,7 +8,7 @@ use sea_orm::{
 };
 
 use crate::db::now;
-use crate::domain::application::{Referee, Stage};
+use crate::domain::application::{Referee, Stage, can_move};
 use crate::entities::{
     application, application_answer, application_referee, application_stage_change, vacancy,
 };
@@ -249,8 +249,9 @@ pub async fn save_step(
 }
 
 /// Moves an application from `from` to `to` if it is still at `from`, and records who did it.
-/// Returns false (changing nothing) if another request moved it first. The caller checks
-/// that the move is allowed (`domain::application::can_move`). Run it in a transaction.
+/// Returns false (changing nothing) if another request moved it first. A move the pipeline
+/// does not allow (`domain::application::can_move`) is refused as an error. Run it in a
+/// transaction.
 pub async fn change_stage(
     db: &impl ConnectionTrait,
     application_id: i32,
@@ -259,6 +260,13 @@ pub async fn change_stage(
     actor: Option<i32>,
     note: &str,
 ) -> Result<bool, DbErr> {
+    if !can_move(from, to) {
+        return Err(DbErr::Custom(format!(
+            "application {application_id} cannot move from {} to {}",
+            from.as_str(),
+            to.as_str()
+        )));
+    }
     let now = now();
     let mut update = application::Entity::update_many()
         .col_expr(application::Column::Stage, Expr::value(to.as_str()))

@@ -215,6 +215,13 @@ async fn two_workers_never_send_the_same_message() {
         drain(&app.db, &transport, &config),
     );
 
+    // The app's own worker may still be sending a batch it claimed; wait for it to finish.
+    for _ in 0..100 {
+        if spectra::db::outbox::pending_count(&app.db).await.unwrap() == 0 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
     let elsewhere = read_emails(&app.mail_dir).len();
     let here = count_files(dir.path());
     assert_eq!(a + b, here);
