@@ -1,6 +1,8 @@
 //! What every page needs besides its own content: who is signed in, the form token, the demo
 //! flag, asset URLs and a one-off message. Handlers take a [`Page`] and put it in their template.
 
+use std::borrow::Cow;
+
 use axum::extract::{FromRequestParts, Path};
 use axum::http::request::Parts;
 use base64::Engine;
@@ -125,12 +127,13 @@ impl<S: Send + Sync> FromRequestParts<S> for IdPath {
 
 /// Field-level errors of a form, in the order the fields appear.
 #[derive(Clone, Debug, Default)]
-pub struct FormErrors(Vec<(&'static str, String)>);
+pub struct FormErrors(Vec<(Cow<'static, str>, String)>);
 
 impl FormErrors {
     /// Adds an error for `field` (its `id` in the form), unless it already has one.
-    pub fn add(&mut self, field: &'static str, message: impl Into<String>) {
-        if self.get(field).is_none() {
+    pub fn add(&mut self, field: impl Into<Cow<'static, str>>, message: impl Into<String>) {
+        let field = field.into();
+        if self.get(&field).is_none() {
             self.0.push((field, message.into()));
         }
     }
@@ -139,7 +142,7 @@ impl FormErrors {
     pub fn get(&self, field: &str) -> Option<&str> {
         self.0
             .iter()
-            .find(|(f, _)| *f == field)
+            .find(|(f, _)| f == field)
             .map(|(_, m)| m.as_str())
     }
 
@@ -154,7 +157,7 @@ impl FormErrors {
     }
 
     /// Every (field, message), for the error summary.
-    pub fn iter(&self) -> impl Iterator<Item = &(&'static str, String)> {
+    pub fn iter(&self) -> impl Iterator<Item = &(Cow<'static, str>, String)> {
         self.0.iter()
     }
 
@@ -188,7 +191,7 @@ mod tests {
         assert_eq!(e.get("email"), Some("Enter your email address"));
         assert!(e.has("password"));
         assert!(!e.has("name"));
-        let fields: Vec<&str> = e.iter().map(|(f, _)| *f).collect();
+        let fields: Vec<&str> = e.iter().map(|(f, _)| f.as_ref()).collect();
         assert_eq!(fields, ["email", "password"]);
         assert_eq!(e.check::<i32>("name", Err("Enter your name")), None);
         assert_eq!(e.check("x", Ok(3)), Some(3));

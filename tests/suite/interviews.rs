@@ -170,7 +170,15 @@ async fn invited_applicants_book_rebook_and_cancel_and_the_panel_records_outcome
         .await;
     expect_redirect(response, &format!("/applications/{first}/interview")).await;
     assert_eq!(stored(&app, first).await.stage, "invited_to_interview");
-    let cancelled = calendar_of(&app, "first@example.org", "Invited to interview");
+    // The cancellation's email goes out in the background; wait for it.
+    let mut cancelled = Vec::new();
+    for _ in 0..100 {
+        cancelled = calendar_of(&app, "first@example.org", "Invited to interview");
+        if cancelled.iter().any(|c| c.contains("METHOD:CANCEL")) {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
     assert!(cancelled.iter().any(|c| c.contains("METHOD:CANCEL")));
 
     // Both book; the panel sees names and the support each asked for.
@@ -188,6 +196,21 @@ async fn invited_applicants_book_rebook_and_cancel_and_the_panel_records_outcome
         .await;
     assert!(panel.contains(&name_of("first@example.org")));
     assert!(panel.contains("Questions in writing, please"));
+
+    // An outcome needs a choice and feedback, shown against the fields.
+    let response = lead
+        .post(
+            &format!("/shortlisting/{}/interviews/{first}/outcome", v.id),
+            &[("feedback", "Typed but no choice")],
+        )
+        .await;
+    let body = response.text().await.unwrap();
+    assert!(
+        text_of(&body, ".nhsuk-error-summary").contains("Choose appointable or not appointable")
+    );
+    assert!(body.contains(&format!("href=\"#outcome-{first}\"")));
+    assert!(body.contains("Typed but no choice"));
+    assert_eq!(stored(&app, first).await.stage, "interview_booked");
 
     // Act: outcomes.
     let feedback = "You explained your caring role clearly. Well done.";

@@ -30,6 +30,11 @@ pub struct Booked {
     stage: Stage,
     /// The outcome recorded: (appointable, feedback).
     outcome: Option<(bool, String)>,
+    /// Field IDs of its outcome form.
+    outcome_field: String,
+    feedback_field: String,
+    /// Feedback typed before an error, to show again.
+    typed_feedback: String,
 }
 
 /// A slot and who booked it.
@@ -78,6 +83,7 @@ async fn render(
     seat: PanelSeat,
     form: SlotForm,
     errors: FormErrors,
+    typed_feedback: Option<(i32, String)>,
 ) -> AppResult<InterviewsTemplate> {
     let slots = interviews::slots_of(&state.db, seat.vacancy.id).await?;
     let slot_ids: Vec<i32> = slots.iter().map(|s| s.id).collect();
@@ -134,6 +140,13 @@ async fn render(
                         .iter()
                         .find(|o| o.application_id == a.id)
                         .map(|o| (o.appointable, o.feedback.clone())),
+                    outcome_field: format!("outcome-{}", a.id),
+                    feedback_field: format!("feedback-{}", a.id),
+                    typed_feedback: typed_feedback
+                        .as_ref()
+                        .filter(|(id, _)| *id == a.id)
+                        .map(|(_, text)| text.clone())
+                        .unwrap_or_default(),
                 })
                 .collect(),
         })
@@ -166,7 +179,7 @@ pub async fn show(
         capacity: "1".into(),
         ..SlotForm::default()
     };
-    render(&state, page, seat, form, FormErrors::default()).await
+    render(&state, page, seat, form, FormErrors::default(), None).await
 }
 
 /// Any panel member publishes a slot.
@@ -182,7 +195,8 @@ pub async fn add_slot(
     let input = match SlotInput::parse(&form, db::now()) {
         Ok(input) => input,
         Err(found) => {
-            let template = render(&state, page, seat, form, found.into_iter().collect()).await?;
+            let template =
+                render(&state, page, seat, form, found.into_iter().collect(), None).await?;
             return Ok(template.into_response());
         }
     };
@@ -212,6 +226,7 @@ pub async fn record_outcome(
     State(state): State<AppState>,
     CurrentUser(me): CurrentUser,
     session: Session,
+    page: Page,
     Path((id, app_id)): Path<(String, String)>,
     Form(form): Form<OutcomeForm>,
 ) -> AppResult<Response> {
@@ -229,21 +244,45 @@ pub async fn record_outcome(
             "An outcome can only be recorded for a booked interview.".into(),
         ));
     }
+    let mut errors = FormErrors::default();
     let appointable = match form.outcome.as_str() {
-        "appointable" => true,
-        "not_appointable" => false,
+        "appointable" => Some(true),
+        "not_appointable" => Some(false),
         _ => {
-            return Err(AppError::BadRequest(
-                "Choose appointable or not appointable.".into(),
-            ));
+            errors.add(
+                format!("outcome-{app_id}"),
+                format!(
+                    "Choose appointable or not appointable for {}",
+                    reference(app_id)
+                ),
+            );
+            None
         }
     };
     let feedback = form.feedback.trim();
-    if feedback.is_empty() || feedback.chars().count() > 5_000 {
-        return Err(AppError::BadRequest(
-            "Write feedback for the applicant (up to 5000 characters). They will see it.".into(),
-        ));
+    if feedback.is_empty() {
+        errors.add(
+            format!("feedback-{app_id}"),
+            format!("Write feedback for {}. They will see it", reference(app_id)),
+        );
+    } else if feedback.chars().count() > 5_000 {
+        errors.add(
+            format!("feedback-{app_id}"),
+            "Feedback must be 5000 characters or fewer",
+        );
     }
+    let Some(appointable) = appointable.filter(|_| errors.is_empty()) else {
+        let template = render(
+            &state,
+            page,
+            seat,
+            SlotForm::default(),
+            errors,
+            Some((app_id, form.feedback.clone())),
+        )
+        .await?;
+        return Ok(template.into_response());
+    };
     let applicant = users::find_by_id(&state.db, application.applicant_id)
         .await?
         .ok_or(AppError::NotFound)?;
