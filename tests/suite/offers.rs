@@ -117,6 +117,15 @@ async fn an_accepted_offer_goes_through_the_checks_to_a_hire_with_an_employment_
         .post(&format!("{offers_page}/{first}/started"), &[])
         .await;
     assert_eq!(early.status().as_u16(), 400, "a start date comes first");
+    let typo = lead
+        .post(
+            &format!("{offers_page}/{first}/start-date"),
+            &[("day", "31"), ("month", "2"), ("year", "2027")],
+        )
+        .await;
+    let body = typo.text().await.unwrap();
+    assert!(crate::helpers::text_of(&body, ".nhsuk-error-summary").contains("real start date"));
+    assert!(body.contains(&format!("href=\"#day-{first}\"")));
     expect_redirect(
         lead.post(
             &format!("{offers_page}/{first}/start-date"),

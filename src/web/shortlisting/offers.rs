@@ -21,7 +21,7 @@ use crate::domain::vacancy::VacancyKind;
 use crate::entities::application;
 use crate::error::{AppError, AppResult};
 use crate::web::applications::StatusEmail;
-use crate::web::page::{IdPath, Page, flash};
+use crate::web::page::{FormErrors, IdPath, Page, flash};
 use crate::web::shortlisting::{PanelSeat, load_seat};
 
 /// A check on the lead's page.
@@ -41,6 +41,8 @@ pub struct Candidate {
     offer_status: Option<String>,
     checks: Vec<CheckLine>,
     start_date: Option<String>,
+    /// The ID of its start-date field, for errors.
+    day_field: String,
 }
 
 #[derive(Template, WebTemplate)]
@@ -51,6 +53,7 @@ pub struct OffersTemplate {
     candidates: Vec<Candidate>,
     statuses: [CheckStatus; 3],
     accepted: usize,
+    errors: FormErrors,
 }
 
 /// The lead of the vacancy's panel, and an application of that vacancy.
@@ -80,6 +83,16 @@ pub async fn show(
 ) -> AppResult<OffersTemplate> {
     let seat = load_seat(&state, &me, id).await?;
     seat.require_lead()?;
+    render(&state, page, seat, FormErrors::default()).await
+}
+
+async fn render(
+    state: &AppState,
+    page: Page,
+    seat: PanelSeat,
+    errors: FormErrors,
+) -> AppResult<OffersTemplate> {
+    let id = seat.vacancy.id;
     let sent = applications::sent_models_for_vacancy(&state.db, id).await?;
     let ids: Vec<i32> = sent.iter().map(|a| a.id).collect();
     let outcomes = interviews::outcomes_for(&state.db, &ids).await?;
@@ -121,6 +134,7 @@ pub async fn show(
             start_date: offer
                 .and_then(|o| o.start_date)
                 .map(|d| format!("{} {} {}", d.day(), d.month(), d.year())),
+            day_field: format!("day-{}", a.id),
         });
     }
     Ok(OffersTemplate {
@@ -132,6 +146,7 @@ pub async fn show(
         seat,
         candidates,
         statuses: CheckStatus::ALL,
+        errors,
     })
 }
 
@@ -306,6 +321,7 @@ pub async fn save_start_date(
     State(state): State<AppState>,
     CurrentUser(me): CurrentUser,
     session: Session,
+    page: Page,
     Path((id, app_id)): Path<(String, String)>,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> AppResult<Response> {
@@ -321,12 +337,17 @@ pub async fn save_start_date(
             .find(|(n, _)| n == k)
             .map_or("", |(_, v)| v.as_str())
     };
-    let start =
-        london_time::parse_local(get("day"), get("month"), get("year"), "09:00").map_err(|_| {
-            AppError::BadRequest(
-                "Enter the start date as day, month and year, like 5 1 2027.".into(),
-            )
-        })?;
+    let Ok(start) = london_time::parse_local(get("day"), get("month"), get("year"), "09:00") else {
+        let mut errors = FormErrors::default();
+        errors.add(
+            format!("day-{}", application.id),
+            format!(
+                "Enter a real start date for {}, like 4 1 2027",
+                reference(application.id)
+            ),
+        );
+        return Ok(render(&state, page, seat, errors).await?.into_response());
+    };
     let date = london_time::from_utc(start).date();
     offers::set_start_date(&state.db, application.id, date).await?;
     flash(
