@@ -60,9 +60,10 @@ enum Command {
     /// Fill the database with realistic random synthetic data, for load tests and benchmarks
     /// (docs/BENCHMARKS.md). Refuses a database that holds anything not synthetic; on one
     /// already seeded it adds more. Users' emails are at @synthetic.invalid and nobody can
-    /// sign in as them.
+    /// sign in as them, except the shortlisting panel's lead given --lead-password-stdin.
     SeedSynthetic {
-        /// Organisations to add, each with one hiring manager.
+        /// Organisations to add, each with one hiring manager (the first gets two more with
+        /// --shortlisting-applications).
         #[arg(long)]
         organisations: u32,
         /// Vacancies to add, spread over the new organisations.
@@ -82,6 +83,17 @@ enum Command {
         /// Seed of the random generator, to repeat a run exactly [default: random, printed].
         #[arg(long)]
         seed: Option<u64>,
+        /// Also add one closed vacancy of the first new organisation with this many sent
+        /// applications (by as many of the new applicants) being shortlisted by a panel of
+        /// three of its hiring managers, with scores, some final scores and a few decisions.
+        /// Its ID is printed.
+        #[arg(long, default_value_t = 0)]
+        shortlisting_applications: u32,
+        /// Set the password of that panel's lead, read from standard input (or asked for twice
+        /// on a terminal), so a benchmark can sign in as them. Needs
+        /// --shortlisting-applications.
+        #[arg(long)]
+        lead_password_stdin: bool,
     },
 }
 
@@ -168,6 +180,8 @@ async fn execute(cli: Cli) -> anyhow::Result<()> {
             applications,
             open,
             seed,
+            shortlisting_applications,
+            lead_password_stdin,
         } => {
             let counts = Counts {
                 organisations,
@@ -175,10 +189,22 @@ async fn execute(cli: Cli) -> anyhow::Result<()> {
                 open: open.unwrap_or_else(|| synthetic::default_open(vacancies)),
                 applicants,
                 applications,
+                shortlisting_applications,
             };
-            counts.check().map_err(anyhow::Error::msg)?;
+            let mut options = synthetic::Options {
+                counts,
+                seed,
+                lead_password: None,
+            };
+            options.check().map_err(anyhow::Error::msg)?;
+            if lead_password_stdin {
+                if shortlisting_applications == 0 {
+                    anyhow::bail!(synthetic::LEAD_PASSWORD_NEEDS_SHORTLISTING);
+                }
+                options.lead_password = Some(read_password("")?);
+            }
             let db = server::prepare_database(&config).await?;
-            let report = synthetic::seed(&db, &synthetic::Options { counts, seed }).await?;
+            let report = synthetic::seed(&db, &options).await?;
             println!(
                 "Added {} rows ({} applications) in {:.1} s: {:.0} rows/s, {:.0} applications a minute.",
                 report.rows,
@@ -187,6 +213,19 @@ async fn execute(cli: Cli) -> anyhow::Result<()> {
                 report.rows_per_second(),
                 report.applications_per_minute(),
             );
+            if let Some(s) = &report.shortlisting {
+                println!(
+                    "Shortlisting vacancy ID: {} (board at /shortlisting/{}; panel lead {}{})",
+                    s.vacancy_id,
+                    s.vacancy_id,
+                    s.lead_email,
+                    if options.lead_password.is_some() {
+                        ", with the password given"
+                    } else {
+                        ""
+                    }
+                );
+            }
             Ok(())
         }
     }

@@ -10,6 +10,14 @@
 //! with the tables locked on Postgres), then written with multi-row INSERTs in batches that stay
 //! under SQLite's and Postgres's bound-parameter limits, all in one transaction: either
 //! everything is added or nothing is.
+//!
+//! With `--shortlisting-applications N` it also adds one closed vacancy of the first new
+//! organisation, with N sent applications being shortlisted: a panel of three of the
+//! organisation's hiring managers (its usual manager leads; two more are added), their scores,
+//! some of the lead's final scores and a few decisions, as the shortlisting pages would have
+//! made them. Those rows come after all the others, so a seed gives the same data with or
+//! without them. `--lead-password-stdin` sets that lead's password, so a benchmark can sign in
+//! as them; every other synthetic user keeps a password nobody knows.
 
 use std::time::{Duration as StdDuration, Instant};
 
@@ -17,7 +25,7 @@ use anyhow::{Context, bail};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use sea_orm::ActiveValue::Set;
-use sea_orm::sea_query::Query;
+use sea_orm::sea_query::{Expr, Query};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DbBackend,
     EntityTrait, Iterable, PaginatorTrait, QueryFilter, Statement, TransactionTrait,
@@ -28,12 +36,13 @@ use crate::auth::password;
 use crate::db;
 use crate::domain::application::{self, Stage};
 use crate::domain::profile::CareExperience;
+use crate::domain::shortlisting::{Minimum, Score, minimum};
 use crate::domain::vacancy::{ReferenceType, VacancyKind, VacancyStatus};
 use crate::domain::{NewPassword, Role};
 use crate::entities::{
     applicant_profile, application as application_entity, application_answer, application_referee,
-    application_stage_change, invitation, organisation, programme, user, user_role, vacancy,
-    vacancy_criterion,
+    application_stage_change, final_score, invitation, organisation, panel_member, programme,
+    shortlist_decision, shortlist_score, user, user_role, vacancy, vacancy_criterion,
 };
 
 /// The domain of every synthetic user's email (reserved: it can never receive mail).
@@ -70,7 +79,8 @@ pub fn synthetic_email(kind: &str, number: u64) -> String {
 /// How many rows to add.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Counts {
-    /// Organisations, each with one hiring manager.
+    /// Organisations, each with one hiring manager (the first gets two more for its panel,
+    /// with [`Counts::shortlisting_applications`]).
     pub organisations: u32,
     /// Vacancies, spread over the new organisations.
     pub vacancies: u32,
@@ -80,6 +90,9 @@ pub struct Counts {
     pub applicants: u32,
     /// Applications, each by a new applicant for a new vacancy.
     pub applications: u32,
+    /// Sent applications, by as many of the new applicants, for one more vacancy: closed, of
+    /// the first new organisation, and being shortlisted by a panel. 0 for no such vacancy.
+    pub shortlisting_applications: u32,
 }
 
 /// The default number of open vacancies: 5% of them, rounded.
@@ -110,17 +123,50 @@ impl Counts {
                 self.applications
             ));
         }
+        if self.shortlisting_applications > 0 && self.organisations == 0 {
+            return Err(
+                "--shortlisting-applications needs --organisations 1 or more: its vacancy is the \
+                 first new organisation's"
+                    .into(),
+            );
+        }
+        if self.shortlisting_applications > self.applicants {
+            return Err(format!(
+                "--shortlisting-applications ({}) cannot be more than --applicants ({}): an \
+                 applicant applies for a vacancy once",
+                self.shortlisting_applications, self.applicants
+            ));
+        }
         Ok(())
     }
 }
 
+/// Why a lead's password cannot be set without a shortlisting vacancy.
+pub const LEAD_PASSWORD_NEEDS_SHORTLISTING: &str = "--lead-password-stdin needs \
+    --shortlisting-applications: it is the password of that vacancy's panel lead";
+
 /// What `seed-synthetic` was asked to do.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Options {
     /// How many of each.
     pub counts: Counts,
     /// Seed of the random generator, to repeat a run exactly; random when absent.
     pub seed: Option<u64>,
+    /// A password for the lead of the shortlisting vacancy's panel, so that a benchmark can sign
+    /// in as them. Only with [`Counts::shortlisting_applications`]; without it nobody can sign
+    /// in as any synthetic user.
+    pub lead_password: Option<NewPassword>,
+}
+
+impl Options {
+    /// Checks the options make sense together, before touching the database.
+    pub fn check(&self) -> Result<(), String> {
+        self.counts.check()?;
+        if self.lead_password.is_some() && self.counts.shortlisting_applications == 0 {
+            return Err(LEAD_PASSWORD_NEEDS_SHORTLISTING.into());
+        }
+        Ok(())
+    }
 }
 
 /// Rows already in the database that are not synthetic.
@@ -501,6 +547,43 @@ const REFEREE_RELATIONSHIPS: [&str; 4] = [
     "The coordinator where I volunteer",
 ];
 
+/// The shortlisting vacancy's criteria: how many essential, then how many desirable.
+const SHORTLISTING_CRITERIA: (usize, usize) = (3, 2);
+
+/// How well an application shows a criterion (a score from 0 to 3), and how common each is.
+const STANDING: [(i16, u32); 4] = [(0, 8), (1, 22), (2, 45), (3, 25)];
+
+/// How far a panel member's score is from the application's standing, and how often.
+const SCORE_NOISE: [(i16, u32); 3] = [(-1, 15), (0, 70), (1, 15)];
+
+/// How likely each panel member is to have scored an application.
+const SCORED_BY_EACH: f64 = 0.85;
+
+/// How likely the lead is to have set final scores for an application the whole panel scored.
+const FINALS_SET: f64 = 0.35;
+
+/// How likely the lead is to have decided on an application with final scores, when the rule
+/// has not already invited it automatically.
+const DECIDED: f64 = 0.3;
+
+const SCORE_NOTES: [&str; 5] = [
+    "Clear example with the result explained.",
+    "Good start but says little about what they did themselves.",
+    "No example given.",
+    "Strong answer, well structured.",
+    "Relevant, though the example is from a while ago.",
+];
+
+/// Feedback for declining an application in the guaranteed interview scheme: at least the
+/// 50 words the rule asks for.
+const SCHEME_FEEDBACK: &str = "Thank you for applying. Your answers showed that you care about people, but they did not yet show the essential criteria with real examples. Next time, for each criterion describe one thing you did yourself, at school, in a job, volunteering or caring for someone, what happened and what you learned. Your personal adviser or our named contact can help you prepare.";
+
+const FEEDBACK: [&str; 3] = [
+    "",
+    "Thank you for applying. Other applicants showed the essential criteria more clearly.",
+    "Your answers did not give examples of working in a team. Try to include one next time.",
+];
+
 /// Application stages of an open vacancy's applications, and how common each is.
 const OPEN_STAGES: [(Stage, u32); 3] = [
     (Stage::Draft, 20),
@@ -632,7 +715,7 @@ where
 }
 
 /// Tables written, in the order their rows refer to each other.
-const TABLES: [&str; 11] = [
+const TABLES: [&str; 15] = [
     "organisations",
     "users",
     "user_roles",
@@ -644,10 +727,14 @@ const TABLES: [&str; 11] = [
     "application_answers",
     "application_referees",
     "application_stage_changes",
+    "panel_members",
+    "shortlist_scores",
+    "final_scores",
+    "shortlist_decisions",
 ];
 
 /// Tables whose IDs are chosen here, so Postgres's sequences must be moved past them.
-const ID_TABLES: [&str; 9] = [
+const ID_TABLES: [&str; 12] = [
     "organisations",
     "users",
     "programmes",
@@ -657,6 +744,9 @@ const ID_TABLES: [&str; 9] = [
     "application_answers",
     "application_referees",
     "application_stage_changes",
+    "panel_members",
+    "shortlist_scores",
+    "final_scores",
 ];
 
 async fn max_id(db: &impl ConnectionTrait, table: &str) -> anyhow::Result<i64> {
@@ -719,16 +809,39 @@ async fn count_users_like(db: &impl ConnectionTrait, kind: &str) -> anyhow::Resu
 }
 
 /// What a run added, and how fast.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Debug)]
 pub struct Report {
     /// Rows inserted, in every table.
     pub rows: u64,
-    /// Applications inserted.
+    /// Applications inserted, the shortlisting vacancy's included.
     pub applications: u64,
     /// Time from the start to the commit.
     pub elapsed: StdDuration,
     /// The random generator's seed, to repeat the run.
     pub seed: u64,
+    /// The vacancy being shortlisted, when one was asked for.
+    pub shortlisting: Option<ShortlistingReport>,
+}
+
+/// The vacancy added for `--shortlisting-applications`, and what its panel has done.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ShortlistingReport {
+    /// The vacancy's ID: its board is at `/shortlisting/{vacancy_id}`.
+    pub vacancy_id: i32,
+    /// The email of the panel's lead (the organisation's usual hiring manager).
+    pub lead_email: String,
+    /// The emails of the two other panel members, added for it.
+    pub member_emails: Vec<String>,
+    /// The vacancy's criteria.
+    pub criteria: u64,
+    /// Sent applications.
+    pub applications: u64,
+    /// Panel members' scores, one per criterion.
+    pub scores: u64,
+    /// The lead's final scores, one per criterion.
+    pub finals: u64,
+    /// Decisions recorded.
+    pub decisions: u64,
 }
 
 impl Report {
@@ -774,7 +887,7 @@ struct Vac {
 /// Checks the database holds only synthetic data, then adds the rows `options` asks for.
 pub async fn seed(db: &DatabaseConnection, options: &Options) -> anyhow::Result<Report> {
     let counts = options.counts;
-    counts.check().map_err(anyhow::Error::msg)?;
+    options.check().map_err(anyhow::Error::msg)?;
     let started = Instant::now();
     let seed = options.seed.unwrap_or_else(|| rand::rng().random());
     let mut rng = StdRng::seed_from_u64(seed);
@@ -787,6 +900,10 @@ pub async fn seed(db: &DatabaseConnection, options: &Options) -> anyhow::Result<
         .collect();
     let secret = NewPassword::parse(&secret, &secret, "").map_err(|(_, m)| anyhow::anyhow!(m))?;
     let password_hash = password::hash(&secret).await?;
+    let lead_password_hash = match &options.lead_password {
+        Some(lead_password) => Some(password::hash(lead_password).await?),
+        None => None,
+    };
 
     let txn = db.begin().await?;
     if txn.get_database_backend() == DbBackend::Postgres {
@@ -812,6 +929,9 @@ pub async fn seed(db: &DatabaseConnection, options: &Options) -> anyhow::Result<
         answers: Ids(max_id(&txn, "application_answers").await?),
         referees: Ids(max_id(&txn, "application_referees").await?),
         stage_changes: Ids(max_id(&txn, "application_stage_changes").await?),
+        panel_members: Ids(max_id(&txn, "panel_members").await?),
+        scores: Ids(max_id(&txn, "shortlist_scores").await?),
+        finals: Ids(max_id(&txn, "final_scores").await?),
         rows: 0,
     };
     println!("Seeding synthetic data (seed {seed}; pass --seed {seed} to repeat it)");
@@ -827,6 +947,15 @@ pub async fn seed(db: &DatabaseConnection, options: &Options) -> anyhow::Result<
             &applicants,
             &vacancies,
             counts.applications,
+        )
+        .await?;
+    let shortlisting = seeder
+        .shortlisting(
+            &txn,
+            &organisations,
+            &applicants,
+            counts.shortlisting_applications,
+            lead_password_hash,
         )
         .await?;
     if txn.get_database_backend() == DbBackend::Postgres {
@@ -849,9 +978,10 @@ pub async fn seed(db: &DatabaseConnection, options: &Options) -> anyhow::Result<
     }
     Ok(Report {
         rows: seeder.rows,
-        applications,
+        applications: applications + shortlisting.as_ref().map_or(0, |s| s.applications),
         elapsed: started.elapsed(),
         seed,
+        shortlisting,
     })
 }
 
@@ -869,6 +999,9 @@ struct Seeder {
     answers: Ids,
     referees: Ids,
     stage_changes: Ids,
+    panel_members: Ids,
+    scores: Ids,
+    finals: Ids,
     rows: u64,
 }
 
@@ -1479,6 +1612,382 @@ impl Seeder {
         }
         Ok(())
     }
+
+    /// One closed vacancy of the first new organisation, with `count` sent applications by as
+    /// many of the new applicants, being shortlisted: a panel of three of the organisation's
+    /// hiring managers, their scores, some final scores and a few decisions, as the
+    /// shortlisting pages would have recorded them. Nothing when `count` is 0.
+    async fn shortlisting(
+        &mut self,
+        db: &impl ConnectionTrait,
+        orgs: &[Org],
+        applicants: &[Applicant],
+        count: u32,
+        lead_password_hash: Option<String>,
+    ) -> anyhow::Result<Option<ShortlistingReport>> {
+        if count == 0 {
+            return Ok(None);
+        }
+        let Some(org) = orgs.first() else {
+            bail!("--shortlisting-applications needs --organisations 1 or more");
+        };
+        let count = usize::try_from(count).unwrap_or(usize::MAX);
+        if count > applicants.len() {
+            bail!("--shortlisting-applications cannot be more than --applicants");
+        }
+        let now = self.now;
+
+        // Two more hiring managers of the organisation, to sit on the panel with its own.
+        let managers_before = count_users_like(db, "manager").await?;
+        let mut users = Batch::<user::ActiveModel>::new();
+        let mut roles = Batch::<user_role::ActiveModel>::new();
+        let mut panel = vec![org.manager_id];
+        let mut member_emails = Vec::new();
+        for i in 1..=2 {
+            let id = self.users.next()?;
+            let email = synthetic_email("manager", managers_before + i);
+            let name = person_name(&mut self.rng);
+            users.push(self.user(id, email.clone(), name, Some(org.id)));
+            roles.push(self.role(id, Role::HiringManager));
+            panel.push(id);
+            member_emails.push(email);
+        }
+        users.flush(db).await?;
+        roles.flush(db).await?;
+        let lead = org.manager_id;
+        if let Some(hash) = lead_password_hash {
+            let updated = user::Entity::update_many()
+                .col_expr(user::Column::PasswordHash, Expr::value(hash))
+                .filter(user::Column::Id.eq(lead))
+                .filter(user::Column::Email.like(format!("%@{EMAIL_DOMAIN}").as_str()))
+                .exec(db)
+                .await?;
+            if updated.rows_affected != 1 {
+                bail!("the panel's lead is not a synthetic user");
+            }
+        }
+
+        // The vacancy, closed a week or so ago after four weeks open.
+        let vacancy_id = self.vacancies.next()?;
+        let rng = &mut self.rng;
+        let closes_at = now - seconds(rng, Duration::days(6), Duration::days(10));
+        let published_at = closes_at - Duration::days(28);
+        let (essential, desirable) = SHORTLISTING_CRITERIA;
+        let mut texts: Vec<(bool, &str)> =
+            rand::seq::index::sample(rng, ESSENTIAL_CRITERIA.len(), essential)
+                .into_iter()
+                .filter_map(|i| ESSENTIAL_CRITERIA.get(i))
+                .map(|t| (true, *t))
+                .collect();
+        texts.extend(
+            rand::seq::index::sample(rng, DESIRABLE_CRITERIA.len(), desirable)
+                .into_iter()
+                .filter_map(|i| DESIRABLE_CRITERIA.get(i))
+                .map(|t| (false, *t)),
+        );
+        let mut criteria = Batch::<vacancy_criterion::ActiveModel>::new();
+        let mut criterion_ids = Vec::with_capacity(texts.len());
+        for (position, (essential, text)) in texts.into_iter().enumerate() {
+            let id = self.criteria.next()?;
+            criteria.push(vacancy_criterion::ActiveModel {
+                id: Set(id),
+                vacancy_id: Set(vacancy_id),
+                essential: Set(essential),
+                position: Set(i32::try_from(position).unwrap_or(0)),
+                text: Set(text.to_owned()),
+            });
+            criterion_ids.push((id, essential));
+        }
+        let rng = &mut self.rng;
+        let town = *pick(rng, &TOWNS);
+        let mut description = Vec::new();
+        for i in rand::seq::index::sample(rng, DESCRIPTION_PARAGRAPHS.len(), 4) {
+            description.extend(DESCRIPTION_PARAGRAPHS.get(i).copied());
+        }
+        let references = ReferenceType::ALL.to_vec();
+        let mut vacancies = Batch::<vacancy::ActiveModel>::new();
+        vacancies.push(vacancy::ActiveModel {
+            id: Set(vacancy_id),
+            organisation_id: Set(org.id),
+            programme_id: Set(None),
+            title: Set("Healthcare support worker".to_owned()),
+            kind: Set(VacancyKind::Job.as_str().to_owned()),
+            band: Set("3".to_owned()),
+            working_pattern: Set((*pick(rng, &JOB_PATTERNS)).to_owned()),
+            salary: Set(salary("3").to_owned()),
+            location: Set(format!("{town} {}, {town}", pick(rng, &SITES))),
+            positions: Set(5),
+            closes_at: Set(closes_at),
+            ring_fenced: Set(false),
+            summary: Set((*pick(rng, &SUMMARIES)).to_owned()),
+            description: Set(description.join("\n\n")),
+            reference_options: Set(references
+                .iter()
+                .map(|r| r.as_str())
+                .collect::<Vec<_>>()
+                .join(",")),
+            contact_name: Set(org.manager_name.clone()),
+            contact_role: Set((*pick(rng, &CONTACT_ROLES)).to_owned()),
+            contact_email: Set(org.manager_email.clone()),
+            contact_phone: Set(drama_phone(rng, false)),
+            status: Set(VacancyStatus::Published.as_str().to_owned()),
+            created_by: Set(lead),
+            published_at: Set(Some(published_at)),
+            created_at: Set(published_at - Duration::days(2)),
+            updated_at: Set(published_at),
+        });
+        vacancies.flush(db).await?;
+        criteria.flush(db).await?;
+
+        let mut members = Batch::<panel_member::ActiveModel>::new();
+        for &user_id in &panel {
+            members.push(panel_member::ActiveModel {
+                id: Set(self.panel_members.next()?),
+                vacancy_id: Set(vacancy_id),
+                user_id: Set(user_id),
+                is_lead: Set(user_id == lead),
+                created_at: Set(published_at - Duration::days(1)),
+            });
+        }
+        members.flush(db).await?;
+
+        let mut apps = Batch::<application_entity::ActiveModel>::new();
+        let mut changes = Batch::<application_stage_change::ActiveModel>::new();
+        let mut answers = Batch::<application_answer::ActiveModel>::new();
+        let mut referees = Batch::<application_referee::ActiveModel>::new();
+        let mut scores = Batch::<shortlist_score::ActiveModel>::new();
+        let mut finals = Batch::<final_score::ActiveModel>::new();
+        let mut decisions = Batch::<shortlist_decision::ActiveModel>::new();
+        let chosen = rand::seq::index::sample(&mut self.rng, applicants.len(), count);
+        for applicant in chosen.into_iter().filter_map(|i| applicants.get(i)) {
+            let id = self.applications.next()?;
+            let rng = &mut self.rng;
+            let declared = Some(applicant.care);
+            let guaranteed = application::can_opt_in(declared).then(|| rng.random_bool(0.55));
+            let span = closes_at - published_at - Duration::hours(1);
+            let created_at = published_at + seconds(rng, Duration::ZERO, span);
+            let submitted_at = (created_at + seconds(rng, Duration::minutes(5), Duration::days(3)))
+                .min(closes_at - Duration::minutes(1));
+            for &(criterion_id, _) in &criterion_ids {
+                answers.push(application_answer::ActiveModel {
+                    id: Set(self.answers.next()?),
+                    application_id: Set(id),
+                    criterion_id: Set(criterion_id),
+                    evidence: Set((*pick(&mut self.rng, &EVIDENCE)).to_owned()),
+                });
+            }
+            for position in 0..self.rng.random_range(1..=2) {
+                let referee_id = self.referees.next()?;
+                let kind = *pick(&mut self.rng, &references);
+                referees.push(application_referee::ActiveModel {
+                    id: Set(referee_id),
+                    application_id: Set(id),
+                    position: Set(position),
+                    kind: Set(kind.as_str().to_owned()),
+                    name: Set(person_name(&mut self.rng)),
+                    relationship: Set((*pick(&mut self.rng, &REFEREE_RELATIONSHIPS)).to_owned()),
+                    email: Set(synthetic_email(
+                        "referee",
+                        u64::try_from(referee_id).unwrap_or(0),
+                    )),
+                    phone: Set(drama_phone(&mut self.rng, true)),
+                });
+            }
+
+            // Each panel member's scores, near how well the application shows each criterion.
+            let rng = &mut self.rng;
+            let standing: Vec<i16> = criterion_ids
+                .iter()
+                .map(|_| weighted(rng, &STANDING))
+                .collect();
+            let mut by_criterion: Vec<Vec<i16>> = vec![Vec::new(); criterion_ids.len()];
+            let mut scored_by = 0;
+            for &scorer in &panel {
+                if !self.rng.random_bool(SCORED_BY_EACH) {
+                    continue;
+                }
+                scored_by += 1;
+                let at = closes_at + seconds(&mut self.rng, Duration::hours(2), Duration::days(3));
+                for (i, (&(criterion_id, _), &stands)) in
+                    criterion_ids.iter().zip(&standing).enumerate()
+                {
+                    let score = (stands + weighted(&mut self.rng, &SCORE_NOISE)).clamp(0, 3);
+                    if let Some(list) = by_criterion.get_mut(i) {
+                        list.push(score);
+                    }
+                    let note = if self.rng.random_bool(0.2) {
+                        *pick(&mut self.rng, &SCORE_NOTES)
+                    } else {
+                        ""
+                    };
+                    scores.push(shortlist_score::ActiveModel {
+                        id: Set(self.scores.next()?),
+                        application_id: Set(id),
+                        criterion_id: Set(criterion_id),
+                        scorer_id: Set(scorer),
+                        score: Set(score),
+                        note: Set(note.to_owned()),
+                        updated_at: Set(at),
+                    });
+                }
+            }
+
+            // The lead's final scores (the panel's median) once everyone has scored, and a
+            // decision as the rule allows: automatic for an application in the scheme that
+            // meets the essential criteria, otherwise by the lead for some.
+            let mut stage = Stage::Submitted;
+            let mut decided_at = None;
+            if scored_by == panel.len() && self.rng.random_bool(FINALS_SET) {
+                let rng = &mut self.rng;
+                let finals_at = closes_at + seconds(rng, Duration::days(3), Duration::days(5));
+                let mut essential = Vec::new();
+                for (&(criterion_id, is_essential), list) in criterion_ids.iter().zip(&by_criterion)
+                {
+                    let mut sorted = list.clone();
+                    sorted.sort_unstable();
+                    let median = sorted.get(sorted.len() / 2).copied().unwrap_or(0);
+                    if is_essential {
+                        essential.push(Score::from_stored(i32::from(median)));
+                    }
+                    finals.push(final_score::ActiveModel {
+                        id: Set(self.finals.next()?),
+                        application_id: Set(id),
+                        criterion_id: Set(criterion_id),
+                        score: Set(median),
+                        set_by: Set(lead),
+                        updated_at: Set(finals_at),
+                    });
+                }
+                let met = minimum(&essential) == Minimum::Met;
+                let opted_in = guaranteed == Some(true);
+                let rng = &mut self.rng;
+                let decision = if opted_in && met {
+                    Some((true, String::new(), true, finals_at))
+                } else if rng.random_bool(DECIDED) {
+                    let feedback = if met {
+                        ""
+                    } else if opted_in {
+                        SCHEME_FEEDBACK
+                    } else {
+                        *pick(rng, &FEEDBACK)
+                    };
+                    let at = finals_at + seconds(rng, Duration::minutes(10), Duration::days(1));
+                    Some((met, feedback.to_owned(), false, at))
+                } else {
+                    None
+                };
+                if let Some((invited, feedback, automatic, at)) = decision {
+                    decisions.push(shortlist_decision::ActiveModel {
+                        application_id: Set(id),
+                        invited: Set(invited),
+                        feedback: Set(feedback),
+                        automatic: Set(automatic),
+                        decided_by: Set(lead),
+                        decided_at: Set(at),
+                    });
+                    // The lead's first decision moves the application on; the rule's does not.
+                    if !automatic {
+                        stage = Stage::Shortlisting;
+                        decided_at = Some(at);
+                    }
+                }
+            }
+
+            let steps = [
+                (None, Stage::Draft, created_at, applicant.id),
+                (
+                    Some(Stage::Draft),
+                    Stage::Submitted,
+                    submitted_at,
+                    applicant.id,
+                ),
+            ]
+            .into_iter()
+            .chain(decided_at.map(|at| (Some(Stage::Submitted), Stage::Shortlisting, at, lead)));
+            let mut updated_at = created_at;
+            for (from, to, at, actor) in steps {
+                changes.push(application_stage_change::ActiveModel {
+                    id: Set(self.stage_changes.next_big()),
+                    application_id: Set(id),
+                    from_stage: Set(from.map(|s| s.as_str().to_owned())),
+                    to_stage: Set(to.as_str().to_owned()),
+                    actor_user_id: Set(Some(actor)),
+                    note: Set(String::new()),
+                    created_at: Set(at),
+                });
+                updated_at = at;
+            }
+            let rng = &mut self.rng;
+            apps.push(application_entity::ActiveModel {
+                id: Set(id),
+                vacancy_id: Set(vacancy_id),
+                applicant_id: Set(applicant.id),
+                stage: Set(stage.as_str().to_owned()),
+                reached_step: Set(i32::try_from(application::steps(declared).len()).unwrap_or(6)),
+                guaranteed_interview: Set(guaranteed),
+                adjustments: Set(if rng.random_bool(0.1) {
+                    (*pick(rng, &ADJUSTMENTS)).to_owned()
+                } else {
+                    String::new()
+                }),
+                confirmed_definition: Set(None),
+                withdrawal_reason: Set(String::new()),
+                submitted_at: Set(Some(submitted_at)),
+                created_at: Set(created_at),
+                updated_at: Set(updated_at),
+            });
+            if apps.is_full()
+                || changes.is_full()
+                || answers.is_full()
+                || referees.is_full()
+                || scores.is_full()
+                || finals.is_full()
+                || decisions.is_full()
+            {
+                apps.flush(db).await?;
+                changes.flush(db).await?;
+                answers.flush(db).await?;
+                referees.flush(db).await?;
+                scores.flush(db).await?;
+                finals.flush(db).await?;
+                decisions.flush(db).await?;
+            }
+        }
+        apps.flush(db).await?;
+        changes.flush(db).await?;
+        answers.flush(db).await?;
+        referees.flush(db).await?;
+        scores.flush(db).await?;
+        finals.flush(db).await?;
+        decisions.flush(db).await?;
+        self.rows += users.written
+            + roles.written
+            + vacancies.written
+            + criteria.written
+            + members.written
+            + apps.written
+            + changes.written
+            + answers.written
+            + referees.written
+            + scores.written
+            + finals.written
+            + decisions.written;
+        println!(
+            "  shortlisting: vacancy {vacancy_id} with {} sent applications, a panel of {} \
+             ({} scores, {} final scores, {} decisions)",
+            apps.written, members.written, scores.written, finals.written, decisions.written
+        );
+        Ok(Some(ShortlistingReport {
+            vacancy_id,
+            lead_email: org.manager_email.clone(),
+            member_emails,
+            criteria: criteria.written,
+            applications: apps.written,
+            scores: scores.written,
+            finals: finals.written,
+            decisions: decisions.written,
+        }))
+    }
 }
 
 #[cfg(test)]
@@ -1576,8 +2085,34 @@ mod tests {
             open: 500,
             applicants: 20_000,
             applications: 200_000,
+            shortlisting_applications: 500,
         };
         assert_eq!(ok.check(), Ok(()));
+        assert!(
+            Counts {
+                shortlisting_applications: 20_001,
+                ..ok
+            }
+            .check()
+            .is_err()
+        );
+        let only_shortlisting = Counts {
+            organisations: 1,
+            vacancies: 0,
+            open: 0,
+            applicants: 3,
+            applications: 0,
+            shortlisting_applications: 3,
+        };
+        assert_eq!(only_shortlisting.check(), Ok(()));
+        assert!(
+            Counts {
+                organisations: 0,
+                ..only_shortlisting
+            }
+            .check()
+            .is_err()
+        );
         assert!(Counts { open: 10_001, ..ok }.check().is_err());
         assert!(
             Counts {
@@ -1601,6 +2136,7 @@ mod tests {
                 vacancies: 3,
                 open: 0,
                 applications: 7,
+                shortlisting_applications: 2,
                 ..ok
             }
             .check()
@@ -1612,6 +2148,7 @@ mod tests {
                 vacancies: 3,
                 open: 0,
                 applications: 6,
+                shortlisting_applications: 2,
                 ..ok
             }
             .check(),
@@ -1691,5 +2228,167 @@ mod tests {
                 "an open vacancy's applications are not yet shortlisted"
             );
         }
+    }
+
+    #[test]
+    fn a_lead_password_needs_a_shortlisting_vacancy() {
+        let password =
+            NewPassword::parse("correct-horse-battery", "correct-horse-battery", "").unwrap();
+        let counts = Counts {
+            organisations: 1,
+            vacancies: 0,
+            open: 0,
+            applicants: 5,
+            applications: 0,
+            shortlisting_applications: 0,
+        };
+        let options = Options {
+            counts,
+            seed: None,
+            lead_password: Some(password),
+        };
+        assert_eq!(
+            options.check(),
+            Err(LEAD_PASSWORD_NEEDS_SHORTLISTING.to_owned())
+        );
+        let options = Options {
+            counts: Counts {
+                shortlisting_applications: 5,
+                ..counts
+            },
+            ..options
+        };
+        assert_eq!(options.check(), Ok(()));
+    }
+
+    #[test]
+    fn feedback_for_declining_an_application_in_the_scheme_is_long_enough() {
+        assert!(
+            application::word_count(SCHEME_FEEDBACK)
+                >= crate::domain::shortlisting::MIN_FEEDBACK_WORDS
+        );
+    }
+
+    async fn memory_database() -> DatabaseConnection {
+        use migration::{Migrator, MigratorTrait};
+        let db = db::connect("sqlite::memory:").await.unwrap();
+        Migrator::up(&db, None).await.unwrap();
+        db
+    }
+
+    fn options(shortlisting_applications: u32) -> Options {
+        Options {
+            counts: Counts {
+                organisations: 2,
+                vacancies: 6,
+                open: 1,
+                applicants: 80,
+                applications: 40,
+                shortlisting_applications,
+            },
+            seed: Some(7),
+            lead_password: None,
+        }
+    }
+
+    #[tokio::test]
+    async fn the_shortlisting_vacancy_follows_the_guaranteed_interview_rule() {
+        use crate::domain::shortlisting::{
+            Candidate, Exception, Proposal, check_decision, invited_automatically,
+        };
+        let db = memory_database().await;
+        let report = seed(&db, &options(60)).await.unwrap();
+        let shortlisting = report.shortlisting.unwrap();
+        assert_eq!(shortlisting.applications, 60);
+        assert_eq!(report.applications, 40 + 60);
+        let vacancy = vacancy::Entity::find_by_id(shortlisting.vacancy_id)
+            .one(&db)
+            .await
+            .unwrap()
+            .unwrap();
+        assert!(vacancy.closes_at < db::now(), "the vacancy has closed");
+        let criteria = vacancy_criterion::Entity::find()
+            .filter(vacancy_criterion::Column::VacancyId.eq(vacancy.id))
+            .all(&db)
+            .await
+            .unwrap();
+        let apps = application_entity::Entity::find()
+            .filter(application_entity::Column::VacancyId.eq(vacancy.id))
+            .all(&db)
+            .await
+            .unwrap();
+        let finals = final_score::Entity::find().all(&db).await.unwrap();
+        let decisions = shortlist_decision::Entity::find().all(&db).await.unwrap();
+        assert_eq!(apps.len(), 60);
+        assert!(apps.iter().any(|a| a.guaranteed_interview == Some(true)));
+        assert!(!decisions.is_empty() && decisions.len() < 30);
+        for app in &apps {
+            let stage = Stage::parse(&app.stage);
+            assert!(
+                matches!(stage, Some(Stage::Submitted | Stage::Shortlisting)),
+                "{app:?}"
+            );
+            let essential: Vec<Option<Score>> = criteria
+                .iter()
+                .filter(|c| c.essential)
+                .map(|c| {
+                    finals
+                        .iter()
+                        .find(|f| f.application_id == app.id && f.criterion_id == c.id)
+                        .and_then(|f| Score::from_stored(i32::from(f.score)))
+                })
+                .collect();
+            let candidate = Candidate {
+                opted_in: app.guaranteed_interview == Some(true),
+                minimum: minimum(&essential),
+                within_cap: false,
+            };
+            let automatic = invited_automatically(candidate, Exception::NotApproved);
+            let decision = decisions.iter().find(|d| d.application_id == app.id);
+            // The rule has invited every application it must, and only the lead's decisions
+            // move an application on.
+            assert_eq!(decision.is_some_and(|d| d.automatic), automatic, "{app:?}");
+            assert_eq!(
+                stage == Some(Stage::Shortlisting),
+                decision.is_some_and(|d| !d.automatic),
+                "{app:?}"
+            );
+            if let Some(d) = decision.filter(|d| !d.automatic) {
+                let proposal = if d.invited {
+                    Proposal::Invite
+                } else {
+                    Proposal::NotShortlisted {
+                        feedback_words: application::word_count(&d.feedback),
+                    }
+                };
+                assert_eq!(
+                    check_decision(candidate, Exception::NotApproved, true, proposal),
+                    Ok(()),
+                    "{d:?}"
+                );
+            }
+        }
+    }
+
+    #[tokio::test]
+    async fn a_seed_gives_the_same_data_with_or_without_the_shortlisting_vacancy() {
+        let without = memory_database().await;
+        let with = memory_database().await;
+        seed(&without, &options(0)).await.unwrap();
+        seed(&with, &options(25)).await.unwrap();
+        let applications = |db: DatabaseConnection| async move {
+            application_entity::Entity::find()
+                .all(&db)
+                .await
+                .unwrap()
+                .into_iter()
+                .map(|a| (a.id, a.vacancy_id, a.applicant_id, a.stage))
+                .collect::<Vec<_>>()
+        };
+        let before = applications(without).await;
+        let after = applications(with).await;
+        assert_eq!(before.len(), 40);
+        assert_eq!(after.len(), 65);
+        assert_eq!(after.get(..40), Some(&before[..]));
     }
 }

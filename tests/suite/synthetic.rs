@@ -1,5 +1,6 @@
-//! `spectra seed-synthetic`: exact counts, the seeded vacancies on the public list, and the
-//! refusal to touch a database holding real data.
+//! `spectra seed-synthetic`: exact counts, the seeded vacancies on the public list, the
+//! vacancy being shortlisted and its lead's board, and the refusal to touch a database holding
+//! real data.
 
 use std::collections::{BTreeSet, HashMap};
 use std::io::Write;
@@ -7,12 +8,12 @@ use std::process::{Command, Output, Stdio};
 
 use scraper::{Html, Selector};
 use sea_orm::{ConnectionTrait, DatabaseConnection, EntityTrait, Statement};
-use spectra::domain::Role;
 use spectra::domain::vacancy::{VacancyStatus, is_open};
+use spectra::domain::{NewPassword, Role};
 use spectra::entities::{user, vacancy, vacancy_criterion};
 use spectra::synthetic::{self, Counts, Options};
 
-use crate::helpers::{PASSWORD, TestDb, spawn_app};
+use crate::helpers::{PASSWORD, TestDb, spawn_app, text_of};
 
 fn spectra() -> Command {
     Command::new(env!("CARGO_BIN_EXE_spectra"))
@@ -27,6 +28,23 @@ fn seed_cli(url: &str, args: &[&str]) -> Output {
         .stdin(Stdio::null())
         .output()
         .unwrap()
+}
+
+/// Runs `seed-synthetic` with `input` on its standard input.
+fn seed_cli_with_input(url: &str, args: &[&str], input: &str) -> Output {
+    let mut child = spectra()
+        .arg("seed-synthetic")
+        .args(args)
+        .env("DATABASE_URL", url)
+        .env("RUST_LOG", "warn")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // A command that refuses early may exit before reading its input.
+    let _ = child.stdin.take().unwrap().write_all(input.as_bytes());
+    child.wait_with_output().unwrap()
 }
 
 async fn count(db: &DatabaseConnection, sql: &str) -> i64 {
@@ -199,8 +217,10 @@ async fn the_seeded_open_vacancies_are_the_ones_listed_publicly() {
             open: 23,
             applicants: 10,
             applications: 60,
+            shortlisting_applications: 0,
         },
         seed: Some(5),
+        lead_password: None,
     };
     synthetic::seed(&app.db, &options).await.unwrap();
     let open = open_ids(&app.db).await;
@@ -249,8 +269,10 @@ async fn a_database_with_a_real_user_is_refused_and_left_as_it_was() {
             open: 1,
             applicants: 2,
             applications: 2,
+            shortlisting_applications: 0,
         },
         seed: None,
+        lead_password: None,
     };
     let error = synthetic::seed(&app.db, &options)
         .await
@@ -336,4 +358,374 @@ async fn the_command_refuses_a_database_with_a_real_organisation_and_changes_not
     );
     assert!(!nonsense.status.success());
     assert!(String::from_utf8_lossy(&nonsense.stderr).contains("--open"));
+}
+
+/// The counts of a small run with a shortlisting vacancy of `applications` applications.
+fn with_shortlisting(applications: u32) -> Counts {
+    Counts {
+        organisations: 2,
+        vacancies: 12,
+        open: 2,
+        applicants: 80,
+        applications: 80,
+        shortlisting_applications: applications,
+    }
+}
+
+/// Checks the shortlisting vacancy's rows, exactly where the numbers are chosen and by their
+/// shape where they are random.
+async fn check_shortlisting(db: &DatabaseConnection, vacancy_id: i32, applications: i64) {
+    let of_vacancy =
+        format!("application_id IN (SELECT id FROM applications WHERE vacancy_id = {vacancy_id})");
+    let criteria = count(
+        db,
+        &format!("vacancy_criteria WHERE vacancy_id = {vacancy_id}"),
+    )
+    .await;
+    assert_eq!(criteria, 5);
+    assert_eq!(
+        count(
+            db,
+            &format!("vacancy_criteria WHERE vacancy_id = {vacancy_id} AND essential = TRUE")
+        )
+        .await,
+        3
+    );
+    assert_eq!(
+        count(db, &format!("applications WHERE vacancy_id = {vacancy_id}")).await,
+        applications
+    );
+    // Every application was sent, is at submitted or shortlisting, and has evidence for every
+    // criterion and one or two referees.
+    assert_eq!(
+        count(
+            db,
+            &format!(
+                "applications WHERE vacancy_id = {vacancy_id} AND submitted_at IS NOT NULL \
+                 AND stage IN ('submitted', 'shortlisting')"
+            )
+        )
+        .await,
+        applications
+    );
+    assert_eq!(
+        count(db, &format!("application_answers WHERE {of_vacancy}")).await,
+        applications * criteria
+    );
+    assert_eq!(
+        count(
+            db,
+            &format!(
+                "applications a WHERE vacancy_id = {vacancy_id} AND (SELECT COUNT(*) FROM \
+                 application_referees r WHERE r.application_id = a.id) NOT IN (1, 2)"
+            )
+        )
+        .await,
+        0
+    );
+    assert!(
+        count(
+            db,
+            &format!(
+                "applications WHERE vacancy_id = {vacancy_id} AND guaranteed_interview = TRUE"
+            )
+        )
+        .await
+            > 0,
+        "some applicants opted in to the guaranteed interview scheme"
+    );
+    // The panel: the organisation's manager leads, with two more of its hiring managers.
+    assert_eq!(
+        count(
+            db,
+            &format!("panel_members WHERE vacancy_id = {vacancy_id}")
+        )
+        .await,
+        3
+    );
+    assert_eq!(
+        count(
+            db,
+            &format!(
+                "panel_members p JOIN users u ON u.id = p.user_id \
+                 JOIN vacancies v ON v.id = p.vacancy_id \
+                 JOIN user_roles r ON r.user_id = u.id AND r.role = 'hiring_manager' \
+                 WHERE p.vacancy_id = {vacancy_id} AND u.organisation_id = v.organisation_id"
+            )
+        )
+        .await,
+        3
+    );
+    assert_eq!(
+        count(
+            db,
+            &format!(
+                "panel_members p JOIN vacancies v ON v.id = p.vacancy_id \
+                 WHERE p.vacancy_id = {vacancy_id} AND p.is_lead = TRUE AND p.user_id = v.created_by"
+            )
+        )
+        .await,
+        1
+    );
+    // Scores: each scorer on the panel scored every criterion of what they scored, and most
+    // applications were scored by everyone.
+    let scores = count(db, &format!("shortlist_scores WHERE {of_vacancy}")).await;
+    assert!(scores > applications * criteria * 2, "{scores}");
+    assert!(scores <= applications * criteria * 3, "{scores}");
+    assert_eq!(
+        count(
+            db,
+            &format!(
+                "(SELECT application_id, scorer_id FROM shortlist_scores WHERE {of_vacancy} \
+                 GROUP BY application_id, scorer_id HAVING COUNT(*) <> {criteria}) t"
+            )
+        )
+        .await,
+        0
+    );
+    assert_eq!(
+        count(
+            db,
+            &format!(
+                "shortlist_scores WHERE {of_vacancy} AND scorer_id NOT IN \
+                 (SELECT user_id FROM panel_members WHERE vacancy_id = {vacancy_id})"
+            )
+        )
+        .await,
+        0
+    );
+    // Final scores for some, each for every criterion, only where the whole panel scored.
+    let finals = count(db, &format!("final_scores WHERE {of_vacancy}")).await;
+    assert!(finals > 0 && finals % criteria == 0, "{finals}");
+    assert!(finals < applications * criteria, "{finals}");
+    assert_eq!(
+        count(
+            db,
+            &format!(
+                "(SELECT DISTINCT application_id FROM final_scores f WHERE {of_vacancy} AND \
+                 (SELECT COUNT(DISTINCT scorer_id) FROM shortlist_scores s \
+                  WHERE s.application_id = f.application_id) <> 3) t"
+            )
+        )
+        .await,
+        0
+    );
+    // Decisions for a few, only where the final scores are set; the lead's own decisions moved
+    // the application to shortlisting, with a stage change.
+    let decisions = count(db, &format!("shortlist_decisions WHERE {of_vacancy}")).await;
+    assert!(decisions > 0 && decisions < applications / 2, "{decisions}");
+    assert_eq!(
+        count(
+            db,
+            &format!(
+                "shortlist_decisions d WHERE {of_vacancy} AND NOT EXISTS \
+                 (SELECT 1 FROM final_scores f WHERE f.application_id = d.application_id)"
+            )
+        )
+        .await,
+        0
+    );
+    assert_eq!(
+        count(
+            db,
+            &format!("applications WHERE vacancy_id = {vacancy_id} AND stage = 'shortlisting'")
+        )
+        .await,
+        count(
+            db,
+            &format!("shortlist_decisions WHERE {of_vacancy} AND automatic = FALSE")
+        )
+        .await
+    );
+    assert_eq!(
+        count(
+            db,
+            &format!("application_stage_changes WHERE {of_vacancy} AND to_stage = 'shortlisting'")
+        )
+        .await,
+        count(
+            db,
+            &format!("applications WHERE vacancy_id = {vacancy_id} AND stage = 'shortlisting'")
+        )
+        .await
+    );
+}
+
+#[tokio::test]
+async fn the_command_adds_a_vacancy_being_shortlisted_and_prints_its_id() {
+    let db = TestDb::new().await;
+    let output = seed_cli_with_input(
+        &db.url,
+        &[
+            "--organisations",
+            "2",
+            "--vacancies",
+            "12",
+            "--open",
+            "2",
+            "--applicants",
+            "50",
+            "--applications",
+            "80",
+            "--shortlisting-applications",
+            "40",
+            "--lead-password-stdin",
+            "--seed",
+            "3",
+        ],
+        &format!("{PASSWORD}\n"),
+    );
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let vacancy_id: i32 = stdout
+        .lines()
+        .find_map(|l| l.strip_prefix("Shortlisting vacancy ID: "))
+        .and_then(|rest| rest.split_whitespace().next())
+        .unwrap_or_else(|| panic!("no vacancy ID in {stdout}"))
+        .parse()
+        .unwrap();
+    assert!(stdout.contains("(120 applications)"), "{stdout}");
+
+    let conn = spectra::db::connect(&db.url).await.unwrap();
+    assert_eq!(count(&conn, "organisations").await, 2);
+    assert_eq!(count(&conn, "users").await, 2 + 2 + 50);
+    assert_eq!(
+        count(&conn, "user_roles WHERE role = 'hiring_manager'").await,
+        4
+    );
+    assert_eq!(count(&conn, "vacancies").await, 13);
+    assert_eq!(open_ids(&conn).await.len(), 2);
+    assert_eq!(count(&conn, "applications").await, 120);
+    assert_eq!(count(&conn, "panel_members").await, 3);
+    check_shortlisting(&conn, vacancy_id, 40).await;
+    // Only the lead's password was set: every other synthetic user still shares the unusable one.
+    assert_eq!(
+        count(
+            &conn,
+            &format!(
+                "users WHERE password_hash = (SELECT u.password_hash FROM users u \
+                 JOIN vacancies v ON v.created_by = u.id WHERE v.id = {vacancy_id})"
+            )
+        )
+        .await,
+        1
+    );
+    conn.close().await.unwrap();
+
+    // The lead's password needs the vacancy; refused before anything is read or written.
+    let refused = seed_cli_with_input(
+        &db.url,
+        &[
+            "--organisations",
+            "1",
+            "--vacancies",
+            "1",
+            "--applicants",
+            "1",
+            "--applications",
+            "1",
+            "--lead-password-stdin",
+        ],
+        &format!("{PASSWORD}\n"),
+    );
+    assert!(!refused.status.success());
+    assert!(
+        String::from_utf8_lossy(&refused.stderr).contains("--shortlisting-applications"),
+        "{}",
+        String::from_utf8_lossy(&refused.stderr)
+    );
+    let too_many = seed_cli(
+        &db.url,
+        &[
+            "--organisations",
+            "1",
+            "--vacancies",
+            "1",
+            "--applicants",
+            "5",
+            "--applications",
+            "1",
+            "--shortlisting-applications",
+            "6",
+        ],
+    );
+    assert!(!too_many.status.success());
+    let conn = spectra::db::connect(&db.url).await.unwrap();
+    assert_eq!(count(&conn, "vacancies").await, 13);
+    conn.close().await.unwrap();
+}
+
+#[tokio::test]
+async fn the_lead_signs_in_and_sees_every_application_on_the_board() {
+    let app = spawn_app().await;
+    let options = Options {
+        counts: with_shortlisting(60),
+        seed: Some(9),
+        lead_password: Some(NewPassword::parse(PASSWORD, PASSWORD, "").unwrap()),
+    };
+    let report = synthetic::seed(&app.db, &options).await.unwrap();
+    let shortlisting = report.shortlisting.unwrap();
+    assert_eq!(shortlisting.applications, 60);
+    check_shortlisting(&app.db, shortlisting.vacancy_id, 60).await;
+    let board = format!("/shortlisting/{}", shortlisting.vacancy_id);
+
+    let lead = app.new_client();
+    lead.sign_in(&shortlisting.lead_email, PASSWORD).await;
+    let (status, body) = lead.page(&board).await;
+    assert_eq!(status, 200, "{body}");
+    assert!(body.contains("you lead this panel"), "{body}");
+    assert!(text_of(&body, "h1").contains("Healthcare support worker"));
+    let doc = Html::parse_document(&body);
+    let rows = Selector::parse("tbody tr").unwrap();
+    assert_eq!(doc.select(&rows).count(), 60);
+    assert!(
+        body.contains("3 of 3"),
+        "most applications are scored by the whole panel"
+    );
+    assert!(body.contains("Guaranteed interview scheme applies"));
+    assert!(body.contains("(lead)"));
+
+    // The other members still have a password nobody knows; give one of them the lead's to
+    // check they see the board too, and a manager of the other organisation does not.
+    let copy_hash = |email: &str| {
+        format!(
+            "UPDATE users SET password_hash = (SELECT password_hash FROM users WHERE email = '{}') \
+             WHERE email = '{email}'",
+            shortlisting.lead_email
+        )
+    };
+    let member = shortlisting.member_emails.first().unwrap().clone();
+    app.db
+        .execute_unprepared(&copy_hash(&member))
+        .await
+        .unwrap();
+    let client = app.new_client();
+    client.sign_in(&member, PASSWORD).await;
+    let (status, body) = client.page(&board).await;
+    assert_eq!(status, 200, "{body}");
+    assert!(!body.contains("you lead this panel"), "{body}");
+
+    let outsider = user::Entity::find()
+        .all(&app.db)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|u| {
+            u.email.starts_with("manager")
+                && u.email != shortlisting.lead_email
+                && !shortlisting.member_emails.contains(&u.email)
+        })
+        .unwrap();
+    app.db
+        .execute_unprepared(&copy_hash(&outsider.email))
+        .await
+        .unwrap();
+    let client = app.new_client();
+    client.sign_in(&outsider.email, PASSWORD).await;
+    let (status, _) = client.page(&board).await;
+    assert_eq!(status, 404);
 }
