@@ -85,6 +85,10 @@ async fn render(
         .into_iter()
         .map(|(m, u)| (u.full_name, m.is_lead))
         .collect();
+    let mut mine: std::collections::HashMap<i32, usize> = std::collections::HashMap::new();
+    for s in board.scores.iter().filter(|s| s.scorer_id == me_id) {
+        *mine.entry(s.application_id).or_default() += 1;
+    }
     let rows = board
         .entries
         .iter()
@@ -95,11 +99,7 @@ async fn render(
                 reference: reference(e.application.id),
                 opted_in: e.opted_in(),
                 scored_by: e.scored_by,
-                scored_by_me: board
-                    .scores
-                    .iter()
-                    .filter(|s| s.application_id == e.application.id && s.scorer_id == me_id)
-                    .count()
+                scored_by_me: mine.get(&e.application.id).copied().unwrap_or(0)
                     >= board.criteria.len(),
                 finals_done: e.finals.iter().all(Option::is_some),
                 meets_minimum: match e.minimum {

@@ -8,7 +8,7 @@ mod interviews;
 mod offers;
 mod review;
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use axum::Router;
 use axum::extract::Request;
@@ -25,7 +25,7 @@ use crate::domain::shortlisting::{
     Candidate, Exception, Minimum, Ranked, Score, minimum, within_cap,
 };
 use crate::entities::{
-    application, final_score, panel_member, shortlist_decision, shortlist_score,
+    application, panel_member, shortlist_decision, shortlist_score,
     shortlisting as shortlisting_entity, vacancy, vacancy_criterion,
 };
 use crate::error::{AppError, AppResult};
@@ -207,11 +207,47 @@ pub(crate) async fn board(state: &AppState, vacancy: &vacancy::Model) -> AppResu
         },
         _ => Exception::NotApproved,
     };
-    let final_of = |application_id: i32, criterion_id: i32| -> Option<Score> {
-        finals
+    // Indexed once, so the page stays quick with hundreds of applications.
+    let final_scores: HashMap<(i32, i32), Score> = finals
+        .iter()
+        .filter_map(|f| {
+            Some((
+                (f.application_id, f.criterion_id),
+                Score::from_stored(i32::from(f.score))?,
+            ))
+        })
+        .collect();
+    let final_of = |application_id: i32, criterion_id: i32| {
+        final_scores.get(&(application_id, criterion_id)).copied()
+    };
+    let mut scored: HashMap<i32, HashMap<i32, HashSet<i32>>> = HashMap::new();
+    for s in &scores {
+        scored
+            .entry(s.application_id)
+            .or_default()
+            .entry(s.scorer_id)
+            .or_default()
+            .insert(s.criterion_id);
+    }
+    let scorers_done = |application_id: i32| {
+        scored.get(&application_id).map_or(0, |by_scorer| {
+            by_scorer
+                .values()
+                .filter(|done| criteria.iter().all(|c| done.contains(&c.id)))
+                .count()
+        })
+    };
+    let mut decisions: HashMap<i32, shortlist_decision::Model> = decisions
+        .into_iter()
+        .map(|d| (d.application_id, d))
+        .collect();
+    let essential_minimum = |application_id: i32| {
+        let essential: Vec<Option<Score>> = criteria
             .iter()
-            .find(|f| f.application_id == application_id && f.criterion_id == criterion_id)
-            .and_then(|f| Score::from_stored(i32::from(f.score)))
+            .filter(|c| c.essential)
+            .map(|c| final_of(application_id, c.id))
+            .collect();
+        minimum(&essential)
     };
     let total = |app: i32, essential: bool| -> u32 {
         criteria
@@ -225,7 +261,7 @@ pub(crate) async fn board(state: &AppState, vacancy: &vacancy::Model) -> AppResu
         .iter()
         .map(|(a, _)| Ranked {
             id: a.id,
-            minimum: essential_minimum(&criteria, &finals, a.id),
+            minimum: essential_minimum(a.id),
             essential_total: total(a.id, true),
             desirable_total: total(a.id, false),
         })
@@ -237,8 +273,7 @@ pub(crate) async fn board(state: &AppState, vacancy: &vacancy::Model) -> AppResu
     let entries = sent
         .into_iter()
         .map(|(a, stage)| {
-            let minimum = essential_minimum(&criteria, &finals, a.id);
-            let scored_by = scorers_done(&scores, &criteria, a.id);
+            let minimum = essential_minimum(a.id);
             Entry {
                 finals: criteria.iter().map(|c| final_of(a.id, c.id)).collect(),
                 candidate: Candidate {
@@ -247,8 +282,8 @@ pub(crate) async fn board(state: &AppState, vacancy: &vacancy::Model) -> AppResu
                     within_cap: capped.contains(&a.id),
                 },
                 minimum,
-                decision: decisions.iter().find(|d| d.application_id == a.id).cloned(),
-                scored_by,
+                decision: decisions.remove(&a.id),
+                scored_by: scorers_done(a.id),
                 stage,
                 application: a,
             }
@@ -263,51 +298,6 @@ pub(crate) async fn board(state: &AppState, vacancy: &vacancy::Model) -> AppResu
         exception,
         panel_size,
     })
-}
-
-fn essential_minimum(
-    criteria: &[vacancy_criterion::Model],
-    finals: &[final_score::Model],
-    application_id: i32,
-) -> Minimum {
-    let essential: Vec<Option<Score>> = criteria
-        .iter()
-        .filter(|c| c.essential)
-        .map(|c| {
-            finals
-                .iter()
-                .find(|f| f.application_id == application_id && f.criterion_id == c.id)
-                .and_then(|f| Score::from_stored(i32::from(f.score)))
-        })
-        .collect();
-    minimum(&essential)
-}
-
-/// How many scorers have scored every criterion of the application.
-fn scorers_done(
-    scores: &[shortlist_score::Model],
-    criteria: &[vacancy_criterion::Model],
-    application_id: i32,
-) -> usize {
-    let mut scorers: Vec<i32> = scores
-        .iter()
-        .filter(|s| s.application_id == application_id)
-        .map(|s| s.scorer_id)
-        .collect();
-    scorers.sort_unstable();
-    scorers.dedup();
-    scorers
-        .into_iter()
-        .filter(|scorer| {
-            criteria.iter().all(|c| {
-                scores.iter().any(|s| {
-                    s.application_id == application_id
-                        && s.scorer_id == *scorer
-                        && s.criterion_id == c.id
-                })
-            })
-        })
-        .count()
 }
 
 /// Whether shortlisting of this board is complete, so identities are revealed.
