@@ -125,6 +125,33 @@ impl<S: Send + Sync> FromRequestParts<S> for IdPath {
     }
 }
 
+/// Two numeric IDs from the path, such as a vacancy and one of its applications. Anything that
+/// is not a number is a page that does not exist (404).
+#[derive(Clone, Copy, Debug)]
+pub struct IdPairPath(pub i32, pub i32);
+
+impl<S: Send + Sync> FromRequestParts<S> for IdPairPath {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let Path((a, b)) = Path::<(String, String)>::from_request_parts(parts, state)
+            .await
+            .map_err(|_| AppError::NotFound)?;
+        match (a.parse(), b.parse()) {
+            (Ok(a), Ok(b)) => Ok(IdPairPath(a, b)),
+            _ => Err(AppError::NotFound),
+        }
+    }
+}
+
+/// The value of a field in a posted form read as pairs (empty when absent).
+pub fn form_field<'a>(pairs: &'a [(String, String)], name: &str) -> &'a str {
+    pairs
+        .iter()
+        .find(|(k, _)| k == name)
+        .map_or("", |(_, v)| v.as_str())
+}
+
 /// Field-level errors of a form, in the order the fields appear.
 #[derive(Clone, Debug, Default)]
 pub struct FormErrors(Vec<(Cow<'static, str>, String)>);

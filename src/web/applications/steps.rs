@@ -22,7 +22,7 @@ use crate::domain::vacancy::{MAX_CRITERIA, ReferenceType};
 use crate::entities::application_referee;
 use crate::error::{AppError, AppResult};
 use crate::web::applications::{Loaded, load_own, queue_status_email, step_path};
-use crate::web::page::{FormErrors, IdPath, Page, flash};
+use crate::web::page::{FormErrors, IdPath, Page, flash, form_field as field};
 
 /// Field names of the evidence boxes, one per criterion.
 const EVIDENCE_FIELDS: [&str; MAX_CRITERIA] = [
@@ -153,13 +153,6 @@ fn intent(pairs: &[(String, String)]) -> Intent {
     } else {
         Intent::Continue
     }
-}
-
-fn field<'a>(pairs: &'a [(String, String)], name: &str) -> &'a str {
-    pairs
-        .iter()
-        .find(|(k, _)| k == name)
-        .map_or("", |(_, v)| v.as_str())
 }
 
 /// Saves a step's change and moves on: to the next step, back to checking answers, or (when

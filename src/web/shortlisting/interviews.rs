@@ -4,7 +4,7 @@
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Form;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use sea_orm::TransactionTrait;
 use serde::Deserialize;
@@ -18,7 +18,7 @@ use crate::domain::interview::{SlotForm, SlotInput};
 use crate::domain::london_time;
 use crate::error::{AppError, AppResult};
 use crate::web::applications::StatusEmail;
-use crate::web::page::{FormErrors, IdPath, Page, flash};
+use crate::web::page::{FormErrors, IdPairPath, IdPath, Page, flash};
 use crate::web::shortlisting::{PanelSeat, load_seat};
 
 /// Someone booked into a slot.
@@ -227,12 +227,9 @@ pub async fn record_outcome(
     CurrentUser(me): CurrentUser,
     session: Session,
     page: Page,
-    Path((id, app_id)): Path<(String, String)>,
+    IdPairPath(id, app_id): IdPairPath,
     Form(form): Form<OutcomeForm>,
 ) -> AppResult<Response> {
-    let (Ok(id), Ok(app_id)) = (id.parse::<i32>(), app_id.parse::<i32>()) else {
-        return Err(AppError::NotFound);
-    };
     let seat = load_after_shortlisting(&state, &me, id).await?;
     seat.require_lead()?;
     let application = applications::find(&state.db, app_id)

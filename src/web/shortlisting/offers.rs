@@ -5,7 +5,7 @@
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Form;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use sea_orm::TransactionTrait;
 use tower_sessions::Session;
@@ -21,7 +21,7 @@ use crate::domain::vacancy::VacancyKind;
 use crate::entities::application;
 use crate::error::{AppError, AppResult};
 use crate::web::applications::StatusEmail;
-use crate::web::page::{FormErrors, IdPath, Page, flash};
+use crate::web::page::{FormErrors, IdPairPath, IdPath, Page, flash, form_field};
 use crate::web::shortlisting::{PanelSeat, load_seat};
 
 /// A check on the lead's page.
@@ -60,12 +60,9 @@ pub struct OffersTemplate {
 async fn lead_and_application(
     state: &AppState,
     me: &AuthUser,
-    id: &str,
-    app_id: &str,
+    id: i32,
+    app_id: i32,
 ) -> AppResult<(PanelSeat, application::Model)> {
-    let (Ok(id), Ok(app_id)) = (id.parse::<i32>(), app_id.parse::<i32>()) else {
-        return Err(AppError::NotFound);
-    };
     let seat = load_seat(state, me, id).await?;
     seat.require_lead()?;
     let application = applications::find(&state.db, app_id)
@@ -185,9 +182,9 @@ pub async fn make_offer(
     State(state): State<AppState>,
     CurrentUser(me): CurrentUser,
     session: Session,
-    Path((id, app_id)): Path<(String, String)>,
+    IdPairPath(id, app_id): IdPairPath,
 ) -> AppResult<Response> {
-    let (seat, application) = lead_and_application(&state, &me, &id, &app_id).await?;
+    let (seat, application) = lead_and_application(&state, &me, id, app_id).await?;
     let appointable = interviews::outcomes_for(&state.db, &[application.id])
         .await?
         .first()
@@ -238,10 +235,10 @@ pub async fn save_checks(
     State(state): State<AppState>,
     CurrentUser(me): CurrentUser,
     session: Session,
-    Path((id, app_id)): Path<(String, String)>,
+    IdPairPath(id, app_id): IdPairPath,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> AppResult<Response> {
-    let (seat, application) = lead_and_application(&state, &me, &id, &app_id).await?;
+    let (seat, application) = lead_and_application(&state, &me, id, app_id).await?;
     let offer = offers::find(&state.db, application.id)
         .await?
         .filter(|o| o.status == "accepted")
@@ -322,21 +319,16 @@ pub async fn save_start_date(
     CurrentUser(me): CurrentUser,
     session: Session,
     page: Page,
-    Path((id, app_id)): Path<(String, String)>,
+    IdPairPath(id, app_id): IdPairPath,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> AppResult<Response> {
-    let (seat, application) = lead_and_application(&state, &me, &id, &app_id).await?;
+    let (seat, application) = lead_and_application(&state, &me, id, app_id).await?;
     if application.stage != Stage::ChecksComplete.as_str() {
         return Err(AppError::BadRequest(
             "A start date is agreed once every check is verified.".into(),
         ));
     }
-    let get = |k: &str| {
-        pairs
-            .iter()
-            .find(|(n, _)| n == k)
-            .map_or("", |(_, v)| v.as_str())
-    };
+    let get = |name: &str| form_field(&pairs, name);
     let Ok(start) = london_time::parse_local(get("day"), get("month"), get("year"), "09:00") else {
         let mut errors = FormErrors::default();
         errors.add(
@@ -364,9 +356,9 @@ pub async fn mark_started(
     State(state): State<AppState>,
     CurrentUser(me): CurrentUser,
     session: Session,
-    Path((id, app_id)): Path<(String, String)>,
+    IdPairPath(id, app_id): IdPairPath,
 ) -> AppResult<Response> {
-    let (seat, application) = lead_and_application(&state, &me, &id, &app_id).await?;
+    let (seat, application) = lead_and_application(&state, &me, id, app_id).await?;
     let start_date = offers::find(&state.db, application.id)
         .await?
         .and_then(|o| o.start_date)

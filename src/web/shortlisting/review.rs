@@ -5,7 +5,7 @@
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Form;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use sea_orm::TransactionTrait;
 use serde_json::json;
@@ -22,7 +22,7 @@ use crate::domain::shortlisting::{
 use crate::domain::vacancy::{MAX_CRITERIA, ReferenceType};
 use crate::error::{AppError, AppResult};
 use crate::web::applications::StatusEmail;
-use crate::web::page::{FormErrors, Page, flash};
+use crate::web::page::{FormErrors, IdPairPath, Page, flash, form_field as field};
 use crate::web::shortlisting::{Board, Entry, PanelSeat, board, is_complete, load_seat};
 
 macro_rules! names {
@@ -259,20 +259,12 @@ fn average(scores: &[i16]) -> String {
     format!("{}.{}", sum / count, (sum * 10 / count) % 10)
 }
 
-fn field<'a>(pairs: &'a [(String, String)], name: &str) -> &'a str {
-    pairs
-        .iter()
-        .find(|(k, _)| k == name)
-        .map_or("", |(_, v)| v.as_str())
-}
-
 pub async fn show(
     State(state): State<AppState>,
     CurrentUser(me): CurrentUser,
     page: Page,
-    Path((id, app_id)): Path<(String, String)>,
+    IdPairPath(id, app_id): IdPairPath,
 ) -> AppResult<ReviewTemplate> {
-    let (id, app_id) = ids(&id, &app_id)?;
     let seat = load_seat(&state, &me, id).await?;
     render(
         &state,
@@ -284,13 +276,6 @@ pub async fn show(
         FormErrors::default(),
     )
     .await
-}
-
-fn ids(id: &str, app_id: &str) -> AppResult<(i32, i32)> {
-    match (id.parse(), app_id.parse()) {
-        (Ok(id), Ok(app_id)) => Ok((id, app_id)),
-        _ => Err(AppError::NotFound),
-    }
 }
 
 /// Nothing is scored or decided once shortlisting is complete.
@@ -310,10 +295,9 @@ pub async fn save_scores(
     CurrentUser(me): CurrentUser,
     session: Session,
     page: Page,
-    Path((id, app_id)): Path<(String, String)>,
+    IdPairPath(id, app_id): IdPairPath,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> AppResult<Response> {
-    let (id, app_id) = ids(&id, &app_id)?;
     let seat = load_seat(&state, &me, id).await?;
     let board = board(&state, &seat.vacancy).await?;
     entry_of(&board, app_id)?;
@@ -361,10 +345,9 @@ pub async fn save_finals(
     CurrentUser(me): CurrentUser,
     session: Session,
     page: Page,
-    Path((id, app_id)): Path<(String, String)>,
+    IdPairPath(id, app_id): IdPairPath,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> AppResult<Response> {
-    let (id, app_id) = ids(&id, &app_id)?;
     let seat = load_seat(&state, &me, id).await?;
     seat.require_lead()?;
     let board = board(&state, &seat.vacancy).await?;
@@ -415,10 +398,9 @@ pub async fn decide(
     CurrentUser(me): CurrentUser,
     session: Session,
     page: Page,
-    Path((id, app_id)): Path<(String, String)>,
+    IdPairPath(id, app_id): IdPairPath,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> AppResult<Response> {
-    let (id, app_id) = ids(&id, &app_id)?;
     let seat = load_seat(&state, &me, id).await?;
     seat.require_lead()?;
     let board = board(&state, &seat.vacancy).await?;
