@@ -692,20 +692,6 @@ pub async fn check(
 ) -> AppResult<Response> {
     let loaded = load_draft(&state, &me, &session, id, Step::Check).await?;
     let a = answers(&state, &loaded).await?;
-    if a.incomplete.is_empty() {
-        let index = loaded
-            .steps
-            .iter()
-            .position(|s| *s == Step::Check)
-            .unwrap_or(0);
-        let txn = state.db.begin().await?;
-        let change = StepChange {
-            reached_step: Some(i32::try_from(index).unwrap_or(0)),
-            ..StepChange::default()
-        };
-        applications::save_step(&txn, id, change).await?;
-        txn.commit().await?;
-    }
     Ok(CheckTemplate {
         page,
         f: frame(&loaded, Step::Check, false),
