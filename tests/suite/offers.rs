@@ -104,6 +104,29 @@ async fn an_accepted_offer_goes_through_the_checks_to_a_hire_with_an_employment_
         .map(|(k, v)| (k.as_str(), v.as_str()))
         .collect();
     let offers_page = format!("/shortlisting/{}/offers", v.id);
+    let long_note = "x".repeat(1_001);
+    let refused = lead
+        .post(
+            &format!("{offers_page}/{first}/checks"),
+            &[
+                ("status-identity", "verified"),
+                ("note-identity", long_note.as_str()),
+            ],
+        )
+        .await;
+    let body = refused.text().await.unwrap();
+    assert!(
+        crate::helpers::text_of(&body, ".nhsuk-error-summary").contains("1000 characters or fewer")
+    );
+    assert!(body.contains(&format!("href=\"#note-{first}-identity\"")));
+    assert!(
+        spectra::db::offers::checks_of(&app.db, first)
+            .await
+            .unwrap()
+            .iter()
+            .all(|c| c.status == "pending"),
+        "nothing partial is stored"
+    );
     expect_redirect(
         lead.post(&format!("{offers_page}/{first}/checks"), &borrowed)
             .await,

@@ -30,6 +30,8 @@ pub struct CheckLine {
     label: &'static str,
     status: &'static str,
     note: String,
+    /// The ID of its note field, for errors.
+    note_field: String,
 }
 
 /// A candidate on the offers page.
@@ -113,6 +115,7 @@ async fn render(
                     kind: kind.as_str(),
                     label: kind.label(),
                     status: CheckStatus::parse(&c.status)?.as_str(),
+                    note_field: format!("note-{}-{}", a.id, kind.as_str()),
                     note: c.note,
                 })
             })
@@ -235,6 +238,7 @@ pub async fn save_checks(
     State(state): State<AppState>,
     CurrentUser(me): CurrentUser,
     session: Session,
+    page: Page,
     IdPairPath(id, app_id): IdPairPath,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> AppResult<Response> {
@@ -251,6 +255,7 @@ pub async fn save_checks(
             .map(|(_, v)| v.trim().to_owned())
     };
     let mut updates = Vec::new();
+    let mut errors = FormErrors::default();
     for check in &existing {
         let Some(kind) = CheckKind::parse(&check.kind) else {
             continue;
@@ -266,12 +271,18 @@ pub async fn save_checks(
         };
         let note = field(format!("note-{}", kind.as_str())).unwrap_or_else(|| check.note.clone());
         if note.chars().count() > 1_000 {
-            return Err(AppError::BadRequest(format!(
-                "The note for {} must be 1000 characters or fewer.",
-                kind.label()
-            )));
+            errors.add(
+                format!("note-{}-{}", application.id, kind.as_str()),
+                format!(
+                    "The note for {} must be 1000 characters or fewer",
+                    kind.label()
+                ),
+            );
         }
         updates.push((kind, status, note));
+    }
+    if !errors.is_empty() {
+        return Ok(render(&state, page, seat, errors).await?.into_response());
     }
     let txn = state.db.begin().await?;
     for (kind, status, note) in &updates {
