@@ -392,12 +392,7 @@ async fn a_manager_creates_and_publishes_a_vacancy_by_keyboard_and_sees_the_advi
     let browser = Browser::start().await;
     let b = &app.base;
 
-    browser.visit(&format!("{b}/login")).await;
-    browser.fill("#email", "manager.alderhey@example.org").await;
-    browser.fill("#password", PASSWORD).await;
-    browser
-        .activate("form[action='/login'] button[type=submit]")
-        .await;
+    keyboard_sign_in(&browser, b, "manager.alderhey@example.org").await;
     browser.activate("header a[href='/manage/vacancies']").await;
     browser
         .activate("main a[href='/manage/vacancies/new']")
@@ -478,17 +473,9 @@ async fn a_care_leaver_finds_a_ring_fenced_apprenticeship_applies_leaves_returns
     let app = spawn_app_with_demo().await;
     let browser = Browser::start().await;
     let b = &app.base;
-    let sign_in = async |browser: &Browser| {
-        browser.visit(&format!("{b}/login")).await;
-        browser.fill("#email", "applicant@example.org").await;
-        browser.fill("#password", PASSWORD).await;
-        browser
-            .activate("form[action='/login'] button[type=submit]")
-            .await;
-    };
 
     // Find it: ring-fenced apprenticeships.
-    sign_in(&browser).await;
+    keyboard_sign_in(&browser, b, "applicant@example.org").await;
     browser.activate("header a[href='/vacancies']").await;
     browser.tab_to("#kind").await;
     browser.keys("Appr").await;
@@ -524,7 +511,7 @@ async fn a_care_leaver_finds_a_ring_fenced_apprenticeship_applies_leaves_returns
     browser.activate("form[action='/logout'] button").await;
 
     // Come back later and carry on where they left off.
-    sign_in(&browser).await;
+    keyboard_sign_in(&browser, b, "applicant@example.org").await;
     browser.activate("header a[href='/applications']").await;
     browser.activate("a.nhsuk-card__link").await;
     browser.activate("main a.nhsuk-button").await;
@@ -631,12 +618,7 @@ async fn a_care_leaver_finds_a_ring_fenced_apprenticeship_applies_leaves_returns
     browser.activate("form[action='/logout'] button").await;
 
     // Someone who has not declared care experience is refused kindly.
-    browser.visit(&format!("{b}/login")).await;
-    browser.fill("#email", "applicant2@example.org").await;
-    browser.fill("#password", PASSWORD).await;
-    browser
-        .activate("form[action='/login'] button[type=submit]")
-        .await;
+    keyboard_sign_in(&browser, b, "applicant2@example.org").await;
     browser.visit(&format!("{b}/vacancies/1/apply")).await;
     assert_eq!(
         browser.heading().await,
@@ -645,12 +627,7 @@ async fn a_care_leaver_finds_a_ring_fenced_apprenticeship_applies_leaves_returns
     browser.activate("form[action='/logout'] button").await;
 
     // The hiring manager sees the application, anonymised, on an accessible page.
-    browser.visit(&format!("{b}/login")).await;
-    browser.fill("#email", "manager.alderhey@example.org").await;
-    browser.fill("#password", PASSWORD).await;
-    browser
-        .activate("form[action='/login'] button[type=submit]")
-        .await;
+    keyboard_sign_in(&browser, b, "manager.alderhey@example.org").await;
     browser.visit(&format!("{b}/manage/vacancies/1")).await;
     let managed = browser.client.source().await.unwrap();
     assert!(managed.contains(&format!("SPX-{id:06}")));
@@ -947,12 +924,7 @@ async fn the_champion_pages_pass_axe_core_by_keyboard() {
     let browser = Browser::start().await;
     let b = &app.base;
 
-    browser.visit(&format!("{b}/login")).await;
-    browser.fill("#email", "champion@example.org").await;
-    browser.fill("#password", PASSWORD).await;
-    browser
-        .activate("form[action='/login'] button[type=submit]")
-        .await;
+    keyboard_sign_in(&browser, b, "champion@example.org").await;
     browser
         .activate("header a[href='/champion/exceptions']")
         .await;
