@@ -7,6 +7,7 @@ pub mod full_name;
 pub mod interview;
 pub mod local_redirect;
 pub mod login_throttle;
+pub mod mentoring;
 pub mod london_time;
 pub mod new_password;
 pub mod offer;
