@@ -1,4 +1,8 @@
-//! The mentoring pilot's pure rules (DOMAIN.md §8): profiles, scoring, hard exclusions and the
-//! optimal matcher.
+//! The mentoring pilot's pure rules (DOMAIN.md §8): profiles, scoring, hard exclusions, the
+//! coordinator's spreadsheets and the optimal matcher.
 
+pub mod files;
+pub mod plan;
+pub mod profile;
+pub mod scoring;
 pub mod solver;
