@@ -20,6 +20,7 @@ mod m20261123_000012_create_applications;
 mod m20261124_000013_create_shortlisting;
 mod m20261124_000014_create_interviews;
 mod m20261124_000015_create_offers;
+mod m20261124_000016_create_mentoring;
 
 /// Applies spectra's migrations in order.
 #[derive(Debug)]
@@ -44,6 +45,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000013_create_shortlisting::Migration),
             Box::new(m20261124_000014_create_interviews::Migration),
             Box::new(m20261124_000015_create_offers::Migration),
+            Box::new(m20261124_000016_create_mentoring::Migration),
         ]
     }
 }

@@ -250,13 +250,18 @@ impl<'a> LineCounter<'a> {
 
     /// The line of the record at a byte offset; offsets must come in order.
     fn at(&mut self, byte: u64) -> u64 {
-        let mut target = usize::try_from(byte).unwrap_or(usize::MAX).min(self.text.len());
+        let mut target = usize::try_from(byte)
+            .unwrap_or(usize::MAX)
+            .min(self.text.len());
         // A record's offset can be that of blank lines skipped before it.
         while target < self.text.len() && matches!(self.text[target], b'\n' | b'\r') {
             target += 1;
         }
         if target > self.byte {
-            let newlines = self.text[self.byte..target].iter().filter(|b| **b == b'\n').count();
+            let newlines = self.text[self.byte..target]
+                .iter()
+                .filter(|b| **b == b'\n')
+                .count();
             self.line += u64::try_from(newlines).unwrap_or(0);
             self.byte = target;
         }

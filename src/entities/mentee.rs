@@ -1,0 +1,35 @@
+//! A care-experienced medical student in the mentoring pilot.
+
+use sea_orm::entity::prelude::*;
+
+/// A row of `mentees`.
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "mentees")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i32,
+    pub reference: String,
+    pub user_id: Option<i32>,
+    pub full_name: String,
+    pub email: String,
+    pub university: String,
+    pub year_of_study: i32,
+    pub specialty_interests: String,
+    pub meeting_modes: String,
+    pub availability: String,
+    pub lived_experience_preference: String,
+    pub gender_preference: String,
+    pub gender_preference_strength: String,
+    pub declared_conflicts: String,
+    pub status: String,
+    pub consented_at: TimeDateTimeWithTimeZone,
+    pub decided_at: Option<TimeDateTimeWithTimeZone>,
+    pub decided_by: Option<i32>,
+    pub created_at: TimeDateTimeWithTimeZone,
+    pub updated_at: TimeDateTimeWithTimeZone,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}
