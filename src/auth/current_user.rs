@@ -53,6 +53,16 @@ impl AuthUser {
     pub fn is_champion(&self) -> bool {
         self.has(Role::Champion)
     }
+
+    /// Whether the user runs the mentoring pilot (for templates).
+    pub fn is_coordinator(&self) -> bool {
+        self.has(Role::Coordinator)
+    }
+
+    /// Whether the user is a mentor or a mentee (for templates).
+    pub fn is_in_mentoring(&self) -> bool {
+        self.has(Role::Mentor) || self.has(Role::Mentee)
+    }
 }
 
 /// Loads the user named by the session. A session whose user is gone, deactivated, or has
@@ -137,6 +147,21 @@ impl<S: Send + Sync> FromRequestParts<S> for MaybeUser {
 /// Route-layer check that the user holds `role`: anonymous users are sent to sign in, and
 /// signed-in users without the role get 403. Use as
 /// `.route_layer(from_fn(|u: CurrentUser, r: Request, n: Next| require_role(Role::Admin, u, r, n)))`.
+/// Lets the request through if the user holds any of `roles`.
+pub async fn require_any_role(
+    roles: &[Role],
+    CurrentUser(user): CurrentUser,
+    req: Request,
+    next: Next,
+) -> Result<Response, AppError> {
+    if roles.iter().any(|r| user.has(*r)) {
+        Ok(next.run(req).await)
+    } else {
+        tracing::warn!(user_id = user.id, path = %req.uri().path(), "role check refused");
+        Err(AppError::Forbidden)
+    }
+}
+
 pub async fn require_role(
     role: Role,
     CurrentUser(user): CurrentUser,

@@ -34,11 +34,29 @@ pub enum AuditAction {
     OverrideRefused,
     /// A lead declined an opted-in application, with written feedback.
     DeclinedWithFeedback,
+    /// A coordinator added a mentor.
+    MentorAdded,
+    /// A coordinator imported mentors, mentees or exclusions from a spreadsheet.
+    MentoringImported,
+    /// A coordinator exported mentors, mentees or exclusions.
+    MentoringExported,
+    /// A coordinator approved a student for the pilot.
+    MenteeApproved,
+    /// A coordinator declined a student's sign-up.
+    MenteeDeclined,
+    /// A pair was excluded from matching, or an exclusion was removed.
+    MentoringExclusionChanged,
+    /// The cap on students or the scoring weights changed.
+    MentoringSettingsChanged,
+    /// A coordinator confirmed proposed mentoring pairs.
+    MatchConfirmed,
+    /// A coordinator ended a mentoring relationship.
+    MentoringEnded,
 }
 
 impl AuditAction {
     /// Every action, in the order they are listed to people.
-    pub const ALL: [AuditAction; 11] = [
+    pub const ALL: [AuditAction; 20] = [
         AuditAction::ExceptionRequested,
         AuditAction::ExceptionApproved,
         AuditAction::ExceptionRefused,
@@ -50,6 +68,15 @@ impl AuditAction {
         AuditAction::AccountReactivated,
         AuditAction::InvitationSent,
         AuditAction::AccountCreatedByCli,
+        AuditAction::MentorAdded,
+        AuditAction::MentoringImported,
+        AuditAction::MentoringExported,
+        AuditAction::MenteeApproved,
+        AuditAction::MenteeDeclined,
+        AuditAction::MentoringExclusionChanged,
+        AuditAction::MentoringSettingsChanged,
+        AuditAction::MatchConfirmed,
+        AuditAction::MentoringEnded,
     ];
 
     /// Reads a stored action name.
@@ -75,6 +102,15 @@ impl AuditAction {
             AuditAction::DeclinedWithFeedback => {
                 "Guaranteed interview applicant declined with feedback"
             }
+            AuditAction::MentorAdded => "Mentor added",
+            AuditAction::MentoringImported => "Mentoring spreadsheet imported",
+            AuditAction::MentoringExported => "Mentoring spreadsheet exported",
+            AuditAction::MenteeApproved => "Mentoring student approved",
+            AuditAction::MenteeDeclined => "Mentoring student declined",
+            AuditAction::MentoringExclusionChanged => "Mentoring exclusion changed",
+            AuditAction::MentoringSettingsChanged => "Mentoring settings changed",
+            AuditAction::MatchConfirmed => "Mentoring matches confirmed",
+            AuditAction::MentoringEnded => "Mentoring relationship ended",
         }
     }
 
@@ -92,6 +128,15 @@ impl AuditAction {
             AuditAction::IdentitiesRevealed => "identities_revealed",
             AuditAction::OverrideRefused => "override_refused",
             AuditAction::DeclinedWithFeedback => "declined_with_feedback",
+            AuditAction::MentorAdded => "mentor_added",
+            AuditAction::MentoringImported => "mentoring_imported",
+            AuditAction::MentoringExported => "mentoring_exported",
+            AuditAction::MenteeApproved => "mentee_approved",
+            AuditAction::MenteeDeclined => "mentee_declined",
+            AuditAction::MentoringExclusionChanged => "mentoring_exclusion_changed",
+            AuditAction::MentoringSettingsChanged => "mentoring_settings_changed",
+            AuditAction::MatchConfirmed => "match_confirmed",
+            AuditAction::MentoringEnded => "mentoring_ended",
         }
     }
 }

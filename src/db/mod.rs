@@ -7,6 +7,7 @@ pub mod audit;
 pub mod interviews;
 pub mod invitations;
 pub mod login_throttles;
+pub mod mentoring;
 pub mod offers;
 pub mod organisations;
 pub mod outbox;

@@ -218,3 +218,16 @@ pub async fn count_active_with_role(db: &impl ConnectionTrait, role: Role) -> Re
         .count(db)
         .await
 }
+
+/// Gives a user a role if they don't hold it already. Returns whether it was added.
+pub async fn grant_role(
+    db: &impl ConnectionTrait,
+    user_id: i32,
+    role: Role,
+) -> Result<bool, DbErr> {
+    if roles_of(db, user_id).await?.contains(&role) {
+        return Ok(false);
+    }
+    grant_roles(db, user_id, &[role]).await?;
+    Ok(true)
+}

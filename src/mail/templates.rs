@@ -209,3 +209,17 @@ mod tests {
         assert!(refused.html.contains("href=\"http://x/shortlisting/3\""));
     }
 }
+
+email!(
+    /// Every message of the mentoring pilot: approval, introductions, endings.
+    MentoringNotice, "emails/mentoring_notice.txt", "emails/mentoring_notice.html", |m| m.subject.clone(), {
+        /// The subject line.
+        subject: String,
+        /// The person's name.
+        name: String,
+        /// The message, a paragraph each.
+        paragraphs: Vec<String>,
+        /// Where to go next, if anywhere.
+        link: Option<String>,
+    }
+);

@@ -11,6 +11,7 @@ pub mod errors;
 pub mod health;
 pub mod home;
 pub mod manage;
+pub mod mentoring;
 pub mod page;
 pub mod profile;
 pub mod security_headers;
@@ -63,6 +64,7 @@ pub fn router(state: AppState) -> Router {
         .merge(applications::router())
         .merge(shortlisting::router())
         .merge(champion::router())
+        .merge(mentoring::router())
         .nest("/admin", admin::router(state.clone()))
         .nest("/manage", manage::router())
         .fallback(errors::not_found)

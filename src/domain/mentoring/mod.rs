@@ -2,6 +2,7 @@
 //! coordinator's spreadsheets and the optimal matcher.
 
 pub mod files;
+pub mod pilot;
 pub mod plan;
 pub mod profile;
 pub mod scoring;
