@@ -1,1 +1,453 @@
-//! HTTP tests of the mentoring pilot: to be written.
+//! The coordinator's matching: running the optimal matcher, reviewing pairs with their
+//! breakdowns and unmatched students with reasons, pinning and forbidding, and confirming,
+//! which starts relationships and emails introductions. Also who may do it.
+
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
+use spectra::domain::Role;
+use spectra::entities::{match_run, mentee, mentor, mentoring_relationship};
+
+use crate::helpers::{Client, PASSWORD, TestApp, location, spawn_app, text_of};
+
+const PAGE: &str = "/mentoring/coordinator/matching";
+
+/// Adds a mentor straight to the database.
+pub(crate) async fn add_mentor(
+    app: &TestApp,
+    reference: &str,
+    name: &str,
+    specialty: &str,
+    capacity: i32,
+    lived_experience: bool,
+) -> i32 {
+    let now = time::OffsetDateTime::now_utc();
+    mentor::ActiveModel {
+        reference: Set(reference.into()),
+        full_name: Set(name.into()),
+        email: Set(format!("{}@mentors.example.org", reference.to_lowercase())),
+        organisation: Set("Alder Hey Children's NHS FT".into()),
+        grade: Set("Consultant".into()),
+        specialty: Set(specialty.into()),
+        capacity: Set(capacity),
+        meeting_modes: Set("in_person;online".into()),
+        availability: Set("mon_am;tue_pm;wed_eve".into()),
+        lived_experience: Set(lived_experience),
+        gender: Set("Woman".into()),
+        archived_at: Set(None),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&app.db)
+    .await
+    .unwrap()
+    .id
+}
+
+/// Adds an approved student straight to the database.
+pub(crate) async fn add_mentee(app: &TestApp, reference: &str, name: &str, interest: &str) -> i32 {
+    let now = time::OffsetDateTime::now_utc();
+    mentee::ActiveModel {
+        reference: Set(reference.into()),
+        user_id: Set(None),
+        full_name: Set(name.into()),
+        email: Set(format!("{}@students.example.org", reference.to_lowercase())),
+        university: Set("Edge Hill University".into()),
+        year_of_study: Set(3),
+        specialty_interests: Set(interest.into()),
+        meeting_modes: Set("online".into()),
+        availability: Set("mon_am;tue_pm;wed_eve".into()),
+        lived_experience_preference: Set(String::new()),
+        gender_preference: Set(String::new()),
+        gender_preference_strength: Set(String::new()),
+        declared_conflicts: Set(String::new()),
+        status: Set("approved".into()),
+        consented_at: Set(now),
+        decided_at: Set(Some(now)),
+        decided_by: Set(None),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&app.db)
+    .await
+    .unwrap()
+    .id
+}
+
+/// The mentoring coordinator, signed in.
+pub(crate) async fn coordinator(app: &TestApp) -> Client {
+    app.create_user("coordinator@nhs.net", &[Role::Coordinator], None)
+        .await;
+    let client = app.new_client();
+    client.sign_in("coordinator@nhs.net", PASSWORD).await;
+    client
+}
+
+/// Two mentors with one place each, and three students, two of whom fit them exactly.
+struct Pilot {
+    paediatrics: i32,
+    surgery: i32,
+    sam: i32,
+    kai: i32,
+    lee: i32,
+}
+
+async fn pilot(app: &TestApp) -> Pilot {
+    Pilot {
+        paediatrics: add_mentor(app, "M1", "Dr Asha Patel", "Paediatrics", 1, true).await,
+        surgery: add_mentor(app, "M2", "Dr Ben Jones", "Surgery", 1, false).await,
+        sam: add_mentee(app, "S1", "Sam Green", "Paediatrics").await,
+        kai: add_mentee(app, "S2", "Kai Lee", "Surgery").await,
+        lee: add_mentee(app, "S3", "Lee Hart", "Surgery").await,
+    }
+}
+
+async fn run(client: &Client) -> String {
+    let response = client
+        .post("/mentoring/coordinator/matching/run", &[])
+        .await;
+    assert_eq!(response.status(), 303);
+    assert_eq!(location(&response), format!("{PAGE}#proposal"));
+    let (status, body) = client.page(PAGE).await;
+    assert_eq!(status, 200);
+    body
+}
+
+async fn latest_run(app: &TestApp) -> match_run::Model {
+    spectra::db::mentoring::matching::latest_run(&app.db)
+        .await
+        .unwrap()
+        .unwrap()
+}
+
+async fn relationships(app: &TestApp) -> Vec<mentoring_relationship::Model> {
+    mentoring_relationship::Entity::find()
+        .all(&app.db)
+        .await
+        .unwrap()
+}
+
+/// The rows of the proposal table: (student, mentor, score cell).
+fn pairs(body: &str) -> Vec<(String, String, String)> {
+    let html = scraper::Html::parse_document(body);
+    let row = scraper::Selector::parse("table tbody tr").unwrap();
+    let cell = scraper::Selector::parse("td").unwrap();
+    html.select(&row)
+        .map(|r| {
+            let cells: Vec<String> = r
+                .select(&cell)
+                .map(|c| {
+                    c.text()
+                        .collect::<String>()
+                        .split_whitespace()
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                })
+                .collect();
+            (cells[0].clone(), cells[1].clone(), cells[2].clone())
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn the_coordinator_runs_reviews_and_confirms_the_optimal_matching() {
+    let app = spawn_app().await;
+    let p = pilot(&app).await;
+    let coordinator = coordinator(&app).await;
+
+    let body = run(&coordinator).await;
+    let rows = pairs(&body);
+    assert_eq!(rows.len(), 2, "{rows:?}");
+    assert!(rows[0].0.contains("Sam Green (S1)") && rows[0].1.contains("Dr Asha Patel"));
+    assert!(rows[1].0.contains("Kai Lee (S2)") && rows[1].1.contains("Dr Ben Jones"));
+    // The breakdown explains the score.
+    assert!(rows[0].2.starts_with("1000"), "{}", rows[0].2);
+    assert!(
+        rows[0].2.contains("Specialty: 350 of 350."),
+        "{}",
+        rows[0].2
+    );
+    assert!(
+        rows[0]
+            .2
+            .contains("Works in Paediatrics, which the student is interested in")
+    );
+    // The student left over is listed with the reason.
+    assert!(body.contains(
+        "Lee Hart (S3):</strong> The places of all 2 possible mentors went to other students"
+    ));
+    assert!(text_of(&body, "#proposal").contains("Proposed matches"));
+
+    let stored = latest_run(&app).await;
+    assert!(stored.confirmed_at.is_none());
+    assert!(
+        relationships(&app).await.is_empty(),
+        "nothing starts before confirming"
+    );
+
+    let response = coordinator
+        .post(&format!("{PAGE}/runs/{}/confirm", stored.id), &[])
+        .await;
+    assert_eq!(response.status(), 303);
+    assert_eq!(location(&response), "/mentoring/coordinator/relationships");
+
+    let started = relationships(&app).await;
+    let mut started_pairs: Vec<(i32, i32)> =
+        started.iter().map(|r| (r.mentor_id, r.mentee_id)).collect();
+    started_pairs.sort_unstable();
+    let mut expected = vec![(p.paediatrics, p.sam), (p.surgery, p.kai)];
+    expected.sort_unstable();
+    assert_eq!(started_pairs, expected);
+    assert!(
+        started
+            .iter()
+            .all(|r| r.active_mentee_id == Some(r.mentee_id) && r.ended_at.is_none())
+    );
+    assert!(started.iter().all(|r| r.breakdown.contains("Specialty")));
+    assert!(latest_run(&app).await.confirmed_at.is_some());
+    assert_eq!(
+        app.count("audit_events WHERE action = 'match_confirmed'")
+            .await,
+        1
+    );
+
+    let to_mentor = app
+        .wait_for_email("m1@mentors.example.org", "Your new mentee: Sam Green")
+        .await;
+    assert!(to_mentor.text.contains("s1@students.example.org"));
+    let to_student = app
+        .wait_for_email("s1@students.example.org", "Meet your mentor: Dr Asha Patel")
+        .await;
+    assert!(to_student.text.contains("m1@mentors.example.org"));
+    app.wait_for_email("s2@students.example.org", "Meet your mentor: Dr Ben Jones")
+        .await;
+
+    // Confirmed students are no longer waiting; Lee is, and both mentors are now full.
+    let body = run(&coordinator).await;
+    assert!(body.contains("Students waiting for a mentor</dt>\n        <dd class=\"nhsuk-summary-list__value\">1</dd>"), "{}", text_of(&body, "dl"));
+    assert!(pairs(&body).is_empty());
+    assert!(body.contains("Lee Hart (S3):</strong> No mentor can be matched: the mentor has no room for another student (2 mentors)"));
+    let _ = p.lee;
+}
+
+#[tokio::test]
+async fn pins_and_forbidden_pairs_change_the_next_run() {
+    let app = spawn_app().await;
+    let p = pilot(&app).await;
+    let coordinator = coordinator(&app).await;
+    run(&coordinator).await;
+
+    // Pin Lee to the surgeon: Kai loses the place, as the coordinator asked.
+    let response = coordinator
+        .post(
+            &format!("{PAGE}/pins"),
+            &[
+                ("mentor_id", &p.surgery.to_string()),
+                ("mentee_id", &p.lee.to_string()),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), 303);
+    // The old run is now out of date and can't be confirmed.
+    let old = latest_run(&app).await;
+    let (_, body) = coordinator.page(PAGE).await;
+    assert!(body.contains("You have changed pins or forbidden pairs since this run"));
+    let response = coordinator
+        .post(&format!("{PAGE}/runs/{}/confirm", old.id), &[])
+        .await;
+    assert_eq!(response.status(), 200);
+    let body = response.text().await.unwrap();
+    assert!(
+        text_of(&body, ".nhsuk-error-summary")
+            .contains("Run the matching again before you confirm")
+    );
+    assert!(relationships(&app).await.is_empty());
+
+    let body = run(&coordinator).await;
+    let rows = pairs(&body);
+    assert!(
+        rows.iter().any(|r| r.0.contains("Lee Hart")
+            && r.0.contains("Pinned")
+            && r.1.contains("Dr Ben Jones")),
+        "{rows:?}"
+    );
+    assert!(!rows.iter().any(|r| r.0.contains("Kai Lee")));
+
+    // Forbid Sam with the paediatrician: Sam is left without a mentor, with the reason.
+    let response = coordinator
+        .post(
+            &format!("{PAGE}/forbid"),
+            &[
+                ("mentor_id", &p.paediatrics.to_string()),
+                ("mentee_id", &p.sam.to_string()),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), 303);
+    assert_eq!(
+        app.count("mentoring_exclusions WHERE source = 'coordinator'")
+            .await,
+        1
+    );
+    let body = run(&coordinator).await;
+    let rows = pairs(&body);
+    assert!(
+        !rows
+            .iter()
+            .any(|r| r.0.contains("Sam Green") && r.1.contains("Dr Asha Patel")),
+        "{rows:?}"
+    );
+    // Kai now takes the paediatrician's place: one more student matched beats a better score.
+    assert!(
+        rows.iter()
+            .any(|r| r.0.contains("Kai Lee") && r.1.contains("Dr Asha Patel")),
+        "{rows:?}"
+    );
+    assert!(body.contains("Sam Green (S1):</strong>"));
+
+    // Removing the pin is honoured too.
+    let response = coordinator
+        .post(&format!("{PAGE}/pins/{}/delete", p.lee), &[])
+        .await;
+    assert_eq!(response.status(), 303);
+    assert_eq!(app.count("match_pins").await, 0);
+}
+
+#[tokio::test]
+async fn a_pair_the_rules_forbid_cannot_be_pinned() {
+    let app = spawn_app().await;
+    let p = pilot(&app).await;
+    // Kai requires a mentor with lived experience of care; the surgeon has not said so.
+    let mut kai: mentee::ActiveModel = mentee::Entity::find_by_id(p.kai)
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap()
+        .into();
+    kai.lived_experience_preference = Set("required".into());
+    kai.update(&app.db).await.unwrap();
+    let coordinator = coordinator(&app).await;
+
+    let response = coordinator
+        .post(
+            &format!("{PAGE}/pins"),
+            &[
+                ("mentor_id", &p.surgery.to_string()),
+                ("mentee_id", &p.kai.to_string()),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), 200);
+    let body = response.text().await.unwrap();
+    assert!(text_of(&body, ".nhsuk-error-summary").contains(
+        "This pair is not allowed: the student requires a mentor with lived experience of care"
+    ));
+    assert!(text_of(&body, "#mentor_id-error").contains("lived experience"));
+    assert_eq!(app.count("match_pins").await, 0);
+
+    let response = coordinator
+        .post(
+            &format!("{PAGE}/pins"),
+            &[("mentor_id", ""), ("mentee_id", "")],
+        )
+        .await;
+    let body = response.text().await.unwrap();
+    assert!(text_of(&body, ".nhsuk-error-summary").contains("Choose a student"));
+    assert!(text_of(&body, ".nhsuk-error-summary").contains("Choose a mentor"));
+
+    // And the matcher never proposes it: Kai goes to the paediatrician, who has lived experience.
+    let body = run(&coordinator).await;
+    assert!(
+        pairs(&body)
+            .iter()
+            .any(|r| r.0.contains("Kai Lee") && r.1.contains("Dr Asha Patel"))
+    );
+}
+
+#[tokio::test]
+async fn only_the_newest_run_can_be_confirmed_and_only_once() {
+    let app = spawn_app().await;
+    pilot(&app).await;
+    let coordinator = coordinator(&app).await;
+    run(&coordinator).await;
+    let first = latest_run(&app).await;
+    run(&coordinator).await;
+    let second = latest_run(&app).await;
+
+    let response = coordinator
+        .post(&format!("{PAGE}/runs/{}/confirm", first.id), &[])
+        .await;
+    assert_eq!(response.status(), 200);
+    assert!(
+        response
+            .text()
+            .await
+            .unwrap()
+            .contains("A newer run has replaced this one")
+    );
+    assert!(relationships(&app).await.is_empty());
+
+    let response = coordinator
+        .post(&format!("{PAGE}/runs/{}/confirm", second.id), &[])
+        .await;
+    assert_eq!(response.status(), 303);
+    assert_eq!(relationships(&app).await.len(), 2);
+    // A second click changes nothing.
+    let response = coordinator
+        .post(&format!("{PAGE}/runs/{}/confirm", second.id), &[])
+        .await;
+    assert_eq!(response.status(), 303);
+    assert_eq!(relationships(&app).await.len(), 2);
+    assert_eq!(
+        mentoring_relationship::Entity::find()
+            .filter(mentoring_relationship::Column::RunId.eq(second.id))
+            .all(&app.db)
+            .await
+            .unwrap()
+            .len(),
+        2
+    );
+}
+
+#[tokio::test]
+async fn only_coordinators_can_match() {
+    let app = spawn_app().await;
+    let p = pilot(&app).await;
+    for (email, role) in [
+        ("applicant@nhs.net", Role::Applicant),
+        ("mentor@nhs.net", Role::Mentor),
+        ("mentee@nhs.net", Role::Mentee),
+        ("champion@nhs.net", Role::Champion),
+        ("admin@nhs.net", Role::Admin),
+    ] {
+        app.create_user(email, &[role], None).await;
+        let client = app.new_client();
+        client.sign_in(email, PASSWORD).await;
+        assert_eq!(client.get(PAGE).await.status(), 403, "{email}");
+        for path in [
+            format!("{PAGE}/run"),
+            format!("{PAGE}/pins"),
+            format!("{PAGE}/forbid"),
+            format!("{PAGE}/runs/1/confirm"),
+        ] {
+            let response = client
+                .post(
+                    &path,
+                    &[
+                        ("mentor_id", &p.surgery.to_string()),
+                        ("mentee_id", &p.kai.to_string()),
+                    ],
+                )
+                .await;
+            assert_eq!(response.status(), 403, "{email} {path}");
+        }
+    }
+    assert_eq!(app.count("match_runs").await, 0);
+    assert_eq!(app.count("match_pins").await, 0);
+    assert_eq!(app.count("mentoring_exclusions").await, 0);
+
+    let visitor = app.new_client();
+    let response = visitor.get(PAGE).await;
+    assert_eq!(response.status(), 303);
+    assert!(location(&response).starts_with("/login"));
+}
