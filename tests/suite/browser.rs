@@ -987,3 +987,84 @@ async fn the_champion_pages_pass_axe_core_by_keyboard() {
 
     browser.close().await;
 }
+
+#[tokio::test]
+async fn the_coordinator_runs_pins_and_confirms_matching_by_keyboard() {
+    require!(Browser::available(), "Chromium and chromedriver");
+    let app = spawn_app_with_demo().await;
+    let browser = Browser::start().await;
+    let b = &app.base;
+
+    keyboard_sign_in(&browser, b, "coordinator@example.org").await;
+    browser
+        .activate("header a[href='/mentoring/coordinator']")
+        .await;
+    for path in [
+        "/mentoring/coordinator/mentors",
+        "/mentoring/coordinator/mentees",
+        "/mentoring/coordinator/import",
+        "/mentoring/coordinator/settings",
+        "/mentoring/coordinator/relationships",
+    ] {
+        browser.visit(&format!("{b}{path}")).await;
+    }
+    browser
+        .visit(&format!("{b}/mentoring/coordinator/matching"))
+        .await;
+    assert_eq!(browser.heading().await, "Match mentors and students");
+    browser
+        .activate("form[action='/mentoring/coordinator/matching/run'] button")
+        .await;
+    let source = browser.client.source().await.unwrap();
+    assert!(source.contains("Proposed matches"), "no proposal shown");
+    // The breakdown opens by keyboard.
+    browser.tab_to("table details summary").await;
+    browser.keys(&ENTER.to_string()).await;
+    browser.assert_accessible().await;
+
+    // Pin the first proposed pair, run again, and confirm.
+    browser
+        .activate("form[action='/mentoring/coordinator/matching/pins'] button")
+        .await;
+    assert!(
+        browser
+            .client
+            .source()
+            .await
+            .unwrap()
+            .contains("Pair pinned")
+    );
+    browser
+        .activate("form[action='/mentoring/coordinator/matching/run'] button")
+        .await;
+    assert!(browser.client.source().await.unwrap().contains("Pinned"));
+    browser.activate("form[action$='/confirm'] button").await;
+    assert_eq!(browser.path().await, "/mentoring/coordinator/relationships");
+    assert!(
+        browser
+            .client
+            .source()
+            .await
+            .unwrap()
+            .contains("matches confirmed")
+    );
+    let started = app
+        .count("mentoring_relationships WHERE ended_at IS NULL")
+        .await;
+    assert!(
+        started > 1,
+        "the demo's relationship and the confirmed ones: {started}"
+    );
+    for _ in 0..100 {
+        if app.emails().iter().any(|e| e.subject.starts_with("Meet your mentor")) {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(
+        app.emails().iter().any(|e| e.subject.starts_with("Meet your mentor")),
+        "introductions are emailed"
+    );
+
+    browser.close().await;
+}
