@@ -81,7 +81,10 @@ async fn relate(app: &TestApp, mentor_id: i32, mentee_id: i32, days_ago: i64) ->
         active_mentee_id: Set(Some(mentee_id)),
         run_id: Set(None),
         score: Set(640),
-        breakdown: Set(r#"[{"criterion":"specialty","points":250,"out_of":250,"reason":"Both paediatrics"}]"#.into()),
+        breakdown: Set(
+            r#"[{"criterion":"specialty","points":250,"out_of":250,"reason":"Both paediatrics"}]"#
+                .into(),
+        ),
         started_at: Set(OffsetDateTime::now_utc() - Duration::days(days_ago)),
         end_requested_at: Set(None),
         end_requested_by: Set(None),
@@ -289,7 +292,10 @@ async fn a_student_not_matched_yet_is_told_so() {
 
     // Assert
     assert_eq!(status, 200);
-    assert!(body.contains("not been matched with a mentor yet"), "{body}");
+    assert!(
+        body.contains("not been matched with a mentor yet"),
+        "{body}"
+    );
 }
 
 #[tokio::test]
@@ -352,7 +358,9 @@ async fn a_note_is_seen_only_by_whoever_wrote_it() {
     assert_eq!(status, 200);
     assert!(body.contains("In person"));
     assert!(!body.contains("taster week"));
-    let (_, body) = coordinator.page("/mentoring/coordinator/relationships").await;
+    let (_, body) = coordinator
+        .page("/mentoring/coordinator/relationships")
+        .await;
     assert!(!body.contains("taster week"));
 }
 
@@ -438,8 +446,7 @@ async fn asking_to_end_emails_the_coordinator_once() {
     assert_eq!(response.status().as_u16(), 200);
     let body = response.text().await.unwrap();
     assert!(
-        text_of(&body, ".nhsuk-error-summary")
-            .contains("Enter why you want to end this mentoring")
+        text_of(&body, ".nhsuk-error-summary").contains("Enter why you want to end this mentoring")
     );
     assert!(
         stored_relationship(&app, p.rel_a)
@@ -450,7 +457,10 @@ async fn asking_to_end_emails_the_coordinator_once() {
 
     // Act: with a reason
     let response = student
-        .post(&path, &[("reason", "We cannot find times that suit us both")])
+        .post(
+            &path,
+            &[("reason", "We cannot find times that suit us both")],
+        )
         .await;
 
     // Assert
@@ -491,7 +501,9 @@ async fn asking_to_end_emails_the_coordinator_once() {
 
     // Assert: the coordinator sees it listed with its reason
     let coordinator = signed_in(&app, "coord@example.org").await;
-    let (_, body) = coordinator.page("/mentoring/coordinator/relationships").await;
+    let (_, body) = coordinator
+        .page("/mentoring/coordinator/relationships")
+        .await;
     let asked = body
         .split("id=\"end-requested\"")
         .nth(1)
@@ -551,12 +563,19 @@ async fn the_coordinator_ends_a_relationship_and_the_student_can_be_matched_agai
     let email = app
         .wait_for_email("ali.student@example.org", "Your mentoring has ended")
         .await;
-    assert!(email.text.contains("waiting to be matched with a new mentor"));
+    assert!(
+        email
+            .text
+            .contains("waiting to be matched with a new mentor")
+    );
     assert!(!email.text.contains("Both agreed"));
     let (_, body) = coordinator
         .page(&format!("/mentoring/coordinator/relationships/{}", p.rel_a))
         .await;
-    assert!(body.contains("is now waiting to be matched again"), "{body}");
+    assert!(
+        body.contains("is now waiting to be matched again"),
+        "{body}"
+    );
     assert!(body.contains("href=\"/mentoring/coordinator/matching\""));
     assert!(!body.contains("action=\"/mentoring/coordinator/relationships"));
 
@@ -574,7 +593,10 @@ async fn the_coordinator_ends_a_relationship_and_the_student_can_be_matched_agai
     // Assert: the student sees it ended, read-only, and can no longer log meetings
     let student = signed_in(&app, "ali.student@example.org").await;
     let (_, body) = student.page("/mentoring/mine").await;
-    assert!(body.contains("not been matched with a mentor yet"), "{body}");
+    assert!(
+        body.contains("not been matched with a mentor yet"),
+        "{body}"
+    );
     let (status, body) = student
         .page(&format!("/mentoring/relationships/{}", p.rel_a))
         .await;
@@ -628,7 +650,9 @@ async fn the_overview_flags_pairs_with_no_meeting_for_six_weeks() {
     let coordinator = signed_in(&app, "coord@example.org").await;
 
     // Act
-    let (status, body) = coordinator.page("/mentoring/coordinator/relationships").await;
+    let (status, body) = coordinator
+        .page("/mentoring/coordinator/relationships")
+        .await;
 
     // Assert
     assert_eq!(status, 200);
@@ -638,7 +662,10 @@ async fn the_overview_flags_pairs_with_no_meeting_for_six_weeks() {
             .unwrap_or_default()
             .to_owned()
     };
-    assert!(row("Quinn Quiet").contains("No meeting for 6 weeks"), "{body}");
+    assert!(
+        row("Quinn Quiet").contains("No meeting for 6 weeks"),
+        "{body}"
+    );
     assert!(!row("Bobbi Busy").contains("No meeting for 6 weeks"));
     let busy_last: Date = OffsetDateTime::now_utc().date() - Duration::days(3);
     assert!(row("Bobbi Busy").contains(&format!("{} {}", busy_last.day(), busy_last.month())));
@@ -687,7 +714,9 @@ async fn coordinator_pages_are_for_coordinators_and_mine_for_mentoring() {
             .await;
         assert_eq!(status, 403);
     }
-    let (status, _) = coordinator.page("/mentoring/coordinator/relationships").await;
+    let (status, _) = coordinator
+        .page("/mentoring/coordinator/relationships")
+        .await;
     assert_eq!(status, 200);
     let (status, _) = coordinator
         .page("/mentoring/coordinator/relationships/999999")
@@ -723,4 +752,69 @@ async fn someone_both_mentor_and_student_sees_both() {
     assert!(body.contains("Ola Student"));
     assert!(body.contains("Your mentor"));
     assert!(body.contains("Prof Senior"));
+}
+
+#[tokio::test]
+async fn the_demo_has_a_matched_pair_and_students_waiting() {
+    // Arrange
+    let app = spawn_app().await;
+
+    // Act
+    spectra::demo::load(&app.db, spectra::demo::DEFAULT_PASSWORD)
+        .await
+        .unwrap();
+    spectra::demo::load(&app.db, spectra::demo::DEFAULT_PASSWORD)
+        .await
+        .unwrap(); // loading twice is harmless
+
+    // Assert: what was stored
+    assert_eq!(app.count("mentors").await, 12);
+    assert_eq!(app.count("mentees").await, 30);
+    let approved = mentee::Entity::find()
+        .filter(mentee::Column::Status.eq("approved"))
+        .all(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(approved.len(), 27);
+    assert_eq!(app.count("mentoring_relationships").await, 1);
+    assert_eq!(app.count("mentoring_meetings").await, 2);
+    assert_eq!(app.count("mentoring_exclusions").await, 1);
+
+    // Assert: what the demo accounts see
+    let mentee_client = app.new_client();
+    mentee_client
+        .sign_in("mentee@example.org", spectra::demo::DEFAULT_PASSWORD)
+        .await;
+    let (status, body) = mentee_client.page("/mentoring/mine").await;
+    assert_eq!(status, 200);
+    assert!(body.contains("Dr Maya Menon"), "{body}");
+    let relationship = mentoring_relationship::Entity::find()
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap();
+    let path = format!("/mentoring/relationships/{}", relationship.id);
+    let (_, body) = mentee_client.page(&path).await;
+    assert!(body.contains("anatomy exam"));
+    assert!(!body.contains("ward round"));
+    let mentor_client = app.new_client();
+    mentor_client
+        .sign_in("mentor@example.org", spectra::demo::DEFAULT_PASSWORD)
+        .await;
+    let (_, body) = mentor_client.page(&path).await;
+    assert_eq!(text_of(&body, "h1"), "Mia Mensah");
+    assert!(body.contains("ward round"));
+    assert!(!body.contains("anatomy exam"));
+    let coordinator = app.new_client();
+    coordinator
+        .sign_in("coordinator@example.org", spectra::demo::DEFAULT_PASSWORD)
+        .await;
+    let (_, body) = coordinator
+        .page(&format!(
+            "/mentoring/coordinator/relationships/{}",
+            relationship.id
+        ))
+        .await;
+    assert!(body.contains("How the score was made up"), "{body}");
+    assert!(!body.contains("ward round") && !body.contains("anatomy exam"));
 }

@@ -12,8 +12,7 @@ use time::Date;
 use crate::db::now;
 use crate::domain::Role;
 use crate::entities::{
-    mentee, mentor, mentoring_exclusion, mentoring_meeting, mentoring_relationship, user,
-    user_role,
+    mentee, mentor, mentoring_exclusion, mentoring_meeting, mentoring_relationship, user, user_role,
 };
 
 /// A relationship by ID.
@@ -187,7 +186,10 @@ pub async fn end(db: &impl ConnectionTrait, id: i32, by: i32) -> Result<bool, Db
             mentoring_relationship::Column::EndedAt,
             Expr::value(Some(now())),
         )
-        .col_expr(mentoring_relationship::Column::EndedBy, Expr::value(Some(by)))
+        .col_expr(
+            mentoring_relationship::Column::EndedBy,
+            Expr::value(Some(by)),
+        )
         .col_expr(
             mentoring_relationship::Column::ActiveMenteeId,
             Expr::value(Option::<i32>::None),

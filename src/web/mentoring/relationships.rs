@@ -50,7 +50,10 @@ pub fn router() -> Router<AppState> {
         .route("/mentoring/mine", get(mine))
         .route("/mentoring/relationships/{id}", get(show))
         .route("/mentoring/relationships/{id}/meetings", post(log_meeting))
-        .route("/mentoring/relationships/{id}/end-request", post(request_end))
+        .route(
+            "/mentoring/relationships/{id}/end-request",
+            post(request_end),
+        )
         .route_layer(from_fn(|user: CurrentUser, req: Request, next: Next| {
             require_any_role(&[Role::Mentor, Role::Mentee], user, req, next)
         }));
@@ -182,11 +185,7 @@ async fn load(db: &impl ConnectionTrait, id: i32) -> AppResult<Loaded> {
 
 /// A relationship the signed-in user is in, and their side of it. Anything else is "not
 /// found", so nobody can learn which IDs exist.
-async fn load_mine(
-    db: &impl ConnectionTrait,
-    me: &AuthUser,
-    id: i32,
-) -> AppResult<(Loaded, Side)> {
+async fn load_mine(db: &impl ConnectionTrait, me: &AuthUser, id: i32) -> AppResult<(Loaded, Side)> {
     let records = my_records(db, me).await?;
     let relationship = rels::find(db, id).await?.ok_or(AppError::NotFound)?;
     let side = if records
@@ -789,7 +788,11 @@ pub async fn overview(
     Ok(OverviewTemplate {
         page,
         quiet_weeks: QUIET_DAYS / 7,
-        quiet_count: active.iter().chain(&end_requested).filter(|l| l.quiet).count(),
+        quiet_count: active
+            .iter()
+            .chain(&end_requested)
+            .filter(|l| l.quiet)
+            .count(),
         active,
         end_requested,
         ended,
@@ -810,16 +813,18 @@ pub struct PartLine {
 /// Reads the stored breakdown (the JSON of the score's parts). Anything unreadable is left
 /// out rather than failing the page.
 fn breakdown_lines(json: &str) -> Vec<PartLine> {
-    let Ok(serde_json::Value::Array(parts)) = serde_json::from_str::<serde_json::Value>(json) else {
+    let Ok(serde_json::Value::Array(parts)) = serde_json::from_str::<serde_json::Value>(json)
+    else {
         return Vec::new();
     };
     parts
         .iter()
         .filter_map(|p| {
             let key = p.get("criterion")?.as_str()?;
+            // Stored by key or by label, depending on who wrote it.
             let label = Criterion::ALL
                 .into_iter()
-                .find(|c| c.key() == key)
+                .find(|c| c.key() == key || c.label() == key)
                 .map_or_else(|| key.replace('_', " "), |c| c.label().to_owned());
             Some(PartLine {
                 label,
@@ -946,8 +951,7 @@ pub async fn end(
 ) -> AppResult<Response> {
     require_coordinator(&me)?;
     let loaded = load(&state.db, id).await?;
-    let back =
-        Redirect::to(&format!("/mentoring/coordinator/relationships/{id}")).into_response();
+    let back = Redirect::to(&format!("/mentoring/coordinator/relationships/{id}")).into_response();
     let note = form.note.trim();
     if note.chars().count() > REASON_MAX {
         let mut errors = FormErrors::default();
@@ -1077,6 +1081,10 @@ mod tests {
         assert_eq!(lines.len(), 1);
         assert_eq!(lines[0].label, "Specialty");
         assert_eq!((lines[0].points, lines[0].out_of), (200, 250));
+        let by_label = breakdown_lines(
+            r#"[{"criterion":"Times both are free","points":10,"out_of":150,"reason":""}]"#,
+        );
+        assert_eq!(by_label[0].label, "Times both are free");
         assert!(breakdown_lines("[]").is_empty());
         assert!(breakdown_lines("not json").is_empty());
     }
