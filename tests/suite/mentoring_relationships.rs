@@ -126,7 +126,6 @@ struct Pilot {
     mentor_a: i32,
     student_a: i32,
     student_a_mentee: i32,
-    mentor_b_user: i32,
     rel_a: i32,
     rel_b: i32,
     coordinator: i32,
@@ -136,8 +135,7 @@ async fn pilot(app: &TestApp) -> Pilot {
     let mentor_a = app
         .create_user("dr.amara@example.org", &[Role::Mentor], None)
         .await;
-    let mentor_b_user = app
-        .create_user("dr.ben@example.org", &[Role::Mentor], None)
+    app.create_user("dr.ben@example.org", &[Role::Mentor], None)
         .await;
     let student_a = app
         .create_user("ali.student@example.org", &[Role::Mentee], None)
@@ -172,7 +170,6 @@ async fn pilot(app: &TestApp) -> Pilot {
         mentor_a,
         student_a,
         student_a_mentee: s_a,
-        mentor_b_user,
         rel_a,
         rel_b,
         coordinator,
@@ -267,7 +264,6 @@ async fn mentors_and_students_see_only_their_own_relationships() {
             .end_requested_at
             .is_none()
     );
-    let _ = (p.mentor_b_user, p.mentor_a, p.student_a);
 }
 
 #[tokio::test]
