@@ -1,5 +1,6 @@
-//! Demo data for `spectra demo`: the partner organisations and one account per kind of user.
-//! Loading is idempotent, so the demo can be restarted on the same database.
+//! Demo data for `spectra demo`: the partner organisations, one account per kind of user, and
+//! the mentoring pilot's mentors and students. Loading is idempotent, so the demo can be
+//! restarted on the same database.
 
 use sea_orm::{DatabaseConnection, TransactionTrait};
 
@@ -41,7 +42,7 @@ pub struct DemoAccount {
 }
 
 /// Every demo account.
-pub const ACCOUNTS: [DemoAccount; 7] = [
+pub const ACCOUNTS: [DemoAccount; 9] = [
     DemoAccount {
         email: "admin@example.org",
         name: "Alex Admin",
@@ -91,6 +92,20 @@ pub const ACCOUNTS: [DemoAccount; 7] = [
         organisation: None,
         description: "applicant who does not declare care experience",
     },
+    DemoAccount {
+        email: "mentor@example.org",
+        name: "Dr Maya Menon",
+        roles: &[Role::Mentor],
+        organisation: None,
+        description: "mentor, a consultant paediatrician at Alder Hey, with one student",
+    },
+    DemoAccount {
+        email: "mentee@example.org",
+        name: "Mia Mensah",
+        roles: &[Role::Mentee],
+        organisation: None,
+        description: "care-experienced medical student, matched with mentor@example.org",
+    },
 ];
 
 /// Loads the organisations and accounts that are missing.
@@ -131,7 +146,8 @@ pub async fn load(db: &DatabaseConnection, demo_password: &str) -> anyhow::Resul
     }
     load_profiles(db).await?;
     load_vacancies(db).await?;
-    load_closed_vacancy(db).await
+    load_closed_vacancy(db).await?;
+    load_mentoring(db).await
 }
 
 /// Title of the demo vacancy that has closed, with applications waiting for shortlisting.
@@ -405,6 +421,304 @@ async fn load_vacancies(db: &DatabaseConnection) -> anyhow::Result<()> {
     for (organisation_id, created_by, input) in &demo {
         let created = vacancies::create(&txn, *organisation_id, *created_by, input).await?;
         vacancies::publish(&txn, created.id).await?;
+    }
+    txn.commit().await?;
+    Ok(())
+}
+
+/// A demo mentor: reference, name, email, organisation, grade, specialty, capacity, meeting
+/// modes, availability, lived experience of care, gender.
+type DemoMentor = (
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    i32,
+    &'static str,
+    &'static str,
+    bool,
+    &'static str,
+);
+
+/// Twelve clinicians across the partner organisations, Alder Hey first. The first is the
+/// record of `mentor@example.org`.
+#[rustfmt::skip]
+const MENTORS: [DemoMentor; 12] = [
+    ("M01", "Dr Maya Menon", "mentor@example.org", ORGANISATIONS[0], "Consultant", "Paediatrics", 2, "in_person;online", "mon_pm;wed_eve;thu_pm", false, "Woman"),
+    ("M02", "Dr Tom Gallagher", "tom.gallagher@example.org", ORGANISATIONS[0], "Specialty registrar (ST5)", "Paediatric surgery", 1, "in_person", "tue_am;tue_pm;fri_am", true, "Man"),
+    ("M03", "Dr Aisha Rahman", "aisha.rahman@example.org", ORGANISATIONS[0], "Consultant", "Child and adolescent mental health", 3, "online", "mon_eve;wed_eve;sun_pm", false, "Woman"),
+    ("M04", "Dr Sean O'Brien", "sean.obrien@example.org", ORGANISATIONS[1], "Consultant", "Emergency medicine", 2, "in_person;online", "thu_eve;sat_am", false, "Man"),
+    ("M05", "Dr Grace Adeyemi", "grace.adeyemi@example.org", ORGANISATIONS[1], "Foundation doctor (FY2)", "General medicine", 1, "online", "tue_eve;wed_eve;thu_eve", true, "Woman"),
+    ("M06", "Dr Hannah Clarke", "hannah.clarke@example.org", ORGANISATIONS[2], "Consultant", "Obstetrics and gynaecology", 2, "in_person", "wed_am;wed_pm;sat_am", false, "Woman"),
+    ("M07", "Dr Rajesh Patel", "rajesh.patel@example.org", ORGANISATIONS[3], "Consultant", "Cardiology", 2, "in_person;online", "fri_pm;fri_eve", false, "Man"),
+    ("M08", "Dr Chloe Jones", "chloe.jones@example.org", ORGANISATIONS[4], "Specialty registrar (ST3)", "Clinical oncology", 1, "online", "mon_eve;tue_eve", true, "Woman"),
+    ("M09", "Dr Daniel Hughes", "daniel.hughes@example.org", ORGANISATIONS[5], "Consultant", "Neurology", 2, "in_person;online", "tue_pm;thu_pm", false, "Man"),
+    ("M10", "Dr Sam Taylor", "sam.taylor@example.org", ORGANISATIONS[6], "Consultant", "Psychiatry", 3, "online", "mon_eve;wed_eve;fri_eve", true, "Non-binary"),
+    ("M11", "Dr Fatima Begum", "fatima.begum@example.org", ORGANISATIONS[6], "Specialty registrar (ST4)", "Psychiatry", 1, "in_person;online", "sat_am;sun_am", false, "Woman"),
+    ("M12", "Dr Liam Murphy", "liam.murphy@example.org", ORGANISATIONS[7], "GP and clinical lead", "General practice", 2, "online", "tue_eve;thu_eve", true, "Man"),
+];
+
+/// A demo student: reference, name, email, university, year, specialty interests, meeting
+/// modes, availability, wish for a mentor with lived experience, mentor gender wished for and
+/// how strongly, declared conflict (in their words), status.
+type DemoMentee = (
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    i32,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+);
+
+const UOL: &str = "University of Liverpool";
+const EHU: &str = "Edge Hill University";
+const LANCASTER: &str = "Lancaster University";
+
+/// Thirty care-experienced medical students. The first is `mentee@example.org`, matched with
+/// `mentor@example.org`; the next 26 are approved and waiting to be matched, so the
+/// coordinator can run matching; the last 3 wait for approval. S18 declared a conflict with M02.
+#[rustfmt::skip]
+const MENTEES: [DemoMentee; 30] = [
+    ("S01", "Mia Mensah", "mentee@example.org", UOL, 3, "Paediatrics;Child and adolescent mental health", "in_person;online", "mon_pm;wed_eve;thu_pm", "preferred", "", "", "", "approved"),
+    ("S02", "Jade Kowalski", "jade.kowalski@example.org", UOL, 1, "Emergency medicine", "online", "tue_eve;thu_eve", "", "", "", "", "approved"),
+    ("S03", "Kieran Doyle", "kieran.doyle@example.org", EHU, 2, "Psychiatry;General practice", "online", "mon_eve;wed_eve", "required", "", "", "", "approved"),
+    ("S04", "Leah Thompson", "leah.thompson@example.org", UOL, 4, "Obstetrics and gynaecology", "in_person", "wed_am;wed_pm;sat_am", "", "Woman", "required", "", "approved"),
+    ("S05", "Marcus Bello", "marcus.bello@example.org", UOL, 5, "Cardiology;General medicine", "in_person;online", "fri_pm;fri_eve", "", "", "", "", "approved"),
+    ("S06", "Nadia Hussain", "nadia.hussain@example.org", EHU, 1, "Paediatrics", "online", "mon_eve;sun_pm", "preferred", "Woman", "preferred", "", "approved"),
+    ("S07", "Owen Price", "owen.price@example.org", LANCASTER, 3, "Neurology", "in_person;online", "tue_pm;thu_pm", "", "", "", "", "approved"),
+    ("S08", "Phoebe Walsh", "phoebe.walsh@example.org", UOL, 6, "Clinical oncology", "online", "mon_eve;tue_eve", "", "", "", "", "approved"),
+    ("S09", "Ryan Fletcher", "ryan.fletcher@example.org", EHU, 2, "Emergency medicine;Paediatric surgery", "in_person", "tue_am;sat_am", "", "", "", "", "approved"),
+    ("S10", "Sophie Nguyen", "sophie.nguyen@example.org", UOL, 3, "Psychiatry", "online", "wed_eve;fri_eve", "preferred", "", "", "", "approved"),
+    ("S11", "Tyler Morris", "tyler.morris@example.org", UOL, 1, "General practice", "online", "tue_eve;thu_eve", "", "Man", "preferred", "", "approved"),
+    ("S12", "Umar Farooq", "umar.farooq@example.org", EHU, 4, "Cardiology", "in_person;online", "fri_pm", "", "", "", "", "approved"),
+    ("S13", "Violet Reid", "violet.reid@example.org", UOL, 2, "Paediatrics;Neurology", "online", "mon_pm;tue_pm", "", "", "", "", "approved"),
+    ("S14", "Will Ashworth", "will.ashworth@example.org", LANCASTER, 5, "General medicine", "in_person", "thu_eve;sat_am", "", "", "", "", "approved"),
+    ("S15", "Zara Ali", "zara.ali@example.org", UOL, 3, "Obstetrics and gynaecology;Paediatrics", "online", "wed_eve", "", "Woman", "preferred", "", "approved"),
+    ("S16", "Aaron Kelly", "aaron.kelly@example.org", EHU, 1, "Emergency medicine", "online", "mon_eve;thu_eve", "required", "", "", "", "approved"),
+    ("S17", "Bethany Lowe", "bethany.lowe@example.org", UOL, 4, "Child and adolescent mental health", "online", "mon_eve;wed_eve", "", "", "", "", "approved"),
+    ("S18", "Callum Reilly", "callum.reilly@example.org", UOL, 6, "Paediatric surgery", "in_person", "tue_am;tue_pm", "", "", "", "Dr Tom Gallagher supervises my surgical placement and will sign off my assessment.", "approved"),
+    ("S19", "Demi Osei", "demi.osei@example.org", EHU, 2, "Clinical oncology;General medicine", "online", "tue_eve", "", "", "", "", "approved"),
+    ("S20", "Elliot Baker", "elliot.baker@example.org", UOL, 3, "Neurology;Psychiatry", "in_person;online", "tue_pm;wed_eve", "", "", "", "", "approved"),
+    ("S21", "Freya Dunn", "freya.dunn@example.org", LANCASTER, 1, "General practice;Paediatrics", "online", "sun_am;sun_pm", "", "", "", "", "approved"),
+    ("S22", "Harvey Jackson", "harvey.jackson@example.org", UOL, 5, "Emergency medicine", "in_person;online", "thu_eve;sat_am", "", "", "", "", "approved"),
+    ("S23", "Isla McDonald", "isla.mcdonald@example.org", EHU, 2, "Obstetrics and gynaecology", "online", "wed_pm;wed_eve", "preferred", "", "", "", "approved"),
+    ("S24", "Josh Whitfield", "josh.whitfield@example.org", UOL, 4, "Cardiology;Emergency medicine", "in_person", "fri_pm", "", "", "", "", "approved"),
+    ("S25", "Keisha Campbell", "keisha.campbell@example.org", UOL, 1, "Psychiatry;Child and adolescent mental health", "online", "mon_eve;fri_eve", "required", "Woman", "preferred", "", "approved"),
+    ("S26", "Lewis Harper", "lewis.harper@example.org", EHU, 3, "General medicine", "online", "tue_eve;thu_eve", "", "", "", "", "approved"),
+    ("S27", "Maisie Ford", "maisie.ford@example.org", UOL, 2, "Paediatrics", "in_person;online", "mon_pm;wed_eve", "", "", "", "", "approved"),
+    ("S28", "Noah Evans", "noah.evans@example.org", UOL, 1, "Neurology", "online", "thu_pm", "", "", "", "", "pending"),
+    ("S29", "Olivia Grant", "olivia.grant@example.org", EHU, 1, "General practice", "online", "mon_eve", "", "", "", "", "pending"),
+    ("S30", "Precious Adebayo", "precious.adebayo@example.org", LANCASTER, 2, "Paediatrics;Psychiatry", "online", "sun_pm", "", "", "", "", "pending"),
+];
+
+/// The mentoring pilot, once: the mentors and students above, S18's declared conflict, and
+/// `mentee@example.org` in a relationship with `mentor@example.org` that started five weeks
+/// ago, with a meeting logged by each.
+async fn load_mentoring(db: &DatabaseConnection) -> anyhow::Result<()> {
+    use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
+
+    use crate::db::mentoring::{mentee_profile, mentor_profile, relationships};
+    use crate::domain::mentoring::scoring::{Weights, score};
+    use crate::entities::{mentee, mentor, mentoring_exclusion, mentoring_relationship};
+
+    if mentor::Entity::find()
+        .filter(mentor::Column::Reference.eq(MENTORS[0].0))
+        .one(db)
+        .await?
+        .is_some()
+    {
+        return Ok(());
+    }
+    let coordinator = users::find_by_email(db, "coordinator@example.org")
+        .await?
+        .map(|u| u.id);
+    let mentor_user = users::find_by_email(db, "mentor@example.org")
+        .await?
+        .map(|u| u.id);
+    let mentee_user = users::find_by_email(db, "mentee@example.org")
+        .await?
+        .map(|u| u.id);
+    let now = db::now();
+    let txn = db.begin().await?;
+    let mut mentors = Vec::new();
+    for (
+        reference,
+        name,
+        email,
+        organisation,
+        grade,
+        specialty,
+        capacity,
+        modes,
+        times,
+        lived,
+        gender,
+    ) in MENTORS
+    {
+        let created = mentor::ActiveModel {
+            reference: Set(reference.into()),
+            full_name: Set(name.into()),
+            email: Set(email.into()),
+            organisation: Set(organisation.into()),
+            grade: Set(grade.into()),
+            specialty: Set(specialty.into()),
+            capacity: Set(capacity),
+            meeting_modes: Set(modes.into()),
+            availability: Set(times.into()),
+            lived_experience: Set(lived),
+            gender: Set(gender.into()),
+            archived_at: Set(None),
+            created_at: Set(now),
+            updated_at: Set(now),
+            ..Default::default()
+        }
+        .insert(&txn)
+        .await?;
+        mentors.push(created);
+    }
+    let mut mentees = Vec::new();
+    for (
+        reference,
+        name,
+        email,
+        university,
+        year,
+        interests,
+        modes,
+        times,
+        lived,
+        gender,
+        strength,
+        conflict,
+        status,
+    ) in MENTEES
+    {
+        let approved = status == "approved";
+        let created = mentee::ActiveModel {
+            reference: Set(reference.into()),
+            user_id: Set(if email == "mentee@example.org" {
+                mentee_user
+            } else {
+                None
+            }),
+            full_name: Set(name.into()),
+            email: Set(email.into()),
+            university: Set(university.into()),
+            year_of_study: Set(year),
+            specialty_interests: Set(interests.into()),
+            meeting_modes: Set(modes.into()),
+            availability: Set(times.into()),
+            lived_experience_preference: Set(lived.into()),
+            gender_preference: Set(gender.into()),
+            gender_preference_strength: Set(strength.into()),
+            declared_conflicts: Set(conflict.into()),
+            status: Set(status.into()),
+            consented_at: Set(now - time::Duration::days(60)),
+            decided_at: Set(approved.then_some(now - time::Duration::days(45))),
+            decided_by: Set(if approved { coordinator } else { None }),
+            created_at: Set(now - time::Duration::days(60)),
+            updated_at: Set(now),
+            ..Default::default()
+        }
+        .insert(&txn)
+        .await?;
+        mentees.push(created);
+    }
+    let (Some(tom), Some(callum)) = (
+        mentors.iter().find(|m| m.reference == "M02"),
+        mentees.iter().find(|m| m.reference == "S18"),
+    ) else {
+        anyhow::bail!("demo mentors or students missing");
+    };
+    mentoring_exclusion::ActiveModel {
+        mentor_id: Set(tom.id),
+        mentee_id: Set(callum.id),
+        reason: Set(callum.declared_conflicts.clone()),
+        source: Set("conflict".into()),
+        created_by: Set(coordinator),
+        created_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+
+    let (Some(maya), Some(mia)) = (mentors.first(), mentees.first()) else {
+        anyhow::bail!("demo mentors or students missing");
+    };
+    let matched = score(
+        &mentor_profile(maya),
+        &mentee_profile(mia),
+        Weights::default(),
+    );
+    // Stored as the matching pages store a confirmed pair's breakdown.
+    let breakdown: Vec<serde_json::Value> = matched
+        .parts
+        .iter()
+        .map(|p| {
+            serde_json::json!({
+                "criterion": p.criterion.label(),
+                "points": p.points,
+                "out_of": p.out_of,
+                "reason": p.reason,
+            })
+        })
+        .collect();
+    let started = now - time::Duration::days(35);
+    let relationship = mentoring_relationship::ActiveModel {
+        mentor_id: Set(maya.id),
+        mentee_id: Set(mia.id),
+        active_mentee_id: Set(Some(mia.id)),
+        run_id: Set(None),
+        score: Set(i32::try_from(matched.total).unwrap_or(0)),
+        breakdown: Set(serde_json::Value::Array(breakdown).to_string()),
+        started_at: Set(started),
+        end_requested_at: Set(None),
+        end_requested_by: Set(None),
+        end_reason: Set(String::new()),
+        ended_at: Set(None),
+        ended_by: Set(None),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    let today = crate::domain::london_time::from_utc(now).date();
+    for (by, days_ago, mode, note) in [
+        (
+            mentor_user,
+            21,
+            "in_person",
+            "Showed Mia round the children's outpatient clinic. She would like to shadow a ward round next.",
+        ),
+        (
+            mentee_user,
+            7,
+            "online",
+            "Talked through my worries about the anatomy exam. Felt much better afterwards.",
+        ),
+    ] {
+        let Some(by) = by else {
+            continue;
+        };
+        relationships::log_meeting(
+            &txn,
+            &relationships::NewMeeting {
+                relationship_id: relationship.id,
+                logged_by: by,
+                met_on: today - time::Duration::days(days_ago),
+                mode,
+                note,
+            },
+        )
+        .await?;
     }
     txn.commit().await?;
     Ok(())

@@ -1056,13 +1056,19 @@ async fn the_coordinator_runs_pins_and_confirms_matching_by_keyboard() {
         "the demo's relationship and the confirmed ones: {started}"
     );
     for _ in 0..100 {
-        if app.emails().iter().any(|e| e.subject.starts_with("Meet your mentor")) {
+        if app
+            .emails()
+            .iter()
+            .any(|e| e.subject.starts_with("Meet your mentor"))
+        {
             break;
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     assert!(
-        app.emails().iter().any(|e| e.subject.starts_with("Meet your mentor")),
+        app.emails()
+            .iter()
+            .any(|e| e.subject.starts_with("Meet your mentor")),
         "introductions are emailed"
     );
 

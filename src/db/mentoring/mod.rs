@@ -1,6 +1,7 @@
 //! The mentoring pilot's tables. Shared reads live here; each area has its own module.
 
 pub mod matching;
+pub mod relationships;
 
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DbErr,
