@@ -1,7 +1,7 @@
 //! The coordinator's registries: mentors, students and the pairs never to be matched. Each
 //! query is one function; callers pass a transaction where several writes belong together.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use rand::Rng;
 use sea_orm::{
@@ -46,6 +46,14 @@ pub async fn mentors(db: &impl ConnectionTrait) -> Result<Vec<mentor::Model>, Db
     mentor::Entity::find()
         .filter(mentor::Column::ArchivedAt.is_null())
         .order_by_asc(mentor::Column::FullName)
+        .order_by_asc(mentor::Column::Id)
+        .all(db)
+        .await
+}
+
+/// Every mentor, archived or not.
+pub async fn all_mentors(db: &impl ConnectionTrait) -> Result<Vec<mentor::Model>, DbErr> {
+    mentor::Entity::find()
         .order_by_asc(mentor::Column::Id)
         .all(db)
         .await
@@ -503,13 +511,4 @@ pub async fn references(
         .map(|m| (m.reference, m.id))
         .collect();
     Ok((mentors, mentees))
-}
-
-/// The ids of every excluded pair, as (mentor, student).
-pub async fn excluded_pairs(db: &impl ConnectionTrait) -> Result<HashSet<(i32, i32)>, DbErr> {
-    Ok(all_exclusions(db)
-        .await?
-        .into_iter()
-        .map(|e| (e.mentor_id, e.mentee_id))
-        .collect())
 }

@@ -385,6 +385,7 @@ struct SignUpTemplate {
     form: SignUpForm,
     universities: [&'static str; 2],
     days: Vec<Day>,
+    availability_question: &'static str,
     added_by_coordinator: bool,
     errors: FormErrors,
 }
@@ -398,6 +399,7 @@ impl SignUpTemplate {
             days: availability_grid(&form.availability),
             form,
             universities: UNIVERSITIES,
+            availability_question: "When are you usually free?",
             added_by_coordinator: added,
             errors,
         }
