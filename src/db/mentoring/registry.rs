@@ -12,9 +12,7 @@ use sea_orm::{
 use crate::db::now;
 use crate::domain::mentoring::files::{ExclusionRecord, MenteeRecord, MentorRecord};
 use crate::domain::mentoring::pilot::MenteeStatus;
-use crate::domain::mentoring::profile::{
-    Availability, Modes, Strength, items, join,
-};
+use crate::domain::mentoring::profile::{Availability, Modes, Strength, items, join};
 use crate::entities::{mentee, mentor, mentoring_exclusion, user};
 
 /// Where an exclusion came from.
@@ -60,12 +58,18 @@ pub async fn all_mentors(db: &impl ConnectionTrait) -> Result<Vec<mentor::Model>
 }
 
 /// One mentor.
-pub async fn find_mentor(db: &impl ConnectionTrait, id: i32) -> Result<Option<mentor::Model>, DbErr> {
+pub async fn find_mentor(
+    db: &impl ConnectionTrait,
+    id: i32,
+) -> Result<Option<mentor::Model>, DbErr> {
     mentor::Entity::find_by_id(id).one(db).await
 }
 
 /// One student.
-pub async fn find_mentee(db: &impl ConnectionTrait, id: i32) -> Result<Option<mentee::Model>, DbErr> {
+pub async fn find_mentee(
+    db: &impl ConnectionTrait,
+    id: i32,
+) -> Result<Option<mentee::Model>, DbErr> {
     mentee::Entity::find_by_id(id).one(db).await
 }
 

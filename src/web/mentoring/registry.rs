@@ -51,7 +51,10 @@ pub fn router() -> Router<AppState> {
             get(new_mentor).post(create_mentor),
         )
         .route("/mentoring/coordinator/mentors/{id}", get(show_mentor))
-        .route("/mentoring/coordinator/mentors/{id}/invite", post(invite_mentor))
+        .route(
+            "/mentoring/coordinator/mentors/{id}/invite",
+            post(invite_mentor),
+        )
         .route("/mentoring/coordinator/mentees", get(mentee_list))
         .route("/mentoring/coordinator/mentees/{id}", get(show_mentee))
         .route("/mentoring/coordinator/mentees/{id}/approve", post(approve))
@@ -252,7 +255,12 @@ impl MentorForm {
             "Enter the mentor's organisation",
             &mut errors,
         );
-        let grade = required_text(&self.grade, "grade", "Enter the mentor's grade", &mut errors);
+        let grade = required_text(
+            &self.grade,
+            "grade",
+            "Enter the mentor's grade",
+            &mut errors,
+        );
         let specialty = required_text(
             &self.specialty,
             "specialty",
@@ -265,7 +273,10 @@ impl MentorForm {
             .ok()
             .filter(|c| (1..=3).contains(c));
         if capacity.is_none() {
-            errors.add("capacity", "Choose how many students they can mentor, from 1 to 3");
+            errors.add(
+                "capacity",
+                "Choose how many students they can mentor, from 1 to 3",
+            );
         }
         let modes = errors.check("modes", parse_modes(&self.modes));
         let availability = errors.check(
@@ -451,7 +462,10 @@ async fn create_mentor(
     if reg::mentor_with_email(&txn, &record.email).await?.is_some() {
         txn.rollback().await?;
         let mut errors = FormErrors::default();
-        errors.add("email", "A mentor with this email address is already in the list");
+        errors.add(
+            "email",
+            "A mentor with this email address is already in the list",
+        );
         return Ok(NewMentorTemplate::new(page, form, errors).into_response());
     }
     record.id = reg::unused_reference(&txn, 'M').await?;
@@ -464,7 +478,8 @@ async fn create_mentor(
         json!({ "reference": stored.reference, "email": stored.email }),
     )
     .await?;
-    let done = invite_or_grant(&txn, &state, &me, &record.name, &record.email, Role::Mentor).await?;
+    let done =
+        invite_or_grant(&txn, &state, &me, &record.name, &record.email, Role::Mentor).await?;
     txn.commit().await?;
     state.mail_wakeup.notify_one();
     flash(&session, format!("{} added. {done}.", record.name)).await?;
@@ -692,10 +707,8 @@ async fn mentee_page(
         .await?
         .into_iter()
         .map(|exclusion| {
-            let (mentor_name, mentor_reference) = names
-                .get(&exclusion.mentor_id)
-                .cloned()
-                .unwrap_or_default();
+            let (mentor_name, mentor_reference) =
+                names.get(&exclusion.mentor_id).cloned().unwrap_or_default();
             ExclusionRow {
                 exclusion,
                 mentor_name,
@@ -741,7 +754,14 @@ async fn show_mentee(
     page: Page,
 ) -> AppResult<MenteeTemplate> {
     require_coordinator(&me)?;
-    mentee_page(&state, page, id, MenteeForms::default(), FormErrors::default()).await
+    mentee_page(
+        &state,
+        page,
+        id,
+        MenteeForms::default(),
+        FormErrors::default(),
+    )
+    .await
 }
 
 async fn approve(
@@ -760,7 +780,11 @@ async fn approve(
     let before = status_of(&mentee);
     if before == MenteeStatus::Approved {
         txn.rollback().await?;
-        flash(&session, format!("{} is already approved", mentee.full_name)).await?;
+        flash(
+            &session,
+            format!("{} is already approved", mentee.full_name),
+        )
+        .await?;
         return Ok(Redirect::to(&format!("/mentoring/coordinator/mentees/{id}")).into_response());
     }
     let cap = mentoring::settings(&txn).await?.cap;
@@ -812,7 +836,10 @@ async fn decline(
     let reason = form_field(&pairs, "decline_reason").trim().to_owned();
     if reason.chars().count() > 2000 {
         let mut errors = FormErrors::default();
-        errors.add("decline_reason", "The reason must be 2000 characters or fewer");
+        errors.add(
+            "decline_reason",
+            "The reason must be 2000 characters or fewer",
+        );
         let forms = MenteeForms {
             decline_reason: reason,
             ..MenteeForms::default()
@@ -827,7 +854,11 @@ async fn decline(
         .ok_or(AppError::NotFound)?;
     if status_of(&mentee) != MenteeStatus::Pending {
         txn.rollback().await?;
-        flash(&session, "Only a sign-up waiting for approval can be declined").await?;
+        flash(
+            &session,
+            "Only a sign-up waiting for approval can be declined",
+        )
+        .await?;
         return Ok(Redirect::to(&format!("/mentoring/coordinator/mentees/{id}")).into_response());
     }
     let mentee = reg::decide(&txn, mentee, MenteeStatus::Declined, me.id).await?;
@@ -854,7 +885,11 @@ async fn decline(
     outbox::enqueue(&txn, &notice.to_email(&mentee.email)?).await?;
     txn.commit().await?;
     state.mail_wakeup.notify_one();
-    flash(&session, format!("{}'s sign-up is declined", mentee.full_name)).await?;
+    flash(
+        &session,
+        format!("{}'s sign-up is declined", mentee.full_name),
+    )
+    .await?;
     Ok(Redirect::to(&format!("/mentoring/coordinator/mentees/{id}")).into_response())
 }
 
@@ -894,9 +929,14 @@ async fn add_exclusion(
     }
     let txn = state.db.begin().await?;
     if let Some(m) = &mentor
-        && reg::exclusion_of_pair(&txn, m.id, mentee.id).await?.is_some()
+        && reg::exclusion_of_pair(&txn, m.id, mentee.id)
+            .await?
+            .is_some()
     {
-        errors.add("mentor", format!("{} is already excluded for this student", m.full_name));
+        errors.add(
+            "mentor",
+            format!("{} is already excluded for this student", m.full_name),
+        );
     }
     let Some(mentor) = mentor.filter(|_| errors.is_empty()) else {
         txn.rollback().await?;
@@ -904,9 +944,15 @@ async fn add_exclusion(
             .await?
             .into_response());
     };
-    let stored =
-        reg::add_exclusion(&txn, mentor.id, mentee.id, &forms.reason, &forms.source, me.id)
-            .await?;
+    let stored = reg::add_exclusion(
+        &txn,
+        mentor.id,
+        mentee.id,
+        &forms.reason,
+        &forms.source,
+        me.id,
+    )
+    .await?;
     audit::record(
         &txn,
         Some(me.id),
@@ -918,7 +964,10 @@ async fn add_exclusion(
     txn.commit().await?;
     flash(
         &session,
-        format!("{} will not be matched with {}", mentee.full_name, mentor.full_name),
+        format!(
+            "{} will not be matched with {}",
+            mentee.full_name, mentor.full_name
+        ),
     )
     .await?;
     Ok(Redirect::to(&format!("/mentoring/coordinator/mentees/{id}#exclusions")).into_response())
@@ -1101,13 +1150,19 @@ async fn grant_to_accounts(
     Ok(granted)
 }
 
-async fn import_mentors(txn: &DatabaseTransaction, text: &str, me: &AuthUser) -> AppResult<Outcome> {
+async fn import_mentors(
+    txn: &DatabaseTransaction,
+    text: &str,
+    me: &AuthUser,
+) -> AppResult<Outcome> {
     let records = match files::read_mentors(text) {
         Ok(r) => r,
         Err(e) => return Ok(Outcome::BadRows(e)),
     };
     if records.is_empty() {
-        return Ok(Outcome::Refused("The file has no rows under the column names".into()));
+        return Ok(Outcome::Refused(
+            "The file has no rows under the column names".into(),
+        ));
     }
     let stored = reg::all_mentors(txn).await?;
     let by_reference = stored
@@ -1146,9 +1201,12 @@ async fn import_mentors(txn: &DatabaseTransaction, text: &str, me: &AuthUser) ->
             }
         }
     }
-    let granted =
-        grant_to_accounts(txn, records.iter().map(|r| r.email.clone()).collect(), Role::Mentor)
-            .await?;
+    let granted = grant_to_accounts(
+        txn,
+        records.iter().map(|r| r.email.clone()).collect(),
+        Role::Mentor,
+    )
+    .await?;
     audit::record(
         txn,
         Some(me.id),
@@ -1162,13 +1220,19 @@ async fn import_mentors(txn: &DatabaseTransaction, text: &str, me: &AuthUser) ->
     )))
 }
 
-async fn import_mentees(txn: &DatabaseTransaction, text: &str, me: &AuthUser) -> AppResult<Outcome> {
+async fn import_mentees(
+    txn: &DatabaseTransaction,
+    text: &str,
+    me: &AuthUser,
+) -> AppResult<Outcome> {
     let records: Vec<MenteeRecord> = match files::read_mentees(text) {
         Ok(r) => r,
         Err(e) => return Ok(Outcome::BadRows(e)),
     };
     if records.is_empty() {
-        return Ok(Outcome::Refused("The file has no rows under the column names".into()));
+        return Ok(Outcome::Refused(
+            "The file has no rows under the column names".into(),
+        ));
     }
     let stored = reg::mentees(txn).await?;
     let by_reference = stored
@@ -1184,7 +1248,10 @@ async fn import_mentees(txn: &DatabaseTransaction, text: &str, me: &AuthUser) ->
     let mut bad = Vec::new();
     for (i, r) in records.iter().enumerate() {
         match identity_check("student", &r.id, &r.email, &by_reference, &by_email) {
-            Ok(existing) => plan.push((r, existing.and_then(|id| stored.iter().find(|m| m.id == id)))),
+            Ok(existing) => plan.push((
+                r,
+                existing.and_then(|id| stored.iter().find(|m| m.id == id)),
+            )),
             Err(message) => bad.push(RowError {
                 line: line_of(&lines, i),
                 message,
@@ -1220,9 +1287,12 @@ async fn import_mentees(txn: &DatabaseTransaction, text: &str, me: &AuthUser) ->
             }
         }
     }
-    let granted =
-        grant_to_accounts(txn, records.iter().map(|r| r.email.clone()).collect(), Role::Mentee)
-            .await?;
+    let granted = grant_to_accounts(
+        txn,
+        records.iter().map(|r| r.email.clone()).collect(),
+        Role::Mentee,
+    )
+    .await?;
     audit::record(
         txn,
         Some(me.id),
@@ -1246,7 +1316,9 @@ async fn import_exclusions(
         Err(e) => return Ok(Outcome::BadRows(e)),
     };
     if records.is_empty() {
-        return Ok(Outcome::Refused("The file has no rows under the column names".into()));
+        return Ok(Outcome::Refused(
+            "The file has no rows under the column names".into(),
+        ));
     }
     let (mentors, mentees) = reg::references(txn).await?;
     let lines = row_lines(text);
@@ -1256,11 +1328,17 @@ async fn import_exclusions(
         let mut problems = Vec::new();
         let mentor = mentors.get(&r.mentor_id);
         if mentor.is_none() {
-            problems.push(format!("mentor_id \"{}\" is not a known mentor", r.mentor_id));
+            problems.push(format!(
+                "mentor_id \"{}\" is not a known mentor",
+                r.mentor_id
+            ));
         }
         let mentee = mentees.get(&r.mentee_id);
         if mentee.is_none() {
-            problems.push(format!("mentee_id \"{}\" is not a known student", r.mentee_id));
+            problems.push(format!(
+                "mentee_id \"{}\" is not a known student",
+                r.mentee_id
+            ));
         }
         match (mentor, mentee) {
             (Some(a), Some(b)) => plan.push((*a, *b, r)),
@@ -1455,9 +1533,7 @@ pub struct WeightField {
 /// Plain words on what each criterion rewards.
 fn explanation(c: Criterion) -> &'static str {
     match c {
-        Criterion::Specialty => {
-            "The mentor's specialty is one the student is interested in."
-        }
+        Criterion::Specialty => "The mentor's specialty is one the student is interested in.",
         Criterion::MeetingMode => "They can meet the same way: in person, online or both.",
         Criterion::Availability => "How many times of the week both are usually free.",
         Criterion::LivedExperience => {
@@ -1541,7 +1617,9 @@ async fn save_settings(
         Ok(c) if u64::from(c) < approved => {
             errors.add(
                 "cap",
-                format!("The cap must be at least {approved}, the number of students already approved"),
+                format!(
+                    "The cap must be at least {approved}, the number of students already approved"
+                ),
             );
             None
         }
@@ -1558,7 +1636,10 @@ async fn save_settings(
             Ok(w) if w <= 100 => values[i] = w,
             _ => errors.add(
                 field,
-                format!("Enter the weight of \"{}\" as a whole number from 0 to 100", c.label()),
+                format!(
+                    "Enter the weight of \"{}\" as a whole number from 0 to 100",
+                    c.label()
+                ),
             ),
         }
     }

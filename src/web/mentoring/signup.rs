@@ -14,6 +14,8 @@ use crate::app::AppState;
 use crate::auth::{AuthUser, CurrentUser, MaybeUser};
 use crate::db::mentoring::registry::{self, SignUp};
 use crate::db::mentoring::{mentee_for_user, status_of};
+use crate::db::users;
+use crate::domain::Role;
 use crate::domain::mentoring::files::MenteeRecord;
 use crate::domain::mentoring::pilot::MenteeStatus;
 use crate::domain::mentoring::profile::{
@@ -173,9 +175,7 @@ impl SignUpForm {
                 m.university.clone()
             },
             year: m.year_of_study.to_string(),
-            interests: items(&m.specialty_interests)
-                .collect::<Vec<_>>()
-                .join("; "),
+            interests: items(&m.specialty_interests).collect::<Vec<_>>().join("; "),
             modes: items(&m.meeting_modes).map(str::to_owned).collect(),
             availability: items(&m.availability).map(str::to_owned).collect(),
             lived_experience: match m.lived_experience_preference.as_str() {
@@ -450,7 +450,11 @@ async fn submit(
     let already = mentee_for_user(&state.db, me.id, &me.email).await?;
     let added = already.as_ref().is_some_and(|m| m.user_id.is_none());
     if already.is_some() && !added {
-        flash(&session, "You have already signed up for the mentoring pilot").await?;
+        flash(
+            &session,
+            "You have already signed up for the mentoring pilot",
+        )
+        .await?;
         return Ok(Redirect::to("/mentoring").into_response());
     }
     let form = SignUpForm::from_pairs(&pairs);
@@ -464,12 +468,23 @@ async fn submit(
     let txn = state.db.begin().await?;
     if registry::mentee_of_user(&txn, me.id).await?.is_some() {
         txn.rollback().await?;
-        flash(&session, "You have already signed up for the mentoring pilot").await?;
+        flash(
+            &session,
+            "You have already signed up for the mentoring pilot",
+        )
+        .await?;
         return Ok(Redirect::to("/mentoring").into_response());
     }
     let stored = match registry::mentee_with_email(&txn, &me.email).await? {
         Some(existing) if existing.user_id.is_none() => {
-            registry::link_sign_up(&txn, existing, me.id, &sign_up).await
+            let linked = registry::link_sign_up(&txn, existing, me.id, &sign_up).await;
+            // A student the coordinator already approved can now see their mentoring pages.
+            if let Ok(m) = &linked
+                && status_of(m) == MenteeStatus::Approved
+            {
+                users::grant_role(&txn, me.id, Role::Mentee).await?;
+            }
+            linked
         }
         Some(_) => {
             txn.rollback().await?;
@@ -487,7 +502,11 @@ async fn submit(
         // Two sign-ups of one account at once: the unique index lets only one through.
         Err(e) if is_unique_violation(&e) => {
             txn.rollback().await?;
-            flash(&session, "You have already signed up for the mentoring pilot").await?;
+            flash(
+                &session,
+                "You have already signed up for the mentoring pilot",
+            )
+            .await?;
             return Ok(Redirect::to("/mentoring").into_response());
         }
         Err(e) => return Err(e.into()),
@@ -524,7 +543,10 @@ mod tests {
     #[test]
     fn reads_a_good_sign_up() {
         let s = good().parse("Sam Green", "sam@example.org").unwrap();
-        assert_eq!(s.record.specialty_interests, ["Paediatrics", "Surgery", "GP"]);
+        assert_eq!(
+            s.record.specialty_interests,
+            ["Paediatrics", "Surgery", "GP"]
+        );
         assert_eq!(s.record.availability.to_string(), "mon_am;sun_eve");
         assert_eq!(s.record.lived_experience, Strength::Preferred);
         assert_eq!(s.record.gender_strength, Strength::None);
@@ -534,7 +556,11 @@ mod tests {
     fn other_university_needs_a_name() {
         let mut f = good();
         f.university = OTHER.into();
-        assert!(f.parse("A", "a@example.org").unwrap_err().has("other_university"));
+        assert!(
+            f.parse("A", "a@example.org")
+                .unwrap_err()
+                .has("other_university")
+        );
         f.other_university = "Lancaster University".into();
         let s = f.parse("A", "a@example.org").unwrap();
         assert_eq!(s.record.university, "Lancaster University");
@@ -554,14 +580,25 @@ mod tests {
     fn a_gender_wish_needs_its_strength_and_the_other_way_round() {
         let mut f = good();
         f.gender_preference = "Woman".into();
-        assert!(f.parse("A", "a@example.org").unwrap_err().has("gender_strength"));
+        assert!(
+            f.parse("A", "a@example.org")
+                .unwrap_err()
+                .has("gender_strength")
+        );
         f.gender_strength = "required".into();
         assert_eq!(
-            f.parse("A", "a@example.org").unwrap().record.gender_strength,
+            f.parse("A", "a@example.org")
+                .unwrap()
+                .record
+                .gender_strength,
             Strength::Required
         );
         f.gender_preference = String::new();
-        assert!(f.parse("A", "a@example.org").unwrap_err().has("gender_preference"));
+        assert!(
+            f.parse("A", "a@example.org")
+                .unwrap_err()
+                .has("gender_preference")
+        );
     }
 
     #[test]
