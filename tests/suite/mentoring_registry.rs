@@ -808,3 +808,24 @@ async fn the_dashboard_counts_places_and_links_every_page() {
     assert!(list.contains("Test Person"));
     assert!(!list.contains("Sam Green"));
 }
+
+#[tokio::test]
+async fn two_sign_ups_at_once_store_one_row() {
+    // Arrange
+    let app = spawn_app().await;
+    let (student, _) = signed_in(&app, "quick@example.org", &[Role::Applicant]).await;
+    let form = sign_up_form();
+    // The session's form token must exist before two requests read it at once.
+    student.csrf().await;
+
+    // Act
+    let (a, b) = tokio::join!(
+        student.post("/mentoring/sign-up", &form),
+        student.post("/mentoring/sign-up", &form)
+    );
+
+    // Assert
+    assert_eq!(a.status().as_u16(), 303);
+    assert_eq!(b.status().as_u16(), 303);
+    assert_eq!(app.count("mentees").await, 1);
+}
