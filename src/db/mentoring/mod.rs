@@ -16,6 +16,8 @@ use crate::domain::mentoring::profile::{
 use crate::domain::mentoring::scoring::Weights;
 use crate::entities::{mentee, mentor, mentoring_relationship, mentoring_settings};
 
+pub mod registry;
+
 /// The pilot's settings.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Settings {
