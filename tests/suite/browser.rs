@@ -1074,3 +1074,55 @@ async fn the_coordinator_runs_pins_and_confirms_matching_by_keyboard() {
 
     browser.close().await;
 }
+
+#[tokio::test]
+async fn a_medical_student_signs_up_for_mentoring_by_keyboard() {
+    require!(Browser::available(), "Chromium and chromedriver");
+    let app = spawn_app_with_demo().await;
+    let browser = Browser::start().await;
+    let b = &app.base;
+
+    keyboard_sign_in(&browser, b, "applicant@example.org").await;
+    browser.visit(&format!("{b}/mentoring")).await;
+    browser.activate("main a[href='/mentoring/sign-up']").await;
+    assert_eq!(browser.path().await, "/mentoring/sign-up");
+
+    // Sending it empty shows what is missing, and stores nothing.
+    let submit = "form[action='/mentoring/sign-up'] button[type=submit]";
+    browser.activate(submit).await;
+    let source = browser.client.source().await.unwrap();
+    assert!(source.contains("There is a problem"), "no error summary");
+    let before = app.count("mentees").await;
+
+    for radio_or_box in ["#university", "#year", "#modes", "#availability"] {
+        browser.tab_to(radio_or_box).await;
+        browser.keys(" ").await;
+    }
+    browser.fill("#interests", "Paediatrics, surgery").await;
+    browser.tab_to("#consent").await;
+    browser.keys(" ").await;
+    browser.activate(submit).await;
+    let source = browser.client.source().await.unwrap();
+    assert!(
+        !source.contains("There is a problem"),
+        "the form was refused"
+    );
+    browser.visit(&format!("{b}/mentoring")).await;
+
+    assert_eq!(app.count("mentees").await, before + 1);
+    let user = spectra::db::users::find_by_email(&app.db, "applicant@example.org")
+        .await
+        .unwrap()
+        .unwrap();
+    let row = spectra::db::mentoring::mentee_for_user(&app.db, user.id, &user.email)
+        .await
+        .unwrap()
+        .expect("a sign-up row");
+    assert_eq!(row.status, "pending");
+    assert_eq!(row.university, "University of Liverpool");
+    assert_eq!(row.meeting_modes, "in_person");
+    assert_eq!(row.availability, "mon_am");
+    assert_eq!(row.specialty_interests, "Paediatrics;surgery");
+
+    browser.close().await;
+}
