@@ -138,12 +138,16 @@ pub async fn reference_taken(db: &impl ConnectionTrait, reference: &str) -> Resu
 
 /// A reference not yet used, starting with `prefix`.
 pub async fn unused_reference(db: &impl ConnectionTrait, prefix: char) -> Result<String, DbErr> {
-    loop {
+    // 30^6 codes: a clash is rare, and ten in a row would mean something is wrong.
+    for _ in 0..10 {
         let reference = new_reference(prefix);
         if !reference_taken(db, &reference).await? {
             return Ok(reference);
         }
     }
+    Err(DbErr::Custom(
+        "no unused mentoring reference found in 10 tries".to_owned(),
+    ))
 }
 
 /// Of these email addresses, those that belong to an account.
