@@ -1,6 +1,7 @@
-//! The command line: `serve`, `migrate`, `create-user`, `demo` and `seed-synthetic`.
+//! The command line: `serve`, `migrate`, `create-user`, `demo`, `seed-synthetic` and `match`.
 
 use std::io::{BufRead, IsTerminal};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Context;
@@ -16,7 +17,7 @@ use crate::db::audit::{self, AuditAction};
 use crate::db::{self, organisations, users};
 use crate::domain::{EmailAddress, FullName, NewPassword, Role, role};
 use crate::synthetic::{self, Counts};
-use crate::{auth, demo, server};
+use crate::{auth, demo, matching_cli, server};
 
 /// spectra: care leavers into NHS jobs in Cheshire & Merseyside.
 #[derive(Debug, Parser)]
@@ -95,6 +96,30 @@ enum Command {
         #[arg(long)]
         lead_password_stdin: bool,
     },
+    /// Mentor matching on CSV files, without configuration or database: prints the optimal
+    /// assignment as one line of JSON. A malformed file stops it with a message naming the
+    /// file and line, and exit code 2.
+    Match {
+        /// What to do.
+        #[command(subcommand)]
+        action: MatchAction,
+    },
+}
+
+/// Mentor matching actions.
+#[derive(Debug, Subcommand)]
+enum MatchAction {
+    /// Match mentees with mentors: most mentees matched, then the highest total score, within
+    /// every mentor's capacity. Prints {"matched", "total_score", "pairs", "unmatched_mentees"}.
+    Solve {
+        /// CSV file with the header mentor_id,capacity: how many mentees each mentor can take.
+        #[arg(long)]
+        capacities: PathBuf,
+        /// CSV file with the header mentor_id,mentee_id,score: the allowed pairs, each scored
+        /// 0 to 1000. A pair not listed is not allowed.
+        #[arg(long)]
+        scores: PathBuf,
+    },
 }
 
 /// Migration actions.
@@ -115,8 +140,13 @@ enum MigrateAction {
 /// Parses the command line and runs it.
 pub async fn run() -> ExitCode {
     let cli = Cli::parse();
+    let command = match cli.command {
+        // Matching reads its files only: no configuration, no database, no logging set-up.
+        Some(Command::Match { action }) => return run_match(action),
+        other => other.unwrap_or(Command::Serve),
+    };
     init_tracing();
-    match execute(cli).await {
+    match execute(command).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("spectra: {e:#}");
@@ -133,9 +163,20 @@ fn init_tracing() {
         .try_init();
 }
 
-async fn execute(cli: Cli) -> anyhow::Result<()> {
+/// Runs a `match` command, printing its result; exit code 2 for bad input.
+fn run_match(action: MatchAction) -> ExitCode {
+    match action {
+        MatchAction::Solve { capacities, scores } => {
+            matching_cli::finish(matching_cli::solve_files(&capacities, &scores))
+        }
+    }
+}
+
+async fn execute(command: Command) -> anyhow::Result<()> {
     let mut config = Config::from_env()?;
-    match cli.command.unwrap_or(Command::Serve) {
+    match command {
+        // `run` handles it before reading the configuration, which it must not need.
+        Command::Match { .. } => anyhow::bail!("`match` does not run here"),
         Command::Serve => serve(config).await,
         Command::Demo => {
             config.demo = true;

@@ -12,6 +12,7 @@ pub mod domain;
 pub mod entities;
 pub mod error;
 pub mod mail;
+pub mod matching_cli;
 pub mod server;
 pub mod synthetic;
 pub mod web;
