@@ -120,6 +120,26 @@ enum MatchAction {
         #[arg(long)]
         scores: PathBuf,
     },
+    /// Score every pair of the coordinator's files with the default weights, apply the hard
+    /// rules (exclusions and required wishes), and solve. Prints the same JSON as `solve`, with
+    /// each pair's breakdown by criterion.
+    Plan {
+        /// mentors.csv: id,name,email,organisation,grade,specialty,capacity,meeting_modes,
+        /// availability,lived_experience,gender.
+        #[arg(long)]
+        mentors: PathBuf,
+        /// mentees.csv: id,name,email,university,year_of_study,specialty_interests,
+        /// meeting_modes,availability,lived_experience_preference,gender_preference,
+        /// gender_preference_strength.
+        #[arg(long)]
+        mentees: PathBuf,
+        /// exclusions.csv: mentor_id,mentee_id,reason. Pairs never to match.
+        #[arg(long)]
+        exclusions: Option<PathBuf>,
+        /// Also write the allowed pairs' scores here, in the format `solve` reads.
+        #[arg(long)]
+        emit_scores: Option<PathBuf>,
+    },
 }
 
 /// Migration actions.
@@ -169,6 +189,17 @@ fn run_match(action: MatchAction) -> ExitCode {
         MatchAction::Solve { capacities, scores } => {
             matching_cli::finish(matching_cli::solve_files(&capacities, &scores))
         }
+        MatchAction::Plan {
+            mentors,
+            mentees,
+            exclusions,
+            emit_scores,
+        } => matching_cli::finish(matching_cli::plan_files(
+            &mentors,
+            &mentees,
+            exclusions.as_deref(),
+            emit_scores.as_deref(),
+        )),
     }
 }
 

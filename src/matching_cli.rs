@@ -27,6 +27,9 @@ use std::process::ExitCode;
 
 use serde::Serialize;
 
+use crate::domain::mentoring::files::{self, RowError};
+use crate::domain::mentoring::plan::{self, Mentee, Mentor, Rules};
+use crate::domain::mentoring::scoring;
 use crate::domain::mentoring::solver::{self, Assignment, Problem};
 
 /// The header `capacities.csv` must have.
@@ -523,6 +526,147 @@ pub fn solve_files(capacities: &Path, scores: &Path) -> Result<Outcome, InputErr
     drop(scores_data);
     let assignment = solver::solve(&instance.problem);
     Ok(outcome(&instance, &assignment))
+}
+
+/// Turns a file's bad rows into one message, a line per row, naming the file.
+fn bad_rows(file: &str, rows: &[RowError]) -> InputError {
+    InputError(
+        rows.iter()
+            .map(|r| format!("{file} line {}: {}", r.line, r.message))
+            .collect::<Vec<_>>()
+            .join("\n"),
+    )
+}
+
+/// Reads a file as UTF-8 text; a failure names it.
+fn read_text(path: &Path) -> Result<(String, String), InputError> {
+    let name = path.display().to_string();
+    let text = String::from_utf8(read_file(path)?)
+        .map_err(|_| InputError::file(&name, "is not valid UTF-8 text"))?;
+    Ok((name, text))
+}
+
+/// `match plan`: reads the coordinator's files, applies the hard rules and the default weights,
+/// solves, and returns the outcome with each pair's breakdown. With `emit_scores`, also writes
+/// every allowed pair's score in the `solve` format.
+pub fn plan_files(
+    mentors: &Path,
+    mentees: &Path,
+    exclusions: Option<&Path>,
+    emit_scores: Option<&Path>,
+) -> Result<Outcome, InputError> {
+    let (mentors_name, text) = read_text(mentors)?;
+    let mentor_rows = files::read_mentors(&text).map_err(|e| bad_rows(&mentors_name, &e))?;
+    let (mentees_name, text) = read_text(mentees)?;
+    let mentee_rows = files::read_mentees(&text).map_err(|e| bad_rows(&mentees_name, &e))?;
+    let mut rules: Rules<String> = Rules::default();
+    if let Some(path) = exclusions {
+        let (name, text) = read_text(path)?;
+        let rows = files::read_exclusions(&text).map_err(|e| bad_rows(&name, &e))?;
+        let lines = files::row_lines(&text);
+        let mut unknown = Vec::new();
+        for (i, row) in rows.into_iter().enumerate() {
+            let mut problems = Vec::new();
+            if !mentor_rows.iter().any(|m| m.id == row.mentor_id) {
+                problems.push(format!(
+                    "mentor_id \"{}\" is not in {mentors_name}",
+                    row.mentor_id
+                ));
+            }
+            if !mentee_rows.iter().any(|m| m.id == row.mentee_id) {
+                problems.push(format!(
+                    "mentee_id \"{}\" is not in {mentees_name}",
+                    row.mentee_id
+                ));
+            }
+            if problems.is_empty() {
+                rules
+                    .exclusions
+                    .insert((row.mentor_id, row.mentee_id), row.reason);
+            } else {
+                unknown.push(RowError {
+                    line: files::line_of(&lines, i),
+                    message: problems.join("; "),
+                });
+            }
+        }
+        if !unknown.is_empty() {
+            return Err(bad_rows(&name, &unknown));
+        }
+    }
+    let mentors: Vec<Mentor<String>> = mentor_rows
+        .iter()
+        .map(|m| Mentor {
+            key: m.id.clone(),
+            profile: m.profile(),
+            room: m.capacity,
+        })
+        .collect();
+    let mentees: Vec<Mentee<String>> = mentee_rows
+        .iter()
+        .map(|m| Mentee {
+            key: m.id.clone(),
+            profile: m.profile(),
+        })
+        .collect();
+    if let Some(path) = emit_scores {
+        write_scores(path, &mentors, &mentees, &rules)?;
+    }
+    let planned = plan::plan(&mentors, &mentees, &rules);
+    let mut unmatched_mentees: Vec<String> =
+        planned.unmatched.into_iter().map(|(id, _)| id).collect();
+    unmatched_mentees.sort();
+    Ok(Outcome {
+        matched: planned.pairs.len(),
+        total_score: planned.total_score,
+        pairs: planned
+            .pairs
+            .into_iter()
+            .map(|p| Pair {
+                breakdown: serde_json::to_value(&p.score.parts).ok(),
+                mentor_id: p.mentor,
+                mentee_id: p.mentee,
+                score: p.score.total,
+            })
+            .collect(),
+        unmatched_mentees,
+    })
+}
+
+/// Writes every allowed pair's score, sorted by mentor and then mentee id.
+fn write_scores(
+    path: &Path,
+    mentors: &[Mentor<String>],
+    mentees: &[Mentee<String>],
+    rules: &Rules<String>,
+) -> Result<(), InputError> {
+    let mut mentors: Vec<&Mentor<String>> = mentors.iter().collect();
+    mentors.sort_by(|a, b| a.key.cmp(&b.key));
+    let mut mentees: Vec<&Mentee<String>> = mentees.iter().collect();
+    mentees.sort_by(|a, b| a.key.cmp(&b.key));
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    let name = path.display().to_string();
+    let failed = |e: csv::Error| InputError::file(&name, format!("cannot write it: {e}"));
+    writer.write_record(SCORES_HEADER).map_err(failed)?;
+    for mentor in &mentors {
+        for mentee in &mentees {
+            if plan::allowed(mentor, mentee, rules).is_ok() {
+                let score = scoring::score(&mentor.profile, &mentee.profile, rules.weights);
+                writer
+                    .write_record([
+                        mentor.key.as_str(),
+                        mentee.key.as_str(),
+                        &score.total.to_string(),
+                    ])
+                    .map_err(failed)?;
+            }
+        }
+    }
+    let bytes = writer
+        .into_inner()
+        .map_err(|e| InputError::file(&name, format!("cannot write it: {e}")))?;
+    std::fs::write(path, bytes)
+        .map_err(|e| InputError::file(&name, format!("cannot write it: {e}")))
 }
 
 /// Prints a `match` command's result: the outcome as one JSON line on standard output (exit

@@ -490,6 +490,43 @@ pub fn describe(errors: &[RowError]) -> Vec<String> {
         .collect()
 }
 
+/// The line of each data row of a CSV text, skipping empty rows as the readers do, so that
+/// problems found against the database can be reported by line too.
+pub fn row_lines(text: &str) -> Vec<u64> {
+    let text = text.trim_start_matches('\u{feff}');
+    let bytes = text.as_bytes();
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(bytes);
+    let mut lines = Vec::new();
+    for record in reader.records().skip(1).flatten() {
+        if record.iter().all(|f| f.trim().is_empty()) {
+            continue;
+        }
+        let mut at = record
+            .position()
+            .and_then(|p| usize::try_from(p.byte()).ok())
+            .unwrap_or(0)
+            .min(bytes.len());
+        while at < bytes.len() && matches!(bytes[at], b'\n' | b'\r') {
+            at += 1;
+        }
+        let newlines = bytes[..at].iter().filter(|b| **b == b'\n').count();
+        lines.push(u64::try_from(newlines).unwrap_or(0) + 1);
+    }
+    lines
+}
+
+/// The line of the row at `index` among [`row_lines`], or its place if the rows were never
+/// blank.
+pub fn line_of(lines: &[u64], index: usize) -> u64 {
+    lines
+        .get(index)
+        .copied()
+        .unwrap_or_else(|| u64::try_from(index).unwrap_or(0) + 2)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -604,6 +641,14 @@ mod tests {
         );
         assert!(errors[0].message.contains("gender_preference is empty"));
         assert!(errors[1].message.contains("email sam@example.org is used"));
+    }
+
+    #[test]
+    fn row_lines_skip_blank_lines_and_follow_quoted_newlines() {
+        let text = "a,b\n1,2\n\n3,\"x\ny\"\n4,5\n";
+        assert_eq!(row_lines(text), [2, 4, 6]);
+        assert_eq!(line_of(&[2, 4], 1), 4);
+        assert_eq!(line_of(&[2, 4], 5), 7);
     }
 
     #[test]

@@ -1069,34 +1069,6 @@ async fn import_form(CurrentUser(me): CurrentUser, page: Page) -> AppResult<Impo
     })
 }
 
-/// The line of each data row of a CSV text, skipping empty rows as the readers do, so that
-/// problems found against the database can be reported by line too.
-fn row_lines(text: &str) -> Vec<u64> {
-    let text = text.trim_start_matches('\u{feff}');
-    let bytes = text.as_bytes();
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(bytes);
-    let mut lines = Vec::new();
-    for record in reader.records().skip(1).flatten() {
-        if record.iter().all(|f| f.trim().is_empty()) {
-            continue;
-        }
-        let mut at = record
-            .position()
-            .and_then(|p| usize::try_from(p.byte()).ok())
-            .unwrap_or(0)
-            .min(bytes.len());
-        while at < bytes.len() && matches!(bytes[at], b'\n' | b'\r') {
-            at += 1;
-        }
-        let newlines = bytes[..at].iter().filter(|b| **b == b'\n').count();
-        lines.push(u64::try_from(newlines).unwrap_or(0) + 1);
-    }
-    lines
-}
-
 /// The result of checking a file against what is stored.
 enum Outcome {
     /// Stored; the message says what was done.
@@ -1105,13 +1077,6 @@ enum Outcome {
     BadRows(Vec<RowError>),
     /// The whole file is refused: nothing stored.
     Refused(String),
-}
-
-fn line_of(lines: &[u64], index: usize) -> u64 {
-    lines
-        .get(index)
-        .copied()
-        .unwrap_or_else(|| u64::try_from(index).unwrap_or(0) + 2)
 }
 
 /// Checks that a row's id and email name the same stored record, or none. Returns the id of the
@@ -1173,14 +1138,14 @@ async fn import_mentors(
         .iter()
         .map(|m| (m.email.clone(), (m.id, m.reference.clone())))
         .collect();
-    let lines = row_lines(text);
+    let lines = files::row_lines(text);
     let mut plan = Vec::new();
     let mut bad = Vec::new();
     for (i, r) in records.iter().enumerate() {
         match identity_check("mentor", &r.id, &r.email, &by_reference, &by_email) {
             Ok(existing) => plan.push((r, existing)),
             Err(message) => bad.push(RowError {
-                line: line_of(&lines, i),
+                line: files::line_of(&lines, i),
                 message,
             }),
         }
@@ -1243,7 +1208,7 @@ async fn import_mentees(
         .iter()
         .map(|m| (m.email.clone(), (m.id, m.reference.clone())))
         .collect();
-    let lines = row_lines(text);
+    let lines = files::row_lines(text);
     let mut plan = Vec::new();
     let mut bad = Vec::new();
     for (i, r) in records.iter().enumerate() {
@@ -1253,7 +1218,7 @@ async fn import_mentees(
                 existing.and_then(|id| stored.iter().find(|m| m.id == id)),
             )),
             Err(message) => bad.push(RowError {
-                line: line_of(&lines, i),
+                line: files::line_of(&lines, i),
                 message,
             }),
         }
@@ -1321,7 +1286,7 @@ async fn import_exclusions(
         ));
     }
     let (mentors, mentees) = reg::references(txn).await?;
-    let lines = row_lines(text);
+    let lines = files::row_lines(text);
     let mut plan = Vec::new();
     let mut bad = Vec::new();
     for (i, r) in records.iter().enumerate() {
@@ -1343,7 +1308,7 @@ async fn import_exclusions(
         match (mentor, mentee) {
             (Some(a), Some(b)) => plan.push((*a, *b, r)),
             _ => bad.push(RowError {
-                line: line_of(&lines, i),
+                line: files::line_of(&lines, i),
                 message: problems.join("; "),
             }),
         }
@@ -1687,12 +1652,6 @@ async fn save_settings(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn row_lines_skip_blank_lines_and_follow_quoted_newlines() {
-        let text = "a,b\n1,2\n\n3,\"x\ny\"\n4,5\n";
-        assert_eq!(row_lines(text), [2, 4, 6]);
-    }
 
     #[test]
     fn identity_must_name_one_record() {
