@@ -342,7 +342,7 @@ mod tests {
             plan.unmatched[1]
                 .1
                 .describe()
-                .contains("lived experience (2 mentors)")
+                .contains("lived experience of care (2 mentors)")
         );
     }
 
