@@ -1001,13 +1001,47 @@ async fn the_coordinator_runs_pins_and_confirms_matching_by_keyboard() {
         .await;
     for path in [
         "/mentoring/coordinator/mentors",
+        "/mentoring/coordinator/mentors/new",
+        "/mentoring/coordinator/mentors/1",
         "/mentoring/coordinator/mentees",
+        "/mentoring/coordinator/mentees/1",
+        "/mentoring/coordinator/mentees/28",
         "/mentoring/coordinator/import",
         "/mentoring/coordinator/settings",
         "/mentoring/coordinator/relationships",
+        "/mentoring/coordinator/relationships/1",
     ] {
         browser.visit(&format!("{b}{path}")).await;
     }
+    // Forms refused show their errors accessibly too.
+    browser
+        .visit(&format!("{b}/mentoring/coordinator/mentors/new"))
+        .await;
+    browser
+        .activate("form[action='/mentoring/coordinator/mentors/new'] button[type=submit]")
+        .await;
+    assert!(
+        browser
+            .client
+            .source()
+            .await
+            .unwrap()
+            .contains("There is a problem")
+    );
+    browser
+        .visit(&format!("{b}/mentoring/coordinator/import"))
+        .await;
+    browser
+        .activate("form[action='/mentoring/coordinator/import'] button[type=submit]")
+        .await;
+    assert!(
+        browser
+            .client
+            .source()
+            .await
+            .unwrap()
+            .contains("There is a problem")
+    );
     browser
         .visit(&format!("{b}/mentoring/coordinator/matching"))
         .await;
@@ -1124,5 +1158,36 @@ async fn a_medical_student_signs_up_for_mentoring_by_keyboard() {
     assert_eq!(row.availability, "mon_am");
     assert_eq!(row.specialty_interests, "Paediatrics;surgery");
 
+    browser.close().await;
+}
+
+#[tokio::test]
+async fn a_mentor_and_a_mentee_see_their_match_and_log_a_meeting_by_keyboard() {
+    require!(Browser::available(), "Chromium and chromedriver");
+    let app = spawn_app_with_demo().await;
+    let b = &app.base;
+    for email in ["mentor@example.org", "mentee@example.org"] {
+        let browser = Browser::start().await;
+        keyboard_sign_in(&browser, b, email).await;
+        browser.activate("header a[href='/mentoring/mine']").await;
+        browser
+            .activate("main a[href^='/mentoring/relationships/']")
+            .await;
+        // Logging a meeting with nothing filled in shows every problem.
+        browser
+            .activate("form[action$='/meetings'] button[type=submit]")
+            .await;
+        assert!(
+            browser
+                .client
+                .source()
+                .await
+                .unwrap()
+                .contains("There is a problem")
+        );
+        browser.close().await;
+    }
+    let browser = Browser::start().await;
+    browser.visit(&format!("{b}/mentoring")).await;
     browser.close().await;
 }
