@@ -625,6 +625,7 @@ async fn load_mentoring(db: &DatabaseConnection) -> anyhow::Result<()> {
             consented_at: Set(now - time::Duration::days(60)),
             decided_at: Set(approved.then_some(now - time::Duration::days(45))),
             decided_by: Set(if approved { coordinator } else { None }),
+            conflicts_reviewed_at: Set(approved.then_some(now - time::Duration::days(45))),
             created_at: Set(now - time::Duration::days(60)),
             updated_at: Set(now),
             ..Default::default()

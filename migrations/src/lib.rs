@@ -21,6 +21,7 @@ mod m20261124_000013_create_shortlisting;
 mod m20261124_000014_create_interviews;
 mod m20261124_000015_create_offers;
 mod m20261124_000016_create_mentoring;
+mod m20261124_000017_mentee_conflicts_reviewed;
 
 /// Applies spectra's migrations in order.
 #[derive(Debug)]
@@ -46,6 +47,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000014_create_interviews::Migration),
             Box::new(m20261124_000015_create_offers::Migration),
             Box::new(m20261124_000016_create_mentoring::Migration),
+            Box::new(m20261124_000017_mentee_conflicts_reviewed::Migration),
         ]
     }
 }

@@ -27,6 +27,9 @@ pub struct Model {
     pub decided_by: Option<i32>,
     pub created_at: TimeDateTimeWithTimeZone,
     pub updated_at: TimeDateTimeWithTimeZone,
+    /// When the coordinator reviewed the declared conflicts; unreviewed ones keep the student
+    /// out of matching.
+    pub conflicts_reviewed_at: Option<TimeDateTimeWithTimeZone>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -255,7 +255,7 @@ async fn pins_and_forbidden_pairs_change_the_next_run() {
     // The old run is now out of date and can't be confirmed.
     let old = latest_run(&app).await;
     let (_, body) = coordinator.page(PAGE).await;
-    assert!(body.contains("You have changed pins or forbidden pairs since this run"));
+    assert!(body.contains("Something has changed since this run"));
     let response = coordinator
         .post(&format!("{PAGE}/runs/{}/confirm", old.id), &[])
         .await;
@@ -457,4 +457,66 @@ async fn only_coordinators_can_match() {
     let response = visitor.get(PAGE).await;
     assert_eq!(response.status(), 303);
     assert!(location(&response).starts_with("/login"));
+}
+
+#[tokio::test]
+async fn a_student_with_conflicts_not_yet_reviewed_waits_out_of_matching() {
+    let app = spawn_app().await;
+    let p = pilot(&app).await;
+    // Sam declared a conflict after approval, and nobody has reviewed it yet.
+    let mut sam: mentee::ActiveModel = mentee::Entity::find_by_id(p.sam)
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap()
+        .into();
+    sam.declared_conflicts = Set("Dr Asha Patel assesses me on placement".into());
+    sam.conflicts_reviewed_at = Set(None);
+    sam.update(&app.db).await.unwrap();
+    let coordinator = coordinator(&app).await;
+
+    let body = run(&coordinator).await;
+    assert!(text_of(&body, ".nhsuk-warning-callout").contains("Sam Green (S1)"));
+    assert!(!pairs(&body).iter().any(|r| r.0.contains("Sam Green")));
+    assert!(
+        !body.contains("Sam Green (S1):</strong>"),
+        "not listed as matched or unmatched"
+    );
+
+    // The coordinator records the exclusion and confirms the review: Sam is matched again, but
+    // never with the clinician named.
+    let response = coordinator
+        .post(
+            &format!("{PAGE}/forbid"),
+            &[
+                ("mentor_id", &p.paediatrics.to_string()),
+                ("mentee_id", &p.sam.to_string()),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), 303);
+    let response = coordinator
+        .post(
+            &format!(
+                "/mentoring/coordinator/mentees/{}/conflicts-reviewed",
+                p.sam
+            ),
+            &[],
+        )
+        .await;
+    assert_eq!(response.status(), 303);
+    let stored = mentee::Entity::find_by_id(p.sam)
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(stored.conflicts_reviewed_at.is_some());
+    let body = run(&coordinator).await;
+    assert!(!text_of(&body, "main").contains("Conflicts to review"));
+    assert!(
+        !pairs(&body)
+            .iter()
+            .any(|r| r.0.contains("Sam Green") && r.1.contains("Dr Asha Patel"))
+    );
+    assert!(text_of(&body, "main").contains("Sam Green (S1)"));
 }

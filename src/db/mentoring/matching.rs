@@ -197,6 +197,27 @@ impl Pool {
     }
 }
 
+/// Whether a student has declared conflicts the coordinator has not reviewed since: they are
+/// left out of matching until the coordinator has.
+pub fn conflicts_unreviewed(m: &mentee::Model) -> bool {
+    !m.declared_conflicts.trim().is_empty() && m.conflicts_reviewed_at.is_none()
+}
+
+/// Approved students left out of matching until their declared conflicts are reviewed.
+pub async fn awaiting_conflict_review(
+    db: &impl ConnectionTrait,
+) -> Result<Vec<mentee::Model>, DbErr> {
+    Ok(mentee::Entity::find()
+        .filter(mentee::Column::Status.eq(MenteeStatus::Approved.as_str()))
+        .filter(mentee::Column::ConflictsReviewedAt.is_null())
+        .order_by_asc(mentee::Column::Id)
+        .all(db)
+        .await?
+        .into_iter()
+        .filter(conflicts_unreviewed)
+        .collect())
+}
+
 /// Loads everyone a round is about. Run it inside the transaction that uses the answer.
 pub async fn pool(db: &impl ConnectionTrait) -> Result<Pool, DbErr> {
     let active = mentoring_relationship::Entity::find()
@@ -227,7 +248,7 @@ pub async fn pool(db: &impl ConnectionTrait) -> Result<Pool, DbErr> {
         .all(db)
         .await?
         .into_iter()
-        .filter(|m| !matched.contains(&m.id))
+        .filter(|m| !matched.contains(&m.id) && !conflicts_unreviewed(m))
         .collect();
     let exclusions = mentoring_exclusion::Entity::find()
         .all(db)
@@ -275,21 +296,6 @@ pub async fn latest_run(db: &impl ConnectionTrait) -> Result<Option<match_run::M
         .order_by_desc(match_run::Column::Id)
         .one(db)
         .await
-}
-
-/// When the coordinator last changed a pin or forbade a pair.
-pub async fn last_change(db: &impl ConnectionTrait) -> Result<Option<time::OffsetDateTime>, DbErr> {
-    let pin = match_pin::Entity::find()
-        .order_by_desc(match_pin::Column::CreatedAt)
-        .one(db)
-        .await?
-        .map(|p| p.created_at);
-    let exclusion = mentoring_exclusion::Entity::find()
-        .order_by_desc(mentoring_exclusion::Column::CreatedAt)
-        .one(db)
-        .await?
-        .map(|e| e.created_at);
-    Ok(pin.max(exclusion))
 }
 
 /// Pins a pair, replacing any other pin of the student.

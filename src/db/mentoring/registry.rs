@@ -299,6 +299,10 @@ pub async fn link_sign_up(
     row.id = Set(existing.id);
     row.reference = Set(reference);
     row.user_id = Set(Some(user_id));
+    if existing.declared_conflicts.trim() != sign_up.declared_conflicts.trim() {
+        // New conflicts must be reviewed before the student is matched again.
+        row.conflicts_reviewed_at = Set(None);
+    }
     row.declared_conflicts = Set(sign_up.declared_conflicts.clone());
     row.consented_at = Set(now());
     row.updated_at = Set(now());
@@ -374,8 +378,22 @@ pub async fn decide(
     row.status = Set(status.as_str().to_owned());
     row.decided_at = Set(Some(now()));
     row.decided_by = Set(Some(by));
+    if status == MenteeStatus::Approved {
+        // Approving is reviewing: the page asks for exclusions to be recorded first.
+        row.conflicts_reviewed_at = Set(Some(now()));
+    }
     row.updated_at = Set(now());
     row.update(db).await
+}
+
+/// Records that the coordinator has reviewed a student's declared conflicts.
+pub async fn mark_conflicts_reviewed(db: &impl ConnectionTrait, id: i32) -> Result<bool, DbErr> {
+    let done = mentee::Entity::update_many()
+        .col_expr(mentee::Column::ConflictsReviewedAt, Some(now()).into())
+        .filter(mentee::Column::Id.eq(id))
+        .exec(db)
+        .await?;
+    Ok(done.rows_affected == 1)
 }
 
 /// The approved students.

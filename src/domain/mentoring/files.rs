@@ -150,6 +150,9 @@ pub struct ExclusionRecord {
     pub reason: String,
 }
 
+/// The longest id accepted (the database keeps 64 characters).
+const MAX_ID: usize = 64;
+
 /// The longest free-text field accepted.
 const MAX_TEXT: usize = 200;
 
@@ -351,6 +354,10 @@ fn identity(
     emails: &mut HashSet<String>,
 ) -> (String, String, String) {
     let id = row.text(0, "id", true);
+    if id.chars().count() > MAX_ID {
+        row.problems
+            .push(format!("id is longer than {MAX_ID} characters"));
+    }
     let name = match FullName::parse(row.fields.get(1).unwrap_or("")) {
         Ok(n) => n.as_str().to_owned(),
         Err(_) => {

@@ -208,17 +208,20 @@ pub fn plan<K: Ord + Clone>(
     });
     let mut unmatched = Vec::new();
     for (row, &e) in free.iter().enumerate() {
-        match assignment.mentor_of.get(row).copied().flatten() {
-            Some(m) => {
-                if let Some(score) = scores.remove(&(m, e)) {
-                    pairs.push(Proposed {
-                        mentor: mentors[m].key.clone(),
-                        mentee: mentees[e].key.clone(),
-                        score,
-                        pinned: false,
-                    });
-                }
-            }
+        // A pair the rules don't allow is never proposed, whatever the solver says.
+        let allowed_pair = assignment
+            .mentor_of
+            .get(row)
+            .copied()
+            .flatten()
+            .and_then(|m| scores.remove(&(m, e)).map(|score| (m, score)));
+        match allowed_pair {
+            Some((m, score)) => pairs.push(Proposed {
+                mentor: mentors[m].key.clone(),
+                mentee: mentees[e].key.clone(),
+                score,
+                pinned: false,
+            }),
             None if allowed_lists[row].is_empty() => {
                 let mut reasons: Vec<(String, usize)> =
                     std::mem::take(&mut refusals[row]).into_iter().collect();

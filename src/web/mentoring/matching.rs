@@ -107,6 +107,7 @@ pub struct MatchingTemplate {
     run: Option<RunView>,
     mentor_choices: Vec<Choice>,
     mentee_choices: Vec<Choice>,
+    to_review: Vec<Choice>,
     chosen_mentor: Option<i32>,
     chosen_mentee: Option<i32>,
     errors: FormErrors,
@@ -248,11 +249,18 @@ async fn page_of(
     let db = &state.db;
     let pool = matching::pool(db).await?;
     let names = Names::load(db).await?;
+    let to_review = matching::awaiting_conflict_review(db)
+        .await?
+        .into_iter()
+        .map(|m| Choice {
+            id: m.id,
+            label: format!("{} ({})", m.full_name, m.reference),
+        })
+        .collect();
     let latest = matching::latest_run(db).await?;
-    let last_change = matching::last_change(db).await?;
+    let settings = mentoring_db::settings(db).await?;
     let run = latest.as_ref().map(|run| {
-        let out_of_date = run.confirmed_at.is_none()
-            && last_change.is_some_and(|changed| changed > run.created_at);
+        let out_of_date = run.confirmed_at.is_none() && is_out_of_date(run, &pool, settings);
         run_view(run, &names, out_of_date)
     });
     let pins = pool
@@ -289,6 +297,7 @@ async fn page_of(
                 label: format!("{} ({})", m.full_name, m.reference),
             })
             .collect(),
+        to_review,
         chosen_mentor: chosen.0,
         chosen_mentee: chosen.1,
         errors,
@@ -360,6 +369,14 @@ async fn pin(
             errors.add("mentor_id", why);
         } else {
             matching::pin(&txn, mentor_id, mentee_id, me.id).await?;
+            audit::record(
+                &txn,
+                Some(me.id),
+                AuditAction::MentoringExclusionChanged,
+                &format!("mentee:{mentee_id}"),
+                json!({ "mentor_id": mentor_id, "pinned": true }),
+            )
+            .await?;
         }
     }
     if !errors.is_empty() {
@@ -383,9 +400,19 @@ async fn unpin(
     IdPath(mentee_id): IdPath,
 ) -> AppResult<Response> {
     require_coordinator(&me)?;
-    if !matching::unpin(&state.db, mentee_id).await? {
+    let txn = state.db.begin().await?;
+    if !matching::unpin(&txn, mentee_id).await? {
         return Err(AppError::NotFound);
     }
+    audit::record(
+        &txn,
+        Some(me.id),
+        AuditAction::MentoringExclusionChanged,
+        &format!("mentee:{mentee_id}"),
+        json!({ "pinned": false }),
+    )
+    .await?;
+    txn.commit().await?;
     flash(
         &session,
         "Pin removed. Run the matching again to see the effect.",
@@ -440,6 +467,23 @@ async fn forbid(
     Ok(Redirect::to(&format!("{PAGE}#proposal")).into_response())
 }
 
+/// Whether a run would come out differently now: the matcher is deterministic, so any change
+/// to pins, exclusions, weights, students or mentors since shows as a different proposal.
+fn is_out_of_date(run: &match_run::Model, pool: &Pool, settings: mentoring_db::Settings) -> bool {
+    Proposal::from(&pool.plan(settings)) != matching::proposal_of(run)
+}
+
+/// On Postgres, stops two confirmations from filling the same places at once (SQLite has one
+/// writer at a time already).
+async fn lock_relationships(txn: &DatabaseTransaction) -> Result<(), sea_orm::DbErr> {
+    use sea_orm::ConnectionTrait;
+    if txn.get_database_backend() == sea_orm::DbBackend::Postgres {
+        txn.execute_unprepared("LOCK TABLE mentoring_relationships IN SHARE ROW EXCLUSIVE MODE")
+            .await?;
+    }
+    Ok(())
+}
+
 /// Why a pair of a run can no longer be confirmed, if it can't.
 fn still_possible(pool: &Pool, pair: &StoredPair, used: &mut HashMap<i32, u32>) -> Option<String> {
     if let Some(why) = pool.refuse_pair(pair.mentor_id, pair.mentee_id) {
@@ -481,11 +525,13 @@ async fn confirm(
             to: "/mentoring/coordinator/relationships".to_owned(),
         });
     }
-    let changed = matching::last_change(&txn).await?;
-    if changed.is_some_and(|c| c > latest.created_at) {
+    lock_relationships(&txn).await?;
+    let pool = matching::pool(&txn).await?;
+    let settings = mentoring_db::settings(&txn).await?;
+    if is_out_of_date(&latest, &pool, settings) {
         drop(txn);
         let errors = refused(
-            "You changed pins or forbade pairs after this run. Run the matching again before you confirm.",
+            "Something has changed since this run, such as a pin, a forbidden pair, a student or a mentor. Run the matching again before you confirm.",
         );
         return Ok(page_of(&state, page, errors, (None, None))
             .await?
@@ -499,7 +545,6 @@ async fn confirm(
             .await?
             .into_response());
     }
-    let pool = matching::pool(&txn).await?;
     let mut used = HashMap::new();
     let stale: Vec<String> = proposal
         .pairs
@@ -591,8 +636,15 @@ async fn introduce(
                 student.availability.describe()
             ),
             format!(
-                "Please get in touch to arrange your first meeting: {}. You share {} free times a week.",
-                mentee.email, common
+                "Please get in touch to arrange your first meeting: {}. {}",
+                mentee.email,
+                match common {
+                    0 =>
+                        "You have no free times in common yet, so agree a time that suits you both."
+                            .to_owned(),
+                    1 => "You have 1 free time a week in common.".to_owned(),
+                    n => format!("You have {n} free times a week in common."),
+                }
             ),
             "You can log your meetings, and see your mentee's details, in spectra:".to_owned(),
         ],

@@ -60,6 +60,10 @@ pub fn router() -> Router<AppState> {
         .route("/mentoring/coordinator/mentees/{id}/approve", post(approve))
         .route("/mentoring/coordinator/mentees/{id}/decline", post(decline))
         .route(
+            "/mentoring/coordinator/mentees/{id}/conflicts-reviewed",
+            post(conflicts_reviewed),
+        )
+        .route(
             "/mentoring/coordinator/mentees/{id}/exclusions",
             post(add_exclusion),
         )
@@ -674,6 +678,11 @@ impl MenteeTemplate {
         !self.mentee.declared_conflicts.trim().is_empty()
     }
 
+    fn conflicts_to_review(&self) -> bool {
+        self.status == MenteeStatus::Approved
+            && crate::db::mentoring::matching::conflicts_unreviewed(&self.mentee)
+    }
+
     fn mentor_chosen(&self, id: &i32) -> bool {
         self.forms.mentor == id.to_string()
     }
@@ -778,6 +787,12 @@ async fn approve(
         .await?
         .ok_or(AppError::NotFound)?;
     let before = status_of(&mentee);
+    if before == MenteeStatus::Left {
+        return Err(AppError::BadRequest(format!(
+            "{} has left the pilot. Ask them to sign up again if they want to come back.",
+            mentee.full_name
+        )));
+    }
     if before == MenteeStatus::Approved {
         txn.rollback().await?;
         flash(
@@ -821,6 +836,34 @@ async fn approve(
     txn.commit().await?;
     state.mail_wakeup.notify_one();
     flash(&session, format!("{} is approved", mentee.full_name)).await?;
+    Ok(Redirect::to(&format!("/mentoring/coordinator/mentees/{id}")).into_response())
+}
+
+async fn conflicts_reviewed(
+    State(state): State<AppState>,
+    CurrentUser(me): CurrentUser,
+    IdPath(id): IdPath,
+    session: Session,
+) -> AppResult<Response> {
+    require_coordinator(&me)?;
+    let txn = state.db.begin().await?;
+    if !reg::mark_conflicts_reviewed(&txn, id).await? {
+        return Err(AppError::NotFound);
+    }
+    audit::record(
+        &txn,
+        Some(me.id),
+        AuditAction::MentoringExclusionChanged,
+        &format!("mentee:{id}"),
+        json!({ "conflicts_reviewed": true }),
+    )
+    .await?;
+    txn.commit().await?;
+    flash(
+        &session,
+        "Conflicts reviewed. The student can be matched again.",
+    )
+    .await?;
     Ok(Redirect::to(&format!("/mentoring/coordinator/mentees/{id}")).into_response())
 }
 
@@ -875,7 +918,10 @@ async fn decline(
     if !reason.is_empty() {
         paragraphs.push(format!("The coordinator said: {reason}"));
     }
-    paragraphs.push("If you have questions, reply to this email.".into());
+    paragraphs.push(format!(
+        "If you have questions, write to the coordinator, {}: {}",
+        me.full_name, me.email
+    ));
     let notice = MentoringNotice {
         subject: "Your sign-up for the mentoring pilot".into(),
         name: mentee.full_name.clone(),
