@@ -162,8 +162,16 @@ pub async fn mentee_for_user(
 
 /// How many students are approved (the number the cap limits).
 pub async fn approved_count(db: &impl ConnectionTrait) -> Result<u64, DbErr> {
+    count_with_status(db, MenteeStatus::Approved).await
+}
+
+/// How many students have this status.
+pub async fn count_with_status(
+    db: &impl ConnectionTrait,
+    status: MenteeStatus,
+) -> Result<u64, DbErr> {
     mentee::Entity::find()
-        .filter(mentee::Column::Status.eq(MenteeStatus::Approved.as_str()))
+        .filter(mentee::Column::Status.eq(status.as_str()))
         .count(db)
         .await
 }

@@ -84,10 +84,7 @@ pub async fn mentees(db: &impl ConnectionTrait) -> Result<Vec<mentee::Model>, Db
 
 /// How many students wait for a decision.
 pub async fn pending_count(db: &impl ConnectionTrait) -> Result<u64, DbErr> {
-    mentee::Entity::find()
-        .filter(mentee::Column::Status.eq(MenteeStatus::Pending.as_str()))
-        .count(db)
-        .await
+    super::count_with_status(db, MenteeStatus::Pending).await
 }
 
 /// The mentor with this email address, archived or not.

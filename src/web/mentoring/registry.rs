@@ -1125,6 +1125,12 @@ enum Outcome {
     Refused(String),
 }
 
+impl Outcome {
+    fn no_rows() -> Outcome {
+        Outcome::Refused("The file has no rows under the column names".into())
+    }
+}
+
 /// Checks that a row's id and email name the same stored record, or none. Returns the id of the
 /// record to update.
 fn identity_check(
@@ -1143,6 +1149,38 @@ fn identity_check(
         (None, Some((_, other_id))) => Err(format!(
             "email {email} already belongs to the {kind} with id \"{other_id}\""
         )),
+    }
+}
+
+/// Checks every row's id and email against the stored records (see [`identity_check`]):
+/// the stored id to update for each row, or every bad row by line.
+fn match_identities<'a>(
+    kind: &str,
+    text: &str,
+    rows: impl Iterator<Item = (&'a str, &'a str)>,
+    stored: impl Iterator<Item = (i32, &'a str, &'a str)>,
+) -> Result<Vec<Option<i32>>, Vec<RowError>> {
+    let (mut by_reference, mut by_email) = (HashMap::new(), HashMap::new());
+    for (id, reference, email) in stored {
+        by_reference.insert(reference.to_owned(), (id, email.to_owned()));
+        by_email.insert(email.to_owned(), (id, reference.to_owned()));
+    }
+    let lines = files::row_lines(text);
+    let mut existing = Vec::new();
+    let mut bad = Vec::new();
+    for (i, (id, email)) in rows.enumerate() {
+        match identity_check(kind, id, email, &by_reference, &by_email) {
+            Ok(found) => existing.push(found),
+            Err(message) => bad.push(RowError {
+                line: files::line_of(&lines, i),
+                message,
+            }),
+        }
+    }
+    if bad.is_empty() {
+        Ok(existing)
+    } else {
+        Err(bad)
     }
 }
 
@@ -1167,38 +1205,19 @@ async fn import_mentors(
     me: &AuthUser,
 ) -> AppResult<Outcome> {
     let records = match files::read_mentors(text) {
+        Ok(r) if r.is_empty() => return Ok(Outcome::no_rows()),
         Ok(r) => r,
         Err(e) => return Ok(Outcome::BadRows(e)),
     };
-    if records.is_empty() {
-        return Ok(Outcome::Refused(
-            "The file has no rows under the column names".into(),
-        ));
-    }
     let stored = reg::all_mentors(txn).await?;
-    let by_reference = stored
+    let known = stored
         .iter()
-        .map(|m| (m.reference.clone(), (m.id, m.email.clone())))
-        .collect();
-    let by_email = stored
-        .iter()
-        .map(|m| (m.email.clone(), (m.id, m.reference.clone())))
-        .collect();
-    let lines = files::row_lines(text);
-    let mut plan = Vec::new();
-    let mut bad = Vec::new();
-    for (i, r) in records.iter().enumerate() {
-        match identity_check("mentor", &r.id, &r.email, &by_reference, &by_email) {
-            Ok(existing) => plan.push((r, existing)),
-            Err(message) => bad.push(RowError {
-                line: files::line_of(&lines, i),
-                message,
-            }),
-        }
-    }
-    if !bad.is_empty() {
-        return Ok(Outcome::BadRows(bad));
-    }
+        .map(|m| (m.id, m.reference.as_str(), m.email.as_str()));
+    let identities = records.iter().map(|r| (r.id.as_str(), r.email.as_str()));
+    let plan = match match_identities("mentor", text, identities, known) {
+        Ok(existing) => records.iter().zip(existing),
+        Err(bad) => return Ok(Outcome::BadRows(bad)),
+    };
     let (mut added, mut updated) = (0, 0);
     for (record, existing) in plan {
         match existing.and_then(|id| stored.iter().find(|m| m.id == id)) {
@@ -1237,41 +1256,23 @@ async fn import_mentees(
     me: &AuthUser,
 ) -> AppResult<Outcome> {
     let records: Vec<MenteeRecord> = match files::read_mentees(text) {
+        Ok(r) if r.is_empty() => return Ok(Outcome::no_rows()),
         Ok(r) => r,
         Err(e) => return Ok(Outcome::BadRows(e)),
     };
-    if records.is_empty() {
-        return Ok(Outcome::Refused(
-            "The file has no rows under the column names".into(),
-        ));
-    }
     let stored = reg::mentees(txn).await?;
-    let by_reference = stored
+    let known = stored
         .iter()
-        .map(|m| (m.reference.clone(), (m.id, m.email.clone())))
-        .collect();
-    let by_email = stored
-        .iter()
-        .map(|m| (m.email.clone(), (m.id, m.reference.clone())))
-        .collect();
-    let lines = files::row_lines(text);
-    let mut plan = Vec::new();
-    let mut bad = Vec::new();
-    for (i, r) in records.iter().enumerate() {
-        match identity_check("student", &r.id, &r.email, &by_reference, &by_email) {
-            Ok(existing) => plan.push((
-                r,
-                existing.and_then(|id| stored.iter().find(|m| m.id == id)),
-            )),
-            Err(message) => bad.push(RowError {
-                line: files::line_of(&lines, i),
-                message,
-            }),
-        }
-    }
-    if !bad.is_empty() {
-        return Ok(Outcome::BadRows(bad));
-    }
+        .map(|m| (m.id, m.reference.as_str(), m.email.as_str()));
+    let identities = records.iter().map(|r| (r.id.as_str(), r.email.as_str()));
+    let plan: Vec<_> = match match_identities("student", text, identities, known) {
+        Ok(existing) => records
+            .iter()
+            .zip(existing)
+            .map(|(r, id)| (r, id.and_then(|id| stored.iter().find(|m| m.id == id))))
+            .collect(),
+        Err(bad) => return Ok(Outcome::BadRows(bad)),
+    };
     let newly_approved = plan
         .iter()
         .filter(|(_, existing)| existing.is_none_or(|m| status_of(m) != MenteeStatus::Approved))
@@ -1323,14 +1324,10 @@ async fn import_exclusions(
     me: &AuthUser,
 ) -> AppResult<Outcome> {
     let records = match files::read_exclusions(text) {
+        Ok(r) if r.is_empty() => return Ok(Outcome::no_rows()),
         Ok(r) => r,
         Err(e) => return Ok(Outcome::BadRows(e)),
     };
-    if records.is_empty() {
-        return Ok(Outcome::Refused(
-            "The file has no rows under the column names".into(),
-        ));
-    }
     let (mentors, mentees) = reg::references(txn).await?;
     let lines = files::row_lines(text);
     let mut plan = Vec::new();
