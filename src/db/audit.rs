@@ -52,11 +52,13 @@ pub enum AuditAction {
     MatchConfirmed,
     /// A coordinator ended a mentoring relationship.
     MentoringEnded,
+    /// A coordinator looked at a student's or a mentor's record (care details, DOMAIN.md §9).
+    MentoringRecordViewed,
 }
 
 impl AuditAction {
     /// Every action, in the order they are listed to people.
-    pub const ALL: [AuditAction; 20] = [
+    pub const ALL: [AuditAction; 21] = [
         AuditAction::ExceptionRequested,
         AuditAction::ExceptionApproved,
         AuditAction::ExceptionRefused,
@@ -77,6 +79,7 @@ impl AuditAction {
         AuditAction::MentoringSettingsChanged,
         AuditAction::MatchConfirmed,
         AuditAction::MentoringEnded,
+        AuditAction::MentoringRecordViewed,
     ];
 
     /// Reads a stored action name.
@@ -111,6 +114,7 @@ impl AuditAction {
             AuditAction::MentoringSettingsChanged => "Mentoring settings changed",
             AuditAction::MatchConfirmed => "Mentoring matches confirmed",
             AuditAction::MentoringEnded => "Mentoring relationship ended",
+            AuditAction::MentoringRecordViewed => "Mentoring record viewed",
         }
     }
 
@@ -137,6 +141,7 @@ impl AuditAction {
             AuditAction::MentoringSettingsChanged => "mentoring_settings_changed",
             AuditAction::MatchConfirmed => "match_confirmed",
             AuditAction::MentoringEnded => "mentoring_ended",
+            AuditAction::MentoringRecordViewed => "mentoring_record_viewed",
         }
     }
 }

@@ -520,3 +520,70 @@ async fn a_student_with_conflicts_not_yet_reviewed_waits_out_of_matching() {
     );
     assert!(text_of(&body, "main").contains("Sam Green (S1)"));
 }
+
+#[tokio::test]
+async fn views_of_records_and_roles_given_are_audited() {
+    let app = spawn_app().await;
+    let p = pilot(&app).await;
+    let coordinator = coordinator(&app).await;
+    assert_eq!(
+        coordinator
+            .get(&format!("/mentoring/coordinator/mentees/{}", p.sam))
+            .await
+            .status(),
+        200
+    );
+    assert_eq!(
+        coordinator
+            .get(&format!("/mentoring/coordinator/mentors/{}", p.surgery))
+            .await
+            .status(),
+        200
+    );
+    assert_eq!(
+        coordinator
+            .get("/mentoring/coordinator/mentees/99999")
+            .await
+            .status(),
+        404
+    );
+    assert_eq!(
+        app.count(&format!(
+            "audit_events WHERE action = 'mentoring_record_viewed' AND subject IN ('mentee:{}', 'mentor:{}')",
+            p.sam, p.surgery
+        ))
+        .await,
+        2
+    );
+
+    // A pending student with an account is approved: the mentee role is given, and audited.
+    let user = app
+        .create_user("pending@students.example.org", &[Role::Applicant], None)
+        .await;
+    let pending = add_mentee(&app, "S9", "Pat Pending", "Surgery").await;
+    let mut row: mentee::ActiveModel = mentee::Entity::find_by_id(pending)
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap()
+        .into();
+    row.status = Set("pending".into());
+    row.user_id = Set(Some(user));
+    row.update(&app.db).await.unwrap();
+    let response = coordinator
+        .post(
+            &format!("/mentoring/coordinator/mentees/{pending}/approve"),
+            &[],
+        )
+        .await;
+    assert_eq!(response.status(), 303);
+    let roles = spectra::db::users::roles_of(&app.db, user).await.unwrap();
+    assert!(roles.contains(&Role::Mentee));
+    assert_eq!(
+        app.count(&format!(
+            "audit_events WHERE action = 'roles_changed' AND subject = 'user:{user}'"
+        ))
+        .await,
+        1
+    );
+}

@@ -32,6 +32,33 @@ fn coordinator_only(routes: Router<AppState>) -> Router<AppState> {
     }))
 }
 
+/// Gives a user a mentoring role, and audits it as a role change (DOMAIN.md §9). Returns
+/// whether the role was new.
+async fn grant_audited(
+    txn: &sea_orm::DatabaseTransaction,
+    by: Option<i32>,
+    user_id: i32,
+    role: Role,
+) -> Result<bool, sea_orm::DbErr> {
+    use crate::db::audit::{self, AuditAction};
+    use crate::db::users;
+    let before = users::roles_of(txn, user_id).await?;
+    if !users::grant_role(txn, user_id, role).await? {
+        return Ok(false);
+    }
+    let after = users::roles_of(txn, user_id).await?;
+    let names = |roles: &[Role]| roles.iter().map(|r| r.as_str()).collect::<Vec<_>>();
+    audit::record(
+        txn,
+        by,
+        AuditAction::RolesChanged,
+        &format!("user:{user_id}"),
+        serde_json::json!({ "before": names(&before), "after": names(&after) }),
+    )
+    .await?;
+    Ok(true)
+}
+
 /// The second check, where the work is done: handlers that change the pilot must not rely on
 /// how they were mounted.
 fn require_coordinator(me: &AuthUser) -> AppResult<()> {

@@ -21,10 +21,10 @@ use serde::Deserialize;
 use serde_json::json;
 use tower_sessions::Session;
 
-use super::require_coordinator;
 use super::signup::{
     Day, availability_grid, optional_text, parse_availability, parse_modes, repeated,
 };
+use super::{grant_audited, require_coordinator};
 use crate::app::AppState;
 use crate::auth::{AuthUser, CurrentUser, tokens};
 use crate::db::audit::{self, AuditAction};
@@ -378,21 +378,7 @@ async fn invite_or_grant(
     role_to_give: Role,
 ) -> AppResult<String> {
     if let Some(user) = users::find_by_email(txn, email).await? {
-        let before = users::roles_of(txn, user.id).await?;
-        if users::grant_role(txn, user.id, role_to_give).await? {
-            let after = users::roles_of(txn, user.id).await?;
-            audit::record(
-                txn,
-                Some(me.id),
-                AuditAction::RolesChanged,
-                &format!("user:{}", user.id),
-                json!({
-                    "before": before.iter().map(|r| r.as_str()).collect::<Vec<_>>(),
-                    "after": after.iter().map(|r| r.as_str()).collect::<Vec<_>>(),
-                }),
-            )
-            .await?;
-        }
+        grant_audited(txn, Some(me.id), user.id, role_to_give).await?;
         return Ok(format!(
             "{name} already has an account, so it now has the {} role",
             role_to_give.label().to_lowercase()
@@ -511,6 +497,14 @@ async fn show_mentor(
     let mentor = reg::find_mentor(&state.db, id)
         .await?
         .ok_or(AppError::NotFound)?;
+    audit::record(
+        &state.db,
+        Some(me.id),
+        AuditAction::MentoringRecordViewed,
+        &format!("mentor:{id}"),
+        json!({}),
+    )
+    .await?;
     let has_account = users::find_by_email(&state.db, &mentor.email)
         .await?
         .is_some();
@@ -763,14 +757,24 @@ async fn show_mentee(
     page: Page,
 ) -> AppResult<MenteeTemplate> {
     require_coordinator(&me)?;
-    mentee_page(
+    let template = mentee_page(
         &state,
         page,
         id,
         MenteeForms::default(),
         FormErrors::default(),
     )
-    .await
+    .await?;
+    // Only once the page exists: an unknown ID is a 404 and views nothing.
+    audit::record(
+        &state.db,
+        Some(me.id),
+        AuditAction::MentoringRecordViewed,
+        &format!("mentee:{id}"),
+        json!({}),
+    )
+    .await?;
+    Ok(template)
 }
 
 async fn approve(
@@ -813,7 +817,7 @@ async fn approve(
     let mentee = reg::decide(&txn, mentee, MenteeStatus::Approved, me.id).await?;
     let mut role_granted = false;
     if let Some(user_id) = mentee.user_id {
-        role_granted = users::grant_role(&txn, user_id, Role::Mentee).await?;
+        role_granted = grant_audited(&txn, Some(me.id), user_id, Role::Mentee).await?;
     }
     audit::record(
         &txn,
@@ -1189,10 +1193,11 @@ async fn grant_to_accounts(
     txn: &DatabaseTransaction,
     emails: Vec<String>,
     role_to_give: Role,
+    by: i32,
 ) -> Result<u32, DbErr> {
     let mut granted = 0;
     for (_, user_id) in reg::emails_with_accounts(txn, emails).await? {
-        if users::grant_role(txn, user_id, role_to_give).await? {
+        if grant_audited(txn, Some(by), user_id, role_to_give).await? {
             granted += 1;
         }
     }
@@ -1235,6 +1240,7 @@ async fn import_mentors(
         txn,
         records.iter().map(|r| r.email.clone()).collect(),
         Role::Mentor,
+        me.id,
     )
     .await?;
     audit::record(
@@ -1303,6 +1309,7 @@ async fn import_mentees(
         txn,
         records.iter().map(|r| r.email.clone()).collect(),
         Role::Mentee,
+        me.id,
     )
     .await?;
     audit::record(

@@ -14,7 +14,6 @@ use crate::app::AppState;
 use crate::auth::{AuthUser, CurrentUser, MaybeUser};
 use crate::db::mentoring::registry::{self, SignUp};
 use crate::db::mentoring::{mentee_for_user, status_of};
-use crate::db::users;
 use crate::domain::Role;
 use crate::domain::mentoring::files::MenteeRecord;
 use crate::domain::mentoring::pilot::MenteeStatus;
@@ -23,6 +22,7 @@ use crate::domain::mentoring::profile::{
 };
 use crate::entities::mentee;
 use crate::error::{AppError, AppResult};
+use crate::web::mentoring::grant_audited;
 use crate::web::page::{FormErrors, Page, flash, form_field};
 
 /// The pages for everyone: about the pilot, and signing up.
@@ -482,7 +482,7 @@ async fn submit(
             if let Ok(m) = &linked
                 && status_of(m) == MenteeStatus::Approved
             {
-                users::grant_role(&txn, me.id, Role::Mentee).await?;
+                grant_audited(&txn, Some(me.id), me.id, Role::Mentee).await?;
             }
             linked
         }
