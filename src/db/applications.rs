@@ -18,6 +18,18 @@ pub async fn find(db: &impl ConnectionTrait, id: i32) -> Result<Option<applicati
     application::Entity::find_by_id(id).one(db).await
 }
 
+/// An application, its row locked for the rest of the transaction on Postgres (SQLite has one
+/// writer at a time), so that moves of one application are judged one after the other.
+pub async fn find_for_update(
+    db: &impl ConnectionTrait,
+    id: i32,
+) -> Result<Option<application::Model>, DbErr> {
+    application::Entity::find_by_id(id)
+        .lock_exclusive()
+        .one(db)
+        .await
+}
+
 /// The applicant's application for a vacancy, if they have started one.
 pub async fn find_for(
     db: &impl ConnectionTrait,

@@ -54,17 +54,38 @@ pub enum AuditAction {
     MentoringEnded,
     /// A coordinator looked at a student's or a mentor's record (care details, DOMAIN.md §9).
     MentoringRecordViewed,
+    /// Someone was added to a vacancy's shortlisting panel.
+    PanelMemberAdded,
+    /// Someone was removed from a vacancy's shortlisting panel.
+    PanelMemberRemoved,
+    /// The lead of a vacancy's shortlisting panel was handed on.
+    PanelLeadChanged,
+    /// A panel member who joined after shortlisting was complete saw the revealed names.
+    RevealViewed,
+    /// The guaranteed-interview rule invited an application automatically.
+    InvitedAutomatically,
+    /// The final scores of an application invited automatically were changed.
+    FinalScoresChangedAfterInvitation,
+    /// An offer was withdrawn: by the lead (a check failed) or because the applicant withdrew.
+    OfferWithdrawn,
 }
 
 impl AuditAction {
     /// Every action, in the order they are listed to people.
-    pub const ALL: [AuditAction; 21] = [
+    pub const ALL: [AuditAction; 28] = [
         AuditAction::ExceptionRequested,
         AuditAction::ExceptionApproved,
         AuditAction::ExceptionRefused,
         AuditAction::OverrideRefused,
+        AuditAction::InvitedAutomatically,
+        AuditAction::FinalScoresChangedAfterInvitation,
         AuditAction::DeclinedWithFeedback,
         AuditAction::IdentitiesRevealed,
+        AuditAction::RevealViewed,
+        AuditAction::PanelMemberAdded,
+        AuditAction::PanelMemberRemoved,
+        AuditAction::PanelLeadChanged,
+        AuditAction::OfferWithdrawn,
         AuditAction::RolesChanged,
         AuditAction::AccountDeactivated,
         AuditAction::AccountReactivated,
@@ -115,6 +136,19 @@ impl AuditAction {
             AuditAction::MatchConfirmed => "Mentoring matches confirmed",
             AuditAction::MentoringEnded => "Mentoring relationship ended",
             AuditAction::MentoringRecordViewed => "Mentoring record viewed",
+            AuditAction::PanelMemberAdded => "Added to a shortlisting panel",
+            AuditAction::PanelMemberRemoved => "Removed from a shortlisting panel",
+            AuditAction::PanelLeadChanged => "Shortlisting panel lead handed on",
+            AuditAction::RevealViewed => {
+                "Names seen by a panel member who joined after shortlisting"
+            }
+            AuditAction::InvitedAutomatically => {
+                "Invited to interview automatically (guaranteed interview scheme)"
+            }
+            AuditAction::FinalScoresChangedAfterInvitation => {
+                "Final scores changed after an automatic invitation"
+            }
+            AuditAction::OfferWithdrawn => "Offer withdrawn",
         }
     }
 
@@ -142,6 +176,15 @@ impl AuditAction {
             AuditAction::MatchConfirmed => "match_confirmed",
             AuditAction::MentoringEnded => "mentoring_ended",
             AuditAction::MentoringRecordViewed => "mentoring_record_viewed",
+            AuditAction::PanelMemberAdded => "panel_member_added",
+            AuditAction::PanelMemberRemoved => "panel_member_removed",
+            AuditAction::PanelLeadChanged => "panel_lead_changed",
+            AuditAction::RevealViewed => "reveal_viewed",
+            AuditAction::InvitedAutomatically => "invited_automatically",
+            AuditAction::FinalScoresChangedAfterInvitation => {
+                "final_scores_changed_after_invitation"
+            }
+            AuditAction::OfferWithdrawn => "offer_withdrawn",
         }
     }
 }

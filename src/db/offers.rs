@@ -122,6 +122,25 @@ pub async fn decline(db: &impl ConnectionTrait, application_id: i32) -> Result<b
     Ok(updated.rows_affected == 1)
 }
 
+/// Withdraws an open or accepted offer, which frees its position. Returns the status it had,
+/// or None if there was no such offer.
+pub async fn withdraw(
+    db: &impl ConnectionTrait,
+    application_id: i32,
+) -> Result<Option<String>, DbErr> {
+    let Some(current) = find(db, application_id).await? else {
+        return Ok(None);
+    };
+    let updated = offer::Entity::update_many()
+        .col_expr(offer::Column::Status, Expr::value("withdrawn"))
+        .col_expr(offer::Column::RespondedAt, Expr::value(Some(now())))
+        .filter(offer::Column::ApplicationId.eq(application_id))
+        .filter(offer::Column::Status.is_in(["offered", "accepted"]))
+        .exec(db)
+        .await?;
+    Ok((updated.rows_affected == 1).then_some(current.status))
+}
+
 /// The checks of an accepted offer, in the order they were created.
 pub async fn checks_of(
     db: &impl ConnectionTrait,

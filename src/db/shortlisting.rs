@@ -4,6 +4,7 @@
 use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect,
 };
 
 use crate::db::now;
@@ -146,6 +147,23 @@ async fn ensure_state(db: &impl ConnectionTrait, vacancy_id: i32) -> Result<(), 
     .exec_without_returning(db)
     .await
     .map(|_| ())
+}
+
+/// Locks the vacancy's shortlisting row for the rest of the transaction, creating it if need
+/// be, and returns it. Every write the guaranteed-interview rule guards takes this lock first,
+/// so two panel actions on one vacancy are judged one after the other: on Postgres by the row
+/// lock; on SQLite because the insert makes this transaction the only writer from its first
+/// statement.
+pub async fn lock(
+    db: &impl ConnectionTrait,
+    vacancy_id: i32,
+) -> Result<shortlisting::Model, DbErr> {
+    ensure_state(db, vacancy_id).await?;
+    shortlisting::Entity::find_by_id(vacancy_id)
+        .lock_exclusive()
+        .one(db)
+        .await?
+        .ok_or_else(|| DbErr::RecordNotFound(format!("shortlisting {vacancy_id}")))
 }
 
 /// Marks shortlisting complete, unless it already is. Returns whether this call completed it.

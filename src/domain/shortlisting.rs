@@ -255,16 +255,60 @@ pub struct Standing {
     pub invited: Option<bool>,
 }
 
-/// What stops shortlisting being completed: applications still undecided, and any the rule
-/// invites that are not invited. Empty when the lead may complete.
-pub fn completion_blockers(standings: &[Standing], exception: Exception) -> Vec<i32> {
+/// Why one application stops shortlisting being completed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Blocker {
+    /// It has no decision yet.
+    Undecided,
+    /// The rule invites it, and it is not invited.
+    GuaranteedInterview,
+    /// It is invited, but an approved cap leaves it out: the lead invited more, or other
+    /// applications' final scores changed after the decision, so it is no longer among those
+    /// who best meet the essential criteria.
+    OverCap {
+        /// The approved cap.
+        cap: u32,
+    },
+}
+
+impl Blocker {
+    /// What the lead should do, in plain words.
+    pub fn explanation(self) -> String {
+        match self {
+            Blocker::Undecided => "decide whether to invite it to interview".to_owned(),
+            Blocker::GuaranteedInterview => {
+                "it is in the guaranteed interview scheme and meets every essential criterion, so invite it".to_owned()
+            }
+            Blocker::OverCap { cap } => format!(
+                "it is invited, but the approved limit of {cap} interviews leaves it out: change the decision"
+            ),
+        }
+    }
+}
+
+/// What stops shortlisting being completed: applications still undecided, any the rule
+/// invites that are not invited, and, under an approved exception, any invited beyond the cap.
+/// Empty when the lead may complete.
+pub fn completion_blockers(standings: &[Standing], exception: Exception) -> Vec<(i32, Blocker)> {
     standings
         .iter()
-        .filter(|s| {
-            s.invited.is_none()
-                || (invited_automatically(s.candidate, exception) && s.invited != Some(true))
+        .filter_map(|s| {
+            let blocker = if s.invited.is_none() {
+                Blocker::Undecided
+            } else if invited_automatically(s.candidate, exception) && s.invited != Some(true) {
+                Blocker::GuaranteedInterview
+            } else {
+                match exception {
+                    Exception::Approved { cap }
+                        if s.invited == Some(true) && !s.candidate.within_cap =>
+                    {
+                        Blocker::OverCap { cap }
+                    }
+                    _ => return None,
+                }
+            };
+            Some((s.id, blocker))
         })
-        .map(|s| s.id)
         .collect()
 }
 
@@ -451,12 +495,13 @@ mod tests {
         ];
         assert_eq!(
             completion_blockers(&standings, Exception::NotApproved),
-            [1, 3]
+            [(1, Blocker::GuaranteedInterview), (3, Blocker::Undecided)]
         );
-        // Under an approved cap that leaves application 1 out, only the undecided one blocks.
+        // Under an approved cap that leaves applications 1 and 4 out, the undecided one blocks,
+        // and so does 4: it was invited, but the cap is enforced at completion too.
         assert_eq!(
             completion_blockers(&standings, Exception::Approved { cap: 1 }),
-            [3]
+            [(3, Blocker::Undecided), (4, Blocker::OverCap { cap: 1 })]
         );
         assert!(completion_blockers(&standings[1..2], Exception::NotApproved).is_empty());
     }
@@ -473,5 +518,48 @@ mod tests {
             assert!(r.explanation().len() > 40, "{r:?}");
         }
         assert!(Refusal::FeedbackNeeded.explanation().contains("50 words"));
+        for b in [
+            Blocker::Undecided,
+            Blocker::GuaranteedInterview,
+            Blocker::OverCap { cap: 2 },
+        ] {
+            assert!(b.explanation().len() > 20, "{b:?}");
+        }
+    }
+
+    #[test]
+    fn an_approved_cap_holds_at_completion_whatever_was_decided_before() {
+        let within = Candidate {
+            opted_in: false,
+            minimum: Minimum::Met,
+            within_cap: true,
+        };
+        let outside = Candidate {
+            within_cap: false,
+            ..within
+        };
+        let standings = [
+            Standing {
+                id: 1,
+                candidate: within,
+                invited: Some(true),
+            },
+            Standing {
+                id: 2,
+                candidate: outside,
+                invited: Some(true),
+            },
+            Standing {
+                id: 3,
+                candidate: outside,
+                invited: Some(false),
+            },
+        ];
+        assert_eq!(
+            completion_blockers(&standings, Exception::Approved { cap: 1 }),
+            [(2, Blocker::OverCap { cap: 1 })]
+        );
+        // Without an approved exception nobody is over a cap.
+        assert!(completion_blockers(&standings, Exception::NotApproved).is_empty());
     }
 }

@@ -223,3 +223,18 @@ email!(
         link: Option<String>,
     }
 );
+
+email!(
+    /// A notice to staff about something that happened on a vacancy they work on (an applicant
+    /// withdrew and their interview was cancelled, say).
+    StaffNotice, "emails/staff_notice.txt", "emails/staff_notice.html", |m| m.subject.clone(), {
+        /// The subject line.
+        subject: String,
+        /// The person's name.
+        name: String,
+        /// The message, a paragraph each.
+        paragraphs: Vec<String>,
+        /// Where to go next, if anywhere.
+        link: Option<String>,
+    }
+);

@@ -3,6 +3,7 @@
 mod invitations;
 mod programmes;
 mod users;
+mod vacancies;
 
 use axum::Router;
 use axum::extract::Request;
@@ -34,6 +35,11 @@ pub fn router(_state: AppState) -> Router<AppState> {
         .route("/programmes/new", get(programmes::new))
         .route("/programmes/{id}", post(programmes::update))
         .route("/programmes/{id}/edit", get(programmes::edit))
+        .route("/vacancies", get(vacancies::list))
+        .route(
+            "/vacancies/{id}/panel",
+            get(crate::web::manage::panel::admin_show).post(crate::web::manage::panel::admin_change),
+        )
         .route_layer(from_fn(|user: CurrentUser, req: Request, next: Next| {
             require_role(Role::Admin, user, req, next)
         }))

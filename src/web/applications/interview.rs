@@ -214,7 +214,7 @@ pub async fn book(
         ),
         calendar: Some(invite(&state, &l, &slot, &booking, false)),
     }
-    .queue(&txn, &state)
+    .queue(&txn, &state.config)
     .await?;
     txn.commit().await?;
     state.mail_wakeup.notify_one();
@@ -270,7 +270,7 @@ pub async fn cancel(
         feedback: "You cancelled your interview. You can book another time.",
         calendar: Some(invite(&state, &l, &slot, &cancelled, true)),
     }
-    .queue(&txn, &state)
+    .queue(&txn, &state.config)
     .await?;
     txn.commit().await?;
     state.mail_wakeup.notify_one();

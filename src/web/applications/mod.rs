@@ -18,7 +18,7 @@ use sea_orm::ConnectionTrait;
 use crate::app::AppState;
 use crate::auth::current_user::require_role;
 use crate::auth::{AuthUser, CurrentUser};
-use crate::db::{applicant_profiles, applications, organisations, outbox, programmes, vacancies};
+use crate::db::{applicant_profiles, applications, organisations, programmes, vacancies};
 use crate::domain::Role;
 use crate::domain::application::{self, Stage, Step};
 use crate::domain::profile::CareExperience;
@@ -26,7 +26,7 @@ use crate::domain::programme::CareDefinition;
 use crate::domain::vacancy::{VacancyStatus, is_open};
 use crate::entities::{application as application_entity, vacancy, vacancy_criterion};
 use crate::error::{AppError, AppResult};
-use crate::mail::templates::{ApplicationStatus, EmailContent};
+pub(crate) use crate::services::emails::StatusEmail;
 
 /// The applying routes, all behind the applicant role check.
 pub fn router() -> Router<AppState> {
@@ -176,56 +176,6 @@ pub(crate) async fn definition_of(
         .unwrap_or(CareDefinition::CareExperienced))
 }
 
-/// The email telling an applicant their application is now at a new stage, whoever moved it.
-pub(crate) struct StatusEmail<'a> {
-    /// The applicant's name.
-    pub name: &'a str,
-    /// The applicant's email address.
-    pub email: &'a str,
-    /// The vacancy.
-    pub vacancy: &'a vacancy::Model,
-    /// The vacancy's organisation.
-    pub organisation: &'a str,
-    /// The application.
-    pub application_id: i32,
-    /// The new stage.
-    pub stage: Stage,
-    /// Feedback from the panel, or empty.
-    pub feedback: &'a str,
-    /// A calendar invitation to attach.
-    pub calendar: Option<String>,
-}
-
-impl StatusEmail<'_> {
-    /// Queues the email. Call it in the transaction that made the change.
-    pub async fn queue(self, db: &impl ConnectionTrait, state: &AppState) -> AppResult<()> {
-        let v = self.vacancy;
-        let message = ApplicationStatus {
-            name: self.name.to_owned(),
-            title: v.title.clone(),
-            organisation: self.organisation.to_owned(),
-            reference: application::reference(self.application_id),
-            status: self.stage.label().to_owned(),
-            what_next: self.stage.what_next().to_owned(),
-            feedback: self.feedback.to_owned(),
-            contact: format!(
-                "{}, {}, at {} or on {}",
-                v.contact_name, v.contact_role, v.contact_email, v.contact_phone
-            ),
-            link: state
-                .config
-                .link(&format!("/applications/{}", self.application_id)),
-        }
-        .to_email(self.email)?;
-        let message = crate::mail::Email {
-            calendar: self.calendar,
-            ..message
-        };
-        outbox::enqueue(db, &message).await?;
-        Ok(())
-    }
-}
-
 /// Queues the status email for a change the signed-in applicant made themselves.
 pub(crate) async fn queue_status_email(
     db: &impl ConnectionTrait,
@@ -244,6 +194,7 @@ pub(crate) async fn queue_status_email(
         feedback: "",
         calendar: None,
     }
-    .queue(db, state)
-    .await
+    .queue(db, &state.config)
+    .await?;
+    Ok(())
 }

@@ -12,11 +12,13 @@ use tower_sessions::Session;
 use crate::app::AppState;
 use crate::auth::CurrentUser;
 use crate::db::applications;
-use crate::db::offers::{self, NotAccepted};
+use crate::db::offers;
 use crate::domain::application::Stage;
-use crate::domain::offer::{CheckKind, CheckStatus, checks_for};
+use crate::domain::offer::{CheckKind, CheckStatus};
 use crate::entities::offer;
 use crate::error::{AppError, AppResult};
+use crate::services;
+use crate::services::offers::AcceptRefusal;
 use crate::web::applications::{Loaded, StatusEmail, load_own};
 use crate::web::page::{IdPath, Page, flash};
 
@@ -94,37 +96,44 @@ pub async fn answer(
     IdPath(id): IdPath,
     Form(form): Form<AnswerForm>,
 ) -> AppResult<Response> {
-    let (l, offer) = load_offer(&state, &me, id).await?;
+    let (l, _) = load_offer(&state, &me, id).await?;
     let back = Redirect::to(&format!("/applications/{id}/offer")).into_response();
     let txn = state.db.begin().await?;
     match form.decision.as_str() {
-        "accept" => {
-            let checks = checks_for(
-                l.vacancy.ring_fenced,
-                l.application.guaranteed_interview == Some(true),
-            );
-            match offers::accept(&txn, id, offer.vacancy_id, &checks).await? {
-                Ok(()) => {
-                    txn.commit().await?;
-                    tracing::info!(application_id = id, "offer accepted");
-                    flash(
-                        &session,
-                        "You have accepted the offer. The team will now help you with the pre-employment checks.",
-                    )
-                    .await?;
-                }
-                Err(NotAccepted::AlreadyAnswered) => {
-                    txn.rollback().await?;
-                }
-                Err(NotAccepted::PositionsFilled) => {
-                    txn.rollback().await?;
-                    return Err(AppError::BadRequest(format!(
-                        "Sorry, every position for this job has now been filled, so the offer can no longer be accepted. {} will contact you about what happens next.",
-                        l.vacancy.contact_name
-                    )));
-                }
+        "accept" => match services::offers::accept(&txn, me.id, id).await? {
+            Ok(()) => {
+                txn.commit().await?;
+                tracing::info!(application_id = id, "offer accepted");
+                flash(
+                    &session,
+                    "You have accepted the offer. The team will now help you with the pre-employment checks.",
+                )
+                .await?;
             }
-        }
+            Err(AcceptRefusal::AlreadyAnswered) => {
+                txn.rollback().await?;
+            }
+            Err(AcceptRefusal::NotFound) => {
+                txn.rollback().await?;
+                return Err(AppError::NotFound);
+            }
+            Err(AcceptRefusal::NotOpen(stage)) => {
+                txn.rollback().await?;
+                return Err(AppError::BadRequest(format!(
+                    "This offer can no longer be accepted, because your application's status is: {}. If you think this is wrong, contact {} at {}.",
+                    stage.label(),
+                    l.vacancy.contact_name,
+                    l.vacancy.contact_email
+                )));
+            }
+            Err(AcceptRefusal::PositionsFilled) => {
+                txn.rollback().await?;
+                return Err(AppError::BadRequest(format!(
+                    "Sorry, every position for this job has now been filled, so the offer can no longer be accepted. {} will contact you about what happens next.",
+                    l.vacancy.contact_name
+                )));
+            }
+        },
         "decline" => {
             if offers::decline(&txn, id).await?
                 && applications::change_stage(
@@ -147,7 +156,7 @@ pub async fn answer(
                     feedback: "You declined the offer.",
                     calendar: None,
                 }
-                .queue(&txn, &state)
+                .queue(&txn, &state.config)
                 .await?;
                 txn.commit().await?;
                 state.mail_wakeup.notify_one();

@@ -11,10 +11,11 @@ use tower_sessions::Session;
 
 use crate::app::AppState;
 use crate::auth::CurrentUser;
-use crate::db::applications;
-use crate::domain::application::{MAX_WITHDRAWAL_REASON, Stage, can_move};
+use crate::domain::application::MAX_WITHDRAWAL_REASON;
+use crate::services::withdrawal::WithdrawRefusal;
+use crate::services::{self, Actor};
 use crate::error::{AppError, AppResult};
-use crate::web::applications::{Loaded, load_own, queue_status_email};
+use crate::web::applications::{Loaded, load_own};
 use crate::web::page::{FormErrors, IdPath, Page, flash};
 
 #[derive(Template, WebTemplate)]
@@ -85,30 +86,23 @@ pub async fn confirm(
         }
         .into_response());
     }
-    if !can_move(l.stage, Stage::Withdrawn) {
-        return Err(AppError::BadRequest(
-            "This application can no longer be withdrawn.".into(),
-        ));
-    }
     let txn = state.db.begin().await?;
-    if !applications::change_stage(&txn, id, l.stage, Stage::Withdrawn, Some(me.id), "").await? {
-        txn.rollback().await?;
-        flash(
-            &session,
-            "The status of this application changed while you were withdrawing it. Check it below, then try again if you still want to withdraw.",
-        )
-        .await?;
-        return Ok(Redirect::to(&format!("/applications/{id}")).into_response());
+    match services::withdrawal::withdraw(&txn, &state.config, Actor::from(&me), id, reason).await? {
+        Ok(_) => {}
+        Err(WithdrawRefusal::NotFound) => {
+            txn.rollback().await?;
+            return Err(AppError::NotFound);
+        }
+        Err(WithdrawRefusal::Ended(_)) => {
+            txn.rollback().await?;
+            flash(
+                &session,
+                "The status of this application changed while you were withdrawing it, and it can no longer be withdrawn. Check it below.",
+            )
+            .await?;
+            return Ok(Redirect::to(&format!("/applications/{id}")).into_response());
+        }
     }
-    applications::set_withdrawal_reason(&txn, id, reason).await?;
-    queue_status_email(
-        &txn,
-        &state,
-        (&me.full_name, &me.email),
-        &l,
-        Stage::Withdrawn,
-    )
-    .await?;
     txn.commit().await?;
     state.mail_wakeup.notify_one();
     tracing::info!(application_id = id, "application withdrawn");

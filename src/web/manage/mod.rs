@@ -1,6 +1,6 @@
 //! Hiring managers' pages: their own organisation's vacancies, and nothing of any other's.
 
-mod panel;
+pub(crate) mod panel;
 pub(crate) mod vacancies;
 
 use axum::Router;

@@ -14,15 +14,16 @@ use tower_sessions::Session;
 use crate::app::AppState;
 use crate::auth::CurrentUser;
 use crate::db::audit::{self, AuditAction};
-use crate::db::{applications, organisations, shortlisting, users};
+use crate::db::{shortlisting, users};
 use crate::domain::application::{Stage, reference};
 use crate::domain::london_time;
-use crate::domain::shortlisting::{Refusal, Standing, completion_blockers};
 use crate::entities::user;
 use crate::error::{AppError, AppResult};
-use crate::web::applications::StatusEmail;
 use crate::web::page::{FormErrors, IdPath, Page, flash};
-use crate::web::shortlisting::{Board, PanelSeat, board, is_complete, load_seat};
+use crate::services;
+use crate::services::shortlisting::ShortlistRefusal;
+use crate::web::shortlisting::review::refused;
+use crate::web::shortlisting::{audit_late_reveal_view, Board, PanelSeat, board, is_complete, load_seat};
 
 /// One row of the board.
 pub struct Row {
@@ -53,7 +54,8 @@ pub struct BoardTemplate {
     exception_status: String,
     exception_cap: Option<i32>,
     exception_reason: String,
-    blockers: Vec<String>,
+    /// Applications that stop completion: (reference, what to do).
+    blockers: Vec<(String, String)>,
     reason: String,
     cap: String,
     errors: FormErrors,
@@ -65,7 +67,7 @@ async fn render(
     page: Page,
     seat: PanelSeat,
     board: Board,
-    blockers: Vec<String>,
+    blockers: Vec<(String, String)>,
     (reason, cap, errors): (String, String, FormErrors),
 ) -> AppResult<BoardTemplate> {
     let complete = is_complete(&board);
@@ -148,7 +150,8 @@ pub async fn show(
     IdPath(id): IdPath,
 ) -> AppResult<BoardTemplate> {
     let seat = load_seat(&state, &me, id).await?;
-    let board = board(&state, &seat.vacancy).await?;
+    audit_late_reveal_view(&state, &seat, "board").await?;
+    let board = board(&state.db, &seat.vacancy).await?;
     render(
         &state,
         me.id,
@@ -174,111 +177,29 @@ pub async fn complete(
 ) -> AppResult<Response> {
     let seat = load_seat(&state, &me, id).await?;
     seat.require_lead()?;
-    let board = board(&state, &seat.vacancy).await?;
-    if is_complete(&board) {
-        return Err(AppError::BadRequest(
-            "Shortlisting for this vacancy is already complete.".into(),
-        ));
-    }
-    if !board.closed {
-        return Err(AppError::BadRequest(Refusal::VacancyOpen.explanation()));
-    }
-    let standings: Vec<Standing> = board
-        .entries
-        .iter()
-        .filter(|e| matches!(e.stage, Stage::Submitted | Stage::Shortlisting))
-        .map(|e| Standing {
-            id: e.application.id,
-            candidate: e.candidate,
-            invited: e.decision.as_ref().map(|d| d.invited),
-        })
-        .collect();
-    let blockers = completion_blockers(&standings, board.exception);
-    if !blockers.is_empty() {
-        let listed = blockers.iter().map(|id| reference(*id)).collect();
-        let template = render(&state, me.id, page, seat, board, listed, Default::default()).await?;
-        return Ok(template.into_response());
-    }
-    let organisation = organisations::find(&state.db, seat.vacancy.organisation_id)
-        .await?
-        .map(|o| o.name)
-        .unwrap_or_default();
-    let applicant_ids: Vec<i32> = board
-        .entries
-        .iter()
-        .map(|e| e.application.applicant_id)
-        .collect();
-    let applicants = users::by_ids(&state.db, &applicant_ids).await?;
     let txn = state.db.begin().await?;
-    if !shortlisting::complete(&txn, id, me.id).await? {
-        txn.rollback().await?;
-        return Err(AppError::BadRequest(
-            "Shortlisting for this vacancy is already complete.".into(),
-        ));
-    }
-    let mut invited = Vec::new();
-    for entry in board
-        .entries
-        .iter()
-        .filter(|e| matches!(e.stage, Stage::Submitted | Stage::Shortlisting))
-    {
-        let Some(decision) = &entry.decision else {
-            continue;
-        };
-        let app_id = entry.application.id;
-        if entry.stage == Stage::Submitted {
-            applications::change_stage(
-                &txn,
-                app_id,
-                Stage::Submitted,
-                Stage::Shortlisting,
-                Some(me.id),
-                "",
-            )
-            .await?;
-        }
-        let (to, note) = if decision.invited {
-            invited.push(app_id);
-            (Stage::InvitedToInterview, "")
-        } else {
-            (Stage::NotShortlisted, decision.feedback.as_str())
-        };
-        if !applications::change_stage(&txn, app_id, Stage::Shortlisting, to, Some(me.id), note)
-            .await?
-        {
+    let outcome = services::shortlisting::complete(&txn, &state.config, me.id, id).await?;
+    let completed = match outcome {
+        Ok(completed) => completed,
+        Err(ShortlistRefusal::Blocked(blockers)) => {
             txn.rollback().await?;
-            return Err(AppError::BadRequest(
-                "An application changed while shortlisting was being completed. Check the list and try again.".into(),
-            ));
+            let listed = blockers
+                .into_iter()
+                .map(|(app, why)| (reference(app), why.explanation()))
+                .collect();
+            let board = board(&state.db, &seat.vacancy).await?;
+            let template =
+                render(&state, me.id, page, seat, board, listed, Default::default()).await?;
+            return Ok(template.into_response());
         }
-        if let Some(applicant) = applicants
-            .iter()
-            .find(|u| u.id == entry.application.applicant_id)
-        {
-            StatusEmail {
-                name: &applicant.full_name,
-                email: &applicant.email,
-                vacancy: &seat.vacancy,
-                organisation: &organisation,
-                application_id: app_id,
-                stage: to,
-                feedback: note,
-                calendar: None,
-            }
-            .queue(&txn, &state)
-            .await?;
+        Err(refusal) => {
+            txn.rollback().await?;
+            return Err(refused(refusal));
         }
-    }
-    audit::record(
-        &txn,
-        Some(me.id),
-        AuditAction::IdentitiesRevealed,
-        &format!("vacancy:{id}"),
-        json!({ "invited_applications": invited }),
-    )
-    .await?;
+    };
     txn.commit().await?;
     state.mail_wakeup.notify_one();
+    let invited = completed.invited;
     flash(
         &session,
         format!(
@@ -332,7 +253,7 @@ pub async fn request_exception(
         );
     }
     let (Some(cap), true) = (cap, errors.is_empty()) else {
-        let board = board(&state, &seat.vacancy).await?;
+        let board = board(&state.db, &seat.vacancy).await?;
         let template = render(
             &state,
             me.id,

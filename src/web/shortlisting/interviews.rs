@@ -12,14 +12,15 @@ use tower_sessions::Session;
 
 use crate::app::AppState;
 use crate::auth::CurrentUser;
-use crate::db::{self, applications, interviews, organisations, users};
+use crate::db::{self, applications, interviews, users};
 use crate::domain::application::{Stage, reference};
 use crate::domain::interview::{SlotForm, SlotInput};
 use crate::domain::london_time;
 use crate::error::{AppError, AppResult};
-use crate::web::applications::StatusEmail;
+use crate::services;
+use crate::services::interviews::OutcomeRefusal;
 use crate::web::page::{FormErrors, IdPairPath, IdPath, Page, flash};
-use crate::web::shortlisting::{PanelSeat, load_seat};
+use crate::web::shortlisting::{audit_late_reveal_view, PanelSeat, load_seat};
 
 /// Someone booked into a slot.
 pub struct Booked {
@@ -173,6 +174,7 @@ pub async fn show(
     IdPath(id): IdPath,
 ) -> AppResult<InterviewsTemplate> {
     let seat = load_after_shortlisting(&state, &me, id).await?;
+    audit_late_reveal_view(&state, &seat, "interviews").await?;
     let form = SlotForm {
         time: "10:00".into(),
         minutes: "45".into(),
@@ -232,15 +234,6 @@ pub async fn record_outcome(
 ) -> AppResult<Response> {
     let seat = load_after_shortlisting(&state, &me, id).await?;
     seat.require_lead()?;
-    let application = applications::find(&state.db, app_id)
-        .await?
-        .filter(|a| a.vacancy_id == id)
-        .ok_or(AppError::NotFound)?;
-    if application.stage != Stage::InterviewBooked.as_str() {
-        return Err(AppError::BadRequest(
-            "An outcome can only be recorded for a booked interview.".into(),
-        ));
-    }
     let mut errors = FormErrors::default();
     let appointable = match form.outcome.as_str() {
         "appointable" => Some(true),
@@ -280,50 +273,32 @@ pub async fn record_outcome(
         .await?;
         return Ok(template.into_response());
     };
-    let applicant = users::find_by_id(&state.db, application.applicant_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let organisation = organisations::find(&state.db, seat.vacancy.organisation_id)
-        .await?
-        .map(|o| o.name)
-        .unwrap_or_default();
     let txn = state.db.begin().await?;
-    interviews::save_outcome(&txn, app_id, appointable, feedback, me.id).await?;
-    applications::change_stage(
+    let outcome = services::interviews::record_outcome(
         &txn,
+        &state.config,
+        me.id,
+        id,
         app_id,
-        Stage::InterviewBooked,
-        Stage::Interviewed,
-        Some(me.id),
+        appointable,
         feedback,
     )
     .await?;
-    let last = if appointable {
-        Stage::Interviewed
-    } else {
-        applications::change_stage(
-            &txn,
-            app_id,
-            Stage::Interviewed,
-            Stage::Unsuccessful,
-            Some(me.id),
-            "",
-        )
-        .await?;
-        Stage::Unsuccessful
-    };
-    StatusEmail {
-        name: &applicant.full_name,
-        email: &applicant.email,
-        vacancy: &seat.vacancy,
-        organisation: &organisation,
-        application_id: app_id,
-        stage: last,
-        feedback,
-        calendar: None,
+    match outcome {
+        Ok(_) => {}
+        Err(refusal) => {
+            txn.rollback().await?;
+            return Err(match refusal {
+                OutcomeRefusal::NotLead => AppError::Forbidden,
+                OutcomeRefusal::NotFound => AppError::NotFound,
+                OutcomeRefusal::NotBooked(stage) => AppError::BadRequest(format!(
+                    "An outcome can only be recorded for a booked interview. {} is now: {}.",
+                    reference(app_id),
+                    stage.label()
+                )),
+            });
+        }
     }
-    .queue(&txn, &state)
-    .await?;
     txn.commit().await?;
     state.mail_wakeup.notify_one();
     flash(

@@ -13,16 +13,17 @@ use tower_sessions::Session;
 use crate::app::AppState;
 use crate::auth::{AuthUser, CurrentUser};
 use crate::db::offers::{self, NewEmployment};
-use crate::db::{applications, interviews, organisations, users};
+use crate::db::{applications, interviews, users};
 use crate::domain::application::{Stage, reference};
 use crate::domain::london_time;
 use crate::domain::offer::{CheckKind, CheckStatus, all_verified};
 use crate::domain::vacancy::VacancyKind;
 use crate::entities::application;
 use crate::error::{AppError, AppResult};
-use crate::web::applications::StatusEmail;
+use crate::services;
+use crate::services::offers::OfferWithdrawalRefusal;
 use crate::web::page::{FormErrors, IdPairPath, IdPath, Page, flash, form_field};
-use crate::web::shortlisting::{PanelSeat, load_seat};
+use crate::web::shortlisting::{audit_late_reveal_view, PanelSeat, load_seat};
 
 /// A check on the lead's page.
 pub struct CheckLine {
@@ -45,6 +46,10 @@ pub struct Candidate {
     start_date: Option<String>,
     /// The ID of its start-date field, for errors.
     day_field: String,
+    /// The ID of its withdrawal feedback field, for errors.
+    withdraw_field: String,
+    /// Withdrawal feedback typed before an error, to show again.
+    typed_feedback: String,
 }
 
 #[derive(Template, WebTemplate)]
@@ -82,6 +87,7 @@ pub async fn show(
 ) -> AppResult<OffersTemplate> {
     let seat = load_seat(&state, &me, id).await?;
     seat.require_lead()?;
+    audit_late_reveal_view(&state, &seat, "offers").await?;
     render(&state, page, seat, FormErrors::default()).await
 }
 
@@ -90,6 +96,17 @@ async fn render(
     page: Page,
     seat: PanelSeat,
     errors: FormErrors,
+) -> AppResult<OffersTemplate> {
+    render_typed(state, page, seat, errors, None).await
+}
+
+/// The page, with withdrawal feedback typed for one application shown again.
+async fn render_typed(
+    state: &AppState,
+    page: Page,
+    seat: PanelSeat,
+    errors: FormErrors,
+    typed: Option<(i32, String)>,
 ) -> AppResult<OffersTemplate> {
     let id = seat.vacancy.id;
     let sent = applications::sent_models_for_vacancy(&state.db, id).await?;
@@ -135,6 +152,12 @@ async fn render(
                 .and_then(|o| o.start_date)
                 .map(|d| format!("{} {} {}", d.day(), d.month(), d.year())),
             day_field: format!("day-{}", a.id),
+            withdraw_field: format!("withdraw-feedback-{}", a.id),
+            typed_feedback: typed
+                .as_ref()
+                .filter(|(id, _)| *id == a.id)
+                .map(|(_, text)| text.clone())
+                .unwrap_or_default(),
         });
     }
     Ok(OffersTemplate {
@@ -158,26 +181,10 @@ async fn email_applicant(
     stage: Stage,
     words: &str,
 ) -> AppResult<()> {
-    // Read inside the transaction: on SQLite it holds the only connection.
-    let applicant = users::find_by_id(txn, application.applicant_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let organisation = organisations::find(txn, seat.vacancy.organisation_id)
-        .await?
-        .map(|o| o.name)
-        .unwrap_or_default();
-    StatusEmail {
-        name: &applicant.full_name,
-        email: &applicant.email,
-        vacancy: &seat.vacancy,
-        organisation: &organisation,
-        application_id: application.id,
-        stage,
-        feedback: words,
-        calendar: None,
-    }
-    .queue(txn, state)
-    .await
+    Ok(
+        services::emails::email_applicant(txn, &state.config, &seat.vacancy, application, stage, words)
+            .await?,
+    )
 }
 
 /// The lead makes a conditional offer to an appointable candidate.
@@ -411,6 +418,80 @@ pub async fn mark_started(
         &session,
         format!(
             "{} has started. Retention tracking begins from their start date.",
+            reference(application.id)
+        ),
+    )
+    .await?;
+    Ok(Redirect::to(&format!("/shortlisting/{}/offers", seat.vacancy.id)).into_response())
+}
+
+/// The withdrawal form.
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct WithdrawForm {
+    feedback: String,
+}
+
+/// The most characters of the feedback when an offer is withdrawn.
+const MAX_FEEDBACK: usize = 5_000;
+
+/// The lead withdraws a conditional offer, for example after a failed DBS check, with feedback
+/// the applicant sees. The application ends as unsuccessful and the position is freed.
+pub async fn withdraw_offer(
+    State(state): State<AppState>,
+    CurrentUser(me): CurrentUser,
+    session: Session,
+    page: Page,
+    IdPairPath(id, app_id): IdPairPath,
+    Form(form): Form<WithdrawForm>,
+) -> AppResult<Response> {
+    let (seat, application) = lead_and_application(&state, &me, id, app_id).await?;
+    let feedback = form.feedback.trim();
+    let field = format!("withdraw-feedback-{}", application.id);
+    let mut errors = FormErrors::default();
+    if feedback.is_empty() {
+        errors.add(
+            field,
+            format!(
+                "Write feedback for {}: what happened, and who they can talk to",
+                reference(application.id)
+            ),
+        );
+    } else if feedback.chars().count() > MAX_FEEDBACK {
+        errors.add(
+            field,
+            format!("Feedback must be {MAX_FEEDBACK} characters or fewer"),
+        );
+    }
+    if !errors.is_empty() {
+        let typed = Some((application.id, form.feedback.clone()));
+        return Ok(render_typed(&state, page, seat, errors, typed)
+            .await?
+            .into_response());
+    }
+    let txn = state.db.begin().await?;
+    let outcome =
+        services::offers::withdraw_offer(&txn, &state.config, me.id, id, application.id, feedback)
+            .await?;
+    if let Err(refusal) = outcome {
+        txn.rollback().await?;
+        return Err(match refusal {
+            OfferWithdrawalRefusal::NotLead => AppError::Forbidden,
+            OfferWithdrawalRefusal::NotFound => AppError::NotFound,
+            OfferWithdrawalRefusal::NotConditional(stage) => AppError::BadRequest(format!(
+                "Only a conditional offer can be withdrawn. {} is now: {}.",
+                reference(application.id),
+                stage.label()
+            )),
+        });
+    }
+    txn.commit().await?;
+    state.mail_wakeup.notify_one();
+    tracing::info!(application_id = application.id, user_id = me.id, "offer withdrawn");
+    flash(
+        &session,
+        format!(
+            "The offer to {} is withdrawn and the applicant has been emailed your feedback.",
             reference(application.id)
         ),
     )

@@ -8,22 +8,19 @@ use axum::Form;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use sea_orm::TransactionTrait;
-use serde_json::json;
 use tower_sessions::Session;
 
 use crate::app::AppState;
 use crate::auth::CurrentUser;
-use crate::db::audit::{self, AuditAction};
-use crate::db::{applications, organisations, shortlisting, users};
-use crate::domain::application::{Stage, reference, word_count};
-use crate::domain::shortlisting::{
-    Proposal, Refusal, Score, check_decision, invited_automatically,
-};
+use crate::db::{applications, shortlisting, users};
+use crate::domain::application::{reference, word_count};
+use crate::domain::shortlisting::{Proposal, Refusal, Score, invited_automatically};
+use crate::services;
+use crate::services::shortlisting::ShortlistRefusal;
 use crate::domain::vacancy::{MAX_CRITERIA, ReferenceType};
 use crate::error::{AppError, AppResult};
-use crate::web::applications::StatusEmail;
 use crate::web::page::{FormErrors, IdPairPath, Page, flash, form_field as field};
-use crate::web::shortlisting::{Board, Entry, PanelSeat, board, is_complete, load_seat};
+use crate::web::shortlisting::{audit_late_reveal_view, Board, Entry, PanelSeat, board, is_complete, load_seat};
 
 macro_rules! names {
     ($prefix:literal) => {
@@ -88,7 +85,8 @@ pub struct ReviewTemplate {
     reference: String,
     opted_in: bool,
     invited_automatically: bool,
-    referee_kinds: Vec<&'static str>,
+    /// The referees, shown only with the reveal.
+    referees: Vec<RefereeView>,
     criteria: Vec<CriterionView>,
     scores: [Score; 4],
     decision: String,
@@ -98,6 +96,15 @@ pub struct ReviewTemplate {
     closed: bool,
     revealed: Option<String>,
     errors: FormErrors,
+}
+
+/// A referee, as the panel sees them after the reveal.
+pub struct RefereeView {
+    kind: &'static str,
+    name: String,
+    relationship: String,
+    email: String,
+    phone: String,
 }
 
 /// What the person typed, to show again with errors.
@@ -126,15 +133,9 @@ async fn render(
     typed: Option<Typed>,
     errors: FormErrors,
 ) -> AppResult<ReviewTemplate> {
-    let board = board(state, &seat.vacancy).await?;
+    let board = board(&state.db, &seat.vacancy).await?;
     let entry = entry_of(&board, app_id)?;
     let answers = applications::answers_of(&state.db, app_id).await?;
-    let referee_kinds = applications::referees_of(&state.db, app_id)
-        .await?
-        .iter()
-        .filter_map(|r| ReferenceType::parse(&r.kind))
-        .map(ReferenceType::label)
-        .collect();
     let panel = shortlisting::panel_of(&state.db, seat.vacancy.id).await?;
     let lead = seat.is_lead();
     let criteria = board
@@ -208,12 +209,27 @@ async fn render(
         .collect();
     let complete = is_complete(&board);
     let decided = entry.decision.as_ref().map(|d| d.invited);
-    let revealed = if complete && decided == Some(true) {
-        users::find_by_id(&state.db, entry.application.applicant_id)
+    // Referees name and describe people who know the applicant, and a personal adviser names
+    // a care leaver: the panel sees none of it until the reveal, and then only for those
+    // invited (DOMAIN.md §3, §6).
+    let (revealed, referees) = if complete && decided == Some(true) {
+        let name = users::find_by_id(&state.db, entry.application.applicant_id)
             .await?
-            .map(|u| u.full_name)
+            .map(|u| u.full_name);
+        let referees = applications::referees_of(&state.db, app_id)
+            .await?
+            .into_iter()
+            .map(|r| RefereeView {
+                kind: ReferenceType::parse(&r.kind).map_or("", ReferenceType::label),
+                name: r.name,
+                relationship: r.relationship,
+                email: r.email,
+                phone: r.phone,
+            })
+            .collect();
+        (name, referees)
     } else {
-        None
+        (None, Vec::new())
     };
     let (decision, feedback) = match typed {
         Some(t) => (t.decision, t.feedback),
@@ -236,7 +252,7 @@ async fn render(
         reference: reference(app_id),
         opted_in: entry.opted_in(),
         invited_automatically: invited_automatically(entry.candidate, board.exception),
-        referee_kinds,
+        referees,
         criteria,
         scores: Score::ALL,
         decision,
@@ -266,6 +282,7 @@ pub async fn show(
     IdPairPath(id, app_id): IdPairPath,
 ) -> AppResult<ReviewTemplate> {
     let seat = load_seat(&state, &me, id).await?;
+    audit_late_reveal_view(&state, &seat, "application").await?;
     render(
         &state,
         me.id,
@@ -276,6 +293,22 @@ pub async fn show(
         FormErrors::default(),
     )
     .await
+}
+
+/// The words for a refused panel action.
+pub(crate) fn refused(refusal: ShortlistRefusal) -> AppError {
+    match refusal {
+        ShortlistRefusal::NotLead => AppError::Forbidden,
+        ShortlistRefusal::NotFound => AppError::NotFound,
+        ShortlistRefusal::Complete => AppError::BadRequest(
+            "Shortlisting for this vacancy is complete, so scores and decisions can no longer change.".into(),
+        ),
+        ShortlistRefusal::VacancyOpen => AppError::BadRequest(Refusal::VacancyOpen.explanation()),
+        ShortlistRefusal::Rule(refusal) => AppError::BadRequest(refusal.explanation()),
+        ShortlistRefusal::Blocked(_) => AppError::BadRequest(
+            "Shortlisting cannot be completed yet. Check the list of applications.".into(),
+        ),
+    }
 }
 
 /// Nothing is scored or decided once shortlisting is complete.
@@ -299,7 +332,7 @@ pub async fn save_scores(
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> AppResult<Response> {
     let seat = load_seat(&state, &me, id).await?;
-    let board = board(&state, &seat.vacancy).await?;
+    let board = board(&state.db, &seat.vacancy).await?;
     entry_of(&board, app_id)?;
     still_open(&board)?;
     let mut errors = FormErrors::default();
@@ -350,7 +383,7 @@ pub async fn save_finals(
 ) -> AppResult<Response> {
     let seat = load_seat(&state, &me, id).await?;
     seat.require_lead()?;
-    let board = board(&state, &seat.vacancy).await?;
+    let board = board(&state.db, &seat.vacancy).await?;
     entry_of(&board, app_id)?;
     still_open(&board)?;
     let mut errors = FormErrors::default();
@@ -361,7 +394,7 @@ pub async fn save_finals(
         let raw = field(&pairs, name);
         typed.finals.push(raw.to_owned());
         if let Some(score) = errors.check(name, Score::parse(raw)) {
-            parsed.push((c.id, i16::from(score.value())));
+            parsed.push((c.id, score));
         }
     }
     if !errors.is_empty() {
@@ -369,16 +402,15 @@ pub async fn save_finals(
         return Ok(template.into_response());
     }
     let txn = state.db.begin().await?;
-    shortlisting::save_finals(&txn, app_id, me.id, &parsed).await?;
+    let saved = match services::shortlisting::save_finals(&txn, me.id, id, app_id, &parsed).await? {
+        Ok(saved) => saved,
+        Err(refusal) => {
+            txn.rollback().await?;
+            return Err(refused(refusal));
+        }
+    };
     txn.commit().await?;
-    // Judge again with the new scores, and invite automatically where the rule says so.
-    let board = crate::web::shortlisting::board(&state, &seat.vacancy).await?;
-    let entry = entry_of(&board, app_id)?;
-    let automatic = invited_automatically(entry.candidate, board.exception);
-    let message = if automatic && entry.decision.as_ref().is_none_or(|d| !d.invited) {
-        let txn = state.db.begin().await?;
-        shortlisting::save_decision(&txn, app_id, true, "", true, me.id).await?;
-        txn.commit().await?;
+    let message = if saved.invited_automatically {
         format!(
             "Final scores saved. {} is in the guaranteed interview scheme and meets every essential criterion, so it is invited to interview automatically.",
             reference(app_id)
@@ -403,8 +435,8 @@ pub async fn decide(
 ) -> AppResult<Response> {
     let seat = load_seat(&state, &me, id).await?;
     seat.require_lead()?;
-    let board = board(&state, &seat.vacancy).await?;
-    let entry = entry_of(&board, app_id)?;
+    let board = board(&state.db, &seat.vacancy).await?;
+    entry_of(&board, app_id)?;
     still_open(&board)?;
     let choice = field(&pairs, "decision");
     let feedback = field(&pairs, "feedback").trim();
@@ -434,77 +466,29 @@ pub async fn decide(
         let template = render(&state, me.id, page, seat, app_id, Some(typed()), errors).await?;
         return Ok(template.into_response());
     }
-    if let Err(refusal) = check_decision(entry.candidate, board.exception, board.closed, proposal) {
-        if refusal == Refusal::GuaranteedInterview {
-            audit::record(
-                &state.db,
-                Some(me.id),
-                AuditAction::OverrideRefused,
-                &format!("application:{app_id}"),
-                json!({ "vacancy": id, "attempted": "not_shortlisted" }),
-            )
-            .await?;
-            tracing::warn!(
-                application_id = app_id,
-                user_id = me.id,
-                "guaranteed interview override refused"
-            );
-        }
-        let field_name = match refusal {
-            Refusal::FeedbackNeeded => "feedback",
-            _ => "decision",
-        };
-        let mut errors = FormErrors::default();
-        errors.add(field_name, refusal.explanation());
-        let template = render(&state, me.id, page, seat, app_id, Some(typed()), errors).await?;
-        return Ok(template.into_response());
-    }
-    let invited = proposal == Proposal::Invite;
-    let organisation = organisations::find(&state.db, seat.vacancy.organisation_id)
-        .await?
-        .map(|o| o.name)
-        .unwrap_or_default();
-    let applicant = users::find_by_id(&state.db, entry.application.applicant_id).await?;
     let txn = state.db.begin().await?;
-    shortlisting::save_decision(&txn, app_id, invited, feedback, false, me.id).await?;
-    // The first decision tells the applicant their application is being reviewed.
-    if entry.stage == Stage::Submitted
-        && applications::change_stage(
-            &txn,
-            app_id,
-            Stage::Submitted,
-            Stage::Shortlisting,
-            Some(me.id),
-            "",
-        )
-        .await?
-        && let Some(applicant) = &applicant
-    {
-        StatusEmail {
-            name: &applicant.full_name,
-            email: &applicant.email,
-            vacancy: &seat.vacancy,
-            organisation: &organisation,
-            application_id: app_id,
-            stage: Stage::Shortlisting,
-            feedback: "",
-            calendar: None,
-        }
-        .queue(&txn, &state)
-        .await?;
-    }
-    if !invited && entry.opted_in() {
-        audit::record(
-            &txn,
-            Some(me.id),
-            AuditAction::DeclinedWithFeedback,
-            &format!("application:{app_id}"),
-            json!({ "vacancy": id, "feedback": feedback }),
-        )
-        .await?;
-    }
+    let outcome =
+        services::shortlisting::decide(&txn, &state.config, me.id, id, app_id, proposal, feedback)
+            .await?;
+    // A refusal writes nothing but its audit record, which is kept.
     txn.commit().await?;
+    match outcome {
+        Ok(()) => {}
+        Err(ShortlistRefusal::Rule(refusal)) => {
+            let field_name = match refusal {
+                Refusal::FeedbackNeeded => "feedback",
+                _ => "decision",
+            };
+            let mut errors = FormErrors::default();
+            errors.add(field_name, refusal.explanation());
+            let template =
+                render(&state, me.id, page, seat, app_id, Some(typed()), errors).await?;
+            return Ok(template.into_response());
+        }
+        Err(refusal) => return Err(refused(refusal)),
+    }
     state.mail_wakeup.notify_one();
+    let invited = proposal == Proposal::Invite;
     flash(
         &session,
         format!(

@@ -1,0 +1,39 @@
+//! The use cases: one function per workflow, between the thin handlers and the queries.
+//!
+//! Each takes a transaction (or connection), the acting user and already-parsed domain input;
+//! reads what its rule needs inside that transaction, asks the pure rule in `crate::domain`,
+//! writes, records the audit event and queues the emails in the same transaction; and returns
+//! `Ok(Ok(result))`, `Ok(Err(refusal))` with a typed refusal the handler turns into words for
+//! the person, or `Err` for a fault (a database outage, a bug), which is never shown.
+//! Nothing here knows about HTTP.
+
+pub mod emails;
+pub mod interviews;
+pub mod offers;
+pub mod panel;
+pub mod shortlisting;
+pub mod withdrawal;
+
+/// The result of a use case: its outcome or a typed refusal, inside a fault.
+pub type Outcome<T, R> = anyhow::Result<Result<T, R>>;
+
+/// Who is acting, as the use cases need them: never an HTTP type.
+#[derive(Clone, Copy, Debug)]
+pub struct Actor<'a> {
+    /// Their user ID.
+    pub id: i32,
+    /// Their name, for emails.
+    pub name: &'a str,
+    /// Their email address, for emails to themselves.
+    pub email: &'a str,
+}
+
+impl<'a> From<&'a crate::auth::AuthUser> for Actor<'a> {
+    fn from(user: &'a crate::auth::AuthUser) -> Self {
+        Actor {
+            id: user.id,
+            name: &user.full_name,
+            email: &user.email,
+        }
+    }
+}

@@ -1,0 +1,183 @@
+//! Changing a vacancy's shortlisting panel. Only its lead may, or an admin; once shortlisting
+//! is complete only an admin may, with a reason, because a new member would see the revealed
+//! names. Every change is audited with who made it.
+
+use sea_orm::{ConnectionTrait, DbErr};
+use serde_json::json;
+
+use crate::db::audit::{self, AuditAction};
+use crate::db::{shortlisting, users, vacancies};
+use crate::services::Outcome;
+
+/// What to do to the panel.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PanelChange {
+    /// Add a hiring manager of the vacancy's organisation.
+    Add,
+    /// Remove a member who is not the lead.
+    Remove,
+    /// Hand the lead to a member (adding them if need be).
+    MakeLead,
+}
+
+impl PanelChange {
+    /// Reads the form's action.
+    pub fn parse(action: &str) -> Option<Self> {
+        match action {
+            "add" => Some(Self::Add),
+            "remove" => Some(Self::Remove),
+            "lead" => Some(Self::MakeLead),
+            _ => None,
+        }
+    }
+}
+
+/// Who is changing the panel.
+#[derive(Clone, Copy, Debug)]
+pub struct PanelEditor {
+    /// Their user ID.
+    pub id: i32,
+    /// Whether they are an admin.
+    pub is_admin: bool,
+}
+
+/// Why a change to the panel was refused.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PanelRefusal {
+    /// Only the panel's lead or an admin may change it; after completion only an admin.
+    NotAllowed,
+    /// After completion an admin must give a reason.
+    ReasonNeeded,
+    /// The person chosen is not a hiring manager of the vacancy's organisation.
+    NotAManager,
+    /// The lead cannot be removed; hand the lead on first.
+    LeadCannotBeRemoved,
+    /// The person chosen is not on the panel.
+    NotOnPanel,
+}
+
+impl PanelRefusal {
+    /// What the person should do, in plain words.
+    pub fn explanation(self) -> &'static str {
+        match self {
+            PanelRefusal::NotAllowed => {
+                "Only the lead of this panel, or an administrator, can change it. Once shortlisting is complete, only an administrator can."
+            }
+            PanelRefusal::ReasonNeeded => {
+                "Shortlisting is complete, so give the reason for changing the panel. It is kept in the audit log."
+            }
+            PanelRefusal::NotAManager => "Choose a hiring manager of the vacancy's organisation",
+            PanelRefusal::LeadCannotBeRemoved => {
+                "The lead cannot be removed. Make someone else the lead first."
+            }
+            PanelRefusal::NotOnPanel => "That person is not on the panel",
+        }
+    }
+}
+
+/// The change made, for the message to the person.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PanelChanged {
+    /// The member's name.
+    pub member_name: String,
+}
+
+/// Changes the panel, under the vacancy's shortlisting lock, with the rules read inside the
+/// transaction: the editor's place on the panel, completion, and the member's role.
+pub async fn change(
+    txn: &impl ConnectionTrait,
+    editor: PanelEditor,
+    vacancy_id: i32,
+    member_id: i32,
+    change: PanelChange,
+    reason: &str,
+) -> Outcome<PanelChanged, PanelRefusal> {
+    let state = shortlisting::lock(txn, vacancy_id).await?;
+    let vacancy = vacancies::find(txn, vacancy_id)
+        .await?
+        .ok_or_else(|| DbErr::RecordNotFound(format!("vacancy {vacancy_id}")))?;
+    let complete = state.completed_at.is_some();
+    let editor_leads = shortlisting::membership(txn, vacancy_id, editor.id)
+        .await?
+        .is_some_and(|m| m.is_lead);
+    if !(editor.is_admin || (editor_leads && !complete)) {
+        return Ok(Err(PanelRefusal::NotAllowed));
+    }
+    if complete && reason.trim().is_empty() {
+        return Ok(Err(PanelRefusal::ReasonNeeded));
+    }
+    let Some(member) = users::hiring_managers_of(txn, vacancy.organisation_id)
+        .await?
+        .into_iter()
+        .find(|u| u.id == member_id)
+    else {
+        return Ok(Err(PanelRefusal::NotAManager));
+    };
+    let action = match change {
+        PanelChange::Add => {
+            shortlisting::add_member(txn, vacancy_id, member.id, false).await?;
+            AuditAction::PanelMemberAdded
+        }
+        PanelChange::MakeLead => {
+            shortlisting::add_member(txn, vacancy_id, member.id, false).await?;
+            shortlisting::set_lead(txn, vacancy_id, member.id).await?;
+            AuditAction::PanelLeadChanged
+        }
+        PanelChange::Remove => {
+            let on_panel = shortlisting::membership(txn, vacancy_id, member.id).await?;
+            match on_panel {
+                None => return Ok(Err(PanelRefusal::NotOnPanel)),
+                Some(m) if m.is_lead => return Ok(Err(PanelRefusal::LeadCannotBeRemoved)),
+                Some(_) => {}
+            }
+            shortlisting::remove_member(txn, vacancy_id, member.id).await?;
+            AuditAction::PanelMemberRemoved
+        }
+    };
+    audit::record(
+        txn,
+        Some(editor.id),
+        action,
+        &format!("vacancy:{vacancy_id}"),
+        json!({
+            "member": member.id,
+            "by_admin": editor.is_admin,
+            "after_completion": complete,
+            "reason": reason.trim(),
+        }),
+    )
+    .await?;
+    Ok(Ok(PanelChanged {
+        member_name: member.full_name,
+    }))
+}
+
+/// Audits a view of the revealed names by a panel member who joined after shortlisting was
+/// complete: they were never part of the decisions, so each look is recorded. Returns whether
+/// it recorded one.
+pub async fn record_late_reveal_view(
+    db: &impl ConnectionTrait,
+    vacancy_id: i32,
+    viewer: i32,
+    page: &str,
+) -> Result<bool, DbErr> {
+    let state = shortlisting::state_of(db, vacancy_id).await?;
+    let Some(completed_at) = state.completed_at else {
+        return Ok(false);
+    };
+    let joined_late = shortlisting::membership(db, vacancy_id, viewer)
+        .await?
+        .is_some_and(|m| m.created_at > completed_at);
+    if !joined_late {
+        return Ok(false);
+    }
+    audit::record(
+        db,
+        Some(viewer),
+        AuditAction::RevealViewed,
+        &format!("vacancy:{vacancy_id}"),
+        json!({ "page": page }),
+    )
+    .await?;
+    Ok(true)
+}

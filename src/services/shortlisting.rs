@@ -1,0 +1,519 @@
+//! Shortlisting by the vacancy's panel, as use cases: the board every page and rule reads,
+//! the lead's final scores (with the automatic invitation under the guaranteed-interview rule),
+//! decisions and completion. Each write locks the vacancy's shortlisting first and judges the
+//! rule on rows read in its own transaction, so two panel actions at once cannot get round it.
+
+use std::collections::{HashMap, HashSet};
+
+use sea_orm::{ConnectionTrait, DbErr};
+use serde_json::json;
+
+use crate::config::Config;
+use crate::db::audit::{self, AuditAction};
+use crate::db::{self, applications, shortlisting, vacancies};
+use crate::domain::application::Stage;
+use crate::domain::shortlisting::{
+    Blocker, Candidate, Exception, Minimum, Proposal, Ranked, Refusal, Score, Standing,
+    check_decision, completion_blockers, invited_automatically, minimum, within_cap,
+};
+use crate::services::Outcome;
+use crate::services::emails::email_applicant;
+use crate::entities::{
+    application, shortlist_decision, shortlist_score, shortlisting as shortlisting_entity,
+    vacancy, vacancy_criterion,
+};
+
+/// One application on the board, with what the rule makes of it.
+#[derive(Debug)]
+pub struct Entry {
+    /// The application.
+    pub application: application::Model,
+    /// Its stage.
+    pub stage: Stage,
+    /// Final scores by criterion, in criterion order.
+    pub finals: Vec<Option<Score>>,
+    /// The minimum criteria on final scores.
+    pub minimum: Minimum,
+    /// What the rule knows of it.
+    pub candidate: Candidate,
+    /// The decision recorded, if any.
+    pub decision: Option<shortlist_decision::Model>,
+    /// How many panel members have scored every criterion.
+    pub scored_by: usize,
+}
+
+impl Entry {
+    /// Whether the applicant opted in to the guaranteed interview scheme.
+    pub fn opted_in(&self) -> bool {
+        self.candidate.opted_in
+    }
+}
+
+/// Everything shortlisting a vacancy needs: criteria, the applications still in the running,
+/// everyone's scores and the lead's, decisions, and the exception.
+#[derive(Debug)]
+pub struct Board {
+    /// The person specification, in order.
+    pub criteria: Vec<vacancy_criterion::Model>,
+    /// The applications, oldest sent first.
+    pub entries: Vec<Entry>,
+    /// Every panel member's scores.
+    pub scores: Vec<shortlist_score::Model>,
+    /// The shortlisting row.
+    pub state: shortlisting_entity::Model,
+    /// The exception as the rule sees it.
+    pub exception: Exception,
+    /// Whether the vacancy has closed, so decisions may be made.
+    pub closed: bool,
+    /// How many people are on the panel.
+    pub panel_size: usize,
+}
+
+/// The stages of an application that shortlisting considers: sent, and not withdrawn.
+pub fn in_shortlisting(stage: Stage) -> bool {
+    matches!(
+        stage,
+        Stage::Submitted
+            | Stage::Shortlisting
+            | Stage::InvitedToInterview
+            | Stage::NotShortlisted
+            | Stage::InterviewBooked
+            | Stage::Interviewed
+            | Stage::ConditionalOffer
+            | Stage::ChecksComplete
+            | Stage::Started
+            | Stage::Unsuccessful
+    )
+}
+
+/// Builds the board of a vacancy. Pass the transaction when a rule guards a write, so the rule
+/// is judged on the rows that transaction reads.
+pub async fn board(
+    db: &impl ConnectionTrait,
+    vacancy: &vacancy::Model,
+) -> Result<Board, DbErr> {
+    let criteria = vacancies::criteria_of(db, vacancy.id).await?;
+    let sent = crate::db::applications::sent_models_for_vacancy(db, vacancy.id).await?;
+    let sent: Vec<(application::Model, Stage)> = sent
+        .into_iter()
+        .filter_map(|a| {
+            let stage = Stage::parse(&a.stage)?;
+            in_shortlisting(stage).then_some((a, stage))
+        })
+        .collect();
+    let ids: Vec<i32> = sent.iter().map(|(a, _)| a.id).collect();
+    let panel: HashSet<i32> = shortlisting::panel_of(db, vacancy.id)
+        .await?
+        .into_iter()
+        .map(|(m, _)| m.user_id)
+        .collect();
+    // Only the panel as it is now counts: a removed member's scores stay stored, as the record
+    // of what they did, but no longer weigh in the averages or in "scored by".
+    let scores: Vec<shortlist_score::Model> = shortlisting::scores_for(db, &ids)
+        .await?
+        .into_iter()
+        .filter(|s| panel.contains(&s.scorer_id))
+        .collect();
+    let finals = shortlisting::finals_for(db, &ids).await?;
+    let decisions = shortlisting::decisions_for(db, &ids).await?;
+    let state_row = shortlisting::state_of(db, vacancy.id).await?;
+    let panel_size = panel.len();
+    let exception = match (state_row.exception_status.as_str(), state_row.exception_cap) {
+        ("approved", Some(cap)) => Exception::Approved {
+            cap: u32::try_from(cap).unwrap_or(0),
+        },
+        _ => Exception::NotApproved,
+    };
+    // Indexed once, so the page stays quick with hundreds of applications.
+    let final_scores: HashMap<(i32, i32), Score> = finals
+        .iter()
+        .filter_map(|f| {
+            Some((
+                (f.application_id, f.criterion_id),
+                Score::from_stored(i32::from(f.score))?,
+            ))
+        })
+        .collect();
+    let final_of = |application_id: i32, criterion_id: i32| {
+        final_scores.get(&(application_id, criterion_id)).copied()
+    };
+    let mut scored: HashMap<i32, HashMap<i32, HashSet<i32>>> = HashMap::new();
+    for s in &scores {
+        scored
+            .entry(s.application_id)
+            .or_default()
+            .entry(s.scorer_id)
+            .or_default()
+            .insert(s.criterion_id);
+    }
+    let scorers_done = |application_id: i32| {
+        scored.get(&application_id).map_or(0, |by_scorer| {
+            by_scorer
+                .values()
+                .filter(|done| criteria.iter().all(|c| done.contains(&c.id)))
+                .count()
+        })
+    };
+    let mut decisions: HashMap<i32, shortlist_decision::Model> = decisions
+        .into_iter()
+        .map(|d| (d.application_id, d))
+        .collect();
+    let essential_minimum = |application_id: i32| {
+        let essential: Vec<Option<Score>> = criteria
+            .iter()
+            .filter(|c| c.essential)
+            .map(|c| final_of(application_id, c.id))
+            .collect();
+        minimum(&essential)
+    };
+    let total = |app: i32, essential: bool| -> u32 {
+        criteria
+            .iter()
+            .filter(|c| c.essential == essential)
+            .filter_map(|c| final_of(app, c.id))
+            .map(|s| u32::from(s.value()))
+            .sum()
+    };
+    let ranked: Vec<Ranked> = sent
+        .iter()
+        .map(|(a, _)| Ranked {
+            id: a.id,
+            minimum: essential_minimum(a.id),
+            essential_total: total(a.id, true),
+            desirable_total: total(a.id, false),
+        })
+        .collect();
+    let capped: HashSet<i32> = match exception {
+        Exception::Approved { cap } => within_cap(&ranked, cap),
+        Exception::NotApproved => HashSet::new(),
+    };
+    let entries = sent
+        .into_iter()
+        .map(|(a, stage)| {
+            let minimum = essential_minimum(a.id);
+            Entry {
+                finals: criteria.iter().map(|c| final_of(a.id, c.id)).collect(),
+                candidate: Candidate {
+                    opted_in: a.guaranteed_interview == Some(true),
+                    minimum,
+                    within_cap: capped.contains(&a.id),
+                },
+                minimum,
+                decision: decisions.remove(&a.id),
+                scored_by: scorers_done(a.id),
+                stage,
+                application: a,
+            }
+        })
+        .collect();
+    Ok(Board {
+        closed: vacancy.closes_at <= db::now() || vacancy.status == "closed",
+        criteria,
+        entries,
+        scores,
+        state: state_row,
+        exception,
+        panel_size,
+    })
+}
+
+/// Whether shortlisting of this board is complete, so identities are revealed.
+pub fn is_complete(board: &Board) -> bool {
+    board.state.completed_at.is_some()
+}
+
+/// Why the panel's action was refused.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ShortlistRefusal {
+    /// The person does not lead the panel (any more).
+    NotLead,
+    /// The application is not one of this vacancy's in shortlisting.
+    NotFound,
+    /// Shortlisting is complete, so scores and decisions no longer change.
+    Complete,
+    /// Decisions and completion wait until the vacancy has closed.
+    VacancyOpen,
+    /// The guaranteed-interview rule refuses this decision.
+    Rule(Refusal),
+    /// Shortlisting cannot be completed yet: these applications, and why.
+    Blocked(Vec<(i32, Blocker)>),
+}
+
+/// Locks the vacancy's shortlisting and checks that `actor` leads its panel and that it is
+/// not complete. Returns the vacancy as read inside the transaction.
+async fn lead_open(
+    txn: &impl ConnectionTrait,
+    vacancy_id: i32,
+    actor: i32,
+) -> anyhow::Result<Result<vacancy::Model, ShortlistRefusal>> {
+    let state = shortlisting::lock(txn, vacancy_id).await?;
+    let leads = shortlisting::membership(txn, vacancy_id, actor)
+        .await?
+        .is_some_and(|m| m.is_lead);
+    if !leads {
+        return Ok(Err(ShortlistRefusal::NotLead));
+    }
+    if state.completed_at.is_some() {
+        return Ok(Err(ShortlistRefusal::Complete));
+    }
+    let vacancy = vacancies::find(txn, vacancy_id)
+        .await?
+        .ok_or_else(|| DbErr::RecordNotFound(format!("vacancy {vacancy_id}")))?;
+    Ok(Ok(vacancy))
+}
+
+/// What saving final scores led to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct FinalsSaved {
+    /// The rule invited the application to interview, there and then.
+    pub invited_automatically: bool,
+}
+
+/// The lead sets the final score of each criterion (criterion ID, score); criteria of other
+/// vacancies are ignored. An opted-in application whose final essential scores all meet the
+/// bar is invited there and then, automatically, and that is audited; so is any later change
+/// to the final scores of an application invited that way, with the old and new scores.
+pub async fn save_finals(
+    txn: &impl ConnectionTrait,
+    lead: i32,
+    vacancy_id: i32,
+    application_id: i32,
+    scores: &[(i32, Score)],
+) -> Outcome<FinalsSaved, ShortlistRefusal> {
+    let vacancy = match lead_open(txn, vacancy_id, lead).await? {
+        Ok(v) => v,
+        Err(refusal) => return Ok(Err(refusal)),
+    };
+    let before = board(txn, &vacancy).await?;
+    let Some(entry) = before
+        .entries
+        .iter()
+        .find(|e| e.application.id == application_id)
+    else {
+        return Ok(Err(ShortlistRefusal::NotFound));
+    };
+    let stored: Vec<(i32, i16)> = before
+        .criteria
+        .iter()
+        .filter_map(|c| {
+            let (_, score) = scores.iter().find(|(id, _)| *id == c.id)?;
+            Some((c.id, i16::from(score.value())))
+        })
+        .collect();
+    let old: Vec<Option<u8>> = entry.finals.iter().map(|s| s.map(Score::value)).collect();
+    let new: Vec<Option<u8>> = before
+        .criteria
+        .iter()
+        .zip(&old)
+        .map(|(c, old)| {
+            stored
+                .iter()
+                .find(|(id, _)| *id == c.id)
+                .and_then(|(_, s)| u8::try_from(*s).ok())
+                .or(*old)
+        })
+        .collect();
+    let was_automatic = entry
+        .decision
+        .as_ref()
+        .is_some_and(|d| d.invited && d.automatic);
+    shortlisting::save_finals(txn, application_id, lead, &stored).await?;
+    if was_automatic && old != new {
+        audit::record(
+            txn,
+            Some(lead),
+            AuditAction::FinalScoresChangedAfterInvitation,
+            &format!("application:{application_id}"),
+            json!({ "vacancy": vacancy_id, "old": old, "new": new }),
+        )
+        .await?;
+    }
+    let after = board(txn, &vacancy).await?;
+    let Some(entry) = after
+        .entries
+        .iter()
+        .find(|e| e.application.id == application_id)
+    else {
+        return Ok(Err(ShortlistRefusal::NotFound));
+    };
+    let invite = invited_automatically(entry.candidate, after.exception)
+        && entry.decision.as_ref().is_none_or(|d| !d.invited);
+    if invite {
+        shortlisting::save_decision(txn, application_id, true, "", true, lead).await?;
+        audit::record(
+            txn,
+            Some(lead),
+            AuditAction::InvitedAutomatically,
+            &format!("application:{application_id}"),
+            json!({ "vacancy": vacancy_id, "final_scores": new }),
+        )
+        .await?;
+    }
+    Ok(Ok(FinalsSaved {
+        invited_automatically: invite,
+    }))
+}
+
+/// The lead decides: invite, or not shortlisted with feedback. The guaranteed-interview rule
+/// is judged on rows read in this transaction; a refused attempt to decline a guaranteed
+/// interview is audited (the only write of a refusal), and so is each decline with feedback.
+/// The first decision tells the applicant their application is being reviewed.
+pub async fn decide(
+    txn: &impl ConnectionTrait,
+    config: &Config,
+    lead: i32,
+    vacancy_id: i32,
+    application_id: i32,
+    proposal: Proposal,
+    feedback: &str,
+) -> Outcome<(), ShortlistRefusal> {
+    let vacancy = match lead_open(txn, vacancy_id, lead).await? {
+        Ok(v) => v,
+        Err(refusal) => return Ok(Err(refusal)),
+    };
+    let board = board(txn, &vacancy).await?;
+    let Some(entry) = board
+        .entries
+        .iter()
+        .find(|e| e.application.id == application_id)
+    else {
+        return Ok(Err(ShortlistRefusal::NotFound));
+    };
+    let subject = format!("application:{application_id}");
+    if let Err(refusal) = check_decision(entry.candidate, board.exception, board.closed, proposal)
+    {
+        if refusal == Refusal::GuaranteedInterview {
+            audit::record(
+                txn,
+                Some(lead),
+                AuditAction::OverrideRefused,
+                &subject,
+                json!({ "vacancy": vacancy_id, "attempted": "not_shortlisted" }),
+            )
+            .await?;
+            tracing::warn!(
+                application_id,
+                user_id = lead,
+                "guaranteed interview override refused"
+            );
+        }
+        return Ok(Err(ShortlistRefusal::Rule(refusal)));
+    }
+    let invited = proposal == Proposal::Invite;
+    shortlisting::save_decision(txn, application_id, invited, feedback, false, lead).await?;
+    if entry.stage == Stage::Submitted
+        && applications::change_stage(
+            txn,
+            application_id,
+            Stage::Submitted,
+            Stage::Shortlisting,
+            Some(lead),
+            "",
+        )
+        .await?
+    {
+        email_applicant(txn, config, &vacancy, &entry.application, Stage::Shortlisting, "")
+            .await?;
+    }
+    if !invited && entry.opted_in() {
+        audit::record(
+            txn,
+            Some(lead),
+            AuditAction::DeclinedWithFeedback,
+            &subject,
+            json!({ "vacancy": vacancy_id, "feedback": feedback }),
+        )
+        .await?;
+    }
+    Ok(Ok(()))
+}
+
+/// Shortlisting completed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Completed {
+    /// The applications invited to interview.
+    pub invited: Vec<i32>,
+}
+
+/// Completes shortlisting: refused until the vacancy has closed, every application has a
+/// decision, every application the rule invites is invited, and none is invited beyond an
+/// approved cap, all judged on rows read in this transaction. Then each application moves on,
+/// each applicant is emailed (with feedback where declined), and the panel sees the names of
+/// those invited: that reveal is audited.
+pub async fn complete(
+    txn: &impl ConnectionTrait,
+    config: &Config,
+    lead: i32,
+    vacancy_id: i32,
+) -> Outcome<Completed, ShortlistRefusal> {
+    let vacancy = match lead_open(txn, vacancy_id, lead).await? {
+        Ok(v) => v,
+        Err(refusal) => return Ok(Err(refusal)),
+    };
+    let board = board(txn, &vacancy).await?;
+    if !board.closed {
+        return Ok(Err(ShortlistRefusal::VacancyOpen));
+    }
+    let deciding: Vec<&Entry> = board
+        .entries
+        .iter()
+        .filter(|e| matches!(e.stage, Stage::Submitted | Stage::Shortlisting))
+        .collect();
+    let standings: Vec<Standing> = deciding
+        .iter()
+        .map(|e| Standing {
+            id: e.application.id,
+            candidate: e.candidate,
+            invited: e.decision.as_ref().map(|d| d.invited),
+        })
+        .collect();
+    let blockers = completion_blockers(&standings, board.exception);
+    if !blockers.is_empty() {
+        return Ok(Err(ShortlistRefusal::Blocked(blockers)));
+    }
+    if !shortlisting::complete(txn, vacancy_id, lead).await? {
+        return Ok(Err(ShortlistRefusal::Complete));
+    }
+    let mut invited = Vec::new();
+    for entry in deciding {
+        let Some(decision) = &entry.decision else {
+            continue;
+        };
+        let app_id = entry.application.id;
+        if entry.stage == Stage::Submitted {
+            applications::change_stage(
+                txn,
+                app_id,
+                Stage::Submitted,
+                Stage::Shortlisting,
+                Some(lead),
+                "",
+            )
+            .await?;
+        }
+        let (to, note) = if decision.invited {
+            invited.push(app_id);
+            (Stage::InvitedToInterview, "")
+        } else {
+            (Stage::NotShortlisted, decision.feedback.as_str())
+        };
+        // Every application was read in this transaction, under the lock: a move refused here
+        // is a fault, and the whole completion is undone.
+        if !applications::change_stage(txn, app_id, Stage::Shortlisting, to, Some(lead), note)
+            .await?
+        {
+            anyhow::bail!("application {app_id} changed stage while shortlisting completed");
+        }
+        email_applicant(txn, config, &vacancy, &entry.application, to, note).await?;
+    }
+    audit::record(
+        txn,
+        Some(lead),
+        AuditAction::IdentitiesRevealed,
+        &format!("vacancy:{vacancy_id}"),
+        json!({ "invited_applications": invited }),
+    )
+    .await?;
+    Ok(Ok(Completed { invited }))
+}
+
