@@ -45,8 +45,7 @@ impl StatusEmail<'_> {
                 "{}, {}, at {} or on {}",
                 v.contact_name, v.contact_role, v.contact_email, v.contact_phone
             ),
-            link: config
-                .link(&format!("/applications/{}", self.application_id)),
+            link: config.link(&format!("/applications/{}", self.application_id)),
         }
         .to_email(self.email)?;
         let message = crate::mail::Email {
@@ -57,7 +56,6 @@ impl StatusEmail<'_> {
         Ok(())
     }
 }
-
 
 /// Queues the status email of an application moved to `stage`.
 pub async fn email_applicant(

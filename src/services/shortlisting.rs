@@ -16,12 +16,12 @@ use crate::domain::shortlisting::{
     Blocker, Candidate, Exception, Minimum, Proposal, Ranked, Refusal, Score, Standing,
     check_decision, completion_blockers, invited_automatically, minimum, within_cap,
 };
+use crate::entities::{
+    application, shortlist_decision, shortlist_score, shortlisting as shortlisting_entity, vacancy,
+    vacancy_criterion,
+};
 use crate::services::Outcome;
 use crate::services::emails::email_applicant;
-use crate::entities::{
-    application, shortlist_decision, shortlist_score, shortlisting as shortlisting_entity,
-    vacancy, vacancy_criterion,
-};
 
 /// One application on the board, with what the rule makes of it.
 #[derive(Debug)]
@@ -88,10 +88,7 @@ pub fn in_shortlisting(stage: Stage) -> bool {
 
 /// Builds the board of a vacancy. Pass the transaction when a rule guards a write, so the rule
 /// is judged on the rows that transaction reads.
-pub async fn board(
-    db: &impl ConnectionTrait,
-    vacancy: &vacancy::Model,
-) -> Result<Board, DbErr> {
+pub async fn board(db: &impl ConnectionTrait, vacancy: &vacancy::Model) -> Result<Board, DbErr> {
     let criteria = vacancies::criteria_of(db, vacancy.id).await?;
     let sent = crate::db::applications::sent_models_for_vacancy(db, vacancy.id).await?;
     let sent: Vec<(application::Model, Stage)> = sent
@@ -380,8 +377,7 @@ pub async fn decide(
         return Ok(Err(ShortlistRefusal::NotFound));
     };
     let subject = format!("application:{application_id}");
-    if let Err(refusal) = check_decision(entry.candidate, board.exception, board.closed, proposal)
-    {
+    if let Err(refusal) = check_decision(entry.candidate, board.exception, board.closed, proposal) {
         if refusal == Refusal::GuaranteedInterview {
             audit::record(
                 txn,
@@ -412,8 +408,15 @@ pub async fn decide(
         )
         .await?
     {
-        email_applicant(txn, config, &vacancy, &entry.application, Stage::Shortlisting, "")
-            .await?;
+        email_applicant(
+            txn,
+            config,
+            &vacancy,
+            &entry.application,
+            Stage::Shortlisting,
+            "",
+        )
+        .await?;
     }
     if !invited && entry.opted_in() {
         audit::record(
@@ -516,4 +519,3 @@ pub async fn complete(
     .await?;
     Ok(Ok(Completed { invited }))
 }
-

@@ -82,7 +82,14 @@ pub async fn withdraw(
         )
         .await?;
     }
-    if let Some(booking) = interviews::booking_of(txn, application_id).await? {
+    // A booking is cancelled only while the interview is still to come; after it, the booking
+    // is the record of when it took place.
+    let upcoming = if stage == Stage::InterviewBooked {
+        interviews::booking_of(txn, application_id).await?
+    } else {
+        None
+    };
+    if let Some(booking) = upcoming {
         interviews::cancel(txn, application_id).await?;
         withdrawn.booking_cancelled = true;
         let when = interviews::find_slot(txn, booking.slot_id)

@@ -10,7 +10,7 @@ use crate::interviews::{add_slot, applicant_client, in_days, invited_pair};
 use crate::shortlisting::lead;
 
 /// Both invited applicants interviewed, found appointable and offered the job.
-async fn offered_pair(app: &TestApp, v: &Posted, lead: &Client) -> [(i32, Client); 2] {
+pub(crate) async fn offered_pair(app: &TestApp, v: &Posted, lead: &Client) -> [(i32, Client); 2] {
     let [first, second] = invited_pair(app, v, lead).await;
     add_slot(lead, v, in_days(3), "2").await;
     let slot = spectra::db::interviews::slots_of(&app.db, v.id)

@@ -127,7 +127,9 @@ async fn the_system_invites_a_guaranteed_interview_and_refuses_to_decline_it() {
         .page(&format!("/shortlisting/{}/applications/{opted}", v.id))
         .await;
     assert!(page.contains("I look after my younger brother."));
-    assert!(page.contains("A personal adviser or leaving care worker"));
+    // A personal adviser names a care leaver: referees stay hidden until the reveal.
+    assert!(!page.contains("A personal adviser or leaving care worker"));
+    assert!(page.contains("Referees are shown once shortlisting is complete"));
     let hidden_name = name_of("opted.in@example.org");
     for hidden in [
         "opted.in@example.org",
@@ -428,4 +430,154 @@ async fn colleague_id(app: &TestApp) -> i32 {
         .unwrap()
         .unwrap()
         .id
+}
+
+#[tokio::test]
+async fn changing_the_final_scores_of_an_automatic_invitation_is_audited() {
+    // Arrange: an opted-in application invited automatically.
+    let app = spawn_app().await;
+    let v = post_vacancy(&app, "Domestic assistant", true).await;
+    let id = sent(&app, &v, "scheme@example.org", "yes", Some("yes")).await;
+    let lead = lead(&app, &v).await;
+    close(&app, v.id).await;
+    finals(&lead, &v, id, ["2", "2", "1"]).await;
+    assert_eq!(audited(&app, "invited_automatically").await.len(), 1);
+    assert_eq!(
+        audited(&app, "final_scores_changed_after_invitation")
+            .await
+            .len(),
+        0
+    );
+
+    // Act: the lead lowers a score, then saves the same scores again.
+    finals(&lead, &v, id, ["1", "2", "1"]).await;
+    finals(&lead, &v, id, ["1", "2", "1"]).await;
+
+    // Assert: one change, with the old and new scores and who made it.
+    let changed = audited(&app, "final_scores_changed_after_invitation").await;
+    assert_eq!(changed.len(), 1);
+    assert_eq!(changed[0].subject, format!("application:{id}"));
+    assert!(
+        changed[0].details.contains("\"old\":[2,2,1]"),
+        "{}",
+        changed[0].details
+    );
+    assert!(
+        changed[0].details.contains("\"new\":[1,2,1]"),
+        "{}",
+        changed[0].details
+    );
+    let lead_id = spectra::db::shortlisting::panel_of(&app.db, v.id)
+        .await
+        .unwrap()[0]
+        .0
+        .user_id;
+    assert_eq!(changed[0].actor_user_id, Some(lead_id));
+}
+
+#[tokio::test]
+async fn an_approved_cap_is_enforced_when_shortlisting_is_completed() {
+    // Arrange: two applications invited, then the champion approves a cap of 1.
+    let app = spawn_app().await;
+    let v = post_vacancy(&app, "Admin assistant", false).await;
+    let best = sent(&app, &v, "best@example.org", "no", None).await;
+    let next = sent(&app, &v, "next@example.org", "no", None).await;
+    let lead = lead(&app, &v).await;
+    close(&app, v.id).await;
+    finals(&lead, &v, best, ["3", "3", "3"]).await;
+    finals(&lead, &v, next, ["2", "2", "2"]).await;
+    for id in [best, next] {
+        expect_redirect(
+            decide(&lead, &v, id, "invite", "").await,
+            &format!("/shortlisting/{}", v.id),
+        )
+        .await;
+    }
+    let lead_id = spectra::db::shortlisting::panel_of(&app.db, v.id)
+        .await
+        .unwrap()[0]
+        .0
+        .user_id;
+    assert!(
+        spectra::db::shortlisting::request_exception(&app.db, v.id, lead_id, "Too many", 1)
+            .await
+            .unwrap()
+    );
+    assert!(
+        spectra::db::shortlisting::decide_exception(&app.db, v.id, lead_id, true, "")
+            .await
+            .unwrap()
+    );
+
+    // Act
+    let response = lead
+        .post(&format!("/shortlisting/{}/complete", v.id), &[])
+        .await;
+
+    // Assert: refused, naming the application beyond the cap; nothing moved.
+    assert_eq!(response.status().as_u16(), 200);
+    let page = response.text().await.unwrap();
+    let summary = text_of(&page, ".nhsuk-error-summary");
+    assert!(
+        summary.contains(&spectra::domain::application::reference(next)),
+        "{summary}"
+    );
+    assert!(summary.contains("approved limit of 1"), "{summary}");
+    assert!(!summary.contains(&spectra::domain::application::reference(best)));
+    assert!(
+        spectra::db::shortlisting::state_of(&app.db, v.id)
+            .await
+            .unwrap()
+            .completed_at
+            .is_none()
+    );
+    assert_eq!(stored(&app, next).await.stage, "shortlisting");
+}
+
+#[tokio::test]
+async fn a_decline_racing_the_scores_that_guarantee_an_interview_cannot_get_round_the_rule() {
+    // Arrange: opted-in applications whose final scores fail an essential criterion, so a
+    // decline with feedback is allowed; then the lead sends, at once, scores that meet every
+    // essential criterion and that decline.
+    let app = spawn_app().await;
+    let v = post_vacancy(&app, "Porter", false).await;
+    let lead = lead(&app, &v).await;
+    let mut ids = Vec::new();
+    for n in 0..4 {
+        ids.push(
+            sent(
+                &app,
+                &v,
+                &format!("race{n}@example.org"),
+                "yes",
+                Some("yes"),
+            )
+            .await,
+        );
+    }
+    close(&app, v.id).await;
+    for id in &ids {
+        finals(&lead, &v, *id, ["1", "1", "1"]).await;
+    }
+
+    for id in &ids {
+        // Act
+        let finals_path = format!("/shortlisting/{}/applications/{id}/final", v.id);
+        let scores = [("final-1", "2"), ("final-2", "2"), ("final-3", "0")];
+        let _ = tokio::join!(
+            lead.post(&finals_path, &scores),
+            decide(&lead, &v, *id, "decline", FEEDBACK)
+        );
+
+        // Assert: whichever came first, the application ends invited.
+        let decision = shortlist_decision::Entity::find_by_id(*id)
+            .one(&app.db)
+            .await
+            .unwrap()
+            .expect("a decision");
+        assert!(
+            decision.invited,
+            "application {id} was declined though it meets the minimum"
+        );
+    }
 }

@@ -38,7 +38,8 @@ pub fn router(_state: AppState) -> Router<AppState> {
         .route("/vacancies", get(vacancies::list))
         .route(
             "/vacancies/{id}/panel",
-            get(crate::web::manage::panel::admin_show).post(crate::web::manage::panel::admin_change),
+            get(crate::web::manage::panel::admin_show)
+                .post(crate::web::manage::panel::admin_change),
         )
         .route_layer(from_fn(|user: CurrentUser, req: Request, next: Next| {
             require_role(Role::Admin, user, req, next)

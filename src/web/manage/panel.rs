@@ -95,7 +95,16 @@ pub async fn show(
     IdPath(id): IdPath,
 ) -> AppResult<PanelTemplate> {
     let v = load_own(&state, &me, id).await?;
-    render(&state, &me, page, v, false, MemberForm::default(), FormErrors::default()).await
+    render(
+        &state,
+        &me,
+        page,
+        v,
+        false,
+        MemberForm::default(),
+        FormErrors::default(),
+    )
+    .await
 }
 
 /// The administrator's view of any vacancy's panel.
@@ -108,7 +117,16 @@ pub async fn admin_show(
     let v = vacancies::find(&state.db, id)
         .await?
         .ok_or(AppError::NotFound)?;
-    render(&state, &me, page, v, true, MemberForm::default(), FormErrors::default()).await
+    render(
+        &state,
+        &me,
+        page,
+        v,
+        true,
+        MemberForm::default(),
+        FormErrors::default(),
+    )
+    .await
 }
 
 /// A member chosen on the panel page.

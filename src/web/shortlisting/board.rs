@@ -19,11 +19,13 @@ use crate::domain::application::{Stage, reference};
 use crate::domain::london_time;
 use crate::entities::user;
 use crate::error::{AppError, AppResult};
-use crate::web::page::{FormErrors, IdPath, Page, flash};
 use crate::services;
 use crate::services::shortlisting::ShortlistRefusal;
+use crate::web::page::{FormErrors, IdPath, Page, flash};
 use crate::web::shortlisting::review::refused;
-use crate::web::shortlisting::{audit_late_reveal_view, Board, PanelSeat, board, is_complete, load_seat};
+use crate::web::shortlisting::{
+    Board, PanelSeat, audit_late_reveal_view, board, is_complete, load_seat,
+};
 
 /// One row of the board.
 pub struct Row {

@@ -20,7 +20,7 @@ use crate::error::{AppError, AppResult};
 use crate::services;
 use crate::services::interviews::OutcomeRefusal;
 use crate::web::page::{FormErrors, IdPairPath, IdPath, Page, flash};
-use crate::web::shortlisting::{audit_late_reveal_view, PanelSeat, load_seat};
+use crate::web::shortlisting::{PanelSeat, audit_late_reveal_view, load_seat};
 
 /// Someone booked into a slot.
 pub struct Booked {

@@ -8,7 +8,6 @@ mod interviews;
 mod offers;
 mod review;
 
-
 use axum::Router;
 use axum::extract::Request;
 use axum::middleware::{Next, from_fn};
@@ -19,9 +18,7 @@ use crate::auth::current_user::require_role;
 use crate::auth::{AuthUser, CurrentUser};
 use crate::db::{shortlisting, vacancies};
 use crate::domain::Role;
-use crate::entities::{
-    panel_member, vacancy,
-};
+use crate::entities::{panel_member, vacancy};
 use crate::error::{AppError, AppResult};
 
 /// The shortlisting routes, all behind the hiring manager role check.
@@ -128,8 +125,13 @@ pub(crate) async fn audit_late_reveal_view(
     seat: &PanelSeat,
     page: &str,
 ) -> AppResult<()> {
-    crate::services::panel::record_late_reveal_view(&state.db, seat.vacancy.id, seat.member.user_id, page)
-        .await?;
+    crate::services::panel::record_late_reveal_view(
+        &state.db,
+        seat.vacancy.id,
+        seat.member.user_id,
+        page,
+    )
+    .await?;
     Ok(())
 }
 

@@ -23,7 +23,7 @@ use crate::error::{AppError, AppResult};
 use crate::services;
 use crate::services::offers::OfferWithdrawalRefusal;
 use crate::web::page::{FormErrors, IdPairPath, IdPath, Page, flash, form_field};
-use crate::web::shortlisting::{audit_late_reveal_view, PanelSeat, load_seat};
+use crate::web::shortlisting::{PanelSeat, audit_late_reveal_view, load_seat};
 
 /// A check on the lead's page.
 pub struct CheckLine {
@@ -181,10 +181,15 @@ async fn email_applicant(
     stage: Stage,
     words: &str,
 ) -> AppResult<()> {
-    Ok(
-        services::emails::email_applicant(txn, &state.config, &seat.vacancy, application, stage, words)
-            .await?,
+    Ok(services::emails::email_applicant(
+        txn,
+        &state.config,
+        &seat.vacancy,
+        application,
+        stage,
+        words,
     )
+    .await?)
 }
 
 /// The lead makes a conditional offer to an appointable candidate.
@@ -487,7 +492,11 @@ pub async fn withdraw_offer(
     }
     txn.commit().await?;
     state.mail_wakeup.notify_one();
-    tracing::info!(application_id = application.id, user_id = me.id, "offer withdrawn");
+    tracing::info!(
+        application_id = application.id,
+        user_id = me.id,
+        "offer withdrawn"
+    );
     flash(
         &session,
         format!(

@@ -15,12 +15,14 @@ use crate::auth::CurrentUser;
 use crate::db::{applications, shortlisting, users};
 use crate::domain::application::{reference, word_count};
 use crate::domain::shortlisting::{Proposal, Refusal, Score, invited_automatically};
-use crate::services;
-use crate::services::shortlisting::ShortlistRefusal;
 use crate::domain::vacancy::{MAX_CRITERIA, ReferenceType};
 use crate::error::{AppError, AppResult};
+use crate::services;
+use crate::services::shortlisting::ShortlistRefusal;
 use crate::web::page::{FormErrors, IdPairPath, Page, flash, form_field as field};
-use crate::web::shortlisting::{audit_late_reveal_view, Board, Entry, PanelSeat, board, is_complete, load_seat};
+use crate::web::shortlisting::{
+    Board, Entry, PanelSeat, audit_late_reveal_view, board, is_complete, load_seat,
+};
 
 macro_rules! names {
     ($prefix:literal) => {
@@ -481,8 +483,7 @@ pub async fn decide(
             };
             let mut errors = FormErrors::default();
             errors.add(field_name, refusal.explanation());
-            let template =
-                render(&state, me.id, page, seat, app_id, Some(typed()), errors).await?;
+            let template = render(&state, me.id, page, seat, app_id, Some(typed()), errors).await?;
             return Ok(template.into_response());
         }
         Err(refusal) => return Err(refused(refusal)),
