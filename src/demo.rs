@@ -42,7 +42,7 @@ pub struct DemoAccount {
 }
 
 /// Every demo account.
-pub const ACCOUNTS: [DemoAccount; 9] = [
+pub const ACCOUNTS: [DemoAccount; 10] = [
     DemoAccount {
         email: "admin@example.org",
         name: "Alex Admin",
@@ -70,6 +70,13 @@ pub const ACCOUNTS: [DemoAccount; 9] = [
         roles: &[Role::HiringManager],
         organisation: Some(ORGANISATIONS[0]),
         description: "hiring manager, Alder Hey",
+    },
+    DemoAccount {
+        email: "manager2.alderhey@example.org",
+        name: "Riley Colleague",
+        roles: &[Role::HiringManager],
+        organisation: Some(ORGANISATIONS[0]),
+        description: "hiring manager, Alder Hey, on no shortlisting panel",
     },
     DemoAccount {
         email: "manager.luhft@example.org",

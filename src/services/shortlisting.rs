@@ -259,6 +259,36 @@ async fn lead_open(
     Ok(Ok(vacancy))
 }
 
+/// A panel member saves their own scores (criterion ID, score, note) for an application,
+/// refused once shortlisting is complete or if they have left the panel meanwhile: both are
+/// read under the lock that completion takes.
+pub async fn save_scores(
+    txn: &impl ConnectionTrait,
+    member: i32,
+    vacancy_id: i32,
+    application_id: i32,
+    scores: &[(i32, i16, String)],
+) -> Outcome<(), ShortlistRefusal> {
+    let state = shortlisting::lock(txn, vacancy_id).await?;
+    if shortlisting::membership(txn, vacancy_id, member)
+        .await?
+        .is_none()
+    {
+        return Ok(Err(ShortlistRefusal::NotFound));
+    }
+    if state.completed_at.is_some() {
+        return Ok(Err(ShortlistRefusal::Complete));
+    }
+    let in_vacancy = applications::find(txn, application_id)
+        .await?
+        .is_some_and(|a| a.vacancy_id == vacancy_id);
+    if !in_vacancy {
+        return Ok(Err(ShortlistRefusal::NotFound));
+    }
+    shortlisting::save_scores(txn, application_id, member, scores).await?;
+    Ok(Ok(()))
+}
+
 /// What saving final scores led to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct FinalsSaved {

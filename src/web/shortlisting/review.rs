@@ -363,7 +363,12 @@ pub async fn save_scores(
         return Ok(template.into_response());
     }
     let txn = state.db.begin().await?;
-    shortlisting::save_scores(&txn, app_id, me.id, &parsed).await?;
+    if let Err(refusal) =
+        services::shortlisting::save_scores(&txn, me.id, id, app_id, &parsed).await?
+    {
+        txn.rollback().await?;
+        return Err(refused(refusal));
+    }
     txn.commit().await?;
     flash(
         &session,
