@@ -1,6 +1,8 @@
-//! Vacancies: the organisation boundary, publishing, the plain-language advice, the public
-//! list's filters, and closing times.
+//! Vacancies: the organisation boundary, publishing, the plain-language advice, flexible
+//! references, apprenticeships' entry requirements, the public list's filters, and closing
+//! times.
 
+use migration::{MigratorTrait, SchemaManager};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use spectra::domain::Role;
 use spectra::entities::{vacancy, vacancy_criterion};
@@ -404,6 +406,30 @@ fn form_with<'a>(
     fields
 }
 
+/// A care-leaver programme's ID.
+async fn programme(app: &TestApp) -> i32 {
+    let now = spectra::db::now();
+    spectra::db::programmes::ensure(
+        &app.db,
+        spectra::entities::programme::Model {
+            id: 0,
+            name: "SPECTRA 25/7".into(),
+            description: "Recruit 25 care leavers.".into(),
+            target_hires: 25,
+            care_definition: "care_experienced".into(),
+            contact_name: "Rowan Ellis".into(),
+            contact_role: "Programme lead".into(),
+            contact_email: "rowan@nhs.net".into(),
+            contact_phone: "0151 000 0000".into(),
+            created_at: now,
+            updated_at: now,
+        },
+    )
+    .await
+    .unwrap()
+    .id
+}
+
 /// A published vacancy's ID, from the redirect after creating it.
 async fn create_and_publish(client: &Client, fields: &[(&str, &str)]) -> i32 {
     let response = client.post("/manage/vacancies", fields).await;
@@ -431,26 +457,7 @@ async fn ring_fenced_and_programme_vacancies_must_accept_every_kind_of_referee()
     // Arrange
     let app = spawn_app().await;
     let (_, client) = manager(&app, "Alder Hey Children's NHS FT", "m@example.org").await;
-    let programme = spectra::db::programmes::ensure(
-        &app.db,
-        spectra::entities::programme::Model {
-            id: 0,
-            name: "SPECTRA 25/7".into(),
-            description: "Recruit 25 care leavers.".into(),
-            target_hires: 25,
-            care_definition: "care_experienced".into(),
-            contact_name: "Rowan Ellis".into(),
-            contact_role: "Programme lead".into(),
-            contact_email: "rowan@nhs.net".into(),
-            contact_phone: "0151 000 0000".into(),
-            created_at: spectra::db::now(),
-            updated_at: spectra::db::now(),
-        },
-    )
-    .await
-    .unwrap()
-    .id
-    .to_string();
+    let programme = programme(&app).await.to_string();
 
     // Act: employer only, ring-fenced; then employer only, in a care-leaver programme.
     let ring_fenced = client
@@ -741,4 +748,65 @@ async fn the_list_can_be_filtered_to_apprenticeships() {
             .contains("<option value=\"apprenticeship\" selected>Apprenticeships</option>")
     );
     assert!(apprenticeships.contains("Showing apprenticeships only"));
+}
+
+#[tokio::test]
+async fn the_migration_widens_stored_care_leaver_vacancies_to_every_kind_of_referee() {
+    // Arrange: vacancies stored before the rule, taking employers only.
+    let app = spawn_app().await;
+    let (_, client) = manager(&app, "Mersey Care NHS FT", "m@example.org").await;
+    let ring_fenced_draft = create(&client, "Ring-fenced draft").await;
+    let ring_fenced_published =
+        create_and_publish(&client, &form("Ring-fenced", "2099", "yes")).await;
+    let open_to_all = create_and_publish(&client, &form("Open to all", "2099", "no")).await;
+    let in_programme = create_and_publish(&client, &form("In a programme", "2099", "no")).await;
+    let programme = programme(&app).await;
+    vacancy::Entity::update_many()
+        .col_expr(
+            vacancy::Column::ProgrammeId,
+            sea_orm::sea_query::Expr::value(Some(programme)),
+        )
+        .filter(vacancy::Column::Id.eq(in_programme))
+        .exec(&app.db)
+        .await
+        .unwrap();
+    vacancy::Entity::update_many()
+        .col_expr(
+            vacancy::Column::ReferenceOptions,
+            sea_orm::sea_query::Expr::value("employer"),
+        )
+        .exec(&app.db)
+        .await
+        .unwrap();
+
+    // Act: the migration runs again (it only widens, so it may).
+    let widen = migration::Migrator::migrations()
+        .into_iter()
+        .find(|m| m.name() == "m20261201_000019_flexible_references_for_care_leavers")
+        .expect("the migration is registered");
+    widen.up(&SchemaManager::new(&app.db)).await.unwrap();
+
+    // Assert
+    for (id, expected) in [
+        (
+            ring_fenced_draft,
+            "employer,personal_adviser,education_or_community,character",
+        ),
+        (
+            ring_fenced_published,
+            "employer,personal_adviser,education_or_community,character",
+        ),
+        (
+            in_programme,
+            "employer,personal_adviser,education_or_community,character",
+        ),
+        (open_to_all, "employer"),
+    ] {
+        let stored = vacancy::Entity::find_by_id(id)
+            .one(&app.db)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(stored.reference_options, expected, "{}", stored.title);
+    }
 }
