@@ -37,7 +37,7 @@ use crate::db;
 use crate::domain::application::{self, Stage};
 use crate::domain::profile::CareExperience;
 use crate::domain::shortlisting::{Minimum, Score, minimum};
-use crate::domain::vacancy::{ReferenceType, VacancyKind, VacancyStatus};
+use crate::domain::vacancy::{FlexibleReferences, ReferenceType, VacancyKind, VacancyStatus};
 use crate::domain::{NewPassword, Role};
 use crate::entities::{
     applicant_profile, application as application_entity, application_answer, application_referee,
@@ -496,6 +496,14 @@ const DESIRABLE_CRITERIA: [&str; 6] = [
     "Experience of volunteering",
     "Some experience in a hospital or care home",
     "A full driving licence",
+];
+
+/// Entry requirements of apprenticeships, with the adjustments made, as managers write them.
+const ENTRY_REQUIREMENTS: [&str; 4] = [
+    "No GCSEs needed: you can take Functional Skills English and maths during the apprenticeship.",
+    "You do not need any qualifications to start.\nWe will help you with English and maths at work, in work time.",
+    "No work history needed. Caring for family or volunteering counts.\nFunctional Skills English and maths are part of the apprenticeship if you need them.",
+    "You need to be 16 or over.\nIf you do not have GCSE English and maths, you can study for them with us.",
 ];
 
 const CONTACT_ROLES: [&str; 5] = [
@@ -1259,14 +1267,18 @@ impl Seeder {
                 let closed = published + seconds(rng, Duration::days(1), Duration::days(14));
                 (VacancyStatus::Closed, published, closes, closed, closed)
             };
-            let references: Vec<ReferenceType> = if rng.random_bool(0.7) {
-                ReferenceType::ALL.to_vec()
-            } else {
-                ReferenceType::ALL
-                    .into_iter()
-                    .filter(|r| *r == ReferenceType::PersonalAdviser || rng.random_bool(0.5))
-                    .collect()
-            };
+            // Ring-fenced and programme vacancies must accept every kind (DOMAIN.md §6).
+            let references: Vec<ReferenceType> =
+                if FlexibleReferences::required(ring_fenced, programme.is_some()).is_some()
+                    || rng.random_bool(0.7)
+                {
+                    ReferenceType::ALL.to_vec()
+                } else {
+                    ReferenceType::ALL
+                        .into_iter()
+                        .filter(|r| *r == ReferenceType::PersonalAdviser || rng.random_bool(0.5))
+                        .collect()
+                };
             let n_criteria = rng.random_range(2..=6_usize);
             let n_essential = rng.random_range(1..=n_criteria.min(ESSENTIAL_CRITERIA.len()));
             let mut texts: Vec<(bool, &str)> =
@@ -1326,6 +1338,10 @@ impl Seeder {
                 ring_fenced: Set(ring_fenced),
                 summary: Set((*pick(rng, &SUMMARIES)).to_owned()),
                 description: Set(description.join("\n\n")),
+                entry_requirements: Set(match kind {
+                    VacancyKind::Apprenticeship => (*pick(rng, &ENTRY_REQUIREMENTS)).to_owned(),
+                    VacancyKind::Job | VacancyKind::Placement => String::new(),
+                }),
                 reference_options: Set(references
                     .iter()
                     .map(|r| r.as_str())
@@ -1721,6 +1737,7 @@ impl Seeder {
             ring_fenced: Set(false),
             summary: Set((*pick(rng, &SUMMARIES)).to_owned()),
             description: Set(description.join("\n\n")),
+            entry_requirements: Set(String::new()),
             reference_options: Set(references
                 .iter()
                 .map(|r| r.as_str())

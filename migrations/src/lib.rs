@@ -22,6 +22,8 @@ mod m20261124_000014_create_interviews;
 mod m20261124_000015_create_offers;
 mod m20261124_000016_create_mentoring;
 mod m20261124_000017_mentee_conflicts_reviewed;
+mod m20261201_000018_vacancy_entry_requirements;
+mod m20261201_000019_flexible_references_for_care_leavers;
 
 /// Applies spectra's migrations in order.
 #[derive(Debug)]
@@ -48,6 +50,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000015_create_offers::Migration),
             Box::new(m20261124_000016_create_mentoring::Migration),
             Box::new(m20261124_000017_mentee_conflicts_reviewed::Migration),
+            Box::new(m20261201_000018_vacancy_entry_requirements::Migration),
+            Box::new(m20261201_000019_flexible_references_for_care_leavers::Migration),
         ]
     }
 }

@@ -35,6 +35,7 @@ fn details(input: &VacancyInput) -> vacancy::ActiveModel {
         ring_fenced: Set(input.ring_fenced),
         summary: Set(input.summary.clone()),
         description: Set(input.description.clone()),
+        entry_requirements: Set(input.entry_requirements.clone()),
         reference_options: Set(reference_list(input)),
         contact_name: Set(input.contact_name.clone()),
         contact_role: Set(input.contact_role.clone()),

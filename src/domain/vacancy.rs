@@ -46,6 +46,15 @@ impl VacancyKind {
             VacancyKind::Placement => "Placement",
         }
     }
+
+    /// Shown in the list's filter, where people choose which posts to see.
+    pub fn plural_label(self) -> &'static str {
+        match self {
+            VacancyKind::Job => "Jobs",
+            VacancyKind::Apprenticeship => "Apprenticeships",
+            VacancyKind::Placement => "Placements",
+        }
+    }
 }
 
 /// Agenda for Change pay bands.
@@ -106,6 +115,127 @@ impl ReferenceType {
             }
         }
     }
+}
+
+/// Why a vacancy must accept every kind of referee, if it must (DOMAIN.md §6).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FlexibleReferences {
+    /// Only people who have been in care may apply.
+    RingFenced,
+    /// It belongs to a programme. Every programme in spectra recruits care leavers: each one
+    /// stores which definition of care experience it uses (DOMAIN.md §3).
+    CareLeaverProgramme,
+}
+
+impl FlexibleReferences {
+    /// Whether a vacancy must accept every kind of referee, and why. Ring-fencing is named
+    /// first, as it is the reason a manager sees on the form.
+    pub fn required(ring_fenced: bool, in_programme: bool) -> Option<Self> {
+        if ring_fenced {
+            Some(FlexibleReferences::RingFenced)
+        } else if in_programme {
+            Some(FlexibleReferences::CareLeaverProgramme)
+        } else {
+            None
+        }
+    }
+
+    /// The field error shown when some kinds are not ticked.
+    pub fn message(self) -> &'static str {
+        match self {
+            FlexibleReferences::RingFenced => {
+                "A vacancy only for people who have been in care must accept every kind of referee. Tick all 4 kinds"
+            }
+            FlexibleReferences::CareLeaverProgramme => {
+                "A vacancy in a programme for care leavers must accept every kind of referee. Tick all 4 kinds"
+            }
+        }
+    }
+}
+
+/// Checks that a vacancy that must take flexible references accepts every kind of referee:
+/// care leavers often have no employer to ask, so "employer only" would shut them out.
+pub fn check_flexible_references(
+    ring_fenced: bool,
+    in_programme: bool,
+    accepted: &[ReferenceType],
+) -> Result<(), FieldError> {
+    match FlexibleReferences::required(ring_fenced, in_programme) {
+        Some(why) if ReferenceType::ALL.iter().any(|r| !accepted.contains(r)) => {
+            Err(("reference_options", why.message().to_owned()))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// Reads a stored, comma-separated list of reference types, skipping unknown names.
+pub fn stored_references(stored: &str) -> Vec<ReferenceType> {
+    stored.split(',').filter_map(ReferenceType::parse).collect()
+}
+
+/// The most characters the entry requirements may have.
+pub const MAX_ENTRY_REQUIREMENTS: usize = 2_000;
+
+/// The error shown when an apprenticeship has no entry requirements.
+pub const ENTRY_REQUIREMENTS_NEEDED: &str =
+    "Enter the entry requirements of the apprenticeship, and the adjustments the programme makes";
+
+/// Turns Windows and old Mac line endings into `\n`, so stored text has one kind of line break,
+/// and trims the text as a whole.
+pub fn normalise_lines(text: &str) -> String {
+    text.replace("\r\n", "\n")
+        .replace('\r', "\n")
+        .trim()
+        .to_owned()
+}
+
+/// Checks the entry requirements for a post of this kind: an apprenticeship must state them
+/// (DOMAIN.md §1, tailored apprenticeships); other kinds have none, so anything typed is dropped.
+pub fn entry_requirements_for(kind: VacancyKind, text: &str) -> Result<String, FieldError> {
+    if kind != VacancyKind::Apprenticeship {
+        return Ok(String::new());
+    }
+    let text = normalise_lines(text);
+    if text.is_empty() {
+        Err(("entry_requirements", ENTRY_REQUIREMENTS_NEEDED.to_owned()))
+    } else if text.chars().count() > MAX_ENTRY_REQUIREMENTS {
+        Err((
+            "entry_requirements",
+            format!("Entry requirements must be {MAX_ENTRY_REQUIREMENTS} characters or fewer"),
+        ))
+    } else {
+        Ok(text)
+    }
+}
+
+/// A stored vacancy, as far as publishing needs to know it.
+#[derive(Clone, Copy, Debug)]
+pub struct PublishCheck<'a> {
+    /// Its kind.
+    pub kind: VacancyKind,
+    /// Whether it is ring-fenced.
+    pub ring_fenced: bool,
+    /// Whether it belongs to a programme.
+    pub in_programme: bool,
+    /// The reference types it accepts.
+    pub references: &'a [ReferenceType],
+    /// Its entry requirements.
+    pub entry_requirements: &'a str,
+}
+
+/// What must change before a stored draft may be published. The form enforces the same rules;
+/// this catches drafts saved before a rule existed.
+pub fn publish_problems(check: PublishCheck<'_>) -> Vec<FieldError> {
+    let mut problems = Vec::new();
+    if let Err(e) =
+        check_flexible_references(check.ring_fenced, check.in_programme, check.references)
+    {
+        problems.push(e);
+    }
+    if let Err(e) = entry_requirements_for(check.kind, check.entry_requirements) {
+        problems.push(e);
+    }
+    problems
 }
 
 /// Where a vacancy is in its life.
@@ -190,6 +320,8 @@ pub struct VacancyForm {
     pub summary: String,
     /// Full description.
     pub description: String,
+    /// Entry requirements and the adjustments made, for apprenticeships.
+    pub entry_requirements: String,
     /// Essential criteria, one per line.
     pub essential_criteria: String,
     /// Desirable criteria, one per line.
@@ -231,6 +363,9 @@ pub struct VacancyInput {
     pub summary: String,
     /// Description.
     pub description: String,
+    /// Entry requirements in plain words, with the adjustments the programme makes; empty
+    /// unless the post is an apprenticeship.
+    pub entry_requirements: String,
     /// The person specification, essential criteria first, in order.
     pub criteria: Vec<CriterionInput>,
     /// Reference types accepted.
@@ -314,6 +449,13 @@ impl VacancyInput {
                 "Choose whether this is a job, an apprenticeship or a placement".into(),
             ));
         }
+        let entry_requirements = kind
+            .map(|kind| entry_requirements_for(kind, &form.entry_requirements))
+            .transpose()
+            .map_err(|e| errors.push(e))
+            .ok()
+            .flatten()
+            .unwrap_or_default();
         let band = form.band.trim().to_lowercase();
         if !BANDS.contains(&band.as_str()) {
             errors.push(("band", "Choose the Agenda for Change band".into()));
@@ -358,10 +500,11 @@ impl VacancyInput {
             "a short summary",
             600,
         );
+        // Browsers send line breaks as \r\n; paragraphs are split on blank lines.
         let description = required(
             &mut errors,
             "description",
-            &form.description,
+            &normalise_lines(&form.description),
             "a description of the job",
             10_000,
         );
@@ -414,11 +557,20 @@ impl VacancyInput {
                 )),
             }
         }
+        let ring_fenced = form.ring_fenced == "yes";
         if references.is_empty() && reference_options.is_empty() {
             errors.push((
                 "reference_options",
                 "Choose at least one kind of referee you will accept".into(),
             ));
+        } else if !errors.iter().any(|(f, _)| *f == "reference_options")
+            && let Err(e) = check_flexible_references(
+                ring_fenced,
+                !form.programme.trim().is_empty(),
+                &references,
+            )
+        {
+            errors.push(e);
         }
 
         let contact_name = required(
@@ -469,9 +621,10 @@ impl VacancyInput {
                 location,
                 positions,
                 closes_at,
-                ring_fenced: form.ring_fenced == "yes",
+                ring_fenced,
                 summary,
                 description,
+                entry_requirements,
                 criteria,
                 reference_options: references,
                 contact_name,
@@ -539,6 +692,7 @@ mod tests {
             ring_fenced: "yes".into(),
             summary: "Help care for children.".into(),
             description: "You will help nurses care for children.".into(),
+            entry_requirements: "No GCSEs needed.\r\nYou can take Functional Skills English and maths during the apprenticeship.\r\n".into(),
             essential_criteria: "Kind to people\n- Willing to learn\n\n".into(),
             desirable_criteria: "Some caring experience, paid or unpaid".into(),
             contact_name: "Pat Lee".into(),
@@ -549,7 +703,14 @@ mod tests {
     }
 
     fn refs() -> Vec<String> {
-        vec!["personal_adviser".into(), "character".into()]
+        ReferenceType::ALL
+            .iter()
+            .map(|r| r.as_str().to_owned())
+            .collect()
+    }
+
+    fn names(kinds: &[ReferenceType]) -> Vec<String> {
+        kinds.iter().map(|r| r.as_str().to_owned()).collect()
     }
 
     #[test]
@@ -568,9 +729,180 @@ mod tests {
             }
         );
         assert!(!v.criteria[2].essential);
+        assert_eq!(v.reference_options, ReferenceType::ALL.to_vec());
         assert_eq!(
-            v.reference_options,
-            vec![ReferenceType::PersonalAdviser, ReferenceType::Character]
+            v.entry_requirements,
+            "No GCSEs needed.\nYou can take Functional Skills English and maths during the apprenticeship."
+        );
+    }
+
+    #[test]
+    fn ring_fenced_vacancies_must_accept_every_kind_of_referee() {
+        for ticked in [
+            vec![ReferenceType::Employer],
+            vec![ReferenceType::PersonalAdviser, ReferenceType::Character],
+            vec![
+                ReferenceType::Employer,
+                ReferenceType::PersonalAdviser,
+                ReferenceType::EducationOrCommunity,
+            ],
+        ] {
+            let errors = VacancyInput::parse(&good(), &names(&ticked), NOW).unwrap_err();
+            assert_eq!(
+                errors,
+                vec![(
+                    "reference_options",
+                    FlexibleReferences::RingFenced.message().to_owned()
+                )],
+                "{ticked:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_care_leaver_programmes_vacancies_must_accept_every_kind_of_referee() {
+        let in_programme = VacancyForm {
+            ring_fenced: "no".into(),
+            programme: "3".into(),
+            ..good()
+        };
+        let errors = VacancyInput::parse(&in_programme, &names(&[ReferenceType::Employer]), NOW)
+            .unwrap_err();
+        assert_eq!(
+            errors,
+            vec![(
+                "reference_options",
+                FlexibleReferences::CareLeaverProgramme.message().to_owned()
+            )]
+        );
+        assert!(errors[0].1.contains("programme for care leavers"));
+        let all = VacancyInput::parse(&in_programme, &refs(), NOW).unwrap();
+        assert_eq!(all.programme_id, Some(3));
+        assert_eq!(all.reference_options, ReferenceType::ALL.to_vec());
+    }
+
+    #[test]
+    fn other_vacancies_may_accept_employers_only() {
+        let open_to_all = VacancyForm {
+            ring_fenced: "no".into(),
+            ..good()
+        };
+        let v = VacancyInput::parse(&open_to_all, &names(&[ReferenceType::Employer]), NOW).unwrap();
+        assert_eq!(v.reference_options, vec![ReferenceType::Employer]);
+    }
+
+    #[test]
+    fn the_flexible_references_rule_covers_every_combination() {
+        let employer_only = [ReferenceType::Employer];
+        for (ring_fenced, in_programme) in
+            [(false, false), (true, false), (false, true), (true, true)]
+        {
+            let needed = ring_fenced || in_programme;
+            assert_eq!(
+                check_flexible_references(ring_fenced, in_programme, &employer_only).is_err(),
+                needed
+            );
+            assert!(
+                check_flexible_references(ring_fenced, in_programme, &ReferenceType::ALL).is_ok()
+            );
+            assert_eq!(
+                FlexibleReferences::required(ring_fenced, in_programme).is_some(),
+                needed
+            );
+        }
+    }
+
+    #[test]
+    fn apprenticeships_need_entry_requirements_and_other_kinds_drop_them() {
+        for blank in ["", "  \r\n \n "] {
+            let missing = VacancyForm {
+                entry_requirements: blank.into(),
+                ..good()
+            };
+            assert_eq!(
+                VacancyInput::parse(&missing, &refs(), NOW).unwrap_err(),
+                vec![("entry_requirements", ENTRY_REQUIREMENTS_NEEDED.to_owned())]
+            );
+        }
+        let too_long = VacancyForm {
+            entry_requirements: "x".repeat(MAX_ENTRY_REQUIREMENTS + 1),
+            ..good()
+        };
+        assert_eq!(
+            VacancyInput::parse(&too_long, &refs(), NOW).unwrap_err()[0].0,
+            "entry_requirements"
+        );
+        let job = VacancyForm {
+            kind: "job".into(),
+            entry_requirements: "Left over from when this was an apprenticeship".into(),
+            ..good()
+        };
+        assert_eq!(
+            VacancyInput::parse(&job, &refs(), NOW)
+                .unwrap()
+                .entry_requirements,
+            ""
+        );
+        let job_without = VacancyForm {
+            kind: "placement".into(),
+            entry_requirements: String::new(),
+            ..good()
+        };
+        assert!(VacancyInput::parse(&job_without, &refs(), NOW).is_ok());
+    }
+
+    #[test]
+    fn line_breaks_are_normalised() {
+        assert_eq!(normalise_lines("a\r\nb\rc\n\nd\r\n"), "a\nb\nc\n\nd");
+        let form = VacancyForm {
+            description: "First paragraph.\r\n\r\nSecond paragraph.".into(),
+            ..good()
+        };
+        assert_eq!(
+            VacancyInput::parse(&form, &refs(), NOW)
+                .unwrap()
+                .description,
+            "First paragraph.\n\nSecond paragraph."
+        );
+    }
+
+    #[test]
+    fn publishing_checks_the_stored_draft_again() {
+        let ready = PublishCheck {
+            kind: VacancyKind::Apprenticeship,
+            ring_fenced: true,
+            in_programme: true,
+            references: &ReferenceType::ALL,
+            entry_requirements: "No GCSEs needed.",
+        };
+        assert!(publish_problems(ready).is_empty());
+        let fields = |check| {
+            publish_problems(check)
+                .into_iter()
+                .map(|(f, _)| f)
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            fields(PublishCheck {
+                references: &[ReferenceType::Employer],
+                entry_requirements: "",
+                ..ready
+            }),
+            ["reference_options", "entry_requirements"]
+        );
+        assert!(
+            fields(PublishCheck {
+                kind: VacancyKind::Job,
+                ring_fenced: false,
+                in_programme: false,
+                references: &[ReferenceType::Employer],
+                entry_requirements: "",
+            })
+            .is_empty()
+        );
+        assert_eq!(
+            stored_references("employer,bogus,character"),
+            vec![ReferenceType::Employer, ReferenceType::Character]
         );
     }
 
@@ -715,6 +1047,9 @@ mod tests {
         for r in ReferenceType::ALL {
             assert_eq!(ReferenceType::parse(r.as_str()), Some(r));
             assert!(!r.label().is_empty());
+        }
+        for k in VacancyKind::ALL {
+            assert!(k.plural_label().starts_with(k.label()));
         }
         for s in ["draft", "published", "closed"] {
             assert_eq!(VacancyStatus::parse(s).map(VacancyStatus::as_str), Some(s));

@@ -21,6 +21,8 @@ pub struct Model {
     pub ring_fenced: bool,
     pub summary: String,
     pub description: String,
+    /// Entry requirements and the adjustments made, for apprenticeships; empty for other kinds.
+    pub entry_requirements: String,
     pub reference_options: String,
     pub contact_name: String,
     pub contact_role: String,

@@ -12,6 +12,7 @@ pub mod interviews;
 pub mod offers;
 pub mod panel;
 pub mod shortlisting;
+pub mod vacancies;
 pub mod withdrawal;
 
 /// The result of a use case: its outcome or a typed refusal, inside a fault.

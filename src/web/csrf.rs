@@ -32,7 +32,12 @@ pub async fn verify(
         return Ok(next.run(req).await);
     }
     if !same_origin(req.headers(), &state) {
-        tracing::warn!(origin = ?req.headers().get(header::ORIGIN), referer = ?req.headers().get(header::REFERER), "cross-origin POST refused");
+        // Only the referring site: the full Referer can be one of our pages with a token in it.
+        tracing::warn!(
+            origin = ?req.headers().get(header::ORIGIN),
+            referer_origin = ?referer_origin(req.headers()),
+            "cross-origin POST refused"
+        );
         return Err(AppError::CsrfRejected);
     }
     let expected = session
@@ -75,13 +80,7 @@ fn same_origin(headers: &HeaderMap, state: &AppState) -> bool {
         .and_then(|v| v.to_str().ok())
         .filter(|o| *o != "null")
         .map(str::to_owned)
-        .or_else(|| {
-            headers
-                .get(header::REFERER)
-                .and_then(|v| v.to_str().ok())
-                .and_then(|r| Url::parse(r).ok())
-                .map(|u| u.origin().ascii_serialization())
-        });
+        .or_else(|| referer_origin(headers));
     let Some(claimed) = claimed else { return false };
     let configured = state.config.origin();
     // The Host the browser connected to also counts, so http://localhost:3000 works when
@@ -91,4 +90,13 @@ fn same_origin(headers: &HeaderMap, state: &AppState) -> bool {
         .and_then(|v| v.to_str().ok())
         .map(|h| format!("{}://{h}", state.config.base_url.scheme()));
     claimed == configured || host.is_some_and(|h| h == claimed)
+}
+
+/// The scheme, host and port of the `Referer`, without its path or query.
+fn referer_origin(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get(header::REFERER)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|r| Url::parse(r).ok())
+        .map(|u| u.origin().ascii_serialization())
 }

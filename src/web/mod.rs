@@ -22,6 +22,7 @@ pub mod vacancy_view;
 use std::time::Duration;
 
 use axum::Router;
+use axum::extract::MatchedPath;
 use axum::http::{HeaderName, Request, StatusCode};
 use axum::middleware::from_fn_with_state;
 use time::Duration as TimeDuration;
@@ -41,6 +42,17 @@ use crate::auth::session_store::SeaOrmSessionStore;
 /// Name of the session cookie.
 pub const SESSION_COOKIE: &str = "spectra_session";
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+
+/// What a request's log lines name it by: its route's pattern, like `/reset-password/{token}`,
+/// never the path itself, which may carry a reset, confirmation or invitation token. Query
+/// strings are never logged. The trace layer is added with `Router::layer`, which wraps each
+/// route after matching, so the pattern is known when the span is made; a path no route
+/// matches is not echoed at all.
+fn route_of<B>(req: &Request<B>) -> &str {
+    req.extensions()
+        .get::<MatchedPath>()
+        .map_or("(unmatched)", MatchedPath::as_str)
+}
 
 /// The whole application.
 pub fn router(state: AppState) -> Router {
@@ -92,7 +104,7 @@ pub fn router(state: AppState) -> Router {
             TraceLayer::new_for_http()
                 .make_span_with(|req: &Request<_>| {
                     let id = req.headers().get(REQUEST_ID).and_then(|v| v.to_str().ok()).unwrap_or("-");
-                    tracing::info_span!("request", request_id = %id, method = %req.method(), path = %req.uri().path())
+                    tracing::info_span!("request", request_id = %id, method = %req.method(), route = %route_of(req))
                 })
                 .on_response(DefaultOnResponse::new().level(Level::INFO).latency_unit(LatencyUnit::Millis)),
         )

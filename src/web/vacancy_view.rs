@@ -1,7 +1,7 @@
 //! A vacancy as people read it, shared by the public page and the manager's preview.
 
 use crate::domain::london_time;
-use crate::domain::vacancy::{ReferenceType, VacancyKind, VacancyStatus, is_open};
+use crate::domain::vacancy::{ReferenceType, VacancyKind, VacancyStatus, is_open, normalise_lines};
 use crate::entities::{vacancy, vacancy_criterion};
 
 /// Everything a vacancy page shows.
@@ -37,6 +37,9 @@ pub struct VacancyView {
     pub summary: String,
     /// Description, split into paragraphs.
     pub paragraphs: Vec<String>,
+    /// An apprenticeship's entry requirements and the adjustments made, one line each; empty
+    /// for other kinds.
+    pub entry_requirements: Vec<String>,
     /// Essential criteria.
     pub essential: Vec<String>,
     /// Desirable criteria.
@@ -67,13 +70,23 @@ impl VacancyView {
         let status = VacancyStatus::parse(&v.status).unwrap_or(VacancyStatus::Draft);
         let (essential, desirable): (Vec<_>, Vec<_>) =
             criteria.into_iter().partition(|c| c.essential);
+        let kind = VacancyKind::parse(&v.kind);
         Self {
             id: v.id,
             open: is_open(status, v.closes_at, now),
             closes: london_time::describe(v.closes_at),
-            kind: VacancyKind::parse(&v.kind).map_or("Job", VacancyKind::label),
-            paragraphs: v
-                .description
+            kind: kind.map_or("Job", VacancyKind::label),
+            entry_requirements: if kind == Some(VacancyKind::Apprenticeship) {
+                v.entry_requirements
+                    .lines()
+                    .map(|l| l.trim().to_owned())
+                    .filter(|l| !l.is_empty())
+                    .collect()
+            } else {
+                Vec::new()
+            },
+            // Descriptions saved before line breaks were normalised may hold \r\n.
+            paragraphs: normalise_lines(&v.description)
                 .split("\n\n")
                 .map(|p| p.trim().to_owned())
                 .filter(|p| !p.is_empty())

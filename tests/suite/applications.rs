@@ -40,6 +40,7 @@ pub(crate) async fn post_vacancy(app: &TestApp, title: &str, ring_fenced: bool) 
         ring_fenced,
         summary: "Help look after patients.".into(),
         description: "You will learn on the job.".into(),
+        entry_requirements: "No GCSEs needed.".into(),
         criteria: vec![
             CriterionInput {
                 essential: true,

@@ -320,6 +320,7 @@ async fn every_page_passes_axe_core() {
         "/vacancies",
         "/vacancies/1",
         "/vacancies?ring_fenced=yes&closing_soon=yes",
+        "/vacancies?kind=apprenticeship",
     ] {
         browser.visit(&format!("{b}{path}")).await;
     }
@@ -1189,5 +1190,34 @@ async fn a_mentor_and_a_mentee_see_their_match_and_log_a_meeting_by_keyboard() {
     }
     let browser = Browser::start().await;
     browser.visit(&format!("{b}/mentoring")).await;
+    browser.close().await;
+}
+
+#[tokio::test]
+async fn a_manager_gives_an_apprenticeships_entry_requirements_by_keyboard() {
+    require!(Browser::available(), "Chromium and chromedriver");
+    let app = spawn_app_with_demo().await;
+    let browser = Browser::start().await;
+    let b = &app.base;
+    keyboard_sign_in(&browser, b, "manager.alderhey@example.org").await;
+    browser.visit(&format!("{b}/manage/vacancies/new")).await;
+
+    // Choose "Apprenticeship" with the arrow keys, and send the form without the requirements.
+    browser.fill("#title", "Pharmacy apprentice").await;
+    browser.tab_to("#kind").await;
+    browser.keys(&ARROW_DOWN.to_string()).await;
+    browser.activate("main form button[type=submit]").await;
+    let message = "Enter the entry requirements of the apprenticeship, and the adjustments the programme makes";
+    assert!(browser.client.source().await.unwrap().contains(message));
+
+    browser
+        .fill(
+            "#entry_requirements",
+            "No GCSEs needed: you can take Functional Skills English and maths with us.",
+        )
+        .await;
+    browser.activate("main form button[type=submit]").await;
+    assert!(!browser.client.source().await.unwrap().contains(message));
+
     browser.close().await;
 }

@@ -13,6 +13,7 @@ mod email;
 mod health;
 mod helpers;
 mod interviews;
+mod logging;
 mod mentoring_matching;
 mod mentoring_registry;
 mod mentoring_relationships;

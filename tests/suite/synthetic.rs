@@ -8,7 +8,9 @@ use std::process::{Command, Output, Stdio};
 
 use scraper::{Html, Selector};
 use sea_orm::{ConnectionTrait, DatabaseConnection, EntityTrait, Statement};
-use spectra::domain::vacancy::{VacancyStatus, is_open};
+use spectra::domain::vacancy::{
+    VacancyStatus, check_flexible_references, is_open, stored_references,
+};
 use spectra::domain::{NewPassword, Role};
 use spectra::entities::{user, vacancy, vacancy_criterion};
 use spectra::synthetic::{self, Counts, Options};
@@ -175,6 +177,25 @@ async fn seeding_a_fresh_database_adds_exactly_what_was_asked_and_again_adds_mor
         .await,
         0
     );
+    // Ring-fenced and programme vacancies accept every kind of referee; apprenticeships state
+    // their entry requirements, and other kinds have none.
+    for v in vacancy::Entity::find().all(&conn).await.unwrap() {
+        let references = stored_references(&v.reference_options);
+        assert!(
+            check_flexible_references(v.ring_fenced, v.programme_id.is_some(), &references).is_ok(),
+            "{}: {}",
+            v.id,
+            v.reference_options
+        );
+        assert_eq!(
+            v.entry_requirements.is_empty(),
+            v.kind != "apprenticeship",
+            "{}: {} {:?}",
+            v.id,
+            v.kind,
+            v.entry_requirements
+        );
+    }
     conn.close().await.unwrap();
 
     // A synthetic database takes more.

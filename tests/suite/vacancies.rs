@@ -1,11 +1,21 @@
-//! Vacancies: the organisation boundary, publishing, the plain-language advice, the public
-//! list's filters, and closing times.
+//! Vacancies: the organisation boundary, publishing, the plain-language advice, flexible
+//! references, apprenticeships' entry requirements, the public list's filters, and closing
+//! times.
 
+use migration::{MigratorTrait, SchemaManager};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use spectra::domain::Role;
 use spectra::entities::{vacancy, vacancy_criterion};
 
 use crate::helpers::{Client, PASSWORD, TestApp, location, spawn_app, text_of};
+
+/// Every reference type's form value.
+const EVERY_REFERENCE: [&str; 4] = [
+    "employer",
+    "personal_adviser",
+    "education_or_community",
+    "character",
+];
 
 /// A manager of a new organisation, signed in on their own client.
 async fn manager(app: &TestApp, org_name: &str, email: &str) -> (i32, Client) {
@@ -36,9 +46,15 @@ fn form<'a>(title: &'a str, year: &'a str, ring_fenced: &'a str) -> Vec<(&'a str
             "description",
             "You must have 3 years of experience. You will join the MDT.",
         ),
+        (
+            "entry_requirements",
+            "No GCSEs needed.\r\nYou can take Functional Skills English and maths during the apprenticeship.",
+        ),
         ("essential_criteria", "Kind to people\nWilling to learn"),
         ("desirable_criteria", "Some caring experience"),
+        ("reference_options", "employer"),
         ("reference_options", "personal_adviser"),
+        ("reference_options", "education_or_community"),
         ("reference_options", "character"),
         ("contact_name", "Pat Lee"),
         ("contact_role", "Ward manager"),
@@ -85,7 +101,10 @@ async fn a_manager_creates_a_draft_sees_advice_and_publishes_it() {
         ),
         (org, "draft", true)
     );
-    assert_eq!(stored.reference_options, "personal_adviser,character");
+    assert_eq!(
+        stored.reference_options,
+        "employer,personal_adviser,education_or_community,character"
+    );
     let criteria = vacancy_criterion::Entity::find()
         .filter(vacancy_criterion::Column::VacancyId.eq(id))
         .all(&app.db)
@@ -369,4 +388,425 @@ async fn the_public_list_is_paginated() {
     assert_eq!(first.matches("nhsuk-card__link").count(), 20);
     assert_eq!(second.matches("nhsuk-card__link").count(), 1);
     assert!(first.contains("Page 2 of 2"));
+}
+
+/// The form with `field` replaced by `value` (or removed, when `value` is `None`), and only the
+/// given reference types ticked.
+fn form_with<'a>(
+    base: Vec<(&'a str, &'a str)>,
+    changes: &[(&'a str, Option<&'a str>)],
+    references: &[&'a str],
+) -> Vec<(&'a str, &'a str)> {
+    let mut fields: Vec<(&str, &str)> = base
+        .into_iter()
+        .filter(|(k, _)| *k != "reference_options" && !changes.iter().any(|(c, _)| c == k))
+        .collect();
+    fields.extend(changes.iter().filter_map(|(k, v)| v.map(|v| (*k, v))));
+    fields.extend(references.iter().map(|r| ("reference_options", *r)));
+    fields
+}
+
+/// A care-leaver programme's ID.
+async fn programme(app: &TestApp) -> i32 {
+    let now = spectra::db::now();
+    spectra::db::programmes::ensure(
+        &app.db,
+        spectra::entities::programme::Model {
+            id: 0,
+            name: "SPECTRA 25/7".into(),
+            description: "Recruit 25 care leavers.".into(),
+            target_hires: 25,
+            care_definition: "care_experienced".into(),
+            contact_name: "Rowan Ellis".into(),
+            contact_role: "Programme lead".into(),
+            contact_email: "rowan@nhs.net".into(),
+            contact_phone: "0151 000 0000".into(),
+            created_at: now,
+            updated_at: now,
+        },
+    )
+    .await
+    .unwrap()
+    .id
+}
+
+/// A published vacancy's ID, from the redirect after creating it.
+async fn create_and_publish(client: &Client, fields: &[(&str, &str)]) -> i32 {
+    let response = client.post("/manage/vacancies", fields).await;
+    assert_eq!(
+        response.status().as_u16(),
+        303,
+        "{}",
+        response.text().await.unwrap_or_default()
+    );
+    let id: i32 = location(&response)
+        .rsplit('/')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let published = client
+        .post(&format!("/manage/vacancies/{id}/publish"), &[])
+        .await;
+    assert_eq!(location(&published), format!("/manage/vacancies/{id}"));
+    id
+}
+
+#[tokio::test]
+async fn ring_fenced_and_programme_vacancies_must_accept_every_kind_of_referee() {
+    // Arrange
+    let app = spawn_app().await;
+    let (_, client) = manager(&app, "Alder Hey Children's NHS FT", "m@example.org").await;
+    let programme = programme(&app).await.to_string();
+
+    // Act: employer only, ring-fenced; then employer only, in a care-leaver programme.
+    let ring_fenced = client
+        .post(
+            "/manage/vacancies",
+            &form_with(form("Porter", "2099", "yes"), &[], &["employer"]),
+        )
+        .await;
+    let in_programme = client
+        .post(
+            "/manage/vacancies",
+            &form_with(
+                form("Porter", "2099", "no"),
+                &[("programme", Some(programme.as_str()))],
+                &["employer", "personal_adviser"],
+            ),
+        )
+        .await;
+
+    // Assert: refused with a field-level error, and nothing stored.
+    for (response, message) in [
+        (
+            ring_fenced,
+            "A vacancy only for people who have been in care must accept every kind of referee. Tick all 4 kinds",
+        ),
+        (
+            in_programme,
+            "A vacancy in a programme for care leavers must accept every kind of referee. Tick all 4 kinds",
+        ),
+    ] {
+        assert_eq!(response.status().as_u16(), 200);
+        let body = response.text().await.unwrap();
+        assert!(text_of(&body, "title").starts_with("Error:"));
+        assert_eq!(text_of(&body, ".nhsuk-error-summary__list"), message);
+        assert_eq!(
+            text_of(
+                &body,
+                ".nhsuk-error-summary__list a[href='#reference_options']"
+            ),
+            message
+        );
+        assert_eq!(
+            text_of(&body, "#reference_options-error"),
+            format!("Error: {message}")
+        );
+    }
+    assert_eq!(app.count("vacancies").await, 0);
+    assert_eq!(app.count("vacancy_criteria").await, 0);
+
+    // A vacancy open to everyone, outside any programme, may still take employers only.
+    let open = create_and_publish(
+        &client,
+        &form_with(form("Open porter", "2099", "no"), &[], &["employer"]),
+    )
+    .await;
+    let stored = vacancy::Entity::find_by_id(open)
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(stored.reference_options, "employer");
+    // And a ring-fenced one with every kind is stored with every kind, and says so.
+    let every = create_and_publish(
+        &client,
+        &form_with(form("Porter", "2099", "yes"), &[], &EVERY_REFERENCE),
+    )
+    .await;
+    let (_, page) = app.client.page(&format!("/vacancies/{every}")).await;
+    assert!(page.contains("A personal adviser or leaving care worker"));
+    assert!(page.contains("(a character reference)"));
+}
+
+#[tokio::test]
+async fn publishing_checks_a_stored_draft_against_the_rules_again() {
+    // Arrange: drafts saved before the rules: ring-fenced for employers only, and an
+    // apprenticeship without entry requirements.
+    let app = spawn_app().await;
+    let (_, client) = manager(&app, "Mersey Care NHS FT", "m@example.org").await;
+    let narrow = create(&client, "Ring-fenced porter").await;
+    let no_requirements = create(&client, "Apprentice without requirements").await;
+    for (id, column, value) in [
+        (narrow, vacancy::Column::ReferenceOptions, "employer"),
+        (no_requirements, vacancy::Column::EntryRequirements, ""),
+    ] {
+        vacancy::Entity::update_many()
+            .col_expr(column, sea_orm::sea_query::Expr::value(value))
+            .filter(vacancy::Column::Id.eq(id))
+            .exec(&app.db)
+            .await
+            .unwrap();
+    }
+
+    // Act
+    let refused_narrow = client
+        .post(&format!("/manage/vacancies/{narrow}/publish"), &[])
+        .await;
+    let refused_empty = client
+        .post(&format!("/manage/vacancies/{no_requirements}/publish"), &[])
+        .await;
+
+    // Assert: the form is shown again with what must change, and nothing is published.
+    for (response, field, message) in [
+        (
+            refused_narrow,
+            "reference_options",
+            "A vacancy only for people who have been in care must accept every kind of referee. Tick all 4 kinds",
+        ),
+        (
+            refused_empty,
+            "entry_requirements",
+            "Enter the entry requirements of the apprenticeship, and the adjustments the programme makes",
+        ),
+    ] {
+        assert_eq!(response.status().as_u16(), 200);
+        let body = response.text().await.unwrap();
+        assert_eq!(
+            text_of(&body, "h1"),
+            "Change the vacancy before you publish it"
+        );
+        assert_eq!(
+            text_of(
+                &body,
+                &format!(".nhsuk-error-summary__list a[href='#{field}']")
+            ),
+            message
+        );
+        assert_eq!(
+            text_of(&body, &format!("#{field}-error")),
+            format!("Error: {message}")
+        );
+    }
+    for id in [narrow, no_requirements] {
+        let stored = vacancy::Entity::find_by_id(id)
+            .one(&app.db)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(stored.status, "draft");
+        assert_eq!(
+            app.client
+                .get(&format!("/vacancies/{id}"))
+                .await
+                .status()
+                .as_u16(),
+            404
+        );
+    }
+}
+
+#[tokio::test]
+async fn an_apprenticeship_states_its_entry_requirements_and_applicants_see_them() {
+    // Arrange
+    let app = spawn_app().await;
+    let (_, client) = manager(&app, "Liverpool Women's NHS FT", "m@example.org").await;
+
+    // Act 1: an apprenticeship without entry requirements.
+    let missing = client
+        .post(
+            "/manage/vacancies",
+            &form_with(
+                form("Maternity support apprentice", "2099", "yes"),
+                &[("entry_requirements", Some("  \r\n "))],
+                &EVERY_REFERENCE,
+            ),
+        )
+        .await;
+
+    // Assert 1: a field-level error; nothing stored.
+    assert_eq!(missing.status().as_u16(), 200);
+    let body = missing.text().await.unwrap();
+    let message = "Enter the entry requirements of the apprenticeship, and the adjustments the programme makes";
+    assert_eq!(
+        text_of(
+            &body,
+            ".nhsuk-error-summary__list a[href='#entry_requirements']"
+        ),
+        message
+    );
+    assert_eq!(
+        text_of(&body, "#entry_requirements-error"),
+        format!("Error: {message}")
+    );
+    assert_eq!(app.count("vacancies").await, 0);
+
+    // Act 2: with them, typed with a browser's line breaks.
+    let id = create_and_publish(
+        &client,
+        &form("Maternity support apprentice", "2099", "yes"),
+    )
+    .await;
+
+    // Assert 2: stored with plain line breaks, shown to applicants and in the preview.
+    let stored = vacancy::Entity::find_by_id(id)
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        stored.entry_requirements,
+        "No GCSEs needed.\nYou can take Functional Skills English and maths during the apprenticeship."
+    );
+    let (_, public) = app.client.page(&format!("/vacancies/{id}")).await;
+    let (_, preview) = client.page(&format!("/manage/vacancies/{id}")).await;
+    for page in [&public, &preview] {
+        assert!(page.contains("<h2>Entry requirements</h2>"), "{page}");
+        assert!(page.contains("<p>No GCSEs needed.</p>"));
+        assert!(page.contains(
+            "<p>You can take Functional Skills English and maths during the apprenticeship.</p>"
+        ));
+    }
+    let (_, edit_form) = client
+        .page(&format!(
+            "/manage/vacancies/{}/edit",
+            create(&client, "Draft").await
+        ))
+        .await;
+    assert!(edit_form.contains("Entry requirements (apprenticeships only)"));
+
+    // Act 3: a job, with entry requirements typed before the kind was changed.
+    let job = create_and_publish(
+        &client,
+        &form_with(
+            form("Porter", "2099", "yes"),
+            &[("kind", Some("job"))],
+            &EVERY_REFERENCE,
+        ),
+    )
+    .await;
+
+    // Assert 3: other kinds have none.
+    let stored = vacancy::Entity::find_by_id(job)
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(stored.entry_requirements, "");
+    let (_, public) = app.client.page(&format!("/vacancies/{job}")).await;
+    assert!(!public.contains("Entry requirements"));
+}
+
+#[tokio::test]
+async fn the_list_can_be_filtered_to_apprenticeships() {
+    // Arrange
+    let app = spawn_app().await;
+    let (_, client) = manager(
+        &app,
+        "The Clatterbridge Cancer Centre NHS FT",
+        "m@example.org",
+    )
+    .await;
+    create_and_publish(&client, &form("Pharmacy apprentice", "2099", "yes")).await;
+    create_and_publish(
+        &client,
+        &form_with(
+            form("Ward clerk", "2099", "yes"),
+            &[("kind", Some("job"))],
+            &EVERY_REFERENCE,
+        ),
+    )
+    .await;
+    create_and_publish(
+        &client,
+        &form_with(
+            form("Summer placement", "2099", "yes"),
+            &[("kind", Some("placement"))],
+            &EVERY_REFERENCE,
+        ),
+    )
+    .await;
+
+    // Act
+    let (_, all) = app.client.page("/vacancies").await;
+    let (_, apprenticeships) = app.client.page("/vacancies?kind=apprenticeship").await;
+
+    // Assert: the filter is offered in plain words, and keeps apprenticeships only.
+    assert!(all.contains("3 vacancies are open"));
+    assert!(
+        all.contains("<a href=\"/vacancies?kind=apprenticeship\">Show only apprenticeships</a>")
+    );
+    assert!(all.contains("<option value=\"apprenticeship\">Apprenticeships</option>"));
+    assert!(apprenticeships.contains("1 vacancy is open"));
+    assert!(apprenticeships.contains("Pharmacy apprentice"));
+    assert!(
+        !apprenticeships.contains("Ward clerk") && !apprenticeships.contains("Summer placement")
+    );
+    assert!(
+        apprenticeships
+            .contains("<option value=\"apprenticeship\" selected>Apprenticeships</option>")
+    );
+    assert!(apprenticeships.contains("Showing apprenticeships only"));
+}
+
+#[tokio::test]
+async fn the_migration_widens_stored_care_leaver_vacancies_to_every_kind_of_referee() {
+    // Arrange: vacancies stored before the rule, taking employers only.
+    let app = spawn_app().await;
+    let (_, client) = manager(&app, "Mersey Care NHS FT", "m@example.org").await;
+    let ring_fenced_draft = create(&client, "Ring-fenced draft").await;
+    let ring_fenced_published =
+        create_and_publish(&client, &form("Ring-fenced", "2099", "yes")).await;
+    let open_to_all = create_and_publish(&client, &form("Open to all", "2099", "no")).await;
+    let in_programme = create_and_publish(&client, &form("In a programme", "2099", "no")).await;
+    let programme = programme(&app).await;
+    vacancy::Entity::update_many()
+        .col_expr(
+            vacancy::Column::ProgrammeId,
+            sea_orm::sea_query::Expr::value(Some(programme)),
+        )
+        .filter(vacancy::Column::Id.eq(in_programme))
+        .exec(&app.db)
+        .await
+        .unwrap();
+    vacancy::Entity::update_many()
+        .col_expr(
+            vacancy::Column::ReferenceOptions,
+            sea_orm::sea_query::Expr::value("employer"),
+        )
+        .exec(&app.db)
+        .await
+        .unwrap();
+
+    // Act: the migration runs again (it only widens, so it may).
+    let widen = migration::Migrator::migrations()
+        .into_iter()
+        .find(|m| m.name() == "m20261201_000019_flexible_references_for_care_leavers")
+        .expect("the migration is registered");
+    widen.up(&SchemaManager::new(&app.db)).await.unwrap();
+
+    // Assert
+    for (id, expected) in [
+        (
+            ring_fenced_draft,
+            "employer,personal_adviser,education_or_community,character",
+        ),
+        (
+            ring_fenced_published,
+            "employer,personal_adviser,education_or_community,character",
+        ),
+        (
+            in_programme,
+            "employer,personal_adviser,education_or_community,character",
+        ),
+        (open_to_all, "employer"),
+    ] {
+        let stored = vacancy::Entity::find_by_id(id)
+            .one(&app.db)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(stored.reference_options, expected, "{}", stored.title);
+    }
 }

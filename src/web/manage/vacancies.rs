@@ -19,6 +19,8 @@ use crate::domain::vacancy::{
 };
 use crate::entities::{programme, vacancy};
 use crate::error::{AppError, AppResult};
+use crate::services;
+use crate::services::vacancies::PublishRefusal;
 use crate::web::page::{FormErrors, IdPath, Page, flash};
 use crate::web::vacancy_view::VacancyView;
 
@@ -170,6 +172,7 @@ fn read_form(pairs: &[(String, String)]) -> (VacancyForm, Vec<String>) {
             "ring_fenced" => form.ring_fenced = value,
             "summary" => form.summary = value,
             "description" => form.description = value,
+            "entry_requirements" => form.entry_requirements = value,
             "essential_criteria" => form.essential_criteria = value,
             "desirable_criteria" => form.desirable_criteria = value,
             "contact_name" => form.contact_name = value,
@@ -298,8 +301,8 @@ pub async fn show(
     let criteria_text: String = criteria.iter().map(|c| format!("{}.\n", c.text)).collect();
     let advice = plain_language::check(
         &format!(
-            "{}\n{}\n{}",
-            vacancy.summary, vacancy.description, criteria_text
+            "{}\n{}\n{}\n{}",
+            vacancy.summary, vacancy.description, vacancy.entry_requirements, criteria_text
         ),
         entry_level,
     );
@@ -339,17 +342,12 @@ pub async fn show(
     })
 }
 
-pub async fn edit(
-    State(state): State<AppState>,
-    CurrentUser(me): CurrentUser,
-    page: Page,
-    IdPath(id): IdPath,
-) -> AppResult<Response> {
-    let vacancy = load_own(&state, &me, id).await?;
-    if vacancy.status != VacancyStatus::Draft.as_str() {
-        return Err(AppError::BadRequest("Only a draft can be changed. Close this vacancy and create a new one if it needs to change.".into()));
-    }
-    let criteria = vacancies::criteria_of(&state.db, id).await?;
+/// The form as the stored draft fills it, with its ticked reference types.
+async fn stored_form(
+    state: &AppState,
+    vacancy: &vacancy::Model,
+) -> AppResult<(VacancyForm, Vec<String>)> {
+    let criteria = vacancies::criteria_of(&state.db, vacancy.id).await?;
     let local = london_time::from_utc(vacancy.closes_at);
     let lines = |essential: bool| {
         criteria
@@ -378,6 +376,7 @@ pub async fn edit(
         ring_fenced: if vacancy.ring_fenced { "yes" } else { "no" }.into(),
         summary: vacancy.summary.clone(),
         description: vacancy.description.clone(),
+        entry_requirements: vacancy.entry_requirements.clone(),
         essential_criteria: lines(true),
         desirable_criteria: lines(false),
         contact_name: vacancy.contact_name.clone(),
@@ -390,6 +389,20 @@ pub async fn edit(
         .split(',')
         .map(str::to_owned)
         .collect();
+    Ok((form, references))
+}
+
+pub async fn edit(
+    State(state): State<AppState>,
+    CurrentUser(me): CurrentUser,
+    page: Page,
+    IdPath(id): IdPath,
+) -> AppResult<Response> {
+    let vacancy = load_own(&state, &me, id).await?;
+    if vacancy.status != VacancyStatus::Draft.as_str() {
+        return Err(AppError::BadRequest("Only a draft can be changed. Close this vacancy and create a new one if it needs to change.".into()));
+    }
+    let (form, references) = stored_form(&state, &vacancy).await?;
     form_again(
         &state,
         page,
@@ -436,29 +449,50 @@ pub async fn publish(
     State(state): State<AppState>,
     CurrentUser(me): CurrentUser,
     session: Session,
+    page: Page,
     IdPath(id): IdPath,
-) -> AppResult<Redirect> {
-    let vacancy = load_own(&state, &me, id).await?;
-    if vacancy.closes_at <= db::now() {
-        return Err(AppError::BadRequest(
-            "The closing date has passed. Change it before publishing.".into(),
-        ));
-    }
-    if !vacancies::publish(&state.db, id).await? {
-        return Err(AppError::BadRequest(
+) -> AppResult<Response> {
+    let organisation_id = organisation_of(&me)?;
+    let txn = state.db.begin().await?;
+    let refusal = match services::vacancies::publish(&txn, organisation_id, id, db::now()).await? {
+        Ok(vacancy) => {
+            txn.commit().await?;
+            tracing::info!(vacancy_id = id, user_id = me.id, "vacancy published");
+            flash(
+                &session,
+                format!(
+                    "{} is published. Applicants can now find it.",
+                    vacancy.title
+                ),
+            )
+            .await?;
+            return Ok(Redirect::to(&format!("/manage/vacancies/{id}")).into_response());
+        }
+        Err(refusal) => refusal,
+    };
+    txn.rollback().await?;
+    match refusal {
+        PublishRefusal::NotFound => Err(AppError::NotFound),
+        PublishRefusal::NotDraft => Err(AppError::BadRequest(
             "This vacancy has already been published.".into(),
-        ));
+        )),
+        PublishRefusal::ClosingDatePassed => Err(AppError::BadRequest(
+            "The closing date has passed. Change it before publishing.".into(),
+        )),
+        // The draft was saved before a rule existed: show it with what must change.
+        PublishRefusal::Incomplete(problems) => {
+            let vacancy = load_own(&state, &me, id).await?;
+            let (form, references) = stored_form(&state, &vacancy).await?;
+            form_again(
+                &state,
+                page,
+                format!("/manage/vacancies/{id}"),
+                "Change the vacancy before you publish it",
+                (form, references, problems.into_iter().collect()),
+            )
+            .await
+        }
     }
-    tracing::info!(vacancy_id = id, user_id = me.id, "vacancy published");
-    flash(
-        &session,
-        format!(
-            "{} is published. Applicants can now find it.",
-            vacancy.title
-        ),
-    )
-    .await?;
-    Ok(Redirect::to(&format!("/manage/vacancies/{id}")))
 }
 
 pub async fn close(
