@@ -14,5 +14,6 @@ pub mod error;
 pub mod mail;
 pub mod matching_cli;
 pub mod server;
+pub mod services;
 pub mod synthetic;
 pub mod web;

@@ -22,6 +22,7 @@ mod m20261124_000014_create_interviews;
 mod m20261124_000015_create_offers;
 mod m20261124_000016_create_mentoring;
 mod m20261124_000017_mentee_conflicts_reviewed;
+mod m20261125_000018_outbox_message_kind;
 
 /// Applies spectra's migrations in order.
 #[derive(Debug)]
@@ -48,6 +49,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000015_create_offers::Migration),
             Box::new(m20261124_000016_create_mentoring::Migration),
             Box::new(m20261124_000017_mentee_conflicts_reviewed::Migration),
+            Box::new(m20261125_000018_outbox_message_kind::Migration),
         ]
     }
 }

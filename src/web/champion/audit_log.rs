@@ -107,7 +107,7 @@ pub struct AuditTemplate {
     filtered: bool,
     rows: Vec<EventRow>,
     actors: Vec<ActorOption>,
-    kinds: [AuditAction; 21],
+    kinds: [AuditAction; AuditAction::ALL.len()],
     total: u64,
     page_number: u64,
     page_count: u64,
