@@ -144,14 +144,12 @@ impl Config {
             ),
         })?;
 
-        let trusted_proxies =
-            TrustedProxies::parse(&get("TRUSTED_PROXIES").unwrap_or_default()).map_err(|entry| {
-                ConfigError {
-                    variable: "TRUSTED_PROXIES",
-                    reason: format!(
-                        "{entry:?} is not an address like 10.0.0.7 or a range like 10.0.0.0/8"
-                    ),
-                }
+        let trusted_proxies = TrustedProxies::parse(&get("TRUSTED_PROXIES").unwrap_or_default())
+            .map_err(|entry| ConfigError {
+                variable: "TRUSTED_PROXIES",
+                reason: format!(
+                    "{entry:?} is not an address like 10.0.0.7 or a range like 10.0.0.0/8"
+                ),
             })?;
 
         Ok(Self {

@@ -166,7 +166,11 @@ mod tests {
         let released = s.release(ACCOUNT);
         assert_eq!(released.failures, ACCOUNT.limit - 1);
         assert!(!released.is_locked(T0 + Duration::seconds(10)));
-        assert!(released.reserve(T0 + Duration::seconds(10), ACCOUNT).is_some());
+        assert!(
+            released
+                .reserve(T0 + Duration::seconds(10), ACCOUNT)
+                .is_some()
+        );
     }
 
     #[test]
@@ -182,6 +186,9 @@ mod tests {
         };
         let s = attempts(3, hourly, Duration::minutes(20));
         assert_eq!(s.reserve(T0 + Duration::minutes(59), hourly), None);
-        assert!(s.reserve(T0 + Duration::minutes(40) + Duration::hours(1), hourly).is_some());
+        assert!(
+            s.reserve(T0 + Duration::minutes(40) + Duration::hours(1), hourly)
+                .is_some()
+        );
     }
 }

@@ -220,7 +220,10 @@ mod tests {
             ..row.clone()
         };
         let id = message_id(&row, "spectra.example.nhs.uk");
-        assert_eq!(id, format!("<outbox-42.{}@spectra.example.nhs.uk>", at.unix_timestamp()));
+        assert_eq!(
+            id,
+            format!("<outbox-42.{}@spectra.example.nhs.uk>", at.unix_timestamp())
+        );
         assert_eq!(message_id(&retried, "spectra.example.nhs.uk"), id);
         let other = outbox_message::Model { id: 43, ..row };
         assert_ne!(message_id(&other, "spectra.example.nhs.uk"), id);

@@ -266,22 +266,14 @@ pub async fn resend_verification(
 
 /// Whether `to` may have another email of `kind`, counting what was queued in the last hour.
 /// Called with the account's row locked, so two requests cannot both see room for one more.
-async fn may_send(
-    txn: &impl ConnectionTrait,
-    to: &str,
-    kind: AccountEmail,
-) -> Result<bool, DbErr> {
+async fn may_send(txn: &impl ConnectionTrait, to: &str, kind: AccountEmail) -> Result<bool, DbErr> {
     let since = db::now() - account_email::WINDOW;
     let sent = outbox::count_account_emails_since(txn, to, kind, since).await?;
     Ok(account_email::may_send(sent))
 }
 
 /// A new confirmation link for `name` at `email`: the hash to store, and the email to queue.
-fn verification_email(
-    config: &Config,
-    name: &str,
-    email: &str,
-) -> askama::Result<(String, Email)> {
+fn verification_email(config: &Config, name: &str, email: &str) -> askama::Result<(String, Email)> {
     let (token, token_hash) = tokens::generate();
     let message = VerifyEmail {
         name: name.to_owned(),

@@ -740,7 +740,10 @@ async fn sent_to(app: &crate::helpers::TestApp, to: &str) -> Vec<crate::helpers:
         }
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
-    assert_eq!(spectra::db::outbox::pending_count(&app.db).await.unwrap(), 0);
+    assert_eq!(
+        spectra::db::outbox::pending_count(&app.db).await.unwrap(),
+        0
+    );
     app.emails().into_iter().filter(|e| e.to == to).collect()
 }
 
@@ -835,14 +838,27 @@ async fn registering_and_resending_are_limited_per_address_too() {
         resent.push(text_of(&r.text().await.unwrap(), "main"));
     }
 
-    assert!(pages.iter().all(|p| p == "/register/check-email"), "{pages:?}");
-    assert!(resent.iter().all(|p| *p == resent[0]), "the same page every time");
+    assert!(
+        pages.iter().all(|p| p == "/register/check-email"),
+        "{pages:?}"
+    );
+    assert!(
+        resent.iter().all(|p| *p == resent[0]),
+        "the same page every time"
+    );
     let taken = sent_to(&app, "taken@example.org").await;
     assert_eq!(taken.len(), 3);
-    assert!(taken.iter().all(|e| e.subject == "You already have an account"));
+    assert!(
+        taken
+            .iter()
+            .all(|e| e.subject == "You already have an account")
+    );
     let new = sent_to(&app, "new@example.org").await;
     assert_eq!(new.len(), 3, "the first link and two more");
-    assert!(new.iter().all(|e| e.subject == "Confirm your email address"));
+    assert!(
+        new.iter()
+            .all(|e| e.subject == "Confirm your email address")
+    );
     assert_eq!(app.count("users").await, 2);
 }
 

@@ -383,6 +383,9 @@ async fn an_admin_sees_pending_invitations_and_revokes_one_whose_link_then_fails
         .filter(|e| e.action == "invitation_revoked")
         .count();
     assert_eq!(revocations, 1);
-    let missing = app.client.post("/admin/invitations/99999/revoke", &[]).await;
+    let missing = app
+        .client
+        .post("/admin/invitations/99999/revoke", &[])
+        .await;
     assert_eq!(missing.status().as_u16(), 404);
 }

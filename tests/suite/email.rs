@@ -378,7 +378,10 @@ async fn every_email_carries_a_message_id_made_from_its_outbox_row() {
     expected.sort();
     assert_eq!(ids, expected);
     assert_ne!(ids[0], ids[1]);
-    assert!(ids.iter().all(|id| id.starts_with("outbox-") && id.ends_with("@127.0.0.1")));
+    assert!(
+        ids.iter()
+            .all(|id| id.starts_with("outbox-") && id.ends_with("@127.0.0.1"))
+    );
 }
 
 #[tokio::test]

@@ -454,7 +454,10 @@ async fn post_with(
 ) -> reqwest::Response {
     let mut form: Vec<(&str, &str)> = fields.to_vec();
     form.push(("csrf_token", token));
-    let mut request = client.http.post(format!("{}{path}", client.base)).form(&form);
+    let mut request = client
+        .http
+        .post(format!("{}{path}", client.base))
+        .form(&form);
     if let Some(address) = forwarded_for {
         request = request.header("x-forwarded-for", address);
     }
@@ -573,7 +576,10 @@ async fn a_right_password_gives_its_slot_back() {
                 .client
                 .post(
                     "/login",
-                    &[("email", "user@example.org"), ("password", "guess-guess-guess")],
+                    &[
+                        ("email", "user@example.org"),
+                        ("password", "guess-guess-guess"),
+                    ],
                 )
                 .await;
             assert_eq!(answer(r).await, Answer::NotCorrect, "round {round}");
@@ -822,9 +828,7 @@ async fn saving_a_session_that_was_deleted_does_not_create_it_again() {
         data: Default::default(),
         expiry_date: time::OffsetDateTime::now_utc() + time::Duration::minutes(30),
     };
-    record
-        .data
-        .insert("user_id".into(), serde_json::json!(1));
+    record.data.insert("user_id".into(), serde_json::json!(1));
     store.create(&mut record).await.unwrap();
     let loaded = store.load(&record.id).await.unwrap().expect("stored");
 

@@ -18,8 +18,8 @@ use crate::auth::{ClientAddress, CurrentUser, password};
 use crate::db::users;
 use crate::domain::NewPassword;
 use crate::error::{AppError, AppResult};
-use crate::services::accounts::{self, PasswordRefusal};
 use crate::mail::templates::{EmailContent, PasswordChanged};
+use crate::services::accounts::{self, PasswordRefusal};
 use crate::web::accounts::sign_in;
 use crate::web::page::{FormErrors, Page, flash};
 

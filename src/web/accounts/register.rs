@@ -70,8 +70,15 @@ pub async fn submit(
     };
 
     // The same page whatever happened: a new account, a taken address, or a limit reached.
-    match accounts::register(&state.db, &state.config, client, &name, &email, &new_password)
-        .await?
+    match accounts::register(
+        &state.db,
+        &state.config,
+        client,
+        &name,
+        &email,
+        &new_password,
+    )
+    .await?
     {
         Ok(()) => state.mail_wakeup.notify_one(),
         Err(reason) => tracing::info!(?reason, "registration email not sent"),
