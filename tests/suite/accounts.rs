@@ -905,3 +905,58 @@ async fn one_client_address_may_ask_for_twenty_emails_an_hour() {
     assert_eq!(location(&other), "/forgot-password/sent");
     assert_eq!(sent_to(&app, "real@example.org").await.len(), 1);
 }
+
+#[tokio::test]
+async fn the_reset_use_case_says_why_an_email_was_not_sent() {
+    use spectra::services::accounts::{NotSent, request_password_reset};
+    let app = spawn_app().await;
+    app.create_user("known@example.org", &[Role::Applicant], None)
+        .await;
+    let config = spectra::config::Config::from_lookup(|_| None).unwrap();
+    let known = spectra::domain::EmailAddress::parse("known@example.org").unwrap();
+    let unknown = spectra::domain::EmailAddress::parse("ghost@example.org").unwrap();
+    let client = |n: u8| std::net::IpAddr::from([192, 0, 2, n]);
+
+    let mut outcomes = Vec::new();
+    for n in 0..4 {
+        outcomes.push(
+            request_password_reset(&app.db, &config, client(n), &known)
+                .await
+                .unwrap(),
+        );
+    }
+    outcomes.push(
+        request_password_reset(&app.db, &config, client(9), &unknown)
+            .await
+            .unwrap(),
+    );
+    for _ in 0..20 {
+        request_password_reset(&app.db, &config, client(10), &unknown)
+            .await
+            .unwrap()
+            .unwrap_err();
+    }
+    outcomes.push(
+        request_password_reset(&app.db, &config, client(10), &unknown)
+            .await
+            .unwrap(),
+    );
+
+    assert_eq!(
+        outcomes,
+        [
+            Ok(()),
+            Ok(()),
+            Ok(()),
+            Err(NotSent::TooManyToAddress),
+            Err(NotSent::NothingToSend),
+            Err(NotSent::TooManyFromClient),
+        ]
+    );
+    assert_eq!(app.count("user_tokens").await, 3);
+    assert_eq!(
+        app.count("outbox_messages WHERE kind = 'reset_password'")
+            .await,
+        3
+    );
+}
