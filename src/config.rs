@@ -10,6 +10,8 @@ use std::time::Duration;
 use lettre::message::Mailbox;
 use url::Url;
 
+use crate::domain::client_address::TrustedProxies;
+
 /// The environment variables, as shown by `spectra --help`.
 pub const HELP: &str = "\
 Configuration (environment variables):
@@ -22,6 +24,9 @@ Configuration (environment variables):
                          Unset means emails are written as .eml files to MAIL_DIR instead
   MAIL_DIR               Folder for .eml files when SMTP_URL is unset [default: ./outbox]
   MAIL_FROM              Sender of emails [default: spectra <no-reply@spectra.localhost>]
+  TRUSTED_PROXIES        Reverse proxies whose X-Forwarded-For is believed, as addresses or ranges
+                         separated by commas, e.g. 10.0.0.0/8,::1. The client's address is then
+                         the right-most one in X-Forwarded-For that is not a proxy [default: none]
   RUST_LOG               Log filter, e.g. info or spectra=debug,tower_http=info [default: info]
   SPECTRA_DEMO_PASSWORD  Password of every demo account (spectra demo) [default: demo-password-123]";
 
@@ -57,6 +62,8 @@ pub struct Config {
     pub mail_delivery: MailDelivery,
     /// Sender of every email.
     pub mail_from: Mailbox,
+    /// Reverse proxies whose `X-Forwarded-For` gives the client's address.
+    pub trusted_proxies: TrustedProxies,
     /// Whether the demo banner is shown (set by `spectra demo`).
     pub demo: bool,
     /// How long a signed-in session lasts without activity.
@@ -137,12 +144,21 @@ impl Config {
             ),
         })?;
 
+        let trusted_proxies = TrustedProxies::parse(&get("TRUSTED_PROXIES").unwrap_or_default())
+            .map_err(|entry| ConfigError {
+                variable: "TRUSTED_PROXIES",
+                reason: format!(
+                    "{entry:?} is not an address like 10.0.0.7 or a range like 10.0.0.0/8"
+                ),
+            })?;
+
         Ok(Self {
             database_url,
             bind_addr,
             base_url,
             mail_delivery,
             mail_from,
+            trusted_proxies,
             demo: false,
             session_idle: Duration::from_secs(30 * 60),
             mail_retry_base: Duration::from_secs(30),
@@ -200,11 +216,21 @@ mod tests {
             ("BASE_URL", "not a url"),
             ("SMTP_URL", "mail.example.org"),
             ("MAIL_FROM", "not an address"),
+            ("TRUSTED_PROXIES", "10.0.0.0/8, proxy.internal"),
         ] {
             let err = config(&[(var, value)]).unwrap_err();
             assert_eq!(err.variable, var);
             assert!(err.to_string().starts_with(var));
         }
+    }
+
+    #[test]
+    fn trusted_proxies_are_none_by_default_and_read_as_a_list() {
+        assert!(config(&[]).unwrap().trusted_proxies.is_empty());
+        let c = config(&[("TRUSTED_PROXIES", "10.0.0.0/8, ::1")]).unwrap();
+        assert!(c.trusted_proxies.trusts("10.1.2.3".parse().unwrap()));
+        assert!(c.trusted_proxies.trusts("::1".parse().unwrap()));
+        assert!(!c.trusted_proxies.trusts("192.0.2.1".parse().unwrap()));
     }
 
     #[test]

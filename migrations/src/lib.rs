@@ -24,6 +24,7 @@ mod m20261124_000016_create_mentoring;
 mod m20261124_000017_mentee_conflicts_reviewed;
 mod m20261201_000018_vacancy_entry_requirements;
 mod m20261201_000019_flexible_references_for_care_leavers;
+mod m20261201_000020_outbox_message_kind;
 
 /// Applies spectra's migrations in order.
 #[derive(Debug)]
@@ -52,6 +53,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000017_mentee_conflicts_reviewed::Migration),
             Box::new(m20261201_000018_vacancy_entry_requirements::Migration),
             Box::new(m20261201_000019_flexible_references_for_care_leavers::Migration),
+            Box::new(m20261201_000020_outbox_message_kind::Migration),
         ]
     }
 }

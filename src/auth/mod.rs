@@ -1,11 +1,13 @@
 //! Who is signed in, and how they prove it.
 
+pub mod client_address;
 pub mod current_user;
 pub mod password;
 pub mod session_store;
 pub mod throttle;
 pub mod tokens;
 
+pub use client_address::ClientAddress;
 pub use current_user::{AuthUser, CurrentUser, MaybeUser};
 
 /// Session key of the signed-in user's ID.

@@ -58,10 +58,18 @@ impl SessionStore for SeaOrmSessionStore {
         }
     }
 
+    /// Only ever updates: tower-sessions calls `create` for a session it has no row for (a
+    /// new one, or one whose ID was just cycled), and `save` for one it loaded. If that row
+    /// has gone since it was loaded, the session was ended (signed out, password changed)
+    /// while this request was in flight, and re-creating it would undo that.
     async fn save(&self, record: &Record) -> session_store::Result<()> {
-        sessions::upsert(&self.db, to_row(record)?)
+        let kept = sessions::update(&self.db, to_row(record)?)
             .await
-            .map_err(backend)
+            .map_err(backend)?;
+        if !kept {
+            tracing::debug!("session ended while a request was in flight; not saved");
+        }
+        Ok(())
     }
 
     async fn load(&self, id: &Id) -> session_store::Result<Option<Record>> {

@@ -20,6 +20,8 @@ pub enum AuditAction {
     AccountReactivated,
     /// A member of staff was invited.
     InvitationSent,
+    /// An administrator revoked an invitation before it was accepted.
+    InvitationRevoked,
     /// An account was created from the command line.
     AccountCreatedByCli,
     /// A lead asked for the high-volume exception.
@@ -72,7 +74,7 @@ pub enum AuditAction {
 
 impl AuditAction {
     /// Every action, in the order they are listed to people.
-    pub const ALL: [AuditAction; 28] = [
+    pub const ALL: [AuditAction; 29] = [
         AuditAction::ExceptionRequested,
         AuditAction::ExceptionApproved,
         AuditAction::ExceptionRefused,
@@ -90,6 +92,7 @@ impl AuditAction {
         AuditAction::AccountDeactivated,
         AuditAction::AccountReactivated,
         AuditAction::InvitationSent,
+        AuditAction::InvitationRevoked,
         AuditAction::AccountCreatedByCli,
         AuditAction::MentorAdded,
         AuditAction::MentoringImported,
@@ -115,6 +118,7 @@ impl AuditAction {
             AuditAction::AccountDeactivated => "Account deactivated",
             AuditAction::AccountReactivated => "Account reactivated",
             AuditAction::InvitationSent => "Staff invitation sent",
+            AuditAction::InvitationRevoked => "Staff invitation revoked",
             AuditAction::AccountCreatedByCli => "Account created from the command line",
             AuditAction::ExceptionRequested => "High-volume exception requested",
             AuditAction::ExceptionApproved => "High-volume exception approved",
@@ -159,6 +163,7 @@ impl AuditAction {
             AuditAction::AccountDeactivated => "account_deactivated",
             AuditAction::AccountReactivated => "account_reactivated",
             AuditAction::InvitationSent => "invitation_sent",
+            AuditAction::InvitationRevoked => "invitation_revoked",
             AuditAction::AccountCreatedByCli => "account_created_by_cli",
             AuditAction::ExceptionRequested => "exception_requested",
             AuditAction::ExceptionApproved => "exception_approved",

@@ -67,6 +67,27 @@ pub async fn accept(db: &impl ConnectionTrait, id: i32) -> Result<bool, DbErr> {
     Ok(result.rows_affected == 1)
 }
 
+/// Finds an invitation by ID, whatever its state.
+pub async fn find(db: &impl ConnectionTrait, id: i32) -> Result<Option<invitation::Model>, DbErr> {
+    invitation::Entity::find_by_id(id).one(db).await
+}
+
+/// Revokes one invitation if it is still open; false if it was accepted, revoked or had
+/// expired meanwhile. Accepting checks `revoked_at` in the same way, so of a revocation and
+/// an acceptance racing, exactly one wins.
+pub async fn revoke(db: &impl ConnectionTrait, id: i32) -> Result<bool, DbErr> {
+    let now = now();
+    let result = invitation::Entity::update_many()
+        .col_expr(invitation::Column::RevokedAt, Some(now).into())
+        .filter(invitation::Column::Id.eq(id))
+        .filter(invitation::Column::AcceptedAt.is_null())
+        .filter(invitation::Column::RevokedAt.is_null())
+        .filter(invitation::Column::ExpiresAt.gt(now))
+        .exec(db)
+        .await?;
+    Ok(result.rows_affected == 1)
+}
+
 /// Withdraws every open invitation to this address, before a new one is sent.
 pub async fn revoke_open_for(db: &impl ConnectionTrait, email: &EmailAddress) -> Result<(), DbErr> {
     invitation::Entity::update_many()

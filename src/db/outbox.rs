@@ -7,12 +7,46 @@ use sea_orm::{
 use time::{Duration, OffsetDateTime};
 
 use crate::db::now;
+use crate::domain::account_email::AccountEmail;
 use crate::entities::outbox_message;
 use crate::mail::Email;
 
 /// Queues an email. Call it with the transaction of the change that caused the email, so
 /// that the two are stored together or not at all.
 pub async fn enqueue(db: &impl ConnectionTrait, email: &Email) -> Result<(), DbErr> {
+    insert(db, email, None).await
+}
+
+/// Queues one of the emails anyone can ask for, marked with its kind so they can be counted.
+pub async fn enqueue_account_email(
+    db: &impl ConnectionTrait,
+    email: &Email,
+    kind: AccountEmail,
+) -> Result<(), DbErr> {
+    insert(db, email, Some(kind)).await
+}
+
+/// How many emails of `kind` were queued for `to` since `since`.
+pub async fn count_account_emails_since(
+    db: &impl ConnectionTrait,
+    to: &str,
+    kind: AccountEmail,
+    since: OffsetDateTime,
+) -> Result<u64, DbErr> {
+    use sea_orm::PaginatorTrait;
+    outbox_message::Entity::find()
+        .filter(outbox_message::Column::ToAddress.eq(to))
+        .filter(outbox_message::Column::Kind.eq(kind.as_str()))
+        .filter(outbox_message::Column::CreatedAt.gt(since))
+        .count(db)
+        .await
+}
+
+async fn insert(
+    db: &impl ConnectionTrait,
+    email: &Email,
+    kind: Option<AccountEmail>,
+) -> Result<(), DbErr> {
     let now = now();
     outbox_message::ActiveModel {
         to_address: Set(email.to.clone()),
@@ -20,6 +54,7 @@ pub async fn enqueue(db: &impl ConnectionTrait, email: &Email) -> Result<(), DbE
         body_text: Set(email.text.clone()),
         body_html: Set(email.html.clone()),
         calendar: Set(email.calendar.clone()),
+        kind: Set(kind.map(|k| k.as_str().to_owned())),
         attempts: Set(0),
         next_attempt_at: Set(now),
         locked_until: Set(None),

@@ -1,6 +1,5 @@
 //! The `sessions` table.
 
-use sea_orm::sea_query::OnConflict;
 use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter};
 use time::OffsetDateTime;
 
@@ -11,21 +10,18 @@ pub async fn insert(db: &impl ConnectionTrait, row: session::Model) -> Result<()
     Session::insert(active(row)).exec(db).await.map(|_| ())
 }
 
-/// Inserts or replaces a session.
-pub async fn upsert(db: &impl ConnectionTrait, row: session::Model) -> Result<(), DbErr> {
-    Session::insert(active(row))
-        .on_conflict(
-            OnConflict::column(session::Column::Id)
-                .update_columns([
-                    session::Column::Data,
-                    session::Column::ExpiresAt,
-                    session::Column::UserId,
-                ])
-                .to_owned(),
-        )
+/// Updates a session that is still stored; returns whether there was one. A session that
+/// was deleted (signed out, or ended by a password change) stays deleted: a request that
+/// loaded it before then must not bring it back when it saves.
+pub async fn update(db: &impl ConnectionTrait, row: session::Model) -> Result<bool, DbErr> {
+    let result = Session::update_many()
+        .col_expr(session::Column::Data, row.data.into())
+        .col_expr(session::Column::ExpiresAt, row.expires_at.into())
+        .col_expr(session::Column::UserId, row.user_id.into())
+        .filter(session::Column::Id.eq(row.id))
         .exec(db)
-        .await
-        .map(|_| ())
+        .await?;
+    Ok(result.rows_affected == 1)
 }
 
 /// Loads a session that has not expired.

@@ -37,6 +37,20 @@ pub async fn find_by_email(
         .await
 }
 
+/// Finds a user by their (normalised) email address and locks the row until the
+/// transaction ends (on Postgres; SQLite has one writer at a time), so that rules counting
+/// what was done for the account see every earlier write.
+pub async fn find_by_email_for_update(
+    db: &impl ConnectionTrait,
+    email: &str,
+) -> Result<Option<user::Model>, DbErr> {
+    user::Entity::find()
+        .filter(user::Column::Email.eq(email))
+        .lock_exclusive()
+        .one(db)
+        .await
+}
+
 /// Finds a user by ID.
 pub async fn find_by_id(db: &impl ConnectionTrait, id: i32) -> Result<Option<user::Model>, DbErr> {
     user::Entity::find_by_id(id).one(db).await

@@ -85,13 +85,30 @@ pub fn backoff(base: StdDuration, attempts: i32) -> StdDuration {
         .min(MAX_BACKOFF)
 }
 
-fn build_message(from: &Mailbox, row: &outbox_message::Model) -> anyhow::Result<Message> {
+/// The `Message-ID` of a queued message. It is made from the outbox row alone, so every
+/// attempt to send the row carries the same one, and a retry after a lost acknowledgement is
+/// recognisably the same message (a server or mail client that got it twice keeps one). The
+/// time it was queued is in it too, so a database started afresh never reuses one.
+pub fn message_id(row: &outbox_message::Model, domain: &str) -> String {
+    format!(
+        "<outbox-{}.{}@{domain}>",
+        row.id,
+        row.created_at.unix_timestamp()
+    )
+}
+
+fn build_message(
+    from: &Mailbox,
+    domain: &str,
+    row: &outbox_message::Model,
+) -> anyhow::Result<Message> {
     let to: Mailbox = row
         .to_address
         .parse()
         .with_context(|| format!("bad recipient in message {}", row.id))?;
     let body = MultiPart::alternative_plain_html(row.body_text.clone(), row.body_html.clone());
     let builder = Message::builder()
+        .message_id(Some(message_id(row, domain)))
         .from(from.clone())
         .to(to)
         .subject(row.subject.clone());
@@ -115,9 +132,11 @@ pub async fn deliver_due(
     config: &Config,
 ) -> anyhow::Result<usize> {
     let claimed = outbox::claim_due(db, db::now(), LEASE, BATCH).await?;
+    // The service's own host, so that IDs from two services sharing a sender stay apart.
+    let domain = config.base_url.host_str().unwrap_or("spectra.localhost");
     let mut sent = 0;
     for row in claimed {
-        let outcome = match build_message(&config.mail_from, &row) {
+        let outcome = match build_message(&config.mail_from, domain, &row) {
             Ok(message) => transport.send(message).await,
             Err(e) => Err(SendError::Permanent(format!("{e:#}"))),
         };
@@ -175,6 +194,44 @@ pub async fn run(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_message_id_comes_from_the_row_alone() {
+        let at = time::macros::datetime!(2026-11-25 10:00 UTC);
+        let row = outbox_message::Model {
+            id: 42,
+            to_address: "a@example.org".into(),
+            subject: "s".into(),
+            body_text: "t".into(),
+            body_html: "h".into(),
+            attempts: 1,
+            next_attempt_at: at,
+            locked_until: None,
+            last_error: None,
+            sent_at: None,
+            failed_at: None,
+            created_at: at,
+            calendar: None,
+            kind: None,
+        };
+        let retried = outbox_message::Model {
+            attempts: 3,
+            last_error: Some("451".into()),
+            ..row.clone()
+        };
+        let id = message_id(&row, "spectra.example.nhs.uk");
+        assert_eq!(
+            id,
+            format!("<outbox-42.{}@spectra.example.nhs.uk>", at.unix_timestamp())
+        );
+        assert_eq!(message_id(&retried, "spectra.example.nhs.uk"), id);
+        let other = outbox_message::Model { id: 43, ..row };
+        assert_ne!(message_id(&other, "spectra.example.nhs.uk"), id);
+        let from: Mailbox = "spectra <no-reply@example.org>".parse().unwrap();
+        let built = build_message(&from, "spectra.example.nhs.uk", &retried).unwrap();
+        let raw = String::from_utf8(built.formatted()).unwrap();
+        assert!(raw.contains(&format!("Message-ID: {id}\r\n")), "{raw}");
+    }
 
     #[test]
     fn backoff_doubles_and_is_capped() {

@@ -7,8 +7,10 @@
 //! the person, or `Err` for a fault (a database outage, a bug), which is never shown.
 //! Nothing here knows about HTTP.
 
+pub mod accounts;
 pub mod emails;
 pub mod interviews;
+pub mod invitations;
 pub mod offers;
 pub mod panel;
 pub mod shortlisting;

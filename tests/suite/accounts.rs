@@ -644,3 +644,319 @@ async fn every_demo_account_can_sign_in() {
         }
     }
 }
+
+#[tokio::test]
+async fn changing_the_password_makes_earlier_reset_links_unusable() {
+    let app = spawn_app().await;
+    app.create_user("change@example.org", &[Role::Applicant], None)
+        .await;
+    app.new_client()
+        .post("/forgot-password", &[("email", "change@example.org")])
+        .await;
+    let email = app
+        .wait_for_email("change@example.org", "Reset your password")
+        .await;
+    let path = email
+        .link(&format!("{}/reset-password/", app.base))
+        .trim_start_matches(&app.base)
+        .to_owned();
+
+    app.client.sign_in("change@example.org", PASSWORD).await;
+    let response = app
+        .client
+        .post(
+            "/account/password",
+            &[
+                ("current_password", PASSWORD),
+                ("password", "a-brand-new-password"),
+                ("confirm_password", "a-brand-new-password"),
+            ],
+        )
+        .await;
+    assert_eq!(location(&response), "/account");
+
+    let someone = app.new_client();
+    let (_, page) = someone.page(&path).await;
+    let used = someone
+        .post(
+            &path,
+            &[
+                ("password", "the-attackers-choice"),
+                ("confirm_password", "the-attackers-choice"),
+            ],
+        )
+        .await;
+
+    assert_eq!(
+        text_of(&page, "h1"),
+        "This link has expired or has already been used"
+    );
+    assert_eq!(
+        text_of(&used.text().await.unwrap(), "h1"),
+        "This link has expired or has already been used"
+    );
+    let user = user_by_email(&app, "change@example.org").await.unwrap();
+    assert!(
+        spectra::auth::password::verify("a-brand-new-password".into(), Some(user.password_hash))
+            .await
+            .unwrap()
+    );
+}
+
+/// An app behind a proxy on 127.0.0.1, so each request can come from a client of its own.
+async fn spawn_behind_proxy() -> crate::helpers::TestApp {
+    crate::helpers::spawn_app_with(|c| {
+        c.trusted_proxies =
+            spectra::domain::client_address::TrustedProxies::parse("127.0.0.1, ::1").unwrap();
+    })
+    .await
+}
+
+/// POSTs `fields` to `path` with `token`, as forwarded for `client`.
+async fn post_from(
+    app: &crate::helpers::TestApp,
+    token: &str,
+    client: &str,
+    path: &str,
+    fields: &[(&str, &str)],
+) -> reqwest::Response {
+    let mut form: Vec<(&str, &str)> = fields.to_vec();
+    form.push(("csrf_token", token));
+    app.client
+        .http
+        .post(format!("{}{path}", app.base))
+        .header("x-forwarded-for", client)
+        .form(&form)
+        .send()
+        .await
+        .unwrap()
+}
+
+/// Waits until the mail worker has sent everything queued, then returns the emails to `to`.
+async fn sent_to(app: &crate::helpers::TestApp, to: &str) -> Vec<crate::helpers::SentEmail> {
+    for _ in 0..100 {
+        if spectra::db::outbox::pending_count(&app.db).await.unwrap() == 0 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert_eq!(
+        spectra::db::outbox::pending_count(&app.db).await.unwrap(),
+        0
+    );
+    app.emails().into_iter().filter(|e| e.to == to).collect()
+}
+
+#[tokio::test]
+async fn a_hundred_reset_requests_for_one_address_send_three_emails() {
+    let app = spawn_behind_proxy().await;
+    app.create_user("victim@example.org", &[Role::Applicant], None)
+        .await;
+    let token = app.client.csrf().await;
+
+    // Act: a hundred requests at once, each from a different client address.
+    let mut requests = tokio::task::JoinSet::new();
+    for i in 0..100 {
+        let (app_client, token) = (app.client.clone(), token.clone());
+        let base = app.base.clone();
+        requests.spawn(async move {
+            let response = app_client
+                .http
+                .post(format!("{base}/forgot-password"))
+                .header("x-forwarded-for", format!("198.51.100.{i}"))
+                .form(&[("email", "victim@example.org"), ("csrf_token", &token)])
+                .send()
+                .await
+                .unwrap();
+            (response.status().as_u16(), location(&response))
+        });
+    }
+    let answers = requests.join_all().await;
+
+    // Assert: every one sees the same page; three emails went.
+    assert!(
+        answers
+            .iter()
+            .all(|a| *a == (303, "/forgot-password/sent".to_owned())),
+        "{answers:?}"
+    );
+    let sent = sent_to(&app, "victim@example.org").await;
+    assert_eq!(sent.len(), 3);
+    assert!(sent.iter().all(|e| e.subject == "Reset your password"));
+    assert_eq!(app.count("user_tokens").await, 3);
+}
+
+#[tokio::test]
+async fn registering_and_resending_are_limited_per_address_too() {
+    let app = spawn_behind_proxy().await;
+    app.create_user("taken@example.org", &[Role::Applicant], None)
+        .await;
+    let token = app.client.csrf().await;
+    let register = |email: &'static str| {
+        [
+            ("full_name", "Someone Else"),
+            ("email", email),
+            ("password", "another-good-password"),
+            ("confirm_password", "another-good-password"),
+        ]
+    };
+
+    // A taken address, registered ten times from ten clients.
+    let mut pages = Vec::new();
+    for i in 0..10 {
+        let r = post_from(
+            &app,
+            &token,
+            &format!("203.0.113.{i}"),
+            "/register",
+            &register("taken@example.org"),
+        )
+        .await;
+        pages.push(location(&r));
+    }
+    // A new address, registered once, then the link asked for again ten times.
+    let r = post_from(
+        &app,
+        &token,
+        "203.0.113.50",
+        "/register",
+        &register("new@example.org"),
+    )
+    .await;
+    pages.push(location(&r));
+    let mut resent = Vec::new();
+    for i in 0..10 {
+        let r = post_from(
+            &app,
+            &token,
+            &format!("203.0.113.{}", 100 + i),
+            "/verify-email/resend",
+            &[("email", "new@example.org")],
+        )
+        .await;
+        assert_eq!(r.status().as_u16(), 200);
+        resent.push(text_of(&r.text().await.unwrap(), "main"));
+    }
+
+    assert!(
+        pages.iter().all(|p| p == "/register/check-email"),
+        "{pages:?}"
+    );
+    assert!(
+        resent.iter().all(|p| *p == resent[0]),
+        "the same page every time"
+    );
+    let taken = sent_to(&app, "taken@example.org").await;
+    assert_eq!(taken.len(), 3);
+    assert!(
+        taken
+            .iter()
+            .all(|e| e.subject == "You already have an account")
+    );
+    let new = sent_to(&app, "new@example.org").await;
+    assert_eq!(new.len(), 3, "the first link and two more");
+    assert!(
+        new.iter()
+            .all(|e| e.subject == "Confirm your email address")
+    );
+    assert_eq!(app.count("users").await, 2);
+}
+
+#[tokio::test]
+async fn one_client_address_may_ask_for_twenty_emails_an_hour() {
+    let app = spawn_behind_proxy().await;
+    app.create_user("real@example.org", &[Role::Applicant], None)
+        .await;
+    let token = app.client.csrf().await;
+
+    // Arrange: one client asks twenty times, for addresses that have no account.
+    for i in 0..20 {
+        let r = post_from(
+            &app,
+            &token,
+            "192.0.2.10",
+            "/forgot-password",
+            &[("email", &format!("nobody{i}@example.org"))],
+        )
+        .await;
+        assert_eq!(location(&r), "/forgot-password/sent");
+    }
+
+    // Act: its twenty-first request is for a real account; another client's is too.
+    let limited = post_from(
+        &app,
+        &token,
+        "192.0.2.10",
+        "/forgot-password",
+        &[("email", "real@example.org")],
+    )
+    .await;
+    let other = post_from(
+        &app,
+        &token,
+        "192.0.2.11",
+        "/forgot-password",
+        &[("email", "real@example.org")],
+    )
+    .await;
+
+    // Assert: both see the same page; only the other client's request sent an email.
+    assert_eq!(location(&limited), "/forgot-password/sent");
+    assert_eq!(location(&other), "/forgot-password/sent");
+    assert_eq!(sent_to(&app, "real@example.org").await.len(), 1);
+}
+
+#[tokio::test]
+async fn the_reset_use_case_says_why_an_email_was_not_sent() {
+    use spectra::services::accounts::{NotSent, request_password_reset};
+    let app = spawn_app().await;
+    app.create_user("known@example.org", &[Role::Applicant], None)
+        .await;
+    let config = spectra::config::Config::from_lookup(|_| None).unwrap();
+    let known = spectra::domain::EmailAddress::parse("known@example.org").unwrap();
+    let unknown = spectra::domain::EmailAddress::parse("ghost@example.org").unwrap();
+    let client = |n: u8| std::net::IpAddr::from([192, 0, 2, n]);
+
+    let mut outcomes = Vec::new();
+    for n in 0..4 {
+        outcomes.push(
+            request_password_reset(&app.db, &config, client(n), &known)
+                .await
+                .unwrap(),
+        );
+    }
+    outcomes.push(
+        request_password_reset(&app.db, &config, client(9), &unknown)
+            .await
+            .unwrap(),
+    );
+    for _ in 0..20 {
+        request_password_reset(&app.db, &config, client(10), &unknown)
+            .await
+            .unwrap()
+            .unwrap_err();
+    }
+    outcomes.push(
+        request_password_reset(&app.db, &config, client(10), &unknown)
+            .await
+            .unwrap(),
+    );
+
+    assert_eq!(
+        outcomes,
+        [
+            Ok(()),
+            Ok(()),
+            Ok(()),
+            Err(NotSent::TooManyToAddress),
+            Err(NotSent::NothingToSend),
+            Err(NotSent::TooManyFromClient),
+        ]
+    );
+    assert_eq!(app.count("user_tokens").await, 3);
+    assert_eq!(
+        app.count("outbox_messages WHERE kind = 'reset_password'")
+            .await,
+        3
+    );
+}

@@ -291,3 +291,101 @@ async fn only_admins_manage_programmes() {
     );
     assert_eq!(app.count("programmes").await, 0);
 }
+
+#[tokio::test]
+async fn an_admin_sees_pending_invitations_and_revokes_one_whose_link_then_fails() {
+    let app = spawn_app().await;
+    app.create_user("admin@example.org", &[Role::Admin], None)
+        .await;
+    app.create_user("manager@example.org", &[Role::Champion], None)
+        .await;
+    app.client.sign_in("admin@example.org", PASSWORD).await;
+    for (name, email) in [
+        ("Wrong Address", "wrong@example.org"),
+        ("Right Address", "right@example.org"),
+    ] {
+        let r = app
+            .client
+            .post(
+                "/admin/invitations",
+                &[("full_name", name), ("email", email), ("roles", "champion")],
+            )
+            .await;
+        assert_eq!(location(&r), "/admin/invitations");
+    }
+    let email = app
+        .wait_for_email("wrong@example.org", "You have been invited")
+        .await;
+    let path = email
+        .link(&format!("{}/invitation/", app.base))
+        .trim_start_matches(&app.base)
+        .to_owned();
+    let (_, list) = app.client.page("/admin/invitations").await;
+    assert!(list.contains("wrong@example.org") && list.contains("right@example.org"));
+    let wrong_id = spectra::db::invitations::open(&app.db)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|i| i.email == "wrong@example.org")
+        .unwrap()
+        .id;
+    let revoke = format!("/admin/invitations/{wrong_id}/revoke");
+    assert!(list.contains(&format!("action=\"{revoke}\"")));
+
+    // Someone who is not an admin cannot revoke it.
+    let champion = app.new_client();
+    champion.sign_in("manager@example.org", PASSWORD).await;
+    assert_eq!(champion.post(&revoke, &[]).await.status().as_u16(), 403);
+
+    // Act
+    let r = app.client.post(&revoke, &[]).await;
+
+    // Assert: gone from the list, audited, and the link no longer works.
+    assert_eq!(location(&r), "/admin/invitations");
+    let (_, list) = app.client.page("/admin/invitations").await;
+    assert!(list.contains("The invitation to Wrong Address has been revoked"));
+    assert!(!list.contains("wrong@example.org"));
+    assert!(list.contains("right@example.org"));
+    let events = spectra::db::audit::recent(&app.db, 10).await.unwrap();
+    assert_eq!(events[0].action, "invitation_revoked");
+    assert_eq!(events[0].subject, format!("invitation:{wrong_id}"));
+    let invitee = app.new_client();
+    let (_, page) = invitee.page(&path).await;
+    assert_eq!(
+        text_of(&page, "h1"),
+        "This invitation has expired or has already been used"
+    );
+    invitee
+        .post(
+            &path,
+            &[
+                ("password", "wrong-person-words"),
+                ("confirm_password", "wrong-person-words"),
+            ],
+        )
+        .await;
+    assert!(
+        spectra::db::users::find_by_email(&app.db, "wrong@example.org")
+            .await
+            .unwrap()
+            .is_none()
+    );
+
+    // Revoking it again changes nothing; an invitation that does not exist is not found.
+    let r = app.client.post(&revoke, &[]).await;
+    assert_eq!(location(&r), "/admin/invitations");
+    let (_, list) = app.client.page("/admin/invitations").await;
+    assert!(list.contains("had already been accepted, revoked or had expired"));
+    let revocations = spectra::db::audit::recent(&app.db, 10)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|e| e.action == "invitation_revoked")
+        .count();
+    assert_eq!(revocations, 1);
+    let missing = app
+        .client
+        .post("/admin/invitations/99999/revoke", &[])
+        .await;
+    assert_eq!(missing.status().as_u16(), 404);
+}

@@ -300,7 +300,19 @@ async fn every_page_passes_axe_core() {
             .contains("Enter your email address")
     );
 
-    // Signed in as the admin: every admin page and the account pages.
+    // Signed in as the admin: every admin page and the account pages, with an open
+    // invitation so its revoke button is checked too.
+    spectra::db::invitations::create(
+        &app.db,
+        &spectra::domain::EmailAddress::parse("invitee@example.org").unwrap(),
+        "Ivy Invitee",
+        &[spectra::domain::Role::Champion],
+        None,
+        "not-a-real-token-hash",
+        admin_id,
+    )
+    .await
+    .unwrap();
     browser.visit(&format!("{b}/login")).await;
     browser.fill("#email", "admin@example.org").await;
     browser.fill("#password", PASSWORD).await;

@@ -21,6 +21,35 @@ struct SmtpPeer {
     maildir: tempfile::TempDir,
 }
 
+/// The aiosmtpd server of [`SmtpPeer::start_losing_first_acks`]: port and folder as arguments.
+const LOSES_FIRST_ACKS: &str = r#"
+import itertools, os, sys, time
+from email import message_from_bytes
+from aiosmtpd.controller import Controller
+
+port, folder = int(sys.argv[1]), sys.argv[2]
+seen, numbers = set(), itertools.count()
+
+class LosesFirstAcks:
+    async def handle_DATA(self, server, session, envelope):
+        raw = envelope.original_content or envelope.content
+        name = "%d.eml" % next(numbers)
+        # Written aside, then moved in, so a reader never sees half a message.
+        aside = os.path.join(folder, os.pardir, "tmp", name)
+        with open(aside, "wb") as f:
+            f.write(raw)
+        os.rename(aside, os.path.join(folder, name))
+        message_id = message_from_bytes(raw).get("Message-ID")
+        if message_id not in seen:
+            seen.add(message_id)
+            return "451 4.3.0 Stored, but this answer is lost"
+        return "250 OK"
+
+Controller(LosesFirstAcks(), hostname="127.0.0.1", port=port).start()
+while True:
+    time.sleep(3600)
+"#;
+
 impl SmtpPeer {
     fn available() -> bool {
         Command::new("python3")
@@ -61,7 +90,41 @@ impl SmtpPeer {
         panic!("aiosmtpd did not start on port {port}");
     }
 
+    /// A real SMTP server that stores every message it receives, but answers the first
+    /// delivery of each `Message-ID` with a temporary failure, as if its acknowledgement had
+    /// been lost: the sender retries a message the server already has.
+    async fn start_losing_first_acks(port: u16, maildir: tempfile::TempDir) -> Self {
+        let store = maildir.path().join("mail").join("new");
+        std::fs::create_dir_all(&store).unwrap();
+        std::fs::create_dir_all(maildir.path().join("mail").join("tmp")).unwrap();
+        let child = Command::new("python3")
+            .args(["-c", LOSES_FIRST_ACKS, &port.to_string()])
+            .arg(&store)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start aiosmtpd");
+        let peer = Self { child, maildir };
+        for _ in 0..100 {
+            if tokio::net::TcpStream::connect(("127.0.0.1", port))
+                .await
+                .is_ok()
+            {
+                return peer;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!("aiosmtpd did not start on port {port}");
+    }
+
     fn received(&self) -> Vec<crate::helpers::SentEmail> {
+        self.received_raw()
+            .iter()
+            .map(|raw| parse_email(raw))
+            .collect()
+    }
+
+    fn received_raw(&self) -> Vec<Vec<u8>> {
         let new = self.maildir.path().join("mail").join("new");
         let Ok(entries) = std::fs::read_dir(&new) else {
             return Vec::new();
@@ -69,7 +132,6 @@ impl SmtpPeer {
         entries
             .filter_map(Result::ok)
             .filter_map(|e| std::fs::read(e.path()).ok())
-            .map(|raw| parse_email(&raw))
             .collect()
     }
 }
@@ -272,4 +334,96 @@ async fn an_email_is_stored_only_if_its_change_is() {
 
     assert_eq!(app.count("users").await, 0);
     assert_eq!(app.count("outbox_messages").await, 0);
+}
+
+/// The `Message-ID` of a raw message, without its angle brackets.
+fn message_id_of(raw: &[u8]) -> Option<String> {
+    mail_parser::MessageParser::default()
+        .parse(raw)
+        .and_then(|m| m.message_id().map(str::to_owned))
+}
+
+/// The `Message-ID` the worker gives an outbox row, without its angle brackets.
+fn expected_message_id(row: &outbox_message::Model) -> String {
+    worker::message_id(row, "127.0.0.1")
+        .trim_start_matches('<')
+        .trim_end_matches('>')
+        .to_owned()
+}
+
+#[tokio::test]
+async fn every_email_carries_a_message_id_made_from_its_outbox_row() {
+    let app = spawn_app().await;
+    for n in 0..2 {
+        outbox::enqueue(&app.db, &email("someone@example.org", n))
+            .await
+            .unwrap();
+    }
+
+    wait_until(
+        async || read_emails(&app.mail_dir).len() == 2,
+        "both messages written",
+    )
+    .await;
+
+    let rows = outbox_message::Entity::find().all(&app.db).await.unwrap();
+    let mut ids: Vec<String> = std::fs::read_dir(&app.mail_dir)
+        .unwrap()
+        .filter_map(Result::ok)
+        .filter_map(|e| std::fs::read(e.path()).ok())
+        .map(|raw| message_id_of(&raw).expect("a Message-ID header"))
+        .collect();
+    ids.sort();
+    let mut expected: Vec<String> = rows.iter().map(expected_message_id).collect();
+    expected.sort();
+    assert_eq!(ids, expected);
+    assert_ne!(ids[0], ids[1]);
+    assert!(
+        ids.iter()
+            .all(|id| id.starts_with("outbox-") && id.ends_with("@127.0.0.1"))
+    );
+}
+
+#[tokio::test]
+async fn a_retry_after_a_lost_acknowledgement_is_the_same_message() {
+    require!(SmtpPeer::available(), "python3 with aiosmtpd");
+    let port = free_port();
+    let peer = SmtpPeer::start_losing_first_acks(port, tempfile::tempdir().unwrap()).await;
+    let app = spawn_app_with(|c| {
+        c.mail_delivery = MailDelivery::Smtp(format!("smtp://127.0.0.1:{port}"))
+    })
+    .await;
+
+    // Act: two messages; the server keeps each at once, but its first answer is lost.
+    for n in 0..2 {
+        outbox::enqueue(&app.db, &email(&format!("person{n}@example.org"), n))
+            .await
+            .unwrap();
+    }
+    wait_until(
+        async || {
+            let rows = outbox_message::Entity::find().all(&app.db).await.unwrap();
+            rows.iter().all(|r| r.sent_at.is_some())
+        },
+        "delivery on the second attempt",
+    )
+    .await;
+
+    // Assert: the server holds two copies of each, and each pair has one Message-ID, the
+    // one made from its row.
+    let rows = outbox_message::Entity::find().all(&app.db).await.unwrap();
+    assert!(rows.iter().all(|r| r.attempts == 2), "{rows:?}");
+    let copies = peer.received_raw();
+    assert_eq!(copies.len(), 4);
+    for row in &rows {
+        let expected = expected_message_id(row);
+        let of_row: Vec<&Vec<u8>> = copies
+            .iter()
+            .filter(|raw| parse_email(raw).subject == row.subject)
+            .collect();
+        assert_eq!(of_row.len(), 2, "{}", row.subject);
+        for raw in of_row {
+            assert_eq!(message_id_of(raw).as_deref(), Some(expected.as_str()));
+        }
+    }
 }

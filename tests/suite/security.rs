@@ -1,8 +1,11 @@
 //! What an attacker would try against §5 of the foundation issue.
 
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use spectra::domain::Role;
+use spectra::domain::client_address::TrustedProxies;
+use spectra::entities::user;
 
-use crate::helpers::{PASSWORD, location, spawn_app, text_of};
+use crate::helpers::{PASSWORD, location, spawn_app, spawn_app_with, text_of};
 
 #[tokio::test]
 async fn a_post_without_the_form_token_is_refused_and_changes_nothing() {
@@ -439,4 +442,410 @@ async fn only_admins_reach_admin_pages() {
             .as_u16(),
         404
     );
+}
+
+/// POSTs a form with `token`, optionally as if forwarded by a proxy for `forwarded_for`.
+async fn post_with(
+    client: &crate::helpers::Client,
+    token: &str,
+    path: &str,
+    fields: &[(&str, &str)],
+    forwarded_for: Option<&str>,
+) -> reqwest::Response {
+    let mut form: Vec<(&str, &str)> = fields.to_vec();
+    form.push(("csrf_token", token));
+    let mut request = client
+        .http
+        .post(format!("{}{path}", client.base))
+        .form(&form);
+    if let Some(address) = forwarded_for {
+        request = request.header("x-forwarded-for", address);
+    }
+    request.send().await.unwrap()
+}
+
+/// What a sign-in attempt got: "not correct" (200), locked (429), or in (303).
+#[derive(Debug, PartialEq, Eq)]
+enum Answer {
+    NotCorrect,
+    Locked,
+    SignedIn,
+}
+
+async fn answer(response: reqwest::Response) -> Answer {
+    match response.status().as_u16() {
+        303 => Answer::SignedIn,
+        429 => {
+            assert!(response.text().await.unwrap().contains("Wait 15 minutes"));
+            Answer::Locked
+        }
+        200 => {
+            assert!(
+                response
+                    .text()
+                    .await
+                    .unwrap()
+                    .contains("The email address or password is not correct")
+            );
+            Answer::NotCorrect
+        }
+        other => panic!("unexpected status {other}"),
+    }
+}
+
+#[tokio::test]
+async fn forty_wrong_passwords_at_once_get_five_tries_and_then_even_the_right_one_is_refused() {
+    let app = spawn_app().await;
+    app.create_user("target@example.org", &[Role::Applicant], None)
+        .await;
+    let token = app.client.csrf().await;
+
+    // Act: forty wrong passwords at the same moment, and the right one as soon as the first
+    // refusal shows the account is locked, while the rest of the burst is still arriving.
+    let mut burst = tokio::task::JoinSet::new();
+    for i in 0..40 {
+        let (client, token) = (app.client.clone(), token.clone());
+        burst.spawn(async move {
+            let guess = format!("wrong-guess-number-{i}");
+            answer(
+                post_with(
+                    &client,
+                    &token,
+                    "/login",
+                    &[("email", "target@example.org"), ("password", &guess)],
+                    None,
+                )
+                .await,
+            )
+            .await
+        });
+    }
+    let mut answers = Vec::new();
+    let mut right_one = None;
+    while let Some(done) = burst.join_next().await {
+        let got = done.unwrap();
+        if got == Answer::Locked && right_one.is_none() {
+            let right = app.new_client();
+            let right_token = right.csrf().await;
+            let response = post_with(
+                &right,
+                &right_token,
+                "/login",
+                &[("email", "target@example.org"), ("password", PASSWORD)],
+                None,
+            )
+            .await;
+            right_one = Some((answer(response).await, right));
+        }
+        answers.push(got);
+    }
+
+    // Assert
+    let not_correct = answers.iter().filter(|a| **a == Answer::NotCorrect).count();
+    let locked = answers.iter().filter(|a| **a == Answer::Locked).count();
+    assert!(not_correct <= 5, "{not_correct} passwords were checked");
+    assert_eq!(not_correct + locked, 40, "{answers:?}");
+    let (right_answer, right_client) = right_one.expect("the account was locked");
+    assert_eq!(right_answer, Answer::Locked);
+    assert_eq!(right_client.get("/account").await.status().as_u16(), 303);
+    // Still locked once the burst is over.
+    let after = answer(
+        post_with(
+            &right_client,
+            &right_client.csrf().await,
+            "/login",
+            &[("email", "target@example.org"), ("password", PASSWORD)],
+            None,
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(after, Answer::Locked);
+}
+
+#[tokio::test]
+async fn a_right_password_gives_its_slot_back() {
+    let app = spawn_app().await;
+    app.create_user("user@example.org", &[Role::Applicant], None)
+        .await;
+
+    // Four failures, a success that forgets them, then four more: nothing is locked.
+    for round in 0..2 {
+        for _ in 0..4 {
+            let r = app
+                .client
+                .post(
+                    "/login",
+                    &[
+                        ("email", "user@example.org"),
+                        ("password", "guess-guess-guess"),
+                    ],
+                )
+                .await;
+            assert_eq!(answer(r).await, Answer::NotCorrect, "round {round}");
+        }
+        let client = app.new_client();
+        client.sign_in("user@example.org", PASSWORD).await;
+    }
+}
+
+#[tokio::test]
+async fn behind_a_trusted_proxy_each_client_is_throttled_on_its_own_address() {
+    let app = spawn_app_with(|c| {
+        c.trusted_proxies = TrustedProxies::parse("127.0.0.1/32, ::1").unwrap();
+    })
+    .await;
+    app.create_user("neighbour@example.org", &[Role::Applicant], None)
+        .await;
+    let token = app.client.csrf().await;
+
+    // Arrange: one client sprays twenty accounts through the proxy and is locked out. It
+    // wrote an address of its own choosing first; the proxy appended the real one.
+    for i in 0..20 {
+        let email = format!("spray{i}@example.org");
+        let r = post_with(
+            &app.client,
+            &token,
+            "/login",
+            &[("email", &email), ("password", "guess-guess-guess")],
+            Some("192.0.2.1, 203.0.113.5"),
+        )
+        .await;
+        assert_eq!(answer(r).await, Answer::NotCorrect);
+    }
+    let sprayer = post_with(
+        &app.client,
+        &token,
+        "/login",
+        &[("email", "neighbour@example.org"), ("password", PASSWORD)],
+        Some("198.51.100.99, 203.0.113.5"),
+    )
+    .await;
+    assert_eq!(answer(sprayer).await, Answer::Locked);
+
+    // Act: someone else behind the same proxy signs in.
+    let neighbour = app.new_client();
+    let neighbour_token = neighbour.csrf().await;
+    let r = post_with(
+        &neighbour,
+        &neighbour_token,
+        "/login",
+        &[("email", "neighbour@example.org"), ("password", PASSWORD)],
+        Some("198.51.100.7"),
+    )
+    .await;
+
+    // Assert
+    assert_eq!(answer(r).await, Answer::SignedIn);
+    assert_eq!(neighbour.get("/account").await.status().as_u16(), 200);
+}
+
+#[tokio::test]
+async fn without_trusted_proxies_x_forwarded_for_is_ignored() {
+    let app = spawn_app().await;
+    app.create_user("real@example.org", &[Role::Applicant], None)
+        .await;
+    let token = app.client.csrf().await;
+
+    for i in 0..20 {
+        let email = format!("spray{i}@example.org");
+        let pretend = format!("203.0.113.{i}");
+        post_with(
+            &app.client,
+            &token,
+            "/login",
+            &[("email", &email), ("password", "guess-guess-guess")],
+            Some(&pretend),
+        )
+        .await;
+    }
+    let r = post_with(
+        &app.client,
+        &token,
+        "/login",
+        &[("email", "real@example.org"), ("password", PASSWORD)],
+        Some("198.51.100.7"),
+    )
+    .await;
+
+    assert_eq!(answer(r).await, Answer::Locked);
+}
+
+#[tokio::test]
+async fn the_current_password_check_is_throttled_like_sign_in() {
+    let app = spawn_app().await;
+    app.create_user("user@example.org", &[Role::Applicant], None)
+        .await;
+    app.client.sign_in("user@example.org", PASSWORD).await;
+    let change = |current: &'static str| {
+        let client = app.client.clone();
+        async move {
+            client
+                .post(
+                    "/account/password",
+                    &[
+                        ("current_password", current),
+                        ("password", "a-brand-new-password"),
+                        ("confirm_password", "a-brand-new-password"),
+                    ],
+                )
+                .await
+        }
+    };
+
+    for _ in 0..5 {
+        let r = change("not-it-at-all").await;
+        assert_eq!(r.status().as_u16(), 200);
+        assert!(
+            r.text()
+                .await
+                .unwrap()
+                .contains("Your current password is not correct")
+        );
+    }
+    let r = change(PASSWORD).await;
+
+    assert_eq!(r.status().as_u16(), 429);
+    assert!(
+        r.text()
+            .await
+            .unwrap()
+            .contains("You have tried your current password too many times. Wait 15 minutes")
+    );
+    let stored = user::Entity::find()
+        .filter(user::Column::Email.eq("user@example.org"))
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(
+        spectra::auth::password::verify(PASSWORD.into(), Some(stored.password_hash))
+            .await
+            .unwrap(),
+        "the password did not change"
+    );
+    // The same count as signing in: the account is locked there too.
+    let other = app.new_client();
+    let r = other
+        .post(
+            "/login",
+            &[("email", "user@example.org"), ("password", PASSWORD)],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 429);
+}
+
+#[tokio::test]
+async fn a_request_in_flight_at_sign_out_does_not_bring_the_session_back() {
+    let app = spawn_app().await;
+    app.create_user("user@example.org", &[Role::Applicant], None)
+        .await;
+    let response = app
+        .client
+        .post(
+            "/login",
+            &[("email", "user@example.org"), ("password", PASSWORD)],
+        )
+        .await;
+    let signed_in = cookie_value(&response);
+    let token = app.client.csrf().await;
+
+    // Arrange: a slow request on the signed-in session (a password check) is under way...
+    let in_flight = {
+        let (client, token) = (app.client.clone(), token.clone());
+        tokio::spawn(async move {
+            post_with(
+                &client,
+                &token,
+                "/account/password",
+                &[
+                    ("current_password", "not-it-at-all"),
+                    ("password", "a-brand-new-password"),
+                    ("confirm_password", "a-brand-new-password"),
+                ],
+                None,
+            )
+            .await
+            .status()
+            .as_u16()
+        })
+    };
+    // ...past loading the session: its attempt is counted before the password is checked.
+    for _ in 0..200 {
+        if app
+            .count("login_throttles WHERE key = 'account:user@example.org' AND failures = 1")
+            .await
+            == 1
+        {
+            break;
+        }
+        tokio::task::yield_now().await;
+        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    }
+    // Many more requests on the same cookie, arriving around the sign-out.
+    let mut around = tokio::task::JoinSet::new();
+    for _ in 0..10 {
+        let client = app.client.clone();
+        around.spawn(async move { client.get("/account").await.status().as_u16() });
+    }
+
+    // Act
+    let out = post_with(&app.client, &token, "/logout", &[], None).await;
+    assert_eq!(location(&out), "/signed-out");
+    for _ in 0..10 {
+        let client = app.client.clone();
+        around.spawn(async move { client.get("/account").await.status().as_u16() });
+    }
+    assert_eq!(in_flight.await.unwrap(), 200);
+    while let Some(status) = around.join_next().await {
+        assert!(matches!(status.unwrap(), 200 | 303));
+    }
+
+    // Assert: the signed-in cookie is worthless and no signed-in session is stored.
+    let replay = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let r = replay
+        .get(format!("{}/account", app.base))
+        .header("cookie", format!("spectra_session={signed_in}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 303, "the session came back");
+    assert_eq!(app.count("sessions WHERE user_id IS NOT NULL").await, 0);
+}
+
+#[tokio::test]
+async fn saving_a_session_that_was_deleted_does_not_create_it_again() {
+    use tower_sessions::SessionStore;
+    use tower_sessions::session::{Id, Record};
+
+    let app = spawn_app().await;
+    let store = spectra::auth::session_store::SeaOrmSessionStore::new(app.db.clone());
+    let mut record = Record {
+        id: Id::default(),
+        data: Default::default(),
+        expiry_date: time::OffsetDateTime::now_utc() + time::Duration::minutes(30),
+    };
+    record.data.insert("user_id".into(), serde_json::json!(1));
+    store.create(&mut record).await.unwrap();
+    let loaded = store.load(&record.id).await.unwrap().expect("stored");
+
+    // One request signs out while another, which loaded the session before, saves it.
+    store.delete(&record.id).await.unwrap();
+    store.save(&loaded).await.unwrap();
+
+    assert!(store.load(&record.id).await.unwrap().is_none());
+    assert_eq!(app.count("sessions").await, 0);
+    // A session that still exists is saved as usual.
+    let mut fresh = Record {
+        id: Id::default(),
+        ..loaded.clone()
+    };
+    store.create(&mut fresh).await.unwrap();
+    fresh.data.insert("csrf".into(), serde_json::json!("t"));
+    store.save(&fresh).await.unwrap();
+    let reloaded = store.load(&fresh.id).await.unwrap().unwrap();
+    assert_eq!(reloaded.data.get("csrf"), Some(&serde_json::json!("t")));
 }

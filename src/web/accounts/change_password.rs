@@ -1,22 +1,30 @@
-//! Changing a password when signed in. Every other session of the account ends.
+//! Changing a password when signed in. Every other session of the account ends, and every
+//! reset link sent before stops working. The current password is checked under the same
+//! throttle as signing in.
 
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Form;
 use axum::extract::State;
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use sea_orm::TransactionTrait;
 use serde::Deserialize;
 use tower_sessions::Session;
 
 use crate::app::AppState;
-use crate::auth::{CurrentUser, password};
-use crate::db::{outbox, sessions, users};
+use crate::auth::throttle::LoginKeys;
+use crate::auth::{ClientAddress, CurrentUser, password};
+use crate::db::users;
 use crate::domain::NewPassword;
 use crate::error::{AppError, AppResult};
 use crate::mail::templates::{EmailContent, PasswordChanged};
+use crate::services::accounts::{self, PasswordRefusal};
 use crate::web::accounts::sign_in;
 use crate::web::page::{FormErrors, Page, flash};
+
+/// The message while the current password cannot be checked.
+pub const LOCKED: &str = "You have tried your current password too many times. Wait 15 minutes, then try again. If you have forgotten it, sign out and reset it.";
 
 /// The form as typed.
 #[derive(Debug, Default, Deserialize)]
@@ -44,6 +52,7 @@ pub async fn show(_user: CurrentUser, page: Page) -> ChangeTemplate {
 pub async fn submit(
     State(state): State<AppState>,
     CurrentUser(me): CurrentUser,
+    ClientAddress(client): ClientAddress,
     session: Session,
     page: Page,
     Form(form): Form<ChangeForm>,
@@ -52,14 +61,28 @@ pub async fn submit(
         .await?
         .ok_or(AppError::NotFound)?;
     let mut errors = FormErrors::default();
-    if form.current_password.is_empty() {
-        errors.add("current_password", "Enter your current password");
-    } else if !password::verify(form.current_password, Some(user.password_hash.clone())).await? {
-        errors.add("current_password", "Your current password is not correct");
-    }
     let new_password = NewPassword::parse(&form.password, &form.confirm_password, &user.email)
         .map_err(|(field, message)| errors.add(field, message))
         .ok();
+    if form.current_password.is_empty() {
+        errors.add("current_password", "Enter your current password");
+    } else {
+        let keys = LoginKeys::new(&user.email, client);
+        match accounts::check_current_password(&state.db, &keys, &user, form.current_password)
+            .await?
+        {
+            Ok(()) => {}
+            Err(PasswordRefusal::NotCorrect) => {
+                errors.add("current_password", "Your current password is not correct");
+            }
+            Err(PasswordRefusal::Locked) => {
+                tracing::warn!(user_id = user.id, %client, "password change refused: locked");
+                errors.add("current_password", LOCKED);
+                let page = ChangeTemplate { page, errors };
+                return Ok((StatusCode::TOO_MANY_REQUESTS, page).into_response());
+            }
+        }
+    }
     let Some(new_password) = new_password.filter(|_| errors.is_empty()) else {
         return Ok(ChangeTemplate { page, errors }.into_response());
     };
@@ -72,9 +95,7 @@ pub async fn submit(
     .to_email(&user.email)?;
     let current_id = session.id().map(|id| id.to_string());
     let txn = state.db.begin().await?;
-    users::set_password(&txn, user.id, &hash).await?;
-    sessions::delete_for_user(&txn, user.id, current_id.as_deref()).await?;
-    outbox::enqueue(&txn, &notice).await?;
+    accounts::change_password(&txn, user.id, &hash, current_id.as_deref(), &notice).await?;
     txn.commit().await?;
     state.mail_wakeup.notify_one();
 

@@ -1,22 +1,20 @@
 //! Signing in. One message for every failure, throttled per account and per client address.
 
-use std::net::SocketAddr;
-
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Form;
-use axum::extract::{ConnectInfo, Query, State};
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use tower_sessions::Session;
 
 use crate::app::AppState;
-use crate::auth::throttle::{self, LoginKeys};
-use crate::auth::{MaybeUser, password};
-use crate::db::users;
+use crate::auth::throttle::LoginKeys;
+use crate::auth::{ClientAddress, MaybeUser};
 use crate::domain::LocalRedirect;
 use crate::error::AppResult;
+use crate::services::accounts::{self, PasswordRefusal};
 use crate::web::accounts::sign_in;
 use crate::web::page::{FormErrors, Page};
 
@@ -83,7 +81,7 @@ pub async fn show(
 
 pub async fn submit(
     State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    ClientAddress(client): ClientAddress,
     session: Session,
     page: Page,
     Form(form): Form<LoginForm>,
@@ -107,37 +105,31 @@ pub async fn submit(
         .into_response());
     }
 
-    let keys = LoginKeys::new(&email, peer.ip());
-    if throttle::is_locked(&state.db, &keys).await? {
-        tracing::warn!(client = %peer.ip(), "sign-in refused: locked");
-        errors.add("email", LOCKED);
-        let page = LoginTemplate {
-            page,
-            email: form.email,
-            next,
-            errors,
-        };
-        return Ok((StatusCode::TOO_MANY_REQUESTS, page).into_response());
-    }
-
-    let user = users::find_by_email(&state.db, &email).await?;
-    let verified = password::verify(
-        form.password,
-        user.as_ref().map(|u| u.password_hash.clone()),
-    )
-    .await?;
-    let Some(user) = user.filter(|u| verified && u.is_active) else {
-        throttle::record_failure(&state.db, &keys).await?;
-        errors.add("email", BAD_CREDENTIALS);
-        return Ok(LoginTemplate {
-            page,
-            email: form.email,
-            next,
-            errors,
+    let keys = LoginKeys::new(&email, client);
+    let user = match accounts::authenticate(&state.db, &keys, &email, form.password).await? {
+        Ok(user) => user,
+        Err(PasswordRefusal::Locked) => {
+            tracing::warn!(%client, "sign-in refused: locked");
+            errors.add("email", LOCKED);
+            let page = LoginTemplate {
+                page,
+                email: form.email,
+                next,
+                errors,
+            };
+            return Ok((StatusCode::TOO_MANY_REQUESTS, page).into_response());
         }
-        .into_response());
+        Err(PasswordRefusal::NotCorrect) => {
+            errors.add("email", BAD_CREDENTIALS);
+            return Ok(LoginTemplate {
+                page,
+                email: form.email,
+                next,
+                errors,
+            }
+            .into_response());
+        }
     };
-    throttle::record_success(&state.db, &keys).await?;
 
     if user.email_verified_at.is_none() {
         return Ok(UnverifiedTemplate {

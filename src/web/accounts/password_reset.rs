@@ -11,12 +11,13 @@ use serde::Deserialize;
 use tower_sessions::Session;
 
 use crate::app::AppState;
-use crate::auth::{password, tokens};
+use crate::auth::{ClientAddress, password, tokens};
 use crate::db::user_tokens::Purpose;
 use crate::db::{outbox, sessions, user_tokens, users};
 use crate::domain::{EmailAddress, NewPassword};
 use crate::error::AppResult;
-use crate::mail::templates::{EmailContent, PasswordChanged, ResetPassword};
+use crate::mail::templates::{EmailContent, PasswordChanged};
+use crate::services::accounts;
 use crate::web::page::{FormErrors, Page, flash};
 
 /// The request form.
@@ -42,9 +43,11 @@ pub async fn show_request(page: Page) -> RequestTemplate {
     }
 }
 
-/// Sends a link if the address has an active account; the reply is the same either way.
+/// Sends a link if the address has an active account, within the limits on these emails;
+/// the reply is the same whatever happened.
 pub async fn request(
     State(state): State<AppState>,
+    ClientAddress(client): ClientAddress,
     page: Page,
     Form(form): Form<RequestForm>,
 ) -> AppResult<Response> {
@@ -57,21 +60,9 @@ pub async fn request(
         }
         .into_response());
     };
-    if let Some(user) = users::find_by_email(&state.db, email.as_str())
-        .await?
-        .filter(|u| u.is_active)
-    {
-        let (token, token_hash) = tokens::generate();
-        let message = ResetPassword {
-            name: user.full_name.clone(),
-            link: state.config.link(&format!("/reset-password/{token}")),
-        }
-        .to_email(&user.email)?;
-        let txn = state.db.begin().await?;
-        user_tokens::create(&txn, user.id, Purpose::ResetPassword, &token_hash).await?;
-        outbox::enqueue(&txn, &message).await?;
-        txn.commit().await?;
-        state.mail_wakeup.notify_one();
+    match accounts::request_password_reset(&state.db, &state.config, client, &email).await? {
+        Ok(()) => state.mail_wakeup.notify_one(),
+        Err(reason) => tracing::info!(?reason, "password reset email not sent"),
     }
     Ok(Redirect::to("/forgot-password/sent").into_response())
 }

@@ -11,14 +11,12 @@ use serde::Deserialize;
 use tower_sessions::Session;
 
 use crate::app::AppState;
-use crate::auth::tokens;
-use crate::config::Config;
+use crate::auth::{ClientAddress, tokens};
 use crate::db::user_tokens::Purpose;
-use crate::db::{outbox, user_tokens, users};
+use crate::db::{user_tokens, users};
 use crate::domain::EmailAddress;
 use crate::error::AppResult;
-use crate::mail::Email;
-use crate::mail::templates::{EmailContent, VerifyEmail};
+use crate::services::accounts;
 use crate::web::page::{Page, flash};
 
 #[derive(Template, WebTemplate)]
@@ -95,41 +93,23 @@ pub struct ResentTemplate {
     email: Option<String>,
 }
 
-/// Sends a new link if the address has an unconfirmed account; the reply is the same either way.
+/// Sends a new link if the address has an unconfirmed account, within the limits on these
+/// emails; the reply is the same whatever happened.
 pub async fn resend(
     State(state): State<AppState>,
+    ClientAddress(client): ClientAddress,
     page: Page,
     Form(form): Form<ResendForm>,
 ) -> AppResult<ResentTemplate> {
-    if let Ok(email) = EmailAddress::parse(&form.email)
-        && let Some(user) = users::find_by_email(&state.db, email.as_str()).await?
-        && user.email_verified_at.is_none()
-        && user.is_active
-    {
-        let (token_hash, message) = new_link(&state.config, &user.full_name, &user.email)?;
-        let txn = state.db.begin().await?;
-        user_tokens::create(&txn, user.id, Purpose::VerifyEmail, &token_hash).await?;
-        outbox::enqueue(&txn, &message).await?;
-        txn.commit().await?;
-        state.mail_wakeup.notify_one();
+    let email = EmailAddress::parse(&form.email).ok();
+    if let Some(email) = &email {
+        match accounts::resend_verification(&state.db, &state.config, client, email).await? {
+            Ok(()) => state.mail_wakeup.notify_one(),
+            Err(reason) => tracing::info!(?reason, "confirmation email not sent"),
+        }
     }
     Ok(ResentTemplate {
         page,
-        email: EmailAddress::parse(&form.email).ok().map(|e| e.to_string()),
+        email: email.map(|e| e.to_string()),
     })
-}
-
-/// A new confirmation link for `name` at `email`: the hash to store, and the email to queue.
-pub(crate) fn new_link(
-    config: &Config,
-    name: &str,
-    email: &str,
-) -> askama::Result<(String, Email)> {
-    let (token, token_hash) = tokens::generate();
-    let message = VerifyEmail {
-        name: name.to_owned(),
-        link: config.link(&format!("/verify-email/{token}")),
-    }
-    .to_email(email)?;
-    Ok((token_hash, message))
 }

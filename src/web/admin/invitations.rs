@@ -1,5 +1,6 @@
 //! Inviting staff: an email with roles (and an organisation, for hiring managers). The invitee
-//! chooses their own password from the emailed link.
+//! chooses their own password from the emailed link. Open invitations are listed, and can be
+//! revoked until they are accepted.
 
 use askama::Template;
 use askama_web::WebTemplate;
@@ -16,10 +17,11 @@ use crate::db::audit::{self, AuditAction};
 use crate::db::{invitations, organisations, outbox, users};
 use crate::domain::{EmailAddress, FullName, Role, role};
 use crate::entities::{invitation, organisation};
-use crate::error::AppResult;
+use crate::error::{AppError, AppResult};
 use crate::mail::templates::{EmailContent, Invitation};
+use crate::services::invitations::{self as invitation_service, RevokeRefusal};
 use crate::web::admin::{parse_roles_and_organisation, repeated, single};
-use crate::web::page::{FormErrors, Page, flash};
+use crate::web::page::{FormErrors, IdPath, Page, flash};
 
 /// One open invitation, for the list.
 pub struct OpenInvitation {
@@ -157,4 +159,38 @@ pub async fn create(
 
     flash(&session, format!("Invitation sent to {email}")).await?;
     Ok(Redirect::to("/admin/invitations").into_response())
+}
+
+/// Revokes an open invitation: its link stops working at once.
+pub async fn revoke(
+    State(state): State<AppState>,
+    CurrentUser(me): CurrentUser,
+    session: Session,
+    IdPath(id): IdPath,
+) -> AppResult<Redirect> {
+    let txn = state.db.begin().await?;
+    let outcome = invitation_service::revoke(&txn, me.id, id).await?;
+    txn.commit().await?;
+    match outcome {
+        Ok(invitation) => {
+            tracing::info!(invitation_id = id, user_id = me.id, "invitation revoked");
+            flash(
+                &session,
+                format!(
+                    "The invitation to {} has been revoked. Its link no longer works.",
+                    invitation.full_name
+                ),
+            )
+            .await?;
+        }
+        Err(RevokeRefusal::NotFound) => return Err(AppError::NotFound),
+        Err(RevokeRefusal::NoLongerOpen) => {
+            flash(
+                &session,
+                "That invitation had already been accepted, revoked or had expired, so nothing changed.",
+            )
+            .await?;
+        }
+    }
+    Ok(Redirect::to("/admin/invitations"))
 }

@@ -28,6 +28,7 @@ pub fn router(_state: AppState) -> Router<AppState> {
             get(invitations::list).post(invitations::create),
         )
         .route("/invitations/new", get(invitations::new))
+        .route("/invitations/{id}/revoke", post(invitations::revoke))
         .route(
             "/programmes",
             get(programmes::list).post(programmes::create),

@@ -1,0 +1,284 @@
+//! Accounts: checking a password under the sign-in throttle, changing a password, and the
+//! emails anyone can ask for by typing an address into a form.
+
+use std::net::IpAddr;
+
+use sea_orm::{ConnectionTrait, DatabaseConnection, DbErr, SqlErr, TransactionTrait};
+
+use crate::auth::throttle::{self, LoginKeys};
+use crate::auth::{password, tokens};
+use crate::config::Config;
+use crate::db::user_tokens::Purpose;
+use crate::db::{self, outbox, sessions, user_tokens, users};
+use crate::domain::account_email::{self, AccountEmail, PER_CLIENT};
+use crate::domain::{EmailAddress, FullName, NewPassword, Role};
+use crate::entities::user;
+use crate::mail::Email;
+use crate::mail::templates::{AlreadyRegistered, EmailContent, ResetPassword, VerifyEmail};
+
+/// Why a password was not accepted.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PasswordRefusal {
+    /// Too many failures for the account or from the client address: nothing was checked.
+    Locked,
+    /// The email address or the password is not correct, or the account cannot sign in.
+    NotCorrect,
+}
+
+/// Checks an email address and password for signing in, under the throttle of `keys`.
+/// A correct password is refused like any other once the account or address is locked.
+pub async fn authenticate(
+    db: &DatabaseConnection,
+    keys: &LoginKeys,
+    email: &str,
+    candidate: String,
+) -> anyhow::Result<Result<user::Model, PasswordRefusal>> {
+    let user = users::find_by_email(db, email).await?;
+    let stored = user.as_ref().map(|u| u.password_hash.clone());
+    let Some(verified) = throttled_verify(db, keys, candidate, stored).await? else {
+        return Ok(Err(PasswordRefusal::Locked));
+    };
+    match user.filter(|u| verified && u.is_active) {
+        Some(user) => {
+            throttle::sign_in_succeeded(db, keys).await?;
+            Ok(Ok(user))
+        }
+        // The slot taken for this attempt stays counted: it is this failure.
+        None => Ok(Err(PasswordRefusal::NotCorrect)),
+    }
+}
+
+/// Checks a signed-in person's current password (before they change it) under the same
+/// throttle as signing in, so the form cannot be used to guess it.
+pub async fn check_current_password(
+    db: &DatabaseConnection,
+    keys: &LoginKeys,
+    user: &user::Model,
+    candidate: String,
+) -> anyhow::Result<Result<(), PasswordRefusal>> {
+    let stored = Some(user.password_hash.clone());
+    match throttled_verify(db, keys, candidate, stored).await? {
+        None => Ok(Err(PasswordRefusal::Locked)),
+        Some(false) => Ok(Err(PasswordRefusal::NotCorrect)),
+        Some(true) => {
+            throttle::sign_in_succeeded(db, keys).await?;
+            Ok(Ok(()))
+        }
+    }
+}
+
+/// Verifies `candidate` once a throttle slot is taken; `None` when it is locked.
+async fn throttled_verify(
+    db: &DatabaseConnection,
+    keys: &LoginKeys,
+    candidate: String,
+    stored: Option<String>,
+) -> anyhow::Result<Option<bool>> {
+    if !throttle::reserve_sign_in(db, keys).await? {
+        return Ok(None);
+    }
+    Ok(Some(password::verify(candidate, stored).await?))
+}
+
+/// Stores a new password for `user_id`: every other session ends (all but `keep`), every
+/// reset link issued before now stops working, and `notice` is queued.
+pub async fn change_password(
+    txn: &impl ConnectionTrait,
+    user_id: i32,
+    new_hash: &str,
+    keep: Option<&str>,
+    notice: &Email,
+) -> Result<(), DbErr> {
+    users::set_password(txn, user_id, new_hash).await?;
+    sessions::delete_for_user(txn, user_id, keep).await?;
+    user_tokens::revoke_all(txn, user_id, Purpose::ResetPassword).await?;
+    outbox::enqueue(txn, notice).await
+}
+
+/// Why an email someone asked for was not sent. The person is never told: the page they see
+/// is the same either way, so these only go to the log.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NotSent {
+    /// The client address has asked for too many emails this hour.
+    TooManyFromClient,
+    /// The address has had its emails of this kind for this hour.
+    TooManyToAddress,
+    /// There is nothing to send: no such account, or not one in the right state.
+    NothingToSend,
+}
+
+/// The throttle key of the emails a client address asks for.
+fn client_key(client: IpAddr) -> String {
+    format!("emails:{client}")
+}
+
+/// `/forgot-password`: queues a reset link if `email` has an active account, within the limits.
+pub async fn request_password_reset(
+    db: &DatabaseConnection,
+    config: &Config,
+    client: IpAddr,
+    email: &EmailAddress,
+) -> anyhow::Result<Result<(), NotSent>> {
+    if !throttle::take(db, &client_key(client), PER_CLIENT).await? {
+        return Ok(Err(NotSent::TooManyFromClient));
+    }
+    let txn = db.begin().await?;
+    let Some(user) = users::find_by_email_for_update(&txn, email.as_str())
+        .await?
+        .filter(|u| u.is_active)
+    else {
+        txn.rollback().await?;
+        return Ok(Err(NotSent::NothingToSend));
+    };
+    if !may_send(&txn, &user.email, AccountEmail::ResetPassword).await? {
+        txn.rollback().await?;
+        return Ok(Err(NotSent::TooManyToAddress));
+    }
+    let (token, token_hash) = tokens::generate();
+    let message = ResetPassword {
+        name: user.full_name.clone(),
+        link: config.link(&format!("/reset-password/{token}")),
+    }
+    .to_email(&user.email)?;
+    user_tokens::create(&txn, user.id, Purpose::ResetPassword, &token_hash).await?;
+    outbox::enqueue_account_email(&txn, &message, AccountEmail::ResetPassword).await?;
+    txn.commit().await?;
+    Ok(Ok(()))
+}
+
+/// `/register`: creates an applicant's account and queues the link to confirm its address;
+/// for an address that has an account already, queues "you already have an account"
+/// instead. Both within the limits; over the client's limit nothing is stored.
+pub async fn register(
+    db: &DatabaseConnection,
+    config: &Config,
+    client: IpAddr,
+    name: &FullName,
+    email: &EmailAddress,
+    new_password: &NewPassword,
+) -> anyhow::Result<Result<(), NotSent>> {
+    if !throttle::take(db, &client_key(client), PER_CLIENT).await? {
+        return Ok(Err(NotSent::TooManyFromClient));
+    }
+    // Hashed whatever happens next, so the reply takes as long for a taken address.
+    let hash = password::hash(new_password).await?;
+    let (token_hash, message) = verification_email(config, name.as_str(), email.as_str())?;
+
+    let txn = db.begin().await?;
+    if let Some(existing) = users::find_by_email_for_update(&txn, email.as_str()).await? {
+        let outcome = already_registered(&txn, config, &existing).await?;
+        txn.commit().await?;
+        return Ok(outcome);
+    }
+    match create_applicant(&txn, name, email, hash, &token_hash, &message).await {
+        Ok(()) => {
+            txn.commit().await?;
+            Ok(Ok(()))
+        }
+        // Two registrations for one address at the same moment: the second is told, like any
+        // repeat, once the first has committed.
+        Err(e) if matches!(e.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => {
+            txn.rollback().await?;
+            let txn = db.begin().await?;
+            let existing = users::find_by_email_for_update(&txn, email.as_str())
+                .await?
+                .ok_or_else(|| anyhow::anyhow!("account vanished after a clash"))?;
+            let outcome = already_registered(&txn, config, &existing).await?;
+            txn.commit().await?;
+            Ok(outcome)
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+async fn create_applicant(
+    txn: &impl ConnectionTrait,
+    name: &FullName,
+    email: &EmailAddress,
+    hash: String,
+    token_hash: &str,
+    message: &Email,
+) -> Result<(), DbErr> {
+    let user = users::create(
+        txn,
+        users::NewUser {
+            email,
+            full_name: name.as_str(),
+            password_hash: hash,
+            email_verified: false,
+            organisation_id: None,
+            roles: &[Role::Applicant],
+        },
+    )
+    .await?;
+    user_tokens::create(txn, user.id, Purpose::VerifyEmail, token_hash).await?;
+    outbox::enqueue_account_email(txn, message, AccountEmail::VerifyEmail).await
+}
+
+/// Queues "you already have an account" to `user`, within the limit. `user`'s row is locked.
+async fn already_registered(
+    txn: &impl ConnectionTrait,
+    config: &Config,
+    user: &user::Model,
+) -> anyhow::Result<Result<(), NotSent>> {
+    if !may_send(txn, &user.email, AccountEmail::AlreadyRegistered).await? {
+        return Ok(Err(NotSent::TooManyToAddress));
+    }
+    let message = AlreadyRegistered {
+        name: user.full_name.clone(),
+        sign_in_link: config.link("/login"),
+        reset_link: config.link("/forgot-password"),
+    }
+    .to_email(&user.email)?;
+    outbox::enqueue_account_email(txn, &message, AccountEmail::AlreadyRegistered).await?;
+    Ok(Ok(()))
+}
+
+/// `/verify-email/resend`: queues a new confirmation link if `email` has an active account
+/// whose address is not confirmed yet, within the limits.
+pub async fn resend_verification(
+    db: &DatabaseConnection,
+    config: &Config,
+    client: IpAddr,
+    email: &EmailAddress,
+) -> anyhow::Result<Result<(), NotSent>> {
+    if !throttle::take(db, &client_key(client), PER_CLIENT).await? {
+        return Ok(Err(NotSent::TooManyFromClient));
+    }
+    let txn = db.begin().await?;
+    let Some(user) = users::find_by_email_for_update(&txn, email.as_str())
+        .await?
+        .filter(|u| u.email_verified_at.is_none() && u.is_active)
+    else {
+        txn.rollback().await?;
+        return Ok(Err(NotSent::NothingToSend));
+    };
+    if !may_send(&txn, &user.email, AccountEmail::VerifyEmail).await? {
+        txn.rollback().await?;
+        return Ok(Err(NotSent::TooManyToAddress));
+    }
+    let (token_hash, message) = verification_email(config, &user.full_name, &user.email)?;
+    user_tokens::create(&txn, user.id, Purpose::VerifyEmail, &token_hash).await?;
+    outbox::enqueue_account_email(&txn, &message, AccountEmail::VerifyEmail).await?;
+    txn.commit().await?;
+    Ok(Ok(()))
+}
+
+/// Whether `to` may have another email of `kind`, counting what was queued in the last hour.
+/// Called with the account's row locked, so two requests cannot both see room for one more.
+async fn may_send(txn: &impl ConnectionTrait, to: &str, kind: AccountEmail) -> Result<bool, DbErr> {
+    let since = db::now() - account_email::WINDOW;
+    let sent = outbox::count_account_emails_since(txn, to, kind, since).await?;
+    Ok(account_email::may_send(sent))
+}
+
+/// A new confirmation link for `name` at `email`: the hash to store, and the email to queue.
+fn verification_email(config: &Config, name: &str, email: &str) -> askama::Result<(String, Email)> {
+    let (token, token_hash) = tokens::generate();
+    let message = VerifyEmail {
+        name: name.to_owned(),
+        link: config.link(&format!("/verify-email/{token}")),
+    }
+    .to_email(email)?;
+    Ok((token_hash, message))
+}
