@@ -401,7 +401,8 @@ async fn the_audit_log_filters_by_kind_vacancy_and_who_acted() {
     let (status, page) = champion.page("/champion/audit").await;
     assert_eq!(status, 200);
     let all = rows(&page);
-    assert_eq!(all.len(), 4, "{all:#?}");
+    // The automatic invitation under the scheme is audited too.
+    assert_eq!(all.len(), 5, "{all:#?}");
     assert!(all[0].contains("High-volume exception approved"));
     assert!(all[0].contains("Vacancy"));
     assert!(all[0].contains("Ward clerk"));
@@ -409,6 +410,8 @@ async fn the_audit_log_filters_by_kind_vacancy_and_who_acted() {
     assert!(all[0].contains(" at "), "a London time: {}", all[0]);
     assert!(all[3].contains("Attempt to decline a guaranteed interview refused"));
     assert!(all[3].contains(&format!("Application SPX-{opted:06}")));
+    assert!(all[4].contains("Invited to interview automatically"));
+    assert!(all[4].contains("Final scores: 2, 2, 0"));
     assert!(page.contains(&format!("<option value=\"{champion_id}\"")));
     assert!(page.contains(&format!("<option value=\"{lead_b_id}\"")));
 
@@ -430,7 +433,7 @@ async fn the_audit_log_filters_by_kind_vacancy_and_who_acted() {
         .page(&format!("/champion/audit?vacancy={}", a.id))
         .await;
     let of_a = rows(&page);
-    assert_eq!(of_a.len(), 3, "{of_a:#?}");
+    assert_eq!(of_a.len(), 4, "{of_a:#?}");
     assert!(of_a.iter().all(|r| !r.contains("Estates apprentice")));
     assert!(of_a[2].contains("Attempt to decline a guaranteed interview refused"));
 
