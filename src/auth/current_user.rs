@@ -157,7 +157,11 @@ pub async fn require_any_role(
     if roles.iter().any(|r| user.has(*r)) {
         Ok(next.run(req).await)
     } else {
-        tracing::warn!(user_id = user.id, path = %req.uri().path(), "role check refused");
+        tracing::warn!(
+            user_id = user.id,
+            route = route_of(&req),
+            "role check refused"
+        );
         Err(AppError::Forbidden)
     }
 }
@@ -171,7 +175,19 @@ pub async fn require_role(
     if user.has(role) {
         Ok(next.run(req).await)
     } else {
-        tracing::warn!(user_id = user.id, needed = role.as_str(), path = %req.uri().path(), "role check refused");
+        tracing::warn!(
+            user_id = user.id,
+            needed = role.as_str(),
+            route = route_of(&req),
+            "role check refused"
+        );
         Err(AppError::Forbidden)
     }
+}
+
+/// The route's pattern, for logs: never the path, which can carry IDs or tokens.
+fn route_of(req: &Request) -> &str {
+    req.extensions()
+        .get::<axum::extract::MatchedPath>()
+        .map_or("(unmatched)", |p| p.as_str())
 }

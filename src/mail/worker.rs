@@ -149,11 +149,11 @@ pub async fn deliver_due(
             Err(SendError::Transient(error)) => {
                 let wait = backoff(config.mail_retry_base, row.attempts);
                 let retry_at = db::now() + Duration::try_from(wait).unwrap_or(Duration::hours(1));
-                tracing::warn!(message_id = row.id, attempts = row.attempts, %error, retry_in = ?wait, "email not sent; will retry");
+                tracing::warn!(message_id = row.id, attempts = row.attempts, error = %without_addresses(&error), retry_in = ?wait, "email not sent; will retry");
                 outbox::mark_retry(db, row.id, &error, retry_at).await?;
             }
             Err(SendError::Permanent(error)) => {
-                tracing::error!(message_id = row.id, %error, "email refused for good");
+                tracing::error!(message_id = row.id, error = %without_addresses(&error), "email refused for good");
                 outbox::mark_failed(db, row.id, &error).await?;
             }
         }
@@ -191,8 +191,37 @@ pub async fn run(
     }
 }
 
+/// A mail server's error with every email address in it replaced, for the logs: servers often
+/// quote the recipient ("550 <someone@example.org>: no such user").
+pub fn without_addresses(error: &str) -> String {
+    error
+        .split(' ')
+        .map(|word| {
+            if word.contains('@') {
+                "[address]"
+            } else {
+                word
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn addresses_never_reach_the_log() {
+        assert_eq!(
+            without_addresses("550 5.1.1 <someone@example.org>: Recipient address rejected"),
+            "550 5.1.1 [address] Recipient address rejected"
+        );
+        assert_eq!(
+            without_addresses("connection refused"),
+            "connection refused"
+        );
+    }
+
     use super::*;
 
     #[test]

@@ -20,6 +20,33 @@ async fn offer_status(app: &crate::helpers::TestApp, id: i32) -> String {
         .status
 }
 
+/// A slot with one place, booked by the first invited applicant (`first@example.org`): the
+/// slot's ID and the applicant, signed in.
+async fn booked(
+    app: &crate::helpers::TestApp,
+    v: &crate::applications::Posted,
+    lead: &crate::helpers::Client,
+    first: i32,
+) -> (i32, crate::helpers::Client) {
+    add_slot(lead, v, in_days(4), "1").await;
+    let slot = spectra::db::interviews::slots_of(&app.db, v.id)
+        .await
+        .unwrap()[0]
+        .id;
+    let client = applicant_client(app, "first@example.org").await;
+    expect_redirect(
+        client
+            .post(
+                &format!("/applications/{first}/interview"),
+                &[("slot_id", &slot.to_string())],
+            )
+            .await,
+        &format!("/applications/{first}/interview"),
+    )
+    .await;
+    (slot, client)
+}
+
 #[tokio::test]
 async fn withdrawing_frees_an_accepted_offer_and_a_withdrawn_application_cannot_accept() {
     // Arrange: two offers; the first accepted.
@@ -86,18 +113,7 @@ async fn withdrawing_cancels_the_booking_and_tells_the_panel() {
     let v = post_vacancy(&app, "Play worker", false).await;
     let lead = lead(&app, &v).await;
     let [first, second] = invited_pair(&app, &v, &lead).await;
-    add_slot(&lead, &v, in_days(4), "1").await;
-    let slot = spectra::db::interviews::slots_of(&app.db, v.id)
-        .await
-        .unwrap()[0]
-        .id;
-    let client = applicant_client(&app, "first@example.org").await;
-    client
-        .post(
-            &format!("/applications/{first}/interview"),
-            &[("slot_id", &slot.to_string())],
-        )
-        .await;
+    let (slot, client) = booked(&app, &v, &lead, first).await;
     assert_eq!(stored(&app, first).await.stage, "interview_booked");
 
     // Act
@@ -205,18 +221,7 @@ async fn an_interview_outcome_sent_twice_at_once_is_recorded_once() {
     let v = post_vacancy(&app, "Receptionist", false).await;
     let lead = lead(&app, &v).await;
     let [first, _] = invited_pair(&app, &v, &lead).await;
-    add_slot(&lead, &v, in_days(4), "1").await;
-    let slot = spectra::db::interviews::slots_of(&app.db, v.id)
-        .await
-        .unwrap()[0]
-        .id;
-    applicant_client(&app, "first@example.org")
-        .await
-        .post(
-            &format!("/applications/{first}/interview"),
-            &[("slot_id", &slot.to_string())],
-        )
-        .await;
+    booked(&app, &v, &lead, first).await;
     let path = format!("/shortlisting/{}/interviews/{first}/outcome", v.id);
     let fields = [
         ("outcome", "not_appointable"),
