@@ -1,9 +1,10 @@
 //! Interview outcomes, recorded by the lead of the vacancy's panel.
 
 use sea_orm::{ConnectionTrait, DbErr};
+use time::OffsetDateTime;
 
 use crate::config::Config;
-use crate::db::{applications, interviews, shortlisting, vacancies};
+use crate::db::{self, applications, interviews, shortlisting, vacancies};
 use crate::domain::application::Stage;
 use crate::services::Outcome;
 use crate::services::emails::email_applicant;
@@ -18,9 +19,14 @@ pub enum OutcomeRefusal {
     /// The application has no booked interview now: its outcome is recorded already, or it
     /// was withdrawn.
     NotBooked(Stage),
+    /// The interview has not started yet.
+    NotYet {
+        /// When it starts.
+        starts_at: OffsetDateTime,
+    },
 }
 
-/// Records the outcome of a booked interview, with feedback the applicant sees. Appointable
+/// Records the outcome of a booked interview once it has started, with feedback the applicant sees. Appointable
 /// leaves the application interviewed, ready for an offer; not appointable ends it as
 /// unsuccessful. Each move is checked: if the application was not where it had to be, nothing
 /// is written.
@@ -47,6 +53,17 @@ pub async fn record_outcome(
     };
     let stage = Stage::parse(&application.stage)
         .ok_or_else(|| anyhow::anyhow!("application {application_id} has an unknown stage"))?;
+    if stage == Stage::InterviewBooked {
+        let slot = match interviews::booking_of(txn, application_id).await? {
+            Some(booking) => interviews::find_slot(txn, booking.slot_id).await?,
+            None => None,
+        };
+        if let Some(slot) = slot.filter(|s| s.starts_at > db::now()) {
+            return Ok(Err(OutcomeRefusal::NotYet {
+                starts_at: slot.starts_at,
+            }));
+        }
+    }
     if stage != Stage::InterviewBooked
         || !applications::change_stage(
             txn,

@@ -106,12 +106,27 @@ pub async fn change(
     if complete && reason.trim().is_empty() {
         return Ok(Err(PanelRefusal::ReasonNeeded));
     }
-    let Some(member) = users::hiring_managers_of(txn, vacancy.organisation_id)
-        .await?
-        .into_iter()
-        .find(|u| u.id == member_id)
-    else {
-        return Ok(Err(PanelRefusal::NotAManager));
+    // Only a current hiring manager of the organisation may join or lead. Anyone on the panel
+    // may be removed, even someone deactivated or moved since, or they would stay on it for
+    // good, their scores still counting.
+    let member = if change == PanelChange::Remove {
+        shortlisting::panel_of(txn, vacancy_id)
+            .await?
+            .into_iter()
+            .map(|(_, u)| u)
+            .find(|u| u.id == member_id)
+    } else {
+        users::hiring_managers_of(txn, vacancy.organisation_id)
+            .await?
+            .into_iter()
+            .find(|u| u.id == member_id)
+    };
+    let Some(member) = member else {
+        return Ok(Err(if change == PanelChange::Remove {
+            PanelRefusal::NotOnPanel
+        } else {
+            PanelRefusal::NotAManager
+        }));
     };
     let action = match change {
         PanelChange::Add => {

@@ -8,7 +8,7 @@ use serde_json::json;
 
 use crate::config::Config;
 use crate::db::audit::{self, AuditAction};
-use crate::db::{applications, interviews, offers, outbox, shortlisting, vacancies};
+use crate::db::{self, applications, interviews, offers, outbox, shortlisting, vacancies};
 use crate::domain::application::{Stage, can_move, reference};
 use crate::domain::london_time;
 use crate::mail::templates::{EmailContent, StaffNotice};
@@ -84,18 +84,16 @@ pub async fn withdraw(
     }
     // A booking is cancelled only while the interview is still to come; after it, the booking
     // is the record of when it took place.
-    let upcoming = if stage == Stage::InterviewBooked {
-        interviews::booking_of(txn, application_id).await?
-    } else {
-        None
+    let upcoming = match interviews::booking_of(txn, application_id).await? {
+        Some(booking) => interviews::find_slot(txn, booking.slot_id)
+            .await?
+            .filter(|slot| slot.starts_at > db::now()),
+        None => None,
     };
-    if let Some(booking) = upcoming {
+    if let Some(slot) = upcoming {
         interviews::cancel(txn, application_id).await?;
         withdrawn.booking_cancelled = true;
-        let when = interviews::find_slot(txn, booking.slot_id)
-            .await?
-            .map(|s| london_time::describe(s.starts_at))
-            .unwrap_or_default();
+        let when = london_time::describe(slot.starts_at);
         for (_, member) in shortlisting::panel_of(txn, vacancy.id).await? {
             let notice = StaffNotice {
                 subject: format!("Interview cancelled: {} has withdrawn", reference(application_id)),

@@ -849,7 +849,8 @@ async fn an_applicant_books_an_interview_and_accepts_the_offer_by_keyboard() {
         "interview_booked"
     );
 
-    // Arrange: the panel finds them appointable and offers the job.
+    // Arrange: the interview takes place; the panel finds them appointable and offers the job.
+    crate::interviews::interviews_start(&app, vacancy).await;
     lead.post(
         &format!("/shortlisting/{vacancy}/interviews/{opted}/outcome"),
         &[

@@ -27,6 +27,23 @@ pub(crate) async fn invited_pair(app: &TestApp, v: &Posted, lead: &Client) -> [i
     [first, second]
 }
 
+/// Time passes: every interview of the vacancy has started, so outcomes can be recorded.
+pub(crate) async fn interviews_start(app: &TestApp, vacancy_id: i32) {
+    for slot in spectra::db::interviews::slots_of(&app.db, vacancy_id)
+        .await
+        .unwrap()
+    {
+        interview_slot::ActiveModel {
+            id: Set(slot.id),
+            starts_at: Set(OffsetDateTime::now_utc() - Duration::hours(1)),
+            ..Default::default()
+        }
+        .update(&app.db)
+        .await
+        .unwrap();
+    }
+}
+
 pub(crate) fn in_days(days: i64) -> OffsetDateTime {
     OffsetDateTime::now_utc() + Duration::days(days)
 }
@@ -196,6 +213,19 @@ async fn invited_applicants_book_rebook_and_cancel_and_the_panel_records_outcome
         .await;
     assert!(panel.contains(&name_of("first@example.org")));
     assert!(panel.contains("Questions in writing, please"));
+
+    // Before the interview starts its outcome cannot be recorded.
+    let early = lead
+        .post(
+            &format!("/shortlisting/{}/interviews/{first}/outcome", v.id),
+            &[("outcome", "appointable"), ("feedback", "Too soon")],
+        )
+        .await;
+    assert_eq!(early.status().as_u16(), 400);
+    assert!(early.text().await.unwrap().contains("once it has started"));
+    assert!(panel.contains("You can record the outcome once the interview has started."));
+    assert_eq!(stored(&app, first).await.stage, "interview_booked");
+    interviews_start(&app, v.id).await;
 
     // An outcome needs a choice and feedback, shown against the fields.
     let response = lead

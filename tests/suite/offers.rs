@@ -6,7 +6,7 @@ use spectra::entities::vacancy;
 
 use crate::applications::{Posted, expect_redirect, post_vacancy, stored};
 use crate::helpers::{Client, TestApp, spawn_app};
-use crate::interviews::{add_slot, applicant_client, in_days, invited_pair};
+use crate::interviews::{add_slot, applicant_client, in_days, interviews_start, invited_pair};
 use crate::shortlisting::lead;
 
 /// Both invited applicants interviewed, found appointable and offered the job.
@@ -30,6 +30,10 @@ pub(crate) async fn offered_pair(app: &TestApp, v: &Posted, lead: &Client) -> [(
             &format!("/applications/{id}/interview"),
         )
         .await;
+        out.push((id, client));
+    }
+    interviews_start(app, v.id).await;
+    for (id, _) in &out {
         expect_redirect(
             lead.post(
                 &format!("/shortlisting/{}/interviews/{id}/outcome", v.id),
@@ -45,8 +49,7 @@ pub(crate) async fn offered_pair(app: &TestApp, v: &Posted, lead: &Client) -> [(
             &format!("/shortlisting/{}/offers", v.id),
         )
         .await;
-        assert_eq!(stored(app, id).await.stage, "conditional_offer");
-        out.push((id, client));
+        assert_eq!(stored(app, *id).await.stage, "conditional_offer");
     }
     let second = out.pop().unwrap();
     let first = out.pop().unwrap();

@@ -351,3 +351,29 @@ async fn a_removed_members_scores_no_longer_count() {
     );
     assert_eq!(app.count("shortlist_scores").await, 6);
 }
+
+#[tokio::test]
+async fn a_member_deactivated_since_can_still_be_removed() {
+    // Arrange: a member who has since been deactivated.
+    let app = spawn_app().await;
+    let v = post_vacancy(&app, "Switchboard operator", false).await;
+    let lead_client = lead(&app, &v).await;
+    let (member_id, _) = colleague(&app, &v, "leaver@nhs.net").await;
+    change(&lead_client, &v, member_id, "add").await;
+    spectra::db::users::set_active(&app.db, member_id, false)
+        .await
+        .unwrap();
+
+    // Act
+    let response = change(&lead_client, &v, member_id, "remove").await;
+
+    // Assert: removed, and the lead cannot be removed, in one plain sentence.
+    expect_redirect(response, &format!("/manage/vacancies/{}/panel", v.id)).await;
+    let lead_id = panel_ids(&app, &v).await[0].0;
+    assert_eq!(panel_ids(&app, &v).await, [(lead_id, true)]);
+    let response = change(&lead_client, &v, lead_id, "remove").await;
+    assert_eq!(response.status().as_u16(), 400);
+    let page = response.text().await.unwrap();
+    assert!(page.contains("Make someone else the lead first."));
+    assert!(!page.contains("first.."));
+}

@@ -7,7 +7,7 @@ use spectra::entities::{interview_booking, interview_outcome, offer};
 
 use crate::applications::{expect_redirect, post_vacancy, stored};
 use crate::helpers::spawn_app;
-use crate::interviews::{add_slot, applicant_client, in_days, invited_pair};
+use crate::interviews::{add_slot, applicant_client, in_days, interviews_start, invited_pair};
 use crate::offers::offered_pair;
 use crate::shortlisting::{audited, lead};
 
@@ -222,6 +222,7 @@ async fn an_interview_outcome_sent_twice_at_once_is_recorded_once() {
     let lead = lead(&app, &v).await;
     let [first, _] = invited_pair(&app, &v, &lead).await;
     booked(&app, &v, &lead, first).await;
+    interviews_start(&app, v.id).await;
     let path = format!("/shortlisting/{}/interviews/{first}/outcome", v.id);
     let fields = [
         ("outcome", "not_appointable"),

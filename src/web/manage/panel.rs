@@ -249,7 +249,7 @@ async fn refuse(
     if !admin {
         let message = errors
             .iter()
-            .map(|(_, m)| m.clone())
+            .map(|(_, m)| m.trim_end_matches('.').to_owned())
             .collect::<Vec<_>>()
             .join(". ");
         return Err(AppError::BadRequest(format!("{message}.")));

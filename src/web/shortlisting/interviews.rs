@@ -36,6 +36,8 @@ pub struct Booked {
     feedback_field: String,
     /// Feedback typed before an error, to show again.
     typed_feedback: String,
+    /// Whether the interview has started, so its outcome can be recorded.
+    started: bool,
 }
 
 /// A slot and who booked it.
@@ -143,6 +145,7 @@ async fn render(
                         .map(|o| (o.appointable, o.feedback.clone())),
                     outcome_field: format!("outcome-{}", a.id),
                     feedback_field: format!("feedback-{}", a.id),
+                    started: s.starts_at <= db::now(),
                     typed_feedback: typed_feedback
                         .as_ref()
                         .filter(|(id, _)| *id == a.id)
@@ -291,6 +294,11 @@ pub async fn record_outcome(
             return Err(match refusal {
                 OutcomeRefusal::NotLead => AppError::Forbidden,
                 OutcomeRefusal::NotFound => AppError::NotFound,
+                OutcomeRefusal::NotYet { starts_at } => AppError::BadRequest(format!(
+                    "The outcome of {}'s interview can be recorded once it has started, on {}.",
+                    reference(app_id),
+                    london_time::describe(starts_at)
+                )),
                 OutcomeRefusal::NotBooked(stage) => AppError::BadRequest(format!(
                     "An outcome can only be recorded for a booked interview. {} is now: {}.",
                     reference(app_id),
