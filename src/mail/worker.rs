@@ -4,13 +4,14 @@
 //! server is down, each message waits and is retried with a doubling delay (capped at an
 //! hour). A message the server refuses for good (a 5xx reply) is marked failed and logged.
 
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration as StdDuration;
 
 use anyhow::Context;
 use lettre::message::header::ContentType;
 use lettre::message::{Attachment, Mailbox, MultiPart};
-use lettre::{AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use sea_orm::DatabaseConnection;
 use time::Duration;
 use tokio::sync::{Notify, watch};
@@ -32,7 +33,7 @@ pub enum Transport {
     /// An SMTP server.
     Smtp(AsyncSmtpTransport<Tokio1Executor>),
     /// A folder of `.eml` files.
-    Files(AsyncFileTransport<Tokio1Executor>),
+    Files(PathBuf),
 }
 
 impl Transport {
@@ -48,7 +49,7 @@ impl Transport {
             MailDelivery::Files(dir) => {
                 std::fs::create_dir_all(dir)
                     .with_context(|| format!("cannot create MAIL_DIR {}", dir.display()))?;
-                Transport::Files(AsyncFileTransport::new(dir))
+                Transport::Files(dir.clone())
             }
         })
     }
@@ -62,13 +63,21 @@ impl Transport {
                     SendError::Transient(e.to_string())
                 }
             }),
-            Transport::Files(files) => files
-                .send(message)
+            Transport::Files(dir) => write_eml(dir, &message.formatted())
                 .await
-                .map(|_| ())
                 .map_err(|e| SendError::Transient(e.to_string())),
         }
     }
+}
+
+/// Writes a message into the folder whole or not at all: first under a temporary name, then
+/// renamed, so whoever reads the folder (a developer's mail client, the tests) never sees half
+/// a message.
+async fn write_eml(dir: &Path, message: &[u8]) -> std::io::Result<()> {
+    let name = uuid::Uuid::new_v4();
+    let partial = dir.join(format!(".{name}.eml.partial"));
+    tokio::fs::write(&partial, message).await?;
+    tokio::fs::rename(&partial, dir.join(format!("{name}.eml"))).await
 }
 
 enum SendError {
