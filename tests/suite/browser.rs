@@ -329,6 +329,9 @@ async fn every_page_passes_axe_core() {
         "/admin/programmes",
         "/admin/programmes/new",
         "/admin/programmes/1/edit",
+        "/admin/vacancies",
+        "/admin/vacancies?organisation=1",
+        "/admin/vacancies/1/panel",
         "/vacancies",
         "/vacancies/1",
         "/vacancies?ring_fenced=yes&closing_soon=yes",
@@ -347,6 +350,19 @@ async fn every_page_passes_axe_core() {
             .await
             .unwrap()
             .contains("There is a problem")
+    );
+    // The administrator's panel form, sent empty: its errors, by the fields.
+    browser.visit(&format!("{b}/admin/vacancies/1/panel")).await;
+    browser
+        .activate("form[action='/admin/vacancies/1/panel'] button[type=submit]")
+        .await;
+    assert!(
+        browser
+            .client
+            .source()
+            .await
+            .unwrap()
+            .contains("Choose a hiring manager")
     );
     browser.visit(&format!("{b}/admin/programmes/new")).await;
     browser
@@ -696,6 +712,21 @@ async fn a_lead_scores_anonymised_applications_and_cannot_reject_a_guaranteed_in
 
     keyboard_sign_in(&browser, b, "manager.alderhey@example.org").await;
     browser.activate("header a[href='/manage/vacancies']").await;
+    browser
+        .activate(&format!("main a[href='/manage/vacancies/{vacancy}']"))
+        .await;
+    // The lead's panel page, with its forms to change the panel.
+    browser
+        .activate(&format!("main a[href='/manage/vacancies/{vacancy}/panel']"))
+        .await;
+    assert!(
+        browser
+            .client
+            .source()
+            .await
+            .unwrap()
+            .contains("Add to the panel")
+    );
     browser
         .activate(&format!("main a[href='/manage/vacancies/{vacancy}']"))
         .await;
