@@ -1063,6 +1063,8 @@ impl Seeder {
             orgs.push(organisation::ActiveModel {
                 id: Set(id),
                 name: Set(organisation_name(existing + i)),
+                // Synthetic codes start with X, which no real organisation's does.
+                ods_code: Set(Some(format!("X{:04}", existing + i + 1))),
                 created_at: Set(self.now - Duration::days(800)),
             });
             let manager_id = self.users.next()?;

@@ -70,11 +70,19 @@ pub enum AuditAction {
     FinalScoresChangedAfterInvitation,
     /// An offer was withdrawn: by the lead (a check failed) or because the applicant withdrew.
     OfferWithdrawn,
+    /// A hiring manager recorded a retention checkpoint.
+    CheckpointRecorded,
+    /// A hiring manager recorded that someone left or moved within the NHS.
+    LeavingRecorded,
+    /// An ESR extract was imported.
+    EsrImported,
+    /// A report or extract was downloaded (the dashboard's tables, the ESR export).
+    ReportExported,
 }
 
 impl AuditAction {
     /// Every action, in the order they are listed to people.
-    pub const ALL: [AuditAction; 29] = [
+    pub const ALL: [AuditAction; 33] = [
         AuditAction::ExceptionRequested,
         AuditAction::ExceptionApproved,
         AuditAction::ExceptionRefused,
@@ -88,6 +96,10 @@ impl AuditAction {
         AuditAction::PanelMemberRemoved,
         AuditAction::PanelLeadChanged,
         AuditAction::OfferWithdrawn,
+        AuditAction::CheckpointRecorded,
+        AuditAction::LeavingRecorded,
+        AuditAction::EsrImported,
+        AuditAction::ReportExported,
         AuditAction::RolesChanged,
         AuditAction::AccountDeactivated,
         AuditAction::AccountReactivated,
@@ -153,6 +165,10 @@ impl AuditAction {
                 "Final scores changed after an automatic invitation"
             }
             AuditAction::OfferWithdrawn => "Offer withdrawn",
+            AuditAction::CheckpointRecorded => "Retention checkpoint recorded",
+            AuditAction::LeavingRecorded => "Leaving or move recorded",
+            AuditAction::EsrImported => "ESR extract imported",
+            AuditAction::ReportExported => "Report exported",
         }
     }
 
@@ -190,6 +206,10 @@ impl AuditAction {
                 "final_scores_changed_after_invitation"
             }
             AuditAction::OfferWithdrawn => "offer_withdrawn",
+            AuditAction::CheckpointRecorded => "checkpoint_recorded",
+            AuditAction::LeavingRecorded => "leaving_recorded",
+            AuditAction::EsrImported => "esr_imported",
+            AuditAction::ReportExported => "report_exported",
         }
     }
 }

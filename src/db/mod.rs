@@ -4,6 +4,7 @@
 pub mod applicant_profiles;
 pub mod applications;
 pub mod audit;
+pub mod employment;
 pub mod interviews;
 pub mod invitations;
 pub mod login_throttles;

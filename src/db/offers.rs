@@ -1,4 +1,4 @@
-//! The `offers`, `offer_checks` and `employment_records` tables.
+//! The `offers` and `offer_checks` tables.
 
 use sea_orm::sea_query::Expr;
 use sea_orm::{
@@ -9,7 +9,7 @@ use time::Date;
 
 use crate::db::now;
 use crate::domain::offer::{CheckKind, CheckStatus, can_accept};
-use crate::entities::{employment_record, offer, offer_check, vacancy};
+use crate::entities::{offer, offer_check, vacancy};
 
 /// The offer made on an application, if any.
 pub async fn find(
@@ -186,54 +186,4 @@ pub async fn set_start_date(
         .exec(db)
         .await
         .map(|_| ())
-}
-
-/// What an employment record holds.
-#[derive(Clone, Debug)]
-pub struct NewEmployment {
-    /// The application hired from.
-    pub application_id: i32,
-    /// The person.
-    pub user_id: i32,
-    /// Their organisation.
-    pub organisation_id: i32,
-    /// Job title.
-    pub role: String,
-    /// Band.
-    pub band: String,
-    /// Start date.
-    pub start_date: Date,
-    /// Whether the post is an apprenticeship.
-    pub apprenticeship: bool,
-}
-
-/// Starts the employment record that retention tracking follows.
-pub async fn start_employment(
-    db: &impl ConnectionTrait,
-    new: &NewEmployment,
-) -> Result<employment_record::Model, DbErr> {
-    employment_record::ActiveModel {
-        application_id: Set(Some(new.application_id)),
-        user_id: Set(Some(new.user_id)),
-        organisation_id: Set(new.organisation_id),
-        role: Set(new.role.clone()),
-        band: Set(new.band.clone()),
-        start_date: Set(new.start_date),
-        apprenticeship: Set(new.apprenticeship),
-        created_at: Set(now()),
-        ..Default::default()
-    }
-    .insert(db)
-    .await
-}
-
-/// The employment record of an application, if the person started.
-pub async fn employment_of(
-    db: &impl ConnectionTrait,
-    application_id: i32,
-) -> Result<Option<employment_record::Model>, DbErr> {
-    employment_record::Entity::find()
-        .filter(employment_record::Column::ApplicationId.eq(application_id))
-        .one(db)
-        .await
 }

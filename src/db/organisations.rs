@@ -6,6 +6,7 @@ use sea_orm::{
 };
 
 use crate::db::now;
+use crate::domain::organisation::known_ods_code;
 use crate::entities::organisation;
 
 /// Every organisation, by name.
@@ -24,7 +25,8 @@ pub async fn find(
     organisation::Entity::find_by_id(id).one(db).await
 }
 
-/// Returns the organisation with this name, creating it if it is new.
+/// Returns the organisation with this name, creating it if it is new (with its ODS code, for
+/// the partner organisations).
 pub async fn ensure(db: &impl ConnectionTrait, name: &str) -> Result<organisation::Model, DbErr> {
     if let Some(found) = organisation::Entity::find()
         .filter(organisation::Column::Name.eq(name))
@@ -35,6 +37,7 @@ pub async fn ensure(db: &impl ConnectionTrait, name: &str) -> Result<organisatio
     }
     organisation::ActiveModel {
         name: Set(name.to_owned()),
+        ods_code: Set(known_ods_code(name).map(str::to_owned)),
         created_at: Set(now()),
         ..Default::default()
     }

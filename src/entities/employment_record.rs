@@ -16,6 +16,15 @@ pub struct Model {
     pub start_date: TimeDate,
     pub apprenticeship: bool,
     pub created_at: TimeDateTimeWithTimeZone,
+    pub staff_group: String,
+    pub route: String,
+    pub assignment_number: Option<String>,
+    pub programme_id: Option<i32>,
+    pub end_date: Option<TimeDate>,
+    pub end_kind: Option<String>,
+    pub leaving_reason: Option<String>,
+    pub moved_to: Option<String>,
+    pub updated_at: Option<TimeDateTimeWithTimeZone>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -6,6 +6,7 @@ pub mod application_answer;
 pub mod application_referee;
 pub mod application_stage_change;
 pub mod audit_event;
+pub mod employment_checkpoint;
 pub mod employment_record;
 pub mod final_score;
 pub mod interview_booking;

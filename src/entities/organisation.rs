@@ -9,6 +9,7 @@ pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i32,
     pub name: String,
+    pub ods_code: Option<String>,
     pub created_at: TimeDateTimeWithTimeZone,
 }
 

@@ -170,7 +170,7 @@ async fn an_accepted_offer_goes_through_the_checks_to_a_hire_with_an_employment_
 
     // Assert: hired, with the record retention tracking will follow.
     assert_eq!(stored(&app, first).await.stage, "started");
-    let record = spectra::db::offers::employment_of(&app.db, first)
+    let record = spectra::db::employment::of_application(&app.db, first)
         .await
         .unwrap()
         .unwrap();

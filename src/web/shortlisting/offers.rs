@@ -12,9 +12,11 @@ use tower_sessions::Session;
 
 use crate::app::AppState;
 use crate::auth::{AuthUser, CurrentUser};
-use crate::db::offers::{self, NewEmployment};
+use crate::db::employment::{self, NewEmployment};
+use crate::db::offers;
 use crate::db::{applications, interviews, users};
 use crate::domain::application::{Stage, reference};
+use crate::domain::employment::Route;
 use crate::domain::london_time;
 use crate::domain::offer::{CheckKind, CheckStatus, all_verified};
 use crate::domain::vacancy::VacancyKind;
@@ -402,17 +404,21 @@ pub async fn mark_started(
             "Only someone whose checks are complete can be marked as started.".into(),
         ));
     }
-    offers::start_employment(
+    employment::start(
         &txn,
         &NewEmployment {
-            application_id: application.id,
-            user_id: application.applicant_id,
+            application_id: Some(application.id),
+            user_id: Some(application.applicant_id),
             organisation_id: seat.vacancy.organisation_id,
+            programme_id: seat.vacancy.programme_id,
             role: seat.vacancy.title.clone(),
             band: seat.vacancy.band.clone(),
+            staff_group: String::new(),
             start_date,
             apprenticeship: VacancyKind::parse(&seat.vacancy.kind)
                 == Some(VacancyKind::Apprenticeship),
+            route: Route::Spectra,
+            assignment_number: None,
         },
     )
     .await?;
