@@ -4,6 +4,7 @@
 pub mod account_email;
 pub mod application;
 pub mod client_address;
+pub mod dashboard;
 pub mod email_address;
 pub mod employment;
 pub mod full_name;

@@ -970,8 +970,11 @@ async fn the_champion_pages_pass_axe_core_by_keyboard() {
     let b = &app.base;
 
     keyboard_sign_in(&browser, b, "champion@example.org").await;
+    // The champion's home is the dashboard, which links to the exception requests.
+    assert_eq!(browser.path().await, "/champion");
+    assert_eq!(browser.heading().await, "Dashboard");
     browser
-        .activate("header a[href='/champion/exceptions']")
+        .activate("main a[href='/champion/exceptions']")
         .await;
     assert_eq!(browser.heading().await, "High-volume exception requests");
 

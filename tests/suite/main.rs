@@ -9,6 +9,7 @@ mod applications;
 mod browser;
 mod champion;
 mod cli;
+mod dashboard;
 mod email;
 mod health;
 mod helpers;
