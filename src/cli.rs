@@ -17,7 +17,7 @@ use crate::db::audit::{self, AuditAction};
 use crate::db::{self, organisations, users};
 use crate::domain::{EmailAddress, FullName, NewPassword, Role, role};
 use crate::synthetic::{self, Counts};
-use crate::{auth, demo, matching_cli, server};
+use crate::{auth, demo, matching_cli, retention_cli, server};
 
 /// spectra: care leavers into NHS jobs in Cheshire & Merseyside.
 #[derive(Debug, Parser)]
@@ -104,6 +104,32 @@ enum Command {
         #[command(subcommand)]
         action: MatchAction,
     },
+    /// Retention figures from a CSV file, without configuration or database: prints them as
+    /// JSON. A malformed file stops it with a message naming the file and line, and exit code 2.
+    Retention {
+        /// What to do.
+        #[command(subcommand)]
+        action: RetentionAction,
+    },
+}
+
+/// Retention actions.
+#[derive(Debug, Subcommand)]
+enum RetentionAction {
+    /// The Kaplan–Meier retention curve with 95% confidence intervals, retention at 3, 6, 12
+    /// and 24 months, and the leaver rate over the 12 months to --as-of. Prints {"n", "events",
+    /// "curve", "retention", "leaver_rate_12m"}.
+    Km {
+        /// CSV file with the header id,start_date,end_date,moved_within_nhs: one employment a
+        /// row, dates YYYY-MM-DD, end_date empty while in post (else the leaving date, or the
+        /// date of the move when moved_within_nhs is yes), moved_within_nhs yes, no, true,
+        /// false or empty.
+        #[arg(long)]
+        employments: PathBuf,
+        /// The date to compute the figures as of, YYYY-MM-DD.
+        #[arg(long)]
+        as_of: String,
+    },
 }
 
 /// Mentor matching actions.
@@ -163,6 +189,8 @@ pub async fn run() -> ExitCode {
     let command = match cli.command {
         // Matching reads its files only: no configuration, no database, no logging set-up.
         Some(Command::Match { action }) => return run_match(action),
+        // So does `retention`.
+        Some(Command::Retention { action }) => return run_retention(action),
         other => other.unwrap_or(Command::Serve),
     };
     init_tracing();
@@ -203,11 +231,19 @@ fn run_match(action: MatchAction) -> ExitCode {
     }
 }
 
+/// Runs a `retention` command, printing its result; exit code 2 for bad input.
+fn run_retention(action: RetentionAction) -> ExitCode {
+    match action {
+        RetentionAction::Km { employments, as_of } => retention_cli::km(&employments, &as_of),
+    }
+}
+
 async fn execute(command: Command) -> anyhow::Result<()> {
     let mut config = Config::from_env()?;
     match command {
         // `run` handles it before reading the configuration, which it must not need.
         Command::Match { .. } => anyhow::bail!("`match` does not run here"),
+        Command::Retention { .. } => anyhow::bail!("`retention` does not run here"),
         Command::Serve => serve(config).await,
         Command::Demo => {
             config.demo = true;

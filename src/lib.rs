@@ -13,6 +13,7 @@ pub mod entities;
 pub mod error;
 pub mod mail;
 pub mod matching_cli;
+pub mod retention_cli;
 pub mod server;
 pub mod services;
 pub mod synthetic;

@@ -19,6 +19,7 @@ pub mod organisation;
 pub mod plain_language;
 pub mod profile;
 pub mod programme;
+pub mod retention;
 pub mod role;
 pub mod shortlisting;
 pub mod vacancy;
