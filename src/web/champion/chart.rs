@@ -60,16 +60,15 @@ pub fn draw(curve: &Curve) -> Chart {
     let mut line = format!("M{},{}", fmt(x(0.0)), fmt(y(1.0)));
     let mut upper = vec![(0.0, 1.0)];
     let mut lower = vec![(0.0, 1.0)];
-    let (mut s, mut hi, mut lo) = (1.0, 1.0, 1.0);
+    let (mut hi, mut lo) = (1.0, 1.0);
     for p in &curve.points {
         let day = p.day as f64;
         line.push_str(&format!(" H{} V{}", fmt(x(day)), fmt(y(p.survival))));
         upper.extend([(day, hi), (day, p.ci_high)]);
         lower.extend([(day, lo), (day, p.ci_low)]);
-        (s, hi, lo) = (p.survival, p.ci_high, p.ci_low);
+        (hi, lo) = (p.ci_high, p.ci_low);
     }
     line.push_str(&format!(" H{}", fmt(x(end))));
-    let _ = s;
     upper.push((end, hi));
     lower.push((end, lo));
     let band = upper
