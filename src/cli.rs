@@ -95,6 +95,11 @@ enum Command {
         /// --shortlisting-applications.
         #[arg(long)]
         lead_password_stdin: bool,
+        /// Also add this many employment records of the new organisations, started over the
+        /// last five years (SPECTRA hires and existing staff from ESR), with their checkpoints,
+        /// leavers and moves within the NHS. The started applications have theirs anyway.
+        #[arg(long, default_value_t = 0)]
+        hires: u32,
     },
     /// Mentor matching on CSV files, without configuration or database: prints the optimal
     /// assignment as one line of JSON. A malformed file stops it with a message naming the
@@ -290,6 +295,7 @@ async fn execute(command: Command) -> anyhow::Result<()> {
             seed,
             shortlisting_applications,
             lead_password_stdin,
+            hires,
         } => {
             let counts = Counts {
                 organisations,
@@ -298,6 +304,7 @@ async fn execute(command: Command) -> anyhow::Result<()> {
                 applicants,
                 applications,
                 shortlisting_applications,
+                hires,
             };
             let mut options = synthetic::Options {
                 counts,
@@ -321,6 +328,12 @@ async fn execute(command: Command) -> anyhow::Result<()> {
                 report.rows_per_second(),
                 report.applications_per_minute(),
             );
+            if report.employments > 0 {
+                println!(
+                    "Employment records added: {} (with their checkpoints).",
+                    report.employments
+                );
+            }
             if let Some(s) = &report.shortlisting {
                 println!(
                     "Shortlisting vacancy ID: {} (board at /shortlisting/{}; panel lead {}{})",
