@@ -7,6 +7,7 @@ use sea_orm::DatabaseConnection;
 use tokio::sync::Notify;
 
 use crate::config::Config;
+use crate::services::dashboard::DashboardCache;
 
 /// Shared by every request; cheap to clone.
 #[derive(Clone, Debug)]
@@ -17,6 +18,8 @@ pub struct AppState {
     pub config: Arc<Config>,
     /// Wakes the mail worker when a request has queued an email, so it goes at once.
     pub mail_wakeup: Arc<Notify>,
+    /// The champion's dashboard figures, counted at most once a minute for each filter.
+    pub dashboards: Arc<DashboardCache>,
 }
 
 impl FromRef<AppState> for DatabaseConnection {

@@ -72,6 +72,9 @@ pub struct Config {
     pub mail_retry_base: Duration,
     /// How often the mail worker looks for due messages when nothing wakes it.
     pub mail_poll: Duration,
+    /// How long the champion's dashboard figures are reused before being counted again
+    /// (`DASHBOARD_CACHE_SECONDS`, default 60; 0 counts them on every view).
+    pub dashboard_cache: Duration,
 }
 
 impl Config {
@@ -152,6 +155,19 @@ impl Config {
                 ),
             })?;
 
+        let dashboard_cache = match get("DASHBOARD_CACHE_SECONDS") {
+            None => Duration::from_secs(60),
+            Some(text) => text
+                .parse::<u64>()
+                .ok()
+                .filter(|s| *s <= 3600)
+                .map(Duration::from_secs)
+                .ok_or_else(|| ConfigError {
+                    variable: "DASHBOARD_CACHE_SECONDS",
+                    reason: format!("{text:?} is not a number of seconds from 0 to 3600"),
+                })?,
+        };
+
         Ok(Self {
             database_url,
             bind_addr,
@@ -163,6 +179,7 @@ impl Config {
             session_idle: Duration::from_secs(30 * 60),
             mail_retry_base: Duration::from_secs(30),
             mail_poll: Duration::from_secs(5),
+            dashboard_cache,
         })
     }
 

@@ -12,6 +12,7 @@ use tokio::task::JoinHandle;
 
 use crate::app::AppState;
 use crate::config::Config;
+use crate::services::dashboard::DashboardCache;
 use crate::mail::worker::{self, Transport};
 use crate::{db, web};
 
@@ -73,6 +74,7 @@ pub async fn start(
         db: db.clone(),
         config: config.clone(),
         mail_wakeup: Arc::new(Notify::new()),
+        dashboards: Arc::new(DashboardCache::new(config.dashboard_cache)),
     };
     let (shutdown, shutdown_rx) = watch::channel(false);
 

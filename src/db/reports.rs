@@ -8,7 +8,7 @@ use time::{Date, Duration};
 use crate::domain::application::Stage;
 
 /// What the champion narrowed the figures to.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub struct ReportFilter {
     /// One organisation, or all.
     pub organisation_id: Option<i32>,

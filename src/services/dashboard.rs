@@ -4,7 +4,9 @@
 //! ([`crate::db::reports`]) and the maths is in [`crate::domain::retention`] and
 //! [`crate::domain::dashboard`].
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use sea_orm::ConnectionTrait;
 use time::Date;
@@ -36,6 +38,8 @@ pub const TIMED_STAGES: [Stage; 7] = [
 pub struct Dashboard {
     /// The date the figures are as of (the end of the period).
     pub as_of: Date,
+    /// When they were counted.
+    pub counted_at: time::OffsetDateTime,
     /// Each programme with a target.
     pub progress: Vec<Progress>,
     /// The funnel by organisation and programme.
@@ -301,6 +305,73 @@ impl Names {
     }
 }
 
+/// The dashboards counted recently, by filter, so that a champion moving around the page (or
+/// several people looking at once) does not count a million applications on every view. A
+/// figure is at most `ttl` old; the page says when it was counted. Only one count runs at a
+/// time, so a burst of views of a filter not yet counted waits for one count, not many.
+#[derive(Debug)]
+pub struct DashboardCache {
+    ttl: Duration,
+    entries: std::sync::Mutex<HashMap<(ReportFilter, Date), (Instant, Arc<Dashboard>)>>,
+    counting: tokio::sync::Mutex<()>,
+}
+
+/// The most filters kept at once; the oldest goes first.
+const CACHE_ENTRIES: usize = 64;
+
+impl DashboardCache {
+    /// A cache whose figures live `ttl` (zero: never reused).
+    pub fn new(ttl: Duration) -> Self {
+        DashboardCache {
+            ttl,
+            entries: std::sync::Mutex::default(),
+            counting: tokio::sync::Mutex::default(),
+        }
+    }
+
+    fn fresh(&self, key: &(ReportFilter, Date)) -> Option<Arc<Dashboard>> {
+        let entries = self.entries.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        entries
+            .get(key)
+            .filter(|(at, _)| at.elapsed() < self.ttl)
+            .map(|(_, d)| d.clone())
+    }
+
+    fn keep(&self, key: (ReportFilter, Date), dashboard: Arc<Dashboard>) {
+        let mut entries = self.entries.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        entries.retain(|_, (at, _)| at.elapsed() < self.ttl);
+        if entries.len() >= CACHE_ENTRIES
+            && let Some(oldest) = entries.iter().min_by_key(|(_, (at, _))| *at).map(|(k, _)| *k)
+        {
+            entries.remove(&oldest);
+        }
+        entries.insert(key, (Instant::now(), dashboard));
+    }
+
+    /// The dashboard for `filter` as of `as_of`: counted at most `ttl` ago.
+    pub async fn get(
+        &self,
+        db: &impl ConnectionTrait,
+        filter: &ReportFilter,
+        as_of: Date,
+        today: Date,
+    ) -> anyhow::Result<Arc<Dashboard>> {
+        let key = (*filter, as_of);
+        if let Some(found) = self.fresh(&key) {
+            return Ok(found);
+        }
+        let _counting = self.counting.lock().await;
+        if let Some(found) = self.fresh(&key) {
+            return Ok(found);
+        }
+        let dashboard = Arc::new(compute(db, filter, as_of, today).await?);
+        if !self.ttl.is_zero() {
+            self.keep(key, dashboard.clone());
+        }
+        Ok(dashboard)
+    }
+}
+
 /// Computes the dashboard as of `as_of` (the end of the period, or today).
 pub async fn compute(
     db: &impl ConnectionTrait,
@@ -318,6 +389,7 @@ pub async fn compute(
         reports::overdue_checkpoints(db, filter.organisation_id, today).await?;
     Ok(Dashboard {
         as_of,
+        counted_at: crate::db::now(),
         progress,
         funnel,
         compliance,

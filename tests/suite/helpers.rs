@@ -156,6 +156,8 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
     .expect("test config");
     config.mail_retry_base = Duration::from_millis(100);
     config.mail_poll = Duration::from_millis(100);
+    // Tests look at the dashboard before and after a change: count it on every view.
+    config.dashboard_cache = Duration::ZERO;
     adjust(&mut config);
 
     let db = server::prepare_database(&config)

@@ -18,7 +18,8 @@ use crate::domain::london_time;
 use crate::domain::retention::{NATIONAL_LEAVER_RATE, SPECIALIST_LEAVER_RATE};
 use crate::entities::{organisation, programme};
 use crate::error::AppResult;
-use crate::services::dashboard::{self, Dashboard, FunnelRow, TIMED_STAGES};
+use crate::services::dashboard::{Dashboard, FunnelRow, TIMED_STAGES};
+use std::sync::Arc;
 use crate::web::champion::chart::{self, Chart};
 use crate::web::champion::require_champion_or_admin;
 use crate::web::page::{FormErrors, Page};
@@ -168,7 +169,9 @@ pub struct DashboardTemplate {
     errors: FormErrors,
     organisations: Vec<organisation::Model>,
     programmes: Vec<programme::Model>,
-    dashboard: Option<Dashboard>,
+    dashboard: Option<Arc<Dashboard>>,
+    counted_at: String,
+    cache_note: String,
     chart: Option<Chart>,
     links: String,
     stage_labels: Vec<&'static str>,
@@ -189,7 +192,7 @@ pub async fn show(
     let today = today();
     let (dashboard, errors) = match parse_filter(&query, &organisations, &programmes, today) {
         Ok((filter, as_of)) => (
-            Some(dashboard::compute(&state.db, &filter, as_of, today).await?),
+            Some(state.dashboards.get(&state.db, &filter, as_of, today).await?),
             FormErrors::default(),
         ),
         Err(errors) => (None, errors),
@@ -197,8 +200,20 @@ pub async fn show(
     let chart = dashboard
         .as_ref()
         .map(|d| chart::draw(&d.retention.overall.curve));
+    let counted_at = dashboard.as_ref().map_or_else(String::new, |d| {
+        let local = london_time::from_utc(d.counted_at);
+        format!("{:02}:{:02}", local.hour(), local.minute())
+    });
+    let ttl = state.config.dashboard_cache.as_secs();
+    let cache_note = match ttl {
+        0 => String::new(),
+        60 => "They are counted again at most once a minute.".to_owned(),
+        s => format!("They are counted again at most every {s} seconds."),
+    };
     Ok(DashboardTemplate {
         page,
+        counted_at,
+        cache_note,
         links: query.query_string(),
         query,
         errors,
