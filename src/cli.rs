@@ -1,4 +1,5 @@
-//! The command line: `serve`, `migrate`, `create-user`, `demo`, `seed-synthetic` and `match`.
+//! The command line: `serve`, `migrate`, `create-user`, `demo`, `seed-synthetic`, `match` and
+//! `retention`.
 
 use std::io::{BufRead, IsTerminal};
 use std::path::PathBuf;
@@ -103,6 +104,25 @@ enum Command {
         /// What to do.
         #[command(subcommand)]
         action: MatchAction,
+    },
+    /// Retention tracking.
+    Retention {
+        /// What to do.
+        #[command(subcommand)]
+        action: RetentionAction,
+    },
+}
+
+/// Retention actions.
+#[derive(Debug, Subcommand)]
+enum RetentionAction {
+    /// Email hiring managers about checkpoints that fell due, or are 14 days overdue, and were
+    /// not reminded yet (the server does this every hour): each checkpoint is reminded once
+    /// per kind, however often it runs. The emails are queued for the running service to send.
+    Remind {
+        /// The day to run as, YYYY-MM-DD [default: today in London].
+        #[arg(long)]
+        today: Option<String>,
     },
 }
 
@@ -209,6 +229,9 @@ async fn execute(command: Command) -> anyhow::Result<()> {
         // `run` handles it before reading the configuration, which it must not need.
         Command::Match { .. } => anyhow::bail!("`match` does not run here"),
         Command::Serve => serve(config).await,
+        Command::Retention { action } => match action {
+            RetentionAction::Remind { today } => remind(&config, today.as_deref()).await,
+        },
         Command::Demo => {
             config.demo = true;
             let db = server::prepare_database(&config).await?;
@@ -301,6 +324,25 @@ async fn execute(command: Command) -> anyhow::Result<()> {
             Ok(())
         }
     }
+}
+
+/// Runs the checkpoint reminders once.
+async fn remind(config: &Config, today: Option<&str>) -> anyhow::Result<()> {
+    let today = match today {
+        Some(text) => time::Date::parse(
+            text,
+            time::macros::format_description!("[year]-[month]-[day]"),
+        )
+        .map_err(|_| anyhow::anyhow!("--today: {text:?} is not a date like 2027-01-31"))?,
+        None => crate::services::retention::today(),
+    };
+    let db = server::prepare_database(config).await?;
+    let summary = crate::services::retention::send_checkpoint_reminders(&db, config, today).await?;
+    println!(
+        "Checkpoint reminders for {today}: {} due, {} overdue; emails queued: {} (organisations: {}). The running service sends them.",
+        summary.due, summary.overdue, summary.emails, summary.organisations
+    );
+    Ok(())
 }
 
 async fn serve(config: Config) -> anyhow::Result<()> {

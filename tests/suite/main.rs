@@ -20,6 +20,7 @@ mod mentoring_relationships;
 mod offers;
 mod panel;
 mod profile;
+mod retention;
 mod security;
 mod shortlisting;
 mod synthetic;

@@ -1,7 +1,9 @@
 //! The Executive Champion's pages: requests for the high-volume exception, to approve or
-//! refuse (DOMAIN.md §5.5), and the audit log (§9). Every route is for the champion role.
+//! refuse (DOMAIN.md §5.5), the audit log (§9), and the overdue retention checkpoints (§7).
+//! Every route is for the champion role; administrators may read the overdue checkpoints too.
 
 mod audit_log;
+mod checkpoints;
 mod exceptions;
 
 use axum::Router;
@@ -10,7 +12,7 @@ use axum::middleware::{Next, from_fn};
 use axum::routing::{get, post};
 
 use crate::app::AppState;
-use crate::auth::current_user::require_role;
+use crate::auth::current_user::{require_any_role, require_role};
 use crate::auth::{AuthUser, CurrentUser};
 use crate::domain::Role;
 use crate::error::{AppError, AppResult};
@@ -23,6 +25,16 @@ pub fn router() -> Router<AppState> {
         .route("/champion/audit", get(audit_log::list))
         .route_layer(from_fn(|user: CurrentUser, req: Request, next: Next| {
             require_role(Role::Champion, user, req, next)
+        }))
+        .merge(champion_or_admin())
+}
+
+/// The champion's pages that administrators may read too.
+fn champion_or_admin() -> Router<AppState> {
+    Router::new()
+        .route("/champion/checkpoints", get(checkpoints::list))
+        .route_layer(from_fn(|user: CurrentUser, req: Request, next: Next| {
+            require_any_role(&[Role::Champion, Role::Admin], user, req, next)
         }))
 }
 
