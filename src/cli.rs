@@ -1,4 +1,5 @@
-//! The command line: `serve`, `migrate`, `create-user`, `demo`, `seed-synthetic` and `match`.
+//! The command line: `serve`, `migrate`, `create-user`, `demo`, `seed-synthetic`, `match` and
+//! `retention`.
 
 use std::io::{BufRead, IsTerminal};
 use std::path::PathBuf;
@@ -109,8 +110,8 @@ enum Command {
         #[command(subcommand)]
         action: MatchAction,
     },
-    /// Retention figures from a CSV file, without configuration or database: prints them as
-    /// JSON. A malformed file stops it with a message naming the file and line, and exit code 2.
+    /// Retention: the figures from a CSV file, without configuration or database (`km`), and
+    /// the checkpoint reminders (`remind`).
     Retention {
         /// What to do.
         #[command(subcommand)]
@@ -134,6 +135,14 @@ enum RetentionAction {
         /// The date to compute the figures as of, YYYY-MM-DD.
         #[arg(long)]
         as_of: String,
+    },
+    /// Email hiring managers about checkpoints that fell due, or are 14 days overdue, and were
+    /// not reminded yet (the server does this every hour): each checkpoint is reminded once
+    /// per kind, however often it runs. The emails are queued for the running service to send.
+    Remind {
+        /// The day to run as, YYYY-MM-DD [default: today in London].
+        #[arg(long)]
+        today: Option<String>,
     },
 }
 
@@ -194,8 +203,10 @@ pub async fn run() -> ExitCode {
     let command = match cli.command {
         // Matching reads its files only: no configuration, no database, no logging set-up.
         Some(Command::Match { action }) => return run_match(action),
-        // So does `retention`.
-        Some(Command::Retention { action }) => return run_retention(action),
+        // So does `retention km`.
+        Some(Command::Retention {
+            action: RetentionAction::Km { employments, as_of },
+        }) => return retention_cli::km(&employments, &as_of),
         other => other.unwrap_or(Command::Serve),
     };
     init_tracing();
@@ -236,20 +247,16 @@ fn run_match(action: MatchAction) -> ExitCode {
     }
 }
 
-/// Runs a `retention` command, printing its result; exit code 2 for bad input.
-fn run_retention(action: RetentionAction) -> ExitCode {
-    match action {
-        RetentionAction::Km { employments, as_of } => retention_cli::km(&employments, &as_of),
-    }
-}
-
 async fn execute(command: Command) -> anyhow::Result<()> {
     let mut config = Config::from_env()?;
     match command {
         // `run` handles it before reading the configuration, which it must not need.
         Command::Match { .. } => anyhow::bail!("`match` does not run here"),
-        Command::Retention { .. } => anyhow::bail!("`retention` does not run here"),
         Command::Serve => serve(config).await,
+        Command::Retention { action } => match action {
+            RetentionAction::Km { .. } => anyhow::bail!("`retention km` does not run here"),
+            RetentionAction::Remind { today } => remind(&config, today.as_deref()).await,
+        },
         Command::Demo => {
             config.demo = true;
             let db = server::prepare_database(&config).await?;
@@ -350,6 +357,25 @@ async fn execute(command: Command) -> anyhow::Result<()> {
             Ok(())
         }
     }
+}
+
+/// Runs the checkpoint reminders once.
+async fn remind(config: &Config, today: Option<&str>) -> anyhow::Result<()> {
+    let today = match today {
+        Some(text) => time::Date::parse(
+            text,
+            time::macros::format_description!("[year]-[month]-[day]"),
+        )
+        .map_err(|_| anyhow::anyhow!("--today: {text:?} is not a date like 2027-01-31"))?,
+        None => crate::services::retention::today(),
+    };
+    let db = server::prepare_database(config).await?;
+    let summary = crate::services::retention::send_checkpoint_reminders(&db, config, today).await?;
+    println!(
+        "Checkpoint reminders for {today}: {} due, {} overdue; emails queued: {} (organisations: {}). The running service sends them.",
+        summary.due, summary.overdue, summary.emails, summary.organisations
+    );
+    Ok(())
 }
 
 async fn serve(config: Config) -> anyhow::Result<()> {

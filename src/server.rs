@@ -27,6 +27,7 @@ pub struct Running {
     server: JoinHandle<anyhow::Result<()>>,
     worker: JoinHandle<()>,
     sweeper: JoinHandle<()>,
+    reminders: JoinHandle<()>,
 }
 
 impl Running {
@@ -36,6 +37,7 @@ impl Running {
         let served = self.server.await.context("server task")?;
         let _ = self.worker.await;
         let _ = self.sweeper.await;
+        let _ = self.reminders.await;
         served
     }
 
@@ -45,6 +47,7 @@ impl Running {
         let _ = self.shutdown.send(true);
         let _ = self.worker.await;
         let _ = self.sweeper.await;
+        let _ = self.reminders.await;
         served?
     }
 }
@@ -86,6 +89,12 @@ pub async fn start(
         shutdown_rx.clone(),
     ));
     let sweeper = tokio::spawn(sweep_expired_sessions(db.clone(), shutdown_rx.clone()));
+    let reminders = tokio::spawn(remind_checkpoints(
+        db.clone(),
+        config.clone(),
+        state.mail_wakeup.clone(),
+        shutdown_rx.clone(),
+    ));
 
     let addr = listener.local_addr()?;
     let app = web::router(state.clone());
@@ -115,6 +124,7 @@ pub async fn start(
         server,
         worker,
         sweeper,
+        reminders,
     })
 }
 
@@ -152,6 +162,30 @@ async fn sweep_expired_sessions(
         }
         tokio::select! {
             () = tokio::time::sleep(Duration::from_secs(600)) => {}
+            _ = shutdown.changed() => return,
+        }
+    }
+}
+
+/// How often the checkpoint reminders run. Each checkpoint is reminded once per kind, however
+/// often this runs, so the hour only bounds how late after midnight a reminder can go.
+const REMINDER_INTERVAL: Duration = Duration::from_secs(3600);
+
+async fn remind_checkpoints(
+    db: sea_orm::DatabaseConnection,
+    config: Arc<Config>,
+    mail_wakeup: Arc<Notify>,
+    mut shutdown: watch::Receiver<bool>,
+) {
+    loop {
+        let today = crate::services::retention::today();
+        match crate::services::retention::send_checkpoint_reminders(&db, &config, today).await {
+            Ok(summary) if summary.emails > 0 => mail_wakeup.notify_one(),
+            Ok(_) => {}
+            Err(e) => tracing::warn!(error = %format!("{e:#}"), "cannot send checkpoint reminders"),
+        }
+        tokio::select! {
+            () = tokio::time::sleep(REMINDER_INTERVAL) => {}
             _ = shutdown.changed() => return,
         }
     }

@@ -1,15 +1,18 @@
 //! The `employment_records` and `employment_checkpoints` tables: retention tracking
 //! (DOMAIN.md §7).
 
+use sea_orm::sea_query::{Expr, Query};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait,
-    QueryFilter, QueryOrder,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DbBackend, DbErr,
+    EntityTrait, FromQueryResult, JoinType, QueryFilter, QueryOrder, QuerySelect, Statement,
 };
 use time::Date;
 
 use crate::db::now;
-use crate::domain::employment::{CHECKPOINT_MONTHS, Route, checkpoint_due};
-use crate::entities::{employment_checkpoint, employment_record};
+use crate::domain::employment::{
+    CHECKPOINT_MONTHS, CheckpointOutcome, EndKind, Route, checkpoint_due,
+};
+use crate::entities::{employment_checkpoint, employment_record, organisation};
 
 /// What a new employment record holds.
 #[derive(Clone, Debug)]
@@ -108,4 +111,365 @@ pub async fn checkpoints_of(
         .order_by_asc(employment_checkpoint::Column::Months)
         .all(db)
         .await
+}
+
+/// An employment record by ID, locked until the transaction ends (on Postgres; SQLite has one
+/// writer at a time), so that two managers recording at once are judged one after the other.
+pub async fn find_for_update(
+    db: &impl ConnectionTrait,
+    id: i32,
+) -> Result<Option<employment_record::Model>, DbErr> {
+    employment_record::Entity::find_by_id(id)
+        .lock_exclusive()
+        .one(db)
+        .await
+}
+
+/// A checkpoint by ID.
+pub async fn find_checkpoint(
+    db: &impl ConnectionTrait,
+    id: i32,
+) -> Result<Option<employment_checkpoint::Model>, DbErr> {
+    employment_checkpoint::Entity::find_by_id(id).one(db).await
+}
+
+/// Who or what recorded a checkpoint's outcome, as stored in `source`.
+pub const SOURCE_MANAGER: &str = "manager";
+
+/// Records the outcome of a checkpoint that has none yet. Returns whether it was recorded:
+/// false when someone else recorded it first.
+pub async fn record_outcome(
+    db: &impl ConnectionTrait,
+    checkpoint_id: i32,
+    outcome: CheckpointOutcome,
+    recorded_by: i32,
+) -> Result<bool, DbErr> {
+    let done = employment_checkpoint::Entity::update_many()
+        .col_expr(
+            employment_checkpoint::Column::Outcome,
+            Expr::value(outcome.as_str()),
+        )
+        .col_expr(
+            employment_checkpoint::Column::Source,
+            Expr::value(SOURCE_MANAGER),
+        )
+        .col_expr(
+            employment_checkpoint::Column::RecordedBy,
+            Expr::value(recorded_by),
+        )
+        .col_expr(
+            employment_checkpoint::Column::RecordedAt,
+            Expr::value(now()),
+        )
+        .filter(employment_checkpoint::Column::Id.eq(checkpoint_id))
+        .filter(employment_checkpoint::Column::Outcome.is_null())
+        .exec(db)
+        .await?;
+    Ok(done.rows_affected == 1)
+}
+
+/// Closes the checkpoints of a record still unrecorded that fall after `date`, or (with
+/// `later_than`) come after that checkpoint: there is nothing to record once someone has gone.
+/// Returns the months of the checkpoints closed.
+pub async fn close_checkpoints(
+    db: &impl ConnectionTrait,
+    employment_record_id: i32,
+    date: Date,
+    later_than: Option<i32>,
+    recorded_by: i32,
+) -> Result<Vec<i32>, DbErr> {
+    let mut after = Condition::any().add(employment_checkpoint::Column::DueOn.gt(date));
+    if let Some(months) = later_than {
+        after = after.add(employment_checkpoint::Column::Months.gt(months));
+    }
+    let closing: Vec<employment_checkpoint::Model> = employment_checkpoint::Entity::find()
+        .filter(employment_checkpoint::Column::EmploymentRecordId.eq(employment_record_id))
+        .filter(employment_checkpoint::Column::Outcome.is_null())
+        .filter(after)
+        .order_by_asc(employment_checkpoint::Column::Months)
+        .all(db)
+        .await?;
+    let ids: Vec<i32> = closing.iter().map(|c| c.id).collect();
+    if !ids.is_empty() {
+        employment_checkpoint::Entity::update_many()
+            .col_expr(
+                employment_checkpoint::Column::Outcome,
+                Expr::value(CheckpointOutcome::Closed.as_str()),
+            )
+            .col_expr(
+                employment_checkpoint::Column::Source,
+                Expr::value(SOURCE_MANAGER),
+            )
+            .col_expr(
+                employment_checkpoint::Column::RecordedBy,
+                Expr::value(recorded_by),
+            )
+            .col_expr(
+                employment_checkpoint::Column::RecordedAt,
+                Expr::value(now()),
+            )
+            .filter(employment_checkpoint::Column::Id.is_in(ids))
+            .filter(employment_checkpoint::Column::Outcome.is_null())
+            .exec(db)
+            .await?;
+    }
+    Ok(closing.into_iter().map(|c| c.months).collect())
+}
+
+/// How an employment ended, as stored on the record.
+#[derive(Clone, Copy, Debug)]
+pub struct Ending<'a> {
+    /// The last day, or the day of the move.
+    pub date: Date,
+    /// Left, or moved within the NHS.
+    pub kind: EndKind,
+    /// ESR's leaving reason code.
+    pub leaving_reason: Option<&'a str>,
+    /// The NHS organisation they moved to.
+    pub moved_to: Option<&'a str>,
+}
+
+/// Records the end of an employment not yet ended. Returns whether it was recorded: false when
+/// it had already ended.
+pub async fn end(
+    db: &impl ConnectionTrait,
+    employment_record_id: i32,
+    ending: Ending<'_>,
+) -> Result<bool, DbErr> {
+    let done = employment_record::Entity::update_many()
+        .col_expr(employment_record::Column::EndDate, Expr::value(ending.date))
+        .col_expr(
+            employment_record::Column::EndKind,
+            Expr::value(ending.kind.as_str()),
+        )
+        .col_expr(
+            employment_record::Column::LeavingReason,
+            Expr::value(ending.leaving_reason.map(str::to_owned)),
+        )
+        .col_expr(
+            employment_record::Column::MovedTo,
+            Expr::value(ending.moved_to.map(str::to_owned)),
+        )
+        .col_expr(employment_record::Column::UpdatedAt, Expr::value(now()))
+        .filter(employment_record::Column::Id.eq(employment_record_id))
+        .filter(employment_record::Column::EndDate.is_null())
+        .exec(db)
+        .await?;
+    Ok(done.rows_affected == 1)
+}
+
+/// An organisation's employment records, most recent start first.
+pub async fn of_organisation(
+    db: &impl ConnectionTrait,
+    organisation_id: i32,
+) -> Result<Vec<employment_record::Model>, DbErr> {
+    employment_record::Entity::find()
+        .filter(employment_record::Column::OrganisationId.eq(organisation_id))
+        .order_by_desc(employment_record::Column::StartDate)
+        .order_by_desc(employment_record::Column::Id)
+        .all(db)
+        .await
+}
+
+/// The checkpoints of every employment record of an organisation.
+pub async fn checkpoints_of_organisation(
+    db: &impl ConnectionTrait,
+    organisation_id: i32,
+) -> Result<Vec<employment_checkpoint::Model>, DbErr> {
+    let records = Query::select()
+        .column(employment_record::Column::Id)
+        .from(employment_record::Entity)
+        .and_where(employment_record::Column::OrganisationId.eq(organisation_id))
+        .to_owned();
+    employment_checkpoint::Entity::find()
+        .filter(employment_checkpoint::Column::EmploymentRecordId.in_subquery(records))
+        .order_by_asc(employment_checkpoint::Column::EmploymentRecordId)
+        .order_by_asc(employment_checkpoint::Column::Months)
+        .all(db)
+        .await
+}
+
+/// A checkpoint still to record, with what identifies the employment without naming anyone.
+#[derive(Clone, Debug, FromQueryResult)]
+pub struct OpenCheckpoint {
+    /// The checkpoint.
+    pub id: i32,
+    /// 3, 6, 12 or 24.
+    pub months: i32,
+    /// When it fell due.
+    pub due_on: Date,
+    /// Its employment record.
+    pub employment_record_id: i32,
+    /// The record's organisation.
+    pub organisation_id: i32,
+    /// The organisation's name.
+    pub organisation: String,
+    /// Job role.
+    pub role: String,
+    /// Start date.
+    pub start_date: Date,
+}
+
+/// Every checkpoint due before `today` and not recorded, by organisation name and then the
+/// longest overdue first.
+pub async fn overdue(db: &impl ConnectionTrait, today: Date) -> Result<Vec<OpenCheckpoint>, DbErr> {
+    open_checkpoints()
+        .filter(employment_checkpoint::Column::DueOn.lt(today))
+        .order_by_asc(organisation::Column::Name)
+        .order_by_asc(employment_record::Column::OrganisationId)
+        .order_by_asc(employment_checkpoint::Column::DueOn)
+        .order_by_asc(employment_checkpoint::Column::Id)
+        .into_model::<OpenCheckpoint>()
+        .all(db)
+        .await
+}
+
+/// Unrecorded checkpoints joined with their record and organisation.
+fn open_checkpoints() -> sea_orm::Select<employment_checkpoint::Entity> {
+    let record = employment_checkpoint::Entity::belongs_to(employment_record::Entity)
+        .from(employment_checkpoint::Column::EmploymentRecordId)
+        .to(employment_record::Column::Id);
+    let organisation = employment_record::Entity::belongs_to(organisation::Entity)
+        .from(employment_record::Column::OrganisationId)
+        .to(organisation::Column::Id);
+    employment_checkpoint::Entity::find()
+        .select_only()
+        .column(employment_checkpoint::Column::Id)
+        .column(employment_checkpoint::Column::Months)
+        .column(employment_checkpoint::Column::DueOn)
+        .column(employment_checkpoint::Column::EmploymentRecordId)
+        .column(employment_record::Column::OrganisationId)
+        .column_as(organisation::Column::Name, "organisation")
+        .column(employment_record::Column::Role)
+        .column(employment_record::Column::StartDate)
+        .join(JoinType::InnerJoin, record.into())
+        .join(JoinType::InnerJoin, organisation.into())
+        .filter(employment_checkpoint::Column::Outcome.is_null())
+}
+
+/// Which reminder of a checkpoint: when it falls due, or once it is overdue.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Reminder {
+    /// The checkpoint has fallen due.
+    Due,
+    /// The checkpoint is [`crate::domain::employment::OVERDUE_AFTER_DAYS`] days overdue.
+    Overdue,
+}
+
+/// The organisations with a reminder to send: an unrecorded checkpoint due by `today` and
+/// not yet reminded, or due by `overdue_by` and not yet reminded as overdue.
+pub async fn organisations_to_remind(
+    db: &impl ConnectionTrait,
+    today: Date,
+    overdue_by: Date,
+) -> Result<Vec<i32>, DbErr> {
+    let record = employment_checkpoint::Entity::belongs_to(employment_record::Entity)
+        .from(employment_checkpoint::Column::EmploymentRecordId)
+        .to(employment_record::Column::Id);
+    employment_checkpoint::Entity::find()
+        .select_only()
+        .column(employment_record::Column::OrganisationId)
+        .distinct()
+        .join(JoinType::InnerJoin, record.into())
+        .filter(employment_checkpoint::Column::Outcome.is_null())
+        .filter(
+            Condition::any()
+                .add(
+                    Condition::all()
+                        .add(employment_checkpoint::Column::DueOn.lte(today))
+                        .add(employment_checkpoint::Column::DueRemindedAt.is_null()),
+                )
+                .add(
+                    Condition::all()
+                        .add(employment_checkpoint::Column::DueOn.lte(overdue_by))
+                        .add(employment_checkpoint::Column::OverdueRemindedAt.is_null()),
+                ),
+        )
+        .order_by_asc(employment_record::Column::OrganisationId)
+        .into_tuple::<i32>()
+        .all(db)
+        .await
+}
+
+/// Locks an organisation's reminders for this transaction, unless another worker holds them:
+/// then it returns false and the caller leaves that organisation to it. On Postgres the
+/// organisation's row is taken with `FOR NO KEY UPDATE SKIP LOCKED` (which does not block
+/// rows that refer to it); SQLite has one writer at a time, which gives the same guarantee.
+pub async fn lock_organisation_reminders(
+    db: &impl ConnectionTrait,
+    organisation_id: i32,
+) -> Result<bool, DbErr> {
+    if db.get_database_backend() != DbBackend::Postgres {
+        return Ok(true);
+    }
+    let row = db
+        .query_one_raw(Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            "SELECT id FROM organisations WHERE id = $1 FOR NO KEY UPDATE SKIP LOCKED",
+            [organisation_id.into()],
+        ))
+        .await?;
+    Ok(row.is_some())
+}
+
+/// Claims an organisation's checkpoints due a reminder of this kind and marks them reminded.
+/// Those claimed for the overdue reminder are marked as reminded when due too, so that a
+/// checkpoint first seen already overdue gets one reminder, not two. Rows locked by another
+/// transaction (on Postgres, with `FOR UPDATE SKIP LOCKED`) are left for the next run.
+pub async fn claim_reminders(
+    db: &impl ConnectionTrait,
+    organisation_id: i32,
+    reminder: Reminder,
+    due_by: Date,
+) -> Result<Vec<OpenCheckpoint>, DbErr> {
+    let backend = db.get_database_backend();
+    let (p, skip_locked) = match backend {
+        DbBackend::Postgres => (["$1", "$2", "$3"], " FOR UPDATE OF c SKIP LOCKED"),
+        // Numbered, because the time is bound once and used twice.
+        _ => (["?1", "?2", "?3"], ""),
+    };
+    let set = match reminder {
+        Reminder::Due => format!("due_reminded_at = {}", p[0]),
+        Reminder::Overdue => format!(
+            "overdue_reminded_at = {now}, due_reminded_at = COALESCE(due_reminded_at, {now})",
+            now = p[0]
+        ),
+    };
+    let unreminded = match reminder {
+        Reminder::Due => "c.due_reminded_at IS NULL",
+        Reminder::Overdue => "c.overdue_reminded_at IS NULL",
+    };
+    let sql = format!(
+        "UPDATE employment_checkpoints SET {set} \
+         WHERE id IN (SELECT c.id FROM employment_checkpoints c \
+           JOIN employment_records r ON r.id = c.employment_record_id \
+           WHERE r.organisation_id = {org} AND c.outcome IS NULL AND c.due_on <= {due_by} \
+             AND {unreminded}{skip_locked}) \
+         RETURNING id",
+        org = p[1],
+        due_by = p[2],
+    );
+    let now = now();
+    let claimed: Vec<i32> = db
+        .query_all_raw(Statement::from_sql_and_values(
+            backend,
+            sql,
+            [now.into(), organisation_id.into(), due_by.into()],
+        ))
+        .await?
+        .iter()
+        .map(|row| row.try_get::<i32>("", "id"))
+        .collect::<Result<_, _>>()?;
+    let mut found = Vec::with_capacity(claimed.len());
+    for ids in claimed.chunks(500) {
+        found.extend(
+            open_checkpoints()
+                .filter(employment_checkpoint::Column::Id.is_in(ids.iter().copied()))
+                .into_model::<OpenCheckpoint>()
+                .all(db)
+                .await?,
+        );
+    }
+    found.sort_by_key(|c| (c.due_on, c.id));
+    Ok(found)
 }

@@ -28,10 +28,10 @@ pub fn checkpoint_due(start: Date, months: i32) -> Date {
     add_months(start, months)
 }
 
-/// An employment record's reference, as managers and the champion see it: `EMP-000123`.
+/// An employment record's reference, as managers and the champion see it: `E-000123`.
 /// It names no one.
 pub fn reference(id: i32) -> String {
-    format!("EMP-{id:06}")
+    format!("E-{id:06}")
 }
 
 /// How someone's employment record came to be.
@@ -333,7 +333,7 @@ mod tests {
 
     #[test]
     fn references_name_no_one() {
-        assert_eq!(reference(123), "EMP-000123");
+        assert_eq!(reference(123), "E-000123");
     }
 
     #[test]

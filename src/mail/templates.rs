@@ -185,6 +185,38 @@ mod tests {
     }
 
     #[test]
+    fn checkpoint_reminders_list_the_checkpoints_and_say_which_kind() {
+        let reminder = |overdue: bool, more: usize| CheckpointReminder {
+            name: "Morgan".into(),
+            organisation: "Alder Hey".into(),
+            overdue,
+            lines: vec![
+                "E-000012: Porter, started 4 January 2027. 3-month checkpoint, due 4 April 2027"
+                    .into(),
+            ],
+            more,
+            link: "http://x/manage/employees".into(),
+        };
+        let due = reminder(false, 0).to_email("hm@example.org").unwrap();
+        assert_eq!(due.subject, "Retention checkpoints to record: Alder Hey");
+        assert!(
+            due.text
+                .contains("have fallen due:\n\n- E-000012: Porter, started 4 January 2027.")
+        );
+        assert!(!due.text.contains("more."));
+        assert!(
+            due.text
+                .contains("Record them here: http://x/manage/employees")
+        );
+        assert!(due.html.contains("<li>E-000012: Porter"));
+        let overdue = reminder(true, 3).to_email("hm@example.org").unwrap();
+        assert_eq!(overdue.subject, "Overdue retention checkpoints: Alder Hey");
+        assert!(overdue.text.contains("more than 14 days ago"));
+        assert!(overdue.text.contains("and 3 more."));
+        assert!(overdue.html.contains("href=\"http://x/manage/employees\""));
+    }
+
+    #[test]
     fn exception_decided_says_what_the_champion_decided() {
         let decided = |approved: bool| ExceptionDecided {
             name: "Morgan".into(),
@@ -236,5 +268,25 @@ email!(
         paragraphs: Vec<String>,
         /// Where to go next, if anywhere.
         link: Option<String>,
+    }
+);
+
+email!(
+    /// Reminds a hiring manager of their organisation's retention checkpoints: those that fell
+    /// due, or (worded apart) those still unrecorded 14 days later. It names nobody: each line
+    /// gives the employment reference, role and start date.
+    CheckpointReminder, "emails/checkpoint_reminder.txt", "emails/checkpoint_reminder.html", |m| if m.overdue { format!("Overdue retention checkpoints: {}", m.organisation) } else { format!("Retention checkpoints to record: {}", m.organisation) }, {
+        /// The manager's name.
+        name: String,
+        /// Their organisation.
+        organisation: String,
+        /// Whether these checkpoints are overdue (the second reminder).
+        overdue: bool,
+        /// One line per checkpoint.
+        lines: Vec<String>,
+        /// How many more checkpoints there are beyond the lines listed.
+        more: usize,
+        /// The page where they record checkpoints.
+        link: String,
     }
 );

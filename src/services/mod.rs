@@ -14,6 +14,7 @@ pub mod interviews;
 pub mod invitations;
 pub mod offers;
 pub mod panel;
+pub mod retention;
 pub mod shortlisting;
 pub mod vacancies;
 pub mod withdrawal;

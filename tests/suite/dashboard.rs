@@ -192,7 +192,7 @@ async fn retention_is_measured_from_the_employment_records() {
     // The list behind "1 left" names the record by reference.
     let (_, list) = champion.page("/champion/list?employment=left").await;
     assert_eq!(text_of(&list, "caption"), "1 record");
-    assert!(text_of(&list, "tbody").contains("EMP-"));
+    assert!(text_of(&list, "tbody").contains("E-0"));
 }
 
 #[tokio::test]

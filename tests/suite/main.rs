@@ -21,6 +21,7 @@ mod mentoring_relationships;
 mod offers;
 mod panel;
 mod profile;
+mod retention;
 mod retention_km;
 mod security;
 mod shortlisting;

@@ -140,7 +140,10 @@ async fn an_accepted_offer_goes_through_the_checks_to_a_hire_with_an_employment_
     app.wait_for_email("first@example.org", "Checks complete")
         .await;
     let early = lead
-        .post(&format!("{offers_page}/{first}/started"), &[])
+        .post(
+            &format!("{offers_page}/{first}/started"),
+            &[("staff_group", "Estates and Ancillary")],
+        )
         .await;
     assert_eq!(early.status().as_u16(), 400, "a start date comes first");
     let typo = lead
@@ -162,8 +165,11 @@ async fn an_accepted_offer_goes_through_the_checks_to_a_hire_with_an_employment_
     )
     .await;
     expect_redirect(
-        lead.post(&format!("{offers_page}/{first}/started"), &[])
-            .await,
+        lead.post(
+            &format!("{offers_page}/{first}/started"),
+            &[("staff_group", "Estates and Ancillary")],
+        )
+        .await,
         &offers_page,
     )
     .await;
@@ -178,6 +184,7 @@ async fn an_accepted_offer_goes_through_the_checks_to_a_hire_with_an_employment_
     assert_eq!(record.role, "Offer apprentice");
     assert_eq!(record.band, "2");
     assert!(record.apprenticeship);
+    assert_eq!(record.staff_group, "Estates and Ancillary");
     assert_eq!(record.start_date.to_string(), "2027-01-04");
     app.wait_for_email("first@example.org", "Started work")
         .await;

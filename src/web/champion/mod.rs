@@ -1,10 +1,11 @@
 //! The Executive Champion's pages: the dashboard of recruitment and retention (DOMAIN.md §5.6,
-//! §7) with its drill-down lists and exports, which the administrator may read too; requests
-//! for the high-volume exception, to approve or refuse (§5.5), and the audit log (§9), which are
-//! the champion's alone.
+//! §7) with its drill-down lists, exports and the overdue retention checkpoints, which the
+//! administrator may read too; requests for the high-volume exception, to approve or refuse
+//! (§5.5), and the audit log (§9), which are the champion's alone.
 
 mod audit_log;
 mod chart;
+mod checkpoints;
 mod dashboard;
 mod exceptions;
 mod exports;
@@ -35,6 +36,7 @@ pub fn router() -> Router<AppState> {
         .route("/champion", get(dashboard::show))
         .route("/champion/list", get(lists::show))
         .route("/champion/export/{file}", get(exports::download))
+        .route("/champion/checkpoints", get(checkpoints::list))
         .route_layer(from_fn(|user: CurrentUser, req: Request, next: Next| {
             require_any_role(&[Role::Champion, Role::Admin], user, req, next)
         }));

@@ -1,5 +1,7 @@
-//! Hiring managers' pages: their own organisation's vacancies, and nothing of any other's.
+//! Hiring managers' pages: their own organisation's vacancies and employees, and nothing of any
+//! other's.
 
+pub(crate) mod employees;
 pub(crate) mod panel;
 pub(crate) mod vacancies;
 
@@ -29,6 +31,13 @@ pub fn router() -> Router<AppState> {
             "/vacancies/{id}/panel",
             get(panel::show).post(panel::change),
         )
+        .route("/employees", get(employees::list))
+        .route("/employees/{id}", get(employees::show))
+        .route(
+            "/employees/{id}/checkpoints/{checkpoint}",
+            post(employees::record_checkpoint),
+        )
+        .route("/employees/{id}/leaving", post(employees::record_leaving))
         .route_layer(from_fn(|user: CurrentUser, req: Request, next: Next| {
             require_role(Role::HiringManager, user, req, next)
         }))

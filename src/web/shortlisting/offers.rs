@@ -12,18 +12,17 @@ use tower_sessions::Session;
 
 use crate::app::AppState;
 use crate::auth::{AuthUser, CurrentUser};
-use crate::db::employment::{self, NewEmployment};
 use crate::db::offers;
 use crate::db::{applications, interviews, users};
 use crate::domain::application::{Stage, reference};
-use crate::domain::employment::Route;
+use crate::domain::employment::{STAFF_GROUPS, parse_staff_group};
 use crate::domain::london_time;
 use crate::domain::offer::{CheckKind, CheckStatus, all_verified};
-use crate::domain::vacancy::VacancyKind;
 use crate::entities::application;
 use crate::error::{AppError, AppResult};
 use crate::services;
 use crate::services::offers::OfferWithdrawalRefusal;
+use crate::services::retention::StartRefusal;
 use crate::web::page::{FormErrors, IdPairPath, IdPath, Page, flash, form_field};
 use crate::web::shortlisting::{PanelSeat, audit_late_reveal_view, load_seat};
 
@@ -52,6 +51,8 @@ pub struct Candidate {
     withdraw_field: String,
     /// Withdrawal feedback typed before an error, to show again.
     typed_feedback: String,
+    /// The ID of its staff group field, for errors.
+    staff_group_field: String,
 }
 
 #[derive(Template, WebTemplate)]
@@ -61,6 +62,7 @@ pub struct OffersTemplate {
     seat: PanelSeat,
     candidates: Vec<Candidate>,
     statuses: [CheckStatus; 3],
+    staff_groups: [&'static str; 9],
     accepted: usize,
     errors: FormErrors,
 }
@@ -155,6 +157,7 @@ async fn render_typed(
                 .map(|d| format!("{} {} {}", d.day(), d.month(), d.year())),
             day_field: format!("day-{}", a.id),
             withdraw_field: format!("withdraw-feedback-{}", a.id),
+            staff_group_field: format!("staff-group-{}", a.id),
             typed_feedback: typed
                 .as_ref()
                 .filter(|(id, _)| *id == a.id)
@@ -171,6 +174,7 @@ async fn render_typed(
         seat,
         candidates,
         statuses: CheckStatus::ALL,
+        staff_groups: STAFF_GROUPS,
         errors,
     })
 }
@@ -375,54 +379,55 @@ pub async fn save_start_date(
     Ok(Redirect::to(&format!("/shortlisting/{}/offers", seat.vacancy.id)).into_response())
 }
 
-/// The lead marks the person as started: the hire, and the employment record retention
-/// tracking follows.
+/// The "mark as started" form: the ESR staff group of the post.
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct StartedForm {
+    staff_group: String,
+}
+
+/// The lead marks the person as started, choosing the post's ESR staff group: the hire, and
+/// the employment record retention tracking follows.
 pub async fn mark_started(
     State(state): State<AppState>,
     CurrentUser(me): CurrentUser,
     session: Session,
+    page: Page,
     IdPairPath(id, app_id): IdPairPath,
+    Form(form): Form<StartedForm>,
 ) -> AppResult<Response> {
     let (seat, application) = lead_and_application(&state, &me, id, app_id).await?;
-    let start_date = offers::find(&state.db, application.id)
-        .await?
-        .and_then(|o| o.start_date)
-        .ok_or_else(|| AppError::BadRequest("Agree a start date first.".into()))?;
+    let Some(staff_group) = parse_staff_group(&form.staff_group) else {
+        let mut errors = FormErrors::default();
+        errors.add(
+            format!("staff-group-{}", application.id),
+            format!(
+                "Choose the ESR staff group of {}'s post",
+                reference(application.id)
+            ),
+        );
+        return Ok(render(&state, page, seat, errors).await?.into_response());
+    };
     let txn = state.db.begin().await?;
-    if !applications::change_stage(
+    let outcome = services::retention::start_employment(
         &txn,
+        &state.config,
+        (&me).into(),
+        &seat.vacancy,
         application.id,
-        Stage::ChecksComplete,
-        Stage::Started,
-        Some(me.id),
-        "",
-    )
-    .await?
-    {
-        txn.rollback().await?;
-        return Err(AppError::BadRequest(
-            "Only someone whose checks are complete can be marked as started.".into(),
-        ));
-    }
-    employment::start(
-        &txn,
-        &NewEmployment {
-            application_id: Some(application.id),
-            user_id: Some(application.applicant_id),
-            organisation_id: seat.vacancy.organisation_id,
-            programme_id: seat.vacancy.programme_id,
-            role: seat.vacancy.title.clone(),
-            band: seat.vacancy.band.clone(),
-            staff_group: String::new(),
-            start_date,
-            apprenticeship: VacancyKind::parse(&seat.vacancy.kind)
-                == Some(VacancyKind::Apprenticeship),
-            route: Route::Spectra,
-            assignment_number: None,
-        },
+        staff_group,
     )
     .await?;
-    email_applicant(&txn, &state, &seat, &application, Stage::Started, "").await?;
+    if let Err(refusal) = outcome {
+        txn.rollback().await?;
+        return Err(match refusal {
+            StartRefusal::NotFound => AppError::NotFound,
+            StartRefusal::NoStartDate => AppError::BadRequest("Agree a start date first.".into()),
+            StartRefusal::NotReady => AppError::BadRequest(
+                "Only someone whose checks are complete can be marked as started.".into(),
+            ),
+        });
+    }
     txn.commit().await?;
     state.mail_wakeup.notify_one();
     flash(

@@ -1,0 +1,705 @@
+//! Hiring managers' retention pages: their organisation's employment records, each with its
+//! checkpoints at 3, 6, 12 and 24 months, the forms to record them, and a form to record a
+//! leaving date at any time. Another organisation's records do not exist here (404).
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::Form;
+use axum::extract::State;
+use axum::response::{IntoResponse, Redirect, Response};
+use sea_orm::TransactionTrait;
+use serde::Deserialize;
+use time::Date;
+use tower_sessions::Session;
+
+use crate::app::AppState;
+use crate::auth::{AuthUser, CurrentUser};
+use crate::db::{employment, organisations, users};
+use crate::domain::employment::{
+    CheckpointOutcome, EndKind, LEAVING_REASONS, LeavingReason, Route,
+};
+use crate::domain::london_time;
+use crate::entities::{employment_checkpoint, employment_record};
+use crate::error::{AppError, AppResult};
+use crate::services::retention::{
+    self, CheckpointEntry, Ending, MAX_ORGANISATION, RetentionRefusal, long_date, reference,
+};
+use crate::web::page::{FormErrors, IdPairPath, IdPath, Page, flash};
+
+/// The manager's organisation; a hiring manager without one has no employees to see.
+fn organisation_of(user: &AuthUser) -> AppResult<i32> {
+    user.organisation_id.ok_or(AppError::Forbidden)
+}
+
+/// Loads an employment record of the manager's own organisation; another organisation's is
+/// "not found".
+async fn load_own(
+    state: &AppState,
+    user: &AuthUser,
+    id: i32,
+) -> AppResult<employment_record::Model> {
+    let organisation_id = organisation_of(user)?;
+    employment::find(&state.db, id)
+        .await?
+        .filter(|r| r.organisation_id == organisation_id)
+        .ok_or(AppError::NotFound)
+}
+
+/// Where a checkpoint stands today.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Standing {
+    /// Due before today and not recorded.
+    Overdue,
+    /// Due today.
+    DueToday,
+    /// Not due yet.
+    Upcoming,
+}
+
+impl Standing {
+    fn of(due_on: Date, today: Date) -> Standing {
+        if due_on < today {
+            Standing::Overdue
+        } else if due_on == today {
+            Standing::DueToday
+        } else {
+            Standing::Upcoming
+        }
+    }
+}
+
+/// The next checkpoint still to record.
+pub struct NextCheckpoint {
+    months: i32,
+    due_on: Date,
+    due: String,
+    standing: Standing,
+    days_overdue: i64,
+}
+
+impl NextCheckpoint {
+    fn of(c: &employment_checkpoint::Model, today: Date) -> NextCheckpoint {
+        NextCheckpoint {
+            months: c.months,
+            due_on: c.due_on,
+            due: long_date(c.due_on),
+            standing: Standing::of(c.due_on, today),
+            days_overdue: (today - c.due_on).whole_days(),
+        }
+    }
+
+    /// Whether it is overdue (for templates).
+    fn is_overdue(&self) -> bool {
+        self.standing == Standing::Overdue
+    }
+
+    /// Whether it falls due today (for templates).
+    fn is_due_today(&self) -> bool {
+        self.standing == Standing::DueToday
+    }
+}
+
+/// Where an employment stands, in words: "In post", "Left on 3 May 2027", "Moved within the
+/// NHS on 3 May 2027".
+fn status_of(r: &employment_record::Model) -> String {
+    match (r.end_date, r.end_kind.as_deref().and_then(EndKind::parse)) {
+        (Some(date), Some(EndKind::Moved)) => {
+            format!("Moved within the NHS on {}", long_date(date))
+        }
+        (Some(date), _) => format!("Left on {}", long_date(date)),
+        (None, _) => "In post".to_owned(),
+    }
+}
+
+/// One row of the list.
+pub struct EmployeeRow {
+    id: i32,
+    reference: String,
+    role: String,
+    band: String,
+    started: String,
+    route: &'static str,
+    status: String,
+    ended: bool,
+    next: Option<NextCheckpoint>,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "manage/employees.html")]
+pub struct ListTemplate {
+    page: Page,
+    organisation: String,
+    rows: Vec<EmployeeRow>,
+    overdue: usize,
+}
+
+/// The organisation's employment records, those with a checkpoint overdue first.
+pub async fn list(
+    State(state): State<AppState>,
+    CurrentUser(me): CurrentUser,
+    page: Page,
+) -> AppResult<ListTemplate> {
+    let organisation_id = organisation_of(&me)?;
+    let organisation = organisations::find(&state.db, organisation_id)
+        .await?
+        .map(|o| o.name)
+        .unwrap_or_default();
+    let records = employment::of_organisation(&state.db, organisation_id).await?;
+    let checkpoints = employment::checkpoints_of_organisation(&state.db, organisation_id).await?;
+    let today = retention::today();
+    let mut rows: Vec<EmployeeRow> = records
+        .iter()
+        .map(|r| {
+            let next = checkpoints
+                .iter()
+                .filter(|c| c.employment_record_id == r.id && c.outcome.is_none())
+                .min_by_key(|c| (c.due_on, c.months))
+                .map(|c| NextCheckpoint::of(c, today));
+            EmployeeRow {
+                id: r.id,
+                reference: reference(r.id),
+                role: r.role.clone(),
+                band: r.band.clone(),
+                started: long_date(r.start_date),
+                route: Route::parse(&r.route).map_or("", Route::label),
+                status: status_of(r),
+                ended: r.end_date.is_some(),
+                next,
+            }
+        })
+        .collect();
+    // Overdue first (the longest overdue at the top), then due today, then the next to fall
+    // due; records with nothing left to record last, keeping the newest start first.
+    rows.sort_by_key(|row| {
+        row.next
+            .as_ref()
+            .map_or((1, Standing::Upcoming, Date::MAX), |n| {
+                (0, n.standing, n.due_on)
+            })
+    });
+    let overdue = rows
+        .iter()
+        .filter(|r| r.next.as_ref().is_some_and(NextCheckpoint::is_overdue))
+        .count();
+    Ok(ListTemplate {
+        page,
+        organisation,
+        rows,
+        overdue,
+    })
+}
+
+/// What a manager typed in a checkpoint form or the leaving form, to read and to show again.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct OutcomeForm {
+    outcome: String,
+    left_day: String,
+    left_month: String,
+    left_year: String,
+    reason: String,
+    moved_day: String,
+    moved_month: String,
+    moved_year: String,
+    organisation: String,
+}
+
+/// A checkpoint on the record's page.
+pub struct CheckpointView {
+    id: i32,
+    months: i32,
+    due: String,
+    outcome: Option<&'static str>,
+    recorded: String,
+    standing: Standing,
+    /// Whether it can be recorded now: due and unrecorded.
+    open: bool,
+    /// The prefix of its form's field IDs.
+    prefix: String,
+    /// What was typed, after an error.
+    typed: OutcomeForm,
+}
+
+impl CheckpointView {
+    /// Whether it is overdue (for templates).
+    fn is_overdue(&self) -> bool {
+        self.outcome.is_none() && self.standing == Standing::Overdue
+    }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "manage/employees_show.html")]
+pub struct ShowTemplate {
+    page: Page,
+    r: employment_record::Model,
+    reference: String,
+    started: String,
+    route: &'static str,
+    status: String,
+    leaving_reason: Option<&'static str>,
+    checkpoints: Vec<CheckpointView>,
+    /// The leaving form's typed values, after an error.
+    leaving: OutcomeForm,
+    reasons: Vec<LeavingReason>,
+    errors: FormErrors,
+}
+
+/// What a form on the page had typed in it, to show again with the errors.
+enum Typed {
+    Nothing,
+    Checkpoint(i32, OutcomeForm),
+    Leaving(OutcomeForm),
+}
+
+async fn render(
+    state: &AppState,
+    page: Page,
+    r: employment_record::Model,
+    typed: Typed,
+    errors: FormErrors,
+) -> AppResult<ShowTemplate> {
+    let today = retention::today();
+    let checkpoints = employment::checkpoints_of(&state.db, r.id).await?;
+    let ids: Vec<i32> = checkpoints.iter().filter_map(|c| c.recorded_by).collect();
+    let recorders = users::by_ids(&state.db, &ids).await?;
+    let (typed_checkpoint, leaving) = match typed {
+        Typed::Nothing => (None, OutcomeForm::default()),
+        Typed::Checkpoint(id, form) => (Some((id, form)), OutcomeForm::default()),
+        Typed::Leaving(form) => (None, form),
+    };
+    let checkpoints = checkpoints
+        .into_iter()
+        .map(|c| {
+            let outcome = c
+                .outcome
+                .as_deref()
+                .and_then(CheckpointOutcome::parse)
+                .map(CheckpointOutcome::label);
+            let by = match (c.source.as_deref(), c.recorded_by) {
+                (Some("esr"), _) => "the ESR extract".to_owned(),
+                (_, Some(id)) => recorders.iter().find(|u| u.id == id).map_or_else(
+                    || "a former member of staff".to_owned(),
+                    |u| u.full_name.clone(),
+                ),
+                _ => String::new(),
+            };
+            let recorded = match c.recorded_at {
+                Some(at) if by.is_empty() => london_time::describe(at),
+                Some(at) => format!("{by}, {}", london_time::describe(at)),
+                None => String::new(),
+            };
+            CheckpointView {
+                id: c.id,
+                months: c.months,
+                due: long_date(c.due_on),
+                standing: Standing::of(c.due_on, today),
+                open: c.outcome.is_none() && c.due_on <= today,
+                prefix: format!("c{}", c.id),
+                typed: typed_checkpoint
+                    .as_ref()
+                    .filter(|(id, _)| *id == c.id)
+                    .map(|(_, form)| form.clone())
+                    .unwrap_or_default(),
+                outcome,
+                recorded,
+            }
+        })
+        .collect();
+    Ok(ShowTemplate {
+        page,
+        reference: reference(r.id),
+        started: long_date(r.start_date),
+        route: Route::parse(&r.route).map_or("", Route::label),
+        status: status_of(&r),
+        leaving_reason: r
+            .leaving_reason
+            .as_deref()
+            .and_then(LeavingReason::from_code)
+            .filter(|reason| !reason.is_move_within_nhs())
+            .map(|reason| reason.esr),
+        r,
+        checkpoints,
+        leaving,
+        reasons: leaving_reasons(),
+        errors,
+    })
+}
+
+/// The leaving reasons a manager may choose: ESR's, without "Employee Transfer", which is a
+/// move within the NHS and has its own choice.
+fn leaving_reasons() -> Vec<LeavingReason> {
+    LEAVING_REASONS
+        .iter()
+        .copied()
+        .filter(|r| !r.is_move_within_nhs())
+        .collect()
+}
+
+/// An employment record with its checkpoints.
+pub async fn show(
+    State(state): State<AppState>,
+    CurrentUser(me): CurrentUser,
+    page: Page,
+    IdPath(id): IdPath,
+) -> AppResult<ShowTemplate> {
+    let r = load_own(&state, &me, id).await?;
+    render(&state, page, r, Typed::Nothing, FormErrors::default()).await
+}
+
+/// A typed date, or the error to show against its day field.
+fn parse_date(day: &str, month: &str, year: &str, what: &str) -> Result<Date, String> {
+    if [day, month, year].iter().all(|s| s.trim().is_empty()) {
+        return Err(format!("Enter the date they {what}"));
+    }
+    london_time::parse_local(day, month, year, "12:00")
+        .map(|at| london_time::from_utc(at).date())
+        .map_err(|_| format!("Enter a real date they {what}, like 27 3 2027"))
+}
+
+/// Reads a form: in post (at a checkpoint only), left with date and reason, or moved with date
+/// and organisation. Errors go against the fields of the form whose IDs start with `prefix`.
+fn read_entry(
+    form: &OutcomeForm,
+    prefix: &str,
+    at_checkpoint: bool,
+    errors: &mut FormErrors,
+) -> Option<CheckpointEntry> {
+    match form.outcome.as_str() {
+        "in_post" if at_checkpoint => Some(CheckpointEntry::InPost),
+        "left" => {
+            let date = parse_date(&form.left_day, &form.left_month, &form.left_year, "left")
+                .map_err(|m| errors.add(format!("{prefix}-left-day"), m))
+                .ok();
+            let reason = match LeavingReason::from_code(form.reason.trim()) {
+                Some(r) if !r.is_move_within_nhs() => Some(r),
+                Some(_) => {
+                    errors.add(
+                        format!("{prefix}-reason"),
+                        RetentionRefusal::TransferIsAMove.explanation(),
+                    );
+                    None
+                }
+                None if form.reason.trim().is_empty() => {
+                    errors.add(format!("{prefix}-reason"), "Choose why they left");
+                    None
+                }
+                None => {
+                    errors.add(
+                        format!("{prefix}-reason"),
+                        "Choose a leaving reason from the list",
+                    );
+                    None
+                }
+            };
+            Some(CheckpointEntry::Left {
+                date: date?,
+                reason: reason?,
+            })
+        }
+        "moved" => {
+            let date = parse_date(
+                &form.moved_day,
+                &form.moved_month,
+                &form.moved_year,
+                "moved",
+            )
+            .map_err(|m| errors.add(format!("{prefix}-moved-day"), m))
+            .ok();
+            let organisation = form.organisation.trim();
+            if organisation.is_empty() {
+                errors.add(
+                    format!("{prefix}-organisation"),
+                    RetentionRefusal::NoOrganisation.explanation(),
+                );
+            } else if organisation.chars().count() > MAX_ORGANISATION {
+                errors.add(
+                    format!("{prefix}-organisation"),
+                    RetentionRefusal::OrganisationTooLong.explanation(),
+                );
+            }
+            let organisation = Some(organisation.to_owned())
+                .filter(|o| !o.is_empty() && o.chars().count() <= MAX_ORGANISATION);
+            Some(CheckpointEntry::Moved {
+                date: date?,
+                organisation: organisation?,
+            })
+        }
+        _ => {
+            errors.add(
+                format!("{prefix}-outcome"),
+                if at_checkpoint {
+                    "Choose whether they are in post, have left, or have moved within the NHS"
+                } else {
+                    "Choose whether they left or moved within the NHS"
+                },
+            );
+            None
+        }
+    }
+}
+
+/// The field a refusal of the service belongs to, or `None` for a refusal of the whole
+/// request.
+fn field_of(refusal: &RetentionRefusal, form: &OutcomeForm, prefix: &str) -> Option<String> {
+    let date_field = if form.outcome == "moved" {
+        "moved-day"
+    } else {
+        "left-day"
+    };
+    match refusal {
+        RetentionRefusal::EndDate(..) | RetentionRefusal::BeforeInPost(_) => {
+            Some(format!("{prefix}-{date_field}"))
+        }
+        RetentionRefusal::TransferIsAMove => Some(format!("{prefix}-reason")),
+        RetentionRefusal::NoOrganisation | RetentionRefusal::OrganisationTooLong => {
+            Some(format!("{prefix}-organisation"))
+        }
+        RetentionRefusal::AlreadyEnded(_) if prefix != LEAVING => Some(format!("{prefix}-outcome")),
+        RetentionRefusal::NotFound
+        | RetentionRefusal::NotYetDue(_)
+        | RetentionRefusal::AlreadyRecorded
+        | RetentionRefusal::AlreadyEnded(_) => None,
+    }
+}
+
+/// The prefix of the leaving form's field IDs.
+const LEAVING: &str = "leaving";
+
+/// A manager records a checkpoint.
+pub async fn record_checkpoint(
+    State(state): State<AppState>,
+    CurrentUser(me): CurrentUser,
+    session: Session,
+    page: Page,
+    IdPairPath(id, checkpoint_id): IdPairPath,
+    Form(form): Form<OutcomeForm>,
+) -> AppResult<Response> {
+    let organisation_id = organisation_of(&me)?;
+    let r = load_own(&state, &me, id).await?;
+    let checkpoint = employment::find_checkpoint(&state.db, checkpoint_id)
+        .await?
+        .filter(|c| c.employment_record_id == r.id)
+        .ok_or(AppError::NotFound)?;
+    let prefix = format!("c{}", checkpoint.id);
+    let mut errors = FormErrors::default();
+    let Some(entry) = read_entry(&form, &prefix, true, &mut errors).filter(|_| errors.is_empty())
+    else {
+        let typed = Typed::Checkpoint(checkpoint.id, form);
+        return Ok(render(&state, page, r, typed, errors)
+            .await?
+            .into_response());
+    };
+    let txn = state.db.begin().await?;
+    let outcome = retention::record_checkpoint(
+        &txn,
+        (&me).into(),
+        organisation_id,
+        checkpoint.id,
+        entry.clone(),
+    )
+    .await?;
+    let recorded = match outcome {
+        Ok(recorded) => recorded,
+        Err(refusal) => {
+            txn.rollback().await?;
+            return refuse(
+                &state,
+                page,
+                r,
+                refusal,
+                Typed::Checkpoint(checkpoint.id, form),
+                &prefix,
+            )
+            .await;
+        }
+    };
+    txn.commit().await?;
+    tracing::info!(
+        employment_id = r.id,
+        checkpoint_id = checkpoint.id,
+        user_id = me.id,
+        "checkpoint recorded"
+    );
+    let what = match &entry {
+        CheckpointEntry::InPost => "in post".to_owned(),
+        CheckpointEntry::Left { date, .. } => format!("left on {}", long_date(*date)),
+        CheckpointEntry::Moved { date, .. } => {
+            format!("moved within the NHS on {}", long_date(*date))
+        }
+    };
+    let closed = if recorded.closed.is_empty() {
+        ""
+    } else {
+        " Their later checkpoints are closed."
+    };
+    flash(
+        &session,
+        format!(
+            "{}-month checkpoint recorded for {}: {what}.{closed}",
+            checkpoint.months,
+            reference(r.id)
+        ),
+    )
+    .await?;
+    Ok(Redirect::to(&format!("/manage/employees/{}", r.id)).into_response())
+}
+
+/// A manager records a leaving date (or a move within the NHS), at any time.
+pub async fn record_leaving(
+    State(state): State<AppState>,
+    CurrentUser(me): CurrentUser,
+    session: Session,
+    page: Page,
+    IdPath(id): IdPath,
+    Form(form): Form<OutcomeForm>,
+) -> AppResult<Response> {
+    let organisation_id = organisation_of(&me)?;
+    let r = load_own(&state, &me, id).await?;
+    let mut errors = FormErrors::default();
+    let ending = read_entry(&form, LEAVING, false, &mut errors).and_then(|e| e.ending());
+    let Some(ending) = ending.filter(|_| errors.is_empty()) else {
+        return Ok(render(&state, page, r, Typed::Leaving(form), errors)
+            .await?
+            .into_response());
+    };
+    let txn = state.db.begin().await?;
+    let outcome =
+        retention::record_leaving(&txn, (&me).into(), organisation_id, r.id, ending.clone())
+            .await?;
+    let recorded = match outcome {
+        Ok(recorded) => recorded,
+        Err(refusal) => {
+            txn.rollback().await?;
+            return refuse(&state, page, r, refusal, Typed::Leaving(form), LEAVING).await;
+        }
+    };
+    txn.commit().await?;
+    tracing::info!(employment_id = r.id, user_id = me.id, "leaving recorded");
+    let what = match &ending {
+        Ending::Left { date, .. } => format!("left on {}", long_date(*date)),
+        Ending::Moved { date, .. } => format!("moved within the NHS on {}", long_date(*date)),
+    };
+    let closed = match recorded.closed.len() {
+        0 => String::new(),
+        1 => " One checkpoint after that date is closed.".to_owned(),
+        n => format!(" {n} checkpoints after that date are closed."),
+    };
+    flash(
+        &session,
+        format!("Recorded: {} {what}.{closed}", reference(r.id)),
+    )
+    .await?;
+    Ok(Redirect::to(&format!("/manage/employees/{}", r.id)).into_response())
+}
+
+/// Turns a refusal of the service into the page with the error by its field, or a plain
+/// refusal where no field is to blame.
+async fn refuse(
+    state: &AppState,
+    page: Page,
+    r: employment_record::Model,
+    refusal: RetentionRefusal,
+    typed: Typed,
+    prefix: &str,
+) -> AppResult<Response> {
+    let form = match &typed {
+        Typed::Checkpoint(_, form) | Typed::Leaving(form) => form.clone(),
+        Typed::Nothing => OutcomeForm::default(),
+    };
+    match field_of(&refusal, &form, prefix) {
+        Some(field) => {
+            let mut errors = FormErrors::default();
+            errors.add(field, refusal.explanation());
+            Ok(render(state, page, r, typed, errors).await?.into_response())
+        }
+        None if refusal == RetentionRefusal::NotFound => Err(AppError::NotFound),
+        None => Err(AppError::BadRequest(refusal.explanation())),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn form(outcome: &str) -> OutcomeForm {
+        OutcomeForm {
+            outcome: outcome.into(),
+            ..OutcomeForm::default()
+        }
+    }
+
+    #[test]
+    fn a_leaving_needs_a_real_date_and_a_reason_from_the_list() {
+        let mut errors = FormErrors::default();
+        let mut f = form("left");
+        f.reason = "fired".into();
+        assert!(read_entry(&f, "c1", true, &mut errors).is_none());
+        assert_eq!(errors.get("c1-left-day"), Some("Enter the date they left"));
+        assert_eq!(
+            errors.get("c1-reason"),
+            Some("Choose a leaving reason from the list")
+        );
+
+        let mut errors = FormErrors::default();
+        let mut f = form("left");
+        (f.left_day, f.left_month, f.left_year) = ("31".into(), "2".into(), "2027".into());
+        f.reason = "employee_transfer".into();
+        assert!(read_entry(&f, "c1", true, &mut errors).is_none());
+        assert!(errors.get("c1-left-day").unwrap().contains("real date"));
+        assert!(
+            errors
+                .get("c1-reason")
+                .unwrap()
+                .contains("Moved within the NHS")
+        );
+
+        let mut errors = FormErrors::default();
+        (f.left_day, f.reason) = ("28".into(), "vr_relocation".into());
+        let entry = read_entry(&f, "c1", true, &mut errors).unwrap();
+        assert!(errors.is_empty());
+        assert!(
+            matches!(entry, CheckpointEntry::Left { reason, .. } if reason.code == "vr_relocation")
+        );
+    }
+
+    #[test]
+    fn a_move_needs_a_date_and_an_organisation() {
+        let mut errors = FormErrors::default();
+        let mut f = form("moved");
+        f.organisation = "   ".into();
+        assert!(read_entry(&f, LEAVING, false, &mut errors).is_none());
+        assert!(errors.has("leaving-moved-day"));
+        assert_eq!(
+            errors.get("leaving-organisation"),
+            Some("Enter the NHS organisation they moved to")
+        );
+        let mut errors = FormErrors::default();
+        (f.moved_day, f.moved_month, f.moved_year) = ("1".into(), "3".into(), "2027".into());
+        f.organisation = "x".repeat(MAX_ORGANISATION + 1);
+        assert!(read_entry(&f, LEAVING, false, &mut errors).is_none());
+        assert!(errors.has("leaving-organisation"));
+    }
+
+    #[test]
+    fn in_post_is_a_choice_at_checkpoints_only() {
+        let mut errors = FormErrors::default();
+        assert_eq!(
+            read_entry(&form("in_post"), "c1", true, &mut errors),
+            Some(CheckpointEntry::InPost)
+        );
+        assert!(read_entry(&form("in_post"), LEAVING, false, &mut errors).is_none());
+        assert!(read_entry(&form(""), "c2", true, &mut errors).is_none());
+        assert!(errors.has("leaving-outcome") && errors.has("c2-outcome"));
+    }
+
+    #[test]
+    fn overdue_comes_before_due_today_before_upcoming() {
+        let today = time::macros::date!(2027 - 05 - 10);
+        assert_eq!(
+            Standing::of(time::macros::date!(2027 - 05 - 09), today),
+            Standing::Overdue
+        );
+        assert_eq!(Standing::of(today, today), Standing::DueToday);
+        assert!(Standing::Overdue < Standing::DueToday && Standing::DueToday < Standing::Upcoming);
+    }
+}
