@@ -6,6 +6,7 @@ pub mod application;
 pub mod client_address;
 pub mod email_address;
 pub mod employment;
+pub mod esr;
 pub mod full_name;
 pub mod interview;
 pub mod local_redirect;
