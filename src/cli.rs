@@ -1,4 +1,5 @@
-//! The command line: `serve`, `migrate`, `create-user`, `demo`, `seed-synthetic` and `match`.
+//! The command line: `serve`, `migrate`, `create-user`, `demo`, `seed-synthetic`, `match` and
+//! `esr`.
 
 use std::io::{BufRead, IsTerminal};
 use std::path::PathBuf;
@@ -17,7 +18,7 @@ use crate::db::audit::{self, AuditAction};
 use crate::db::{self, organisations, users};
 use crate::domain::{EmailAddress, FullName, NewPassword, Role, role};
 use crate::synthetic::{self, Counts};
-use crate::{auth, demo, matching_cli, server};
+use crate::{auth, demo, esr_cli, matching_cli, server};
 
 /// spectra: care leavers into NHS jobs in Cheshire & Merseyside.
 #[derive(Debug, Parser)]
@@ -104,6 +105,28 @@ enum Command {
         #[command(subcommand)]
         action: MatchAction,
     },
+    /// ESR extracts: existing staff who say they are care experienced, and leavers.
+    Esr {
+        /// What to do.
+        #[command(subcommand)]
+        action: EsrAction,
+    },
+}
+
+/// ESR extract actions.
+#[derive(Debug, Subcommand)]
+enum EsrAction {
+    /// Import an ESR extract: a CSV with the header assignment_number,organisation_code,
+    /// job_role,staff_group,band,start_date,end_date,leaving_reason,care_experienced. Prints
+    /// what it changes, then imports it. A file with any bad row lists each as FILE:LINE:
+    /// reason on standard error, writes nothing and exits with code 2.
+    Import {
+        /// The CSV file.
+        file: PathBuf,
+        /// Print what would change, and write nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
 }
 
 /// Mentor matching actions.
@@ -163,6 +186,12 @@ pub async fn run() -> ExitCode {
     let command = match cli.command {
         // Matching reads its files only: no configuration, no database, no logging set-up.
         Some(Command::Match { action }) => return run_match(action),
+        Some(Command::Esr {
+            action: EsrAction::Import { file, dry_run },
+        }) => {
+            init_tracing();
+            return esr_cli::import(&file, dry_run).await;
+        }
         other => other.unwrap_or(Command::Serve),
     };
     init_tracing();
@@ -208,6 +237,7 @@ async fn execute(command: Command) -> anyhow::Result<()> {
     match command {
         // `run` handles it before reading the configuration, which it must not need.
         Command::Match { .. } => anyhow::bail!("`match` does not run here"),
+        Command::Esr { .. } => anyhow::bail!("`esr` does not run here"),
         Command::Serve => serve(config).await,
         Command::Demo => {
             config.demo = true;

@@ -9,6 +9,7 @@
 
 pub mod accounts;
 pub mod emails;
+pub mod esr;
 pub mod interviews;
 pub mod invitations;
 pub mod offers;

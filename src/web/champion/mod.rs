@@ -2,6 +2,7 @@
 //! refuse (DOMAIN.md §5.5), and the audit log (§9). Every route is for the champion role.
 
 mod audit_log;
+mod esr;
 mod exceptions;
 
 use axum::Router;
@@ -24,6 +25,7 @@ pub fn router() -> Router<AppState> {
         .route_layer(from_fn(|user: CurrentUser, req: Request, next: Next| {
             require_role(Role::Champion, user, req, next)
         }))
+        .merge(esr::router())
 }
 
 /// The second check, where the work is done: the router checks the role too, but a handler
