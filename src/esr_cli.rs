@@ -12,7 +12,7 @@ use std::process::ExitCode;
 use sea_orm::TransactionTrait;
 
 use crate::config::Config;
-use crate::domain::esr::{self, BadRow};
+use crate::domain::esr::BadRow;
 use crate::domain::london_time;
 use crate::server;
 use crate::services::esr::{self as service, EsrRefusal};
@@ -74,10 +74,11 @@ async fn import_file(file: &Path, dry_run: bool) -> Result<(), Stop> {
         )])
     })?;
     let today = london_time::from_utc(crate::db::now()).date();
-    let rows = esr::read(&text, today).map_err(|bad| Stop::BadInput(bad_lines(&name, &bad)))?;
-
     let config = Config::from_env().map_err(anyhow::Error::from)?;
     let db = server::prepare_database(&config).await?;
+    let rows = service::check_file(&db, &text, today)
+        .await?
+        .map_err(|bad| Stop::BadInput(bad_lines(&name, &bad)))?;
     let plan = match service::preview(&db, &rows, today).await? {
         Ok(plan) => plan,
         Err(EsrRefusal::BadRows(bad)) => return Err(Stop::BadInput(bad_lines(&name, &bad))),

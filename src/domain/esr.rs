@@ -111,6 +111,13 @@ impl EsrRow {
 /// Reads a whole extract, checking every row. `today` is the date of the import: leaving dates
 /// more than a year ahead are refused as typing errors.
 pub fn read(text: &str, today: Date) -> Result<Vec<EsrRow>, Vec<BadRow>> {
+    let (rows, bad) = read_all(text, today);
+    if bad.is_empty() { Ok(rows) } else { Err(bad) }
+}
+
+/// Reads a whole extract: the good rows and the bad ones, so that the caller can check the
+/// good ones further (their organisations) and list every problem at once.
+pub fn read_all(text: &str, today: Date) -> (Vec<EsrRow>, Vec<BadRow>) {
     let text = text.trim_start_matches('\u{feff}');
     let mut lines = LineCounter::new(text);
     let mut reader = csv::ReaderBuilder::new()
@@ -123,13 +130,14 @@ pub fn read(text: &str, today: Date) -> Result<Vec<EsrRow>, Vec<BadRow>> {
         _ => false,
     };
     if !header_ok {
-        return Err(vec![BadRow {
+        let bad = BadRow {
             line: 1,
             reason: format!(
                 "the first line must be exactly the column names {}",
                 COLUMNS.join(",")
             ),
-        }]);
+        };
+        return (Vec::new(), vec![bad]);
     }
     let mut rows = Vec::new();
     let mut bad = Vec::new();
@@ -194,7 +202,7 @@ pub fn read(text: &str, today: Date) -> Result<Vec<EsrRow>, Vec<BadRow>> {
             reason: "there are no rows under the column names".to_owned(),
         });
     }
-    if bad.is_empty() { Ok(rows) } else { Err(bad) }
+    (rows, bad)
 }
 
 /// Checks one row's values (already trimmed), in column order.

@@ -386,24 +386,11 @@ async fn plan(
     lock: bool,
 ) -> Result<Result<Plan, EsrRefusal>, DbErr> {
     let orgs = organisations::all(db).await?;
-    let by_code: HashMap<String, &organisation::Model> = orgs
-        .iter()
-        .filter_map(|o| Some((o.ods_code.as_deref()?.to_ascii_uppercase(), o)))
-        .collect();
+    let by_code = by_code(&orgs);
     let by_id: HashMap<i32, &organisation::Model> = orgs.iter().map(|o| (o.id, o)).collect();
 
     let stored_rows: Vec<&EsrRow> = rows.iter().filter(|r| r.is_stored()).collect();
-    let bad: Vec<BadRow> = stored_rows
-        .iter()
-        .filter(|r| !by_code.contains_key(&r.organisation_code))
-        .map(|r| BadRow {
-            line: r.line,
-            reason: format!(
-                "organisation_code {} is not an organisation in SPECTRA: correct the code, or ask an administrator to add the organisation with this ODS code",
-                r.organisation_code
-            ),
-        })
-        .collect();
+    let bad = unknown_organisations(&by_code, rows);
     if !bad.is_empty() {
         return Ok(Err(EsrRefusal::BadRows(bad)));
     }
@@ -511,6 +498,53 @@ async fn plan(
         }
     }
     Ok(Ok(plan))
+}
+
+/// Reads and checks a whole extract: every row ([`esr::read_all`]), and the organisations of
+/// the rows to be stored. Gives the rows, or every bad row in line order.
+pub async fn check_file(
+    db: &impl ConnectionTrait,
+    text: &str,
+    today: Date,
+) -> Result<Result<Vec<EsrRow>, Vec<BadRow>>, DbErr> {
+    let (rows, mut bad) = esr::read_all(text, today);
+    bad.extend(check_organisations(db, &rows).await?);
+    bad.sort_by_key(|b| b.line);
+    Ok(if bad.is_empty() { Ok(rows) } else { Err(bad) })
+}
+
+/// The rows to be stored whose organisation codes name no organisation of the service, as bad
+/// rows. Rows that are not stored may name any organisation.
+pub async fn check_organisations(
+    db: &impl ConnectionTrait,
+    rows: &[EsrRow],
+) -> Result<Vec<BadRow>, DbErr> {
+    let orgs = organisations::all(db).await?;
+    let by_code = by_code(&orgs);
+    Ok(unknown_organisations(&by_code, rows))
+}
+
+/// The organisations by their ODS codes, upper case.
+fn by_code(orgs: &[organisation::Model]) -> HashMap<String, &organisation::Model> {
+    orgs.iter()
+        .filter_map(|o| Some((o.ods_code.as_deref()?.to_ascii_uppercase(), o)))
+        .collect()
+}
+
+fn unknown_organisations(
+    by_code: &HashMap<String, &organisation::Model>,
+    rows: &[EsrRow],
+) -> Vec<BadRow> {
+    rows.iter()
+        .filter(|r| r.is_stored() && !by_code.contains_key(&r.organisation_code))
+        .map(|r| BadRow {
+            line: r.line,
+            reason: format!(
+                "organisation_code {} is not an organisation in SPECTRA: correct the code, or ask an administrator to add the organisation with this ODS code",
+                r.organisation_code
+            ),
+        })
+        .collect()
 }
 
 /// An organisation as shown in a change: its name and ODS code.

@@ -10,6 +10,7 @@ mod browser;
 mod champion;
 mod cli;
 mod email;
+mod esr;
 mod health;
 mod helpers;
 mod interviews;

@@ -324,7 +324,7 @@ pub async fn preview(
         Err(errors) => return Ok(upload_page(page, errors, &[])),
     };
     let today = today();
-    let rows = match esr::read(&text, today) {
+    let rows = match service::check_file(&state.db, &text, today).await? {
         Ok(rows) => rows,
         Err(bad) => return Ok(bad_rows_page(page, &bad)),
     };
@@ -357,7 +357,7 @@ pub async fn import(
         .unwrap_or_default()
         .to_owned();
     let today = today();
-    let rows = match esr::read(&text, today) {
+    let rows = match service::check_file(&state.db, &text, today).await? {
         Ok(rows) => rows,
         Err(bad) => return Ok(bad_rows_page(page, &bad)),
     };
