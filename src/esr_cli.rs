@@ -68,11 +68,8 @@ async fn import_file(file: &Path, dry_run: bool) -> Result<(), Stop> {
     let name = file.display().to_string();
     let bytes = std::fs::read(file)
         .map_err(|e| Stop::BadInput(vec![format!("{name}: cannot be read: {e}")]))?;
-    let text = String::from_utf8(bytes).map_err(|_| {
-        Stop::BadInput(vec![format!(
-            "{name}: is not a CSV file saved as UTF-8"
-        )])
-    })?;
+    let text = String::from_utf8(bytes)
+        .map_err(|_| Stop::BadInput(vec![format!("{name}: is not a CSV file saved as UTF-8")]))?;
     let today = london_time::from_utc(crate::db::now()).date();
     let config = Config::from_env().map_err(anyhow::Error::from)?;
     let db = server::prepare_database(&config).await?;
@@ -83,7 +80,9 @@ async fn import_file(file: &Path, dry_run: bool) -> Result<(), Stop> {
         Ok(plan) => plan,
         Err(EsrRefusal::BadRows(bad)) => return Err(Stop::BadInput(bad_lines(&name, &bad))),
         Err(EsrRefusal::PlanChanged(_)) => {
-            return Err(Stop::Fault(anyhow::anyhow!("the plan changed while making it")));
+            return Err(Stop::Fault(anyhow::anyhow!(
+                "the plan changed while making it"
+            )));
         }
     };
     println!("{}", plan.summary());

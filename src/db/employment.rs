@@ -198,12 +198,18 @@ pub async fn update_from_esr(
             employment_record::Column::OrganisationId,
             Expr::value(details.organisation_id),
         )
-        .col_expr(employment_record::Column::Role, Expr::value(details.role.clone()))
+        .col_expr(
+            employment_record::Column::Role,
+            Expr::value(details.role.clone()),
+        )
         .col_expr(
             employment_record::Column::StaffGroup,
             Expr::value(details.staff_group.clone()),
         )
-        .col_expr(employment_record::Column::Band, Expr::value(details.band.clone()))
+        .col_expr(
+            employment_record::Column::Band,
+            Expr::value(details.band.clone()),
+        )
         .col_expr(
             employment_record::Column::StartDate,
             Expr::value(details.start_date),
@@ -257,7 +263,10 @@ pub async fn record_end_if_open(
 ) -> Result<bool, DbErr> {
     let result = employment_record::Entity::update_many()
         .col_expr(employment_record::Column::EndDate, Expr::value(end_date))
-        .col_expr(employment_record::Column::EndKind, Expr::value(kind.as_str()))
+        .col_expr(
+            employment_record::Column::EndKind,
+            Expr::value(kind.as_str()),
+        )
         .col_expr(
             employment_record::Column::LeavingReason,
             Expr::value(leaving_reason),
@@ -290,7 +299,10 @@ pub async fn record_outcome_if_unrecorded(
             employment_checkpoint::Column::RecordedBy,
             Expr::value(recorded_by),
         )
-        .col_expr(employment_checkpoint::Column::RecordedAt, Expr::value(now()))
+        .col_expr(
+            employment_checkpoint::Column::RecordedAt,
+            Expr::value(now()),
+        )
         .filter(employment_checkpoint::Column::EmploymentRecordId.eq(employment_record_id))
         .filter(employment_checkpoint::Column::Months.eq(months))
         .filter(employment_checkpoint::Column::Outcome.is_null())

@@ -265,9 +265,7 @@ fn read_row(line: u64, v: &[&str], today: Date) -> Result<EsrRow, Vec<String>> {
     if job_role.is_empty() {
         problems.push("job_role is empty".to_owned());
     } else if job_role.chars().count() > MAX_JOB_ROLE {
-        problems.push(format!(
-            "job_role is longer than {MAX_JOB_ROLE} characters"
-        ));
+        problems.push(format!("job_role is longer than {MAX_JOB_ROLE} characters"));
     }
     let staff_group = if staff_group.is_empty() && !numbered {
         String::new()
@@ -343,7 +341,9 @@ fn read_row(line: u64, v: &[&str], today: Date) -> Result<EsrRow, Vec<String>> {
             staff_group,
             band,
             start_date,
-            ending: end.zip(reason).map(|(date, reason)| Ending { date, reason }),
+            ending: end
+                .zip(reason)
+                .map(|(date, reason)| Ending { date, reason }),
             care_experienced,
         }),
         _ => Err(problems),
@@ -675,7 +675,8 @@ mod tests {
         errors[0].reason.clone()
     }
 
-    const IN_POST: &str = "12345678,RBS,Healthcare Assistant,Additional Clinical Services,3,2023-04-03,,,yes";
+    const IN_POST: &str =
+        "12345678,RBS,Healthcare Assistant,Additional Clinical Services,3,2023-04-03,,,yes";
 
     #[test]
     fn reads_people_in_post_leavers_and_movers() {
@@ -752,7 +753,11 @@ mod tests {
 
     #[test]
     fn an_empty_file_or_one_without_rows_is_refused() {
-        for text in [String::new(), format!("{HEADER}\n"), format!("{HEADER}\n,,,,,,,,\n\n")] {
+        for text in [
+            String::new(),
+            format!("{HEADER}\n"),
+            format!("{HEADER}\n,,,,,,,,\n\n"),
+        ] {
             let errors = read(&text, TODAY).unwrap_err();
             assert_eq!(errors.len(), 1);
             assert_eq!(errors[0].line, 1);
@@ -772,14 +777,40 @@ mod tests {
         ]);
         let lines: Vec<u64> = errors.iter().map(|e| e.line).collect();
         assert_eq!(lines, [3, 5, 8]);
-        assert!(errors[1].reason.contains("\"quoted\nline\""), "{:?}", errors[1]);
+        assert!(
+            errors[1].reason.contains("\"quoted\nline\""),
+            "{:?}",
+            errors[1]
+        );
         assert!(errors[2].reason.contains("3 values"));
-        assert_eq!(errors[0].to_string(), format!("Line 3: {}", errors[0].reason));
+        assert_eq!(
+            errors[0].to_string(),
+            format!("Line 3: {}", errors[0].reason)
+        );
+    }
+
+    #[test]
+    fn reading_everything_gives_the_good_rows_beside_the_bad() {
+        let (rows, bad) = read_all(
+            &file(&[
+                IN_POST,
+                "2,RBS,Porter,Estates and Ancillary,12,2020-01-01,,,yes",
+            ]),
+            TODAY,
+        );
+        assert_eq!(rows.len(), 1);
+        assert_eq!(rows[0].assignment_number, "12345678");
+        assert_eq!(bad.len(), 1);
+        assert_eq!(bad[0].line, 3);
     }
 
     #[test]
     fn a_repeated_assignment_number_is_a_bad_row() {
-        let errors = bad(&[IN_POST, "44,RBS,Porter,Estates and Ancillary,2,2020-01-01,,,", IN_POST]);
+        let errors = bad(&[
+            IN_POST,
+            "44,RBS,Porter,Estates and Ancillary,2,2020-01-01,,,",
+            IN_POST,
+        ]);
         assert_eq!(errors.len(), 1);
         assert_eq!(errors[0].line, 4);
         assert!(errors[0].reason.contains("12345678 is also on line 2"));
@@ -793,7 +824,10 @@ mod tests {
                 "assignment_number \"1 2\" can only have letters, digits and hyphens",
             ),
             (
-                &format!("{},RBS,Porter,Estates and Ancillary,2,2020-01-01,,,yes", "1".repeat(31)),
+                &format!(
+                    "{},RBS,Porter,Estates and Ancillary,2,2020-01-01,,,yes",
+                    "1".repeat(31)
+                ),
                 "assignment_number is longer than 30 characters",
             ),
             (
@@ -809,13 +843,13 @@ mod tests {
                 "job_role is empty",
             ),
             (
-                &format!("1,RBS,{},Estates and Ancillary,2,2020-01-01,,,yes", "x".repeat(201)),
+                &format!(
+                    "1,RBS,{},Estates and Ancillary,2,2020-01-01,,,yes",
+                    "x".repeat(201)
+                ),
                 "job_role is longer than 200 characters",
             ),
-            (
-                "1,RBS,Porter,,2,2020-01-01,,,yes",
-                "staff_group is empty",
-            ),
+            ("1,RBS,Porter,,2,2020-01-01,,,yes", "staff_group is empty"),
             (
                 "1,RBS,Porter,Porters,2,2020-01-01,,,yes",
                 "staff_group \"Porters\" is not one of ESR's staff groups",
@@ -904,7 +938,11 @@ mod tests {
     #[test]
     fn a_row_without_an_assignment_number_needs_no_organisation_or_staff_group() {
         // As exported for a SPECTRA hire that ESR has no number for yet.
-        let rows = read(&file(&[",,Healthcare Assistant,,3,2025-09-01,,,yes"]), TODAY).unwrap();
+        let rows = read(
+            &file(&[",,Healthcare Assistant,,3,2025-09-01,,,yes"]),
+            TODAY,
+        )
+        .unwrap();
         assert_eq!(rows[0].organisation_code, "");
         assert_eq!(rows[0].staff_group, "");
         assert!(rows[0].care_experienced && !rows[0].is_stored());
@@ -920,14 +958,21 @@ mod tests {
 
     #[test]
     fn a_leaving_date_may_be_on_the_start_date_or_up_to_a_year_ahead() {
-        let on_start = "1,RBS,Porter,Estates and Ancillary,2,2020-01-01,2020-01-01,Retirement Age,yes";
+        let on_start =
+            "1,RBS,Porter,Estates and Ancillary,2,2020-01-01,2020-01-01,Retirement Age,yes";
         let ahead = "2,RBS,Porter,Estates and Ancillary,2,2020-01-01,2027-12-02,Retirement Age,yes";
         assert_eq!(read(&file(&[on_start, ahead]), TODAY).unwrap().len(), 2);
     }
 
     #[test]
     fn bands_read_as_typed() {
-        for (typed, band) in [("5", "5"), ("8A", "8a"), ("Band 8d", "8d"), (" band 1 ", "1"), ("9", "9")] {
+        for (typed, band) in [
+            ("5", "5"),
+            ("8A", "8a"),
+            ("Band 8d", "8d"),
+            (" band 1 ", "1"),
+            ("9", "9"),
+        ] {
             assert_eq!(parse_band(typed).as_deref(), Some(band), "{typed}");
         }
         for typed in ["", "0", "10", "8", "8e", "Band", "five"] {
@@ -938,7 +983,13 @@ mod tests {
     #[test]
     fn dates_are_year_month_day() {
         assert_eq!(parse_date("2024-02-29"), Some(date!(2024 - 02 - 29)));
-        for typed in ["2023-02-29", "29/02/2024", "2024-2-29", "2024-02-29T00:00", ""] {
+        for typed in [
+            "2023-02-29",
+            "29/02/2024",
+            "2024-2-29",
+            "2024-02-29T00:00",
+            "",
+        ] {
             assert_eq!(parse_date(typed), None, "{typed}");
         }
         assert_eq!(format_date(date!(2024 - 03 - 05)), "2024-03-05");
@@ -983,7 +1034,13 @@ mod tests {
             ..stored()
         };
         assert_eq!(changed_fields(&without_code, &row()), [Field::Organisation]);
-        for field in [Field::Organisation, Field::JobRole, Field::StaffGroup, Field::Band, Field::StartDate] {
+        for field in [
+            Field::Organisation,
+            Field::JobRole,
+            Field::StaffGroup,
+            Field::Band,
+            Field::StartDate,
+        ] {
             assert!(COLUMNS.contains(&field.column()));
             assert!(!field.label().is_empty());
         }
@@ -1039,7 +1096,10 @@ mod tests {
             kind: Some(EndKind::Moved),
             reason: None,
         };
-        assert_eq!(ending(Some(&stored_moved), Some(moved)), EndingVerdict::Same);
+        assert_eq!(
+            ending(Some(&stored_moved), Some(moved)),
+            EndingVerdict::Same
+        );
         assert_eq!(
             ending(Some(&stored_moved), Some(left)),
             EndingVerdict::EndedDifferently(left)
@@ -1071,7 +1131,10 @@ mod tests {
                 (24, date!(2022 - 01 - 31))
             ]
         );
-        assert_eq!(outcomes(date!(2020 - 01 - 31), None, TODAY), [Some(InPost); 4]);
+        assert_eq!(
+            outcomes(date!(2020 - 01 - 31), None, TODAY),
+            [Some(InPost); 4]
+        );
     }
 
     #[test]

@@ -159,7 +159,10 @@ pub struct Plan {
 impl Plan {
     /// The records whose fields change.
     pub fn updates(&self) -> Vec<&RecordChange> {
-        self.changes.iter().filter(|c| !c.fields.is_empty()).collect()
+        self.changes
+            .iter()
+            .filter(|c| !c.fields.is_empty())
+            .collect()
     }
 
     /// The records that gain an end date: leavers and movers.
@@ -460,10 +463,9 @@ async fn plan(
                     Field::JobRole => (stored.job_role.clone(), row.job_role.clone()),
                     Field::StaffGroup => (stored.staff_group.clone(), row.staff_group.clone()),
                     Field::Band => (stored.band.clone(), row.band.clone()),
-                    Field::StartDate => (
-                        format_date(stored.start_date),
-                        format_date(row.start_date),
-                    ),
+                    Field::StartDate => {
+                        (format_date(stored.start_date), format_date(row.start_date))
+                    }
                 };
                 FieldChange { field, from, to }
             })
@@ -615,9 +617,11 @@ async fn change(db: &impl ConnectionTrait, c: &RecordChange, today: Date) -> Res
     // Only the leaving and what follows it: checkpoints before it are for the manager.
     for (months, _, outcome) in checkpoint_outcomes(row.start_date, Some((e.date, e.kind())), today)
     {
-        if let Some(outcome @ (CheckpointOutcome::Left
-        | CheckpointOutcome::Moved
-        | CheckpointOutcome::Closed)) = outcome
+        if let Some(
+            outcome @ (CheckpointOutcome::Left
+            | CheckpointOutcome::Moved
+            | CheckpointOutcome::Closed),
+        ) = outcome
         {
             employment::record_outcome_if_unrecorded(
                 db,

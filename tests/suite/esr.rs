@@ -134,7 +134,12 @@ async fn confirm(client: &Client, preview: &str) -> reqwest::Response {
 async fn import(client: &Client, text: &str) -> String {
     let preview = upload(client, text).await;
     let response = confirm(client, &preview).await;
-    assert_eq!(response.status().as_u16(), 303, "{}", response.text().await.unwrap());
+    assert_eq!(
+        response.status().as_u16(),
+        303,
+        "{}",
+        response.text().await.unwrap()
+    );
     assert_eq!(location(&response), "/champion/esr");
     preview
 }
@@ -220,8 +225,14 @@ async fn the_same_extract_twice_changes_nothing_the_second_time() {
     assert_eq!(count(&preview, "update"), "0");
     assert_eq!(count(&preview, "not-care-experienced"), "2");
     assert!(text_of(&preview, "#creates").contains("10000001"));
-    assert!(text_of(&preview, "#creates").contains("Left on 1 May 2024: Voluntary Resignation - Relocation"));
-    assert!(text_of(&preview, "form[action=\"/champion/esr/import\"] button").contains("Import these 3 changes"));
+    assert!(
+        text_of(&preview, "#creates")
+            .contains("Left on 1 May 2024: Voluntary Resignation - Relocation")
+    );
+    assert!(
+        text_of(&preview, "form[action=\"/champion/esr/import\"] button")
+            .contains("Import these 3 changes")
+    );
     let (_, after) = champion.page("/champion/esr").await;
     assert!(after.contains("ESR extract imported: 3 created, 0 updated, 0 closed, 0 unchanged."));
 
@@ -231,7 +242,11 @@ async fn the_same_extract_twice_changes_nothing_the_second_time() {
     assert_eq!(in_post.organisation_id, alder_hey);
     assert_eq!(in_post.route, Route::Esr.as_str());
     assert_eq!(
-        (in_post.user_id, in_post.application_id, in_post.programme_id),
+        (
+            in_post.user_id,
+            in_post.application_id,
+            in_post.programme_id
+        ),
         (None, None, None)
     );
     assert_eq!(in_post.role, "Healthcare Assistant");
@@ -271,7 +286,10 @@ async fn the_same_extract_twice_changes_nothing_the_second_time() {
     assert_eq!(count(&again, "update"), "0");
     assert_eq!(count(&again, "close"), "0");
     assert_eq!(count(&again, "unchanged"), "3");
-    assert!(text_of(&again, "form[action=\"/champion/esr/import\"] button").contains("Import (no changes)"));
+    assert!(
+        text_of(&again, "form[action=\"/champion/esr/import\"] button")
+            .contains("Import (no changes)")
+    );
     assert_eq!(app.count("employment_records").await, n_records);
     assert_eq!(app.count("employment_checkpoints").await, n_checkpoints);
     assert_eq!(records(&app).await, records_before);
@@ -286,7 +304,11 @@ async fn the_same_extract_twice_changes_nothing_the_second_time() {
     assert_eq!(second["created"], 0);
     assert_eq!(second["unchanged"], 3);
     for event in &events {
-        assert!(!event.details.contains("10000001"), "no personal data: {}", event.details);
+        assert!(
+            !event.details.contains("10000001"),
+            "no personal data: {}",
+            event.details
+        );
         assert!(event.actor_user_id.is_some());
     }
 }
@@ -309,7 +331,10 @@ async fn a_file_with_bad_rows_lists_every_one_and_stores_nothing() {
     ]);
     let page = upload(&champion, &text).await;
     let summary = text_of(&page, ".nhsuk-error-summary");
-    assert!(summary.contains("The file has 6 rows with problems. Nothing was imported."), "{summary}");
+    assert!(
+        summary.contains("The file has 6 rows with problems. Nothing was imported."),
+        "{summary}"
+    );
     for expected in [
         "Line 3: organisation_code XYZ is not an organisation in SPECTRA",
         "Line 4: band \"10\" is not an Agenda for Change band",
@@ -318,7 +343,10 @@ async fn a_file_with_bad_rows_lists_every_one_and_stores_nothing() {
         "Line 7: leaving_reason \"Fired\" is not one of ESR's leaving reasons",
         "Line 8: assignment_number 10000001 is also on line 2",
     ] {
-        assert!(summary.contains(expected), "{expected} missing from {summary}");
+        assert!(
+            summary.contains(expected),
+            "{expected} missing from {summary}"
+        );
         assert!(text_of(&page, "#file-rows").contains(expected));
     }
     // A row not saved may name an organisation the service does not know.
@@ -340,9 +368,11 @@ async fn a_file_with_bad_rows_lists_every_one_and_stores_nothing() {
     assert!(text_of(&tampered, ".nhsuk-error-summary").contains("Line 3: organisation_code XYZ"));
 
     let wrong_header = upload(&champion, "assignment,organisation\n1,RBS\n").await;
-    assert!(text_of(&wrong_header, ".nhsuk-error-summary").contains(&format!(
-        "Line 1: the first line must be exactly the column names {HEADER}"
-    )));
+    assert!(
+        text_of(&wrong_header, ".nhsuk-error-summary").contains(&format!(
+            "Line 1: the first line must be exactly the column names {HEADER}"
+        ))
+    );
     let nothing = post_multipart(&champion, "/champion/esr/preview", &[], Some(""), true).await;
     let nothing = nothing.text().await.unwrap();
     assert!(text_of(&nothing, ".nhsuk-error-summary").contains("Choose the ESR extract to upload"));
@@ -362,8 +392,14 @@ async fn an_update_records_a_leaver_and_closes_the_later_checkpoints() {
     import(
         &champion,
         &csv(&[
-            &format!("20000001,RBS,Porter,Estates and Ancillary,2,{},,,yes", ymd(started)),
-            &format!("20000002,RBS,Clerk,Administrative and Clerical,2,{},,,yes", ymd(recent)),
+            &format!(
+                "20000001,RBS,Porter,Estates and Ancillary,2,{},,,yes",
+                ymd(started)
+            ),
+            &format!(
+                "20000002,RBS,Clerk,Administrative and Clerical,2,{},,,yes",
+                ymd(recent)
+            ),
         ]),
     )
     .await;
@@ -382,7 +418,10 @@ async fn an_update_records_a_leaver_and_closes_the_later_checkpoints() {
             ymd(started),
             ymd(left)
         ),
-        &format!("20000002,RBS,Clerk,Administrative and Clerical,2,{},,,yes", ymd(moved_start)),
+        &format!(
+            "20000002,RBS,Clerk,Administrative and Clerical,2,{},,,yes",
+            ymd(moved_start)
+        ),
     ]);
     let preview = upload(&champion, &second).await;
     assert_eq!(count(&preview, "update"), "2");
@@ -392,17 +431,28 @@ async fn an_update_records_a_leaver_and_closes_the_later_checkpoints() {
     assert!(updates.contains("Job role: Porter changes to Senior Porter"));
     assert!(updates.contains("Organisation: Alder Hey Children's NHS FT (RBS) changes to Liverpool University Hospitals NHS FT (REM)"));
     let closes = text_of(&preview, "#closes");
-    assert!(closes.contains("20000001") && closes.contains("Voluntary Resignation - Work Life Balance"));
+    assert!(
+        closes.contains("20000001") && closes.contains("Voluntary Resignation - Work Life Balance")
+    );
     assert!(closes.contains("Left"));
-    assert!(text_of(&preview, "form[action=\"/champion/esr/import\"] button").contains("Import these 2 changes"));
+    assert!(
+        text_of(&preview, "form[action=\"/champion/esr/import\"] button")
+            .contains("Import these 2 changes")
+    );
     let response = confirm(&champion, &preview).await;
     assert_eq!(response.status().as_u16(), 303);
 
     let porter = record(&app, "20000001").await;
     assert_eq!(porter.end_date, Some(left));
     assert_eq!(porter.end_kind.as_deref(), Some("left"));
-    assert_eq!(porter.leaving_reason.as_deref(), Some("vr_work_life_balance"));
-    assert_eq!((porter.band.as_str(), porter.role.as_str()), ("3", "Senior Porter"));
+    assert_eq!(
+        porter.leaving_reason.as_deref(),
+        Some("vr_work_life_balance")
+    );
+    assert_eq!(
+        (porter.band.as_str(), porter.role.as_str()),
+        ("3", "Senior Porter")
+    );
     assert_eq!(porter.organisation_id, luh);
     assert!(porter.updated_at.is_some());
     assert_eq!(
@@ -497,18 +547,27 @@ async fn an_export_imports_back_unchanged() {
         .and_then(|v| v.to_str().ok())
         .unwrap_or_default()
         .to_owned();
-    assert!(disposition.starts_with("attachment; filename=\"spectra-esr-"), "{disposition}");
-    assert!(response
-        .headers()
-        .get("content-type")
-        .is_some_and(|v| v.to_str().unwrap_or_default().starts_with("text/csv")));
+    assert!(
+        disposition.starts_with("attachment; filename=\"spectra-esr-"),
+        "{disposition}"
+    );
+    assert!(
+        response
+            .headers()
+            .get("content-type")
+            .is_some_and(|v| v.to_str().unwrap_or_default().starts_with("text/csv"))
+    );
     let exported = response.text().await.unwrap();
     let lines: Vec<&str> = exported.lines().collect();
     assert_eq!(lines[0], HEADER);
     assert_eq!(lines.len(), 5);
     assert!(lines.contains(&"10000002,REM,Porter,Estates and Ancillary,2,2024-01-15,2024-05-01,Voluntary Resignation - Relocation,yes"));
     assert!(lines.contains(&"10000003,REM,Staff Nurse,Nursing and Midwifery Registered,5,2023-03-01,2023-11-30,Employee Transfer,yes"));
-    assert!(lines.iter().any(|l| l.starts_with(",RBS,Apprentice Healthcare Assistant,,2,")));
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with(",RBS,Apprentice Healthcare Assistant,,2,"))
+    );
     let exports = audit(&app, "report_exported").await;
     assert_eq!(exports.len(), 1);
     assert_eq!(exports[0].subject, "esr_export");
@@ -531,7 +590,14 @@ async fn only_the_champion_and_the_administrator_reach_the_esr_pages() {
     let (alder_hey, _) = organisations(&app).await;
     let admin = signed_in(&app, "admin@nhs.net", &[Role::Admin], None).await;
     assert_eq!(admin.page("/champion/esr").await.0, 200);
-    assert_eq!(admin.get("/champion/esr/export.csv").await.status().as_u16(), 200);
+    assert_eq!(
+        admin
+            .get("/champion/esr/export.csv")
+            .await
+            .status()
+            .as_u16(),
+        200
+    );
     let preview = upload(&admin, &first_extract()).await;
     assert_eq!(count(&preview, "create"), "3");
 
@@ -545,7 +611,11 @@ async fn only_the_champion_and_the_administrator_reach_the_esr_pages() {
     for (email, role, org) in others {
         let client = signed_in(&app, email, &[role], org).await;
         for path in ["/champion/esr", "/champion/esr/export.csv"] {
-            assert_eq!(client.get(path).await.status().as_u16(), 403, "{role:?} {path}");
+            assert_eq!(
+                client.get(path).await.status().as_u16(),
+                403,
+                "{role:?} {path}"
+            );
         }
         let posted = post_multipart(&client, "/champion/esr/preview", &[], Some(&text), true).await;
         assert_eq!(posted.status().as_u16(), 403, "{role:?} preview");
@@ -565,7 +635,11 @@ async fn only_the_champion_and_the_administrator_reach_the_esr_pages() {
     }
     assert_eq!(app.count("employment_records").await, 0);
     assert_eq!(audit(&app, "esr_imported").await.len(), 0);
-    assert_eq!(audit(&app, "report_exported").await.len(), 1, "only the admin's");
+    assert_eq!(
+        audit(&app, "report_exported").await.len(),
+        1,
+        "only the admin's"
+    );
 }
 
 #[tokio::test]
@@ -575,7 +649,8 @@ async fn an_upload_without_the_form_token_or_from_another_site_is_refused() {
     let champion = champion(&app).await;
     let text = first_extract();
 
-    let no_token = post_multipart(&champion, "/champion/esr/preview", &[], Some(&text), false).await;
+    let no_token =
+        post_multipart(&champion, "/champion/esr/preview", &[], Some(&text), false).await;
     assert_eq!(no_token.status().as_u16(), 403);
     let wrong = post_multipart(
         &champion,
@@ -607,14 +682,8 @@ async fn an_upload_without_the_form_token_or_from_another_site_is_refused() {
         .await
         .unwrap();
     assert_eq!(cross_site.status().as_u16(), 403);
-    let no_token = post_multipart(
-        &champion,
-        "/champion/esr/import",
-        &fields[1..],
-        None,
-        false,
-    )
-    .await;
+    let no_token =
+        post_multipart(&champion, "/champion/esr/import", &fields[1..], None, false).await;
     assert_eq!(no_token.status().as_u16(), 403);
     assert_eq!(app.count("employment_records").await, 0);
     assert_eq!(app.count("audit_events").await, 0);
@@ -655,8 +724,13 @@ async fn the_command_line_previews_on_a_dry_run_and_imports_otherwise() {
     }
 
     let conn = spectra::db::connect(&db.url).await.unwrap();
-    for name in ["Alder Hey Children's NHS FT", "Liverpool University Hospitals NHS FT"] {
-        spectra::db::organisations::ensure(&conn, name).await.unwrap();
+    for name in [
+        "Alder Hey Children's NHS FT",
+        "Liverpool University Hospitals NHS FT",
+    ] {
+        spectra::db::organisations::ensure(&conn, name)
+            .await
+            .unwrap();
     }
     let count = |table: &'static str| {
         let conn = conn.clone();
@@ -675,7 +749,11 @@ async fn the_command_line_previews_on_a_dry_run_and_imports_otherwise() {
     };
 
     let dry = run(&["esr", "import", &path, "--dry-run"]);
-    assert!(dry.status.success(), "{}", String::from_utf8_lossy(&dry.stderr));
+    assert!(
+        dry.status.success(),
+        "{}",
+        String::from_utf8_lossy(&dry.stderr)
+    );
     let out = String::from_utf8_lossy(&dry.stdout);
     assert!(out.contains("5 rows: 3 to create, 0 to update, 0 to close, 0 unchanged, 2 not marked care experienced"), "{out}");
     assert!(out.contains("create 10000001 at RBS: Healthcare Assistant, Additional Clinical Services, band 3, started 2020-01-31"));
@@ -685,8 +763,15 @@ async fn the_command_line_previews_on_a_dry_run_and_imports_otherwise() {
     assert_eq!(count("audit_events").await, 0);
 
     let real = run(&["esr", "import", &path]);
-    assert!(real.status.success(), "{}", String::from_utf8_lossy(&real.stderr));
-    assert!(String::from_utf8_lossy(&real.stdout).contains("Imported: 3 created, 0 updated, 0 closed, 0 unchanged."));
+    assert!(
+        real.status.success(),
+        "{}",
+        String::from_utf8_lossy(&real.stderr)
+    );
+    assert!(
+        String::from_utf8_lossy(&real.stdout)
+            .contains("Imported: 3 created, 0 updated, 0 closed, 0 unchanged.")
+    );
     assert_eq!(count("employment_records").await, 3);
     assert_eq!(count("employment_checkpoints").await, 12);
     let events = audit_event::Entity::find()
@@ -699,11 +784,17 @@ async fn the_command_line_previews_on_a_dry_run_and_imports_otherwise() {
 
     let again = run(&["esr", "import", &path]);
     assert!(again.status.success());
-    assert!(String::from_utf8_lossy(&again.stdout).contains("0 to create, 0 to update, 0 to close, 3 unchanged"));
+    assert!(
+        String::from_utf8_lossy(&again.stdout)
+            .contains("0 to create, 0 to update, 0 to close, 3 unchanged")
+    );
     assert_eq!(count("employment_records").await, 3);
 
     let missing = run(&["esr", "import", "/nonexistent/extract.csv"]);
     assert_eq!(missing.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&missing.stderr).contains("/nonexistent/extract.csv: cannot be read"));
+    assert!(
+        String::from_utf8_lossy(&missing.stderr)
+            .contains("/nonexistent/extract.csv: cannot be read")
+    );
     conn.close().await.unwrap();
 }
