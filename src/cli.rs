@@ -1,5 +1,5 @@
-//! The command line: `serve`, `migrate`, `create-user`, `demo`, `seed-synthetic`, `match` and
-//! `esr`.
+//! The command line: `serve`, `migrate`, `create-user`, `demo`, `seed-synthetic`, `match`,
+//! `retention` and `esr`.
 
 use std::io::{BufRead, IsTerminal};
 use std::path::PathBuf;
@@ -18,7 +18,7 @@ use crate::db::audit::{self, AuditAction};
 use crate::db::{self, organisations, users};
 use crate::domain::{EmailAddress, FullName, NewPassword, Role, role};
 use crate::synthetic::{self, Counts};
-use crate::{auth, demo, esr_cli, matching_cli, server};
+use crate::{auth, demo, esr_cli, matching_cli, retention_cli, server};
 
 /// spectra: care leavers into NHS jobs in Cheshire & Merseyside.
 #[derive(Debug, Parser)]
@@ -96,6 +96,11 @@ enum Command {
         /// --shortlisting-applications.
         #[arg(long)]
         lead_password_stdin: bool,
+        /// Also add this many employment records of the new organisations, started over the
+        /// last five years (SPECTRA hires and existing staff from ESR), with their checkpoints,
+        /// leavers and moves within the NHS. The started applications have theirs anyway.
+        #[arg(long, default_value_t = 0)]
+        hires: u32,
     },
     /// Mentor matching on CSV files, without configuration or database: prints the optimal
     /// assignment as one line of JSON. A malformed file stops it with a message naming the
@@ -110,6 +115,13 @@ enum Command {
         /// What to do.
         #[command(subcommand)]
         action: EsrAction,
+    },
+    /// Retention figures from a CSV file, without configuration or database: prints them as
+    /// JSON. A malformed file stops it with a message naming the file and line, and exit code 2.
+    Retention {
+        /// What to do.
+        #[command(subcommand)]
+        action: RetentionAction,
     },
 }
 
@@ -126,6 +138,25 @@ enum EsrAction {
         /// Print what would change, and write nothing.
         #[arg(long)]
         dry_run: bool,
+    },
+}
+
+/// Retention actions.
+#[derive(Debug, Subcommand)]
+enum RetentionAction {
+    /// The Kaplan–Meier retention curve with 95% confidence intervals, retention at 3, 6, 12
+    /// and 24 months, and the leaver rate over the 12 months to --as-of. Prints {"n", "events",
+    /// "curve", "retention", "leaver_rate_12m"}.
+    Km {
+        /// CSV file with the header id,start_date,end_date,moved_within_nhs: one employment a
+        /// row, dates YYYY-MM-DD, end_date empty while in post (else the leaving date, or the
+        /// date of the move when moved_within_nhs is yes), moved_within_nhs yes, no, true,
+        /// false or empty.
+        #[arg(long)]
+        employments: PathBuf,
+        /// The date to compute the figures as of, YYYY-MM-DD.
+        #[arg(long)]
+        as_of: String,
     },
 }
 
@@ -186,6 +217,8 @@ pub async fn run() -> ExitCode {
     let command = match cli.command {
         // Matching reads its files only: no configuration, no database, no logging set-up.
         Some(Command::Match { action }) => return run_match(action),
+        // So does `retention`.
+        Some(Command::Retention { action }) => return run_retention(action),
         Some(Command::Esr {
             action: EsrAction::Import { file, dry_run },
         }) => {
@@ -232,11 +265,19 @@ fn run_match(action: MatchAction) -> ExitCode {
     }
 }
 
+/// Runs a `retention` command, printing its result; exit code 2 for bad input.
+fn run_retention(action: RetentionAction) -> ExitCode {
+    match action {
+        RetentionAction::Km { employments, as_of } => retention_cli::km(&employments, &as_of),
+    }
+}
+
 async fn execute(command: Command) -> anyhow::Result<()> {
     let mut config = Config::from_env()?;
     match command {
         // `run` handles it before reading the configuration, which it must not need.
         Command::Match { .. } => anyhow::bail!("`match` does not run here"),
+        Command::Retention { .. } => anyhow::bail!("`retention` does not run here"),
         Command::Esr { .. } => anyhow::bail!("`esr` does not run here"),
         Command::Serve => serve(config).await,
         Command::Demo => {
@@ -284,6 +325,7 @@ async fn execute(command: Command) -> anyhow::Result<()> {
             seed,
             shortlisting_applications,
             lead_password_stdin,
+            hires,
         } => {
             let counts = Counts {
                 organisations,
@@ -292,6 +334,7 @@ async fn execute(command: Command) -> anyhow::Result<()> {
                 applicants,
                 applications,
                 shortlisting_applications,
+                hires,
             };
             let mut options = synthetic::Options {
                 counts,
@@ -315,6 +358,12 @@ async fn execute(command: Command) -> anyhow::Result<()> {
                 report.rows_per_second(),
                 report.applications_per_minute(),
             );
+            if report.employments > 0 {
+                println!(
+                    "Employment records added: {} (with their checkpoints).",
+                    report.employments
+                );
+            }
             if let Some(s) = &report.shortlisting {
                 println!(
                     "Shortlisting vacancy ID: {} (board at /shortlisting/{}; panel lead {}{})",

@@ -14,6 +14,7 @@ pub mod error;
 pub mod esr_cli;
 pub mod mail;
 pub mod matching_cli;
+pub mod retention_cli;
 pub mod server;
 pub mod services;
 pub mod synthetic;

@@ -18,7 +18,17 @@
 //! made them. Those rows come after all the others, so a seed gives the same data with or
 //! without them. `--lead-password-stdin` sets that lead's password, so a benchmark can sign in
 //! as them; every other synthetic user keeps a password nobody knows.
+//!
+//! Hires are consistent: every application at conditional offer, checks complete or started has
+//! its accepted offer (never more than the vacancy's positions) and its pre-employment checks,
+//! and every started one its employment record with its four checkpoints. `--hires N` adds N
+//! more employment records, started over the last five years across the new organisations
+//! (hired before the service kept applications, or existing staff brought in from ESR), with
+//! leavers and moves drawn at [`LEFT_PER_YEAR`] and [`MOVED_PER_YEAR`], and the checkpoints
+//! that fell due recorded, a few of them overdue. These come from a random generator of their
+//! own, so a seed gives the same applications with or without them.
 
+use std::cell::Cell;
 use std::time::{Duration as StdDuration, Instant};
 
 use anyhow::{Context, bail};
@@ -30,19 +40,25 @@ use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DbBackend,
     EntityTrait, Iterable, PaginatorTrait, QueryFilter, Statement, TransactionTrait,
 };
-use time::{Duration, OffsetDateTime};
+use time::{Date, Duration, OffsetDateTime, Time};
 
 use crate::auth::password;
 use crate::db;
 use crate::domain::application::{self, Stage};
+use crate::domain::employment::{
+    CHECKPOINT_MONTHS, CheckpointOutcome, EndKind, LEAVING_REASONS, Route, checkpoint_due,
+};
+use crate::domain::london_time;
+use crate::domain::offer::{CheckStatus, checks_for};
 use crate::domain::profile::CareExperience;
 use crate::domain::shortlisting::{Minimum, Score, minimum};
 use crate::domain::vacancy::{FlexibleReferences, ReferenceType, VacancyKind, VacancyStatus};
 use crate::domain::{NewPassword, Role};
 use crate::entities::{
     applicant_profile, application as application_entity, application_answer, application_referee,
-    application_stage_change, final_score, invitation, organisation, panel_member, programme,
-    shortlist_decision, shortlist_score, user, user_role, vacancy, vacancy_criterion,
+    application_stage_change, employment_checkpoint, employment_record, final_score, invitation,
+    offer, offer_check, organisation, panel_member, programme, shortlist_decision, shortlist_score,
+    user, user_role, vacancy, vacancy_criterion,
 };
 
 /// The domain of every synthetic user's email (reserved: it can never receive mail).
@@ -93,6 +109,9 @@ pub struct Counts {
     /// Sent applications, by as many of the new applicants, for one more vacancy: closed, of
     /// the first new organisation, and being shortlisted by a panel. 0 for no such vacancy.
     pub shortlisting_applications: u32,
+    /// Employment records beyond the started applications' own, with their checkpoints,
+    /// started over the last five years across the new organisations.
+    pub hires: u32,
 }
 
 /// The default number of open vacancies: 5% of them, rounded.
@@ -129,6 +148,9 @@ impl Counts {
                  first new organisation's"
                     .into(),
             );
+        }
+        if self.hires > 0 && self.organisations == 0 {
+            return Err("--hires needs --organisations 1 or more: the hires work there".into());
         }
         if self.shortlisting_applications > self.applicants {
             return Err(format!(
@@ -628,6 +650,89 @@ const WITHDRAWN_FROM: [(Stage, u32); 6] = [
 /// One in this many submitted applications gets evidence and referee rows.
 const WITH_DETAILS_ONE_IN: u32 = 20;
 
+/// Of a year's headcount, the share who leave NHS employment: the hazard of leaving.
+pub const LEFT_PER_YEAR: f64 = 0.15;
+
+/// Of a year's headcount, the share who move to another NHS organisation.
+pub const MOVED_PER_YEAR: f64 = 0.05;
+
+/// How far back `--hires` start: five years.
+const HIRES_OVER_DAYS: i64 = 5 * 365;
+
+/// Of `--hires`, the share of existing staff brought in from ESR; the rest are SPECTRA hires.
+const ESR_SHARE: f64 = 0.25;
+
+/// Of `--hires` hired through SPECTRA, the share hired under a programme.
+const PROGRAMME_SHARE: f64 = 0.6;
+
+/// How likely a checkpoint that fell due in the last 14 days is to be still unrecorded.
+const RECENTLY_DUE_UNRECORDED: f64 = 0.5;
+
+/// How likely an older checkpoint is to be still unrecorded: overdue.
+const OVERDUE_UNRECORDED: f64 = 0.03;
+
+/// ESR assignment numbers of synthetic staff: eight digits from here, then the assignment.
+const ASSIGNMENT_BASE: i64 = 30_000_000;
+
+/// Where people who moved within the NHS went.
+pub const NHS_TRUSTS: [&str; 10] = [
+    "Wirral University Teaching Hospital NHS FT",
+    "Countess of Chester Hospital NHS FT",
+    "Warrington and Halton Teaching Hospitals NHS FT",
+    "Mersey and West Lancashire Teaching Hospitals NHS Trust",
+    "Bridgewater Community Healthcare NHS FT",
+    "Cheshire and Wirral Partnership NHS FT",
+    "Mid Cheshire Hospitals NHS FT",
+    "East Cheshire NHS Trust",
+    "Manchester University NHS FT",
+    "North West Ambulance Service NHS Trust",
+];
+
+/// How common each ESR leaving reason is among leavers (by its code's start): resignations
+/// most, then the ends of fixed terms; no retirements or deaths among young care leavers.
+fn leaving_weight(code: &str) -> u32 {
+    if code.starts_with("vr_") {
+        10
+    } else if code.starts_with("end_fixed_term") {
+        6
+    } else if code.starts_with("dismissal") {
+        2
+    } else if code.starts_with("retirement")
+        || code == "death_in_service"
+        || code == "employee_transfer"
+    {
+        0
+    } else {
+        1
+    }
+}
+
+/// The ESR staff group of a synthetic job title.
+pub fn staff_group_of(title: &str) -> &'static str {
+    match title {
+        "Healthcare support worker"
+        | "Healthcare support worker apprentice"
+        | "Phlebotomist"
+        | "Physiotherapy assistant"
+        | "Occupational therapy support worker"
+        | "Nursing associate" => "Additional Clinical Services",
+        "Porter"
+        | "Domestic assistant"
+        | "Catering assistant"
+        | "Estates maintenance apprentice" => "Estates and Ancillary",
+        "Pharmacy assistant apprentice" => "Add Prof Scientific and Technic",
+        "Staff nurse" | "Ward manager" => "Nursing and Midwifery Registered",
+        t if t.starts_with("Work experience placement") => "Students",
+        _ => "Administrative and Clerical",
+    }
+}
+
+/// The instant of `hour` o'clock in London on `date`.
+fn at_london(date: Date, hour: u8) -> OffsetDateTime {
+    let time = Time::from_hms(hour, 0, 0).unwrap_or(Time::MIDNIGHT);
+    london_time::to_utc(time::PrimitiveDateTime::new(date, time))
+}
+
 fn pick<'a, T>(rng: &mut impl Rng, items: &'a [T]) -> &'a T {
     &items[rng.random_range(0..items.len())]
 }
@@ -723,7 +828,7 @@ where
 }
 
 /// Tables written, in the order their rows refer to each other.
-const TABLES: [&str; 15] = [
+const TABLES: [&str; 19] = [
     "organisations",
     "users",
     "user_roles",
@@ -739,10 +844,14 @@ const TABLES: [&str; 15] = [
     "shortlist_scores",
     "final_scores",
     "shortlist_decisions",
+    "offers",
+    "offer_checks",
+    "employment_records",
+    "employment_checkpoints",
 ];
 
 /// Tables whose IDs are chosen here, so Postgres's sequences must be moved past them.
-const ID_TABLES: [&str; 12] = [
+const ID_TABLES: [&str; 15] = [
     "organisations",
     "users",
     "programmes",
@@ -755,6 +864,9 @@ const ID_TABLES: [&str; 12] = [
     "panel_members",
     "shortlist_scores",
     "final_scores",
+    "offer_checks",
+    "employment_records",
+    "employment_checkpoints",
 ];
 
 async fn max_id(db: &impl ConnectionTrait, table: &str) -> anyhow::Result<i64> {
@@ -823,6 +935,8 @@ pub struct Report {
     pub rows: u64,
     /// Applications inserted, the shortlisting vacancy's included.
     pub applications: u64,
+    /// Employment records inserted: the started applications' and `--hires`.
+    pub employments: u64,
     /// Time from the start to the commit.
     pub elapsed: StdDuration,
     /// The random generator's seed, to repeat the run.
@@ -882,6 +996,14 @@ struct Applicant {
 struct Vac {
     id: i32,
     organisation: usize,
+    organisation_id: i32,
+    title: &'static str,
+    kind: VacancyKind,
+    band: &'static str,
+    programme_id: Option<i32>,
+    positions: i32,
+    /// Offers accepted so far: never more than the positions.
+    accepted: Cell<i32>,
     ring_fenced: bool,
     open: bool,
     care_definition: Option<String>,
@@ -899,6 +1021,9 @@ pub async fn seed(db: &DatabaseConnection, options: &Options) -> anyhow::Result<
     let started = Instant::now();
     let seed = options.seed.unwrap_or_else(|| rand::rng().random());
     let mut rng = StdRng::seed_from_u64(seed);
+    // Offers, checks and employment come from a generator of their own, so that the
+    // applications a seed gives do not depend on them.
+    let extra = StdRng::seed_from_u64(seed ^ 0x9e37_79b9_7f4a_7c15);
 
     // One hash of a random password nobody is told: nobody can sign in as a synthetic user.
     let secret: String = (&mut rng)
@@ -924,9 +1049,12 @@ pub async fn seed(db: &DatabaseConnection, options: &Options) -> anyhow::Result<
     if let Some(reason) = refusal(&census(&txn).await?) {
         bail!(reason);
     }
+    let now = db::now();
     let mut seeder = Seeder {
         rng,
-        now: db::now(),
+        extra,
+        now,
+        today: london_time::from_utc(now).date(),
         password_hash,
         organisations: Ids(max_id(&txn, "organisations").await?),
         users: Ids(max_id(&txn, "users").await?),
@@ -940,6 +1068,10 @@ pub async fn seed(db: &DatabaseConnection, options: &Options) -> anyhow::Result<
         panel_members: Ids(max_id(&txn, "panel_members").await?),
         scores: Ids(max_id(&txn, "shortlist_scores").await?),
         finals: Ids(max_id(&txn, "final_scores").await?),
+        offer_checks: Ids(max_id(&txn, "offer_checks").await?),
+        employments: Ids(max_id(&txn, "employment_records").await?),
+        checkpoints: Ids(max_id(&txn, "employment_checkpoints").await?),
+        employments_written: 0,
         rows: 0,
     };
     println!("Seeding synthetic data (seed {seed}; pass --seed {seed} to repeat it)");
@@ -966,6 +1098,7 @@ pub async fn seed(db: &DatabaseConnection, options: &Options) -> anyhow::Result<
             lead_password_hash,
         )
         .await?;
+    seeder.hires(&txn, &organisations, counts.hires).await?;
     if txn.get_database_backend() == DbBackend::Postgres {
         for table in ID_TABLES {
             txn.execute_unprepared(&format!(
@@ -987,6 +1120,7 @@ pub async fn seed(db: &DatabaseConnection, options: &Options) -> anyhow::Result<
     Ok(Report {
         rows: seeder.rows,
         applications: applications + shortlisting.as_ref().map_or(0, |s| s.applications),
+        employments: seeder.employments_written,
         elapsed: started.elapsed(),
         seed,
         shortlisting,
@@ -996,7 +1130,11 @@ pub async fn seed(db: &DatabaseConnection, options: &Options) -> anyhow::Result<
 /// The state of one run: the random generator, the next IDs, and rows written so far.
 struct Seeder {
     rng: StdRng,
+    /// For offers, checks and employment.
+    extra: StdRng,
     now: OffsetDateTime,
+    /// Today in London.
+    today: Date,
     password_hash: String,
     organisations: Ids,
     users: Ids,
@@ -1010,6 +1148,10 @@ struct Seeder {
     panel_members: Ids,
     scores: Ids,
     finals: Ids,
+    offer_checks: Ids,
+    employments: Ids,
+    checkpoints: Ids,
+    employments_written: u64,
     rows: u64,
 }
 
@@ -1317,6 +1459,7 @@ impl Seeder {
             for i in rand::seq::index::sample(rng, DESCRIPTION_PARAGRAPHS.len(), 4) {
                 description.extend(DESCRIPTION_PARAGRAPHS.get(i).copied());
             }
+            let positions;
             vacancies.push(vacancy::ActiveModel {
                 id: Set(id),
                 organisation_id: Set(org.id),
@@ -1335,7 +1478,11 @@ impl Seeder {
                 .to_owned()),
                 salary: Set(salary(band).to_owned()),
                 location: Set(format!("{town} {}, {town}", pick(rng, &SITES))),
-                positions: Set(weighted(rng, &[(1, 60), (2, 25), (3, 10), (5, 5)])),
+                // Drawn here, in the order it always was, so that a seed gives what it gave.
+                positions: Set({
+                    positions = weighted(rng, &[(1, 60), (2, 25), (3, 10), (5, 5)]);
+                    positions
+                }),
                 closes_at: Set(closes_at),
                 ring_fenced: Set(ring_fenced),
                 summary: Set((*pick(rng, &SUMMARIES)).to_owned()),
@@ -1364,6 +1511,13 @@ impl Seeder {
             out.push(Vac {
                 id,
                 organisation,
+                organisation_id: org.id,
+                title,
+                kind,
+                band,
+                programme_id: programme.as_ref().map(|p| p.0),
+                positions,
+                accepted: Cell::new(0),
                 ring_fenced,
                 open,
                 care_definition: ring_fenced.then(|| {
@@ -1436,6 +1590,7 @@ impl Seeder {
         let mut changes = Batch::<application_stage_change::ActiveModel>::new();
         let mut answers = Batch::<application_answer::ActiveModel>::new();
         let mut referees = Batch::<application_referee::ActiveModel>::new();
+        let mut hiring = Hiring::new();
         let report_every = (u64::from(count) / 10).max(10_000);
         let mut written: u64 = 0;
         for (applicant, share) in applicants.iter().zip(shares) {
@@ -1460,13 +1615,20 @@ impl Seeder {
                     &mut changes,
                     &mut answers,
                     &mut referees,
+                    &mut hiring,
                 )?;
                 written += 1;
-                if apps.is_full() || changes.is_full() || answers.is_full() || referees.is_full() {
+                if apps.is_full()
+                    || changes.is_full()
+                    || answers.is_full()
+                    || referees.is_full()
+                    || hiring.is_full()
+                {
                     apps.flush(db).await?;
                     changes.flush(db).await?;
                     answers.flush(db).await?;
                     referees.flush(db).await?;
+                    hiring.flush(db).await?;
                 }
                 if written.is_multiple_of(report_every) {
                     println!("  applications: {written} of {count}");
@@ -1477,10 +1639,20 @@ impl Seeder {
         changes.flush(db).await?;
         answers.flush(db).await?;
         referees.flush(db).await?;
-        self.rows += apps.written + changes.written + answers.written + referees.written;
+        hiring.flush(db).await?;
+        self.rows +=
+            apps.written + changes.written + answers.written + referees.written + hiring.written();
+        self.employments_written += hiring.employments.written;
         println!(
             "  applications: {} with {} stage changes, {} answers and {} referees",
             apps.written, changes.written, answers.written, referees.written
+        );
+        println!(
+            "  offers: {} with {} checks; {} started, with {} checkpoints",
+            hiring.offers.written,
+            hiring.checks.written,
+            hiring.employments.written,
+            hiring.checkpoints.written
         );
         Ok(apps.written)
     }
@@ -1495,6 +1667,7 @@ impl Seeder {
         changes: &mut Batch<application_stage_change::ActiveModel>,
         answers: &mut Batch<application_answer::ActiveModel>,
         referees: &mut Batch<application_referee::ActiveModel>,
+        hiring: &mut Hiring,
     ) -> anyhow::Result<()> {
         let id = self.applications.next()?;
         let now = self.now;
@@ -1546,6 +1719,24 @@ impl Seeder {
             times.push(at);
         }
         path.truncate(times.len().max(1));
+        // An offer is accepted only while one of the vacancy's positions is free; past them,
+        // the interview was not successful.
+        if path.last().is_some_and(|s| {
+            matches!(
+                s,
+                Stage::ConditionalOffer | Stage::ChecksComplete | Stage::Started
+            )
+        }) {
+            if vac.accepted.get() < vac.positions {
+                vac.accepted.set(vac.accepted.get() + 1);
+            } else if let Some(offer) = path.iter().position(|s| *s == Stage::ConditionalOffer) {
+                let at = times.get(offer).copied().unwrap_or(now);
+                path.truncate(offer);
+                times.truncate(offer);
+                path.push(Stage::Unsuccessful);
+                times.push(at);
+            }
+        }
         let stage = path.last().copied().unwrap_or(Stage::Draft);
         let submitted = path.contains(&Stage::Submitted);
         let submitted_at = path
@@ -1554,6 +1745,7 @@ impl Seeder {
             .find(|(s, _)| **s == Stage::Submitted)
             .map(|(_, t)| *t);
         let steps = i32::try_from(application::steps(declared).len()).unwrap_or(6);
+        let opted_in = application::can_opt_in(declared) && submitted && guaranteed;
         apps.push(application_entity::ActiveModel {
             id: Set(id),
             vacancy_id: Set(vac.id),
@@ -1627,6 +1819,15 @@ impl Seeder {
                     phone: Set(drama_phone(&mut self.rng, true)),
                 });
             }
+        }
+        if let Some(manager) = manager {
+            let hire = Hire {
+                application_id: id,
+                applicant_id: applicant.id,
+                manager,
+                opted_in,
+            };
+            self.offer(&hire, vac, &path, &times, hiring)?;
         }
         Ok(())
     }
@@ -2009,6 +2210,453 @@ impl Seeder {
     }
 }
 
+/// Offers, checks, employment records and checkpoints waiting to be written, in the order
+/// they refer to each other.
+struct Hiring {
+    offers: Batch<offer::ActiveModel>,
+    checks: Batch<offer_check::ActiveModel>,
+    employments: Batch<employment_record::ActiveModel>,
+    checkpoints: Batch<employment_checkpoint::ActiveModel>,
+}
+
+impl Hiring {
+    fn new() -> Self {
+        Self {
+            offers: Batch::new(),
+            checks: Batch::new(),
+            employments: Batch::new(),
+            checkpoints: Batch::new(),
+        }
+    }
+
+    fn is_full(&self) -> bool {
+        self.offers.is_full()
+            || self.checks.is_full()
+            || self.employments.is_full()
+            || self.checkpoints.is_full()
+    }
+
+    async fn flush(&mut self, db: &impl ConnectionTrait) -> anyhow::Result<()> {
+        self.offers.flush(db).await?;
+        self.checks.flush(db).await?;
+        self.employments.flush(db).await?;
+        self.checkpoints.flush(db).await
+    }
+
+    fn written(&self) -> u64 {
+        self.offers.written
+            + self.checks.written
+            + self.employments.written
+            + self.checkpoints.written
+    }
+}
+
+/// An application that reached an offer.
+struct Hire {
+    application_id: i32,
+    applicant_id: i32,
+    /// The organisation's hiring manager, who made the offer.
+    manager: i32,
+    /// Whether the applicant used the guaranteed interview scheme.
+    opted_in: bool,
+}
+
+/// How an employment ended.
+struct Ending {
+    on: Date,
+    kind: EndKind,
+    reason: &'static str,
+    moved_to: Option<&'static str>,
+    /// When the manager (or an ESR extract) recorded it.
+    recorded_at: OffsetDateTime,
+}
+
+impl Seeder {
+    /// The offer of an application that reached one, with its checks and, once started, the
+    /// employment record: accepted (and checked, for some) at a conditional offer, every check
+    /// verified after, and declined where the applicant withdrew at the offer.
+    fn offer(
+        &mut self,
+        hire: &Hire,
+        vac: &Vac,
+        path: &[Stage],
+        times: &[OffsetDateTime],
+        hiring: &mut Hiring,
+    ) -> anyhow::Result<()> {
+        let Some(made) = path.iter().position(|s| *s == Stage::ConditionalOffer) else {
+            return Ok(());
+        };
+        let (Some(&offered_at), Some(&last)) = (times.get(made), path.last()) else {
+            return Ok(());
+        };
+        let reached = |stage: Stage| {
+            path.iter()
+                .position(|s| *s == stage)
+                .and_then(|i| times.get(i).copied())
+        };
+        let now = self.now;
+        let rng = &mut self.extra;
+        let answered_by = times.get(made + 1).copied().unwrap_or(now);
+        let responded_at = (offered_at + seconds(rng, Duration::hours(1), Duration::days(3)))
+            .min(offered_at + (answered_by - offered_at) / 2);
+        if last == Stage::Withdrawn {
+            hiring.offers.push(offer::ActiveModel {
+                application_id: Set(hire.application_id),
+                vacancy_id: Set(vac.id),
+                status: Set("declined".into()),
+                offered_by: Set(hire.manager),
+                offered_at: Set(offered_at),
+                responded_at: Set(Some(answered_by)),
+                start_date: Set(None),
+            });
+            return Ok(());
+        }
+        let complete_at = reached(Stage::ChecksComplete);
+        let started_at = reached(Stage::Started);
+        let start_date = match (started_at, complete_at) {
+            (Some(started), _) => Some(london_time::from_utc(started).date()),
+            (None, Some(_)) if rng.random_bool(0.7) => {
+                Some(self.today + Duration::days(rng.random_range(7..=60)))
+            }
+            _ => None,
+        };
+        hiring.offers.push(offer::ActiveModel {
+            application_id: Set(hire.application_id),
+            vacancy_id: Set(vac.id),
+            status: Set("accepted".into()),
+            offered_by: Set(hire.manager),
+            offered_at: Set(offered_at),
+            responded_at: Set(Some(responded_at)),
+            start_date: Set(start_date),
+        });
+        // At a conditional offer at least one check is still waiting; after it, all verified.
+        let kinds = checks_for(vac.ring_fenced, hire.opted_in);
+        let waiting = rng.random_range(0..kinds.len().max(1));
+        let checked_by = complete_at.unwrap_or(now);
+        for (i, kind) in kinds.iter().enumerate() {
+            let rng = &mut self.extra;
+            let status = if complete_at.is_some() {
+                CheckStatus::Verified
+            } else if i == waiting {
+                weighted(
+                    rng,
+                    &[(CheckStatus::Pending, 60), (CheckStatus::Received, 40)],
+                )
+            } else {
+                weighted(
+                    rng,
+                    &[
+                        (CheckStatus::Pending, 30),
+                        (CheckStatus::Received, 30),
+                        (CheckStatus::Verified, 40),
+                    ],
+                )
+            };
+            let updated_at = if status == CheckStatus::Pending {
+                responded_at
+            } else {
+                responded_at + seconds(rng, Duration::ZERO, checked_by - responded_at)
+            };
+            hiring.checks.push(offer_check::ActiveModel {
+                id: Set(self.offer_checks.next()?),
+                application_id: Set(hire.application_id),
+                kind: Set(kind.as_str().to_owned()),
+                status: Set(status.as_str().to_owned()),
+                note: Set(String::new()),
+                updated_by: Set((status != CheckStatus::Pending).then_some(hire.manager)),
+                updated_at: Set(updated_at),
+            });
+        }
+        let (Some(started_at), Some(start)) = (started_at, start_date) else {
+            return Ok(());
+        };
+        let id = self.employments.next()?;
+        let ending = self.ending(start);
+        hiring.employments.push(employment_record(
+            id,
+            EmploymentRow {
+                application_id: Some(hire.application_id),
+                user_id: Some(hire.applicant_id),
+                organisation_id: vac.organisation_id,
+                programme_id: vac.programme_id,
+                title: vac.title,
+                band: vac.band,
+                apprenticeship: vac.kind == VacancyKind::Apprenticeship,
+                start,
+                route: Route::Spectra,
+                assignment_number: None,
+                created_at: started_at,
+            },
+            ending.as_ref(),
+        ));
+        self.checkpoints(
+            id,
+            start,
+            ending.as_ref(),
+            Route::Spectra,
+            hire.manager,
+            hiring,
+        )
+    }
+
+    /// Whether and how an employment that started on `start` has ended by today, drawn from
+    /// the hazards of leaving and of moving within the NHS.
+    fn ending(&mut self, start: Date) -> Option<Ending> {
+        let rng = &mut self.extra;
+        let mut days_until = |per_year: f64| {
+            let u: f64 = rng.random();
+            -(1.0 - u).ln() / per_year * 365.25
+        };
+        let (left, moved) = (days_until(LEFT_PER_YEAR), days_until(MOVED_PER_YEAR));
+        let (after, kind) = if left <= moved {
+            (left, EndKind::Left)
+        } else {
+            (moved, EndKind::Moved)
+        };
+        let served = (self.today - start).whole_days();
+        if after >= served as f64 {
+            return None;
+        }
+        // Whole days, so the end falls before today and never before the start.
+        let on = start + Duration::days(after as i64);
+        let (reason, moved_to) = match kind {
+            EndKind::Left => {
+                let reasons: Vec<(&'static str, u32)> = LEAVING_REASONS
+                    .iter()
+                    .map(|r| (r.code, leaving_weight(r.code)))
+                    .collect();
+                (weighted(rng, &reasons), None)
+            }
+            EndKind::Moved => ("employee_transfer", Some(*pick(rng, &NHS_TRUSTS))),
+        };
+        let recorded_at =
+            (at_london(on, 10) + seconds(rng, Duration::ZERO, Duration::days(14))).min(self.now);
+        Some(Ending {
+            on,
+            kind,
+            reason,
+            moved_to,
+            recorded_at,
+        })
+    }
+
+    /// The four checkpoints of an employment record. Those that fell due while the person was
+    /// in post are recorded as in post (some of the last fortnight's, and a few older ones, not
+    /// yet: overdue); the first after they left or moved records it; any later ones are
+    /// closed; the rest wait. Reminders are marked sent as the daily job would have sent them.
+    fn checkpoints(
+        &mut self,
+        record_id: i32,
+        start: Date,
+        ending: Option<&Ending>,
+        route: Route,
+        manager: i32,
+        hiring: &mut Hiring,
+    ) -> anyhow::Result<()> {
+        let (source, by) = match route {
+            Route::Spectra => ("manager", Some(manager)),
+            Route::Esr => ("esr", None),
+        };
+        let mut end_recorded = false;
+        for months in CHECKPOINT_MONTHS {
+            let due = checkpoint_due(start, months);
+            let rng = &mut self.extra;
+            let (outcome, recorded_at) = match ending {
+                Some(end) if due >= end.on => {
+                    let outcome = if end_recorded {
+                        CheckpointOutcome::Closed
+                    } else {
+                        end_recorded = true;
+                        match end.kind {
+                            EndKind::Left => CheckpointOutcome::Left,
+                            EndKind::Moved => CheckpointOutcome::Moved,
+                        }
+                    };
+                    (Some(outcome), Some(end.recorded_at))
+                }
+                _ if due > self.today => (None, None),
+                _ => {
+                    let late = (self.today - due).whole_days();
+                    let unrecorded = ending.is_none()
+                        && rng.random_bool(
+                            if late < crate::domain::employment::OVERDUE_AFTER_DAYS {
+                                RECENTLY_DUE_UNRECORDED
+                            } else {
+                                OVERDUE_UNRECORDED
+                            },
+                        );
+                    if unrecorded {
+                        (None, None)
+                    } else {
+                        let mut at = (at_london(due, 9)
+                            + seconds(rng, Duration::ZERO, Duration::days(10)))
+                        .min(self.now);
+                        if let Some(end) = ending {
+                            at = at.min(end.recorded_at);
+                        }
+                        (Some(CheckpointOutcome::InPost), Some(at))
+                    }
+                }
+            };
+            // The daily job reminds at 7am on the day it falls due, and 14 days after.
+            let reminded = |at: OffsetDateTime| {
+                (at <= self.now && recorded_at.is_none_or(|r| r > at)).then_some(at)
+            };
+            let due_reminded_at = reminded(at_london(due, 7));
+            let overdue_reminded_at = reminded(at_london(
+                due + Duration::days(crate::domain::employment::OVERDUE_AFTER_DAYS),
+                7,
+            ));
+            hiring.checkpoints.push(employment_checkpoint::ActiveModel {
+                id: Set(self.checkpoints.next()?),
+                employment_record_id: Set(record_id),
+                months: Set(months),
+                due_on: Set(due),
+                outcome: Set(outcome.map(|o| o.as_str().to_owned())),
+                source: Set(outcome.map(|_| source.to_owned())),
+                recorded_by: Set(outcome.and(by)),
+                recorded_at: Set(recorded_at),
+                due_reminded_at: Set(due_reminded_at),
+                overdue_reminded_at: Set(overdue_reminded_at),
+            });
+        }
+        Ok(())
+    }
+
+    /// `count` employment records beyond the started applications', started over the last
+    /// five years across the new organisations: SPECTRA hires from before the service kept
+    /// applications (some under a programme), and existing staff brought in from ESR with
+    /// their assignment numbers. Each has its checkpoints; some have left or moved.
+    async fn hires(
+        &mut self,
+        db: &impl ConnectionTrait,
+        orgs: &[Org],
+        count: u32,
+    ) -> anyhow::Result<()> {
+        if count == 0 {
+            return Ok(());
+        }
+        if orgs.is_empty() {
+            bail!("--hires needs --organisations 1 or more");
+        }
+        let programmes = self.programmes(db).await?;
+        let roles: Vec<(&'static str, VacancyKind, &'static [&'static str])> = ROLES
+            .iter()
+            .copied()
+            .filter(|r| r.1 != VacancyKind::Placement)
+            .collect();
+        let mut hiring = Hiring::new();
+        let (mut left, mut moved) = (0_u64, 0_u64);
+        for _ in 0..count {
+            let id = self.employments.next()?;
+            let rng = &mut self.extra;
+            let org = pick(rng, orgs);
+            let (organisation_id, manager) = (org.id, org.manager_id);
+            let (title, kind, bands) = *pick(rng, &roles);
+            let band = *pick(rng, bands);
+            let route = if rng.random_bool(ESR_SHARE) {
+                Route::Esr
+            } else {
+                Route::Spectra
+            };
+            let programme_id = (route == Route::Spectra
+                && !programmes.is_empty()
+                && rng.random_bool(PROGRAMME_SHARE))
+            .then(|| pick(rng, &programmes).0);
+            let start = self.today - Duration::days(rng.random_range(1..=HIRES_OVER_DAYS));
+            let assignment_number = (route == Route::Esr).then(|| {
+                format!(
+                    "{:08}-{}",
+                    ASSIGNMENT_BASE + i64::from(id),
+                    rng.random_range(1..=2)
+                )
+            });
+            let created_at = match route {
+                Route::Spectra => at_london(start, 9),
+                Route::Esr => self.now - seconds(rng, Duration::hours(1), Duration::days(180)),
+            };
+            let ending = self.ending(start);
+            match ending.as_ref().map(|e| e.kind) {
+                Some(EndKind::Left) => left += 1,
+                Some(EndKind::Moved) => moved += 1,
+                None => {}
+            }
+            hiring.employments.push(employment_record(
+                id,
+                EmploymentRow {
+                    application_id: None,
+                    user_id: None,
+                    organisation_id,
+                    programme_id,
+                    title,
+                    band,
+                    apprenticeship: kind == VacancyKind::Apprenticeship,
+                    start,
+                    route,
+                    assignment_number,
+                    created_at,
+                },
+                ending.as_ref(),
+            ));
+            self.checkpoints(id, start, ending.as_ref(), route, manager, &mut hiring)?;
+            if hiring.is_full() {
+                hiring.flush(db).await?;
+            }
+        }
+        hiring.flush(db).await?;
+        self.rows += hiring.written();
+        self.employments_written += hiring.employments.written;
+        println!(
+            "  hires: {} employment records ({left} left, {moved} moved within the NHS), with {} \
+             checkpoints",
+            hiring.employments.written, hiring.checkpoints.written
+        );
+        Ok(())
+    }
+}
+
+/// What an employment record holds, before how it ended.
+struct EmploymentRow {
+    application_id: Option<i32>,
+    user_id: Option<i32>,
+    organisation_id: i32,
+    programme_id: Option<i32>,
+    title: &'static str,
+    band: &'static str,
+    apprenticeship: bool,
+    start: Date,
+    route: Route,
+    assignment_number: Option<String>,
+    created_at: OffsetDateTime,
+}
+
+fn employment_record(
+    id: i32,
+    row: EmploymentRow,
+    ending: Option<&Ending>,
+) -> employment_record::ActiveModel {
+    employment_record::ActiveModel {
+        id: Set(id),
+        application_id: Set(row.application_id),
+        user_id: Set(row.user_id),
+        organisation_id: Set(row.organisation_id),
+        role: Set(row.title.to_owned()),
+        band: Set(row.band.to_owned()),
+        start_date: Set(row.start),
+        apprenticeship: Set(row.apprenticeship),
+        created_at: Set(row.created_at),
+        staff_group: Set(staff_group_of(row.title).to_owned()),
+        route: Set(row.route.as_str().to_owned()),
+        assignment_number: Set(row.assignment_number),
+        programme_id: Set(row.programme_id),
+        end_date: Set(ending.map(|e| e.on)),
+        end_kind: Set(ending.map(|e| e.kind.as_str().to_owned())),
+        leaving_reason: Set(ending.map(|e| e.reason.to_owned())),
+        moved_to: Set(ending.and_then(|e| e.moved_to).map(str::to_owned)),
+        updated_at: Set(ending.map(|e| e.recorded_at)),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use std::collections::HashSet;
@@ -2105,6 +2753,7 @@ mod tests {
             applicants: 20_000,
             applications: 200_000,
             shortlisting_applications: 500,
+            hires: 0,
         };
         assert_eq!(ok.check(), Ok(()));
         assert!(
@@ -2122,6 +2771,7 @@ mod tests {
             applicants: 3,
             applications: 0,
             shortlisting_applications: 3,
+            hires: 0,
         };
         assert_eq!(only_shortlisting.check(), Ok(()));
         assert!(
@@ -2173,6 +2823,39 @@ mod tests {
             .check(),
             Ok(())
         );
+    }
+
+    #[test]
+    fn hires_need_an_organisation_and_every_role_has_an_esr_staff_group() {
+        let hires = Counts {
+            organisations: 0,
+            vacancies: 0,
+            open: 0,
+            applicants: 0,
+            applications: 0,
+            shortlisting_applications: 0,
+            hires: 10,
+        };
+        assert!(hires.check().unwrap_err().contains("--hires"));
+        assert_eq!(
+            Counts {
+                organisations: 1,
+                ..hires
+            }
+            .check(),
+            Ok(())
+        );
+        for (title, _, _) in ROLES {
+            let group = staff_group_of(title);
+            assert!(
+                crate::domain::employment::STAFF_GROUPS.contains(&group),
+                "{title}"
+            );
+        }
+        for reason in LEAVING_REASONS {
+            assert!(leaving_weight(reason.code) < 20);
+        }
+        assert_eq!(leaving_weight("employee_transfer"), 0);
     }
 
     #[test]
@@ -2260,6 +2943,7 @@ mod tests {
             applicants: 5,
             applications: 0,
             shortlisting_applications: 0,
+            hires: 0,
         };
         let options = Options {
             counts,
@@ -2304,6 +2988,7 @@ mod tests {
                 applicants: 80,
                 applications: 40,
                 shortlisting_applications,
+                hires: 0,
             },
             seed: Some(7),
             lead_password: None,

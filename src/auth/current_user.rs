@@ -144,9 +144,6 @@ impl<S: Send + Sync> FromRequestParts<S> for MaybeUser {
     }
 }
 
-/// Route-layer check that the user holds `role`: anonymous users are sent to sign in, and
-/// signed-in users without the role get 403. Use as
-/// `.route_layer(from_fn(|u: CurrentUser, r: Request, n: Next| require_role(Role::Admin, u, r, n)))`.
 /// Lets the request through if the user holds any of `roles`.
 pub async fn require_any_role(
     roles: &[Role],
@@ -166,6 +163,9 @@ pub async fn require_any_role(
     }
 }
 
+/// Route-layer check that the user holds `role`: anonymous users are sent to sign in, and
+/// signed-in users without the role get 403. Use as
+/// `.route_layer(from_fn(|u: CurrentUser, r: Request, n: Next| require_role(Role::Admin, u, r, n)))`.
 pub async fn require_role(
     role: Role,
     CurrentUser(user): CurrentUser,

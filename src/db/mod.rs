@@ -13,6 +13,7 @@ pub mod offers;
 pub mod organisations;
 pub mod outbox;
 pub mod programmes;
+pub mod reports;
 pub mod sessions;
 pub mod shortlisting;
 pub mod user_tokens;

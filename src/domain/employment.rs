@@ -28,6 +28,12 @@ pub fn checkpoint_due(start: Date, months: i32) -> Date {
     add_months(start, months)
 }
 
+/// An employment record's reference, as managers and the champion see it: `EMP-000123`.
+/// It names no one.
+pub fn reference(id: i32) -> String {
+    format!("EMP-{id:06}")
+}
+
 /// How someone's employment record came to be.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Route {
@@ -323,6 +329,11 @@ mod tests {
             Some("Estates and Ancillary")
         );
         assert_eq!(parse_staff_group("Porters"), None);
+    }
+
+    #[test]
+    fn references_name_no_one() {
+        assert_eq!(reference(123), "EMP-000123");
     }
 
     #[test]

@@ -4,6 +4,7 @@
 pub mod account_email;
 pub mod application;
 pub mod client_address;
+pub mod dashboard;
 pub mod email_address;
 pub mod employment;
 pub mod esr;
@@ -19,6 +20,7 @@ pub mod organisation;
 pub mod plain_language;
 pub mod profile;
 pub mod programme;
+pub mod retention;
 pub mod role;
 pub mod shortlisting;
 pub mod vacancy;

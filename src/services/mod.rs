@@ -8,6 +8,7 @@
 //! Nothing here knows about HTTP.
 
 pub mod accounts;
+pub mod dashboard;
 pub mod emails;
 pub mod esr;
 pub mod interviews;

@@ -970,8 +970,11 @@ async fn the_champion_pages_pass_axe_core_by_keyboard() {
     let b = &app.base;
 
     keyboard_sign_in(&browser, b, "champion@example.org").await;
+    // The champion's home is the dashboard, which links to the exception requests.
+    assert_eq!(browser.path().await, "/champion");
+    assert_eq!(browser.heading().await, "Dashboard");
     browser
-        .activate("header a[href='/champion/exceptions']")
+        .activate("main a[href='/champion/exceptions']")
         .await;
     assert_eq!(browser.heading().await, "High-volume exception requests");
 
@@ -1262,6 +1265,97 @@ async fn a_manager_gives_an_apprenticeships_entry_requirements_by_keyboard() {
         .await;
     browser.activate("main form button[type=submit]").await;
     assert!(!browser.client.source().await.unwrap().contains(message));
+
+    browser.close().await;
+}
+
+#[tokio::test]
+async fn the_champion_reads_filters_and_exports_the_dashboard_by_keyboard() {
+    require!(Browser::available(), "Chromium and chromedriver");
+    let app = spawn_app_with_demo().await;
+    let alder_hey = spectra::db::organisations::ensure(&app.db, spectra::demo::ORGANISATIONS[0])
+        .await
+        .unwrap();
+    let browser = Browser::start().await;
+    let b = &app.base;
+
+    // The champion signs in and lands on the dashboard (axe runs on every page loaded).
+    keyboard_sign_in(&browser, b, "champion@example.org").await;
+    assert_eq!(browser.path().await, "/champion");
+    assert_eq!(browser.heading().await, "Dashboard");
+    let source = browser.client.source().await.unwrap();
+    for section in [
+        "Recruitment programmes",
+        "From application to starting work",
+        "Guaranteed interviews",
+        "Retention",
+        "The retention curve&#39;s data: each day someone left",
+    ] {
+        assert!(source.contains(section), "{section} missing");
+    }
+    // The curve's data table is reachable: its first figure, by keyboard.
+    let rows = browser
+        .client
+        .find_all(fantoccini::Locator::Css("figure ~ table tbody tr"))
+        .await
+        .unwrap();
+    assert!(!rows.is_empty(), "the demo's curve has data");
+
+    // Filter by organisation: choose Alder Hey in the select with the arrow keys.
+    browser.tab_to("#organisation").await;
+    let options = browser
+        .client
+        .find_all(fantoccini::Locator::Css("#organisation option"))
+        .await
+        .unwrap();
+    let mut position = 0;
+    for (i, option) in options.iter().enumerate() {
+        if option.attr("value").await.unwrap().as_deref() == Some(&alder_hey.id.to_string()) {
+            position = i;
+        }
+    }
+    for _ in 0..position {
+        browser.keys(&ARROW_DOWN.to_string()).await;
+    }
+    browser
+        .activate("form[action='/champion'] button[type=submit]")
+        .await;
+    let url = browser.client.current_url().await.unwrap();
+    assert!(
+        url.query()
+            .unwrap_or_default()
+            .contains(&format!("organisation={}", alder_hey.id)),
+        "{url}"
+    );
+    assert!(
+        browser
+            .client
+            .source()
+            .await
+            .unwrap()
+            .contains("Clear filters")
+    );
+
+    // Export the funnel: Enter on the link downloads it, and the download is audited.
+    browser
+        .tab_to("a[href^='/champion/export/funnel.csv']")
+        .await;
+    browser.keys(&ENTER.to_string()).await;
+    let mut exported = Vec::new();
+    for _ in 0..100 {
+        exported = crate::shortlisting::audited(&app, "report_exported").await;
+        if !exported.is_empty() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(exported.len(), 1, "the export was audited");
+    assert_eq!(exported[0].subject, "dashboard:funnel");
+    assert!(
+        exported[0]
+            .details
+            .contains(&format!("\"organisation\":{}", alder_hey.id))
+    );
 
     browser.close().await;
 }

@@ -1,6 +1,6 @@
 //! `spectra seed-synthetic`: exact counts, the seeded vacancies on the public list, the
-//! vacancy being shortlisted and its lead's board, and the refusal to touch a database holding
-//! real data.
+//! vacancy being shortlisted and its lead's board, consistent hires (offers, checks, employment
+//! records and checkpoints), and the refusal to touch a database holding real data.
 
 use std::collections::{BTreeSet, HashMap};
 use std::io::Write;
@@ -8,11 +8,19 @@ use std::process::{Command, Output, Stdio};
 
 use scraper::{Html, Selector};
 use sea_orm::{ConnectionTrait, DatabaseConnection, EntityTrait, Statement};
+use spectra::domain::application::Stage;
+use spectra::domain::employment::{
+    CHECKPOINT_MONTHS, LEAVING_REASONS, OVERDUE_AFTER_DAYS, checkpoint_due,
+};
+use spectra::domain::offer::{CheckKind, checks_for};
 use spectra::domain::vacancy::{
     VacancyStatus, check_flexible_references, is_open, stored_references,
 };
 use spectra::domain::{NewPassword, Role};
-use spectra::entities::{user, vacancy, vacancy_criterion};
+use spectra::entities::{
+    application, employment_checkpoint, employment_record, offer, offer_check, user, vacancy,
+    vacancy_criterion,
+};
 use spectra::synthetic::{self, Counts, Options};
 
 use crate::helpers::{PASSWORD, TestDb, spawn_app, text_of};
@@ -239,6 +247,7 @@ async fn the_seeded_open_vacancies_are_the_ones_listed_publicly() {
             applicants: 10,
             applications: 60,
             shortlisting_applications: 0,
+            hires: 0,
         },
         seed: Some(5),
         lead_password: None,
@@ -291,6 +300,7 @@ async fn a_database_with_a_real_user_is_refused_and_left_as_it_was() {
             applicants: 2,
             applications: 2,
             shortlisting_applications: 0,
+            hires: 0,
         },
         seed: None,
         lead_password: None,
@@ -390,6 +400,7 @@ fn with_shortlisting(applications: u32) -> Counts {
         applicants: 80,
         applications: 80,
         shortlisting_applications: applications,
+        hires: 0,
     }
 }
 
@@ -749,4 +760,251 @@ async fn the_lead_signs_in_and_sees_every_application_on_the_board() {
     client.sign_in(&outsider.email, PASSWORD).await;
     let (status, _) = client.page(&board).await;
     assert_eq!(status, 404);
+}
+
+#[tokio::test]
+async fn every_hire_has_its_offer_checks_and_employment_and_hires_add_records_with_checkpoints() {
+    let db = TestDb::new().await;
+    let output = seed_cli(
+        &db.url,
+        &[
+            "--organisations",
+            "3",
+            "--vacancies",
+            "40",
+            "--open",
+            "2",
+            "--applicants",
+            "60",
+            "--applications",
+            "900",
+            "--hires",
+            "150",
+            "--seed",
+            "21",
+        ],
+    );
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(stdout.contains("Employment records added"), "{stdout}");
+
+    let conn = spectra::db::connect(&db.url).await.unwrap();
+    let today = spectra::domain::london_time::from_utc(spectra::db::now()).date();
+    let applications = application::Entity::find().all(&conn).await.unwrap();
+    let vacancies: HashMap<i32, vacancy::Model> = vacancy::Entity::find()
+        .all(&conn)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|v| (v.id, v))
+        .collect();
+    let offers: HashMap<i32, offer::Model> = offer::Entity::find()
+        .all(&conn)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|o| (o.application_id, o))
+        .collect();
+    let mut checks: HashMap<i32, Vec<offer_check::Model>> = HashMap::new();
+    for c in offer_check::Entity::find().all(&conn).await.unwrap() {
+        checks.entry(c.application_id).or_default().push(c);
+    }
+    let records = employment_record::Entity::find().all(&conn).await.unwrap();
+    let mut checkpoints: HashMap<i32, Vec<employment_checkpoint::Model>> = HashMap::new();
+    for c in employment_checkpoint::Entity::find()
+        .all(&conn)
+        .await
+        .unwrap()
+    {
+        checkpoints
+            .entry(c.employment_record_id)
+            .or_default()
+            .push(c);
+    }
+
+    // Every application at an offer stage has its accepted offer, with the six standards
+    // (and care experience where the vacancy is ring-fenced or the scheme was used); after
+    // the conditional offer every check is verified.
+    let mut accepted: HashMap<i32, i32> = HashMap::new();
+    let mut stages: HashMap<Stage, usize> = HashMap::new();
+    for a in &applications {
+        let stage = Stage::parse(&a.stage).unwrap();
+        *stages.entry(stage).or_default() += 1;
+        if !matches!(
+            stage,
+            Stage::ConditionalOffer | Stage::ChecksComplete | Stage::Started
+        ) {
+            assert!(
+                offers.get(&a.id).is_none_or(|o| o.status != "accepted"),
+                "{a:?}"
+            );
+            assert!(!checks.contains_key(&a.id), "{a:?}");
+            continue;
+        }
+        let vacancy = &vacancies[&a.vacancy_id];
+        let offer = offers
+            .get(&a.id)
+            .unwrap_or_else(|| panic!("no offer: {a:?}"));
+        assert_eq!(offer.status, "accepted");
+        assert_eq!(offer.vacancy_id, a.vacancy_id);
+        assert!(offer.responded_at.is_some_and(|r| r >= offer.offered_at));
+        *accepted.entry(a.vacancy_id).or_default() += 1;
+        let mut kinds: Vec<CheckKind> = checks[&a.id]
+            .iter()
+            .map(|c| CheckKind::parse(&c.kind).unwrap())
+            .collect();
+        let mut expected = checks_for(vacancy.ring_fenced, a.guaranteed_interview == Some(true));
+        kinds.sort_by_key(|k| k.as_str());
+        expected.sort_by_key(|k| k.as_str());
+        assert_eq!(kinds, expected, "{a:?}");
+        let all_verified = checks[&a.id].iter().all(|c| c.status == "verified");
+        assert_eq!(all_verified, stage != Stage::ConditionalOffer, "{a:?}");
+        if stage == Stage::Started {
+            let record = records
+                .iter()
+                .find(|r| r.application_id == Some(a.id))
+                .unwrap_or_else(|| panic!("no employment record: {a:?}"));
+            assert_eq!(Some(record.start_date), offer.start_date);
+            assert_eq!(record.user_id, Some(a.applicant_id));
+            assert_eq!(record.organisation_id, vacancy.organisation_id);
+            assert_eq!(record.programme_id, vacancy.programme_id);
+            assert_eq!(record.role, vacancy.title);
+            assert_eq!(record.route, "spectra");
+        }
+    }
+    for stage in [
+        Stage::ConditionalOffer,
+        Stage::ChecksComplete,
+        Stage::Started,
+    ] {
+        assert!(stages.get(&stage).is_some_and(|n| *n > 0), "{stages:?}");
+    }
+    // Never more accepted offers than positions.
+    for (vacancy_id, n) in &accepted {
+        assert!(
+            *n <= vacancies[vacancy_id].positions,
+            "vacancy {vacancy_id}"
+        );
+    }
+
+    // The started applications' records, and the 150 hires.
+    let started = stages[&Stage::Started];
+    assert_eq!(records.len(), started + 150);
+    assert_eq!(
+        records
+            .iter()
+            .filter(|r| r.application_id.is_none())
+            .count(),
+        150
+    );
+    let reasons: Vec<&str> = LEAVING_REASONS.iter().map(|r| r.code).collect();
+    let (mut left, mut moved, mut esr, mut overdue) = (0, 0, 0, 0);
+    let mut assignments = BTreeSet::new();
+    for r in &records {
+        assert!(
+            spectra::domain::employment::parse_staff_group(&r.staff_group).is_some(),
+            "{r:?}"
+        );
+        assert!(r.start_date <= today && r.start_date > today - time::Duration::days(5 * 366));
+        if r.route == "esr" {
+            esr += 1;
+            let number = r.assignment_number.clone().unwrap();
+            assert!(
+                number.len() == 10 && number.as_bytes()[8] == b'-',
+                "{number}"
+            );
+            assert!(assignments.insert(number));
+        } else {
+            assert_eq!(r.route, "spectra");
+        }
+        match r.end_kind.as_deref() {
+            Some("left") => {
+                left += 1;
+                assert!(r.end_date.unwrap() >= r.start_date, "{r:?}");
+                let reason = r.leaving_reason.as_deref().unwrap();
+                assert!(
+                    reasons.contains(&reason) && reason != "employee_transfer",
+                    "{r:?}"
+                );
+            }
+            Some("moved") => {
+                moved += 1;
+                assert!(r.end_date.unwrap() >= r.start_date, "{r:?}");
+                assert!(
+                    r.moved_to.as_deref().is_some_and(|m| !m.is_empty()),
+                    "{r:?}"
+                );
+            }
+            None => assert!(r.end_date.is_none() && r.leaving_reason.is_none(), "{r:?}"),
+            Some(other) => panic!("end kind {other}"),
+        }
+        // Four checkpoints, due 3, 6, 12 and 24 months after the start.
+        let mut points = checkpoints.remove(&r.id).unwrap_or_default();
+        points.sort_by_key(|c| c.months);
+        assert_eq!(
+            points.iter().map(|c| c.months).collect::<Vec<_>>(),
+            CHECKPOINT_MONTHS.to_vec()
+        );
+        let mut ends = 0;
+        for c in &points {
+            assert_eq!(c.due_on, checkpoint_due(r.start_date, c.months));
+            assert_eq!(c.outcome.is_some(), c.recorded_at.is_some(), "{c:?}");
+            match (r.end_date, c.outcome.as_deref()) {
+                // After someone left or moved, the first checkpoint records it and the rest close.
+                (Some(end), outcome) if c.due_on >= end => {
+                    let expected = if ends == 0 {
+                        r.end_kind.as_deref()
+                    } else {
+                        Some("closed")
+                    };
+                    assert_eq!(outcome, expected, "{r:?} {c:?}");
+                    ends += 1;
+                }
+                (_, Some(outcome)) => {
+                    assert_eq!(outcome, "in_post", "{r:?} {c:?}");
+                    assert!(c.due_on <= today, "{c:?}");
+                }
+                (_, None) => {
+                    if c.due_on < today - time::Duration::days(OVERDUE_AFTER_DAYS) {
+                        overdue += 1;
+                    }
+                }
+            }
+        }
+    }
+    assert!(checkpoints.is_empty(), "checkpoints without a record");
+    assert!(left > 0 && moved > 0 && esr > 0, "{left} {moved} {esr}");
+    assert!(overdue > 0, "some checkpoints are overdue");
+    assert!(
+        overdue * 10 < records.len(),
+        "only a few are overdue: {overdue}"
+    );
+    conn.close().await.unwrap();
+
+    // Hires need an organisation to work at; refused before anything is written.
+    let refused = seed_cli(
+        &db.url,
+        &[
+            "--organisations",
+            "0",
+            "--vacancies",
+            "0",
+            "--applicants",
+            "0",
+            "--applications",
+            "0",
+            "--hires",
+            "5",
+        ],
+    );
+    assert!(!refused.status.success());
+    assert!(
+        String::from_utf8_lossy(&refused.stderr).contains("--hires"),
+        "{}",
+        String::from_utf8_lossy(&refused.stderr)
+    );
 }

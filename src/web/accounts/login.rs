@@ -12,7 +12,8 @@ use tower_sessions::Session;
 use crate::app::AppState;
 use crate::auth::throttle::LoginKeys;
 use crate::auth::{ClientAddress, MaybeUser};
-use crate::domain::LocalRedirect;
+use crate::db::users;
+use crate::domain::{LocalRedirect, Role};
 use crate::error::AppResult;
 use crate::services::accounts::{self, PasswordRefusal};
 use crate::web::accounts::sign_in;
@@ -140,5 +141,14 @@ pub async fn submit(
     }
     sign_in(&session, &user).await?;
     tracing::info!(user_id = user.id, "signed in");
+    // The champion's home is the dashboard, unless they were on their way somewhere.
+    let asked_for = form.next.as_deref().is_some_and(|n| !n.trim().is_empty());
+    if !asked_for
+        && users::roles_of(&state.db, user.id)
+            .await?
+            .contains(&Role::Champion)
+    {
+        return Ok(Redirect::to("/champion").into_response());
+    }
     Ok(Redirect::to(&next).into_response())
 }

@@ -1,9 +1,15 @@
-//! The Executive Champion's pages: requests for the high-volume exception, to approve or
-//! refuse (DOMAIN.md §5.5), and the audit log (§9). Every route is for the champion role.
+//! The Executive Champion's pages: the dashboard of recruitment and retention (DOMAIN.md §5.6,
+//! §7) with its drill-down lists and exports, which the administrator may read too; requests
+//! for the high-volume exception, to approve or refuse (§5.5), and the audit log (§9), which are
+//! the champion's alone.
 
 mod audit_log;
+mod chart;
+mod dashboard;
 mod esr;
 mod exceptions;
+mod exports;
+mod lists;
 
 use axum::Router;
 use axum::extract::Request;
@@ -11,27 +17,44 @@ use axum::middleware::{Next, from_fn};
 use axum::routing::{get, post};
 
 use crate::app::AppState;
-use crate::auth::current_user::require_role;
+use crate::auth::current_user::{require_any_role, require_role};
 use crate::auth::{AuthUser, CurrentUser};
 use crate::domain::Role;
 use crate::error::{AppError, AppResult};
 
-/// The champion's routes, all behind the champion role check.
+/// The champion's routes: the exceptions and the audit log behind the champion role check;
+/// the dashboard, its lists and exports behind the champion or administrator check.
 pub fn router() -> Router<AppState> {
-    Router::new()
+    let champion = Router::new()
         .route("/champion/exceptions", get(exceptions::list))
         .route("/champion/exceptions/{id}", post(exceptions::decide))
         .route("/champion/audit", get(audit_log::list))
         .route_layer(from_fn(|user: CurrentUser, req: Request, next: Next| {
             require_role(Role::Champion, user, req, next)
-        }))
-        .merge(esr::router())
+        }));
+    let readers = Router::new()
+        .route("/champion", get(dashboard::show))
+        .route("/champion/list", get(lists::show))
+        .route("/champion/export/{file}", get(exports::download))
+        .route_layer(from_fn(|user: CurrentUser, req: Request, next: Next| {
+            require_any_role(&[Role::Champion, Role::Admin], user, req, next)
+        }));
+    champion.merge(readers).merge(esr::router())
 }
 
 /// The second check, where the work is done: the router checks the role too, but a handler
 /// that approves exceptions or reads the whole audit log must not rely on how it was mounted.
 fn require_champion(me: &AuthUser) -> AppResult<()> {
     if me.has(Role::Champion) {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
+/// The same second check for the pages the administrator may read too.
+fn require_champion_or_admin(me: &AuthUser) -> AppResult<()> {
+    if me.has(Role::Champion) || me.has(Role::Admin) {
         Ok(())
     } else {
         Err(AppError::Forbidden)

@@ -1,0 +1,211 @@
+//! The references behind a figure on the dashboard: the applications that reached a stage or
+//! that the guaranteed-interview rule covered, or the people in a retention group. References
+//! only: names stay on the records, where their viewing is controlled.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::{Query, State};
+use serde::Deserialize;
+
+use crate::app::AppState;
+use crate::auth::CurrentUser;
+use crate::db::reports::{self, FUNNEL};
+use crate::db::{organisations, programmes};
+use crate::domain::application::{Stage, reference};
+use crate::domain::dashboard::{GuaranteeStatus, guarantee_status};
+use crate::domain::employment;
+use crate::error::{AppError, AppResult};
+use crate::services::dashboard::{Dimension, Names, spell_of};
+use crate::web::champion::dashboard::{DashboardQuery, long_date, parse_filter, today};
+use crate::web::champion::require_champion_or_admin;
+use crate::web::page::Page;
+
+/// The most rows listed.
+const LIMIT: usize = 500;
+
+/// The filters of the dashboard, and which figure.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct ListQuery {
+    organisation: String,
+    programme: String,
+    from: String,
+    to: String,
+    /// A funnel stage's stored name.
+    stage: String,
+    /// `qualifying` or `breach`.
+    compliance: String,
+    /// `in_post`, `left` or `moved`.
+    employment: String,
+    /// A retention group: `dimension:key`.
+    group: String,
+}
+
+/// One row of the list.
+pub struct ListRow {
+    reference: String,
+    what: String,
+    organisation: String,
+    status: String,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "champion/list.html")]
+pub struct ListTemplate {
+    page: Page,
+    title: String,
+    rows: Vec<ListRow>,
+    more: bool,
+    back: String,
+    columns: [&'static str; 4],
+}
+
+/// The references behind a figure.
+pub async fn show(
+    State(state): State<AppState>,
+    CurrentUser(me): CurrentUser,
+    page: Page,
+    Query(query): Query<ListQuery>,
+) -> AppResult<ListTemplate> {
+    require_champion_or_admin(&me)?;
+    let dashboard_query = DashboardQuery {
+        organisation: query.organisation.clone(),
+        programme: query.programme.clone(),
+        from: query.from.clone(),
+        to: query.to.clone(),
+    };
+    let organisation_list = organisations::all(&state.db).await?;
+    let programme_list = programmes::all(&state.db).await?;
+    let (filter, as_of) = parse_filter(
+        &dashboard_query,
+        &organisation_list,
+        &programme_list,
+        today(),
+    )
+    .map_err(|_| AppError::BadRequest("Correct the filters on the dashboard first.".into()))?;
+    let names = Names::load(&state.db).await?;
+    let back = format!("/champion?{}", dashboard_query.query_string());
+
+    if let Some(stage) = FUNNEL.into_iter().find(|s| s.as_str() == query.stage) {
+        let found =
+            reports::applications_reaching(&state.db, &filter, stage, (LIMIT + 1) as u64).await?;
+        let more = found.len() > LIMIT;
+        let rows = found
+            .into_iter()
+            .take(LIMIT)
+            .map(|a| ListRow {
+                reference: reference(a.application_id),
+                what: a.title,
+                organisation: names.organisation(a.organisation_id),
+                status: Stage::parse(&a.stage).map_or(a.stage.clone(), |s| s.label().to_owned()),
+            })
+            .collect();
+        return Ok(ListTemplate {
+            page,
+            title: format!("Applications that reached \"{}\"", stage.label()),
+            rows,
+            more,
+            back,
+            columns: ["Application", "Vacancy", "Organisation", "Where it is now"],
+        });
+    }
+
+    if matches!(query.compliance.as_str(), "qualifying" | "breach") {
+        let breaches_only = query.compliance == "breach";
+        let rows: Vec<ListRow> = reports::qualifying_for_interview(&state.db, &filter)
+            .await?
+            .into_iter()
+            .filter(|q| {
+                !breaches_only
+                    || guarantee_status(Stage::parse(&q.stage), q.interviewed)
+                        == GuaranteeStatus::Breach
+            })
+            .map(|q| ListRow {
+                reference: reference(q.application_id),
+                what: q.title,
+                organisation: names.organisation(q.organisation_id),
+                status: match guarantee_status(Stage::parse(&q.stage), q.interviewed) {
+                    GuaranteeStatus::Interviewed => "Interviewed".into(),
+                    GuaranteeStatus::Awaiting => "Interview to come".into(),
+                    GuaranteeStatus::Breach => "Not interviewed: a breach".into(),
+                },
+            })
+            .collect();
+        let more = rows.len() > LIMIT;
+        return Ok(ListTemplate {
+            page,
+            title: if breaches_only {
+                "Breaches of the guaranteed interview scheme".into()
+            } else {
+                "Applications that qualified for a guaranteed interview".into()
+            },
+            rows: rows.into_iter().take(LIMIT).collect(),
+            more,
+            back,
+            columns: ["Application", "Vacancy", "Organisation", "Interview"],
+        });
+    }
+
+    let group = match query.group.split_once(':') {
+        Some((dimension, key)) => Some((
+            Dimension::parse(dimension).ok_or(AppError::NotFound)?,
+            key.to_owned(),
+        )),
+        None if query.group.is_empty() => None,
+        None => return Err(AppError::NotFound),
+    };
+    let status = match query.employment.as_str() {
+        "" => None,
+        s @ ("in_post" | "left" | "moved") => Some(s),
+        _ => return Err(AppError::NotFound),
+    };
+    if group.is_none() && status.is_none() {
+        return Err(AppError::NotFound);
+    }
+    let mut rows = Vec::new();
+    for e in reports::employment_facts(&state.db, &filter).await? {
+        if e.start_date > as_of {
+            continue;
+        }
+        if let Some((dimension, key)) = &group
+            && dimension.key_of(&e) != *key
+        {
+            continue;
+        }
+        let spell = spell_of(&e);
+        let (code, words) = match spell.end.filter(|end| *end <= as_of) {
+            None => ("in_post", "In post".to_owned()),
+            Some(end) if spell.moved => (
+                "moved",
+                format!("Moved within the NHS on {}", long_date(end)),
+            ),
+            Some(end) => ("left", format!("Left on {}", long_date(end))),
+        };
+        if status.is_some_and(|s| s != code) {
+            continue;
+        }
+        rows.push(ListRow {
+            reference: employment::reference(e.id),
+            what: format!("Started on {}", long_date(e.start_date)),
+            organisation: names.organisation(e.organisation_id),
+            status: words,
+        });
+    }
+    let more = rows.len() > LIMIT;
+    let title = match (&group, status) {
+        (Some((dimension, key)), _) => {
+            format!("People who started: {}", names.group(*dimension, key))
+        }
+        (None, Some("in_post")) => "People still in post".into(),
+        (None, Some("left")) => "People who left".into(),
+        _ => "People who moved to another NHS organisation".into(),
+    };
+    Ok(ListTemplate {
+        page,
+        title,
+        rows: rows.into_iter().take(LIMIT).collect(),
+        more,
+        back,
+        columns: ["Employment record", "Start", "Organisation", "Now"],
+    })
+}
