@@ -1,5 +1,5 @@
-//! The command line: `serve`, `migrate`, `create-user`, `demo`, `seed-synthetic`, `match` and
-//! `retention`.
+//! The command line: `serve`, `migrate`, `create-user`, `demo`, `seed-synthetic`, `match`,
+//! `retention` and `esr`.
 
 use std::io::{BufRead, IsTerminal};
 use std::path::PathBuf;
@@ -18,7 +18,7 @@ use crate::db::audit::{self, AuditAction};
 use crate::db::{self, organisations, users};
 use crate::domain::{EmailAddress, FullName, NewPassword, Role, role};
 use crate::synthetic::{self, Counts};
-use crate::{auth, demo, matching_cli, retention_cli, server};
+use crate::{auth, demo, esr_cli, matching_cli, retention_cli, server};
 
 /// spectra: care leavers into NHS jobs in Cheshire & Merseyside.
 #[derive(Debug, Parser)]
@@ -110,12 +110,34 @@ enum Command {
         #[command(subcommand)]
         action: MatchAction,
     },
+    /// ESR extracts: existing staff who say they are care experienced, and leavers.
+    Esr {
+        /// What to do.
+        #[command(subcommand)]
+        action: EsrAction,
+    },
     /// Retention: the figures from a CSV file, without configuration or database (`km`), and
     /// the checkpoint reminders (`remind`).
     Retention {
         /// What to do.
         #[command(subcommand)]
         action: RetentionAction,
+    },
+}
+
+/// ESR extract actions.
+#[derive(Debug, Subcommand)]
+enum EsrAction {
+    /// Import an ESR extract: a CSV with the header assignment_number,organisation_code,
+    /// job_role,staff_group,band,start_date,end_date,leaving_reason,care_experienced. Prints
+    /// what it changes, then imports it. A file with any bad row lists each as FILE:LINE:
+    /// reason on standard error, writes nothing and exits with code 2.
+    Import {
+        /// The CSV file.
+        file: PathBuf,
+        /// Print what would change, and write nothing.
+        #[arg(long)]
+        dry_run: bool,
     },
 }
 
@@ -207,6 +229,12 @@ pub async fn run() -> ExitCode {
         Some(Command::Retention {
             action: RetentionAction::Km { employments, as_of },
         }) => return retention_cli::km(&employments, &as_of),
+        Some(Command::Esr {
+            action: EsrAction::Import { file, dry_run },
+        }) => {
+            init_tracing();
+            return esr_cli::import(&file, dry_run).await;
+        }
         other => other.unwrap_or(Command::Serve),
     };
     init_tracing();
@@ -252,6 +280,7 @@ async fn execute(command: Command) -> anyhow::Result<()> {
     match command {
         // `run` handles it before reading the configuration, which it must not need.
         Command::Match { .. } => anyhow::bail!("`match` does not run here"),
+        Command::Esr { .. } => anyhow::bail!("`esr` does not run here"),
         Command::Serve => serve(config).await,
         Command::Retention { action } => match action {
             RetentionAction::Km { .. } => anyhow::bail!("`retention km` does not run here"),

@@ -11,6 +11,7 @@ pub mod demo;
 pub mod domain;
 pub mod entities;
 pub mod error;
+pub mod esr_cli;
 pub mod mail;
 pub mod matching_cli;
 pub mod retention_cli;

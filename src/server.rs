@@ -12,8 +12,8 @@ use tokio::task::JoinHandle;
 
 use crate::app::AppState;
 use crate::config::Config;
-use crate::services::dashboard::DashboardCache;
 use crate::mail::worker::{self, Transport};
+use crate::services::dashboard::DashboardCache;
 use crate::{db, web};
 
 /// A running service: its address and how to stop it.

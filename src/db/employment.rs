@@ -473,3 +473,201 @@ pub async fn claim_reminders(
     found.sort_by_key(|c| (c.due_on, c.id));
     Ok(found)
 }
+
+/// The most values bound in one `IN (…)` list: well under SQLite's and Postgres's limits.
+const IN_CHUNK: usize = 500;
+
+/// Holds the ESR import's lock until the transaction ends, so two imports are applied one after
+/// the other (Postgres; SQLite's single writer does this already).
+pub async fn lock_for_esr_import(db: &impl ConnectionTrait) -> Result<(), DbErr> {
+    if db.get_database_backend() == DbBackend::Postgres {
+        db.execute_unprepared("SELECT pg_advisory_xact_lock(hashtext('spectra_esr_import'))")
+            .await?;
+    }
+    Ok(())
+}
+
+/// The employment records with these ESR assignment numbers.
+pub async fn by_assignment_numbers(
+    db: &impl ConnectionTrait,
+    numbers: &[String],
+) -> Result<Vec<employment_record::Model>, DbErr> {
+    let mut found = Vec::new();
+    for chunk in numbers.chunks(IN_CHUNK) {
+        found.extend(
+            employment_record::Entity::find()
+                .filter(employment_record::Column::AssignmentNumber.is_in(chunk.iter().cloned()))
+                .all(db)
+                .await?,
+        );
+    }
+    Ok(found)
+}
+
+/// The employment records with these ESR assignment numbers, locked until the transaction
+/// ends.
+pub async fn by_assignment_numbers_for_update(
+    db: &impl ConnectionTrait,
+    numbers: &[String],
+) -> Result<Vec<employment_record::Model>, DbErr> {
+    let mut found = Vec::new();
+    for chunk in numbers.chunks(IN_CHUNK) {
+        found.extend(
+            employment_record::Entity::find()
+                .filter(employment_record::Column::AssignmentNumber.is_in(chunk.iter().cloned()))
+                .order_by_asc(employment_record::Column::Id)
+                .lock_exclusive()
+                .all(db)
+                .await?,
+        );
+    }
+    Ok(found)
+}
+
+/// Every employment record, oldest first (for the ESR export).
+pub async fn all(db: &impl ConnectionTrait) -> Result<Vec<employment_record::Model>, DbErr> {
+    employment_record::Entity::find()
+        .order_by_asc(employment_record::Column::Id)
+        .all(db)
+        .await
+}
+
+/// What an ESR extract sets on an employment record.
+#[derive(Clone, Debug)]
+pub struct EsrDetails {
+    /// The organisation.
+    pub organisation_id: i32,
+    /// Job role.
+    pub role: String,
+    /// ESR staff group.
+    pub staff_group: String,
+    /// Agenda for Change band.
+    pub band: String,
+    /// Start date.
+    pub start_date: Date,
+}
+
+/// Sets the organisation, role, staff group, band and start date of a record from an ESR
+/// extract.
+pub async fn update_from_esr(
+    db: &impl ConnectionTrait,
+    id: i32,
+    details: &EsrDetails,
+) -> Result<(), DbErr> {
+    employment_record::Entity::update_many()
+        .col_expr(
+            employment_record::Column::OrganisationId,
+            Expr::value(details.organisation_id),
+        )
+        .col_expr(
+            employment_record::Column::Role,
+            Expr::value(details.role.clone()),
+        )
+        .col_expr(
+            employment_record::Column::StaffGroup,
+            Expr::value(details.staff_group.clone()),
+        )
+        .col_expr(
+            employment_record::Column::Band,
+            Expr::value(details.band.clone()),
+        )
+        .col_expr(
+            employment_record::Column::StartDate,
+            Expr::value(details.start_date),
+        )
+        .col_expr(employment_record::Column::UpdatedAt, Expr::value(now()))
+        .filter(employment_record::Column::Id.eq(id))
+        .exec(db)
+        .await
+        .map(|_| ())
+}
+
+/// Moves the due dates of the record's checkpoints not yet recorded to follow a new start
+/// date; their reminders are to be sent again.
+pub async fn reschedule_unrecorded(
+    db: &impl ConnectionTrait,
+    employment_record_id: i32,
+    start_date: Date,
+) -> Result<(), DbErr> {
+    for months in CHECKPOINT_MONTHS {
+        employment_checkpoint::Entity::update_many()
+            .col_expr(
+                employment_checkpoint::Column::DueOn,
+                Expr::value(checkpoint_due(start_date, months)),
+            )
+            .col_expr(
+                employment_checkpoint::Column::DueRemindedAt,
+                Expr::value(Option::<sea_orm::prelude::TimeDateTimeWithTimeZone>::None),
+            )
+            .col_expr(
+                employment_checkpoint::Column::OverdueRemindedAt,
+                Expr::value(Option::<sea_orm::prelude::TimeDateTimeWithTimeZone>::None),
+            )
+            .filter(employment_checkpoint::Column::EmploymentRecordId.eq(employment_record_id))
+            .filter(employment_checkpoint::Column::Months.eq(months))
+            .filter(employment_checkpoint::Column::Outcome.is_null())
+            .filter(employment_checkpoint::Column::DueOn.ne(checkpoint_due(start_date, months)))
+            .exec(db)
+            .await?;
+    }
+    Ok(())
+}
+
+/// Records how an employment ended, if it has not ended already; says whether it was
+/// recorded.
+pub async fn record_end_if_open(
+    db: &impl ConnectionTrait,
+    id: i32,
+    end_date: Date,
+    kind: EndKind,
+    leaving_reason: &str,
+) -> Result<bool, DbErr> {
+    let result = employment_record::Entity::update_many()
+        .col_expr(employment_record::Column::EndDate, Expr::value(end_date))
+        .col_expr(
+            employment_record::Column::EndKind,
+            Expr::value(kind.as_str()),
+        )
+        .col_expr(
+            employment_record::Column::LeavingReason,
+            Expr::value(leaving_reason),
+        )
+        .col_expr(employment_record::Column::UpdatedAt, Expr::value(now()))
+        .filter(employment_record::Column::Id.eq(id))
+        .filter(employment_record::Column::EndDate.is_null())
+        .exec(db)
+        .await?;
+    Ok(result.rows_affected == 1)
+}
+
+/// Records the outcome of one of the record's checkpoints, if nothing is recorded for it yet;
+/// says whether it was recorded.
+pub async fn record_outcome_if_unrecorded(
+    db: &impl ConnectionTrait,
+    employment_record_id: i32,
+    months: i32,
+    outcome: CheckpointOutcome,
+    source: &str,
+    recorded_by: Option<i32>,
+) -> Result<bool, DbErr> {
+    let result = employment_checkpoint::Entity::update_many()
+        .col_expr(
+            employment_checkpoint::Column::Outcome,
+            Expr::value(outcome.as_str()),
+        )
+        .col_expr(employment_checkpoint::Column::Source, Expr::value(source))
+        .col_expr(
+            employment_checkpoint::Column::RecordedBy,
+            Expr::value(recorded_by),
+        )
+        .col_expr(
+            employment_checkpoint::Column::RecordedAt,
+            Expr::value(now()),
+        )
+        .filter(employment_checkpoint::Column::EmploymentRecordId.eq(employment_record_id))
+        .filter(employment_checkpoint::Column::Months.eq(months))
+        .filter(employment_checkpoint::Column::Outcome.is_null())
+        .exec(db)
+        .await?;
+    Ok(result.rows_affected == 1)
+}

@@ -7,6 +7,7 @@ pub mod client_address;
 pub mod dashboard;
 pub mod email_address;
 pub mod employment;
+pub mod esr;
 pub mod full_name;
 pub mod interview;
 pub mod local_redirect;

@@ -330,7 +330,10 @@ impl DashboardCache {
     }
 
     fn fresh(&self, key: &(ReportFilter, Date)) -> Option<Arc<Dashboard>> {
-        let entries = self.entries.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let entries = self
+            .entries
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         entries
             .get(key)
             .filter(|(at, _)| at.elapsed() < self.ttl)
@@ -338,10 +341,16 @@ impl DashboardCache {
     }
 
     fn keep(&self, key: (ReportFilter, Date), dashboard: Arc<Dashboard>) {
-        let mut entries = self.entries.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mut entries = self
+            .entries
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         entries.retain(|_, (at, _)| at.elapsed() < self.ttl);
         if entries.len() >= CACHE_ENTRIES
-            && let Some(oldest) = entries.iter().min_by_key(|(_, (at, _))| *at).map(|(k, _)| *k)
+            && let Some(oldest) = entries
+                .iter()
+                .min_by_key(|(_, (at, _))| *at)
+                .map(|(k, _)| *k)
         {
             entries.remove(&oldest);
         }

@@ -10,6 +10,7 @@
 pub mod accounts;
 pub mod dashboard;
 pub mod emails;
+pub mod esr;
 pub mod interviews;
 pub mod invitations;
 pub mod offers;

@@ -1,5 +1,7 @@
 //! Every POST must come from one of our own pages: the browser's `Origin` (or `Referer`) must be
 //! this site, and the form must carry the token bound to the session. Either failing gets 403.
+//! The token is read from an urlencoded form, from the `csrf_token` part of a
+//! `multipart/form-data` form (a file upload), or from the `x-csrf-token` header.
 
 use axum::body::Body;
 use axum::extract::{Request, State};
@@ -20,6 +22,9 @@ pub const FIELD: &str = "csrf_token";
 pub const HEADER: &str = "x-csrf-token";
 /// The largest form body read for the check.
 const BODY_LIMIT: usize = 2 * 1024 * 1024;
+/// The largest `multipart/form-data` body (a file upload) read for the check. Routes taking
+/// uploads allow as much with `DefaultBodyLimit::max(MULTIPART_LIMIT)`.
+pub const MULTIPART_LIMIT: usize = 20 * 1024 * 1024;
 
 /// Checks unsafe requests; lets GET, HEAD and OPTIONS through.
 pub async fn verify(
@@ -46,19 +51,34 @@ pub async fn verify(
         .ok_or(AppError::CsrfRejected)?;
 
     let (parts, body) = req.into_parts();
-    let bytes = axum::body::to_bytes(body, BODY_LIMIT).await.map_err(|_| {
-        AppError::BadRequest("The form was too large to send. Try again with less text.".into())
-    })?;
-    let submitted = parts
+    let boundary = multipart_boundary(&parts.headers);
+    let bytes = match boundary {
+        None => axum::body::to_bytes(body, BODY_LIMIT).await.map_err(|_| {
+            AppError::BadRequest(
+                "The form was too large to send. Try again with less text.".into(),
+            )
+        })?,
+        Some(_) => axum::body::to_bytes(body, MULTIPART_LIMIT)
+            .await
+            .map_err(|_| {
+                AppError::BadRequest(
+                    "The file was too large to send. Files can be up to 20 MB: split it into smaller files."
+                        .into(),
+                )
+            })?,
+    };
+    let header_token = parts
         .headers
         .get(HEADER)
         .and_then(|v| v.to_str().ok())
-        .map(str::to_owned)
-        .or_else(|| {
-            form_urlencoded::parse(&bytes)
-                .find(|(k, _)| k == FIELD)
-                .map(|(_, v)| v.into_owned())
-        });
+        .map(str::to_owned);
+    let submitted = match (header_token, boundary) {
+        (Some(token), _) => Some(token),
+        (None, Some(boundary)) => multipart_token(bytes.clone(), boundary).await,
+        (None, None) => form_urlencoded::parse(&bytes)
+            .find(|(k, _)| k == FIELD)
+            .map(|(_, v)| v.into_owned()),
+    };
     let valid = submitted.is_some_and(|s| bool::from(s.as_bytes().ct_eq(expected.as_bytes())));
     if !valid {
         tracing::warn!("POST with a missing or wrong form token refused");
@@ -67,6 +87,30 @@ pub async fn verify(
     Ok(next
         .run(Request::from_parts(parts, Body::from(bytes)))
         .await)
+}
+
+/// The boundary of a `multipart/form-data` body, if the request has one.
+fn multipart_boundary(headers: &HeaderMap) -> Option<String> {
+    let content_type = headers.get(header::CONTENT_TYPE)?.to_str().ok()?;
+    let is_form_data = content_type
+        .split(';')
+        .next()
+        .is_some_and(|t| t.trim().eq_ignore_ascii_case("multipart/form-data"));
+    is_form_data
+        .then(|| multer::parse_boundary(content_type).ok())
+        .flatten()
+}
+
+/// The `csrf_token` part of a buffered `multipart/form-data` body. Parts before it are skipped
+/// unread; a malformed body has no token.
+async fn multipart_token(bytes: axum::body::Bytes, boundary: String) -> Option<String> {
+    let mut form = multer::Multipart::new(Body::from(bytes).into_data_stream(), boundary);
+    while let Ok(Some(part)) = form.next_field().await {
+        if part.name() == Some(FIELD) {
+            return part.text().await.ok();
+        }
+    }
+    None
 }
 
 /// Whether the request says it came from this site. `Origin` is checked when present, else

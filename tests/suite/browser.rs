@@ -1327,10 +1327,19 @@ async fn the_champion_reads_filters_and_exports_the_dashboard_by_keyboard() {
             .contains(&format!("organisation={}", alder_hey.id)),
         "{url}"
     );
-    assert!(browser.client.source().await.unwrap().contains("Clear filters"));
+    assert!(
+        browser
+            .client
+            .source()
+            .await
+            .unwrap()
+            .contains("Clear filters")
+    );
 
     // Export the funnel: Enter on the link downloads it, and the download is audited.
-    browser.tab_to("a[href^='/champion/export/funnel.csv']").await;
+    browser
+        .tab_to("a[href^='/champion/export/funnel.csv']")
+        .await;
     browser.keys(&ENTER.to_string()).await;
     let mut exported = Vec::new();
     for _ in 0..100 {
@@ -1342,7 +1351,11 @@ async fn the_champion_reads_filters_and_exports_the_dashboard_by_keyboard() {
     }
     assert_eq!(exported.len(), 1, "the export was audited");
     assert_eq!(exported[0].subject, "dashboard:funnel");
-    assert!(exported[0].details.contains(&format!("\"organisation\":{}", alder_hey.id)));
+    assert!(
+        exported[0]
+            .details
+            .contains(&format!("\"organisation\":{}", alder_hey.id))
+    );
 
     browser.close().await;
 }

@@ -11,6 +11,7 @@ mod champion;
 mod cli;
 mod dashboard;
 mod email;
+mod esr;
 mod health;
 mod helpers;
 mod interviews;

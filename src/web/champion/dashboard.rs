@@ -19,10 +19,10 @@ use crate::domain::retention::{NATIONAL_LEAVER_RATE, SPECIALIST_LEAVER_RATE};
 use crate::entities::{organisation, programme};
 use crate::error::AppResult;
 use crate::services::dashboard::{Dashboard, FunnelRow, TIMED_STAGES};
-use std::sync::Arc;
 use crate::web::champion::chart::{self, Chart};
 use crate::web::champion::require_champion_or_admin;
 use crate::web::page::{FormErrors, Page};
+use std::sync::Arc;
 
 /// The filters, as in the query string.
 #[derive(Clone, Debug, Default, Deserialize)]
@@ -192,7 +192,12 @@ pub async fn show(
     let today = today();
     let (dashboard, errors) = match parse_filter(&query, &organisations, &programmes, today) {
         Ok((filter, as_of)) => (
-            Some(state.dashboards.get(&state.db, &filter, as_of, today).await?),
+            Some(
+                state
+                    .dashboards
+                    .get(&state.db, &filter, as_of, today)
+                    .await?,
+            ),
             FormErrors::default(),
         ),
         Err(errors) => (None, errors),

@@ -7,6 +7,7 @@ mod audit_log;
 mod chart;
 mod checkpoints;
 mod dashboard;
+mod esr;
 mod exceptions;
 mod exports;
 mod lists;
@@ -40,7 +41,7 @@ pub fn router() -> Router<AppState> {
         .route_layer(from_fn(|user: CurrentUser, req: Request, next: Next| {
             require_any_role(&[Role::Champion, Role::Admin], user, req, next)
         }));
-    champion.merge(readers)
+    champion.merge(readers).merge(esr::router())
 }
 
 /// The second check, where the work is done: the router checks the role too, but a handler
