@@ -2,14 +2,32 @@
 //! the mentoring pilot's mentors and students. Loading is idempotent, so the demo can be
 //! restarted on the same database.
 
-use sea_orm::{DatabaseConnection, TransactionTrait};
+use sea_orm::ActiveValue::Set;
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction,
+    EntityTrait, QueryFilter, TransactionTrait,
+};
+use time::{Date, Duration, OffsetDateTime, PrimitiveDateTime, Time};
 
 use crate::auth::password;
-use crate::db::{self, applicant_profiles, organisations, programmes, users, vacancies};
+use crate::db::employment::{self, NewEmployment};
+use crate::db::{
+    self, applicant_profiles, applications, offers, organisations, programmes, users, vacancies,
+};
+use crate::domain::application::Stage;
+use crate::domain::employment::{
+    CheckpointOutcome, EndKind, OVERDUE_AFTER_DAYS, Route, add_months, checkpoint_due,
+};
+use crate::domain::london_time;
 use crate::domain::profile::{CareExperience, ProfileInput};
 use crate::domain::vacancy::{CriterionInput, ReferenceType, VacancyInput, VacancyKind};
 use crate::domain::{EmailAddress, NewPassword, Role};
-use crate::entities::programme;
+use crate::entities::{
+    application, application_stage_change, employment_checkpoint, employment_record, final_score,
+    interview_booking, interview_outcome, interview_slot, offer, offer_check, programme,
+    shortlist_decision, shortlist_score, shortlisting, vacancy,
+};
 
 /// The password of every demo account unless `SPECTRA_DEMO_PASSWORD` says otherwise.
 pub const DEFAULT_PASSWORD: &str = "demo-password-123";
@@ -154,6 +172,7 @@ pub async fn load(db: &DatabaseConnection, demo_password: &str) -> anyhow::Resul
     load_profiles(db).await?;
     load_vacancies(db).await?;
     load_closed_vacancy(db).await?;
+    load_history(db).await?;
     load_mentoring(db).await
 }
 
@@ -733,5 +752,1117 @@ async fn load_mentoring(db: &DatabaseConnection) -> anyhow::Result<()> {
         .await?;
     }
     txn.commit().await?;
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------------------------
+// A few years of SPECTRA hires, so that every part of the champion's dashboard shows something.
+// ---------------------------------------------------------------------------------------------
+
+/// When a demo hire started.
+#[derive(Clone, Copy, Debug)]
+enum Start {
+    /// This many days ago.
+    DaysAgo(i64),
+    /// So that the checkpoint this many months on falls due this many days from today
+    /// (negative: that many days ago).
+    Due(i32, i64),
+}
+
+/// How a demo employment has gone.
+#[derive(Clone, Copy, Debug)]
+enum Fate {
+    /// In post, every checkpoint that fell due recorded.
+    InPost,
+    /// In post, the checkpoints from this many months on not recorded although due: overdue.
+    Unrecorded(i32),
+    /// Left this many days after starting, for this ESR reason (its code).
+    Left(i64, &'static str),
+    /// Moved to this NHS organisation this many days after starting.
+    Moved(i64, &'static str),
+}
+
+/// Where a demo application got to.
+#[derive(Clone, Copy, Debug)]
+enum Outcome {
+    /// Sent, waiting for shortlisting.
+    Submitted,
+    /// The lead has decided on it; shortlisting is not complete.
+    Shortlisting,
+    /// Not shortlisted: its essential criteria were not met.
+    NotShortlisted,
+    /// Invited to interview, not yet booked.
+    Invited,
+    /// Booked into an interview still to come.
+    Booked,
+    /// Interviewed and appointable, with no offer (yet).
+    Interviewed,
+    /// Interviewed and not appointable.
+    Unsuccessful,
+    /// Withdrew from this stage.
+    Withdrawn(Stage),
+    /// Offer accepted, checks under way.
+    ConditionalOffer,
+    /// Every check verified; starts this many days from today.
+    ChecksComplete(i64),
+    /// Hired: the person (a demo-only account), when they started and how it has gone.
+    Started(&'static str, Start, Fate),
+    /// In the guaranteed interview scheme and meeting every essential criterion, but not
+    /// shortlisted: a breach of the guarantee.
+    BreachNotShortlisted,
+    /// In the guaranteed interview scheme, meeting every essential criterion and invited, but
+    /// the post was filled before any interview: a breach of the guarantee.
+    BreachNoInterview,
+}
+
+/// A vacancy of the demo's history and its applications.
+struct HistoryVacancy {
+    organisation: usize,
+    title: &'static str,
+    kind: VacancyKind,
+    band: &'static str,
+    staff_group: &'static str,
+    programme: bool,
+    ring_fenced: bool,
+    /// Days ago it closed; `None`: 60 days before its first hire started.
+    closed_days_ago: Option<i64>,
+    /// Each application, and whether it opted in to the guaranteed interview scheme.
+    applications: &'static [(Outcome, bool)],
+}
+
+const ACS: &str = "Additional Clinical Services";
+const ADMIN: &str = "Administrative and Clerical";
+const ESTATES: &str = "Estates and Ancillary";
+
+/// The SPECTRA vacancies of the last four years, oldest first, then those still going.
+#[rustfmt::skip]
+const HISTORY: [HistoryVacancy; 16] = [
+    HistoryVacancy { organisation: 0, title: "Healthcare support worker apprentice", kind: VacancyKind::Apprenticeship, band: "2", staff_group: ACS, programme: true, ring_fenced: true, closed_days_ago: None, applications: &[
+        (Outcome::Started("Kayden Rowe", Start::DaysAgo(1440), Fate::InPost), true),
+        (Outcome::Started("Shannon Birch", Start::DaysAgo(1440), Fate::Left(250, "vr_education")), true),
+        (Outcome::Started("Tia Marsden", Start::DaysAgo(1433), Fate::Moved(600, "Wirral University Teaching Hospital NHS FT")), false),
+        (Outcome::NotShortlisted, false),
+        (Outcome::Unsuccessful, true),
+        (Outcome::Withdrawn(Stage::Submitted), false),
+    ] },
+    HistoryVacancy { organisation: 1, title: "Porter", kind: VacancyKind::Job, band: "2", staff_group: ESTATES, programme: true, ring_fenced: true, closed_days_ago: None, applications: &[
+        (Outcome::Started("Declan Hurst", Start::DaysAgo(1290), Fate::Left(80, "vr_working_relationships")), true),
+        (Outcome::Started("Marcus Feeney", Start::DaysAgo(1290), Fate::InPost), true),
+        (Outcome::Started("Owen Garside", Start::DaysAgo(1283), Fate::Left(500, "dismissal_conduct")), false),
+        (Outcome::NotShortlisted, false),
+        (Outcome::NotShortlisted, false),
+        (Outcome::Unsuccessful, true),
+    ] },
+    HistoryVacancy { organisation: 2, title: "Ward clerk", kind: VacancyKind::Job, band: "2", staff_group: ADMIN, programme: false, ring_fenced: false, closed_days_ago: None, applications: &[
+        (Outcome::Started("Paige Lunt", Start::DaysAgo(1150), Fate::InPost), true),
+        (Outcome::Started("Abdul Karim", Start::DaysAgo(1150), Fate::Moved(300, "Liverpool Heart and Chest Hospital NHS FT")), false),
+        (Outcome::NotShortlisted, false),
+        (Outcome::Unsuccessful, false),
+        (Outcome::Withdrawn(Stage::Submitted), false),
+    ] },
+    HistoryVacancy { organisation: 6, title: "Healthcare support worker", kind: VacancyKind::Job, band: "3", staff_group: ACS, programme: true, ring_fenced: true, closed_days_ago: None, applications: &[
+        (Outcome::Started("Chantelle Moss", Start::DaysAgo(1000), Fate::InPost), true),
+        (Outcome::Started("Lewis Tierney", Start::DaysAgo(1000), Fate::Left(150, "vr_health")), true),
+        (Outcome::Started("Jordan Fairclough", Start::DaysAgo(993), Fate::Left(420, "vr_child_dependants")), true),
+        (Outcome::Unsuccessful, true),
+        (Outcome::NotShortlisted, false),
+    ] },
+    HistoryVacancy { organisation: 3, title: "Healthcare science apprentice", kind: VacancyKind::Apprenticeship, band: "3", staff_group: "Healthcare Scientists", programme: false, ring_fenced: false, closed_days_ago: None, applications: &[
+        (Outcome::Started("Ellie Sutcliffe", Start::DaysAgo(880), Fate::InPost), false),
+        (Outcome::Started("Reuben Okoro", Start::DaysAgo(880), Fate::Left(700, "end_fixed_term_training")), true),
+        (Outcome::NotShortlisted, false),
+        (Outcome::Unsuccessful, false),
+    ] },
+    HistoryVacancy { organisation: 4, title: "Pharmacy assistant apprentice", kind: VacancyKind::Apprenticeship, band: "2", staff_group: "Add Prof Scientific and Technic", programme: true, ring_fenced: true, closed_days_ago: None, applications: &[
+        (Outcome::Started("Amira Haddad", Start::Due(24, -30), Fate::Unrecorded(24)), true),
+        (Outcome::Started("Connor Bibby", Start::DaysAgo(760), Fate::Left(200, "vr_lack_of_opportunities")), true),
+        (Outcome::Unsuccessful, true),
+        (Outcome::Withdrawn(Stage::InvitedToInterview), false),
+    ] },
+    HistoryVacancy { organisation: 5, title: "Business administration apprentice", kind: VacancyKind::Apprenticeship, band: "2", staff_group: ADMIN, programme: false, ring_fenced: false, closed_days_ago: None, applications: &[
+        (Outcome::Started("Skye Whitehead", Start::DaysAgo(640), Fate::InPost), true),
+        (Outcome::Started("Nathan Crooks", Start::DaysAgo(640), Fate::Moved(380, "Bridgewater Community Healthcare NHS FT")), false),
+        (Outcome::Started("Holly Kenny", Start::DaysAgo(633), Fate::InPost), true),
+        (Outcome::NotShortlisted, false),
+        (Outcome::NotShortlisted, false),
+    ] },
+    HistoryVacancy { organisation: 7, title: "Administrative assistant", kind: VacancyKind::Job, band: "3", staff_group: ADMIN, programme: false, ring_fenced: false, closed_days_ago: None, applications: &[
+        (Outcome::Started("Bradley Nuttall", Start::DaysAgo(520), Fate::InPost), false),
+        (Outcome::Started("Jasmine Eccles", Start::DaysAgo(520), Fate::Left(60, "vr_better_reward")), true),
+        (Outcome::BreachNoInterview, true),
+        (Outcome::NotShortlisted, false),
+    ] },
+    HistoryVacancy { organisation: 0, title: "Catering assistant", kind: VacancyKind::Job, band: "2", staff_group: ESTATES, programme: true, ring_fenced: true, closed_days_ago: None, applications: &[
+        (Outcome::Started("Kyle Brennan", Start::Due(12, -35), Fate::Unrecorded(12)), true),
+        (Outcome::Started("Ruby Slater", Start::DaysAgo(400), Fate::Left(100, "vr_relocation")), true),
+        (Outcome::Unsuccessful, true),
+        (Outcome::NotShortlisted, false),
+    ] },
+    HistoryVacancy { organisation: 1, title: "Student nurse (degree apprenticeship)", kind: VacancyKind::Apprenticeship, band: "3", staff_group: "Students", programme: true, ring_fenced: false, closed_days_ago: None, applications: &[
+        (Outcome::Started("Aimee Cowley", Start::DaysAgo(300), Fate::InPost), true),
+        (Outcome::Started("Jamal Adeyinka", Start::DaysAgo(300), Fate::InPost), true),
+        (Outcome::Unsuccessful, false),
+    ] },
+    HistoryVacancy { organisation: 6, title: "Receptionist", kind: VacancyKind::Job, band: "2", staff_group: ADMIN, programme: true, ring_fenced: true, closed_days_ago: None, applications: &[
+        (Outcome::Started("Lacey Dwyer", Start::Due(6, -17), Fate::Unrecorded(6)), true),
+        (Outcome::Started("Ben Ashcroft", Start::DaysAgo(200), Fate::InPost), true),
+        (Outcome::Started("Mollie Rimmer", Start::DaysAgo(200), Fate::Left(45, "vr_work_life_balance")), true),
+        (Outcome::BreachNotShortlisted, true),
+        (Outcome::NotShortlisted, false),
+    ] },
+    HistoryVacancy { organisation: 5, title: "Porter", kind: VacancyKind::Job, band: "2", staff_group: ESTATES, programme: true, ring_fenced: true, closed_days_ago: None, applications: &[
+        (Outcome::Started("Tyrone Bell", Start::Due(3, -29), Fate::Unrecorded(3)), true),
+        (Outcome::Started("Harvey Gill", Start::DaysAgo(120), Fate::InPost), false),
+        (Outcome::Unsuccessful, true),
+    ] },
+    HistoryVacancy { organisation: 0, title: "Ward clerk", kind: VacancyKind::Job, band: "3", staff_group: ADMIN, programme: false, ring_fenced: false, closed_days_ago: None, applications: &[
+        (Outcome::Started("Niamh Prescott", Start::Due(3, 3), Fate::InPost), true),
+        (Outcome::Started("Evan Lightfoot", Start::Due(3, -6), Fate::Unrecorded(3)), false),
+        (Outcome::Started("Grace Tomlinson", Start::DaysAgo(35), Fate::InPost), true),
+        (Outcome::NotShortlisted, false),
+        (Outcome::Unsuccessful, true),
+    ] },
+    HistoryVacancy { organisation: 1, title: "Healthcare support worker", kind: VacancyKind::Job, band: "3", staff_group: ACS, programme: true, ring_fenced: true, closed_days_ago: Some(45), applications: &[
+        (Outcome::ConditionalOffer, true),
+        (Outcome::ChecksComplete(12), false),
+        (Outcome::Interviewed, true),
+        (Outcome::Unsuccessful, true),
+        (Outcome::NotShortlisted, false),
+        (Outcome::Withdrawn(Stage::InvitedToInterview), false),
+    ] },
+    HistoryVacancy { organisation: 0, title: "Play assistant", kind: VacancyKind::Job, band: "2", staff_group: ACS, programme: true, ring_fenced: false, closed_days_ago: Some(12), applications: &[
+        (Outcome::Invited, false),
+        (Outcome::Booked, false),
+        (Outcome::NotShortlisted, false),
+    ] },
+    HistoryVacancy { organisation: 1, title: "Ward clerk", kind: VacancyKind::Job, band: "2", staff_group: ADMIN, programme: true, ring_fenced: false, closed_days_ago: Some(4), applications: &[
+        (Outcome::Shortlisting, false),
+        (Outcome::Submitted, true),
+        (Outcome::Submitted, false),
+    ] },
+];
+
+/// Existing staff who said they are care experienced, from ESR: organisation, job role, band,
+/// staff group, assignment number, start, how it has gone.
+#[rustfmt::skip]
+const ESR_STAFF: [(usize, &str, &str, &str, &str, Start, Fate); 8] = [
+    (0, "Staff nurse", "5", "Nursing and Midwifery Registered", "20481736-1", Start::DaysAgo(1380), Fate::InPost),
+    (1, "Occupational therapist", "6", "Allied Health Professionals", "31597024-1", Start::DaysAgo(1100), Fate::Left(700, "vr_relocation")),
+    (6, "Healthcare support worker", "3", ACS, "44120958-2", Start::DaysAgo(980), Fate::Moved(500, "Mersey and West Lancashire Teaching Hospitals NHS Trust")),
+    (4, "Medical secretary", "4", ADMIN, "52873140-1", Start::Due(24, -90), Fate::Unrecorded(24)),
+    (5, "Estates technician", "4", ESTATES, "60318275-1", Start::DaysAgo(610), Fate::Left(400, "end_fixed_term")),
+    (3, "Pharmacy technician", "5", "Add Prof Scientific and Technic", "71940362-1", Start::DaysAgo(450), Fate::InPost),
+    (2, "Maternity support worker", "3", ACS, "83056419-1", Start::DaysAgo(260), Fate::InPost),
+    (7, "Project support officer", "4", ADMIN, "94627501-1", Start::Due(3, -68), Fate::Unrecorded(3)),
+];
+
+/// Hiring managers of the other partner organisations, for their vacancies: demo-only
+/// accounts nobody signs in as. By organisation, from the third.
+const OTHER_MANAGERS: [(&str, &str); 6] = [
+    ("manager.lwh@example.org", "Jo Whitaker"),
+    ("manager.lhch@example.org", "Priya Nair"),
+    ("manager.clatterbridge@example.org", "Gareth Lloyd"),
+    ("manager.walton@example.org", "Fiona Byrne"),
+    ("manager.merseycare@example.org", "Tom Ashton"),
+    ("manager.icb@example.org", "Hannah Iqbal"),
+];
+
+/// Applicants who were not hired (or not yet): demo-only accounts nobody signs in as, with
+/// whether they declared care experience.
+#[rustfmt::skip]
+const OTHER_APPLICANTS: [(&str, bool); 16] = [
+    ("Leon Hardy", true), ("Summer Kavanagh", true), ("Aiden Pollard", false),
+    ("Courtney Rigby", true), ("Ethan Mulholland", true), ("Layla Hussain", true),
+    ("Josh Brophy", false), ("Keeley Dunne", true), ("Rhys Ogden", true),
+    ("Tamara Lewis", true), ("Dominic Fay", false), ("Erin Macfarlane", true),
+    ("Kian Doherty", true), ("Lauren Parr", true), ("Mohammed Saleh", true),
+    ("Chloe Vickers", true),
+];
+
+/// The password hash of the demo-only accounts: of a random password that was thrown away once
+/// hashed, so nobody can sign in as them (and loading the demo needs no slow hashing).
+const NOBODYS_PASSWORD_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$avxQEmx/2OiH7fS+Wz9z1Q$ZVSrdE3fpjahR+eNQHhvZwslv/LefldDNOMULwQluW0";
+
+/// Where each partner organisation's vacancies are.
+const SITES: [&str; 8] = [
+    "Alder Hey Children's Hospital, Liverpool",
+    "Royal Liverpool University Hospital",
+    "Liverpool Women's Hospital",
+    "Liverpool Heart and Chest Hospital",
+    "The Clatterbridge Cancer Centre, Liverpool",
+    "The Walton Centre, Liverpool",
+    "Mersey Care, Maghull",
+    "No 1 Lakeside, Warrington",
+];
+
+/// The demo-only account of a person: `kayden.rowe@example.org`.
+pub fn demo_only_email(name: &str) -> String {
+    let local: String = name
+        .to_lowercase()
+        .chars()
+        .filter_map(|c| match c {
+            'a'..='z' => Some(c),
+            ' ' => Some('.'),
+            _ => None,
+        })
+        .collect();
+    format!("{local}@example.org")
+}
+
+/// The employment records the demo adds: its SPECTRA hires and existing staff from ESR.
+pub fn demo_employment_records() -> usize {
+    let hires = HISTORY
+        .iter()
+        .flat_map(|v| v.applications)
+        .filter(|(o, _)| matches!(o, Outcome::Started(..)))
+        .count();
+    hires + ESR_STAFF.len()
+}
+
+/// Accounts the demo adds that are not in [`ACCOUNTS`]: the hires, the other applicants and
+/// the other organisations' managers, whom nobody signs in as.
+pub fn demo_only_accounts() -> usize {
+    demo_employment_records() - ESR_STAFF.len() + OTHER_APPLICANTS.len() + OTHER_MANAGERS.len()
+}
+
+/// The first start date whose checkpoint `months` on falls due on or after `due`.
+fn start_for_due(due: Date, months: i32) -> Date {
+    let mut start = add_months(due, -months) - Duration::days(3);
+    while checkpoint_due(start, months) < due {
+        start = start.next_day().unwrap_or(due);
+    }
+    start
+}
+
+/// The instant of `hour`:`minute` in London on `date`.
+fn london(date: Date, hour: u8, minute: u8) -> OffsetDateTime {
+    let time = Time::from_hms(hour, minute, 0).unwrap_or(Time::MIDNIGHT);
+    london_time::to_utc(PrimitiveDateTime::new(date, time))
+}
+
+/// How an employment of the demo ended.
+struct DemoEnding {
+    on: Date,
+    outcome: CheckpointOutcome,
+    kind: EndKind,
+    reason: &'static str,
+    moved_to: Option<&'static str>,
+    recorded_at: OffsetDateTime,
+}
+
+/// What the demo's history needs as it goes: today, the programme, each organisation with its
+/// hiring manager, and the applicants not hired.
+struct History {
+    now: OffsetDateTime,
+    today: Date,
+    programme_id: i32,
+    organisations: Vec<(i32, i32)>,
+    others: Vec<(i32, bool)>,
+    next_other: usize,
+}
+
+impl History {
+    fn start_date(&self, start: Start) -> Date {
+        match start {
+            Start::DaysAgo(days) => self.today - Duration::days(days),
+            Start::Due(months, in_days) => {
+                start_for_due(self.today + Duration::days(in_days), months)
+            }
+        }
+    }
+
+    fn ending(&self, start: Date, fate: Fate) -> Option<DemoEnding> {
+        let (after, kind, reason, moved_to) = match fate {
+            Fate::InPost | Fate::Unrecorded(_) => return None,
+            Fate::Left(after, reason) => (after, EndKind::Left, reason, None),
+            Fate::Moved(after, to) => (after, EndKind::Moved, "employee_transfer", Some(to)),
+        };
+        let on = start + Duration::days(after);
+        Some(DemoEnding {
+            on,
+            outcome: match kind {
+                EndKind::Left => CheckpointOutcome::Left,
+                EndKind::Moved => CheckpointOutcome::Moved,
+            },
+            kind,
+            reason,
+            moved_to,
+            recorded_at: london(on + Duration::days(3), 10, 30).min(self.now),
+        })
+    }
+
+    /// The next applicant not hired who may apply for a vacancy (ring-fenced ones take only
+    /// people who declared care experience).
+    fn other_applicant(
+        &mut self,
+        ring_fenced: bool,
+        opted_in: bool,
+    ) -> anyhow::Result<(i32, bool)> {
+        for _ in 0..self.others.len() {
+            let candidate = self
+                .others
+                .get(self.next_other % self.others.len())
+                .copied();
+            self.next_other += 1;
+            if let Some((id, declared)) = candidate
+                && (declared || !(ring_fenced || opted_in))
+            {
+                return Ok((id, declared));
+            }
+        }
+        anyhow::bail!("no demo applicant may apply")
+    }
+}
+
+/// The history, once: SPECTRA vacancies of the last four years across the partner
+/// organisations, with their applications at every stage, shortlisting, interviews, offers
+/// and checks, the hires' employment records and checkpoints (some in post, some moved, some
+/// left, some overdue), and existing staff brought in from ESR. Dates are relative to today,
+/// so the demo looks alive whenever it runs.
+async fn load_history(db: &DatabaseConnection) -> anyhow::Result<()> {
+    let marker = demo_only_email("Kayden Rowe");
+    if users::find_by_email(db, &marker).await?.is_some() {
+        return Ok(());
+    }
+    let Some(programme) = programmes::all(db)
+        .await?
+        .into_iter()
+        .find(|p| p.name == "SPECTRA 25/7")
+    else {
+        return Ok(());
+    };
+    let mut managers = Vec::new();
+    for email in ["manager.alderhey@example.org", "manager.luhft@example.org"] {
+        match users::find_by_email(db, email).await? {
+            Some(user) => managers.push(user.id),
+            None => return Ok(()),
+        }
+    }
+    let mut organisation_ids = Vec::new();
+    for name in ORGANISATIONS {
+        organisation_ids.push(organisations::ensure(db, name).await?.id);
+    }
+    let hash = NOBODYS_PASSWORD_HASH.to_owned();
+
+    let now = db::now();
+    let txn = db.begin().await?;
+    let account = |email: String, name: &'static str, organisation_id: Option<i32>, role: Role| {
+        let hash = hash.clone();
+        let txn = &txn;
+        async move {
+            let email = EmailAddress::parse(&email).map_err(|m| anyhow::anyhow!("{m}"))?;
+            let roles = [role];
+            let user = users::create(
+                txn,
+                users::NewUser {
+                    email: &email,
+                    full_name: name,
+                    password_hash: hash,
+                    email_verified: true,
+                    organisation_id,
+                    roles: &roles,
+                },
+            )
+            .await?;
+            anyhow::Ok(user.id)
+        }
+    };
+    for (i, (email, name)) in OTHER_MANAGERS.iter().enumerate() {
+        let organisation_id = organisation_ids.get(i + 2).copied();
+        managers.push(
+            account(
+                (*email).to_owned(),
+                name,
+                organisation_id,
+                Role::HiringManager,
+            )
+            .await?,
+        );
+    }
+    let mut others = Vec::new();
+    for (name, declared) in OTHER_APPLICANTS {
+        let id = account(demo_only_email(name), name, None, Role::Applicant).await?;
+        save_demo_profile(&txn, id, declared).await?;
+        others.push((id, declared));
+    }
+    let mut history = History {
+        now,
+        today: london_time::from_utc(now).date(),
+        programme_id: programme.id,
+        organisations: organisation_ids.iter().copied().zip(managers).collect(),
+        others,
+        next_other: 0,
+    };
+    for vacancy in &HISTORY {
+        let mut hires = Vec::new();
+        for (outcome, _) in vacancy.applications {
+            if let Outcome::Started(name, ..) = outcome {
+                let id = account(demo_only_email(name), name, None, Role::Applicant).await?;
+                save_demo_profile(&txn, id, true).await?;
+                hires.push(id);
+            }
+        }
+        load_history_vacancy(&txn, &mut history, vacancy, &hires).await?;
+    }
+    // A draft for an open vacancy: the LUHFT porter's.
+    if let (Some(&(luhft, _)), Some(&(applicant, _))) = (
+        history.organisations.get(1),
+        history.others.iter().find(|(_, declared)| *declared),
+    ) && let Some(porter) = vacancies::of_organisation(&txn, luhft)
+        .await?
+        .into_iter()
+        .find(|v| v.title == "Porter" && v.closes_at > now)
+    {
+        let draft =
+            applications::start(&txn, porter.id, applicant, "", Some("care_experienced")).await?;
+        applications::save_step(
+            &txn,
+            draft.id,
+            applications::StepChange {
+                reached_step: Some(1),
+                ..Default::default()
+            },
+        )
+        .await?;
+    }
+    for (organisation, role, band, staff_group, assignment, start, fate) in ESR_STAFF {
+        let Some(&(organisation_id, manager)) = history.organisations.get(organisation) else {
+            continue;
+        };
+        let start = history.start_date(start);
+        let record = employment::start(
+            &txn,
+            &NewEmployment {
+                application_id: None,
+                user_id: None,
+                organisation_id,
+                programme_id: None,
+                role: role.into(),
+                band: band.into(),
+                staff_group: staff_group.into(),
+                start_date: start,
+                apprenticeship: false,
+                route: Route::Esr,
+                assignment_number: Some(assignment.into()),
+            },
+        )
+        .await?;
+        let created = now - Duration::days(40);
+        record_outcomes(
+            &txn, &history, record.id, start, fate, manager, true, created,
+        )
+        .await?;
+    }
+    txn.commit().await?;
+    Ok(())
+}
+
+/// A demo-only applicant's profile.
+async fn save_demo_profile(
+    db: &impl ConnectionTrait,
+    user_id: i32,
+    declared: bool,
+) -> anyhow::Result<()> {
+    let input = ProfileInput {
+        phone: "07700 900 461".into(),
+        contact_preference: "email",
+        care_experience: if declared {
+            CareExperience::Yes
+        } else {
+            CareExperience::No
+        },
+        local_authority: if declared {
+            "Liverpool City Council".into()
+        } else {
+            String::new()
+        },
+        adviser_name: String::new(),
+        adviser_contact: String::new(),
+        adjustments: String::new(),
+    };
+    applicant_profiles::save(db, user_id, &input).await?;
+    Ok(())
+}
+
+/// The stages an application of the demo's history went through, and when: sent before the
+/// vacancy closed on `closed_on`, shortlisted over the next days, interviewed a fortnight
+/// after, offered, checked, and started on its start date.
+fn demo_path(
+    outcome: Outcome,
+    closed_on: Date,
+    created: OffsetDateTime,
+    started: Option<OffsetDateTime>,
+) -> Vec<(Stage, OffsetDateTime)> {
+    use Stage::*;
+    let at = |days: i64, hour: u8| london(closed_on + Duration::days(days), hour, 0);
+    let mut path = vec![(Draft, created), (Submitted, created + Duration::hours(2))];
+    let shortlisted = [(Shortlisting, at(3, 10)), (InvitedToInterview, at(5, 15))];
+    let interviewed = [(InterviewBooked, at(7, 12)), (Interviewed, at(14, 11))];
+    let offered = (ConditionalOffer, at(16, 10));
+    let checked = (ChecksComplete, at(40, 14));
+    match outcome {
+        Outcome::Submitted => {}
+        Outcome::Shortlisting => path.push((Shortlisting, at(3, 10))),
+        Outcome::NotShortlisted | Outcome::BreachNotShortlisted => {
+            path.extend([(Shortlisting, at(3, 10)), (NotShortlisted, at(5, 15))]);
+        }
+        Outcome::Invited => path.extend(shortlisted),
+        Outcome::Booked => {
+            path.extend(shortlisted);
+            path.push((InterviewBooked, at(7, 12)));
+        }
+        Outcome::Interviewed => {
+            path.extend(shortlisted);
+            path.extend(interviewed);
+        }
+        Outcome::Unsuccessful => {
+            path.extend(shortlisted);
+            path.extend(interviewed);
+            path.push((Unsuccessful, at(14, 16)));
+        }
+        Outcome::BreachNoInterview => {
+            path.extend(shortlisted);
+            path.push((Unsuccessful, at(21, 12)));
+        }
+        Outcome::Withdrawn(from) => {
+            if from == Submitted {
+                path.push((Withdrawn, at(-2, 18)));
+            } else {
+                path.extend(shortlisted);
+                path.push((Withdrawn, at(8, 9)));
+            }
+        }
+        Outcome::ConditionalOffer => {
+            path.extend(shortlisted);
+            path.extend(interviewed);
+            path.push(offered);
+        }
+        Outcome::ChecksComplete(_) => {
+            path.extend(shortlisted);
+            path.extend(interviewed);
+            path.extend([offered, checked]);
+        }
+        Outcome::Started(..) => {
+            path.extend(shortlisted);
+            path.extend(interviewed);
+            path.extend([offered, checked]);
+            path.push((Started, started.unwrap_or(at(60, 9))));
+        }
+    }
+    path
+}
+
+/// One vacancy of the history, with its applications and everything they led to.
+async fn load_history_vacancy(
+    txn: &DatabaseTransaction,
+    history: &mut History,
+    spec: &HistoryVacancy,
+    hires: &[i32],
+) -> anyhow::Result<()> {
+    use crate::domain::application::{self as rules, Referee};
+    use crate::domain::offer::{CheckKind, CheckStatus, checks_for};
+
+    let Some(&(organisation_id, lead)) = history.organisations.get(spec.organisation) else {
+        return Ok(());
+    };
+    // Start dates first: a vacancy with hires closed 60 days before the first of them started.
+    let starts: Vec<Option<Date>> = spec
+        .applications
+        .iter()
+        .map(|(o, _)| match o {
+            Outcome::Started(_, start, _) => Some(history.start_date(*start)),
+            _ => None,
+        })
+        .collect();
+    let closed_on = match spec.closed_days_ago {
+        Some(days) => history.today - Duration::days(days),
+        None => {
+            starts
+                .iter()
+                .flatten()
+                .min()
+                .copied()
+                .unwrap_or(history.today)
+                - Duration::days(60)
+        }
+    };
+    let closes = london(closed_on, 23, 59);
+    let positions = spec
+        .applications
+        .iter()
+        .filter(|(o, _)| {
+            matches!(
+                o,
+                Outcome::Started(..) | Outcome::ChecksComplete(_) | Outcome::ConditionalOffer
+            )
+        })
+        .count()
+        .max(1);
+    let input = VacancyInput {
+        title: spec.title.into(),
+        programme_id: spec.programme.then_some(history.programme_id),
+        kind: spec.kind,
+        band: spec.band.into(),
+        working_pattern: match spec.kind {
+            VacancyKind::Apprenticeship => "37.5 hours a week, one day a week at college".into(),
+            _ => "37.5 hours a week, days, with some weekends".into(),
+        },
+        salary: crate::synthetic::salary(spec.band).into(),
+        location: SITES.get(spec.organisation).copied().unwrap_or_default().into(),
+        positions: i32::try_from(positions).unwrap_or(1),
+        closes_at: closes,
+        ring_fenced: spec.ring_fenced,
+        summary: "Start your NHS career with full training and a named mentor.".into(),
+        description: "You will work alongside experienced colleagues who will show you how everything is done.\n\nWe welcome applications from people with experience of the care system.".into(),
+        entry_requirements: match spec.kind {
+            VacancyKind::Apprenticeship => "You do not need any qualifications to start.\nFunctional Skills English and maths are part of the apprenticeship if you need them.".into(),
+            _ => String::new(),
+        },
+        criteria: vec![
+            CriterionInput { essential: true, text: "Reliable and on time".into() },
+            CriterionInput { essential: true, text: "Kind and respectful with patients and colleagues".into() },
+            CriterionInput { essential: false, text: "Some experience of work, volunteering or caring".into() },
+        ],
+        reference_options: ReferenceType::ALL.to_vec(),
+        contact_name: "Recruitment team".into(),
+        contact_role: "Recruiting manager".into(),
+        contact_email: "recruitment@example.org".into(),
+        contact_phone: "0151 496 0123".into(),
+    };
+    let created = vacancies::create(txn, organisation_id, lead, &input).await?;
+    vacancies::publish(txn, created.id).await?;
+    let published = closes - Duration::days(28);
+    vacancy::ActiveModel {
+        id: Set(created.id),
+        published_at: Set(Some(published)),
+        created_at: Set(published - Duration::days(2)),
+        updated_at: Set(published),
+        ..Default::default()
+    }
+    .update(txn)
+    .await?;
+    let criteria = vacancies::criteria_of(txn, created.id).await?;
+    let shortlisting_done = !spec
+        .applications
+        .iter()
+        .any(|(o, _)| matches!(o, Outcome::Submitted | Outcome::Shortlisting));
+    if shortlisting_done {
+        shortlisting::ActiveModel {
+            vacancy_id: Set(created.id),
+            completed_at: Set(Some(london(closed_on + Duration::days(5), 15, 0))),
+            completed_by: Set(Some(lead)),
+            exception_status: Set("none".into()),
+            exception_reason: Set(String::new()),
+            exception_cap: Set(None),
+            exception_requested_by: Set(None),
+            exception_requested_at: Set(None),
+            exception_decided_by: Set(None),
+            exception_decided_at: Set(None),
+            exception_decision_note: Set(String::new()),
+        }
+        .insert(txn)
+        .await?;
+    }
+    // One interview slot for everyone interviewed; one still to come for those booked.
+    let interviewed = spec
+        .applications
+        .iter()
+        .filter(|(o, _)| {
+            matches!(
+                o,
+                Outcome::Interviewed
+                    | Outcome::Unsuccessful
+                    | Outcome::ConditionalOffer
+                    | Outcome::ChecksComplete(_)
+                    | Outcome::Started(..)
+            )
+        })
+        .count();
+    let booked = spec
+        .applications
+        .iter()
+        .filter(|(o, _)| matches!(o, Outcome::Booked))
+        .count();
+    let mut slots = [None, None];
+    for (slot, (count, starts_at)) in slots.iter_mut().zip([
+        (interviewed, london(closed_on + Duration::days(14), 10, 0)),
+        (booked, london(history.today + Duration::days(5), 10, 0)),
+    ]) {
+        if count > 0 {
+            let created_slot = interview_slot::ActiveModel {
+                vacancy_id: Set(created.id),
+                starts_at: Set(starts_at),
+                minutes: Set(45),
+                place: Set(format!("Meeting room 2, {}", input.location)),
+                capacity: Set(i32::try_from(count + 1).unwrap_or(1)),
+                created_by: Set(lead),
+                created_at: Set(london(closed_on + Duration::days(5), 16, 0)),
+                ..Default::default()
+            }
+            .insert(txn)
+            .await?;
+            *slot = Some(created_slot.id);
+        }
+    }
+
+    let mut next_hire = hires.iter();
+    for (i, ((outcome, opted_in), start)) in spec.applications.iter().zip(&starts).enumerate() {
+        let (applicant, declared) = match outcome {
+            Outcome::Started(..) => match next_hire.next() {
+                Some(&id) => (id, true),
+                None => continue,
+            },
+            _ => history.other_applicant(spec.ring_fenced, *opted_in)?,
+        };
+        let opted_in = *opted_in && declared;
+        let hours = i64::try_from(i).unwrap_or(0);
+        let draft_at = london(closed_on - Duration::days(10), 9, 0) + Duration::hours(5 * hours);
+        let started_at = start.map(|d| london(d, 9, 0));
+        let path = demo_path(*outcome, closed_on, draft_at, started_at);
+        let Some(&(stage, last_at)) = path.last() else {
+            continue;
+        };
+        let submitted_at = path
+            .iter()
+            .find(|(s, _)| *s == Stage::Submitted)
+            .map(|(_, at)| *at);
+        let declared_as = Some(if declared {
+            CareExperience::Yes
+        } else {
+            CareExperience::No
+        });
+        let application = application::ActiveModel {
+            vacancy_id: Set(created.id),
+            applicant_id: Set(applicant),
+            stage: Set(stage.as_str().to_owned()),
+            reached_step: Set(if submitted_at.is_some() {
+                i32::try_from(rules::steps(declared_as).len()).unwrap_or(6)
+            } else {
+                1
+            }),
+            guaranteed_interview: Set((declared && submitted_at.is_some()).then_some(opted_in)),
+            adjustments: Set(String::new()),
+            confirmed_definition: Set(spec.ring_fenced.then(|| "care_experienced".to_owned())),
+            withdrawal_reason: Set(if stage == Stage::Withdrawn {
+                "I have accepted another job.".into()
+            } else {
+                String::new()
+            }),
+            submitted_at: Set(submitted_at),
+            created_at: Set(draft_at),
+            updated_at: Set(last_at),
+            ..Default::default()
+        }
+        .insert(txn)
+        .await?;
+        let id = application.id;
+        let mut from = None;
+        let mut changes = Vec::new();
+        for &(to, at) in &path {
+            let by_applicant = matches!(to, Stage::Draft | Stage::Submitted | Stage::Withdrawn);
+            let note = match (to, outcome) {
+                (Stage::NotShortlisted, Outcome::BreachNotShortlisted) => BREACH_FEEDBACK,
+                (Stage::NotShortlisted, _) => NOT_SHORTLISTED_FEEDBACK,
+                (Stage::Unsuccessful, Outcome::BreachNoInterview) => NO_INTERVIEW_NOTE,
+                (Stage::Unsuccessful, _) => NOT_APPOINTED_FEEDBACK,
+                _ => "",
+            };
+            changes.push(application_stage_change::ActiveModel {
+                application_id: Set(id),
+                from_stage: Set(from.map(|s: Stage| s.as_str().to_owned())),
+                to_stage: Set(to.as_str().to_owned()),
+                actor_user_id: Set(Some(if by_applicant { applicant } else { lead })),
+                note: Set(note.to_owned()),
+                created_at: Set(at),
+                ..Default::default()
+            });
+            from = Some(to);
+        }
+        application_stage_change::Entity::insert_many(changes)
+            .exec_without_returning(txn)
+            .await?;
+        if submitted_at.is_none() {
+            continue;
+        }
+        let evidence: Vec<(i32, String)> = criteria
+            .iter()
+            .map(|c| (c.id, DEMO_EVIDENCE.to_owned()))
+            .collect();
+        applications::save_answers(txn, id, &evidence).await?;
+        applications::save_referees(
+            txn,
+            id,
+            &[Referee {
+                kind: ReferenceType::PersonalAdviser,
+                name: "Alex Adviser".into(),
+                relationship: "My personal adviser".into(),
+                email: "personal.adviser@example.org".into(),
+                phone: String::new(),
+            }],
+        )
+        .await?;
+
+        // Shortlisting: the lead's scores, the final scores and the decision.
+        let reached = |stage: Stage| path.iter().find(|(s, _)| *s == stage).map(|(_, at)| *at);
+        let Some(decided_at) = reached(Stage::Shortlisting) else {
+            continue;
+        };
+        let invited = reached(Stage::InvitedToInterview).is_some()
+            || matches!(outcome, Outcome::Shortlisting);
+        let met = !matches!(outcome, Outcome::NotShortlisted);
+        let scores: [i16; 3] = if met { [3, 2, 1] } else { [1, 2, 0] };
+        let mut lead_scores = Vec::new();
+        let mut finals = Vec::new();
+        for (criterion, score) in criteria.iter().zip(scores) {
+            lead_scores.push(shortlist_score::ActiveModel {
+                application_id: Set(id),
+                criterion_id: Set(criterion.id),
+                scorer_id: Set(lead),
+                score: Set(score),
+                note: Set(String::new()),
+                updated_at: Set(decided_at - Duration::hours(4)),
+                ..Default::default()
+            });
+            finals.push(final_score::ActiveModel {
+                application_id: Set(id),
+                criterion_id: Set(criterion.id),
+                score: Set(score),
+                set_by: Set(lead),
+                updated_at: Set(decided_at - Duration::hours(1)),
+                ..Default::default()
+            });
+        }
+        shortlist_score::Entity::insert_many(lead_scores)
+            .exec_without_returning(txn)
+            .await?;
+        final_score::Entity::insert_many(finals)
+            .exec_without_returning(txn)
+            .await?;
+        shortlist_decision::ActiveModel {
+            application_id: Set(id),
+            invited: Set(invited),
+            feedback: Set(match outcome {
+                Outcome::NotShortlisted => NOT_SHORTLISTED_FEEDBACK.into(),
+                Outcome::BreachNotShortlisted => BREACH_FEEDBACK.into(),
+                _ => String::new(),
+            }),
+            // The guaranteed interview rule invites those in the scheme who meet the essential
+            // criteria; the lead decides on the rest.
+            automatic: Set(invited && opted_in && met),
+            decided_by: Set(lead),
+            decided_at: Set(decided_at),
+        }
+        .insert(txn)
+        .await?;
+
+        // The interview: booked into a slot; its outcome once it has happened.
+        if let Some(booked_at) = reached(Stage::InterviewBooked) {
+            let slot = if matches!(outcome, Outcome::Booked) {
+                slots[1]
+            } else {
+                slots[0]
+            };
+            if let Some(slot_id) = slot {
+                interview_booking::ActiveModel {
+                    application_id: Set(id),
+                    slot_id: Set(slot_id),
+                    sequence: Set(0),
+                    booked_at: Set(booked_at),
+                }
+                .insert(txn)
+                .await?;
+            }
+        }
+        if let Some(interviewed_at) = reached(Stage::Interviewed) {
+            let appointable = !matches!(outcome, Outcome::Unsuccessful);
+            interview_outcome::ActiveModel {
+                application_id: Set(id),
+                appointable: Set(appointable),
+                feedback: Set(if appointable {
+                    String::new()
+                } else {
+                    NOT_APPOINTED_FEEDBACK.into()
+                }),
+                recorded_by: Set(lead),
+                recorded_at: Set(interviewed_at),
+            }
+            .insert(txn)
+            .await?;
+        }
+
+        // The offer, accepted, and its checks; verified once the checks are complete.
+        let Some(offered_at) = reached(Stage::ConditionalOffer) else {
+            continue;
+        };
+        let checks = checks_for(spec.ring_fenced, opted_in);
+        offers::make(txn, id, created.id, lead).await?;
+        if let Err(refused) = offers::accept(txn, id, created.id, &checks).await? {
+            anyhow::bail!("demo offer {id} not accepted: {refused:?}");
+        }
+        let complete_at = reached(Stage::ChecksComplete);
+        if complete_at.is_none() {
+            // Checks under way: some verified, some received, the rest pending.
+            for kind in &checks {
+                let status = match kind {
+                    CheckKind::Identity | CheckKind::RightToWork => CheckStatus::Verified,
+                    CheckKind::CriminalRecord | CheckKind::CareExperience => CheckStatus::Received,
+                    _ => continue,
+                };
+                offers::update_check(txn, id, *kind, status, "", lead).await?;
+            }
+        }
+        let start_date = match outcome {
+            Outcome::ChecksComplete(in_days) => Some(history.today + Duration::days(*in_days)),
+            _ => *start,
+        };
+        if let Some(date) = start_date {
+            offers::set_start_date(txn, id, date).await?;
+        }
+        // Written when it happened, not now.
+        let accepted_at = offered_at + Duration::days(2);
+        offer::ActiveModel {
+            application_id: Set(id),
+            offered_at: Set(offered_at),
+            responded_at: Set(Some(accepted_at)),
+            ..Default::default()
+        }
+        .update(txn)
+        .await?;
+        let mut checked = offer_check::Entity::update_many()
+            .col_expr(
+                offer_check::Column::UpdatedAt,
+                Expr::value(complete_at.unwrap_or(accepted_at + Duration::days(5))),
+            )
+            .filter(offer_check::Column::ApplicationId.eq(id));
+        if complete_at.is_some() {
+            // Every check verified by the lead before the checks were complete.
+            checked = checked
+                .col_expr(
+                    offer_check::Column::Status,
+                    Expr::value(CheckStatus::Verified.as_str()),
+                )
+                .col_expr(offer_check::Column::UpdatedBy, Expr::value(Some(lead)));
+        }
+        checked.exec(txn).await?;
+
+        // The hire: the employment record, its checkpoints and how it has gone.
+        let (Outcome::Started(_, _, fate), Some(start), Some(started_at)) =
+            (outcome, *start, started_at)
+        else {
+            continue;
+        };
+        let record = employment::start(
+            txn,
+            &NewEmployment {
+                application_id: Some(id),
+                user_id: Some(applicant),
+                organisation_id,
+                programme_id: spec.programme.then_some(history.programme_id),
+                role: spec.title.into(),
+                band: spec.band.into(),
+                staff_group: spec.staff_group.into(),
+                start_date: start,
+                apprenticeship: spec.kind == VacancyKind::Apprenticeship,
+                route: Route::Spectra,
+                assignment_number: None,
+            },
+        )
+        .await?;
+        record_outcomes(
+            txn, history, record.id, start, *fate, lead, false, started_at,
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+const DEMO_EVIDENCE: &str =
+    "I looked after my younger brother for two years and got him to school on time every day.";
+
+const NOT_SHORTLISTED_FEEDBACK: &str = "Thank you for applying. Other applicants showed the essential criteria more clearly, with real examples.";
+
+const NOT_APPOINTED_FEEDBACK: &str = "Thank you for coming to interview. Another candidate gave clearer examples of working in a team.";
+
+const BREACH_FEEDBACK: &str = "We had far more applications than interview places, so we interviewed only those with the highest scores.";
+
+const NO_INTERVIEW_NOTE: &str = "The post was filled before an interview could be arranged.";
+
+/// Records how a demo employment has gone: its end, if it ended, and its checkpoints. Those
+/// that fell due while the person was in post are recorded as in post (unless the fate says
+/// they were not recorded: overdue); the first after they left or moved records it and any
+/// later ones close; reminders are marked sent as the daily job would have sent them.
+#[allow(clippy::too_many_arguments)]
+async fn record_outcomes(
+    txn: &DatabaseTransaction,
+    history: &History,
+    record_id: i32,
+    start: Date,
+    fate: Fate,
+    manager: i32,
+    from_esr: bool,
+    created_at: OffsetDateTime,
+) -> anyhow::Result<()> {
+    let ending = history.ending(start, fate);
+    employment_record::ActiveModel {
+        id: Set(record_id),
+        created_at: Set(created_at),
+        end_date: Set(ending.as_ref().map(|e| e.on)),
+        end_kind: Set(ending.as_ref().map(|e| e.kind.as_str().to_owned())),
+        leaving_reason: Set(ending.as_ref().map(|e| e.reason.to_owned())),
+        moved_to: Set(ending.as_ref().and_then(|e| e.moved_to).map(str::to_owned)),
+        updated_at: Set(ending.as_ref().map(|e| e.recorded_at)),
+        ..Default::default()
+    }
+    .update(txn)
+    .await?;
+    let unrecorded_from = match fate {
+        Fate::Unrecorded(months) => Some(months),
+        _ => None,
+    };
+    let mut end_recorded = false;
+    for checkpoint in employment::checkpoints_of(txn, record_id).await? {
+        let due = checkpoint.due_on;
+        let (outcome, recorded_at, by_esr) = match &ending {
+            Some(end) if due >= end.on => {
+                let outcome = if end_recorded {
+                    CheckpointOutcome::Closed
+                } else {
+                    end_recorded = true;
+                    end.outcome
+                };
+                (Some(outcome), Some(end.recorded_at), from_esr)
+            }
+            _ if due > history.today || unrecorded_from.is_some_and(|m| checkpoint.months >= m) => {
+                (None, None, false)
+            }
+            _ => {
+                let late = Duration::days(i64::from(checkpoint.months % 5));
+                let mut at = (london(due, 11, 15) + late).min(history.now);
+                if let Some(end) = &ending {
+                    at = at.min(end.recorded_at);
+                }
+                (Some(CheckpointOutcome::InPost), Some(at), false)
+            }
+        };
+        let reminded = |at: OffsetDateTime| {
+            (at <= history.now && recorded_at.is_none_or(|r| r > at)).then_some(at)
+        };
+        employment_checkpoint::ActiveModel {
+            id: Set(checkpoint.id),
+            outcome: Set(outcome.map(|o| o.as_str().to_owned())),
+            source: Set(outcome.map(|_| if by_esr { "esr" } else { "manager" }.to_owned())),
+            recorded_by: Set(outcome.filter(|_| !by_esr).map(|_| manager)),
+            recorded_at: Set(recorded_at),
+            due_reminded_at: Set(reminded(london(due, 7, 0))),
+            overdue_reminded_at: Set(reminded(london(
+                due + Duration::days(OVERDUE_AFTER_DAYS),
+                7,
+                0,
+            ))),
+            ..Default::default()
+        }
+        .update(txn)
+        .await?;
+    }
     Ok(())
 }

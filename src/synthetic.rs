@@ -421,7 +421,7 @@ const ROLES: [(&str, VacancyKind, &[&str]); 26] = [
     ),
 ];
 
-fn salary(band: &str) -> &'static str {
+pub(crate) fn salary(band: &str) -> &'static str {
     match band {
         "2" => "£24,465 a year",
         "3" => "£24,937 to £26,598 a year",

@@ -601,9 +601,10 @@ async fn every_demo_account_can_sign_in() {
         .unwrap(); // loading twice is harmless
 
     assert_eq!(app.count("organisations").await, 8);
+    // The demo accounts, and the demo-only accounts of its history, whom nobody signs in as.
     assert_eq!(
         app.count("users").await,
-        i64::try_from(spectra::demo::ACCOUNTS.len()).unwrap()
+        i64::try_from(spectra::demo::ACCOUNTS.len() + spectra::demo::demo_only_accounts()).unwrap()
     );
     let declares = |email: &'static str| {
         let db = app.db.clone();
@@ -959,4 +960,271 @@ async fn the_reset_use_case_says_why_an_email_was_not_sent() {
             .await,
         3
     );
+}
+
+#[tokio::test]
+async fn the_demo_has_years_of_hires_every_stage_and_a_guaranteed_interview_breach() {
+    use std::collections::{HashMap, HashSet};
+
+    use spectra::domain::application::Stage;
+    use spectra::domain::employment::{LEAVING_REASONS, OVERDUE_AFTER_DAYS};
+    use spectra::entities::{
+        application, application_stage_change, employment_checkpoint, employment_record,
+        final_score, offer, offer_check, vacancy, vacancy_criterion,
+    };
+
+    let app = spawn_app().await;
+    spectra::demo::load(&app.db, spectra::demo::DEFAULT_PASSWORD)
+        .await
+        .unwrap();
+    let tables = [
+        "users",
+        "vacancies",
+        "applications",
+        "application_stage_changes",
+        "offers",
+        "offer_checks",
+        "employment_records",
+        "employment_checkpoints",
+        "final_scores",
+        "shortlist_decisions",
+        "interview_bookings",
+    ];
+    let mut before = Vec::new();
+    for table in tables {
+        before.push(app.count(table).await);
+    }
+    spectra::demo::load(&app.db, spectra::demo::DEFAULT_PASSWORD)
+        .await
+        .unwrap();
+    for (table, n) in tables.into_iter().zip(before) {
+        assert_eq!(app.count(table).await, n, "loading twice adds no {table}");
+    }
+    assert_eq!(
+        app.count("users").await,
+        i64::try_from(spectra::demo::ACCOUNTS.len() + spectra::demo::demo_only_accounts()).unwrap()
+    );
+
+    let today = spectra::domain::london_time::from_utc(spectra::db::now()).date();
+    let day = time::Duration::days;
+    let records = employment_record::Entity::find()
+        .all(&app.db)
+        .await
+        .unwrap();
+    let checkpoints = employment_checkpoint::Entity::find()
+        .all(&app.db)
+        .await
+        .unwrap();
+    let applications = application::Entity::find().all(&app.db).await.unwrap();
+    let offers: HashMap<i32, offer::Model> = offer::Entity::find()
+        .all(&app.db)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|o| (o.application_id, o))
+        .collect();
+    let checks = offer_check::Entity::find().all(&app.db).await.unwrap();
+    assert_eq!(records.len(), spectra::demo::demo_employment_records());
+
+    // Both routes: SPECTRA hires, and existing staff from ESR with assignment numbers.
+    let esr: Vec<&employment_record::Model> = records.iter().filter(|r| r.route == "esr").collect();
+    assert_eq!(esr.len(), 8);
+    for r in &esr {
+        let number = r.assignment_number.as_deref().unwrap();
+        assert!(
+            number.len() == 10
+                && number[..8].bytes().all(|b| b.is_ascii_digit())
+                && &number[8..9] == "-",
+            "{number}"
+        );
+    }
+    assert!(records.iter().filter(|r| r.route == "spectra").count() >= 30);
+    // Hires over about four years, the latest a month ago, across every organisation.
+    let earliest = records.iter().map(|r| r.start_date).min().unwrap();
+    assert!(earliest < today - day(3 * 365), "{earliest}");
+    assert!(records.iter().any(|r| r.start_date > today - day(60)));
+    let organisations: HashSet<i32> = records.iter().map(|r| r.organisation_id).collect();
+    assert_eq!(organisations.len(), 8);
+    assert!(records.iter().any(|r| r.apprenticeship));
+    assert!(records.iter().any(|r| r.programme_id.is_some()));
+    assert!(
+        records
+            .iter()
+            .any(|r| r.route == "spectra" && r.programme_id.is_none())
+    );
+    for r in &records {
+        assert!(
+            spectra::domain::employment::parse_staff_group(&r.staff_group).is_some(),
+            "{r:?}"
+        );
+    }
+
+    // Leavers with ESR reasons, and movers to a named NHS organisation: their checkpoint
+    // records it and the later ones close.
+    let codes: Vec<&str> = LEAVING_REASONS.iter().map(|r| r.code).collect();
+    let left: Vec<_> = records
+        .iter()
+        .filter(|r| r.end_kind.as_deref() == Some("left"))
+        .collect();
+    let moved: Vec<_> = records
+        .iter()
+        .filter(|r| r.end_kind.as_deref() == Some("moved"))
+        .collect();
+    assert!(
+        left.len() >= 5 && moved.len() >= 2,
+        "{} {}",
+        left.len(),
+        moved.len()
+    );
+    for r in left.iter().chain(&moved) {
+        let end = r.end_date.unwrap();
+        assert!(end >= r.start_date);
+        assert!(
+            codes.contains(&r.leaving_reason.as_deref().unwrap()),
+            "{r:?}"
+        );
+        let mut after: Vec<&employment_checkpoint::Model> = checkpoints
+            .iter()
+            .filter(|c| c.employment_record_id == r.id && c.due_on >= end)
+            .collect();
+        after.sort_by_key(|c| c.months);
+        if let Some((first, rest)) = after.split_first() {
+            assert_eq!(first.outcome.as_deref(), r.end_kind.as_deref(), "{r:?}");
+            assert!(rest.iter().all(|c| c.outcome.as_deref() == Some("closed")));
+        }
+    }
+    assert!(
+        moved
+            .iter()
+            .all(|r| r.moved_to.as_deref().is_some_and(|m| m.contains("NHS")))
+    );
+    assert!(
+        checkpoints
+            .iter()
+            .any(|c| c.outcome.as_deref() == Some("in_post"))
+    );
+
+    // Checkpoints overdue (a few by more than 14 days) and one due this week.
+    let unrecorded: Vec<_> = checkpoints.iter().filter(|c| c.outcome.is_none()).collect();
+    let overdue = unrecorded.iter().filter(|c| c.due_on < today).count();
+    let long_overdue = unrecorded
+        .iter()
+        .filter(|c| c.due_on < today - day(OVERDUE_AFTER_DAYS))
+        .count();
+    assert!(
+        overdue > long_overdue && long_overdue >= 3,
+        "{overdue} {long_overdue}"
+    );
+    assert!(
+        unrecorded
+            .iter()
+            .any(|c| c.due_on >= today && c.due_on <= today + day(7))
+    );
+
+    // Applications at every stage.
+    let stages: HashSet<&str> = applications.iter().map(|a| a.stage.as_str()).collect();
+    for stage in Stage::ALL {
+        assert!(
+            stages.contains(stage.as_str()),
+            "no application at {stage:?}"
+        );
+    }
+    // Every hire has an accepted offer, with every check verified, and an employment record
+    // starting on the agreed date; every SPECTRA record is a hire's.
+    for a in applications.iter().filter(|a| a.stage == "started") {
+        let offer = &offers[&a.id];
+        assert_eq!(offer.status, "accepted");
+        let mine: Vec<_> = checks.iter().filter(|c| c.application_id == a.id).collect();
+        assert!(mine.len() >= 6 && mine.iter().all(|c| c.status == "verified"));
+        let record = records
+            .iter()
+            .find(|r| r.application_id == Some(a.id))
+            .unwrap();
+        assert_eq!(Some(record.start_date), offer.start_date);
+        assert_eq!(record.user_id, Some(a.applicant_id));
+    }
+    let started: HashSet<i32> = applications
+        .iter()
+        .filter(|a| a.stage == "started")
+        .map(|a| a.id)
+        .collect();
+    for r in records.iter().filter(|r| r.route == "spectra") {
+        assert!(started.contains(&r.application_id.unwrap()), "{r:?}");
+    }
+    assert!(
+        applications
+            .iter()
+            .filter(|a| a.stage == "conditional_offer")
+            .all(|a| offers[&a.id].status == "accepted"
+                && checks
+                    .iter()
+                    .any(|c| c.application_id == a.id && c.status != "verified"))
+    );
+
+    // The guaranteed interview: some in the scheme were interviewed, and two who qualified
+    // (in the scheme, every essential criterion scored 2 or more) were never interviewed.
+    let changes = application_stage_change::Entity::find()
+        .all(&app.db)
+        .await
+        .unwrap();
+    let interviewed: HashSet<i32> = changes
+        .iter()
+        .filter(|c| c.to_stage == "interviewed")
+        .map(|c| c.application_id)
+        .collect();
+    let essential: HashSet<i32> = vacancy_criterion::Entity::find()
+        .all(&app.db)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|c| c.essential)
+        .map(|c| c.id)
+        .collect();
+    let finals = final_score::Entity::find().all(&app.db).await.unwrap();
+    let qualifying: Vec<&application::Model> = applications
+        .iter()
+        .filter(|a| a.guaranteed_interview == Some(true))
+        .filter(|a| {
+            let mine: Vec<_> = finals
+                .iter()
+                .filter(|f| f.application_id == a.id && essential.contains(&f.criterion_id))
+                .collect();
+            !mine.is_empty() && mine.iter().all(|f| f.score >= 2)
+        })
+        .collect();
+    assert!(
+        qualifying
+            .iter()
+            .filter(|a| interviewed.contains(&a.id))
+            .count()
+            >= 10
+    );
+    let breaches: Vec<&str> = qualifying
+        .iter()
+        .filter(|a| !interviewed.contains(&a.id))
+        .map(|a| a.stage.as_str())
+        .collect();
+    let mut sorted = breaches.clone();
+    sorted.sort_unstable();
+    assert_eq!(sorted, ["not_shortlisted", "unsuccessful"], "{breaches:?}");
+
+    // The hiring manager sees the offers in progress and the checks of the conditional one.
+    let hcsw = vacancy::Entity::find()
+        .all(&app.db)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|v| {
+            v.title == "Healthcare support worker" && v.closes_at > spectra::db::now() - day(60)
+        })
+        .unwrap();
+    let manager = app.new_client();
+    manager
+        .sign_in("manager.luhft@example.org", spectra::demo::DEFAULT_PASSWORD)
+        .await;
+    let (status, body) = manager
+        .page(&format!("/shortlisting/{}/offers", hcsw.id))
+        .await;
+    assert_eq!(status, 200, "{body}");
+    assert!(body.contains("Received"), "{body}");
 }
