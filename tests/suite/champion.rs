@@ -301,11 +301,11 @@ async fn only_the_champion_reaches_the_champion_pages() {
     assert_eq!(exception_of(&app, &v).await.exception_status, "requested");
     assert!(audited(&app, "exception_approved").await.is_empty());
 
-    // The nav link is the champion's alone.
+    // The nav link to the dashboard, which leads to the exceptions, is the champion's alone.
     let (_, home) = champion.page("/").await;
-    assert!(home.contains("href=\"/champion/exceptions\""));
+    assert!(home.contains("href=\"/champion\">Dashboard"));
     let (_, home) = lead.page("/").await;
-    assert!(!home.contains("href=\"/champion/exceptions\""));
+    assert!(!home.contains("href=\"/champion\""));
 
     // Unknown and malformed vacancies do not exist; one with nothing waiting is explained.
     for path in [

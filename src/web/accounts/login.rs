@@ -142,7 +142,11 @@ pub async fn submit(
     sign_in(&session, &user).await?;
     tracing::info!(user_id = user.id, "signed in");
     // The champion's home is the dashboard, unless they were on their way somewhere.
-    let asked_for = form.next.as_deref().is_some_and(|n| !n.trim().is_empty());
+    // (The form carries the default, "/account", when no page was asked for.)
+    let asked_for = form
+        .next
+        .as_deref()
+        .is_some_and(|n| !n.trim().is_empty() && n.trim() != "/account");
     if !asked_for
         && users::roles_of(&state.db, user.id)
             .await?
