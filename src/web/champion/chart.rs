@@ -106,3 +106,131 @@ pub fn draw(curve: &Curve) -> Chart {
         y1: fmt(TOP),
     }
 }
+
+/// One row of the table beside the chart.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CurveRow {
+    /// The day, or the month, it is about.
+    pub when: String,
+    /// People still followed then (per day only).
+    pub at_risk: Option<u32>,
+    /// People who left that day, or in that month.
+    pub events: u32,
+    /// Still in post.
+    pub survival: f64,
+    /// Lower end of the 95% interval.
+    pub ci_low: f64,
+    /// Upper end of the 95% interval.
+    pub ci_high: f64,
+}
+
+/// The most rows listed day by day; beyond it the table lists months.
+pub const MOST_DAILY_ROWS: usize = 60;
+
+/// Average days in a month.
+const MONTH_DAYS: f64 = 365.25 / 12.0;
+
+/// The table beside the chart: each day someone left while there are few such days, else each
+/// month from the first to the last followed (the download keeps every day).
+#[allow(clippy::cast_precision_loss, clippy::cast_possible_truncation)] // days and months are small
+pub fn table(curve: &Curve) -> (bool, Vec<CurveRow>) {
+    if curve.points.len() <= MOST_DAILY_ROWS {
+        let rows = curve
+            .points
+            .iter()
+            .map(|p| CurveRow {
+                when: p.day.to_string(),
+                at_risk: Some(p.at_risk),
+                events: p.events,
+                survival: p.survival,
+                ci_low: p.ci_low,
+                ci_high: p.ci_high,
+            })
+            .collect();
+        return (false, rows);
+    }
+    let months = (curve.max_time as f64 / MONTH_DAYS).floor() as i64;
+    let rows = (1..=months)
+        .filter_map(|month| {
+            let end = (month as f64 * MONTH_DAYS).floor() as i64;
+            let start = ((month - 1) as f64 * MONTH_DAYS).floor() as i64;
+            let (survival, ci_low, ci_high) = curve.point_at(end)?;
+            let events = curve
+                .points
+                .iter()
+                .filter(|p| p.day > start && p.day <= end)
+                .map(|p| p.events)
+                .sum();
+            Some(CurveRow {
+                when: month.to_string(),
+                at_risk: None,
+                events,
+                survival,
+                ci_low,
+                ci_high,
+            })
+        })
+        .collect();
+    (true, rows)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::retention::{Spell, kaplan_meier};
+    use time::macros::date;
+
+    fn spells(n: usize, leave_every: i64) -> Vec<Spell> {
+        (0..n)
+            .map(|i| {
+                let start = date!(2020 - 01 - 01);
+                let i = i64::try_from(i).unwrap_or(0);
+                Spell {
+                    start,
+                    end: (i % 2 == 0).then(|| start + time::Duration::days(1 + i * leave_every)),
+                    moved: false,
+                }
+            })
+            .collect()
+    }
+
+    #[test]
+    fn few_leaving_days_are_listed_day_by_day() {
+        let curve = kaplan_meier(&spells(10, 7), date!(2021 - 01 - 01));
+        let (by_month, rows) = table(&curve);
+        assert!(!by_month);
+        assert_eq!(rows.len(), curve.points.len());
+        assert_eq!(rows[0].when, curve.points[0].day.to_string());
+        assert_eq!(rows[0].at_risk, Some(curve.points[0].at_risk));
+    }
+
+    #[test]
+    fn many_leaving_days_are_listed_by_month_with_every_leaver_counted() {
+        let curve = kaplan_meier(&spells(400, 2), date!(2023 - 01 - 01));
+        assert!(curve.points.len() > MOST_DAILY_ROWS);
+        let (by_month, rows) = table(&curve);
+        assert!(by_month);
+        let counted: u32 = rows.iter().map(|r| r.events).sum();
+        let last_month_end = (rows.len() as f64 * MONTH_DAYS).floor() as i64;
+        let expected: u32 = curve
+            .points
+            .iter()
+            .filter(|p| p.day <= last_month_end)
+            .map(|p| p.events)
+            .sum();
+        assert_eq!(counted, expected);
+        // Survival only falls, month by month.
+        assert!(rows.windows(2).all(|w| w[1].survival <= w[0].survival));
+        assert_eq!(rows[0].when, "1");
+    }
+
+    #[test]
+    fn the_drawing_spans_whole_years_and_closes_its_band() {
+        let curve = kaplan_meier(&spells(10, 7), date!(2021 - 01 - 01));
+        let chart = draw(&curve);
+        assert!(chart.line.starts_with("M56.0,16.0"));
+        assert_eq!(chart.y_ticks.len(), 5);
+        assert_eq!(chart.x_ticks.first().map(|t| t.label.as_str()), Some("0"));
+        assert!(!chart.band.is_empty());
+    }
+}

@@ -19,7 +19,7 @@ use crate::domain::retention::{NATIONAL_LEAVER_RATE, SPECIALIST_LEAVER_RATE};
 use crate::entities::{organisation, programme};
 use crate::error::AppResult;
 use crate::services::dashboard::{Dashboard, FunnelRow, TIMED_STAGES};
-use crate::web::champion::chart::{self, Chart};
+use crate::web::champion::chart::{self, Chart, CurveRow};
 use crate::web::champion::require_champion_or_admin;
 use crate::web::page::{FormErrors, Page};
 use std::sync::Arc;
@@ -173,6 +173,8 @@ pub struct DashboardTemplate {
     counted_at: String,
     cache_note: String,
     chart: Option<Chart>,
+    curve_by_month: bool,
+    curve_rows: Vec<CurveRow>,
     links: String,
     stage_labels: Vec<&'static str>,
     national: String,
@@ -205,6 +207,9 @@ pub async fn show(
     let chart = dashboard
         .as_ref()
         .map(|d| chart::draw(&d.retention.overall.curve));
+    let (curve_by_month, curve_rows) = dashboard.as_ref().map_or((false, Vec::new()), |d| {
+        chart::table(&d.retention.overall.curve)
+    });
     let counted_at = dashboard.as_ref().map_or_else(String::new, |d| {
         let local = london_time::from_utc(d.counted_at);
         format!("{:02}:{:02}", local.hour(), local.minute())
@@ -226,6 +231,8 @@ pub async fn show(
         programmes,
         dashboard,
         chart,
+        curve_by_month,
+        curve_rows,
         stage_labels: TIMED_STAGES.iter().map(|s| s.label()).collect(),
         national: percent(NATIONAL_LEAVER_RATE, 1),
         specialist: percent(SPECIALIST_LEAVER_RATE, 1),
