@@ -312,9 +312,12 @@ impl Names {
 #[derive(Debug)]
 pub struct DashboardCache {
     ttl: Duration,
-    entries: std::sync::Mutex<HashMap<(ReportFilter, Date), (Instant, Arc<Dashboard>)>>,
+    entries: std::sync::Mutex<HashMap<CacheKey, (Instant, Arc<Dashboard>)>>,
     counting: tokio::sync::Mutex<()>,
 }
+
+/// What a cached dashboard was counted for: the filter and the as-of date.
+type CacheKey = (ReportFilter, Date);
 
 /// The most filters kept at once; the oldest goes first.
 const CACHE_ENTRIES: usize = 64;
@@ -329,7 +332,7 @@ impl DashboardCache {
         }
     }
 
-    fn fresh(&self, key: &(ReportFilter, Date)) -> Option<Arc<Dashboard>> {
+    fn fresh(&self, key: &CacheKey) -> Option<Arc<Dashboard>> {
         let entries = self
             .entries
             .lock()
@@ -340,7 +343,7 @@ impl DashboardCache {
             .map(|(_, d)| d.clone())
     }
 
-    fn keep(&self, key: (ReportFilter, Date), dashboard: Arc<Dashboard>) {
+    fn keep(&self, key: CacheKey, dashboard: Arc<Dashboard>) {
         let mut entries = self
             .entries
             .lock()
