@@ -10,6 +10,7 @@ use fantoccini::actions::{InputSource, KeyAction, KeyActions};
 use fantoccini::{Client, ClientBuilder};
 use hyper_util::client::legacy::connect::HttpConnector;
 use serde_json::json;
+use spectra::entities::{employment_checkpoint, employment_record};
 
 use crate::helpers::{PASSWORD, TestApp, spawn_app};
 use crate::require;
@@ -19,6 +20,7 @@ const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 const TAB: char = '\u{E004}';
 const ENTER: char = '\u{E007}';
 const ARROW_DOWN: char = '\u{E015}';
+const CONTROL: char = '\u{E009}';
 
 struct Browser {
     client: Client,
@@ -147,6 +149,67 @@ impl Browser {
     async fn fill(&self, css: &str, text: &str) {
         self.tab_to(css).await;
         self.keys(text).await;
+    }
+
+    /// Tabs to a text field and types over what it holds (Ctrl+A, then the text).
+    async fn replace(&self, css: &str, text: &str) {
+        self.tab_to(css).await;
+        let select_all = KeyActions::new("keyboard".into())
+            .then(KeyAction::Down { value: CONTROL })
+            .then(KeyAction::Down { value: 'a' })
+            .then(KeyAction::Up { value: 'a' })
+            .then(KeyAction::Up { value: CONTROL });
+        self.client.perform_actions(select_all).await.unwrap();
+        self.keys(text).await;
+    }
+
+    /// Tabs to a select and moves to the option with this value with the arrow keys.
+    async fn choose(&self, css: &str, value: &str) {
+        self.tab_to(css).await;
+        let options = self
+            .client
+            .find_all(fantoccini::Locator::Css(&format!("{css} option")))
+            .await
+            .unwrap();
+        let mut values = Vec::new();
+        for option in &options {
+            values.push(option.attr("value").await.unwrap().unwrap_or_default());
+        }
+        let selected = self.value(css).await;
+        let from = values.iter().position(|v| *v == selected).unwrap();
+        let to = values
+            .iter()
+            .position(|v| v == value)
+            .unwrap_or_else(|| panic!("{css} has no option {value}"));
+        assert!(to >= from, "{css}: {value} is above the option chosen");
+        self.keys(&ARROW_DOWN.to_string().repeat(to - from)).await;
+        assert_eq!(self.value(css).await, value);
+    }
+
+    /// The current value of a form field.
+    async fn value(&self, css: &str) -> String {
+        self.client
+            .find(fantoccini::Locator::Css(css))
+            .await
+            .unwrap()
+            .prop("value")
+            .await
+            .unwrap()
+            .unwrap_or_default()
+    }
+
+    async fn displayed(&self, css: &str) -> bool {
+        self.client
+            .find(fantoccini::Locator::Css(css))
+            .await
+            .unwrap()
+            .is_displayed()
+            .await
+            .unwrap()
+    }
+
+    async fn source(&self) -> String {
+        self.client.source().await.unwrap()
     }
 
     /// Tabs to `css` and presses Enter, then waits for the next page and checks it.
@@ -1356,6 +1419,388 @@ async fn the_champion_reads_filters_and_exports_the_dashboard_by_keyboard() {
             .details
             .contains(&format!("\"organisation\":{}", alder_hey.id))
     );
+
+    browser.close().await;
+}
+
+/// The employment record of a demo hire, by name.
+async fn demo_employment(app: &TestApp, name: &str) -> employment_record::Model {
+    let user = spectra::db::users::find_by_email(&app.db, &spectra::demo::demo_only_email(name))
+        .await
+        .unwrap()
+        .unwrap();
+    spectra::db::employment::all(&app.db)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|r| r.user_id == Some(user.id))
+        .unwrap_or_else(|| panic!("{name} has an employment record"))
+}
+
+async fn checkpoints_of(app: &TestApp, record: i32) -> Vec<employment_checkpoint::Model> {
+    spectra::db::employment::checkpoints_of(&app.db, record)
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_hiring_manager_records_a_checkpoint_by_keyboard() {
+    require!(Browser::available(), "Chromium and chromedriver");
+    let app = spawn_app_with_demo().await;
+    let manager = spectra::db::users::find_by_email(&app.db, "manager.alderhey@example.org")
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    // Two Alder Hey hires of the demo: Kyle's 12-month checkpoint is overdue, and so is Evan's
+    // 3-month one.
+    let kyle = demo_employment(&app, "Kyle Brennan").await;
+    let twelve = checkpoints_of(&app, kyle.id)
+        .await
+        .into_iter()
+        .find(|c| c.months == 12)
+        .unwrap();
+    assert_eq!(twelve.outcome, None);
+    assert!(twelve.due_on < spectra::services::retention::today());
+    let evan = demo_employment(&app, "Evan Lightfoot").await;
+    assert_eq!(evan.end_date, None);
+    let browser = Browser::start().await;
+    let b = &app.base;
+
+    keyboard_sign_in(&browser, b, "manager.alderhey@example.org").await;
+    browser.activate("header a[href='/manage/employees']").await;
+    assert_eq!(browser.heading().await, "Employees");
+    assert!(browser.source().await.contains("Checkpoints overdue"));
+    browser
+        .activate(&format!("main a[href='/manage/employees/{}']", kyle.id))
+        .await;
+    let reference = spectra::services::retention::reference(kyle.id);
+    assert_eq!(browser.heading().await, format!("Employee {reference}"));
+
+    // Sent with nothing chosen: the error summary and the error by the radios (axe has run on
+    // this page), and nothing stored.
+    let form = format!(
+        "form[action='/manage/employees/{}/checkpoints/{}']",
+        kyle.id, twelve.id
+    );
+    browser
+        .activate(&format!("{form} button[type=submit]"))
+        .await;
+    let source = browser.source().await;
+    assert!(source.contains("There is a problem"), "no error summary");
+    assert!(
+        source.contains("Choose whether they are in post, have left, or have moved within the NHS")
+    );
+    assert!(source.contains("<title>Error: "));
+    assert_eq!(
+        spectra::db::employment::find_checkpoint(&app.db, twelve.id)
+            .await
+            .unwrap()
+            .unwrap()
+            .outcome,
+        None,
+        "nothing stored"
+    );
+
+    // "Still in post", chosen with the space bar.
+    browser.tab_to(&format!("#c{}-outcome", twelve.id)).await;
+    browser.keys(" ").await;
+    browser
+        .activate(&format!("{form} button[type=submit]"))
+        .await;
+    assert_eq!(
+        browser.path().await,
+        format!("/manage/employees/{}", kyle.id)
+    );
+    assert!(
+        browser.source().await.contains(&format!(
+            "12-month checkpoint recorded for {reference}: in post."
+        )),
+        "no confirmation"
+    );
+    let stored = checkpoints_of(&app, kyle.id)
+        .await
+        .into_iter()
+        .find(|c| c.id == twelve.id)
+        .unwrap();
+    assert_eq!(stored.outcome.as_deref(), Some("in_post"));
+    assert_eq!(stored.source.as_deref(), Some("manager"));
+    assert_eq!(stored.recorded_by, Some(manager));
+    assert!(stored.recorded_at.is_some());
+
+    // Evan left a fortnight after starting: a date that does not exist first.
+    browser.activate("main a[href='/manage/employees']").await;
+    browser
+        .activate(&format!("main a[href='/manage/employees/{}']", evan.id))
+        .await;
+    let leaving = format!("form[action='/manage/employees/{}/leaving']", evan.id);
+    // The date and reason show once "Left" is chosen.
+    assert!(!browser.displayed("#leaving-left-day").await);
+    browser.tab_to("#leaving-outcome").await; // "Left"
+    browser.keys(" ").await;
+    assert!(browser.displayed("#leaving-left-day").await);
+    assert!(!browser.displayed("#leaving-moved-day").await);
+    let year = evan.start_date.year().to_string();
+    browser.fill("#leaving-left-day", "31").await;
+    browser.fill("#leaving-left-day-month", "2").await;
+    browser.fill("#leaving-left-day-year", &year).await;
+    browser
+        .activate(&format!("{leaving} button[type=submit]"))
+        .await;
+    let source = browser.source().await;
+    assert!(source.contains("There is a problem"), "no error summary");
+    assert!(source.contains("Enter a real date they left, like 27 3 2027"));
+    assert!(source.contains("Choose why they left"));
+    // What was typed is kept, with "Left" still chosen.
+    assert_eq!(browser.value("#leaving-left-day").await, "31");
+    assert_eq!(browser.value("#leaving-left-day-month").await, "2");
+    assert_eq!(browser.value("#leaving-left-day-year").await, year);
+    assert!(
+        browser
+            .client
+            .find(fantoccini::Locator::Css("#leaving-outcome"))
+            .await
+            .unwrap()
+            .is_selected()
+            .await
+            .unwrap()
+    );
+    assert_eq!(
+        spectra::db::employment::find(&app.db, evan.id)
+            .await
+            .unwrap()
+            .unwrap()
+            .end_date,
+        None,
+        "nothing stored"
+    );
+
+    // The real date typed over the wrong one, and the reason chosen with the arrow keys.
+    let left_on = evan.start_date + time::Duration::days(14);
+    browser
+        .replace("#leaving-left-day", &left_on.day().to_string())
+        .await;
+    browser
+        .replace(
+            "#leaving-left-day-month",
+            &u8::from(left_on.month()).to_string(),
+        )
+        .await;
+    browser
+        .replace("#leaving-left-day-year", &left_on.year().to_string())
+        .await;
+    browser.choose("#leaving-reason", "vr_relocation").await;
+    browser
+        .activate(&format!("{leaving} button[type=submit]"))
+        .await;
+    assert_eq!(
+        browser.path().await,
+        format!("/manage/employees/{}", evan.id)
+    );
+    let source = browser.source().await;
+    let when = spectra::services::retention::long_date(left_on);
+    assert!(
+        source.contains(&format!(
+            "Recorded: {} left on {when}. 4 checkpoints after that date are closed.",
+            spectra::services::retention::reference(evan.id)
+        )),
+        "no confirmation"
+    );
+    assert!(source.contains("Voluntary Resignation - Relocation"));
+    assert!(
+        !source.contains(&leaving),
+        "no leaving form once they have left"
+    );
+    let stored = spectra::db::employment::find(&app.db, evan.id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(stored.end_date, Some(left_on));
+    assert_eq!(stored.end_kind.as_deref(), Some("left"));
+    assert_eq!(stored.leaving_reason.as_deref(), Some("vr_relocation"));
+    assert_eq!(stored.moved_to, None);
+    for c in checkpoints_of(&app, evan.id).await {
+        assert_eq!(c.outcome.as_deref(), Some("closed"), "{} months", c.months);
+        assert_eq!(c.recorded_by, Some(manager));
+    }
+
+    browser.close().await;
+}
+
+/// Writes `text` to a file named `name` in `dir`, for the browser to upload.
+fn upload_file(dir: &Path, name: &str, text: &str) -> String {
+    let path = dir.join(name);
+    std::fs::write(&path, text).unwrap();
+    path.display().to_string()
+}
+
+#[tokio::test]
+async fn the_retention_pages_pass_axe_core() {
+    require!(Browser::available(), "Chromium and chromedriver");
+    let app = spawn_app_with_demo().await;
+    let browser = Browser::start().await;
+    let b = &app.base;
+
+    // The champion: the overdue checkpoints and the lists behind the dashboard's figures.
+    keyboard_sign_in(&browser, b, "champion@example.org").await;
+    browser.visit(&format!("{b}/champion/checkpoints")).await;
+    assert_eq!(browser.heading().await, "Overdue checkpoints");
+    assert!(browser.source().await.contains("checkpoints are overdue"));
+    for path in [
+        "/champion/list?stage=submitted",
+        "/champion/list?employment=left",
+        "/champion/list?employment=moved",
+        "/champion/list?employment=in_post",
+    ] {
+        browser.visit(&format!("{b}{path}")).await;
+        assert!(
+            !browser
+                .client
+                .find_all(fantoccini::Locator::Css("main table tbody tr"))
+                .await
+                .unwrap()
+                .is_empty(),
+            "{path} lists the demo's rows"
+        );
+    }
+
+    // The ESR upload form: sent without a file, with a file with bad rows, then a good one.
+    browser.visit(&format!("{b}/champion/esr")).await;
+    assert_eq!(browser.heading().await, "Import an ESR extract");
+    let submit = "form[action='/champion/esr/preview'] button[type=submit]";
+    browser.activate(submit).await;
+    assert!(browser.source().await.contains("There is a problem"));
+
+    let header = "assignment_number,organisation_code,job_role,staff_group,band,start_date,end_date,leaving_reason,care_experienced";
+    let dir = tempfile::tempdir().unwrap();
+    let bad = upload_file(
+        dir.path(),
+        "bad.csv",
+        &format!(
+            "{header}\n10000002,XYZ,Porter,Estates and Ancillary,2,2024-01-15,,,yes\n10000003,RBS,Porter,Estates and Ancillary,10,2024-01-15,,,yes\n"
+        ),
+    );
+    // WebDriver uploads a file by typing its path into the file input; the rest is keyboard.
+    let file_input = browser
+        .client
+        .find(fantoccini::Locator::Css("#file"))
+        .await
+        .unwrap();
+    file_input.send_keys(&bad).await.unwrap();
+    browser.activate(submit).await;
+    let source = browser.source().await;
+    assert!(source.contains("Line 2: organisation_code XYZ"), "{source}");
+    assert!(source.contains("Line 3: band"));
+
+    // A good extract that creates, updates, records a leaver and keeps an ending: every table
+    // of the preview.
+    let records = spectra::db::employment::by_assignment_numbers(
+        &app.db,
+        &[
+            "20481736-1".into(),
+            "52873140-1".into(),
+            "31597024-1".into(),
+        ],
+    )
+    .await
+    .unwrap();
+    let row = |number: &str, code: &str, band: &str, end: &str, reason: &str| {
+        let r = records
+            .iter()
+            .find(|r| r.assignment_number.as_deref() == Some(number))
+            .unwrap();
+        format!(
+            "{number},{code},{},{},{band},{},{end},{reason},yes",
+            r.role,
+            r.staff_group,
+            spectra::domain::esr::format_date(r.start_date)
+        )
+    };
+    let today = spectra::services::retention::today();
+    let fmt = spectra::domain::esr::format_date;
+    let good = [
+        header.to_owned(),
+        format!(
+            "99000001-1,RBS,Porter,Estates and Ancillary,2,{},,,yes",
+            fmt(today - time::Duration::days(100))
+        ),
+        row(
+            "20481736-1",
+            "RBS",
+            "5",
+            &fmt(today - time::Duration::days(10)),
+            "Voluntary Resignation - Relocation",
+        ),
+        row("52873140-1", "REN", "5", "", ""),
+        row("31597024-1", "REM", "6", "", ""),
+    ]
+    .join("\n");
+    let good = upload_file(dir.path(), "good.csv", &good);
+    let file_input = browser
+        .client
+        .find(fantoccini::Locator::Css("#file"))
+        .await
+        .unwrap();
+    file_input.send_keys(&good).await.unwrap();
+    browser.activate(submit).await;
+    assert_eq!(
+        browser.heading().await,
+        "Check the changes before you import"
+    );
+    for table in ["#creates", "#updates", "#closes", "#kept"] {
+        assert!(
+            browser
+                .client
+                .find(fantoccini::Locator::Css(table))
+                .await
+                .is_ok(),
+            "{table} missing from the preview"
+        );
+    }
+    browser
+        .activate("form[action='/champion/esr/import'] button[type=submit]")
+        .await;
+    assert_eq!(browser.path().await, "/champion/esr");
+    assert!(
+        browser
+            .source()
+            .await
+            .contains("ESR extract imported: 1 created")
+    );
+
+    // The hiring manager: the list, and every employee of Alder Hey (in post, overdue, left,
+    // moved, from ESR), then the leaving form sent as a move with nothing filled in.
+    browser.activate("form[action='/logout'] button").await;
+    keyboard_sign_in(&browser, b, "manager.alderhey@example.org").await;
+    browser.visit(&format!("{b}/manage/employees")).await;
+    let alder_hey = spectra::db::organisations::ensure(&app.db, spectra::demo::ORGANISATIONS[0])
+        .await
+        .unwrap();
+    let employees = spectra::db::employment::of_organisation(&app.db, alder_hey.id)
+        .await
+        .unwrap();
+    assert!(employees.len() > 5, "the demo's Alder Hey employees");
+    for r in &employees {
+        browser
+            .visit(&format!("{b}/manage/employees/{}", r.id))
+            .await;
+    }
+    let open = employees.iter().find(|r| r.end_date.is_none()).unwrap();
+    browser
+        .visit(&format!("{b}/manage/employees/{}", open.id))
+        .await;
+    browser.tab_to("#leaving-outcome").await;
+    browser.keys(&ARROW_DOWN.to_string()).await; // "Moved within the NHS"
+    assert!(browser.displayed("#leaving-moved-day").await);
+    assert!(!browser.displayed("#leaving-left-day").await);
+    browser
+        .activate(&format!(
+            "form[action='/manage/employees/{}/leaving'] button[type=submit]",
+            open.id
+        ))
+        .await;
+    let source = browser.source().await;
+    assert!(source.contains("Enter the date they moved"), "{source}");
 
     browser.close().await;
 }
