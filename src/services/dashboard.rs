@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use sea_orm::ConnectionTrait;
+use sea_orm::{ConnectionTrait, DatabaseConnection};
 use time::Date;
 
 use crate::db::reports::{self, EmploymentFacts, FUNNEL, ReportFilter, StageStay};
@@ -306,14 +306,18 @@ impl Names {
 }
 
 /// The dashboards counted recently, by filter, so that a champion moving around the page (or
-/// several people looking at once) does not count a million applications on every view. A
-/// figure is at most `ttl` old; the page says when it was counted. Only one count runs at a
-/// time, so a burst of views of a filter not yet counted waits for one count, not many.
+/// several people looking at once) does not count a million applications on every view. The
+/// page says when its figures were counted.
+///
+/// - A filter never counted is counted while the person waits; only one count runs at a time,
+///   so a burst of views waits for one count, not many.
+/// - Figures older than `ttl` are shown at once while one recount runs in the background, so
+///   nobody waits for a recount: figures are `ttl` plus one count's time old at most.
 #[derive(Debug)]
 pub struct DashboardCache {
     ttl: Duration,
     entries: std::sync::Mutex<HashMap<CacheKey, (Instant, Arc<Dashboard>)>>,
-    counting: tokio::sync::Mutex<()>,
+    counting: Arc<tokio::sync::Mutex<()>>,
 }
 
 /// What a cached dashboard was counted for: the filter and the as-of date.
@@ -328,19 +332,19 @@ impl DashboardCache {
         DashboardCache {
             ttl,
             entries: std::sync::Mutex::default(),
-            counting: tokio::sync::Mutex::default(),
+            counting: Arc::default(),
         }
     }
 
-    fn fresh(&self, key: &CacheKey) -> Option<Arc<Dashboard>> {
+    /// The figures kept for `key`, and whether they are still fresh.
+    fn kept(&self, key: &CacheKey) -> Option<(Arc<Dashboard>, bool)> {
         let entries = self
             .entries
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
         entries
             .get(key)
-            .filter(|(at, _)| at.elapsed() < self.ttl)
-            .map(|(_, d)| d.clone())
+            .map(|(at, d)| (d.clone(), at.elapsed() < self.ttl))
     }
 
     fn keep(&self, key: CacheKey, dashboard: Arc<Dashboard>) {
@@ -348,7 +352,8 @@ impl DashboardCache {
             .entries
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
-        entries.retain(|_, (at, _)| at.elapsed() < self.ttl);
+        // Figures ten times older than they may be are of no use even while recounting.
+        entries.retain(|_, (at, _)| at.elapsed() < self.ttl * 10);
         if entries.len() >= CACHE_ENTRIES
             && let Some(oldest) = entries
                 .iter()
@@ -360,27 +365,48 @@ impl DashboardCache {
         entries.insert(key, (Instant::now(), dashboard));
     }
 
-    /// The dashboard for `filter` as of `as_of`: counted at most `ttl` ago.
+    /// The dashboard for `filter` as of `as_of`: counted at most `ttl` ago, or (while a
+    /// background recount runs) shortly before.
     pub async fn get(
-        &self,
-        db: &impl ConnectionTrait,
+        self: &Arc<Self>,
+        db: &DatabaseConnection,
         filter: &ReportFilter,
         as_of: Date,
         today: Date,
     ) -> anyhow::Result<Arc<Dashboard>> {
         let key = (*filter, as_of);
-        if let Some(found) = self.fresh(&key) {
-            return Ok(found);
+        match self.kept(&key) {
+            Some((dashboard, true)) => return Ok(dashboard),
+            Some((stale, false)) => {
+                self.recount_in_background(db.clone(), key, today);
+                return Ok(stale);
+            }
+            None => {}
         }
         let _counting = self.counting.lock().await;
-        if let Some(found) = self.fresh(&key) {
-            return Ok(found);
+        if let Some((dashboard, _)) = self.kept(&key) {
+            return Ok(dashboard);
         }
         let dashboard = Arc::new(compute(db, filter, as_of, today).await?);
         if !self.ttl.is_zero() {
             self.keep(key, dashboard.clone());
         }
         Ok(dashboard)
+    }
+
+    /// Starts one recount of `key`, unless a count is running already.
+    fn recount_in_background(self: &Arc<Self>, db: DatabaseConnection, key: CacheKey, today: Date) {
+        let Ok(counting) = self.counting.clone().try_lock_owned() else {
+            return;
+        };
+        let cache = Arc::clone(self);
+        tokio::spawn(async move {
+            let _counting = counting;
+            match compute(&db, &key.0, key.1, today).await {
+                Ok(dashboard) => cache.keep(key, Arc::new(dashboard)),
+                Err(e) => tracing::error!(error = %e, "cannot recount the dashboard"),
+            }
+        });
     }
 }
 
