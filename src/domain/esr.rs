@@ -9,6 +9,7 @@
 //! stored, and [`checkpoint_outcomes`] says what the checkpoints of a record made from a row
 //! record. Writing gives the same columns back.
 
+use crate::domain::spreadsheet::{escape, unescape};
 use std::collections::HashMap;
 use std::fmt;
 
@@ -587,24 +588,6 @@ pub fn export_reason(kind: Option<EndKind>, code: Option<&str>) -> Option<&'stat
             LeavingReason::from_code("employee_transfer").map(|r| r.esr)
         }
         None => None,
-    }
-}
-
-/// Removes the apostrophe that [`escape`] puts before a value a spreadsheet would run.
-fn unescape(value: &str) -> &str {
-    match value.strip_prefix('\'') {
-        Some(rest) if rest.starts_with(['=', '+', '-', '@']) => rest,
-        _ => value,
-    }
-}
-
-/// Stops a spreadsheet from running a value as a formula: a leading apostrophe, which [`read`]
-/// removes again.
-fn escape(value: &str) -> String {
-    if value.starts_with(['=', '+', '-', '@']) {
-        format!("'{value}")
-    } else {
-        value.to_owned()
     }
 }
 

@@ -23,6 +23,7 @@ pub mod programme;
 pub mod retention;
 pub mod role;
 pub mod shortlisting;
+pub mod spreadsheet;
 pub mod vacancy;
 
 pub use email_address::EmailAddress;

@@ -240,10 +240,42 @@ async fn exports_suppress_small_numbers_and_are_audited() {
         !retention.contains(",0,"),
         "a zero is a count under 5: {retention}"
     );
+
+    // One more person, at an organisation whose name a spreadsheet would run as a formula.
+    let hostile = app.create_organisation("=HYPERLINK(\"http://x\")").await;
+    hire(&app, hostile, 100, None).await;
+    let retention = champion
+        .get("/champion/export/retention.csv")
+        .await
+        .text()
+        .await
+        .unwrap();
+    // The formula is written so that a spreadsheet shows it, not runs it.
+    assert!(
+        retention.contains("organisation,\"'=HYPERLINK(\"\"http://x\"\")\",<5,"),
+        "{retention}"
+    );
+    // Secondary suppression: with the total of 7 shown, the 6 would reveal the 1, so it is
+    // hidden too.
+    assert!(
+        retention.contains("organisation,Walton Test Trust,<5,<5,"),
+        "{retention}"
+    );
+    assert!(
+        retention.contains("organisation,Everyone,7,7,"),
+        "{retention}"
+    );
     // Each export is audited, with the filters and never personal data.
     let events = audited(&app, "report_exported").await;
     let subjects: Vec<&str> = events.iter().map(|e| e.subject.as_str()).collect();
-    assert_eq!(subjects, ["dashboard:funnel", "dashboard:retention"]);
+    assert_eq!(
+        subjects,
+        [
+            "dashboard:funnel",
+            "dashboard:retention",
+            "dashboard:retention"
+        ]
+    );
     assert!(events.iter().all(|e| !e.details.contains('@')));
     // An unknown table is not found.
     assert_eq!(

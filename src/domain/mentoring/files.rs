@@ -2,6 +2,7 @@
 //! file either gives every row or lists every bad row by line number and reason, so nothing
 //! partial is ever stored. Writing gives the same columns back.
 
+use crate::domain::spreadsheet::{escape, unescape};
 use std::collections::HashSet;
 
 use super::profile::{Availability, MenteeProfile, MentorProfile, Modes, Strength, join};
@@ -185,23 +186,6 @@ impl<'a> Row<'a> {
                 T::default()
             }
         }
-    }
-}
-
-/// Removes the apostrophe that [`escape`] puts before a value a spreadsheet would run.
-fn unescape(value: &str) -> &str {
-    match value.strip_prefix('\'') {
-        Some(rest) if rest.starts_with(['=', '+', '-', '@']) => rest,
-        _ => value,
-    }
-}
-
-/// Stops a spreadsheet from running a value as a formula.
-fn escape(value: &str) -> String {
-    if value.starts_with(['=', '+', '-', '@']) {
-        format!("'{value}")
-    } else {
-        value.to_owned()
     }
 }
 

@@ -13,6 +13,7 @@ use crate::db::audit::{self, AuditAction};
 use crate::db::reports::{self, ReportFilter};
 use crate::db::{organisations, programmes};
 use crate::domain::retention::{Cell, RETENTION_POINTS, suppress};
+use crate::domain::spreadsheet::escape;
 use crate::error::{AppError, AppResult};
 use crate::services::dashboard::{self, Dimension, GroupMeasures, Names};
 use crate::web::champion::dashboard::{DashboardQuery, parse_filter, today};
@@ -73,7 +74,7 @@ fn to_csv(header: &[&str], rows: &[Vec<String>]) -> anyhow::Result<String> {
     let mut writer = csv::Writer::from_writer(Vec::new());
     writer.write_record(header)?;
     for row in rows {
-        writer.write_record(row)?;
+        writer.write_record(row.iter().map(|cell| escape(cell)))?;
     }
     Ok(String::from_utf8(writer.into_inner()?)?)
 }
