@@ -230,7 +230,8 @@ pub struct GroupMeasures {
     pub left: u32,
     /// Moved within the NHS on or before the as-of date.
     pub moved: u32,
-    /// The Kaplan–Meier curve.
+    /// The Kaplan–Meier curve. A breakdown's groups keep its totals but not its points, which
+    /// only the overall chart and table show: a cached dashboard stays small.
     pub curve: Curve,
     /// Retention at 3, 6, 12 and 24 months.
     pub retention: [(i32, Option<f64>); 4],
@@ -324,7 +325,7 @@ pub struct DashboardCache {
 type CacheKey = (ReportFilter, Date);
 
 /// The most filters kept at once; the oldest goes first.
-const CACHE_ENTRIES: usize = 64;
+const CACHE_ENTRIES: usize = 32;
 
 impl DashboardCache {
     /// A cache whose figures live `ttl` (zero: never reused).
@@ -571,7 +572,7 @@ fn measures(
     as_of: Date,
 ) -> GroupMeasures {
     let spells: Vec<Spell> = records.iter().map(|e| spell_of(e)).collect();
-    let curve = kaplan_meier(&spells, as_of);
+    let mut curve = kaplan_meier(&spells, as_of);
     let (mut in_post, mut left, mut moved) = (0, 0, 0);
     for s in spells.iter().filter(|s| s.start <= as_of) {
         match s.end.filter(|end| *end <= as_of) {
@@ -579,6 +580,10 @@ fn measures(
             Some(_) if s.moved => moved += 1,
             Some(_) => left += 1,
         }
+    }
+    let at_checkpoints = retention(&curve);
+    if dimension.is_some() {
+        curve.points = Vec::new();
     }
     GroupMeasures {
         dimension,
@@ -588,7 +593,7 @@ fn measures(
         in_post,
         left,
         moved,
-        retention: retention(&curve),
+        retention: at_checkpoints,
         leaver_rate: leaver_rate_12m(&spells, as_of),
         curve,
     }
@@ -619,5 +624,45 @@ pub fn retention_of(facts: &[EmploymentFacts], as_of: Date, names: &Names) -> Re
     Retention {
         overall,
         breakdowns,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::date;
+
+    fn record(id: i32, organisation_id: i32, end: Option<Date>) -> EmploymentFacts {
+        EmploymentFacts {
+            id,
+            organisation_id,
+            programme_id: None,
+            apprenticeship: false,
+            route: "spectra".into(),
+            start_date: date!(2025 - 01 - 01),
+            end_date: end,
+            end_kind: end.map(|_| "left".into()),
+        }
+    }
+
+    #[test]
+    fn breakdowns_keep_their_figures_but_only_the_overall_curve_keeps_its_points() {
+        let facts = [
+            record(1, 1, Some(date!(2025 - 03 - 01))),
+            record(2, 1, None),
+            record(3, 2, Some(date!(2025 - 06 - 01))),
+        ];
+        let r = retention_of(&facts, date!(2026 - 01 - 01), &Names::default());
+        assert_eq!(r.overall.n, 3);
+        assert_eq!(r.overall.curve.points.len(), 2);
+        let (dimension, groups) = &r.breakdowns[0];
+        assert_eq!(*dimension, Dimension::Organisation);
+        assert_eq!(groups.len(), 2);
+        assert!(groups.iter().all(|g| g.curve.points.is_empty()));
+        // Organisation 1: one of two left on day 59, so half are still in post at 6 months.
+        let first = groups.iter().find(|g| g.key == "1").unwrap();
+        assert_eq!((first.n, first.left, first.in_post), (2, 1, 1));
+        assert_eq!(first.retention[1], (6, Some(0.5)));
+        assert_eq!(first.label, "Organisation 1");
     }
 }
