@@ -30,8 +30,42 @@ pub struct Page {
     pub demo: bool,
     /// URL prefix of this build's static files.
     pub assets: &'static str,
-    /// A one-off confirmation to show at the top of the page.
-    pub flash: Option<String>,
+    /// A one-off message to show at the top of the page.
+    pub flash: Option<Flash>,
+}
+
+/// What kind of one-off message a page shows at its top. Only something that has just
+/// succeeded is shown as "Success"; instructions and warnings are worded and styled apart.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FlashKind {
+    /// Something the person just did has worked (the green "Success" banner).
+    Success,
+    /// Something to know or do next (NHS inset text).
+    Info,
+    /// Something that did not happen, or needs care (the NHS warning callout).
+    Warning,
+}
+
+/// A one-off message for the next page the person sees.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Flash {
+    /// How it is shown.
+    pub kind: FlashKind,
+    /// What it says.
+    pub message: String,
+}
+
+impl Flash {
+    /// Whether it is the "Success" banner.
+    pub fn is_success(&self) -> bool {
+        self.kind == FlashKind::Success
+    }
+
+    /// Whether it is a warning callout.
+    pub fn is_warning(&self) -> bool {
+        self.kind == FlashKind::Warning
+    }
 }
 
 impl Page {
@@ -46,7 +80,7 @@ impl Page {
             csrf_token: csrf_token(session).await?,
             demo: state.config.demo,
             assets: assets::PREFIX,
-            flash: session.remove::<String>(SESSION_FLASH).await?,
+            flash: session.remove::<Flash>(SESSION_FLASH).await?,
         })
     }
 }
@@ -103,9 +137,32 @@ pub async fn csrf_token(session: &Session) -> Result<String, AppError> {
     Ok(token)
 }
 
-/// Queues a message for the next page the user sees.
+/// Queues a "Success" banner for the next page the person sees: use it only for something that
+/// has just succeeded.
 pub async fn flash(session: &Session, message: impl Into<String>) -> Result<(), AppError> {
-    session.insert(SESSION_FLASH, message.into()).await?;
+    show_next(session, FlashKind::Success, message).await
+}
+
+/// Queues something to know or do next (inset text) for the next page the person sees.
+pub async fn notice(session: &Session, message: impl Into<String>) -> Result<(), AppError> {
+    show_next(session, FlashKind::Info, message).await
+}
+
+/// Queues a warning (something did not happen, or needs care) for the next page.
+pub async fn warning(session: &Session, message: impl Into<String>) -> Result<(), AppError> {
+    show_next(session, FlashKind::Warning, message).await
+}
+
+async fn show_next(
+    session: &Session,
+    kind: FlashKind,
+    message: impl Into<String>,
+) -> Result<(), AppError> {
+    let flash = Flash {
+        kind,
+        message: message.into(),
+    };
+    session.insert(SESSION_FLASH, flash).await?;
     Ok(())
 }
 

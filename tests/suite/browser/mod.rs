@@ -2,6 +2,11 @@
 //! with axe-core run on every page visited. Outside CI they are skipped, with a notice, when
 //! Chromium is missing; with `CI=true` a missing browser fails the run.
 
+mod applicant;
+mod interviews;
+mod mentoring;
+mod vacancies;
+
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
@@ -15,14 +20,14 @@ use spectra::entities::{employment_checkpoint, employment_record};
 use crate::helpers::{PASSWORD, TestApp, spawn_app};
 use crate::require;
 
-const CHROMIUM: &str = "/usr/bin/chromium";
-const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
-const TAB: char = '\u{E004}';
-const ENTER: char = '\u{E007}';
-const ARROW_DOWN: char = '\u{E015}';
-const CONTROL: char = '\u{E009}';
+pub(crate) const CHROMIUM: &str = "/usr/bin/chromium";
+pub(crate) const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+pub(crate) const TAB: char = '\u{E004}';
+pub(crate) const ENTER: char = '\u{E007}';
+pub(crate) const ARROW_DOWN: char = '\u{E015}';
+pub(crate) const CONTROL: char = '\u{E009}';
 
-struct Browser {
+pub(crate) struct Browser {
     client: Client,
     driver: Child,
     _profile: tempfile::TempDir,
@@ -30,11 +35,11 @@ struct Browser {
 }
 
 impl Browser {
-    fn available() -> bool {
+    pub(crate) fn available() -> bool {
         Path::new(CHROMIUM).exists() && Path::new(CHROMEDRIVER).exists()
     }
 
-    async fn start() -> Self {
+    pub(crate) async fn start() -> Self {
         let port = std::net::TcpListener::bind("127.0.0.1:0")
             .unwrap()
             .local_addr()
@@ -86,7 +91,7 @@ impl Browser {
     }
 
     /// Runs axe-core on the current page and fails on any violation.
-    async fn assert_accessible(&self) {
+    pub(crate) async fn assert_accessible(&self) {
         let url = self.client.current_url().await.unwrap();
         self.client
             .execute(&format!("{}\nreturn true;", self.axe), vec![])
@@ -112,12 +117,12 @@ impl Browser {
         );
     }
 
-    async fn visit(&self, url: &str) {
+    pub(crate) async fn visit(&self, url: &str) {
         self.client.goto(url).await.unwrap();
         self.assert_accessible().await;
     }
 
-    async fn keys(&self, text: &str) {
+    pub(crate) async fn keys(&self, text: &str) {
         let mut actions = KeyActions::new("keyboard".into());
         for c in text.chars() {
             actions = actions
@@ -128,7 +133,7 @@ impl Browser {
     }
 
     /// Presses Tab until the focused element matches `css`, as a keyboard user would.
-    async fn tab_to(&self, css: &str) {
+    pub(crate) async fn tab_to(&self, css: &str) {
         for _ in 0..80 {
             let matched = self
                 .client
@@ -146,13 +151,13 @@ impl Browser {
         );
     }
 
-    async fn fill(&self, css: &str, text: &str) {
+    pub(crate) async fn fill(&self, css: &str, text: &str) {
         self.tab_to(css).await;
         self.keys(text).await;
     }
 
     /// Tabs to a text field and types over what it holds (Ctrl+A, then the text).
-    async fn replace(&self, css: &str, text: &str) {
+    pub(crate) async fn replace(&self, css: &str, text: &str) {
         self.tab_to(css).await;
         let select_all = KeyActions::new("keyboard".into())
             .then(KeyAction::Down { value: CONTROL })
@@ -164,7 +169,7 @@ impl Browser {
     }
 
     /// Tabs to a select and moves to the option with this value with the arrow keys.
-    async fn choose(&self, css: &str, value: &str) {
+    pub(crate) async fn choose(&self, css: &str, value: &str) {
         self.tab_to(css).await;
         let options = self
             .client
@@ -187,7 +192,7 @@ impl Browser {
     }
 
     /// The current value of a form field.
-    async fn value(&self, css: &str) -> String {
+    pub(crate) async fn value(&self, css: &str) -> String {
         self.client
             .find(fantoccini::Locator::Css(css))
             .await
@@ -198,7 +203,7 @@ impl Browser {
             .unwrap_or_default()
     }
 
-    async fn displayed(&self, css: &str) -> bool {
+    pub(crate) async fn displayed(&self, css: &str) -> bool {
         self.client
             .find(fantoccini::Locator::Css(css))
             .await
@@ -208,12 +213,12 @@ impl Browser {
             .unwrap()
     }
 
-    async fn source(&self) -> String {
+    pub(crate) async fn source(&self) -> String {
         self.client.source().await.unwrap()
     }
 
     /// Tabs to `css` and presses Enter, then waits for the next page and checks it.
-    async fn activate(&self, css: &str) {
+    pub(crate) async fn activate(&self, css: &str) {
         self.tab_to(css).await;
         let before = self
             .client
@@ -241,11 +246,11 @@ impl Browser {
         panic!("pressing Enter on {css} did not load a page");
     }
 
-    async fn path(&self) -> String {
+    pub(crate) async fn path(&self) -> String {
         self.client.current_url().await.unwrap().path().to_owned()
     }
 
-    async fn heading(&self) -> String {
+    pub(crate) async fn heading(&self) -> String {
         self.client
             .find(fantoccini::Locator::Css("h1"))
             .await
@@ -255,7 +260,7 @@ impl Browser {
             .unwrap()
     }
 
-    async fn close(mut self) {
+    pub(crate) async fn close(mut self) {
         let _ = self.client.clone().close().await;
         let _ = self.driver.kill();
         let _ = self.driver.wait();
@@ -471,7 +476,7 @@ async fn every_page_passes_axe_core() {
 }
 
 /// An app with the demo accounts (password [`PASSWORD`]) and the demo banner.
-async fn spawn_app_with_demo() -> TestApp {
+pub(crate) async fn spawn_app_with_demo() -> TestApp {
     let app = crate::helpers::spawn_app_with(|c| c.demo = true).await;
     spectra::demo::load(&app.db, PASSWORD).await.unwrap();
     app
@@ -729,7 +734,7 @@ async fn a_care_leaver_finds_a_ring_fenced_apprenticeship_applies_leaves_returns
 }
 
 /// Signs in through the login page by keyboard.
-async fn keyboard_sign_in(browser: &Browser, base: &str, email: &str) {
+pub(crate) async fn keyboard_sign_in(browser: &Browser, base: &str, email: &str) {
     browser.visit(&format!("{base}/login")).await;
     browser.fill("#email", email).await;
     browser.fill("#password", PASSWORD).await;
@@ -739,7 +744,7 @@ async fn keyboard_sign_in(browser: &Browser, base: &str, email: &str) {
 }
 
 /// The demo's closed vacancy and its two applications: (vacancy, opted in, not opted in).
-async fn closed_demo_vacancy(app: &TestApp) -> (i32, i32, i32) {
+pub(crate) async fn closed_demo_vacancy(app: &TestApp) -> (i32, i32, i32) {
     let alder_hey = spectra::db::organisations::ensure(&app.db, spectra::demo::ORGANISATIONS[0])
         .await
         .unwrap();
@@ -1424,7 +1429,7 @@ async fn the_champion_reads_filters_and_exports_the_dashboard_by_keyboard() {
 }
 
 /// The employment record of a demo hire, by name.
-async fn demo_employment(app: &TestApp, name: &str) -> employment_record::Model {
+pub(crate) async fn demo_employment(app: &TestApp, name: &str) -> employment_record::Model {
     let user = spectra::db::users::find_by_email(&app.db, &spectra::demo::demo_only_email(name))
         .await
         .unwrap()
@@ -1437,7 +1442,10 @@ async fn demo_employment(app: &TestApp, name: &str) -> employment_record::Model 
         .unwrap_or_else(|| panic!("{name} has an employment record"))
 }
 
-async fn checkpoints_of(app: &TestApp, record: i32) -> Vec<employment_checkpoint::Model> {
+pub(crate) async fn checkpoints_of(
+    app: &TestApp,
+    record: i32,
+) -> Vec<employment_checkpoint::Model> {
     spectra::db::employment::checkpoints_of(&app.db, record)
         .await
         .unwrap()
@@ -1628,7 +1636,7 @@ async fn a_hiring_manager_records_a_checkpoint_by_keyboard() {
 }
 
 /// Writes `text` to a file named `name` in `dir`, for the browser to upload.
-fn upload_file(dir: &Path, name: &str, text: &str) -> String {
+pub(crate) fn upload_file(dir: &Path, name: &str, text: &str) -> String {
     let path = dir.join(name);
     std::fs::write(&path, text).unwrap();
     path.display().to_string()

@@ -1,0 +1,1 @@
+//! Browser tests: applicant journeys (keyboard only, axe-core on every page).

@@ -1,0 +1,1 @@
+//! Browser tests: interviews journeys (keyboard only, axe-core on every page).

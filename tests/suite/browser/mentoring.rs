@@ -1,0 +1,1 @@
+//! Browser tests: mentoring journeys (keyboard only, axe-core on every page).

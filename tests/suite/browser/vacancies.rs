@@ -1,0 +1,1 @@
+//! Browser tests: vacancies journeys (keyboard only, axe-core on every page).
