@@ -91,6 +91,8 @@ pub struct MyApplication {
     pub id: i32,
     /// Stage name.
     pub stage: String,
+    /// The number of form steps done, for a draft.
+    pub reached_step: i32,
     /// When it was sent.
     pub submitted_at: Option<time::OffsetDateTime>,
     /// Last change.
@@ -115,6 +117,7 @@ pub async fn of_applicant(
         .select_only()
         .column(application::Column::Id)
         .column(application::Column::Stage)
+        .column(application::Column::ReachedStep)
         .column(application::Column::SubmittedAt)
         .column(application::Column::UpdatedAt)
         .column(application::Column::VacancyId)
@@ -133,6 +136,44 @@ pub async fn of_applicant(
         .order_by_desc(application::Column::UpdatedAt)
         .order_by_desc(application::Column::Id)
         .into_model::<MyApplication>()
+        .all(db)
+        .await
+}
+
+/// The interviews booked for some applications: (application ID, start, place).
+pub async fn booked_interviews(
+    db: &impl ConnectionTrait,
+    application_ids: &[i32],
+) -> Result<Vec<(i32, time::OffsetDateTime, String)>, DbErr> {
+    use crate::entities::{interview_booking, interview_slot};
+    let slot: sea_orm::RelationDef = interview_booking::Entity::belongs_to(interview_slot::Entity)
+        .from(interview_booking::Column::SlotId)
+        .to(interview_slot::Column::Id)
+        .into();
+    interview_booking::Entity::find()
+        .select_only()
+        .column(interview_booking::Column::ApplicationId)
+        .column(interview_slot::Column::StartsAt)
+        .column(interview_slot::Column::Place)
+        .join(sea_orm::JoinType::InnerJoin, slot)
+        .filter(interview_booking::Column::ApplicationId.is_in(application_ids.iter().copied()))
+        .into_tuple()
+        .all(db)
+        .await
+}
+
+/// Which of some applications have an offer waiting for the applicant's answer.
+pub async fn offers_awaiting_answer(
+    db: &impl ConnectionTrait,
+    application_ids: &[i32],
+) -> Result<Vec<i32>, DbErr> {
+    use crate::entities::offer;
+    offer::Entity::find()
+        .select_only()
+        .column(offer::Column::ApplicationId)
+        .filter(offer::Column::ApplicationId.is_in(application_ids.iter().copied()))
+        .filter(offer::Column::Status.eq("offered"))
+        .into_tuple()
         .all(db)
         .await
 }

@@ -316,35 +316,64 @@ pub type Evidence = Vec<(i32, String)>;
 /// Problems with the evidence, by the criterion's position in the form.
 pub type EvidenceErrors = Vec<(usize, String)>;
 
-/// Checks the evidence for each criterion: `(criterion ID, essential, text)`. When
-/// `complete`, every essential criterion needs some evidence; limits always apply.
-/// Errors are keyed by the criterion's position in the form.
-pub fn parse_evidence(
-    answers: &[(i32, bool, String)],
-    complete: bool,
-) -> Result<Evidence, EvidenceErrors> {
+/// One criterion's answer as typed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TypedEvidence {
+    /// The criterion's ID.
+    pub criterion_id: i32,
+    /// The criterion in words, for naming it in an error.
+    pub criterion: String,
+    /// Whether it is essential.
+    pub essential: bool,
+    /// What the applicant typed.
+    pub text: String,
+}
+
+/// Evidence that failed a check: the problems, and the answers that passed, which are saved
+/// anyway so that nothing good is lost (an answer over the limits is left out, so the one
+/// stored before stays).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EvidenceProblems {
+    /// The problems, by the criterion's position in the form.
+    pub errors: EvidenceErrors,
+    /// The answers that passed, by criterion ID.
+    pub keep: Evidence,
+}
+
+/// Checks the evidence for each criterion. When `complete`, every essential criterion needs
+/// some evidence; limits always apply. Errors are keyed by the criterion's position in the
+/// form and name the criterion.
+pub fn parse_evidence(answers: &[TypedEvidence], complete: bool) -> Result<Evidence, EvidenceProblems> {
     let mut errors = Vec::new();
-    let mut parsed = Vec::new();
-    for (i, (criterion_id, essential, text)) in answers.iter().enumerate() {
-        let text = text.trim();
+    let mut keep = Vec::new();
+    for (i, answer) in answers.iter().enumerate() {
+        let text = answer.text.trim();
         let words = word_count(text);
         if words > EVIDENCE_WORDS || text.chars().count() > EVIDENCE_CHARS {
             errors.push((
                 i,
-                format!("Your answer has {words} words. Use {EVIDENCE_WORDS} words or fewer."),
+                format!(
+                    "Your answer for '{}' has {words} words. Use {EVIDENCE_WORDS} words or fewer.",
+                    answer.criterion
+                ),
             ));
-        } else if complete && *essential && text.is_empty() {
+            continue;
+        }
+        if complete && answer.essential && text.is_empty() {
             errors.push((
                 i,
-                "Tell us how you meet this. It can be from school, volunteering, caring, hobbies or everyday life.".to_owned(),
+                format!(
+                    "Tell us how you meet '{}'. It can be from school, volunteering, caring, hobbies or everyday life.",
+                    answer.criterion
+                ),
             ));
         }
-        parsed.push((*criterion_id, text.to_owned()));
+        keep.push((answer.criterion_id, text.to_owned()));
     }
     if errors.is_empty() {
-        Ok(parsed)
+        Ok(keep)
     } else {
-        Err(errors)
+        Err(EvidenceProblems { errors, keep })
     }
 }
 
@@ -497,6 +526,25 @@ pub fn parse_referees(
     }
 }
 
+/// The referees to keep when the referee step fails a check: each slot that is whole and
+/// right on its own, and for a slot with a problem the referee stored at its place before
+/// (`stored`, in order), so nothing good is lost. A slot left blank is dropped.
+pub fn referees_to_keep(
+    forms: &[RefereeForm],
+    accepted: &[ReferenceType],
+    stored: &[Referee],
+) -> Vec<Referee> {
+    forms
+        .iter()
+        .enumerate()
+        .filter(|(_, form)| !form.is_blank())
+        .filter_map(|(i, form)| match parse_referees(std::slice::from_ref(form), accepted, false) {
+            Ok(mut one) => one.pop(),
+            Err(_) => stored.get(i).cloned(),
+        })
+        .collect()
+}
+
 /// Most characters of the adjustments answer.
 pub const MAX_ADJUSTMENTS: usize = crate::domain::profile::MAX_ADJUSTMENTS;
 
@@ -546,6 +594,33 @@ pub fn time_in_stages(
             None => Some(now - *at),
         })
         .collect()
+}
+
+/// What happened, in words for the applicant, when their application moved from `from` to
+/// `to`; `by_applicant` when they made the change themselves.
+pub fn event(from: Option<Stage>, to: Stage, by_applicant: bool) -> &'static str {
+    match (from, to) {
+        (_, Stage::Draft) => "You started your application",
+        (_, Stage::Submitted) => "You sent your application",
+        (_, Stage::Shortlisting) => "The hiring team started reading the applications",
+        (Some(Stage::InterviewBooked), Stage::InvitedToInterview) if by_applicant => {
+            "You cancelled your interview booking"
+        }
+        (Some(Stage::InterviewBooked), Stage::InvitedToInterview) => {
+            "Your interview booking was cancelled"
+        }
+        (_, Stage::InvitedToInterview) => "You were invited to an interview",
+        (_, Stage::NotShortlisted) => "You were not taken forward to interview",
+        (_, Stage::InterviewBooked) if by_applicant => "You booked your interview",
+        (_, Stage::InterviewBooked) => "Your interview was booked",
+        (_, Stage::Interviewed) => "You had your interview",
+        (_, Stage::ConditionalOffer) => "You were offered the job, subject to checks",
+        (_, Stage::ChecksComplete) => "Your pre-employment checks were completed",
+        (_, Stage::Started) => "You started work",
+        (_, Stage::Withdrawn) if by_applicant => "You withdrew your application",
+        (_, Stage::Withdrawn) => "Your application was withdrawn",
+        (_, Stage::Unsuccessful) => "You were not successful this time",
+    }
 }
 
 /// A length of time in plain words, to the day.
@@ -701,9 +776,15 @@ mod tests {
 
     #[test]
     fn evidence_has_a_word_limit_and_essentials_need_an_answer_to_continue() {
+        let typed = |id: i32, essential: bool, text: &str| TypedEvidence {
+            criterion_id: id,
+            criterion: format!("Criterion {id}"),
+            essential,
+            text: text.to_owned(),
+        };
         let answers = vec![
-            (10, true, "  I volunteered at a food bank.  ".to_owned()),
-            (11, false, String::new()),
+            typed(10, true, "  I volunteered at a food bank.  "),
+            typed(11, false, ""),
         ];
         assert_eq!(
             parse_evidence(&answers, true).unwrap(),
@@ -712,19 +793,72 @@ mod tests {
                 (11, String::new())
             ]
         );
-        let missing = vec![(10, true, " ".to_owned())];
-        assert_eq!(parse_evidence(&missing, true).unwrap_err()[0].0, 0);
+        let missing = vec![typed(10, true, " ")];
+        let problems = parse_evidence(&missing, true).unwrap_err();
+        assert_eq!(problems.errors[0].0, 0);
+        assert!(
+            problems.errors[0].1.starts_with("Tell us how you meet 'Criterion 10'."),
+            "{}",
+            problems.errors[0].1
+        );
         assert!(parse_evidence(&missing, false).is_ok());
-        let long = vec![
-            (10, true, "ok".to_owned()),
-            (11, false, "word ".repeat(EVIDENCE_WORDS + 1)),
-        ];
-        let errors = parse_evidence(&long, false).unwrap_err();
-        assert_eq!(errors[0].0, 1);
-        assert!(errors[0].1.contains("301 words"));
-        let exactly = vec![(11, false, "word ".repeat(EVIDENCE_WORDS))];
-        assert!(parse_evidence(&exactly, true).is_ok());
+        let long = "word ".repeat(EVIDENCE_WORDS + 1);
+        let over = vec![typed(10, true, "ok"), typed(11, false, &long)];
+        let problems = parse_evidence(&over, false).unwrap_err();
+        assert_eq!(problems.errors[0].0, 1);
+        assert!(problems.errors[0].1.contains("301 words"));
+        assert!(problems.errors[0].1.contains("'Criterion 11'"));
+        let exactly = "word ".repeat(EVIDENCE_WORDS);
+        assert!(parse_evidence(&[typed(11, false, &exactly)], true).is_ok());
         assert_eq!(word_count(" one  two\nthree "), 3);
+    }
+
+    #[test]
+    fn evidence_that_fails_a_check_still_keeps_every_good_answer() {
+        let typed = |id: i32, text: &str| TypedEvidence {
+            criterion_id: id,
+            criterion: format!("Criterion {id}"),
+            essential: true,
+            text: text.to_owned(),
+        };
+        let long = "word ".repeat(EVIDENCE_WORDS + 1);
+        let answers = vec![typed(1, " I care. "), typed(2, ""), typed(3, &long)];
+        let problems = parse_evidence(&answers, true).unwrap_err();
+        let at: Vec<usize> = problems.errors.iter().map(|(i, _)| *i).collect();
+        assert_eq!(at, [1, 2]);
+        // The good answer and the blank one are kept; the one over the limit is not.
+        assert_eq!(
+            problems.keep,
+            vec![(1, "I care.".to_owned()), (2, String::new())]
+        );
+    }
+
+    #[test]
+    fn referees_that_fail_a_check_keep_each_whole_slot_and_the_stored_one_for_a_bad_slot() {
+        let all = ReferenceType::ALL;
+        let stored_second = Referee {
+            kind: ReferenceType::Character,
+            name: "Jo Bloggs".into(),
+            relationship: "Neighbour".into(),
+            email: "jo@example.org".into(),
+            phone: String::new(),
+        };
+        let half = RefereeForm {
+            name: "Jo".into(),
+            ..RefereeForm::default()
+        };
+        let kept = referees_to_keep(&[adviser(), half.clone()], &all, &[]);
+        assert_eq!(kept.len(), 1);
+        assert_eq!(kept[0].name, "Sam Patel");
+        let first = parse_referees(&[adviser()], &all, true).unwrap().remove(0);
+        let kept = referees_to_keep(
+            &[adviser(), half],
+            &all,
+            &[first.clone(), stored_second.clone()],
+        );
+        assert_eq!(kept, vec![first, stored_second]);
+        let kept = referees_to_keep(&[RefereeForm::default(), adviser()], &all, &[]);
+        assert_eq!(kept.len(), 1, "a blank slot is dropped");
     }
 
     fn adviser() -> RefereeForm {
@@ -818,6 +952,34 @@ mod tests {
         assert_eq!(spans[0].map(describe_duration).as_deref(), Some("1 day"));
         assert_eq!(spans[1], None, "a final stage has no length");
         assert!(time_in_stages(&[], now).is_empty());
+    }
+
+    #[test]
+    fn each_change_is_told_as_what_happened() {
+        assert_eq!(event(None, Draft, true), "You started your application");
+        assert_eq!(
+            event(Some(Draft), Submitted, true),
+            "You sent your application"
+        );
+        assert_eq!(
+            event(Some(InterviewBooked), InvitedToInterview, true),
+            "You cancelled your interview booking"
+        );
+        assert_eq!(
+            event(Some(Shortlisting), InvitedToInterview, false),
+            "You were invited to an interview"
+        );
+        assert_eq!(
+            event(Some(Submitted), Withdrawn, false),
+            "Your application was withdrawn"
+        );
+        for to in Stage::ALL {
+            for from in Stage::ALL {
+                let words = event(Some(from), to, false);
+                assert!(!words.is_empty());
+                assert_ne!(words, to.label(), "{to:?} reads as a stage, not an event");
+            }
+        }
     }
 
     #[test]

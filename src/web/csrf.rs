@@ -84,9 +84,106 @@ pub async fn verify(
         tracing::warn!("POST with a missing or wrong form token refused");
         return Err(AppError::CsrfRejected);
     }
+    let mut parts = parts;
+    let bytes = if is_urlencoded(&parts.headers) {
+        let normalised = normalise_line_breaks(&bytes);
+        if normalised.len() != bytes.len() {
+            parts
+                .headers
+                .insert(header::CONTENT_LENGTH, normalised.len().into());
+        }
+        axum::body::Bytes::from(normalised)
+    } else {
+        bytes
+    };
     Ok(next
         .run(Request::from_parts(parts, Body::from(bytes)))
         .await)
+}
+
+/// Whether the body is an urlencoded form (what every form of ours but a file upload sends).
+fn is_urlencoded(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|t| t.split(';').next())
+        .is_some_and(|t| t.trim().eq_ignore_ascii_case("application/x-www-form-urlencoded"))
+}
+
+/// Turns every line break of an urlencoded form body into `\n`: browsers send a textarea's
+/// line breaks as `\r\n` (`%0D%0A`), and text split into lines or paragraphs must see one
+/// kind. Done once here, before any handler reads the form, so every multi-line field of
+/// every form is stored with `\n` only. `%0D%0A` and a lone `%0D` (either case of hex digit)
+/// become `%0A`, as do raw carriage returns; nothing else changes.
+pub fn normalise_line_breaks(body: &[u8]) -> Vec<u8> {
+    fn is_cr(rest: &[u8]) -> bool {
+        rest.len() >= 3 && rest[0] == b'%' && rest[1] == b'0' && rest[2].eq_ignore_ascii_case(&b'd')
+    }
+    fn is_lf(rest: &[u8]) -> bool {
+        rest.len() >= 3 && rest[0] == b'%' && rest[1] == b'0' && rest[2].eq_ignore_ascii_case(&b'a')
+    }
+    let mut out = Vec::with_capacity(body.len());
+    let mut i = 0;
+    while i < body.len() {
+        let rest = &body[i..];
+        if is_cr(rest) {
+            out.extend_from_slice(b"%0A");
+            i += 3;
+            if is_lf(&body[i..]) {
+                i += 3;
+            }
+        } else if rest[0] == b'\r' {
+            out.push(b'\n');
+            i += 1;
+            if body.get(i) == Some(&b'\n') {
+                i += 1;
+            }
+        } else {
+            out.push(rest[0]);
+            i += 1;
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::normalise_line_breaks;
+
+    fn normalised(body: &str) -> String {
+        String::from_utf8(normalise_line_breaks(body.as_bytes())).unwrap()
+    }
+
+    #[test]
+    fn every_kind_of_line_break_becomes_one_newline() {
+        assert_eq!(normalised("a=one%0D%0A%0D%0Atwo"), "a=one%0A%0Atwo");
+        assert_eq!(normalised("a=one%0d%0atwo%0d%0Athree"), "a=one%0Atwo%0Athree");
+        assert_eq!(normalised("a=old%0Dmac%0Dstyle"), "a=old%0Amac%0Astyle");
+        assert_eq!(normalised("a=x%0D%0D%0Ay"), "a=x%0A%0Ay");
+        assert_eq!(normalised("a=raw\r\nbreak\rhere"), "a=raw\nbreak\nhere");
+        let parsed: Vec<(String, String)> =
+            form_urlencoded::parse(&normalise_line_breaks(b"d=P1%0D%0A%0D%0AP2&e=x"))
+                .into_owned()
+                .collect();
+        assert_eq!(parsed[0].1, "P1\n\nP2");
+    }
+
+    #[test]
+    fn nothing_else_changes() {
+        for body in [
+            "",
+            "a=b&c=d",
+            "a=%0A%0A",
+            "a=%0Z%0",
+            "a=%25%30D",
+            "csrf_token=abc%2B%2F&x=100%25",
+            "a=caf%C3%A9+%E2%80%94",
+            "a=%",
+            "a=%0",
+        ] {
+            assert_eq!(normalised(body), body, "{body}");
+        }
+    }
 }
 
 /// The boundary of a `multipart/form-data` body, if the request has one.

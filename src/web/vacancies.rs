@@ -145,11 +145,13 @@ async fn show(
         .map(|o| o.name)
         .unwrap_or_default();
     let programme = match vacancy.programme_id {
-        Some(pid) => programmes::find(&state.db, pid).await?.map(|p| p.name),
+        Some(pid) => programmes::find(&state.db, pid).await?,
         None => None,
     };
+    let (name, about) = programme.map(|p| (p.name, p.description)).unzip();
     Ok(ShowTemplate {
         page,
-        v: VacancyView::new(vacancy, criteria, organisation, programme, db::now()),
+        v: VacancyView::new(vacancy, criteria, organisation, name, db::now())
+            .with_programme_about(about.unwrap_or_default()),
     })
 }

@@ -15,6 +15,8 @@ pub struct VacancyView {
     pub organisation: String,
     /// Programme name, if any.
     pub programme: Option<String>,
+    /// What the programme is, in its own words (empty if unknown).
+    pub programme_about: String,
     /// "Apprenticeship" etc.
     pub kind: &'static str,
     /// Band.
@@ -108,6 +110,7 @@ impl VacancyView {
             title: v.title,
             organisation,
             programme,
+            programme_about: String::new(),
             band: v.band,
             working_pattern: v.working_pattern,
             salary: v.salary,
@@ -120,5 +123,11 @@ impl VacancyView {
             contact_email: v.contact_email,
             contact_phone: v.contact_phone,
         }
+    }
+
+    /// Adds what the programme is, in its own words, for applicants who have not heard of it.
+    pub fn with_programme_about(mut self, about: String) -> Self {
+        self.programme_about = about.trim().to_owned();
+        self
     }
 }

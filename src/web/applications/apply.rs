@@ -21,7 +21,7 @@ use crate::domain::vacancy::{VacancyStatus, is_open};
 use crate::entities::{applicant_profile, vacancy};
 use crate::error::{AppError, AppResult};
 use crate::web::applications::{definition_of, step_path};
-use crate::web::page::{FormErrors, IdPath, Page, flash};
+use crate::web::page::{FormErrors, IdPath, Page, notice};
 
 #[derive(Template, WebTemplate)]
 #[template(path = "applications/apply.html")]
@@ -83,7 +83,7 @@ async fn decide(
         } else {
             "You have already applied for this job. Here is your application."
         };
-        flash(session, message).await?;
+        notice(session, message).await?;
         return Ok(Decision::Answer(Redirect::to(&path).into_response()));
     }
     let status = VacancyStatus::parse(&v.status).unwrap_or(VacancyStatus::Draft);
@@ -96,7 +96,7 @@ async fn decide(
         return Ok(Decision::Answer((StatusCode::GONE, closed).into_response()));
     }
     let Some(profile) = applicant_profiles::find(&state.db, me.id).await? else {
-        flash(
+        notice(
             session,
             "Before you apply, tell us how to contact you and whether you have been in care. You only need to do this once.",
         )

@@ -15,14 +15,15 @@ use crate::app::AppState;
 use crate::auth::{AuthUser, CurrentUser};
 use crate::db::applications::{self, StepChange};
 use crate::domain::application::{
-    self, EVIDENCE_WORDS, Eligibility, Progress, REFEREE_SLOTS, RefereeForm, Stage, Step,
+    self, EVIDENCE_WORDS, Eligibility, Progress, REFEREE_SLOTS, Referee, RefereeForm, Stage, Step,
+    TypedEvidence,
 };
 use crate::domain::london_time;
 use crate::domain::vacancy::{MAX_CRITERIA, ReferenceType};
 use crate::entities::application_referee;
 use crate::error::{AppError, AppResult};
 use crate::web::applications::{Loaded, load_own, queue_status_email, step_path};
-use crate::web::page::{FormErrors, IdPath, Page, flash, form_field as field};
+use crate::web::page::{FormErrors, IdPath, Page, flash, form_field as field, warning};
 
 /// Field names of the evidence boxes, one per criterion.
 const EVIDENCE_FIELDS: [&str; MAX_CRITERIA] = [
@@ -124,7 +125,7 @@ async fn gate(session: &Session, loaded: &Loaded, step: Step) -> AppResult<()> {
         } else {
             "This application has been sent, so it can no longer be changed."
         };
-        flash(session, why).await?;
+        warning(session, why).await?;
         return Err(detail);
     }
     if !loaded.vacancy_open() {
@@ -173,7 +174,7 @@ async fn finish_step(
     }
     if !applications::save_step(&txn, id, change).await? {
         txn.rollback().await?;
-        flash(
+        warning(
             session,
             "This application has been sent, so it can no longer be changed.",
         )
@@ -200,6 +201,26 @@ async fn finish_step(
         ),
     };
     Ok(Redirect::to(&next).into_response())
+}
+
+/// Commits what a step that failed a check could keep, without marking the step done.
+/// Returns false (changing nothing, with a message) if the application is no longer a draft.
+async fn keep_partial(
+    session: &Session,
+    txn: sea_orm::DatabaseTransaction,
+    id: i32,
+) -> AppResult<bool> {
+    if !applications::save_step(&txn, id, StepChange::default()).await? {
+        txn.rollback().await?;
+        warning(
+            session,
+            "This application has been sent, so it can no longer be changed.",
+        )
+        .await?;
+        return Ok(false);
+    }
+    txn.commit().await?;
+    Ok(true)
 }
 
 /// Whether the page was opened from "Check your answers".
@@ -286,22 +307,54 @@ pub async fn save_evidence(
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> AppResult<Response> {
     let loaded = load_draft(&state, &me, &session, id, Step::Evidence).await?;
-    let typed: Vec<(i32, bool, String)> = loaded
+    let typed: Vec<TypedEvidence> = loaded
         .criteria
         .iter()
         .zip(EVIDENCE_FIELDS)
-        .map(|(c, name)| (c.id, c.essential, field(&pairs, name).to_owned()))
+        .map(|(c, name)| TypedEvidence {
+            criterion_id: c.id,
+            criterion: c.text.clone(),
+            essential: c.essential,
+            text: field(&pairs, name).to_owned(),
+        })
         .collect();
     let complete = intent(&pairs) == Intent::Continue;
     let answers = match application::parse_evidence(&typed, complete) {
         Ok(answers) => answers,
-        Err(found) => {
-            let errors: FormErrors = found
+        Err(problems) => {
+            // Every answer that passed is saved before the problems are shown; an answer over
+            // the limits leaves the one stored before in place.
+            let stored = applications::answers_of(&state.db, id).await?;
+            let keep: Vec<(i32, String)> = loaded
+                .criteria
+                .iter()
+                .filter_map(|c| {
+                    problems
+                        .keep
+                        .iter()
+                        .find(|(cid, _)| *cid == c.id)
+                        .map(|(_, text)| text.clone())
+                        .or_else(|| {
+                            stored
+                                .iter()
+                                .find(|a| a.criterion_id == c.id)
+                                .map(|a| a.evidence.clone())
+                        })
+                        .map(|text| (c.id, text))
+                })
+                .collect();
+            let txn = state.db.begin().await?;
+            applications::save_answers(&txn, id, &keep).await?;
+            if !keep_partial(&session, txn, id).await? {
+                return Ok(Redirect::to(&format!("/applications/{id}")).into_response());
+            }
+            let errors: FormErrors = problems
+                .errors
                 .into_iter()
                 .filter_map(|(i, message)| Some((*EVIDENCE_FIELDS.get(i)?, message)))
                 .collect();
             let items = evidence_items(&loaded, |i, _| {
-                typed.get(i).map(|t| t.2.clone()).unwrap_or_default()
+                typed.get(i).map(|t| t.text.clone()).unwrap_or_default()
             });
             return Ok(EvidenceTemplate {
                 page,
@@ -441,6 +494,27 @@ pub async fn save_references(
     let referees = match application::parse_referees(&forms, &kinds, complete) {
         Ok(referees) => referees,
         Err(found) => {
+            // Each whole, right referee is saved before the problems are shown; a slot with
+            // a problem keeps the referee stored at its place.
+            let stored: Vec<Referee> = applications::referees_of(&state.db, id)
+                .await?
+                .into_iter()
+                .filter_map(|r| {
+                    Some(Referee {
+                        kind: ReferenceType::parse(&r.kind)?,
+                        name: r.name,
+                        relationship: r.relationship,
+                        email: r.email,
+                        phone: r.phone,
+                    })
+                })
+                .collect();
+            let keep = application::referees_to_keep(&forms, &kinds, &stored);
+            let txn = state.db.begin().await?;
+            applications::save_referees(&txn, id, &keep).await?;
+            if !keep_partial(&session, txn, id).await? {
+                return Ok(Redirect::to(&format!("/applications/{id}")).into_response());
+            }
             return Ok(ReferencesTemplate {
                 page,
                 f: frame(
@@ -755,7 +829,7 @@ pub async fn submit(
     if application::eligibility(loaded.vacancy.ring_fenced, loaded.declared)
         != Eligibility::Eligible
     {
-        flash(
+        warning(
             &session,
             "This job is only for people who have been in care, and your profile no longer says you have been. Your application has not been sent.",
         )

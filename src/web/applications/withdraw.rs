@@ -16,7 +16,7 @@ use crate::error::{AppError, AppResult};
 use crate::services::withdrawal::WithdrawRefusal;
 use crate::services::{self, Actor};
 use crate::web::applications::{Loaded, load_own};
-use crate::web::page::{FormErrors, IdPath, Page, flash};
+use crate::web::page::{FormErrors, IdPath, Page, flash, warning};
 
 #[derive(Template, WebTemplate)]
 #[template(path = "applications/withdraw.html")]
@@ -95,7 +95,7 @@ pub async fn confirm(
         }
         Err(WithdrawRefusal::Ended(_)) => {
             txn.rollback().await?;
-            flash(
+            warning(
                 &session,
                 "The status of this application changed while you were withdrawing it, and it can no longer be withdrawn. Check it below.",
             )
