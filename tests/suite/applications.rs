@@ -241,7 +241,7 @@ async fn an_applicant_starts_leaves_resumes_on_another_device_and_sends() {
         )
         .await;
     let body = response.text().await.unwrap();
-    assert!(text_of(&body, ".nhsuk-error-summary").contains("Tell us how you meet this"));
+    assert!(text_of(&body, ".nhsuk-error-summary").contains("Tell us how you meet 'Willing to learn'"));
     assert!(body.contains("Typed again"));
 
     fill_in(&laptop, id, Some("yes")).await;
@@ -614,7 +614,7 @@ async fn nobody_else_can_see_or_change_an_application() {
 }
 
 #[tokio::test]
-async fn bad_answers_are_shown_against_their_fields_and_nothing_is_stored() {
+async fn bad_answers_are_shown_against_their_fields_and_only_good_ones_are_stored() {
     // Arrange
     let app = spawn_app().await;
     let v = post_vacancy(&app, "Lab apprentice", false).await;
@@ -639,12 +639,12 @@ async fn bad_answers_are_shown_against_their_fields_and_nothing_is_stored() {
     assert!(text_of(&body, ".nhsuk-error-summary").contains("301 words"));
     assert!(body.contains("href=\"#evidence-2\""));
     assert!(body.contains("id=\"evidence-2\""));
-    assert!(
-        spectra::db::applications::answers_of(&app.db, id)
-            .await
-            .unwrap()
-            .is_empty()
-    );
+    // The good answer is kept; the one over the limit is not stored.
+    let answers = spectra::db::applications::answers_of(&app.db, id)
+        .await
+        .unwrap();
+    assert!(answers.iter().any(|a| a.evidence == "Fine"));
+    assert!(answers.iter().all(|a| !a.evidence.starts_with("word")));
 
     // Act: a referee half filled in, with a bad email.
     let response = client
@@ -732,4 +732,252 @@ async fn a_programme_using_the_legal_definition_asks_applicants_to_confirm_they_
         stored(&app, id).await.confirmed_definition.as_deref(),
         Some("statutory_care_leaver")
     );
+}
+
+/// The evidence stored for an application, in the order of the vacancy's criteria.
+async fn evidence_stored(app: &TestApp, vacancy_id: i32, id: i32) -> Vec<String> {
+    let criteria = vacancies::criteria_of(&app.db, vacancy_id).await.unwrap();
+    let answers = spectra::db::applications::answers_of(&app.db, id)
+        .await
+        .unwrap();
+    criteria
+        .iter()
+        .map(|c| {
+            answers
+                .iter()
+                .find(|a| a.criterion_id == c.id)
+                .map(|a| a.evidence.clone())
+                .unwrap_or_default()
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn a_failed_check_saves_every_good_answer_and_shows_what_was_typed() {
+    // Arrange
+    let app = spawn_app().await;
+    let v = post_vacancy(&app, "Ward clerk", false).await;
+    let (_, client) = applicant(&app, "half.done@example.org", "no").await;
+    let id = start(&client, v.id).await;
+
+    // Act: answer 1 filled, answer 2 (essential) blank, "Save and continue".
+    let response = client
+        .post(
+            &format!("/applications/{id}/evidence"),
+            &[
+                ("evidence-1", "I help at my local youth club."),
+                ("evidence-2", ""),
+                ("evidence-3", ""),
+                ("action", "continue"),
+            ],
+        )
+        .await;
+
+    // Assert: the error names the criterion, what was typed is on the page, and stored.
+    assert_eq!(response.status().as_u16(), 200);
+    let body = response.text().await.unwrap();
+    assert!(
+        text_of(&body, ".nhsuk-error-summary").contains("Tell us how you meet 'Willing to learn'"),
+        "{}",
+        text_of(&body, ".nhsuk-error-summary")
+    );
+    assert!(body.contains("I help at my local youth club."));
+    assert_eq!(
+        evidence_stored(&app, v.id, id).await,
+        ["I help at my local youth club.", "", ""]
+    );
+    assert_eq!(stored(&app, id).await.reached_step, 0, "the step is not done");
+
+    // Leaving and coming back finds answer 1.
+    let (_, detail) = client.page(&format!("/applications/{id}")).await;
+    assert!(detail.contains("I help at my local youth club."));
+    let (_, again) = client.page(&format!("/applications/{id}/evidence")).await;
+    assert!(again.contains("I help at my local youth club."));
+
+    // Act: one whole referee and one half typed.
+    let response = client
+        .post(
+            &format!("/applications/{id}/references"),
+            &[
+                ("referee1_kind", "personal_adviser"),
+                ("referee1_name", "Sam Patel"),
+                ("referee1_relationship", "My personal adviser"),
+                ("referee1_email", "sam@example.org"),
+                ("referee2_name", "Jo"),
+            ],
+        )
+        .await;
+
+    // Assert: the whole referee is kept, the half one shown again with its errors.
+    assert_eq!(response.status().as_u16(), 200);
+    let body = response.text().await.unwrap();
+    assert!(text_of(&body, ".nhsuk-error-summary").contains("Choose who the referee is"));
+    assert!(body.contains("value=\"Jo\""));
+    let referees = spectra::db::applications::referees_of(&app.db, id)
+        .await
+        .unwrap();
+    let names: Vec<_> = referees.iter().map(|r| r.name.as_str()).collect();
+    assert_eq!(names, ["Sam Patel"]);
+
+    // Act: the support answer over its limit is shown again, as typed.
+    let long = "x".repeat(spectra::domain::application::MAX_ADJUSTMENTS + 1);
+    let response = client
+        .post(
+            &format!("/applications/{id}/support"),
+            &[("adjustments", long.as_str())],
+        )
+        .await;
+    let body = response.text().await.unwrap();
+    assert!(body.contains(&long));
+    assert_eq!(stored(&app, id).await.adjustments, "Questions in writing, please");
+}
+
+#[tokio::test]
+async fn line_breaks_typed_in_a_browser_are_stored_as_one_kind() {
+    // Arrange
+    let app = spawn_app().await;
+    let v = post_vacancy(&app, "Porter", false).await;
+    let (_, client) = applicant(&app, "windows@example.org", "no").await;
+    let id = start(&client, v.id).await;
+
+    // Act: browsers send a textarea's line breaks as \r\n.
+    client
+        .post(
+            &format!("/applications/{id}/evidence"),
+            &[
+                ("evidence-1", "First part.\r\n\r\nSecond part.\rThird."),
+                ("action", "save"),
+            ],
+        )
+        .await;
+
+    // Assert
+    assert_eq!(
+        evidence_stored(&app, v.id, id).await[0],
+        "First part.\n\nSecond part.\nThird."
+    );
+}
+
+#[tokio::test]
+async fn your_applications_says_what_to_do_next_for_each() {
+    use spectra::db::{interviews, offers};
+    use spectra::domain::interview::SlotInput;
+
+    // Arrange: a new applicant with no profile yet.
+    let app = spawn_app().await;
+    app.create_user("new.here@example.org", &[Role::Applicant], None)
+        .await;
+    let newcomer = app.new_client();
+    newcomer.sign_in("new.here@example.org", PASSWORD).await;
+
+    // Act + Assert: the profile comes first.
+    let (_, home) = newcomer.page("/applications").await;
+    assert!(text_of(&home, ".nhsuk-inset-text").contains("First, fill in your profile"));
+    assert!(home.contains("href=\"/profile?next=/applications\""));
+
+    // Arrange: four applications at different stages.
+    let (applicant_id, client) = applicant(&app, "busy@example.org", "no").await;
+    let draft_v = post_vacancy(&app, "Draft job", false).await;
+    let invited_v = post_vacancy(&app, "Invited job", false).await;
+    let booked_v = post_vacancy(&app, "Booked job", false).await;
+    let offer_v = post_vacancy(&app, "Offered job", false).await;
+    let draft = start(&client, draft_v.id).await;
+    let invited = start(&client, invited_v.id).await;
+    let booked = start(&client, booked_v.id).await;
+    let offered = start(&client, offer_v.id).await;
+    for (id, stage) in [
+        (invited, Stage::InvitedToInterview),
+        (booked, Stage::InterviewBooked),
+        (offered, Stage::ConditionalOffer),
+    ] {
+        application::ActiveModel {
+            id: Set(id),
+            stage: Set(stage.as_str().to_owned()),
+            submitted_at: Set(Some(OffsetDateTime::now_utc())),
+            ..Default::default()
+        }
+        .update(&app.db)
+        .await
+        .unwrap();
+    }
+    let starts_at = OffsetDateTime::now_utc() + Duration::days(5);
+    let slot = interviews::create_slot(
+        &app.db,
+        booked_v.id,
+        &SlotInput {
+            starts_at,
+            minutes: 30,
+            place: "Room 4, Alder Hey".into(),
+            capacity: 1,
+        },
+        applicant_id,
+    )
+    .await
+    .unwrap();
+    interviews::book(&app.db, booked, slot.id, OffsetDateTime::now_utc())
+        .await
+        .unwrap()
+        .unwrap();
+    offers::make(&app.db, offered, offer_v.id, applicant_id)
+        .await
+        .unwrap();
+
+    // Act
+    let (status, home) = client.page("/applications").await;
+
+    // Assert
+    assert_eq!(status, 200);
+    assert!(!home.contains("First, fill in your profile"));
+    assert!(home.contains("3 applications need something from you"));
+    assert!(home.contains(&format!("href=\"/applications/{draft}/evidence\"")));
+    assert!(home.contains("Continue your application"));
+    assert!(home.contains(&format!("href=\"/applications/{invited}/interview\"")));
+    let doc = scraper::Html::parse_document(&home);
+    let book = scraper::Selector::parse("a.nhsuk-button").unwrap();
+    let buttons: Vec<String> = doc
+        .select(&book)
+        .map(|b| b.text().collect::<String>())
+        .collect();
+    assert_eq!(buttons.len(), 1, "{buttons:?}");
+    assert!(buttons[0].starts_with("Book"));
+    assert!(home.contains(&spectra::domain::london_time::describe(starts_at)));
+    assert!(home.contains("Room 4, Alder Hey"));
+    assert!(home.contains(&format!("href=\"/applications/{offered}/offer\"")));
+    assert!(home.contains("Answer the offer"));
+    // What needs doing comes before what does not.
+    let booked_at = home.find("Booked job").unwrap();
+    for first in ["Draft job", "Invited job", "Offered job"] {
+        assert!(home.find(first).unwrap() < booked_at, "{first}");
+    }
+}
+
+#[tokio::test]
+async fn the_timeline_tells_what_happened_and_the_time_at_the_current_stage_once() {
+    // Arrange
+    let app = spawn_app().await;
+    let v = post_vacancy(&app, "Receptionist", false).await;
+    let (_, client) = applicant(&app, "timeline@example.org", "no").await;
+    let id = start(&client, v.id).await;
+    fill_in(&client, id, None).await;
+    expect_redirect(
+        client
+            .post(
+                &format!("/applications/{id}/declaration"),
+                &[("declaration", "yes")],
+            )
+            .await,
+        &format!("/applications/{id}/sent"),
+    )
+    .await;
+
+    // Act
+    let (_, page) = client.page(&format!("/applications/{id}")).await;
+
+    // Assert
+    let timeline = text_of(&page, ".app-timeline");
+    assert!(timeline.contains("You sent your application"), "{timeline}");
+    assert!(timeline.contains("You started your application"), "{timeline}");
+    assert!(!timeline.contains("Not sent yet"), "{timeline}");
+    assert_eq!(page.matches("At this stage for").count(), 1);
+    assert!(!page.contains("Time in this stage"));
 }

@@ -95,3 +95,34 @@ async fn only_applicants_have_a_profile() {
         303
     );
 }
+
+#[tokio::test]
+async fn each_profile_answer_says_who_sees_it() {
+    let app = spawn_app().await;
+    app.create_user("who.sees@example.org", &[Role::Applicant], None)
+        .await;
+    app.client.sign_in("who.sees@example.org", PASSWORD).await;
+
+    let (_, page) = app.client.page("/profile").await;
+
+    for hint in [
+        "#contact_preference-hint",
+        "#phone-hint",
+        "#care_experience-hint",
+        "#local_authority-hint",
+        "#adviser_name-hint",
+        "#adviser_contact-hint",
+        "#adjustments-hint",
+    ] {
+        assert!(
+            text_of(&page, hint).contains("Who sees this"),
+            "{hint}: {}",
+            text_of(&page, hint)
+        );
+    }
+    let care = text_of(&page, "#care_experience-hint");
+    assert!(care.contains("never see this answer"));
+    let support = text_of(&page, "#adjustments-hint");
+    assert!(support.contains("seen by the interview panel once you book an interview"));
+    assert!(page.contains("aria-describedby=\"care_experience-hint\""));
+}

@@ -810,3 +810,72 @@ async fn the_migration_widens_stored_care_leaver_vacancies_to_every_kind_of_refe
         assert_eq!(stored.reference_options, expected, "{}", stored.title);
     }
 }
+
+#[tokio::test]
+async fn paragraphs_typed_in_a_browser_stay_paragraphs_on_the_preview_and_the_advert() {
+    // Arrange
+    let app = spawn_app().await;
+    let (_, client) = manager(&app, "Mersey Care NHS FT", "paragraphs@example.org").await;
+
+    // Act: a browser sends the blank line between paragraphs as \r\n\r\n.
+    let id = create_and_publish(
+        &client,
+        &form_with(
+            form("Porter", "2099", "no"),
+            &[(
+                "description",
+                Some("You will move patients safely.\r\n\r\nYou will join a friendly team."),
+            )],
+            &["employer"],
+        ),
+    )
+    .await;
+
+    // Assert: stored with \n only, and two paragraphs wherever it is shown.
+    let stored = vacancy::Entity::find_by_id(id)
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        stored.description,
+        "You will move patients safely.\n\nYou will join a friendly team."
+    );
+    let (_, preview) = client.page(&format!("/manage/vacancies/{id}")).await;
+    let (_, advert) = app.client.page(&format!("/vacancies/{id}")).await;
+    for page in [preview, advert] {
+        assert!(page.contains("<p>You will move patients safely.</p>"), "{page}");
+        assert!(page.contains("<p>You will join a friendly team.</p>"));
+    }
+}
+
+#[tokio::test]
+async fn applicants_are_told_what_a_programme_is_and_the_filter_reads_plainly() {
+    // Arrange
+    let app = spawn_app().await;
+    let (_, client) = manager(&app, "Alder Hey Children's NHS FT", "prog@example.org").await;
+    let programme = programme(&app).await.to_string();
+    let id = create_and_publish(
+        &client,
+        &form_with(
+            form("Porter", "2099", "yes"),
+            &[("programme", Some(programme.as_str()))],
+            &EVERY_REFERENCE,
+        ),
+    )
+    .await;
+
+    // Act
+    let (_, advert) = app.client.page(&format!("/vacancies/{id}")).await;
+    let (_, list) = app.client.page("/vacancies").await;
+
+    // Assert
+    assert!(advert.contains("The SPECTRA 25/7 programme"));
+    assert!(advert.contains("Recruit 25 care leavers."));
+    assert!(!advert.contains(">Programme<"));
+    let filter = text_of(&list, "#ring_fenced");
+    assert_eq!(
+        filter,
+        "All jobs Only jobs for people who have been in care Only jobs open to everyone"
+    );
+}
