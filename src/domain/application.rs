@@ -343,7 +343,10 @@ pub struct EvidenceProblems {
 /// Checks the evidence for each criterion. When `complete`, every essential criterion needs
 /// some evidence; limits always apply. Errors are keyed by the criterion's position in the
 /// form and name the criterion.
-pub fn parse_evidence(answers: &[TypedEvidence], complete: bool) -> Result<Evidence, EvidenceProblems> {
+pub fn parse_evidence(
+    answers: &[TypedEvidence],
+    complete: bool,
+) -> Result<Evidence, EvidenceProblems> {
     let mut errors = Vec::new();
     let mut keep = Vec::new();
     for (i, answer) in answers.iter().enumerate() {
@@ -538,10 +541,12 @@ pub fn referees_to_keep(
         .iter()
         .enumerate()
         .filter(|(_, form)| !form.is_blank())
-        .filter_map(|(i, form)| match parse_referees(std::slice::from_ref(form), accepted, false) {
-            Ok(mut one) => one.pop(),
-            Err(_) => stored.get(i).cloned(),
-        })
+        .filter_map(
+            |(i, form)| match parse_referees(std::slice::from_ref(form), accepted, false) {
+                Ok(mut one) => one.pop(),
+                Err(_) => stored.get(i).cloned(),
+            },
+        )
         .collect()
 }
 
@@ -797,7 +802,9 @@ mod tests {
         let problems = parse_evidence(&missing, true).unwrap_err();
         assert_eq!(problems.errors[0].0, 0);
         assert!(
-            problems.errors[0].1.starts_with("Tell us how you meet 'Criterion 10'."),
+            problems.errors[0]
+                .1
+                .starts_with("Tell us how you meet 'Criterion 10'."),
             "{}",
             problems.errors[0].1
         );

@@ -107,7 +107,10 @@ fn is_urlencoded(headers: &HeaderMap) -> bool {
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .and_then(|t| t.split(';').next())
-        .is_some_and(|t| t.trim().eq_ignore_ascii_case("application/x-www-form-urlencoded"))
+        .is_some_and(|t| {
+            t.trim()
+                .eq_ignore_ascii_case("application/x-www-form-urlencoded")
+        })
 }
 
 /// Turns every line break of an urlencoded form body into `\n`: browsers send a textarea's
@@ -144,46 +147,6 @@ pub fn normalise_line_breaks(body: &[u8]) -> Vec<u8> {
         }
     }
     out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::normalise_line_breaks;
-
-    fn normalised(body: &str) -> String {
-        String::from_utf8(normalise_line_breaks(body.as_bytes())).unwrap()
-    }
-
-    #[test]
-    fn every_kind_of_line_break_becomes_one_newline() {
-        assert_eq!(normalised("a=one%0D%0A%0D%0Atwo"), "a=one%0A%0Atwo");
-        assert_eq!(normalised("a=one%0d%0atwo%0d%0Athree"), "a=one%0Atwo%0Athree");
-        assert_eq!(normalised("a=old%0Dmac%0Dstyle"), "a=old%0Amac%0Astyle");
-        assert_eq!(normalised("a=x%0D%0D%0Ay"), "a=x%0A%0Ay");
-        assert_eq!(normalised("a=raw\r\nbreak\rhere"), "a=raw\nbreak\nhere");
-        let parsed: Vec<(String, String)> =
-            form_urlencoded::parse(&normalise_line_breaks(b"d=P1%0D%0A%0D%0AP2&e=x"))
-                .into_owned()
-                .collect();
-        assert_eq!(parsed[0].1, "P1\n\nP2");
-    }
-
-    #[test]
-    fn nothing_else_changes() {
-        for body in [
-            "",
-            "a=b&c=d",
-            "a=%0A%0A",
-            "a=%0Z%0",
-            "a=%25%30D",
-            "csrf_token=abc%2B%2F&x=100%25",
-            "a=caf%C3%A9+%E2%80%94",
-            "a=%",
-            "a=%0",
-        ] {
-            assert_eq!(normalised(body), body, "{body}");
-        }
-    }
 }
 
 /// The boundary of a `multipart/form-data` body, if the request has one.
@@ -240,4 +203,47 @@ fn referer_origin(headers: &HeaderMap) -> Option<String> {
         .and_then(|v| v.to_str().ok())
         .and_then(|r| Url::parse(r).ok())
         .map(|u| u.origin().ascii_serialization())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::normalise_line_breaks;
+
+    fn normalised(body: &str) -> String {
+        String::from_utf8(normalise_line_breaks(body.as_bytes())).unwrap()
+    }
+
+    #[test]
+    fn every_kind_of_line_break_becomes_one_newline() {
+        assert_eq!(normalised("a=one%0D%0A%0D%0Atwo"), "a=one%0A%0Atwo");
+        assert_eq!(
+            normalised("a=one%0d%0atwo%0d%0Athree"),
+            "a=one%0Atwo%0Athree"
+        );
+        assert_eq!(normalised("a=old%0Dmac%0Dstyle"), "a=old%0Amac%0Astyle");
+        assert_eq!(normalised("a=x%0D%0D%0Ay"), "a=x%0A%0Ay");
+        assert_eq!(normalised("a=raw\r\nbreak\rhere"), "a=raw\nbreak\nhere");
+        let parsed: Vec<(String, String)> =
+            form_urlencoded::parse(&normalise_line_breaks(b"d=P1%0D%0A%0D%0AP2&e=x"))
+                .into_owned()
+                .collect();
+        assert_eq!(parsed[0].1, "P1\n\nP2");
+    }
+
+    #[test]
+    fn nothing_else_changes() {
+        for body in [
+            "",
+            "a=b&c=d",
+            "a=%0A%0A",
+            "a=%0Z%0",
+            "a=%25%30D",
+            "csrf_token=abc%2B%2F&x=100%25",
+            "a=caf%C3%A9+%E2%80%94",
+            "a=%",
+            "a=%0",
+        ] {
+            assert_eq!(normalised(body), body, "{body}");
+        }
+    }
 }

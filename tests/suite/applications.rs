@@ -241,7 +241,9 @@ async fn an_applicant_starts_leaves_resumes_on_another_device_and_sends() {
         )
         .await;
     let body = response.text().await.unwrap();
-    assert!(text_of(&body, ".nhsuk-error-summary").contains("Tell us how you meet 'Willing to learn'"));
+    assert!(
+        text_of(&body, ".nhsuk-error-summary").contains("Tell us how you meet 'Willing to learn'")
+    );
     assert!(body.contains("Typed again"));
 
     fill_in(&laptop, id, Some("yes")).await;
@@ -786,7 +788,11 @@ async fn a_failed_check_saves_every_good_answer_and_shows_what_was_typed() {
         evidence_stored(&app, v.id, id).await,
         ["I help at my local youth club.", "", ""]
     );
-    assert_eq!(stored(&app, id).await.reached_step, 0, "the step is not done");
+    assert_eq!(
+        stored(&app, id).await.reached_step,
+        0,
+        "the step is not done"
+    );
 
     // Leaving and coming back finds answer 1.
     let (_, detail) = client.page(&format!("/applications/{id}")).await;
@@ -829,7 +835,10 @@ async fn a_failed_check_saves_every_good_answer_and_shows_what_was_typed() {
         .await;
     let body = response.text().await.unwrap();
     assert!(body.contains(&long));
-    assert_eq!(stored(&app, id).await.adjustments, "Questions in writing, please");
+    assert_eq!(
+        stored(&app, id).await.adjustments,
+        "Questions in writing, please"
+    );
 }
 
 #[tokio::test]
@@ -976,7 +985,10 @@ async fn the_timeline_tells_what_happened_and_the_time_at_the_current_stage_once
     // Assert
     let timeline = text_of(&page, ".app-timeline");
     assert!(timeline.contains("You sent your application"), "{timeline}");
-    assert!(timeline.contains("You started your application"), "{timeline}");
+    assert!(
+        timeline.contains("You started your application"),
+        "{timeline}"
+    );
     assert!(!timeline.contains("Not sent yet"), "{timeline}");
     assert_eq!(page.matches("At this stage for").count(), 1);
     assert!(!page.contains("Time in this stage"));

@@ -844,7 +844,10 @@ async fn paragraphs_typed_in_a_browser_stay_paragraphs_on_the_preview_and_the_ad
     let (_, preview) = client.page(&format!("/manage/vacancies/{id}")).await;
     let (_, advert) = app.client.page(&format!("/vacancies/{id}")).await;
     for page in [preview, advert] {
-        assert!(page.contains("<p>You will move patients safely.</p>"), "{page}");
+        assert!(
+            page.contains("<p>You will move patients safely.</p>"),
+            "{page}"
+        );
         assert!(page.contains("<p>You will join a friendly team.</p>"));
     }
 }

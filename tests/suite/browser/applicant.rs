@@ -27,7 +27,9 @@ async fn a_failed_check_on_the_evidence_step_keeps_the_answer_typed_by_keyboard_
     keyboard_sign_in(&browser, &app.base, "keyboard.applicant@example.org").await;
 
     // Start applying from the advert.
-    browser.visit(&format!("{}/vacancies/{}", app.base, v.id)).await;
+    browser
+        .visit(&format!("{}/vacancies/{}", app.base, v.id))
+        .await;
     browser
         .activate(&format!("a[href='/vacancies/{}/apply']", v.id))
         .await;
