@@ -774,7 +774,7 @@ pub fn published_change(
         errors.push((
             "closes_day",
             format!(
-                "The closing date can only move later once the vacancy is published. It closes {}. To stop applications now, close the vacancy instead",
+                "The closing date can only move later once the vacancy is published. It closes on {}. To stop applications now, close the vacancy instead",
                 london_time::describe(before.closes_at)
             ),
         ));
