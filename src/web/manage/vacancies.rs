@@ -279,11 +279,7 @@ pub async fn create(
     let txn = state.db.begin().await?;
     let created = vacancies::create(&txn, organisation_id, me.id, &input).await?;
     txn.commit().await?;
-    flash(
-        &session,
-        "Draft saved. Check the advice below, then publish when you are ready.",
-    )
-    .await?;
+    flash(&session, "Draft saved.").await?;
     Ok(Redirect::to(&format!("/manage/vacancies/{}", created.id)).into_response())
 }
 
