@@ -679,6 +679,15 @@ pub struct PublishedChange {
     pub fields: Vec<ChangedField>,
     /// The closing date moves later, so everyone who has started an application is told.
     pub closing_date_moved: bool,
+    /// The closing time to store: the form's, or the stored one when the form names the same
+    /// minute (the form has no seconds).
+    pub closes_at: OffsetDateTime,
+}
+
+/// The time to the minute, as the form shows it.
+fn to_the_minute(t: OffsetDateTime) -> OffsetDateTime {
+    t - time::Duration::seconds(i64::from(t.second()))
+        - time::Duration::nanoseconds(i64::from(t.nanosecond()))
 }
 
 /// What may change once a vacancy is published, and what may not. Applicants write their
@@ -692,6 +701,11 @@ pub fn published_change(
     after: &VacancyInput,
 ) -> Result<PublishedChange, Vec<FieldError>> {
     let mut errors: Vec<FieldError> = Vec::new();
+    let closes_at = if to_the_minute(after.closes_at) == to_the_minute(before.closes_at) {
+        before.closes_at
+    } else {
+        after.closes_at
+    };
     if after.programme_id != before.programme_id {
         errors.push((
             "programme",
@@ -770,7 +784,7 @@ pub fn published_change(
             ),
         ));
     }
-    if after.closes_at < before.closes_at {
+    if closes_at < before.closes_at {
         errors.push((
             "closes_day",
             format!(
@@ -798,7 +812,7 @@ pub fn published_change(
             ("positions", "Number of positions"),
         ),
         (
-            before.closes_at != after.closes_at,
+            before.closes_at != closes_at,
             ("closes_day", "Closing date"),
         ),
         (before.summary != after.summary, ("summary", "Summary")),
@@ -836,7 +850,8 @@ pub fn published_change(
             .into_iter()
             .filter_map(|(changed, field)| changed.then_some(field))
             .collect(),
-        closing_date_moved: after.closes_at > before.closes_at,
+        closing_date_moved: closes_at > before.closes_at,
+        closes_at,
     })
 }
 
@@ -980,6 +995,20 @@ mod published_tests {
                 .unwrap()
                 .closing_date_moved
         );
+    }
+
+    #[test]
+    fn the_same_minute_is_the_same_closing_date() {
+        let before = VacancyInput {
+            closes_at: datetime!(2026-12-05 17:00:42.5 UTC),
+            ..stored()
+        };
+        let change = published_change(&before, &stored()).unwrap();
+        assert!(
+            change.fields.is_empty() && !change.closing_date_moved,
+            "{change:?}"
+        );
+        assert_eq!(change.closes_at, before.closes_at);
     }
 
     #[test]

@@ -222,7 +222,11 @@ pub async fn change_published(
     if change.fields.is_empty() {
         return Ok(Ok(Changed { change, told: 0 }));
     }
-    vacancies::update_published(txn, vacancy_id, input).await?;
+    let input = VacancyInput {
+        closes_at: change.closes_at,
+        ..input.clone()
+    };
+    vacancies::update_published(txn, vacancy_id, &input).await?;
     let mut details = json!({
         "fields": change.fields.iter().map(|(_, words)| *words).collect::<Vec<_>>(),
     });
