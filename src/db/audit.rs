@@ -78,11 +78,17 @@ pub enum AuditAction {
     EsrImported,
     /// A report or extract was downloaded (the dashboard's tables, the ESR export).
     ReportExported,
+    /// A hiring manager changed a published vacancy (the fields that changed).
+    VacancyChanged,
+    /// A hiring manager closed a vacancy before its closing date.
+    VacancyClosed,
+    /// A hiring manager reopened a closed vacancy with a new closing date.
+    VacancyReopened,
 }
 
 impl AuditAction {
     /// Every action, in the order they are listed to people.
-    pub const ALL: [AuditAction; 33] = [
+    pub const ALL: [AuditAction; 36] = [
         AuditAction::ExceptionRequested,
         AuditAction::ExceptionApproved,
         AuditAction::ExceptionRefused,
@@ -116,6 +122,9 @@ impl AuditAction {
         AuditAction::MatchConfirmed,
         AuditAction::MentoringEnded,
         AuditAction::MentoringRecordViewed,
+        AuditAction::VacancyChanged,
+        AuditAction::VacancyClosed,
+        AuditAction::VacancyReopened,
     ];
 
     /// Reads a stored action name.
@@ -169,6 +178,9 @@ impl AuditAction {
             AuditAction::LeavingRecorded => "Leaving or move recorded",
             AuditAction::EsrImported => "ESR extract imported",
             AuditAction::ReportExported => "Report exported",
+            AuditAction::VacancyChanged => "Published vacancy changed",
+            AuditAction::VacancyClosed => "Vacancy closed early",
+            AuditAction::VacancyReopened => "Closed vacancy reopened",
         }
     }
 
@@ -210,6 +222,9 @@ impl AuditAction {
             AuditAction::LeavingRecorded => "leaving_recorded",
             AuditAction::EsrImported => "esr_imported",
             AuditAction::ReportExported => "report_exported",
+            AuditAction::VacancyChanged => "vacancy_changed",
+            AuditAction::VacancyClosed => "vacancy_closed",
+            AuditAction::VacancyReopened => "vacancy_reopened",
         }
     }
 }

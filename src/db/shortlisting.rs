@@ -179,6 +179,26 @@ pub async fn complete(db: &impl ConnectionTrait, vacancy_id: i32, by: i32) -> Re
     Ok(result.rows_affected == 1)
 }
 
+/// Whether shortlisting of the vacancy has started: the lead has decided on an application,
+/// or completed shortlisting. Scores alone do not count: the panel may score while it is open.
+pub async fn started(db: &impl ConnectionTrait, vacancy_id: i32) -> Result<bool, DbErr> {
+    if state_of(db, vacancy_id).await?.completed_at.is_some() {
+        return Ok(true);
+    }
+    let applications = crate::entities::application::Entity::find()
+        .select_only()
+        .column(crate::entities::application::Column::Id)
+        .filter(crate::entities::application::Column::VacancyId.eq(vacancy_id))
+        .into_tuple::<i32>()
+        .all(db)
+        .await?;
+    let decided = shortlist_decision::Entity::find()
+        .filter(shortlist_decision::Column::ApplicationId.is_in(applications))
+        .one(db)
+        .await?;
+    Ok(decided.is_some())
+}
+
 /// Records the lead's request for the high-volume exception. Returns false if one is already
 /// requested or approved.
 pub async fn request_exception(

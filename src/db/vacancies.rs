@@ -8,8 +8,9 @@ use sea_orm::{
 use time::{Duration, OffsetDateTime};
 
 use crate::db::now;
+use crate::domain::application::Stage;
 use crate::domain::vacancy::{VacancyInput, VacancyKind, VacancyStatus};
-use crate::entities::{vacancy, vacancy_criterion};
+use crate::entities::{application, user, vacancy, vacancy_criterion};
 
 fn reference_list(input: &VacancyInput) -> String {
     input
@@ -167,6 +168,121 @@ pub async fn close(db: &impl ConnectionTrait, id: i32) -> Result<bool, DbErr> {
         .exec(db)
         .await?;
     Ok(result.rows_affected == 1)
+}
+
+/// A vacancy by ID, its row locked for the rest of the transaction on Postgres (SQLite has one
+/// writer at a time), so a change, a close and a reopen of one vacancy are judged in turn.
+pub async fn find_for_update(
+    db: &impl ConnectionTrait,
+    id: i32,
+) -> Result<Option<vacancy::Model>, DbErr> {
+    vacancy::Entity::find_by_id(id)
+        .lock_exclusive()
+        .one(db)
+        .await
+}
+
+/// Changes what may change on a published vacancy: its words, contact, location, positions,
+/// accepted referees and closing date. The criteria, ring-fence, programme, kind and band are
+/// left as they are (`domain::vacancy::published_change` refuses changes to them).
+pub async fn update_published(
+    db: &impl ConnectionTrait,
+    id: i32,
+    input: &VacancyInput,
+) -> Result<(), DbErr> {
+    vacancy::ActiveModel {
+        id: Set(id),
+        title: Set(input.title.clone()),
+        working_pattern: Set(input.working_pattern.clone()),
+        salary: Set(input.salary.clone()),
+        location: Set(input.location.clone()),
+        positions: Set(input.positions),
+        closes_at: Set(input.closes_at),
+        summary: Set(input.summary.clone()),
+        description: Set(input.description.clone()),
+        entry_requirements: Set(input.entry_requirements.clone()),
+        reference_options: Set(reference_list(input)),
+        contact_name: Set(input.contact_name.clone()),
+        contact_role: Set(input.contact_role.clone()),
+        contact_email: Set(input.contact_email.clone()),
+        contact_phone: Set(input.contact_phone.clone()),
+        updated_at: Set(now()),
+        ..Default::default()
+    }
+    .update(db)
+    .await
+    .map(|_| ())
+}
+
+/// Reopens a vacancy that no longer takes applications (closed early, or past its closing
+/// date) until `closes_at`. Returns false if it was a draft.
+pub async fn reopen(
+    db: &impl ConnectionTrait,
+    id: i32,
+    closes_at: OffsetDateTime,
+) -> Result<bool, DbErr> {
+    let result = vacancy::Entity::update_many()
+        .col_expr(
+            vacancy::Column::Status,
+            Expr::value(VacancyStatus::Published.as_str()),
+        )
+        .col_expr(vacancy::Column::ClosesAt, Expr::value(closes_at))
+        .col_expr(vacancy::Column::UpdatedAt, Expr::value(now()))
+        .filter(vacancy::Column::Id.eq(id))
+        .filter(vacancy::Column::Status.is_in([
+            VacancyStatus::Published.as_str(),
+            VacancyStatus::Closed.as_str(),
+        ]))
+        .exec(db)
+        .await?;
+    Ok(result.rows_affected == 1)
+}
+
+/// How many of a vacancy's applications are at each stage (stage name, count), drafts
+/// included: closing and reopening say how many people they affect, without naming anyone.
+pub async fn applications_by_stage(
+    db: &impl ConnectionTrait,
+    vacancy_id: i32,
+) -> Result<Vec<(String, i64)>, DbErr> {
+    application::Entity::find()
+        .select_only()
+        .column(application::Column::Stage)
+        .column_as(application::Column::Id.count(), "applications")
+        .filter(application::Column::VacancyId.eq(vacancy_id))
+        .group_by(application::Column::Stage)
+        .into_tuple::<(String, i64)>()
+        .all(db)
+        .await
+}
+
+/// Everyone who has started an application for the vacancy and not withdrawn it, unfinished
+/// or sent and not yet shortlisted, with their account: the people a new closing date concerns.
+pub async fn started_applications(
+    db: &impl ConnectionTrait,
+    vacancy_id: i32,
+) -> Result<Vec<(application::Model, user::Model)>, DbErr> {
+    let rows = application::Entity::find()
+        .filter(application::Column::VacancyId.eq(vacancy_id))
+        .filter(application::Column::Stage.is_in([
+            Stage::Draft.as_str(),
+            Stage::Submitted.as_str(),
+            Stage::Shortlisting.as_str(),
+        ]))
+        .order_by_asc(application::Column::Id)
+        .all(db)
+        .await?;
+    let ids: Vec<i32> = rows.iter().map(|a| a.applicant_id).collect();
+    let users = user::Entity::find()
+        .filter(user::Column::Id.is_in(ids))
+        .all(db)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|a| {
+            let u = users.iter().find(|u| u.id == a.applicant_id)?.clone();
+            Some((a, u))
+        })
+        .collect())
 }
 
 /// Filters of the public list.

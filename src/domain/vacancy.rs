@@ -668,6 +668,491 @@ fn parse_closing(form: &VacancyForm, now: OffsetDateTime) -> Result<OffsetDateTi
     Ok(closes_at)
 }
 
+/// A field of the manager's form that changed on a published vacancy, named as the manager
+/// sees it (for the audit log and the confirmation).
+pub type ChangedField = (&'static str, &'static str);
+
+/// What a change to a published vacancy does, once the rule allows it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PublishedChange {
+    /// The fields that change: (form field, words), in the form's order.
+    pub fields: Vec<ChangedField>,
+    /// The closing date moves later, so everyone who has started an application is told.
+    pub closing_date_moved: bool,
+    /// The closing time to store: the form's, or the stored one when the form names the same
+    /// minute (the form has no seconds).
+    pub closes_at: OffsetDateTime,
+}
+
+/// The time to the minute, as the form shows it.
+fn to_the_minute(t: OffsetDateTime) -> OffsetDateTime {
+    t - time::Duration::seconds(i64::from(t.second()))
+        - time::Duration::nanoseconds(i64::from(t.nanosecond()))
+}
+
+/// What may change once a vacancy is published, and what may not. Applicants write their
+/// evidence against the criteria and check the ring-fence, programme, kind and band before they
+/// start, so those stay as advertised; so do accepted referees already named (a kind may be
+/// added, not removed) and positions (more, not fewer). Words, contact details, location and
+/// a later closing date may change. Every refused field gets its own error; `before` is the
+/// vacancy as stored, `after` the manager's parsed form.
+pub fn published_change(
+    before: &VacancyInput,
+    after: &VacancyInput,
+) -> Result<PublishedChange, Vec<FieldError>> {
+    let mut errors: Vec<FieldError> = Vec::new();
+    let closes_at = if to_the_minute(after.closes_at) == to_the_minute(before.closes_at) {
+        before.closes_at
+    } else {
+        after.closes_at
+    };
+    if after.programme_id != before.programme_id {
+        errors.push((
+            "programme",
+            "The programme cannot change once the vacancy is published".into(),
+        ));
+    }
+    if after.kind != before.kind {
+        errors.push((
+            "kind",
+            format!(
+                "The type of post cannot change once the vacancy is published: it stays {}",
+                before.kind.label().to_lowercase()
+            ),
+        ));
+    }
+    if after.band != before.band {
+        errors.push((
+            "band",
+            format!(
+                "The band cannot change once the vacancy is published: people applied for band {}",
+                before.band
+            ),
+        ));
+    }
+    if after.ring_fenced != before.ring_fenced {
+        errors.push((
+            "ring_fenced",
+            if before.ring_fenced {
+                "This vacancy stays only for people who have been in care: that cannot change once it is published"
+            } else {
+                "This vacancy stays open to everyone: that cannot change once it is published"
+            }
+            .into(),
+        ));
+    }
+    let lines = |input: &VacancyInput, essential: bool| -> Vec<String> {
+        input
+            .criteria
+            .iter()
+            .filter(|c| c.essential == essential)
+            .map(|c| c.text.clone())
+            .collect()
+    };
+    for (field, essential, what) in [
+        ("essential_criteria", true, "essential"),
+        ("desirable_criteria", false, "desirable"),
+    ] {
+        if lines(before, essential) != lines(after, essential) {
+            errors.push((
+                field,
+                format!(
+                    "The {what} criteria cannot change once the vacancy is published: applicants write their answers to them"
+                ),
+            ));
+        }
+    }
+    if let Some(dropped) = before
+        .reference_options
+        .iter()
+        .find(|r| !after.reference_options.contains(r))
+    {
+        errors.push((
+            "reference_options",
+            format!(
+                "You can accept more kinds of referee, but not stop accepting one once the vacancy is published. Tick \"{}\" again",
+                dropped.label()
+            ),
+        ));
+    }
+    if after.positions < before.positions {
+        errors.push((
+            "positions",
+            format!(
+                "You can add positions, but not take them away once the vacancy is published: it has {}",
+                before.positions
+            ),
+        ));
+    }
+    if closes_at < before.closes_at {
+        errors.push((
+            "closes_day",
+            format!(
+                "The closing date can only move later once the vacancy is published. It closes on {}. To stop applications now, close the vacancy instead",
+                london_time::describe(before.closes_at)
+            ),
+        ));
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    let candidates: [(bool, ChangedField); 14] = [
+        (before.title != after.title, ("title", "Job title")),
+        (
+            before.working_pattern != after.working_pattern,
+            ("working_pattern", "Hours and working pattern"),
+        ),
+        (before.salary != after.salary, ("salary", "Salary")),
+        (
+            before.location != after.location,
+            ("location", "Where the job is"),
+        ),
+        (
+            before.positions != after.positions,
+            ("positions", "Number of positions"),
+        ),
+        (
+            before.closes_at != closes_at,
+            ("closes_day", "Closing date"),
+        ),
+        (before.summary != after.summary, ("summary", "Summary")),
+        (
+            before.description != after.description,
+            ("description", "Description"),
+        ),
+        (
+            before.entry_requirements != after.entry_requirements,
+            ("entry_requirements", "Entry requirements"),
+        ),
+        (
+            before.reference_options != after.reference_options,
+            ("reference_options", "Referees you will accept"),
+        ),
+        (
+            before.contact_name != after.contact_name,
+            ("contact_name", "Contact's name"),
+        ),
+        (
+            before.contact_role != after.contact_role,
+            ("contact_role", "Contact's job title"),
+        ),
+        (
+            before.contact_email != after.contact_email,
+            ("contact_email", "Contact's email address"),
+        ),
+        (
+            before.contact_phone != after.contact_phone,
+            ("contact_phone", "Contact's phone number"),
+        ),
+    ];
+    Ok(PublishedChange {
+        fields: candidates
+            .into_iter()
+            .filter_map(|(changed, field)| changed.then_some(field))
+            .collect(),
+        closing_date_moved: closes_at > before.closes_at,
+        closes_at,
+    })
+}
+
+/// Why a closed vacancy cannot take applications again.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ReopenRefusal {
+    /// It is a draft, or still taking applications.
+    NotClosed,
+    /// The panel has begun deciding, or has finished: applicants would be judged unevenly.
+    ShortlistingStarted,
+    /// The new closing date is not in the future.
+    ClosingDateNotLater,
+}
+
+/// Whether a vacancy that no longer takes applications (closed early, or past its closing date)
+/// may reopen until `new_closes_at`: only before shortlisting starts, and only to a date in
+/// the future.
+pub fn check_reopen(
+    status: VacancyStatus,
+    closes_at: OffsetDateTime,
+    shortlisting_started: bool,
+    new_closes_at: OffsetDateTime,
+    now: OffsetDateTime,
+) -> Result<(), ReopenRefusal> {
+    if status == VacancyStatus::Draft || is_open(status, closes_at, now) {
+        return Err(ReopenRefusal::NotClosed);
+    }
+    if shortlisting_started {
+        return Err(ReopenRefusal::ShortlistingStarted);
+    }
+    if new_closes_at <= now {
+        return Err(ReopenRefusal::ClosingDateNotLater);
+    }
+    Ok(())
+}
+
+/// Reads a new closing date typed as day, month, year and time (London time), refusing one
+/// that is not in the future. The field errors are the form's.
+pub fn parse_new_closing(
+    day: &str,
+    month: &str,
+    year: &str,
+    time: &str,
+    now: OffsetDateTime,
+) -> Result<OffsetDateTime, FieldError> {
+    parse_closing(
+        &VacancyForm {
+            closes_day: day.to_owned(),
+            closes_month: month.to_owned(),
+            closes_year: year.to_owned(),
+            closes_time: time.to_owned(),
+            ..VacancyForm::default()
+        },
+        now,
+    )
+}
+
+#[cfg(test)]
+mod published_tests {
+    use super::*;
+    use time::macros::datetime;
+
+    const NOW: OffsetDateTime = datetime!(2026-11-23 09:00 UTC);
+
+    fn stored() -> VacancyInput {
+        VacancyInput {
+            title: "Porter".into(),
+            programme_id: Some(1),
+            kind: VacancyKind::Job,
+            band: "2".into(),
+            working_pattern: "37.5 hours".into(),
+            salary: "£24,465".into(),
+            location: "Liverpool".into(),
+            positions: 2,
+            closes_at: datetime!(2026-12-05 17:00 UTC),
+            ring_fenced: true,
+            summary: "Move patients.".into(),
+            description: "You will move patients.".into(),
+            entry_requirements: String::new(),
+            criteria: vec![
+                CriterionInput {
+                    essential: true,
+                    text: "Kind to people".into(),
+                },
+                CriterionInput {
+                    essential: false,
+                    text: "Some caring experience".into(),
+                },
+            ],
+            reference_options: ReferenceType::ALL.to_vec(),
+            contact_name: "Pat Lee".into(),
+            contact_role: "Manager".into(),
+            contact_email: "pat@nhs.net".into(),
+            contact_phone: "0151 228 4811".into(),
+        }
+    }
+
+    fn fields(change: &PublishedChange) -> Vec<&'static str> {
+        change.fields.iter().map(|(f, _)| *f).collect()
+    }
+
+    #[test]
+    fn nothing_changed_is_an_empty_change() {
+        let change = published_change(&stored(), &stored()).unwrap();
+        assert!(change.fields.is_empty());
+        assert!(!change.closing_date_moved);
+    }
+
+    #[test]
+    fn words_contact_location_and_a_later_closing_date_may_change() {
+        let after = VacancyInput {
+            title: "Hospital porter".into(),
+            summary: "Move patients safely.".into(),
+            description: "You will move patients and equipment.".into(),
+            location: "Alder Hey".into(),
+            contact_phone: "0151 228 4812".into(),
+            positions: 3,
+            closes_at: datetime!(2026-12-12 17:00 UTC),
+            ..stored()
+        };
+        let change = published_change(&stored(), &after).unwrap();
+        assert_eq!(
+            fields(&change),
+            [
+                "title",
+                "location",
+                "positions",
+                "closes_day",
+                "summary",
+                "description",
+                "contact_phone"
+            ]
+        );
+        assert!(change.closing_date_moved);
+        let same_date = VacancyInput {
+            title: "Hospital porter".into(),
+            ..stored()
+        };
+        assert!(
+            !published_change(&stored(), &same_date)
+                .unwrap()
+                .closing_date_moved
+        );
+    }
+
+    #[test]
+    fn the_same_minute_is_the_same_closing_date() {
+        let before = VacancyInput {
+            closes_at: datetime!(2026-12-05 17:00:42.5 UTC),
+            ..stored()
+        };
+        let change = published_change(&before, &stored()).unwrap();
+        assert!(
+            change.fields.is_empty() && !change.closing_date_moved,
+            "{change:?}"
+        );
+        assert_eq!(change.closes_at, before.closes_at);
+    }
+
+    #[test]
+    fn an_earlier_closing_date_is_refused_with_the_current_one() {
+        let after = VacancyInput {
+            closes_at: datetime!(2026-12-01 17:00 UTC),
+            ..stored()
+        };
+        let errors = published_change(&stored(), &after).unwrap_err();
+        assert_eq!(errors.len(), 1);
+        assert_eq!(errors[0].0, "closes_day");
+        assert!(errors[0].1.contains("only move later"), "{}", errors[0].1);
+        assert!(errors[0].1.contains("5 December 2026"), "{}", errors[0].1);
+    }
+
+    #[test]
+    fn criteria_ring_fence_programme_kind_band_referees_and_fewer_positions_are_refused() {
+        let after = VacancyInput {
+            programme_id: None,
+            kind: VacancyKind::Placement,
+            band: "3".into(),
+            ring_fenced: false,
+            positions: 1,
+            criteria: vec![
+                CriterionInput {
+                    essential: true,
+                    text: "Kind to everyone".into(),
+                },
+                CriterionInput {
+                    essential: false,
+                    text: "Some caring experience".into(),
+                },
+            ],
+            reference_options: vec![ReferenceType::Employer],
+            title: "Allowed on its own".into(),
+            ..stored()
+        };
+        let errors = published_change(&stored(), &after).unwrap_err();
+        let refused: Vec<&str> = errors.iter().map(|(f, _)| *f).collect();
+        assert_eq!(
+            refused,
+            [
+                "programme",
+                "kind",
+                "band",
+                "ring_fenced",
+                "essential_criteria",
+                "reference_options",
+                "positions"
+            ]
+        );
+        let desirable = VacancyInput {
+            criteria: vec![stored().criteria[0].clone()],
+            ..stored()
+        };
+        assert_eq!(
+            published_change(&stored(), &desirable).unwrap_err()[0].0,
+            "desirable_criteria"
+        );
+        // Reordering criteria changes what the panel scores against: refused too.
+        let mut two = stored();
+        two.criteria.insert(
+            1,
+            CriterionInput {
+                essential: true,
+                text: "Willing to learn".into(),
+            },
+        );
+        let mut swapped = two.clone();
+        swapped.criteria.swap(0, 1);
+        assert_eq!(
+            published_change(&two, &swapped).unwrap_err()[0].0,
+            "essential_criteria"
+        );
+    }
+
+    #[test]
+    fn a_referee_kind_may_be_added() {
+        let before = VacancyInput {
+            ring_fenced: false,
+            programme_id: None,
+            reference_options: vec![ReferenceType::Employer],
+            ..stored()
+        };
+        let after = VacancyInput {
+            reference_options: vec![ReferenceType::Employer, ReferenceType::Character],
+            ..before.clone()
+        };
+        assert_eq!(
+            fields(&published_change(&before, &after).unwrap()),
+            ["reference_options"]
+        );
+    }
+
+    #[test]
+    fn a_vacancy_reopens_only_when_closed_before_shortlisting_to_a_future_date() {
+        let past = NOW - time::Duration::days(1);
+        let future = NOW + time::Duration::days(7);
+        let ok = |status, closes, started, new| check_reopen(status, closes, started, new, NOW);
+        assert_eq!(ok(VacancyStatus::Closed, future, false, future), Ok(()));
+        assert_eq!(ok(VacancyStatus::Published, past, false, future), Ok(()));
+        assert_eq!(
+            ok(VacancyStatus::Published, future, false, future),
+            Err(ReopenRefusal::NotClosed)
+        );
+        assert_eq!(
+            ok(VacancyStatus::Draft, past, false, future),
+            Err(ReopenRefusal::NotClosed)
+        );
+        assert_eq!(
+            ok(VacancyStatus::Closed, past, true, future),
+            Err(ReopenRefusal::ShortlistingStarted)
+        );
+        assert_eq!(
+            ok(VacancyStatus::Closed, past, false, NOW),
+            Err(ReopenRefusal::ClosingDateNotLater)
+        );
+    }
+
+    #[test]
+    fn a_new_closing_date_is_read_like_the_forms() {
+        assert_eq!(
+            parse_new_closing("5", "12", "2026", "", NOW),
+            Ok(datetime!(2026-12-05 23:59 UTC))
+        );
+        assert_eq!(
+            parse_new_closing("5", "12", "2025", "17:00", NOW)
+                .unwrap_err()
+                .0,
+            "closes_day"
+        );
+        assert_eq!(
+            parse_new_closing("", "", "", "", NOW).unwrap_err().0,
+            "closes_day"
+        );
+        assert_eq!(
+            parse_new_closing("5", "12", "2026", "5pm", NOW)
+                .unwrap_err()
+                .0,
+            "closes_time"
+        );
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -290,3 +290,26 @@ email!(
         link: String,
     }
 );
+
+email!(
+    /// Tells someone who has started an application (a draft, or sent) that the vacancy's
+    /// closing date has moved later, or that a vacancy closed early has reopened.
+    ClosingDateChanged, "emails/closing_date_changed.txt", "emails/closing_date_changed.html", |m| if m.reopened { format!("{} is open for applications again", m.title) } else { format!("{} now closes later, on {}", m.title, m.closes) }, {
+        /// The applicant's name.
+        name: String,
+        /// The vacancy's title.
+        title: String,
+        /// The organisation.
+        organisation: String,
+        /// The new closing date and time, in words.
+        closes: String,
+        /// The vacancy had closed early and takes applications again.
+        reopened: bool,
+        /// Their application has been sent (otherwise it is unfinished).
+        sent: bool,
+        /// The named contact: name, role, email and phone in one line.
+        contact: String,
+        /// Their application's page.
+        link: String,
+    }
+);

@@ -461,6 +461,79 @@ pub async fn decide(
     Ok(Ok(()))
 }
 
+/// What completing shortlisting would do, for the lead to confirm: nothing is written.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CompletionPreview {
+    /// Applicants who would be invited to interview (and their names shown to the panel).
+    pub invited: usize,
+    /// Applicants who would be told they were not taken forward.
+    pub declined: usize,
+    /// Of those, how many get the panel's written feedback.
+    pub with_feedback: usize,
+    /// The panel members who would see the invited applicants' names.
+    pub panel: Vec<String>,
+}
+
+/// The applications completion moves on, if the rule lets it: refused until the vacancy has
+/// closed, every application has a decision, every application the rule invites is invited,
+/// and none is invited beyond an approved cap.
+fn deciding(board: &Board) -> Result<Vec<&Entry>, ShortlistRefusal> {
+    if !board.closed {
+        return Err(ShortlistRefusal::VacancyOpen);
+    }
+    let deciding: Vec<&Entry> = board
+        .entries
+        .iter()
+        .filter(|e| matches!(e.stage, Stage::Submitted | Stage::Shortlisting))
+        .collect();
+    let standings: Vec<Standing> = deciding
+        .iter()
+        .map(|e| Standing {
+            id: e.application.id,
+            candidate: e.candidate,
+            invited: e.decision.as_ref().map(|d| d.invited),
+        })
+        .collect();
+    let blockers = completion_blockers(&standings, board.exception);
+    if blockers.is_empty() {
+        Ok(deciding)
+    } else {
+        Err(ShortlistRefusal::Blocked(blockers))
+    }
+}
+
+/// What completing shortlisting would do now, or why it would be refused, judged by the same
+/// rule as [`complete`]. It reads only: the lead sees it before they confirm.
+pub async fn preview_completion(
+    db: &impl ConnectionTrait,
+    vacancy: &vacancy::Model,
+) -> Outcome<CompletionPreview, ShortlistRefusal> {
+    let board = board(db, vacancy).await?;
+    if is_complete(&board) {
+        return Ok(Err(ShortlistRefusal::Complete));
+    }
+    let entries = match deciding(&board) {
+        Ok(entries) => entries,
+        Err(refusal) => return Ok(Err(refusal)),
+    };
+    let decisions: Vec<&shortlist_decision::Model> =
+        entries.iter().filter_map(|e| e.decision.as_ref()).collect();
+    let panel = shortlisting::panel_of(db, vacancy.id)
+        .await?
+        .into_iter()
+        .map(|(_, u)| u.full_name)
+        .collect();
+    Ok(Ok(CompletionPreview {
+        invited: decisions.iter().filter(|d| d.invited).count(),
+        declined: decisions.iter().filter(|d| !d.invited).count(),
+        with_feedback: decisions
+            .iter()
+            .filter(|d| !d.invited && !d.feedback.trim().is_empty())
+            .count(),
+        panel,
+    }))
+}
+
 /// Shortlisting completed.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Completed {
@@ -484,26 +557,10 @@ pub async fn complete(
         Err(refusal) => return Ok(Err(refusal)),
     };
     let board = board(txn, &vacancy).await?;
-    if !board.closed {
-        return Ok(Err(ShortlistRefusal::VacancyOpen));
-    }
-    let deciding: Vec<&Entry> = board
-        .entries
-        .iter()
-        .filter(|e| matches!(e.stage, Stage::Submitted | Stage::Shortlisting))
-        .collect();
-    let standings: Vec<Standing> = deciding
-        .iter()
-        .map(|e| Standing {
-            id: e.application.id,
-            candidate: e.candidate,
-            invited: e.decision.as_ref().map(|d| d.invited),
-        })
-        .collect();
-    let blockers = completion_blockers(&standings, board.exception);
-    if !blockers.is_empty() {
-        return Ok(Err(ShortlistRefusal::Blocked(blockers)));
-    }
+    let deciding = match deciding(&board) {
+        Ok(entries) => entries,
+        Err(refusal) => return Ok(Err(refusal)),
+    };
     if !shortlisting::complete(txn, vacancy_id, lead).await? {
         return Ok(Err(ShortlistRefusal::Complete));
     }

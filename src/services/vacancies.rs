@@ -1,13 +1,23 @@
-//! Vacancy workflows that need more than one query.
+//! Vacancy workflows that need more than one query: publishing, changing a published
+//! vacancy, closing it early and reopening it.
 
-use sea_orm::{DatabaseTransaction, DbErr};
+use sea_orm::{ConnectionTrait, DatabaseTransaction, DbErr};
+use serde_json::json;
 use time::OffsetDateTime;
 
-use crate::db::vacancies;
+use crate::config::Config;
+use crate::db::audit::{self, AuditAction};
+use crate::db::{organisations, outbox, shortlisting, vacancies};
+use crate::domain::application::Stage;
+use crate::domain::london_time;
 use crate::domain::vacancy::{
-    FieldError, PublishCheck, VacancyKind, VacancyStatus, publish_problems, stored_references,
+    CriterionInput, FieldError, PublishCheck, PublishedChange, ReopenRefusal, VacancyInput,
+    VacancyKind, VacancyStatus, check_reopen, is_open, publish_problems, published_change,
+    stored_references,
 };
-use crate::entities::vacancy;
+use crate::entities::{vacancy, vacancy_criterion};
+use crate::mail::templates::{ClosingDateChanged, EmailContent};
+use crate::services::Outcome;
 
 /// Why a vacancy was not published.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -60,4 +70,305 @@ pub async fn publish(
         return Ok(Err(PublishRefusal::NotDraft));
     }
     Ok(Ok(draft))
+}
+
+/// The stored vacancy as the manager's parsed form would give it, to compare a change with.
+fn as_input(v: &vacancy::Model, criteria: &[vacancy_criterion::Model]) -> VacancyInput {
+    VacancyInput {
+        title: v.title.clone(),
+        programme_id: v.programme_id,
+        kind: VacancyKind::parse(&v.kind).unwrap_or(VacancyKind::Job),
+        band: v.band.clone(),
+        working_pattern: v.working_pattern.clone(),
+        salary: v.salary.clone(),
+        location: v.location.clone(),
+        positions: v.positions,
+        closes_at: v.closes_at,
+        ring_fenced: v.ring_fenced,
+        summary: v.summary.clone(),
+        description: v.description.clone(),
+        entry_requirements: v.entry_requirements.clone(),
+        criteria: criteria
+            .iter()
+            .map(|c| CriterionInput {
+                essential: c.essential,
+                text: c.text.clone(),
+            })
+            .collect(),
+        reference_options: stored_references(&v.reference_options),
+        contact_name: v.contact_name.clone(),
+        contact_role: v.contact_role.clone(),
+        contact_email: v.contact_email.clone(),
+        contact_phone: v.contact_phone.clone(),
+    }
+}
+
+/// Locks a vacancy of the manager's organisation for the rest of the transaction.
+async fn lock_own(
+    txn: &impl ConnectionTrait,
+    organisation_id: i32,
+    vacancy_id: i32,
+) -> Result<Option<vacancy::Model>, DbErr> {
+    Ok(vacancies::find_for_update(txn, vacancy_id)
+        .await?
+        .filter(|v| v.organisation_id == organisation_id))
+}
+
+/// Whether the vacancy takes applications at `now`.
+fn takes_applications(v: &vacancy::Model, now: OffsetDateTime) -> bool {
+    let status = VacancyStatus::parse(&v.status).unwrap_or(VacancyStatus::Draft);
+    is_open(status, v.closes_at, now)
+}
+
+/// Who an early close, a new closing date or a reopening concerns, counted.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Affected {
+    /// People with an unfinished application (a draft).
+    pub unfinished: i64,
+    /// Applications sent and not withdrawn.
+    pub sent: i64,
+}
+
+/// Counts the people a change to the vacancy's closing concerns. It names nobody.
+pub async fn affected(db: &impl ConnectionTrait, vacancy_id: i32) -> Result<Affected, DbErr> {
+    let mut affected = Affected::default();
+    for (stage, n) in vacancies::applications_by_stage(db, vacancy_id).await? {
+        match Stage::parse(&stage) {
+            Some(Stage::Draft) => affected.unfinished += n,
+            Some(Stage::Withdrawn) | None => {}
+            Some(_) => affected.sent += n,
+        }
+    }
+    Ok(affected)
+}
+
+/// Queues the email telling each person who has started an application (unfinished or sent,
+/// not yet shortlisted) the vacancy's new closing date. Returns how many were told.
+async fn tell_started(
+    txn: &impl ConnectionTrait,
+    config: &Config,
+    v: &vacancy::Model,
+    reopened: bool,
+) -> anyhow::Result<usize> {
+    let organisation = organisations::find(txn, v.organisation_id)
+        .await?
+        .map(|o| o.name)
+        .unwrap_or_default();
+    let started = vacancies::started_applications(txn, v.id).await?;
+    for (application, applicant) in &started {
+        let email = ClosingDateChanged {
+            name: applicant.full_name.clone(),
+            title: v.title.clone(),
+            organisation: organisation.clone(),
+            closes: london_time::describe(v.closes_at),
+            reopened,
+            sent: application.stage != Stage::Draft.as_str(),
+            contact: format!(
+                "{}, {}, at {} or on {}",
+                v.contact_name, v.contact_role, v.contact_email, v.contact_phone
+            ),
+            link: config.link(&format!("/applications/{}", application.id)),
+        }
+        .to_email(&applicant.email)?;
+        outbox::enqueue(txn, &email).await?;
+    }
+    Ok(started.len())
+}
+
+/// Why a published vacancy was not changed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ChangeRefusal {
+    /// No such vacancy in the manager's organisation.
+    NotFound,
+    /// It is a draft (changed freely elsewhere), or no longer takes applications.
+    NotOpen,
+    /// The change alters what applicants applied against: each field and why.
+    Refused(Vec<FieldError>),
+}
+
+/// A published vacancy changed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Changed {
+    /// What changed (nothing, if the form was sent as it was).
+    pub change: PublishedChange,
+    /// How many people with an application were emailed the new closing date.
+    pub told: usize,
+}
+
+/// Changes a published vacancy that still takes applications, as far as the rule allows
+/// (`domain::vacancy::published_change`), judged on the row locked in this transaction. The
+/// change is audited with the fields that changed; a later closing date is emailed to
+/// everyone who has started an application.
+pub async fn change_published(
+    txn: &DatabaseTransaction,
+    config: &Config,
+    actor: i32,
+    organisation_id: i32,
+    vacancy_id: i32,
+    input: &VacancyInput,
+    now: OffsetDateTime,
+) -> Outcome<Changed, ChangeRefusal> {
+    let Some(stored) = lock_own(txn, organisation_id, vacancy_id).await? else {
+        return Ok(Err(ChangeRefusal::NotFound));
+    };
+    if !takes_applications(&stored, now) {
+        return Ok(Err(ChangeRefusal::NotOpen));
+    }
+    let criteria = vacancies::criteria_of(txn, vacancy_id).await?;
+    let change = match published_change(&as_input(&stored, &criteria), input) {
+        Ok(change) => change,
+        Err(errors) => return Ok(Err(ChangeRefusal::Refused(errors))),
+    };
+    if change.fields.is_empty() {
+        return Ok(Ok(Changed { change, told: 0 }));
+    }
+    let input = VacancyInput {
+        closes_at: change.closes_at,
+        ..input.clone()
+    };
+    vacancies::update_published(txn, vacancy_id, &input).await?;
+    let mut details = json!({
+        "fields": change.fields.iter().map(|(_, words)| *words).collect::<Vec<_>>(),
+    });
+    if change.closing_date_moved {
+        details["closes_at"] = json!({
+            "old": london_time::describe(stored.closes_at),
+            "new": london_time::describe(input.closes_at),
+        });
+    }
+    let told = if change.closing_date_moved {
+        let changed = vacancies::find(txn, vacancy_id)
+            .await?
+            .ok_or_else(|| DbErr::RecordNotFound(format!("vacancy {vacancy_id}")))?;
+        tell_started(txn, config, &changed, false).await?
+    } else {
+        0
+    };
+    details["applicants_told"] = json!(told);
+    audit::record(
+        txn,
+        Some(actor),
+        AuditAction::VacancyChanged,
+        &format!("vacancy:{vacancy_id}"),
+        details,
+    )
+    .await?;
+    Ok(Ok(Changed { change, told }))
+}
+
+/// Why a vacancy was not closed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CloseRefusal {
+    /// No such vacancy in the manager's organisation.
+    NotFound,
+    /// It is a draft.
+    Draft,
+    /// It had already closed (early, or at its closing date): nothing to do.
+    AlreadyClosed,
+}
+
+/// Closes a vacancy that takes applications, at once, and audits it with how many people it
+/// affected. Nobody is emailed: a vacancy closed by mistake can be reopened.
+pub async fn close(
+    txn: &DatabaseTransaction,
+    actor: i32,
+    organisation_id: i32,
+    vacancy_id: i32,
+    now: OffsetDateTime,
+) -> Outcome<(vacancy::Model, Affected), CloseRefusal> {
+    let Some(stored) = lock_own(txn, organisation_id, vacancy_id).await? else {
+        return Ok(Err(CloseRefusal::NotFound));
+    };
+    if stored.status == VacancyStatus::Draft.as_str() {
+        return Ok(Err(CloseRefusal::Draft));
+    }
+    if !takes_applications(&stored, now) || !vacancies::close(txn, vacancy_id).await? {
+        return Ok(Err(CloseRefusal::AlreadyClosed));
+    }
+    let affected = affected(txn, vacancy_id).await?;
+    audit::record(
+        txn,
+        Some(actor),
+        AuditAction::VacancyClosed,
+        &format!("vacancy:{vacancy_id}"),
+        json!({
+            "was_to_close": london_time::describe(stored.closes_at),
+            "unfinished_applications": affected.unfinished,
+            "sent_applications": affected.sent,
+        }),
+    )
+    .await?;
+    Ok(Ok((stored, affected)))
+}
+
+/// Why a vacancy was not reopened.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ReopenFailure {
+    /// No such vacancy in the manager's organisation.
+    NotFound,
+    /// The rule refuses it.
+    Rule(ReopenRefusal),
+}
+
+/// A vacancy reopened.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Reopened {
+    /// The vacancy, as reopened.
+    pub vacancy: vacancy::Model,
+    /// How many people with an application were emailed the new closing date.
+    pub told: usize,
+}
+
+/// Reopens a vacancy that no longer takes applications until `closes_at`, before shortlisting
+/// starts (`domain::vacancy::check_reopen`). Shortlisting is locked first, so a decision made
+/// at the same moment is judged before or after, never beside. Audited; everyone who has
+/// started an application is emailed the new closing date.
+pub async fn reopen(
+    txn: &DatabaseTransaction,
+    config: &Config,
+    actor: i32,
+    organisation_id: i32,
+    vacancy_id: i32,
+    closes_at: OffsetDateTime,
+    now: OffsetDateTime,
+) -> Outcome<Reopened, ReopenFailure> {
+    if vacancies::find(txn, vacancy_id)
+        .await?
+        .is_none_or(|v| v.organisation_id != organisation_id)
+    {
+        return Ok(Err(ReopenFailure::NotFound));
+    }
+    shortlisting::lock(txn, vacancy_id).await?;
+    let Some(stored) = lock_own(txn, organisation_id, vacancy_id).await? else {
+        return Ok(Err(ReopenFailure::NotFound));
+    };
+    let status = VacancyStatus::parse(&stored.status).unwrap_or(VacancyStatus::Draft);
+    let started = shortlisting::started(txn, vacancy_id).await?;
+    if let Err(refusal) = check_reopen(status, stored.closes_at, started, closes_at, now) {
+        return Ok(Err(ReopenFailure::Rule(refusal)));
+    }
+    if !vacancies::reopen(txn, vacancy_id, closes_at).await? {
+        return Ok(Err(ReopenFailure::Rule(ReopenRefusal::NotClosed)));
+    }
+    let reopened = vacancies::find(txn, vacancy_id)
+        .await?
+        .ok_or_else(|| DbErr::RecordNotFound(format!("vacancy {vacancy_id}")))?;
+    let told = tell_started(txn, config, &reopened, true).await?;
+    audit::record(
+        txn,
+        Some(actor),
+        AuditAction::VacancyReopened,
+        &format!("vacancy:{vacancy_id}"),
+        json!({
+            "was": stored.status,
+            "closed_at": london_time::describe(stored.closes_at),
+            "closes_at": london_time::describe(closes_at),
+            "applicants_told": told,
+        }),
+    )
+    .await?;
+    Ok(Ok(Reopened {
+        vacancy: reopened,
+        told,
+    }))
 }

@@ -581,3 +581,154 @@ async fn a_decline_racing_the_scores_that_guarantee_an_interview_cannot_get_roun
         );
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Issue 12, points 7 and 14: completing shortlisting asks first, and the board says what the
+// panel sees in each state.
+// ---------------------------------------------------------------------------------------------
+
+#[tokio::test]
+async fn completing_shortlisting_asks_first_and_says_what_will_happen_to_whom() {
+    // Arrange: one application invited, two declined (one with feedback), the vacancy closed.
+    let app = spawn_app().await;
+    let v = post_vacancy(&app, "Catering assistant", false).await;
+    let invited = sent(&app, &v, "invited@example.org", "no", None).await;
+    let declined = sent(&app, &v, "declined@example.org", "no", None).await;
+    let quiet = sent(&app, &v, "quiet@example.org", "no", None).await;
+    let lead = lead(&app, &v).await;
+    close(&app, v.id).await;
+    finals(&lead, &v, invited, ["3", "2", "2"]).await;
+    finals(&lead, &v, declined, ["1", "1", "0"]).await;
+    finals(&lead, &v, quiet, ["1", "0", "0"]).await;
+    for (id, decision, feedback) in [
+        (invited, "invite", ""),
+        (declined, "decline", FEEDBACK),
+        (quiet, "decline", ""),
+    ] {
+        expect_redirect(
+            decide(&lead, &v, id, decision, feedback).await,
+            &format!("/shortlisting/{}", v.id),
+        )
+        .await;
+    }
+    let path = format!("/shortlisting/{}/complete", v.id);
+    let outbox_before = app.count("outbox_messages").await;
+
+    // Act: the board's button, then the confirmation page.
+    let (_, board) = lead.page(&format!("/shortlisting/{}", v.id)).await;
+    let (status, confirm) = lead.page(&path).await;
+
+    // Assert: the board links to the confirmation; it says what will happen and to whom, and
+    // nothing has happened yet.
+    assert!(board.contains(&format!("href=\"{path}\"")));
+    assert!(!board.contains(&format!("action=\"{path}\"")));
+    assert_eq!(status, 200);
+    let what = text_of(&confirm, "#what-happens");
+    assert!(
+        what.contains("1 applicant is emailed an invitation to interview."),
+        "{what}"
+    );
+    assert!(
+        what.contains(
+            "2 applicants are emailed that they were not taken forward, 1 of them with the panel's written feedback."
+        ),
+        "{what}"
+    );
+    let lead_name = spectra::db::shortlisting::panel_of(&app.db, v.id)
+        .await
+        .unwrap()[0]
+        .1
+        .full_name
+        .clone();
+    assert!(
+        what.contains(&format!("The panel ({lead_name}) will see the names")),
+        "{what}"
+    );
+    assert!(confirm.contains("This cannot be undone"));
+    assert!(
+        !confirm.contains(&name_of("invited@example.org")),
+        "no names yet"
+    );
+    let state = spectra::db::shortlisting::state_of(&app.db, v.id)
+        .await
+        .unwrap();
+    assert!(state.completed_at.is_none());
+    assert_eq!(stored(&app, invited).await.stage, "shortlisting");
+    assert!(audited(&app, "identities_revealed").await.is_empty());
+    assert_eq!(app.count("outbox_messages").await, outbox_before);
+
+    // Only the lead of this vacancy's panel reaches it.
+    let elsewhere = post_vacancy(&app, "Other trust post", false).await;
+    let outsider = app.new_client();
+    outsider
+        .sign_in(
+            &format!("author.{}@nhs.net", elsewhere.organisation_id),
+            PASSWORD,
+        )
+        .await;
+    assert_eq!(outsider.get(&path).await.status().as_u16(), 404);
+    assert_eq!(outsider.post(&path, &[]).await.status().as_u16(), 404);
+    assert!(
+        spectra::db::shortlisting::state_of(&app.db, v.id)
+            .await
+            .unwrap()
+            .completed_at
+            .is_none()
+    );
+
+    // Act: confirm, then press again.
+    expect_redirect(
+        lead.post(&path, &[]).await,
+        &format!("/shortlisting/{}", v.id),
+    )
+    .await;
+    let outbox_after = app.count("outbox_messages").await;
+    let again = lead.post(&path, &[]).await;
+
+    // Assert: completed once, three emails once; the second press changes nothing.
+    expect_redirect(again, &format!("/shortlisting/{}", v.id)).await;
+    assert_eq!(outbox_after, outbox_before + 3);
+    assert_eq!(app.count("outbox_messages").await, outbox_after);
+    assert_eq!(audited(&app, "identities_revealed").await.len(), 1);
+    assert_eq!(stored(&app, invited).await.stage, "invited_to_interview");
+    assert_eq!(stored(&app, quiet).await.stage, "not_shortlisted");
+    let (_, board) = lead.page(&format!("/shortlisting/{}", v.id)).await;
+    assert!(board.contains("Nothing changed and nobody was emailed again"));
+
+    // Point 14: after completion the board no longer says the panel sees no names.
+    assert!(board.contains(&name_of("invited@example.org")));
+    assert!(!board.contains("You do not see names"), "worded by state");
+    assert!(board.contains("you now see the names of the applicants invited to interview"));
+    let confirm_again = lead.get(&path).await;
+    assert_eq!(location(&confirm_again), format!("/shortlisting/{}", v.id));
+}
+
+#[tokio::test]
+async fn the_confirmation_lists_what_stops_completion_and_changes_nothing() {
+    // Arrange: an undecided application after closing; before closing, nothing at all.
+    let app = spawn_app().await;
+    let v = post_vacancy(&app, "Play assistant", false).await;
+    let id = sent(&app, &v, "undecided@example.org", "no", None).await;
+    let lead = lead(&app, &v).await;
+    let path = format!("/shortlisting/{}/complete", v.id);
+    let (_, board) = lead.page(&format!("/shortlisting/{}", v.id)).await;
+    assert!(board.contains("You do not see names"), "worded by state");
+    assert_eq!(lead.get(&path).await.status().as_u16(), 400);
+    close(&app, v.id).await;
+
+    // Act
+    let (status, page) = lead.page(&path).await;
+
+    // Assert
+    assert_eq!(status, 200);
+    assert!(page.contains("Shortlisting cannot be completed yet"));
+    assert!(page.contains(&format!("SPX-{id:06}")));
+    assert_eq!(stored(&app, id).await.stage, "submitted");
+    assert!(
+        spectra::db::shortlisting::state_of(&app.db, v.id)
+            .await
+            .unwrap()
+            .completed_at
+            .is_none()
+    );
+}

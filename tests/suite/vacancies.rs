@@ -239,7 +239,7 @@ async fn a_manager_cannot_see_or_change_another_organisations_vacancy() {
 }
 
 #[tokio::test]
-async fn a_draft_can_be_edited_but_a_published_vacancy_cannot() {
+async fn a_draft_can_be_edited_and_a_published_vacancy_within_limits() {
     let app = spawn_app().await;
     let (_, client) = manager(&app, "The Walton Centre NHS FT", "m@example.org").await;
     let id = create(&client, "Porter").await;
@@ -277,7 +277,15 @@ async fn a_draft_can_be_edited_but_a_published_vacancy_cannot() {
             &form("Changed after publishing", "2099", "no"),
         )
         .await;
-    assert_eq!(late_edit.status().as_u16(), 400);
+    // Issue 12, point 8: a new title does not alter the criteria, so it may change.
+    assert_eq!(location(&late_edit), format!("/manage/vacancies/{id}"));
+    let stored = vacancy::Entity::find_by_id(id)
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(stored.title, "Changed after publishing");
+    assert_eq!(app.count("vacancy_criteria").await, 3);
 }
 
 #[tokio::test]
@@ -881,4 +889,463 @@ async fn applicants_are_told_what_a_programme_is_and_the_filter_reads_plainly() 
         filter,
         "All jobs Only jobs for people who have been in care Only jobs open to everyone"
     );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Issue 12, points 7 and 8: closing asks first and can be undone before shortlisting starts; a
+// published vacancy changes within limits, audited, and applicants are told of a new closing
+// date.
+// ---------------------------------------------------------------------------------------------
+
+mod after_publishing {
+    use sea_orm::EntityTrait;
+    use spectra::domain::Role;
+    use spectra::domain::london_time;
+    use spectra::entities::vacancy;
+    use time::{Duration, OffsetDateTime};
+
+    use crate::applications::{Posted, applicant, expect_redirect, post_vacancy, start, stored};
+    use crate::helpers::{Client, PASSWORD, TestApp, spawn_app, text_of};
+    use crate::shortlisting::{audited, decide, finals, lead, sent};
+
+    async fn stored_vacancy(app: &TestApp, id: i32) -> vacancy::Model {
+        vacancy::Entity::find_by_id(id)
+            .one(&app.db)
+            .await
+            .unwrap()
+            .unwrap()
+    }
+
+    /// A published vacancy with one unfinished application and one sent.
+    async fn with_applicants(app: &TestApp, title: &str) -> (Posted, i32, i32) {
+        let v = post_vacancy(app, title, false).await;
+        let (_, drafting) = applicant(app, "drafting@example.org", "no").await;
+        let draft = start(&drafting, v.id).await;
+        let sent = sent(app, &v, "sent@example.org", "no", None).await;
+        (v, draft, sent)
+    }
+
+    /// A manager of another organisation, signed in.
+    async fn outsider(app: &TestApp) -> Client {
+        let org = app.create_organisation("Mersey Care NHS FT").await;
+        app.create_user("outsider@nhs.net", &[Role::HiringManager], Some(org))
+            .await;
+        let client = app.new_client();
+        client.sign_in("outsider@nhs.net", PASSWORD).await;
+        client
+    }
+
+    /// The form exactly as `post_vacancy` stored the vacancy, with `changes` applied.
+    fn form_as_stored(v: &vacancy::Model, changes: &[(&str, &str)]) -> Vec<(String, String)> {
+        let local = london_time::from_utc(v.closes_at);
+        let mut fields: Vec<(String, String)> = [
+            ("title", v.title.clone()),
+            ("kind", v.kind.clone()),
+            ("band", v.band.clone()),
+            ("working_pattern", v.working_pattern.clone()),
+            ("salary", v.salary.clone()),
+            ("location", v.location.clone()),
+            ("positions", v.positions.to_string()),
+            ("closes_day", local.day().to_string()),
+            ("closes_month", u8::from(local.month()).to_string()),
+            ("closes_year", local.year().to_string()),
+            (
+                "closes_time",
+                format!("{:02}:{:02}", local.hour(), local.minute()),
+            ),
+            (
+                "ring_fenced",
+                if v.ring_fenced { "yes" } else { "no" }.into(),
+            ),
+            ("summary", v.summary.clone()),
+            ("description", v.description.clone()),
+            ("entry_requirements", v.entry_requirements.clone()),
+            (
+                "essential_criteria",
+                "Kind to people\r\nWilling to learn".into(),
+            ),
+            ("desirable_criteria", "Some caring experience".into()),
+            ("contact_name", v.contact_name.clone()),
+            ("contact_role", v.contact_role.clone()),
+            ("contact_email", v.contact_email.clone()),
+            ("contact_phone", v.contact_phone.clone()),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_owned(), v))
+        .collect();
+        for (key, value) in changes {
+            if let Some(field) = fields.iter_mut().find(|(k, _)| k == key) {
+                field.1 = (*value).to_owned();
+            }
+        }
+        for r in super::EVERY_REFERENCE {
+            fields.push(("reference_options".into(), r.into()));
+        }
+        fields
+    }
+
+    async fn post_owned(
+        client: &Client,
+        path: &str,
+        fields: &[(String, String)],
+    ) -> reqwest::Response {
+        let pairs: Vec<(&str, &str)> = fields
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
+        client.post(path, &pairs).await
+    }
+
+    #[tokio::test]
+    async fn closing_asks_first_says_whom_it_affects_and_only_the_confirmation_closes() {
+        // Arrange
+        let app = spawn_app().await;
+        let (v, _, _) = with_applicants(&app, "Porter").await;
+        let manager = lead(&app, &v).await;
+        let path = format!("/manage/vacancies/{}/close", v.id);
+
+        // Act: the vacancy page links to the confirmation; the confirmation page.
+        let (_, page) = manager.page(&format!("/manage/vacancies/{}", v.id)).await;
+        let (status, confirm) = manager.page(&path).await;
+
+        // Assert: it says what will happen and to whom, and nothing has happened.
+        assert!(
+            page.contains(&format!("href=\"{path}\"")),
+            "a link, not a form"
+        );
+        assert!(!page.contains(&format!("action=\"{path}\"")));
+        assert_eq!(status, 200);
+        let what = text_of(&confirm, "#what-happens");
+        assert!(
+            what.contains("No one can start or send an application."),
+            "{what}"
+        );
+        assert!(
+            what.contains("1 person with an unfinished application will not be able to send it."),
+            "{what}"
+        );
+        assert!(
+            what.contains("The 1 application already sent is kept."),
+            "{what}"
+        );
+        assert!(what.contains("Shortlisting can start"), "{what}");
+        assert!(confirm.contains("you can reopen it"));
+        assert_eq!(stored_vacancy(&app, v.id).await.status, "published");
+        assert!(audited(&app, "vacancy_closed").await.is_empty());
+
+        // Another organisation's manager gets nothing and changes nothing.
+        let other = outsider(&app).await;
+        assert_eq!(other.get(&path).await.status().as_u16(), 404);
+        assert_eq!(other.post(&path, &[]).await.status().as_u16(), 404);
+        assert_eq!(stored_vacancy(&app, v.id).await.status, "published");
+
+        // Act: confirm, then press again.
+        expect_redirect(
+            manager.post(&path, &[]).await,
+            &format!("/manage/vacancies/{}", v.id),
+        )
+        .await;
+        let again = manager.post(&path, &[]).await;
+
+        // Assert: closed once, audited once with whom it affected; the second press is harmless.
+        assert_eq!(again.status().as_u16(), 303);
+        assert_eq!(stored_vacancy(&app, v.id).await.status, "closed");
+        let closed = audited(&app, "vacancy_closed").await;
+        assert_eq!(closed.len(), 1);
+        assert!(closed[0].details.contains("\"unfinished_applications\":1"));
+        assert!(closed[0].details.contains("\"sent_applications\":1"));
+        let (_, after) = manager.page(&format!("/manage/vacancies/{}", v.id)).await;
+        assert!(
+            after.contains("had already closed"),
+            "the second press is explained"
+        );
+        assert!(after.contains("Reopen the vacancy"));
+    }
+
+    #[tokio::test]
+    async fn a_vacancy_closed_by_mistake_reopens_before_shortlisting_and_those_who_started_are_told()
+     {
+        // Arrange: closed early, with one unfinished application and one sent.
+        let app = spawn_app().await;
+        let (v, draft, sent_id) = with_applicants(&app, "Ward clerk").await;
+        let manager = lead(&app, &v).await;
+        let close = format!("/manage/vacancies/{}/close", v.id);
+        let reopen = format!("/manage/vacancies/{}/reopen", v.id);
+        manager.post(&close, &[]).await;
+        let outbox_before = app.count("outbox_messages").await;
+
+        // Act: the reopen page; a date in the past; another organisation.
+        let (status, page) = manager.page(&reopen).await;
+        let past = manager
+            .post(
+                &reopen,
+                &[
+                    ("closes_day", "1"),
+                    ("closes_month", "1"),
+                    ("closes_year", "2020"),
+                    ("closes_time", "12:00"),
+                ],
+            )
+            .await;
+        let other = outsider(&app).await;
+        let hijack = other
+            .post(
+                &reopen,
+                &[
+                    ("closes_day", "1"),
+                    ("closes_month", "1"),
+                    ("closes_year", "2099"),
+                ],
+            )
+            .await;
+
+        // Assert: who will be told is said first; nothing changed yet.
+        assert_eq!(status, 200);
+        let told = text_of(&page, "#who-is-told");
+        assert!(
+            told.contains("1 person with an unfinished application and 1 person who sent theirs"),
+            "{told}"
+        );
+        assert_eq!(past.status().as_u16(), 200);
+        assert!(
+            text_of(&past.text().await.unwrap(), ".nhsuk-error-summary")
+                .contains("Closing date must be in the future")
+        );
+        assert_eq!(other.get(&reopen).await.status().as_u16(), 404);
+        assert_eq!(hijack.status().as_u16(), 404);
+        assert_eq!(stored_vacancy(&app, v.id).await.status, "closed");
+        assert_eq!(app.count("outbox_messages").await, outbox_before);
+
+        // Act: reopen until a future date.
+        let until = london_time::from_utc(OffsetDateTime::now_utc() + Duration::days(10));
+        let (day, month, year) = (
+            until.day().to_string(),
+            u8::from(until.month()).to_string(),
+            until.year().to_string(),
+        );
+        let fields = [
+            ("closes_day", day.as_str()),
+            ("closes_month", month.as_str()),
+            ("closes_year", year.as_str()),
+            ("closes_time", "17:00"),
+        ];
+        expect_redirect(
+            manager.post(&reopen, &fields).await,
+            &format!("/manage/vacancies/{}", v.id),
+        )
+        .await;
+        let again = manager.post(&reopen, &fields).await;
+
+        // Assert: open again, audited once, both people emailed once; the second press is harmless.
+        assert_eq!(again.status().as_u16(), 303);
+        let reopened = stored_vacancy(&app, v.id).await;
+        assert_eq!(reopened.status, "published");
+        assert!(reopened.closes_at > OffsetDateTime::now_utc());
+        assert_eq!(audited(&app, "vacancy_reopened").await.len(), 1);
+        assert_eq!(app.count("outbox_messages").await, outbox_before + 2);
+        let unfinished = app
+            .wait_for_email("drafting@example.org", "open for applications again")
+            .await;
+        assert!(
+            unfinished.text.contains("finish and send it"),
+            "{}",
+            unfinished.text
+        );
+        assert!(unfinished.text.contains(&format!("/applications/{draft}")));
+        let sent_email = app
+            .wait_for_email("sent@example.org", "open for applications again")
+            .await;
+        assert!(sent_email.text.contains("You do not need to do anything"));
+        assert!(
+            sent_email
+                .text
+                .contains(&format!("/applications/{sent_id}"))
+        );
+
+        // Once the panel has made a decision, it cannot reopen.
+        manager.post(&close, &[]).await;
+        finals(&manager, &v, sent_id, ["2", "2", "1"]).await;
+        expect_redirect(
+            decide(&manager, &v, sent_id, "invite", "").await,
+            &format!("/shortlisting/{}", v.id),
+        )
+        .await;
+        let (_, page) = manager.page(&format!("/manage/vacancies/{}", v.id)).await;
+        assert!(!page.contains("Reopen the vacancy"));
+        assert_eq!(manager.get(&reopen).await.status().as_u16(), 400);
+        let refused = manager.post(&reopen, &fields).await;
+        assert_eq!(refused.status().as_u16(), 400);
+        assert!(
+            refused
+                .text()
+                .await
+                .unwrap()
+                .contains("Shortlisting has started")
+        );
+        assert_eq!(stored_vacancy(&app, v.id).await.status, "closed");
+        assert_eq!(audited(&app, "vacancy_reopened").await.len(), 1);
+        assert_eq!(stored(&app, draft).await.stage, "draft");
+    }
+
+    #[tokio::test]
+    async fn a_published_vacancy_changes_its_words_and_a_later_closing_date_and_applicants_are_told()
+     {
+        // Arrange
+        let app = spawn_app().await;
+        let (v, draft, sent_id) = with_applicants(&app, "Porter").await;
+        let manager = lead(&app, &v).await;
+        let before = stored_vacancy(&app, v.id).await;
+        let path = format!("/manage/vacancies/{}", v.id);
+
+        // Act: the form as it is, with no change.
+        let (status, edit) = manager.page(&format!("{path}/edit")).await;
+        let unchanged = post_owned(&manager, &path, &form_as_stored(&before, &[])).await;
+
+        // Assert: allowed, and nothing recorded or sent.
+        assert_eq!(status, 200);
+        assert!(edit.contains("This vacancy is published"));
+        expect_redirect(unchanged, &path).await;
+        assert_eq!(stored_vacancy(&app, v.id).await, before);
+        assert!(audited(&app, "vacancy_changed").await.is_empty());
+        let outbox_before = app.count("outbox_messages").await;
+
+        // Act: fix a typo, change the contact's phone and move the closing date a week later.
+        let later = london_time::from_utc(before.closes_at + Duration::days(7));
+        let (day, month, year) = (
+            later.day().to_string(),
+            u8::from(later.month()).to_string(),
+            later.year().to_string(),
+        );
+        let response = post_owned(
+            &manager,
+            &path,
+            &form_as_stored(
+                &before,
+                &[
+                    ("title", "Hospital porter"),
+                    ("contact_phone", "0151 228 4812"),
+                    ("closes_day", &day),
+                    ("closes_month", &month),
+                    ("closes_year", &year),
+                ],
+            ),
+        )
+        .await;
+
+        // Assert: saved, audited with what changed, and both people who started are emailed.
+        expect_redirect(response, &path).await;
+        let after = stored_vacancy(&app, v.id).await;
+        assert_eq!(
+            (after.title.as_str(), after.contact_phone.as_str()),
+            ("Hospital porter", "0151 228 4812")
+        );
+        assert!(after.closes_at > before.closes_at + Duration::days(6));
+        let changed = audited(&app, "vacancy_changed").await;
+        assert_eq!(changed.len(), 1);
+        for field in ["Job title", "Contact's phone number", "Closing date"] {
+            assert!(changed[0].details.contains(field), "{}", changed[0].details);
+        }
+        assert!(changed[0].details.contains("\"applicants_told\":2"));
+        assert_eq!(app.count("outbox_messages").await, outbox_before + 2);
+        let email = app
+            .wait_for_email("drafting@example.org", "Hospital porter now closes later")
+            .await;
+        assert!(email.text.contains(&london_time::describe(after.closes_at)));
+        assert!(email.text.contains(&format!("/applications/{draft}")));
+        app.wait_for_email("sent@example.org", "now closes later")
+            .await;
+        let (_, page) = manager.page(&path).await;
+        assert!(page.contains("Changes saved: Job title"));
+        assert!(page.contains("have been emailed the new closing date"));
+        assert_eq!(stored(&app, sent_id).await.stage, "submitted");
+
+        // The public page shows the new title.
+        let (_, public) = app.new_client().page(&format!("/vacancies/{}", v.id)).await;
+        assert!(public.contains("Hospital porter"));
+    }
+
+    #[tokio::test]
+    async fn criteria_who_can_apply_and_an_earlier_closing_date_are_refused_field_by_field() {
+        // Arrange
+        let app = spawn_app().await;
+        let (v, _, _) = with_applicants(&app, "Domestic assistant").await;
+        let manager = lead(&app, &v).await;
+        let before = stored_vacancy(&app, v.id).await;
+        let path = format!("/manage/vacancies/{}", v.id);
+        let earlier = london_time::from_utc(before.closes_at - Duration::days(3));
+        let (day, month, year) = (
+            earlier.day().to_string(),
+            u8::from(earlier.month()).to_string(),
+            earlier.year().to_string(),
+        );
+        let outbox_before = app.count("outbox_messages").await;
+
+        // Act: a new title with changes the rule refuses.
+        let response = post_owned(
+            &manager,
+            &path,
+            &form_as_stored(
+                &before,
+                &[
+                    ("title", "Renamed"),
+                    (
+                        "essential_criteria",
+                        "Kind to people\r\nHas a driving licence",
+                    ),
+                    ("ring_fenced", "yes"),
+                    ("kind", "job"),
+                    ("closes_day", &day),
+                    ("closes_month", &month),
+                    ("closes_year", &year),
+                ],
+            ),
+        )
+        .await;
+
+        // Assert: each refused field is named, what was typed is kept, nothing is stored.
+        assert_eq!(response.status().as_u16(), 200);
+        let body = response.text().await.unwrap();
+        let summary = text_of(&body, ".nhsuk-error-summary");
+        for expected in [
+            "The essential criteria cannot change once the vacancy is published",
+            "stays open to everyone",
+            "The type of post cannot change",
+            "The closing date can only move later",
+        ] {
+            assert!(
+                summary.contains(expected),
+                "{expected} missing from {summary}"
+            );
+        }
+        for field in ["essential_criteria", "ring_fenced", "kind", "closes_day"] {
+            assert!(body.contains(&format!("id=\"{field}-error\"")), "{field}");
+        }
+        assert!(body.contains("value=\"Renamed\""), "what was typed is kept");
+        assert_eq!(stored_vacancy(&app, v.id).await, before);
+        assert!(audited(&app, "vacancy_changed").await.is_empty());
+        assert_eq!(app.count("outbox_messages").await, outbox_before);
+        assert_eq!(app.count("vacancy_criteria").await, 3);
+
+        // Another organisation's manager cannot change it at all.
+        let other = outsider(&app).await;
+        let hijack = post_owned(
+            &other,
+            &path,
+            &form_as_stored(&before, &[("title", "Hijacked")]),
+        )
+        .await;
+        assert_eq!(hijack.status().as_u16(), 404);
+        assert_eq!(stored_vacancy(&app, v.id).await.title, "Domestic assistant");
+
+        // Once it has closed, it is not changed (it can be reopened instead).
+        manager.post(&format!("{path}/close"), &[]).await;
+        let closed = post_owned(
+            &manager,
+            &path,
+            &form_as_stored(&before, &[("title", "Too late")]),
+        )
+        .await;
+        assert_eq!(closed.status().as_u16(), 400);
+        assert_eq!(stored_vacancy(&app, v.id).await.title, "Domestic assistant");
+    }
 }

@@ -26,7 +26,14 @@ pub fn router() -> Router<AppState> {
         )
         .route("/vacancies/{id}/edit", get(vacancies::edit))
         .route("/vacancies/{id}/publish", post(vacancies::publish))
-        .route("/vacancies/{id}/close", post(vacancies::close))
+        .route(
+            "/vacancies/{id}/close",
+            get(vacancies::confirm_close).post(vacancies::close),
+        )
+        .route(
+            "/vacancies/{id}/reopen",
+            get(vacancies::confirm_reopen).post(vacancies::reopen),
+        )
         .route(
             "/vacancies/{id}/panel",
             get(panel::show).post(panel::change),

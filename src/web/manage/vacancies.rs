@@ -15,13 +15,16 @@ use crate::domain::application::{self, Stage};
 use crate::domain::london_time;
 use crate::domain::plain_language::{self, PlainLanguageReport};
 use crate::domain::vacancy::{
-    BANDS, ReferenceType, VacancyForm, VacancyInput, VacancyKind, VacancyStatus, is_entry_level,
+    BANDS, ReferenceType, ReopenRefusal, VacancyForm, VacancyInput, VacancyKind, VacancyStatus,
+    is_entry_level, is_open, parse_new_closing,
 };
 use crate::entities::{programme, vacancy};
 use crate::error::{AppError, AppResult};
 use crate::services;
-use crate::services::vacancies::PublishRefusal;
-use crate::web::page::{FormErrors, IdPath, Page, flash};
+use crate::services::vacancies::{
+    Affected, ChangeRefusal, CloseRefusal, PublishRefusal, ReopenFailure,
+};
+use crate::web::page::{FormErrors, IdPath, Page, flash, notice, warning};
 use crate::web::vacancy_view::VacancyView;
 
 /// The manager's organisation; a hiring manager without one can do nothing here.
@@ -112,6 +115,8 @@ pub struct FormTemplate {
     bands: [&'static str; 11],
     reference_types: [ReferenceType; 4],
     errors: FormErrors,
+    /// Changing a published vacancy: what may change is limited, and its closing date in words.
+    published: Option<String>,
 }
 
 impl FormTemplate {
@@ -147,6 +152,7 @@ pub async fn new(
         bands: BANDS,
         reference_types: ReferenceType::ALL,
         errors: FormErrors::default(),
+        published: None,
     })
 }
 
@@ -219,7 +225,19 @@ async fn form_again(
     page: Page,
     action: String,
     heading: &'static str,
+    again: (VacancyForm, Vec<String>, FormErrors),
+) -> AppResult<Response> {
+    form_for(state, page, action, heading, again, None).await
+}
+
+/// The form, for a draft (`published` is None) or a published vacancy closing then.
+async fn form_for(
+    state: &AppState,
+    page: Page,
+    action: String,
+    heading: &'static str,
     (form, references, errors): (VacancyForm, Vec<String>, FormErrors),
+    published: Option<String>,
 ) -> AppResult<Response> {
     Ok(FormTemplate {
         page,
@@ -232,6 +250,7 @@ async fn form_again(
         bands: BANDS,
         reference_types: ReferenceType::ALL,
         errors,
+        published,
     }
     .into_response())
 }
@@ -260,11 +279,7 @@ pub async fn create(
     let txn = state.db.begin().await?;
     let created = vacancies::create(&txn, organisation_id, me.id, &input).await?;
     txn.commit().await?;
-    flash(
-        &session,
-        "Draft saved. Check the advice below, then publish when you are ready.",
-    )
-    .await?;
+    flash(&session, "Draft saved.").await?;
     Ok(Redirect::to(&format!("/manage/vacancies/{}", created.id)).into_response())
 }
 
@@ -285,6 +300,8 @@ pub struct ShowTemplate {
     /// How many sent applications are at each stage, in pipeline order (only stages in use).
     stage_counts: Vec<(Stage, usize)>,
     applications: Vec<ApplicationRow>,
+    /// It no longer takes applications and shortlisting has not started, so it may reopen.
+    can_reopen: bool,
 }
 
 pub async fn show(
@@ -314,6 +331,13 @@ pub async fn show(
         Some(pid) => programmes::find(&state.db, pid).await?.map(|p| p.name),
         None => None,
     };
+    let can_reopen = !is_draft
+        && !is_open(
+            VacancyStatus::parse(&vacancy.status).unwrap_or(VacancyStatus::Draft),
+            vacancy.closes_at,
+            db::now(),
+        )
+        && !db::shortlisting::started(&state.db, id).await?;
     let v = VacancyView::new(vacancy, criteria, organisation, programme, db::now());
     let applications: Vec<ApplicationRow> = applications::sent_for_vacancy(&state.db, id)
         .await?
@@ -339,6 +363,7 @@ pub async fn show(
         advice,
         stage_counts,
         applications,
+        can_reopen,
     })
 }
 
@@ -399,18 +424,40 @@ pub async fn edit(
     IdPath(id): IdPath,
 ) -> AppResult<Response> {
     let vacancy = load_own(&state, &me, id).await?;
-    if vacancy.status != VacancyStatus::Draft.as_str() {
-        return Err(AppError::BadRequest("Only a draft can be changed. Close this vacancy and create a new one if it needs to change.".into()));
-    }
+    let published = published_closing(&vacancy)?;
     let (form, references) = stored_form(&state, &vacancy).await?;
-    form_again(
+    form_for(
         &state,
         page,
         format!("/manage/vacancies/{id}"),
-        "Change the vacancy",
+        heading_for(published.is_some()),
         (form, references, FormErrors::default()),
+        published,
     )
     .await
+}
+
+fn heading_for(published: bool) -> &'static str {
+    if published {
+        "Change the published vacancy"
+    } else {
+        "Change the vacancy"
+    }
+}
+
+/// None for a draft; the closing date in words for a published vacancy still taking
+/// applications. One that has closed is not changed: it can be reopened first.
+fn published_closing(vacancy: &vacancy::Model) -> AppResult<Option<String>> {
+    let status = VacancyStatus::parse(&vacancy.status).unwrap_or(VacancyStatus::Draft);
+    if status == VacancyStatus::Draft {
+        Ok(None)
+    } else if is_open(status, vacancy.closes_at, db::now()) {
+        Ok(Some(london_time::describe(vacancy.closes_at)))
+    } else {
+        Err(AppError::BadRequest(
+            "This vacancy has closed, so it can no longer be changed. If shortlisting has not started, you can reopen it with a new closing date from the vacancy's page.".into(),
+        ))
+    }
 }
 
 pub async fn update(
@@ -422,27 +469,84 @@ pub async fn update(
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> AppResult<Response> {
     let vacancy = load_own(&state, &me, id).await?;
-    if vacancy.status != VacancyStatus::Draft.as_str() {
-        return Err(AppError::BadRequest("Only a draft can be changed.".into()));
-    }
+    let published = published_closing(&vacancy)?;
+    let action = format!("/manage/vacancies/{id}");
+    let heading = heading_for(published.is_some());
     let input = match parse(&state, &pairs).await? {
         Ok(input) => input,
-        Err(again) => {
-            return form_again(
-                &state,
-                page,
-                format!("/manage/vacancies/{id}"),
-                "Change the vacancy",
-                again,
-            )
-            .await;
-        }
+        Err(again) => return form_for(&state, page, action, heading, again, published).await,
     };
     let txn = state.db.begin().await?;
-    vacancies::update(&txn, id, &input).await?;
+    if published.is_none() {
+        vacancies::update(&txn, id, &input).await?;
+        txn.commit().await?;
+        flash(&session, "Changes saved.").await?;
+        return Ok(Redirect::to(&action).into_response());
+    }
+    let organisation_id = organisation_of(&me)?;
+    let outcome = services::vacancies::change_published(
+        &txn,
+        &state.config,
+        me.id,
+        organisation_id,
+        id,
+        &input,
+        db::now(),
+    )
+    .await?;
+    let changed = match outcome {
+        Ok(changed) => changed,
+        Err(refusal) => {
+            txn.rollback().await?;
+            return match refusal {
+                ChangeRefusal::NotFound => Err(AppError::NotFound),
+                ChangeRefusal::NotOpen => Err(AppError::BadRequest(
+                    "This vacancy has closed, so it can no longer be changed.".into(),
+                )),
+                ChangeRefusal::Refused(problems) => {
+                    let (form, references) = read_form(&pairs);
+                    form_for(
+                        &state,
+                        page,
+                        action,
+                        heading,
+                        (form, references, problems.into_iter().collect()),
+                        published,
+                    )
+                    .await
+                }
+            };
+        }
+    };
     txn.commit().await?;
-    flash(&session, "Changes saved.").await?;
-    Ok(Redirect::to(&format!("/manage/vacancies/{id}")).into_response())
+    if changed.told > 0 {
+        state.mail_wakeup.notify_one();
+    }
+    tracing::info!(
+        vacancy_id = id,
+        user_id = me.id,
+        "published vacancy changed"
+    );
+    if changed.change.fields.is_empty() {
+        notice(
+            &session,
+            "Nothing was changed: the form was the same as before.",
+        )
+        .await?;
+    } else {
+        let fields: Vec<&str> = changed.change.fields.iter().map(|(_, w)| *w).collect();
+        let told = match changed.told {
+            0 => String::new(),
+            1 => " The 1 person who has started an application has been emailed the new closing date.".into(),
+            n => format!(" The {n} people who have started an application have been emailed the new closing date."),
+        };
+        flash(
+            &session,
+            format!("Changes saved: {}.{told}", fields.join(", ")),
+        )
+        .await?;
+    }
+    Ok(Redirect::to(&action).into_response())
 }
 
 pub async fn publish(
@@ -495,26 +599,257 @@ pub async fn publish(
     }
 }
 
+/// "3 people", "1 person".
+fn people(n: i64) -> String {
+    if n == 1 {
+        "1 person".into()
+    } else {
+        format!("{n} people")
+    }
+}
+
+/// "3 applications", "1 application".
+fn applications_count(n: i64) -> String {
+    if n == 1 {
+        "1 application".into()
+    } else {
+        format!("{n} applications")
+    }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "manage/vacancy_close.html")]
+pub struct CloseTemplate {
+    page: Page,
+    vacancy: vacancy::Model,
+    closes: String,
+    affected: Affected,
+    unfinished: String,
+    sent: String,
+}
+
+/// Asks before closing: what closing does and to whom. Nothing changes here.
+pub async fn confirm_close(
+    State(state): State<AppState>,
+    CurrentUser(me): CurrentUser,
+    session: Session,
+    page: Page,
+    IdPath(id): IdPath,
+) -> AppResult<Response> {
+    let vacancy = load_own(&state, &me, id).await?;
+    let status = VacancyStatus::parse(&vacancy.status).unwrap_or(VacancyStatus::Draft);
+    if status == VacancyStatus::Draft {
+        return Err(AppError::BadRequest(
+            "This vacancy is a draft: it has not been published, so there is nothing to close."
+                .into(),
+        ));
+    }
+    if !is_open(status, vacancy.closes_at, db::now()) {
+        notice(&session, "This vacancy has already closed.").await?;
+        return Ok(Redirect::to(&format!("/manage/vacancies/{id}")).into_response());
+    }
+    let affected = services::vacancies::affected(&state.db, id).await?;
+    Ok(CloseTemplate {
+        page,
+        closes: london_time::describe(vacancy.closes_at),
+        unfinished: people(affected.unfinished),
+        sent: applications_count(affected.sent),
+        affected,
+        vacancy,
+    }
+    .into_response())
+}
+
+/// Closes the vacancy, once the manager has confirmed. A second press changes nothing.
 pub async fn close(
     State(state): State<AppState>,
     CurrentUser(me): CurrentUser,
     session: Session,
     IdPath(id): IdPath,
 ) -> AppResult<Redirect> {
-    let vacancy = load_own(&state, &me, id).await?;
-    if !vacancies::close(&state.db, id).await? {
-        return Err(AppError::BadRequest(
-            "Only a published vacancy can be closed.".into(),
-        ));
-    }
+    let organisation_id = organisation_of(&me)?;
+    let txn = state.db.begin().await?;
+    let outcome = services::vacancies::close(&txn, me.id, organisation_id, id, db::now()).await?;
+    let back = format!("/manage/vacancies/{id}");
+    let (vacancy, _) = match outcome {
+        Ok(closed) => closed,
+        Err(refusal) => {
+            txn.rollback().await?;
+            return match refusal {
+                CloseRefusal::NotFound => Err(AppError::NotFound),
+                CloseRefusal::Draft => Err(AppError::BadRequest(
+                    "Only a published vacancy can be closed.".into(),
+                )),
+                CloseRefusal::AlreadyClosed => {
+                    notice(
+                        &session,
+                        "This vacancy had already closed. Nothing changed.",
+                    )
+                    .await?;
+                    Ok(Redirect::to(&back))
+                }
+            };
+        }
+    };
+    txn.commit().await?;
     tracing::info!(vacancy_id = id, user_id = me.id, "vacancy closed early");
     flash(
         &session,
         format!(
-            "{} is closed. It no longer takes applications.",
+            "{} is closed. It no longer takes applications. Shortlisting can start.",
             vacancy.title
         ),
     )
     .await?;
-    Ok(Redirect::to(&format!("/manage/vacancies/{id}")))
+    Ok(Redirect::to(&back))
+}
+
+/// The new closing date, as typed.
+#[derive(Clone, Debug, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct ReopenForm {
+    closes_day: String,
+    closes_month: String,
+    closes_year: String,
+    closes_time: String,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "manage/vacancy_reopen.html")]
+pub struct ReopenTemplate {
+    page: Page,
+    vacancy: vacancy::Model,
+    form: ReopenForm,
+    affected: Affected,
+    unfinished: String,
+    sent: String,
+    errors: FormErrors,
+}
+
+/// Why reopening is refused, in words.
+fn reopen_refused(refusal: ReopenRefusal) -> AppError {
+    AppError::BadRequest(
+        match refusal {
+            ReopenRefusal::NotClosed => "This vacancy is not closed, so it cannot be reopened.",
+            ReopenRefusal::ShortlistingStarted => {
+                "Shortlisting has started, so this vacancy cannot be reopened: applicants would not all be judged in the same way. Create a new vacancy instead."
+            }
+            ReopenRefusal::ClosingDateNotLater => "The new closing date must be in the future.",
+        }
+        .into(),
+    )
+}
+
+async fn reopen_page(
+    state: &AppState,
+    page: Page,
+    vacancy: vacancy::Model,
+    form: ReopenForm,
+    errors: FormErrors,
+) -> AppResult<Response> {
+    let affected = services::vacancies::affected(&state.db, vacancy.id).await?;
+    Ok(ReopenTemplate {
+        page,
+        unfinished: people(affected.unfinished),
+        sent: people(affected.sent),
+        affected,
+        vacancy,
+        form,
+        errors,
+    }
+    .into_response())
+}
+
+/// Asks for the new closing date of a closed vacancy, saying who will be told. Nothing
+/// changes here.
+pub async fn confirm_reopen(
+    State(state): State<AppState>,
+    CurrentUser(me): CurrentUser,
+    page: Page,
+    IdPath(id): IdPath,
+) -> AppResult<Response> {
+    let vacancy = load_own(&state, &me, id).await?;
+    let status = VacancyStatus::parse(&vacancy.status).unwrap_or(VacancyStatus::Draft);
+    let started = db::shortlisting::started(&state.db, id).await?;
+    // Any future date shows whether the rest of the rule allows reopening.
+    let later = db::now() + time::Duration::days(1);
+    crate::domain::vacancy::check_reopen(status, vacancy.closes_at, started, later, db::now())
+        .map_err(reopen_refused)?;
+    let form = ReopenForm {
+        closes_time: "23:59".into(),
+        ..ReopenForm::default()
+    };
+    reopen_page(&state, page, vacancy, form, FormErrors::default()).await
+}
+
+/// Reopens a closed vacancy with a new closing date, before shortlisting starts.
+pub async fn reopen(
+    State(state): State<AppState>,
+    CurrentUser(me): CurrentUser,
+    session: Session,
+    page: Page,
+    IdPath(id): IdPath,
+    Form(form): Form<ReopenForm>,
+) -> AppResult<Response> {
+    let vacancy = load_own(&state, &me, id).await?;
+    let closes_at = match parse_new_closing(
+        &form.closes_day,
+        &form.closes_month,
+        &form.closes_year,
+        &form.closes_time,
+        db::now(),
+    ) {
+        Ok(closes_at) => closes_at,
+        Err((field, message)) => {
+            let mut errors = FormErrors::default();
+            errors.add(field, message);
+            return reopen_page(&state, page, vacancy, form, errors).await;
+        }
+    };
+    let organisation_id = organisation_of(&me)?;
+    let txn = state.db.begin().await?;
+    let outcome = services::vacancies::reopen(
+        &txn,
+        &state.config,
+        me.id,
+        organisation_id,
+        id,
+        closes_at,
+        db::now(),
+    )
+    .await?;
+    let reopened = match outcome {
+        Ok(reopened) => reopened,
+        Err(failure) => {
+            txn.rollback().await?;
+            return match failure {
+                ReopenFailure::NotFound => Err(AppError::NotFound),
+                ReopenFailure::Rule(ReopenRefusal::NotClosed) => {
+                    warning(&session, "This vacancy was already open. Nothing changed.").await?;
+                    Ok(Redirect::to(&format!("/manage/vacancies/{id}")).into_response())
+                }
+                ReopenFailure::Rule(refusal) => Err(reopen_refused(refusal)),
+            };
+        }
+    };
+    txn.commit().await?;
+    if reopened.told > 0 {
+        state.mail_wakeup.notify_one();
+    }
+    tracing::info!(vacancy_id = id, user_id = me.id, "vacancy reopened");
+    let told = match reopened.told {
+        0 => String::new(),
+        1 => " The 1 person who had started an application has been emailed.".into(),
+        n => format!(" The {n} people who had started an application have been emailed."),
+    };
+    flash(
+        &session,
+        format!(
+            "{} is open again until {}.{told}",
+            reopened.vacancy.title,
+            london_time::describe(reopened.vacancy.closes_at)
+        ),
+    )
+    .await?;
+    Ok(Redirect::to(&format!("/manage/vacancies/{id}")).into_response())
 }

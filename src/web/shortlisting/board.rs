@@ -20,8 +20,8 @@ use crate::domain::london_time;
 use crate::entities::user;
 use crate::error::{AppError, AppResult};
 use crate::services;
-use crate::services::shortlisting::ShortlistRefusal;
-use crate::web::page::{FormErrors, IdPath, Page, flash};
+use crate::services::shortlisting::{CompletionPreview, ShortlistRefusal};
+use crate::web::page::{FormErrors, IdPath, Page, flash, notice};
 use crate::web::shortlisting::review::refused;
 use crate::web::shortlisting::{
     Board, PanelSeat, audit_late_reveal_view, board, is_complete, load_seat,
@@ -166,6 +166,61 @@ pub async fn show(
     .await
 }
 
+#[derive(Template, WebTemplate)]
+#[template(path = "shortlisting/complete_confirm.html")]
+pub struct ConfirmCompleteTemplate {
+    page: Page,
+    seat: PanelSeat,
+    preview: CompletionPreview,
+}
+
+/// The board again, with the applications that stop completion listed.
+async fn blocked(
+    state: &AppState,
+    me_id: i32,
+    page: Page,
+    seat: PanelSeat,
+    blockers: Vec<(i32, crate::domain::shortlisting::Blocker)>,
+) -> AppResult<Response> {
+    let listed = blockers
+        .into_iter()
+        .map(|(app, why)| (reference(app), why.explanation()))
+        .collect();
+    let board = board(&state.db, &seat.vacancy).await?;
+    let template = render(state, me_id, page, seat, board, listed, Default::default()).await?;
+    Ok(template.into_response())
+}
+
+/// Asks the lead before completing shortlisting: how many will be invited and how many told
+/// they were not taken forward, that the panel will see names, and that it cannot be undone.
+/// Nothing changes here; if completion would be refused, the board says why.
+pub async fn confirm_complete(
+    State(state): State<AppState>,
+    CurrentUser(me): CurrentUser,
+    session: Session,
+    page: Page,
+    IdPath(id): IdPath,
+) -> AppResult<Response> {
+    let seat = load_seat(&state, &me, id).await?;
+    seat.require_lead()?;
+    match services::shortlisting::preview_completion(&state.db, &seat.vacancy).await? {
+        Ok(preview) => Ok(ConfirmCompleteTemplate {
+            page,
+            seat,
+            preview,
+        }
+        .into_response()),
+        Err(ShortlistRefusal::Blocked(blockers)) => {
+            blocked(&state, me.id, page, seat, blockers).await
+        }
+        Err(ShortlistRefusal::Complete) => {
+            notice(&session, "Shortlisting is already complete.").await?;
+            Ok(Redirect::to(&format!("/shortlisting/{id}")).into_response())
+        }
+        Err(refusal) => Err(refused(refusal)),
+    }
+}
+
 /// Completes shortlisting: refused until the vacancy has closed, every application has a
 /// decision, and every application the rule invites is invited. Then each application moves
 /// on, each applicant is emailed (with feedback where declined), and the panel sees the names
@@ -185,14 +240,17 @@ pub async fn complete(
         Ok(completed) => completed,
         Err(ShortlistRefusal::Blocked(blockers)) => {
             txn.rollback().await?;
-            let listed = blockers
-                .into_iter()
-                .map(|(app, why)| (reference(app), why.explanation()))
-                .collect();
-            let board = board(&state.db, &seat.vacancy).await?;
-            let template =
-                render(&state, me.id, page, seat, board, listed, Default::default()).await?;
-            return Ok(template.into_response());
+            return blocked(&state, me.id, page, seat, blockers).await;
+        }
+        // A second press, or another tab: nothing is done or sent twice.
+        Err(ShortlistRefusal::Complete) => {
+            txn.rollback().await?;
+            notice(
+                &session,
+                "Shortlisting was already complete. Nothing changed and nobody was emailed again.",
+            )
+            .await?;
+            return Ok(Redirect::to(&format!("/shortlisting/{id}")).into_response());
         }
         Err(refusal) => {
             txn.rollback().await?;
@@ -286,7 +344,7 @@ pub async fn request_exception(
     txn.commit().await?;
     flash(
         &session,
-        "Your request has been sent to the Executive Champion. Interviews are not capped unless they approve it.",
+        "Your request has been sent to the Executive Champion.",
     )
     .await?;
     Ok(Redirect::to(&format!("/shortlisting/{id}")).into_response())

@@ -25,7 +25,10 @@ use crate::error::{AppError, AppResult};
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/shortlisting/{id}", get(board::show))
-        .route("/shortlisting/{id}/complete", post(board::complete))
+        .route(
+            "/shortlisting/{id}/complete",
+            get(board::confirm_complete).post(board::complete),
+        )
         .route(
             "/shortlisting/{id}/exception",
             post(board::request_exception),
