@@ -54,9 +54,9 @@ pub enum Place {
 /// Who has the next move.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Whose {
-    /// The manager (or their panel).
+    /// The manager, or a panel they are on.
     Yours,
-    /// Applicants: nothing for the manager to do yet.
+    /// Applicants, or a panel the manager is not on: nothing for them to do.
     Others,
 }
 
@@ -93,8 +93,16 @@ pub fn waiting_for(
 ) -> Vec<Waiting> {
     let mut lines = Vec::new();
     let mut add = |text: String, place: Place, whose: Whose| {
-        let place = if on_panel { place } else { Place::Vacancy };
-        lines.push(Waiting { text, place, whose });
+        if on_panel || place == Place::Vacancy {
+            lines.push(Waiting { text, place, whose });
+        } else {
+            // Only the panel can act on these: the manager sees them, but not as theirs.
+            lines.push(Waiting {
+                text: format!("{text} (by its panel: you are not on it)"),
+                place: Place::Vacancy,
+                whose: Whose::Others,
+            });
+        }
     };
     match advert {
         Advert::Draft => {
@@ -366,7 +374,21 @@ mod tests {
             ..Default::default()
         };
         let lines = waiting_for("Porter", Advert::Closed, "", false, false, &c);
+        assert_eq!(
+            texts(&lines),
+            ["Porter has closed: 2 to shortlist (by its panel: you are not on it)"]
+        );
         assert_eq!(lines[0].place, Place::Vacancy);
+        assert_eq!(lines[0].whose, Whose::Others);
+        let draft = waiting_for(
+            "Porter",
+            Advert::Draft,
+            "",
+            false,
+            false,
+            &VacancyCounts::default(),
+        );
+        assert_eq!(draft[0].whose, Whose::Yours);
     }
 
     #[test]

@@ -315,8 +315,8 @@ async fn register_confirm_sign_in_and_out_by_keyboard_only() {
     browser
         .activate("form[action='/login'] button[type=submit]")
         .await;
-    assert_eq!(browser.path().await, "/account");
-    assert_eq!(browser.heading().await, "Your account");
+    // An applicant lands on their applications, their home.
+    assert_eq!(browser.path().await, "/applications");
 
     browser.activate("form[action='/logout'] button").await;
     assert_eq!(browser.path().await, "/signed-out");
