@@ -134,7 +134,10 @@ mod tests {
             home_for(&[Role::Applicant, Role::HiringManager]).path,
             "/manage"
         );
-        assert_eq!(home_for(&[Role::Admin, Role::HiringManager]).path, "/manage");
+        assert_eq!(
+            home_for(&[Role::Admin, Role::HiringManager]).path,
+            "/manage"
+        );
         assert_eq!(home_for(&[Role::Champion, Role::Admin]).path, "/champion");
         assert_eq!(
             home_for(&[Role::Admin, Role::Coordinator]).path,

@@ -139,7 +139,9 @@ pub fn waiting_for(
                 );
             } else {
                 add(
-                    format!("{title}: every application is decided, shortlisting is ready to complete"),
+                    format!(
+                        "{title}: every application is decided, shortlisting is ready to complete"
+                    ),
                     Place::Shortlisting,
                     Whose::Yours,
                 );
@@ -151,7 +153,9 @@ pub fn waiting_for(
         let invited = count_of(c.invited_not_booked, "person", "people");
         if c.free_slots == 0 {
             add(
-                format!("{title}: {invited} invited to interview, add interview times so they can book"),
+                format!(
+                    "{title}: {invited} invited to interview, add interview times so they can book"
+                ),
                 Place::Interviews,
                 Whose::Yours,
             );
@@ -272,7 +276,10 @@ mod tests {
             ..Default::default()
         };
         let lines = waiting_for("Porter", Advert::Open, "1 March", false, true, &one);
-        assert_eq!(texts(&lines), ["Porter: open until 1 March, 1 application so far"]);
+        assert_eq!(
+            texts(&lines),
+            ["Porter: open until 1 March, 1 application so far"]
+        );
         assert_eq!(lines[0].whose, Whose::Others);
     }
 
@@ -284,7 +291,10 @@ mod tests {
             ..Default::default()
         };
         let lines = waiting_for("Domestic assistant", Advert::Closed, "", false, true, &c);
-        assert_eq!(texts(&lines), ["Domestic assistant has closed: 2 to shortlist"]);
+        assert_eq!(
+            texts(&lines),
+            ["Domestic assistant has closed: 2 to shortlist"]
+        );
         assert_eq!(lines[0].place, Place::Shortlisting);
 
         let decided = VacancyCounts {

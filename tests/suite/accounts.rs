@@ -504,7 +504,10 @@ async fn an_admin_invites_a_hiring_manager_who_sets_their_own_password() {
     assert_eq!(location(&response), "/manage");
     let (_, body) = invitee.page("/manage").await;
     assert_eq!(
-        text_of(&body, ".nhsuk-notification-banner--success .nhsuk-notification-banner__heading"),
+        text_of(
+            &body,
+            ".nhsuk-notification-banner--success .nhsuk-notification-banner__heading"
+        ),
         "Your account has been created."
     );
 
@@ -1262,7 +1265,10 @@ async fn signing_in_lands_each_demo_role_on_its_home() {
         let response = client
             .post(
                 "/login",
-                &[("email", email), ("password", spectra::demo::DEFAULT_PASSWORD)],
+                &[
+                    ("email", email),
+                    ("password", spectra::demo::DEFAULT_PASSWORD),
+                ],
             )
             .await;
 
@@ -1319,7 +1325,10 @@ async fn your_account_is_in_plain_words_with_a_way_on() {
     );
     assert!(body.contains("href=\"/account/password\""));
     assert!(body.contains("Our Trust"));
-    assert!(body.contains("Invite staff, change people&#39;s roles") || body.contains("Invite staff, change people&#x27;s roles"));
+    assert!(
+        body.contains("Invite staff, change people&#39;s roles")
+            || body.contains("Invite staff, change people&#x27;s roles")
+    );
     assert!(body.contains("score applications without seeing names"));
 }
 
@@ -1372,11 +1381,17 @@ async fn a_success_is_shown_as_success_and_nothing_else_is() {
 
     // Assert: the confirmation is a success, in the Success banner, shown once.
     assert_eq!(
-        text_of(&body, ".nhsuk-notification-banner--success .nhsuk-notification-banner__title"),
+        text_of(
+            &body,
+            ".nhsuk-notification-banner--success .nhsuk-notification-banner__title"
+        ),
         "Success"
     );
     assert_eq!(
-        text_of(&body, ".nhsuk-notification-banner--success .nhsuk-notification-banner__heading"),
+        text_of(
+            &body,
+            ".nhsuk-notification-banner--success .nhsuk-notification-banner__heading"
+        ),
         "Your email address is confirmed. You can now sign in."
     );
     let (_, again) = app.client.page("/login").await;

@@ -31,7 +31,7 @@ async fn vacancy(app: &TestApp, organisation_id: i32, author: i32, title: &str, 
         programme_id: Set(None),
         title: Set(title.to_owned()),
         kind: Set("job".into()),
-        band: Set("Band 2".into()),
+        band: Set("2".into()),
         working_pattern: Set("Full time".into()),
         salary: Set("£24,000".into()),
         location: Set("Liverpool".into()),
@@ -84,7 +84,13 @@ async fn application(app: &TestApp, vacancy_id: i32, applicant: i32, stage: Stag
     .id
 }
 
-async fn slot(app: &TestApp, vacancy_id: i32, by: i32, starts_at: OffsetDateTime, capacity: i32) -> i32 {
+async fn slot(
+    app: &TestApp,
+    vacancy_id: i32,
+    by: i32,
+    starts_at: OffsetDateTime,
+    capacity: i32,
+) -> i32 {
     interview_slot::ActiveModel {
         vacancy_id: Set(vacancy_id),
         starts_at: Set(starts_at),
@@ -139,7 +145,7 @@ async fn hire(app: &TestApp, organisation_id: i32) {
             organisation_id,
             programme_id: None,
             role: "Porter".into(),
-            band: "Band 2".into(),
+            band: "2".into(),
             staff_group: spectra::domain::employment::STAFF_GROUPS[0].into(),
             start_date: start,
             apprenticeship: false,
@@ -186,8 +192,12 @@ async fn a_manager_sees_what_is_waiting_in_their_own_organisation_only() {
     let mut applicants = Vec::new();
     for n in 0..5 {
         applicants.push(
-            app.create_user(&format!("applicant{n}@example.org"), &[Role::Applicant], None)
-                .await,
+            app.create_user(
+                &format!("applicant{n}@example.org"),
+                &[Role::Applicant],
+                None,
+            )
+            .await,
         );
     }
 
@@ -202,7 +212,14 @@ async fn a_manager_sees_what_is_waiting_in_their_own_organisation_only() {
     spectra::db::shortlisting::complete(&app.db, porter, lead)
         .await
         .unwrap();
-    let past = slot(&app, porter, lead, spectra::db::now() - Duration::hours(2), 3).await;
+    let past = slot(
+        &app,
+        porter,
+        lead,
+        spectra::db::now() - Duration::hours(2),
+        3,
+    )
+    .await;
     for a in &applicants[0..3] {
         let id = application(&app, porter, *a, Stage::InterviewBooked).await;
         book(&app, id, past).await;
@@ -210,7 +227,14 @@ async fn a_manager_sees_what_is_waiting_in_their_own_organisation_only() {
     let hired = application(&app, porter, applicants[3], Stage::ConditionalOffer).await;
     offer(&app, hired, porter, lead, "accepted").await;
     application(&app, porter, applicants[4], Stage::InvitedToInterview).await;
-    slot(&app, porter, lead, spectra::db::now() + Duration::days(3), 2).await;
+    slot(
+        &app,
+        porter,
+        lead,
+        spectra::db::now() + Duration::days(3),
+        2,
+    )
+    .await;
 
     let clerk = vacancy(&app, ours, lead, "Admin clerk", Advert::Open).await;
     application(&app, clerk, applicants[0], Stage::Submitted).await;
@@ -264,7 +288,9 @@ async fn a_manager_sees_what_is_waiting_in_their_own_organisation_only() {
         href_of("Porter: 1 offer waiting for checks"),
         format!("/shortlisting/{porter}/offers")
     );
-    assert!(href_of("Healthcare assistant: draft, not yet published").starts_with("/manage/vacancies/"));
+    assert!(
+        href_of("Healthcare assistant: draft, not yet published").starts_with("/manage/vacancies/")
+    );
     let others = lines(&body, "waiting-for-others");
     let other_texts: Vec<&str> = others.iter().map(|(t, _)| t.as_str()).collect();
     assert!(
@@ -272,13 +298,18 @@ async fn a_manager_sees_what_is_waiting_in_their_own_organisation_only() {
         "{other_texts:?}"
     );
     assert!(
-        other_texts
-            .iter()
-            .any(|t| t.starts_with("Admin clerk: open until") && t.ends_with("1 application so far")),
+        other_texts.iter().any(
+            |t| t.starts_with("Admin clerk: open until") && t.ends_with("1 application so far")
+        ),
         "{other_texts:?}"
     );
     // Nothing of the other organisation, whose vacancies and hires are not theirs.
-    for theirs in ["Ward clerk", "Theatre porter", "4 to shortlist", "4 retention"] {
+    for theirs in [
+        "Ward clerk",
+        "Theatre porter",
+        "4 to shortlist",
+        "4 retention",
+    ] {
         assert!(!body.contains(theirs), "{theirs} must not be shown");
     }
     // Looking changes nothing.
@@ -310,8 +341,17 @@ async fn a_manager_sees_what_is_waiting_in_their_own_organisation_only() {
         .collect();
     assert!(texts.contains(&"Ward clerk has closed: 4 to shortlist".to_owned()));
     assert!(texts.contains(&"Theatre porter: draft, not yet published".to_owned()));
-    assert!(texts.iter().any(|t| t.starts_with("4 retention checkpoints are overdue")));
-    for ours in ["Porter:", "Domestic assistant", "Healthcare assistant", "Admin clerk"] {
+    assert!(
+        texts
+            .iter()
+            .any(|t| t.starts_with("4 retention checkpoints are overdue"))
+    );
+    for ours in [
+        "Porter:",
+        "Domestic assistant",
+        "Healthcare assistant",
+        "Admin clerk",
+    ] {
         assert!(!body.contains(ours), "{ours} must not be shown");
     }
 }
@@ -327,12 +367,20 @@ async fn only_hiring_managers_have_the_manager_home() {
     let visitor = app.new_client();
     let response = visitor.get("/manage").await;
     assert_eq!(response.status().as_u16(), 303);
-    assert!(location(&response).starts_with("/login?next=%2Fmanage"), "{}", location(&response));
+    assert!(
+        location(&response).starts_with("/login?next=%2Fmanage"),
+        "{}",
+        location(&response)
+    );
 
     for email in ["applicant@example.org", "champion@nhs.net"] {
         let client = app.new_client();
         client.sign_in(email, PASSWORD).await;
-        assert_eq!(client.get("/manage").await.status().as_u16(), 403, "{email}");
+        assert_eq!(
+            client.get("/manage").await.status().as_u16(),
+            403,
+            "{email}"
+        );
     }
 }
 

@@ -14,9 +14,7 @@ use crate::db::{self, manager_home, organisations, vacancies};
 use crate::domain::application::Stage;
 use crate::domain::interview::CHANGE_CUTOFF;
 use crate::domain::london_time;
-use crate::domain::manager_home::{
-    Advert, Place, VacancyCounts, Whose, count_of, waiting_for,
-};
+use crate::domain::manager_home::{Advert, Place, VacancyCounts, Whose, count_of, waiting_for};
 use crate::domain::vacancy::VacancyStatus;
 use crate::error::{AppError, AppResult};
 use crate::services::retention;
