@@ -63,6 +63,11 @@ impl AuthUser {
     pub fn is_in_mentoring(&self) -> bool {
         self.has(Role::Mentor) || self.has(Role::Mentee)
     }
+
+    /// The page with the user's next things to do.
+    pub fn home(&self) -> crate::auth::Home {
+        crate::auth::home_for(&self.roles)
+    }
 }
 
 /// Loads the user named by the session. A session whose user is gone, deactivated, or has

@@ -2,6 +2,7 @@
 
 pub mod client_address;
 pub mod current_user;
+pub mod home;
 pub mod password;
 pub mod session_store;
 pub mod throttle;
@@ -9,6 +10,7 @@ pub mod tokens;
 
 pub use client_address::ClientAddress;
 pub use current_user::{AuthUser, CurrentUser, MaybeUser};
+pub use home::{Home, home_for};
 
 /// Session key of the signed-in user's ID.
 pub const SESSION_USER_ID: &str = "user_id";

@@ -8,6 +8,7 @@ pub mod employment;
 pub mod interviews;
 pub mod invitations;
 pub mod login_throttles;
+pub mod manager_home;
 pub mod mentoring;
 pub mod offers;
 pub mod organisations;

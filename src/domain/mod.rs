@@ -13,6 +13,7 @@ pub mod interview;
 pub mod local_redirect;
 pub mod login_throttle;
 pub mod london_time;
+pub mod manager_home;
 pub mod mentoring;
 pub mod new_password;
 pub mod offer;

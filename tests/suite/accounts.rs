@@ -500,7 +500,16 @@ async fn an_admin_invites_a_hiring_manager_who_sets_their_own_password() {
             ],
         )
         .await;
-    assert_eq!(location(&response), "/account");
+    // They land on their home, told the account was made.
+    assert_eq!(location(&response), "/manage");
+    let (_, body) = invitee.page("/manage").await;
+    assert_eq!(
+        text_of(
+            &body,
+            ".nhsuk-notification-banner--success .nhsuk-notification-banner__heading"
+        ),
+        "Your account has been created."
+    );
 
     let (_, body) = invitee.page("/account").await;
     assert!(
@@ -1227,4 +1236,174 @@ async fn the_demo_has_years_of_hires_every_stage_and_a_guaranteed_interview_brea
         .await;
     assert_eq!(status, 200, "{body}");
     assert!(body.contains("Received"), "{body}");
+}
+
+#[tokio::test]
+async fn signing_in_lands_each_demo_role_on_its_home() {
+    // Arrange
+    let app = spawn_app().await;
+    spectra::demo::load(&app.db, spectra::demo::DEFAULT_PASSWORD)
+        .await
+        .unwrap();
+    let homes = [
+        ("admin@example.org", "/admin/users"),
+        ("champion@example.org", "/champion"),
+        ("coordinator@example.org", "/mentoring/coordinator"),
+        ("manager.alderhey@example.org", "/manage"),
+        ("manager2.alderhey@example.org", "/manage"),
+        ("manager.luhft@example.org", "/manage"),
+        ("applicant@example.org", "/applications"),
+        ("applicant2@example.org", "/applications"),
+        ("mentor@example.org", "/mentoring/mine"),
+        ("mentee@example.org", "/mentoring/mine"),
+    ];
+    assert_eq!(homes.len(), spectra::demo::ACCOUNTS.len());
+
+    for (email, home) in homes {
+        // Act: sign in without asking for a page.
+        let client = app.new_client();
+        let response = client
+            .post(
+                "/login",
+                &[
+                    ("email", email),
+                    ("password", spectra::demo::DEFAULT_PASSWORD),
+                ],
+            )
+            .await;
+
+        // Assert: they land on their home, which they may open; the sign-in page sends them
+        // there too, and "Your account" leads back to it.
+        assert_eq!(response.status().as_u16(), 303, "{email}");
+        assert_eq!(location(&response), home, "{email}");
+        assert_eq!(client.get(home).await.status().as_u16(), 200, "{email}");
+        assert_eq!(location(&client.get("/login").await), home, "{email}");
+        let (_, account) = client.page("/account").await;
+        assert!(
+            account.contains(&format!("class=\"nhsuk-button\" href=\"{home}\"")),
+            "{email}: Your account links to {home}"
+        );
+    }
+
+    // A page asked for still wins over the home.
+    let client = app.new_client();
+    let response = client
+        .post(
+            "/login",
+            &[
+                ("email", "manager.alderhey@example.org"),
+                ("password", spectra::demo::DEFAULT_PASSWORD),
+                ("next", "/manage/employees"),
+            ],
+        )
+        .await;
+    assert_eq!(location(&response), "/manage/employees");
+    assert_eq!(
+        location(&client.get("/login?next=%2Faccount").await),
+        "/account"
+    );
+}
+
+#[tokio::test]
+async fn your_account_is_in_plain_words_with_a_way_on() {
+    let app = spawn_app().await;
+    let org = app.create_organisation("Our Trust").await;
+    app.create_user(
+        "both@nhs.net",
+        &[Role::HiringManager, Role::Admin],
+        Some(org),
+    )
+    .await;
+    app.client.sign_in("both@nhs.net", PASSWORD).await;
+
+    let (status, body) = app.client.page("/account").await;
+
+    assert_eq!(status, 200);
+    assert_eq!(
+        text_of(&body, "main .nhsuk-button"),
+        "Go to your vacancies and what is waiting"
+    );
+    assert!(body.contains("href=\"/account/password\""));
+    assert!(body.contains("Our Trust"));
+    assert!(
+        body.contains("Invite staff, change people&#39;s roles")
+            || body.contains("Invite staff, change people&#x27;s roles")
+    );
+    assert!(body.contains("score applications without seeing names"));
+}
+
+#[tokio::test]
+async fn the_home_page_and_the_footer_lead_to_the_mentoring_sign_up() {
+    let app = spawn_app().await;
+
+    let (_, home) = app.client.page("/").await;
+    let (_, vacancies) = app.client.page("/vacancies").await;
+    let (_, about) = app.client.page("/mentoring").await;
+
+    assert!(
+        text_of(&home, "main a[href='/mentoring']").contains("mentoring"),
+        "the home page's mentoring section links to it"
+    );
+    for page in [&home, &vacancies] {
+        assert!(
+            !text_of(page, "footer a[href='/mentoring']").is_empty(),
+            "the footer links to mentoring"
+        );
+    }
+    assert!(about.contains("href=\"/mentoring/sign-up\""));
+}
+
+#[tokio::test]
+async fn a_success_is_shown_as_success_and_nothing_else_is() {
+    // Arrange: an account whose email is not confirmed yet.
+    let app = spawn_app().await;
+    app.client
+        .post(
+            "/register",
+            &[
+                ("full_name", "Jo Bloggs"),
+                ("email", "jo@example.org"),
+                ("password", PASSWORD),
+                ("confirm_password", PASSWORD),
+            ],
+        )
+        .await;
+    let path = app
+        .wait_for_email("jo@example.org", "Confirm your email address")
+        .await
+        .link(&format!("{}/verify-email/", app.base))
+        .trim_start_matches(&app.base)
+        .to_owned();
+
+    // Act: confirm it.
+    app.client.post(&path, &[]).await;
+    let (_, body) = app.client.page("/login").await;
+
+    // Assert: the confirmation is a success, in the Success banner, shown once.
+    assert_eq!(
+        text_of(
+            &body,
+            ".nhsuk-notification-banner--success .nhsuk-notification-banner__title"
+        ),
+        "Success"
+    );
+    assert_eq!(
+        text_of(
+            &body,
+            ".nhsuk-notification-banner--success .nhsuk-notification-banner__heading"
+        ),
+        "Your email address is confirmed. You can now sign in."
+    );
+    let (_, again) = app.client.page("/login").await;
+    assert!(!again.contains("nhsuk-notification-banner"));
+    // The instructions to check email are the page itself, not a Success banner.
+    let (_, check) = app.new_client().page("/register/check-email").await;
+    assert!(!check.contains("nhsuk-notification-banner"));
+    assert!(
+        user_by_email(&app, "jo@example.org")
+            .await
+            .unwrap()
+            .email_verified_at
+            .is_some()
+    );
 }

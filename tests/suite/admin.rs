@@ -343,7 +343,11 @@ async fn an_admin_sees_pending_invitations_and_revokes_one_whose_link_then_fails
     // Assert: gone from the list, audited, and the link no longer works.
     assert_eq!(location(&r), "/admin/invitations");
     let (_, list) = app.client.page("/admin/invitations").await;
-    assert!(list.contains("The invitation to Wrong Address has been revoked"));
+    assert!(
+        text_of(&list, ".nhsuk-notification-banner--success")
+            .contains("The invitation to Wrong Address has been revoked"),
+        "a revocation that happened is a success"
+    );
     assert!(!list.contains("wrong@example.org"));
     assert!(list.contains("right@example.org"));
     let events = spectra::db::audit::recent(&app.db, 10).await.unwrap();
@@ -375,7 +379,12 @@ async fn an_admin_sees_pending_invitations_and_revokes_one_whose_link_then_fails
     let r = app.client.post(&revoke, &[]).await;
     assert_eq!(location(&r), "/admin/invitations");
     let (_, list) = app.client.page("/admin/invitations").await;
-    assert!(list.contains("had already been accepted, revoked or had expired"));
+    assert!(
+        text_of(&list, ".nhsuk-card--warning")
+            .contains("had already been accepted, revoked or had expired"),
+        "nothing happened: a warning"
+    );
+    assert!(!list.contains("Success"), "and not a Success banner");
     let revocations = spectra::db::audit::recent(&app.db, 10)
         .await
         .unwrap()

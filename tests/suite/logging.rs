@@ -160,7 +160,7 @@ async fn links_that_carry_tokens_are_logged_by_their_route_pattern_only() {
             ],
         )
         .await;
-    assert_eq!(location(&response), "/account");
+    assert_eq!(location(&response), "/manage");
 
     // Act 4: a path no route matches, carrying something secret-looking.
     let stray = "stray-secret-looking-token-1234567890";

@@ -16,6 +16,7 @@ mod health;
 mod helpers;
 mod interviews;
 mod logging;
+mod manager_home;
 mod mentoring_matching;
 mod mentoring_registry;
 mod mentoring_relationships;

@@ -158,7 +158,7 @@ async fn sign_in_never_redirects_off_the_site() {
                 ],
             )
             .await;
-        assert_eq!(location(&response), "/account", "next={evil}");
+        assert_eq!(location(&response), "/applications", "next={evil}");
     }
     let client = app.new_client();
     let response = client

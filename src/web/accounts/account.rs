@@ -1,11 +1,13 @@
-//! "Your account": who you are signed in as, what you can do, and links onward.
+//! "Your account": the account's settings (name, email address, password, what the person can
+//! do) in plain words, and a way on to the page with their next things to do.
 
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::State;
 
 use crate::app::AppState;
-use crate::auth::{AuthUser, CurrentUser};
+use crate::auth::home::what_you_can_do;
+use crate::auth::{AuthUser, CurrentUser, Home};
 use crate::db::organisations;
 use crate::error::AppResult;
 use crate::web::page::Page;
@@ -16,6 +18,9 @@ pub struct AccountTemplate {
     page: Page,
     me: AuthUser,
     organisation: Option<String>,
+    /// Each role's name and what it lets the person do.
+    roles: Vec<(&'static str, &'static str)>,
+    home: Home,
 }
 
 pub async fn show(
@@ -27,9 +32,17 @@ pub async fn show(
         Some(id) => organisations::find(&state.db, id).await?.map(|o| o.name),
         None => None,
     };
+    let roles = me
+        .roles
+        .iter()
+        .map(|r| (r.label(), what_you_can_do(*r)))
+        .collect();
+    let home = me.home();
     Ok(AccountTemplate {
         page,
         me,
         organisation,
+        roles,
+        home,
     })
 }

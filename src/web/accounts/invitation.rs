@@ -10,7 +10,7 @@ use serde::Deserialize;
 use tower_sessions::Session;
 
 use crate::app::AppState;
-use crate::auth::{password, tokens};
+use crate::auth::{home_for, password, tokens};
 use crate::db::{invitations, organisations, users};
 use crate::domain::{EmailAddress, NewPassword, Role, role};
 use crate::entities::invitation;
@@ -139,5 +139,6 @@ pub async fn accept(
         invitation_id = invitation.id,
         "invitation accepted"
     );
-    Ok(Redirect::to("/account").into_response())
+    // Straight to the page with their first things to do.
+    Ok(Redirect::to(home_for(&roles).path).into_response())
 }

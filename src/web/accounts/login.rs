@@ -11,9 +11,9 @@ use tower_sessions::Session;
 
 use crate::app::AppState;
 use crate::auth::throttle::LoginKeys;
-use crate::auth::{ClientAddress, MaybeUser};
+use crate::auth::{ClientAddress, MaybeUser, home_for};
 use crate::db::users;
-use crate::domain::{LocalRedirect, Role};
+use crate::domain::LocalRedirect;
 use crate::error::AppResult;
 use crate::services::accounts::{self, PasswordRefusal};
 use crate::web::accounts::sign_in;
@@ -56,10 +56,12 @@ pub struct UnverifiedTemplate {
     email: String,
 }
 
+/// The page asked for, if it is on this site; empty when none was, so the person lands on
+/// their home.
 fn safe_next(next: Option<&str>) -> String {
-    LocalRedirect::or_default(next, "/account")
-        .as_str()
-        .to_owned()
+    next.and_then(LocalRedirect::parse)
+        .map(|n| n.as_str().to_owned())
+        .unwrap_or_default()
 }
 
 pub async fn show(
@@ -68,8 +70,13 @@ pub async fn show(
     Query(query): Query<NextQuery>,
 ) -> Response {
     let next = safe_next(query.next.as_deref());
-    if user.is_some() {
-        return Redirect::to(&next).into_response();
+    if let Some(user) = user {
+        let to = if next.is_empty() {
+            user.home().path
+        } else {
+            &next
+        };
+        return Redirect::to(to).into_response();
     }
     LoginTemplate {
         page,
@@ -141,18 +148,10 @@ pub async fn submit(
     }
     sign_in(&session, &user).await?;
     tracing::info!(user_id = user.id, "signed in");
-    // The champion's home is the dashboard, unless they were on their way somewhere.
-    // (The form carries the default, "/account", when no page was asked for.)
-    let asked_for = form
-        .next
-        .as_deref()
-        .is_some_and(|n| !n.trim().is_empty() && n.trim() != "/account");
-    if !asked_for
-        && users::roles_of(&state.db, user.id)
-            .await?
-            .contains(&Role::Champion)
-    {
-        return Ok(Redirect::to("/champion").into_response());
+    if !next.is_empty() {
+        return Ok(Redirect::to(&next).into_response());
     }
-    Ok(Redirect::to(&next).into_response())
+    // Nothing asked for: each person lands on the page with their next things to do.
+    let roles = users::roles_of(&state.db, user.id).await?;
+    Ok(Redirect::to(home_for(&roles).path).into_response())
 }

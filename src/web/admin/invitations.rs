@@ -21,7 +21,7 @@ use crate::error::{AppError, AppResult};
 use crate::mail::templates::{EmailContent, Invitation};
 use crate::services::invitations::{self as invitation_service, RevokeRefusal};
 use crate::web::admin::{parse_roles_and_organisation, repeated, single};
-use crate::web::page::{FormErrors, IdPath, Page, flash};
+use crate::web::page::{FormErrors, IdPath, Page, flash, warning};
 
 /// One open invitation, for the list.
 pub struct OpenInvitation {
@@ -185,7 +185,7 @@ pub async fn revoke(
         }
         Err(RevokeRefusal::NotFound) => return Err(AppError::NotFound),
         Err(RevokeRefusal::NoLongerOpen) => {
-            flash(
+            warning(
                 &session,
                 "That invitation had already been accepted, revoked or had expired, so nothing changed.",
             )

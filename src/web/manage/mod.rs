@@ -2,6 +2,7 @@
 //! other's.
 
 pub(crate) mod employees;
+pub(crate) mod home;
 pub(crate) mod panel;
 pub(crate) mod vacancies;
 
@@ -18,6 +19,7 @@ use crate::domain::Role;
 /// The manager routes, all behind the hiring manager role check.
 pub fn router() -> Router<AppState> {
     Router::new()
+        .route("/", get(home::show))
         .route("/vacancies", get(vacancies::list).post(vacancies::create))
         .route("/vacancies/new", get(vacancies::new))
         .route(

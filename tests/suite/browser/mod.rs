@@ -315,8 +315,8 @@ async fn register_confirm_sign_in_and_out_by_keyboard_only() {
     browser
         .activate("form[action='/login'] button[type=submit]")
         .await;
-    assert_eq!(browser.path().await, "/account");
-    assert_eq!(browser.heading().await, "Your account");
+    // An applicant lands on their applications, their home.
+    assert_eq!(browser.path().await, "/applications");
 
     browser.activate("form[action='/logout'] button").await;
     assert_eq!(browser.path().await, "/signed-out");
@@ -1809,6 +1809,88 @@ async fn the_retention_pages_pass_axe_core() {
         .await;
     let source = browser.source().await;
     assert!(source.contains("Enter the date they moved"), "{source}");
+
+    browser.close().await;
+}
+
+// ---- H4 (issue 12, points 9, 11, 12): homes by role, the mentoring link, one-off messages ----
+
+#[tokio::test]
+async fn a_manager_lands_on_what_is_waiting_and_one_off_messages_pass_axe_core() {
+    require!(Browser::available(), "Chromium and chromedriver");
+    let app = spawn_app_with_demo().await;
+    let (vacancy, _, _) = closed_demo_vacancy(&app).await;
+    let browser = Browser::start().await;
+    let b = &app.base;
+
+    // The manager signs in and lands on their home, which leads to the work (axe on each).
+    keyboard_sign_in(&browser, b, "manager.alderhey@example.org").await;
+    assert_eq!(browser.path().await, "/manage");
+    assert_eq!(browser.heading().await, "What is waiting");
+    browser
+        .activate(&format!(
+            "#waiting-for-you a[href='/shortlisting/{vacancy}']"
+        ))
+        .await;
+    assert_eq!(browser.path().await, format!("/shortlisting/{vacancy}"));
+    browser.activate("header a[href='/manage']").await;
+    assert_eq!(browser.path().await, "/manage");
+    browser.activate("form[action='/logout'] button").await;
+
+    // The footer leads anyone to the mentoring sign-up.
+    browser.visit(&format!("{b}/")).await;
+    browser.activate("footer a[href='/mentoring']").await;
+    assert_eq!(browser.path().await, "/mentoring");
+
+    // The administrator revokes an invitation (Success), then one already gone (a warning).
+    let admin_id = spectra::db::users::find_by_email(&app.db, "admin@example.org")
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    let mut ids = Vec::new();
+    for email in ["first@example.org", "second@example.org"] {
+        ids.push(
+            spectra::db::invitations::create(
+                &app.db,
+                &spectra::domain::EmailAddress::parse(email).unwrap(),
+                "Ivy Invitee",
+                &[spectra::domain::Role::Champion],
+                None,
+                &format!("not-a-real-token-hash-{email}"),
+                admin_id,
+            )
+            .await
+            .unwrap()
+            .id,
+        );
+    }
+    keyboard_sign_in(&browser, b, "admin@example.org").await;
+    assert_eq!(browser.path().await, "/admin/users");
+    browser.visit(&format!("{b}/admin/invitations")).await;
+    browser
+        .activate(&format!(
+            "form[action='/admin/invitations/{}/revoke'] button",
+            ids[0]
+        ))
+        .await;
+    let source = browser.source().await;
+    assert!(
+        source.contains("nhsuk-notification-banner--success"),
+        "{source}"
+    );
+    spectra::db::invitations::revoke(&app.db, ids[1])
+        .await
+        .unwrap();
+    browser
+        .activate(&format!(
+            "form[action='/admin/invitations/{}/revoke'] button",
+            ids[1]
+        ))
+        .await;
+    let source = browser.source().await;
+    assert!(source.contains("nhsuk-card--warning"), "{source}");
+    assert!(!source.contains("nhsuk-notification-banner--success"));
 
     browser.close().await;
 }
