@@ -91,7 +91,11 @@ impl From<&Plan<i32>> for Proposal {
                     score: p.score.total,
                     pinned: p.pinned,
                     parts: p.score.parts.iter().map(StoredPart::from).collect(),
-                    alternatives: plan.alternatives.get(&p.mentee).cloned().unwrap_or_default(),
+                    alternatives: plan
+                        .alternatives
+                        .get(&p.mentee)
+                        .cloned()
+                        .unwrap_or_default(),
                 })
                 .collect(),
             unmatched: plan

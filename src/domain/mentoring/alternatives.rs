@@ -117,7 +117,11 @@ pub fn next_best<K: Ord + Clone>(
 mod tests {
     use super::*;
 
-    fn candidate(mentor: &'static str, mentee: &'static str, score: u32) -> Candidate<&'static str> {
+    fn candidate(
+        mentor: &'static str,
+        mentee: &'static str,
+        score: u32,
+    ) -> Candidate<&'static str> {
         Candidate {
             mentor,
             mentee,

@@ -313,7 +313,10 @@ mod tests {
     fn a_gender_wish_reads_naturally() {
         assert_eq!(mentor_who_is("Woman"), "a mentor who is a woman");
         assert_eq!(mentor_who_is(" man "), "a mentor who is a man");
-        assert_eq!(mentor_who_is("trans woman"), "a mentor who is a trans woman");
+        assert_eq!(
+            mentor_who_is("trans woman"),
+            "a mentor who is a trans woman"
+        );
         assert_eq!(mentor_who_is("Non-binary"), "a mentor who is non-binary");
         assert_eq!(mentor_who_is("female"), "a mentor who is female");
         assert_eq!(mentor_who_is("a woman"), "a mentor who is a woman");

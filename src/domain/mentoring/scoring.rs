@@ -53,7 +53,7 @@ impl Criterion {
             Criterion::MeetingMode => "Meeting mode",
             Criterion::Availability => "Times both are free",
             Criterion::LivedExperience => "Mentor with lived experience of care",
-            Criterion::Gender => "Mentor's gender",
+            Criterion::Gender => "Gender the student would like",
             Criterion::TeachingHospital => "Works away from the student's teaching hospital",
         }
     }

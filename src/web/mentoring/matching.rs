@@ -271,9 +271,7 @@ fn run_view(run: &match_run::Model, names: &Names, out_of_date: bool) -> RunView
                 alternatives: p
                     .alternatives
                     .iter()
-                    .map(|a| {
-                        alternative_words(a, p.mentee_id, Some((p.mentor_id, p.score)), names)
-                    })
+                    .map(|a| alternative_words(a, p.mentee_id, Some((p.mentor_id, p.score)), names))
                     .collect(),
             })
             .collect(),
@@ -537,6 +535,24 @@ async fn forbid(
 /// to pins, exclusions, weights, students or mentors since shows as a different proposal.
 fn is_out_of_date(run: &match_run::Model, pool: &Pool, settings: mentoring_db::Settings) -> bool {
     Proposal::from(&pool.plan(settings)) != matching::proposal_of(run)
+}
+
+/// The number of pairs of the newest run, if it is unconfirmed and still up to date: a
+/// proposal waiting for the coordinator to confirm.
+pub(super) async fn proposal_to_confirm(
+    db: &impl sea_orm::ConnectionTrait,
+    pool: &Pool,
+) -> AppResult<Option<usize>> {
+    let Some(run) = matching::latest_run(db).await? else {
+        return Ok(None);
+    };
+    if run.confirmed_at.is_some() {
+        return Ok(None);
+    }
+    let settings = mentoring_db::settings(db).await?;
+    let proposal = matching::proposal_of(&run);
+    let current = !is_out_of_date(&run, pool, settings);
+    Ok((current && !proposal.pairs.is_empty()).then_some(proposal.pairs.len()))
 }
 
 /// On Postgres, stops two confirmations from filling the same places at once (SQLite has one
