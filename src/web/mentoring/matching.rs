@@ -218,7 +218,7 @@ fn alternative_words(
         (Instead::MatchedWith { mentees }, _) => {
             let others: Vec<String> = mentees.iter().map(|id| names.mentee(*id)).collect();
             format!(
-                "but is matched with {}, where the total is higher (the matcher gives as many students as possible a mentor, then the highest total score)",
+                "but is matched with {}, where the total is higher",
                 and_list(&others)
             )
         }
