@@ -30,6 +30,9 @@ pub struct Model {
     /// When the coordinator reviewed the declared conflicts; unreviewed ones keep the student
     /// out of matching.
     pub conflicts_reviewed_at: Option<TimeDateTimeWithTimeZone>,
+    /// When a confirmed round left the student without a mentor and they were told they are on
+    /// the waiting list; each student is told once.
+    pub waiting_list_told_at: Option<TimeDateTimeWithTimeZone>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

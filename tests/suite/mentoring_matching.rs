@@ -431,6 +431,11 @@ async fn only_coordinators_can_match() {
         let client = app.new_client();
         client.sign_in(email, PASSWORD).await;
         assert_eq!(client.get(PAGE).await.status(), 403, "{email}");
+        assert_eq!(
+            client.get(&format!("{PAGE}/runs/1/confirm")).await.status(),
+            403,
+            "{email}"
+        );
         for path in [
             format!("{PAGE}/run"),
             format!("{PAGE}/pins"),
@@ -586,4 +591,205 @@ async fn views_of_records_and_roles_given_are_audited() {
         .await,
         1
     );
+}
+
+/// The rows of the outbox to an address whose subject contains `subject`.
+async fn queued(app: &TestApp, to: &str, subject: &str) -> i64 {
+    app.count(&format!(
+        "outbox_messages WHERE to_address = '{to}' AND subject LIKE '%{subject}%'"
+    ))
+    .await
+}
+
+#[tokio::test]
+async fn confirming_shows_who_will_be_emailed_first_and_tells_the_waiting_list_once() {
+    let app = spawn_app().await;
+    let p = pilot(&app).await;
+    let coordinator = coordinator(&app).await;
+
+    // The overview says what to do: three students wait and mentors have places.
+    let (_, body) = coordinator.page("/mentoring/coordinator").await;
+    let steps = text_of(&body, "#next-steps-list");
+    assert!(steps.contains("3 students waiting for a mentor"), "{steps}");
+    assert!(steps.contains("Run matching"), "{steps}");
+    assert!(text_of(&body, "#waiting-list").contains("Lee Hart (S3): not told yet"));
+
+    let body = run(&coordinator).await;
+    let stored = latest_run(&app).await;
+    let confirm = format!("{PAGE}/runs/{}/confirm", stored.id);
+    // "Confirm 2 matches" is a link to the confirmation page, not a form that acts at once.
+    let html = scraper::Html::parse_document(&body);
+    let link = scraper::Selector::parse("a#confirm").unwrap();
+    let button = html.select(&link).next().expect("the confirm link");
+    assert_eq!(button.value().attr("href"), Some(confirm.as_str()));
+    assert!(
+        button
+            .text()
+            .collect::<String>()
+            .contains("Confirm 2 matches")
+    );
+    let (_, overview) = coordinator.page("/mentoring/coordinator").await;
+    assert!(
+        text_of(&overview, "#next-steps-list")
+            .contains("Review and confirm the proposed matches (2 pairs)")
+    );
+
+    // The confirmation page says what will happen and to whom, and changes nothing.
+    let (status, body) = coordinator.page(&confirm).await;
+    assert_eq!(status, 200);
+    let what = text_of(&body, "#what-happens");
+    assert!(what.contains("2 mentoring relationships start"), "{what}");
+    assert!(
+        what.contains("2 mentors and 2 students are emailed an introduction"),
+        "{what}"
+    );
+    assert!(
+        what.contains("Each learns the other's name, email address and details"),
+        "{what}"
+    );
+    assert!(
+        what.contains(
+            "1 student stays without a mentor and is emailed that they are on the waiting list"
+        ),
+        "{what}"
+    );
+    let who = text_of(&body, "#pairs");
+    assert!(
+        who.contains("Sam Green (S1)") && who.contains("Dr Asha Patel"),
+        "{who}"
+    );
+    assert!(text_of(&body, "#left-over").contains("Lee Hart (S3)"));
+    assert!(text_of(&body, "#confirm").contains("Confirm and send 5 emails"));
+    assert!(relationships(&app).await.is_empty());
+    assert!(latest_run(&app).await.confirmed_at.is_none());
+    assert_eq!(app.count("outbox_messages").await, 0);
+
+    // Confirming does it: relationships, introductions, and the waiting list.
+    let response = coordinator.post(&confirm, &[]).await;
+    assert_eq!(response.status(), 303);
+    assert_eq!(relationships(&app).await.len(), 2);
+    assert_eq!(app.count("outbox_messages").await, 5);
+    let told = app
+        .wait_for_email(
+            "s3@students.example.org",
+            "You are on the waiting list for a mentor",
+        )
+        .await;
+    assert!(told.text.contains("You are on the waiting list"));
+    assert!(told.text.contains("/mentoring/mine"));
+    let lee = mentee::Entity::find_by_id(p.lee)
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(lee.waiting_list_told_at.is_some());
+    let (_, body) = coordinator
+        .page("/mentoring/coordinator/relationships")
+        .await;
+    assert!(body.contains("1 student was told they are on the waiting list"));
+
+    // A second press changes nothing.
+    let response = coordinator.post(&confirm, &[]).await;
+    assert_eq!(response.status(), 303);
+    assert_eq!(location(&response), "/mentoring/coordinator/relationships");
+    assert_eq!(relationships(&app).await.len(), 2);
+    assert_eq!(app.count("outbox_messages").await, 5);
+    // And the confirmation page of a confirmed run sends the coordinator to the relationships.
+    let response = coordinator.get(&confirm).await;
+    assert_eq!(response.status(), 303);
+
+    // The overview flags Lee, told already.
+    let (_, body) = coordinator.page("/mentoring/coordinator").await;
+    assert!(text_of(&body, "#next-steps-list").contains("1 student waiting for a mentor"));
+    assert!(text_of(&body, "#active").contains("2 active relationships"));
+    assert!(
+        text_of(&body, "#waiting-list")
+            .contains("Lee Hart (S3): told they are on the waiting list")
+    );
+
+    // Next round: a new mentor takes a better-suited student; Lee waits again, told only once.
+    add_mentor(&app, "M3", "Dr Cara Lim", "Cardiology", 1, false).await;
+    add_mentee(&app, "S4", "Ira Cole", "Cardiology").await;
+    run(&coordinator).await;
+    let second = latest_run(&app).await;
+    let confirm = format!("{PAGE}/runs/{}/confirm", second.id);
+    let (_, body) = coordinator.page(&confirm).await;
+    let what = text_of(&body, "#what-happens");
+    assert!(
+        what.contains("1 student who stays without a mentor was told before"),
+        "{what}"
+    );
+    assert!(text_of(&body, "#confirm").contains("Confirm and send 2 emails"));
+    coordinator.post(&confirm, &[]).await;
+    assert_eq!(
+        queued(&app, "s3@students.example.org", "waiting list").await,
+        1
+    );
+    assert_eq!(app.count("outbox_messages").await, 7);
+}
+
+#[tokio::test]
+async fn pairs_are_shown_weakest_first_with_each_students_next_best_mentors() {
+    let app = spawn_app().await;
+    add_mentor(&app, "M1", "Dr Asha Patel", "Paediatrics", 1, true).await;
+    add_mentor(&app, "M2", "Dr Ben Jones", "Surgery", 1, false).await;
+    add_mentee(&app, "S1", "Sam Green", "Paediatrics").await;
+    // Kai wants cardiology, which neither mentor does: Kai's pair is the weakest.
+    add_mentee(&app, "S2", "Kai Lee", "Cardiology").await;
+    add_mentee(&app, "S3", "Lee Hart", "Paediatrics").await;
+    let coordinator = coordinator(&app).await;
+
+    let body = run(&coordinator).await;
+    let rows = pairs(&body);
+    assert_eq!(rows.len(), 2, "{rows:?}");
+    assert!(rows[0].0.contains("Kai Lee"), "weakest first: {rows:?}");
+    assert!(rows[1].0.contains("Sam Green"), "{rows:?}");
+    assert!(text_of(&body, "caption").contains("weakest score first"));
+    // Kai's next-best mentor, with the score, the reason and why not, in plain words.
+    let next_best = text_of(&body, "tbody tr:first-child .app-next-best");
+    assert!(
+        next_best.contains("Dr Asha Patel would score 650 with Kai Lee"),
+        "{next_best}"
+    );
+    assert!(
+        next_best.contains("Works in Paediatrics; the student is interested in Cardiology"),
+        "{next_best}"
+    );
+    assert!(
+        next_best.contains("but is matched with Sam Green, where the total is higher"),
+        "{next_best}"
+    );
+    // Lee, left over, sees the mentors that went to others.
+    let unmatched = text_of(&body, "main");
+    assert!(
+        unmatched.contains(
+            "Dr Asha Patel would score 1000 with Lee Hart (a perfect score), but is matched with Sam Green"
+        ),
+        "{unmatched}"
+    );
+}
+
+#[tokio::test]
+async fn a_gender_wish_reads_as_a_mentor_who_is_a_woman() {
+    let app = spawn_app().await;
+    let id = add_mentee(&app, "S1", "Sam Green", "Paediatrics").await;
+    let mut sam: mentee::ActiveModel = mentee::Entity::find_by_id(id)
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap()
+        .into();
+    sam.gender_preference = Set("Woman".into());
+    sam.gender_preference_strength = Set("preferred".into());
+    sam.update(&app.db).await.unwrap();
+    let coordinator = coordinator(&app).await;
+    let (_, body) = coordinator
+        .page(&format!("/mentoring/coordinator/mentees/{id}"))
+        .await;
+    let facts = text_of(&body, "dl");
+    assert!(
+        facts.contains("Gender of their mentorWould like a mentor who is a woman"),
+        "{facts}"
+    );
+    assert!(!facts.contains("Mentor's gender"));
 }

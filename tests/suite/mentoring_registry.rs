@@ -6,7 +6,7 @@ use spectra::domain::mentoring::files;
 use spectra::domain::mentoring::pilot::cap_reached;
 use spectra::entities::{invitation, mentee, mentor, mentoring_exclusion};
 
-use crate::helpers::{Client, PASSWORD, TestApp, location, spawn_app};
+use crate::helpers::{Client, PASSWORD, TestApp, location, spawn_app, text_of};
 
 const MENTORS: &str = "id,name,email,organisation,grade,specialty,capacity,meeting_modes,availability,lived_experience,gender\n\
 M1,Dr Asha Patel,asha@example.org,Alder Hey Children's NHS FT,Consultant,Paediatrics,2,in_person;online,mon_am;tue_pm,yes,Woman\n\
@@ -793,7 +793,8 @@ async fn the_dashboard_counts_places_and_links_every_page() {
     // Assert
     assert_eq!(status, 200);
     assert!(body.contains("2 of 30 places taken"));
-    assert!(body.contains("1 waiting for approval"));
+    assert!(body.contains("1 student waiting for approval"));
+    assert!(text_of(&body, "#next-steps-list").contains("1 student to approve"));
     assert!(body.contains("6 free places in all"));
     for link in [
         "/mentoring/coordinator/mentees",

@@ -292,6 +292,45 @@ async fn a_student_not_matched_yet_is_told_so() {
         body.contains("not been matched with a mentor yet"),
         "{body}"
     );
+    assert!(
+        text_of(&body, "#standing").contains("You are on the waiting list for a mentor"),
+        "{body}"
+    );
+}
+
+#[tokio::test]
+async fn mentors_and_students_see_their_next_steps() {
+    let app = spawn_app().await;
+    let p = pilot(&app).await;
+    // Amara last met Ali five weeks ago; Ben and Bea have not met yet.
+    meet(&app, p.rel_a, p.mentor_a, 35, "").await;
+    let amara = signed_in(&app, "dr.amara@example.org").await;
+    let (_, body) = amara.page("/mentoring/mine").await;
+    let steps = text_of(&body, "#next-steps-list");
+    assert!(
+        steps.contains("Meet Ali Student: your last meeting was 5 weeks ago"),
+        "{steps}"
+    );
+    assert!(body.contains(&format!(
+        "href=\"/mentoring/relationships/{}#log-a-meeting\"",
+        p.rel_a
+    )));
+    let ben = signed_in(&app, "dr.ben@example.org").await;
+    let (_, body) = ben.page("/mentoring/mine").await;
+    assert!(
+        text_of(&body, "#next-steps-list").contains("Meet Bea Student: no meeting is logged yet")
+    );
+    let bea = signed_in(&app, "bea.student@example.org").await;
+    let (_, body) = bea.page("/mentoring/mine").await;
+    assert!(
+        text_of(&body, "#next-steps-list").contains("Your mentor is Dr Ben Shaw"),
+        "{body}"
+    );
+    // After a recent meeting there is nothing to nag about.
+    meet(&app, p.rel_a, p.mentor_a, 3, "").await;
+    let (_, body) = amara.page("/mentoring/mine").await;
+    assert!(!body.contains("next-steps-list"));
+    let _ = p.rel_b;
 }
 
 #[tokio::test]

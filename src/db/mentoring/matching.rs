@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{Settings, mentee_profile, mentor_profile};
 use crate::db::now;
+use crate::domain::mentoring::alternatives::Alternative;
 use crate::domain::mentoring::pilot::MenteeStatus;
 use crate::domain::mentoring::plan::{self, Mentee, Mentor, Plan, Rules};
 use crate::domain::mentoring::scoring::Part;
@@ -26,6 +27,9 @@ pub struct StoredPair {
     pub score: u32,
     pub pinned: bool,
     pub parts: Vec<StoredPart>,
+    /// The student's next-best mentors, and why they were not chosen.
+    #[serde(default)]
+    pub alternatives: Vec<Alternative<i32>>,
 }
 
 /// One criterion of a stored pair's breakdown.
@@ -53,6 +57,9 @@ impl From<&Part> for StoredPart {
 pub struct StoredUnmatched {
     pub mentee_id: i32,
     pub reason: String,
+    /// The student's best mentors, and why they were not chosen.
+    #[serde(default)]
+    pub alternatives: Vec<Alternative<i32>>,
 }
 
 /// A pin the run could not keep, and why.
@@ -84,6 +91,11 @@ impl From<&Plan<i32>> for Proposal {
                     score: p.score.total,
                     pinned: p.pinned,
                     parts: p.score.parts.iter().map(StoredPart::from).collect(),
+                    alternatives: plan
+                        .alternatives
+                        .get(&p.mentee)
+                        .cloned()
+                        .unwrap_or_default(),
                 })
                 .collect(),
             unmatched: plan
@@ -92,6 +104,7 @@ impl From<&Plan<i32>> for Proposal {
                 .map(|(id, why)| StoredUnmatched {
                     mentee_id: *id,
                     reason: why.describe(),
+                    alternatives: plan.alternatives.get(id).cloned().unwrap_or_default(),
                 })
                 .collect(),
             ignored_pins: plan
@@ -290,6 +303,14 @@ pub async fn store_run(
     .await
 }
 
+/// A run by its ID.
+pub async fn find_run(
+    db: &impl ConnectionTrait,
+    run_id: i32,
+) -> Result<Option<match_run::Model>, DbErr> {
+    match_run::Entity::find_by_id(run_id).one(db).await
+}
+
 /// The newest run.
 pub async fn latest_run(db: &impl ConnectionTrait) -> Result<Option<match_run::Model>, DbErr> {
     match_run::Entity::find()
@@ -417,4 +438,25 @@ pub async fn clear_pins(db: &impl ConnectionTrait, mentee_ids: &[i32]) -> Result
         .exec(db)
         .await?;
     Ok(())
+}
+
+/// Marks students as told they are on the waiting list, each once. Returns those this call
+/// marked: the ones to email.
+pub async fn mark_waiting_list_told(
+    db: &impl ConnectionTrait,
+    mentee_ids: &[i32],
+) -> Result<Vec<i32>, DbErr> {
+    let mut marked = Vec::new();
+    for id in mentee_ids {
+        let done = mentee::Entity::update_many()
+            .col_expr(mentee::Column::WaitingListToldAt, Some(now()).into())
+            .filter(mentee::Column::Id.eq(*id))
+            .filter(mentee::Column::WaitingListToldAt.is_null())
+            .exec(db)
+            .await?;
+        if done.rows_affected == 1 {
+            marked.push(*id);
+        }
+    }
+    Ok(marked)
 }

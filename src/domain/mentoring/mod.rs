@@ -1,6 +1,7 @@
 //! The mentoring pilot's pure rules (DOMAIN.md §8): profiles, scoring, hard exclusions, the
 //! coordinator's spreadsheets and the optimal matcher.
 
+pub mod alternatives;
 pub mod files;
 pub mod pilot;
 pub mod plan;

@@ -3,6 +3,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use super::alternatives::{self, Alternative, Candidate, Chosen};
 use super::profile::{MenteeProfile, MentorProfile};
 use super::scoring::{self, NotAllowed, Score, Weights};
 use super::solver::{self, Problem};
@@ -110,6 +111,8 @@ pub struct Plan<K> {
     pub unmatched: Vec<(K, Unmatched)>,
     pub ignored_pins: Vec<IgnoredPin<K>>,
     pub total_score: u64,
+    /// Each student's next-best mentors, and why they were not chosen.
+    pub alternatives: BTreeMap<K, Vec<Alternative<K>>>,
 }
 
 /// Whether a pair may be matched at all, apart from capacity.
@@ -141,6 +144,28 @@ pub fn plan<K: Ord + Clone>(
     mentees.dedup_by(|a, b| a.key == b.key);
 
     let mut room: Vec<u32> = mentors.iter().map(|m| m.room).collect();
+    // Every allowed pair with a mentor who has room, scored: the next-best mentors come from
+    // these.
+    let mut candidates = Vec::new();
+    for mentee in &mentees {
+        for mentor in mentors.iter().filter(|m| m.room > 0) {
+            if allowed(mentor, mentee, rules).is_ok() {
+                let s = scoring::score(&mentor.profile, &mentee.profile, rules.weights);
+                candidates.push(Candidate {
+                    mentor: mentor.key.clone(),
+                    mentee: mentee.key.clone(),
+                    score: s.total,
+                    misses: s
+                        .parts
+                        .iter()
+                        .filter(|p| p.points < p.out_of)
+                        .map(|p| p.reason.clone())
+                        .collect(),
+                });
+            }
+        }
+    }
+    let start_room: BTreeMap<K, u32> = mentors.iter().map(|m| (m.key.clone(), m.room)).collect();
     let mut pairs = Vec::new();
     let mut ignored_pins = Vec::new();
     let mut pinned_mentees = BTreeSet::new();
@@ -236,17 +261,29 @@ pub fn plan<K: Ord + Clone>(
     }
     pairs.sort_by(|a, b| a.mentee.cmp(&b.mentee));
     let total_score = pairs.iter().map(|p| u64::from(p.score.total)).sum();
+    let chosen: Vec<Chosen<K>> = pairs
+        .iter()
+        .map(|p| Chosen {
+            mentor: p.mentor.clone(),
+            mentee: p.mentee.clone(),
+            pinned: p.pinned,
+        })
+        .collect();
+    let students: Vec<K> = mentees.iter().map(|m| m.key.clone()).collect();
+    let alternatives = alternatives::next_best(&students, &chosen, &candidates, &start_room);
     Plan {
         pairs,
         unmatched,
         ignored_pins,
         total_score,
+        alternatives,
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::mentoring::alternatives::Instead;
     use crate::domain::mentoring::profile::{Availability, Modes, Strength};
 
     fn mentor(key: &str, specialty: &str, room: u32) -> Mentor<String> {
@@ -304,6 +341,20 @@ mod tests {
                 .describe()
                 .contains("all 2 possible mentors")
         );
+        // S3's next-best mentors are both matched with others, best score first.
+        let s3 = &plan.alternatives["S3"];
+        assert_eq!(s3.len(), 2);
+        assert_eq!((s3[0].mentor.as_str(), s3[0].score), ("M1", 1000));
+        assert_eq!(
+            s3[0].instead,
+            Instead::MatchedWith {
+                mentees: vec!["S2".to_owned()]
+            }
+        );
+        assert_eq!((s3[1].mentor.as_str(), s3[1].score), ("M2", 650));
+        assert!(s3[1].misses[0].contains("Works in Paediatrics"));
+        // S1's only other mentor would score less and has no place left either.
+        assert_eq!(plan.alternatives["S1"].len(), 1);
     }
 
     #[test]
@@ -333,13 +384,13 @@ mod tests {
         assert_eq!(
             why,
             &Unmatched::NoMentorAllowed(vec![(
-                "the student requires a mentor whose gender is Woman".to_owned(),
+                "the student only wants a mentor who is a woman".to_owned(),
                 2
             )])
         );
         assert!(
             why.describe()
-                .starts_with("No mentor can be matched: the student requires")
+                .starts_with("No mentor can be matched: the student only wants")
         );
         assert!(
             plan.unmatched[1]

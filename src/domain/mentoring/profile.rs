@@ -293,9 +293,34 @@ pub fn same_text(a: &str, b: &str) -> bool {
     a.trim().eq_ignore_ascii_case(b.trim())
 }
 
+/// A student's gender wish in plain words: "a mentor who is a woman", "a mentor who is
+/// non-binary". Nouns such as "woman" get "a"; other words are used as typed, in lower case.
+pub fn mentor_who_is(gender: &str) -> String {
+    let g = gender.trim().to_lowercase();
+    let noun = g.ends_with("man") || g.ends_with("person");
+    if noun && !g.starts_with("a ") && !g.starts_with("an ") {
+        format!("a mentor who is a {g}")
+    } else {
+        format!("a mentor who is {g}")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_gender_wish_reads_naturally() {
+        assert_eq!(mentor_who_is("Woman"), "a mentor who is a woman");
+        assert_eq!(mentor_who_is(" man "), "a mentor who is a man");
+        assert_eq!(
+            mentor_who_is("trans woman"),
+            "a mentor who is a trans woman"
+        );
+        assert_eq!(mentor_who_is("Non-binary"), "a mentor who is non-binary");
+        assert_eq!(mentor_who_is("female"), "a mentor who is female");
+        assert_eq!(mentor_who_is("a woman"), "a mentor who is a woman");
+    }
 
     #[test]
     fn modes_round_trip_and_refuse_unknown_ones() {

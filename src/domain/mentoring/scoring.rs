@@ -10,7 +10,7 @@
 use serde::Serialize;
 
 use super::profile::{
-    MenteeProfile, MentorProfile, Strength, items, same_text, teaching_hospitals,
+    MenteeProfile, MentorProfile, Strength, items, mentor_who_is, same_text, teaching_hospitals,
 };
 
 /// The criteria, in the order they are shown.
@@ -53,7 +53,7 @@ impl Criterion {
             Criterion::MeetingMode => "Meeting mode",
             Criterion::Availability => "Times both are free",
             Criterion::LivedExperience => "Mentor with lived experience of care",
-            Criterion::Gender => "Mentor's gender",
+            Criterion::Gender => "Gender the student would like",
             Criterion::TeachingHospital => "Works away from the student's teaching hospital",
         }
     }
@@ -148,7 +148,7 @@ impl NotAllowed {
                 "the student requires a mentor with lived experience of care".to_owned()
             }
             NotAllowed::GenderRequired(g) => {
-                format!("the student requires a mentor whose gender is {}", g.trim())
+                format!("the student only wants {}", mentor_who_is(g))
             }
             NotAllowed::NoCapacity => "the mentor has no room for another student".to_owned(),
         }
@@ -267,13 +267,13 @@ fn judge(criterion: Criterion, mentor: &MentorProfile, mentee: &MenteeProfile) -
                 full("Required by the student, and met")
             } else if same_text(&mentee.gender, &mentor.gender) {
                 full(format!(
-                    "The student would like a mentor who is {}, and this one is",
-                    mentee.gender.trim()
+                    "The student would like {}, and this one is",
+                    mentor_who_is(&mentee.gender)
                 ))
             } else {
                 nothing(format!(
-                    "The student would like a mentor who is {}",
-                    mentee.gender.trim()
+                    "The student would like {}",
+                    mentor_who_is(&mentee.gender)
                 ))
             }
         }

@@ -1,7 +1,9 @@
 //! The coordinator's matching: run the optimal matcher, review each proposed pair with its
-//! score broken down and each unmatched student with the reason, pin or forbid pairs, run
-//! again, and confirm. Confirming starts every relationship and emails introductions to both
-//! sides, all in one transaction.
+//! score broken down (weakest first) and each student's next-best mentors, and each unmatched
+//! student with the reason, pin or forbid pairs, run again, and confirm. Confirming first shows
+//! what will happen and to whom; confirming there starts every relationship, emails
+//! introductions to both sides and tells each student left over (once) that they are on the
+//! waiting list, all in one transaction.
 
 use std::collections::HashMap;
 
@@ -24,6 +26,7 @@ use crate::db::mentoring::matching::{self, Pool, Proposal, StoredPair, StoredPar
 use crate::db::mentoring::{self as mentoring_db, mentee_profile, mentor_profile};
 use crate::db::outbox;
 use crate::domain::london_time;
+use crate::domain::mentoring::alternatives::{Alternative, Instead};
 use crate::entities::{match_run, mentee, mentor};
 use crate::error::{AppError, AppResult};
 use crate::mail::templates::{EmailContent, MentoringNotice};
@@ -45,7 +48,7 @@ pub fn router() -> Router<AppState> {
         .route("/mentoring/coordinator/matching/forbid", post(forbid))
         .route(
             "/mentoring/coordinator/matching/runs/{id}/confirm",
-            post(confirm),
+            get(confirm_page).post(confirm),
         )
 }
 
@@ -61,6 +64,7 @@ pub struct PairView {
     score: u32,
     pinned: bool,
     parts: Vec<StoredPart>,
+    alternatives: Vec<String>,
 }
 
 /// A student left unmatched, for the page.
@@ -68,6 +72,7 @@ pub struct UnmatchedView {
     name: String,
     reference: String,
     reason: String,
+    alternatives: Vec<String>,
 }
 
 /// A pin that was kept or could not be, for the page.
@@ -185,16 +190,65 @@ impl Names {
     }
 }
 
+/// Names joined in plain English: "A", "A and B", "A, B and C".
+fn and_list(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    }
+}
+
+/// An alternative mentor in plain words: their score with the student, why it is not higher,
+/// and why the matcher chose otherwise.
+fn alternative_words(
+    a: &Alternative<i32>,
+    student: i32,
+    chosen: Option<(i32, u32)>,
+    names: &Names,
+) -> String {
+    let mentor = names.mentor(a.mentor);
+    let student = names.mentee(student);
+    let misses = if a.misses.is_empty() {
+        "a perfect score".to_owned()
+    } else {
+        format!("missing: {}", a.misses.join("; "))
+    };
+    let why = match (&a.instead, chosen) {
+        (Instead::MatchedWith { mentees }, _) => {
+            let others: Vec<String> = mentees.iter().map(|id| names.mentee(*id)).collect();
+            format!(
+                "but is matched with {}, where the total is higher",
+                and_list(&others)
+            )
+        }
+        (Instead::Pinned, Some((m, _))) => {
+            format!("but you pinned {student} to {}", names.mentor(m))
+        }
+        (Instead::NoBetter, Some((m, score))) => format!(
+            "no more than {} ({score}), so {student} stays with them",
+            names.mentor(m)
+        ),
+        (_, None) => "and has a free place".to_owned(),
+    };
+    format!(
+        "{mentor} would score {} with {student} ({misses}), {why}.",
+        a.score
+    )
+}
+
 fn run_view(run: &match_run::Model, names: &Names, out_of_date: bool) -> RunView {
     let proposal = matching::proposal_of(run);
+    let mut pairs: Vec<&StoredPair> = proposal.pairs.iter().collect();
+    // Weakest first: those are the pairs to look at.
+    pairs.sort_by_key(|p| p.score);
     RunView {
         id: run.id,
         when: london_time::describe(run.created_at),
         confirmed: run.confirmed_at.is_some(),
         out_of_date,
-        pairs: proposal
-            .pairs
-            .iter()
+        pairs: pairs
+            .into_iter()
             .map(|p| PairView {
                 mentee_id: p.mentee_id,
                 mentee_name: names.mentee(p.mentee_id),
@@ -214,6 +268,11 @@ fn run_view(run: &match_run::Model, names: &Names, out_of_date: bool) -> RunView
                 score: p.score,
                 pinned: p.pinned,
                 parts: p.parts.clone(),
+                alternatives: p
+                    .alternatives
+                    .iter()
+                    .map(|a| alternative_words(a, p.mentee_id, Some((p.mentor_id, p.score)), names))
+                    .collect(),
             })
             .collect(),
         unmatched: proposal
@@ -223,6 +282,11 @@ fn run_view(run: &match_run::Model, names: &Names, out_of_date: bool) -> RunView
                 name: names.mentee(u.mentee_id),
                 reference: names.reference(u.mentee_id),
                 reason: u.reason.clone(),
+                alternatives: u
+                    .alternatives
+                    .iter()
+                    .map(|a| alternative_words(a, u.mentee_id, None, names))
+                    .collect(),
             })
             .collect(),
         ignored_pins: proposal
@@ -473,6 +537,24 @@ fn is_out_of_date(run: &match_run::Model, pool: &Pool, settings: mentoring_db::S
     Proposal::from(&pool.plan(settings)) != matching::proposal_of(run)
 }
 
+/// The number of pairs of the newest run, if it is unconfirmed and still up to date: a
+/// proposal waiting for the coordinator to confirm.
+pub(super) async fn proposal_to_confirm(
+    db: &impl sea_orm::ConnectionTrait,
+    pool: &Pool,
+) -> AppResult<Option<usize>> {
+    let Some(run) = matching::latest_run(db).await? else {
+        return Ok(None);
+    };
+    if run.confirmed_at.is_some() {
+        return Ok(None);
+    }
+    let settings = mentoring_db::settings(db).await?;
+    let proposal = matching::proposal_of(&run);
+    let current = !is_out_of_date(&run, pool, settings);
+    Ok((current && !proposal.pairs.is_empty()).then_some(proposal.pairs.len()))
+}
+
 /// On Postgres, stops two confirmations from filling the same places at once (SQLite has one
 /// writer at a time already).
 async fn lock_relationships(txn: &DatabaseTransaction) -> Result<(), sea_orm::DbErr> {
@@ -495,6 +577,170 @@ fn still_possible(pool: &Pool, pair: &StoredPair, used: &mut HashMap<i32, u32>) 
     (*taken > room).then(|| "The mentor has no places left".to_owned())
 }
 
+/// Why a run cannot be confirmed now.
+enum Refusal {
+    /// The run is already confirmed: nothing to do.
+    Confirmed,
+    /// Not the newest run, out of date, or empty: shown on the matching page.
+    Message(&'static str),
+}
+
+const NEWER_RUN: &str =
+    "A newer run has replaced this one. Review the newest run before you confirm.";
+const OUT_OF_DATE: &str = "Something has changed since this run, such as a pin, a forbidden pair, a student or a mentor. Run the matching again before you confirm.";
+const NO_PAIRS: &str = "This run proposed no pairs, so there is nothing to confirm.";
+const NO_LONGER_FREE: &str = "Things have changed since this run (a student or a mentor is no longer free). Run the matching again before you confirm.";
+
+/// Checks that a run can be confirmed now: the newest, unconfirmed, not out of date, with
+/// pairs, each still possible. Run it inside the transaction that confirms.
+async fn check_run(
+    db: &impl sea_orm::ConnectionTrait,
+    run_id: i32,
+) -> AppResult<Result<(match_run::Model, Proposal), Refusal>> {
+    let Some(latest) = matching::latest_run(db).await? else {
+        return Err(AppError::NotFound);
+    };
+    if latest.id != run_id {
+        if matching::find_run(db, run_id).await?.is_none() {
+            return Err(AppError::NotFound);
+        }
+        return Ok(Err(Refusal::Message(NEWER_RUN)));
+    }
+    if latest.confirmed_at.is_some() {
+        return Ok(Err(Refusal::Confirmed));
+    }
+    let pool = matching::pool(db).await?;
+    let settings = mentoring_db::settings(db).await?;
+    if is_out_of_date(&latest, &pool, settings) {
+        return Ok(Err(Refusal::Message(OUT_OF_DATE)));
+    }
+    let proposal = matching::proposal_of(&latest);
+    if proposal.pairs.is_empty() {
+        return Ok(Err(Refusal::Message(NO_PAIRS)));
+    }
+    let mut used = HashMap::new();
+    if proposal
+        .pairs
+        .iter()
+        .any(|p| still_possible(&pool, p, &mut used).is_some())
+    {
+        return Ok(Err(Refusal::Message(NO_LONGER_FREE)));
+    }
+    Ok(Ok((latest, proposal)))
+}
+
+/// What refusing looks like: back to the relationships if already confirmed, otherwise the
+/// matching page with the reason.
+async fn refuse(state: &AppState, page: Page, refusal: Refusal) -> AppResult<Response> {
+    match refusal {
+        Refusal::Confirmed => Err(AppError::Elsewhere {
+            to: "/mentoring/coordinator/relationships".to_owned(),
+        }),
+        Refusal::Message(message) => {
+            let mut errors = FormErrors::default();
+            errors.add("confirm", message.to_owned());
+            Ok(page_of(state, page, errors, (None, None))
+                .await?
+                .into_response())
+        }
+    }
+}
+
+/// A pair on the confirmation page.
+pub struct ConfirmPair {
+    mentee_name: String,
+    mentee_ref: String,
+    mentor_name: String,
+}
+
+/// A student left over, on the confirmation page.
+pub struct LeftOver {
+    name: String,
+    reference: String,
+    told_before: bool,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "mentoring/matching_confirm.html")]
+pub struct ConfirmTemplate {
+    page: Page,
+    run_id: i32,
+    pairs: Vec<ConfirmPair>,
+    mentors: usize,
+    students: usize,
+    left_over: Vec<LeftOver>,
+    to_tell: usize,
+    emails: usize,
+}
+
+impl ConfirmTemplate {
+    fn told_before(&self) -> usize {
+        self.left_over.len() - self.to_tell
+    }
+}
+
+/// "1 mentor", "2 mentors".
+fn count(n: usize, one: &str, many: &str) -> String {
+    if n == 1 {
+        format!("1 {one}")
+    } else {
+        format!("{n} {many}")
+    }
+}
+
+/// GET: says what confirming will do and to whom. Changes nothing.
+async fn confirm_page(
+    State(state): State<AppState>,
+    CurrentUser(me): CurrentUser,
+    page: Page,
+    IdPath(run_id): IdPath,
+) -> AppResult<Response> {
+    require_coordinator(&me)?;
+    let (run, proposal) = match check_run(&state.db, run_id).await? {
+        Ok(ok) => ok,
+        Err(refusal) => return refuse(&state, page, refusal).await,
+    };
+    let names = Names::load(&state.db).await?;
+    let mut pairs: Vec<ConfirmPair> = proposal
+        .pairs
+        .iter()
+        .map(|p| ConfirmPair {
+            mentee_name: names.mentee(p.mentee_id),
+            mentee_ref: names.reference(p.mentee_id),
+            mentor_name: names.mentor(p.mentor_id),
+        })
+        .collect();
+    pairs.sort_by(|a, b| a.mentee_name.cmp(&b.mentee_name));
+    let mentors: std::collections::BTreeSet<i32> =
+        proposal.pairs.iter().map(|p| p.mentor_id).collect();
+    let left_over: Vec<LeftOver> = proposal
+        .unmatched
+        .iter()
+        .map(|u| LeftOver {
+            name: names.mentee(u.mentee_id),
+            reference: names.reference(u.mentee_id),
+            told_before: names
+                .mentees
+                .get(&u.mentee_id)
+                .is_some_and(|m| m.waiting_list_told_at.is_some()),
+        })
+        .collect();
+    let to_tell = left_over.iter().filter(|l| !l.told_before).count();
+    Ok(ConfirmTemplate {
+        page,
+        run_id: run.id,
+        mentors: mentors.len(),
+        students: pairs.len(),
+        emails: 2 * pairs.len() + to_tell,
+        pairs,
+        left_over,
+        to_tell,
+    }
+    .into_response())
+}
+
+/// POST: starts the relationships, emails the introductions and the waiting list. A second
+/// POST finds the run confirmed and changes nothing.
 async fn confirm(
     State(state): State<AppState>,
     CurrentUser(me): CurrentUser,
@@ -504,61 +750,17 @@ async fn confirm(
 ) -> AppResult<Response> {
     require_coordinator(&me)?;
     let txn = state.db.begin().await?;
-    let Some(latest) = matching::latest_run(&txn).await? else {
-        return Err(AppError::NotFound);
-    };
-    let refused = |message: &str| {
-        let mut errors = FormErrors::default();
-        errors.add("confirm", message.to_owned());
-        errors
-    };
-    if latest.id != run_id {
-        drop(txn);
-        let errors =
-            refused("A newer run has replaced this one. Review the newest run before you confirm.");
-        return Ok(page_of(&state, page, errors, (None, None))
-            .await?
-            .into_response());
-    }
-    if latest.confirmed_at.is_some() {
-        return Err(AppError::Elsewhere {
-            to: "/mentoring/coordinator/relationships".to_owned(),
-        });
-    }
     lock_relationships(&txn).await?;
-    let pool = matching::pool(&txn).await?;
-    let settings = mentoring_db::settings(&txn).await?;
-    if is_out_of_date(&latest, &pool, settings) {
+    let (_, proposal) = match check_run(&txn, run_id).await? {
+        Ok(ok) => ok,
+        Err(refusal) => {
+            drop(txn);
+            return refuse(&state, page, refusal).await;
+        }
+    };
+    if !matching::mark_confirmed(&txn, run_id, me.id).await? {
         drop(txn);
-        let errors = refused(
-            "Something has changed since this run, such as a pin, a forbidden pair, a student or a mentor. Run the matching again before you confirm.",
-        );
-        return Ok(page_of(&state, page, errors, (None, None))
-            .await?
-            .into_response());
-    }
-    let proposal = matching::proposal_of(&latest);
-    if proposal.pairs.is_empty() {
-        drop(txn);
-        let errors = refused("This run proposed no pairs, so there is nothing to confirm.");
-        return Ok(page_of(&state, page, errors, (None, None))
-            .await?
-            .into_response());
-    }
-    let mut used = HashMap::new();
-    let stale: Vec<String> = proposal
-        .pairs
-        .iter()
-        .filter_map(|p| still_possible(&pool, p, &mut used))
-        .collect();
-    if !stale.is_empty() || !matching::mark_confirmed(&txn, run_id, me.id).await? {
-        drop(txn);
-        let errors = refused(
-            "Things have changed since this run (a student or a mentor is no longer free). Run the matching again before you confirm.",
-        );
-        return Ok(page_of(&state, page, errors, (None, None))
-            .await?
-            .into_response());
+        return refuse(&state, page, Refusal::Message(NO_LONGER_FREE)).await;
     }
     let names = Names::load(&txn).await?;
     for pair in &proposal.pairs {
@@ -567,25 +769,60 @@ async fn confirm(
     }
     let matched: Vec<i32> = proposal.pairs.iter().map(|p| p.mentee_id).collect();
     matching::clear_pins(&txn, &matched).await?;
+    let left_over: Vec<i32> = proposal.unmatched.iter().map(|u| u.mentee_id).collect();
+    let to_tell = matching::mark_waiting_list_told(&txn, &left_over).await?;
+    for id in &to_tell {
+        if let Some(mentee) = names.mentees.get(id) {
+            tell_waiting(&state, &txn, mentee).await?;
+        }
+    }
     audit::record(
         &txn,
         Some(me.id),
         AuditAction::MatchConfirmed,
         &format!("match_run:{run_id}"),
-        json!({ "pairs": proposal.pairs.len(), "total_score": proposal.total_score }),
+        json!({
+            "pairs": proposal.pairs.len(),
+            "total_score": proposal.total_score,
+            "unmatched": left_over.len(),
+            "told_waiting_list": to_tell.len(),
+        }),
     )
     .await?;
     txn.commit().await?;
     state.mail_wakeup.notify_one();
-    flash(
-        &session,
-        format!(
-            "{} matches confirmed. Introductions have been emailed to both sides.",
-            proposal.pairs.len()
-        ),
-    )
-    .await?;
+    let mut message = format!(
+        "{} confirmed. Introductions have been emailed to both sides.",
+        count(proposal.pairs.len(), "match", "matches")
+    );
+    if !to_tell.is_empty() {
+        message.push_str(&format!(
+            " {} told they are on the waiting list.",
+            count(to_tell.len(), "student was", "students were"),
+        ));
+    }
+    flash(&session, message).await?;
     Ok(Redirect::to("/mentoring/coordinator/relationships").into_response())
+}
+
+/// Queues the email telling a student left over that they are on the waiting list.
+async fn tell_waiting(
+    state: &AppState,
+    txn: &DatabaseTransaction,
+    mentee: &mentee::Model,
+) -> AppResult<()> {
+    let notice = MentoringNotice {
+        subject: "You are on the waiting list for a mentor".to_owned(),
+        name: mentee.full_name.clone(),
+        paragraphs: vec![
+            "We have matched mentors and students in the mentoring pilot for care-experienced medical students. We could not match you with a mentor this time.".to_owned(),
+            "You are on the waiting list. You do not need to do anything. We match again when a mentor has a free place, and we will email you as soon as you have a mentor.".to_owned(),
+            "You can see where you are in SPECTRA:".to_owned(),
+        ],
+        link: Some(state.config.link("/mentoring/mine")),
+    };
+    outbox::enqueue(txn, &notice.to_email(&mentee.email)?).await?;
+    Ok(())
 }
 
 /// Queues the introductions of a confirmed pair, one to each side.

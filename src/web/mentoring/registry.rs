@@ -32,14 +32,17 @@ use crate::db::mentoring::registry::{self as reg, SOURCE_CONFLICT, SOURCE_COORDI
 use crate::db::mentoring::{self, Settings, approved_count, status_of};
 use crate::db::{invitations, outbox, users};
 use crate::domain::mentoring::files::{self, MenteeRecord, MentorRecord, RowError};
-use crate::domain::mentoring::pilot::{MAX_CAP, MenteeStatus, cap_reached, within_cap};
-use crate::domain::mentoring::profile::{Availability, Modes, Strength, items};
+use crate::domain::mentoring::pilot::{
+    CoordinatorCounts, MAX_CAP, MenteeStatus, NextStep, cap_reached, coordinator_next_steps,
+    plural, within_cap,
+};
+use crate::domain::mentoring::profile::{Availability, Modes, Strength, items, mentor_who_is};
 use crate::domain::mentoring::scoring::{Criterion, Weights};
 use crate::domain::{EmailAddress, FullName, Role, role};
 use crate::entities::{mentee, mentor, mentoring_exclusion};
 use crate::error::{AppError, AppResult};
 use crate::mail::templates::{EmailContent, Invitation, MentoringNotice};
-use crate::web::page::{FormErrors, IdPairPath, IdPath, Page, flash, form_field};
+use crate::web::page::{FormErrors, IdPairPath, IdPath, Page, flash, form_field, notice, warning};
 
 /// The coordinator's registry pages. Mounted behind the coordinator role check.
 pub fn router() -> Router<AppState> {
@@ -138,6 +141,15 @@ async fn mentor_places(state: &AppState) -> AppResult<Vec<MentorPlaces>> {
         .collect())
 }
 
+/// A student waiting for a mentor, flagged on the dashboard.
+pub struct WaitingLine {
+    id: i32,
+    name: String,
+    reference: String,
+    /// When they were told they are on the waiting list, if they have been.
+    told: Option<String>,
+}
+
 #[derive(Template, WebTemplate)]
 #[template(path = "mentoring/registry_dashboard.html")]
 struct DashboardTemplate {
@@ -148,6 +160,14 @@ struct DashboardTemplate {
     mentors: Vec<MentorPlaces>,
     free_places: u32,
     active: usize,
+    next_steps: Vec<NextStep>,
+    waiting: Vec<WaitingLine>,
+}
+
+impl DashboardTemplate {
+    fn count(&self, n: &u32, one: &str, many: &str) -> String {
+        plural(usize::try_from(*n).unwrap_or(0), one, many)
+    }
 }
 
 async fn dashboard(
@@ -156,16 +176,46 @@ async fn dashboard(
     page: Page,
 ) -> AppResult<DashboardTemplate> {
     require_coordinator(&me)?;
-    let settings = mentoring::settings(&state.db).await?;
+    let db = &state.db;
+    let settings = mentoring::settings(db).await?;
     let mentors = mentor_places(&state).await?;
+    let pending = reg::pending_count(db).await?;
+    let free_places: u32 = mentors.iter().map(|m| m.free).sum();
+    let pool = crate::db::mentoring::matching::pool(db).await?;
+    let (quiet, end_requested) = super::relationships::attention_counts(db).await?;
+    let next_steps = coordinator_next_steps(CoordinatorCounts {
+        pending: usize::try_from(pending).unwrap_or(usize::MAX),
+        conflicts_to_review: crate::db::mentoring::matching::awaiting_conflict_review(db)
+            .await?
+            .len(),
+        waiting: pool.waiting.len(),
+        free_places: pool.mentors.iter().map(|(_, room)| *room as usize).sum(),
+        proposal: super::matching::proposal_to_confirm(db, &pool).await?,
+        quiet,
+        end_requested,
+    });
+    let waiting = pool
+        .waiting
+        .iter()
+        .map(|m| WaitingLine {
+            id: m.id,
+            name: m.full_name.clone(),
+            reference: m.reference.clone(),
+            told: m
+                .waiting_list_told_at
+                .map(crate::domain::london_time::describe),
+        })
+        .collect();
     Ok(DashboardTemplate {
         page,
-        approved: approved_count(&state.db).await?,
+        approved: approved_count(db).await?,
         cap: settings.cap,
-        pending: reg::pending_count(&state.db).await?,
-        free_places: mentors.iter().map(|m| m.free).sum(),
+        pending,
+        free_places,
         mentors,
-        active: mentoring::active_relationships(&state.db).await?.len(),
+        active: mentoring::active_relationships(db).await?.len(),
+        next_steps,
+        waiting,
     })
 }
 
@@ -720,14 +770,12 @@ async fn mentee_page(
         })
         .collect();
     let profile = mentoring::mentee_profile(&mentee);
-    let gender = if profile.gender.is_empty() {
-        "No wish".to_owned()
-    } else {
-        format!(
-            "{} ({})",
-            profile.gender,
-            strength_words(profile.gender_strength).to_lowercase()
-        )
+    let gender = match profile.gender_strength {
+        _ if profile.gender.trim().is_empty() => "No wish".to_owned(),
+        Strength::Required => format!("Only wants {}", mentor_who_is(&profile.gender)),
+        Strength::Preferred | Strength::None => {
+            format!("Would like {}", mentor_who_is(&profile.gender))
+        }
     };
     let settings = mentoring::settings(&state.db).await?;
     Ok(MenteeTemplate {
@@ -799,7 +847,7 @@ async fn approve(
     }
     if before == MenteeStatus::Approved {
         txn.rollback().await?;
-        flash(
+        notice(
             &session,
             format!("{} is already approved", mentee.full_name),
         )
@@ -901,7 +949,7 @@ async fn decline(
         .ok_or(AppError::NotFound)?;
     if status_of(&mentee) != MenteeStatus::Pending {
         txn.rollback().await?;
-        flash(
+        warning(
             &session,
             "Only a sign-up waiting for approval can be declined",
         )

@@ -30,14 +30,14 @@ use crate::db::mentoring::{mentee_for_user, mentor_for_email, status_of};
 use crate::db::outbox;
 use crate::domain::Role;
 use crate::domain::london_time;
-use crate::domain::mentoring::pilot::{MenteeStatus, QUIET_DAYS};
+use crate::domain::mentoring::pilot::{MenteeStatus, QUIET_DAYS, mentor_next_step};
 use crate::domain::mentoring::profile::{Availability, MeetingMode, Modes, items};
 use crate::domain::mentoring::scoring::Criterion;
 use crate::entities::{mentee, mentor, mentoring_meeting, mentoring_relationship, user};
 use crate::error::{AppError, AppResult};
 use crate::mail::templates::{EmailContent, MentoringNotice};
 use crate::web::mentoring::{coordinator_only, require_coordinator};
-use crate::web::page::{FormErrors, IdPath, Page, flash};
+use crate::web::page::{FormErrors, IdPath, Page, flash, notice, warning};
 
 /// The longest note on a meeting.
 const NOTE_MAX: usize = 2_000;
@@ -74,6 +74,29 @@ pub fn router() -> Router<AppState> {
 /// they started if they have not met yet.
 pub fn is_quiet(last_contact: Date, today: Date) -> bool {
     (today - last_contact).whole_days() >= QUIET_DAYS
+}
+
+/// How many active pairs have gone quiet, and how many asked to end: for the coordinator's
+/// next steps.
+pub(super) async fn attention_counts(db: &impl ConnectionTrait) -> AppResult<(usize, usize)> {
+    let active = crate::db::mentoring::active_relationships(db).await?;
+    let last = rels::last_meetings(db).await?;
+    let today = today();
+    let quiet = active
+        .iter()
+        .filter(|r| {
+            let since = last
+                .get(&r.id)
+                .copied()
+                .unwrap_or_else(|| date_of(r.started_at));
+            is_quiet(since, today)
+        })
+        .count();
+    let end_requested = active
+        .iter()
+        .filter(|r| r.end_requested_at.is_some())
+        .count();
+    Ok((quiet, end_requested))
 }
 
 /// Today in London, where the pilot runs.
@@ -279,12 +302,24 @@ pub struct MineLine {
     started: String,
     ended: Option<String>,
     last_meeting: Option<String>,
+    /// What to do next, for a mentor's current student.
+    next_step: Option<String>,
+}
+
+/// A next step on "Your mentoring": what to do, and the link to do it.
+pub struct Step {
+    text: String,
+    href: String,
+    link_text: &'static str,
 }
 
 #[derive(Template, WebTemplate)]
 #[template(path = "mentoring/mine.html")]
 pub struct MineTemplate {
     page: Page,
+    steps: Vec<Step>,
+    /// What a student without a mentor should know about where they stand.
+    student_standing: Option<String>,
     is_mentor: bool,
     mentor_found: bool,
     mentees_now: Vec<MineLine>,
@@ -305,14 +340,17 @@ pub async fn mine(
     let db = &state.db;
     let records = my_records(db, &me).await?;
     let last = rels::last_meetings(db).await?;
+    let today = today();
     let line = |r: &mentoring_relationship::Model, name: String, about: String| MineLine {
         id: r.id,
+        next_step: None,
         name,
         about,
         started: long_date(date_of(r.started_at)),
         ended: r.ended_at.map(|t| long_date(date_of(t))),
         last_meeting: last.get(&r.id).map(|d| long_date(*d)),
     };
+    let mut steps = Vec::new();
 
     let (mut mentees_now, mut mentees_before) = (Vec::new(), Vec::new());
     if let Some(m) = &records.mentor {
@@ -324,8 +362,16 @@ pub async fn mine(
                 continue;
             };
             let about = format!("{}, year {}", s.university, s.year_of_study);
-            let l = line(r, s.full_name.clone(), about);
+            let mut l = line(r, s.full_name.clone(), about);
             if r.ended_at.is_none() {
+                l.next_step = mentor_next_step(&s.full_name, last.get(&r.id).copied(), today);
+                if let Some(text) = &l.next_step {
+                    steps.push(Step {
+                        text: text.clone(),
+                        href: format!("/mentoring/relationships/{}#log-a-meeting", r.id),
+                        link_text: "Log a meeting",
+                    });
+                }
                 mentees_now.push(l);
             } else {
                 mentees_before.push(l);
@@ -352,8 +398,34 @@ pub async fn mine(
         }
     }
 
+    let mut student_standing = None;
+    if let Some(s) = &records.mentee {
+        if let Some(l) = &my_mentor {
+            if !last.contains_key(&l.id) {
+                steps.push(Step {
+                    text: format!(
+                        "Your mentor is {}. They will get in touch to arrange your first meeting, or you can write to them first",
+                        l.name
+                    ),
+                    href: format!("/mentoring/relationships/{}", l.id),
+                    link_text: "See your mentor's details",
+                });
+            }
+        } else {
+            student_standing = Some(match status_of(s) {
+                MenteeStatus::Pending => "Your sign-up is waiting for the coordinator to approve it. We will email you when they have decided.",
+                MenteeStatus::Approved => "You are on the waiting list for a mentor. You do not need to do anything: we will email you when you are matched.",
+                MenteeStatus::Declined => "Your sign-up was not approved. The email we sent you says why. You can contact the mentoring coordinator if you have questions.",
+                MenteeStatus::Left => "You have left the mentoring pilot. Contact the mentoring coordinator if you would like to join again.",
+            }
+            .to_owned());
+        }
+    }
+
     Ok(MineTemplate {
         page,
+        steps,
+        student_standing,
         is_mentor: me.has(Role::Mentor),
         mentor_found: records.mentor.is_some(),
         mentees_now,
@@ -563,7 +635,7 @@ pub async fn log_meeting(
 ) -> AppResult<Response> {
     let loaded = load_mine(&state.db, &me, id).await?;
     if loaded.0.relationship.ended_at.is_some() {
-        flash(
+        warning(
             &session,
             "This mentoring has ended, so meetings can no longer be logged.",
         )
@@ -633,11 +705,11 @@ pub async fn request_end(
     let back = Redirect::to(&format!("/mentoring/relationships/{id}")).into_response();
     let relationship = &loaded.0.relationship;
     if relationship.ended_at.is_some() {
-        flash(&session, "This mentoring has already ended.").await?;
+        notice(&session, "This mentoring has already ended.").await?;
         return Ok(back);
     }
     if relationship.end_requested_at.is_some() {
-        flash(
+        notice(
             &session,
             "You have already asked to end this mentoring. The coordinator will be in touch.",
         )
@@ -668,7 +740,7 @@ pub async fn request_end(
     let txn = state.db.begin().await?;
     if !rels::request_end(&txn, id, me.id, reason).await? {
         txn.rollback().await?;
-        flash(
+        notice(
             &session,
             "Someone has already asked to end this mentoring. The coordinator will be in touch.",
         )
@@ -963,7 +1035,7 @@ pub async fn end(
     let txn = state.db.begin().await?;
     if !rels::end(&txn, id, me.id).await? {
         txn.rollback().await?;
-        flash(&session, "This mentoring had already ended.").await?;
+        notice(&session, "This mentoring had already ended.").await?;
         return Ok(back);
     }
     rels::exclude_pair(

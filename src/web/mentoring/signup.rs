@@ -23,7 +23,7 @@ use crate::domain::mentoring::profile::{
 use crate::entities::mentee;
 use crate::error::{AppError, AppResult};
 use crate::web::mentoring::grant_audited;
-use crate::web::page::{FormErrors, Page, flash, form_field};
+use crate::web::page::{FormErrors, Page, flash, form_field, notice};
 
 /// The pages for everyone: about the pilot, and signing up.
 pub fn router() -> Router<AppState> {
@@ -253,7 +253,7 @@ impl SignUpForm {
                 "gender_preference",
                 optional_text(
                     &self.gender_preference,
-                    "Mentor's gender must be 200 characters or fewer",
+                    "The gender you would like your mentor to be must be 200 characters or fewer",
                 ),
             )
             .unwrap_or_default();
@@ -450,7 +450,7 @@ async fn submit(
     let already = mentee_for_user(&state.db, me.id, &me.email).await?;
     let added = already.as_ref().is_some_and(|m| m.user_id.is_none());
     if already.is_some() && !added {
-        flash(
+        notice(
             &session,
             "You have already signed up for the mentoring pilot",
         )
@@ -468,7 +468,7 @@ async fn submit(
     let txn = state.db.begin().await?;
     if registry::mentee_of_user(&txn, me.id).await?.is_some() {
         txn.rollback().await?;
-        flash(
+        notice(
             &session,
             "You have already signed up for the mentoring pilot",
         )
@@ -502,7 +502,7 @@ async fn submit(
         // Two sign-ups of one account at once: the unique index lets only one through.
         Err(e) if is_unique_violation(&e) => {
             txn.rollback().await?;
-            flash(
+            notice(
                 &session,
                 "You have already signed up for the mentoring pilot",
             )

@@ -1188,6 +1188,7 @@ async fn the_coordinator_runs_pins_and_confirms_matching_by_keyboard() {
         .activate("form[action='/mentoring/coordinator/matching/run'] button")
         .await;
     assert!(browser.client.source().await.unwrap().contains("Pinned"));
+    browser.activate("a#confirm").await;
     browser.activate("form[action$='/confirm'] button").await;
     assert_eq!(browser.path().await, "/mentoring/coordinator/relationships");
     assert!(
