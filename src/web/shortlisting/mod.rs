@@ -61,7 +61,7 @@ pub fn router() -> Router<AppState> {
         )
         .route(
             "/shortlisting/{id}/applications/{application}",
-            get(review::show),
+            get(review::show).post(review::save),
         )
         .route(
             "/shortlisting/{id}/applications/{application}/scores",
