@@ -13,7 +13,9 @@ use crate::db::audit::{self, AuditAction};
 use crate::db::{shortlisting, users, vacancies};
 use crate::domain::shortlisting::{Proposal, Refusal, Score};
 use crate::services::Outcome;
-use crate::services::shortlisting::{FinalsSaved, ShortlistRefusal, decide, save_finals, save_scores};
+use crate::services::shortlisting::{
+    FinalsSaved, ShortlistRefusal, decide, save_finals, save_scores,
+};
 
 /// What to do to the panel.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

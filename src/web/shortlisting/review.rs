@@ -588,7 +588,8 @@ pub async fn save(
     // The member's own scores: all or (for the lead) none.
     let own_given = board.criteria.iter().enumerate().any(|(i, _)| {
         let i = i.min(MAX_CRITERIA - 1);
-        !field(&pairs, SCORE_FIELDS[i]).is_empty() || !field(&pairs, NOTE_FIELDS[i]).trim().is_empty()
+        !field(&pairs, SCORE_FIELDS[i]).is_empty()
+            || !field(&pairs, NOTE_FIELDS[i]).trim().is_empty()
     });
     let mut scores = Vec::new();
     for (i, c) in board.criteria.iter().enumerate() {
@@ -616,11 +617,11 @@ pub async fn save(
     // The lead's final scores: all or none.
     let mut finals = Vec::new();
     let finals_given = lead
-        && board
-            .criteria
-            .iter()
-            .enumerate()
-            .any(|(i, _)| !field(&pairs, FINAL_FIELDS[i.min(MAX_CRITERIA - 1)]).trim().is_empty());
+        && board.criteria.iter().enumerate().any(|(i, _)| {
+            !field(&pairs, FINAL_FIELDS[i.min(MAX_CRITERIA - 1)])
+                .trim()
+                .is_empty()
+        });
     if lead {
         for (i, c) in board.criteria.iter().enumerate() {
             let name = FINAL_FIELDS[i.min(MAX_CRITERIA - 1)];
@@ -722,11 +723,14 @@ pub async fn save(
     }
     if saved.decision == DecisionSaved::Saved {
         message.push_str(" Applicants are told the decisions when you complete shortlisting.");
-        flash(&session, message).await?;
         state.mail_wakeup.notify_one();
-        return Ok(Redirect::to(&format!("/shortlisting/{id}")).into_response());
     }
     flash(&session, message).await?;
+    // A member goes back to the list for the next application; so does the lead once they
+    // have decided. Until then the lead stays, to set the final scores and decide.
+    if !lead || saved.decision == DecisionSaved::Saved {
+        return Ok(Redirect::to(&format!("/shortlisting/{id}")).into_response());
+    }
     Ok(Redirect::to(&format!("/shortlisting/{id}/applications/{app_id}")).into_response())
 }
 
