@@ -123,9 +123,32 @@ async fn invited_applicants_book_rebook_and_cancel_and_the_panel_records_outcome
     // Assert: booked, emailed with a calendar invitation.
     expect_redirect(response, &format!("/applications/{first}/interview")).await;
     assert_eq!(stored(&app, first).await.stage, "interview_booked");
-    app.wait_for_email("first@example.org", "Interview booked")
+    let email = app
+        .wait_for_email(
+            "first@example.org",
+            "Your interview for Interview apprentice is booked",
+        )
         .await;
-    let ics = calendar_of(&app, "first@example.org", "Interview booked");
+    // The time is under its own heading, with the link to change it online.
+    assert!(
+        email.text.contains("Your interview\n\nWhen: "),
+        "{}",
+        email.text
+    );
+    assert!(email.text.contains("Where: Room 2, Alder Hey, Liverpool"));
+    assert!(!email.text.contains("Feedback from the panel"));
+    assert!(!email.text.contains("contact the named contact"));
+    let change = email.link("http");
+    assert!(change.ends_with(&format!("/applications/{first}/interview")));
+    assert!(email.text.contains(&format!(
+        "You can change or cancel your time here, up to 24 hours before it: {change}"
+    )));
+    assert!(
+        email
+            .html
+            .contains("<h2 style=\"font-size: 22px;\">Your interview</h2>")
+    );
+    let ics = calendar_of(&app, "first@example.org", "is booked");
     assert_eq!(ics.len(), 1, "one calendar attachment");
     assert!(ics[0].contains("BEGIN:VCALENDAR") && ics[0].contains("METHOD:REQUEST"));
     assert!(ics[0].contains("LOCATION:Room 2\\, Alder Hey\\, Liverpool"));
@@ -190,7 +213,7 @@ async fn invited_applicants_book_rebook_and_cancel_and_the_panel_records_outcome
     // The cancellation's email goes out in the background; wait for it.
     let mut cancelled = Vec::new();
     for _ in 0..100 {
-        cancelled = calendar_of(&app, "first@example.org", "Invited to interview");
+        cancelled = calendar_of(&app, "first@example.org", "is cancelled");
         if cancelled.iter().any(|c| c.contains("METHOD:CANCEL")) {
             break;
         }
@@ -270,7 +293,7 @@ async fn invited_applicants_book_rebook_and_cancel_and_the_panel_records_outcome
     assert_eq!(stored(&app, first).await.stage, "interviewed");
     assert_eq!(stored(&app, second).await.stage, "unsuccessful");
     let email = app
-        .wait_for_email("second@example.org", "Not successful")
+        .wait_for_email("second@example.org", "was not successful")
         .await;
     assert!(email.text.contains("Practise giving examples of teamwork."));
     let (_, page) = one.page(&format!("/applications/{first}")).await;

@@ -238,7 +238,7 @@ pub async fn make_offer(
         &seat,
         &application,
         Stage::ConditionalOffer,
-        "Sign in to accept or decline the offer.",
+        "",
     )
     .await?;
     txn.commit().await?;
@@ -324,7 +324,7 @@ pub async fn save_checks(
             &seat,
             &application,
             Stage::ChecksComplete,
-            "Your offer is now unconditional.",
+            "",
         )
         .await?;
     }
