@@ -26,6 +26,7 @@ mod m20261201_000018_vacancy_entry_requirements;
 mod m20261201_000019_flexible_references_for_care_leavers;
 mod m20261201_000020_outbox_message_kind;
 mod m20261202_000021_retention;
+mod m20261202_000022_interview_times_notices;
 
 /// Applies spectra's migrations in order.
 #[derive(Debug)]
@@ -56,6 +57,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000019_flexible_references_for_care_leavers::Migration),
             Box::new(m20261201_000020_outbox_message_kind::Migration),
             Box::new(m20261202_000021_retention::Migration),
+            Box::new(m20261202_000022_interview_times_notices::Migration),
         ]
     }
 }
