@@ -10,7 +10,9 @@ use time::OffsetDateTime;
 
 use crate::db::now;
 use crate::domain::interview::{BookingRefusal, SlotInput, check_booking};
-use crate::entities::{interview_booking, interview_outcome, interview_slot, interview_times_notice};
+use crate::entities::{
+    interview_booking, interview_outcome, interview_slot, interview_times_notice,
+};
 
 /// A vacancy's slots, soonest first.
 pub async fn slots_of(

@@ -99,8 +99,25 @@ fn contact(v: &vacancy::Model) -> String {
     )
 }
 
+/// The vacancy's named contact, as a decline names them.
+struct Contact<'a> {
+    contact_name: &'a str,
+    contact_role: &'a str,
+    contact_email: &'a str,
+}
+
+impl<'a> From<&'a vacancy::Model> for Contact<'a> {
+    fn from(v: &'a vacancy::Model) -> Self {
+        Contact {
+            contact_name: &v.contact_name,
+            contact_role: &v.contact_role,
+            contact_email: &v.contact_email,
+        }
+    }
+}
+
 /// How to ask for feedback, by the contact's name and email: every decline says it.
-fn asking_for_feedback(v: &vacancy::Model) -> Section {
+fn asking_for_feedback(v: &Contact<'_>) -> Section {
     Section {
         heading: "Asking for feedback".to_owned(),
         paragraphs: vec![format!(
@@ -113,7 +130,7 @@ fn asking_for_feedback(v: &vacancy::Model) -> Section {
 /// What the email about a move to `stage` holds beyond its summary: the panel's feedback
 /// under its own heading on a decision, how to ask for feedback on a decline, and any other
 /// note as it is.
-fn stage_sections(stage: Stage, feedback: &str, v: &vacancy::Model) -> Vec<Section> {
+fn stage_sections(stage: Stage, feedback: &str, v: &Contact<'_>) -> Vec<Section> {
     let mut sections = Vec::new();
     let decision = matches!(
         stage,
@@ -171,7 +188,7 @@ impl StatusEmail<'_> {
             name: self.name.to_owned(),
             summary: status_summary(self.stage, &job(v, self.organisation, id)),
             what_next: self.stage.what_next().to_owned(),
-            sections: stage_sections(self.stage, self.feedback, v),
+            sections: stage_sections(self.stage, self.feedback, &Contact::from(v)),
             action,
             contact: contact(v),
             link: config.link(&format!("/applications/{id}")),
@@ -314,4 +331,57 @@ pub async fn email_applicant(
     }
     .queue(txn, config)
     .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::application::Stage;
+
+    #[test]
+    fn every_subject_says_what_happened_in_words() {
+        for stage in Stage::ALL {
+            let subject = status_subject(stage, "Porter");
+            assert!(subject.contains("Porter"), "{subject}");
+            assert!(!subject.contains(": "), "not \"Porter: Status\": {subject}");
+            assert!(
+                subject.starts_with("You")
+                    || subject.starts_with("Feedback")
+                    || subject.starts_with("Welcome"),
+                "{subject}"
+            );
+        }
+        assert_eq!(
+            status_subject(Stage::Submitted, "Porter"),
+            "Your application for Porter has been sent"
+        );
+        assert_eq!(
+            status_subject(Stage::InvitedToInterview, "Porter"),
+            "You are invited to an interview for Porter"
+        );
+        assert_eq!(
+            status_subject(Stage::InterviewBooked, "Porter"),
+            "Your interview for Porter is booked"
+        );
+    }
+
+    #[test]
+    fn feedback_has_its_own_heading_and_a_decline_says_whom_to_ask() {
+        let v = Contact {
+            contact_name: "Pat Lee",
+            contact_role: "Care leaver lead",
+            contact_email: "pat.lee@nhs.net",
+        };
+        let declined = stage_sections(Stage::NotShortlisted, "", &v);
+        assert_eq!(declined.len(), 1);
+        assert_eq!(declined[0].heading, "Asking for feedback");
+        assert!(
+            declined[0].paragraphs[0]
+                .contains("email Pat Lee (Care leaver lead) at pat.lee@nhs.net")
+        );
+        let with_feedback = stage_sections(Stage::Unsuccessful, "Practise examples.", &v);
+        assert_eq!(with_feedback[0].heading, "Feedback from the panel");
+        assert_eq!(with_feedback[1].heading, "Asking for feedback");
+        assert!(stage_sections(Stage::Submitted, "", &v).is_empty());
+    }
 }

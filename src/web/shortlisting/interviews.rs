@@ -369,7 +369,14 @@ pub async fn confirm_tell(
         .await?
         .into_iter()
         .filter(|s| crate::domain::interview::can_change(s.starts_at, now))
-        .map(|s| format!("{}, {} minutes, at: {}", london_time::describe(s.starts_at), s.minutes, s.place))
+        .map(|s| {
+            format!(
+                "{}, {} minutes, at: {}",
+                london_time::describe(s.starts_at),
+                s.minutes,
+                s.place
+            )
+        })
         .collect();
     let people = waiting
         .iter()
@@ -521,8 +528,7 @@ pub async fn save_slot(
         }
     };
     let txn = state.db.begin().await?;
-    if let Err(refusal) =
-        services::interviews::change_slot(&txn, id, slot_id, Some(&input)).await?
+    if let Err(refusal) = services::interviews::change_slot(&txn, id, slot_id, Some(&input)).await?
     {
         txn.rollback().await?;
         return Err(slot_refused(refusal));

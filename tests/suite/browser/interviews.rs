@@ -68,3 +68,116 @@ async fn the_leads_typed_final_scores_are_kept_when_they_save_the_decision_by_ke
 
     browser.close().await;
 }
+
+#[tokio::test]
+async fn the_lead_adds_times_and_tells_applicants_who_book_from_the_emailed_link_by_keyboard() {
+    require!(Browser::available(), "Chromium and chromedriver");
+    let app = spawn_app_with_demo().await;
+    let (vacancy, opted, other) = closed_demo_vacancy(&app).await;
+
+    // Arrange, as the panel lead over HTTP: invite one, decline the other, complete.
+    let lead = app.new_client();
+    lead.sign_in("manager.alderhey@example.org", PASSWORD).await;
+    for (id, scores) in [(opted, ["2", "3", "1"]), (other, ["1", "1", "0"])] {
+        lead.post(
+            &format!("/shortlisting/{vacancy}/applications/{id}"),
+            &[
+                ("final-1", scores[0]),
+                ("final-2", scores[1]),
+                ("final-3", scores[2]),
+            ],
+        )
+        .await;
+    }
+    lead.post(
+        &format!("/shortlisting/{vacancy}/applications/{other}"),
+        &[("decision", "decline"), ("feedback", "")],
+    )
+    .await;
+    let done = lead
+        .post(&format!("/shortlisting/{vacancy}/complete"), &[])
+        .await;
+    assert_eq!(done.status().as_u16(), 303);
+
+    // Act: the lead adds two times by keyboard, one after the other.
+    let browser = Browser::start().await;
+    let b = &app.base;
+    keyboard_sign_in(&browser, b, "manager.alderhey@example.org").await;
+    browser
+        .visit(&format!("{b}/shortlisting/{vacancy}/interviews"))
+        .await;
+    for days in [4, 5] {
+        let day = spectra::domain::london_time::from_utc(
+            time::OffsetDateTime::now_utc() + time::Duration::days(days),
+        );
+        browser.fill("#day", &day.day().to_string()).await;
+        browser
+            .fill("#month", &u8::from(day.month()).to_string())
+            .await;
+        browser.fill("#year", &day.year().to_string()).await;
+        browser.fill("#place", "Room 4, Alder Hey").await;
+        browser
+            .activate("form[action$='/interviews'] button[type=submit]")
+            .await;
+        assert!(browser.source().await.contains("Interview time added"));
+    }
+    assert!(
+        !app.emails()
+            .iter()
+            .any(|e| e.subject.starts_with("Choose your interview time")),
+        "adding times emails nobody"
+    );
+
+    // Then tells the invited applicants, after seeing who will be emailed.
+    browser
+        .activate(&format!(
+            "a[href='/shortlisting/{vacancy}/interviews/tell']"
+        ))
+        .await;
+    assert_eq!(
+        browser.heading().await,
+        "Tell applicants the interview times are ready"
+    );
+    assert!(browser.source().await.contains(&format!("SPX-{opted:06}")));
+    browser.activate("main form button[type=submit]").await;
+    assert!(
+        browser
+            .source()
+            .await
+            .contains("We have emailed 1 applicant the link to choose an interview time.")
+    );
+
+    // Assert: the invited applicant is emailed the link; the declined one is not.
+    let email = app
+        .wait_for_email("applicant@example.org", "Choose your interview time")
+        .await;
+    let link = email.link("http");
+    assert!(link.ends_with(&format!("/applications/{opted}/interview")));
+    assert!(
+        !app.emails().iter().any(|e| e.to == "applicant2@example.org"
+            && e.subject.starts_with("Choose your interview time"))
+    );
+    browser.close().await;
+
+    // The applicant books from the link, by keyboard.
+    let browser = Browser::start().await;
+    keyboard_sign_in(&browser, b, "applicant@example.org").await;
+    browser.visit(&link).await;
+    browser.tab_to("#slot_id").await;
+    browser.keys(" ").await;
+    browser.activate("main form button[type=submit]").await;
+    assert!(browser.source().await.contains("Your interview is booked"));
+    assert_eq!(
+        spectra::db::applications::find(&app.db, opted)
+            .await
+            .unwrap()
+            .unwrap()
+            .stage,
+        "interview_booked"
+    );
+    let booked = app
+        .wait_for_email("applicant@example.org", "is booked")
+        .await;
+    assert!(booked.text.contains("Your interview\n\nWhen: "));
+    browser.close().await;
+}
