@@ -131,7 +131,10 @@ async fn invited_applicants_book_rebook_and_cancel_and_the_panel_records_outcome
         .await;
     // The time is under its own heading, with the link to change it online.
     assert!(
-        email.text.contains("Your interview\n\nWhen: "),
+        email
+            .text
+            .replace("\r\n", "\n")
+            .contains("Your interview\n\nWhen: "),
         "{}",
         email.text
     );

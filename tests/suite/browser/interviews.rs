@@ -178,6 +178,11 @@ async fn the_lead_adds_times_and_tells_applicants_who_book_from_the_emailed_link
     let booked = app
         .wait_for_email("applicant@example.org", "is booked")
         .await;
-    assert!(booked.text.contains("Your interview\n\nWhen: "));
+    assert!(
+        booked
+            .text
+            .replace("\r\n", "\n")
+            .contains("Your interview\n\nWhen: ")
+    );
     browser.close().await;
 }
