@@ -30,12 +30,12 @@ pub async fn change_slot(
     slot_id: i32,
     change: Option<&SlotInput>,
 ) -> Outcome<(), SlotRefusal> {
-    let Some(_) = interviews::find_slot_for_update(txn, slot_id)
+    let on_vacancy = interviews::find_slot_for_update(txn, slot_id)
         .await?
-        .filter(|s| s.vacancy_id == vacancy_id)
-    else {
+        .is_some_and(|s| s.vacancy_id == vacancy_id);
+    if !on_vacancy {
         return Ok(Err(SlotRefusal::NotFound));
-    };
+    }
     if interviews::bookings_count(txn, slot_id).await? > 0 {
         return Ok(Err(SlotRefusal::Booked));
     }

@@ -318,15 +318,7 @@ pub async fn save_checks(
         )
         .await?;
     if complete {
-        email_applicant(
-            &txn,
-            &state,
-            &seat,
-            &application,
-            Stage::ChecksComplete,
-            "",
-        )
-        .await?;
+        email_applicant(&txn, &state, &seat, &application, Stage::ChecksComplete, "").await?;
     }
     txn.commit().await?;
     state.mail_wakeup.notify_one();
