@@ -187,7 +187,11 @@ impl StatusEmail<'_> {
             subject: status_subject(self.stage, &v.title),
             name: self.name.to_owned(),
             summary: status_summary(self.stage, &job(v, self.organisation, id)),
-            what_next: self.stage.what_next().to_owned(),
+            // A decline's sections say how to ask for feedback; the page's words would repeat it.
+            what_next: match self.stage {
+                Stage::NotShortlisted | Stage::Unsuccessful => "Thank you for applying.".to_owned(),
+                stage => stage.what_next().to_owned(),
+            },
             sections: stage_sections(self.stage, self.feedback, &Contact::from(v)),
             action,
             contact: contact(v),
@@ -259,7 +263,7 @@ impl InterviewEmail<'_> {
             InterviewNews::TimesReady => (
                 format!("Choose your interview time for {title}"),
                 format!("The interview times for {job} are ready."),
-                "Choose the time that suits you. You can change or cancel it online up to 24 hours before your interview. Tell us there if you need any support at the interview.".to_owned(),
+                "Choose the time that suits you. You can change or cancel it online up to 24 hours before your interview. If you need any support at the interview, contact the person named below.".to_owned(),
                 Vec::new(),
                 ("Choose your interview time here".to_owned(), choose),
             ),
