@@ -23,7 +23,7 @@ Configuration (environment variables):
   SMTP_URL               Mail server, e.g. smtp://user:pass@host:587?tls=required or smtps://host.
                          Unset means emails are written as .eml files to MAIL_DIR instead
   MAIL_DIR               Folder for .eml files when SMTP_URL is unset [default: ./outbox]
-  MAIL_FROM              Sender of emails [default: spectra <no-reply@spectra.localhost>]
+  MAIL_FROM              Sender of emails [default: SPECTRA <no-reply@spectra.localhost>]
   TRUSTED_PROXIES        Reverse proxies whose X-Forwarded-For is believed, as addresses or ranges
                          separated by commas, e.g. 10.0.0.0/8,::1. The client's address is then
                          the right-most one in X-Forwarded-For that is not a proxy [default: none]
@@ -139,7 +139,7 @@ impl Config {
         };
 
         let from_text =
-            get("MAIL_FROM").unwrap_or_else(|| "spectra <no-reply@spectra.localhost>".into());
+            get("MAIL_FROM").unwrap_or_else(|| "SPECTRA <no-reply@spectra.localhost>".into());
         let mail_from = from_text.parse::<Mailbox>().map_err(|_| ConfigError {
             variable: "MAIL_FROM",
             reason: format!(

@@ -1,4 +1,5 @@
-//! The `interview_slots`, `interview_bookings` and `interview_outcomes` tables.
+//! The `interview_slots`, `interview_bookings`, `interview_outcomes` and
+//! `interview_times_notices` tables.
 
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{
@@ -9,7 +10,9 @@ use time::OffsetDateTime;
 
 use crate::db::now;
 use crate::domain::interview::{BookingRefusal, SlotInput, check_booking};
-use crate::entities::{interview_booking, interview_outcome, interview_slot};
+use crate::entities::{
+    interview_booking, interview_outcome, interview_slot, interview_times_notice,
+};
 
 /// A vacancy's slots, soonest first.
 pub async fn slots_of(
@@ -168,4 +171,83 @@ pub async fn save_outcome(
     .insert(db)
     .await
     .map(|_| ())
+}
+
+/// A slot, locked for the rest of the transaction on Postgres (SQLite has one writer).
+pub async fn find_slot_for_update(
+    db: &impl ConnectionTrait,
+    id: i32,
+) -> Result<Option<interview_slot::Model>, DbErr> {
+    interview_slot::Entity::find_by_id(id)
+        .lock_exclusive()
+        .one(db)
+        .await
+}
+
+/// How many people have booked the slot.
+pub async fn bookings_count(db: &impl ConnectionTrait, slot_id: i32) -> Result<u64, DbErr> {
+    interview_booking::Entity::find()
+        .filter(interview_booking::Column::SlotId.eq(slot_id))
+        .count(db)
+        .await
+}
+
+/// Changes a slot's time, length, place and places.
+pub async fn update_slot(
+    db: &impl ConnectionTrait,
+    id: i32,
+    input: &SlotInput,
+) -> Result<(), DbErr> {
+    interview_slot::ActiveModel {
+        id: Set(id),
+        starts_at: Set(input.starts_at),
+        minutes: Set(input.minutes),
+        place: Set(input.place.clone()),
+        capacity: Set(input.capacity),
+        ..Default::default()
+    }
+    .update(db)
+    .await
+    .map(|_| ())
+}
+
+/// Removes a slot.
+pub async fn delete_slot(db: &impl ConnectionTrait, id: i32) -> Result<(), DbErr> {
+    interview_slot::Entity::delete_by_id(id)
+        .exec(db)
+        .await
+        .map(|_| ())
+}
+
+/// Which of the applications given have been told the interview times are ready.
+pub async fn told_of(
+    db: &impl ConnectionTrait,
+    application_ids: &[i32],
+) -> Result<Vec<interview_times_notice::Model>, DbErr> {
+    interview_times_notice::Entity::find()
+        .filter(interview_times_notice::Column::ApplicationId.is_in(application_ids.to_vec()))
+        .all(db)
+        .await
+}
+
+/// Records that the application's applicant was told the interview times are ready. Returns
+/// false if they had been told already (by a press at the same moment, say).
+pub async fn record_told(
+    db: &impl ConnectionTrait,
+    application_id: i32,
+    by: i32,
+) -> Result<bool, DbErr> {
+    let inserted = interview_times_notice::Entity::insert(interview_times_notice::ActiveModel {
+        application_id: Set(application_id),
+        told_by: Set(by),
+        told_at: Set(now()),
+    })
+    .on_conflict(
+        OnConflict::column(interview_times_notice::Column::ApplicationId)
+            .do_nothing()
+            .to_owned(),
+    )
+    .exec_without_returning(db)
+    .await?;
+    Ok(inserted == 1)
 }

@@ -117,27 +117,29 @@ impl Stage {
                 "The hiring team is reading applications. We will email you when they have decided."
             }
             Stage::InvitedToInterview => {
-                "You have been invited to an interview. We will tell you how to choose a time."
+                "You have been invited to an interview. When the panel has set the interview times, we will email you a link to choose one."
             }
             Stage::NotShortlisted => {
-                "You have not been taken forward this time. You can ask the named contact for feedback."
+                "You have not been taken forward this time. Feedback is available: ask the contact for this job."
             }
             Stage::InterviewBooked => {
-                "Your interview is booked. Contact the named contact if you need to change it or need any support."
+                "Your interview is booked. You can change or cancel your time online up to 24 hours before it."
             }
-            Stage::Interviewed => "The panel will tell you their decision.",
+            Stage::Interviewed => {
+                "The panel found you appointable. If the job is offered to you, we will email you."
+            }
             Stage::ConditionalOffer => {
-                "You have been offered the job. The offer depends on the pre-employment checks, which the team will help you with."
+                "You have been offered the job. Accept or decline the offer online. The offer depends on the pre-employment checks, which the team will help you with."
             }
             Stage::ChecksComplete => {
-                "Your checks are complete. The team will agree a start date with you."
+                "Your checks are complete, so your offer is no longer conditional. The team will agree a start date with you."
             }
             Stage::Started => "Welcome to the NHS.",
             Stage::Withdrawn => {
                 "You have withdrawn this application. Nothing more will happen with it."
             }
             Stage::Unsuccessful => {
-                "You have not been successful this time. You can ask the named contact for feedback."
+                "You have not been successful this time. Feedback is available: ask the contact for this job."
             }
         }
     }

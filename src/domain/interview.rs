@@ -27,7 +27,7 @@ impl BookingRefusal {
     pub fn explanation(self) -> &'static str {
         match self {
             BookingRefusal::TooLate => {
-                "This time is less than 24 hours away, so it can no longer be booked online. Choose a later time, or contact the named contact."
+                "This time is less than 24 hours away, so it can no longer be booked online. Choose a later time, or contact the person named on the job advert."
             }
             BookingRefusal::Full => {
                 "Someone else has just booked the last place at this time. Choose another time."

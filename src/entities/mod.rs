@@ -12,6 +12,7 @@ pub mod final_score;
 pub mod interview_booking;
 pub mod interview_outcome;
 pub mod interview_slot;
+pub mod interview_times_notice;
 pub mod invitation;
 pub mod login_throttle;
 pub mod match_pin;

@@ -117,29 +117,36 @@ email!(
 );
 
 email!(
-    /// Tells an applicant their application has moved to a new stage (sent, withdrawn, invited
-    /// to interview…), with what happens next.
-    ApplicationStatus, "emails/application_status.txt", "emails/application_status.html", |m| format!("{}: {}", m.title, m.status), {
+    /// Tells an applicant what has just happened to their application (sent, invited to
+    /// interview, interview booked…), with what happens next. Its subject says what happened.
+    ApplicationStatus, "emails/application_status.txt", "emails/application_status.html", |m| m.subject.clone(), {
+        /// The subject: what happened, in words ("Your interview for Porter is booked").
+        subject: String,
         /// The applicant's name.
         name: String,
-        /// The vacancy's title.
-        title: String,
-        /// The organisation.
-        organisation: String,
-        /// The application's reference.
-        reference: String,
-        /// The new stage in words.
-        status: String,
+        /// What happened, in a sentence naming the job, organisation and reference.
+        summary: String,
         /// What happens next.
         what_next: String,
-        /// Feedback from the panel, or empty.
-        feedback: String,
+        /// Details, each under its own heading ("Your interview", "Feedback from the panel").
+        sections: Vec<Section>,
+        /// Something to do, with its link: ("You can change or cancel your time here", link).
+        action: Option<(String, String)>,
         /// The named contact: name, role, email and phone in one line.
         contact: String,
         /// The application's page.
         link: String,
     }
 );
+
+/// A part of an email under its own heading.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Section {
+    /// The heading.
+    pub heading: String,
+    /// Its paragraphs.
+    pub paragraphs: Vec<String>,
+}
 
 email!(
     /// Tells the lead of a vacancy's shortlisting panel what the Executive Champion decided

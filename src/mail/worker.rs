@@ -265,7 +265,7 @@ mod tests {
         assert_eq!(message_id(&retried, "spectra.example.nhs.uk"), id);
         let other = outbox_message::Model { id: 43, ..row };
         assert_ne!(message_id(&other, "spectra.example.nhs.uk"), id);
-        let from: Mailbox = "spectra <no-reply@example.org>".parse().unwrap();
+        let from: Mailbox = "SPECTRA <no-reply@example.org>".parse().unwrap();
         let built = build_message(&from, "spectra.example.nhs.uk", &retried).unwrap();
         let raw = String::from_utf8(built.formatted()).unwrap();
         assert!(raw.contains(&format!("Message-ID: {id}\r\n")), "{raw}");

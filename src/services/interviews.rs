@@ -1,13 +1,135 @@
-//! Interview outcomes, recorded by the lead of the vacancy's panel.
+//! Interviews: the panel's times (changed or removed only while nobody has booked them), the
+//! lead telling invited applicants once that the times are ready, and outcomes.
 
 use sea_orm::{ConnectionTrait, DbErr};
 use time::OffsetDateTime;
 
 use crate::config::Config;
-use crate::db::{self, applications, interviews, shortlisting, vacancies};
+use crate::db::{self, applications, interviews, organisations, shortlisting, users, vacancies};
 use crate::domain::application::Stage;
+use crate::domain::interview::{SlotInput, can_change};
+use crate::entities::application;
 use crate::services::Outcome;
-use crate::services::emails::email_applicant;
+use crate::services::emails::{InterviewEmail, InterviewNews, email_applicant};
+
+/// Why a time could not be changed or removed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SlotRefusal {
+    /// No such time on this vacancy.
+    NotFound,
+    /// Someone has booked it: it stays as it is, so nobody's interview changes unseen.
+    Booked,
+}
+
+/// Changes an interview time (`Some`) or removes it (`None`), only while nobody has booked
+/// it: judged on the slot's row, locked in this transaction, so a booking at the same moment
+/// waits for it.
+pub async fn change_slot(
+    txn: &impl ConnectionTrait,
+    vacancy_id: i32,
+    slot_id: i32,
+    change: Option<&SlotInput>,
+) -> Outcome<(), SlotRefusal> {
+    let on_vacancy = interviews::find_slot_for_update(txn, slot_id)
+        .await?
+        .is_some_and(|s| s.vacancy_id == vacancy_id);
+    if !on_vacancy {
+        return Ok(Err(SlotRefusal::NotFound));
+    }
+    if interviews::bookings_count(txn, slot_id).await? > 0 {
+        return Ok(Err(SlotRefusal::Booked));
+    }
+    match change {
+        Some(input) => interviews::update_slot(txn, slot_id, input).await?,
+        None => interviews::delete_slot(txn, slot_id).await?,
+    }
+    Ok(Ok(()))
+}
+
+/// The applications of the vacancy invited to interview, not booked, whose applicants have
+/// not been told the times are ready.
+pub async fn still_to_tell(
+    db: &impl ConnectionTrait,
+    vacancy_id: i32,
+) -> Result<Vec<application::Model>, DbErr> {
+    let invited: Vec<application::Model> = applications::sent_models_for_vacancy(db, vacancy_id)
+        .await?
+        .into_iter()
+        .filter(|a| a.stage == Stage::InvitedToInterview.as_str())
+        .collect();
+    let ids: Vec<i32> = invited.iter().map(|a| a.id).collect();
+    let told = interviews::told_of(db, &ids).await?;
+    Ok(invited
+        .into_iter()
+        .filter(|a| !told.iter().any(|t| t.application_id == a.id))
+        .collect())
+}
+
+/// Why the applicants could not be told.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TellRefusal {
+    /// Only the panel's lead tells applicants.
+    NotLead,
+    /// No time can be booked yet: none is more than 24 hours away with a free place.
+    NoTimes,
+}
+
+/// The lead tells every invited applicant who has not booked, and has not been told before,
+/// that the interview times are ready, with the link to choose one. Each is told once, so
+/// adding more times later emails nobody twice. Returns the applications told.
+pub async fn tell_applicants(
+    txn: &impl ConnectionTrait,
+    config: &Config,
+    lead: i32,
+    vacancy_id: i32,
+) -> Outcome<Vec<i32>, TellRefusal> {
+    let leads = shortlisting::membership(txn, vacancy_id, lead)
+        .await?
+        .is_some_and(|m| m.is_lead);
+    if !leads {
+        return Ok(Err(TellRefusal::NotLead));
+    }
+    let slots = interviews::slots_of(txn, vacancy_id).await?;
+    let ids: Vec<i32> = slots.iter().map(|s| s.id).collect();
+    let bookings = interviews::bookings_for_slots(txn, &ids).await?;
+    let now = db::now();
+    let bookable = slots.iter().any(|s| {
+        let taken = bookings.iter().filter(|b| b.slot_id == s.id).count();
+        can_change(s.starts_at, now) && i32::try_from(taken).unwrap_or(i32::MAX) < s.capacity
+    });
+    if !bookable {
+        return Ok(Err(TellRefusal::NoTimes));
+    }
+    let vacancy = vacancies::find(txn, vacancy_id)
+        .await?
+        .ok_or_else(|| DbErr::RecordNotFound(format!("vacancy {vacancy_id}")))?;
+    let organisation = organisations::find(txn, vacancy.organisation_id)
+        .await?
+        .map(|o| o.name)
+        .unwrap_or_default();
+    let mut told = Vec::new();
+    for application in still_to_tell(txn, vacancy_id).await? {
+        let Some(applicant) = users::find_by_id(txn, application.applicant_id).await? else {
+            continue;
+        };
+        if !interviews::record_told(txn, application.id, lead).await? {
+            continue;
+        }
+        InterviewEmail {
+            name: &applicant.full_name,
+            email: &applicant.email,
+            vacancy: &vacancy,
+            organisation: &organisation,
+            application_id: application.id,
+            news: InterviewNews::TimesReady,
+            calendar: None,
+        }
+        .queue(txn, config)
+        .await?;
+        told.push(application.id);
+    }
+    Ok(Ok(told))
+}
 
 /// Why an outcome could not be recorded.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -1,13 +1,21 @@
-//! Changing a vacancy's shortlisting panel. Only its lead may, or an admin; once shortlisting
-//! is complete only an admin may, with a reason, because a new member would see the revealed
-//! names. Every change is audited with who made it.
+//! The panel: changing a vacancy's shortlisting panel, and saving one member's review of an
+//! application from its one form.
+//!
+//! Only the panel's lead may change it, or an admin; once shortlisting is complete only an
+//! admin may, with a reason, because a new member would see the revealed names. Every change
+//! is audited with who made it.
 
 use sea_orm::{ConnectionTrait, DbErr};
 use serde_json::json;
 
+use crate::config::Config;
 use crate::db::audit::{self, AuditAction};
 use crate::db::{shortlisting, users, vacancies};
+use crate::domain::shortlisting::{Proposal, Refusal, Score};
 use crate::services::Outcome;
+use crate::services::shortlisting::{
+    FinalsSaved, ShortlistRefusal, decide, save_finals, save_scores,
+};
 
 /// What to do to the panel.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -195,4 +203,101 @@ pub async fn record_late_reveal_view(
     )
     .await?;
     Ok(true)
+}
+
+/// What one press of the review page's button asks to save. Each part is optional: a part
+/// left blank is not changed.
+#[derive(Clone, Debug, Default)]
+pub struct Review<'a> {
+    /// The member's own scores: criterion ID, score, note.
+    pub scores: Option<&'a [(i32, i16, String)]>,
+    /// The lead's final scores: criterion ID, score.
+    pub finals: Option<&'a [(i32, Score)]>,
+    /// The lead's decision, with the feedback for the applicant.
+    pub decision: Option<(Proposal, &'a str)>,
+}
+
+/// What became of the decision.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DecisionSaved {
+    /// None was given.
+    NotGiven,
+    /// The one given is the one already recorded, so nothing changed.
+    Unchanged,
+    /// It was recorded.
+    Saved,
+    /// The guaranteed-interview rule refused it; the scores were saved all the same.
+    Refused(Refusal),
+}
+
+/// What one press of the review page's button saved.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ReviewSaved {
+    /// The member's own scores were saved.
+    pub scores: bool,
+    /// The final scores were saved, and whether that invited the application automatically.
+    pub finals: Option<FinalsSaved>,
+    /// The decision.
+    pub decision: DecisionSaved,
+}
+
+/// Saves everything the review page's one form holds, in one transaction and in order: the
+/// member's own scores, then the lead's final scores (which may invite the application
+/// automatically), then the decision, judged on the final scores just saved. A decision the
+/// rule refuses leaves the scores saved, so nothing typed is lost; any other refusal saves
+/// nothing (the caller rolls back).
+pub async fn save_review(
+    txn: &impl ConnectionTrait,
+    config: &Config,
+    member: i32,
+    vacancy_id: i32,
+    application_id: i32,
+    review: Review<'_>,
+) -> Outcome<ReviewSaved, ShortlistRefusal> {
+    if let Some(scores) = review.scores
+        && let Err(refusal) = save_scores(txn, member, vacancy_id, application_id, scores).await?
+    {
+        return Ok(Err(refusal));
+    }
+    let finals = match review.finals {
+        Some(finals) => match save_finals(txn, member, vacancy_id, application_id, finals).await? {
+            Ok(saved) => Some(saved),
+            Err(refusal) => return Ok(Err(refusal)),
+        },
+        None => None,
+    };
+    let decision = match review.decision {
+        None => DecisionSaved::NotGiven,
+        Some((proposal, feedback)) => {
+            let current = shortlisting::decisions_for(txn, &[application_id]).await?;
+            let invite = proposal == Proposal::Invite;
+            if current
+                .first()
+                .is_some_and(|d| d.invited == invite && d.feedback == feedback)
+            {
+                DecisionSaved::Unchanged
+            } else {
+                match decide(
+                    txn,
+                    config,
+                    member,
+                    vacancy_id,
+                    application_id,
+                    proposal,
+                    feedback,
+                )
+                .await?
+                {
+                    Ok(()) => DecisionSaved::Saved,
+                    Err(ShortlistRefusal::Rule(refusal)) => DecisionSaved::Refused(refusal),
+                    Err(refusal) => return Ok(Err(refusal)),
+                }
+            }
+        }
+    };
+    Ok(Ok(ReviewSaved {
+        scores: review.scores.is_some(),
+        finals,
+        decision,
+    }))
 }

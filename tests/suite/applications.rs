@@ -287,7 +287,9 @@ async fn an_applicant_starts_leaves_resumes_on_another_device_and_sends() {
     let stages: Vec<_> = timeline.iter().map(|c| c.to_stage.as_str()).collect();
     assert_eq!(stages, ["draft", "submitted"]);
     assert_eq!(timeline[1].from_stage.as_deref(), Some("draft"));
-    let email = app.wait_for_email("care.leaver@example.org", "Sent").await;
+    let email = app
+        .wait_for_email("care.leaver@example.org", "has been sent")
+        .await;
     assert!(email.subject.contains(&v.title));
     assert!(email.text.contains(&reference));
     assert!(email.text.contains(&format!("/applications/{id}")));
@@ -434,7 +436,11 @@ async fn an_application_cannot_be_sent_after_the_closing_time() {
     let (status, page) = other.page(&format!("/vacancies/{}/apply", v.id)).await;
     assert_eq!(status, 410);
     assert!(text_of(&page, "h1").contains("This job has closed"));
-    assert!(app.emails().iter().all(|e| !e.subject.contains("Sent")));
+    assert!(
+        app.emails()
+            .iter()
+            .all(|e| !e.subject.contains("has been sent"))
+    );
 }
 
 #[tokio::test]
@@ -475,12 +481,13 @@ async fn pressing_send_twice_or_starting_in_two_tabs_makes_one_application() {
         changes.iter().filter(|c| c.to_stage == "submitted").count(),
         1
     );
-    app.wait_for_email("twice@example.org", "Sent").await;
+    app.wait_for_email("twice@example.org", "has been sent")
+        .await;
     tokio::time::sleep(std::time::Duration::from_millis(500)).await;
     let sent_emails = app
         .emails()
         .into_iter()
-        .filter(|e| e.to == "twice@example.org" && e.subject.contains("Sent"))
+        .filter(|e| e.to == "twice@example.org" && e.subject.contains("has been sent"))
         .count();
     assert_eq!(sent_emails, 1);
     assert_eq!(app.count("application_stage_changes").await, 2);
@@ -544,7 +551,9 @@ async fn an_applicant_can_withdraw_before_being_hired_and_is_told_by_email() {
     let (_, detail) = client.page(&format!("/applications/{id}")).await;
     assert!(detail.contains("Withdrawn"));
     assert!(!detail.contains("Withdraw this application"));
-    let email = app.wait_for_email("leaving@example.org", "Withdrawn").await;
+    let email = app
+        .wait_for_email("leaving@example.org", "is withdrawn")
+        .await;
     assert!(email.text.contains(&v.title));
     let again = client
         .post(&format!("/applications/{id}/withdraw"), &[])

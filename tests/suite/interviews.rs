@@ -123,9 +123,35 @@ async fn invited_applicants_book_rebook_and_cancel_and_the_panel_records_outcome
     // Assert: booked, emailed with a calendar invitation.
     expect_redirect(response, &format!("/applications/{first}/interview")).await;
     assert_eq!(stored(&app, first).await.stage, "interview_booked");
-    app.wait_for_email("first@example.org", "Interview booked")
+    let email = app
+        .wait_for_email(
+            "first@example.org",
+            "Your interview for Interview apprentice is booked",
+        )
         .await;
-    let ics = calendar_of(&app, "first@example.org", "Interview booked");
+    // The time is under its own heading, with the link to change it online.
+    assert!(
+        email
+            .text
+            .replace("\r\n", "\n")
+            .contains("Your interview\n\nWhen: "),
+        "{}",
+        email.text
+    );
+    assert!(email.text.contains("Where: Room 2, Alder Hey, Liverpool"));
+    assert!(!email.text.contains("Feedback from the panel"));
+    assert!(!email.text.contains("contact the named contact"));
+    let change = email.link("http");
+    assert!(change.ends_with(&format!("/applications/{first}/interview")));
+    assert!(email.text.contains(&format!(
+        "You can change or cancel your time here, up to 24 hours before it: {change}"
+    )));
+    assert!(
+        email
+            .html
+            .contains("<h2 style=\"font-size: 22px;\">Your interview</h2>")
+    );
+    let ics = calendar_of(&app, "first@example.org", "is booked");
     assert_eq!(ics.len(), 1, "one calendar attachment");
     assert!(ics[0].contains("BEGIN:VCALENDAR") && ics[0].contains("METHOD:REQUEST"));
     assert!(ics[0].contains("LOCATION:Room 2\\, Alder Hey\\, Liverpool"));
@@ -190,7 +216,7 @@ async fn invited_applicants_book_rebook_and_cancel_and_the_panel_records_outcome
     // The cancellation's email goes out in the background; wait for it.
     let mut cancelled = Vec::new();
     for _ in 0..100 {
-        cancelled = calendar_of(&app, "first@example.org", "Invited to interview");
+        cancelled = calendar_of(&app, "first@example.org", "is cancelled");
         if cancelled.iter().any(|c| c.contains("METHOD:CANCEL")) {
             break;
         }
@@ -270,7 +296,7 @@ async fn invited_applicants_book_rebook_and_cancel_and_the_panel_records_outcome
     assert_eq!(stored(&app, first).await.stage, "interviewed");
     assert_eq!(stored(&app, second).await.stage, "unsuccessful");
     let email = app
-        .wait_for_email("second@example.org", "Not successful")
+        .wait_for_email("second@example.org", "was not successful")
         .await;
     assert!(email.text.contains("Practise giving examples of teamwork."));
     let (_, page) = one.page(&format!("/applications/{first}")).await;
@@ -334,4 +360,235 @@ async fn slots_are_checked_and_only_the_panel_arranges_interviews() {
         303,
         "not invited: back to the application"
     );
+}
+
+/// The emails to `to` whose subject holds `subject`.
+fn emails_to(app: &TestApp, to: &str, subject: &str) -> Vec<crate::helpers::SentEmail> {
+    app.emails()
+        .into_iter()
+        .filter(|e| e.to == to && e.subject.contains(subject))
+        .collect()
+}
+
+#[tokio::test]
+async fn the_lead_tells_invited_applicants_once_that_the_times_are_ready_with_the_link_to_book() {
+    // Arrange: two invited applicants, and two times added one after the other.
+    let app = spawn_app().await;
+    let v = post_vacancy(&app, "Porter", false).await;
+    let lead = lead(&app, &v).await;
+    let [first, second] = invited_pair(&app, &v, &lead).await;
+    app.wait_for_email("first@example.org", "invited to an interview")
+        .await;
+    add_slot(&lead, &v, in_days(3), "1").await;
+    add_slot(&lead, &v, in_days(4), "1").await;
+    assert!(emails_to(&app, "first@example.org", "Choose your interview time").is_empty());
+    let (_, page) = lead
+        .page(&format!("/shortlisting/{}/interviews", v.id))
+        .await;
+    assert!(page.contains("2 invited applicants have not been told"));
+
+    // Act: the lead asks to tell them, sees who will be emailed, and confirms.
+    let tell = format!("/shortlisting/{}/interviews/tell", v.id);
+    let (status, confirm) = lead.page(&tell).await;
+    assert_eq!(status, 200);
+    assert!(confirm.contains(&name_of("first@example.org")));
+    assert!(confirm.contains(&name_of("second@example.org")));
+    assert!(confirm.contains("Room 2, Alder Hey"));
+    assert_eq!(
+        app.count("interview_times_notices").await,
+        0,
+        "nothing on GET"
+    );
+    expect_redirect(
+        lead.post(&tell, &[]).await,
+        &format!("/shortlisting/{}/interviews", v.id),
+    )
+    .await;
+
+    // Assert: each is emailed once, with the link to book.
+    for (email, id) in [("first@example.org", first), ("second@example.org", second)] {
+        let sent = app
+            .wait_for_email(email, "Choose your interview time for Porter")
+            .await;
+        assert!(sent.text.contains("The interview times for Porter at"));
+        assert!(
+            sent.link("http")
+                .ends_with(&format!("/applications/{id}/interview"))
+        );
+        assert!(sent.text.contains("SPECTRA, NHS Cheshire and Merseyside"));
+    }
+    assert_eq!(app.count("interview_times_notices").await, 2);
+
+    // Adding another time and pressing again emails nobody twice.
+    add_slot(&lead, &v, in_days(6), "1").await;
+    let (_, page) = lead
+        .page(&format!("/shortlisting/{}/interviews", v.id))
+        .await;
+    assert!(!page.contains("have not been told"));
+    let again = lead.post(&tell, &[]).await;
+    expect_redirect(again, &format!("/shortlisting/{}/interviews", v.id)).await;
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    assert_eq!(
+        emails_to(&app, "first@example.org", "Choose your interview time").len(),
+        1
+    );
+
+    // The applicant books from the link.
+    let one = applicant_client(&app, "first@example.org").await;
+    let (status, page) = one.page(&format!("/applications/{first}/interview")).await;
+    assert_eq!(status, 200);
+    assert!(page.contains("Room 2, Alder Hey"));
+
+    // Only the panel tells applicants.
+    let applicant = app.new_client();
+    applicant.sign_in("first@example.org", PASSWORD).await;
+    assert_eq!(applicant.post(&tell, &[]).await.status().as_u16(), 403);
+}
+
+#[tokio::test]
+async fn a_time_can_be_changed_or_removed_until_someone_books_it() {
+    // Arrange
+    let app = spawn_app().await;
+    let v = post_vacancy(&app, "Kitchen porter", false).await;
+    let lead = lead(&app, &v).await;
+    let [first, _] = invited_pair(&app, &v, &lead).await;
+    add_slot(&lead, &v, in_days(3), "1").await;
+    add_slot(&lead, &v, in_days(5), "1").await;
+    let slots = spectra::db::interviews::slots_of(&app.db, v.id)
+        .await
+        .unwrap();
+    let (soon, later) = (slots[0].id, slots[1].id);
+    let edit = |slot: i32| format!("/shortlisting/{}/interviews/slots/{slot}", v.id);
+    let day = spectra::domain::london_time::from_utc(in_days(3));
+
+    // Act: change the unbooked time's place; a bad change is refused with what was typed kept.
+    let (status, page) = lead.page(&edit(soon)).await;
+    assert_eq!(status, 200);
+    assert!(page.contains("value=\"Room 2, Alder Hey, Liverpool\""));
+    let fields = |place: &'static str, minutes: &'static str| {
+        vec![
+            ("day", day.day().to_string()),
+            ("month", u8::from(day.month()).to_string()),
+            ("year", day.year().to_string()),
+            ("time", "14:30".to_owned()),
+            ("minutes", minutes.to_owned()),
+            ("place", place.to_owned()),
+            ("capacity", "1".to_owned()),
+        ]
+    };
+    let post = |slot: i32, fields: Vec<(&'static str, String)>| {
+        let lead = lead.clone();
+        let path = edit(slot);
+        async move {
+            let pairs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            lead.post(&path, &pairs).await
+        }
+    };
+    let bad = post(soon, fields("Room 9, Alder Hey", "500")).await;
+    let body = bad.text().await.unwrap();
+    assert!(text_of(&body, ".nhsuk-error-summary").contains("from 10 to 240"));
+    assert!(body.contains("value=\"Room 9, Alder Hey\""));
+    expect_redirect(
+        post(soon, fields("Room 9, Alder Hey", "30")).await,
+        &format!("/shortlisting/{}/interviews", v.id),
+    )
+    .await;
+
+    // Assert: stored.
+    let changed = spectra::db::interviews::find_slot(&app.db, soon)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (changed.place.as_str(), changed.minutes),
+        ("Room 9, Alder Hey", 30)
+    );
+
+    // Once booked, the time can be neither changed nor removed, and the page says why.
+    let one = applicant_client(&app, "first@example.org").await;
+    expect_redirect(
+        one.post(
+            &format!("/applications/{first}/interview"),
+            &[("slot_id", &soon.to_string())],
+        )
+        .await,
+        &format!("/applications/{first}/interview"),
+    )
+    .await;
+    let refused = post(soon, fields("Room 1", "30")).await;
+    assert_eq!(refused.status().as_u16(), 400);
+    let removed = lead.post(&format!("{}/remove", edit(soon)), &[]).await;
+    assert_eq!(removed.status().as_u16(), 400);
+    assert!(
+        removed
+            .text()
+            .await
+            .unwrap()
+            .contains("Someone has booked this time")
+    );
+    let kept = spectra::db::interviews::find_slot(&app.db, soon)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(kept.place, "Room 9, Alder Hey");
+    let (_, page) = lead
+        .page(&format!("/shortlisting/{}/interviews", v.id))
+        .await;
+    assert!(page.contains("Booked times cannot be changed or removed here"));
+
+    // The unbooked time can be removed.
+    expect_redirect(
+        lead.post(&format!("{}/remove", edit(later)), &[]).await,
+        &format!("/shortlisting/{}/interviews", v.id),
+    )
+    .await;
+    assert!(
+        spectra::db::interviews::find_slot(&app.db, later)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    // Another vacancy's path cannot reach it.
+    let other = post_vacancy(&app, "Elsewhere", false).await;
+    let response = lead
+        .post(
+            &format!("/shortlisting/{}/interviews/slots/{soon}/remove", other.id),
+            &[],
+        )
+        .await;
+    assert!(matches!(response.status().as_u16(), 400 | 404));
+}
+
+#[tokio::test]
+async fn a_decline_says_plainly_that_feedback_is_available_and_whom_to_ask() {
+    // Arrange: an applicant outside the scheme, declined without written feedback.
+    let app = spawn_app().await;
+    let v = post_vacancy(&app, "Ward clerk", false).await;
+    let lead = lead(&app, &v).await;
+    let id = sent(&app, &v, "declined@example.org", "no", None).await;
+    close(&app, v.id).await;
+    finals(&lead, &v, id, ["1", "1", "0"]).await;
+    crate::shortlisting::decide(&lead, &v, id, "decline", "").await;
+
+    // Act
+    expect_redirect(
+        lead.post(&format!("/shortlisting/{}/complete", v.id), &[])
+            .await,
+        &format!("/shortlisting/{}", v.id),
+    )
+    .await;
+
+    // Assert
+    let email = app
+        .wait_for_email(
+            "declined@example.org",
+            "Your application for Ward clerk has not been taken forward",
+        )
+        .await;
+    assert!(email.text.contains(
+        "Feedback on your application is available. To ask for it, email Pat Lee (Care leaver lead) at pat.lee@nhs.net."
+    ));
+    assert!(!email.text.contains("Feedback from the panel"));
+    assert!(email.html.contains("Asking for feedback"));
+    assert!(email.html.contains("SPECTRA"));
 }

@@ -63,7 +63,7 @@ async fn an_accepted_offer_goes_through_the_checks_to_a_hire_with_an_employment_
     let v = post_vacancy(&app, "Offer apprentice", false).await;
     let lead = lead(&app, &v).await;
     let [(first, one), (second, two)] = offered_pair(&app, &v, &lead).await;
-    app.wait_for_email("first@example.org", "Offered the job")
+    app.wait_for_email("first@example.org", "You are offered the job")
         .await;
 
     // Act: accept, pressed twice at once.
@@ -137,7 +137,7 @@ async fn an_accepted_offer_goes_through_the_checks_to_a_hire_with_an_employment_
     )
     .await;
     assert_eq!(stored(&app, first).await.stage, "checks_complete");
-    app.wait_for_email("first@example.org", "Checks complete")
+    app.wait_for_email("first@example.org", "are complete")
         .await;
     let early = lead
         .post(
@@ -186,7 +186,7 @@ async fn an_accepted_offer_goes_through_the_checks_to_a_hire_with_an_employment_
     assert!(record.apprenticeship);
     assert_eq!(record.staff_group, "Estates and Ancillary");
     assert_eq!(record.start_date.to_string(), "2027-01-04");
-    app.wait_for_email("first@example.org", "Started work")
+    app.wait_for_email("first@example.org", "Welcome to your new job")
         .await;
     let stages: Vec<String> = spectra::db::applications::timeline(&app.db, first)
         .await

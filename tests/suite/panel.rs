@@ -377,3 +377,160 @@ async fn a_member_deactivated_since_can_still_be_removed() {
     assert!(page.contains("Make someone else the lead first."));
     assert!(!page.contains("first.."));
 }
+
+/// The final scores stored for an application, in criterion order.
+async fn stored_finals(app: &TestApp, id: i32) -> Vec<i16> {
+    let mut finals = spectra::db::shortlisting::finals_for(&app.db, &[id])
+        .await
+        .unwrap();
+    finals.sort_by_key(|f| f.criterion_id);
+    finals.into_iter().map(|f| f.score).collect()
+}
+
+#[tokio::test]
+async fn the_leads_final_scores_and_decision_are_saved_by_the_pages_one_button() {
+    // Arrange: one applicant in the scheme, one not, and the vacancy closed.
+    let app = spawn_app().await;
+    let v = post_vacancy(&app, "Records apprentice", false).await;
+    let opted = sent(&app, &v, "one.form@example.org", "yes", Some("yes")).await;
+    let other = sent(&app, &v, "other.form@example.org", "no", None).await;
+    close(&app, v.id).await;
+    let lead = lead(&app, &v).await;
+    let page_of = |id: i32| format!("/shortlisting/{}/applications/{id}", v.id);
+
+    // The page has one form, which posts to the page itself.
+    let (_, page) = lead.page(&page_of(other)).await;
+    assert_eq!(page.matches("<form action=\"/shortlisting/").count(), 1);
+    assert!(page.contains(&format!(
+        "<form action=\"{}\" method=\"post\"",
+        page_of(other)
+    )));
+    assert!(page.contains("Save scores and decision"));
+
+    // Act: the lead types the final scores and chooses a decision, and presses the one button.
+    let response = lead
+        .post(
+            &page_of(other),
+            &[
+                ("final-1", "1"),
+                ("final-2", "1"),
+                ("final-3", "0"),
+                ("decision", "decline"),
+                ("feedback", ""),
+            ],
+        )
+        .await;
+
+    // Assert: both are stored.
+    expect_redirect(response, &format!("/shortlisting/{}", v.id)).await;
+    assert_eq!(stored_finals(&app, other).await, [1, 1, 0]);
+    let decision = spectra::db::shortlisting::decisions_for(&app.db, &[other])
+        .await
+        .unwrap();
+    assert!(!decision[0].invited);
+    let (_, board) = lead.page(&format!("/shortlisting/{}", v.id)).await;
+    assert!(board.contains("the final scores and the decision: not shortlisted"));
+
+    // Act: final scores that meet every essential criterion, with a decline the rule refuses.
+    let response = lead
+        .post(
+            &page_of(opted),
+            &[
+                ("final-1", "2"),
+                ("final-2", "3"),
+                ("final-3", "1"),
+                ("decision", "decline"),
+                ("feedback", "Typed feedback that must not be lost."),
+            ],
+        )
+        .await;
+
+    // Assert: the refusal is shown with everything typed kept, and the final scores are saved.
+    assert_eq!(response.status().as_u16(), 200);
+    let body = response.text().await.unwrap();
+    assert!(text_of(&body, ".nhsuk-error-summary").contains("must be invited to interview"));
+    assert!(body.contains("The scores and final scores are saved. The decision is not."));
+    assert!(body.contains("Typed feedback that must not be lost."));
+    assert!(body.contains("id=\"final-2\" name=\"final-2\" type=\"text\" value=\"3\""));
+    assert_eq!(stored_finals(&app, opted).await, [2, 3, 1]);
+    let decision = spectra::db::shortlisting::decisions_for(&app.db, &[opted])
+        .await
+        .unwrap();
+    assert!(decision[0].invited, "invited automatically, not declined");
+    assert_eq!(audited(&app, "override_refused").await.len(), 1);
+
+    // A final score out of range is refused with nothing stored, everything typed kept.
+    let response = lead
+        .post(
+            &page_of(opted),
+            &[
+                ("final-1", "1"),
+                ("final-2", "7"),
+                ("final-3", "1"),
+                ("decision", "invite"),
+            ],
+        )
+        .await;
+    let body = response.text().await.unwrap();
+    assert!(text_of(&body, ".nhsuk-error-summary").contains("from 0 to 3"));
+    assert!(body.contains("id=\"final-1\" name=\"final-1\" type=\"text\" value=\"1\""));
+    assert_eq!(stored_finals(&app, opted).await, [2, 3, 1]);
+}
+
+#[tokio::test]
+async fn the_final_scores_are_filled_from_the_panels_average_once_everyone_has_scored() {
+    // Arrange: a panel of two.
+    let app = spawn_app().await;
+    let v = post_vacancy(&app, "Catering apprentice", false).await;
+    let id = sent(&app, &v, "average@example.org", "no", None).await;
+    let lead = lead(&app, &v).await;
+    let (colleague_id, colleague) = colleague(&app, &v, "second.scorer@nhs.net").await;
+    expect_redirect(
+        change(&lead, &v, colleague_id, "add").await,
+        &format!("/manage/vacancies/{}/panel", v.id),
+    )
+    .await;
+    let path = format!("/shortlisting/{}/applications/{id}", v.id);
+    let score = |client: &Client, scores: [&'static str; 3]| {
+        let path = path.clone();
+        let client = client.clone();
+        async move {
+            client
+                .post(
+                    &path,
+                    &[
+                        ("score-1", scores[0]),
+                        ("score-2", scores[1]),
+                        ("score-3", scores[2]),
+                    ],
+                )
+                .await
+        }
+    };
+
+    // Only the lead has scored: nothing is filled in yet.
+    expect_redirect(score(&lead, ["2", "3", "0"]).await, &path).await;
+    let (_, page) = lead.page(&path).await;
+    assert!(page.contains("id=\"final-1\" name=\"final-1\" type=\"text\" value=\"\""));
+    assert!(page.contains("once everyone on the panel has scored"));
+
+    // Act: the colleague scores too (a member's button saves only their scores).
+    let response = score(&colleague, ["1", "3", "0"]).await;
+    expect_redirect(response, &format!("/shortlisting/{}", v.id)).await;
+
+    // Assert: the lead sees the panel's average, rounded, with where it came from.
+    let (_, page) = lead.page(&path).await;
+    assert!(page.contains("id=\"final-1\" name=\"final-1\" type=\"text\" value=\"2\""));
+    assert!(page.contains("id=\"final-2\" name=\"final-2\" type=\"text\" value=\"3\""));
+    assert!(page.contains("id=\"final-3\" name=\"final-3\" type=\"text\" value=\"0\""));
+    assert!(
+        page.contains("Filled in from the panel&#39;s average, 1.5, rounded to 2.")
+            || page.contains("Filled in from the panel&#x27;s average, 1.5, rounded to 2.")
+            || page.contains("Filled in from the panel's average, 1.5, rounded to 2.")
+    );
+    // Nothing is stored until the lead saves.
+    assert!(stored_finals(&app, id).await.is_empty());
+    let (_, colleague_page) = colleague.page(&path).await;
+    assert!(!colleague_page.contains("name=\"final-1\""));
+    assert!(colleague_page.contains("Save your scores"));
+}

@@ -206,9 +206,9 @@ async fn the_system_invites_a_guaranteed_interview_and_refuses_to_decline_it() {
     expect_redirect(response, &format!("/shortlisting/{}", v.id)).await;
     assert_eq!(stored(&app, opted).await.stage, "invited_to_interview");
     assert_eq!(stored(&app, other).await.stage, "not_shortlisted");
-    app.wait_for_email("opted.in@example.org", "Invited to interview")
+    app.wait_for_email("opted.in@example.org", "invited to an interview")
         .await;
-    app.wait_for_email("other@example.org", "Not taken forward")
+    app.wait_for_email("other@example.org", "not been taken forward")
         .await;
     assert_eq!(audited(&app, "identities_revealed").await.len(), 1);
     let (_, board) = lead.page(&format!("/shortlisting/{}", v.id)).await;
@@ -274,7 +274,7 @@ async fn declining_an_opted_in_application_needs_50_words_of_feedback_which_the_
 
     // Assert: the feedback is emailed, kept in the timeline, and the decline audited.
     let email = app
-        .wait_for_email("feedback@example.org", "Not taken forward")
+        .wait_for_email("feedback@example.org", "not been taken forward")
         .await;
     assert!(email.text.contains("describe one real example"));
     let timeline = spectra::db::applications::timeline(&app.db, opted)

@@ -199,7 +199,7 @@ async fn the_lead_withdraws_a_conditional_offer_when_a_check_fails() {
     assert_eq!(events.len(), 1);
     assert!(events[0].details.contains("DBS"));
     let email = app
-        .wait_for_email("first@example.org", "Not successful")
+        .wait_for_email("first@example.org", "was not successful")
         .await;
     assert!(email.text.contains("recent conviction"), "{}", email.text);
     let (_, page) = first_client.page(&format!("/applications/{first}")).await;

@@ -18,7 +18,8 @@ use crate::domain::interview::{CalendarInvite, can_change};
 use crate::domain::london_time;
 use crate::entities::{interview_booking, interview_slot};
 use crate::error::{AppError, AppResult};
-use crate::web::applications::{Loaded, StatusEmail, load_own};
+use crate::services::emails::{InterviewEmail, InterviewNews};
+use crate::web::applications::{Loaded, load_own};
 use crate::web::page::{FormErrors, IdPath, Page, flash};
 
 /// A slot the applicant can choose.
@@ -120,9 +121,12 @@ fn invite(
         summary: &format!("Interview: {} ({})", l.vacancy.title, l.organisation),
         location: &slot.place,
         description: &format!(
-            "Your interview for {}, reference {}. If you need to change it or need any support, contact {} at {} or on {}.",
+            "Your interview for {}, reference {}. You can change or cancel your time online up to 24 hours before it: {}. If you need any support, contact {} at {} or on {}.",
             l.vacancy.title,
             reference(l.application.id),
+            state
+                .config
+                .link(&format!("/applications/{}/interview", l.application.id)),
             l.vacancy.contact_name,
             l.vacancy.contact_email,
             l.vacancy.contact_phone
@@ -175,9 +179,10 @@ pub async fn book(
         && let Some(current_slot) = interviews::find_slot(&state.db, current.slot_id).await?
         && !can_change(current_slot.starts_at, now)
     {
-        let errors = refuse(
-            "Your interview is less than 24 hours away, so it can no longer be changed online. Contact the named contact.",
-        );
+        let errors = refuse(&format!(
+            "Your interview is less than 24 hours away, so it can no longer be changed online. Contact {} at {}.",
+            l.vacancy.contact_name, l.vacancy.contact_email
+        ));
         return Ok(render(&state, page, l, errors).await?.into_response());
     }
     let txn = state.db.begin().await?;
@@ -201,17 +206,16 @@ pub async fn book(
         .await?;
     }
     let when = london_time::describe(slot.starts_at);
-    StatusEmail {
+    InterviewEmail {
         name: &me.full_name,
         email: &me.email,
         vacancy: &l.vacancy,
         organisation: &l.organisation,
         application_id: id,
-        stage: Stage::InterviewBooked,
-        feedback: &format!(
-            "Your interview is on {when}, for {} minutes, at: {}. The calendar invitation is attached.",
-            slot.minutes, slot.place
-        ),
+        news: InterviewNews::Booked {
+            slot: &slot,
+            moved: l.stage == Stage::InterviewBooked,
+        },
         calendar: Some(invite(&state, &l, &slot, &booking, false)),
     }
     .queue(&txn, &state.config)
@@ -241,9 +245,10 @@ pub async fn cancel(
         .await?
         .ok_or(AppError::NotFound)?;
     if !can_change(slot.starts_at, db::now()) {
-        return Err(AppError::BadRequest(
-            "Your interview is less than 24 hours away, so it can no longer be cancelled online. Contact the named contact.".into(),
-        ));
+        return Err(AppError::BadRequest(format!(
+            "Your interview is less than 24 hours away, so it can no longer be cancelled online. Contact {} at {}.",
+            l.vacancy.contact_name, l.vacancy.contact_email
+        )));
     }
     let txn = state.db.begin().await?;
     interviews::cancel(&txn, id).await?;
@@ -260,14 +265,13 @@ pub async fn cancel(
         sequence: booking.sequence + 1,
         ..booking
     };
-    StatusEmail {
+    InterviewEmail {
         name: &me.full_name,
         email: &me.email,
         vacancy: &l.vacancy,
         organisation: &l.organisation,
         application_id: id,
-        stage: Stage::InvitedToInterview,
-        feedback: "You cancelled your interview. You can book another time.",
+        news: InterviewNews::Cancelled { slot: &slot },
         calendar: Some(invite(&state, &l, &slot, &cancelled, true)),
     }
     .queue(&txn, &state.config)

@@ -18,8 +18,8 @@ use crate::domain::interview::{SlotForm, SlotInput};
 use crate::domain::london_time;
 use crate::error::{AppError, AppResult};
 use crate::services;
-use crate::services::interviews::OutcomeRefusal;
-use crate::web::page::{FormErrors, IdPairPath, IdPath, Page, flash};
+use crate::services::interviews::{OutcomeRefusal, SlotRefusal, TellRefusal};
+use crate::web::page::{FormErrors, IdPairPath, IdPath, Page, flash, warning};
 use crate::web::shortlisting::{PanelSeat, audit_late_reveal_view, load_seat};
 
 /// Someone booked into a slot.
@@ -42,6 +42,7 @@ pub struct Booked {
 
 /// A slot and who booked it.
 pub struct SlotRow {
+    id: i32,
     when: String,
     minutes: i32,
     place: String,
@@ -57,6 +58,8 @@ pub struct InterviewsTemplate {
     slots: Vec<SlotRow>,
     /// Invited applicants who have not booked yet.
     waiting: Vec<String>,
+    /// How many of them have not been told the times are ready.
+    to_tell: usize,
     form: SlotForm,
     errors: FormErrors,
 }
@@ -125,6 +128,7 @@ async fn render(
     let rows = slots
         .iter()
         .map(|s| SlotRow {
+            id: s.id,
             when: london_time::describe(s.starts_at),
             minutes: s.minutes,
             place: s.place.clone(),
@@ -160,11 +164,15 @@ async fn render(
         .filter(|a| a.stage == Stage::InvitedToInterview.as_str())
         .map(|a| format!("{} ({})", name_of(a.applicant_id), reference(a.id)))
         .collect();
+    let to_tell = services::interviews::still_to_tell(&state.db, seat.vacancy.id)
+        .await?
+        .len();
     Ok(InterviewsTemplate {
         page,
         seat,
         slots: rows,
         waiting,
+        to_tell,
         form,
         errors,
     })
@@ -209,7 +217,7 @@ pub async fn add_slot(
     flash(
         &session,
         format!(
-            "Interview time added: {}. Invited applicants can book it now.",
+            "Interview time added: {}.",
             london_time::describe(input.starts_at)
         ),
     )
@@ -314,6 +322,249 @@ pub async fn record_outcome(
         format!(
             "Outcome recorded for {}. The applicant has been emailed.",
             reference(app_id)
+        ),
+    )
+    .await?;
+    Ok(Redirect::to(&format!("/shortlisting/{id}/interviews")).into_response())
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "shortlisting/tell_applicants.html")]
+pub struct TellTemplate {
+    page: Page,
+    seat: PanelSeat,
+    /// Who will be emailed: name and reference.
+    people: Vec<String>,
+    /// The times they can choose from.
+    times: Vec<String>,
+}
+
+/// The lead's confirmation before telling the invited applicants the times are ready: who will
+/// be emailed, and the times they will see.
+pub async fn confirm_tell(
+    State(state): State<AppState>,
+    CurrentUser(me): CurrentUser,
+    session: Session,
+    page: Page,
+    IdPath(id): IdPath,
+) -> AppResult<Response> {
+    let seat = load_after_shortlisting(&state, &me, id).await?;
+    seat.require_lead()?;
+    let waiting = services::interviews::still_to_tell(&state.db, id).await?;
+    if waiting.is_empty() {
+        warning(
+            &session,
+            "Everyone invited has booked or has been told the times are ready already, so there is nobody to email.",
+        )
+        .await?;
+        return Ok(Redirect::to(&format!("/shortlisting/{id}/interviews")).into_response());
+    }
+    let people = users::by_ids(
+        &state.db,
+        &waiting.iter().map(|a| a.applicant_id).collect::<Vec<_>>(),
+    )
+    .await?;
+    let now = db::now();
+    let times = interviews::slots_of(&state.db, id)
+        .await?
+        .into_iter()
+        .filter(|s| crate::domain::interview::can_change(s.starts_at, now))
+        .map(|s| {
+            format!(
+                "{}, {} minutes, at: {}",
+                london_time::describe(s.starts_at),
+                s.minutes,
+                s.place
+            )
+        })
+        .collect();
+    let people = waiting
+        .iter()
+        .map(|a| {
+            let name = people
+                .iter()
+                .find(|u| u.id == a.applicant_id)
+                .map(|u| u.full_name.clone())
+                .unwrap_or_default();
+            format!("{name} ({})", reference(a.id))
+        })
+        .collect();
+    Ok(TellTemplate {
+        page,
+        seat,
+        people,
+        times,
+    }
+    .into_response())
+}
+
+/// The lead tells the invited applicants who have not booked, and were not told before, that
+/// the times are ready: one email each, with the link to choose a time.
+pub async fn tell(
+    State(state): State<AppState>,
+    CurrentUser(me): CurrentUser,
+    session: Session,
+    IdPath(id): IdPath,
+) -> AppResult<Response> {
+    let seat = load_after_shortlisting(&state, &me, id).await?;
+    seat.require_lead()?;
+    let txn = state.db.begin().await?;
+    let told = match services::interviews::tell_applicants(&txn, &state.config, me.id, id).await? {
+        Ok(told) => told,
+        Err(refusal) => {
+            txn.rollback().await?;
+            return match refusal {
+                TellRefusal::NotLead => Err(AppError::Forbidden),
+                TellRefusal::NoTimes => {
+                    warning(
+                        &session,
+                        "Nobody was emailed: there is no time left to book. Add a time at least 24 hours away first.",
+                    )
+                    .await?;
+                    Ok(Redirect::to(&format!("/shortlisting/{id}/interviews")).into_response())
+                }
+            };
+        }
+    };
+    txn.commit().await?;
+    state.mail_wakeup.notify_one();
+    let message = match told.len() {
+        0 => "Nobody needed telling: everyone invited had booked or been told already.".to_owned(),
+        1 => "We have emailed 1 applicant the link to choose an interview time.".to_owned(),
+        n => format!("We have emailed {n} applicants the link to choose an interview time."),
+    };
+    flash(&session, message).await?;
+    Ok(Redirect::to(&format!("/shortlisting/{id}/interviews")).into_response())
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "shortlisting/edit_slot.html")]
+pub struct EditSlotTemplate {
+    page: Page,
+    seat: PanelSeat,
+    slot_id: i32,
+    when: String,
+    form: SlotForm,
+    errors: FormErrors,
+}
+
+/// Refuses a change to a time someone has booked, or a time of another vacancy.
+fn slot_refused(refusal: SlotRefusal) -> AppError {
+    match refusal {
+        SlotRefusal::NotFound => AppError::NotFound,
+        SlotRefusal::Booked => AppError::BadRequest(
+            "Someone has booked this time, so it cannot be changed or removed here: their interview would change without them knowing. Ask them to choose another time on SPECTRA, or contact them.".into(),
+        ),
+    }
+}
+
+/// Loads a time of the vacancy that nobody has booked.
+async fn unbooked_slot(
+    state: &AppState,
+    vacancy_id: i32,
+    slot_id: i32,
+) -> AppResult<crate::entities::interview_slot::Model> {
+    let slot = interviews::find_slot(&state.db, slot_id)
+        .await?
+        .filter(|s| s.vacancy_id == vacancy_id)
+        .ok_or(AppError::NotFound)?;
+    if interviews::bookings_count(&state.db, slot_id).await? > 0 {
+        return Err(slot_refused(SlotRefusal::Booked));
+    }
+    Ok(slot)
+}
+
+/// The form to change a time nobody has booked.
+pub async fn edit_slot(
+    State(state): State<AppState>,
+    CurrentUser(me): CurrentUser,
+    page: Page,
+    IdPairPath(id, slot_id): IdPairPath,
+) -> AppResult<EditSlotTemplate> {
+    let seat = load_after_shortlisting(&state, &me, id).await?;
+    let slot = unbooked_slot(&state, id, slot_id).await?;
+    let local = london_time::from_utc(slot.starts_at);
+    Ok(EditSlotTemplate {
+        page,
+        seat,
+        slot_id,
+        when: london_time::describe(slot.starts_at),
+        form: SlotForm {
+            day: local.day().to_string(),
+            month: u8::from(local.month()).to_string(),
+            year: local.year().to_string(),
+            time: format!("{:02}:{:02}", local.hour(), local.minute()),
+            minutes: slot.minutes.to_string(),
+            place: slot.place.clone(),
+            capacity: slot.capacity.to_string(),
+        },
+        errors: FormErrors::default(),
+    })
+}
+
+/// Saves a change to a time nobody has booked.
+pub async fn save_slot(
+    State(state): State<AppState>,
+    CurrentUser(me): CurrentUser,
+    session: Session,
+    page: Page,
+    IdPairPath(id, slot_id): IdPairPath,
+    Form(form): Form<SlotForm>,
+) -> AppResult<Response> {
+    let seat = load_after_shortlisting(&state, &me, id).await?;
+    let slot = unbooked_slot(&state, id, slot_id).await?;
+    let input = match SlotInput::parse(&form, db::now()) {
+        Ok(input) => input,
+        Err(found) => {
+            return Ok(EditSlotTemplate {
+                page,
+                seat,
+                slot_id,
+                when: london_time::describe(slot.starts_at),
+                form,
+                errors: found.into_iter().collect(),
+            }
+            .into_response());
+        }
+    };
+    let txn = state.db.begin().await?;
+    if let Err(refusal) = services::interviews::change_slot(&txn, id, slot_id, Some(&input)).await?
+    {
+        txn.rollback().await?;
+        return Err(slot_refused(refusal));
+    }
+    txn.commit().await?;
+    flash(
+        &session,
+        format!(
+            "Interview time changed to {}.",
+            london_time::describe(input.starts_at)
+        ),
+    )
+    .await?;
+    Ok(Redirect::to(&format!("/shortlisting/{id}/interviews")).into_response())
+}
+
+/// Removes a time nobody has booked.
+pub async fn remove_slot(
+    State(state): State<AppState>,
+    CurrentUser(me): CurrentUser,
+    session: Session,
+    IdPairPath(id, slot_id): IdPairPath,
+) -> AppResult<Response> {
+    load_after_shortlisting(&state, &me, id).await?;
+    let slot = unbooked_slot(&state, id, slot_id).await?;
+    let txn = state.db.begin().await?;
+    if let Err(refusal) = services::interviews::change_slot(&txn, id, slot_id, None).await? {
+        txn.rollback().await?;
+        return Err(slot_refused(refusal));
+    }
+    txn.commit().await?;
+    flash(
+        &session,
+        format!(
+            "Interview time removed: {}.",
+            london_time::describe(slot.starts_at)
         ),
     )
     .await?;

@@ -38,6 +38,18 @@ pub fn router() -> Router<AppState> {
             get(interviews::show).post(interviews::add_slot),
         )
         .route(
+            "/shortlisting/{id}/interviews/tell",
+            get(interviews::confirm_tell).post(interviews::tell),
+        )
+        .route(
+            "/shortlisting/{id}/interviews/slots/{slot}",
+            get(interviews::edit_slot).post(interviews::save_slot),
+        )
+        .route(
+            "/shortlisting/{id}/interviews/slots/{slot}/remove",
+            post(interviews::remove_slot),
+        )
+        .route(
             "/shortlisting/{id}/interviews/{application}/outcome",
             post(interviews::record_outcome),
         )
@@ -64,7 +76,7 @@ pub fn router() -> Router<AppState> {
         )
         .route(
             "/shortlisting/{id}/applications/{application}",
-            get(review::show),
+            get(review::show).post(review::save),
         )
         .route(
             "/shortlisting/{id}/applications/{application}/scores",

@@ -238,7 +238,7 @@ pub async fn make_offer(
         &seat,
         &application,
         Stage::ConditionalOffer,
-        "Sign in to accept or decline the offer.",
+        "",
     )
     .await?;
     txn.commit().await?;
@@ -318,15 +318,7 @@ pub async fn save_checks(
         )
         .await?;
     if complete {
-        email_applicant(
-            &txn,
-            &state,
-            &seat,
-            &application,
-            Stage::ChecksComplete,
-            "Your offer is now unconditional.",
-        )
-        .await?;
+        email_applicant(&txn, &state, &seat, &application, Stage::ChecksComplete, "").await?;
     }
     txn.commit().await?;
     state.mail_wakeup.notify_one();

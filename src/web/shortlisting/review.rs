@@ -18,6 +18,7 @@ use crate::domain::shortlisting::{Proposal, Refusal, Score, invited_automaticall
 use crate::domain::vacancy::{MAX_CRITERIA, ReferenceType};
 use crate::error::{AppError, AppResult};
 use crate::services;
+use crate::services::panel::DecisionSaved;
 use crate::services::shortlisting::ShortlistRefusal;
 use crate::web::page::{FormErrors, IdPairPath, Page, flash, form_field as field};
 use crate::web::shortlisting::{
@@ -74,8 +75,13 @@ pub struct CriterionView {
     others: Vec<(String, String)>,
     /// For the lead: the average of the scores given.
     average: String,
-    /// For the lead: the final score, as stored or typed.
+    /// For the lead: the final score, as stored or typed, or else the panel's average rounded
+    /// once everyone on the panel has scored.
     final_score: String,
+    /// For the lead: the final score's label.
+    final_label: String,
+    /// For the lead: the hint under the final score, saying where its value came from.
+    final_hint: String,
 }
 
 #[derive(Template, WebTemplate)]
@@ -97,6 +103,8 @@ pub struct ReviewTemplate {
     complete: bool,
     closed: bool,
     revealed: Option<String>,
+    /// Said beside an error when part of the page was saved all the same.
+    saved_anyway: String,
     errors: FormErrors,
 }
 
@@ -140,6 +148,9 @@ async fn render(
     let answers = applications::answers_of(&state.db, app_id).await?;
     let panel = shortlisting::panel_of(&state.db, seat.vacancy.id).await?;
     let lead = seat.is_lead();
+    // The panel's average is filled in as the final score only once everyone on the panel has
+    // scored every criterion, so a half-finished average is never saved by the one button.
+    let everyone_scored = board.panel_size > 0 && entry.scored_by >= board.panel_size;
     let criteria = board
         .criteria
         .iter()
@@ -194,18 +205,30 @@ async fn render(
                     Vec::new()
                 },
                 average: average(&given),
+                final_label: format!("Final score for \"{}\"", c.text),
+                final_hint: final_hint(
+                    entry.finals.get(i).copied().flatten().is_some(),
+                    everyone_scored,
+                    &given,
+                ),
                 final_score: typed
                     .as_ref()
                     .and_then(|t| t.finals.get(i).cloned())
-                    .unwrap_or_else(|| {
+                    .or_else(|| {
                         entry
                             .finals
                             .get(i)
                             .copied()
                             .flatten()
                             .map(|s| s.value().to_string())
-                            .unwrap_or_default()
-                    }),
+                    })
+                    .or_else(|| {
+                        everyone_scored
+                            .then(|| rounded_average(&given))
+                            .flatten()
+                            .map(|s| s.to_string())
+                    })
+                    .unwrap_or_default(),
             }
         })
         .collect();
@@ -263,18 +286,48 @@ async fn render(
         complete,
         closed: board.closed,
         revealed,
+        saved_anyway: String::new(),
         seat,
         errors,
     })
 }
 
+/// The average of the scores given, to one decimal place (a half rounds up), or "–".
 fn average(scores: &[i16]) -> String {
     if scores.is_empty() {
         return "–".to_owned();
     }
     let sum: i32 = scores.iter().map(|s| i32::from(*s)).sum();
     let count = i32::try_from(scores.len()).unwrap_or(1);
-    format!("{}.{}", sum / count, (sum * 10 / count) % 10)
+    let tenths = (20 * sum + count) / (2 * count);
+    format!("{}.{}", tenths / 10, tenths % 10)
+}
+
+/// The average of the scores given, rounded to a whole score (a half rounds up, as the
+/// applicant's benefit of the doubt), or nothing when no one has scored.
+fn rounded_average(scores: &[i16]) -> Option<u8> {
+    if scores.is_empty() {
+        return None;
+    }
+    let sum: i32 = scores.iter().map(|s| i32::from(*s)).sum();
+    let count = i32::try_from(scores.len()).unwrap_or(1);
+    u8::try_from((2 * sum + count) / (2 * count)).ok()
+}
+
+/// Where the final score shown came from, in words for the lead.
+fn final_hint(stored: bool, everyone_scored: bool, given: &[i16]) -> String {
+    let rounded = rounded_average(given);
+    match (stored, everyone_scored, rounded) {
+        (true, _, Some(_)) => format!(
+            "A whole number from 0 to 3. The panel's average is {}.",
+            average(given)
+        ),
+        (false, true, Some(rounded)) => format!(
+            "Filled in from the panel's average, {}, rounded to {rounded}. Change it if the panel agreed a different score.",
+            average(given)
+        ),
+        _ => "A whole number from 0 to 3. The panel's average is filled in here once everyone on the panel has scored.".to_owned(),
+    }
 }
 
 pub async fn show(
@@ -509,4 +562,183 @@ pub async fn decide(
     )
     .await?;
     Ok(Redirect::to(&format!("/shortlisting/{id}")).into_response())
+}
+
+/// The review page's one form: a panel member's own scores and, for the lead, the final scores
+/// and the decision, saved by one button so no part of the page loses another's input. A part
+/// left blank is not changed (a member who is not the lead must give every score). Every
+/// problem is shown at once with everything typed kept; a decision the rule refuses is shown
+/// the same way, the scores saved.
+pub async fn save(
+    State(state): State<AppState>,
+    CurrentUser(me): CurrentUser,
+    session: Session,
+    page: Page,
+    IdPairPath(id, app_id): IdPairPath,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> AppResult<Response> {
+    let seat = load_seat(&state, &me, id).await?;
+    let lead = seat.is_lead();
+    let board = board(&state.db, &seat.vacancy).await?;
+    entry_of(&board, app_id)?;
+    still_open(&board)?;
+    let mut errors = FormErrors::default();
+    let mut typed = Typed::default();
+
+    // The member's own scores: all or (for the lead) none.
+    let own_given = board.criteria.iter().enumerate().any(|(i, _)| {
+        let i = i.min(MAX_CRITERIA - 1);
+        !field(&pairs, SCORE_FIELDS[i]).is_empty()
+            || !field(&pairs, NOTE_FIELDS[i]).trim().is_empty()
+    });
+    let mut scores = Vec::new();
+    for (i, c) in board.criteria.iter().enumerate() {
+        let i = i.min(MAX_CRITERIA - 1);
+        let (score, note) = (
+            field(&pairs, SCORE_FIELDS[i]),
+            field(&pairs, NOTE_FIELDS[i]).trim(),
+        );
+        typed.scores.push((score.to_owned(), note.to_owned()));
+        if !own_given && lead {
+            continue;
+        }
+        let score = errors.check(SCORE_FIELDS[i], Score::parse(score));
+        if note.chars().count() > MAX_NOTE {
+            errors.add(
+                NOTE_FIELDS[i],
+                format!("A note must be {MAX_NOTE} characters or fewer"),
+            );
+        }
+        if let Some(score) = score {
+            scores.push((c.id, i16::from(score.value()), note.to_owned()));
+        }
+    }
+
+    // The lead's final scores: all or none.
+    let mut finals = Vec::new();
+    let finals_given = lead
+        && board.criteria.iter().enumerate().any(|(i, _)| {
+            !field(&pairs, FINAL_FIELDS[i.min(MAX_CRITERIA - 1)])
+                .trim()
+                .is_empty()
+        });
+    if lead {
+        for (i, c) in board.criteria.iter().enumerate() {
+            let name = FINAL_FIELDS[i.min(MAX_CRITERIA - 1)];
+            let raw = field(&pairs, name).trim();
+            typed.finals.push(raw.to_owned());
+            if finals_given && let Some(score) = errors.check(name, Score::parse(raw)) {
+                finals.push((c.id, score));
+            }
+        }
+    }
+
+    // The lead's decision.
+    let choice = field(&pairs, "decision");
+    let feedback = field(&pairs, "feedback").trim();
+    typed.decision = choice.to_owned();
+    typed.feedback = feedback.to_owned();
+    let proposal = match choice {
+        _ if !lead => None,
+        "invite" => Some(Proposal::Invite),
+        "decline" => Some(Proposal::NotShortlisted {
+            feedback_words: word_count(feedback),
+        }),
+        _ => {
+            if !feedback.is_empty() {
+                errors.add(
+                    "decision",
+                    "Choose whether to invite this applicant to interview",
+                );
+            }
+            None
+        }
+    };
+    if lead && feedback.chars().count() > 5_000 {
+        errors.add("feedback", "Feedback must be 5000 characters or fewer");
+    }
+    if lead && errors.is_empty() && !own_given && !finals_given && proposal.is_none() {
+        errors.add(
+            "final-1",
+            "Enter the final scores or choose a decision: nothing was entered to save",
+        );
+    }
+    if !errors.is_empty() {
+        let template = render(&state, me.id, page, seat, app_id, Some(typed), errors).await?;
+        return Ok(template.into_response());
+    }
+
+    let review = services::panel::Review {
+        scores: (own_given || !lead).then_some(scores.as_slice()),
+        finals: finals_given.then_some(finals.as_slice()),
+        decision: proposal.map(|p| (p, feedback)),
+    };
+    let txn = state.db.begin().await?;
+    let saved =
+        match services::panel::save_review(&txn, &state.config, me.id, id, app_id, review).await? {
+            Ok(saved) => saved,
+            Err(refusal) => {
+                txn.rollback().await?;
+                return Err(refused(refusal));
+            }
+        };
+    // A refused decision keeps its audit record, and the scores saved with it.
+    txn.commit().await?;
+    if let DecisionSaved::Refused(refusal) = saved.decision {
+        let field_name = match refusal {
+            Refusal::FeedbackNeeded => "feedback",
+            _ => "decision",
+        };
+        let mut errors = FormErrors::default();
+        errors.add(field_name, refusal.explanation());
+        let mut template = render(&state, me.id, page, seat, app_id, Some(typed), errors).await?;
+        if saved.scores || saved.finals.is_some() {
+            template.saved_anyway = if saved.finals.is_some() {
+                "The scores and final scores are saved. The decision is not.".to_owned()
+            } else {
+                "Your scores are saved. The decision is not.".to_owned()
+            };
+        }
+        return Ok(template.into_response());
+    }
+    let mut parts = Vec::new();
+    if saved.scores {
+        parts.push("your scores".to_owned());
+    }
+    if saved.finals.is_some() {
+        parts.push("the final scores".to_owned());
+    }
+    match (saved.decision, proposal) {
+        (DecisionSaved::Saved | DecisionSaved::Unchanged, Some(Proposal::Invite)) => {
+            parts.push("the decision: invite to interview".to_owned());
+        }
+        (DecisionSaved::Saved | DecisionSaved::Unchanged, Some(_)) => {
+            parts.push("the decision: not shortlisted".to_owned());
+        }
+        _ => {}
+    }
+    let mut message = format!("Saved for {}: {}.", reference(app_id), join(&parts));
+    if saved.finals.is_some_and(|f| f.invited_automatically) {
+        message.push_str(" It is in the guaranteed interview scheme and meets every essential criterion, so it is invited to interview automatically.");
+    }
+    if saved.decision == DecisionSaved::Saved {
+        message.push_str(" Applicants are told the decisions when you complete shortlisting.");
+        state.mail_wakeup.notify_one();
+    }
+    flash(&session, message).await?;
+    // A member goes back to the list for the next application; so does the lead once they
+    // have decided. Until then the lead stays, to set the final scores and decide.
+    if !lead || saved.decision == DecisionSaved::Saved {
+        return Ok(Redirect::to(&format!("/shortlisting/{id}")).into_response());
+    }
+    Ok(Redirect::to(&format!("/shortlisting/{id}/applications/{app_id}")).into_response())
+}
+
+/// "a", "a and b", "a, b and c".
+fn join(parts: &[String]) -> String {
+    match parts {
+        [] => String::new(),
+        [one] => one.clone(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    }
 }

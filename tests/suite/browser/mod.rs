@@ -610,7 +610,7 @@ async fn a_care_leaver_finds_a_ring_fenced_apprenticeship_applies_leaves_returns
     // Come back later and carry on where they left off.
     keyboard_sign_in(&browser, b, "applicant@example.org").await;
     browser.activate("header a[href='/applications']").await;
-    browser.activate("a.nhsuk-card__link").await;
+    browser.activate("main .nhsuk-card__heading a").await;
     browser.activate("main a.nhsuk-button").await;
     assert!(browser.path().await.ends_with("/evidence"));
     assert!(
@@ -816,30 +816,21 @@ async fn a_lead_scores_anonymised_applications_and_cannot_reject_a_guaranteed_in
         browser.tab_to(field).await;
         browser.keys(&ARROW_DOWN.to_string().repeat(steps)).await;
     }
-    browser
-        .activate("form[action$='/scores'] button[type=submit]")
-        .await;
+    browser.activate("main form button[type=submit]").await;
     assert!(
         browser
             .client
             .source()
             .await
             .unwrap()
-            .contains("Your scores for")
+            .contains("your scores")
     );
-    browser
-        .activate(&format!(
-            "main a[href='/shortlisting/{vacancy}/applications/{opted}']"
-        ))
-        .await;
 
     // Final scores meeting every essential criterion invite the application automatically.
-    browser.fill("#final-1", "2").await;
-    browser.fill("#final-2", "3").await;
-    browser.fill("#final-3", "1").await;
-    browser
-        .activate("form[action$='/final'] button[type=submit]")
-        .await;
+    browser.replace("#final-1", "2").await;
+    browser.replace("#final-2", "3").await;
+    browser.replace("#final-3", "1").await;
+    browser.activate("main form button[type=submit]").await;
     assert!(
         browser
             .client
@@ -855,9 +846,7 @@ async fn a_lead_scores_anonymised_applications_and_cannot_reject_a_guaranteed_in
     browser
         .fill("#feedback", "We had many strong applications this time.")
         .await;
-    browser
-        .activate("form[action$='/decision'] button[type=submit]")
-        .await;
+    browser.activate("main form button[type=submit]").await;
     let refused = browser.client.source().await.unwrap();
     assert!(refused.contains("There is a problem"));
     assert!(refused.contains("must be invited to interview"));
@@ -923,7 +912,7 @@ async fn an_applicant_books_an_interview_and_accepts_the_offer_by_keyboard() {
     keyboard_sign_in(&browser, b, "applicant@example.org").await;
     browser.activate("header a[href='/applications']").await;
     browser
-        .activate(&format!("a.nhsuk-card__link[href='/applications/{opted}']"))
+        .activate(&format!("main .nhsuk-card__heading a[href='/applications/{opted}']"))
         .await;
     browser
         .activate(&format!("main a[href='/applications/{opted}/interview']"))
