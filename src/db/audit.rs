@@ -84,11 +84,15 @@ pub enum AuditAction {
     VacancyClosed,
     /// A hiring manager reopened a closed vacancy with a new closing date.
     VacancyReopened,
+    /// A panel member changed or removed an interview time nobody had booked.
+    InterviewTimeChanged,
+    /// The lead told invited applicants that the interview times are ready.
+    InterviewTimesTold,
 }
 
 impl AuditAction {
     /// Every action, in the order they are listed to people.
-    pub const ALL: [AuditAction; 36] = [
+    pub const ALL: [AuditAction; 38] = [
         AuditAction::ExceptionRequested,
         AuditAction::ExceptionApproved,
         AuditAction::ExceptionRefused,
@@ -125,6 +129,8 @@ impl AuditAction {
         AuditAction::VacancyChanged,
         AuditAction::VacancyClosed,
         AuditAction::VacancyReopened,
+        AuditAction::InterviewTimeChanged,
+        AuditAction::InterviewTimesTold,
     ];
 
     /// Reads a stored action name.
@@ -181,6 +187,8 @@ impl AuditAction {
             AuditAction::VacancyChanged => "Published vacancy changed",
             AuditAction::VacancyClosed => "Vacancy closed early",
             AuditAction::VacancyReopened => "Closed vacancy reopened",
+            AuditAction::InterviewTimeChanged => "Interview time changed or removed",
+            AuditAction::InterviewTimesTold => "Applicants told the interview times",
         }
     }
 
@@ -225,6 +233,8 @@ impl AuditAction {
             AuditAction::VacancyChanged => "vacancy_changed",
             AuditAction::VacancyClosed => "vacancy_closed",
             AuditAction::VacancyReopened => "vacancy_reopened",
+            AuditAction::InterviewTimeChanged => "interview_time_changed",
+            AuditAction::InterviewTimesTold => "interview_times_told",
         }
     }
 }

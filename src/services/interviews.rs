@@ -5,6 +5,7 @@ use sea_orm::{ConnectionTrait, DbErr};
 use time::OffsetDateTime;
 
 use crate::config::Config;
+use crate::db::audit::{self, AuditAction};
 use crate::db::{self, applications, interviews, organisations, shortlisting, users, vacancies};
 use crate::domain::application::Stage;
 use crate::domain::interview::{SlotInput, can_change};
@@ -23,9 +24,10 @@ pub enum SlotRefusal {
 
 /// Changes an interview time (`Some`) or removes it (`None`), only while nobody has booked
 /// it: judged on the slot's row, locked in this transaction, so a booking at the same moment
-/// waits for it.
+/// waits for it. Audited.
 pub async fn change_slot(
     txn: &impl ConnectionTrait,
+    actor: i32,
     vacancy_id: i32,
     slot_id: i32,
     change: Option<&SlotInput>,
@@ -43,6 +45,14 @@ pub async fn change_slot(
         Some(input) => interviews::update_slot(txn, slot_id, input).await?,
         None => interviews::delete_slot(txn, slot_id).await?,
     }
+    audit::record(
+        txn,
+        Some(actor),
+        AuditAction::InterviewTimeChanged,
+        &format!("vacancy:{vacancy_id}"),
+        serde_json::json!({ "slot": slot_id, "removed": change.is_none() }),
+    )
+    .await?;
     Ok(Ok(()))
 }
 
@@ -127,6 +137,16 @@ pub async fn tell_applicants(
         .queue(txn, config)
         .await?;
         told.push(application.id);
+    }
+    if !told.is_empty() {
+        audit::record(
+            txn,
+            Some(lead),
+            AuditAction::InterviewTimesTold,
+            &format!("vacancy:{vacancy_id}"),
+            serde_json::json!({ "applications": told }),
+        )
+        .await?;
     }
     Ok(Ok(told))
 }

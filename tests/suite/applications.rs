@@ -323,7 +323,10 @@ async fn an_applicant_starts_leaves_resumes_on_another_device_and_sends() {
     assert!(!managed.contains("Jordan Rivers"));
     assert!(!managed.contains("Sam Patel"));
     let (_, list) = manager.page("/manage/vacancies").await;
-    assert_eq!(text_of(&list, "tbody tr td:nth-child(4)"), "1");
+    assert_eq!(
+        text_of(&list, "tbody tr td:nth-child(4)"),
+        "Applications sent 1"
+    );
     // Staff are not offered "Apply" on the public page.
     let (_, public) = manager.page(&format!("/vacancies/{}", v.id)).await;
     assert!(!public.contains(&format!("/vacancies/{}/apply", v.id)));

@@ -8,7 +8,7 @@ use time::{Duration, OffsetDateTime};
 
 use crate::applications::{Posted, expect_redirect, post_vacancy, stored};
 use crate::helpers::{Client, PASSWORD, TestApp, spawn_app, text_of};
-use crate::shortlisting::{close, finals, lead, name_of, sent};
+use crate::shortlisting::{audited, close, finals, lead, name_of, sent};
 
 /// Two opted-in applicants invited to interview after shortlisting; their IDs.
 pub(crate) async fn invited_pair(app: &TestApp, v: &Posted, lead: &Client) -> [i32; 2] {
@@ -418,20 +418,23 @@ async fn the_lead_tells_invited_applicants_once_that_the_times_are_ready_with_th
         assert!(sent.text.contains("SPECTRA, NHS Cheshire and Merseyside"));
     }
     assert_eq!(app.count("interview_times_notices").await, 2);
+    let told = audited(&app, "interview_times_told").await;
+    assert_eq!(told.len(), 1);
+    assert!(told[0].details.contains(&first.to_string()));
+    assert!(told[0].details.contains(&second.to_string()));
 
-    // Adding another time and pressing again emails nobody twice.
+    // Adding another time and pressing again emails nobody twice: nothing more is queued.
     add_slot(&lead, &v, in_days(6), "1").await;
     let (_, page) = lead
         .page(&format!("/shortlisting/{}/interviews", v.id))
         .await;
     assert!(!page.contains("have not been told"));
+    let queued = app.count("outbox_messages").await;
     let again = lead.post(&tell, &[]).await;
     expect_redirect(again, &format!("/shortlisting/{}/interviews", v.id)).await;
-    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
-    assert_eq!(
-        emails_to(&app, "first@example.org", "Choose your interview time").len(),
-        1
-    );
+    assert_eq!(app.count("outbox_messages").await, queued);
+    assert_eq!(app.count("interview_times_notices").await, 2);
+    assert_eq!(audited(&app, "interview_times_told").await.len(), 1);
 
     // The applicant books from the link.
     let one = applicant_client(&app, "first@example.org").await;
@@ -494,7 +497,8 @@ async fn a_time_can_be_changed_or_removed_until_someone_books_it() {
     )
     .await;
 
-    // Assert: stored.
+    // Assert: stored, and audited.
+    assert_eq!(audited(&app, "interview_time_changed").await.len(), 1);
     let changed = spectra::db::interviews::find_slot(&app.db, soon)
         .await
         .unwrap()

@@ -528,7 +528,8 @@ pub async fn save_slot(
         }
     };
     let txn = state.db.begin().await?;
-    if let Err(refusal) = services::interviews::change_slot(&txn, id, slot_id, Some(&input)).await?
+    if let Err(refusal) =
+        services::interviews::change_slot(&txn, me.id, id, slot_id, Some(&input)).await?
     {
         txn.rollback().await?;
         return Err(slot_refused(refusal));
@@ -555,7 +556,7 @@ pub async fn remove_slot(
     load_after_shortlisting(&state, &me, id).await?;
     let slot = unbooked_slot(&state, id, slot_id).await?;
     let txn = state.db.begin().await?;
-    if let Err(refusal) = services::interviews::change_slot(&txn, id, slot_id, None).await? {
+    if let Err(refusal) = services::interviews::change_slot(&txn, me.id, id, slot_id, None).await? {
         txn.rollback().await?;
         return Err(slot_refused(refusal));
     }

@@ -628,7 +628,7 @@ async fn a_care_leaver_finds_a_ring_fenced_apprenticeship_applies_leaves_returns
             .source()
             .await
             .unwrap()
-            .contains("Tell us how you meet this")
+            .contains("Tell us how you meet '")
     );
     browser
         .fill("#evidence-2", "I learned to use a till at my Saturday job.")
@@ -912,7 +912,9 @@ async fn an_applicant_books_an_interview_and_accepts_the_offer_by_keyboard() {
     keyboard_sign_in(&browser, b, "applicant@example.org").await;
     browser.activate("header a[href='/applications']").await;
     browser
-        .activate(&format!("main .nhsuk-card__heading a[href='/applications/{opted}']"))
+        .activate(&format!(
+            "main .nhsuk-card__heading a[href='/applications/{opted}']"
+        ))
         .await;
     browser
         .activate(&format!("main a[href='/applications/{opted}/interview']"))
