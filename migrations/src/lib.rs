@@ -27,7 +27,7 @@ mod m20261201_000019_flexible_references_for_care_leavers;
 mod m20261201_000020_outbox_message_kind;
 mod m20261202_000021_retention;
 mod m20261202_000022_interview_times_notices;
-mod m20261202_000024_mentee_waiting_list_told;
+mod m20261202_000023_mentee_waiting_list_told;
 
 /// Applies spectra's migrations in order.
 #[derive(Debug)]
@@ -59,7 +59,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000020_outbox_message_kind::Migration),
             Box::new(m20261202_000021_retention::Migration),
             Box::new(m20261202_000022_interview_times_notices::Migration),
-            Box::new(m20261202_000024_mentee_waiting_list_told::Migration),
+            Box::new(m20261202_000023_mentee_waiting_list_told::Migration),
         ]
     }
 }
