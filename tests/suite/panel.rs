@@ -306,15 +306,21 @@ async fn a_removed_members_scores_no_longer_count() {
     let lead_client = lead(&app, &v).await;
     let (member_id, member) = colleague(&app, &v, "member@nhs.net").await;
     change(&lead_client, &v, member_id, "add").await;
-    for (client, score) in [(&lead_client, "1"), (&member, "3")] {
+    // The lead stays on the review page to decide; a member goes back to the list.
+    let review_page = format!("/shortlisting/{}/applications/{id}", v.id);
+    let board_page = format!("/shortlisting/{}", v.id);
+    for (client, score, back_to) in [
+        (&lead_client, "1", &review_page),
+        (&member, "3", &board_page),
+    ] {
         expect_redirect(
             client
                 .post(
-                    &format!("/shortlisting/{}/applications/{id}/scores", v.id),
+                    &review_page,
                     &[("score-1", score), ("score-2", score), ("score-3", score)],
                 )
                 .await,
-            &format!("/shortlisting/{}", v.id),
+            back_to,
         )
         .await;
     }

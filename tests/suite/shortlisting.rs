@@ -71,7 +71,7 @@ pub(crate) async fn lead(app: &TestApp, v: &Posted) -> Client {
 pub(crate) async fn finals(client: &Client, v: &Posted, id: i32, scores: [&str; 3]) {
     let response = client
         .post(
-            &format!("/shortlisting/{}/applications/{id}/final", v.id),
+            &format!("/shortlisting/{}/applications/{id}", v.id),
             &[
                 ("final-1", scores[0]),
                 ("final-2", scores[1]),
@@ -95,7 +95,7 @@ pub(crate) async fn decide(
 ) -> reqwest::Response {
     client
         .post(
-            &format!("/shortlisting/{}/applications/{id}/decision", v.id),
+            &format!("/shortlisting/{}/applications/{id}", v.id),
             &[("decision", decision), ("feedback", feedback)],
         )
         .await
@@ -146,7 +146,7 @@ async fn the_system_invites_a_guaranteed_interview_and_refuses_to_decline_it() {
     // Scoring can start before closing; decisions cannot.
     let response = lead
         .post(
-            &format!("/shortlisting/{}/applications/{opted}/scores", v.id),
+            &format!("/shortlisting/{}/applications/{opted}", v.id),
             &[
                 ("score-1", "2"),
                 ("score-2", "3"),
@@ -155,7 +155,11 @@ async fn the_system_invites_a_guaranteed_interview_and_refuses_to_decline_it() {
             ],
         )
         .await;
-    expect_redirect(response, &format!("/shortlisting/{}", v.id)).await;
+    expect_redirect(
+        response,
+        &format!("/shortlisting/{}/applications/{opted}", v.id),
+    )
+    .await;
     let early = decide(&lead, &v, other, "invite", "").await;
     assert!(
         text_of(&early.text().await.unwrap(), ".nhsuk-error-summary")
@@ -299,7 +303,7 @@ async fn bad_scores_and_early_completion_are_refused_with_clear_errors() {
     // Act and assert: a score outside 0 to 3.
     let response = lead
         .post(
-            &format!("/shortlisting/{}/applications/{id}/scores", v.id),
+            &format!("/shortlisting/{}/applications/{id}", v.id),
             &[("score-1", "4"), ("score-2", ""), ("score-3", "1")],
         )
         .await;
@@ -372,7 +376,7 @@ async fn only_the_vacancys_panel_reaches_shortlisting() {
     }
     let response = outsider
         .post(
-            &format!("/shortlisting/{}/applications/{id}/scores", v.id),
+            &format!("/shortlisting/{}/applications/{id}", v.id),
             &[("score-1", "3"), ("score-2", "3"), ("score-3", "3")],
         )
         .await;
@@ -392,7 +396,7 @@ async fn only_the_vacancys_panel_reaches_shortlisting() {
     expect_redirect(response, &format!("/manage/vacancies/{}/panel", v.id)).await;
     let response = colleague
         .post(
-            &format!("/shortlisting/{}/applications/{id}/scores", v.id),
+            &format!("/shortlisting/{}/applications/{id}", v.id),
             &[("score-1", "3"), ("score-2", "2"), ("score-3", "1")],
         )
         .await;
@@ -400,12 +404,26 @@ async fn only_the_vacancys_panel_reaches_shortlisting() {
     assert_eq!(app.count("shortlist_scores").await, 3);
     let response = colleague
         .post(
-            &format!("/shortlisting/{}/applications/{id}/final", v.id),
+            &format!("/shortlisting/{}/applications/{id}", v.id),
             &[("final-1", "3"), ("final-2", "3"), ("final-3", "3")],
         )
         .await;
     assert_eq!(response.status().as_u16(), 403);
     assert_eq!(app.count("final_scores").await, 0);
+    // Nor decide, even alongside their own scores: the whole form is refused.
+    let response = colleague
+        .post(
+            &format!("/shortlisting/{}/applications/{id}", v.id),
+            &[
+                ("score-1", "1"),
+                ("score-2", "1"),
+                ("score-3", "1"),
+                ("decision", "invite"),
+            ],
+        )
+        .await;
+    assert_eq!(response.status().as_u16(), 403);
+    assert_eq!(app.count("shortlist_decisions").await, 0);
     // Someone from another organisation cannot be put on the panel.
     let outsider_id = spectra::db::users::find_by_email(
         &app.db,
@@ -562,7 +580,7 @@ async fn a_decline_racing_the_scores_that_guarantee_an_interview_cannot_get_roun
 
     for id in &ids {
         // Act
-        let finals_path = format!("/shortlisting/{}/applications/{id}/final", v.id);
+        let finals_path = format!("/shortlisting/{}/applications/{id}", v.id);
         let scores = [("final-1", "2"), ("final-2", "2"), ("final-3", "0")];
         let _ = tokio::join!(
             lead.post(&finals_path, &scores),

@@ -78,18 +78,6 @@ pub fn router() -> Router<AppState> {
             "/shortlisting/{id}/applications/{application}",
             get(review::show).post(review::save),
         )
-        .route(
-            "/shortlisting/{id}/applications/{application}/scores",
-            post(review::save_scores),
-        )
-        .route(
-            "/shortlisting/{id}/applications/{application}/final",
-            post(review::save_finals),
-        )
-        .route(
-            "/shortlisting/{id}/applications/{application}/decision",
-            post(review::decide),
-        )
         .route_layer(from_fn(|user: CurrentUser, req: Request, next: Next| {
             require_role(Role::HiringManager, user, req, next)
         }))

@@ -377,193 +377,6 @@ fn still_open(board: &Board) -> AppResult<()> {
     }
 }
 
-/// A panel member saves their own scores (0–3) and notes for each criterion.
-pub async fn save_scores(
-    State(state): State<AppState>,
-    CurrentUser(me): CurrentUser,
-    session: Session,
-    page: Page,
-    IdPairPath(id, app_id): IdPairPath,
-    Form(pairs): Form<Vec<(String, String)>>,
-) -> AppResult<Response> {
-    let seat = load_seat(&state, &me, id).await?;
-    let board = board(&state.db, &seat.vacancy).await?;
-    entry_of(&board, app_id)?;
-    still_open(&board)?;
-    let mut errors = FormErrors::default();
-    let mut parsed = Vec::new();
-    let mut typed = Typed::default();
-    for (i, c) in board.criteria.iter().enumerate() {
-        let (score_f, note_f) = (
-            SCORE_FIELDS[i.min(MAX_CRITERIA - 1)],
-            NOTE_FIELDS[i.min(MAX_CRITERIA - 1)],
-        );
-        let (score, note) = (field(&pairs, score_f), field(&pairs, note_f).trim());
-        typed.scores.push((score.to_owned(), note.to_owned()));
-        let score = errors.check(score_f, Score::parse(score));
-        if note.chars().count() > MAX_NOTE {
-            errors.add(
-                note_f,
-                format!("A note must be {MAX_NOTE} characters or fewer"),
-            );
-        }
-        if let Some(score) = score {
-            parsed.push((c.id, i16::from(score.value()), note.to_owned()));
-        }
-    }
-    if !errors.is_empty() {
-        let template = render(&state, me.id, page, seat, app_id, Some(typed), errors).await?;
-        return Ok(template.into_response());
-    }
-    let txn = state.db.begin().await?;
-    if let Err(refusal) =
-        services::shortlisting::save_scores(&txn, me.id, id, app_id, &parsed).await?
-    {
-        txn.rollback().await?;
-        return Err(refused(refusal));
-    }
-    txn.commit().await?;
-    flash(
-        &session,
-        format!("Your scores for {} are saved.", reference(app_id)),
-    )
-    .await?;
-    Ok(Redirect::to(&format!("/shortlisting/{id}")).into_response())
-}
-
-/// The lead sets the final score of each criterion. An opted-in application whose final
-/// essential scores all meet the bar is invited there and then, automatically.
-pub async fn save_finals(
-    State(state): State<AppState>,
-    CurrentUser(me): CurrentUser,
-    session: Session,
-    page: Page,
-    IdPairPath(id, app_id): IdPairPath,
-    Form(pairs): Form<Vec<(String, String)>>,
-) -> AppResult<Response> {
-    let seat = load_seat(&state, &me, id).await?;
-    seat.require_lead()?;
-    let board = board(&state.db, &seat.vacancy).await?;
-    entry_of(&board, app_id)?;
-    still_open(&board)?;
-    let mut errors = FormErrors::default();
-    let mut parsed = Vec::new();
-    let mut typed = Typed::default();
-    for (i, c) in board.criteria.iter().enumerate() {
-        let name = FINAL_FIELDS[i.min(MAX_CRITERIA - 1)];
-        let raw = field(&pairs, name);
-        typed.finals.push(raw.to_owned());
-        if let Some(score) = errors.check(name, Score::parse(raw)) {
-            parsed.push((c.id, score));
-        }
-    }
-    if !errors.is_empty() {
-        let template = render(&state, me.id, page, seat, app_id, Some(typed), errors).await?;
-        return Ok(template.into_response());
-    }
-    let txn = state.db.begin().await?;
-    let saved = match services::shortlisting::save_finals(&txn, me.id, id, app_id, &parsed).await? {
-        Ok(saved) => saved,
-        Err(refusal) => {
-            txn.rollback().await?;
-            return Err(refused(refusal));
-        }
-    };
-    txn.commit().await?;
-    let message = if saved.invited_automatically {
-        format!(
-            "Final scores saved. {} is in the guaranteed interview scheme and meets every essential criterion, so it is invited to interview automatically.",
-            reference(app_id)
-        )
-    } else {
-        format!("Final scores for {} are saved.", reference(app_id))
-    };
-    flash(&session, message).await?;
-    Ok(Redirect::to(&format!("/shortlisting/{id}/applications/{app_id}")).into_response())
-}
-
-/// The lead decides: invite, or not shortlisted (with feedback). The guaranteed-interview rule
-/// refuses what it must; each refusal of an override, and each decline with feedback, is
-/// audited.
-pub async fn decide(
-    State(state): State<AppState>,
-    CurrentUser(me): CurrentUser,
-    session: Session,
-    page: Page,
-    IdPairPath(id, app_id): IdPairPath,
-    Form(pairs): Form<Vec<(String, String)>>,
-) -> AppResult<Response> {
-    let seat = load_seat(&state, &me, id).await?;
-    seat.require_lead()?;
-    let board = board(&state.db, &seat.vacancy).await?;
-    entry_of(&board, app_id)?;
-    still_open(&board)?;
-    let choice = field(&pairs, "decision");
-    let feedback = field(&pairs, "feedback").trim();
-    let typed = || Typed {
-        decision: choice.to_owned(),
-        feedback: feedback.to_owned(),
-        ..Typed::default()
-    };
-    let proposal = match choice {
-        "invite" => Proposal::Invite,
-        "decline" => Proposal::NotShortlisted {
-            feedback_words: word_count(feedback),
-        },
-        _ => {
-            let mut errors = FormErrors::default();
-            errors.add(
-                "decision",
-                "Choose whether to invite this applicant to interview",
-            );
-            let template = render(&state, me.id, page, seat, app_id, Some(typed()), errors).await?;
-            return Ok(template.into_response());
-        }
-    };
-    if feedback.chars().count() > 5_000 {
-        let mut errors = FormErrors::default();
-        errors.add("feedback", "Feedback must be 5000 characters or fewer");
-        let template = render(&state, me.id, page, seat, app_id, Some(typed()), errors).await?;
-        return Ok(template.into_response());
-    }
-    let txn = state.db.begin().await?;
-    let outcome =
-        services::shortlisting::decide(&txn, &state.config, me.id, id, app_id, proposal, feedback)
-            .await?;
-    // A refusal writes nothing but its audit record, which is kept.
-    txn.commit().await?;
-    match outcome {
-        Ok(()) => {}
-        Err(ShortlistRefusal::Rule(refusal)) => {
-            let field_name = match refusal {
-                Refusal::FeedbackNeeded => "feedback",
-                _ => "decision",
-            };
-            let mut errors = FormErrors::default();
-            errors.add(field_name, refusal.explanation());
-            let template = render(&state, me.id, page, seat, app_id, Some(typed()), errors).await?;
-            return Ok(template.into_response());
-        }
-        Err(refusal) => return Err(refused(refusal)),
-    }
-    state.mail_wakeup.notify_one();
-    let invited = proposal == Proposal::Invite;
-    flash(
-        &session,
-        format!(
-            "{}: {}. Applicants are told when shortlisting is complete.",
-            reference(app_id),
-            if invited {
-                "invite to interview"
-            } else {
-                "not shortlisted"
-            }
-        ),
-    )
-    .await?;
-    Ok(Redirect::to(&format!("/shortlisting/{id}")).into_response())
-}
-
 /// The review page's one form: a panel member's own scores and, for the lead, the final scores
 /// and the decision, saved by one button so no part of the page loses another's input. A part
 /// left blank is not changed (a member who is not the lead must give every score). Every
@@ -582,6 +395,14 @@ pub async fn save(
     let board = board(&state.db, &seat.vacancy).await?;
     entry_of(&board, app_id)?;
     still_open(&board)?;
+    // Only the lead sets final scores or decides: anyone else sending them is refused whole.
+    let leads_part = pairs.iter().any(|(name, value)| {
+        (FINAL_FIELDS.contains(&name.as_str()) || name == "decision" || name == "feedback")
+            && !value.trim().is_empty()
+    });
+    if leads_part && !lead {
+        return Err(AppError::Forbidden);
+    }
     let mut errors = FormErrors::default();
     let mut typed = Typed::default();
 

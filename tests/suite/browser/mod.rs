@@ -869,7 +869,7 @@ async fn an_applicant_books_an_interview_and_accepts_the_offer_by_keyboard() {
     lead.sign_in("manager.alderhey@example.org", PASSWORD).await;
     for (id, scores) in [(opted, ["2", "3", "1"]), (other, ["1", "1", "0"])] {
         lead.post(
-            &format!("/shortlisting/{vacancy}/applications/{id}/final"),
+            &format!("/shortlisting/{vacancy}/applications/{id}"),
             &[
                 ("final-1", scores[0]),
                 ("final-2", scores[1]),
@@ -879,7 +879,7 @@ async fn an_applicant_books_an_interview_and_accepts_the_offer_by_keyboard() {
         .await;
     }
     lead.post(
-        &format!("/shortlisting/{vacancy}/applications/{other}/decision"),
+        &format!("/shortlisting/{vacancy}/applications/{other}"),
         &[("decision", "decline"), ("feedback", "")],
     )
     .await;

@@ -147,7 +147,7 @@ async fn completing_shortlisting_asks_first_and_going_back_changes_nothing() {
     lead.sign_in("manager.alderhey@example.org", PASSWORD).await;
     for (id, scores) in [(opted, ["2", "3", "1"]), (other, ["1", "1", "0"])] {
         lead.post(
-            &format!("/shortlisting/{vacancy}/applications/{id}/final"),
+            &format!("/shortlisting/{vacancy}/applications/{id}"),
             &[
                 ("final-1", scores[0]),
                 ("final-2", scores[1]),
@@ -157,7 +157,7 @@ async fn completing_shortlisting_asks_first_and_going_back_changes_nothing() {
         .await;
     }
     lead.post(
-        &format!("/shortlisting/{vacancy}/applications/{other}/decision"),
+        &format!("/shortlisting/{vacancy}/applications/{other}"),
         &[("decision", "decline"), ("feedback", "")],
     )
     .await;
