@@ -27,6 +27,8 @@ Configuration (environment variables):
   TRUSTED_PROXIES        Reverse proxies whose X-Forwarded-For is believed, as addresses or ranges
                          separated by commas, e.g. 10.0.0.0/8,::1. The client's address is then
                          the right-most one in X-Forwarded-For that is not a proxy [default: none]
+  PURGE_AFTER_DAYS       Days after the final decision on an unsuccessful or withdrawn application
+                         before its personal data is deleted (1 to 3650) [default: 365]
   RUST_LOG               Log filter, e.g. info or spectra=debug,tower_http=info [default: info]
   SPECTRA_DEMO_PASSWORD  Password of every demo account (spectra demo) [default: demo-password-123]";
 
@@ -75,6 +77,9 @@ pub struct Config {
     /// How long the champion's dashboard figures are reused before being counted again
     /// (`DASHBOARD_CACHE_SECONDS`, default 60; 0 counts them on every view).
     pub dashboard_cache: Duration,
+    /// Days after the final decision on an unsuccessful or withdrawn application before its
+    /// personal data is purged (`PURGE_AFTER_DAYS`, default 365).
+    pub purge_after_days: u32,
 }
 
 impl Config {
@@ -168,6 +173,18 @@ impl Config {
                 })?,
         };
 
+        let purge_after_days = match get("PURGE_AFTER_DAYS") {
+            None => 365,
+            Some(text) => text
+                .parse::<u32>()
+                .ok()
+                .filter(|d| (1..=3650).contains(d))
+                .ok_or_else(|| ConfigError {
+                    variable: "PURGE_AFTER_DAYS",
+                    reason: format!("{text:?} is not a number of days from 1 to 3650"),
+                })?,
+        };
+
         Ok(Self {
             database_url,
             bind_addr,
@@ -180,6 +197,7 @@ impl Config {
             mail_retry_base: Duration::from_secs(30),
             mail_poll: Duration::from_secs(5),
             dashboard_cache,
+            purge_after_days,
         })
     }
 
@@ -222,6 +240,13 @@ mod tests {
         assert!(!c.is_https());
         assert_eq!(c.link("/login"), "http://127.0.0.1:3000/login");
         assert_eq!(c.origin(), "http://127.0.0.1:3000");
+        assert_eq!(c.purge_after_days, 365);
+        assert_eq!(
+            config(&[("PURGE_AFTER_DAYS", "90")])
+                .unwrap()
+                .purge_after_days,
+            90
+        );
     }
 
     #[test]
@@ -234,6 +259,8 @@ mod tests {
             ("SMTP_URL", "mail.example.org"),
             ("MAIL_FROM", "not an address"),
             ("TRUSTED_PROXIES", "10.0.0.0/8, proxy.internal"),
+            ("PURGE_AFTER_DAYS", "0"),
+            ("PURGE_AFTER_DAYS", "a year"),
         ] {
             let err = config(&[(var, value)]).unwrap_err();
             assert_eq!(err.variable, var);

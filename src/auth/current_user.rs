@@ -64,6 +64,11 @@ impl AuthUser {
         self.has(Role::Mentor) || self.has(Role::Mentee)
     }
 
+    /// Whether the user may delete their own account (for templates).
+    pub fn can_delete_own_account(&self) -> bool {
+        crate::domain::privacy::may_delete_own_account(&self.roles)
+    }
+
     /// The page with the user's next things to do.
     pub fn home(&self) -> crate::auth::Home {
         crate::auth::home_for(&self.roles)

@@ -88,11 +88,55 @@ pub enum AuditAction {
     InterviewTimeChanged,
     /// The lead told invited applicants that the interview times are ready.
     InterviewTimesTold,
+    /// A hiring manager published a vacancy.
+    VacancyPublished,
+    /// A lead offered the job to an applicant.
+    OfferMade,
+    /// An applicant accepted an offer.
+    OfferAccepted,
+    /// An applicant declined an offer.
+    OfferDeclined,
+    /// A pre-employment check changed status (including "care experience verified").
+    CheckChanged,
+    /// A start date was agreed or changed.
+    StartDateSet,
+    /// Someone was recorded as having started (hired).
+    StartConfirmed,
+    /// A panel recorded an interview outcome.
+    InterviewOutcomeRecorded,
+    /// Someone looked at an applicant's care details or identity after the names were shown.
+    ApplicantDetailsViewed,
+    /// Someone signed in.
+    SignedIn,
+    /// Sign-in failures passed the limit and the account or address was locked for a while.
+    SignInLocked,
+    /// Someone changed their own password.
+    PasswordChanged,
+    /// Someone set a new password from a reset link.
+    PasswordReset,
+    /// A member of staff accepted their invitation.
+    InvitationAccepted,
+    /// Someone downloaded all the data held about them.
+    DataDownloaded,
+    /// An account was deleted: personal data erased, a pseudonymised stub kept.
+    AccountDeleted,
+    /// A staff account was asked to be deleted and was deactivated instead, to keep the record of decisions.
+    StaffAccountRetired,
+    /// Personal data of unsuccessful or withdrawn applications was purged after the retention period.
+    ApplicationsPurged,
+    /// An administrator added an organisation.
+    OrganisationAdded,
+    /// An administrator changed an organisation's name or ODS code.
+    OrganisationChanged,
+    /// An administrator deactivated an organisation: its vacancies stay, no new ones.
+    OrganisationDeactivated,
+    /// An administrator reactivated an organisation.
+    OrganisationReactivated,
 }
 
 impl AuditAction {
     /// Every action, in the order they are listed to people.
-    pub const ALL: [AuditAction; 38] = [
+    pub const ALL: [AuditAction; 60] = [
         AuditAction::ExceptionRequested,
         AuditAction::ExceptionApproved,
         AuditAction::ExceptionRefused,
@@ -105,17 +149,38 @@ impl AuditAction {
         AuditAction::PanelMemberAdded,
         AuditAction::PanelMemberRemoved,
         AuditAction::PanelLeadChanged,
+        AuditAction::ApplicantDetailsViewed,
+        AuditAction::InterviewOutcomeRecorded,
+        AuditAction::OfferMade,
+        AuditAction::OfferAccepted,
+        AuditAction::OfferDeclined,
         AuditAction::OfferWithdrawn,
+        AuditAction::CheckChanged,
+        AuditAction::StartDateSet,
+        AuditAction::StartConfirmed,
         AuditAction::CheckpointRecorded,
         AuditAction::LeavingRecorded,
         AuditAction::EsrImported,
         AuditAction::ReportExported,
+        AuditAction::DataDownloaded,
+        AuditAction::AccountDeleted,
+        AuditAction::StaffAccountRetired,
+        AuditAction::ApplicationsPurged,
+        AuditAction::SignedIn,
+        AuditAction::SignInLocked,
+        AuditAction::PasswordChanged,
+        AuditAction::PasswordReset,
         AuditAction::RolesChanged,
         AuditAction::AccountDeactivated,
         AuditAction::AccountReactivated,
         AuditAction::InvitationSent,
         AuditAction::InvitationRevoked,
+        AuditAction::InvitationAccepted,
         AuditAction::AccountCreatedByCli,
+        AuditAction::OrganisationAdded,
+        AuditAction::OrganisationChanged,
+        AuditAction::OrganisationDeactivated,
+        AuditAction::OrganisationReactivated,
         AuditAction::MentorAdded,
         AuditAction::MentoringImported,
         AuditAction::MentoringExported,
@@ -126,6 +191,7 @@ impl AuditAction {
         AuditAction::MatchConfirmed,
         AuditAction::MentoringEnded,
         AuditAction::MentoringRecordViewed,
+        AuditAction::VacancyPublished,
         AuditAction::VacancyChanged,
         AuditAction::VacancyClosed,
         AuditAction::VacancyReopened,
@@ -189,6 +255,28 @@ impl AuditAction {
             AuditAction::VacancyReopened => "Closed vacancy reopened",
             AuditAction::InterviewTimeChanged => "Interview time changed or removed",
             AuditAction::InterviewTimesTold => "Applicants told the interview times",
+            AuditAction::VacancyPublished => "Vacancy published",
+            AuditAction::OfferMade => "Offer made",
+            AuditAction::OfferAccepted => "Offer accepted",
+            AuditAction::OfferDeclined => "Offer declined",
+            AuditAction::CheckChanged => "Pre-employment check changed",
+            AuditAction::StartDateSet => "Start date set",
+            AuditAction::StartConfirmed => "Start recorded",
+            AuditAction::InterviewOutcomeRecorded => "Interview outcome recorded",
+            AuditAction::ApplicantDetailsViewed => "Applicant's identity or care details viewed",
+            AuditAction::SignedIn => "Signed in",
+            AuditAction::SignInLocked => "Sign-in locked after failures",
+            AuditAction::PasswordChanged => "Password changed",
+            AuditAction::PasswordReset => "Password reset",
+            AuditAction::InvitationAccepted => "Staff invitation accepted",
+            AuditAction::DataDownloaded => "Own data downloaded",
+            AuditAction::AccountDeleted => "Account deleted",
+            AuditAction::StaffAccountRetired => "Staff account deactivated on request to delete",
+            AuditAction::ApplicationsPurged => "Personal data purged after the retention period",
+            AuditAction::OrganisationAdded => "Organisation added",
+            AuditAction::OrganisationChanged => "Organisation changed",
+            AuditAction::OrganisationDeactivated => "Organisation deactivated",
+            AuditAction::OrganisationReactivated => "Organisation reactivated",
         }
     }
 
@@ -235,6 +323,28 @@ impl AuditAction {
             AuditAction::VacancyReopened => "vacancy_reopened",
             AuditAction::InterviewTimeChanged => "interview_time_changed",
             AuditAction::InterviewTimesTold => "interview_times_told",
+            AuditAction::VacancyPublished => "vacancy_published",
+            AuditAction::OfferMade => "offer_made",
+            AuditAction::OfferAccepted => "offer_accepted",
+            AuditAction::OfferDeclined => "offer_declined",
+            AuditAction::CheckChanged => "check_changed",
+            AuditAction::StartDateSet => "start_date_set",
+            AuditAction::StartConfirmed => "start_confirmed",
+            AuditAction::InterviewOutcomeRecorded => "interview_outcome_recorded",
+            AuditAction::ApplicantDetailsViewed => "applicant_details_viewed",
+            AuditAction::SignedIn => "signed_in",
+            AuditAction::SignInLocked => "sign_in_locked",
+            AuditAction::PasswordChanged => "password_changed",
+            AuditAction::PasswordReset => "password_reset",
+            AuditAction::InvitationAccepted => "invitation_accepted",
+            AuditAction::DataDownloaded => "data_downloaded",
+            AuditAction::AccountDeleted => "account_deleted",
+            AuditAction::StaffAccountRetired => "staff_account_retired",
+            AuditAction::ApplicationsPurged => "applications_purged",
+            AuditAction::OrganisationAdded => "organisation_added",
+            AuditAction::OrganisationChanged => "organisation_changed",
+            AuditAction::OrganisationDeactivated => "organisation_deactivated",
+            AuditAction::OrganisationReactivated => "organisation_reactivated",
         }
     }
 }

@@ -19,6 +19,7 @@ pub mod new_password;
 pub mod offer;
 pub mod organisation;
 pub mod plain_language;
+pub mod privacy;
 pub mod profile;
 pub mod programme;
 pub mod retention;
