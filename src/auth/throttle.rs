@@ -35,10 +35,37 @@ impl LoginKeys {
     }
 }
 
-/// Takes a slot for one password check on both keys; false, taking nothing, when either is
+/// A slot taken for one password check, and which keys it took the last slot of: if the
+/// password proves wrong, that attempt is the one that locked them.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct SignInSlot {
+    /// This attempt took the account's last slot.
+    pub locks_account: bool,
+    /// This attempt took the client address's last slot.
+    pub locks_address: bool,
+}
+
+impl SignInSlot {
+    /// Whether this attempt, if it fails, starts a lock.
+    pub fn locks(self) -> bool {
+        self.locks_account || self.locks_address
+    }
+}
+
+/// Takes a slot for one password check on both keys; `None`, taking nothing, when either is
 /// locked. Until [`sign_in_succeeded`] the attempt counts as a failure.
-pub async fn reserve_sign_in(db: &DatabaseConnection, keys: &LoginKeys) -> Result<bool, DbErr> {
-    reserve(db, &[(&keys.account, ACCOUNT), (&keys.address, ADDRESS)]).await
+pub async fn reserve_sign_in(
+    db: &DatabaseConnection,
+    keys: &LoginKeys,
+) -> Result<Option<SignInSlot>, DbErr> {
+    Ok(
+        reserve(db, &[(&keys.account, ACCOUNT), (&keys.address, ADDRESS)])
+            .await?
+            .map(|states| SignInSlot {
+                locks_account: states.first().is_some_and(|s| s.locked_until.is_some()),
+                locks_address: states.get(1).is_some_and(|s| s.locked_until.is_some()),
+            }),
+    )
 }
 
 /// After a right password: forgets the account's failures and gives back the address's slot.
@@ -55,11 +82,16 @@ pub async fn sign_in_succeeded(db: &DatabaseConnection, keys: &LoginKeys) -> Res
 
 /// Takes one slot for `key` under `policy`, for good; false when none is left.
 pub async fn take(db: &DatabaseConnection, key: &str, policy: Policy) -> Result<bool, DbErr> {
-    reserve(db, &[(key, policy)]).await
+    Ok(reserve(db, &[(key, policy)]).await?.is_some())
 }
 
-/// Takes a slot on every key in one transaction, or on none of them.
-async fn reserve(db: &DatabaseConnection, keys: &[(&str, Policy)]) -> Result<bool, DbErr> {
+/// Takes a slot on every key in one transaction, or on none of them: the states stored, in
+/// the order of `keys`, or `None` when one was locked. A key locked before is refused, and an
+/// expired lock starts afresh, so a stored state with a lock was locked by this attempt.
+async fn reserve(
+    db: &DatabaseConnection,
+    keys: &[(&str, Policy)],
+) -> Result<Option<Vec<ThrottleState>>, DbErr> {
     let now = db::now();
     let txn = db.begin().await?;
     let mut reserved = Vec::with_capacity(keys.len());
@@ -75,13 +107,13 @@ async fn reserve(db: &DatabaseConnection, keys: &[(&str, Policy)]) -> Result<boo
             .unwrap_or_else(|| ThrottleState::fresh(now));
         let Some(next) = state.reserve(now, policy) else {
             txn.rollback().await?;
-            return Ok(false);
+            return Ok(None);
         };
         reserved.push((key, next));
     }
-    for (key, next) in reserved {
+    for &(key, next) in &reserved {
         login_throttles::save(&txn, key, next).await?;
     }
     txn.commit().await?;
-    Ok(true)
+    Ok(Some(reserved.into_iter().map(|(_, next)| next).collect()))
 }

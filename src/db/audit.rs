@@ -395,7 +395,7 @@ pub enum ActorFilter {
 }
 
 /// Filters of the audit log. The default shows everything.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct AuditFilter {
     /// Only events about this vacancy: the vacancy itself, or any of its applications.
     pub vacancy_id: Option<i32>,
@@ -403,6 +403,8 @@ pub struct AuditFilter {
     pub actor: ActorFilter,
     /// Only events of this kind.
     pub action: Option<AuditAction>,
+    /// Only events about exactly this subject, as stored ("application:7", "user:42").
+    pub subject: Option<String>,
 }
 
 /// The condition of a filter. Events about a vacancy are those whose subject is the vacancy,
@@ -433,6 +435,9 @@ fn condition(filter: &AuditFilter) -> Condition {
     }
     if let Some(action) = filter.action {
         condition = condition.add(audit_event::Column::Action.eq(action.as_str()));
+    }
+    if let Some(subject) = &filter.subject {
+        condition = condition.add(audit_event::Column::Subject.eq(subject.as_str()));
     }
     condition
 }

@@ -1,8 +1,8 @@
 //! The `invitations` table.
 
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait,
-    QueryFilter, QueryOrder,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DbErr,
+    EntityTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 use time::Duration;
 
@@ -88,16 +88,32 @@ pub async fn revoke(db: &impl ConnectionTrait, id: i32) -> Result<bool, DbErr> {
     Ok(result.rows_affected == 1)
 }
 
-/// Withdraws every open invitation to this address, before a new one is sent.
-pub async fn revoke_open_for(db: &impl ConnectionTrait, email: &EmailAddress) -> Result<(), DbErr> {
+/// Withdraws every open invitation to this address, before a new one is sent; returns their
+/// IDs.
+pub async fn revoke_open_for(
+    db: &impl ConnectionTrait,
+    email: &EmailAddress,
+) -> Result<Vec<i32>, DbErr> {
+    let open = || {
+        Condition::all()
+            .add(invitation::Column::Email.eq(email.as_str()))
+            .add(invitation::Column::AcceptedAt.is_null())
+            .add(invitation::Column::RevokedAt.is_null())
+    };
+    let ids: Vec<i32> = invitation::Entity::find()
+        .select_only()
+        .column(invitation::Column::Id)
+        .filter(open())
+        .into_tuple()
+        .all(db)
+        .await?;
     invitation::Entity::update_many()
         .col_expr(invitation::Column::RevokedAt, Some(now()).into())
-        .filter(invitation::Column::Email.eq(email.as_str()))
-        .filter(invitation::Column::AcceptedAt.is_null())
-        .filter(invitation::Column::RevokedAt.is_null())
+        .filter(open())
+        .filter(invitation::Column::Id.is_in(ids.clone()))
         .exec(db)
         .await?;
-    Ok(())
+    Ok(ids)
 }
 
 /// Invitations not yet accepted, revoked or expired, newest first.

@@ -5,11 +5,13 @@ use std::net::IpAddr;
 
 use sea_orm::{ConnectionTrait, DatabaseConnection, DbErr, SqlErr, TransactionTrait};
 
-use crate::auth::throttle::{self, LoginKeys};
+use crate::auth::throttle::{self, LoginKeys, SignInSlot};
 use crate::auth::{password, tokens};
 use crate::config::Config;
+use crate::db::audit::{self, AuditAction};
 use crate::db::user_tokens::Purpose;
 use crate::db::{self, outbox, sessions, user_tokens, users};
+use crate::domain::login_throttle::WINDOW;
 use crate::domain::account_email::{self, AccountEmail, PER_CLIENT};
 use crate::domain::{EmailAddress, FullName, NewPassword, Role};
 use crate::entities::user;
@@ -35,17 +37,63 @@ pub async fn authenticate(
 ) -> anyhow::Result<Result<user::Model, PasswordRefusal>> {
     let user = users::find_by_email(db, email).await?;
     let stored = user.as_ref().map(|u| u.password_hash.clone());
-    let Some(verified) = throttled_verify(db, keys, candidate, stored).await? else {
+    let Some((verified, slot)) = throttled_verify(db, keys, candidate, stored).await? else {
         return Ok(Err(PasswordRefusal::Locked));
     };
+    let account = user.as_ref().map(|u| u.id);
     match user.filter(|u| verified && u.is_active) {
         Some(user) => {
             throttle::sign_in_succeeded(db, keys).await?;
             Ok(Ok(user))
         }
         // The slot taken for this attempt stays counted: it is this failure.
-        None => Ok(Err(PasswordRefusal::NotCorrect)),
+        None => {
+            record_lock(db, None, account, slot).await?;
+            Ok(Err(PasswordRefusal::NotCorrect))
+        }
     }
+}
+
+/// Audits the start of a sign-in lock, once per lock: by the one failed attempt that took the
+/// last slot of the account or the client address. The lock itself was stored when the slot
+/// was taken, before the password was checked (see `auth::throttle`), so it is recorded here,
+/// once the password has proved wrong. The subject is the account when the email address
+/// typed belongs to one, and otherwise just "address": the email typed is never recorded.
+async fn record_lock(
+    db: &DatabaseConnection,
+    actor: Option<i32>,
+    account: Option<i32>,
+    slot: SignInSlot,
+) -> Result<(), DbErr> {
+    if !slot.locks() {
+        return Ok(());
+    }
+    let subject = account.map_or_else(|| "address".to_owned(), |id| format!("user:{id}"));
+    audit::record(
+        db,
+        actor,
+        AuditAction::SignInLocked,
+        &subject,
+        serde_json::json!({
+            "account_locked": slot.locks_account,
+            "address_locked": slot.locks_address,
+            "known_account": account.is_some(),
+            "minutes": WINDOW.whole_minutes(),
+        }),
+    )
+    .await
+}
+
+/// Audits a successful sign-in, as the session starts.
+pub async fn signed_in(db: &impl ConnectionTrait, user_id: i32) -> Result<(), DbErr> {
+    audit::record(
+        db,
+        Some(user_id),
+        AuditAction::SignedIn,
+        &format!("user:{user_id}"),
+        serde_json::json!({}),
+    )
+    .await
 }
 
 /// Checks a signed-in person's current password (before they change it) under the same
@@ -59,29 +107,32 @@ pub async fn check_current_password(
     let stored = Some(user.password_hash.clone());
     match throttled_verify(db, keys, candidate, stored).await? {
         None => Ok(Err(PasswordRefusal::Locked)),
-        Some(false) => Ok(Err(PasswordRefusal::NotCorrect)),
-        Some(true) => {
+        Some((false, slot)) => {
+            record_lock(db, Some(user.id), Some(user.id), slot).await?;
+            Ok(Err(PasswordRefusal::NotCorrect))
+        }
+        Some((true, _)) => {
             throttle::sign_in_succeeded(db, keys).await?;
             Ok(Ok(()))
         }
     }
 }
 
-/// Verifies `candidate` once a throttle slot is taken; `None` when it is locked.
+/// Verifies `candidate` once a throttle slot is taken, with the slot; `None` when locked.
 async fn throttled_verify(
     db: &DatabaseConnection,
     keys: &LoginKeys,
     candidate: String,
     stored: Option<String>,
-) -> anyhow::Result<Option<bool>> {
-    if !throttle::reserve_sign_in(db, keys).await? {
+) -> anyhow::Result<Option<(bool, SignInSlot)>> {
+    let Some(slot) = throttle::reserve_sign_in(db, keys).await? else {
         return Ok(None);
-    }
-    Ok(Some(password::verify(candidate, stored).await?))
+    };
+    Ok(Some((password::verify(candidate, stored).await?, slot)))
 }
 
 /// Stores a new password for `user_id`: every other session ends (all but `keep`), every
-/// reset link issued before now stops working, and `notice` is queued.
+/// reset link issued before now stops working, `notice` is queued, and it is audited.
 pub async fn change_password(
     txn: &impl ConnectionTrait,
     user_id: i32,
@@ -90,9 +141,47 @@ pub async fn change_password(
     notice: &Email,
 ) -> Result<(), DbErr> {
     users::set_password(txn, user_id, new_hash).await?;
-    sessions::delete_for_user(txn, user_id, keep).await?;
+    let ended = sessions::delete_for_user(txn, user_id, keep).await?;
     user_tokens::revoke_all(txn, user_id, Purpose::ResetPassword).await?;
+    audit::record(
+        txn,
+        Some(user_id),
+        AuditAction::PasswordChanged,
+        &format!("user:{user_id}"),
+        serde_json::json!({ "other_sessions_ended": ended }),
+    )
+    .await?;
     outbox::enqueue(txn, notice).await
+}
+
+/// Sets a new password from a reset link: the link is used up (of two requests racing with
+/// one link, one wins), the address counts as confirmed, every session and every other reset
+/// link ends, `notice` is queued, and it is audited. Returns false, writing nothing, when
+/// the link was used meanwhile.
+pub async fn reset_password(
+    txn: &impl ConnectionTrait,
+    token_id: i32,
+    user_id: i32,
+    new_hash: &str,
+    notice: &Email,
+) -> Result<bool, DbErr> {
+    if !user_tokens::consume(txn, token_id).await? {
+        return Ok(false);
+    }
+    users::set_password(txn, user_id, new_hash).await?;
+    users::mark_email_verified(txn, user_id).await?;
+    user_tokens::revoke_all(txn, user_id, Purpose::ResetPassword).await?;
+    let ended = sessions::delete_for_user(txn, user_id, None).await?;
+    audit::record(
+        txn,
+        Some(user_id),
+        AuditAction::PasswordReset,
+        &format!("user:{user_id}"),
+        serde_json::json!({ "sessions_ended": ended }),
+    )
+    .await?;
+    outbox::enqueue(txn, notice).await?;
+    Ok(true)
 }
 
 /// Why an email someone asked for was not sent. The person is never told: the page they see

@@ -220,6 +220,19 @@ pub async fn record_outcome(
         return Ok(Err(OutcomeRefusal::NotBooked(stage)));
     }
     interviews::save_outcome(txn, application_id, appointable, feedback, lead).await?;
+    // The feedback is free text about the applicant: the log says only that it was given.
+    crate::db::audit::record(
+        txn,
+        Some(lead),
+        crate::db::audit::AuditAction::InterviewOutcomeRecorded,
+        &format!("application:{application_id}"),
+        serde_json::json!({
+            "vacancy": vacancy_id,
+            "appointable": appointable,
+            "feedback_given": !feedback.trim().is_empty(),
+        }),
+    )
+    .await?;
     let last = if appointable {
         Stage::Interviewed
     } else {

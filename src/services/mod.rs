@@ -8,6 +8,7 @@
 //! Nothing here knows about HTTP.
 
 pub mod accounts;
+pub mod applicant_details;
 pub mod dashboard;
 pub mod emails;
 pub mod esr;

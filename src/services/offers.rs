@@ -1,5 +1,6 @@
-//! Offers: the applicant accepting one, and the lead withdrawing a conditional offer when a
-//! pre-employment check fails.
+//! Offers: the lead making one, the applicant accepting or declining it, the lead recording
+//! the pre-employment checks and the start date, and withdrawing a conditional offer when a
+//! check fails. Each is audited in the transaction that writes it.
 
 use sea_orm::{ConnectionTrait, DbErr};
 use serde_json::json;
@@ -7,11 +8,91 @@ use serde_json::json;
 use crate::config::Config;
 use crate::db::audit::{self, AuditAction};
 use crate::db::offers::{self, NotAccepted};
-use crate::db::{applications, shortlisting, vacancies};
+use crate::db::{applications, interviews, shortlisting, vacancies};
 use crate::domain::application::Stage;
-use crate::domain::offer::checks_for;
+use crate::domain::offer::{CheckKind, CheckStatus, all_verified, checks_for};
 use crate::services::Outcome;
 use crate::services::emails::email_applicant;
+use time::Date;
+
+/// Why the lead could not make an offer.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MakeRefusal {
+    /// The person does not lead the vacancy's panel.
+    NotLead,
+    /// No such application on this vacancy.
+    NotFound,
+    /// The application is not interviewed and found appointable (or it moved meanwhile).
+    NotAppointable,
+}
+
+/// The lead makes a conditional offer to a candidate interviewed and found appointable: the
+/// application moves to "conditional offer", the offer is stored, the applicant is emailed,
+/// and it is audited. The application is locked first, so two presses make one offer.
+pub async fn make(
+    txn: &impl ConnectionTrait,
+    config: &Config,
+    lead: i32,
+    vacancy_id: i32,
+    application_id: i32,
+) -> Outcome<(), MakeRefusal> {
+    if !leads(txn, vacancy_id, lead).await? {
+        return Ok(Err(MakeRefusal::NotLead));
+    }
+    let Some(application) = applications::find_for_update(txn, application_id)
+        .await?
+        .filter(|a| a.vacancy_id == vacancy_id)
+    else {
+        return Ok(Err(MakeRefusal::NotFound));
+    };
+    let appointable = interviews::outcomes_for(txn, &[application_id])
+        .await?
+        .first()
+        .is_some_and(|o| o.appointable);
+    if application.stage != Stage::Interviewed.as_str()
+        || !appointable
+        || !applications::change_stage(
+            txn,
+            application_id,
+            Stage::Interviewed,
+            Stage::ConditionalOffer,
+            Some(lead),
+            "",
+        )
+        .await?
+    {
+        return Ok(Err(MakeRefusal::NotAppointable));
+    }
+    offers::make(txn, application_id, vacancy_id, lead).await?;
+    audit::record(
+        txn,
+        Some(lead),
+        AuditAction::OfferMade,
+        &format!("application:{application_id}"),
+        json!({ "vacancy": vacancy_id }),
+    )
+    .await?;
+    let vacancy = vacancies::find(txn, vacancy_id)
+        .await?
+        .ok_or_else(|| DbErr::RecordNotFound(format!("vacancy {vacancy_id}")))?;
+    email_applicant(
+        txn,
+        config,
+        &vacancy,
+        &application,
+        Stage::ConditionalOffer,
+        "",
+    )
+    .await?;
+    Ok(Ok(()))
+}
+
+/// Whether `user` leads the vacancy's panel, read in this transaction.
+async fn leads(txn: &impl ConnectionTrait, vacancy_id: i32, user: i32) -> Result<bool, DbErr> {
+    Ok(shortlisting::membership(txn, vacancy_id, user)
+        .await?
+        .is_some_and(|m| m.is_lead))
+}
 
 /// Why an acceptance was refused.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -52,13 +133,215 @@ pub async fn accept(
         vacancy.ring_fenced,
         application.guaranteed_interview == Some(true),
     );
-    Ok(
-        match offers::accept(txn, application_id, vacancy.id, &checks).await? {
-            Ok(()) => Ok(()),
-            Err(NotAccepted::AlreadyAnswered) => Err(AcceptRefusal::AlreadyAnswered),
-            Err(NotAccepted::PositionsFilled) => Err(AcceptRefusal::PositionsFilled),
-        },
+    match offers::accept(txn, application_id, vacancy.id, &checks).await? {
+        Ok(()) => {}
+        Err(NotAccepted::AlreadyAnswered) => return Ok(Err(AcceptRefusal::AlreadyAnswered)),
+        Err(NotAccepted::PositionsFilled) => return Ok(Err(AcceptRefusal::PositionsFilled)),
+    }
+    audit::record(
+        txn,
+        Some(applicant_id),
+        AuditAction::OfferAccepted,
+        &format!("application:{application_id}"),
+        json!({
+            "vacancy": vacancy.id,
+            "checks": checks.iter().map(|c| c.as_str()).collect::<Vec<_>>(),
+        }),
     )
+    .await?;
+    Ok(Ok(()))
+}
+
+/// The applicant declines their offer: the offer is declined, the application ends as
+/// withdrawn, the applicant is emailed, and it is audited. Returns false, writing nothing,
+/// when there was no open offer to decline (a second click, or another tab).
+pub async fn decline(
+    txn: &impl ConnectionTrait,
+    config: &Config,
+    applicant_id: i32,
+    application_id: i32,
+) -> Outcome<bool, AcceptRefusal> {
+    let Some(application) = applications::find_for_update(txn, application_id)
+        .await?
+        .filter(|a| a.applicant_id == applicant_id)
+    else {
+        return Ok(Err(AcceptRefusal::NotFound));
+    };
+    if !offers::decline(txn, application_id).await? {
+        return Ok(Ok(false));
+    }
+    if !applications::change_stage(
+        txn,
+        application_id,
+        Stage::ConditionalOffer,
+        Stage::Withdrawn,
+        Some(applicant_id),
+        DECLINED,
+    )
+    .await?
+    {
+        // The offer was open but the application had moved on: undo, as before.
+        return Ok(Ok(false));
+    }
+    audit::record(
+        txn,
+        Some(applicant_id),
+        AuditAction::OfferDeclined,
+        &format!("application:{application_id}"),
+        json!({ "vacancy": application.vacancy_id }),
+    )
+    .await?;
+    let vacancy = vacancies::find(txn, application.vacancy_id)
+        .await?
+        .ok_or_else(|| DbErr::RecordNotFound(format!("vacancy {}", application.vacancy_id)))?;
+    email_applicant(txn, config, &vacancy, &application, Stage::Withdrawn, DECLINED).await?;
+    Ok(Ok(true))
+}
+
+/// The words in the applicant's timeline and email when they decline an offer.
+const DECLINED: &str = "You declined the offer.";
+
+/// Why the lead could not record checks or a start date.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ChecksRefusal {
+    /// The person does not lead the vacancy's panel.
+    NotLead,
+    /// No such application on this vacancy.
+    NotFound,
+    /// There is no accepted offer whose checks could change.
+    NotAccepted,
+    /// A start date is agreed only once every check is verified.
+    ChecksNotComplete,
+}
+
+/// One check as the lead submitted it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CheckUpdate {
+    /// Which check.
+    pub kind: CheckKind,
+    /// Its status now.
+    pub status: CheckStatus,
+    /// The lead's note (already checked for length).
+    pub note: String,
+}
+
+/// The lead records the checks of an accepted offer. Each check whose status or note changed
+/// is stored, and each change of status is audited (kind, from, to; never the note). When
+/// every check is verified the offer becomes unconditional, and the applicant is emailed.
+/// Returns whether it became unconditional.
+pub async fn save_checks(
+    txn: &impl ConnectionTrait,
+    config: &Config,
+    lead: i32,
+    vacancy_id: i32,
+    application_id: i32,
+    updates: &[CheckUpdate],
+) -> Outcome<bool, ChecksRefusal> {
+    if !leads(txn, vacancy_id, lead).await? {
+        return Ok(Err(ChecksRefusal::NotLead));
+    }
+    let Some(application) = applications::find_for_update(txn, application_id)
+        .await?
+        .filter(|a| a.vacancy_id == vacancy_id)
+    else {
+        return Ok(Err(ChecksRefusal::NotFound));
+    };
+    if offers::find(txn, application_id)
+        .await?
+        .is_none_or(|o| o.status != "accepted")
+    {
+        return Ok(Err(ChecksRefusal::NotAccepted));
+    }
+    let existing = offers::checks_of(txn, application_id).await?;
+    let mut statuses = Vec::with_capacity(existing.len());
+    let subject = format!("application:{application_id}");
+    for check in &existing {
+        let Some(kind) = CheckKind::parse(&check.kind) else {
+            continue;
+        };
+        let before = CheckStatus::parse(&check.status).unwrap_or(CheckStatus::Pending);
+        let Some(update) = updates.iter().find(|u| u.kind == kind) else {
+            statuses.push(before);
+            continue;
+        };
+        statuses.push(update.status);
+        if update.status == before && update.note == check.note {
+            continue;
+        }
+        offers::update_check(txn, application_id, kind, update.status, &update.note, lead).await?;
+        if update.status != before {
+            audit::record(
+                txn,
+                Some(lead),
+                AuditAction::CheckChanged,
+                &subject,
+                json!({
+                    "vacancy": vacancy_id,
+                    "kind": kind.as_str(),
+                    "from": before.as_str(),
+                    "to": update.status.as_str(),
+                }),
+            )
+            .await?;
+        }
+    }
+    let complete = all_verified(&statuses)
+        && applications::change_stage(
+            txn,
+            application_id,
+            Stage::ConditionalOffer,
+            Stage::ChecksComplete,
+            Some(lead),
+            "",
+        )
+        .await?;
+    if complete {
+        let vacancy = vacancies::find(txn, vacancy_id)
+            .await?
+            .ok_or_else(|| DbErr::RecordNotFound(format!("vacancy {vacancy_id}")))?;
+        email_applicant(txn, config, &vacancy, &application, Stage::ChecksComplete, "").await?;
+    }
+    Ok(Ok(complete))
+}
+
+/// The lead agrees (or changes) the start date, once every check is verified; audited with
+/// the date before and after.
+pub async fn set_start_date(
+    txn: &impl ConnectionTrait,
+    lead: i32,
+    vacancy_id: i32,
+    application_id: i32,
+    start: Date,
+) -> Outcome<(), ChecksRefusal> {
+    if !leads(txn, vacancy_id, lead).await? {
+        return Ok(Err(ChecksRefusal::NotLead));
+    }
+    let Some(application) = applications::find_for_update(txn, application_id)
+        .await?
+        .filter(|a| a.vacancy_id == vacancy_id)
+    else {
+        return Ok(Err(ChecksRefusal::NotFound));
+    };
+    if application.stage != Stage::ChecksComplete.as_str() {
+        return Ok(Err(ChecksRefusal::ChecksNotComplete));
+    }
+    let Some(offer) = offers::find(txn, application_id).await? else {
+        return Ok(Err(ChecksRefusal::NotAccepted));
+    };
+    offers::set_start_date(txn, application_id, start).await?;
+    audit::record(
+        txn,
+        Some(lead),
+        AuditAction::StartDateSet,
+        &format!("application:{application_id}"),
+        json!({
+            "vacancy": vacancy_id,
+            "from": offer.start_date.map(|d| d.to_string()),
+            "to": start.to_string(),
+        }),
+    )
+    .await?;
+    Ok(Ok(()))
 }
 
 /// Why the lead could not withdraw an offer.
@@ -83,10 +366,7 @@ pub async fn withdraw_offer(
     application_id: i32,
     feedback: &str,
 ) -> Outcome<(), OfferWithdrawalRefusal> {
-    let leads = shortlisting::membership(txn, vacancy_id, lead)
-        .await?
-        .is_some_and(|m| m.is_lead);
-    if !leads {
+    if !leads(txn, vacancy_id, lead).await? {
         return Ok(Err(OfferWithdrawalRefusal::NotLead));
     }
     let Some(application) = applications::find_for_update(txn, application_id)
@@ -120,7 +400,13 @@ pub async fn withdraw_offer(
         Some(lead),
         AuditAction::OfferWithdrawn,
         &format!("application:{application_id}"),
-        json!({ "vacancy": vacancy_id, "was": was, "because": "the lead withdrew it", "feedback": feedback }),
+        // The feedback is free text about the applicant: the log says only that it was given.
+        json!({
+            "vacancy": vacancy_id,
+            "was": was,
+            "because": "the lead withdrew it",
+            "feedback_given": !feedback.is_empty(),
+        }),
     )
     .await?;
     let vacancy = vacancies::find(txn, vacancy_id)

@@ -55,7 +55,7 @@ pub enum StartRefusal {
 
 /// The lead marks the person hired from `application_id` as started: the application moves to
 /// "started", the employment record and its four checkpoints begin, in the ESR staff group the
-/// lead chose, and the applicant is emailed. The caller has checked that `lead` leads the
+/// lead chose, the start is audited, and the applicant is emailed. The caller has checked that `lead` leads the
 /// vacancy's panel.
 pub async fn start_employment(
     txn: &impl ConnectionTrait,
@@ -104,6 +104,19 @@ pub async fn start_employment(
             route: Route::Spectra,
             assignment_number: None,
         },
+    )
+    .await?;
+    audit::record(
+        txn,
+        Some(lead.id),
+        AuditAction::StartConfirmed,
+        &format!("application:{}", application.id),
+        json!({
+            "vacancy": vacancy.id,
+            "employment": record.id,
+            "start_date": start_date.to_string(),
+            "staff_group": staff_group,
+        }),
     )
     .await?;
     email_applicant(txn, config, vacancy, &application, Stage::Started, "").await?;

@@ -454,7 +454,13 @@ pub async fn decide(
             Some(lead),
             AuditAction::DeclinedWithFeedback,
             &subject,
-            json!({ "vacancy": vacancy_id, "feedback": feedback }),
+            // The feedback is free text about the applicant, kept on the decision: the log
+            // says only that it was given, and how long it is.
+            json!({
+                "vacancy": vacancy_id,
+                "feedback_given": !feedback.trim().is_empty(),
+                "feedback_words": feedback.split_whitespace().count(),
+            }),
         )
         .await?;
     }

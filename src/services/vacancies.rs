@@ -35,9 +35,10 @@ pub enum PublishRefusal {
 
 /// Publishes a draft of the manager's organisation, after checking it again as it is stored:
 /// open until a future date, accepting every kind of referee when it must (DOMAIN.md §6), and
-/// stating its entry requirements when it is an apprenticeship.
+/// stating its entry requirements when it is an apprenticeship. Publishing is audited.
 pub async fn publish(
     txn: &DatabaseTransaction,
+    actor: i32,
     organisation_id: i32,
     vacancy_id: i32,
     now: OffsetDateTime,
@@ -69,6 +70,21 @@ pub async fn publish(
     if !vacancies::publish(txn, vacancy_id).await? {
         return Ok(Err(PublishRefusal::NotDraft));
     }
+    audit::record(
+        txn,
+        Some(actor),
+        AuditAction::VacancyPublished,
+        &format!("vacancy:{vacancy_id}"),
+        json!({
+            "organisation_id": organisation_id,
+            "ring_fenced": draft.ring_fenced,
+            "programme_id": draft.programme_id,
+            "kind": draft.kind,
+            "positions": draft.positions,
+            "closes_at": london_time::describe(draft.closes_at),
+        }),
+    )
+    .await?;
     Ok(Ok(draft))
 }
 

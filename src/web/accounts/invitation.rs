@@ -5,16 +5,17 @@ use askama_web::WebTemplate;
 use axum::Form;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
-use sea_orm::{SqlErr, TransactionTrait};
+use sea_orm::TransactionTrait;
 use serde::Deserialize;
 use tower_sessions::Session;
 
 use crate::app::AppState;
 use crate::auth::{home_for, password, tokens};
-use crate::db::{invitations, organisations, users};
+use crate::db::{invitations, organisations};
 use crate::domain::{EmailAddress, NewPassword, Role, role};
 use crate::entities::invitation;
 use crate::error::{AppError, AppResult};
+use crate::services::invitations::{self as invitation_service, AcceptRefusal};
 use crate::web::accounts::sign_in;
 use crate::web::page::{FormErrors, Page, flash};
 
@@ -102,33 +103,20 @@ pub async fn accept(
     let hash = password::hash(&new_password).await?;
 
     let txn = state.db.begin().await?;
-    if !invitations::accept(&txn, invitation.id).await? {
-        txn.rollback().await?;
-        return Ok(template(&state, page, token, FormErrors::default())
-            .await?
-            .into_response());
-    }
-    let created = users::create(
-        &txn,
-        users::NewUser {
-            email: &email,
-            full_name: &invitation.full_name,
-            password_hash: hash,
-            email_verified: true,
-            organisation_id: invitation.organisation_id,
-            roles: &roles,
-        },
-    )
-    .await;
-    let user = match created {
+    let user = match invitation_service::accept(&txn, &invitation, &email, &roles, hash).await? {
         Ok(user) => user,
-        Err(e) if matches!(e.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => {
+        Err(AcceptRefusal::NoLongerOpen) => {
+            txn.rollback().await?;
+            return Ok(template(&state, page, token, FormErrors::default())
+                .await?
+                .into_response());
+        }
+        Err(AcceptRefusal::AccountExists) => {
             txn.rollback().await?;
             return Err(AppError::BadRequest(
                 "An account with this email address already exists. Sign in, or ask your administrator to change its roles.".into(),
             ));
         }
-        Err(e) => return Err(e.into()),
     };
     txn.commit().await?;
 

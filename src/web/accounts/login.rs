@@ -146,6 +146,7 @@ pub async fn submit(
         }
         .into_response());
     }
+    accounts::signed_in(&state.db, user.id).await?;
     sign_in(&session, &user).await?;
     tracing::info!(user_id = user.id, "signed in");
     if !next.is_empty() {

@@ -13,7 +13,7 @@ use tower_sessions::Session;
 use crate::app::AppState;
 use crate::auth::{ClientAddress, password, tokens};
 use crate::db::user_tokens::Purpose;
-use crate::db::{outbox, sessions, user_tokens, users};
+use crate::db::{user_tokens, users};
 use crate::domain::{EmailAddress, NewPassword};
 use crate::error::AppResult;
 use crate::mail::templates::{EmailContent, PasswordChanged};
@@ -164,8 +164,7 @@ pub async fn reset(
     .to_email(&user.email)?;
 
     let txn = state.db.begin().await?;
-    // Consumed inside the transaction: of two requests racing with one link, one wins.
-    if !user_tokens::consume(&txn, found.id).await? {
+    if !accounts::reset_password(&txn, found.id, user.id, &hash, &notice).await? {
         txn.rollback().await?;
         return Ok(ResetTemplate {
             page,
@@ -175,11 +174,6 @@ pub async fn reset(
         }
         .into_response());
     }
-    users::set_password(&txn, user.id, &hash).await?;
-    users::mark_email_verified(&txn, user.id).await?;
-    user_tokens::revoke_all(&txn, user.id, Purpose::ResetPassword).await?;
-    sessions::delete_for_user(&txn, user.id, None).await?;
-    outbox::enqueue(&txn, &notice).await?;
     txn.commit().await?;
     state.mail_wakeup.notify_one();
 

@@ -134,7 +134,7 @@ pub async fn create(
     .to_email(email.as_str())?;
 
     let txn = state.db.begin().await?;
-    invitations::revoke_open_for(&txn, &email).await?;
+    let replaced = invitations::revoke_open_for(&txn, &email).await?;
     let invitation = invitations::create(
         &txn,
         &email,
@@ -150,7 +150,7 @@ pub async fn create(
         Some(me.id),
         AuditAction::InvitationSent,
         &format!("invitation:{}", invitation.id),
-        json!({ "email": email.as_str(), "roles": role::format_list(&roles), "organisation_id": organisation_id }),
+        json!({ "roles": role::format_list(&roles), "organisation_id": organisation_id, "replaced_invitations": replaced }),
     )
     .await?;
     outbox::enqueue(&txn, &message).await?;

@@ -11,15 +11,13 @@ use tower_sessions::Session;
 
 use crate::app::AppState;
 use crate::auth::CurrentUser;
-use crate::db::applications;
 use crate::db::offers;
-use crate::domain::application::Stage;
 use crate::domain::offer::{CheckKind, CheckStatus};
 use crate::entities::offer;
 use crate::error::{AppError, AppResult};
 use crate::services;
 use crate::services::offers::AcceptRefusal;
-use crate::web::applications::{Loaded, StatusEmail, load_own};
+use crate::web::applications::{Loaded, load_own};
 use crate::web::page::{IdPath, Page, flash};
 
 /// A check as the applicant sees it.
@@ -135,29 +133,7 @@ pub async fn answer(
             }
         },
         "decline" => {
-            if offers::decline(&txn, id).await?
-                && applications::change_stage(
-                    &txn,
-                    id,
-                    Stage::ConditionalOffer,
-                    Stage::Withdrawn,
-                    Some(me.id),
-                    "You declined the offer.",
-                )
-                .await?
-            {
-                StatusEmail {
-                    name: &me.full_name,
-                    email: &me.email,
-                    vacancy: &l.vacancy,
-                    organisation: &l.organisation,
-                    application_id: id,
-                    stage: Stage::Withdrawn,
-                    feedback: "You declined the offer.",
-                    calendar: None,
-                }
-                .queue(&txn, &state.config)
-                .await?;
+            if services::offers::decline(&txn, &state.config, me.id, id).await? == Ok(true) {
                 txn.commit().await?;
                 state.mail_wakeup.notify_one();
                 flash(&session, "You have declined the offer.").await?;

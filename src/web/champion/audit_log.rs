@@ -1,5 +1,6 @@
-//! The audit log: every event, newest first, 50 a page, filtered by vacancy, by who acted
-//! and by kind, with a plain GET form so the filters work without JavaScript.
+//! The audit log: every event, newest first, 50 a page, filtered by vacancy, by who acted,
+//! by kind (every kind, grouped by area) and by what it is about, with a plain GET form so
+//! the filters work without JavaScript.
 
 use askama::Template;
 use askama_web::WebTemplate;
@@ -29,7 +30,124 @@ pub struct AuditQuery {
     vacancy: String,
     actor: String,
     kind: String,
+    subject: String,
     page: String,
+}
+
+/// The longest subject stored (the column's length).
+const MAX_SUBJECT: usize = 200;
+
+/// Reads what an event is about, as stored: a kind of thing, and usually its number
+/// ("application:7", "user:42", "vacancy:12"), or a word alone ("address"). Case and spaces
+/// around it do not matter; `None` when it cannot be one.
+fn parse_subject(typed: &str) -> Option<String> {
+    let subject = typed.trim().to_lowercase();
+    let word = |w: &str| !w.is_empty() && w.chars().all(|c| c.is_ascii_lowercase() || c == '_');
+    let id = |w: &str| !w.is_empty() && w.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+    let ok = subject.chars().count() <= MAX_SUBJECT
+        && match subject.split_once(':') {
+            Some((kind, rest)) => word(kind) && id(rest),
+            None => word(&subject),
+        };
+    ok.then_some(subject)
+}
+
+/// The areas the kinds of event are grouped in, in the order the filter lists them.
+const AREAS: [&str; 7] = [
+    "Recruitment",
+    "Offers and checks",
+    "Retention",
+    "Accounts and sign-in",
+    "Privacy",
+    "Organisations",
+    "Mentoring",
+];
+
+/// The area a kind of event belongs to, in the filter. A match with no catch-all, so every
+/// new kind must be given one.
+fn area(action: AuditAction) -> &'static str {
+    use AuditAction as A;
+    match action {
+        A::VacancyPublished
+        | A::VacancyChanged
+        | A::VacancyClosed
+        | A::VacancyReopened
+        | A::ExceptionRequested
+        | A::ExceptionApproved
+        | A::ExceptionRefused
+        | A::OverrideRefused
+        | A::InvitedAutomatically
+        | A::FinalScoresChangedAfterInvitation
+        | A::DeclinedWithFeedback
+        | A::IdentitiesRevealed
+        | A::RevealViewed
+        | A::PanelMemberAdded
+        | A::PanelMemberRemoved
+        | A::PanelLeadChanged
+        | A::InterviewTimeChanged
+        | A::InterviewTimesTold
+        | A::InterviewOutcomeRecorded => AREAS[0],
+        A::OfferMade
+        | A::OfferAccepted
+        | A::OfferDeclined
+        | A::OfferWithdrawn
+        | A::CheckChanged
+        | A::StartDateSet
+        | A::StartConfirmed => AREAS[1],
+        A::CheckpointRecorded | A::LeavingRecorded | A::EsrImported | A::ReportExported => {
+            AREAS[2]
+        }
+        A::SignedIn
+        | A::SignInLocked
+        | A::PasswordChanged
+        | A::PasswordReset
+        | A::RolesChanged
+        | A::AccountDeactivated
+        | A::AccountReactivated
+        | A::InvitationSent
+        | A::InvitationRevoked
+        | A::InvitationAccepted
+        | A::AccountCreatedByCli => AREAS[3],
+        A::ApplicantDetailsViewed
+        | A::DataDownloaded
+        | A::AccountDeleted
+        | A::StaffAccountRetired
+        | A::ApplicationsPurged => AREAS[4],
+        A::OrganisationAdded
+        | A::OrganisationChanged
+        | A::OrganisationDeactivated
+        | A::OrganisationReactivated => AREAS[5],
+        A::MentorAdded
+        | A::MentoringImported
+        | A::MentoringExported
+        | A::MenteeApproved
+        | A::MenteeDeclined
+        | A::MentoringExclusionChanged
+        | A::MentoringSettingsChanged
+        | A::MatchConfirmed
+        | A::MentoringEnded
+        | A::MentoringRecordViewed => AREAS[6],
+    }
+}
+
+/// Every kind of event, grouped by area, for the filter.
+fn kind_groups() -> Vec<KindGroup> {
+    AREAS
+        .iter()
+        .map(|&label| KindGroup {
+            label,
+            kinds: AuditAction::ALL
+                .into_iter()
+                .filter(|a| area(*a) == label)
+                .collect(),
+        })
+        .collect()
+}
+
+/// Kinds of event of one area, an `<optgroup>` of the filter.
+pub struct KindGroup {
+    label: &'static str,
+    kinds: Vec<AuditAction>,
 }
 
 /// Reads the filters, keeping an error against each one that cannot be read.
@@ -69,11 +187,25 @@ fn parse_filter(query: &AuditQuery) -> Result<AuditFilter, FormErrors> {
             action
         }
     };
+    let subject = match query.subject.trim() {
+        "" => None,
+        typed => {
+            let subject = parse_subject(typed);
+            if subject.is_none() {
+                errors.add(
+                    "subject",
+                    "Enter what the event is about as a kind of thing, a colon and its number, for example application:7 or user:42",
+                );
+            }
+            subject
+        }
+    };
     if errors.is_empty() {
         Ok(AuditFilter {
             vacancy_id,
             actor,
             action,
+            subject,
         })
     } else {
         Err(errors)
@@ -88,6 +220,8 @@ pub struct EventRow {
     subject: String,
     /// The vacancy the subject names, to offer its events alone.
     subject_vacancy: Option<i32>,
+    /// The subject as stored, to offer its events alone.
+    subject_filter: String,
     /// (what, value) pairs, by name.
     details: Vec<(String, String)>,
 }
@@ -107,7 +241,7 @@ pub struct AuditTemplate {
     filtered: bool,
     rows: Vec<EventRow>,
     actors: Vec<ActorOption>,
-    kinds: [AuditAction; AuditAction::ALL.len()],
+    kinds: Vec<KindGroup>,
     total: u64,
     page_number: u64,
     page_count: u64,
@@ -151,6 +285,7 @@ pub async fn list(
         .append_pair("vacancy", query.vacancy.trim())
         .append_pair("actor", &query.actor)
         .append_pair("kind", &query.kind)
+        .append_pair("subject", query.subject.trim())
         .finish();
     Ok(AuditTemplate {
         page,
@@ -158,7 +293,7 @@ pub async fn list(
         errors,
         rows,
         actors,
-        kinds: AuditAction::ALL,
+        kinds: kind_groups(),
         total,
         page_number: requested,
         page_count: total.div_ceil(PER_PAGE).max(1),
@@ -214,6 +349,10 @@ async fn rows(state: &AppState, events: Vec<audit_event::Model>) -> AppResult<Ve
                 )
             } else if let Some(id) = subject_id(&event.subject, "invitation") {
                 format!("Invitation {id}")
+            } else if let Some(id) = subject_id(&event.subject, "employment") {
+                format!("Employee {}", crate::services::retention::reference(id))
+            } else if event.subject == "address" {
+                "Sign-in from an email address with no account".to_owned()
             } else {
                 event.subject.clone()
             };
@@ -227,6 +366,9 @@ async fn rows(state: &AppState, events: Vec<audit_event::Model>) -> AppResult<Ve
                     .map_or_else(|| event.action.clone(), |a| a.label().to_owned()),
                 subject,
                 subject_vacancy,
+                subject_filter: form_urlencoded::Serializer::new(String::new())
+                    .append_pair("subject", &event.subject)
+                    .finish(),
                 details: describe_details(&details, &vacancy_name),
             }
         })
@@ -316,8 +458,46 @@ mod tests {
             vacancy: vacancy.into(),
             actor: actor.into(),
             kind: kind.into(),
+            subject: String::new(),
             page: String::new(),
         }
+    }
+
+    #[test]
+    fn reads_a_subject_as_stored() {
+        assert_eq!(
+            parse_subject(" Application:7 ").as_deref(),
+            Some("application:7")
+        );
+        assert_eq!(parse_subject("user:42").as_deref(), Some("user:42"));
+        assert_eq!(parse_subject("address").as_deref(), Some("address"));
+        assert_eq!(
+            parse_subject("dashboard:funnel").as_deref(),
+            Some("dashboard:funnel")
+        );
+        for bad in ["application 7", ":7", "user:", "user:4 2", "a@b.org", "user:42;--"] {
+            assert_eq!(parse_subject(bad), None, "{bad}");
+        }
+        assert_eq!(parse_subject(&format!("user:{}", "1".repeat(300))), None);
+        let mut q = query("", "", "");
+        q.subject = "application 7".into();
+        assert!(parse_filter(&q).unwrap_err().has("subject"));
+        q.subject = "application:7".into();
+        assert_eq!(
+            parse_filter(&q).ok().and_then(|f| f.subject).as_deref(),
+            Some("application:7")
+        );
+    }
+
+    #[test]
+    fn every_kind_is_offered_once_in_an_area() {
+        let groups = kind_groups();
+        let offered: Vec<AuditAction> = groups.iter().flat_map(|g| g.kinds.clone()).collect();
+        assert_eq!(offered.len(), AuditAction::ALL.len());
+        for action in AuditAction::ALL {
+            assert_eq!(offered.iter().filter(|a| **a == action).count(), 1);
+        }
+        assert!(groups.iter().all(|g| !g.kinds.is_empty()));
     }
 
     #[test]
@@ -332,6 +512,7 @@ mod tests {
                 vacancy_id: Some(12),
                 actor: ActorFilter::User(7),
                 action: Some(AuditAction::ExceptionApproved),
+                subject: None,
             })
         );
         assert_eq!(

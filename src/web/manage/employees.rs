@@ -21,6 +21,7 @@ use crate::domain::employment::{
 use crate::domain::london_time;
 use crate::entities::{employment_checkpoint, employment_record};
 use crate::error::{AppError, AppResult};
+use crate::services::applicant_details::{self, DetailsPage};
 use crate::services::retention::{
     self, CheckpointEntry, Ending, MAX_ORGANISATION, RetentionRefusal, long_date, reference,
 };
@@ -181,6 +182,19 @@ pub async fn list(
         .iter()
         .filter(|r| r.next.as_ref().is_some_and(NextCheckpoint::is_overdue))
         .count();
+    // Everyone listed is care experienced: a look at the list is a view of care details
+    // (DOMAIN.md §9), so it is audited, the one write of this GET.
+    if !records.is_empty() {
+        let hired: Vec<i32> = records.iter().filter_map(|r| r.application_id).collect();
+        applicant_details::record_view(
+            &state.db,
+            me.id,
+            &format!("organisation:{organisation_id}"),
+            DetailsPage::Employees,
+            &hired,
+        )
+        .await?;
+    }
     Ok(ListTemplate {
         page,
         organisation,
@@ -343,6 +357,16 @@ pub async fn show(
     IdPath(id): IdPath,
 ) -> AppResult<ShowTemplate> {
     let r = load_own(&state, &me, id).await?;
+    // A care-experienced employee's record: each look is audited (DOMAIN.md §9), the one
+    // write of this GET.
+    applicant_details::record_view(
+        &state.db,
+        me.id,
+        &format!("employment:{id}"),
+        DetailsPage::Employee,
+        &r.application_id.into_iter().collect::<Vec<_>>(),
+    )
+    .await?;
     render(&state, page, r, Typed::Nothing, FormErrors::default()).await
 }
 

@@ -558,7 +558,7 @@ pub async fn publish(
 ) -> AppResult<Response> {
     let organisation_id = organisation_of(&me)?;
     let txn = state.db.begin().await?;
-    let refusal = match services::vacancies::publish(&txn, organisation_id, id, db::now()).await? {
+    let refusal = match services::vacancies::publish(&txn, me.id, organisation_id, id, db::now()).await? {
         Ok(vacancy) => {
             txn.commit().await?;
             tracing::info!(vacancy_id = id, user_id = me.id, "vacancy published");

@@ -462,7 +462,7 @@ async fn invite_or_grant(
         expires: format!("{} days", invitations::LIFETIME.whole_days()),
     }
     .to_email(address.as_str())?;
-    invitations::revoke_open_for(txn, &address).await?;
+    let replaced = invitations::revoke_open_for(txn, &address).await?;
     let invitation = invitations::create(
         txn,
         &address,
@@ -478,7 +478,7 @@ async fn invite_or_grant(
         Some(me.id),
         AuditAction::InvitationSent,
         &format!("invitation:{}", invitation.id),
-        json!({ "email": address.as_str(), "roles": role::format_list(&roles), "organisation_id": organisation_id }),
+        json!({ "roles": role::format_list(&roles), "organisation_id": organisation_id, "replaced_invitations": replaced }),
     )
     .await?;
     outbox::enqueue(txn, &message).await?;
@@ -515,7 +515,7 @@ async fn create_mentor(
         Some(me.id),
         AuditAction::MentorAdded,
         &format!("mentor:{}", stored.id),
-        json!({ "reference": stored.reference, "email": stored.email }),
+        json!({ "reference": stored.reference }),
     )
     .await?;
     let done =
@@ -962,7 +962,8 @@ async fn decline(
         Some(me.id),
         AuditAction::MenteeDeclined,
         &format!("mentee:{id}"),
-        json!({ "reason": reason }),
+        // The reason is free text about the student: the log says only that one was given.
+        json!({ "reason_given": !reason.trim().is_empty() }),
     )
     .await?;
     let mut paragraphs =
@@ -1056,7 +1057,7 @@ async fn add_exclusion(
         Some(me.id),
         AuditAction::MentoringExclusionChanged,
         &format!("mentee:{id}"),
-        json!({ "added": stored.id, "mentor_id": mentor.id, "source": forms.source, "reason": forms.reason }),
+        json!({ "added": stored.id, "mentor_id": mentor.id, "source": forms.source, "reason_given": !forms.reason.trim().is_empty() }),
     )
     .await?;
     txn.commit().await?;
@@ -1087,7 +1088,7 @@ async fn delete_exclusion(
         Some(me.id),
         AuditAction::MentoringExclusionChanged,
         &format!("mentee:{id}"),
-        json!({ "removed": removed.id, "mentor_id": removed.mentor_id, "source": removed.source, "reason": removed.reason }),
+        json!({ "removed": removed.id, "mentor_id": removed.mentor_id, "source": removed.source, "reason_given": !removed.reason.trim().is_empty() }),
     )
     .await?;
     txn.commit().await?;

@@ -1055,7 +1055,8 @@ pub async fn end(
             "mentor": mentor.reference,
             "mentee": mentee.reference,
             "end_requested": loaded.relationship.end_requested_at.is_some(),
-            "note": note,
+            // The note is free text about the pair: the log says only that one was given.
+            "note_given": !note.trim().is_empty(),
         }),
     )
     .await?;

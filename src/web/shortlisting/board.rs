@@ -19,12 +19,13 @@ use crate::domain::application::{Stage, reference};
 use crate::domain::london_time;
 use crate::entities::user;
 use crate::error::{AppError, AppResult};
+use crate::services::applicant_details::DetailsPage;
 use crate::services;
 use crate::services::shortlisting::{CompletionPreview, ShortlistRefusal};
 use crate::web::page::{FormErrors, IdPath, Page, flash, notice};
 use crate::web::shortlisting::review::refused;
 use crate::web::shortlisting::{
-    Board, PanelSeat, audit_late_reveal_view, board, is_complete, load_seat,
+    Board, PanelSeat, audit_details_view, audit_late_reveal_view, board, is_complete, load_seat,
 };
 
 /// One row of the board.
@@ -154,6 +155,25 @@ pub async fn show(
     let seat = load_seat(&state, &me, id).await?;
     audit_late_reveal_view(&state, &seat, "board").await?;
     let board = board(&state.db, &seat.vacancy).await?;
+    // Once complete, the board names those invited.
+    let named: Vec<i32> = if is_complete(&board) {
+        board
+            .entries
+            .iter()
+            .filter(|e| e.decision.as_ref().is_some_and(|d| d.invited))
+            .map(|e| e.application.id)
+            .collect()
+    } else {
+        Vec::new()
+    };
+    audit_details_view(
+        &state,
+        me.id,
+        &format!("vacancy:{id}"),
+        DetailsPage::Board,
+        &named,
+    )
+    .await?;
     render(
         &state,
         me.id,

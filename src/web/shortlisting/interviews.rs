@@ -17,10 +17,13 @@ use crate::domain::application::{Stage, reference};
 use crate::domain::interview::{SlotForm, SlotInput};
 use crate::domain::london_time;
 use crate::error::{AppError, AppResult};
+use crate::services::applicant_details::DetailsPage;
 use crate::services;
 use crate::services::interviews::{OutcomeRefusal, SlotRefusal, TellRefusal};
 use crate::web::page::{FormErrors, IdPairPath, IdPath, Page, flash, warning};
-use crate::web::shortlisting::{PanelSeat, audit_late_reveal_view, load_seat};
+use crate::web::shortlisting::{
+    PanelSeat, audit_details_view, audit_late_reveal_view, load_seat,
+};
 
 /// Someone booked into a slot.
 pub struct Booked {
@@ -62,6 +65,8 @@ pub struct InterviewsTemplate {
     to_tell: usize,
     form: SlotForm,
     errors: FormErrors,
+    /// The applications whose applicants the page names.
+    named: Vec<i32>,
 }
 
 /// Interviews come after shortlisting is complete: only then are the invited known by name.
@@ -175,6 +180,7 @@ async fn render(
         to_tell,
         form,
         errors,
+        named: ids,
     })
 }
 
@@ -192,7 +198,16 @@ pub async fn show(
         capacity: "1".into(),
         ..SlotForm::default()
     };
-    render(&state, page, seat, form, FormErrors::default(), None).await
+    let template = render(&state, page, seat, form, FormErrors::default(), None).await?;
+    audit_details_view(
+        &state,
+        me.id,
+        &format!("vacancy:{id}"),
+        DetailsPage::Interviews,
+        &template.named,
+    )
+    .await?;
+    Ok(template)
 }
 
 /// Any panel member publishes a slot.
@@ -378,6 +393,15 @@ pub async fn confirm_tell(
             )
         })
         .collect();
+    let named: Vec<i32> = waiting.iter().map(|a| a.id).collect();
+    audit_details_view(
+        &state,
+        me.id,
+        &format!("vacancy:{id}"),
+        DetailsPage::TellApplicants,
+        &named,
+    )
+    .await?;
     let people = waiting
         .iter()
         .map(|a| {

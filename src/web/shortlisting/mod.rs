@@ -20,6 +20,7 @@ use crate::db::{shortlisting, vacancies};
 use crate::domain::Role;
 use crate::entities::{panel_member, vacancy};
 use crate::error::{AppError, AppResult};
+use crate::services::applicant_details::{self, DetailsPage};
 
 /// The shortlisting routes, all behind the hiring manager role check.
 pub fn router() -> Router<AppState> {
@@ -135,6 +136,21 @@ pub(crate) async fn audit_late_reveal_view(
         page,
     )
     .await?;
+    Ok(())
+}
+
+/// Records a look by `viewer` at applicants' names or care details after the reveal; nothing
+/// when the page showed nobody. A GET that writes, as DOMAIN.md §9 requires.
+pub(crate) async fn audit_details_view(
+    state: &AppState,
+    viewer: i32,
+    subject: &str,
+    page: DetailsPage,
+    applications: &[i32],
+) -> AppResult<()> {
+    if !applications.is_empty() {
+        applicant_details::record_view(&state.db, viewer, subject, page, applications).await?;
+    }
     Ok(())
 }
 

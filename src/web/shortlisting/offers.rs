@@ -17,14 +17,17 @@ use crate::db::{applications, interviews, users};
 use crate::domain::application::{Stage, reference};
 use crate::domain::employment::{STAFF_GROUPS, parse_staff_group};
 use crate::domain::london_time;
-use crate::domain::offer::{CheckKind, CheckStatus, all_verified};
+use crate::domain::offer::{CheckKind, CheckStatus};
 use crate::entities::application;
 use crate::error::{AppError, AppResult};
+use crate::services::applicant_details::DetailsPage;
 use crate::services;
-use crate::services::offers::OfferWithdrawalRefusal;
+use crate::services::offers::{CheckUpdate, ChecksRefusal, MakeRefusal, OfferWithdrawalRefusal};
 use crate::services::retention::StartRefusal;
 use crate::web::page::{FormErrors, IdPairPath, IdPath, Page, flash, form_field};
-use crate::web::shortlisting::{PanelSeat, audit_late_reveal_view, load_seat};
+use crate::web::shortlisting::{
+    PanelSeat, audit_details_view, audit_late_reveal_view, load_seat,
+};
 
 /// A check on the lead's page.
 pub struct CheckLine {
@@ -92,7 +95,17 @@ pub async fn show(
     let seat = load_seat(&state, &me, id).await?;
     seat.require_lead()?;
     audit_late_reveal_view(&state, &seat, "offers").await?;
-    render(&state, page, seat, FormErrors::default()).await
+    let template = render(&state, page, seat, FormErrors::default()).await?;
+    let named: Vec<i32> = template.candidates.iter().map(|c| c.id).collect();
+    audit_details_view(
+        &state,
+        me.id,
+        &format!("vacancy:{id}"),
+        DetailsPage::Offers,
+        &named,
+    )
+    .await?;
+    Ok(template)
 }
 
 async fn render(
@@ -179,25 +192,6 @@ async fn render_typed(
     })
 }
 
-async fn email_applicant(
-    txn: &sea_orm::DatabaseTransaction,
-    state: &AppState,
-    seat: &PanelSeat,
-    application: &application::Model,
-    stage: Stage,
-    words: &str,
-) -> AppResult<()> {
-    Ok(services::emails::email_applicant(
-        txn,
-        &state.config,
-        &seat.vacancy,
-        application,
-        stage,
-        words,
-    )
-    .await?)
-}
-
 /// The lead makes a conditional offer to an appointable candidate.
 pub async fn make_offer(
     State(state): State<AppState>,
@@ -206,41 +200,20 @@ pub async fn make_offer(
     IdPairPath(id, app_id): IdPairPath,
 ) -> AppResult<Response> {
     let (seat, application) = lead_and_application(&state, &me, id, app_id).await?;
-    let appointable = interviews::outcomes_for(&state.db, &[application.id])
-        .await?
-        .first()
-        .is_some_and(|o| o.appointable);
-    if application.stage != Stage::Interviewed.as_str() || !appointable {
-        return Err(AppError::BadRequest(
-            "An offer can only be made to someone interviewed and found appointable.".into(),
-        ));
-    }
     let txn = state.db.begin().await?;
-    if !applications::change_stage(
-        &txn,
-        application.id,
-        Stage::Interviewed,
-        Stage::ConditionalOffer,
-        Some(me.id),
-        "",
-    )
-    .await?
-    {
+    let outcome =
+        services::offers::make(&txn, &state.config, me.id, seat.vacancy.id, application.id)
+            .await?;
+    if let Err(refusal) = outcome {
         txn.rollback().await?;
-        return Err(AppError::BadRequest(
-            "This application changed meanwhile. Try again.".into(),
-        ));
+        return Err(match refusal {
+            MakeRefusal::NotLead => AppError::Forbidden,
+            MakeRefusal::NotFound => AppError::NotFound,
+            MakeRefusal::NotAppointable => AppError::BadRequest(
+                "An offer can only be made to someone interviewed and found appointable.".into(),
+            ),
+        });
     }
-    offers::make(&txn, application.id, seat.vacancy.id, me.id).await?;
-    email_applicant(
-        &txn,
-        &state,
-        &seat,
-        &application,
-        Stage::ConditionalOffer,
-        "",
-    )
-    .await?;
     txn.commit().await?;
     state.mail_wakeup.notify_one();
     flash(
@@ -249,6 +222,20 @@ pub async fn make_offer(
     )
     .await?;
     Ok(Redirect::to(&format!("/shortlisting/{}/offers", seat.vacancy.id)).into_response())
+}
+
+/// Turns a refusal to record checks or a start date into words for the lead.
+fn checks_refused(refusal: ChecksRefusal) -> AppError {
+    match refusal {
+        ChecksRefusal::NotLead => AppError::Forbidden,
+        ChecksRefusal::NotFound => AppError::NotFound,
+        ChecksRefusal::NotAccepted => {
+            AppError::BadRequest("Checks start once the offer is accepted.".into())
+        }
+        ChecksRefusal::ChecksNotComplete => AppError::BadRequest(
+            "A start date is agreed once every check is verified.".into(),
+        ),
+    }
 }
 
 /// The lead records the checks; when every one is verified the offer becomes unconditional.
@@ -302,24 +289,27 @@ pub async fn save_checks(
     if !errors.is_empty() {
         return Ok(render(&state, page, seat, errors).await?.into_response());
     }
+    let updates: Vec<CheckUpdate> = updates
+        .into_iter()
+        .map(|(kind, status, note)| CheckUpdate { kind, status, note })
+        .collect();
     let txn = state.db.begin().await?;
-    for (kind, status, note) in &updates {
-        offers::update_check(&txn, application.id, *kind, *status, note, me.id).await?;
-    }
-    let statuses: Vec<CheckStatus> = updates.iter().map(|(_, s, _)| *s).collect();
-    let complete = all_verified(&statuses)
-        && applications::change_stage(
-            &txn,
-            application.id,
-            Stage::ConditionalOffer,
-            Stage::ChecksComplete,
-            Some(me.id),
-            "",
-        )
-        .await?;
-    if complete {
-        email_applicant(&txn, &state, &seat, &application, Stage::ChecksComplete, "").await?;
-    }
+    let complete = match services::offers::save_checks(
+        &txn,
+        &state.config,
+        me.id,
+        seat.vacancy.id,
+        application.id,
+        &updates,
+    )
+    .await?
+    {
+        Ok(complete) => complete,
+        Err(refusal) => {
+            txn.rollback().await?;
+            return Err(checks_refused(refusal));
+        }
+    };
     txn.commit().await?;
     state.mail_wakeup.notify_one();
     let message = if complete {
@@ -362,7 +352,15 @@ pub async fn save_start_date(
         return Ok(render(&state, page, seat, errors).await?.into_response());
     };
     let date = london_time::from_utc(start).date();
-    offers::set_start_date(&state.db, application.id, date).await?;
+    let txn = state.db.begin().await?;
+    if let Err(refusal) =
+        services::offers::set_start_date(&txn, me.id, seat.vacancy.id, application.id, date)
+            .await?
+    {
+        txn.rollback().await?;
+        return Err(checks_refused(refusal));
+    }
+    txn.commit().await?;
     flash(
         &session,
         format!("Start date agreed for {}.", reference(application.id)),

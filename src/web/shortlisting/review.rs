@@ -17,12 +17,14 @@ use crate::domain::application::{reference, word_count};
 use crate::domain::shortlisting::{Proposal, Refusal, Score, invited_automatically};
 use crate::domain::vacancy::{MAX_CRITERIA, ReferenceType};
 use crate::error::{AppError, AppResult};
+use crate::services::applicant_details::DetailsPage;
 use crate::services;
 use crate::services::panel::DecisionSaved;
 use crate::services::shortlisting::ShortlistRefusal;
 use crate::web::page::{FormErrors, IdPairPath, Page, flash, form_field as field};
 use crate::web::shortlisting::{
-    Board, Entry, PanelSeat, audit_late_reveal_view, board, is_complete, load_seat,
+    Board, Entry, PanelSeat, audit_details_view, audit_late_reveal_view, board, is_complete,
+    load_seat,
 };
 
 macro_rules! names {
@@ -338,7 +340,7 @@ pub async fn show(
 ) -> AppResult<ReviewTemplate> {
     let seat = load_seat(&state, &me, id).await?;
     audit_late_reveal_view(&state, &seat, "application").await?;
-    render(
+    let template = render(
         &state,
         me.id,
         page,
@@ -347,7 +349,19 @@ pub async fn show(
         None,
         FormErrors::default(),
     )
-    .await
+    .await?;
+    // Once revealed, the page names the applicant and their referees.
+    if template.revealed.is_some() {
+        audit_details_view(
+            &state,
+            me.id,
+            &format!("application:{app_id}"),
+            DetailsPage::Application,
+            &[app_id],
+        )
+        .await?;
+    }
+    Ok(template)
 }
 
 /// The words for a refused panel action.
