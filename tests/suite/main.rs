@@ -6,6 +6,7 @@
 mod accounts;
 mod admin;
 mod applications;
+mod audit_trail;
 mod browser;
 mod champion;
 mod cli;
