@@ -194,7 +194,15 @@ pub async fn decline(
     let vacancy = vacancies::find(txn, application.vacancy_id)
         .await?
         .ok_or_else(|| DbErr::RecordNotFound(format!("vacancy {}", application.vacancy_id)))?;
-    email_applicant(txn, config, &vacancy, &application, Stage::Withdrawn, DECLINED).await?;
+    email_applicant(
+        txn,
+        config,
+        &vacancy,
+        &application,
+        Stage::Withdrawn,
+        DECLINED,
+    )
+    .await?;
     Ok(Ok(true))
 }
 
@@ -299,7 +307,15 @@ pub async fn save_checks(
         let vacancy = vacancies::find(txn, vacancy_id)
             .await?
             .ok_or_else(|| DbErr::RecordNotFound(format!("vacancy {vacancy_id}")))?;
-        email_applicant(txn, config, &vacancy, &application, Stage::ChecksComplete, "").await?;
+        email_applicant(
+            txn,
+            config,
+            &vacancy,
+            &application,
+            Stage::ChecksComplete,
+            "",
+        )
+        .await?;
     }
     Ok(Ok(complete))
 }

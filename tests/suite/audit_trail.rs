@@ -29,10 +29,7 @@ async fn every_event(app: &TestApp) -> Vec<audit_event::Model> {
 /// text typed about someone), nor any email address at all.
 async fn assert_nothing_personal(app: &TestApp, words: &[&str]) {
     for event in every_event(app).await {
-        let text = format!(
-            "{} {} {}",
-            event.action, event.subject, event.details
-        );
+        let text = format!("{} {} {}", event.action, event.subject, event.details);
         assert!(!text.contains('@'), "an email address in the log: {text}");
         for word in words {
             assert!(!text.contains(word), "{word:?} in the log: {text}");
@@ -158,19 +155,30 @@ async fn an_offer_from_interview_to_start_is_audited_at_every_step() {
     // Assert: one event per change of status, with kind, from and to; never the note.
     let changed = audited(&app, "check_changed").await;
     assert_eq!(changed.len(), 1 + checks.len(), "{changed:?}");
-    assert!(changed.iter().all(|e| e.actor_user_id == Some(lead_id)
-        && e.subject == format!("application:{first}")));
+    assert!(
+        changed.iter().all(
+            |e| e.actor_user_id == Some(lead_id) && e.subject == format!("application:{first}")
+        )
+    );
     let dbs: Vec<serde_json::Value> = changed
         .iter()
         .map(|e| serde_json::from_str::<serde_json::Value>(&e.details).unwrap())
         .filter(|d| d["kind"] == "criminal_record")
         .collect();
     assert_eq!(dbs.len(), 2);
-    assert_eq!((&dbs[0]["from"], &dbs[0]["to"]), (&"pending".into(), &"received".into()));
-    assert_eq!((&dbs[1]["from"], &dbs[1]["to"]), (&"received".into(), &"verified".into()));
+    assert_eq!(
+        (&dbs[0]["from"], &dbs[0]["to"]),
+        (&"pending".into(), &"received".into())
+    );
+    assert_eq!(
+        (&dbs[1]["from"], &dbs[1]["to"]),
+        (&"received".into(), &"verified".into())
+    );
     assert!(
-        changed.iter().any(|e| e.details.contains("\"kind\":\"care_experience\"")
-            && e.details.contains("\"to\":\"verified\"")),
+        changed
+            .iter()
+            .any(|e| e.details.contains("\"kind\":\"care_experience\"")
+                && e.details.contains("\"to\":\"verified\"")),
         "the care experience check is audited too"
     );
     assert_eq!(stored(&app, first).await.stage, "checks_complete");
@@ -212,14 +220,20 @@ async fn an_offer_from_interview_to_start_is_audited_at_every_step() {
         .await
         .unwrap()
         .unwrap();
-    assert!(started.details.contains(&format!("\"employment\":{}", record.id)));
+    assert!(
+        started
+            .details
+            .contains(&format!("\"employment\":{}", record.id))
+    );
 
     // Act: the lead looks at the offers page and the new employee's record.
     let views_before = audited(&app, "applicant_details_viewed").await.len();
     assert_eq!(lead.page(&offers_page).await.0, 200);
     assert_eq!(lead.page("/manage/employees").await.0, 200);
     assert_eq!(
-        lead.page(&format!("/manage/employees/{}", record.id)).await.0,
+        lead.page(&format!("/manage/employees/{}", record.id))
+            .await
+            .0,
         200
     );
 
@@ -230,7 +244,10 @@ async fn an_offer_from_interview_to_start_is_audited_at_every_step() {
     assert!(new.iter().all(|e| e.actor_user_id == Some(lead_id)));
     assert_eq!(new[0].subject, format!("vacancy:{}", v.id));
     assert!(new[0].details.contains("\"page\":\"offers\""));
-    assert_eq!(new[1].subject, format!("organisation:{}", v.organisation_id));
+    assert_eq!(
+        new[1].subject,
+        format!("organisation:{}", v.organisation_id)
+    );
     assert_eq!(new[2].subject, format!("employment:{}", record.id));
 
     // Nothing in the log names anyone or repeats what was typed about them.
@@ -363,7 +380,10 @@ async fn applicants_details_are_audited_only_once_names_are_shown() {
     ] {
         let (status, body) = lead_w.page(&path).await;
         assert_eq!(status, 200, "{path}");
-        assert!(body.contains(&name_of("first@example.org")), "{path} names them");
+        assert!(
+            body.contains(&name_of("first@example.org")),
+            "{path} names them"
+        );
     }
 
     // Assert: one event per look, by the lead, about the vacancy or the application.
@@ -458,7 +478,10 @@ async fn failed_sign_ins_past_the_limit_are_audited_once_per_lock_with_no_email_
         app.client
             .post(
                 "/login",
-                &[("email", "locked@example.org"), ("password", "wrong-password-1")],
+                &[
+                    ("email", "locked@example.org"),
+                    ("password", "wrong-password-1"),
+                ],
             )
             .await;
     }
@@ -467,7 +490,10 @@ async fn failed_sign_ins_past_the_limit_are_audited_once_per_lock_with_no_email_
         stranger
             .post(
                 "/login",
-                &[("email", "nobody@example.org"), ("password", "wrong-password-1")],
+                &[
+                    ("email", "nobody@example.org"),
+                    ("password", "wrong-password-1"),
+                ],
             )
             .await;
     }
@@ -597,14 +623,20 @@ async fn the_champion_filters_the_log_by_subject_and_by_every_kind() {
         "Organisations",
         "Mentoring",
     ] {
-        assert!(page.contains(&format!("<optgroup label=\"{area}\">")), "{area}");
+        assert!(
+            page.contains(&format!("<optgroup label=\"{area}\">")),
+            "{area}"
+        );
     }
     assert!(page.contains("About (for example application:7 or user:42)"));
 
     // By subject.
     let (_, page) = champion.page("/champion/audit?subject=application:7").await;
     let caption = text_of(&page, "caption");
-    assert!(caption.starts_with("2 events matching the filters"), "{caption}");
+    assert!(
+        caption.starts_with("2 events matching the filters"),
+        "{caption}"
+    );
     assert!(page.contains("Pre-employment check changed"));
     let (_, page) = champion.page("/champion/audit?subject=+User:42+").await;
     assert!(text_of(&page, "caption").starts_with("1 event matching"));
@@ -626,7 +658,10 @@ async fn the_champion_filters_the_log_by_subject_and_by_every_kind() {
     let (status, page) = champion.page("/champion/audit?subject=application+7").await;
     assert_eq!(status, 200);
     let summary = text_of(&page, ".nhsuk-error-summary");
-    assert!(summary.contains("for example application:7 or user:42"), "{summary}");
+    assert!(
+        summary.contains("for example application:7 or user:42"),
+        "{summary}"
+    );
     assert!(page.contains("href=\"#subject\""));
     assert!(page.contains("id=\"subject-error\""));
     assert!(page.contains("Correct the filters to see the log."));
@@ -688,9 +723,15 @@ async fn the_database_refuses_to_change_or_delete_audit_events() {
     }
     assert_eq!(every_event(&app).await, before);
     // Appending still works.
-    audit::record(&app.db, None, AuditAction::SignedIn, "user:1", serde_json::json!({}))
-        .await
-        .unwrap();
+    audit::record(
+        &app.db,
+        None,
+        AuditAction::SignedIn,
+        "user:1",
+        serde_json::json!({}),
+    )
+    .await
+    .unwrap();
     assert_eq!(every_event(&app).await.len(), 2);
 }
 
@@ -800,8 +841,17 @@ async fn a_mentor_added_is_audited_by_reference_not_by_email_address() {
         .await;
 
     // Assert
-    assert_eq!(response.status().as_u16(), 303, "{}", response.text().await.unwrap());
+    assert_eq!(
+        response.status().as_u16(),
+        303,
+        "{}",
+        response.text().await.unwrap()
+    );
     let added = only(&app, "mentor_added").await;
-    assert!(added.details.contains("\"reference\":\"M"), "{}", added.details);
+    assert!(
+        added.details.contains("\"reference\":\"M"),
+        "{}",
+        added.details
+    );
     assert_nothing_personal(&app, &["Jo Audit", "jo.audit"]).await;
 }

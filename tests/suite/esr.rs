@@ -379,7 +379,10 @@ async fn a_file_with_bad_rows_lists_every_one_and_stores_nothing() {
 
     assert_eq!(app.count("employment_records").await, 0);
     assert_eq!(app.count("employment_checkpoints").await, 0);
-    assert_eq!(app.count("audit_events WHERE action <> 'signed_in'").await, 0);
+    assert_eq!(
+        app.count("audit_events WHERE action <> 'signed_in'").await,
+        0
+    );
 }
 
 #[tokio::test]
@@ -495,7 +498,10 @@ async fn the_preview_writes_nothing_and_a_stale_preview_is_shown_again() {
     assert_eq!(count(&preview, "create"), "3");
     assert_eq!(app.count("employment_records").await, 0);
     assert_eq!(app.count("employment_checkpoints").await, 0);
-    assert_eq!(app.count("audit_events WHERE action <> 'signed_in'").await, 0);
+    assert_eq!(
+        app.count("audit_events WHERE action <> 'signed_in'").await,
+        0
+    );
 
     // Someone else imports the same file meanwhile: the first preview is out of date.
     let admin = signed_in(&app, "admin@nhs.net", &[Role::Admin], None).await;
@@ -686,7 +692,10 @@ async fn an_upload_without_the_form_token_or_from_another_site_is_refused() {
         post_multipart(&champion, "/champion/esr/import", &fields[1..], None, false).await;
     assert_eq!(no_token.status().as_u16(), 403);
     assert_eq!(app.count("employment_records").await, 0);
-    assert_eq!(app.count("audit_events WHERE action <> 'signed_in'").await, 0);
+    assert_eq!(
+        app.count("audit_events WHERE action <> 'signed_in'").await,
+        0
+    );
 
     // The same fields with the token and this site's origin are accepted.
     assert_eq!(confirm(&champion, &preview).await.status().as_u16(), 303);

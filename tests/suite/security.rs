@@ -428,7 +428,10 @@ async fn only_admins_reach_admin_pages() {
         assert_eq!(r.status().as_u16(), 403);
     }
     assert_eq!(app.count("invitations").await, 0);
-    assert_eq!(app.count("audit_events WHERE action <> 'signed_in'").await, 0);
+    assert_eq!(
+        app.count("audit_events WHERE action <> 'signed_in'").await,
+        0
+    );
 
     let admin = app.new_client();
     admin.sign_in("admin@example.org", PASSWORD).await;

@@ -198,7 +198,10 @@ async fn the_lead_withdraws_a_conditional_offer_when_a_check_fails() {
     let events = audited(&app, "offer_withdrawn").await;
     assert_eq!(events.len(), 1);
     assert!(events[0].details.contains("\"feedback_given\":true"));
-    assert!(!events[0].details.contains("DBS"), "no free text in the log");
+    assert!(
+        !events[0].details.contains("DBS"),
+        "no free text in the log"
+    );
     let email = app
         .wait_for_email("first@example.org", "was not successful")
         .await;

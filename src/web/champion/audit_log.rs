@@ -94,9 +94,7 @@ fn area(action: AuditAction) -> &'static str {
         | A::CheckChanged
         | A::StartDateSet
         | A::StartConfirmed => AREAS[1],
-        A::CheckpointRecorded | A::LeavingRecorded | A::EsrImported | A::ReportExported => {
-            AREAS[2]
-        }
+        A::CheckpointRecorded | A::LeavingRecorded | A::EsrImported | A::ReportExported => AREAS[2],
         A::SignedIn
         | A::SignInLocked
         | A::PasswordChanged
@@ -475,7 +473,14 @@ mod tests {
             parse_subject("dashboard:funnel").as_deref(),
             Some("dashboard:funnel")
         );
-        for bad in ["application 7", ":7", "user:", "user:4 2", "a@b.org", "user:42;--"] {
+        for bad in [
+            "application 7",
+            ":7",
+            "user:",
+            "user:4 2",
+            "a@b.org",
+            "user:42;--",
+        ] {
             assert_eq!(parse_subject(bad), None, "{bad}");
         }
         assert_eq!(parse_subject(&format!("user:{}", "1".repeat(300))), None);

@@ -558,22 +558,23 @@ pub async fn publish(
 ) -> AppResult<Response> {
     let organisation_id = organisation_of(&me)?;
     let txn = state.db.begin().await?;
-    let refusal = match services::vacancies::publish(&txn, me.id, organisation_id, id, db::now()).await? {
-        Ok(vacancy) => {
-            txn.commit().await?;
-            tracing::info!(vacancy_id = id, user_id = me.id, "vacancy published");
-            flash(
-                &session,
-                format!(
-                    "{} is published. Applicants can now find it.",
-                    vacancy.title
-                ),
-            )
-            .await?;
-            return Ok(Redirect::to(&format!("/manage/vacancies/{id}")).into_response());
-        }
-        Err(refusal) => refusal,
-    };
+    let refusal =
+        match services::vacancies::publish(&txn, me.id, organisation_id, id, db::now()).await? {
+            Ok(vacancy) => {
+                txn.commit().await?;
+                tracing::info!(vacancy_id = id, user_id = me.id, "vacancy published");
+                flash(
+                    &session,
+                    format!(
+                        "{} is published. Applicants can now find it.",
+                        vacancy.title
+                    ),
+                )
+                .await?;
+                return Ok(Redirect::to(&format!("/manage/vacancies/{id}")).into_response());
+            }
+            Err(refusal) => refusal,
+        };
     txn.rollback().await?;
     match refusal {
         PublishRefusal::NotFound => Err(AppError::NotFound),

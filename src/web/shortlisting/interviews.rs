@@ -17,13 +17,11 @@ use crate::domain::application::{Stage, reference};
 use crate::domain::interview::{SlotForm, SlotInput};
 use crate::domain::london_time;
 use crate::error::{AppError, AppResult};
-use crate::services::applicant_details::DetailsPage;
 use crate::services;
+use crate::services::applicant_details::DetailsPage;
 use crate::services::interviews::{OutcomeRefusal, SlotRefusal, TellRefusal};
 use crate::web::page::{FormErrors, IdPairPath, IdPath, Page, flash, warning};
-use crate::web::shortlisting::{
-    PanelSeat, audit_details_view, audit_late_reveal_view, load_seat,
-};
+use crate::web::shortlisting::{PanelSeat, audit_details_view, audit_late_reveal_view, load_seat};
 
 /// Someone booked into a slot.
 pub struct Booked {

@@ -20,14 +20,12 @@ use crate::domain::london_time;
 use crate::domain::offer::{CheckKind, CheckStatus};
 use crate::entities::application;
 use crate::error::{AppError, AppResult};
-use crate::services::applicant_details::DetailsPage;
 use crate::services;
+use crate::services::applicant_details::DetailsPage;
 use crate::services::offers::{CheckUpdate, ChecksRefusal, MakeRefusal, OfferWithdrawalRefusal};
 use crate::services::retention::StartRefusal;
 use crate::web::page::{FormErrors, IdPairPath, IdPath, Page, flash, form_field};
-use crate::web::shortlisting::{
-    PanelSeat, audit_details_view, audit_late_reveal_view, load_seat,
-};
+use crate::web::shortlisting::{PanelSeat, audit_details_view, audit_late_reveal_view, load_seat};
 
 /// A check on the lead's page.
 pub struct CheckLine {
@@ -202,8 +200,7 @@ pub async fn make_offer(
     let (seat, application) = lead_and_application(&state, &me, id, app_id).await?;
     let txn = state.db.begin().await?;
     let outcome =
-        services::offers::make(&txn, &state.config, me.id, seat.vacancy.id, application.id)
-            .await?;
+        services::offers::make(&txn, &state.config, me.id, seat.vacancy.id, application.id).await?;
     if let Err(refusal) = outcome {
         txn.rollback().await?;
         return Err(match refusal {
@@ -232,9 +229,9 @@ fn checks_refused(refusal: ChecksRefusal) -> AppError {
         ChecksRefusal::NotAccepted => {
             AppError::BadRequest("Checks start once the offer is accepted.".into())
         }
-        ChecksRefusal::ChecksNotComplete => AppError::BadRequest(
-            "A start date is agreed once every check is verified.".into(),
-        ),
+        ChecksRefusal::ChecksNotComplete => {
+            AppError::BadRequest("A start date is agreed once every check is verified.".into())
+        }
     }
 }
 
@@ -354,8 +351,7 @@ pub async fn save_start_date(
     let date = london_time::from_utc(start).date();
     let txn = state.db.begin().await?;
     if let Err(refusal) =
-        services::offers::set_start_date(&txn, me.id, seat.vacancy.id, application.id, date)
-            .await?
+        services::offers::set_start_date(&txn, me.id, seat.vacancy.id, application.id, date).await?
     {
         txn.rollback().await?;
         return Err(checks_refused(refusal));
