@@ -1208,6 +1208,8 @@ impl Seeder {
                 // Synthetic codes start with X, which no real organisation's does.
                 ods_code: Set(Some(format!("X{:04}", existing + i + 1))),
                 created_at: Set(self.now - Duration::days(800)),
+                deactivated_at: Set(None),
+                updated_at: Set(None),
             });
             let manager_id = self.users.next()?;
             let email = synthetic_email("manager", managers_before + i + 1);

@@ -11,6 +11,10 @@ pub struct Model {
     pub name: String,
     pub ods_code: Option<String>,
     pub created_at: TimeDateTimeWithTimeZone,
+    /// When an administrator deactivated it: no new vacancies are created for it.
+    pub deactivated_at: Option<TimeDateTimeWithTimeZone>,
+    /// When an administrator last changed its name or ODS code.
+    pub updated_at: Option<TimeDateTimeWithTimeZone>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -15,6 +15,7 @@ pub mod esr;
 pub mod interviews;
 pub mod invitations;
 pub mod offers;
+pub mod organisations;
 pub mod panel;
 pub mod retention;
 pub mod shortlisting;

@@ -22,6 +22,7 @@ mod mentoring_matching;
 mod mentoring_registry;
 mod mentoring_relationships;
 mod offers;
+mod organisations;
 mod panel;
 mod profile;
 mod retention;

@@ -69,7 +69,8 @@ pub async fn new(State(state): State<AppState>, page: Page) -> AppResult<InviteT
         chosen: Vec::new(),
         chosen_organisation: None,
         staff_roles: Role::STAFF,
-        organisations: organisations::all(&state.db).await?,
+        // A deactivated organisation takes no new staff.
+        organisations: organisations::offered(&state.db, None).await?,
         errors: FormErrors::default(),
     })
 }
@@ -81,7 +82,7 @@ pub async fn create(
     page: Page,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> AppResult<Response> {
-    let orgs = organisations::all(&state.db).await?;
+    let orgs = organisations::offered(&state.db, None).await?;
     let mut errors = FormErrors::default();
     let email = errors.check("email", EmailAddress::parse(single(&pairs, "email")));
     let name = errors.check(

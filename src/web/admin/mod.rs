@@ -1,6 +1,7 @@
 //! Administration: users, roles and invitations. Only for the admin role.
 
 mod invitations;
+mod organisations;
 mod programmes;
 mod users;
 mod vacancies;
@@ -29,6 +30,23 @@ pub fn router(_state: AppState) -> Router<AppState> {
         )
         .route("/invitations/new", get(invitations::new))
         .route("/invitations/{id}/revoke", post(invitations::revoke))
+        .route("/organisations", get(organisations::list))
+        .route(
+            "/organisations/new",
+            get(organisations::new).post(organisations::create),
+        )
+        .route(
+            "/organisations/{id}/edit",
+            get(organisations::edit).post(organisations::update),
+        )
+        .route(
+            "/organisations/{id}/deactivate",
+            get(organisations::confirm_deactivate).post(organisations::deactivate),
+        )
+        .route(
+            "/organisations/{id}/reactivate",
+            get(organisations::confirm_reactivate).post(organisations::reactivate),
+        )
         .route(
             "/programmes",
             get(programmes::list).post(programmes::create),

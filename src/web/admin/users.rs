@@ -75,7 +75,10 @@ pub async fn list(
 
 fn org_name(orgs: &[organisation::Model], id: Option<i32>) -> Option<String> {
     id.and_then(|id| orgs.iter().find(|o| o.id == id))
-        .map(|o| o.name.clone())
+        .map(|o| match o.deactivated_at {
+            Some(_) => format!("{} (deactivated)", o.name),
+            None => o.name.clone(),
+        })
 }
 
 #[derive(Template, WebTemplate)]
@@ -105,13 +108,14 @@ pub async fn show(
 ) -> AppResult<ShowTemplate> {
     let user = load(&state, id).await?;
     let roles = users::roles_of(&state.db, id).await?;
+    let orgs = organisations::offered(&state.db, user.organisation_id).await?;
     Ok(ShowTemplate {
         page,
         chosen_organisation: user.organisation_id,
         is_me: me.id == user.id,
         user,
         roles,
-        organisations: organisations::all(&state.db).await?,
+        organisations: orgs,
         all_roles: Role::ALL,
         errors: FormErrors::default(),
     })
@@ -127,7 +131,7 @@ pub async fn update_roles(
 ) -> AppResult<Response> {
     let user = load(&state, id).await?;
     let before = users::roles_of(&state.db, id).await?;
-    let orgs = organisations::all(&state.db).await?;
+    let orgs = organisations::offered(&state.db, user.organisation_id).await?;
     let names = repeated(&pairs, "roles");
     let mut errors = FormErrors::default();
     let parsed = parse_roles_and_organisation(

@@ -4,6 +4,7 @@ use askama::Template;
 use askama_web::WebTemplate;
 use axum::Form;
 use axum::extract::State;
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use sea_orm::TransactionTrait;
 use tower_sessions::Session;
@@ -13,6 +14,7 @@ use crate::auth::{AuthUser, CurrentUser};
 use crate::db::{self, applications, organisations, programmes, vacancies};
 use crate::domain::application::{self, Stage};
 use crate::domain::london_time;
+use crate::domain::organisation::is_active;
 use crate::domain::plain_language::{self, PlainLanguageReport};
 use crate::domain::vacancy::{
     BANDS, ReferenceType, ReopenRefusal, VacancyForm, VacancyInput, VacancyKind, VacancyStatus,
@@ -60,6 +62,8 @@ pub struct VacancyRow {
 pub struct ListTemplate {
     page: Page,
     organisation: String,
+    /// False when an administrator has deactivated the organisation.
+    takes_new_vacancies: bool,
     rows: Vec<VacancyRow>,
 }
 
@@ -69,10 +73,11 @@ pub async fn list(
     page: Page,
 ) -> AppResult<ListTemplate> {
     let organisation_id = organisation_of(&me)?;
-    let organisation = organisations::find(&state.db, organisation_id)
-        .await?
-        .map(|o| o.name)
-        .unwrap_or_default();
+    let found = organisations::find(&state.db, organisation_id).await?;
+    let takes_new_vacancies = found
+        .as_ref()
+        .is_some_and(|o| is_active(o.deactivated_at.as_ref()));
+    let organisation = found.map(|o| o.name).unwrap_or_default();
     let now = db::now();
     let sent = applications::sent_counts_for_organisation(&state.db, organisation_id).await?;
     let rows = vacancies::of_organisation(&state.db, organisation_id)
@@ -98,6 +103,7 @@ pub async fn list(
     Ok(ListTemplate {
         page,
         organisation,
+        takes_new_vacancies,
         rows,
     })
 }
@@ -125,12 +131,35 @@ impl FormTemplate {
     }
 }
 
+/// Said instead of the form when the manager's organisation has been deactivated.
+#[derive(Template, WebTemplate)]
+#[template(path = "manage/vacancy_new_refused.html")]
+pub struct NewRefusedTemplate {
+    page: Page,
+    organisation: String,
+}
+
+/// The page saying that no vacancy can be created for the (deactivated) organisation.
+async fn new_refused(state: &AppState, page: Page, organisation_id: i32) -> AppResult<Response> {
+    let organisation = organisations::find(&state.db, organisation_id)
+        .await?
+        .map(|o| o.name)
+        .unwrap_or_default();
+    Ok(NewRefusedTemplate { page, organisation }.into_response())
+}
+
 pub async fn new(
     State(state): State<AppState>,
     CurrentUser(me): CurrentUser,
     page: Page,
-) -> AppResult<FormTemplate> {
-    organisation_of(&me)?;
+) -> AppResult<Response> {
+    let organisation_id = organisation_of(&me)?;
+    if !organisations::find(&state.db, organisation_id)
+        .await?
+        .is_some_and(|o| is_active(o.deactivated_at.as_ref()))
+    {
+        return new_refused(&state, page, organisation_id).await;
+    }
     let form = VacancyForm {
         closes_time: "23:59".into(),
         contact_name: me.full_name.clone(),
@@ -153,7 +182,8 @@ pub async fn new(
         reference_types: ReferenceType::ALL,
         errors: FormErrors::default(),
         published: None,
-    })
+    }
+    .into_response())
 }
 
 /// Splits the posted pairs into the form and the ticked reference types.
@@ -277,6 +307,13 @@ pub async fn create(
         }
     };
     let txn = state.db.begin().await?;
+    // Asked inside the transaction, which holds the organisation until it ends: an
+    // administrator deactivating it meanwhile waits, or is seen here.
+    if !services::organisations::takes_new_vacancies(&txn, organisation_id).await? {
+        txn.rollback().await?;
+        let refused = new_refused(&state, page, organisation_id).await?;
+        return Ok((StatusCode::CONFLICT, refused).into_response());
+    }
     let created = vacancies::create(&txn, organisation_id, me.id, &input).await?;
     txn.commit().await?;
     flash(&session, "Draft saved.").await?;
