@@ -9,6 +9,7 @@
 
 pub mod accounts;
 pub mod dashboard;
+pub mod data_export;
 pub mod emails;
 pub mod esr;
 pub mod interviews;

@@ -22,6 +22,7 @@ mod mentoring_registry;
 mod mentoring_relationships;
 mod offers;
 mod panel;
+mod privacy_download;
 mod profile;
 mod retention;
 mod retention_km;
