@@ -140,6 +140,18 @@ pub async fn of_applicant(
         .await
 }
 
+/// Every application of an applicant as stored, oldest first (for the download of their data).
+pub async fn all_of_applicant(
+    db: &impl ConnectionTrait,
+    applicant_id: i32,
+) -> Result<Vec<application::Model>, DbErr> {
+    application::Entity::find()
+        .filter(application::Column::ApplicantId.eq(applicant_id))
+        .order_by_asc(application::Column::Id)
+        .all(db)
+        .await
+}
+
 /// The interviews booked for some applications: (application ID, start, place).
 pub async fn booked_interviews(
     db: &impl ConnectionTrait,

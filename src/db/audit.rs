@@ -473,6 +473,24 @@ pub async fn actor_ids(db: &impl ConnectionTrait) -> Result<Vec<i32>, DbErr> {
         .map(|ids| ids.into_iter().flatten().collect())
 }
 
+/// The events about a person, oldest first: those they did, and those whose subject is one of
+/// `subjects` (such as `user:7` or `application:12`).
+pub async fn about(
+    db: &impl ConnectionTrait,
+    user_id: i32,
+    subjects: &[String],
+) -> Result<Vec<audit_event::Model>, DbErr> {
+    audit_event::Entity::find()
+        .filter(
+            Condition::any()
+                .add(audit_event::Column::ActorUserId.eq(user_id))
+                .add(audit_event::Column::Subject.is_in(subjects.iter().cloned())),
+        )
+        .order_by_asc(audit_event::Column::Id)
+        .all(db)
+        .await
+}
+
 /// The most recent events of these kinds, newest first.
 pub async fn recent_of(
     db: &impl ConnectionTrait,

@@ -113,6 +113,24 @@ pub async fn checkpoints_of(
         .await
 }
 
+/// A person's employment records, oldest first: those of their account, and those of their
+/// applications (a record from an ESR import has neither).
+pub async fn of_person(
+    db: &impl ConnectionTrait,
+    user_id: i32,
+    application_ids: &[i32],
+) -> Result<Vec<employment_record::Model>, DbErr> {
+    employment_record::Entity::find()
+        .filter(
+            Condition::any()
+                .add(employment_record::Column::UserId.eq(user_id))
+                .add(employment_record::Column::ApplicationId.is_in(application_ids.to_vec())),
+        )
+        .order_by_asc(employment_record::Column::Id)
+        .all(db)
+        .await
+}
+
 /// An employment record by ID, locked until the transaction ends (on Postgres; SQLite has one
 /// writer at a time), so that two managers recording at once are judged one after the other.
 pub async fn find_for_update(

@@ -72,6 +72,18 @@ pub async fn find(db: &impl ConnectionTrait, id: i32) -> Result<Option<invitatio
     invitation::Entity::find_by_id(id).one(db).await
 }
 
+/// Every invitation sent to this address, oldest first.
+pub async fn sent_to(
+    db: &impl ConnectionTrait,
+    email: &str,
+) -> Result<Vec<invitation::Model>, DbErr> {
+    invitation::Entity::find()
+        .filter(invitation::Column::Email.eq(email))
+        .order_by_asc(invitation::Column::Id)
+        .all(db)
+        .await
+}
+
 /// Revokes one invitation if it is still open; false if it was accepted, revoked or had
 /// expired meanwhile. Accepting checks `revoked_at` in the same way, so of a revocation and
 /// an acceptance racing, exactly one wins.

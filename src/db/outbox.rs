@@ -42,6 +42,19 @@ pub async fn count_account_emails_since(
         .await
 }
 
+/// Every email queued for this address, sent or not, oldest first.
+pub async fn to_address(
+    db: &impl ConnectionTrait,
+    to: &str,
+) -> Result<Vec<outbox_message::Model>, DbErr> {
+    use sea_orm::QueryOrder;
+    outbox_message::Entity::find()
+        .filter(outbox_message::Column::ToAddress.eq(to))
+        .order_by_asc(outbox_message::Column::Id)
+        .all(db)
+        .await
+}
+
 async fn insert(
     db: &impl ConnectionTrait,
     email: &Email,

@@ -75,6 +75,19 @@ pub async fn roles_of(db: &impl ConnectionTrait, user_id: i32) -> Result<Vec<Rol
     Ok(roles)
 }
 
+/// The roles a user holds as stored, with when each was given, oldest first.
+pub async fn role_grants_of(
+    db: &impl ConnectionTrait,
+    user_id: i32,
+) -> Result<Vec<user_role::Model>, DbErr> {
+    user_role::Entity::find()
+        .filter(user_role::Column::UserId.eq(user_id))
+        .order_by_asc(user_role::Column::GrantedAt)
+        .order_by_asc(user_role::Column::Role)
+        .all(db)
+        .await
+}
+
 /// Creates a user with their roles. Run it in a transaction: it writes several rows.
 pub async fn create(db: &impl ConnectionTrait, new: NewUser<'_>) -> Result<user::Model, DbErr> {
     let now = now();

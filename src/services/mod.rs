@@ -10,6 +10,7 @@
 pub mod accounts;
 pub mod applicant_details;
 pub mod dashboard;
+pub mod data_export;
 pub mod emails;
 pub mod esr;
 pub mod interviews;

@@ -3,6 +3,7 @@
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Router;
+use axum::extract::State;
 use axum::routing::get;
 
 use crate::app::AppState;
@@ -41,10 +42,28 @@ async fn accessibility(page: Page) -> AccessibilityTemplate {
 #[template(path = "home/privacy.html")]
 struct PrivacyTemplate {
     page: Page,
+    /// How long after the final decision an unsuccessful application's personal details are
+    /// kept, in words.
+    retention: String,
 }
 
-async fn privacy(page: Page) -> PrivacyTemplate {
-    PrivacyTemplate { page }
+/// The privacy notice, with the retention period the service is configured with, so the
+/// page never promises something the purge does not do.
+async fn privacy(State(state): State<AppState>, page: Page) -> PrivacyTemplate {
+    PrivacyTemplate {
+        page,
+        retention: retention_period(state.config.purge_after_days),
+    }
+}
+
+/// A number of days in plain words: whole years as years ("1 year"), anything else in days.
+fn retention_period(days: u32) -> String {
+    match days {
+        1 => "1 day".to_owned(),
+        365 => "1 year".to_owned(),
+        d if d > 0 && d % 365 == 0 => format!("{} years", d / 365),
+        d => format!("{d} days"),
+    }
 }
 
 #[derive(Template, WebTemplate)]
@@ -55,4 +74,19 @@ struct CookiesTemplate {
 
 async fn cookies(page: Page) -> CookiesTemplate {
     CookiesTemplate { page }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::retention_period;
+
+    #[test]
+    fn retention_reads_as_years_when_whole_and_days_otherwise() {
+        assert_eq!(retention_period(365), "1 year");
+        assert_eq!(retention_period(730), "2 years");
+        assert_eq!(retention_period(90), "90 days");
+        assert_eq!(retention_period(366), "366 days");
+        assert_eq!(retention_period(1), "1 day");
+        assert_eq!(retention_period(0), "0 days");
+    }
 }

@@ -24,6 +24,7 @@ mod mentoring_relationships;
 mod offers;
 mod organisations;
 mod panel;
+mod privacy_download;
 mod profile;
 mod retention;
 mod retention_km;

@@ -11,7 +11,7 @@ use time::{Date, Duration, OffsetDateTime};
 use crate::helpers::{Client, PASSWORD, TestApp, location, spawn_app, text_of};
 
 /// A mentor record with this email (the sign-in address of a mentor account).
-async fn add_mentor(app: &TestApp, reference: &str, name: &str, email: &str) -> i32 {
+pub(crate) async fn add_mentor(app: &TestApp, reference: &str, name: &str, email: &str) -> i32 {
     let now = OffsetDateTime::now_utc();
     mentor::ActiveModel {
         reference: Set(reference.into()),
@@ -37,7 +37,7 @@ async fn add_mentor(app: &TestApp, reference: &str, name: &str, email: &str) -> 
 }
 
 /// An approved student, linked to a user account if given.
-async fn add_mentee(
+pub(crate) async fn add_mentee(
     app: &TestApp,
     reference: &str,
     name: &str,
@@ -74,7 +74,7 @@ async fn add_mentee(
 }
 
 /// An active relationship that started `days_ago`.
-async fn relate(app: &TestApp, mentor_id: i32, mentee_id: i32, days_ago: i64) -> i32 {
+pub(crate) async fn relate(app: &TestApp, mentor_id: i32, mentee_id: i32, days_ago: i64) -> i32 {
     mentoring_relationship::ActiveModel {
         mentor_id: Set(mentor_id),
         mentee_id: Set(mentee_id),
@@ -100,7 +100,7 @@ async fn relate(app: &TestApp, mentor_id: i32, mentee_id: i32, days_ago: i64) ->
 }
 
 /// A meeting `days_ago`, logged by `by`.
-async fn meet(app: &TestApp, relationship_id: i32, by: i32, days_ago: i64, note: &str) {
+pub(crate) async fn meet(app: &TestApp, relationship_id: i32, by: i32, days_ago: i64, note: &str) {
     mentoring_meeting::ActiveModel {
         relationship_id: Set(relationship_id),
         logged_by: Set(Some(by)),

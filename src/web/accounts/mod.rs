@@ -3,6 +3,7 @@
 
 mod account;
 mod change_password;
+mod data;
 mod invitation;
 mod login;
 mod logout;
@@ -46,6 +47,8 @@ pub fn router() -> Router<AppState> {
             get(password_reset::show_reset).post(password_reset::reset),
         )
         .route("/account", get(account::show))
+        .route("/account/data", get(data::show))
+        .route("/account/data.json", get(data::download))
         .route(
             "/account/password",
             get(change_password::show).post(change_password::submit),
