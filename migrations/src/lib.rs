@@ -28,6 +28,7 @@ mod m20261201_000020_outbox_message_kind;
 mod m20261202_000021_retention;
 mod m20261202_000022_interview_times_notices;
 mod m20261202_000023_mentee_waiting_list_told;
+mod m20261202_000025_privacy_erasure;
 
 /// Applies spectra's migrations in order.
 #[derive(Debug)]
@@ -60,6 +61,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000021_retention::Migration),
             Box::new(m20261202_000022_interview_times_notices::Migration),
             Box::new(m20261202_000023_mentee_waiting_list_told::Migration),
+            Box::new(m20261202_000025_privacy_erasure::Migration),
         ]
     }
 }

@@ -3,6 +3,7 @@
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{ActiveValue::Set, ConnectionTrait, DbErr, EntityTrait};
 
+
 use crate::db::now;
 use crate::domain::profile::{CareExperience, ProfileInput};
 use crate::entities::applicant_profile;
@@ -57,6 +58,14 @@ pub async fn save(
                 ])
                 .to_owned(),
         )
+        .exec(db)
+        .await
+        .map(|_| ())
+}
+
+/// Deletes an applicant's profile (their contact details, care details and support needs).
+pub async fn delete(db: &impl ConnectionTrait, user_id: i32) -> Result<(), DbErr> {
+    applicant_profile::Entity::delete_by_id(user_id)
         .exec(db)
         .await
         .map(|_| ())

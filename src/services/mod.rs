@@ -15,6 +15,7 @@ pub mod interviews;
 pub mod invitations;
 pub mod offers;
 pub mod panel;
+pub mod privacy;
 pub mod retention;
 pub mod shortlisting;
 pub mod vacancies;
