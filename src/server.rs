@@ -213,7 +213,10 @@ async fn purge_personal_data(
     loop {
         match crate::services::privacy::purge_due(&db, &config, db::now(), false).await {
             Ok(report) if !report.purged.is_empty() => {
-                tracing::info!(purged = report.purged.len(), "purged ended applications' personal data");
+                tracing::info!(
+                    purged = report.purged.len(),
+                    "purged ended applications' personal data"
+                );
             }
             Ok(_) => {}
             Err(e) => tracing::warn!(error = %format!("{e:#}"), "cannot purge personal data"),

@@ -3,7 +3,6 @@
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{ActiveValue::Set, ConnectionTrait, DbErr, EntityTrait};
 
-
 use crate::db::now;
 use crate::domain::profile::{CareExperience, ProfileInput};
 use crate::entities::applicant_profile;

@@ -487,7 +487,10 @@ pub async fn of_applicant_for_update(
 /// changing nothing, if it was purged already: then everything else was erased with it, and
 /// two instances purging at once never both erase or audit it. Run it in the transaction that
 /// erases the rest.
-pub async fn claim_for_erasure(db: &impl ConnectionTrait, application_id: i32) -> Result<bool, DbErr> {
+pub async fn claim_for_erasure(
+    db: &impl ConnectionTrait,
+    application_id: i32,
+) -> Result<bool, DbErr> {
     let result = application::Entity::update_many()
         .col_expr(application::Column::Adjustments, Expr::value(""))
         .col_expr(application::Column::WithdrawalReason, Expr::value(""))
@@ -523,7 +526,10 @@ pub async fn delete_referees(db: &impl ConnectionTrait, application_id: i32) -> 
 
 /// Erases the notes written with an application's stage changes; the stages, their times and
 /// who moved them stay (the reports count them).
-pub async fn erase_stage_notes(db: &impl ConnectionTrait, application_id: i32) -> Result<(), DbErr> {
+pub async fn erase_stage_notes(
+    db: &impl ConnectionTrait,
+    application_id: i32,
+) -> Result<(), DbErr> {
     application_stage_change::Entity::update_many()
         .col_expr(application_stage_change::Column::Note, Expr::value(""))
         .filter(application_stage_change::Column::ApplicationId.eq(application_id))

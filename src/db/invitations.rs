@@ -116,8 +116,7 @@ pub async fn delete_for_email(db: &impl ConnectionTrait, email: &str) -> Result<
     use sea_orm::sea_query::{Expr, ExprTrait, Func};
     invitation::Entity::delete_many()
         .filter(
-            Expr::expr(Func::lower(Expr::col(invitation::Column::Email)))
-                .eq(email.to_lowercase()),
+            Expr::expr(Func::lower(Expr::col(invitation::Column::Email))).eq(email.to_lowercase()),
         )
         .exec(db)
         .await

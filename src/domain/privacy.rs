@@ -54,7 +54,8 @@ pub const ERASED_PASSWORD_HASH: &str =
 pub const REDACTED: &str = "[deleted]";
 
 /// What replaces the subject and body of a message that was about the erased person only.
-pub const REMOVED_MESSAGE: &str = "[This message was removed when the personal data it held was deleted.]";
+pub const REMOVED_MESSAGE: &str =
+    "[This message was removed when the personal data it held was deleted.]";
 
 /// How an administrator heard that someone wants their account deleted. Only the category is
 /// kept (in the audit log): free text could name the person.
@@ -111,7 +112,8 @@ impl DeletionReason {
 }
 
 /// The stages after which an application's personal data is purged: it ended without a hire.
-pub const PURGED_STAGES: [Stage; 3] = [Stage::NotShortlisted, Stage::Unsuccessful, Stage::Withdrawn];
+pub const PURGED_STAGES: [Stage; 3] =
+    [Stage::NotShortlisted, Stage::Unsuccessful, Stage::Withdrawn];
 
 /// The latest final decision whose application is due for purging at `now`: anything decided
 /// before it was decided more than `purge_after_days` days ago.
@@ -137,7 +139,11 @@ pub fn is_due_for_purge(
 pub fn redact(text: &str, needles: &[&str]) -> Option<String> {
     let mut out = text.to_owned();
     let mut changed = false;
-    for needle in needles.iter().map(|n| n.trim()).filter(|n| n.chars().count() >= 2) {
+    for needle in needles
+        .iter()
+        .map(|n| n.trim())
+        .filter(|n| n.chars().count() >= 2)
+    {
         let mut result = String::with_capacity(out.len());
         let mut rest = out.as_str();
         let lower_needle = needle.to_lowercase();
@@ -220,7 +226,10 @@ mod tests {
             assert!(is_due_for_purge(stage, long_ago, now, 365), "{stage:?}");
             assert!(!is_due_for_purge(stage, recently, now, 365), "{stage:?}");
         }
-        for stage in Stage::ALL.into_iter().filter(|s| !PURGED_STAGES.contains(s)) {
+        for stage in Stage::ALL
+            .into_iter()
+            .filter(|s| !PURGED_STAGES.contains(s))
+        {
             assert!(!is_due_for_purge(stage, long_ago, now, 365), "{stage:?}");
         }
         // Exactly the period ago is not yet "more than" it.

@@ -18,8 +18,8 @@ use crate::db::applications::DueForPurge;
 use crate::db::audit::{self, AuditAction};
 use crate::db::mentoring::{registry, relationships};
 use crate::db::{
-    applicant_profiles, applications, interviews, invitations, login_throttles, mentoring,
-    offers, outbox, sessions, shortlisting, user_tokens, users,
+    applicant_profiles, applications, interviews, invitations, login_throttles, mentoring, offers,
+    outbox, sessions, shortlisting, user_tokens, users,
 };
 use crate::domain::application::Stage;
 use crate::domain::mentoring::pilot::MenteeStatus;
@@ -290,7 +290,11 @@ async fn erase_person(txn: &impl ConnectionTrait, user: &user::Model) -> anyhow:
     user_tokens::delete_for_user(txn, user.id).await?;
     invitations::delete_for_email(txn, &user.email).await?;
     // The keys of `auth::throttle`: sign-in failures per account, and deletion attempts.
-    login_throttles::clear(txn, &format!("account:{}", user.email.trim().to_lowercase())).await?;
+    login_throttles::clear(
+        txn,
+        &format!("account:{}", user.email.trim().to_lowercase()),
+    )
+    .await?;
     login_throttles::clear(txn, &deletion_throttle_key(user.id)).await?;
     sessions::delete_for_user(txn, user.id, None).await?;
     users::erase(
@@ -310,7 +314,8 @@ pub fn deletion_throttle_key(user_id: i32) -> String {
 }
 
 /// Takes the person's name and address out of every other email that holds them (a notice to
-/// staff naming them, say), as words and as HTML writes them.
+/// staff naming them, say), as words and as HTML writes them, and out of one-off messages
+/// waiting in other people's sessions ("Roles updated for …").
 async fn redact_mentions(
     txn: &impl ConnectionTrait,
     full_name: &str,
@@ -328,8 +333,25 @@ async fn redact_mentions(
             found.insert(message.id, message);
         }
     }
+    let mut sessions_found = BTreeMap::new();
+    for needle in &needles {
+        for session in sessions::containing(txn, needle).await? {
+            sessions_found.insert(session.id.clone(), session);
+        }
+    }
     let needles: Vec<&str> = needles.iter().map(String::as_str).collect();
     let redact = |text: &str| privacy::redact(text, &needles).unwrap_or_else(|| text.to_owned());
+    // Other people's sessions: a one-off message naming the person, waiting to be shown.
+    for session in sessions_found.into_values() {
+        let Ok(mut data) = serde_json::from_str::<serde_json::Value>(&session.data) else {
+            continue;
+        };
+        redact_strings(&mut data, &redact);
+        let rewritten = data.to_string();
+        if rewritten != session.data {
+            sessions::set_data(txn, &session.id, &rewritten).await?;
+        }
+    }
     for message in found.into_values() {
         let new = outbox::Rewritten {
             to_address: redact(&message.to_address),
@@ -352,6 +374,24 @@ async fn redact_mentions(
     Ok(())
 }
 
+/// Applies `redact` to every string inside a JSON value.
+fn redact_strings(value: &mut serde_json::Value, redact: &impl Fn(&str) -> String) {
+    match value {
+        serde_json::Value::String(text) => *text = redact(text),
+        serde_json::Value::Array(items) => {
+            for item in items {
+                redact_strings(item, redact);
+            }
+        }
+        serde_json::Value::Object(fields) => {
+            for field in fields.values_mut() {
+                redact_strings(field, redact);
+            }
+        }
+        _ => {}
+    }
+}
+
 /// The ways an HTML template may have written `text` (apostrophes and quotes are escaped one
 /// way or another), other than as it is.
 fn html_forms(text: &str) -> Vec<String> {
@@ -360,7 +400,11 @@ fn html_forms(text: &str) -> Vec<String> {
         .replace('<', "&lt;")
         .replace('>', "&gt;");
     let mut forms = Vec::new();
-    for (apostrophe, quote) in [("&#39;", "&#34;"), ("&#x27;", "&quot;"), ("&#x27;", "&#34;")] {
+    for (apostrophe, quote) in [
+        ("&#39;", "&#34;"),
+        ("&#x27;", "&quot;"),
+        ("&#x27;", "&#34;"),
+    ] {
         let form = base.replace('\'', apostrophe).replace('"', quote);
         if form != text && !forms.contains(&form) {
             forms.push(form);
@@ -402,12 +446,7 @@ pub async fn purge_due(
     let mut purged = Vec::new();
     for application in &due {
         let is_due = Stage::parse(&application.stage).is_some_and(|stage| {
-            privacy::is_due_for_purge(
-                stage,
-                application.decided_at,
-                now,
-                config.purge_after_days,
-            )
+            privacy::is_due_for_purge(stage, application.decided_at, now, config.purge_after_days)
         });
         if is_due && erase_application(&txn, application.id).await? {
             purged.push(application.id);

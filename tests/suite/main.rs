@@ -22,6 +22,7 @@ mod mentoring_registry;
 mod mentoring_relationships;
 mod offers;
 mod panel;
+mod privacy_erasure;
 mod profile;
 mod retention;
 mod retention_km;

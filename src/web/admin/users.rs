@@ -297,7 +297,15 @@ pub async fn delete_form(
     IdPath(id): IdPath,
 ) -> AppResult<DeleteTemplate> {
     let user = load(&state, id).await?;
-    delete_page(&state, me.id, page, user, String::new(), FormErrors::default()).await
+    delete_page(
+        &state,
+        me.id,
+        page,
+        user,
+        String::new(),
+        FormErrors::default(),
+    )
+    .await
 }
 
 pub async fn delete(
@@ -311,7 +319,10 @@ pub async fn delete(
     let user = load(&state, id).await?;
     let Some(reason) = DeletionReason::parse(&form.reason) else {
         let mut errors = FormErrors::default();
-        errors.add("reason", "Select how the person asked for their account to be deleted");
+        errors.add(
+            "reason",
+            "Select how the person asked for their account to be deleted",
+        );
         let template = delete_page(&state, me.id, page, user, form.reason, errors).await?;
         return Ok(template.into_response());
     };
@@ -328,7 +339,11 @@ pub async fn delete(
         Ok(Deleted::Erased { withdrawn }) => {
             txn.commit().await?;
             state.mail_wakeup.notify_one();
-            tracing::info!(user_id = id, withdrawn, "account deleted by an administrator");
+            tracing::info!(
+                user_id = id,
+                withdrawn,
+                "account deleted by an administrator"
+            );
             let withdrew = match withdrawn {
                 0 => String::new(),
                 1 => " 1 application in progress was withdrawn first.".to_owned(),
@@ -336,7 +351,9 @@ pub async fn delete(
             };
             flash(
                 &session,
-                format!("The account has been deleted. Only an anonymous record is kept.{withdrew}"),
+                format!(
+                    "The account has been deleted. Only an anonymous record is kept.{withdrew}"
+                ),
             )
             .await?;
         }
