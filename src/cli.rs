@@ -1,5 +1,5 @@
 //! The command line: `serve`, `migrate`, `create-user`, `demo`, `seed-synthetic`, `match`,
-//! `retention` and `esr`.
+//! `retention`, `esr` and `privacy`.
 
 use std::io::{BufRead, IsTerminal};
 use std::path::PathBuf;
@@ -122,6 +122,27 @@ enum Command {
         /// What to do.
         #[command(subcommand)]
         action: RetentionAction,
+    },
+    /// Privacy: purging the personal data of applications that ended long enough ago.
+    Privacy {
+        /// What to do.
+        #[command(subcommand)]
+        action: PrivacyAction,
+    },
+}
+
+/// Privacy actions.
+#[derive(Debug, Subcommand)]
+enum PrivacyAction {
+    /// Erase the personal data (answers, referees, support needs, notes, feedback, emails) of
+    /// applications that ended unsuccessful or withdrawn more than PURGE_AFTER_DAYS days ago
+    /// and are not purged yet (the server does this every hour). Stages, decisions, scores and
+    /// employment records are kept. Prints how many were purged.
+    Purge {
+        /// List what would be purged (application, vacancy, final stage, decision date; no
+        /// names) and write nothing.
+        #[arg(long)]
+        dry_run: bool,
     },
 }
 
@@ -286,6 +307,9 @@ async fn execute(command: Command) -> anyhow::Result<()> {
             RetentionAction::Km { .. } => anyhow::bail!("`retention km` does not run here"),
             RetentionAction::Remind { today } => remind(&config, today.as_deref()).await,
         },
+        Command::Privacy {
+            action: PrivacyAction::Purge { dry_run },
+        } => purge(&config, dry_run).await,
         Command::Demo => {
             config.demo = true;
             let db = server::prepare_database(&config).await?;
@@ -404,6 +428,36 @@ async fn remind(config: &Config, today: Option<&str>) -> anyhow::Result<()> {
         "Checkpoint reminders for {today}: {} due, {} overdue; emails queued: {} (organisations: {}). The running service sends them.",
         summary.due, summary.overdue, summary.emails, summary.organisations
     );
+    Ok(())
+}
+
+/// Purges the personal data that is due, or lists it on a dry run.
+async fn purge(config: &Config, dry_run: bool) -> anyhow::Result<()> {
+    let db = server::prepare_database(config).await?;
+    let report = crate::services::privacy::purge_due(&db, config, db::now(), dry_run).await?;
+    let days = config.purge_after_days;
+    if dry_run {
+        for due in &report.due {
+            let decided = due.decided_at.date();
+            println!(
+                "{}  vacancy {} ({})  {}  decided {}",
+                crate::domain::application::reference(due.id),
+                due.vacancy_id,
+                due.title,
+                due.stage,
+                decided,
+            );
+        }
+        println!(
+            "Dry run: {} applications would be purged (ended more than {days} days ago). Nothing was changed.",
+            report.due.len()
+        );
+    } else {
+        println!(
+            "Purged the personal data of {} applications (ended more than {days} days ago).",
+            report.purged.len()
+        );
+    }
     Ok(())
 }
 

@@ -28,6 +28,7 @@ pub struct Running {
     worker: JoinHandle<()>,
     sweeper: JoinHandle<()>,
     reminders: JoinHandle<()>,
+    purges: JoinHandle<()>,
 }
 
 impl Running {
@@ -38,6 +39,7 @@ impl Running {
         let _ = self.worker.await;
         let _ = self.sweeper.await;
         let _ = self.reminders.await;
+        let _ = self.purges.await;
         served
     }
 
@@ -48,6 +50,7 @@ impl Running {
         let _ = self.worker.await;
         let _ = self.sweeper.await;
         let _ = self.reminders.await;
+        let _ = self.purges.await;
         served?
     }
 }
@@ -95,6 +98,11 @@ pub async fn start(
         state.mail_wakeup.clone(),
         shutdown_rx.clone(),
     ));
+    let purges = tokio::spawn(purge_personal_data(
+        db.clone(),
+        config.clone(),
+        shutdown_rx.clone(),
+    ));
 
     let addr = listener.local_addr()?;
     let app = web::router(state.clone());
@@ -125,6 +133,7 @@ pub async fn start(
         worker,
         sweeper,
         reminders,
+        purges,
     })
 }
 
@@ -186,6 +195,34 @@ async fn remind_checkpoints(
         }
         tokio::select! {
             () = tokio::time::sleep(REMINDER_INTERVAL) => {}
+            _ = shutdown.changed() => return,
+        }
+    }
+}
+
+/// How often the purge of ended applications' personal data runs. It only picks applications
+/// that are due and not purged yet, each claimed in the transaction that erases it, so running
+/// it hourly (and on several instances) purges each once, within an hour of falling due.
+const PURGE_INTERVAL: Duration = Duration::from_secs(3600);
+
+async fn purge_personal_data(
+    db: sea_orm::DatabaseConnection,
+    config: Arc<Config>,
+    mut shutdown: watch::Receiver<bool>,
+) {
+    loop {
+        match crate::services::privacy::purge_due(&db, &config, db::now(), false).await {
+            Ok(report) if !report.purged.is_empty() => {
+                tracing::info!(
+                    purged = report.purged.len(),
+                    "purged ended applications' personal data"
+                );
+            }
+            Ok(_) => {}
+            Err(e) => tracing::warn!(error = %format!("{e:#}"), "cannot purge personal data"),
+        }
+        tokio::select! {
+            () = tokio::time::sleep(PURGE_INTERVAL) => {}
             _ = shutdown.changed() => return,
         }
     }

@@ -1174,6 +1174,7 @@ impl Seeder {
             organisation_id: Set(organisation_id),
             created_at: Set(created),
             updated_at: Set(created),
+            deleted_at: Set(None),
         }
     }
 
@@ -1776,6 +1777,7 @@ impl Seeder {
             submitted_at: Set(submitted_at),
             created_at: Set(created_at),
             updated_at: Set(times.last().copied().unwrap_or(created_at)),
+            personal_data_purged_at: Set(None),
         });
         let mut from: Option<Stage> = None;
         for (step, at) in path.iter().zip(&times) {
@@ -2157,6 +2159,7 @@ impl Seeder {
                 submitted_at: Set(Some(submitted_at)),
                 created_at: Set(created_at),
                 updated_at: Set(updated_at),
+                personal_data_purged_at: Set(None),
             });
             if apps.is_full()
                 || changes.is_full()

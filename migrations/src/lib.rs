@@ -29,6 +29,7 @@ mod m20261202_000021_retention;
 mod m20261202_000022_interview_times_notices;
 mod m20261202_000023_mentee_waiting_list_told;
 mod m20261202_000024_audit_append_only;
+mod m20261202_000025_privacy_erasure;
 mod m20261202_000026_organisation_active;
 
 /// Applies spectra's migrations in order.
@@ -63,6 +64,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000022_interview_times_notices::Migration),
             Box::new(m20261202_000023_mentee_waiting_list_told::Migration),
             Box::new(m20261202_000024_audit_append_only::Migration),
+            Box::new(m20261202_000025_privacy_erasure::Migration),
             Box::new(m20261202_000026_organisation_active::Migration),
         ]
     }

@@ -61,3 +61,11 @@ pub async fn save(
         .await
         .map(|_| ())
 }
+
+/// Deletes an applicant's profile (their contact details, care details and support needs).
+pub async fn delete(db: &impl ConnectionTrait, user_id: i32) -> Result<(), DbErr> {
+    applicant_profile::Entity::delete_by_id(user_id)
+        .exec(db)
+        .await
+        .map(|_| ())
+}

@@ -479,3 +479,123 @@ pub async fn sent_for_vacancy(
         .all(db)
         .await
 }
+
+/// The applicant's applications, oldest first, their rows locked for the rest of the
+/// transaction on Postgres (SQLite has one writer at a time).
+pub async fn of_applicant_for_update(
+    db: &impl ConnectionTrait,
+    applicant_id: i32,
+) -> Result<Vec<application::Model>, DbErr> {
+    application::Entity::find()
+        .filter(application::Column::ApplicantId.eq(applicant_id))
+        .order_by_asc(application::Column::Id)
+        .lock_exclusive()
+        .all(db)
+        .await
+}
+
+/// Claims an application for erasing its personal data, and erases what its own row holds
+/// (the support needs and the reason for withdrawing), marking it purged. Returns false,
+/// changing nothing, if it was purged already: then everything else was erased with it, and
+/// two instances purging at once never both erase or audit it. Run it in the transaction that
+/// erases the rest.
+pub async fn claim_for_erasure(
+    db: &impl ConnectionTrait,
+    application_id: i32,
+) -> Result<bool, DbErr> {
+    let result = application::Entity::update_many()
+        .col_expr(application::Column::Adjustments, Expr::value(""))
+        .col_expr(application::Column::WithdrawalReason, Expr::value(""))
+        .col_expr(
+            application::Column::PersonalDataPurgedAt,
+            Expr::value(Some(now())),
+        )
+        .filter(application::Column::Id.eq(application_id))
+        .filter(application::Column::PersonalDataPurgedAt.is_null())
+        .exec(db)
+        .await?;
+    Ok(result.rows_affected == 1)
+}
+
+/// Erases the evidence written for each criterion; which criteria were answered stays.
+pub async fn erase_answers(db: &impl ConnectionTrait, application_id: i32) -> Result<(), DbErr> {
+    application_answer::Entity::update_many()
+        .col_expr(application_answer::Column::Evidence, Expr::value(""))
+        .filter(application_answer::Column::ApplicationId.eq(application_id))
+        .exec(db)
+        .await
+        .map(|_| ())
+}
+
+/// Deletes an application's referees.
+pub async fn delete_referees(db: &impl ConnectionTrait, application_id: i32) -> Result<(), DbErr> {
+    application_referee::Entity::delete_many()
+        .filter(application_referee::Column::ApplicationId.eq(application_id))
+        .exec(db)
+        .await
+        .map(|_| ())
+}
+
+/// Erases the notes written with an application's stage changes; the stages, their times and
+/// who moved them stay (the reports count them).
+pub async fn erase_stage_notes(
+    db: &impl ConnectionTrait,
+    application_id: i32,
+) -> Result<(), DbErr> {
+    application_stage_change::Entity::update_many()
+        .col_expr(application_stage_change::Column::Note, Expr::value(""))
+        .filter(application_stage_change::Column::ApplicationId.eq(application_id))
+        .exec(db)
+        .await
+        .map(|_| ())
+}
+
+/// An application whose personal data is due to be purged, with what identifies it without
+/// naming anyone.
+#[derive(Clone, Debug, PartialEq, Eq, FromQueryResult)]
+pub struct DueForPurge {
+    /// The application.
+    pub id: i32,
+    /// Its vacancy.
+    pub vacancy_id: i32,
+    /// The vacancy's title.
+    pub title: String,
+    /// Its final stage.
+    pub stage: String,
+    /// When it moved into that stage: the final decision.
+    pub decided_at: time::OffsetDateTime,
+}
+
+/// The applications not yet purged that ended in one of `stages` before `cutoff`, oldest ID
+/// first. The final decision is the time of the stage change into the final stage.
+pub async fn due_for_purge(
+    db: &impl ConnectionTrait,
+    stages: &[Stage],
+    cutoff: time::OffsetDateTime,
+) -> Result<Vec<DueForPurge>, DbErr> {
+    use sea_orm::{DbBackend, Statement, Value};
+    let backend = db.get_database_backend();
+    let mut values: Vec<Value> = stages.iter().map(|s| s.as_str().into()).collect();
+    values.push(cutoff.into());
+    let placeholder = |n: usize| match backend {
+        DbBackend::Postgres => format!("${n}"),
+        _ => "?".to_owned(),
+    };
+    let in_list: Vec<String> = (1..=stages.len()).map(placeholder).collect();
+    let sql = format!(
+        "SELECT a.id AS id, a.vacancy_id AS vacancy_id, v.title AS title, a.stage AS stage, \
+         MAX(c.created_at) AS decided_at \
+         FROM applications a \
+         JOIN vacancies v ON v.id = a.vacancy_id \
+         JOIN application_stage_changes c ON c.application_id = a.id AND c.to_stage = a.stage \
+         WHERE a.personal_data_purged_at IS NULL AND a.stage IN ({}) \
+         GROUP BY a.id, a.vacancy_id, v.title, a.stage \
+         HAVING MAX(c.created_at) < {} \
+         ORDER BY a.id",
+        in_list.join(", "),
+        placeholder(stages.len() + 1)
+    );
+    DueForPurge::find_by_statement(Statement::from_sql_and_values(backend, sql, values))
+        .all(db)
+        .await
+}

@@ -251,3 +251,17 @@ pub async fn record_told(
     .await?;
     Ok(inserted == 1)
 }
+
+/// Erases the feedback of an application's interview outcome (free text about the person);
+/// whether they were appointable stays.
+pub async fn erase_outcome_feedback(
+    db: &impl ConnectionTrait,
+    application_id: i32,
+) -> Result<(), DbErr> {
+    interview_outcome::Entity::update_many()
+        .col_expr(interview_outcome::Column::Feedback, "".into())
+        .filter(interview_outcome::Column::ApplicationId.eq(application_id))
+        .exec(db)
+        .await
+        .map(|_| ())
+}

@@ -138,3 +138,15 @@ pub async fn open(db: &impl ConnectionTrait) -> Result<Vec<invitation::Model>, D
         .all(db)
         .await
 }
+
+/// Deletes every invitation sent to this address (compared ignoring case).
+pub async fn delete_for_email(db: &impl ConnectionTrait, email: &str) -> Result<(), DbErr> {
+    use sea_orm::sea_query::{Expr, ExprTrait, Func};
+    invitation::Entity::delete_many()
+        .filter(
+            Expr::expr(Func::lower(Expr::col(invitation::Column::Email))).eq(email.to_lowercase()),
+        )
+        .exec(db)
+        .await
+        .map(|_| ())
+}

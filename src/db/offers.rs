@@ -187,3 +187,17 @@ pub async fn set_start_date(
         .await
         .map(|_| ())
 }
+
+/// Erases the notes of an application's pre-employment checks (free text about the person);
+/// each check's status stays.
+pub async fn erase_check_notes(
+    db: &impl ConnectionTrait,
+    application_id: i32,
+) -> Result<(), DbErr> {
+    offer_check::Entity::update_many()
+        .col_expr(offer_check::Column::Note, "".into())
+        .filter(offer_check::Column::ApplicationId.eq(application_id))
+        .exec(db)
+        .await
+        .map(|_| ())
+}

@@ -2,7 +2,7 @@
 
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DbBackend, DbErr,
-    EntityTrait, QueryFilter, Statement,
+    EntityTrait, QueryFilter, QueryOrder, Statement,
 };
 use time::{Duration, OffsetDateTime};
 
@@ -189,4 +189,117 @@ pub async fn pending_count(db: &impl ConnectionTrait) -> Result<u64, DbErr> {
         .filter(outbox_message::Column::FailedAt.is_null())
         .count(db)
         .await
+}
+
+/// The lower-cased form of `column`, to compare ignoring case on both databases.
+fn lower(column: outbox_message::Column) -> sea_orm::sea_query::SimpleExpr {
+    use sea_orm::sea_query::{Expr, Func};
+    Func::lower(Expr::col(column)).into()
+}
+
+/// Deletes every message to `address` (ignoring case) not yet sent, failed ones included.
+pub async fn delete_unsent_to(db: &impl ConnectionTrait, address: &str) -> Result<u64, DbErr> {
+    use sea_orm::sea_query::{Expr, ExprTrait};
+    Ok(outbox_message::Entity::delete_many()
+        .filter(Expr::expr(lower(outbox_message::Column::ToAddress)).eq(address.to_lowercase()))
+        .filter(outbox_message::Column::SentAt.is_null())
+        .exec(db)
+        .await?
+        .rows_affected)
+}
+
+/// Blanks every sent message to `address` (ignoring case): the address becomes `replacement`
+/// and the subject and bodies `removed`; the record that a message was sent, and when, stays.
+pub async fn redact_sent_to(
+    db: &impl ConnectionTrait,
+    address: &str,
+    replacement: &str,
+    removed: &str,
+) -> Result<u64, DbErr> {
+    use sea_orm::sea_query::{Expr, ExprTrait};
+    Ok(outbox_message::Entity::update_many()
+        .col_expr(outbox_message::Column::ToAddress, replacement.into())
+        .col_expr(outbox_message::Column::Subject, removed.into())
+        .col_expr(outbox_message::Column::BodyText, removed.into())
+        .col_expr(outbox_message::Column::BodyHtml, removed.into())
+        .col_expr(
+            outbox_message::Column::Calendar,
+            Option::<String>::None.into(),
+        )
+        .col_expr(
+            outbox_message::Column::LastError,
+            Option::<String>::None.into(),
+        )
+        .filter(Expr::expr(lower(outbox_message::Column::ToAddress)).eq(address.to_lowercase()))
+        .filter(outbox_message::Column::SentAt.is_not_null())
+        .exec(db)
+        .await?
+        .rows_affected)
+}
+
+/// Every message whose address, subject, bodies, calendar or last error contain `needle`
+/// (ignoring ASCII case), oldest first. Callers check each match more closely.
+pub async fn containing(
+    db: &impl ConnectionTrait,
+    needle: &str,
+) -> Result<Vec<outbox_message::Model>, DbErr> {
+    use sea_orm::Condition;
+    use sea_orm::sea_query::{Expr, ExprTrait};
+    let pattern = format!("%{}%", needle.to_lowercase());
+    let mut any = Condition::any();
+    for column in [
+        outbox_message::Column::ToAddress,
+        outbox_message::Column::Subject,
+        outbox_message::Column::BodyText,
+        outbox_message::Column::BodyHtml,
+        outbox_message::Column::Calendar,
+        outbox_message::Column::LastError,
+    ] {
+        any = any.add(Expr::expr(lower(column)).like(pattern.clone()));
+    }
+    outbox_message::Entity::find()
+        .filter(any)
+        .order_by_asc(outbox_message::Column::Id)
+        .all(db)
+        .await
+}
+
+/// What a message says after personal data in it was taken out.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Rewritten {
+    /// The recipient.
+    pub to_address: String,
+    /// The subject.
+    pub subject: String,
+    /// The plain-text body.
+    pub body_text: String,
+    /// The HTML body.
+    pub body_html: String,
+    /// The calendar invitation, if any.
+    pub calendar: Option<String>,
+    /// The last delivery error, if any.
+    pub last_error: Option<String>,
+}
+
+/// Stores a message's text after personal data in it was taken out.
+pub async fn rewrite(db: &impl ConnectionTrait, id: i64, new: Rewritten) -> Result<(), DbErr> {
+    outbox_message::Entity::update_many()
+        .col_expr(outbox_message::Column::ToAddress, new.to_address.into())
+        .col_expr(outbox_message::Column::Subject, new.subject.into())
+        .col_expr(outbox_message::Column::BodyText, new.body_text.into())
+        .col_expr(outbox_message::Column::BodyHtml, new.body_html.into())
+        .col_expr(outbox_message::Column::Calendar, new.calendar.into())
+        .col_expr(outbox_message::Column::LastError, new.last_error.into())
+        .filter(outbox_message::Column::Id.eq(id))
+        .exec(db)
+        .await
+        .map(|_| ())
+}
+
+/// Deletes one message.
+pub async fn delete(db: &impl ConnectionTrait, id: i64) -> Result<(), DbErr> {
+    outbox_message::Entity::delete_by_id(id)
+        .exec(db)
+        .await
+        .map(|_| ())
 }

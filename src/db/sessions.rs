@@ -74,3 +74,29 @@ fn active(row: session::Model) -> session::ActiveModel {
         user_id: Set(row.user_id),
     }
 }
+
+/// The sessions whose stored data contains `needle` (ignoring ASCII case), for taking a
+/// deleted person's name out of other people's one-off messages.
+pub async fn containing(
+    db: &impl ConnectionTrait,
+    needle: &str,
+) -> Result<Vec<session::Model>, DbErr> {
+    use sea_orm::sea_query::{Expr, ExprTrait, Func};
+    Session::find()
+        .filter(
+            Expr::expr(Func::lower(Expr::col(session::Column::Data)))
+                .like(format!("%{}%", needle.to_lowercase())),
+        )
+        .all(db)
+        .await
+}
+
+/// Replaces a session's stored data, keeping its expiry and user.
+pub async fn set_data(db: &impl ConnectionTrait, id: &str, data: &str) -> Result<(), DbErr> {
+    Session::update_many()
+        .col_expr(session::Column::Data, data.into())
+        .filter(session::Column::Id.eq(id))
+        .exec(db)
+        .await
+        .map(|_| ())
+}

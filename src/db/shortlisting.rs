@@ -415,3 +415,22 @@ pub async fn save_decision(
     .await
     .map(|_| ())
 }
+
+/// Erases what the panel wrote about an application: the decision's feedback and every
+/// score's note. The scores and the decision stay.
+pub async fn erase_feedback_and_notes(
+    db: &impl ConnectionTrait,
+    application_id: i32,
+) -> Result<(), DbErr> {
+    shortlist_decision::Entity::update_many()
+        .col_expr(shortlist_decision::Column::Feedback, "".into())
+        .filter(shortlist_decision::Column::ApplicationId.eq(application_id))
+        .exec(db)
+        .await?;
+    shortlist_score::Entity::update_many()
+        .col_expr(shortlist_score::Column::Note, "".into())
+        .filter(shortlist_score::Column::ApplicationId.eq(application_id))
+        .exec(db)
+        .await?;
+    Ok(())
+}

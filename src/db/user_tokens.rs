@@ -101,3 +101,12 @@ pub async fn revoke_all(
         .await?;
     Ok(())
 }
+
+/// Deletes every link (email confirmation, password reset) issued to a user.
+pub async fn delete_for_user(db: &impl ConnectionTrait, user_id: i32) -> Result<(), DbErr> {
+    user_token::Entity::delete_many()
+        .filter(user_token::Column::UserId.eq(user_id))
+        .exec(db)
+        .await
+        .map(|_| ())
+}

@@ -258,3 +258,36 @@ pub async fn grant_role(
     grant_roles(db, user_id, &[role]).await?;
     Ok(true)
 }
+
+/// A user by ID, the row locked for the rest of the transaction on Postgres (SQLite has one
+/// writer at a time), so that two deletions of one account are judged one after the other.
+pub async fn find_for_update(
+    db: &impl ConnectionTrait,
+    id: i32,
+) -> Result<Option<user::Model>, DbErr> {
+    user::Entity::find_by_id(id).lock_exclusive().one(db).await
+}
+
+/// Turns an account into its pseudonymous stub: the email address, name and password hash are
+/// replaced, it can no longer sign in, and when it was deleted is kept. Its roles and
+/// organisation stay, for the reports.
+pub async fn erase(
+    db: &impl ConnectionTrait,
+    user_id: i32,
+    email: &str,
+    full_name: &str,
+    password_hash: &str,
+) -> Result<(), DbErr> {
+    let now = now();
+    user::Entity::update_many()
+        .col_expr(user::Column::Email, email.into())
+        .col_expr(user::Column::FullName, full_name.into())
+        .col_expr(user::Column::PasswordHash, password_hash.into())
+        .col_expr(user::Column::IsActive, false.into())
+        .col_expr(user::Column::DeletedAt, Some(now).into())
+        .col_expr(user::Column::UpdatedAt, now.into())
+        .filter(user::Column::Id.eq(user_id))
+        .exec(db)
+        .await?;
+    Ok(())
+}

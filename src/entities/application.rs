@@ -19,6 +19,8 @@ pub struct Model {
     pub submitted_at: Option<TimeDateTimeWithTimeZone>,
     pub created_at: TimeDateTimeWithTimeZone,
     pub updated_at: TimeDateTimeWithTimeZone,
+    /// When its personal data was erased (purged, or its applicant's account deleted).
+    pub personal_data_purged_at: Option<TimeDateTimeWithTimeZone>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

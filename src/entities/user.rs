@@ -16,6 +16,8 @@ pub struct Model {
     pub organisation_id: Option<i32>,
     pub created_at: TimeDateTimeWithTimeZone,
     pub updated_at: TimeDateTimeWithTimeZone,
+    /// When the account was deleted: the row is then a pseudonymous stub.
+    pub deleted_at: Option<TimeDateTimeWithTimeZone>,
 }
 
 // Written by hand so that the password hash never reaches a log.

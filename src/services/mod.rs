@@ -18,6 +18,7 @@ pub mod invitations;
 pub mod offers;
 pub mod organisations;
 pub mod panel;
+pub mod privacy;
 pub mod retention;
 pub mod shortlisting;
 pub mod vacancies;

@@ -25,6 +25,7 @@ mod offers;
 mod organisations;
 mod panel;
 mod privacy_download;
+mod privacy_erasure;
 mod profile;
 mod retention;
 mod retention_km;

@@ -535,3 +535,91 @@ pub async fn references(
         .collect();
     Ok((mentors, mentees))
 }
+
+/// Erases a student's record: name, address, university, interests, wishes and the conflicts
+/// they declared are replaced or blanked, and they leave the pilot (`status`). The reference,
+/// year of study and how and when they can meet stay, as the pilot's figures need nothing
+/// more.
+pub async fn erase_mentee(
+    db: &impl ConnectionTrait,
+    id: i32,
+    full_name: &str,
+    email: &str,
+    status: MenteeStatus,
+) -> Result<(), DbErr> {
+    use sea_orm::sea_query::Expr;
+    mentee::Entity::update_many()
+        .col_expr(mentee::Column::FullName, Expr::value(full_name))
+        .col_expr(mentee::Column::Email, Expr::value(email))
+        .col_expr(mentee::Column::University, Expr::value(""))
+        .col_expr(mentee::Column::SpecialtyInterests, Expr::value(""))
+        .col_expr(
+            mentee::Column::LivedExperiencePreference,
+            Expr::value(Strength::None.as_str()),
+        )
+        .col_expr(mentee::Column::GenderPreference, Expr::value(""))
+        .col_expr(
+            mentee::Column::GenderPreferenceStrength,
+            Expr::value(Strength::None.as_str()),
+        )
+        .col_expr(mentee::Column::DeclaredConflicts, Expr::value(""))
+        .col_expr(mentee::Column::Status, Expr::value(status.as_str()))
+        .col_expr(mentee::Column::UpdatedAt, Expr::value(now()))
+        .filter(mentee::Column::Id.eq(id))
+        .exec(db)
+        .await
+        .map(|_| ())
+}
+
+/// Erases a mentor's record and archives it: name, address, organisation, grade, specialty and
+/// gender are replaced or blanked; the reference, capacity and meeting modes stay.
+pub async fn erase_mentor(
+    db: &impl ConnectionTrait,
+    id: i32,
+    full_name: &str,
+    email: &str,
+) -> Result<(), DbErr> {
+    use sea_orm::sea_query::Expr;
+    let now = now();
+    mentor::Entity::update_many()
+        .col_expr(mentor::Column::FullName, Expr::value(full_name))
+        .col_expr(mentor::Column::Email, Expr::value(email))
+        .col_expr(mentor::Column::Organisation, Expr::value(""))
+        .col_expr(mentor::Column::Grade, Expr::value(""))
+        .col_expr(mentor::Column::Specialty, Expr::value(""))
+        .col_expr(mentor::Column::Availability, Expr::value(""))
+        .col_expr(mentor::Column::Gender, Expr::value(""))
+        .col_expr(mentor::Column::ArchivedAt, Expr::value(Some(now)))
+        .col_expr(mentor::Column::UpdatedAt, Expr::value(now))
+        .filter(mentor::Column::Id.eq(id))
+        .exec(db)
+        .await
+        .map(|_| ())
+}
+
+/// Blanks the reasons written for the pairs never to be matched that involve this student
+/// (`mentee_id`) or this mentor (`mentor_id`): free text that may name people. The pairs stay.
+pub async fn erase_exclusion_reasons(
+    db: &impl ConnectionTrait,
+    mentee_id: Option<i32>,
+    mentor_id: Option<i32>,
+) -> Result<(), DbErr> {
+    use sea_orm::Condition;
+    use sea_orm::sea_query::Expr;
+    let mut whose = Condition::any();
+    if let Some(id) = mentee_id {
+        whose = whose.add(mentoring_exclusion::Column::MenteeId.eq(id));
+    }
+    if let Some(id) = mentor_id {
+        whose = whose.add(mentoring_exclusion::Column::MentorId.eq(id));
+    }
+    if mentee_id.is_none() && mentor_id.is_none() {
+        return Ok(());
+    }
+    mentoring_exclusion::Entity::update_many()
+        .col_expr(mentoring_exclusion::Column::Reason, Expr::value(""))
+        .filter(whose)
+        .exec(db)
+        .await
+        .map(|_| ())
+}

@@ -265,3 +265,31 @@ pub async fn user_names(
         .map(|u| (u.id, u))
         .collect())
 }
+
+/// Blanks the notes of every meeting logged by `user_id` or on one of `relationship_ids`, and
+/// the reasons given for ending those relationships: free text about the people in them. When
+/// and how they met stays.
+pub async fn erase_notes(
+    db: &impl ConnectionTrait,
+    user_id: i32,
+    relationship_ids: &[i32],
+) -> Result<(), DbErr> {
+    use sea_orm::Condition;
+    mentoring_meeting::Entity::update_many()
+        .col_expr(mentoring_meeting::Column::Note, Expr::value(""))
+        .filter(
+            Condition::any()
+                .add(mentoring_meeting::Column::LoggedBy.eq(user_id))
+                .add(mentoring_meeting::Column::RelationshipId.is_in(relationship_ids.to_vec())),
+        )
+        .exec(db)
+        .await?;
+    if !relationship_ids.is_empty() {
+        mentoring_relationship::Entity::update_many()
+            .col_expr(mentoring_relationship::Column::EndReason, Expr::value(""))
+            .filter(mentoring_relationship::Column::Id.is_in(relationship_ids.to_vec()))
+            .exec(db)
+            .await?;
+    }
+    Ok(())
+}

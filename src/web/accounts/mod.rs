@@ -1,9 +1,10 @@
 //! Accounts: registering, confirming an email address, signing in and out, resetting and
-//! changing a password, and accepting a staff invitation.
+//! changing a password, accepting a staff invitation, and deleting your own account.
 
 mod account;
 mod change_password;
 mod data;
+mod delete;
 mod invitation;
 mod login;
 mod logout;
@@ -53,6 +54,8 @@ pub fn router() -> Router<AppState> {
             "/account/password",
             get(change_password::show).post(change_password::submit),
         )
+        .route("/account/delete", get(delete::show).post(delete::submit))
+        .route("/account/deleted", get(delete::deleted))
         .route(
             "/invitation/{token}",
             get(invitation::show).post(invitation::accept),

@@ -25,6 +25,10 @@ pub fn router(_state: AppState) -> Router<AppState> {
         .route("/users/{id}/deactivate", post(users::deactivate))
         .route("/users/{id}/reactivate", post(users::reactivate))
         .route(
+            "/users/{id}/delete",
+            get(users::delete_form).post(users::delete),
+        )
+        .route(
             "/invitations",
             get(invitations::list).post(invitations::create),
         )

@@ -1,4 +1,6 @@
-//! The list of users; changing a user's roles; deactivating and reactivating accounts.
+//! The list of users; changing a user's roles; deactivating and reactivating accounts; and
+//! deleting an account for someone who asked by other means (a deciding member of staff's is
+//! deactivated instead).
 
 use askama::Template;
 use askama_web::WebTemplate;
@@ -15,10 +17,13 @@ use crate::auth::CurrentUser;
 use crate::db::audit::{self, AuditAction};
 use crate::db::{organisations, sessions, users};
 use crate::domain::Role;
+use crate::domain::privacy::{DeletionReason, is_deciding_staff};
 use crate::entities::{organisation, user};
 use crate::error::{AppError, AppResult};
+use crate::services::Actor;
+use crate::services::privacy::{self, DeleteRefusal, Deleted, Requester};
 use crate::web::admin::{parse_roles_and_organisation, repeated, single};
-use crate::web::page::{FormErrors, IdPath, Page, flash};
+use crate::web::page::{FormErrors, IdPath, Page, flash, notice};
 
 const PER_PAGE: u64 = 50;
 
@@ -225,6 +230,11 @@ pub async fn reactivate(
     IdPath(id): IdPath,
 ) -> AppResult<Redirect> {
     let user = load(&state, id).await?;
+    if user.deleted_at.is_some() {
+        return Err(AppError::BadRequest(
+            "This account was deleted: only an anonymous record is left, and it cannot sign in again.".into(),
+        ));
+    }
     let txn = state.db.begin().await?;
     users::set_active(&txn, id, true).await?;
     audit::record(
@@ -238,4 +248,144 @@ pub async fn reactivate(
     txn.commit().await?;
     flash(&session, format!("{} can sign in again", user.full_name)).await?;
     Ok(Redirect::to(&format!("/admin/users/{id}")))
+}
+
+/// The reason chosen on the deletion form.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct DeleteForm {
+    reason: String,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "admin/user_delete.html")]
+pub struct DeleteTemplate {
+    page: Page,
+    user: user::Model,
+    is_me: bool,
+    /// Their account is deactivated rather than erased.
+    retire: bool,
+    /// Applications in progress, which deleting withdraws.
+    in_progress: usize,
+    reasons: [DeletionReason; 5],
+    chosen: String,
+    errors: FormErrors,
+}
+
+async fn delete_page(
+    state: &AppState,
+    me_id: i32,
+    page: Page,
+    user: user::Model,
+    chosen: String,
+    errors: FormErrors,
+) -> AppResult<DeleteTemplate> {
+    let roles = users::roles_of(&state.db, user.id).await?;
+    let in_progress = privacy::in_progress(&state.db, user.id).await?;
+    Ok(DeleteTemplate {
+        page,
+        is_me: me_id == user.id,
+        retire: is_deciding_staff(&roles),
+        in_progress,
+        reasons: DeletionReason::ALL,
+        chosen,
+        errors,
+        user,
+    })
+}
+
+pub async fn delete_form(
+    State(state): State<AppState>,
+    CurrentUser(me): CurrentUser,
+    page: Page,
+    IdPath(id): IdPath,
+) -> AppResult<DeleteTemplate> {
+    let user = load(&state, id).await?;
+    delete_page(
+        &state,
+        me.id,
+        page,
+        user,
+        String::new(),
+        FormErrors::default(),
+    )
+    .await
+}
+
+pub async fn delete(
+    State(state): State<AppState>,
+    CurrentUser(me): CurrentUser,
+    session: Session,
+    page: Page,
+    IdPath(id): IdPath,
+    Form(form): Form<DeleteForm>,
+) -> AppResult<Response> {
+    let user = load(&state, id).await?;
+    let Some(reason) = DeletionReason::parse(&form.reason) else {
+        let mut errors = FormErrors::default();
+        errors.add(
+            "reason",
+            "Select how the person asked for their account to be deleted",
+        );
+        let template = delete_page(&state, me.id, page, user, form.reason, errors).await?;
+        return Ok(template.into_response());
+    };
+    let txn = state.db.begin().await?;
+    let outcome = privacy::delete_account(
+        &txn,
+        &state.config,
+        Actor::from(&me),
+        id,
+        Requester::Administrator(reason),
+    )
+    .await?;
+    match outcome {
+        Ok(Deleted::Erased { withdrawn }) => {
+            txn.commit().await?;
+            state.mail_wakeup.notify_one();
+            tracing::info!(
+                user_id = id,
+                withdrawn,
+                "account deleted by an administrator"
+            );
+            let withdrew = match withdrawn {
+                0 => String::new(),
+                1 => " 1 application in progress was withdrawn first.".to_owned(),
+                n => format!(" {n} applications in progress were withdrawn first."),
+            };
+            flash(
+                &session,
+                format!(
+                    "The account has been deleted. Only an anonymous record is kept.{withdrew}"
+                ),
+            )
+            .await?;
+        }
+        Ok(Deleted::Retired) => {
+            txn.commit().await?;
+            flash(
+                &session,
+                "The account has been deactivated: it is signed out everywhere and cannot sign in. It stays on the record of the decisions it made.",
+            )
+            .await?;
+        }
+        Err(refusal) => {
+            txn.rollback().await?;
+            match refusal {
+                DeleteRefusal::NotFound => return Err(AppError::NotFound),
+                DeleteRefusal::AlreadyDeleted => {
+                    notice(&session, "This account had already been deleted.").await?;
+                }
+                DeleteRefusal::OwnAccount
+                | DeleteRefusal::NotYours
+                | DeleteRefusal::AskAdministrator => {
+                    return Err(AppError::BadRequest(
+                        "You cannot delete your own account. Ask another administrator to do it."
+                            .into(),
+                    ));
+                }
+            }
+        }
+    }
+    Ok(Redirect::to(&format!("/admin/users/{id}")).into_response())
 }
