@@ -8,11 +8,9 @@ use spectra::domain::Role;
 use spectra::entities::{audit_event, outbox_message};
 
 use crate::applications::{applicant, expect_redirect, fill_in, post_vacancy, start, stored};
-use crate::browser::{Browser, keyboard_sign_in, spawn_app_with_demo};
 use crate::helpers::{Client, PASSWORD, TestApp, location, spawn_app, spawn_app_with, text_of};
 use crate::interviews::{add_slot, applicant_client, in_days, interviews_start};
 use crate::mentoring_relationships::{add_mentee, add_mentor, meet, relate};
-use crate::require;
 use crate::shortlisting::{FEEDBACK, close, decide, finals, lead, sent};
 
 /// Downloads the signed-in person's data, checking the response is a JSON attachment.
@@ -599,32 +597,4 @@ async fn the_privacy_notice_states_the_configured_retention_period() {
     assert!(one_year.contains("href=\"/account/data\""));
     assert!(one_year.contains("href=\"/account/delete\""));
     assert!(how_long(&one_year).contains("Information Commissioner"));
-}
-
-#[tokio::test]
-async fn a_keyboard_user_finds_the_download_from_their_account_and_every_page_passes_axe() {
-    require!(Browser::available(), "Chromium and chromedriver");
-    // Arrange
-    let app = spawn_app_with_demo().await;
-    let browser = Browser::start().await;
-    let b = &app.base;
-
-    // Act: from "Your account", by keyboard only, with axe-core on every page.
-    keyboard_sign_in(&browser, b, "applicant@example.org").await;
-    browser.visit(&format!("{b}/account")).await;
-    browser.activate("a[href='/account/data']").await;
-
-    // Assert
-    assert_eq!(browser.path().await, "/account/data");
-    assert_eq!(browser.heading().await, "Download your data");
-    browser.tab_to("a[href='/account/data.json']").await;
-    browser.visit(&format!("{b}/privacy")).await;
-    browser.close().await;
-
-    // The demo applicant's own file holds their profile and applications.
-    app.client.sign_in("applicant@example.org", PASSWORD).await;
-    let (data, _) = download(&app.client).await;
-    assert_eq!(data["account"]["email"], "applicant@example.org");
-    assert_eq!(data["profile"]["care_experience"], "yes");
-    assert!(!data["applications"].as_array().unwrap().is_empty());
 }

@@ -5,6 +5,7 @@
 mod applicant;
 mod interviews;
 mod mentoring;
+mod privacy;
 mod vacancies;
 
 use std::path::Path;
