@@ -25,11 +25,21 @@ pub struct LoginKeys {
     address: String,
 }
 
+/// The key sign-in failures on `email` (as typed) are counted under. It holds a hash of the
+/// normalised address, not the address, so the throttle table never stores an email address
+/// (not even of an account deleted since, or of one that never existed).
+pub fn account_key(email: &str) -> String {
+    format!(
+        "account:{}",
+        crate::auth::tokens::hash(&email.trim().to_lowercase())
+    )
+}
+
 impl LoginKeys {
     /// Keys for an attempt on `email` (as typed, normalised) from `address`.
     pub fn new(email: &str, address: IpAddr) -> Self {
         Self {
-            account: format!("account:{}", email.trim().to_lowercase()),
+            account: account_key(email),
             address: format!("address:{address}"),
         }
     }

@@ -246,8 +246,21 @@ async fn erase_person(txn: &impl ConnectionTrait, user: &user::Model) -> anyhow:
     applicant_profiles::delete(txn, user.id).await?;
 
     let mut relationship_ids = Vec::new();
+    // Who was told about this person by name: the other side of each of their mentoring
+    // relationships, and the coordinators. Only their emails and sessions have the name taken
+    // out: anything else is left alone, so a name chosen to match ordinary words ("Interview")
+    // cannot spoil other people's emails.
+    let mut told_by_name: Vec<String> = Vec::new();
     if let Some(mentee) = mentoring::mentee_for_user(txn, user.id, &user.email).await? {
-        for relationship in relationships::of_mentee(txn, mentee.id).await? {
+        let of_mentee = relationships::of_mentee(txn, mentee.id).await?;
+        let mentor_ids: Vec<i32> = of_mentee.iter().map(|r| r.mentor_id).collect();
+        told_by_name.extend(
+            relationships::mentors_by_id(txn, &mentor_ids)
+                .await?
+                .into_values()
+                .map(|m| m.email),
+        );
+        for relationship in of_mentee {
             relationships::end(txn, relationship.id, user.id).await?;
             relationship_ids.push(relationship.id);
         }
@@ -267,7 +280,15 @@ async fn erase_person(txn: &impl ConnectionTrait, user: &user::Model) -> anyhow:
         registry::erase_exclusion_reasons(txn, Some(mentee.id), None).await?;
     }
     if let Some(mentor) = registry::mentor_with_email(txn, &user.email).await? {
-        for relationship in relationships::of_mentor(txn, mentor.id).await? {
+        let of_mentor = relationships::of_mentor(txn, mentor.id).await?;
+        let mentee_ids: Vec<i32> = of_mentor.iter().map(|r| r.mentee_id).collect();
+        told_by_name.extend(
+            relationships::mentees_by_id(txn, &mentee_ids)
+                .await?
+                .into_values()
+                .map(|m| m.email),
+        );
+        for relationship in of_mentor {
             relationships::end(txn, relationship.id, user.id).await?;
             relationship_ids.push(relationship.id);
         }
@@ -281,20 +302,24 @@ async fn erase_person(txn: &impl ConnectionTrait, user: &user::Model) -> anyhow:
         registry::erase_exclusion_reasons(txn, None, Some(mentor.id)).await?;
     }
     relationships::erase_notes(txn, user.id, &relationship_ids).await?;
+    if !relationship_ids.is_empty() {
+        told_by_name.extend(
+            relationships::coordinators(txn)
+                .await?
+                .into_iter()
+                .map(|c| c.email),
+        );
+    }
 
     let erased_email = privacy::erased_email(user.id);
     outbox::delete_unsent_to(txn, &user.email).await?;
     outbox::redact_sent_to(txn, &user.email, &erased_email, REMOVED_MESSAGE).await?;
-    redact_mentions(txn, &user.full_name, &user.email).await?;
+    redact_mentions(txn, &user.full_name, &user.email, &told_by_name).await?;
 
     user_tokens::delete_for_user(txn, user.id).await?;
     invitations::delete_for_email(txn, &user.email).await?;
     // The keys of `auth::throttle`: sign-in failures per account, and deletion attempts.
-    login_throttles::clear(
-        txn,
-        &format!("account:{}", user.email.trim().to_lowercase()),
-    )
-    .await?;
+    login_throttles::clear(txn, &crate::auth::throttle::account_key(&user.email)).await?;
     login_throttles::clear(txn, &deletion_throttle_key(user.id)).await?;
     sessions::delete_for_user(txn, user.id, None).await?;
     users::erase(
@@ -313,39 +338,63 @@ pub fn deletion_throttle_key(user_id: i32) -> String {
     format!("delete:user:{user_id}")
 }
 
-/// Takes the person's name and address out of every other email that holds them (a notice to
-/// staff naming them, say), as words and as HTML writes them, and out of one-off messages
-/// waiting in other people's sessions ("Roles updated for …").
+/// Takes the person's address out of every other email and one-off session message that holds
+/// it (the address is theirs: they proved it to sign in), and their name (as words and as HTML
+/// writes it) out of the emails to, and the waiting one-off messages of, the people in
+/// `told_by_name` (a mentoring notice naming them, say). A name is never matched anywhere else.
 async fn redact_mentions(
     txn: &impl ConnectionTrait,
     full_name: &str,
     email: &str,
+    told_by_name: &[String],
 ) -> anyhow::Result<()> {
-    let mut needles = vec![full_name.to_owned(), email.to_owned()];
+    let told: Vec<String> = told_by_name.iter().map(|e| e.to_lowercase()).collect();
+    let told_user_ids: Vec<i32> = {
+        let mut ids = Vec::new();
+        for address in &told {
+            if let Some(u) = users::find_by_email(txn, address).await? {
+                ids.push(u.id);
+            }
+        }
+        ids
+    };
+    let mut names = vec![full_name.to_owned()];
     for escaped in html_forms(full_name) {
-        if !needles.contains(&escaped) {
-            needles.push(escaped);
+        if !names.contains(&escaped) {
+            names.push(escaped);
         }
     }
+    let email_only = [email];
+    let with_name: Vec<&str> = names
+        .iter()
+        .map(String::as_str)
+        .chain(std::iter::once(email))
+        .collect();
+
     let mut found = BTreeMap::new();
-    for needle in &needles {
+    let mut sessions_found = BTreeMap::new();
+    for needle in &with_name {
         for message in outbox::containing(txn, needle).await? {
             found.insert(message.id, message);
         }
-    }
-    let mut sessions_found = BTreeMap::new();
-    for needle in &needles {
         for session in sessions::containing(txn, needle).await? {
             sessions_found.insert(session.id.clone(), session);
         }
     }
-    let needles: Vec<&str> = needles.iter().map(String::as_str).collect();
-    let redact = |text: &str| privacy::redact(text, &needles).unwrap_or_else(|| text.to_owned());
     // Other people's sessions: a one-off message naming the person, waiting to be shown.
     for session in sessions_found.into_values() {
         let Ok(mut data) = serde_json::from_str::<serde_json::Value>(&session.data) else {
             continue;
         };
+        let needles: &[&str] = if session
+            .user_id
+            .is_some_and(|id| told_user_ids.contains(&id))
+        {
+            &with_name
+        } else {
+            &email_only
+        };
+        let redact = |text: &str| privacy::redact(text, needles).unwrap_or_else(|| text.to_owned());
         redact_strings(&mut data, &redact);
         let rewritten = data.to_string();
         if rewritten != session.data {
@@ -353,6 +402,12 @@ async fn redact_mentions(
         }
     }
     for message in found.into_values() {
+        let needles: &[&str] = if told.contains(&message.to_address.to_lowercase()) {
+            &with_name
+        } else {
+            &email_only
+        };
+        let redact = |text: &str| privacy::redact(text, needles).unwrap_or_else(|| text.to_owned());
         let new = outbox::Rewritten {
             to_address: redact(&message.to_address),
             subject: redact(&message.subject),

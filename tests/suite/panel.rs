@@ -295,6 +295,13 @@ async fn after_completion_only_an_admin_changes_the_panel_with_a_reason_and_late
     let viewed = audited(&app, "reveal_viewed").await;
     assert_eq!(viewed.len(), 1);
     assert_eq!(viewed[0].actor_user_id, Some(late_id));
+
+    // A page that is not there (an application of no vacancy of theirs) is no look at all.
+    let (status, _) = late
+        .page(&format!("/shortlisting/{}/applications/999999", v.id))
+        .await;
+    assert_eq!(status, 404);
+    assert_eq!(audited(&app, "reveal_viewed").await.len(), 1);
 }
 
 #[tokio::test]

@@ -224,7 +224,19 @@ async fn deleting_an_applicant_leaves_no_name_or_address_anywhere_and_the_figure
     close(&app, v2.id).await;
     finals(&lead2, &v2, declined, ["1", "1", "0"]).await;
     expect_redirect(
-        decide(&lead2, &v2, declined, "decline", FEEDBACK).await,
+        // The feedback names them: erasing it is the service's job, and the audit log never
+        // holds it.
+        decide(
+            &lead2,
+            &v2,
+            declined,
+            "decline",
+            &format!(
+                "{FEEDBACK} {} could say more.",
+                name_of("first@example.org")
+            ),
+        )
+        .await,
         &format!("/shortlisting/{}", v2.id),
     )
     .await;
@@ -630,6 +642,109 @@ async fn a_wrong_password_deletes_nothing_and_attempts_are_throttled_even_at_onc
     app.new_client()
         .sign_in("careful@example.org", PASSWORD)
         .await;
+}
+
+/// Stores a sent email to `to`, as the mail worker leaves one.
+async fn sent_email(app: &TestApp, to: &str, subject: &str, body: &str) -> i64 {
+    use sea_orm::{ActiveModelTrait, ActiveValue::Set};
+    let now = OffsetDateTime::now_utc();
+    outbox_message::ActiveModel {
+        to_address: Set(to.to_owned()),
+        subject: Set(subject.to_owned()),
+        body_text: Set(body.to_owned()),
+        body_html: Set(format!("<p>{body}</p>")),
+        attempts: Set(1),
+        next_attempt_at: Set(now),
+        sent_at: Set(Some(now)),
+        created_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&app.db)
+    .await
+    .unwrap()
+    .id
+}
+
+#[tokio::test]
+async fn a_name_that_is_an_ordinary_word_leaves_other_peoples_emails_alone() {
+    use sea_orm::{ActiveModelTrait, ActiveValue::Set};
+    // Arrange: someone whose name is "Interview", and an email to somebody else that uses the
+    // word, and another that quotes their address.
+    let app = spawn_app().await;
+    let me = app
+        .create_user("word@example.org", &[Role::Applicant], None)
+        .await;
+    user::ActiveModel {
+        id: Set(me),
+        full_name: Set("Interview".into()),
+        ..Default::default()
+    }
+    .update(&app.db)
+    .await
+    .unwrap();
+    let other = sent_email(
+        &app,
+        "manager@example.org",
+        "Interview cancelled: SPX-000069 has withdrawn",
+        "Their Interview on 7 December is cancelled.",
+    )
+    .await;
+    let quoting = sent_email(
+        &app,
+        "manager@example.org",
+        "A question",
+        "word@example.org asked about the job.",
+    )
+    .await;
+    let client = app.new_client();
+    client.sign_in("word@example.org", PASSWORD).await;
+
+    // Act
+    let response = client
+        .post("/account/delete", &[("password", PASSWORD)])
+        .await;
+    expect_redirect(response, "/account/deleted").await;
+
+    // Assert: the word is untouched in somebody else's email; their address is gone.
+    let find = |id: i64| outbox_message::Entity::find_by_id(id).one(&app.db);
+    let other = find(other).await.unwrap().unwrap();
+    assert_eq!(
+        other.subject,
+        "Interview cancelled: SPX-000069 has withdrawn"
+    );
+    assert_eq!(
+        other.body_text,
+        "Their Interview on 7 December is cancelled."
+    );
+    let quoting = find(quoting).await.unwrap().unwrap();
+    assert!(
+        !quoting.body_text.contains("word@example.org"),
+        "{}",
+        quoting.body_text
+    );
+    assert!(quoting.body_text.ends_with("asked about the job."));
+    assert!(user_row(&app, me).await.deleted_at.is_some());
+
+    // And an administrator cannot give the deleted account's stub a role.
+    app.create_user("admin@example.org", &[Role::Admin], None)
+        .await;
+    let admin = app.new_client();
+    admin.sign_in("admin@example.org", PASSWORD).await;
+    let refused = admin
+        .post(&format!("/admin/users/{me}/roles"), &[("roles", "admin")])
+        .await;
+    assert_eq!(refused.status().as_u16(), 400);
+    assert!(
+        refused
+            .text()
+            .await
+            .unwrap()
+            .contains("This account was deleted")
+    );
+    assert_eq!(
+        users::roles_of(&app.db, me).await.unwrap(),
+        vec![Role::Applicant]
+    );
 }
 
 #[tokio::test]

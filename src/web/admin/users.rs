@@ -105,6 +105,16 @@ async fn load(state: &AppState, id: i32) -> AppResult<user::Model> {
         .ok_or(AppError::NotFound)
 }
 
+/// Refuses to change a deleted account: only its anonymous record is left.
+fn refuse_if_deleted(user: &user::Model) -> AppResult<()> {
+    if user.deleted_at.is_some() {
+        return Err(AppError::BadRequest(
+            "This account was deleted: only an anonymous record is left, and it cannot sign in again.".into(),
+        ));
+    }
+    Ok(())
+}
+
 pub async fn show(
     State(state): State<AppState>,
     CurrentUser(me): CurrentUser,
@@ -135,6 +145,7 @@ pub async fn update_roles(
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> AppResult<Response> {
     let user = load(&state, id).await?;
+    refuse_if_deleted(&user)?;
     let before = users::roles_of(&state.db, id).await?;
     let orgs = organisations::offered(&state.db, user.organisation_id).await?;
     let names = repeated(&pairs, "roles");
@@ -230,11 +241,7 @@ pub async fn reactivate(
     IdPath(id): IdPath,
 ) -> AppResult<Redirect> {
     let user = load(&state, id).await?;
-    if user.deleted_at.is_some() {
-        return Err(AppError::BadRequest(
-            "This account was deleted: only an anonymous record is left, and it cannot sign in again.".into(),
-        ));
-    }
+    refuse_if_deleted(&user)?;
     let txn = state.db.begin().await?;
     users::set_active(&txn, id, true).await?;
     audit::record(

@@ -23,8 +23,7 @@ use crate::services::panel::DecisionSaved;
 use crate::services::shortlisting::ShortlistRefusal;
 use crate::web::page::{FormErrors, IdPairPath, Page, flash, form_field as field};
 use crate::web::shortlisting::{
-    Board, Entry, PanelSeat, audit_details_view, audit_late_reveal_view, board, is_complete,
-    load_seat,
+    Board, Entry, PanelSeat, audit_details_view, board, is_complete, load_seat,
 };
 
 macro_rules! names {
@@ -339,7 +338,7 @@ pub async fn show(
     IdPairPath(id, app_id): IdPairPath,
 ) -> AppResult<ReviewTemplate> {
     let seat = load_seat(&state, &me, id).await?;
-    audit_late_reveal_view(&state, &seat, "application").await?;
+    let vacancy_id = seat.vacancy.id;
     let template = render(
         &state,
         me.id,
@@ -350,6 +349,9 @@ pub async fn show(
         FormErrors::default(),
     )
     .await?;
+    // Only a page actually shown is a look: an application not on this vacancy is a 404 above.
+    crate::services::panel::record_late_reveal_view(&state.db, vacancy_id, me.id, "application")
+        .await?;
     // Once revealed, the page names the applicant and their referees.
     if template.revealed.is_some() {
         audit_details_view(
