@@ -128,7 +128,7 @@ pub async fn delete_account(
         _ => {}
     }
 
-    let withdrawn = withdraw_in_progress(txn, config, &user).await?;
+    let withdrawn = withdraw_in_progress(txn, config, &user, actor.id).await?;
     for application in applications::of_applicant_for_update(txn, user_id).await? {
         erase_application(txn, application.id).await?;
     }
@@ -154,11 +154,13 @@ pub async fn in_progress(db: &impl ConnectionTrait, user_id: i32) -> anyhow::Res
         .count())
 }
 
-/// Withdraws every application of `user` still in progress, exactly as they would themselves.
+/// Withdraws every application of `user` still in progress, with the same effects as when they
+/// withdraw themselves; `by` (who asked for the deletion) is recorded as acting.
 async fn withdraw_in_progress(
     txn: &impl ConnectionTrait,
     config: &Config,
     user: &user::Model,
+    by: i32,
 ) -> anyhow::Result<usize> {
     let applicant = Actor {
         id: user.id,
@@ -169,9 +171,16 @@ async fn withdraw_in_progress(
     for application in applications::of_applicant_for_update(txn, user.id).await? {
         let open = Stage::parse(&application.stage).is_some_and(Stage::can_withdraw);
         if open
-            && withdrawal::withdraw(txn, config, applicant, application.id, "")
-                .await?
-                .is_ok()
+            && withdrawal::withdraw(
+                txn,
+                config,
+                applicant,
+                application.id,
+                "",
+                withdrawal::Cause::AccountDeleted { by },
+            )
+            .await?
+            .is_ok()
         {
             withdrawn += 1;
         }

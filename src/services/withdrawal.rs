@@ -33,6 +33,36 @@ pub struct Withdrawn {
     pub booking_cancelled: bool,
 }
 
+/// Why an application is withdrawn, for the record.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Cause {
+    /// The applicant withdrew it.
+    Applicant,
+    /// The applicant's account is being deleted, by this user (themselves or an administrator).
+    AccountDeleted {
+        /// Who asked for the deletion.
+        by: i32,
+    },
+}
+
+impl Cause {
+    /// The user recorded as acting, given the applicant.
+    fn actor(self, applicant: i32) -> i32 {
+        match self {
+            Cause::Applicant => applicant,
+            Cause::AccountDeleted { by } => by,
+        }
+    }
+
+    /// Why, in the audit log's words.
+    fn because(self) -> &'static str {
+        match self {
+            Cause::Applicant => "the applicant withdrew",
+            Cause::AccountDeleted { .. } => "the applicant's account was deleted",
+        }
+    }
+}
+
 /// The applicant withdraws their application, with an optional reason (already checked for
 /// length). The application's row is locked first, so an acceptance or a booking arriving at
 /// the same moment is judged before or after, never in between.
@@ -42,7 +72,9 @@ pub async fn withdraw(
     applicant: Actor<'_>,
     application_id: i32,
     reason: &str,
+    cause: Cause,
 ) -> Outcome<Withdrawn, WithdrawRefusal> {
+    let actor = cause.actor(applicant.id);
     let Some(application) = applications::find_for_update(txn, application_id)
         .await?
         .filter(|a| a.applicant_id == applicant.id)
@@ -59,7 +91,7 @@ pub async fn withdraw(
         application_id,
         stage,
         Stage::Withdrawn,
-        Some(applicant.id),
+        Some(actor),
         "",
     )
     .await?
@@ -75,10 +107,10 @@ pub async fn withdraw(
         withdrawn.offer_withdrawn = true;
         audit::record(
             txn,
-            Some(applicant.id),
+            Some(actor),
             AuditAction::OfferWithdrawn,
             &format!("application:{application_id}"),
-            json!({ "vacancy": vacancy.id, "was": was, "because": "the applicant withdrew" }),
+            json!({ "vacancy": vacancy.id, "was": was, "because": cause.because() }),
         )
         .await?;
     }

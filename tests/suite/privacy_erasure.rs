@@ -390,7 +390,8 @@ async fn deleting_an_applicant_with_a_booked_interview_cancels_it_and_tells_the_
     )
     .await;
     let person = stored(&app, first).await.applicant_id;
-    app.create_user("admin@example.org", &[Role::Admin], None)
+    let admin_id = app
+        .create_user("admin@example.org", &[Role::Admin], None)
         .await;
     let admin = app.new_client();
     admin.sign_in("admin@example.org", PASSWORD).await;
@@ -417,6 +418,15 @@ async fn deleting_an_applicant_with_a_booked_interview_cancels_it_and_tells_the_
     assert!(page.contains("The account has been deleted"), "{page}");
     assert!(page.contains("1 application in progress was withdrawn first"));
     assert_eq!(stored(&app, first).await.stage, "withdrawn");
+    // The withdrawal is recorded as the administrator's, not as the applicant's.
+    let moved = application_stage_change::Entity::find()
+        .filter(application_stage_change::Column::ApplicationId.eq(first))
+        .filter(application_stage_change::Column::ToStage.eq("withdrawn"))
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(moved.actor_user_id, Some(admin_id));
     assert!(
         interview_booking::Entity::find_by_id(first)
             .one(&app.db)
@@ -484,7 +494,15 @@ async fn deleting_an_applicant_who_accepted_an_offer_withdraws_the_offer_first()
         .unwrap()
         .unwrap();
     assert_eq!(held.status, "withdrawn");
-    assert_eq!(audited(&app, "offer_withdrawn").await.len(), 1);
+    let withdrawn = audited(&app, "offer_withdrawn").await;
+    assert_eq!(withdrawn.len(), 1);
+    assert!(
+        withdrawn[0]
+            .details
+            .contains("the applicant's account was deleted"),
+        "{}",
+        withdrawn[0].details
+    );
 }
 
 #[tokio::test]

@@ -4,6 +4,7 @@
 
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, TransactionTrait};
 use spectra::entities::{interview_booking, interview_outcome, offer};
+use spectra::services::withdrawal::Cause;
 
 use crate::applications::{expect_redirect, post_vacancy, stored};
 use crate::helpers::spawn_app;
@@ -300,23 +301,26 @@ async fn the_withdrawal_service_lets_go_of_the_offer_in_one_transaction() {
     // Act: a withdrawal whose transaction is rolled back changes nothing; a committed one
     // frees the position; a second is refused with the stage.
     let txn = app.db.begin().await.unwrap();
-    let rolled_back = spectra::services::withdrawal::withdraw(&txn, &config, actor, first, "")
-        .await
-        .unwrap();
+    let rolled_back =
+        spectra::services::withdrawal::withdraw(&txn, &config, actor, first, "", Cause::Applicant)
+            .await
+            .unwrap();
     txn.rollback().await.unwrap();
     let untouched = (
         stored(&app, first).await.stage,
         offer_status(&app, first).await,
     );
     let txn = app.db.begin().await.unwrap();
-    let committed = spectra::services::withdrawal::withdraw(&txn, &config, actor, first, "")
-        .await
-        .unwrap();
+    let committed =
+        spectra::services::withdrawal::withdraw(&txn, &config, actor, first, "", Cause::Applicant)
+            .await
+            .unwrap();
     txn.commit().await.unwrap();
     let txn = app.db.begin().await.unwrap();
-    let again = spectra::services::withdrawal::withdraw(&txn, &config, actor, first, "")
-        .await
-        .unwrap();
+    let again =
+        spectra::services::withdrawal::withdraw(&txn, &config, actor, first, "", Cause::Applicant)
+            .await
+            .unwrap();
     txn.rollback().await.unwrap();
     let txn = app.db.begin().await.unwrap();
     let someone_else = spectra::services::withdrawal::withdraw(
@@ -328,6 +332,7 @@ async fn the_withdrawal_service_lets_go_of_the_offer_in_one_transaction() {
         },
         first,
         "",
+        Cause::Applicant,
     )
     .await
     .unwrap();

@@ -87,7 +87,16 @@ pub async fn confirm(
         .into_response());
     }
     let txn = state.db.begin().await?;
-    match services::withdrawal::withdraw(&txn, &state.config, Actor::from(&me), id, reason).await? {
+    match services::withdrawal::withdraw(
+        &txn,
+        &state.config,
+        Actor::from(&me),
+        id,
+        reason,
+        services::withdrawal::Cause::Applicant,
+    )
+    .await?
+    {
         Ok(_) => {}
         Err(WithdrawRefusal::NotFound) => {
             txn.rollback().await?;
