@@ -513,7 +513,7 @@ async fn create_user(
         None => None,
     };
     let password = read_password(email.as_str())?;
-    let hash = auth::password::hash(&password).await?;
+    let hash = auth::password::hash(&auth::password::HashGate::for_tools(), &password).await?;
     let txn = db.begin().await?;
     let user = users::create(
         &txn,

@@ -29,6 +29,10 @@ Configuration (environment variables):
                          the right-most one in X-Forwarded-For that is not a proxy [default: none]
   PURGE_AFTER_DAYS       Days after the final decision on an unsuccessful or withdrawn application
                          before its personal data is deleted (1 to 3650) [default: 365]
+  HASH_CONCURRENCY       Password hashes (sign-ins, new passwords) run at once, each taking 19 MiB
+                         (1 to 64) [default: one fewer than the cores, at least 1]
+  HASH_QUEUE             Sign-ins that may wait for a hash; beyond them the service answers 503
+                         with Retry-After (0 to 10000) [default: 8 times HASH_CONCURRENCY]
   RUST_LOG               Log filter, e.g. info or spectra=debug,tower_http=info [default: info]
   SPECTRA_DEMO_PASSWORD  Password of every demo account (spectra demo) [default: demo-password-123]";
 
@@ -80,6 +84,14 @@ pub struct Config {
     /// Days after the final decision on an unsuccessful or withdrawn application before its
     /// personal data is purged (`PURGE_AFTER_DAYS`, default 365).
     pub purge_after_days: u32,
+    /// How many password hashes may run at once (`HASH_CONCURRENCY`, default one fewer than
+    /// the cores, at least 1).
+    pub hash_concurrency: usize,
+    /// How many may wait for a turn before sign-ins get 503 (`HASH_QUEUE`, default 8 times
+    /// `hash_concurrency`).
+    pub hash_queue: usize,
+    /// How often each instance looks for organisations or programmes changed by another.
+    pub reference_poll: Duration,
 }
 
 impl Config {
@@ -185,6 +197,30 @@ impl Config {
                 })?,
         };
 
+        let cores = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
+        let hash_concurrency = match get("HASH_CONCURRENCY") {
+            None => crate::domain::load::default_hash_concurrency(cores),
+            Some(text) => text
+                .parse::<usize>()
+                .ok()
+                .filter(|n| (1..=64).contains(n))
+                .ok_or_else(|| ConfigError {
+                    variable: "HASH_CONCURRENCY",
+                    reason: format!("{text:?} is not a number from 1 to 64"),
+                })?,
+        };
+        let hash_queue = match get("HASH_QUEUE") {
+            None => crate::domain::load::default_hash_queue(hash_concurrency),
+            Some(text) => text
+                .parse::<usize>()
+                .ok()
+                .filter(|n| *n <= 10_000)
+                .ok_or_else(|| ConfigError {
+                    variable: "HASH_QUEUE",
+                    reason: format!("{text:?} is not a number from 0 to 10000"),
+                })?,
+        };
+
         Ok(Self {
             database_url,
             bind_addr,
@@ -198,6 +234,9 @@ impl Config {
             mail_poll: Duration::from_secs(5),
             dashboard_cache,
             purge_after_days,
+            hash_concurrency,
+            hash_queue,
+            reference_poll: Duration::from_secs(2),
         })
     }
 
@@ -247,6 +286,11 @@ mod tests {
                 .purge_after_days,
             90
         );
+        assert!(c.hash_concurrency >= 1);
+        assert_eq!(c.hash_queue, 8 * c.hash_concurrency);
+        let c = config(&[("HASH_CONCURRENCY", "3"), ("HASH_QUEUE", "0")]).unwrap();
+        assert_eq!((c.hash_concurrency, c.hash_queue), (3, 0));
+        assert_eq!(config(&[("HASH_CONCURRENCY", "2")]).unwrap().hash_queue, 16);
     }
 
     #[test]
@@ -261,6 +305,10 @@ mod tests {
             ("TRUSTED_PROXIES", "10.0.0.0/8, proxy.internal"),
             ("PURGE_AFTER_DAYS", "0"),
             ("PURGE_AFTER_DAYS", "a year"),
+            ("HASH_CONCURRENCY", "0"),
+            ("HASH_CONCURRENCY", "65"),
+            ("HASH_QUEUE", "-1"),
+            ("HASH_QUEUE", "10001"),
         ] {
             let err = config(&[(var, value)]).unwrap_err();
             assert_eq!(err.variable, var);

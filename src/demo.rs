@@ -144,7 +144,7 @@ pub async fn load(db: &DatabaseConnection, demo_password: &str) -> anyhow::Resul
     // The password policy applies to the demo too; a bad SPECTRA_DEMO_PASSWORD fails here.
     let password = NewPassword::parse(demo_password, demo_password, "")
         .map_err(|(_, m)| anyhow::anyhow!("SPECTRA_DEMO_PASSWORD is not valid: {m}"))?;
-    let hash = password::hash(&password).await?;
+    let hash = password::hash(&password::HashGate::for_tools(), &password).await?;
     for account in &ACCOUNTS {
         let email = EmailAddress::parse(account.email).map_err(|m| anyhow::anyhow!("{m}"))?;
         if users::find_by_email(db, email.as_str()).await?.is_some() {

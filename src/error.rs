@@ -43,9 +43,31 @@ pub enum AppError {
     /// Too many attempts; the message says when to try again.
     #[error("{0}")]
     TooManyRequests(String),
+    /// Too many people are signing in at this moment to check another password now: the
+    /// person is asked to try again in a few seconds (503 with `Retry-After`).
+    #[error("busy")]
+    Busy,
     /// Anything else: a bug or an outage. Logged, never shown.
     #[error(transparent)]
-    Internal(#[from] anyhow::Error),
+    Internal(anyhow::Error),
+}
+
+/// Seconds a person is asked to wait when the service is busy.
+pub const RETRY_AFTER_SECONDS: u32 = 5;
+
+impl From<anyhow::Error> for AppError {
+    /// A refusal by the password hashing gate is [`AppError::Busy`], wherever it was wrapped;
+    /// anything else is internal.
+    fn from(err: anyhow::Error) -> Self {
+        if err
+            .downcast_ref::<crate::auth::password::HashingBusy>()
+            .is_some()
+        {
+            Self::Busy
+        } else {
+            Self::Internal(err)
+        }
+    }
 }
 
 /// Marks a response that should be shown as a friendly error page.
@@ -82,6 +104,7 @@ impl AppError {
             AppError::SignInRequired { .. } | AppError::Elsewhere { .. } => StatusCode::SEE_OTHER,
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
             AppError::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
+            AppError::Busy => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -108,6 +131,17 @@ impl IntoResponse for AppError {
             }
             AppError::BadRequest(m) | AppError::TooManyRequests(m) => Some(m.clone()),
             AppError::NotFound | AppError::Forbidden => None,
+            AppError::Busy => {
+                tracing::warn!("password check refused: too many waiting");
+                let mut response = (StatusCode::SERVICE_UNAVAILABLE, "Busy").into_response();
+                response
+                    .headers_mut()
+                    .insert(axum::http::header::RETRY_AFTER, RETRY_AFTER_SECONDS.into());
+                response
+                    .extensions_mut()
+                    .insert(ErrorPage { message: None });
+                return response;
+            }
         };
         let body = status.canonical_reason().unwrap_or("Error");
         let mut response = (status, body).into_response();
@@ -159,6 +193,24 @@ mod tests {
             .and_then(|v| v.to_str().ok());
         assert_eq!(location, Some("/applications/7"));
         assert!(response.extensions().get::<ErrorPage>().is_none());
+    }
+
+    #[test]
+    fn a_full_hashing_queue_asks_to_retry_wherever_it_was_wrapped() {
+        let wrapped = anyhow::Error::new(crate::auth::password::HashingBusy).context("sign-in");
+        let response = AppError::from(wrapped).into_response();
+        assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
+        assert_eq!(
+            response
+                .headers()
+                .get("retry-after")
+                .and_then(|v| v.to_str().ok()),
+            Some("5")
+        );
+        assert!(matches!(
+            AppError::from(anyhow::anyhow!("disk full")),
+            AppError::Internal(_)
+        ));
     }
 
     #[test]

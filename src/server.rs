@@ -11,9 +11,11 @@ use tokio::sync::{Notify, watch};
 use tokio::task::JoinHandle;
 
 use crate::app::AppState;
+use crate::auth::password::HashGate;
 use crate::config::Config;
 use crate::mail::worker::{self, Transport};
 use crate::services::dashboard::DashboardCache;
+use crate::services::reference_data::ReferenceCache;
 use crate::{db, web};
 
 /// A running service: its address and how to stop it.
@@ -27,6 +29,7 @@ pub struct Running {
     server: JoinHandle<anyhow::Result<()>>,
     worker: JoinHandle<()>,
     sweeper: JoinHandle<()>,
+    reference: JoinHandle<()>,
     reminders: JoinHandle<()>,
     purges: JoinHandle<()>,
 }
@@ -38,6 +41,7 @@ impl Running {
         let served = self.server.await.context("server task")?;
         let _ = self.worker.await;
         let _ = self.sweeper.await;
+        let _ = self.reference.await;
         let _ = self.reminders.await;
         let _ = self.purges.await;
         served
@@ -49,6 +53,7 @@ impl Running {
         let _ = self.shutdown.send(true);
         let _ = self.worker.await;
         let _ = self.sweeper.await;
+        let _ = self.reference.await;
         let _ = self.reminders.await;
         let _ = self.purges.await;
         served?
@@ -81,6 +86,12 @@ pub async fn start(
         config: config.clone(),
         mail_wakeup: Arc::new(Notify::new()),
         dashboards: Arc::new(DashboardCache::new(config.dashboard_cache)),
+        hash_gate: HashGate::new(config.hash_concurrency, config.hash_queue),
+        reference: Arc::new(
+            ReferenceCache::load(&db, config.reference_poll)
+                .await
+                .context("cannot read organisations and programmes")?,
+        ),
     };
     let (shutdown, shutdown_rx) = watch::channel(false);
 
@@ -92,6 +103,12 @@ pub async fn start(
         shutdown_rx.clone(),
     ));
     let sweeper = tokio::spawn(sweep_expired_sessions(db.clone(), shutdown_rx.clone()));
+    let reference = tokio::spawn(
+        state
+            .reference
+            .clone()
+            .watch(db.clone(), shutdown_rx.clone()),
+    );
     let reminders = tokio::spawn(remind_checkpoints(
         db.clone(),
         config.clone(),
@@ -132,6 +149,7 @@ pub async fn start(
         server,
         worker,
         sweeper,
+        reference,
         reminders,
         purges,
     })
@@ -168,6 +186,9 @@ async fn sweep_expired_sessions(
     loop {
         if let Err(e) = db::sessions::delete_expired(&db, db::now()).await {
             tracing::warn!(error = %e, "cannot delete expired sessions");
+        }
+        if let Err(e) = db::login_throttles::delete_stale(&db, db::now()).await {
+            tracing::warn!(error = %e, "cannot delete old sign-in throttles");
         }
         tokio::select! {
             () = tokio::time::sleep(Duration::from_secs(600)) => {}

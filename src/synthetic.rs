@@ -1032,9 +1032,11 @@ pub async fn seed(db: &DatabaseConnection, options: &Options) -> anyhow::Result<
         .map(char::from)
         .collect();
     let secret = NewPassword::parse(&secret, &secret, "").map_err(|(_, m)| anyhow::anyhow!(m))?;
-    let password_hash = password::hash(&secret).await?;
+    let password_hash = password::hash(&password::HashGate::for_tools(), &secret).await?;
     let lead_password_hash = match &options.lead_password {
-        Some(lead_password) => Some(password::hash(lead_password).await?),
+        Some(lead_password) => {
+            Some(password::hash(&password::HashGate::for_tools(), lead_password).await?)
+        }
         None => None,
     };
 

@@ -31,6 +31,7 @@ mod m20261202_000023_mentee_waiting_list_told;
 mod m20261202_000024_audit_append_only;
 mod m20261202_000025_privacy_erasure;
 mod m20261202_000026_organisation_active;
+mod m20261203_000027_reference_data_version;
 
 /// Applies spectra's migrations in order.
 #[derive(Debug)]
@@ -66,6 +67,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000024_audit_append_only::Migration),
             Box::new(m20261202_000025_privacy_erasure::Migration),
             Box::new(m20261202_000026_organisation_active::Migration),
+            Box::new(m20261203_000027_reference_data_version::Migration),
         ]
     }
 }

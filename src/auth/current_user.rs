@@ -83,6 +83,9 @@ pub async fn load_current_user(
     mut req: Request,
     next: Next,
 ) -> Response {
+    if let Err(e) = renew_if_due(&state, &session).await {
+        return e.into_response();
+    }
     match current_user(&state, &session).await {
         Ok(Some(user)) => {
             req.extensions_mut().insert(user);
@@ -90,7 +93,42 @@ pub async fn load_current_user(
         Ok(None) => {}
         Err(e) => return e.into_response(),
     }
-    next.run(req).await
+    let response = next.run(req).await;
+    if let Err(e) = stamp_if_saved(&session).await {
+        return e.into_response();
+    }
+    response
+}
+
+/// Session key of when the session was last renewed (Unix seconds).
+const SESSION_RENEWED_AT: &str = "renewed_at";
+
+/// Renews a stored session at most once a renewal interval (a minute): only then is it
+/// marked changed, so only then is its row rewritten with a fresh idle expiry and its cookie
+/// sent again. Between renewals a request reads the session and writes nothing. A visitor
+/// with no session has nothing to renew, and nothing is created for them.
+async fn renew_if_due(state: &AppState, session: &Session) -> Result<(), AppError> {
+    let renewed = session.get::<i64>(SESSION_RENEWED_AT).await?;
+    if session.id().is_none() {
+        return Ok(());
+    }
+    let now = crate::db::now().unix_timestamp();
+    let interval = crate::domain::load::renewal_interval(state.config.session_idle);
+    if crate::domain::load::renewal_due(renewed, now, interval) {
+        session.insert(SESSION_RENEWED_AT, now).await?;
+    }
+    Ok(())
+}
+
+/// A session about to be written anyway (created, signed in, given a message) is stamped as
+/// renewed now, so the next minute of reading writes nothing. A session emptied (signed out)
+/// stays empty, so it is deleted rather than stored again.
+async fn stamp_if_saved(session: &Session) -> Result<(), AppError> {
+    if session.is_modified() && !session.is_empty().await {
+        let now = crate::db::now().unix_timestamp();
+        session.insert(SESSION_RENEWED_AT, now).await?;
+    }
+    Ok(())
 }
 
 async fn current_user(state: &AppState, session: &Session) -> Result<Option<AuthUser>, AppError> {

@@ -1,9 +1,16 @@
-//! Password hashing with argon2id (OWASP parameters), off the async runtime.
+//! Password hashing with argon2id (OWASP parameters), off the async runtime, through a
+//! [`HashGate`] that bounds how many run at once. Each hash takes 19 MiB for about a
+//! twentieth of a second: unbounded, a burst of sign-ins would take hundreds of megabytes and
+//! every core from the pages.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use anyhow::Context;
 use argon2::password_hash::phc::PasswordHash;
 use argon2::{Algorithm, Argon2, Params, PasswordHasher, PasswordVerifier, Version};
 use sha2::{Digest, Sha256};
+use tokio::sync::Semaphore;
 
 use crate::domain::NewPassword;
 
@@ -18,32 +25,192 @@ fn hasher() -> anyhow::Result<Argon2<'static>> {
     Ok(Argon2::new(Algorithm::Argon2id, Version::V0x13, params))
 }
 
-/// Hashes a new password into a PHC string.
-pub async fn hash(password: &NewPassword) -> anyhow::Result<String> {
-    let password = password.expose().to_owned();
-    tokio::task::spawn_blocking(move || -> anyhow::Result<String> {
-        let hash = hasher()?
-            .hash_password(password.as_bytes())
-            .map_err(|e| anyhow::anyhow!("hashing: {e}"))?;
-        Ok(hash.to_string())
-    })
-    .await
-    .context("password hashing task")?
+/// The hash was not run because too many were running or waiting: the person is asked to
+/// try again in a moment (503 with `Retry-After`). Travels inside `anyhow::Error`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("too many password hashes are running or waiting")]
+pub struct HashingBusy;
+
+/// Lets at most `concurrency` hashes run at once on the blocking pool, with at most `queue`
+/// more waiting for a turn; beyond that a hash is refused with [`HashingBusy`] at once,
+/// rather than holding memory and a connection while it waits. Cheap to clone: clones share
+/// the same limits.
+#[derive(Clone, Debug)]
+pub struct HashGate {
+    permits: Arc<Semaphore>,
+    counts: Arc<Counts>,
+    concurrency: usize,
+    queue: usize,
 }
 
-/// Checks `candidate` against `stored`; with no stored hash it checks a dummy one and fails.
-pub async fn verify(candidate: String, stored: Option<String>) -> anyhow::Result<bool> {
-    tokio::task::spawn_blocking(move || -> anyhow::Result<bool> {
-        let known = stored.is_some();
-        let stored = stored.unwrap_or_else(|| DUMMY_HASH.to_owned());
-        let parsed = PasswordHash::new(&stored).map_err(|e| anyhow::anyhow!("stored hash: {e}"))?;
-        let matches = hasher()?
-            .verify_password(candidate.as_bytes(), &parsed)
-            .is_ok();
-        Ok(known && matches)
-    })
-    .await
-    .context("password verification task")?
+#[derive(Debug, Default)]
+struct Counts {
+    /// Running or waiting now.
+    admitted: AtomicUsize,
+    /// Running now.
+    running: AtomicUsize,
+    /// The most that have ever run at once.
+    peak: AtomicUsize,
+}
+
+/// A hash's place in the gate: taken on admission, given back when the hash ends or its
+/// request goes away while waiting.
+struct Admission(Arc<Counts>);
+
+impl Drop for Admission {
+    fn drop(&mut self) {
+        self.0.admitted.fetch_sub(1, Ordering::AcqRel);
+    }
+}
+
+/// A hash running now; counted in `running` until it ends.
+struct Running(Arc<Counts>);
+
+impl Running {
+    fn start(counts: &Arc<Counts>) -> Self {
+        let now = counts.running.fetch_add(1, Ordering::AcqRel) + 1;
+        counts.peak.fetch_max(now, Ordering::AcqRel);
+        Self(counts.clone())
+    }
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        self.0.running.fetch_sub(1, Ordering::AcqRel);
+    }
+}
+
+impl HashGate {
+    /// A gate letting `concurrency` (at least 1) hashes run and `queue` wait.
+    pub fn new(concurrency: usize, queue: usize) -> Self {
+        let concurrency = concurrency.max(1);
+        Self {
+            permits: Arc::new(Semaphore::new(concurrency)),
+            counts: Arc::default(),
+            concurrency,
+            queue,
+        }
+    }
+
+    /// A gate for the command line and seeding: one hash at a time, any number waiting.
+    pub fn for_tools() -> Self {
+        Self::new(1, usize::MAX / 2)
+    }
+
+    /// How many may run at once.
+    pub fn concurrency(&self) -> usize {
+        self.concurrency
+    }
+
+    /// The most hashes that have ever run at once through this gate.
+    pub fn peak(&self) -> usize {
+        self.counts.peak.load(Ordering::Acquire)
+    }
+
+    /// Takes a place in the gate (running or waiting), or refuses at once with
+    /// [`HashingBusy`] when all are taken: checked before anything else is done for the
+    /// request, so a refused sign-in costs nothing, not even a throttle slot.
+    pub fn admit(&self) -> anyhow::Result<Ticket> {
+        let admitted = self.counts.admitted.fetch_add(1, Ordering::AcqRel);
+        let admission = Admission(self.counts.clone());
+        if !crate::domain::load::admits(admitted, self.concurrency, self.queue) {
+            return Err(HashingBusy.into());
+        }
+        Ok(Ticket {
+            admission,
+            permits: self.permits.clone(),
+        })
+    }
+
+    #[cfg(test)]
+    async fn run<T: Send + 'static>(
+        &self,
+        work: impl FnOnce() -> anyhow::Result<T> + Send + 'static,
+    ) -> anyhow::Result<T> {
+        self.admit()?.run(work).await
+    }
+}
+
+/// A place in the [`HashGate`]: spend it on one hash or verification.
+#[derive(Debug)]
+pub struct Ticket {
+    admission: Admission,
+    permits: Arc<Semaphore>,
+}
+
+impl std::fmt::Debug for Admission {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Admission")
+    }
+}
+
+impl Ticket {
+    /// Runs `work` on the blocking pool when a turn comes. A request that goes away while
+    /// waiting gives its place back; one that goes away while its hash runs keeps the turn
+    /// until the hash ends, so the bound holds.
+    async fn run<T: Send + 'static>(
+        self,
+        work: impl FnOnce() -> anyhow::Result<T> + Send + 'static,
+    ) -> anyhow::Result<T> {
+        let Ticket { admission, permits } = self;
+        let permit = permits
+            .acquire_owned()
+            .await
+            .context("password hashing gate closed")?;
+        let counts = admission.0.clone();
+        tokio::task::spawn_blocking(move || {
+            let running = Running::start(&counts);
+            let result = work();
+            drop(running);
+            drop(permit);
+            drop(admission);
+            result
+        })
+        .await
+        .context("password hashing task")?
+    }
+
+    /// Hashes a new password with this place; see [`hash`].
+    pub async fn hash(self, password: &NewPassword) -> anyhow::Result<String> {
+        let password = password.expose().to_owned();
+        self.run(move || -> anyhow::Result<String> {
+            let hash = hasher()?
+                .hash_password(password.as_bytes())
+                .map_err(|e| anyhow::anyhow!("hashing: {e}"))?;
+            Ok(hash.to_string())
+        })
+        .await
+    }
+
+    /// Checks `candidate` against `stored` with this place; see [`verify`].
+    pub async fn verify(self, candidate: String, stored: Option<String>) -> anyhow::Result<bool> {
+        self.run(move || check(&candidate, stored)).await
+    }
+}
+
+/// Hashes a new password into a PHC string, through the gate.
+pub async fn hash(gate: &HashGate, password: &NewPassword) -> anyhow::Result<String> {
+    gate.admit()?.hash(password).await
+}
+
+/// Checks `candidate` against `stored`, through the gate; with no stored hash it checks a
+/// dummy one (through the same gate, so it takes as long) and fails.
+pub async fn verify(
+    gate: &HashGate,
+    candidate: String,
+    stored: Option<String>,
+) -> anyhow::Result<bool> {
+    gate.admit()?.verify(candidate, stored).await
+}
+
+fn check(candidate: &str, stored: Option<String>) -> anyhow::Result<bool> {
+    let known = stored.is_some();
+    let stored = stored.unwrap_or_else(|| DUMMY_HASH.to_owned());
+    let parsed = PasswordHash::new(&stored).map_err(|e| anyhow::anyhow!("stored hash: {e}"))?;
+    let matches = hasher()?
+        .verify_password(candidate.as_bytes(), &parsed)
+        .is_ok();
+    Ok(known && matches)
 }
 
 /// A short fingerprint of a stored hash. A session remembers it, so changing the password
@@ -59,15 +226,16 @@ mod tests {
     #[tokio::test]
     async fn hashes_with_owasp_parameters_and_verifies() {
         let pw = NewPassword::parse("purple-kettle-river", "purple-kettle-river", "x@y.z").unwrap();
-        let stored = hash(&pw).await.unwrap();
+        let gate = HashGate::new(1, 0);
+        let stored = hash(&gate, &pw).await.unwrap();
         assert!(stored.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"));
         assert!(
-            verify("purple-kettle-river".into(), Some(stored.clone()))
+            verify(&gate, "purple-kettle-river".into(), Some(stored.clone()))
                 .await
                 .unwrap()
         );
         assert!(
-            !verify("purple-kettle-rivet".into(), Some(stored))
+            !verify(&gate, "purple-kettle-rivet".into(), Some(stored))
                 .await
                 .unwrap()
         );
@@ -75,8 +243,73 @@ mod tests {
 
     #[tokio::test]
     async fn unknown_users_never_verify_but_still_do_the_work() {
-        assert!(!verify("anything".into(), None).await.unwrap());
+        let gate = HashGate::new(1, 0);
+        assert!(!verify(&gate, "anything".into(), None).await.unwrap());
         assert!(PasswordHash::new(DUMMY_HASH).is_ok());
+        assert_eq!(gate.peak(), 1, "the dummy hash went through the gate");
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn the_gate_bounds_running_hashes_and_refuses_beyond_its_queue() {
+        let gate = HashGate::new(2, 3);
+        let release = Arc::new(std::sync::Barrier::new(3));
+        // Two hashes hold their turns until released; three more wait.
+        let mut held = Vec::new();
+        for _ in 0..2 {
+            let (gate, release) = (gate.clone(), release.clone());
+            held.push(tokio::spawn(async move {
+                gate.run(move || {
+                    release.wait();
+                    Ok(())
+                })
+                .await
+            }));
+        }
+        while gate.counts.running.load(Ordering::Acquire) < 2 {
+            tokio::task::yield_now().await;
+        }
+        let mut waiting = Vec::new();
+        for _ in 0..3 {
+            let gate = gate.clone();
+            waiting.push(tokio::spawn(async move { gate.run(|| Ok(())).await }));
+        }
+        while gate.counts.admitted.load(Ordering::Acquire) < 5 {
+            tokio::task::yield_now().await;
+        }
+        let refused = gate.run(|| Ok(())).await.unwrap_err();
+        assert_eq!(refused.downcast_ref::<HashingBusy>(), Some(&HashingBusy));
+
+        release.wait();
+        for task in held.into_iter().chain(waiting) {
+            task.await.unwrap().unwrap();
+        }
+        assert_eq!(gate.peak(), 2);
+        assert_eq!(gate.counts.admitted.load(Ordering::Acquire), 0);
+        assert_eq!(gate.counts.running.load(Ordering::Acquire), 0);
+        // With the queue empty again, hashes are admitted.
+        gate.run(|| Ok(())).await.unwrap();
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn many_at_once_never_run_more_than_allowed() {
+        let gate = HashGate::new(3, 1_000);
+        let tasks: Vec<_> = (0..60)
+            .map(|_| {
+                let gate = gate.clone();
+                tokio::spawn(async move {
+                    gate.run(|| {
+                        std::thread::sleep(std::time::Duration::from_millis(2));
+                        Ok(())
+                    })
+                    .await
+                })
+            })
+            .collect();
+        for task in tasks {
+            task.await.unwrap().unwrap();
+        }
+        assert!(gate.peak() <= 3, "peak {}", gate.peak());
+        assert!(gate.peak() >= 1);
     }
 
     #[test]

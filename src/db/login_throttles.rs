@@ -73,3 +73,20 @@ pub async fn clear(db: &impl ConnectionTrait, key: &str) -> Result<(), DbErr> {
         .await
         .map(|_| ())
 }
+
+/// Forgets keys that can no longer refuse anything: their window began over a day ago (every
+/// window is shorter) and any lock has ended. Returns how many went.
+pub async fn delete_stale(db: &impl ConnectionTrait, now: OffsetDateTime) -> Result<u64, DbErr> {
+    use sea_orm::{ColumnTrait, Condition, QueryFilter};
+    let day_ago = now - time::Duration::days(1);
+    Ok(login_throttle::Entity::delete_many()
+        .filter(login_throttle::Column::WindowStartedAt.lt(day_ago))
+        .filter(
+            Condition::any()
+                .add(login_throttle::Column::LockedUntil.is_null())
+                .add(login_throttle::Column::LockedUntil.lt(now)),
+        )
+        .exec(db)
+        .await?
+        .rows_affected)
+}

@@ -14,6 +14,7 @@ pub mod offers;
 pub mod organisations;
 pub mod outbox;
 pub mod programmes;
+pub mod reference_data;
 pub mod reports;
 pub mod sessions;
 pub mod shortlisting;

@@ -5,8 +5,9 @@ use std::net::IpAddr;
 
 use sea_orm::{ConnectionTrait, DatabaseConnection, DbErr, SqlErr, TransactionTrait};
 
+use crate::auth::password::HashGate;
 use crate::auth::throttle::{self, LoginKeys, SignInSlot};
-use crate::auth::{password, tokens};
+use crate::auth::tokens;
 use crate::config::Config;
 use crate::db::audit::{self, AuditAction};
 use crate::db::user_tokens::Purpose;
@@ -31,13 +32,14 @@ pub enum PasswordRefusal {
 /// A correct password is refused like any other once the account or address is locked.
 pub async fn authenticate(
     db: &DatabaseConnection,
+    gate: &HashGate,
     keys: &LoginKeys,
     email: &str,
     candidate: String,
 ) -> anyhow::Result<Result<user::Model, PasswordRefusal>> {
     let user = users::find_by_email(db, email).await?;
     let stored = user.as_ref().map(|u| u.password_hash.clone());
-    let Some((verified, slot)) = throttled_verify(db, keys, candidate, stored).await? else {
+    let Some((verified, slot)) = throttled_verify(db, gate, keys, candidate, stored).await? else {
         return Ok(Err(PasswordRefusal::Locked));
     };
     let account = user.as_ref().map(|u| u.id);
@@ -100,12 +102,13 @@ pub async fn signed_in(db: &impl ConnectionTrait, user_id: i32) -> Result<(), Db
 /// throttle as signing in, so the form cannot be used to guess it.
 pub async fn check_current_password(
     db: &DatabaseConnection,
+    gate: &HashGate,
     keys: &LoginKeys,
     user: &user::Model,
     candidate: String,
 ) -> anyhow::Result<Result<(), PasswordRefusal>> {
     let stored = Some(user.password_hash.clone());
-    match throttled_verify(db, keys, candidate, stored).await? {
+    match throttled_verify(db, gate, keys, candidate, stored).await? {
         None => Ok(Err(PasswordRefusal::Locked)),
         Some((false, slot)) => {
             record_lock(db, Some(user.id), Some(user.id), slot).await?;
@@ -119,16 +122,20 @@ pub async fn check_current_password(
 }
 
 /// Verifies `candidate` once a throttle slot is taken, with the slot; `None` when locked.
+/// A place at the hashing gate is taken first: when none is left the attempt is refused as
+/// busy before it takes a throttle slot, so a busy moment never counts against anyone.
 async fn throttled_verify(
     db: &DatabaseConnection,
+    gate: &HashGate,
     keys: &LoginKeys,
     candidate: String,
     stored: Option<String>,
 ) -> anyhow::Result<Option<(bool, SignInSlot)>> {
+    let ticket = gate.admit()?;
     let Some(slot) = throttle::reserve_sign_in(db, keys).await? else {
         return Ok(None);
     };
-    Ok(Some((password::verify(candidate, stored).await?, slot)))
+    Ok(Some((ticket.verify(candidate, stored).await?, slot)))
 }
 
 /// Stores a new password for `user_id`: every other session ends (all but `keep`), every
@@ -241,16 +248,18 @@ pub async fn request_password_reset(
 pub async fn register(
     db: &DatabaseConnection,
     config: &Config,
+    gate: &HashGate,
     client: IpAddr,
     name: &FullName,
     email: &EmailAddress,
     new_password: &NewPassword,
 ) -> anyhow::Result<Result<(), NotSent>> {
+    let ticket = gate.admit()?;
     if !throttle::take(db, &client_key(client), PER_CLIENT).await? {
         return Ok(Err(NotSent::TooManyFromClient));
     }
     // Hashed whatever happens next, so the reply takes as long for a taken address.
-    let hash = password::hash(new_password).await?;
+    let hash = ticket.hash(new_password).await?;
     let (token_hash, message) = verification_email(config, name.as_str(), email.as_str())?;
 
     let txn = db.begin().await?;

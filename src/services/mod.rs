@@ -19,6 +19,7 @@ pub mod offers;
 pub mod organisations;
 pub mod panel;
 pub mod privacy;
+pub mod reference_data;
 pub mod retention;
 pub mod shortlisting;
 pub mod vacancies;

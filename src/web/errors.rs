@@ -35,6 +35,10 @@ fn words(status: StatusCode) -> (&'static str, &'static str) {
             "You cannot see this page",
             "Your account does not give you access to this page, or the form you sent had expired. Go back, reload the page and try again. If you think you should have access, contact your administrator.",
         ),
+        StatusCode::SERVICE_UNAVAILABLE => (
+            "The service is busy",
+            "A lot of people are signing in at this moment. Wait a few seconds, then go back and try again. You will need to type your password again.",
+        ),
         StatusCode::TOO_MANY_REQUESTS => {
             ("Too many attempts", "Wait a few minutes, then try again.")
         }
@@ -111,8 +115,10 @@ fn render(page: Page, status: StatusCode, message: Option<String>, original: Res
     match template.render() {
         Ok(html) => {
             let mut rendered = (status, Html(html)).into_response();
-            if let Some(allow) = original.headers().get(header::ALLOW) {
-                rendered.headers_mut().insert(header::ALLOW, allow.clone());
+            for kept in [header::ALLOW, header::RETRY_AFTER] {
+                if let Some(value) = original.headers().get(&kept) {
+                    rendered.headers_mut().insert(kept, value.clone());
+                }
             }
             rendered
         }

@@ -64,8 +64,10 @@ pub fn router(state: AppState) -> Router {
         .with_same_site(SameSite::Lax)
         .with_secure(config.is_https())
         .with_expiry(Expiry::OnInactivity(idle))
-        // Saved on every request, so the idle timer restarts whenever the person does something.
-        .with_always_save(true);
+        // Saved only when changed: a visitor's page writes nothing, and a signed-in person's
+        // session is renewed (its idle timer restarted) at most once a minute, by
+        // `load_current_user`.
+        .with_always_save(false);
 
     // Layers run bottom-up for requests: the session first, then the user, error pages, CSRF.
     let pages = Router::new()

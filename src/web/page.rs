@@ -69,19 +69,62 @@ impl Flash {
 }
 
 impl Page {
-    /// Builds the frame from the session (creating its form token if needed).
+    /// Builds the frame from the session without writing anything for a visitor who is not
+    /// signed in: their page carries the session's form token if it already has one, and
+    /// none otherwise (pages with a form for them take a [`FormPage`]). A signed-in person
+    /// always has a token (created here the first time, which only a session that exists
+    /// already can need).
     pub async fn build(
         session: &Session,
         user: Option<AuthUser>,
         state: &AppState,
     ) -> Result<Self, AppError> {
+        let csrf_token = if user.is_some() {
+            csrf_token(session).await?
+        } else {
+            session
+                .get::<String>(SESSION_CSRF)
+                .await?
+                .unwrap_or_default()
+        };
         Ok(Self {
             user,
-            csrf_token: csrf_token(session).await?,
+            csrf_token,
             demo: state.config.demo,
             assets: assets::PREFIX,
-            flash: session.remove::<Flash>(SESSION_FLASH).await?,
+            flash: take_flash(session).await?,
         })
+    }
+}
+
+/// The one-off message, if there is one; removing it is the only write, and only then.
+async fn take_flash(session: &Session) -> Result<Option<Flash>, AppError> {
+    if session.get_value(SESSION_FLASH).await?.is_none() {
+        return Ok(None);
+    }
+    Ok(session.remove::<Flash>(SESSION_FLASH).await?)
+}
+
+/// The frame of a page that shows a form to people who may not be signed in (sign in,
+/// create an account, reset a password, accept an invitation): it always carries a form
+/// token, so the session is created (one row) when such a page is shown. Every other page a
+/// visitor reads writes nothing.
+#[derive(Clone, Debug)]
+pub struct FormPage(pub Page);
+
+impl FromRequestParts<AppState> for FormPage {
+    type Rejection = AppError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let session = session_of(parts)?;
+        let mut page = Page::from_request_parts(parts, state).await?;
+        if page.csrf_token.is_empty() {
+            page.csrf_token = csrf_token(&session).await?;
+        }
+        Ok(FormPage(page))
     }
 }
 
@@ -130,6 +173,11 @@ pub async fn csrf_token(session: &Session) -> Result<String, AppError> {
     if let Some(token) = session.get::<String>(SESSION_CSRF).await? {
         return Ok(token);
     }
+    new_csrf_token(session).await
+}
+
+/// Gives the session a new form token (at sign-in, so a token seen before it is worthless).
+pub async fn new_csrf_token(session: &Session) -> Result<String, AppError> {
     let mut bytes = [0u8; 32];
     rand::rng().fill_bytes(&mut bytes);
     let token = URL_SAFE_NO_PAD.encode(bytes);

@@ -9,7 +9,7 @@ use serde::Deserialize;
 
 use crate::app::AppState;
 use crate::db::vacancies::OpenFilter;
-use crate::db::{self, organisations, programmes, vacancies};
+use crate::db::{self, vacancies};
 use crate::domain::london_time;
 use crate::domain::vacancy::{VacancyKind, VacancyStatus};
 use crate::entities::organisation;
@@ -83,15 +83,11 @@ async fn list(
     let (rows, total) =
         vacancies::open_page(&state.db, &filter, now, requested - 1, PER_PAGE).await?;
     let page_count = total.div_ceil(PER_PAGE).max(1);
-    let organisations = organisations::all(&state.db).await?;
+    let reference = state.reference.get(&state.db).await?;
     let items = rows
         .into_iter()
         .map(|v| ListItem {
-            organisation: organisations
-                .iter()
-                .find(|o| o.id == v.organisation_id)
-                .map(|o| o.name.clone())
-                .unwrap_or_default(),
+            organisation: reference.organisation_name(v.organisation_id),
             kind: VacancyKind::parse(&v.kind).map_or("Job", VacancyKind::label),
             closes: london_time::describe(v.closes_at),
             id: v.id,
@@ -110,7 +106,7 @@ async fn list(
     Ok(ListTemplate {
         page,
         items,
-        organisations,
+        organisations: reference.organisations().to_vec(),
         kinds: VacancyKind::ALL,
         query,
         total,
@@ -140,15 +136,13 @@ async fn show(
         return Err(AppError::NotFound);
     }
     let criteria = vacancies::criteria_of(&state.db, id).await?;
-    let organisation = organisations::find(&state.db, vacancy.organisation_id)
-        .await?
-        .map(|o| o.name)
-        .unwrap_or_default();
-    let programme = match vacancy.programme_id {
-        Some(pid) => programmes::find(&state.db, pid).await?,
-        None => None,
-    };
-    let (name, about) = programme.map(|p| (p.name, p.description)).unzip();
+    let reference = state.reference.get(&state.db).await?;
+    let organisation = reference.organisation_name(vacancy.organisation_id);
+    let (name, about) = vacancy
+        .programme_id
+        .and_then(|pid| reference.programme(pid))
+        .map(|p| (p.name.clone(), p.description.clone()))
+        .unzip();
     Ok(ShowTemplate {
         page,
         v: VacancyView::new(vacancy, criteria, organisation, name, db::now())

@@ -199,9 +199,13 @@ async fn registering_a_taken_address_looks_the_same_and_emails_the_owner() {
     assert_eq!(app.count("users").await, 1);
     let user = user_by_email(&app, "taken@example.org").await.unwrap();
     assert!(
-        spectra::auth::password::verify(PASSWORD.into(), Some(user.password_hash))
-            .await
-            .unwrap(),
+        spectra::auth::password::verify(
+            &spectra::auth::password::HashGate::for_tools(),
+            PASSWORD.into(),
+            Some(user.password_hash)
+        )
+        .await
+        .unwrap(),
         "password unchanged"
     );
 }
@@ -304,9 +308,13 @@ async fn a_password_reset_link_works_once_within_an_hour_and_ends_every_session(
     );
     let user = user_by_email(&app, "reset@example.org").await.unwrap();
     assert!(
-        spectra::auth::password::verify(new_password.into(), Some(user.password_hash))
-            .await
-            .unwrap()
+        spectra::auth::password::verify(
+            &spectra::auth::password::HashGate::for_tools(),
+            new_password.into(),
+            Some(user.password_hash)
+        )
+        .await
+        .unwrap()
     );
 
     // The other device was signed out; the new password works.
@@ -360,9 +368,13 @@ async fn an_expired_reset_link_is_refused() {
     );
     let user = user_by_email(&app, "late@example.org").await.unwrap();
     assert!(
-        spectra::auth::password::verify(PASSWORD.into(), Some(user.password_hash))
-            .await
-            .unwrap()
+        spectra::auth::password::verify(
+            &spectra::auth::password::HashGate::for_tools(),
+            PASSWORD.into(),
+            Some(user.password_hash)
+        )
+        .await
+        .unwrap()
     );
 }
 
@@ -707,9 +719,13 @@ async fn changing_the_password_makes_earlier_reset_links_unusable() {
     );
     let user = user_by_email(&app, "change@example.org").await.unwrap();
     assert!(
-        spectra::auth::password::verify("a-brand-new-password".into(), Some(user.password_hash))
-            .await
-            .unwrap()
+        spectra::auth::password::verify(
+            &spectra::auth::password::HashGate::for_tools(),
+            "a-brand-new-password".into(),
+            Some(user.password_hash)
+        )
+        .await
+        .unwrap()
     );
 }
 

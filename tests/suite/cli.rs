@@ -97,9 +97,13 @@ async fn create_user_makes_the_first_admin_and_migrate_reports_status() {
         vec![spectra::domain::Role::Admin]
     );
     assert!(
-        spectra::auth::password::verify(PASSWORD.into(), Some(user.password_hash))
-            .await
-            .unwrap()
+        spectra::auth::password::verify(
+            &spectra::auth::password::HashGate::for_tools(),
+            PASSWORD.into(),
+            Some(user.password_hash)
+        )
+        .await
+        .unwrap()
     );
     conn.close().await.unwrap();
 

@@ -158,6 +158,9 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
     config.mail_poll = Duration::from_millis(100);
     // Tests look at the dashboard before and after a change: count it on every view.
     config.dashboard_cache = Duration::ZERO;
+    // Tests insert organisations and programmes straight into the database: every page
+    // checks the reference data's version instead of waiting for a poll.
+    config.reference_poll = Duration::ZERO;
     adjust(&mut config);
 
     let db = server::prepare_database(&config)
@@ -178,6 +181,40 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
 }
 
 impl TestApp {
+    /// The running app's shared state (its hashing gate, caches).
+    pub fn state(&self) -> &spectra::app::AppState {
+        &self.running.as_ref().expect("app running").state
+    }
+
+    /// Starts a second instance of the app on the same database, as behind a load balancer:
+    /// its address, and the instance (stop it with `Running::stop`).
+    pub async fn another_instance(&self, adjust: impl FnOnce(&mut Config)) -> (String, Running) {
+        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind port 0");
+        let addr = listener.local_addr().expect("local addr");
+        let base = format!("http://{addr}");
+        let (url, mail_path, base_for_config) = (
+            self._db.url.clone(),
+            self.mail_dir.display().to_string(),
+            base.clone(),
+        );
+        let mut config = Config::from_lookup(move |name| match name {
+            "DATABASE_URL" => Some(url.clone()),
+            "BIND_ADDR" => Some(addr.to_string()),
+            "BASE_URL" => Some(base_for_config.clone()),
+            "MAIL_DIR" => Some(mail_path.clone()),
+            _ => None,
+        })
+        .expect("test config");
+        adjust(&mut config);
+        let db = server::prepare_database(&config)
+            .await
+            .expect("connect second instance");
+        let running = server::start(config, db, listener, false)
+            .await
+            .expect("start second instance");
+        (base, running)
+    }
+
     /// A second, independent browser.
     pub fn new_client(&self) -> Client {
         Client::new(&self.base)
@@ -199,9 +236,12 @@ impl TestApp {
     ) -> i32 {
         let email = EmailAddress::parse(email).expect("valid email");
         let password = NewPassword::parse(PASSWORD, PASSWORD, "").expect("valid password");
-        let hash = spectra::auth::password::hash(&password)
-            .await
-            .expect("hash");
+        let hash = spectra::auth::password::hash(
+            &spectra::auth::password::HashGate::for_tools(),
+            &password,
+        )
+        .await
+        .expect("hash");
         let txn = self.db.begin().await.expect("txn");
         let user = users::create(
             &txn,
@@ -342,7 +382,7 @@ pub struct Client {
 }
 
 impl Client {
-    fn new(base: &str) -> Self {
+    pub fn new(base: &str) -> Self {
         let mut headers = HeaderMap::new();
         headers.insert(ORIGIN, HeaderValue::from_str(base).expect("origin header"));
         let http = reqwest::Client::builder()

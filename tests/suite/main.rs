@@ -16,6 +16,7 @@ mod esr;
 mod health;
 mod helpers;
 mod interviews;
+mod load;
 mod logging;
 mod manager_home;
 mod mentoring_matching;

@@ -722,9 +722,13 @@ async fn the_current_password_check_is_throttled_like_sign_in() {
         .unwrap()
         .unwrap();
     assert!(
-        spectra::auth::password::verify(PASSWORD.into(), Some(stored.password_hash))
-            .await
-            .unwrap(),
+        spectra::auth::password::verify(
+            &spectra::auth::password::HashGate::for_tools(),
+            PASSWORD.into(),
+            Some(stored.password_hash)
+        )
+        .await
+        .unwrap(),
         "the password did not change"
     );
     // The same count as signing in: the account is locked there too.

@@ -68,8 +68,14 @@ pub async fn submit(
         errors.add("current_password", "Enter your current password");
     } else {
         let keys = LoginKeys::new(&user.email, client);
-        match accounts::check_current_password(&state.db, &keys, &user, form.current_password)
-            .await?
+        match accounts::check_current_password(
+            &state.db,
+            &state.hash_gate,
+            &keys,
+            &user,
+            form.current_password,
+        )
+        .await?
         {
             Ok(()) => {}
             Err(PasswordRefusal::NotCorrect) => {
@@ -87,7 +93,7 @@ pub async fn submit(
         return Ok(ChangeTemplate { page, errors }.into_response());
     };
 
-    let hash = password::hash(&new_password).await?;
+    let hash = password::hash(&state.hash_gate, &new_password).await?;
     let notice = PasswordChanged {
         name: user.full_name.clone(),
         reset_link: state.config.link("/forgot-password"),

@@ -90,7 +90,13 @@ pub async fn submit(
         tracing::warn!(user_id = me.id, "account deletion refused: locked");
         errors.add("password", LOCKED);
         status = StatusCode::TOO_MANY_REQUESTS;
-    } else if !password::verify(form.password, Some(user.password_hash.clone())).await? {
+    } else if !password::verify(
+        &state.hash_gate,
+        form.password,
+        Some(user.password_hash.clone()),
+    )
+    .await?
+    {
         errors.add("password", "Your password is not correct");
     }
     if !errors.is_empty() {

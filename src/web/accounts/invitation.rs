@@ -17,7 +17,7 @@ use crate::entities::invitation;
 use crate::error::{AppError, AppResult};
 use crate::services::invitations::{self as invitation_service, AcceptRefusal};
 use crate::web::accounts::sign_in;
-use crate::web::page::{FormErrors, Page, flash};
+use crate::web::page::{FormErrors, FormPage, Page, flash};
 
 /// The form as typed.
 #[derive(Debug, Default, Deserialize)]
@@ -65,7 +65,7 @@ async fn template(
 
 pub async fn show(
     State(state): State<AppState>,
-    page: Page,
+    FormPage(page): FormPage,
     Path(token): Path<String>,
 ) -> AppResult<AcceptTemplate> {
     template(&state, page, token, FormErrors::default()).await
@@ -100,7 +100,7 @@ pub async fn accept(
     })?;
     let email = EmailAddress::parse(&invitation.email)
         .map_err(|e| AppError::Internal(anyhow::anyhow!("invitation email: {e}")))?;
-    let hash = password::hash(&new_password).await?;
+    let hash = password::hash(&state.hash_gate, &new_password).await?;
 
     let txn = state.db.begin().await?;
     let user = match invitation_service::accept(&txn, &invitation, &email, &roles, hash).await? {

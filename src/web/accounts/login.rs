@@ -17,7 +17,7 @@ use crate::domain::LocalRedirect;
 use crate::error::AppResult;
 use crate::services::accounts::{self, PasswordRefusal};
 use crate::web::accounts::sign_in;
-use crate::web::page::{FormErrors, Page};
+use crate::web::page::{FormErrors, FormPage, Page};
 
 /// The one message for a wrong email, a wrong password, or an account that cannot sign in.
 pub const BAD_CREDENTIALS: &str = "The email address or password is not correct";
@@ -66,7 +66,7 @@ fn safe_next(next: Option<&str>) -> String {
 
 pub async fn show(
     MaybeUser(user): MaybeUser,
-    page: Page,
+    FormPage(page): FormPage,
     Query(query): Query<NextQuery>,
 ) -> Response {
     let next = safe_next(query.next.as_deref());
@@ -114,30 +114,33 @@ pub async fn submit(
     }
 
     let keys = LoginKeys::new(&email, client);
-    let user = match accounts::authenticate(&state.db, &keys, &email, form.password).await? {
-        Ok(user) => user,
-        Err(PasswordRefusal::Locked) => {
-            tracing::warn!(%client, "sign-in refused: locked");
-            errors.add("email", LOCKED);
-            let page = LoginTemplate {
-                page,
-                email: form.email,
-                next,
-                errors,
-            };
-            return Ok((StatusCode::TOO_MANY_REQUESTS, page).into_response());
-        }
-        Err(PasswordRefusal::NotCorrect) => {
-            errors.add("email", BAD_CREDENTIALS);
-            return Ok(LoginTemplate {
-                page,
-                email: form.email,
-                next,
-                errors,
+    let user =
+        match accounts::authenticate(&state.db, &state.hash_gate, &keys, &email, form.password)
+            .await?
+        {
+            Ok(user) => user,
+            Err(PasswordRefusal::Locked) => {
+                tracing::warn!(%client, "sign-in refused: locked");
+                errors.add("email", LOCKED);
+                let page = LoginTemplate {
+                    page,
+                    email: form.email,
+                    next,
+                    errors,
+                };
+                return Ok((StatusCode::TOO_MANY_REQUESTS, page).into_response());
             }
-            .into_response());
-        }
-    };
+            Err(PasswordRefusal::NotCorrect) => {
+                errors.add("email", BAD_CREDENTIALS);
+                return Ok(LoginTemplate {
+                    page,
+                    email: form.email,
+                    next,
+                    errors,
+                }
+                .into_response());
+            }
+        };
 
     if user.email_verified_at.is_none() {
         return Ok(UnverifiedTemplate {

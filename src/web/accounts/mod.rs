@@ -20,7 +20,7 @@ use crate::app::AppState;
 use crate::auth::{SESSION_AUTH_FP, SESSION_USER_ID, password};
 use crate::entities::user;
 use crate::error::AppError;
-use crate::web::page::SESSION_CSRF;
+use crate::web::page::new_csrf_token;
 
 /// The account routes.
 pub fn router() -> Router<AppState> {
@@ -66,7 +66,7 @@ pub fn router() -> Router<AppState> {
 /// token, and the password fingerprint that ties the session to the current password.
 pub(crate) async fn sign_in(session: &Session, user: &user::Model) -> Result<(), AppError> {
     session.cycle_id().await?;
-    session.remove::<String>(SESSION_CSRF).await?;
+    new_csrf_token(session).await?;
     session.insert(SESSION_USER_ID, user.id).await?;
     session
         .insert(SESSION_AUTH_FP, password::fingerprint(&user.password_hash))

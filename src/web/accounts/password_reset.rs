@@ -18,7 +18,7 @@ use crate::domain::{EmailAddress, NewPassword};
 use crate::error::AppResult;
 use crate::mail::templates::{EmailContent, PasswordChanged};
 use crate::services::accounts;
-use crate::web::page::{FormErrors, Page, flash};
+use crate::web::page::{FormErrors, FormPage, Page, flash};
 
 /// The request form.
 #[derive(Debug, Default, Deserialize)]
@@ -35,7 +35,7 @@ pub struct RequestTemplate {
     errors: FormErrors,
 }
 
-pub async fn show_request(page: Page) -> RequestTemplate {
+pub async fn show_request(FormPage(page): FormPage) -> RequestTemplate {
     RequestTemplate {
         page,
         email: String::new(),
@@ -96,7 +96,7 @@ pub struct ResetTemplate {
 
 pub async fn show_reset(
     State(state): State<AppState>,
-    page: Page,
+    FormPage(page): FormPage,
     Path(token): Path<String>,
 ) -> AppResult<ResetTemplate> {
     let usable = user_tokens::find_usable(&state.db, Purpose::ResetPassword, &tokens::hash(&token))
@@ -156,7 +156,7 @@ pub async fn reset(
             .into_response());
         }
     };
-    let hash = password::hash(&new_password).await?;
+    let hash = password::hash(&state.hash_gate, &new_password).await?;
     let notice = PasswordChanged {
         name: user.full_name.clone(),
         reset_link: state.config.link("/forgot-password"),

@@ -13,7 +13,7 @@ use crate::auth::ClientAddress;
 use crate::domain::{EmailAddress, FullName, NewPassword};
 use crate::error::AppResult;
 use crate::services::accounts;
-use crate::web::page::{FormErrors, Page};
+use crate::web::page::{FormErrors, FormPage, Page};
 
 const SESSION_PENDING_EMAIL: &str = "pending_email";
 
@@ -36,7 +36,7 @@ pub struct RegisterTemplate {
     errors: FormErrors,
 }
 
-pub async fn show(page: Page) -> RegisterTemplate {
+pub async fn show(FormPage(page): FormPage) -> RegisterTemplate {
     RegisterTemplate {
         page,
         full_name: String::new(),
@@ -73,6 +73,7 @@ pub async fn submit(
     match accounts::register(
         &state.db,
         &state.config,
+        &state.hash_gate,
         client,
         &name,
         &email,
@@ -96,7 +97,10 @@ pub struct CheckEmailTemplate {
     email: Option<String>,
 }
 
-pub async fn check_email(session: Session, page: Page) -> AppResult<CheckEmailTemplate> {
+pub async fn check_email(
+    session: Session,
+    FormPage(page): FormPage,
+) -> AppResult<CheckEmailTemplate> {
     let email = session.get::<String>(SESSION_PENDING_EMAIL).await?;
     Ok(CheckEmailTemplate { page, email })
 }

@@ -17,7 +17,7 @@ use crate::db::{user_tokens, users};
 use crate::domain::EmailAddress;
 use crate::error::AppResult;
 use crate::services::accounts;
-use crate::web::page::{Page, flash};
+use crate::web::page::{FormPage, Page, flash};
 
 #[derive(Template, WebTemplate)]
 #[template(path = "accounts/verify_email.html")]
@@ -29,7 +29,7 @@ pub struct VerifyTemplate {
 
 pub async fn show(
     State(state): State<AppState>,
-    page: Page,
+    FormPage(page): FormPage,
     Path(token): Path<String>,
 ) -> AppResult<VerifyTemplate> {
     let usable = user_tokens::find_usable(&state.db, Purpose::VerifyEmail, &tokens::hash(&token))

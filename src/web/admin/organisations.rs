@@ -153,6 +153,7 @@ pub async fn create(
                 user_id = me.id,
                 "organisation added"
             );
+            state.reference_changed().await;
             flash(&session, format!("{} added", added.name)).await?;
             Ok(Redirect::to("/admin/organisations").into_response())
         }
@@ -200,6 +201,7 @@ pub async fn update(
                     user_id = me.id,
                     "organisation changed"
                 );
+                state.reference_changed().await;
                 flash(&session, format!("{} updated", outcome.organisation.name)).await?;
             } else {
                 notice(&session, "Nothing was changed.").await?;
@@ -286,7 +288,7 @@ pub async fn deactivate(
     let txn = state.db.begin().await?;
     let outcome = service::deactivate(&txn, me.id, id).await?;
     txn.commit().await?;
-    status_changed(&session, me.id, id, outcome, true).await
+    status_changed(&state, &session, me.id, id, outcome, true).await
 }
 
 /// Reactivates an organisation, once the administrator has confirmed.
@@ -299,10 +301,11 @@ pub async fn reactivate(
     let txn = state.db.begin().await?;
     let outcome = service::reactivate(&txn, me.id, id).await?;
     txn.commit().await?;
-    status_changed(&session, me.id, id, outcome, false).await
+    status_changed(&state, &session, me.id, id, outcome, false).await
 }
 
 async fn status_changed(
+    state: &AppState,
     session: &Session,
     user_id: i32,
     id: i32,
@@ -312,6 +315,7 @@ async fn status_changed(
     match outcome {
         Ok(o) if deactivated => {
             tracing::info!(organisation_id = id, user_id, "organisation deactivated");
+            state.reference_changed().await;
             flash(
                 session,
                 format!(
@@ -323,6 +327,7 @@ async fn status_changed(
         }
         Ok(o) => {
             tracing::info!(organisation_id = id, user_id, "organisation reactivated");
+            state.reference_changed().await;
             flash(
                 session,
                 format!(

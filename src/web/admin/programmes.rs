@@ -143,6 +143,7 @@ pub async fn create(
         }
         Err(e) => return Err(e.into()),
     }
+    state.reference_changed().await;
     flash(&session, format!("{} added", input.name)).await?;
     Ok(Redirect::to("/admin/programmes").into_response())
 }
@@ -175,6 +176,7 @@ pub async fn update(
         }
         Err(e) => return Err(e.into()),
     }
+    state.reference_changed().await;
     flash(&session, format!("{} updated", input.name)).await?;
     Ok(Redirect::to("/admin/programmes").into_response())
 }

@@ -12,7 +12,7 @@ use tower_sessions::Session;
 
 use crate::app::AppState;
 use crate::auth::{AuthUser, CurrentUser};
-use crate::db::{self, applicant_profiles, applications, organisations, vacancies};
+use crate::db::{self, applicant_profiles, applications, vacancies};
 use crate::domain::application::{self, Eligibility, Step};
 use crate::domain::london_time;
 use crate::domain::profile::CareExperience;
@@ -106,10 +106,7 @@ async fn decide(
     };
     let declared =
         CareExperience::parse(&profile.care_experience).unwrap_or(CareExperience::PreferNotToSay);
-    let organisation = organisations::find(&state.db, v.organisation_id)
-        .await?
-        .map(|o| o.name)
-        .unwrap_or_default();
+    let organisation = state.organisation_name(v.organisation_id).await?;
     match application::eligibility(v.ring_fenced, Some(declared)) {
         Eligibility::Eligible => Ok(Decision::Start {
             definition: definition_of(state, v).await?,

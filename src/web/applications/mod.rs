@@ -18,7 +18,7 @@ use sea_orm::ConnectionTrait;
 use crate::app::AppState;
 use crate::auth::current_user::require_role;
 use crate::auth::{AuthUser, CurrentUser};
-use crate::db::{applicant_profiles, applications, organisations, programmes, vacancies};
+use crate::db::{applicant_profiles, applications, programmes, vacancies};
 use crate::domain::Role;
 use crate::domain::application::{self, Stage, Step};
 use crate::domain::profile::CareExperience;
@@ -143,10 +143,7 @@ pub(crate) async fn load_own(state: &AppState, me: &AuthUser, id: i32) -> AppRes
         .await?
         .ok_or_else(|| anyhow::anyhow!("application {id} has no vacancy"))?;
     let criteria = vacancies::criteria_of(&state.db, vacancy.id).await?;
-    let organisation = organisations::find(&state.db, vacancy.organisation_id)
-        .await?
-        .map(|o| o.name)
-        .unwrap_or_default();
+    let organisation = state.organisation_name(vacancy.organisation_id).await?;
     let declared = applicant_profiles::find(&state.db, me.id)
         .await?
         .and_then(|p| CareExperience::parse(&p.care_experience));

@@ -12,7 +12,6 @@ use crate::app::AppState;
 use crate::auth::CurrentUser;
 use crate::db::reports::FUNNEL;
 use crate::db::reports::ReportFilter;
-use crate::db::{organisations, programmes};
 use crate::domain::dashboard::percent;
 use crate::domain::london_time;
 use crate::domain::retention::{NATIONAL_LEAVER_RATE, SPECIALIST_LEAVER_RATE};
@@ -189,8 +188,9 @@ pub async fn show(
     Query(query): Query<DashboardQuery>,
 ) -> AppResult<DashboardTemplate> {
     require_champion_or_admin(&me)?;
-    let organisations = organisations::all(&state.db).await?;
-    let programmes = programmes::all(&state.db).await?;
+    let reference = state.reference.get(&state.db).await?;
+    let organisations = reference.organisations().to_vec();
+    let programmes = reference.programmes().to_vec();
     let today = today();
     let (dashboard, errors) = match parse_filter(&query, &organisations, &programmes, today) {
         Ok((filter, as_of)) => (

@@ -278,10 +278,7 @@ pub async fn decide(
         }
     };
     let cap = request.exception_cap.unwrap_or(0);
-    let organisation = organisations::find(&state.db, vacancy.organisation_id)
-        .await?
-        .map(|o| o.name)
-        .unwrap_or_default();
+    let organisation = state.organisation_name(vacancy.organisation_id).await?;
 
     let txn = state.db.begin().await?;
     if !shortlisting::decide_exception(&txn, id, me.id, decision.approve, &decision.note).await? {

@@ -11,7 +11,6 @@ use crate::app::AppState;
 use crate::auth::CurrentUser;
 use crate::db::audit::{self, AuditAction};
 use crate::db::reports::{self, ReportFilter};
-use crate::db::{organisations, programmes};
 use crate::domain::retention::{Cell, RETENTION_POINTS, suppress};
 use crate::domain::spreadsheet::escape;
 use crate::error::{AppError, AppResult};
@@ -130,9 +129,10 @@ pub async fn download(
 ) -> AppResult<Response> {
     require_champion_or_admin(&me)?;
     let table = Table::parse(&file).ok_or(AppError::NotFound)?;
-    let organisation_list = organisations::all(&state.db).await?;
-    let programme_list = programmes::all(&state.db).await?;
-    let (filter, as_of) = parse_filter(&query, &organisation_list, &programme_list, today())
+    let reference = state.reference.get(&state.db).await?;
+    let organisation_list = reference.organisations();
+    let programme_list = reference.programmes();
+    let (filter, as_of) = parse_filter(&query, organisation_list, programme_list, today())
         .map_err(|_| {
             AppError::BadRequest(
                 "Correct the filters on the dashboard, then download the table again.".into(),

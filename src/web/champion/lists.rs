@@ -10,7 +10,6 @@ use serde::Deserialize;
 use crate::app::AppState;
 use crate::auth::CurrentUser;
 use crate::db::reports::{self, FUNNEL};
-use crate::db::{organisations, programmes};
 use crate::domain::application::{Stage, reference};
 use crate::domain::dashboard::{GuaranteeStatus, guarantee_status};
 use crate::domain::employment;
@@ -74,15 +73,13 @@ pub async fn show(
         from: query.from.clone(),
         to: query.to.clone(),
     };
-    let organisation_list = organisations::all(&state.db).await?;
-    let programme_list = programmes::all(&state.db).await?;
-    let (filter, as_of) = parse_filter(
-        &dashboard_query,
-        &organisation_list,
-        &programme_list,
-        today(),
-    )
-    .map_err(|_| AppError::BadRequest("Correct the filters on the dashboard first.".into()))?;
+    let known = state.reference.get(&state.db).await?;
+    let organisation_list = known.organisations();
+    let programme_list = known.programmes();
+    let (filter, as_of) =
+        parse_filter(&dashboard_query, organisation_list, programme_list, today()).map_err(
+            |_| AppError::BadRequest("Correct the filters on the dashboard first.".into()),
+        )?;
     let names = Names::load(&state.db).await?;
     let back = format!("/champion?{}", dashboard_query.query_string());
 

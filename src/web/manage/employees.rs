@@ -14,7 +14,7 @@ use tower_sessions::Session;
 
 use crate::app::AppState;
 use crate::auth::{AuthUser, CurrentUser};
-use crate::db::{employment, organisations, users};
+use crate::db::{employment, users};
 use crate::domain::employment::{
     CheckpointOutcome, EndKind, LEAVING_REASONS, LeavingReason, Route,
 };
@@ -141,10 +141,7 @@ pub async fn list(
     page: Page,
 ) -> AppResult<ListTemplate> {
     let organisation_id = organisation_of(&me)?;
-    let organisation = organisations::find(&state.db, organisation_id)
-        .await?
-        .map(|o| o.name)
-        .unwrap_or_default();
+    let organisation = state.organisation_name(organisation_id).await?;
     let records = employment::of_organisation(&state.db, organisation_id).await?;
     let checkpoints = employment::checkpoints_of_organisation(&state.db, organisation_id).await?;
     let today = retention::today();

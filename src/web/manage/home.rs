@@ -10,7 +10,7 @@ use time::Duration;
 
 use crate::app::AppState;
 use crate::auth::CurrentUser;
-use crate::db::{self, manager_home, organisations, vacancies};
+use crate::db::{self, manager_home, vacancies};
 use crate::domain::application::Stage;
 use crate::domain::interview::CHANGE_CUTOFF;
 use crate::domain::london_time;
@@ -142,10 +142,7 @@ pub async fn show(
     page: Page,
 ) -> AppResult<HomeTemplate> {
     let organisation_id = me.organisation_id.ok_or(AppError::Forbidden)?;
-    let organisation = organisations::find(&state.db, organisation_id)
-        .await?
-        .map(|o| o.name)
-        .unwrap_or_default();
+    let organisation = state.organisation_name(organisation_id).await?;
     let now = db::now();
     let counts = counts_by_vacancy(&state, organisation_id).await?;
     let completed = manager_home::completed_shortlistings(&state.db, organisation_id).await?;

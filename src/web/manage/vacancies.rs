@@ -141,10 +141,7 @@ pub struct NewRefusedTemplate {
 
 /// The page saying that no vacancy can be created for the (deactivated) organisation.
 async fn new_refused(state: &AppState, page: Page, organisation_id: i32) -> AppResult<Response> {
-    let organisation = organisations::find(&state.db, organisation_id)
-        .await?
-        .map(|o| o.name)
-        .unwrap_or_default();
+    let organisation = state.organisation_name(organisation_id).await?;
     Ok(NewRefusedTemplate { page, organisation }.into_response())
 }
 
@@ -360,10 +357,7 @@ pub async fn show(
         ),
         entry_level,
     );
-    let organisation = organisations::find(&state.db, vacancy.organisation_id)
-        .await?
-        .map(|o| o.name)
-        .unwrap_or_default();
+    let organisation = state.organisation_name(vacancy.organisation_id).await?;
     let programme = match vacancy.programme_id {
         Some(pid) => programmes::find(&state.db, pid).await?.map(|p| p.name),
         None => None,
