@@ -47,6 +47,7 @@ function init(args)
   end
   origin = args[2]
   run = tonumber(args[3]) or 0
+  honour_retry_after = (args[4] or "1") ~= "0"
   sent = 0
   s200, s303, s429, s503, other = 0, 0, 0, 0, 0
   other_codes = ""
@@ -68,7 +69,23 @@ function request()
   }, body)
 end
 
+-- A person told "busy, try again in a few seconds" (503 with Retry-After) waits that long before
+-- trying again, as the page asks; run with as many threads as connections (wrk -t32 -c32), so
+-- that each thread's wait is its one connection's. HONOUR_RETRY_AFTER=0 in the script's fourth
+-- argument turns this off: then every refused connection asks again at once (a flood, not people).
+wait_ms = 0
+
+function delay()
+  local ms = wait_ms
+  wait_ms = 0
+  return ms
+end
+
 function response(status, headers, body)
+  if status == 503 and honour_retry_after then
+    local seconds = tonumber(headers["Retry-After"] or headers["retry-after"] or "") or 5
+    wait_ms = seconds * 1000
+  end
   if status == 200 then
     s200 = s200 + 1
   elseif status == 303 then

@@ -17,8 +17,8 @@
 #      page, and the ratio of each to the bare page;
 #   4. measures each one's latency on a single connection (wrk -t1 -c1): median and p99;
 #   5. reads spectra's resident memory (VmRSS) after those runs;
-#   6. runs GET /vacancies on 4 connections (wrk -t1 -c4) for STORM while nothing else runs,
-#      then again while a sign-in storm runs (wrk -t2 -c32, docs/bench-load-signin.lua: wrong
+#   6. runs GET /vacancies on LIST_CONNECTIONS connections (wrk -t1 -c1 by default) for STORM while nothing else runs,
+#      then again while a sign-in storm runs (wrk -t32 -c32, docs/bench-load-signin.lua: wrong
 #      passwords for unknown addresses, each costing a password hash), sampling spectra's
 #      VmRSS every 100 ms, and reports the list's p99 in both, the storm's rate and the status
 #      codes it got (200 "not correct", 303, 429 throttled, 503 refused while busy, other).
@@ -48,6 +48,8 @@ bare_port=${BARE_PORT:-3998}
 duration=${DURATION:-20s}
 storm=${STORM:-15s}
 storm_sessions=${STORM_SESSIONS:-8}
+list_connections=${LIST_CONNECTIONS:-1}
+honour_retry_after=${HONOUR_RETRY_AFTER:-1}
 seed_args=${SEED_ARGS---organisations 8 --vacancies 10000 --open 500 --applicants 20000 --applications 200000 --seed 2026}
 base="http://127.0.0.1:$port"
 bare="http://127.0.0.1:$bare_port"
@@ -211,8 +213,8 @@ load_rss=$(rss_kb "$server")
 echo "==> spectra's VmRSS: $(mb "$idle_rss") MB at start, $(mb "$load_rss") MB after the runs above"
 
 # 6. The list calm, then during a sign-in storm.
-echo "==> GET /vacancies on 4 connections, calm: wrk -t1 -c4 -d$storm"
-measure calm -t1 -c4 -d"$storm" "$base/vacancies"
+echo "==> GET /vacancies on $list_connections connection(s), calm: wrk -t1 -c$list_connections -d$storm"
+measure calm -t1 -c"$list_connections" -d"$storm" "$base/vacancies"
 
 : >"$work/sessions"
 for i in $(seq 1 "$storm_sessions"); do
@@ -239,7 +241,7 @@ if [ "$status" != 200 ]; then
   exit 1
 fi
 
-echo "==> the same during a sign-in storm: wrk -t2 -c32 -d$storm -s docs/bench-load-signin.lua"
+echo "==> the same during a sign-in storm: wrk -t32 -c32 -d$storm -s docs/bench-load-signin.lua (HONOUR_RETRY_AFTER=$honour_retry_after)"
 (
   while kill -0 "$server" 2>/dev/null; do
     rss_kb "$server"
@@ -247,10 +249,10 @@ echo "==> the same during a sign-in storm: wrk -t2 -c32 -d$storm -s docs/bench-l
   done
 ) >"$work/rss" 2>/dev/null &
 sampler=$!
-wrk -t2 -c32 -d"$storm" --timeout 30s -s "$signin_script" "$base/login" -- \
-  "$work/sessions" "$base" "$run" >"$work/storm.txt" 2>&1 &
+wrk -t32 -c32 -d"$storm" --timeout 30s -s "$signin_script" "$base/login" -- \
+  "$work/sessions" "$base" "$run" "$honour_retry_after" >"$work/storm.txt" 2>&1 &
 storm_wrk=$!
-ALLOW_ERRORS=1 measure stormy -t1 -c4 -d"$storm" "$base/vacancies"
+ALLOW_ERRORS=1 measure stormy -t1 -c"$list_connections" -d"$storm" "$base/vacancies"
 wait "$storm_wrk" || { cat "$work/storm.txt" >&2; echo "$0: the storm's wrk failed" >&2; exit 1; }
 storm_wrk=""
 stop "$sampler"
@@ -297,10 +299,10 @@ cat <<EOF
 spectra's resident memory (VmRSS): $(mb "$idle_rss") MB at start, $(mb "$load_rss") MB after the runs above,
 peak $(mb "$peak_rss") MB during the sign-in storm (sampled every 100 ms), $(mb "$after_rss") MB after it.
 
-Sign-in storm (wrk -t2 -c32 for $storm, wrong passwords for unknown addresses, each from its own
+Sign-in storm (wrk -t32 -c32 for $storm, wrong passwords for unknown addresses, each from its own
 client address): $(field "$s" requests) attempts, $(field "$s" rps)/s, p50 $(field "$s" p50) ms, p99 $(field "$s" p99) ms.
 Answers: 200 (not correct) $(field "$s" s200), 303 $(field "$s" s303), 429 $(field "$s" s429), 503 $(field "$s" s503), other $(field "$s" other) ($(field "$s" other_codes)); socket errors $(field "$s" socket_errors).
 
-GET /vacancies on 4 connections (wrk -t1 -c4): p99 $(field "$work/calm.txt" p99) ms calm ($(field "$work/calm.txt" rps) req/s),
+GET /vacancies on $list_connections connection(s) (wrk -t1 -c$list_connections): p99 $(field "$work/calm.txt" p99) ms calm ($(field "$work/calm.txt" rps) req/s),
 $(field "$work/stormy.txt" p99) ms during the storm ($(field "$work/stormy.txt" rps) req/s$([ "$stormy_bad" -gt 0 ] && echo ", $stormy_bad failed")): $(ratio "$(field "$work/stormy.txt" p99)" "$(field "$work/calm.txt" p99)") times the calm p99.
 EOF

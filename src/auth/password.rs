@@ -1,15 +1,23 @@
 //! Password hashing with argon2id (OWASP parameters), off the async runtime, through a
-//! [`HashGate`] that bounds how many run at once. Each hash takes 19 MiB for about a
+//! [`HashGate`] that bounds how many run at once. Each hash works in 19 MiB for about a
 //! twentieth of a second: unbounded, a burst of sign-ins would take hundreds of megabytes and
 //! every core from the pages.
+//!
+//! The 19 MiB are not allocated for each hash: each turn at the gate lends one of at most
+//! `HASH_CONCURRENCY` work areas, made once and reused. Allocating and freeing them per hash
+//! on the blocking pool's many threads let the C allocator keep gigabytes it had freed (seen:
+//! 5 GB after a storm of sign-ins); lent, the hashing memory is fixed at
+//! `HASH_CONCURRENCY` × 19 MiB.
 
-use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 
 use anyhow::Context;
-use argon2::password_hash::phc::PasswordHash;
-use argon2::{Algorithm, Argon2, Params, PasswordHasher, PasswordVerifier, Version};
+use argon2::password_hash::phc::{Output, ParamsString, PasswordHash, Salt};
+use argon2::{Algorithm, Argon2, Block, Params, PasswordVerifier, Version};
+use rand::RngCore;
 use sha2::{Digest, Sha256};
+use subtle::ConstantTimeEq;
 use tokio::sync::Semaphore;
 
 use crate::domain::NewPassword;
@@ -18,11 +26,64 @@ use crate::domain::NewPassword;
 /// takes as long whether or not the account exists.
 const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c3BlY3RyYWR1bW15c2FsdA$yOzYBCE0wZq4Nt3nEBTr4r+xwusTSR1mwbVbQIvPH9E";
 
-fn hasher() -> anyhow::Result<Argon2<'static>> {
-    // OWASP: argon2id, 19 MiB, 2 iterations, 1 lane.
-    let params =
-        Params::new(19_456, 2, 1, None).map_err(|e| anyhow::anyhow!("argon2 params: {e}"))?;
-    Ok(Argon2::new(Algorithm::Argon2id, Version::V0x13, params))
+/// OWASP: argon2id, 19 MiB (19,456 blocks of 1 KiB), 2 iterations, 1 lane.
+const MEMORY_BLOCKS: u32 = 19_456;
+
+fn params() -> anyhow::Result<Params> {
+    Params::new(MEMORY_BLOCKS, 2, 1, None).map_err(|e| anyhow::anyhow!("argon2 params: {e}"))
+}
+
+/// One hash's 19 MiB, lent by the gate for a turn.
+type WorkArea = Vec<Block>;
+
+fn work_area() -> WorkArea {
+    vec![Block::default(); MEMORY_BLOCKS as usize]
+}
+
+/// Hashes `password` with a new random salt in `area`, as a PHC string.
+fn hash_in(area: &mut [Block], password: &[u8]) -> anyhow::Result<String> {
+    let params = params()?;
+    let mut salt = [0u8; 16];
+    rand::rng().fill_bytes(&mut salt);
+    let mut out = [0u8; Params::DEFAULT_OUTPUT_LEN];
+    Argon2::new(Algorithm::Argon2id, Version::V0x13, params.clone())
+        .hash_password_into_with_memory(password, &salt, &mut out, area)
+        .map_err(|e| anyhow::anyhow!("hashing: {e}"))?;
+    let phc = PasswordHash {
+        algorithm: Algorithm::Argon2id.ident(),
+        version: Some(Version::V0x13.into()),
+        params: ParamsString::try_from(&params).map_err(|e| anyhow::anyhow!("params: {e}"))?,
+        salt: Some(Salt::new(&salt).map_err(|e| anyhow::anyhow!("salt: {e}"))?),
+        hash: Some(Output::new(&out).map_err(|e| anyhow::anyhow!("output: {e}"))?),
+    };
+    Ok(phc.to_string())
+}
+
+/// Whether `candidate` hashes to `stored` (a PHC string), in `area` when it is big enough
+/// (every hash this service makes); a stored hash with larger parameters gets its own memory.
+fn matches_in(area: &mut [Block], candidate: &[u8], stored: &str) -> anyhow::Result<bool> {
+    let parsed = PasswordHash::new(stored).map_err(|e| anyhow::anyhow!("stored hash: {e}"))?;
+    let algorithm = Algorithm::try_from(parsed.algorithm.as_str())
+        .map_err(|e| anyhow::anyhow!("stored hash algorithm: {e}"))?;
+    let version = parsed
+        .version
+        .map(Version::try_from)
+        .transpose()
+        .map_err(|e| anyhow::anyhow!("stored hash version: {e}"))?
+        .unwrap_or_default();
+    let params = Params::try_from(&parsed).map_err(|e| anyhow::anyhow!("stored params: {e}"))?;
+    let argon2 = Argon2::new(algorithm, version, params.clone());
+    let Some(area) = area.get_mut(..params.block_count()) else {
+        return Ok(argon2.verify_password(candidate, &parsed).is_ok());
+    };
+    let (Some(salt), Some(expected)) = (&parsed.salt, &parsed.hash) else {
+        anyhow::bail!("stored hash has no salt or output");
+    };
+    let mut out = vec![0u8; expected.len()];
+    argon2
+        .hash_password_into_with_memory(candidate, salt.as_ref(), &mut out, area)
+        .map_err(|e| anyhow::anyhow!("verifying: {e}"))?;
+    Ok(bool::from(out.as_slice().ct_eq(expected.as_bytes())))
 }
 
 /// The hash was not run because too many were running or waiting: the person is asked to
@@ -38,6 +99,7 @@ pub struct HashingBusy;
 #[derive(Clone, Debug)]
 pub struct HashGate {
     permits: Arc<Semaphore>,
+    areas: Arc<Mutex<Vec<WorkArea>>>,
     counts: Arc<Counts>,
     concurrency: usize,
     queue: usize,
@@ -86,6 +148,7 @@ impl HashGate {
         let concurrency = concurrency.max(1);
         Self {
             permits: Arc::new(Semaphore::new(concurrency)),
+            areas: Arc::default(),
             counts: Arc::default(),
             concurrency,
             queue,
@@ -119,15 +182,22 @@ impl HashGate {
         Ok(Ticket {
             admission,
             permits: self.permits.clone(),
+            areas: self.areas.clone(),
         })
     }
 
     #[cfg(test)]
     async fn run<T: Send + 'static>(
         &self,
-        work: impl FnOnce() -> anyhow::Result<T> + Send + 'static,
+        work: impl FnOnce(&mut [Block]) -> anyhow::Result<T> + Send + 'static,
     ) -> anyhow::Result<T> {
         self.admit()?.run(work).await
+    }
+
+    /// How many work areas have been made (never more than may run at once).
+    #[cfg(test)]
+    fn areas_made(&self) -> usize {
+        self.areas.lock().map_or(0, |a| a.len())
     }
 }
 
@@ -136,6 +206,7 @@ impl HashGate {
 pub struct Ticket {
     admission: Admission,
     permits: Arc<Semaphore>,
+    areas: Arc<Mutex<Vec<WorkArea>>>,
 }
 
 impl std::fmt::Debug for Admission {
@@ -150,9 +221,13 @@ impl Ticket {
     /// until the hash ends, so the bound holds.
     async fn run<T: Send + 'static>(
         self,
-        work: impl FnOnce() -> anyhow::Result<T> + Send + 'static,
+        work: impl FnOnce(&mut [Block]) -> anyhow::Result<T> + Send + 'static,
     ) -> anyhow::Result<T> {
-        let Ticket { admission, permits } = self;
+        let Ticket {
+            admission,
+            permits,
+            areas,
+        } = self;
         let permit = permits
             .acquire_owned()
             .await
@@ -160,7 +235,18 @@ impl Ticket {
         let counts = admission.0.clone();
         tokio::task::spawn_blocking(move || {
             let running = Running::start(&counts);
-            let result = work();
+            // A turn's area: one left by an earlier turn, or a new one while fewer than the
+            // turns exist. An area is put back only after its hash, so with the permit held
+            // there is never a need for more areas than turns.
+            let mut area = areas
+                .lock()
+                .ok()
+                .and_then(|mut free| free.pop())
+                .unwrap_or_else(work_area);
+            let result = work(&mut area);
+            if let Ok(mut free) = areas.lock() {
+                free.push(area);
+            }
             drop(running);
             drop(permit);
             drop(admission);
@@ -173,18 +259,13 @@ impl Ticket {
     /// Hashes a new password with this place; see [`hash`].
     pub async fn hash(self, password: &NewPassword) -> anyhow::Result<String> {
         let password = password.expose().to_owned();
-        self.run(move || -> anyhow::Result<String> {
-            let hash = hasher()?
-                .hash_password(password.as_bytes())
-                .map_err(|e| anyhow::anyhow!("hashing: {e}"))?;
-            Ok(hash.to_string())
-        })
-        .await
+        self.run(move |area| hash_in(area, password.as_bytes()))
+            .await
     }
 
     /// Checks `candidate` against `stored` with this place; see [`verify`].
     pub async fn verify(self, candidate: String, stored: Option<String>) -> anyhow::Result<bool> {
-        self.run(move || check(&candidate, stored)).await
+        self.run(move |area| check(area, &candidate, stored)).await
     }
 }
 
@@ -203,13 +284,10 @@ pub async fn verify(
     gate.admit()?.verify(candidate, stored).await
 }
 
-fn check(candidate: &str, stored: Option<String>) -> anyhow::Result<bool> {
+fn check(area: &mut [Block], candidate: &str, stored: Option<String>) -> anyhow::Result<bool> {
     let known = stored.is_some();
     let stored = stored.unwrap_or_else(|| DUMMY_HASH.to_owned());
-    let parsed = PasswordHash::new(&stored).map_err(|e| anyhow::anyhow!("stored hash: {e}"))?;
-    let matches = hasher()?
-        .verify_password(candidate.as_bytes(), &parsed)
-        .is_ok();
+    let matches = matches_in(area, candidate.as_bytes(), &stored)?;
     Ok(known && matches)
 }
 
@@ -249,6 +327,39 @@ mod tests {
         assert_eq!(gate.peak(), 1, "the dummy hash went through the gate");
     }
 
+    #[test]
+    fn hashes_made_in_a_reused_area_agree_with_the_reference_implementation() {
+        let mut area = work_area();
+        let stored = hash_in(&mut area, b"purple-kettle-river").unwrap();
+        // The argon2 crate's own verifier (which allocates its own memory) accepts it.
+        let parsed = PasswordHash::new(&stored).unwrap();
+        assert!(
+            Argon2::default()
+                .verify_password(b"purple-kettle-river", &parsed)
+                .is_ok()
+        );
+        // A hash made by the crate's own hasher verifies in a used area.
+        use argon2::PasswordHasher;
+        let reference = Argon2::new(Algorithm::Argon2id, Version::V0x13, params().unwrap())
+            .hash_password(b"orange-teapot-hill")
+            .unwrap()
+            .to_string();
+        assert!(matches_in(&mut area, b"orange-teapot-hill", &reference).unwrap());
+        assert!(!matches_in(&mut area, b"orange-teapot-hilt", &reference).unwrap());
+        assert!(matches_in(&mut area, b"purple-kettle-river", &stored).unwrap());
+        // Larger parameters than the area holds still verify, with memory of their own.
+        let bigger = Argon2::new(
+            Algorithm::Argon2id,
+            Version::V0x13,
+            Params::new(MEMORY_BLOCKS * 2, 1, 1, None).unwrap(),
+        )
+        .hash_password(b"big")
+        .unwrap()
+        .to_string();
+        assert!(matches_in(&mut area, b"big", &bigger).unwrap());
+        assert!(!matches_in(&mut area, b"small", &bigger).unwrap());
+    }
+
     #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
     async fn the_gate_bounds_running_hashes_and_refuses_beyond_its_queue() {
         let gate = HashGate::new(2, 3);
@@ -258,7 +369,7 @@ mod tests {
         for _ in 0..2 {
             let (gate, release) = (gate.clone(), release.clone());
             held.push(tokio::spawn(async move {
-                gate.run(move || {
+                gate.run(move |_| {
                     release.wait();
                     Ok(())
                 })
@@ -271,12 +382,12 @@ mod tests {
         let mut waiting = Vec::new();
         for _ in 0..3 {
             let gate = gate.clone();
-            waiting.push(tokio::spawn(async move { gate.run(|| Ok(())).await }));
+            waiting.push(tokio::spawn(async move { gate.run(|_| Ok(())).await }));
         }
         while gate.counts.admitted.load(Ordering::Acquire) < 5 {
             tokio::task::yield_now().await;
         }
-        let refused = gate.run(|| Ok(())).await.unwrap_err();
+        let refused = gate.run(|_| Ok(())).await.unwrap_err();
         assert_eq!(refused.downcast_ref::<HashingBusy>(), Some(&HashingBusy));
 
         release.wait();
@@ -287,7 +398,7 @@ mod tests {
         assert_eq!(gate.counts.admitted.load(Ordering::Acquire), 0);
         assert_eq!(gate.counts.running.load(Ordering::Acquire), 0);
         // With the queue empty again, hashes are admitted.
-        gate.run(|| Ok(())).await.unwrap();
+        gate.run(|_| Ok(())).await.unwrap();
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -297,7 +408,7 @@ mod tests {
             .map(|_| {
                 let gate = gate.clone();
                 tokio::spawn(async move {
-                    gate.run(|| {
+                    gate.run(|_| {
                         std::thread::sleep(std::time::Duration::from_millis(2));
                         Ok(())
                     })
@@ -310,6 +421,7 @@ mod tests {
         }
         assert!(gate.peak() <= 3, "peak {}", gate.peak());
         assert!(gate.peak() >= 1);
+        assert!(gate.areas_made() <= 3, "{} work areas", gate.areas_made());
     }
 
     #[test]
