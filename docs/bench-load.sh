@@ -31,7 +31,9 @@
 # other on one machine, they are not a capacity for a server.
 #
 # Settings, from the environment: PORT (3999), BARE_PORT (3998), DURATION (20s), STORM (15s),
-# STORM_SESSIONS (8: the storm's requests take turns among this many sessions), SEED_ARGS
+# STORM_SESSIONS (8: the storm's requests take turns among this many sessions), LIST_CONNECTIONS
+# (1: the list's connections in step 6), HONOUR_RETRY_AFTER (1: a storm connection told 503
+# waits Retry-After; 0 asks again at once), SEED_ARGS
 # (below; set it to "" to reuse a database seeded before). Anything else spectra reads from the
 # environment is passed on to it (HASH_CONCURRENCY, say). Needs curl and wrk.
 set -euo pipefail
