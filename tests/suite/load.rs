@@ -406,3 +406,73 @@ async fn an_organisation_renamed_on_one_instance_is_shown_by_another_within_seco
     }
     second.stop().await.unwrap();
 }
+
+#[tokio::test]
+async fn the_sweep_removes_expired_sessions_and_throttles_that_can_refuse_nothing() {
+    use sea_orm::{ActiveValue::Set, EntityTrait};
+    use spectra::entities::login_throttle;
+    let app = spawn_app().await;
+    let now = spectra::db::now();
+    let row = |key: &str, started: time::OffsetDateTime, locked: Option<time::OffsetDateTime>| {
+        login_throttle::ActiveModel {
+            key: Set(key.to_owned()),
+            failures: Set(3),
+            window_started_at: Set(started),
+            locked_until: Set(locked),
+        }
+    };
+    login_throttle::Entity::insert_many([
+        row("old", now - time::Duration::days(2), None),
+        row(
+            "old-lock-over",
+            now - time::Duration::days(2),
+            Some(now - time::Duration::hours(1)),
+        ),
+        row(
+            "old-still-locked",
+            now - time::Duration::days(2),
+            Some(now + time::Duration::hours(1)),
+        ),
+        row("recent", now - time::Duration::minutes(5), None),
+    ])
+    .exec(&app.db)
+    .await
+    .unwrap();
+    for (id, expires) in [
+        ("gone", now - time::Duration::seconds(1)),
+        ("live", now + time::Duration::minutes(10)),
+    ] {
+        spectra::db::sessions::insert(
+            &app.db,
+            session::Model {
+                id: id.to_owned(),
+                data: "{}".to_owned(),
+                expires_at: expires,
+                user_id: None,
+            },
+        )
+        .await
+        .unwrap();
+    }
+
+    // The app's own sweeper may run first (it sweeps at start, then every 10 minutes): either
+    // way, this is what is left.
+    spectra::db::login_throttles::delete_stale(&app.db, now)
+        .await
+        .unwrap();
+    spectra::db::sessions::delete_expired(&app.db, now)
+        .await
+        .unwrap();
+
+    let mut kept: Vec<String> = login_throttle::Entity::find()
+        .all(&app.db)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|t| t.key)
+        .collect();
+    kept.sort();
+    assert_eq!(kept, ["old-still-locked", "recent"]);
+    let sessions: Vec<String> = sessions(&app).await.into_iter().map(|s| s.0).collect();
+    assert_eq!(sessions, ["live"]);
+}
