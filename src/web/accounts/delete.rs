@@ -13,7 +13,7 @@ use serde::Deserialize;
 use tower_sessions::Session;
 
 use crate::app::AppState;
-use crate::auth::{CurrentUser, password, throttle};
+use crate::auth::{CurrentUser, throttle};
 use crate::db::users;
 use crate::domain::login_throttle::ACCOUNT;
 use crate::error::{AppError, AppResult};
@@ -84,20 +84,25 @@ pub async fn submit(
         .ok_or(AppError::NotFound)?;
     let mut errors = FormErrors::default();
     let mut status = StatusCode::OK;
-    if form.password.is_empty() {
+    // A place at the hashing gate first: a busy moment (503) costs no attempt.
+    let ticket = if form.password.is_empty() {
+        None
+    } else {
+        Some(state.hash_gate.admit()?)
+    };
+    if let Some(ticket) = ticket {
+        if !throttle::take(&state.db, &privacy::deletion_throttle_key(me.id), ACCOUNT).await? {
+            tracing::warn!(user_id = me.id, "account deletion refused: locked");
+            errors.add("password", LOCKED);
+            status = StatusCode::TOO_MANY_REQUESTS;
+        } else if !ticket
+            .verify(form.password, Some(user.password_hash.clone()))
+            .await?
+        {
+            errors.add("password", "Your password is not correct");
+        }
+    } else {
         errors.add("password", "Enter your password");
-    } else if !throttle::take(&state.db, &privacy::deletion_throttle_key(me.id), ACCOUNT).await? {
-        tracing::warn!(user_id = me.id, "account deletion refused: locked");
-        errors.add("password", LOCKED);
-        status = StatusCode::TOO_MANY_REQUESTS;
-    } else if !password::verify(
-        &state.hash_gate,
-        form.password,
-        Some(user.password_hash.clone()),
-    )
-    .await?
-    {
-        errors.add("password", "Your password is not correct");
     }
     if !errors.is_empty() {
         let in_progress = privacy::in_progress(&state.db, me.id).await?;
