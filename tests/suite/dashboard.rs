@@ -105,14 +105,16 @@ async fn the_champion_sees_the_funnel_and_every_breach_of_the_guarantee() {
     );
     assert!(funnel.contains("Sent 2"), "{funnel}");
     assert!(funnel.contains("Shortlisted 2"), "{funnel}");
-    assert!(funnel.contains("(100%)"), "{funnel}");
+    // A share of 2 would say too much about 2 people.
+    assert!(funnel.contains("(too few to say)"), "{funnel}");
+    assert!(!funnel.contains("(100%)"), "{funnel}");
     let compliance = text_of(&page, ".nhsuk-summary-list");
     assert!(
         compliance.contains("Opted in and met every essential criterion 2"),
         "{compliance}"
     );
     assert!(
-        compliance.contains("Invited to interview 2 (100%)"),
+        compliance.contains("Invited to interview 2 (too few to say)"),
         "{compliance}"
     );
     assert!(
@@ -163,15 +165,12 @@ async fn retention_is_measured_from_the_employment_records() {
     // Assert: the Kaplan–Meier figures worked by hand. At day 100, 4 at risk and 1 leaves:
     // S = 3/4. The mover is censored at 200. At 365 days two are still followed: 75%. Nobody
     // reaches 730 days. Leaver rate: 1 leaver; headcount 4 a year ago and 2 now: 1/3.
+    // With 4 people, the summary gives no shares: "too few to say".
     let retention = text_of(&page, "#retention ~ .nhsuk-summary-list");
     for expected in [
-        "Still in post after 3 months 100.0%",
-        "Still in post after 6 months 75.0%",
-        "Still in post after 12 months 75.0%",
-        "Still in post after 24 months No one has been in post that long yet",
-        "Leaver rate in the last 12 months 33.3% (1 leaver; average headcount of 4 and 2)",
-        "16.2%",
-        "10.8%",
+        "Still in post after 3 months Too few to say: fewer than 10 people",
+        "Still in post after 24 months Too few to say: fewer than 10 people",
+        "Leaver rate in the last 12 months Too few to say: fewer than 10 people",
     ] {
         assert!(
             retention.contains(expected),
@@ -184,6 +183,10 @@ async fn retention_is_measured_from_the_employment_records() {
     assert!(page.contains("1 moved to another NHS organisation"));
     // The chart is drawn on the server, and its data is in a table beside it.
     assert!(page.contains("<svg"));
+    // Twice: a taller chart with larger labels for phones, and a wide one.
+    assert!(page.contains("viewBox=\"0 0 300 300\""));
+    assert!(page.contains("viewBox=\"0 0 640 320\""));
+    assert!(page.contains("font-size=\"14\""));
     let curve = text_of(&page, "figure ~ table tbody");
     assert!(curve.contains("Days since starting 100"), "{curve}");
     assert!(curve.contains("Still being followed 4"), "{curve}");
@@ -193,6 +196,70 @@ async fn retention_is_measured_from_the_employment_records() {
     let (_, list) = champion.page("/champion/list?employment=left").await;
     assert_eq!(text_of(&list, "caption"), "1 record");
     assert!(text_of(&list, "tbody").contains("E-0"));
+}
+
+#[tokio::test]
+async fn ten_or_more_show_their_shares_and_a_leaver_rate_above_the_national_rate_is_flagged() {
+    // Arrange: 10 people who started 400 days ago at one trust, 3 of whom left after 100
+    // days; 12 at another, all in post; 2 at a third.
+    let app = spawn_app().await;
+    let leaving = app.create_organisation("Leaving Trust").await;
+    let staying = app.create_organisation("Staying Trust").await;
+    let small = app.create_organisation("Small Trust").await;
+    for i in 0..10 {
+        hire(&app, leaving, 400, (i < 3).then_some((100, "left"))).await;
+    }
+    for _ in 0..12 {
+        hire(&app, staying, 400, None).await;
+    }
+    hire(&app, small, 400, None).await;
+    hire(&app, small, 400, Some((100, "left"))).await;
+    let champion = champion(&app).await;
+
+    // Act
+    let (_, page) = champion.page("/champion").await;
+
+    // Assert: 24 people: the summary gives its shares. The leaver rate over the 12 months is
+    // 4 leavers over the mean of 24 and 20 people: 18.2%, above the national 16.2%, said in
+    // words.
+    let summary = text_of(&page, "#retention ~ .nhsuk-summary-list");
+    assert!(
+        summary.contains("Still in post after 3 months 100.0%"),
+        "{summary}"
+    );
+    assert!(
+        summary.contains("Leaver rate in the last 12 months 18.2% Above the national rate"),
+        "{summary}"
+    );
+    // By organisation: the trust of 10 where 3 left (a leaver rate of 3 over 8.5: 35.3%) is
+    // flagged; the trust of 12 is not; the trust of 2 says too few to say.
+    let document = scraper::Html::parse_document(&page);
+    let row = |name: &str| {
+        let selector = scraper::Selector::parse("#retention ~ table tbody tr").unwrap();
+        document
+            .select(&selector)
+            .map(|r| r.text().collect::<String>().split_whitespace().collect::<Vec<_>>().join(" "))
+            .find(|t| t.starts_with(&format!("Group {name}")))
+            .unwrap_or_else(|| panic!("no row for {name}"))
+    };
+    let leaving_row = row("Leaving Trust");
+    assert!(
+        leaving_row.contains("After 12 months 70.0%")
+            && leaving_row.contains("35.3% Above the national rate"),
+        "{leaving_row}"
+    );
+    let staying_row = row("Staying Trust");
+    assert!(
+        staying_row.contains("After 12 months 100.0%") && !staying_row.contains("Above"),
+        "{staying_row}"
+    );
+    let small_row = row("Small Trust");
+    assert!(
+        small_row.contains("After 12 months Too few to say")
+            && small_row.contains("Leaver rate, last 12 months Too few to say")
+            && !small_row.contains('%'),
+        "{small_row}"
+    );
 }
 
 /// Downloads `path` and returns its file name and body.
