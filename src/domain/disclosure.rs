@@ -241,7 +241,10 @@ mod tests {
             let text = count(n).text();
             let interval = Interval::of_text(&text).unwrap();
             let n = i64::try_from(n).unwrap();
-            assert!(interval.lo <= n && n <= interval.hi, "{n} {text} {interval:?}");
+            assert!(
+                interval.lo <= n && n <= interval.hi,
+                "{n} {text} {interval:?}"
+            );
             // Never shown as a bare count from 1 to 7.
             assert!(!matches!(text.parse::<u64>(), Ok(1..=7)), "{n} {text}");
         }
@@ -313,14 +316,7 @@ mod tests {
     /// is pinned. The rule alone does not prevent this; the attack finds it.
     #[test]
     fn the_attack_finds_a_pinned_cell() {
-        let cells = [
-            iv(8, 12),
-            iv(8, 12),
-            iv(1, 7),
-            iv(1, 7),
-            iv(1, 7),
-            iv(1, 7),
-        ];
+        let cells = [iv(8, 12), iv(8, 12), iv(1, 7), iv(1, 7), iv(1, 7), iv(1, 7)];
         let after = attack(&cells, &[Sum::equals(vec![1, 2, 3, 4, 5], 0)]).unwrap();
         assert!(after[2].is_single(), "{after:?}");
         assert_eq!(after[1], iv(8, 8));

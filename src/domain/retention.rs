@@ -713,7 +713,14 @@ mod tests {
 
     #[test]
     fn followed_and_left_at_a_day() {
-        let spells = [left(10), left(10), moved(10), left(20), moved(30), in_post()];
+        let spells = [
+            left(10),
+            left(10),
+            moved(10),
+            left(20),
+            moved(30),
+            in_post(),
+        ];
         assert_eq!(followed_and_left(&spells, AS_OF, 0), (6, 0));
         assert_eq!(followed_and_left(&spells, AS_OF, 10), (6, 2));
         assert_eq!(followed_and_left(&spells, AS_OF, 11), (3, 2));

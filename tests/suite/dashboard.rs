@@ -238,7 +238,13 @@ async fn ten_or_more_show_their_shares_and_a_leaver_rate_above_the_national_rate
         let selector = scraper::Selector::parse("#retention ~ table tbody tr").unwrap();
         document
             .select(&selector)
-            .map(|r| r.text().collect::<String>().split_whitespace().collect::<Vec<_>>().join(" "))
+            .map(|r| {
+                r.text()
+                    .collect::<String>()
+                    .split_whitespace()
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            })
             .find(|t| t.starts_with(&format!("Group {name}")))
             .unwrap_or_else(|| panic!("no row for {name}"))
     };
@@ -297,7 +303,10 @@ async fn exports_for_sharing_follow_the_disclosure_control_and_exact_ones_are_ma
     let (exact_name, exact) = download(&champion, "/champion/export/exact/retention.csv").await;
 
     // Assert: for sharing, counts from 1 to 7 are "*", 0 stays 0, and no rate for so few.
-    assert_eq!(funnel_name, format!("spectra-funnel-for-sharing-{}.csv", today()));
+    assert_eq!(
+        funnel_name,
+        format!("spectra-funnel-for-sharing-{}.csv", today())
+    );
     assert!(
         funnel.starts_with("organisation,programme,sent,shortlisted,interviewed,offered,started")
     );
@@ -320,7 +329,10 @@ async fn exports_for_sharing_follow_the_disclosure_control_and_exact_ones_are_ma
     );
     assert!(!retention.contains("<5") && !retention.contains("OFFICIAL"));
     // Exact: named and headed as not for sharing, with every figure.
-    assert_eq!(exact_name, format!("official-sensitive-retention-{}.csv", today()));
+    assert_eq!(
+        exact_name,
+        format!("official-sensitive-retention-{}.csv", today())
+    );
     assert!(
         exact.starts_with("OFFICIAL-SENSITIVE: not for sharing\nbreakdown,group,people"),
         "{exact}"
@@ -375,7 +387,10 @@ async fn exports_for_sharing_follow_the_disclosure_control_and_exact_ones_are_ma
     );
     assert!(events.iter().all(|e| !e.details.contains('@')));
     // An unknown table is not found, in either kind.
-    for path in ["/champion/export/users.csv", "/champion/export/exact/users.csv"] {
+    for path in [
+        "/champion/export/users.csv",
+        "/champion/export/exact/users.csv",
+    ] {
         assert_eq!(champion.get(path).await.status().as_u16(), 404);
     }
 }
@@ -400,7 +415,10 @@ async fn a_group_of_10_or_more_shows_its_rates_rounded_and_its_curve_at_the_chec
         retention.contains("organisation,Walton Test Trust,10,10,0,0,100,100,100,,0\n"),
         "{retention}"
     );
-    assert_eq!(curve_name, format!("spectra-curve-for-sharing-{}.csv", today()));
+    assert_eq!(
+        curve_name,
+        format!("spectra-curve-for-sharing-{}.csv", today())
+    );
     assert_eq!(
         curve,
         "months,still_followed,left_by_then,still_in_post_pct,ci_low_pct,ci_high_pct\n\
@@ -588,7 +606,9 @@ async fn progress_is_counted_with_the_filters_and_the_as_at_day() {
     let (programme, organisation) = demo_programme(&app).await;
 
     // Act: today, and as things stood at the end of 2024.
-    let (_, today_page) = client.page(&format!("/champion?programme={programme}")).await;
+    let (_, today_page) = client
+        .page(&format!("/champion?programme={programme}"))
+        .await;
     let (_, then_page) = client
         .page(&format!("/champion?programme={programme}&to=2024-12-31"))
         .await;

@@ -178,7 +178,10 @@ fn column_totals(table: &Table, cells: &Cells, columns: &[&str]) -> Vec<Sum> {
         .iter()
         .map(|name| {
             let c = table.column(name);
-            Sum::equals((0..last).map(|r| cells.at(r, c)).collect(), cells.at(last, c))
+            Sum::equals(
+                (0..last).map(|r| cells.at(r, c)).collect(),
+                cells.at(last, c),
+            )
         })
         .collect()
 }
@@ -190,10 +193,7 @@ fn attack_funnel(table: &Table) {
     for r in 0..table.rows.len() {
         for pair in FUNNEL.windows(2) {
             let (before, after) = (table.column(pair[0]), table.column(pair[1]));
-            sums.push(Sum::at_most(
-                vec![cells.at(r, after)],
-                cells.at(r, before),
-            ));
+            sums.push(Sum::at_most(vec![cells.at(r, after)], cells.at(r, before)));
         }
     }
     assert_survives(table, &cells, &sums);
@@ -235,7 +235,12 @@ fn attack_retention(table: &Table) -> usize {
     }
     let cells = Cells::of(table, &RETENTION);
     let c = |name| table.column(name);
-    assert_eq!(table.rows[0][c("breakdown")], "everyone", "{:?}", table.rows);
+    assert_eq!(
+        table.rows[0][c("breakdown")],
+        "everyone",
+        "{:?}",
+        table.rows
+    );
     let mut sums = Vec::new();
     for r in 0..table.rows.len() {
         sums.push(Sum::equals(
@@ -411,6 +416,9 @@ async fn every_export_for_sharing_survives_the_attack_on_a_synthetic_seed() {
         let (s, h) = attack_every_file(&client, &query).await;
         (shown, hidden) = (shown + s, hidden + h);
     }
-    assert!(shown > 0, "some rates are shown, so the rate check was tried");
+    assert!(
+        shown > 0,
+        "some rates are shown, so the rate check was tried"
+    );
     assert!(hidden > 0, "some cells are hidden, so the attack was tried");
 }

@@ -300,7 +300,7 @@ impl DashboardTemplate {
     }
 
     /// The first day of the period, written out, or empty.
-    fn from_date(&self) -> String {
+    fn first_day(&self) -> String {
         parse_date(&self.query.from).map_or_else(String::new, long_date)
     }
 
@@ -310,11 +310,7 @@ impl DashboardTemplate {
         self.narrow_chart
             .iter()
             .map(|c| (c, "spectra-chart--narrow", "km-narrow"))
-            .chain(
-                self.chart
-                    .iter()
-                    .map(|c| (c, "spectra-chart--wide", "km")),
-            )
+            .chain(self.chart.iter().map(|c| (c, "spectra-chart--wide", "km")))
             .collect()
     }
 

@@ -91,7 +91,6 @@ fn rate(value: Option<f64>) -> String {
     value.map_or_else(String::new, |v| format!("{:.1}", v * 100.0))
 }
 
-
 /// A whole-number share, for sharing (a finer one would help undo the rounding), or empty.
 fn rate_whole(value: Option<f64>) -> String {
     value.map_or_else(String::new, |v| format!("{:.0}", v * 100.0))
