@@ -47,7 +47,10 @@ async fn the_retention_curve_is_drawn_for_the_width_it_gets() {
     eprintln!("at 375 px: {phone}");
     assert_eq!(phone["visible"], json!(1), "{phone}");
     assert!(
-        phone["class"].as_str().unwrap().contains("spectra-chart--narrow"),
+        phone["class"]
+            .as_str()
+            .unwrap()
+            .contains("spectra-chart--narrow"),
         "{phone}"
     );
     assert!(phone["labels"].as_u64().unwrap() >= 5, "{phone}");
@@ -62,7 +65,10 @@ async fn the_retention_curve_is_drawn_for_the_width_it_gets() {
     eprintln!("at 1280 px: {wide}");
     assert_eq!(wide["visible"], json!(1), "{wide}");
     assert!(
-        wide["class"].as_str().unwrap().contains("spectra-chart--wide"),
+        wide["class"]
+            .as_str()
+            .unwrap()
+            .contains("spectra-chart--wide"),
         "{wide}"
     );
     assert!(wide["smallest"].as_f64().unwrap() >= 12.0, "{wide}");
