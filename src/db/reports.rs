@@ -230,30 +230,34 @@ pub struct ProgrammeCounts {
     pub offers_in_checks: i64,
 }
 
-/// Each programme's hires, positions being shortlisted and offers in checks, in the chosen
-/// organisation (the period does not apply: progress is to date).
+/// Each programme's hires, positions being shortlisted and offers in checks. Hires are counted
+/// as retention counts them: the employment records of the chosen organisation and programme
+/// that started in the period (on or before its last day, the "as at" day). Positions and
+/// offers are as they are now, in the chosen organisation and programme: the dates do not
+/// apply to them, and the page says so.
 pub async fn programme_progress(
     db: &impl ConnectionTrait,
-    organisation_id: Option<i32>,
+    filter: &ReportFilter,
 ) -> Result<Vec<ProgrammeCounts>, DbErr> {
     let backend = db.get_database_backend();
-    let filter = ReportFilter {
-        organisation_id,
-        ..ReportFilter::default()
+    let undated = ReportFilter {
+        from: None,
+        to: None,
+        ..*filter
     };
     let mut sql = Sql::new(
         backend,
         "SELECT p.id AS programme_id, \
          (SELECT COUNT(*) FROM employment_records e WHERE e.programme_id = p.id",
     );
-    sql.employment_filter(&filter)
+    sql.employment_filter(filter)
         .push(
             ") AS started, \
              (SELECT COALESCE(SUM(v.positions), 0) FROM vacancies v \
               LEFT JOIN shortlistings s ON s.vacancy_id = v.id \
               WHERE v.programme_id = p.id AND v.status = 'closed' AND s.completed_at IS NULL",
         )
-        .vacancy_filter(&filter)
+        .vacancy_filter(&undated)
         .push(
             ") AS positions_shortlisting, \
              (SELECT COUNT(*) FROM offers o JOIN applications a ON a.id = o.application_id \
@@ -261,7 +265,7 @@ pub async fn programme_progress(
               WHERE v.programme_id = p.id AND o.status = 'accepted' AND a.stage = ",
         )
         .bind(Stage::ConditionalOffer.as_str())
-        .vacancy_filter(&filter)
+        .vacancy_filter(&undated)
         .push(") AS offers_in_checks FROM programmes p ORDER BY p.id");
     sql.all(db).await
 }

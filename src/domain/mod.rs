@@ -5,6 +5,7 @@ pub mod account_email;
 pub mod application;
 pub mod client_address;
 pub mod dashboard;
+pub mod disclosure;
 pub mod email_address;
 pub mod employment;
 pub mod esr;

@@ -1,7 +1,7 @@
 //! The measures of retention (DOMAIN.md §7, issue 11 part 4): the Kaplan–Meier retention curve
 //! with its 95% confidence interval, retention at 3, 6, 12 and 24 months, the annual leaver rate
-//! as NHS Digital computes it, and the small-number suppression of exported counts. Pure: the
-//! callers read the employment records and pass them in as [`Spell`]s.
+//! as NHS Digital computes it. Pure: the callers read the employment records and pass them in
+//! as [`Spell`]s. What an export may show of these is in [`crate::domain::disclosure`].
 //!
 //! Moving within the NHS is not leaving (as in the NHS stability index): a mover is censored at
 //! their move, like someone still in post is censored at the as-of date.
@@ -193,6 +193,22 @@ pub fn retention(curve: &Curve) -> [(i32, Option<f64>); 4] {
     RETENTION_POINTS.map(|(months, days)| (months, curve.survival_at(days)))
 }
 
+/// At `day` days after starting: how many were still followed (observed for `day` days or
+/// more) and how many had left by then (an event on or before `day`), as of `as_of`. The
+/// counts behind a point of the curve, for a table that shows only a few points.
+pub fn followed_and_left(spells: &[Spell], as_of: Date, day: i64) -> (u32, u32) {
+    let observed: Vec<Observation> = spells
+        .iter()
+        .filter_map(|s| Observation::of(s, as_of))
+        .collect();
+    let followed = observed.iter().filter(|o| o.days >= day).count();
+    let left = observed
+        .iter()
+        .filter(|o| !o.censored && o.days <= day)
+        .count();
+    (count(followed), count(left))
+}
+
 /// The annual leaver rate and what it is made of: see [`leaver_rate_12m`].
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct LeaverRate {
@@ -241,92 +257,6 @@ pub fn leaver_rate_12m(spells: &[Spell], as_of: Date) -> LeaverRate {
         headcount_start,
         headcount_end,
         rate: (mean > 0.0).then(|| f64::from(leavers) / mean),
-    }
-}
-
-/// One cell of an exported count table.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Cell {
-    /// The count, shown as it is.
-    Shown(u64),
-    /// A count hidden as "<5": under [`SUPPRESS_BELOW`], or hidden so that a total cannot
-    /// reveal one that is.
-    Suppressed,
-}
-
-/// Counts under this are not shown in exports.
-pub const SUPPRESS_BELOW: u64 = 5;
-
-impl Cell {
-    /// The cell as written in an export: "12", or "<5".
-    pub fn text(self) -> String {
-        match self {
-            Cell::Shown(n) => n.to_string(),
-            Cell::Suppressed => format!("<{SUPPRESS_BELOW}"),
-        }
-    }
-
-    /// `n`, unless it is under [`SUPPRESS_BELOW`].
-    fn primary(n: u64) -> Self {
-        if n < SUPPRESS_BELOW {
-            Cell::Suppressed
-        } else {
-            Cell::Shown(n)
-        }
-    }
-}
-
-/// Small-number suppression for an export: `rows` are counts (each column additive over rows);
-/// returns the cells and, when `totals`, a totals row. Primary: every count under 5 (0
-/// included) is "<5". Secondary: in any column with a shown total where exactly one cell is
-/// suppressed, also suppress the next smallest shown cell of that column (the first row's, on
-/// a tie; if none, the total), repeating until stable, so the total cannot reveal a suppressed
-/// cell. A total under 5 is itself suppressed. Without totals only the primary rule applies.
-pub fn suppress(rows: &[Vec<u64>], totals: bool) -> (Vec<Vec<Cell>>, Option<Vec<Cell>>) {
-    let mut cells: Vec<Vec<Cell>> = rows
-        .iter()
-        .map(|row| row.iter().map(|&n| Cell::primary(n)).collect())
-        .collect();
-    if !totals {
-        return (cells, None);
-    }
-    let columns = rows.iter().map(Vec::len).max().unwrap_or(0);
-    let mut total_cells: Vec<Cell> = (0..columns)
-        .map(|c| {
-            let sum = rows
-                .iter()
-                .filter_map(|row| row.get(c))
-                .fold(0_u64, |sum, &n| sum.saturating_add(n));
-            Cell::primary(sum)
-        })
-        .collect();
-    loop {
-        let mut changed = false;
-        for (c, total) in total_cells.iter_mut().enumerate() {
-            if *total == Cell::Suppressed {
-                continue;
-            }
-            let column = || cells.iter().filter_map(move |row| row.get(c));
-            if column().filter(|&&cell| cell == Cell::Suppressed).count() != 1 {
-                continue;
-            }
-            let smallest_shown = column()
-                .enumerate()
-                .filter_map(|(i, cell)| match cell {
-                    Cell::Shown(n) => Some((*n, i)),
-                    Cell::Suppressed => None,
-                })
-                .min();
-            match smallest_shown.and_then(|(_, i)| cells.get_mut(i)?.get_mut(c)) {
-                Some(cell) => *cell = Cell::Suppressed,
-                // Only one cell in the column: the total would be it.
-                None => *total = Cell::Suppressed,
-            }
-            changed = true;
-        }
-        if !changed {
-            return (cells, Some(total_cells));
-        }
     }
 }
 
@@ -782,120 +712,26 @@ mod tests {
     }
 
     #[test]
+    fn followed_and_left_at_a_day() {
+        let spells = [
+            left(10),
+            left(10),
+            moved(10),
+            left(20),
+            moved(30),
+            in_post(),
+        ];
+        assert_eq!(followed_and_left(&spells, AS_OF, 0), (6, 0));
+        assert_eq!(followed_and_left(&spells, AS_OF, 10), (6, 2));
+        assert_eq!(followed_and_left(&spells, AS_OF, 11), (3, 2));
+        assert_eq!(followed_and_left(&spells, AS_OF, 25), (2, 3));
+        assert_eq!(followed_and_left(&spells, AS_OF, 100), (1, 3));
+        assert_eq!(followed_and_left(&spells, AS_OF, 101), (0, 3));
+    }
+
+    #[test]
     fn the_benchmarks_are_nhs_figures() {
         assert_close(NATIONAL_LEAVER_RATE, 0.162);
         assert_close(SPECIALIST_LEAVER_RATE, 0.108);
-    }
-
-    use Cell::{Shown, Suppressed};
-
-    #[test]
-    fn cells_read_as_the_count_or_under_5() {
-        assert_eq!(Shown(12).text(), "12");
-        assert_eq!(Shown(0).text(), "0");
-        assert_eq!(Suppressed.text(), "<5");
-    }
-
-    #[test]
-    fn counts_under_5_and_zero_are_suppressed() {
-        let (cells, totals) = suppress(&[vec![0, 4, 5, 120]], false);
-        assert_eq!(cells, [[Suppressed, Suppressed, Shown(5), Shown(120)]]);
-        assert_eq!(totals, None);
-    }
-
-    /// Column 1's 3 is suppressed; its total 29 would reveal it (29 − 20 − 6 = 3), so the next
-    /// smallest shown cell, 6, is suppressed too. Column 0 has nothing to hide.
-    #[test]
-    fn a_lone_suppressed_cell_takes_the_next_smallest_with_it() {
-        let rows = [vec![12, 3], vec![8, 20], vec![7, 6]];
-        let (cells, totals) = suppress(&rows, true);
-        assert_eq!(
-            cells,
-            [
-                [Shown(12), Suppressed],
-                [Shown(8), Shown(20)],
-                [Shown(7), Suppressed]
-            ]
-        );
-        assert_eq!(totals, Some(vec![Shown(27), Shown(29)]));
-
-        // Without a totals row, nothing reveals the 3.
-        let (cells, totals) = suppress(&rows, false);
-        assert_eq!(cells[2], [Shown(7), Shown(6)]);
-        assert_eq!(totals, None);
-    }
-
-    #[test]
-    fn a_zero_is_protected_like_any_small_count() {
-        let (cells, totals) = suppress(&[vec![0, 10], vec![10, 10]], true);
-        assert_eq!(cells, [[Suppressed, Shown(10)], [Suppressed, Shown(10)]]);
-        assert_eq!(totals, Some(vec![Shown(10), Shown(20)]));
-    }
-
-    #[test]
-    fn on_a_tie_the_first_row_is_suppressed() {
-        let (cells, totals) = suppress(&[vec![4], vec![9], vec![9]], true);
-        assert_eq!(cells, [[Suppressed], [Suppressed], [Shown(9)]]);
-        assert_eq!(totals, Some(vec![Shown(22)]));
-    }
-
-    #[test]
-    fn two_suppressed_cells_need_nothing_more() {
-        let (cells, totals) = suppress(&[vec![2], vec![3], vec![10]], true);
-        assert_eq!(cells, [[Suppressed], [Suppressed], [Shown(10)]]);
-        assert_eq!(totals, Some(vec![Shown(15)]));
-    }
-
-    #[test]
-    fn a_total_under_5_is_suppressed_and_protects_its_column() {
-        let (cells, totals) = suppress(&[vec![1, 50], vec![2, 60]], true);
-        assert_eq!(cells, [[Suppressed, Shown(50)], [Suppressed, Shown(60)]]);
-        assert_eq!(totals, Some(vec![Suppressed, Shown(110)]));
-
-        // A single row whose count is under 5: its total is the same count, hidden too.
-        let (cells, totals) = suppress(&[vec![3]], true);
-        assert_eq!(cells, [[Suppressed]]);
-        assert_eq!(totals, Some(vec![Suppressed]));
-    }
-
-    #[test]
-    fn nothing_small_changes_nothing() {
-        let rows = [vec![5, 6], vec![70, 8]];
-        let (cells, totals) = suppress(&rows, true);
-        assert_eq!(cells, [[Shown(5), Shown(6)], [Shown(70), Shown(8)]]);
-        assert_eq!(totals, Some(vec![Shown(75), Shown(14)]));
-        assert_eq!(suppress(&[], true), (vec![], Some(vec![])));
-    }
-
-    /// Whatever the counts, no column with a shown total has exactly one suppressed cell, and
-    /// every count under 5 is suppressed.
-    #[test]
-    fn no_shown_total_reveals_a_single_suppressed_cell() {
-        let mut state: u64 = 0x2545_f491_4f6c_dd1d;
-        let mut next = |below: u64| {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state % below
-        };
-        for _ in 0..2000 {
-            let (rows_n, cols_n) = (1 + next(5), 1 + next(4));
-            let rows: Vec<Vec<u64>> = (0..rows_n)
-                .map(|_| (0..cols_n).map(|_| next(12)).collect())
-                .collect();
-            let (cells, totals) = suppress(&rows, true);
-            let totals = totals.unwrap();
-            for c in 0..usize::try_from(cols_n).unwrap() {
-                for (row, cell_row) in rows.iter().zip(&cells) {
-                    if row[c] < SUPPRESS_BELOW {
-                        assert_eq!(cell_row[c], Suppressed, "{rows:?}");
-                    }
-                }
-                let hidden = cells.iter().filter(|r| r[c] == Suppressed).count();
-                if totals[c] != Suppressed {
-                    assert_ne!(hidden, 1, "{rows:?} -> {cells:?} {totals:?}");
-                }
-            }
-        }
     }
 }

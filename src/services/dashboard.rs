@@ -447,7 +447,7 @@ async fn progress(
         .into_iter()
         .map(|p| (p.id, p.target_hires))
         .collect();
-    Ok(reports::programme_progress(db, filter.organisation_id)
+    Ok(reports::programme_progress(db, filter)
         .await?
         .into_iter()
         .filter(|p| {

@@ -11,6 +11,7 @@ mod browser;
 mod champion;
 mod cli;
 mod dashboard;
+mod disclosure;
 mod email;
 mod esr;
 mod health;

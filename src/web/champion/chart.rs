@@ -4,14 +4,45 @@
 
 use crate::domain::retention::Curve;
 
-/// Width and height of the drawing, in SVG units.
-const WIDTH: f64 = 640.0;
-const HEIGHT: f64 = 320.0;
-/// Room for the axes' labels.
-const LEFT: f64 = 56.0;
-const RIGHT: f64 = 16.0;
-const TOP: f64 = 16.0;
-const BOTTOM: f64 = 48.0;
+/// The size of a drawing and the room for its labels, in SVG units.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Frame {
+    width: f64,
+    height: f64,
+    left: f64,
+    right: f64,
+    top: f64,
+    bottom: f64,
+    /// The labels' font size.
+    font: u32,
+    /// Months between ticks on the time axis, when the curve spans 3 years or less.
+    month_step: usize,
+}
+
+/// The chart for wide screens, 640 units across: at 640 px its 12-unit labels are 12 px.
+pub const WIDE: Frame = Frame {
+    width: 640.0,
+    height: 320.0,
+    left: 56.0,
+    right: 16.0,
+    top: 16.0,
+    bottom: 48.0,
+    font: 12,
+    month_step: 6,
+};
+
+/// The chart for phones: 300 units across and taller, with 14-unit labels, so that drawn
+/// across the 343 px a 375 px screen gives it, the labels are 16 px (and 13 px at 320 px).
+pub const NARROW: Frame = Frame {
+    width: 300.0,
+    height: 300.0,
+    left: 52.0,
+    right: 14.0,
+    top: 14.0,
+    bottom: 52.0,
+    font: 14,
+    month_step: 12,
+};
 
 /// A tick on an axis: where, and its label.
 #[derive(Clone, Debug, PartialEq)]
@@ -41,19 +72,43 @@ pub struct Chart {
     pub y0: String,
     /// Top of the plot.
     pub y1: String,
+    /// The drawing's `viewBox`.
+    pub view_box: String,
+    /// The labels' font size.
+    pub font: u32,
+    /// Where the time axis's title goes.
+    pub title_x: String,
+    /// Its baseline.
+    pub title_y: String,
+    /// The space below the axis for tick labels.
+    pub tick_dy: u32,
 }
 
 fn fmt(v: f64) -> String {
     format!("{v:.1}")
 }
 
-/// Draws `curve` up to the longest follow-up, in whole years (at least one).
-#[allow(clippy::cast_precision_loss, clippy::cast_possible_truncation)] // days and ticks are small
+/// Draws `curve` for wide screens: see [`draw_in`].
 pub fn draw(curve: &Curve) -> Chart {
+    draw_in(curve, &WIDE)
+}
+
+/// Draws `curve` in `frame` up to the longest follow-up, in whole years (at least one).
+#[allow(clippy::cast_precision_loss, clippy::cast_possible_truncation)] // days and ticks are small
+pub fn draw_in(curve: &Curve, frame: &Frame) -> Chart {
+    let Frame {
+        width,
+        height,
+        left,
+        right,
+        top,
+        bottom,
+        ..
+    } = *frame;
     let years = ((curve.max_time.max(1) as f64) / 365.25).ceil().max(1.0);
     let span = years * 365.25;
-    let x = |day: f64| LEFT + (day / span).min(1.0) * (WIDTH - LEFT - RIGHT);
-    let y = |s: f64| TOP + (1.0 - s.clamp(0.0, 1.0)) * (HEIGHT - TOP - BOTTOM);
+    let x = |day: f64| left + (day / span).min(1.0) * (width - left - right);
+    let y = |s: f64| top + (1.0 - s.clamp(0.0, 1.0)) * (height - top - bottom);
     let end = (curve.max_time as f64).min(span);
 
     // Survival is 1 until the first event, then steps down at each event time.
@@ -78,7 +133,7 @@ pub fn draw(curve: &Curve) -> Chart {
         .collect::<Vec<_>>()
         .join(" ");
 
-    let step = if years > 3.0 { 12 } else { 6 };
+    let step = if years > 3.0 { 12 } else { frame.month_step };
     let x_ticks = (0..=(years as i64 * 12))
         .step_by(step)
         .map(|months| Tick {
@@ -100,10 +155,15 @@ pub fn draw(curve: &Curve) -> Chart {
         band,
         x_ticks,
         y_ticks,
-        x0: fmt(LEFT),
-        x1: fmt(WIDTH - RIGHT),
-        y0: fmt(HEIGHT - BOTTOM),
-        y1: fmt(TOP),
+        x0: fmt(left),
+        x1: fmt(width - right),
+        y0: fmt(height - bottom),
+        y1: fmt(top),
+        view_box: format!("0 0 {width} {height}"),
+        font: frame.font,
+        title_x: fmt(left + (width - left - right) / 2.0),
+        title_y: fmt(height - 6.0),
+        tick_dy: frame.font + 6,
     }
 }
 
@@ -232,5 +292,27 @@ mod tests {
         assert_eq!(chart.y_ticks.len(), 5);
         assert_eq!(chart.x_ticks.first().map(|t| t.label.as_str()), Some("0"));
         assert!(!chart.band.is_empty());
+        assert_eq!(chart.view_box, "0 0 640 320");
+    }
+
+    /// Drawn 343 px across (a 375 px screen less the page's margins), the narrow chart's
+    /// labels are at least 12 px; so are the wide chart's at 640 px and more.
+    #[test]
+    fn labels_are_at_least_12_px_where_each_chart_is_shown() {
+        let px = |frame: &Frame, across: f64| f64::from(frame.font) * across / frame.width;
+        assert!(px(&NARROW, 343.0) >= 12.0, "{}", px(&NARROW, 343.0));
+        assert!(
+            px(&NARROW, 288.0) >= 12.0,
+            "at 320 px: {}",
+            px(&NARROW, 288.0)
+        );
+        assert!(px(&WIDE, 640.0) >= 12.0);
+        let curve = kaplan_meier(&spells(10, 7), date!(2021 - 01 - 01));
+        let chart = draw_in(&curve, &NARROW);
+        assert_eq!(chart.view_box, "0 0 300 300");
+        assert_eq!(chart.font, 14);
+        // One tick a year on a phone: a year and a day of follow-up spans 2 years.
+        let labels: Vec<&str> = chart.x_ticks.iter().map(|t| t.label.as_str()).collect();
+        assert_eq!(labels, ["0", "12", "24"]);
     }
 }

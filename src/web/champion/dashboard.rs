@@ -17,7 +17,7 @@ use crate::domain::london_time;
 use crate::domain::retention::{NATIONAL_LEAVER_RATE, SPECIALIST_LEAVER_RATE};
 use crate::entities::{organisation, programme};
 use crate::error::AppResult;
-use crate::services::dashboard::{Dashboard, FunnelRow, TIMED_STAGES};
+use crate::services::dashboard::{Dashboard, FunnelRow, GroupMeasures, TIMED_STAGES};
 use crate::web::champion::chart::{self, Chart, CurveRow};
 use crate::web::champion::require_champion_or_admin;
 use crate::web::page::{FormErrors, Page};
@@ -149,6 +149,11 @@ pub fn parse_filter(
     }
 }
 
+/// Under this many people, a share says too much about a few people and is not given.
+pub const SMALL_GROUP: i64 = 10;
+/// What is said instead.
+const TOO_FEW: &str = "too few to say";
+
 /// The programme filter's value for records under no programme.
 pub const NO_PROGRAMME: &str = "none";
 
@@ -172,6 +177,7 @@ pub struct DashboardTemplate {
     counted_at: String,
     cache_note: String,
     chart: Option<Chart>,
+    narrow_chart: Option<Chart>,
     curve_by_month: bool,
     curve_rows: Vec<CurveRow>,
     links: String,
@@ -207,6 +213,9 @@ pub async fn show(
     let chart = dashboard
         .as_ref()
         .map(|d| chart::draw(&d.retention.overall.curve));
+    let narrow_chart = dashboard
+        .as_ref()
+        .map(|d| chart::draw_in(&d.retention.overall.curve, &chart::NARROW));
     let (curve_by_month, curve_rows) = dashboard.as_ref().map_or((false, Vec::new()), |d| {
         chart::table(&d.retention.overall.curve)
     });
@@ -231,6 +240,7 @@ pub async fn show(
         programmes,
         dashboard,
         chart,
+        narrow_chart,
         curve_by_month,
         curve_rows,
         stage_labels: TIMED_STAGES.iter().map(|s| s.label()).collect(),
@@ -258,6 +268,50 @@ impl DashboardTemplate {
     /// A share with one decimal place.
     fn share1(&self, value: &f64) -> String {
         percent(*value, 1)
+    }
+
+    /// A conversion from the stage before (the `i`th count over the one before it), or "too
+    /// few to say" where the stage before has fewer than 10.
+    fn conversion(&self, row: &FunnelRow, i: &usize, value: &Option<f64>) -> String {
+        let before = i
+            .checked_sub(1)
+            .and_then(|b| row.counts.get(b))
+            .copied()
+            .unwrap_or(0);
+        if before < SMALL_GROUP {
+            TOO_FEW.into()
+        } else {
+            self.pct(value)
+        }
+    }
+
+    /// A group's share with one decimal place, or "too few to say" under 10 people.
+    fn group_pct(&self, group: &GroupMeasures, value: &Option<f64>) -> String {
+        if i64::from(group.n) < SMALL_GROUP {
+            "Too few to say".into()
+        } else {
+            self.pct1(value)
+        }
+    }
+
+    /// Whether a leaver rate is above the national benchmark.
+    fn above_national(&self, rate: &Option<f64>) -> bool {
+        rate.is_some_and(|r| r > NATIONAL_LEAVER_RATE)
+    }
+
+    /// The first day of the period, written out, or empty.
+    fn first_day(&self) -> String {
+        parse_date(&self.query.from).map_or_else(String::new, long_date)
+    }
+
+    /// The charts to draw: the one for phones, then the wide one, each with its CSS class and
+    /// the start of its IDs.
+    fn charts(&self) -> Vec<(&Chart, &'static str, &'static str)> {
+        self.narrow_chart
+            .iter()
+            .map(|c| (c, "spectra-chart--narrow", "km-narrow"))
+            .chain(self.chart.iter().map(|c| (c, "spectra-chart--wide", "km")))
+            .collect()
     }
 
     /// The funnel's rows and then its total.

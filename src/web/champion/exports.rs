@@ -1,6 +1,9 @@
-//! The dashboard's tables as CSV, for reports that leave the champion's view: counts under 5
-//! are shown as "<5", with secondary suppression so that no total reveals them
-//! (DOMAIN.md §7). Every export is audited.
+//! The dashboard's tables as CSV, in two kinds (DOMAIN.md §7). **For sharing** (the default):
+//! under the disclosure control of [`crate::domain::disclosure`], counts from 1 to 7 shown as
+//! `*`, others rounded to the nearest 5, rates only for groups of 10 or more with nothing
+//! hidden, the curve only at 3, 6, 12 and 24 months. **Exact**, for the champion's own use: the
+//! file's name and first line say "OFFICIAL-SENSITIVE: not for sharing". Every download of
+//! either kind is audited.
 
 use axum::extract::{Path, Query, State};
 use axum::http::header;
@@ -11,10 +14,11 @@ use crate::app::AppState;
 use crate::auth::CurrentUser;
 use crate::db::audit::{self, AuditAction};
 use crate::db::reports::{self, ReportFilter};
-use crate::domain::retention::{Cell, RETENTION_POINTS, suppress};
+use crate::domain::disclosure::{self, CURVE_MONTHS};
+use crate::domain::retention::{RETENTION_POINTS, followed_and_left};
 use crate::domain::spreadsheet::escape;
 use crate::error::{AppError, AppResult};
-use crate::services::dashboard::{self, Dimension, GroupMeasures, Names};
+use crate::services::dashboard::{self, GroupMeasures, Names, spell_of};
 use crate::web::champion::dashboard::{DashboardQuery, parse_filter, today};
 use crate::web::champion::require_champion_or_admin;
 
@@ -78,39 +82,6 @@ fn to_csv(header: &[&str], rows: &[Vec<String>]) -> anyhow::Result<String> {
     Ok(String::from_utf8(writer.into_inner()?)?)
 }
 
-/// Suppressed counts, as text, beside their labels; the totals row last.
-fn suppressed_rows(
-    labels: &[Vec<String>],
-    counts: &[Vec<u64>],
-    total_label: &[String],
-) -> Vec<Vec<String>> {
-    if counts.is_empty() {
-        return Vec::new();
-    }
-    let (cells, totals) = suppress(counts, true);
-    let mut rows: Vec<Vec<String>> = labels
-        .iter()
-        .zip(cells)
-        .map(|(label, cells)| {
-            label
-                .iter()
-                .cloned()
-                .chain(cells.into_iter().map(Cell::text))
-                .collect()
-        })
-        .collect();
-    if let Some(totals) = totals {
-        rows.push(
-            total_label
-                .iter()
-                .cloned()
-                .chain(totals.into_iter().map(Cell::text))
-                .collect(),
-        );
-    }
-    rows
-}
-
 fn count(n: i64) -> u64 {
     u64::try_from(n).unwrap_or(0)
 }
@@ -120,12 +91,74 @@ fn rate(value: Option<f64>) -> String {
     value.map_or_else(String::new, |v| format!("{:.1}", v * 100.0))
 }
 
-/// Downloads one of the dashboard's tables.
-pub async fn download(
+/// A whole-number share, for sharing (a finer one would help undo the rounding), or empty.
+fn rate_whole(value: Option<f64>) -> String {
+    value.map_or_else(String::new, |v| format!("{:.0}", v * 100.0))
+}
+
+/// The first line of an exact file, and its name's start.
+pub const OFFICIAL_SENSITIVE: &str = "OFFICIAL-SENSITIVE: not for sharing";
+
+/// Which kind of file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    /// Under the disclosure control, for anyone.
+    ForSharing,
+    /// Exact figures, for the champion's own use.
+    Exact,
+}
+
+impl Kind {
+    fn as_str(self) -> &'static str {
+        match self {
+            Kind::ForSharing => "for_sharing",
+            Kind::Exact => "exact",
+        }
+    }
+
+    /// A count as this kind of file writes it.
+    fn count(self, n: u64) -> String {
+        match self {
+            Kind::ForSharing => disclosure::count(n).text(),
+            Kind::Exact => n.to_string(),
+        }
+    }
+
+    /// The file's name.
+    fn file_name(self, table: Table, as_of: time::Date) -> String {
+        match self {
+            Kind::ForSharing => format!("spectra-{}-for-sharing-{as_of}.csv", table.name()),
+            Kind::Exact => format!("official-sensitive-{}-{as_of}.csv", table.name()),
+        }
+    }
+}
+
+/// Downloads one of the dashboard's tables for sharing.
+pub async fn for_sharing(
+    state: State<AppState>,
+    me: CurrentUser,
+    file: Path<String>,
+    query: Query<DashboardQuery>,
+) -> AppResult<Response> {
+    download(state, me, file, query, Kind::ForSharing).await
+}
+
+/// Downloads one of the dashboard's tables with its exact figures.
+pub async fn exact(
+    state: State<AppState>,
+    me: CurrentUser,
+    file: Path<String>,
+    query: Query<DashboardQuery>,
+) -> AppResult<Response> {
+    download(state, me, file, query, Kind::Exact).await
+}
+
+async fn download(
     State(state): State<AppState>,
     CurrentUser(me): CurrentUser,
     Path(file): Path<String>,
     Query(query): Query<DashboardQuery>,
+    kind: Kind,
 ) -> AppResult<Response> {
     require_champion_or_admin(&me)?;
     let table = Table::parse(&file).ok_or(AppError::NotFound)?;
@@ -140,10 +173,10 @@ pub async fn download(
         })?;
     let names = Names::load(&state.db).await?;
     let body = match table {
-        Table::Funnel => funnel(&state, &filter, &names).await?,
-        Table::Compliance => compliance(&state, &filter, &names).await?,
-        Table::Curve => curve(&state, &filter, as_of, &names).await?,
-        Table::Retention => retention(&state, &filter, as_of, &names).await?,
+        Table::Funnel => funnel(&state, &filter, &names, kind).await?,
+        Table::Compliance => compliance(&state, &filter, &names, kind).await?,
+        Table::Curve => curve(&state, &filter, as_of, &names, kind).await?,
+        Table::Retention => retention(&state, &filter, as_of, &names, kind).await?,
     };
     audit::record(
         &state.db,
@@ -151,6 +184,7 @@ pub async fn download(
         AuditAction::ReportExported,
         &format!("dashboard:{}", table.name()),
         json!({
+            "kind": kind.as_str(),
             "organisation": filter.organisation_id,
             "programme": filter.programme_id,
             "no_programme": filter.no_programme,
@@ -159,13 +193,49 @@ pub async fn download(
         }),
     )
     .await?;
-    Ok(csv_response(
-        &format!("spectra-{}-{as_of}.csv", table.name()),
-        body,
-    ))
+    let body = match kind {
+        Kind::ForSharing => body,
+        Kind::Exact => format!("{OFFICIAL_SENSITIVE}\n{body}"),
+    };
+    Ok(csv_response(&kind.file_name(table, as_of), body))
 }
 
-async fn funnel(state: &AppState, filter: &ReportFilter, names: &Names) -> anyhow::Result<String> {
+/// Rows of labels and counts, then a total row computed from the exact counts.
+fn counted_rows(
+    labels: &[Vec<String>],
+    counts: &[Vec<u64>],
+    total_label: &[String],
+    kind: Kind,
+) -> Vec<Vec<String>> {
+    if counts.is_empty() {
+        return Vec::new();
+    }
+    let columns = counts.iter().map(Vec::len).max().unwrap_or(0);
+    let totals: Vec<u64> = (0..columns)
+        .map(|c| counts.iter().filter_map(|row| row.get(c)).sum())
+        .collect();
+    labels
+        .iter()
+        .zip(counts)
+        .chain(std::iter::once((&total_label.to_vec(), &totals)))
+        .map(|(label, counts)| {
+            label
+                .iter()
+                .cloned()
+                .chain(counts.iter().map(|&n| kind.count(n)))
+                .collect()
+        })
+        .collect()
+}
+
+/// Funnel: one row per organisation and programme, then "All organisations, All programmes",
+/// each column's total. Per row, each stage is at most the one before.
+async fn funnel(
+    state: &AppState,
+    filter: &ReportFilter,
+    names: &Names,
+    kind: Kind,
+) -> anyhow::Result<String> {
     let funnel = dashboard::funnel(&state.db, filter, names).await?;
     let labels: Vec<Vec<String>> = funnel
         .rows
@@ -187,18 +257,22 @@ async fn funnel(state: &AppState, filter: &ReportFilter, names: &Names) -> anyho
             "offered",
             "started",
         ],
-        &suppressed_rows(
+        &counted_rows(
             &labels,
             &counts,
             &["All organisations".into(), "All programmes".into()],
+            kind,
         ),
     )
 }
 
+/// Compliance: one row per organisation, then "All organisations", each column's total. Per
+/// row, qualifying = interviewed + interview_to_come + breaches.
 async fn compliance(
     state: &AppState,
     filter: &ReportFilter,
     names: &Names,
+    kind: Kind,
 ) -> anyhow::Result<String> {
     let c = dashboard::compliance(&state.db, filter, names).await?;
     let labels: Vec<Vec<String>> = c.by_organisation.keys().map(|o| vec![o.clone()]).collect();
@@ -216,62 +290,107 @@ async fn compliance(
             "interview_to_come",
             "breaches",
         ],
-        &suppressed_rows(&labels, &counts, &["All organisations".into()]),
+        &counted_rows(&labels, &counts, &["All organisations".into()], kind),
     )
 }
 
+/// The curve. Exact: every day someone left. For sharing: month 0 (everyone counted), then 3,
+/// 6, 12 and 24 months, each with those still followed and those who had left by then, and
+/// the share still in post only where the rule allows it.
 async fn curve(
     state: &AppState,
     filter: &ReportFilter,
     as_of: time::Date,
     names: &Names,
+    kind: Kind,
 ) -> anyhow::Result<String> {
     let facts = reports::employment_facts(&state.db, filter).await?;
     let r = dashboard::retention_of(&facts, as_of, names);
-    // The rows are days, not parts of a whole: each count is suppressed on its own.
-    let rows: Vec<Vec<String>> = r
-        .overall
-        .curve
-        .points
-        .iter()
-        .map(|p| {
-            let (cells, _) = suppress(
-                &[vec![
-                    u64::from(p.at_risk),
-                    u64::from(p.events),
-                    u64::from(p.censored),
-                ]],
-                false,
-            );
-            let mut row = vec![p.day.to_string()];
-            row.extend(cells.into_iter().flatten().map(Cell::text));
-            row.extend([
-                format!("{:.4}", p.survival),
-                format!("{:.4}", p.ci_low),
-                format!("{:.4}", p.ci_high),
-            ]);
-            row
-        })
-        .collect();
+    let curve = &r.overall.curve;
+    if kind == Kind::Exact {
+        let rows: Vec<Vec<String>> = curve
+            .points
+            .iter()
+            .map(|p| {
+                vec![
+                    p.day.to_string(),
+                    p.at_risk.to_string(),
+                    p.events.to_string(),
+                    p.censored.to_string(),
+                    format!("{:.4}", p.survival),
+                    format!("{:.4}", p.ci_low),
+                    format!("{:.4}", p.ci_high),
+                ]
+            })
+            .collect();
+        return to_csv(
+            &[
+                "day", "at_risk", "events", "censored", "survival", "ci_low", "ci_high",
+            ],
+            &rows,
+        );
+    }
+    let spells: Vec<_> = facts.iter().map(spell_of).collect();
+    let people = u64::from(curve.n);
+    let mut rows = vec![vec![
+        "0".to_owned(),
+        kind.count(people),
+        "0".to_owned(),
+        String::new(),
+        String::new(),
+        String::new(),
+    ]];
+    for months in CURVE_MONTHS {
+        let day = RETENTION_POINTS
+            .iter()
+            .find(|(m, _)| *m == months)
+            .map_or(0, |(_, d)| *d);
+        let (followed, left) = followed_and_left(&spells, as_of, day);
+        let (followed, left) = (u64::from(followed), u64::from(left));
+        let point = curve
+            .point_at(day)
+            .filter(|_| disclosure::rate_shown(people, &[followed, left]));
+        let mut row = vec![months.to_string(), kind.count(followed), kind.count(left)];
+        row.extend(match point {
+            Some((s, low, high)) => [s, low, high].map(|v| rate_whole(Some(v))).to_vec(),
+            None => vec![String::new(); 3],
+        });
+        rows.push(row);
+    }
     to_csv(
         &[
-            "day", "at_risk", "events", "censored", "survival", "ci_low", "ci_high",
+            "months",
+            "still_followed",
+            "left_by_then",
+            "still_in_post_pct",
+            "ci_low_pct",
+            "ci_high_pct",
         ],
         &rows,
     )
 }
 
+/// Retention: "everyone" first, then each breakdown's groups (each breakdown's groups add up
+/// to everyone). Per row, people = in_post + left + moved.
 async fn retention(
     state: &AppState,
     filter: &ReportFilter,
     as_of: time::Date,
     names: &Names,
+    kind: Kind,
 ) -> anyhow::Result<String> {
     let facts = reports::employment_facts(&state.db, filter).await?;
     let r = dashboard::retention_of(&facts, as_of, names);
     let mut rows = Vec::new();
+    if r.overall.n > 0 {
+        rows.push(retention_row("everyone", &r.overall, kind));
+    }
     for (dimension, groups) in &r.breakdowns {
-        rows.extend(retention_rows(*dimension, groups));
+        rows.extend(
+            groups
+                .iter()
+                .map(|g| retention_row(dimension.as_str(), g, kind)),
+        );
     }
     let mut header = vec!["breakdown", "group", "people", "in_post", "left", "moved"];
     header.extend([
@@ -285,40 +404,35 @@ async fn retention(
     to_csv(&header, &rows)
 }
 
-/// One breakdown's rows: counts suppressed across its groups, and the percentages of a group
-/// left out where its number of people is suppressed.
-fn retention_rows(dimension: Dimension, groups: &[GroupMeasures]) -> Vec<Vec<String>> {
-    if groups.is_empty() {
-        return Vec::new();
+/// One group's row: its counts, and its rates where the kind of file allows them.
+fn retention_row(breakdown: &str, g: &GroupMeasures, kind: Kind) -> Vec<String> {
+    let counts = [g.in_post, g.left, g.moved].map(u64::from);
+    let people = u64::from(g.n);
+    let mut row = vec![breakdown.to_owned(), g.label.clone(), kind.count(people)];
+    row.extend(counts.iter().map(|&n| kind.count(n)));
+    let shown = |extra: &[u64]| {
+        kind == Kind::Exact || {
+            let mut all = counts.to_vec();
+            all.extend_from_slice(extra);
+            disclosure::rate_shown(people, &all)
+        }
+    };
+    let format = |value: Option<f64>| match kind {
+        Kind::Exact => rate(value),
+        Kind::ForSharing => rate_whole(value),
+    };
+    let retention_shown = shown(&[]);
+    for (_, value) in g.retention {
+        row.push(if retention_shown {
+            format(value)
+        } else {
+            String::new()
+        });
     }
-    let counts: Vec<Vec<u64>> = groups
-        .iter()
-        .map(|g| [g.n, g.in_post, g.left, g.moved].map(u64::from).to_vec())
-        .collect();
-    let (cells, totals) = suppress(&counts, true);
-    let mut rows: Vec<Vec<String>> = groups
-        .iter()
-        .zip(cells)
-        .map(|(g, cells)| {
-            let hidden = cells.first() == Some(&Cell::Suppressed);
-            let mut row = vec![dimension.as_str().to_owned(), g.label.clone()];
-            row.extend(cells.into_iter().map(Cell::text));
-            for (_, value) in g.retention {
-                row.push(if hidden { String::new() } else { rate(value) });
-            }
-            row.push(if hidden {
-                String::new()
-            } else {
-                rate(g.leaver_rate.rate)
-            });
-            row
-        })
-        .collect();
-    if let Some(totals) = totals {
-        let mut row = vec![dimension.as_str().to_owned(), "Everyone".to_owned()];
-        row.extend(totals.into_iter().map(Cell::text));
-        row.extend(std::iter::repeat_n(String::new(), 5));
-        rows.push(row);
-    }
-    rows
+    row.push(if shown(&[u64::from(g.leaver_rate.leavers)]) {
+        format(g.leaver_rate.rate)
+    } else {
+        String::new()
+    });
+    row
 }

@@ -36,7 +36,8 @@ pub fn router() -> Router<AppState> {
     let readers = Router::new()
         .route("/champion", get(dashboard::show))
         .route("/champion/list", get(lists::show))
-        .route("/champion/export/{file}", get(exports::download))
+        .route("/champion/export/{file}", get(exports::for_sharing))
+        .route("/champion/export/exact/{file}", get(exports::exact))
         .route("/champion/checkpoints", get(checkpoints::list))
         .route_layer(from_fn(|user: CurrentUser, req: Request, next: Next| {
             require_any_role(&[Role::Champion, Role::Admin], user, req, next)

@@ -3,6 +3,7 @@
 //! Chromium is missing; with `CI=true` a missing browser fails the run.
 
 mod applicant;
+mod champion_chart;
 mod interviews;
 mod mentoring;
 mod privacy;
