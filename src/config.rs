@@ -160,7 +160,7 @@ impl Config {
         let mail_from = from_text.parse::<Mailbox>().map_err(|_| ConfigError {
             variable: "MAIL_FROM",
             reason: format!(
-                "{from_text:?} is not an email address like \"spectra <no-reply@example.org>\""
+                "{from_text:?} is not an email address like \"SPECTRA <no-reply@example.org>\""
             ),
         })?;
 

@@ -1508,6 +1508,7 @@ impl Seeder {
                 status: Set(status.as_str().to_owned()),
                 created_by: Set(org.manager_id),
                 published_at: Set(Some(published_at)),
+                closed_early_at: Set((status == VacancyStatus::Closed).then_some(updated_at)),
                 created_at: Set(
                     published_at - seconds(rng, Duration::minutes(10), Duration::days(3))
                 ),
@@ -1959,6 +1960,7 @@ impl Seeder {
             status: Set(VacancyStatus::Published.as_str().to_owned()),
             created_by: Set(lead),
             published_at: Set(Some(published_at)),
+            closed_early_at: Set(None),
             created_at: Set(published_at - Duration::days(2)),
             updated_at: Set(published_at),
         });

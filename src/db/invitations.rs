@@ -41,6 +41,17 @@ pub async fn create(
     .await
 }
 
+/// Finds the invitation of a token, whatever its state: to say why a link no longer works.
+pub async fn find_by_token(
+    db: &impl ConnectionTrait,
+    token_hash: &str,
+) -> Result<Option<invitation::Model>, DbErr> {
+    invitation::Entity::find()
+        .filter(invitation::Column::TokenHash.eq(token_hash))
+        .one(db)
+        .await
+}
+
 /// Finds an invitation that can still be accepted.
 pub async fn find_usable(
     db: &impl ConnectionTrait,

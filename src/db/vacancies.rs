@@ -162,6 +162,7 @@ pub async fn close(db: &impl ConnectionTrait, id: i32) -> Result<bool, DbErr> {
             vacancy::Column::Status,
             Expr::value(VacancyStatus::Closed.as_str()),
         )
+        .col_expr(vacancy::Column::ClosedEarlyAt, Expr::value(now()))
         .col_expr(vacancy::Column::UpdatedAt, Expr::value(now()))
         .filter(vacancy::Column::Id.eq(id))
         .filter(vacancy::Column::Status.eq(VacancyStatus::Published.as_str()))
@@ -227,6 +228,10 @@ pub async fn reopen(
             Expr::value(VacancyStatus::Published.as_str()),
         )
         .col_expr(vacancy::Column::ClosesAt, Expr::value(closes_at))
+        .col_expr(
+            vacancy::Column::ClosedEarlyAt,
+            Expr::value(Option::<OffsetDateTime>::None),
+        )
         .col_expr(vacancy::Column::UpdatedAt, Expr::value(now()))
         .filter(vacancy::Column::Id.eq(id))
         .filter(vacancy::Column::Status.is_in([

@@ -114,6 +114,17 @@ pub fn describe(instant: OffsetDateTime) -> String {
     )
 }
 
+/// The London day of an instant, in words: "14 December 2026".
+pub fn describe_day(instant: OffsetDateTime) -> String {
+    let local = from_utc(instant);
+    format!(
+        "{} {} {}",
+        local.day(),
+        month_name(local.month()),
+        local.year()
+    )
+}
+
 fn month_name(month: Month) -> &'static str {
     match month {
         Month::January => "January",
@@ -135,6 +146,16 @@ fn month_name(month: Month) -> &'static str {
 mod tests {
     use super::*;
     use time::macros::datetime;
+
+    #[test]
+    fn a_day_is_written_in_words_in_london_time() {
+        assert_eq!(
+            describe_day(datetime!(2026-12-14 10:00 UTC)),
+            "14 December 2026"
+        );
+        // 23:30 UTC on 30 June is already 1 July in London (BST).
+        assert_eq!(describe_day(datetime!(2026-06-30 23:30 UTC)), "1 July 2026");
+    }
 
     #[test]
     fn winter_is_gmt_and_summer_is_bst() {

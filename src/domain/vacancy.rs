@@ -271,6 +271,20 @@ impl VacancyStatus {
     }
 }
 
+/// "Closed early on 7 December 2026" for a vacancy a manager closed before its closing date,
+/// in place of the date it was advertised to close; `None` otherwise.
+pub fn closed_early(
+    status: VacancyStatus,
+    closed_early_at: Option<OffsetDateTime>,
+) -> Option<String> {
+    match (status, closed_early_at) {
+        (VacancyStatus::Closed, Some(at)) => {
+            Some(format!("Closed early on {}", london_time::describe_day(at)))
+        }
+        _ => None,
+    }
+}
+
 /// Whether a vacancy takes applications at `now`: published and before its closing time.
 /// Checked on the server at every submission, not only by a job that closes vacancies.
 pub fn is_open(status: VacancyStatus, closes_at: OffsetDateTime, now: OffsetDateTime) -> bool {
@@ -1150,6 +1164,24 @@ mod published_tests {
                 .0,
             "closes_time"
         );
+    }
+}
+
+#[cfg(test)]
+mod closed_early_tests {
+    use super::*;
+    use time::macros::datetime;
+
+    #[test]
+    fn only_a_vacancy_closed_by_hand_says_it_closed_early() {
+        let at = Some(datetime!(2026-12-07 10:00 UTC));
+        assert_eq!(
+            closed_early(VacancyStatus::Closed, at).as_deref(),
+            Some("Closed early on 7 December 2026")
+        );
+        assert_eq!(closed_early(VacancyStatus::Published, at), None);
+        assert_eq!(closed_early(VacancyStatus::Closed, None), None);
+        assert_eq!(closed_early(VacancyStatus::Draft, None), None);
     }
 }
 

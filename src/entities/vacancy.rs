@@ -31,6 +31,8 @@ pub struct Model {
     pub status: String,
     pub created_by: i32,
     pub published_at: Option<TimeDateTimeWithTimeZone>,
+    /// When a manager closed it before its closing date; cleared when it is reopened.
+    pub closed_early_at: Option<TimeDateTimeWithTimeZone>,
     pub created_at: TimeDateTimeWithTimeZone,
     pub updated_at: TimeDateTimeWithTimeZone,
 }

@@ -116,14 +116,26 @@ impl<'a> From<&'a vacancy::Model> for Contact<'a> {
     }
 }
 
-/// How to ask for feedback, by the contact's name and email: every decline says it.
-fn asking_for_feedback(v: &Contact<'_>) -> Section {
-    Section {
-        heading: "Asking for feedback".to_owned(),
-        paragraphs: vec![format!(
-            "Feedback on your application is available. To ask for it, email {} ({}) at {}.",
-            v.contact_name, v.contact_role, v.contact_email
-        )],
+/// Who to ask about the decision, by the contact's name and email: every decline says it.
+/// With the panel's feedback quoted above, it offers to talk it through; without, it says how
+/// to ask for feedback.
+fn asking_for_feedback(v: &Contact<'_>, has_feedback: bool) -> Section {
+    if has_feedback {
+        Section {
+            heading: "Questions about this feedback".to_owned(),
+            paragraphs: vec![format!(
+                "If you would like to talk it through, or anything is unclear, email {} ({}) at {}.",
+                v.contact_name, v.contact_role, v.contact_email
+            )],
+        }
+    } else {
+        Section {
+            heading: "Asking for feedback".to_owned(),
+            paragraphs: vec![format!(
+                "You can ask why you were not taken forward, and how to make your next application stronger. Email {} ({}) at {}.",
+                v.contact_name, v.contact_role, v.contact_email
+            )],
+        }
     }
 }
 
@@ -147,7 +159,7 @@ fn stage_sections(stage: Stage, feedback: &str, v: &Contact<'_>) -> Vec<Section>
         });
     }
     if matches!(stage, Stage::NotShortlisted | Stage::Unsuccessful) {
-        sections.push(asking_for_feedback(v));
+        sections.push(asking_for_feedback(v, !feedback.is_empty()));
     }
     sections
 }
@@ -190,6 +202,8 @@ impl StatusEmail<'_> {
             // A decline's sections say how to ask for feedback; the page's words would repeat it.
             what_next: match self.stage {
                 Stage::NotShortlisted | Stage::Unsuccessful => "Thank you for applying.".to_owned(),
+                // The summary has said they are invited: say only what happens next.
+                Stage::InvitedToInterview => "The panel will now set the interview times. When they have, we will email you a link to choose the time that suits you.".to_owned(),
                 stage => stage.what_next().to_owned(),
             },
             sections: stage_sections(self.stage, self.feedback, &Contact::from(v)),
@@ -212,6 +226,8 @@ pub enum InterviewNews<'a> {
         slot: &'a interview_slot::Model,
         /// Whether it replaces an earlier booking.
         moved: bool,
+        /// The support the applicant asked for in their application, or empty.
+        adjustments: &'a str,
     },
     /// The applicant cancelled this time.
     Cancelled {
@@ -251,6 +267,59 @@ fn interview_section(heading: &str, slot: &interview_slot::Model) -> Section {
     }
 }
 
+/// What a booking email says beyond the time: what the interview is like, what to bring, the
+/// support asked for, and who to contact. Generic, but true of every interview here.
+fn booking_sections(
+    slot: &interview_slot::Model,
+    adjustments: &str,
+    v: &vacancy::Model,
+) -> Vec<Section> {
+    let support = if adjustments.trim().is_empty() {
+        format!(
+            "You did not ask for any support. If you need any, for example extra time, a quiet room or someone with you, tell {} before the day.",
+            v.contact_name
+        )
+    } else {
+        format!(
+            "You asked for this support, and the panel can see it: \"{}\". If you need anything else, tell {} before the day.",
+            adjustments.trim(),
+            v.contact_name
+        )
+    };
+    vec![
+        interview_section("Your interview", slot),
+        Section {
+            heading: "What the interview is like".to_owned(),
+            paragraphs: vec![
+                format!(
+                    "It lasts about {} minutes. It is a conversation, not a test.",
+                    slot.minutes
+                ),
+                "The panel will ask you about the evidence you gave in your application. Think of one or two real examples for each thing the job asks for. Examples from school, caring, volunteering or your own life all count.".to_owned(),
+                "You can ask them questions too, about the job or the team.".to_owned(),
+            ],
+        },
+        Section {
+            heading: "What to bring".to_owned(),
+            paragraphs: vec![
+                "Photo ID, such as a passport, driving licence or provisional licence. If you do not have photo ID, tell the contact below: they will help.".to_owned(),
+                "This email, or the time and place written down.".to_owned(),
+            ],
+        },
+        Section {
+            heading: "Support at your interview".to_owned(),
+            paragraphs: vec![support],
+        },
+        Section {
+            heading: "Who to contact".to_owned(),
+            paragraphs: vec![format!(
+                "{} ({}): email {} or call {}. Contact them if you are running late, feel unwell, or have any questions.",
+                v.contact_name, v.contact_role, v.contact_email, v.contact_phone
+            )],
+        },
+    ]
+}
+
 impl InterviewEmail<'_> {
     /// Queues the email. Call it in the transaction that made the change.
     pub async fn queue(self, db: &impl ConnectionTrait, config: &Config) -> anyhow::Result<()> {
@@ -267,7 +336,11 @@ impl InterviewEmail<'_> {
                 Vec::new(),
                 ("Choose your interview time here".to_owned(), choose),
             ),
-            InterviewNews::Booked { slot, moved } => (
+            InterviewNews::Booked {
+                slot,
+                moved,
+                adjustments,
+            } => (
                 if moved {
                     format!("Your interview for {title} has moved")
                 } else {
@@ -279,7 +352,7 @@ impl InterviewEmail<'_> {
                     format!("Your interview for {job} is booked.")
                 },
                 "The calendar invitation is attached: open it to add the interview to your calendar.".to_owned(),
-                vec![interview_section("Your interview", slot)],
+                booking_sections(slot, adjustments, v),
                 (
                     "You can change or cancel your time here, up to 24 hours before it".to_owned(),
                     choose,
@@ -385,7 +458,9 @@ mod tests {
         );
         let with_feedback = stage_sections(Stage::Unsuccessful, "Practise examples.", &v);
         assert_eq!(with_feedback[0].heading, "Feedback from the panel");
-        assert_eq!(with_feedback[1].heading, "Asking for feedback");
+        // The feedback is quoted above, so the email does not say it "is available".
+        assert_eq!(with_feedback[1].heading, "Questions about this feedback");
+        assert!(!with_feedback[1].paragraphs[0].contains("available"));
         assert!(stage_sections(Stage::Submitted, "", &v).is_empty());
     }
 }

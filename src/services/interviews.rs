@@ -56,6 +56,37 @@ pub async fn change_slot(
     Ok(Ok(()))
 }
 
+/// Emails each panel member that an applicant cancelled their booked time, which is now free
+/// for another applicant. Call it in the transaction that cancelled the booking.
+pub async fn tell_panel_of_cancellation(
+    txn: &impl ConnectionTrait,
+    config: &Config,
+    vacancy: &crate::entities::vacancy::Model,
+    application_id: i32,
+    slot: &crate::entities::interview_slot::Model,
+) -> anyhow::Result<()> {
+    use crate::mail::templates::{EmailContent, StaffNotice};
+    let reference = crate::domain::application::reference(application_id);
+    let when = crate::domain::london_time::describe(slot.starts_at);
+    for (_, member) in shortlisting::panel_of(txn, vacancy.id).await? {
+        let notice = StaffNotice {
+            subject: format!("Interview cancelled: {reference} cancelled their time"),
+            name: member.full_name.clone(),
+            paragraphs: vec![
+                format!(
+                    "The applicant {reference} has cancelled their interview for {} on {when}.",
+                    vacancy.title
+                ),
+                "The time is free for another applicant to book. The applicant is still invited and may choose another time.".to_owned(),
+            ],
+            link: Some(config.link(&format!("/shortlisting/{}/interviews", vacancy.id))),
+        }
+        .to_email(&member.email)?;
+        crate::db::outbox::enqueue(txn, &notice).await?;
+    }
+    Ok(())
+}
+
 /// The applications of the vacancy invited to interview, not booked, whose applicants have
 /// not been told the times are ready.
 pub async fn still_to_tell(

@@ -1,7 +1,9 @@
 //! A vacancy as people read it, shared by the public page and the manager's preview.
 
 use crate::domain::london_time;
-use crate::domain::vacancy::{ReferenceType, VacancyKind, VacancyStatus, is_open, normalise_lines};
+use crate::domain::vacancy::{
+    ReferenceType, VacancyKind, VacancyStatus, closed_early, is_open, normalise_lines,
+};
 use crate::entities::{vacancy, vacancy_criterion};
 
 /// Everything a vacancy page shows.
@@ -31,6 +33,8 @@ pub struct VacancyView {
     pub positions: i32,
     /// Closing time in words, London time.
     pub closes: String,
+    /// "Closed early on 7 December 2026", for a vacancy a manager closed before that time.
+    pub closed_early: Option<String>,
     /// Whether it takes applications now.
     pub open: bool,
     /// Ring-fenced to care-experienced applicants.
@@ -77,6 +81,7 @@ impl VacancyView {
             id: v.id,
             open: is_open(status, v.closes_at, now),
             closes: london_time::describe(v.closes_at),
+            closed_early: closed_early(status, v.closed_early_at),
             kind: kind.map_or("Job", VacancyKind::label),
             entry_requirements: if kind == Some(VacancyKind::Apprenticeship) {
                 v.entry_requirements

@@ -537,7 +537,7 @@ async fn an_admin_invites_a_hiring_manager_who_sets_their_own_password() {
     let (_, body) = app.new_client().page(&path).await;
     assert_eq!(
         text_of(&body, "h1"),
-        "This invitation has expired or has already been used"
+        "This invitation has already been used"
     );
 }
 

@@ -338,12 +338,50 @@ async fn an_admin_sees_pending_invitations_and_revokes_one_whose_link_then_fails
         .unwrap()
         .id;
     let revoke = format!("/admin/invitations/{wrong_id}/revoke");
-    assert!(list.contains(&format!("action=\"{revoke}\"")));
+    assert!(list.contains(&format!("href=\"{revoke}\"")));
+    // The list writes the date in words ("14 December 2026"), not "2026-12-14".
+    let wrong = spectra::db::invitations::find(&app.db, wrong_id)
+        .await
+        .unwrap()
+        .unwrap();
+    let expires = spectra::domain::london_time::describe_day(wrong.expires_at);
+    assert!(text_of(&list, "table").contains(&expires), "{expires}");
+    assert!(!list.contains(&wrong.expires_at.date().to_string()));
 
-    // Someone who is not an admin cannot revoke it.
+    // Someone who is not an admin cannot revoke it, nor see the confirmation page.
     let champion = app.new_client();
     champion.sign_in("manager@example.org", PASSWORD).await;
     assert_eq!(champion.post(&revoke, &[]).await.status().as_u16(), 403);
+    assert_eq!(champion.page(&revoke).await.0, 403);
+
+    // The confirmation page says what will happen and changes nothing.
+    let audit_before = spectra::db::audit::recent(&app.db, 100)
+        .await
+        .unwrap()
+        .len();
+    let (status, confirm) = app.client.page(&revoke).await;
+    assert_eq!(status, 200);
+    assert_eq!(
+        text_of(&confirm, "h1"),
+        "Revoke the invitation to Wrong Address?"
+    );
+    assert!(text_of(&confirm, "main").contains("the link in the email stops working at once"));
+    assert!(confirm.contains(&format!("action=\"{revoke}\"")));
+    assert_eq!(
+        spectra::db::audit::recent(&app.db, 100)
+            .await
+            .unwrap()
+            .len(),
+        audit_before
+    );
+    assert!(
+        spectra::db::invitations::open(&app.db)
+            .await
+            .unwrap()
+            .iter()
+            .any(|i| i.id == wrong_id),
+        "still open after the GET"
+    );
 
     // Act
     let r = app.client.post(&revoke, &[]).await;
@@ -363,10 +401,7 @@ async fn an_admin_sees_pending_invitations_and_revokes_one_whose_link_then_fails
     assert_eq!(events[0].subject, format!("invitation:{wrong_id}"));
     let invitee = app.new_client();
     let (_, page) = invitee.page(&path).await;
-    assert_eq!(
-        text_of(&page, "h1"),
-        "This invitation has expired or has already been used"
-    );
+    assert_eq!(text_of(&page, "h1"), "This invitation has been withdrawn");
     invitee
         .post(
             &path,
@@ -400,6 +435,9 @@ async fn an_admin_sees_pending_invitations_and_revokes_one_whose_link_then_fails
         .filter(|e| e.action == "invitation_revoked")
         .count();
     assert_eq!(revocations, 1);
+    // Its confirmation page, once revoked, goes back to the list saying so.
+    let again = app.client.get(&revoke).await;
+    assert_eq!(location(&again), "/admin/invitations");
     let missing = app
         .client
         .post("/admin/invitations/99999/revoke", &[])

@@ -590,7 +590,7 @@ async fn a_decline_says_plainly_that_feedback_is_available_and_whom_to_ask() {
         )
         .await;
     assert!(email.text.contains(
-        "Feedback on your application is available. To ask for it, email Pat Lee (Care leaver lead) at pat.lee@nhs.net."
+        "You can ask why you were not taken forward, and how to make your next application stronger. Email Pat Lee (Care leaver lead) at pat.lee@nhs.net."
     ));
     assert!(!email.text.contains("Feedback from the panel"));
     assert!(email.html.contains("Asking for feedback"));

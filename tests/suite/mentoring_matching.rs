@@ -84,15 +84,15 @@ pub(crate) async fn coordinator(app: &TestApp) -> Client {
 }
 
 /// Two mentors with one place each, and three students, two of whom fit them exactly.
-struct Pilot {
+pub(crate) struct Pilot {
     paediatrics: i32,
     surgery: i32,
     sam: i32,
-    kai: i32,
+    pub(crate) kai: i32,
     lee: i32,
 }
 
-async fn pilot(app: &TestApp) -> Pilot {
+pub(crate) async fn pilot(app: &TestApp) -> Pilot {
     Pilot {
         paediatrics: add_mentor(app, "M1", "Dr Asha Patel", "Paediatrics", 1, true).await,
         surgery: add_mentor(app, "M2", "Dr Ben Jones", "Surgery", 1, false).await,
@@ -102,7 +102,7 @@ async fn pilot(app: &TestApp) -> Pilot {
     }
 }
 
-async fn run(client: &Client) -> String {
+pub(crate) async fn run(client: &Client) -> String {
     let response = client
         .post("/mentoring/coordinator/matching/run", &[])
         .await;

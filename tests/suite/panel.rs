@@ -313,12 +313,11 @@ async fn a_removed_members_scores_no_longer_count() {
     let lead_client = lead(&app, &v).await;
     let (member_id, member) = colleague(&app, &v, "member@nhs.net").await;
     change(&lead_client, &v, member_id, "add").await;
-    // The lead stays on the review page to decide; a member goes back to the list.
+    // Both stay on the review page: the lead to decide, a member to go on to the next one.
     let review_page = format!("/shortlisting/{}/applications/{id}", v.id);
-    let board_page = format!("/shortlisting/{}", v.id);
     for (client, score, back_to) in [
         (&lead_client, "1", &review_page),
-        (&member, "3", &board_page),
+        (&member, "3", &review_page),
     ] {
         expect_redirect(
             client
@@ -529,7 +528,7 @@ async fn the_final_scores_are_filled_from_the_panels_average_once_everyone_has_s
 
     // Act: the colleague scores too (a member's button saves only their scores).
     let response = score(&colleague, ["1", "3", "0"]).await;
-    expect_redirect(response, &format!("/shortlisting/{}", v.id)).await;
+    expect_redirect(response, &path).await;
 
     // Assert: the lead sees the panel's average, rounded, with where it came from.
     let (_, page) = lead.page(&path).await;

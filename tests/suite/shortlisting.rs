@@ -118,14 +118,33 @@ async fn the_system_invites_a_guaranteed_interview_and_refuses_to_decline_it() {
     let other = sent(&app, &v, "other@example.org", "no", None).await;
     let lead = lead(&app, &v).await;
 
-    // The panel sees references, the scheme flag and evidence; no names or contact details.
+    // The panel sees references and evidence; no names, contact details, nor the scheme.
     let (status, board) = lead.page(&format!("/shortlisting/{}", v.id)).await;
     assert_eq!(status, 200);
     assert!(board.contains(&format!("SPX-{opted:06}")));
-    assert!(board.contains("Guaranteed interview scheme applies"));
     let (_, page) = lead
         .page(&format!("/shortlisting/{}/applications/{opted}", v.id))
         .await;
+    // Nothing marks the opted-in application: its row and page read as the other's do.
+    let (_, other_page) = lead
+        .page(&format!("/shortlisting/{}/applications/{other}", v.id))
+        .await;
+    let unmarked = |text: String, _: i32| {
+        text.replace(&format!("SPX-{opted:06}"), "SPX-X")
+            .replace(&format!("SPX-{other:06}"), "SPX-X")
+    };
+    assert_eq!(
+        unmarked(text_of(&board, &format!("#row-SPX-{opted:06}")), opted),
+        unmarked(text_of(&board, &format!("#row-SPX-{other:06}")), other)
+    );
+    assert_eq!(
+        unmarked(text_of(&page, "main"), opted),
+        unmarked(text_of(&other_page, "main"), other)
+    );
+    for shown in [&board, &page] {
+        assert!(!shown.contains("Invited automatically"));
+        assert!(!shown.contains("scheme applies"));
+    }
     assert!(page.contains("I look after my younger brother."));
     // A personal adviser names a care leaver: referees stay hidden until the reveal.
     assert!(!page.contains("A personal adviser or leaving care worker"));
@@ -175,6 +194,14 @@ async fn the_system_invites_a_guaranteed_interview_and_refuses_to_decline_it() {
         .unwrap()
         .unwrap();
     assert!(decision.invited && decision.automatic);
+    // Only now does the panel learn of the scheme, where it changed what they may do.
+    let (_, board) = lead.page(&format!("/shortlisting/{}", v.id)).await;
+    assert!(text_of(&board, &format!("#row-SPX-{opted:06}")).contains("Invited automatically"));
+    assert!(!text_of(&board, &format!("#row-SPX-{other:06}")).contains("Invited automatically"));
+    let (_, page) = lead
+        .page(&format!("/shortlisting/{}/applications/{opted}", v.id))
+        .await;
+    assert!(text_of(&page, ".nhsuk-inset-text").contains("Invited automatically"));
 
     // Act: try to decline it anyway.
     let refused = decide(&lead, &v, opted, "decline", FEEDBACK).await;
@@ -252,7 +279,13 @@ async fn declining_an_opted_in_application_needs_50_words_of_feedback_which_the_
 
     // Assert
     let body = short.text().await.unwrap();
-    assert!(text_of(&body, ".nhsuk-error-summary").contains("at least 50 words"));
+    let summary = text_of(&body, ".nhsuk-error-summary");
+    assert!(summary.contains("at least 50 words"));
+    // The refusal says why: this is where the scheme changes what the lead may do.
+    assert!(
+        summary.contains("in the guaranteed interview scheme"),
+        "{summary}"
+    );
     assert!(body.contains("Not enough evidence."));
     assert!(
         shortlist_decision::Entity::find_by_id(opted)
@@ -310,7 +343,7 @@ async fn bad_scores_and_early_completion_are_refused_with_clear_errors() {
     let body = response.text().await.unwrap();
     let summary = text_of(&body, ".nhsuk-error-summary");
     assert!(summary.contains("from 0 to 3"));
-    assert!(summary.contains("Choose a score"));
+    assert!(summary.contains("Choose your score for \"Willing to learn\""));
     assert_eq!(app.count("shortlist_scores").await, 0);
 
     // Completing before closing is refused.
@@ -400,7 +433,12 @@ async fn only_the_vacancys_panel_reaches_shortlisting() {
             &[("score-1", "3"), ("score-2", "2"), ("score-3", "1")],
         )
         .await;
-    expect_redirect(response, &format!("/shortlisting/{}", v.id)).await;
+    // A member stays on the page, which offers the next application.
+    expect_redirect(
+        response,
+        &format!("/shortlisting/{}/applications/{id}", v.id),
+    )
+    .await;
     assert_eq!(app.count("shortlist_scores").await, 3);
     let response = colleague
         .post(

@@ -755,7 +755,7 @@ async fn the_list_can_be_filtered_to_apprenticeships() {
         apprenticeships
             .contains("<option value=\"apprenticeship\" selected>Apprenticeships</option>")
     );
-    assert!(apprenticeships.contains("Showing apprenticeships only"));
+    assert!(apprenticeships.contains("You are seeing apprenticeships only"));
 }
 
 #[tokio::test]

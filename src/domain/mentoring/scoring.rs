@@ -244,30 +244,37 @@ fn judge(criterion: Criterion, mentor: &MentorProfile, mentee: &MenteeProfile) -
             Earned {
                 sixths: 6 * counted / wanted,
                 reason: match shared {
-                    0 => "No times in common".to_owned(),
+                    0 => "No free times a week in common".to_owned(),
                     1 => "1 time a week in common".to_owned(),
                     n => format!("{n} times a week in common"),
                 },
             }
         }
         Criterion::LivedExperience => match mentee.lived_experience {
-            Strength::None => full("The student has no wish about this"),
-            Strength::Required => full("Required by the student, and met"),
-            Strength::Preferred if mentor.lived_experience => {
-                full("The student would like this, and the mentor has lived experience of care")
+            Strength::None => {
+                full("The student has no wish about a mentor with lived experience of care")
             }
-            Strength::Preferred => {
-                nothing("The student would like this; the mentor has not said they have it")
-            }
+            Strength::Required => full(
+                "The student needs a mentor with lived experience of care, and this mentor has it",
+            ),
+            Strength::Preferred if mentor.lived_experience => full(
+                "The student would like a mentor with lived experience of care, and this mentor has it",
+            ),
+            Strength::Preferred => nothing(
+                "The student would like a mentor with lived experience of care; this mentor has not said they have lived experience of care",
+            ),
         },
         Criterion::Gender => {
             if mentee.gender.trim().is_empty() || mentee.gender_strength == Strength::None {
-                full("The student has no wish about this")
+                full("The student has no wish about the mentor's gender")
             } else if mentee.gender_strength == Strength::Required {
-                full("Required by the student, and met")
+                full(format!(
+                    "The student needs {}, and this mentor is",
+                    mentor_who_is(&mentee.gender)
+                ))
             } else if same_text(&mentee.gender, &mentor.gender) {
                 full(format!(
-                    "The student would like {}, and this one is",
+                    "The student would like {}, and this mentor is",
                     mentor_who_is(&mentee.gender)
                 ))
             } else {
@@ -338,6 +345,41 @@ pub fn score(mentor: &MentorProfile, mentee: &MenteeProfile, weights: Weights) -
 /// Reads a `;`-separated list of specialties.
 pub fn specialties(text: &str) -> Vec<String> {
     items(text).map(str::to_owned).collect()
+}
+
+#[cfg(test)]
+mod why_tests {
+    use super::*;
+
+    /// Each reason names what the student wants and what the mentor has: no bare "this"/"it".
+    #[test]
+    fn every_reason_names_what_it_is_about() {
+        for (strength, has) in [
+            (Strength::None, false),
+            (Strength::Required, true),
+            (Strength::Preferred, true),
+            (Strength::Preferred, false),
+        ] {
+            let reason = lived_reason(strength, has);
+            assert!(reason.contains("lived experience of care"), "{reason}");
+            assert!(
+                !reason.contains(" this;") && !reason.ends_with(" it"),
+                "{reason}"
+            );
+        }
+    }
+
+    fn lived_reason(strength: Strength, has: bool) -> String {
+        let mentor = MentorProfile {
+            lived_experience: has,
+            ..MentorProfile::default()
+        };
+        let mentee = MenteeProfile {
+            lived_experience: strength,
+            ..MenteeProfile::default()
+        };
+        judge(Criterion::LivedExperience, &mentor, &mentee).reason
+    }
 }
 
 #[cfg(test)]

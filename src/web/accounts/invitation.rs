@@ -35,7 +35,42 @@ pub struct AcceptTemplate {
     invitation: Option<invitation::Model>,
     roles: Vec<Role>,
     organisation: Option<String>,
+    /// Why the link no longer works, when it does not.
+    gone: Gone,
     errors: FormErrors,
+}
+
+/// Why an invitation link no longer works.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Gone {
+    /// It still works.
+    No,
+    /// An administrator withdrew (revoked) it.
+    Withdrawn,
+    /// It has been used to create an account.
+    Used,
+    /// It is past its 7 days, or the link is not one we sent.
+    Expired,
+}
+
+impl Gone {
+    fn of(invitation: Option<&invitation::Model>) -> Gone {
+        match invitation {
+            Some(i) if i.revoked_at.is_some() => Gone::Withdrawn,
+            Some(i) if i.accepted_at.is_some() => Gone::Used,
+            _ => Gone::Expired,
+        }
+    }
+
+    /// The page's heading.
+    pub fn heading(self) -> &'static str {
+        match self {
+            Gone::No => "Create your account",
+            Gone::Withdrawn => "This invitation has been withdrawn",
+            Gone::Used => "This invitation has already been used",
+            Gone::Expired => "This invitation has expired",
+        }
+    }
 }
 
 async fn template(
@@ -45,6 +80,15 @@ async fn template(
     errors: FormErrors,
 ) -> AppResult<AcceptTemplate> {
     let invitation = invitations::find_usable(&state.db, &tokens::hash(&token)).await?;
+    let gone = if invitation.is_some() {
+        Gone::No
+    } else {
+        Gone::of(
+            invitations::find_by_token(&state.db, &tokens::hash(&token))
+                .await?
+                .as_ref(),
+        )
+    };
     let roles = invitation
         .as_ref()
         .and_then(|i| role::parse_list(&i.roles))
@@ -59,6 +103,7 @@ async fn template(
         invitation,
         roles,
         organisation,
+        gone,
         errors,
     })
 }

@@ -15,7 +15,7 @@ use crate::app::AppState;
 use crate::auth::{CurrentUser, tokens};
 use crate::db::audit::{self, AuditAction};
 use crate::db::{invitations, organisations, outbox, users};
-use crate::domain::{EmailAddress, FullName, Role, role};
+use crate::domain::{EmailAddress, FullName, Role, london_time, role};
 use crate::entities::{invitation, organisation};
 use crate::error::{AppError, AppResult};
 use crate::mail::templates::{EmailContent, Invitation};
@@ -27,6 +27,25 @@ use crate::web::page::{FormErrors, IdPath, Page, flash, warning};
 pub struct OpenInvitation {
     invitation: invitation::Model,
     roles: Vec<Role>,
+    /// The organisation's name, for a hiring manager, or empty.
+    organisation: String,
+    /// When the link stops working, in words.
+    expires: String,
+}
+
+impl OpenInvitation {
+    fn new(invitation: invitation::Model, orgs: &[organisation::Model]) -> Self {
+        OpenInvitation {
+            roles: role::parse_list(&invitation.roles).unwrap_or_default(),
+            organisation: invitation
+                .organisation_id
+                .and_then(|id| orgs.iter().find(|o| o.id == id))
+                .map(|o| o.name.clone())
+                .unwrap_or_default(),
+            expires: london_time::describe_day(invitation.expires_at),
+            invitation,
+        }
+    }
 }
 
 #[derive(Template, WebTemplate)]
@@ -37,15 +56,50 @@ pub struct ListTemplate {
 }
 
 pub async fn list(State(state): State<AppState>, page: Page) -> AppResult<ListTemplate> {
+    let orgs = organisations::all(&state.db).await?;
     let open = invitations::open(&state.db)
         .await?
         .into_iter()
-        .map(|invitation| OpenInvitation {
-            roles: role::parse_list(&invitation.roles).unwrap_or_default(),
-            invitation,
-        })
+        .map(|invitation| OpenInvitation::new(invitation, &orgs))
         .collect();
     Ok(ListTemplate { page, open })
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "admin/invitation_revoke.html")]
+pub struct RevokeTemplate {
+    page: Page,
+    item: OpenInvitation,
+}
+
+/// Asks before revoking an open invitation, saying what will happen. Changes nothing; an
+/// invitation no longer open goes back to the list, saying so.
+pub async fn confirm_revoke(
+    State(state): State<AppState>,
+    session: Session,
+    page: Page,
+    IdPath(id): IdPath,
+) -> AppResult<Response> {
+    let invitation = invitations::find(&state.db, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if invitation.accepted_at.is_some()
+        || invitation.revoked_at.is_some()
+        || invitation.expires_at <= crate::db::now()
+    {
+        warning(
+            &session,
+            "That invitation had already been accepted, revoked or had expired, so there is nothing to revoke.",
+        )
+        .await?;
+        return Ok(Redirect::to("/admin/invitations").into_response());
+    }
+    let orgs = organisations::all(&state.db).await?;
+    Ok(RevokeTemplate {
+        page,
+        item: OpenInvitation::new(invitation, &orgs),
+    }
+    .into_response())
 }
 
 #[derive(Template, WebTemplate)]

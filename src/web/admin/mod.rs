@@ -33,7 +33,10 @@ pub fn router(_state: AppState) -> Router<AppState> {
             get(invitations::list).post(invitations::create),
         )
         .route("/invitations/new", get(invitations::new))
-        .route("/invitations/{id}/revoke", post(invitations::revoke))
+        .route(
+            "/invitations/{id}/revoke",
+            get(invitations::confirm_revoke).post(invitations::revoke),
+        )
         .route("/organisations", get(organisations::list))
         .route(
             "/organisations/new",

@@ -20,7 +20,7 @@ use crate::entities::{interview_booking, interview_slot};
 use crate::error::{AppError, AppResult};
 use crate::services::emails::{InterviewEmail, InterviewNews};
 use crate::web::applications::{Loaded, load_own};
-use crate::web::page::{FormErrors, IdPath, Page, flash};
+use crate::web::page::{FormErrors, IdPath, Page, flash, notice};
 
 /// A slot the applicant can choose.
 pub struct Choice {
@@ -215,6 +215,7 @@ pub async fn book(
         news: InterviewNews::Booked {
             slot: &slot,
             moved: l.stage == Stage::InterviewBooked,
+            adjustments: &l.application.adjustments,
         },
         calendar: Some(invite(&state, &l, &slot, &booking, false)),
     }
@@ -230,17 +231,23 @@ pub async fn book(
     Ok(Redirect::to(&format!("/applications/{id}/interview")).into_response())
 }
 
-/// Cancels the booking, up to 24 hours before; the applicant can then book another time.
-pub async fn cancel(
-    State(state): State<AppState>,
-    CurrentUser(me): CurrentUser,
-    session: Session,
-    IdPath(id): IdPath,
-) -> AppResult<Response> {
-    let l = load_invited(&state, &me, id).await?;
-    let booking = interviews::booking_of(&state.db, id)
-        .await?
-        .ok_or_else(|| AppError::BadRequest("You have no interview booked.".into()))?;
+#[derive(Template, WebTemplate)]
+#[template(path = "applications/interview_cancel.html")]
+pub struct CancelTemplate {
+    page: Page,
+    l: Loaded,
+    booked: Choice,
+}
+
+/// The booking the applicant may still cancel online, or why not: none booked (`Ok(None)`),
+/// or less than 24 hours away (an error naming the contact).
+async fn cancellable(
+    state: &AppState,
+    l: &Loaded,
+) -> AppResult<Option<(interview_booking::Model, interview_slot::Model)>> {
+    let Some(booking) = interviews::booking_of(&state.db, l.application.id).await? else {
+        return Ok(None);
+    };
     let slot = interviews::find_slot(&state.db, booking.slot_id)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -250,8 +257,59 @@ pub async fn cancel(
             l.vacancy.contact_name, l.vacancy.contact_email
         )));
     }
+    Ok(Some((booking, slot)))
+}
+
+/// Asks before cancelling, saying what will happen. Changes nothing.
+pub async fn cancel_confirm(
+    State(state): State<AppState>,
+    CurrentUser(me): CurrentUser,
+    page: Page,
+    IdPath(id): IdPath,
+) -> AppResult<Response> {
+    let l = load_invited(&state, &me, id).await?;
+    let Some((_, slot)) = cancellable(&state, &l).await? else {
+        return Ok(Redirect::to(&format!("/applications/{id}/interview")).into_response());
+    };
+    Ok(CancelTemplate {
+        page,
+        booked: choice(&slot, 0),
+        l,
+    }
+    .into_response())
+}
+
+/// Cancels the booking, up to 24 hours before, and emails the panel; the applicant can then
+/// book another time. Sent again once cancelled, it changes nothing.
+pub async fn cancel(
+    State(state): State<AppState>,
+    CurrentUser(me): CurrentUser,
+    session: Session,
+    IdPath(id): IdPath,
+) -> AppResult<Response> {
+    let l = load_invited(&state, &me, id).await?;
+    let Some((booking, slot)) = cancellable(&state, &l).await? else {
+        notice(
+            &session,
+            "You have no interview booked, so there was nothing to cancel.",
+        )
+        .await?;
+        return Ok(Redirect::to(&format!("/applications/{id}/interview")).into_response());
+    };
     let txn = state.db.begin().await?;
-    interviews::cancel(&txn, id).await?;
+    // Only the press that deletes the booking goes on: a second one racing it changes nothing.
+    if !interviews::cancel(&txn, id).await? {
+        txn.rollback().await?;
+        return Ok(Redirect::to(&format!("/applications/{id}/interview")).into_response());
+    }
+    crate::services::interviews::tell_panel_of_cancellation(
+        &txn,
+        &state.config,
+        &l.vacancy,
+        id,
+        &slot,
+    )
+    .await?;
     applications::change_stage(
         &txn,
         id,

@@ -151,6 +151,8 @@ pub struct ShowTemplate {
     time_in_stage: Option<String>,
     open: bool,
     closes: String,
+    /// "Closed early on 7 December 2026", for a vacancy its manager closed early.
+    closed_early: Option<String>,
     resume: String,
 }
 
@@ -190,6 +192,7 @@ pub async fn show(
     Ok(ShowTemplate {
         open: is_open(status, l.vacancy.closes_at, db::now()),
         closes: london_time::describe(l.vacancy.closes_at),
+        closed_early: crate::domain::vacancy::closed_early(status, l.vacancy.closed_early_at),
         resume: l.resume_path(),
         page,
         l,

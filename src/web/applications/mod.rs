@@ -62,7 +62,7 @@ pub fn router() -> Router<AppState> {
         )
         .route(
             "/applications/{id}/interview/cancel",
-            axum::routing::post(interview::cancel),
+            get(interview::cancel_confirm).post(interview::cancel),
         )
         .route(
             "/applications/{id}/offer",

@@ -94,7 +94,11 @@ pub async fn list(
                     .iter()
                     .find(|(id, _)| *id == v.id)
                     .map_or(0, |(_, n)| *n),
-                closes: london_time::describe(v.closes_at),
+                closes: crate::domain::vacancy::closed_early(
+                    VacancyStatus::parse(&v.status).unwrap_or(VacancyStatus::Draft),
+                    v.closed_early_at,
+                )
+                .unwrap_or_else(|| london_time::describe(v.closes_at)),
                 status,
                 vacancy: v,
             }

@@ -883,7 +883,7 @@ async fn introduce(
                     n => format!("You have {n} free times a week in common."),
                 }
             ),
-            "You can log your meetings, and see your mentee's details, in spectra:".to_owned(),
+            "You can log your meetings, and see your mentee's details, in SPECTRA:".to_owned(),
         ],
         link: link.clone(),
     };
@@ -907,7 +907,7 @@ async fn introduce(
                 "Your mentor will get in touch to arrange your first meeting. You can also write to them: {}.",
                 mentor.email
             ),
-            "If anything about the match worries you, you can ask the coordinator to end it at any time. You can log your meetings in spectra:".to_owned(),
+            "If anything about the match worries you, you can ask the coordinator to end it at any time. You can log your meetings in SPECTRA:".to_owned(),
         ],
         link,
     };

@@ -32,7 +32,9 @@ use crate::web::shortlisting::{
 pub struct Row {
     id: i32,
     reference: String,
-    opted_in: bool,
+    /// Opted in to the scheme and invited by its rule: shown only once the final scores meet
+    /// every essential criterion, so the panel scores without knowing who opted in.
+    invited_automatically: bool,
     scored_by: usize,
     scored_by_me: bool,
     finals_done: bool,
@@ -102,7 +104,10 @@ async fn render(
             Row {
                 id: e.application.id,
                 reference: reference(e.application.id),
-                opted_in: e.opted_in(),
+                invited_automatically: crate::domain::shortlisting::invited_automatically(
+                    e.candidate,
+                    board.exception,
+                ),
                 scored_by: e.scored_by,
                 scored_by_me: mine.get(&e.application.id).copied().unwrap_or(0)
                     >= board.criteria.len(),

@@ -20,7 +20,7 @@ use crate::error::{AppError, AppResult};
 use crate::services;
 use crate::services::applicant_details::DetailsPage;
 use crate::services::interviews::{OutcomeRefusal, SlotRefusal, TellRefusal};
-use crate::web::page::{FormErrors, IdPairPath, IdPath, Page, flash, warning};
+use crate::web::page::{FormErrors, IdPairPath, IdPath, Page, flash, notice, warning};
 use crate::web::shortlisting::{PanelSeat, audit_details_view, audit_late_reveal_view, load_seat};
 
 /// Someone booked into a slot.
@@ -568,7 +568,33 @@ pub async fn save_slot(
     Ok(Redirect::to(&format!("/shortlisting/{id}/interviews")).into_response())
 }
 
-/// Removes a time nobody has booked.
+#[derive(Template, WebTemplate)]
+#[template(path = "shortlisting/remove_slot.html")]
+pub struct RemoveSlotTemplate {
+    page: Page,
+    seat: PanelSeat,
+    slot_id: i32,
+    when: String,
+}
+
+/// Asks before removing a time nobody has booked, saying what will happen. Changes nothing.
+pub async fn confirm_remove_slot(
+    State(state): State<AppState>,
+    CurrentUser(me): CurrentUser,
+    page: Page,
+    IdPairPath(id, slot_id): IdPairPath,
+) -> AppResult<RemoveSlotTemplate> {
+    let seat = load_after_shortlisting(&state, &me, id).await?;
+    let slot = unbooked_slot(&state, id, slot_id).await?;
+    Ok(RemoveSlotTemplate {
+        page,
+        seat,
+        slot_id,
+        when: london_time::describe(slot.starts_at),
+    })
+}
+
+/// Removes a time nobody has booked. Sent again once it is gone, it changes nothing.
 pub async fn remove_slot(
     State(state): State<AppState>,
     CurrentUser(me): CurrentUser,
@@ -576,6 +602,14 @@ pub async fn remove_slot(
     IdPairPath(id, slot_id): IdPairPath,
 ) -> AppResult<Response> {
     load_after_shortlisting(&state, &me, id).await?;
+    if interviews::find_slot(&state.db, slot_id).await?.is_none() {
+        notice(
+            &session,
+            "That interview time has already been removed. Nothing else was changed.",
+        )
+        .await?;
+        return Ok(Redirect::to(&format!("/shortlisting/{id}/interviews")).into_response());
+    }
     let slot = unbooked_slot(&state, id, slot_id).await?;
     let txn = state.db.begin().await?;
     if let Err(refusal) = services::interviews::change_slot(&txn, me.id, id, slot_id, None).await? {

@@ -48,7 +48,7 @@ pub fn router() -> Router<AppState> {
         )
         .route(
             "/shortlisting/{id}/interviews/slots/{slot}/remove",
-            post(interviews::remove_slot),
+            get(interviews::confirm_remove_slot).post(interviews::remove_slot),
         )
         .route(
             "/shortlisting/{id}/interviews/{application}/outcome",

@@ -92,7 +92,7 @@ pub struct ReviewTemplate {
     seat: PanelSeat,
     app_id: i32,
     reference: String,
-    opted_in: bool,
+    /// Shown only once the final scores are set: the panel scores without seeing the scheme.
     invited_automatically: bool,
     /// The referees, shown only with the reveal.
     referees: Vec<RefereeView>,
@@ -106,7 +106,29 @@ pub struct ReviewTemplate {
     revealed: Option<String>,
     /// Said beside an error when part of the page was saved all the same.
     saved_anyway: String,
+    /// The application to go to next: (id, reference).
+    next: Option<(i32, String)>,
     errors: FormErrors,
+}
+
+/// The application after `app_id` that still needs `me_id`'s scores (going round the board's
+/// order), or else simply the next one in the board's order.
+fn next_application(board: &Board, me_id: i32, app_id: i32) -> Option<i32> {
+    let ids: Vec<i32> = board.entries.iter().map(|e| e.application.id).collect();
+    let at = ids.iter().position(|id| *id == app_id)?;
+    let scored = |id: i32| {
+        board
+            .scores
+            .iter()
+            .filter(|s| s.application_id == id && s.scorer_id == me_id)
+            .count()
+            >= board.criteria.len()
+    };
+    let after = ids.iter().skip(at + 1).chain(ids.iter().take(at));
+    after
+        .copied()
+        .find(|id| !scored(*id))
+        .or_else(|| ids.get(at + 1).copied())
 }
 
 /// A referee, as the panel sees them after the reveal.
@@ -276,7 +298,6 @@ async fn render(
         page,
         app_id,
         reference: reference(app_id),
-        opted_in: entry.opted_in(),
         invited_automatically: invited_automatically(entry.candidate, board.exception),
         referees,
         criteria,
@@ -288,6 +309,7 @@ async fn render(
         closed: board.closed,
         revealed,
         saved_anyway: String::new(),
+        next: next_application(&board, me_id, app_id).map(|id| (id, reference(id))),
         seat,
         errors,
     })
@@ -439,11 +461,33 @@ pub async fn save(
         if !own_given && lead {
             continue;
         }
-        let score = errors.check(SCORE_FIELDS[i], Score::parse(score));
+        let score = match Score::parse(score) {
+            Ok(score) => Some(score),
+            Err(_) if score.is_empty() => {
+                errors.add(
+                    SCORE_FIELDS[i],
+                    format!("Choose your score for \"{}\", from 0 to 3", c.text),
+                );
+                None
+            }
+            Err(_) => {
+                errors.add(
+                    SCORE_FIELDS[i],
+                    format!(
+                        "Your score for \"{}\" must be a whole number from 0 to 3",
+                        c.text
+                    ),
+                );
+                None
+            }
+        };
         if note.chars().count() > MAX_NOTE {
             errors.add(
                 NOTE_FIELDS[i],
-                format!("A note must be {MAX_NOTE} characters or fewer"),
+                format!(
+                    "Your note on \"{}\" must be {MAX_NOTE} characters or fewer",
+                    c.text
+                ),
             );
         }
         if let Some(score) = score {
@@ -464,8 +508,25 @@ pub async fn save(
             let name = FINAL_FIELDS[i.min(MAX_CRITERIA - 1)];
             let raw = field(&pairs, name).trim();
             typed.finals.push(raw.to_owned());
-            if finals_given && let Some(score) = errors.check(name, Score::parse(raw)) {
-                finals.push((c.id, score));
+            if !finals_given {
+                continue;
+            }
+            match Score::parse(raw) {
+                Ok(score) => finals.push((c.id, score)),
+                Err(_) if raw.is_empty() => errors.add(
+                    name,
+                    format!(
+                        "Enter the final score for \"{}\", from 0 to 3, or leave every final score blank",
+                        c.text
+                    ),
+                ),
+                Err(_) => errors.add(
+                    name,
+                    format!(
+                        "The final score for \"{}\" must be a whole number from 0 to 3",
+                        c.text
+                    ),
+                ),
             }
         }
     }
@@ -563,9 +624,10 @@ pub async fn save(
         state.mail_wakeup.notify_one();
     }
     flash(&session, message).await?;
-    // A member goes back to the list for the next application; so does the lead once they
-    // have decided. Until then the lead stays, to set the final scores and decide.
-    if !lead || saved.decision == DecisionSaved::Saved {
+    // A member stays on the page, which offers the next application; the lead goes back to
+    // the list once they have decided. Until then the lead stays, to set the final scores and
+    // decide.
+    if lead && saved.decision == DecisionSaved::Saved {
         return Ok(Redirect::to(&format!("/shortlisting/{id}")).into_response());
     }
     Ok(Redirect::to(&format!("/shortlisting/{id}/applications/{app_id}")).into_response())
