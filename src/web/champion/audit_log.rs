@@ -94,7 +94,11 @@ fn area(action: AuditAction) -> &'static str {
         | A::CheckChanged
         | A::StartDateSet
         | A::StartConfirmed => AREAS[1],
-        A::CheckpointRecorded | A::LeavingRecorded | A::EsrImported | A::ReportExported => AREAS[2],
+        A::CheckpointRecorded
+        | A::LeavingRecorded
+        | A::RecordCorrected
+        | A::EsrImported
+        | A::ReportExported => AREAS[2],
         A::SignedIn
         | A::SignInLocked
         | A::PasswordChanged
