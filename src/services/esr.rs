@@ -195,15 +195,15 @@ impl Plan {
     /// The counts on one line.
     pub fn summary(&self) -> String {
         format!(
-            "{} rows: {} to create, {} to update, {} to close, {} checkpoints proved in post, {} unchanged, {} not marked care experienced, {} without an assignment number",
+            "{} rows: {} to create, {} to update, {} to close, {} unchanged, {} not marked care experienced, {} without an assignment number, {} checkpoints proved in post",
             self.rows,
             self.create.len(),
             self.updates().len(),
             self.closures().len(),
-            self.proved_count(),
             self.unchanged,
             self.not_care_experienced,
-            self.unnumbered
+            self.unnumbered,
+            self.proved_count()
         )
     }
 

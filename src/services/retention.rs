@@ -648,6 +648,16 @@ async fn check_ending(
     Ok(Ok(()))
 }
 
+/// Whether the record already ended exactly this way: the same date, kind, reason and new
+/// organisation (a leaving sent twice).
+pub fn is_recorded_ending(record: &employment_record::Model, ending: &Ending) -> bool {
+    let s = stored(ending);
+    record.end_date == Some(s.date)
+        && record.end_kind.as_deref() == Some(s.kind.as_str())
+        && record.leaving_reason.as_deref() == s.leaving_reason
+        && record.moved_to.as_deref() == s.moved_to
+}
+
 /// The ending as stored. A move is stored with ESR's "Employee Transfer" reason, as an ESR
 /// extract would give it.
 fn stored(ending: &Ending) -> StoredEnding<'_> {

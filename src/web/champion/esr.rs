@@ -370,12 +370,16 @@ pub async fn import(
             flash(
                 &session,
                 format!(
-                    "ESR extract imported: {} created, {} updated, {} closed, {} checkpoints recorded as in post, {} unchanged.",
+                    "ESR extract imported: {} created, {} updated, {} closed, {} unchanged.{}",
                     summary.created,
                     summary.updated,
                     summary.closed,
-                    summary.proved_in_post,
-                    summary.unchanged
+                    summary.unchanged,
+                    match summary.proved_in_post {
+                        0 => String::new(),
+                        1 => " 1 checkpoint recorded as in post, from ESR.".to_owned(),
+                        n => format!(" {n} checkpoints recorded as in post, from ESR."),
+                    }
                 ),
             )
             .await?;

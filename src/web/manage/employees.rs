@@ -625,13 +625,15 @@ pub async fn record_leaving(
             .await?;
     let recorded = match outcome {
         Ok(recorded) => recorded,
-        // Sent twice (the button pressed again, or Back and send): already done.
-        Err(RetentionRefusal::AlreadyEnded(date)) if date == ending.date() => {
-            txn.rollback().await?;
-            return Ok(Redirect::to(&format!("/manage/employees/{}", r.id)).into_response());
-        }
         Err(refusal) => {
             txn.rollback().await?;
+            // Sent twice (the button pressed again, or Back and send): already done.
+            if matches!(refusal, RetentionRefusal::AlreadyEnded(_))
+                && let Some(now) = employment::find(&state.db, r.id).await?
+                && retention::is_recorded_ending(&now, &ending)
+            {
+                return Ok(Redirect::to(&format!("/manage/employees/{}", r.id)).into_response());
+            }
             return refuse(&state, page, r, refusal, Typed::Leaving(form), LEAVING).await;
         }
     };
