@@ -768,7 +768,10 @@ pub async fn reopen_checkpoints(db: &impl ConnectionTrait, ids: &[i32]) -> Resul
             Expr::value(Option::<i32>::None),
         )
         .col_expr(employment_checkpoint::Column::RecordedAt, Expr::value(none))
-        .col_expr(employment_checkpoint::Column::DueRemindedAt, Expr::value(none))
+        .col_expr(
+            employment_checkpoint::Column::DueRemindedAt,
+            Expr::value(none),
+        )
         .col_expr(
             employment_checkpoint::Column::OverdueRemindedAt,
             Expr::value(none),

@@ -307,11 +307,9 @@ pub fn correct_leaving(
                 Err(CorrectionRefusal::InPostAfter(due))
             }
             Some(CheckpointOutcome::InPost) => Ok(None),
-            Some(CheckpointOutcome::Left | CheckpointOutcome::Moved | CheckpointOutcome::Closed)
-                if !after_end(due) =>
-            {
-                Ok(Some(CheckpointCorrection::Reopen))
-            }
+            Some(
+                CheckpointOutcome::Left | CheckpointOutcome::Moved | CheckpointOutcome::Closed,
+            ) if !after_end(due) => Ok(Some(CheckpointCorrection::Reopen)),
             Some(_) => Ok(None),
             None if after_end(due) => Ok(Some(CheckpointCorrection::Close)),
             None => Ok(None),

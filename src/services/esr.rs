@@ -441,13 +441,7 @@ async fn plan(
         .iter()
         .filter_map(|r| Some((r.assignment_number.as_deref()?, r)))
         .collect();
-    let ids: Vec<i32> = found.iter().map(|r| r.id).collect();
-    let mut open: HashMap<i32, Vec<i32>> = HashMap::new();
-    for c in employment::checkpoints_of_records(db, &ids).await? {
-        if c.outcome.is_none() {
-            open.entry(c.employment_record_id).or_default().push(c.months);
-        }
-    }
+    let open = open_checkpoints(db, &found).await?;
 
     let mut plan = Plan {
         today,
@@ -489,24 +483,7 @@ async fn plan(
                 reason: record.leaving_reason.clone(),
             }),
         };
-        let fields: Vec<FieldChange> = changed_fields(&stored, row)
-            .into_iter()
-            .map(|field| {
-                let (from, to) = match field {
-                    Field::Organisation => (
-                        stored_org.map_or_else(String::new, |o| org_words(o)),
-                        org_words(org),
-                    ),
-                    Field::JobRole => (stored.job_role.clone(), row.job_role.clone()),
-                    Field::StaffGroup => (stored.staff_group.clone(), row.staff_group.clone()),
-                    Field::Band => (stored.band.clone(), row.band.clone()),
-                    Field::StartDate => {
-                        (format_date(stored.start_date), format_date(row.start_date))
-                    }
-                };
-                FieldChange { field, from, to }
-            })
-            .collect();
+        let fields = field_changes(&stored, row, stored_org.copied(), org);
         let closes = match esr::ending(stored.end.as_ref(), row.ending) {
             EndingVerdict::Same => None,
             EndingVerdict::Closes(ending) => Some(ending),
@@ -523,19 +500,12 @@ async fn plan(
                 None
             }
         };
-        // Proved in post up to the earliest leaving known, here or in the extract (a record
-        // ended here stays ended).
-        let last_day = [stored.end.as_ref().map(|e| e.date), row.ending.map(|e| e.date)]
-            .into_iter()
-            .flatten()
-            .min();
-        let proves: Vec<i32> = open
-            .get(&record.id)
-            .into_iter()
-            .flatten()
-            .copied()
-            .filter(|&m| esr_proves_in_post(checkpoint_due(row.start_date, m), today, last_day))
-            .collect();
+        let proves = proved_in_post(
+            open.get(&record.id).map_or(&[], Vec::as_slice),
+            stored.end.as_ref().map(|e| e.date),
+            row,
+            today,
+        );
         if fields.is_empty() && closes.is_none() && proves.is_empty() {
             plan.unchanged += 1;
         } else {
@@ -551,6 +521,62 @@ async fn plan(
         }
     }
     Ok(Ok(plan))
+}
+
+/// The fields of a stored record that the row changes, with their values before and after.
+fn field_changes(
+    stored: &Stored,
+    row: &EsrRow,
+    stored_org: Option<&organisation::Model>,
+    org: &organisation::Model,
+) -> Vec<FieldChange> {
+    changed_fields(stored, row)
+        .into_iter()
+        .map(|field| {
+            let (from, to) = match field {
+                Field::Organisation => (
+                    stored_org.map_or_else(String::new, org_words),
+                    org_words(org),
+                ),
+                Field::JobRole => (stored.job_role.clone(), row.job_role.clone()),
+                Field::StaffGroup => (stored.staff_group.clone(), row.staff_group.clone()),
+                Field::Band => (stored.band.clone(), row.band.clone()),
+                Field::StartDate => (format_date(stored.start_date), format_date(row.start_date)),
+            };
+            FieldChange { field, from, to }
+        })
+        .collect()
+}
+
+/// The months of the checkpoints not yet recorded of each of these records.
+async fn open_checkpoints(
+    db: &impl ConnectionTrait,
+    records: &[employment_record::Model],
+) -> Result<HashMap<i32, Vec<i32>>, DbErr> {
+    let ids: Vec<i32> = records.iter().map(|r| r.id).collect();
+    let mut open: HashMap<i32, Vec<i32>> = HashMap::new();
+    for c in employment::checkpoints_of_records(db, &ids).await? {
+        if c.outcome.is_none() {
+            open.entry(c.employment_record_id)
+                .or_default()
+                .push(c.months);
+        }
+    }
+    Ok(open)
+}
+
+/// Of a stored record's checkpoints not yet recorded (`open`, by months), those the row proves
+/// the person was in post for, up to the earliest leaving known, stored or in the extract (a
+/// record ended here stays ended), with the due dates of the row's start date.
+fn proved_in_post(open: &[i32], stored_end: Option<Date>, row: &EsrRow, today: Date) -> Vec<i32> {
+    let last_day = [stored_end, row.ending.map(|e| e.date)]
+        .into_iter()
+        .flatten()
+        .min();
+    open.iter()
+        .copied()
+        .filter(|&m| esr_proves_in_post(checkpoint_due(row.start_date, m), today, last_day))
+        .collect()
 }
 
 /// Reads and checks a whole extract: every row ([`esr::read_all`]), and the organisations of
@@ -633,8 +659,15 @@ async fn create(db: &impl ConnectionTrait, c: &Creation, today: Date) -> Result<
     let ending = row.ending.map(|e| (e.date, e.kind()));
     for (months, _, outcome) in checkpoint_outcomes(row.start_date, ending, today) {
         if let Some(outcome) = outcome {
-            employment::record_outcome_if_unrecorded(db, record.id, months, outcome, CheckpointSource::Esr, None)
-                .await?;
+            employment::record_outcome_if_unrecorded(
+                db,
+                record.id,
+                months,
+                outcome,
+                CheckpointSource::Esr,
+                None,
+            )
+            .await?;
         }
     }
     Ok(())

@@ -14,8 +14,8 @@ use crate::db::employment::{
 use crate::db::{applications, offers, organisations, outbox, users};
 use crate::domain::application::Stage;
 use crate::domain::employment::{
-    CheckpointCorrection, CheckpointOutcome, CorrectionRefusal, EndKind, EndRefusal,
-    LeavingReason, OVERDUE_AFTER_DAYS, Route, check_end_date, correct_leaving,
+    CheckpointCorrection, CheckpointOutcome, CorrectionRefusal, EndKind, EndRefusal, LeavingReason,
+    OVERDUE_AFTER_DAYS, Route, check_end_date, correct_leaving,
 };
 use crate::domain::london_time;
 use crate::domain::vacancy::VacancyKind;
@@ -493,41 +493,12 @@ pub async fn correct_record(
     for c in &checkpoints {
         outcomes.push((c.due_on, parse_outcome(c)?));
     }
-    let before_end = record.end_date.map(|d| d.to_string());
     let (changes, before, after) = match correction {
-        Correction::LeavingDate(date) => {
-            let Some(ended) = record.end_date else {
-                return Ok(Err(RetentionRefusal::NotEnded));
-            };
-            if ended == date {
-                return Ok(Ok(Corrected::default()));
-            }
-            if let Err(refusal) = check_end_date(record.start_date, date, today()) {
-                return Ok(Err(RetentionRefusal::EndDate(refusal, record.start_date)));
-            }
-            let changes = match correct_leaving(&outcomes, Some(date)) {
-                Ok(changes) => changes,
-                Err(CorrectionRefusal::InPostAfter(due)) => {
-                    return Ok(Err(RetentionRefusal::BeforeInPost(due)));
-                }
-            };
-            employment::set_end(
-                txn,
-                record.id,
-                Some(StoredEnding {
-                    date,
-                    kind: record
-                        .end_kind
-                        .as_deref()
-                        .and_then(EndKind::parse)
-                        .ok_or_else(|| anyhow::anyhow!("employment {} has no end kind", record.id))?,
-                    leaving_reason: record.leaving_reason.as_deref(),
-                    moved_to: record.moved_to.as_deref(),
-                }),
-            )
-            .await?;
-            (changes, json!({ "end_date": before_end }), json!({ "end_date": date.to_string() }))
-        }
+        Correction::LeavingDate(date) => match correct_date(txn, &record, &outcomes, date).await? {
+            Ok(Some(planned)) => planned,
+            Ok(None) => return Ok(Ok(Corrected::default())),
+            Err(refusal) => return Ok(Err(refusal)),
+        },
         Correction::NotLeft => {
             if record.end_date.is_none() {
                 return Ok(Ok(Corrected::default()));
@@ -537,7 +508,11 @@ pub async fn correct_record(
             employment::set_end(txn, record.id, None).await?;
             (
                 changes,
-                json!({ "end_date": before_end, "end_kind": record.end_kind, "leaving_reason": record.leaving_reason }),
+                json!({
+                    "end_date": record.end_date.map(|d| d.to_string()),
+                    "end_kind": record.end_kind,
+                    "leaving_reason": record.leaving_reason,
+                }),
                 json!({ "end_date": null }),
             )
         }
@@ -594,6 +569,59 @@ pub async fn correct_record(
         reopened,
         closed,
     }))
+}
+
+/// What a correction changes: each checkpoint's change, and the record before and after.
+type Planned = (
+    Vec<Option<CheckpointCorrection>>,
+    serde_json::Value,
+    serde_json::Value,
+);
+
+/// Corrects the leaving date of a locked record to `date`, if the rules allow; `None` when it
+/// is that date already.
+async fn correct_date(
+    txn: &impl ConnectionTrait,
+    record: &employment_record::Model,
+    outcomes: &[(Date, Option<CheckpointOutcome>)],
+    date: Date,
+) -> Outcome<Option<Planned>, RetentionRefusal> {
+    let Some(ended) = record.end_date else {
+        return Ok(Err(RetentionRefusal::NotEnded));
+    };
+    if ended == date {
+        return Ok(Ok(None));
+    }
+    if let Err(refusal) = check_end_date(record.start_date, date, today()) {
+        return Ok(Err(RetentionRefusal::EndDate(refusal, record.start_date)));
+    }
+    let changes = match correct_leaving(outcomes, Some(date)) {
+        Ok(changes) => changes,
+        Err(CorrectionRefusal::InPostAfter(due)) => {
+            return Ok(Err(RetentionRefusal::BeforeInPost(due)));
+        }
+    };
+    let kind = record
+        .end_kind
+        .as_deref()
+        .and_then(EndKind::parse)
+        .ok_or_else(|| anyhow::anyhow!("employment {} has no end kind", record.id))?;
+    employment::set_end(
+        txn,
+        record.id,
+        Some(StoredEnding {
+            date,
+            kind,
+            leaving_reason: record.leaving_reason.as_deref(),
+            moved_to: record.moved_to.as_deref(),
+        }),
+    )
+    .await?;
+    Ok(Ok(Some((
+        changes,
+        json!({ "end_date": ended.to_string() }),
+        json!({ "end_date": date.to_string() }),
+    ))))
 }
 
 /// A checkpoint's stored outcome; an unknown one is an error.

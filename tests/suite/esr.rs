@@ -825,7 +825,11 @@ async fn an_extract_that_proves_someone_in_post_records_their_overdue_checkpoint
     let started = today() - Duration::days(200);
     let recent = today() - Duration::days(30);
     let mut ids = Vec::new();
-    for (number, start) in [("60000001", started), ("60000002", started), ("60000003", recent)] {
+    for (number, start) in [
+        ("60000001", started),
+        ("60000002", started),
+        ("60000003", recent),
+    ] {
         let record = employment::start(
             &app.db,
             &NewEmployment {
@@ -852,13 +856,19 @@ async fn an_extract_that_proves_someone_in_post_records_their_overdue_checkpoint
     let three_months = spectra::domain::employment::checkpoint_due(started, 3);
     let left = three_months + Duration::days(10);
     let text = csv(&[
-        &format!("60000001,RBS,Porter,Estates and Ancillary,2,{},,,yes", ymd(started)),
+        &format!(
+            "60000001,RBS,Porter,Estates and Ancillary,2,{},,,yes",
+            ymd(started)
+        ),
         &format!(
             "60000002,RBS,Porter,Estates and Ancillary,2,{},{},Voluntary Resignation - Relocation,yes",
             ymd(started),
             ymd(left)
         ),
-        &format!("60000003,RBS,Porter,Estates and Ancillary,2,{},,,yes", ymd(recent)),
+        &format!(
+            "60000003,RBS,Porter,Estates and Ancillary,2,{},,,yes",
+            ymd(recent)
+        ),
     ]);
 
     // Act: the preview, then the import.
@@ -884,9 +894,16 @@ async fn an_extract_that_proves_someone_in_post_records_their_overdue_checkpoint
         vec![(None, None), (None, None), (None, None), (None, None)]
     );
     let proved = employment::checkpoints_of(&app.db, ids[0]).await.unwrap();
-    assert!(proved[..2].iter().all(|c| c.recorded_by.is_none() && c.recorded_at.is_some()));
+    assert!(
+        proved[..2]
+            .iter()
+            .all(|c| c.recorded_by.is_none() && c.recorded_at.is_some())
+    );
     let (_, page) = champion.page("/champion/esr").await;
-    assert!(page.contains("3 checkpoints recorded as in post, from ESR."), "{page}");
+    assert!(
+        page.contains("3 checkpoints recorded as in post, from ESR."),
+        "{page}"
+    );
     let events = audit(&app, "esr_imported").await;
     let details: serde_json::Value = serde_json::from_str(&events[0].details).unwrap();
     assert_eq!(details["proved_in_post"], 3);

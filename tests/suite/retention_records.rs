@@ -145,7 +145,15 @@ async fn managers_see_the_names_and_assignment_numbers_of_their_own_hires_only()
     let amara = person(&app, "amara@example.org", "Amara Okafor").await;
     let ben = person(&app, "ben@example.org", "Ben Hughes").await;
     let cara = person(&app, "cara@example.org", "Cara Jones").await;
-    let a = employ(&app, org, Route::Spectra, Some(amara), Some("40000001"), start).await;
+    let a = employ(
+        &app,
+        org,
+        Route::Spectra,
+        Some(amara),
+        Some("40000001"),
+        start,
+    )
+    .await;
     let b = employ(&app, org, Route::Spectra, Some(ben), None, start).await;
     let c = employ(&app, other_org, Route::Spectra, Some(cara), None, start).await;
     let manager = manager_of(&app, org, "hm.a@nhs.net").await;
@@ -157,7 +165,10 @@ async fn managers_see_the_names_and_assignment_numbers_of_their_own_hires_only()
     // Assert: each of their own hires by name, with the assignment number where known.
     assert_eq!(status, 200);
     let table = text_of(&list, "table");
-    assert!(table.contains("Amara Okafor") && table.contains("40000001"), "{table}");
+    assert!(
+        table.contains("Amara Okafor") && table.contains("40000001"),
+        "{table}"
+    );
     assert!(table.contains("Ben Hughes") && table.contains("Not known"));
     assert!(!table.contains("Cara Jones"));
     let (status, page) = manager.page(&format!("/manage/employees/{a}")).await;
@@ -228,14 +239,23 @@ async fn people_from_an_esr_extract_are_shown_to_the_champion_only() {
     let (_, home) = manager.page("/manage").await;
     assert!(!home.contains("retention checkpoints are"), "{home}");
     let base = app.base.clone();
-    let config = Config::from_lookup(move |name| (name == "BASE_URL").then(|| base.clone())).unwrap();
+    let config =
+        Config::from_lookup(move |name| (name == "BASE_URL").then(|| base.clone())).unwrap();
     let summary = retention::send_checkpoint_reminders(&app.db, &config, retention::today())
         .await
         .unwrap();
     assert_eq!(summary.emails, 0);
-    assert!(checkpoints(&app, esr).await.iter().all(|c| c.due_reminded_at.is_none()));
+    assert!(
+        checkpoints(&app, esr)
+            .await
+            .iter()
+            .all(|c| c.due_reminded_at.is_none())
+    );
     // Nothing stored.
-    assert_eq!(outcomes(&checkpoints(&app, esr).await), [None, None, None, None]);
+    assert_eq!(
+        outcomes(&checkpoints(&app, esr).await),
+        [None, None, None, None]
+    );
     assert!(record_of(&app, esr).await.end_date.is_none());
 
     // The champion still sees them among the overdue checkpoints.
@@ -250,7 +270,10 @@ async fn people_from_an_esr_extract_are_shown_to_the_champion_only() {
     // A hire of the same organisation is counted and reminded as before.
     employ(&app, org, Route::Spectra, None, None, start).await;
     let (_, home) = manager.page("/manage").await;
-    assert!(home.contains("2 retention checkpoints are overdue"), "{home}");
+    assert!(
+        home.contains("2 retention checkpoints are overdue"),
+        "{home}"
+    );
 }
 
 #[tokio::test]
@@ -274,7 +297,10 @@ async fn a_leaving_date_is_confirmed_first_and_the_confirmation_page_writes_noth
     let audits_after_show = audit_count(&app).await;
     assert!(audits_after_show >= audits);
     let (status, confirm) = manager
-        .page(&format!("/manage/employees/{id}/leaving?{}", query(&fields)))
+        .page(&format!(
+            "/manage/employees/{id}/leaving?{}",
+            query(&fields)
+        ))
         .await;
 
     // Assert: it says what it will record and close, by date; nothing is stored.
@@ -286,31 +312,48 @@ async fn a_leaving_date_is_confirmed_first_and_the_confirmation_page_writes_noth
     let closes = text_of(&confirm, "#closes");
     for c in &cs[1..] {
         assert!(
-            closes.contains(&format!("{}-month checkpoint, due {}", c.months, long_date(c.due_on))),
+            closes.contains(&format!(
+                "{}-month checkpoint, due {}",
+                c.months,
+                long_date(c.due_on)
+            )),
             "{closes}"
         );
     }
     assert!(!closes.contains("3-month"));
     assert_eq!(audit_count(&app).await, audits_after_show);
     assert!(record_of(&app, id).await.end_date.is_none());
-    assert_eq!(outcomes(&checkpoints(&app, id).await), [None, None, None, None]);
+    assert_eq!(
+        outcomes(&checkpoints(&app, id).await),
+        [None, None, None, None]
+    );
 
     // Bad answers are shown on the record page, against their fields; nothing stored.
     let (status, bad) = manager
-        .page(&format!("/manage/employees/{id}/leaving?outcome=left&reason=vr_health"))
+        .page(&format!(
+            "/manage/employees/{id}/leaving?outcome=left&reason=vr_health"
+        ))
         .await;
     assert_eq!(status, 200);
     assert!(text_of(&bad, ".nhsuk-error-summary").contains("Enter the date they left"));
     let before_start = left_on(start - Duration::days(1), "vr_health");
     let (_, bad) = manager
-        .page(&format!("/manage/employees/{id}/leaving?{}", query(&before_start)))
+        .page(&format!(
+            "/manage/employees/{id}/leaving?{}",
+            query(&before_start)
+        ))
         .await;
     assert!(text_of(&bad, ".nhsuk-error-summary").contains("on or after their start date"));
     assert!(record_of(&app, id).await.end_date.is_none());
 
     // Confirming records it; sending it again is harmless.
     for _ in 0..2 {
-        let response = post(&manager, &format!("/manage/employees/{id}/leaving"), &fields).await;
+        let response = post(
+            &manager,
+            &format!("/manage/employees/{id}/leaving"),
+            &fields,
+        )
+        .await;
         assert_eq!(response.status().as_u16(), 303);
         assert_eq!(location(&response), format!("/manage/employees/{id}"));
     }
@@ -322,7 +365,10 @@ async fn a_leaving_date_is_confirmed_first_and_the_confirmation_page_writes_noth
     assert_eq!(audited(&app, "leaving_recorded").await.len(), 1);
     // Once recorded, the confirmation page goes back to the record.
     let response = manager
-        .get(&format!("/manage/employees/{id}/leaving?{}", query(&fields)))
+        .get(&format!(
+            "/manage/employees/{id}/leaving?{}",
+            query(&fields)
+        ))
         .await;
     assert_eq!(response.status().as_u16(), 303);
 }
@@ -355,7 +401,12 @@ async fn a_wrong_leaving_date_is_corrected_with_a_reason_and_audited() {
 
     // Another trust's manager and an applicant cannot reach it.
     assert_eq!(other.page(&path).await.0, 404);
-    let response = post(&other, &path, &correction("leaving_date", Some(right), "Typo")).await;
+    let response = post(
+        &other,
+        &path,
+        &correction("leaving_date", Some(right), "Typo"),
+    )
+    .await;
     assert_eq!(response.status().as_u16(), 404);
     assert_eq!(applicant.page(&path).await.0, 403);
     let response = post(&applicant, &path, &correction("not_left", None, "Typo")).await;
@@ -369,10 +420,18 @@ async fn a_wrong_leaving_date_is_corrected_with_a_reason_and_audited() {
     assert!(form.contains(&long_date(wrong)));
 
     // A reason is required, and the date must be real: errors by field, nothing stored.
-    let response = post(&manager, &path, &correction("leaving_date", Some(right), "  ")).await;
+    let response = post(
+        &manager,
+        &path,
+        &correction("leaving_date", Some(right), "  "),
+    )
+    .await;
     let body = response.text().await.unwrap();
     let summary = text_of(&body, ".nhsuk-error-summary");
-    assert!(summary.contains("Enter why you are correcting this record"), "{summary}");
+    assert!(
+        summary.contains("Enter why you are correcting this record"),
+        "{summary}"
+    );
     assert!(body.contains("href=\"#reason\""));
     let response = post(&manager, &path, &correction("leaving_date", None, "Typo")).await;
     let body = response.text().await.unwrap();
@@ -416,7 +475,10 @@ async fn a_wrong_leaving_date_is_corrected_with_a_reason_and_audited() {
     let response = post(&manager, &path, &fields).await;
     assert_eq!(response.status().as_u16(), 303);
     assert_eq!(audited(&app, "record_corrected").await.len(), 1);
-    assert_eq!(outcomes(&checkpoints(&app, id).await), [None, None, Some("closed"), Some("closed")]);
+    assert_eq!(
+        outcomes(&checkpoints(&app, id).await),
+        [None, None, Some("closed"), Some("closed")]
+    );
 
     // A date before a checkpoint recorded in post is refused by its field.
     let response = manager
@@ -426,14 +488,23 @@ async fn a_wrong_leaving_date_is_corrected_with_a_reason_and_audited() {
         )
         .await;
     assert_eq!(response.status().as_u16(), 303);
-    let early = correction("leaving_date", Some(cs[0].due_on - Duration::days(1)), "Typo");
+    let early = correction(
+        "leaving_date",
+        Some(cs[0].due_on - Duration::days(1)),
+        "Typo",
+    );
     let body = post(&manager, &path, &early).await.text().await.unwrap();
     assert!(text_of(&body, ".nhsuk-error-summary").contains("recorded as in post"));
     assert!(body.contains("href=\"#date\""));
     assert_eq!(record_of(&app, id).await.end_date, Some(right));
 
     // They did not leave: the leaving date goes and every closed checkpoint reopens.
-    let response = post(&manager, &path, &correction("not_left", None, "Wrong person")).await;
+    let response = post(
+        &manager,
+        &path,
+        &correction("not_left", None, "Wrong person"),
+    )
+    .await;
     assert_eq!(response.status().as_u16(), 303);
     let r = record_of(&app, id).await;
     assert!(r.end_date.is_none() && r.end_kind.is_none() && r.leaving_reason.is_none());
@@ -472,11 +543,15 @@ async fn a_checkpoint_wrongly_recorded_in_post_is_reopened() {
     }
 
     // Act: no checkpoint chosen, then the 6-month one.
-    let body = post(&manager, &path, &correction("checkpoint", None, "Recorded too soon"))
-        .await
-        .text()
-        .await
-        .unwrap();
+    let body = post(
+        &manager,
+        &path,
+        &correction("checkpoint", None, "Recorded too soon"),
+    )
+    .await
+    .text()
+    .await
+    .unwrap();
     assert!(text_of(&body, ".nhsuk-error-summary").contains("Choose the checkpoint"));
     let mut fields = correction("checkpoint", None, "Recorded too soon");
     fields.push(("checkpoint", cs[1].id.to_string()));

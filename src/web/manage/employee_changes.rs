@@ -163,7 +163,14 @@ pub async fn correct_form(
     IdPath(id): IdPath,
 ) -> AppResult<CorrectTemplate> {
     let r = load_own(&state, &me, id).await?;
-    correct_page(&state, page, &r, CorrectForm::default(), FormErrors::default()).await
+    correct_page(
+        &state,
+        page,
+        &r,
+        CorrectForm::default(),
+        FormErrors::default(),
+    )
+    .await
 }
 
 /// Reads the correction form; errors go against its fields.
