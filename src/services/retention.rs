@@ -556,8 +556,8 @@ pub async fn correct_record(
         &format!("employment:{}", record.id),
         json!({
             "correction": correction.kind(),
-            "before": before,
-            "after": after,
+            "record_before": before,
+            "record_after": after,
             "reopened": reopened,
             "closed": closed,
             "reason": reason.trim(),

@@ -466,8 +466,8 @@ async fn a_wrong_leaving_date_is_corrected_with_a_reason_and_audited() {
     assert_eq!(events[0].subject, format!("employment:{id}"));
     let details: serde_json::Value = serde_json::from_str(&events[0].details).unwrap();
     assert_eq!(details["correction"], "leaving_date");
-    assert_eq!(details["before"]["end_date"], wrong.to_string());
-    assert_eq!(details["after"]["end_date"], right.to_string());
+    assert_eq!(details["record_before"]["end_date"], wrong.to_string());
+    assert_eq!(details["record_after"]["end_date"], right.to_string());
     assert_eq!(details["reopened"], serde_json::json!([6]));
     assert_eq!(details["reason"], "I typed the wrong month");
 
@@ -566,9 +566,9 @@ async fn a_checkpoint_wrongly_recorded_in_post_is_reopened() {
     let events = audited(&app, "record_corrected").await;
     assert_eq!(events.len(), 1);
     let details: serde_json::Value = serde_json::from_str(&events[0].details).unwrap();
-    assert_eq!(details["before"]["outcome"], "in_post");
-    assert_eq!(details["after"]["checkpoint"], 6);
-    assert!(details["after"]["outcome"].is_null());
+    assert_eq!(details["record_before"]["outcome"], "in_post");
+    assert_eq!(details["record_after"]["checkpoint"], 6);
+    assert!(details["record_after"]["outcome"].is_null());
     let response = post(&manager, &path, &fields).await;
     assert_eq!(response.status().as_u16(), 303);
     assert_eq!(audited(&app, "record_corrected").await.len(), 1);

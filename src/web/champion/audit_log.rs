@@ -446,7 +446,11 @@ fn value_text(value: &Value) -> String {
         Value::Number(n) => n.to_string(),
         Value::Array(items) if items.is_empty() => "None".to_owned(),
         Value::Array(items) => items.iter().map(value_text).collect::<Vec<_>>().join(", "),
-        Value::Object(_) => value.to_string(),
+        Value::Object(map) => map
+            .iter()
+            .map(|(key, value)| format!("{}: {}", key_label(key), value_text(value)))
+            .collect::<Vec<_>>()
+            .join("; "),
     }
 }
 
@@ -463,6 +467,25 @@ mod tests {
             subject: String::new(),
             page: String::new(),
         }
+    }
+
+    #[test]
+    fn a_record_correction_reads_as_plain_words() {
+        let name = |id: i32| format!("Vacancy {id}");
+        let shown = describe_details(
+            &json!({
+                "record_before": { "end_date": "2027-05-03" },
+                "record_after": { "end_date": null },
+                "reopened": [6, 12],
+            }),
+            &name,
+        );
+        assert!(shown.contains(&(
+            "Record before".to_owned(),
+            "End date: 2027-05-03".to_owned()
+        )));
+        assert!(shown.contains(&("Record after".to_owned(), "End date: None".to_owned())));
+        assert!(shown.contains(&("Reopened".to_owned(), "6, 12".to_owned())));
     }
 
     #[test]

@@ -1804,7 +1804,11 @@ async fn the_retention_pages_pass_axe_core() {
     assert!(source.contains("Enter the date they moved"), "{source}");
     // The page that asks to confirm a leaving date, and the form to correct a record.
     let today = spectra::services::retention::today();
-    let leaving = if open.start_date > today { open.start_date } else { today };
+    let leaving = if open.start_date > today {
+        open.start_date
+    } else {
+        today
+    };
     browser
         .visit(&format!(
             "{b}/manage/employees/{}/leaving?outcome=left&left_day={}&left_month={}&left_year={}&reason=vr_relocation",
@@ -1814,7 +1818,10 @@ async fn the_retention_pages_pass_axe_core() {
             leaving.year()
         ))
         .await;
-    assert_eq!(browser.heading().await, "Check before you record the leaving date");
+    assert_eq!(
+        browser.heading().await,
+        "Check before you record the leaving date"
+    );
     if let Some(ended) = employees.iter().find(|r| r.end_date.is_some()) {
         browser
             .visit(&format!("{b}/manage/employees/{}/correct", ended.id))
