@@ -1,6 +1,7 @@
 //! Hiring managers' retention pages: their organisation's employment records, each with its
 //! checkpoints at 3, 6, 12 and 24 months, the forms to record them, and a form to record a
-//! leaving date at any time. Another organisation's records do not exist here (404).
+//! leaving date at any time. Another organisation's records, and records from an ESR extract
+//! (the champion's only), do not exist here (404).
 
 use askama::Template;
 use askama_web::WebTemplate;
