@@ -74,6 +74,8 @@ pub enum AuditAction {
     CheckpointRecorded,
     /// A hiring manager recorded that someone left or moved within the NHS.
     LeavingRecorded,
+    /// A hiring manager corrected an employment record: a leaving date or a checkpoint.
+    RecordCorrected,
     /// An ESR extract was imported.
     EsrImported,
     /// A report or extract was downloaded (the dashboard's tables, the ESR export).
@@ -136,7 +138,7 @@ pub enum AuditAction {
 
 impl AuditAction {
     /// Every action, in the order they are listed to people.
-    pub const ALL: [AuditAction; 60] = [
+    pub const ALL: [AuditAction; 61] = [
         AuditAction::ExceptionRequested,
         AuditAction::ExceptionApproved,
         AuditAction::ExceptionRefused,
@@ -160,6 +162,7 @@ impl AuditAction {
         AuditAction::StartConfirmed,
         AuditAction::CheckpointRecorded,
         AuditAction::LeavingRecorded,
+        AuditAction::RecordCorrected,
         AuditAction::EsrImported,
         AuditAction::ReportExported,
         AuditAction::DataDownloaded,
@@ -248,6 +251,7 @@ impl AuditAction {
             AuditAction::OfferWithdrawn => "Offer withdrawn",
             AuditAction::CheckpointRecorded => "Retention checkpoint recorded",
             AuditAction::LeavingRecorded => "Leaving or move recorded",
+            AuditAction::RecordCorrected => "Employment record corrected",
             AuditAction::EsrImported => "ESR extract imported",
             AuditAction::ReportExported => "Report exported",
             AuditAction::VacancyChanged => "Published vacancy changed",
@@ -316,6 +320,7 @@ impl AuditAction {
             AuditAction::OfferWithdrawn => "offer_withdrawn",
             AuditAction::CheckpointRecorded => "checkpoint_recorded",
             AuditAction::LeavingRecorded => "leaving_recorded",
+            AuditAction::RecordCorrected => "record_corrected",
             AuditAction::EsrImported => "esr_imported",
             AuditAction::ReportExported => "report_exported",
             AuditAction::VacancyChanged => "vacancy_changed",

@@ -10,7 +10,7 @@ use time::Date;
 
 use crate::db::now;
 use crate::domain::employment::{
-    CHECKPOINT_MONTHS, CheckpointOutcome, EndKind, Route, checkpoint_due,
+    CHECKPOINT_MONTHS, CheckpointOutcome, CheckpointSource, EndKind, Route, checkpoint_due,
 };
 use crate::entities::{employment_checkpoint, employment_record, organisation};
 
@@ -151,9 +151,6 @@ pub async fn find_checkpoint(
     employment_checkpoint::Entity::find_by_id(id).one(db).await
 }
 
-/// Who or what recorded a checkpoint's outcome, as stored in `source`.
-pub const SOURCE_MANAGER: &str = "manager";
-
 /// Records the outcome of a checkpoint that has none yet. Returns whether it was recorded:
 /// false when someone else recorded it first.
 pub async fn record_outcome(
@@ -169,7 +166,7 @@ pub async fn record_outcome(
         )
         .col_expr(
             employment_checkpoint::Column::Source,
-            Expr::value(SOURCE_MANAGER),
+            Expr::value(CheckpointSource::Manager.as_str()),
         )
         .col_expr(
             employment_checkpoint::Column::RecordedBy,
@@ -216,7 +213,7 @@ pub async fn close_checkpoints(
             )
             .col_expr(
                 employment_checkpoint::Column::Source,
-                Expr::value(SOURCE_MANAGER),
+                Expr::value(CheckpointSource::Manager.as_str()),
             )
             .col_expr(
                 employment_checkpoint::Column::RecordedBy,
@@ -276,20 +273,23 @@ pub async fn end(
     Ok(done.rows_affected == 1)
 }
 
-/// An organisation's employment records, most recent start first.
+/// The employment records of the people an organisation hired through the service, most
+/// recent start first. Records from an ESR extract are the champion's only: never listed here.
 pub async fn of_organisation(
     db: &impl ConnectionTrait,
     organisation_id: i32,
 ) -> Result<Vec<employment_record::Model>, DbErr> {
     employment_record::Entity::find()
         .filter(employment_record::Column::OrganisationId.eq(organisation_id))
+        .filter(employment_record::Column::Route.eq(Route::Spectra.as_str()))
         .order_by_desc(employment_record::Column::StartDate)
         .order_by_desc(employment_record::Column::Id)
         .all(db)
         .await
 }
 
-/// The checkpoints of every employment record of an organisation.
+/// The checkpoints of every employment record of an organisation's hires through the service
+/// (as [`of_organisation`]: none from an ESR extract).
 pub async fn checkpoints_of_organisation(
     db: &impl ConnectionTrait,
     organisation_id: i32,
@@ -298,6 +298,7 @@ pub async fn checkpoints_of_organisation(
         .column(employment_record::Column::Id)
         .from(employment_record::Entity)
         .and_where(employment_record::Column::OrganisationId.eq(organisation_id))
+        .and_where(employment_record::Column::Route.eq(Route::Spectra.as_str()))
         .to_owned();
     employment_checkpoint::Entity::find()
         .filter(employment_checkpoint::Column::EmploymentRecordId.in_subquery(records))
@@ -374,8 +375,9 @@ pub enum Reminder {
     Overdue,
 }
 
-/// The organisations with a reminder to send: an unrecorded checkpoint due by `today` and
-/// not yet reminded, or due by `overdue_by` and not yet reminded as overdue.
+/// The organisations with a reminder to send: an unrecorded checkpoint of someone hired
+/// through the service (ESR's records are tracked from ESR, for the champion only) due by
+/// `today` and not yet reminded, or due by `overdue_by` and not yet reminded as overdue.
 pub async fn organisations_to_remind(
     db: &impl ConnectionTrait,
     today: Date,
@@ -389,6 +391,7 @@ pub async fn organisations_to_remind(
         .column(employment_record::Column::OrganisationId)
         .distinct()
         .join(JoinType::InnerJoin, record.into())
+        .filter(employment_record::Column::Route.eq(Route::Spectra.as_str()))
         .filter(employment_checkpoint::Column::Outcome.is_null())
         .filter(
             Condition::any()
@@ -430,7 +433,8 @@ pub async fn lock_organisation_reminders(
     Ok(row.is_some())
 }
 
-/// Claims an organisation's checkpoints due a reminder of this kind and marks them reminded.
+/// Claims an organisation's checkpoints due a reminder of this kind and marks them reminded;
+/// only those of people hired through the service, never of records from an ESR extract.
 /// Those claimed for the overdue reminder are marked as reminded when due too, so that a
 /// checkpoint first seen already overdue gets one reminder, not two. Rows locked by another
 /// transaction (on Postgres, with `FOR UPDATE SKIP LOCKED`) are left for the next run.
@@ -461,8 +465,8 @@ pub async fn claim_reminders(
         "UPDATE employment_checkpoints SET {set} \
          WHERE id IN (SELECT c.id FROM employment_checkpoints c \
            JOIN employment_records r ON r.id = c.employment_record_id \
-           WHERE r.organisation_id = {org} AND c.outcome IS NULL AND c.due_on <= {due_by} \
-             AND {unreminded}{skip_locked}) \
+           WHERE r.organisation_id = {org} AND r.route = 'spectra' AND c.outcome IS NULL \
+             AND c.due_on <= {due_by} AND {unreminded}{skip_locked}) \
          RETURNING id",
         org = p[1],
         due_by = p[2],
@@ -665,7 +669,7 @@ pub async fn record_outcome_if_unrecorded(
     employment_record_id: i32,
     months: i32,
     outcome: CheckpointOutcome,
-    source: &str,
+    source: CheckpointSource,
     recorded_by: Option<i32>,
 ) -> Result<bool, DbErr> {
     let result = employment_checkpoint::Entity::update_many()
@@ -673,7 +677,10 @@ pub async fn record_outcome_if_unrecorded(
             employment_checkpoint::Column::Outcome,
             Expr::value(outcome.as_str()),
         )
-        .col_expr(employment_checkpoint::Column::Source, Expr::value(source))
+        .col_expr(
+            employment_checkpoint::Column::Source,
+            Expr::value(source.as_str()),
+        )
         .col_expr(
             employment_checkpoint::Column::RecordedBy,
             Expr::value(recorded_by),
@@ -688,4 +695,122 @@ pub async fn record_outcome_if_unrecorded(
         .exec(db)
         .await?;
     Ok(result.rows_affected == 1)
+}
+
+/// The checkpoints of these employment records, by record and then months.
+pub async fn checkpoints_of_records(
+    db: &impl ConnectionTrait,
+    record_ids: &[i32],
+) -> Result<Vec<employment_checkpoint::Model>, DbErr> {
+    let mut found = Vec::new();
+    for chunk in record_ids.chunks(IN_CHUNK) {
+        found.extend(
+            employment_checkpoint::Entity::find()
+                .filter(employment_checkpoint::Column::EmploymentRecordId.is_in(chunk.to_vec()))
+                .order_by_asc(employment_checkpoint::Column::EmploymentRecordId)
+                .order_by_asc(employment_checkpoint::Column::Months)
+                .all(db)
+                .await?,
+        );
+    }
+    Ok(found)
+}
+
+/// Sets how an employment ended, or (with `None`) that it has not: a correction, on a record
+/// locked in this transaction.
+pub async fn set_end(
+    db: &impl ConnectionTrait,
+    employment_record_id: i32,
+    ending: Option<Ending<'_>>,
+) -> Result<(), DbErr> {
+    employment_record::Entity::update_many()
+        .col_expr(
+            employment_record::Column::EndDate,
+            Expr::value(ending.map(|e| e.date)),
+        )
+        .col_expr(
+            employment_record::Column::EndKind,
+            Expr::value(ending.map(|e| e.kind.as_str().to_owned())),
+        )
+        .col_expr(
+            employment_record::Column::LeavingReason,
+            Expr::value(ending.and_then(|e| e.leaving_reason.map(str::to_owned))),
+        )
+        .col_expr(
+            employment_record::Column::MovedTo,
+            Expr::value(ending.and_then(|e| e.moved_to.map(str::to_owned))),
+        )
+        .col_expr(employment_record::Column::UpdatedAt, Expr::value(now()))
+        .filter(employment_record::Column::Id.eq(employment_record_id))
+        .exec(db)
+        .await
+        .map(|_| ())
+}
+
+/// Reopens checkpoints: their outcome, source and who recorded them are cleared, so that they
+/// can be recorded again (and are reminded of again).
+pub async fn reopen_checkpoints(db: &impl ConnectionTrait, ids: &[i32]) -> Result<(), DbErr> {
+    if ids.is_empty() {
+        return Ok(());
+    }
+    let none = Option::<sea_orm::prelude::TimeDateTimeWithTimeZone>::None;
+    employment_checkpoint::Entity::update_many()
+        .col_expr(
+            employment_checkpoint::Column::Outcome,
+            Expr::value(Option::<String>::None),
+        )
+        .col_expr(
+            employment_checkpoint::Column::Source,
+            Expr::value(Option::<String>::None),
+        )
+        .col_expr(
+            employment_checkpoint::Column::RecordedBy,
+            Expr::value(Option::<i32>::None),
+        )
+        .col_expr(employment_checkpoint::Column::RecordedAt, Expr::value(none))
+        .col_expr(
+            employment_checkpoint::Column::DueRemindedAt,
+            Expr::value(none),
+        )
+        .col_expr(
+            employment_checkpoint::Column::OverdueRemindedAt,
+            Expr::value(none),
+        )
+        .filter(employment_checkpoint::Column::Id.is_in(ids.to_vec()))
+        .exec(db)
+        .await
+        .map(|_| ())
+}
+
+/// Closes these open checkpoints: they fall after the person left.
+pub async fn close_checkpoint_ids(
+    db: &impl ConnectionTrait,
+    ids: &[i32],
+    recorded_by: i32,
+) -> Result<(), DbErr> {
+    if ids.is_empty() {
+        return Ok(());
+    }
+    employment_checkpoint::Entity::update_many()
+        .col_expr(
+            employment_checkpoint::Column::Outcome,
+            Expr::value(CheckpointOutcome::Closed.as_str()),
+        )
+        .col_expr(
+            employment_checkpoint::Column::Source,
+            Expr::value(CheckpointSource::Manager.as_str()),
+        )
+        .col_expr(
+            employment_checkpoint::Column::RecordedBy,
+            Expr::value(recorded_by),
+        )
+        .col_expr(
+            employment_checkpoint::Column::RecordedAt,
+            Expr::value(now()),
+        )
+        .filter(employment_checkpoint::Column::Id.is_in(ids.to_vec()))
+        .filter(employment_checkpoint::Column::Outcome.is_null())
+        .exec(db)
+        .await
+        .map(|_| ())
 }

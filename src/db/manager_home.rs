@@ -9,6 +9,7 @@ use sea_orm::{
 use time::{Date, OffsetDateTime};
 
 use crate::domain::application::Stage;
+use crate::domain::employment::Route;
 use crate::entities::{
     application, employment_checkpoint, employment_record, interview_booking, interview_slot,
     offer, panel_member, shortlisting, vacancy,
@@ -182,7 +183,8 @@ pub async fn panel_seats(
 }
 
 /// How many of the organisation's retention checkpoints are still to record and due on or
-/// before `on` (pass today for "due", yesterday for "overdue").
+/// before `on` (pass today for "due", yesterday for "overdue"): only those of people hired
+/// through the service, never of records from an ESR extract (the champion's only).
 pub async fn checkpoints_due_by(
     db: &impl ConnectionTrait,
     organisation_id: i32,
@@ -192,6 +194,7 @@ pub async fn checkpoints_due_by(
         .column(employment_record::Column::Id)
         .from(employment_record::Entity)
         .and_where(employment_record::Column::OrganisationId.eq(organisation_id))
+        .and_where(employment_record::Column::Route.eq(Route::Spectra.as_str()))
         .to_owned();
     employment_checkpoint::Entity::find()
         .filter(employment_checkpoint::Column::EmploymentRecordId.in_subquery(records))

@@ -238,6 +238,85 @@ impl CheckpointOutcome {
     }
 }
 
+/// Who or what recorded a checkpoint's outcome, as stored in `source`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CheckpointSource {
+    /// A hiring manager of the organisation.
+    Manager,
+    /// An ESR extract: it proved the person in post, or recorded their leaving.
+    Esr,
+}
+
+impl CheckpointSource {
+    /// As stored.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CheckpointSource::Manager => "manager",
+            CheckpointSource::Esr => "esr",
+        }
+    }
+
+    /// Reads a stored source.
+    pub fn parse(s: &str) -> Option<CheckpointSource> {
+        [CheckpointSource::Manager, CheckpointSource::Esr]
+            .into_iter()
+            .find(|o| o.as_str() == s)
+    }
+}
+
+/// Whether an ESR extract proves someone was in post at a checkpoint due on `due`: the
+/// extract, dated `extract_date`, shows them still in post after that date, or shows a leaving
+/// date (`end`) on or after it. A checkpoint that has not yet fallen due by the extract date is
+/// never proved: a leaving date ahead is a plan, not a fact.
+pub fn esr_proves_in_post(due: Date, extract_date: Date, end: Option<Date>) -> bool {
+    due < extract_date && end.is_none_or(|end| end >= due)
+}
+
+/// What correcting an employment's leaving date does to one of its checkpoints.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CheckpointCorrection {
+    /// It was closed (or recorded as the leaving) by the old date and falls on or before the
+    /// new one (or there is no leaving date any more): it is open to record again.
+    Reopen,
+    /// It was open and falls after the new leaving date: it closes.
+    Close,
+}
+
+/// Why a leaving date cannot be corrected as asked.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CorrectionRefusal {
+    /// A checkpoint after the new leaving date, due on this date, is recorded as in post:
+    /// correct that checkpoint first.
+    InPostAfter(Date),
+}
+
+/// What correcting a leaving date to `new_end` (or removing it, with `None`) does to each
+/// checkpoint, given as (due date, stored outcome): checkpoints that the old ending closed (or
+/// recorded as the leaving) and that the new date no longer closes reopen; open checkpoints
+/// after the new date close. Gives one entry per checkpoint, in order: `None` where nothing
+/// changes.
+pub fn correct_leaving(
+    checkpoints: &[(Date, Option<CheckpointOutcome>)],
+    new_end: Option<Date>,
+) -> Result<Vec<Option<CheckpointCorrection>>, CorrectionRefusal> {
+    let after_end = |due: Date| new_end.is_some_and(|end| due > end);
+    checkpoints
+        .iter()
+        .map(|&(due, outcome)| match outcome {
+            Some(CheckpointOutcome::InPost) if after_end(due) => {
+                Err(CorrectionRefusal::InPostAfter(due))
+            }
+            Some(CheckpointOutcome::InPost) => Ok(None),
+            Some(
+                CheckpointOutcome::Left | CheckpointOutcome::Moved | CheckpointOutcome::Closed,
+            ) if !after_end(due) => Ok(Some(CheckpointCorrection::Reopen)),
+            Some(_) => Ok(None),
+            None if after_end(due) => Ok(Some(CheckpointCorrection::Close)),
+            None => Ok(None),
+        })
+        .collect()
+}
+
 /// Why an end of employment cannot be recorded.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum EndRefusal {
@@ -347,6 +426,85 @@ mod tests {
         assert_eq!(EndKind::parse("moved"), Some(EndKind::Moved));
         assert_eq!(EndKind::parse("x"), None);
         assert_eq!(CheckpointOutcome::parse("x"), None);
+    }
+
+    #[test]
+    fn sources_read_back_and_unknown_ones_do_not() {
+        for s in [CheckpointSource::Manager, CheckpointSource::Esr] {
+            assert_eq!(CheckpointSource::parse(s.as_str()), Some(s));
+        }
+        assert_eq!(CheckpointSource::parse("ESR"), None);
+        assert_eq!(CheckpointSource::parse(""), None);
+    }
+
+    #[test]
+    fn an_extract_proves_in_post_only_after_the_checkpoint_fell_due() {
+        let due = date!(2027 - 04 - 15);
+        // Still in post on an extract dated after the checkpoint.
+        assert!(esr_proves_in_post(due, date!(2027 - 04 - 16), None));
+        // On the day itself the checkpoint is not yet past.
+        assert!(!esr_proves_in_post(due, due, None));
+        assert!(!esr_proves_in_post(due, date!(2027 - 04 - 14), None));
+        // A leaving date on or after the checkpoint proves it; one before it does not.
+        assert!(esr_proves_in_post(due, date!(2027 - 06 - 01), Some(due)));
+        assert!(esr_proves_in_post(
+            due,
+            date!(2027 - 06 - 01),
+            Some(date!(2027 - 05 - 01))
+        ));
+        assert!(!esr_proves_in_post(
+            due,
+            date!(2027 - 06 - 01),
+            Some(date!(2027 - 04 - 14))
+        ));
+        // A leaving date ahead does not prove a checkpoint not yet due.
+        assert!(!esr_proves_in_post(
+            due,
+            date!(2027 - 04 - 01),
+            Some(date!(2027 - 09 - 01))
+        ));
+    }
+
+    #[test]
+    fn correcting_a_leaving_date_reopens_what_it_no_longer_closes() {
+        use CheckpointCorrection::{Close, Reopen};
+        use CheckpointOutcome::{Closed, InPost, Left};
+        let cps = [
+            (date!(2027 - 01 - 01), Some(InPost)),
+            (date!(2027 - 04 - 01), Some(Left)),
+            (date!(2027 - 10 - 01), Some(Closed)),
+            (date!(2028 - 10 - 01), Some(Closed)),
+        ];
+        // Later: the checkpoints up to the new date reopen, the one after stays closed.
+        assert_eq!(
+            correct_leaving(&cps, Some(date!(2027 - 12 - 01))),
+            Ok(vec![None, Some(Reopen), Some(Reopen), None])
+        );
+        // Removed: every closed one reopens; in post stays.
+        assert_eq!(
+            correct_leaving(&cps, None),
+            Ok(vec![None, Some(Reopen), Some(Reopen), Some(Reopen)])
+        );
+        // Earlier, before a checkpoint recorded in post: refused.
+        assert_eq!(
+            correct_leaving(&cps, Some(date!(2026 - 12 - 01))),
+            Err(CorrectionRefusal::InPostAfter(date!(2027 - 01 - 01)))
+        );
+        // Earlier, with open checkpoints after it: they close.
+        let open = [
+            (date!(2027 - 01 - 01), Some(InPost)),
+            (date!(2027 - 04 - 01), None),
+            (date!(2027 - 10 - 01), Some(Closed)),
+        ];
+        assert_eq!(
+            correct_leaving(&open, Some(date!(2027 - 02 - 01))),
+            Ok(vec![None, Some(Close), None])
+        );
+        // The same date again changes nothing.
+        assert_eq!(
+            correct_leaving(&cps[..], Some(date!(2027 - 03 - 01))),
+            Ok(vec![None, None, None, None])
+        );
     }
 
     #[test]

@@ -18,7 +18,7 @@ use time::macros::format_description;
 
 use crate::domain::employment::{
     CHECKPOINT_MONTHS, CheckpointOutcome, EndKind, EndRefusal, LeavingReason, check_end_date,
-    checkpoint_due, parse_staff_group,
+    checkpoint_due, esr_proves_in_post, parse_staff_group,
 };
 use crate::domain::organisation::parse_ods_code;
 use crate::domain::vacancy::BANDS;
@@ -116,6 +116,31 @@ pub fn read(text: &str, today: Date) -> Result<Vec<EsrRow>, Vec<BadRow>> {
     if bad.is_empty() { Ok(rows) } else { Err(bad) }
 }
 
+/// What is wrong with the first line, naming the first column that differs from [`COLUMNS`]:
+/// "Column 4 is headed 'Band', but it should be 'staff_group'". `None` when it is right.
+pub fn header_problem(header: &[String]) -> Option<String> {
+    if header.iter().all(|h| h.trim().is_empty()) {
+        return Some("The first line is empty: it should name the columns".to_owned());
+    }
+    let differs = (0..header.len().max(COLUMNS.len()))
+        .find(|&i| header.get(i).map(String::as_str) != COLUMNS.get(i).copied())?;
+    let n = differs + 1;
+    Some(match (header.get(differs), COLUMNS.get(differs)) {
+        (Some(got), Some(want)) => {
+            format!("Column {n} is headed '{got}', but it should be '{want}'")
+        }
+        (None, Some(want)) => format!(
+            "Column {n} is missing: it should be '{want}' (the first line has only {} columns)",
+            header.len()
+        ),
+        (Some(got), None) => format!(
+            "Column {n} is headed '{got}', but there should be only {} columns",
+            COLUMNS.len()
+        ),
+        (None, None) => return None,
+    })
+}
+
 /// Reads a whole extract: the good rows and the bad ones, so that the caller can check the
 /// good ones further (their organisations) and list every problem at once.
 pub fn read_all(text: &str, today: Date) -> (Vec<EsrRow>, Vec<BadRow>) {
@@ -126,15 +151,15 @@ pub fn read_all(text: &str, today: Date) -> (Vec<EsrRow>, Vec<BadRow>) {
         .flexible(true)
         .from_reader(text.as_bytes());
     let mut records = reader.records();
-    let header_ok = match records.next() {
-        Some(Ok(header)) => header.iter().eq(COLUMNS.iter().copied()),
-        _ => false,
+    let header: Vec<String> = match records.next() {
+        Some(Ok(header)) => header.iter().map(str::to_owned).collect(),
+        _ => Vec::new(),
     };
-    if !header_ok {
+    if let Some(problem) = header_problem(&header) {
         let bad = BadRow {
             line: 1,
             reason: format!(
-                "the first line must be exactly the column names {}",
+                "{problem}. The first line must be exactly the column names {}",
                 COLUMNS.join(",")
             ),
         };
@@ -525,7 +550,9 @@ pub fn checkpoint_outcomes(
                     })
                 }
             }
-            _ if due < today => Some(CheckpointOutcome::InPost),
+            _ if esr_proves_in_post(due, today, ending.map(|(end, _)| end)) => {
+                Some(CheckpointOutcome::InPost)
+            }
             _ => None,
         };
         (months, due, outcome)
@@ -720,6 +747,32 @@ mod tests {
             assert_eq!(errors[0].line, 1);
             assert!(errors[0].reason.contains(HEADER), "{}", errors[0].reason);
         }
+    }
+
+    #[test]
+    fn the_header_problem_names_the_first_column_that_differs() {
+        let header = |s: &str| -> Vec<String> { s.split(',').map(str::to_owned).collect() };
+        assert_eq!(header_problem(&header(HEADER)), None);
+        assert_eq!(
+            header_problem(&header(
+                "assignment_number,organisation_code,job_role,Band,band,start_date,end_date,leaving_reason,care_experienced"
+            ))
+            .unwrap(),
+            "Column 4 is headed 'Band', but it should be 'staff_group'"
+        );
+        assert_eq!(
+            header_problem(&header(
+                "assignment_number,organisation_code,job_role,staff_group,band,start_date,end_date,leaving_reason"
+            ))
+            .unwrap(),
+            "Column 9 is missing: it should be 'care_experienced' (the first line has only 8 columns)"
+        );
+        assert_eq!(
+            header_problem(&header(&format!("{HEADER},notes"))).unwrap(),
+            "Column 10 is headed 'notes', but there should be only 9 columns"
+        );
+        assert!(header_problem(&[]).unwrap().contains("empty"));
+        assert!(header_problem(&header("")).unwrap().contains("empty"));
     }
 
     #[test]

@@ -15,8 +15,10 @@
 //!   leaving (or the move), later ones are closed; all with source `esr`;
 //! - a known one updates the organisation, job role, staff group, band and start date where
 //!   they differ (a new start date moves the due dates of the checkpoints not yet recorded),
-//!   and records a leaving the record does not have yet: end date, left or moved, the reason,
-//!   and the checkpoints not yet recorded after it;
+//!   records as in post (source ESR) each checkpoint not yet recorded that the extract proves
+//!   ([`esr_proves_in_post`]: due before the import and on or before any leaving date), and
+//!   records a leaving the record does not have yet: end date, left or moved, the reason, and
+//!   the checkpoints not yet recorded after it;
 //! - a record that has ended (recorded by a manager, or by an earlier extract) is never reopened
 //!   or re-dated by an extract: where the extract says otherwise, the preview lists it so that
 //!   someone can check, and nothing about the ending changes.
@@ -32,16 +34,15 @@ use time::Date;
 use crate::db::audit::{self, AuditAction};
 use crate::db::employment::{self, EsrDetails, NewEmployment};
 use crate::db::organisations;
-use crate::domain::employment::{CheckpointOutcome, EndKind, Route};
+use crate::domain::employment::{
+    CheckpointOutcome, CheckpointSource, EndKind, Route, checkpoint_due, esr_proves_in_post,
+};
 use crate::domain::esr::{
     self, BadRow, Ending, EndingVerdict, EsrRow, ExportRow, Field, Stored, StoredEnd,
     changed_fields, checkpoint_outcomes, format_date,
 };
 use crate::entities::{employment_record, organisation};
 use crate::services::Outcome;
-
-/// The source of the checkpoint outcomes an import records.
-pub const SOURCE: &str = "esr";
 
 /// Why an extract cannot be imported.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -90,6 +91,9 @@ pub struct RecordChange {
     pub fields: Vec<FieldChange>,
     /// The leaving (or move) the record gains.
     pub closes: Option<Ending>,
+    /// The months of the checkpoints not yet recorded that the extract proves the person was in
+    /// post for ([`esr_proves_in_post`]): recorded as in post, from ESR.
+    pub proves: Vec<i32>,
 }
 
 /// A record whose ending the extract contradicts, left as it is.
@@ -170,6 +174,19 @@ impl Plan {
         self.changes.iter().filter(|c| c.closes.is_some()).collect()
     }
 
+    /// The stored records with checkpoints the extract proves in post.
+    pub fn proofs(&self) -> Vec<&RecordChange> {
+        self.changes
+            .iter()
+            .filter(|c| !c.proves.is_empty())
+            .collect()
+    }
+
+    /// How many checkpoints of stored records the extract proves in post.
+    pub fn proved_count(&self) -> usize {
+        self.changes.iter().map(|c| c.proves.len()).sum()
+    }
+
     /// How many records the import writes: created, or changed in any way.
     pub fn change_count(&self) -> usize {
         self.create.len() + self.changes.len()
@@ -178,14 +195,15 @@ impl Plan {
     /// The counts on one line.
     pub fn summary(&self) -> String {
         format!(
-            "{} rows: {} to create, {} to update, {} to close, {} unchanged, {} not marked care experienced, {} without an assignment number",
+            "{} rows: {} to create, {} to update, {} to close, {} unchanged, {} not marked care experienced, {} without an assignment number, {} checkpoints proved in post",
             self.rows,
             self.create.len(),
             self.updates().len(),
             self.closures().len(),
             self.unchanged,
             self.not_care_experienced,
-            self.unnumbered
+            self.unnumbered,
+            self.proved_count()
         )
     }
 
@@ -237,6 +255,14 @@ impl Plan {
                 ));
             }
         }
+        for c in self.proofs() {
+            let months: Vec<String> = c.proves.iter().map(i32::to_string).collect();
+            lines.push(format!(
+                "in post {}: {}-month checkpoints",
+                c.row.assignment_number,
+                months.join(", ")
+            ));
+        }
         for k in &self.kept {
             lines.push(format!("kept {}: {}", k.assignment_number, k.describe()));
         }
@@ -268,6 +294,8 @@ pub struct ImportSummary {
     pub updated: usize,
     /// Records that gained an end date.
     pub closed: usize,
+    /// Checkpoints of stored records recorded as in post because the extract proves it.
+    pub proved_in_post: usize,
     /// Rows whose records did not change.
     pub unchanged: usize,
     /// Records whose ending the extract contradicted, left as they were.
@@ -317,6 +345,7 @@ pub async fn import(
         created: plan.create.len(),
         updated: plan.updates().len(),
         closed: plan.closures().len(),
+        proved_in_post: plan.proved_count(),
         unchanged: plan.unchanged,
         kept: plan.kept.len(),
         not_care_experienced: plan.not_care_experienced,
@@ -333,6 +362,7 @@ pub async fn import(
             "created": summary.created,
             "updated": summary.updated,
             "closed": summary.closed,
+            "proved_in_post": summary.proved_in_post,
             "unchanged": summary.unchanged,
             "kept": summary.kept,
             "not_care_experienced": summary.not_care_experienced,
@@ -411,6 +441,7 @@ async fn plan(
         .iter()
         .filter_map(|r| Some((r.assignment_number.as_deref()?, r)))
         .collect();
+    let open = open_checkpoints(db, &found).await?;
 
     let mut plan = Plan {
         today,
@@ -452,24 +483,7 @@ async fn plan(
                 reason: record.leaving_reason.clone(),
             }),
         };
-        let fields: Vec<FieldChange> = changed_fields(&stored, row)
-            .into_iter()
-            .map(|field| {
-                let (from, to) = match field {
-                    Field::Organisation => (
-                        stored_org.map_or_else(String::new, |o| org_words(o)),
-                        org_words(org),
-                    ),
-                    Field::JobRole => (stored.job_role.clone(), row.job_role.clone()),
-                    Field::StaffGroup => (stored.staff_group.clone(), row.staff_group.clone()),
-                    Field::Band => (stored.band.clone(), row.band.clone()),
-                    Field::StartDate => {
-                        (format_date(stored.start_date), format_date(row.start_date))
-                    }
-                };
-                FieldChange { field, from, to }
-            })
-            .collect();
+        let fields = field_changes(&stored, row, stored_org.copied(), org);
         let closes = match esr::ending(stored.end.as_ref(), row.ending) {
             EndingVerdict::Same => None,
             EndingVerdict::Closes(ending) => Some(ending),
@@ -486,7 +500,13 @@ async fn plan(
                 None
             }
         };
-        if fields.is_empty() && closes.is_none() {
+        let proves = proved_in_post(
+            open.get(&record.id).map_or(&[], Vec::as_slice),
+            stored.end.as_ref().map(|e| e.date),
+            row,
+            today,
+        );
+        if fields.is_empty() && closes.is_none() && proves.is_empty() {
             plan.unchanged += 1;
         } else {
             plan.changes.push(RecordChange {
@@ -496,10 +516,67 @@ async fn plan(
                 organisation: org.name.clone(),
                 fields,
                 closes,
+                proves,
             });
         }
     }
     Ok(Ok(plan))
+}
+
+/// The fields of a stored record that the row changes, with their values before and after.
+fn field_changes(
+    stored: &Stored,
+    row: &EsrRow,
+    stored_org: Option<&organisation::Model>,
+    org: &organisation::Model,
+) -> Vec<FieldChange> {
+    changed_fields(stored, row)
+        .into_iter()
+        .map(|field| {
+            let (from, to) = match field {
+                Field::Organisation => (
+                    stored_org.map_or_else(String::new, org_words),
+                    org_words(org),
+                ),
+                Field::JobRole => (stored.job_role.clone(), row.job_role.clone()),
+                Field::StaffGroup => (stored.staff_group.clone(), row.staff_group.clone()),
+                Field::Band => (stored.band.clone(), row.band.clone()),
+                Field::StartDate => (format_date(stored.start_date), format_date(row.start_date)),
+            };
+            FieldChange { field, from, to }
+        })
+        .collect()
+}
+
+/// The months of the checkpoints not yet recorded of each of these records.
+async fn open_checkpoints(
+    db: &impl ConnectionTrait,
+    records: &[employment_record::Model],
+) -> Result<HashMap<i32, Vec<i32>>, DbErr> {
+    let ids: Vec<i32> = records.iter().map(|r| r.id).collect();
+    let mut open: HashMap<i32, Vec<i32>> = HashMap::new();
+    for c in employment::checkpoints_of_records(db, &ids).await? {
+        if c.outcome.is_none() {
+            open.entry(c.employment_record_id)
+                .or_default()
+                .push(c.months);
+        }
+    }
+    Ok(open)
+}
+
+/// Of a stored record's checkpoints not yet recorded (`open`, by months), those the row proves
+/// the person was in post for, up to the earliest leaving known, stored or in the extract (a
+/// record ended here stays ended), with the due dates of the row's start date.
+fn proved_in_post(open: &[i32], stored_end: Option<Date>, row: &EsrRow, today: Date) -> Vec<i32> {
+    let last_day = [stored_end, row.ending.map(|e| e.date)]
+        .into_iter()
+        .flatten()
+        .min();
+    open.iter()
+        .copied()
+        .filter(|&m| esr_proves_in_post(checkpoint_due(row.start_date, m), today, last_day))
+        .collect()
 }
 
 /// Reads and checks a whole extract: every row ([`esr::read_all`]), and the organisations of
@@ -582,8 +659,15 @@ async fn create(db: &impl ConnectionTrait, c: &Creation, today: Date) -> Result<
     let ending = row.ending.map(|e| (e.date, e.kind()));
     for (months, _, outcome) in checkpoint_outcomes(row.start_date, ending, today) {
         if let Some(outcome) = outcome {
-            employment::record_outcome_if_unrecorded(db, record.id, months, outcome, SOURCE, None)
-                .await?;
+            employment::record_outcome_if_unrecorded(
+                db,
+                record.id,
+                months,
+                outcome,
+                CheckpointSource::Esr,
+                None,
+            )
+            .await?;
         }
     }
     Ok(())
@@ -608,13 +692,24 @@ async fn change(db: &impl ConnectionTrait, c: &RecordChange, today: Date) -> Res
             employment::reschedule_unrecorded(db, c.record_id, row.start_date).await?;
         }
     }
+    for &months in &c.proves {
+        employment::record_outcome_if_unrecorded(
+            db,
+            c.record_id,
+            months,
+            CheckpointOutcome::InPost,
+            CheckpointSource::Esr,
+            None,
+        )
+        .await?;
+    }
     let Some(e) = c.closes else {
         return Ok(());
     };
     if !employment::record_end_if_open(db, c.record_id, e.date, e.kind(), e.reason.code).await? {
         return Ok(());
     }
-    // Only the leaving and what follows it: checkpoints before it are for the manager.
+    // The leaving and what follows it (those before it are proved in post above).
     for (months, _, outcome) in checkpoint_outcomes(row.start_date, Some((e.date, e.kind())), today)
     {
         if let Some(
@@ -628,7 +723,7 @@ async fn change(db: &impl ConnectionTrait, c: &RecordChange, today: Date) -> Res
                 c.record_id,
                 months,
                 outcome,
-                SOURCE,
+                CheckpointSource::Esr,
                 None,
             )
             .await?;

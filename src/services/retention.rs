@@ -14,8 +14,8 @@ use crate::db::employment::{
 use crate::db::{applications, offers, organisations, outbox, users};
 use crate::domain::application::Stage;
 use crate::domain::employment::{
-    CheckpointOutcome, EndKind, EndRefusal, LeavingReason, OVERDUE_AFTER_DAYS, Route,
-    check_end_date,
+    CheckpointCorrection, CheckpointOutcome, CorrectionRefusal, EndKind, EndRefusal, LeavingReason,
+    OVERDUE_AFTER_DAYS, Route, check_end_date, correct_leaving,
 };
 use crate::domain::london_time;
 use crate::domain::vacancy::VacancyKind;
@@ -229,6 +229,10 @@ pub enum RetentionRefusal {
     NoOrganisation,
     /// The new organisation's name is longer than [`MAX_ORGANISATION`].
     OrganisationTooLong,
+    /// There is no leaving date to correct.
+    NotEnded,
+    /// This checkpoint records the leaving (or falls after it): correct the leaving date.
+    CorrectTheLeavingDate,
 }
 
 impl RetentionRefusal {
@@ -267,6 +271,12 @@ impl RetentionRefusal {
             RetentionRefusal::OrganisationTooLong => format!(
                 "The organisation's name must be {MAX_ORGANISATION} characters or fewer"
             ),
+            RetentionRefusal::NotEnded => {
+                "No leaving date is recorded for this person, so there is none to correct".into()
+            }
+            RetentionRefusal::CorrectTheLeavingDate => {
+                "This checkpoint was set by the leaving date. To change it, correct the leaving date, or choose \"They have not left\"".into()
+            }
         }
     }
 }
@@ -297,7 +307,7 @@ pub async fn record_checkpoint(
     };
     let Some(record) = employment::find_for_update(txn, seen.employment_record_id)
         .await?
-        .filter(|r| r.organisation_id == actor_org_id)
+        .filter(|r| r.organisation_id == actor_org_id && r.route == Route::Spectra.as_str())
     else {
         return Ok(Err(RetentionRefusal::NotFound));
     };
@@ -367,7 +377,7 @@ pub async fn record_leaving(
 ) -> Outcome<Recorded, RetentionRefusal> {
     let Some(record) = employment::find_for_update(txn, employment_id)
         .await?
-        .filter(|r| r.organisation_id == actor_org_id)
+        .filter(|r| r.organisation_id == actor_org_id && r.route == Route::Spectra.as_str())
     else {
         return Ok(Err(RetentionRefusal::NotFound));
     };
@@ -395,6 +405,236 @@ pub async fn record_leaving(
         employment_id: record.id,
         closed,
     }))
+}
+
+/// What recording this ending would close: the checkpoints not yet recorded that fall after
+/// its date, as (months, due date). Writes nothing: for the page that asks the manager to
+/// confirm. The same rules as [`record_leaving`] are checked.
+pub async fn preview_leaving(
+    db: &impl ConnectionTrait,
+    actor_org_id: i32,
+    employment_id: i32,
+    end: &Ending,
+) -> Outcome<Vec<(i32, Date)>, RetentionRefusal> {
+    let Some(record) = employment::find(db, employment_id)
+        .await?
+        .filter(|r| r.organisation_id == actor_org_id && r.route == Route::Spectra.as_str())
+    else {
+        return Ok(Err(RetentionRefusal::NotFound));
+    };
+    if let Err(refusal) = check_ending(db, &record, end, today()).await? {
+        return Ok(Err(refusal));
+    }
+    Ok(Ok(employment::checkpoints_of(db, record.id)
+        .await?
+        .into_iter()
+        .filter(|c| c.outcome.is_none() && c.due_on > end.date())
+        .map(|c| (c.months, c.due_on))
+        .collect()))
+}
+
+/// What a manager corrects on an employment record.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Correction {
+    /// The leaving (or moving) date was wrong: this is the right one.
+    LeavingDate(Date),
+    /// They have not left or moved: the leaving date is removed.
+    NotLeft,
+    /// This checkpoint was wrongly recorded as in post: it is cleared, to record again.
+    Checkpoint(i32),
+}
+
+impl Correction {
+    fn kind(self) -> &'static str {
+        match self {
+            Correction::LeavingDate(_) => "leaving_date",
+            Correction::NotLeft => "not_left",
+            Correction::Checkpoint(_) => "checkpoint",
+        }
+    }
+}
+
+/// The most characters of a correction's reason.
+pub const MAX_CORRECTION_REASON: usize = 500;
+
+/// What a correction did.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Corrected {
+    /// Whether anything changed: sending the same correction twice changes nothing the second
+    /// time.
+    pub changed: bool,
+    /// The months of the checkpoints reopened, to record again.
+    pub reopened: Vec<i32>,
+    /// The months of the checkpoints closed.
+    pub closed: Vec<i32>,
+}
+
+/// A manager corrects a wrong leaving date, removes a leaving that did not happen, or clears a
+/// checkpoint wrongly recorded as in post, giving a reason. Checkpoints the corrected leaving
+/// date no longer closes reopen; open ones after it close. The record is locked and the rules
+/// checked on what is stored now; the change is audited with what it was before and after,
+/// and the reason. A correction that changes nothing is not stored or audited.
+pub async fn correct_record(
+    txn: &impl ConnectionTrait,
+    actor: Actor<'_>,
+    actor_org_id: i32,
+    employment_id: i32,
+    correction: Correction,
+    reason: &str,
+) -> Outcome<Corrected, RetentionRefusal> {
+    let Some(record) = employment::find_for_update(txn, employment_id)
+        .await?
+        .filter(|r| r.organisation_id == actor_org_id && r.route == Route::Spectra.as_str())
+    else {
+        return Ok(Err(RetentionRefusal::NotFound));
+    };
+    let checkpoints = employment::checkpoints_of(txn, record.id).await?;
+    let mut outcomes = Vec::with_capacity(checkpoints.len());
+    for c in &checkpoints {
+        outcomes.push((c.due_on, parse_outcome(c)?));
+    }
+    let (changes, before, after) = match correction {
+        Correction::LeavingDate(date) => match correct_date(txn, &record, &outcomes, date).await? {
+            Ok(Some(planned)) => planned,
+            Ok(None) => return Ok(Ok(Corrected::default())),
+            Err(refusal) => return Ok(Err(refusal)),
+        },
+        Correction::NotLeft => {
+            if record.end_date.is_none() {
+                return Ok(Ok(Corrected::default()));
+            }
+            let changes = correct_leaving(&outcomes, None)
+                .map_err(|_| anyhow::anyhow!("removing an ending cannot be refused"))?;
+            employment::set_end(txn, record.id, None).await?;
+            (
+                changes,
+                json!({
+                    "end_date": record.end_date.map(|d| d.to_string()),
+                    "end_kind": record.end_kind,
+                    "leaving_reason": record.leaving_reason,
+                }),
+                json!({ "end_date": null }),
+            )
+        }
+        Correction::Checkpoint(id) => {
+            let Some((c, outcome)) = checkpoints.iter().zip(&outcomes).find(|(c, _)| c.id == id)
+            else {
+                return Ok(Err(RetentionRefusal::NotFound));
+            };
+            match outcome.1 {
+                None => return Ok(Ok(Corrected::default())),
+                Some(CheckpointOutcome::InPost) => {}
+                Some(_) => return Ok(Err(RetentionRefusal::CorrectTheLeavingDate)),
+            }
+            let changes = checkpoints
+                .iter()
+                .map(|x| (x.id == c.id).then_some(CheckpointCorrection::Reopen))
+                .collect();
+            (
+                changes,
+                json!({ "checkpoint": c.months, "outcome": CheckpointOutcome::InPost.as_str() }),
+                json!({ "checkpoint": c.months, "outcome": null }),
+            )
+        }
+    };
+    let pick = |wanted: CheckpointCorrection| -> (Vec<i32>, Vec<i32>) {
+        checkpoints
+            .iter()
+            .zip(&changes)
+            .filter(|(_, change)| **change == Some(wanted))
+            .map(|(c, _)| (c.id, c.months))
+            .unzip()
+    };
+    let (reopen_ids, reopened) = pick(CheckpointCorrection::Reopen);
+    let (close_ids, closed) = pick(CheckpointCorrection::Close);
+    employment::reopen_checkpoints(txn, &reopen_ids).await?;
+    employment::close_checkpoint_ids(txn, &close_ids, actor.id).await?;
+    audit::record(
+        txn,
+        Some(actor.id),
+        AuditAction::RecordCorrected,
+        &format!("employment:{}", record.id),
+        json!({
+            "correction": correction.kind(),
+            "record_before": before,
+            "record_after": after,
+            "reopened": reopened,
+            "closed": closed,
+            "reason": reason.trim(),
+        }),
+    )
+    .await?;
+    Ok(Ok(Corrected {
+        changed: true,
+        reopened,
+        closed,
+    }))
+}
+
+/// What a correction changes: each checkpoint's change, and the record before and after.
+type Planned = (
+    Vec<Option<CheckpointCorrection>>,
+    serde_json::Value,
+    serde_json::Value,
+);
+
+/// Corrects the leaving date of a locked record to `date`, if the rules allow; `None` when it
+/// is that date already.
+async fn correct_date(
+    txn: &impl ConnectionTrait,
+    record: &employment_record::Model,
+    outcomes: &[(Date, Option<CheckpointOutcome>)],
+    date: Date,
+) -> Outcome<Option<Planned>, RetentionRefusal> {
+    let Some(ended) = record.end_date else {
+        return Ok(Err(RetentionRefusal::NotEnded));
+    };
+    if ended == date {
+        return Ok(Ok(None));
+    }
+    if let Err(refusal) = check_end_date(record.start_date, date, today()) {
+        return Ok(Err(RetentionRefusal::EndDate(refusal, record.start_date)));
+    }
+    let changes = match correct_leaving(outcomes, Some(date)) {
+        Ok(changes) => changes,
+        Err(CorrectionRefusal::InPostAfter(due)) => {
+            return Ok(Err(RetentionRefusal::BeforeInPost(due)));
+        }
+    };
+    let kind = record
+        .end_kind
+        .as_deref()
+        .and_then(EndKind::parse)
+        .ok_or_else(|| anyhow::anyhow!("employment {} has no end kind", record.id))?;
+    employment::set_end(
+        txn,
+        record.id,
+        Some(StoredEnding {
+            date,
+            kind,
+            leaving_reason: record.leaving_reason.as_deref(),
+            moved_to: record.moved_to.as_deref(),
+        }),
+    )
+    .await?;
+    Ok(Ok(Some((
+        changes,
+        json!({ "end_date": ended.to_string() }),
+        json!({ "end_date": date.to_string() }),
+    ))))
+}
+
+/// A checkpoint's stored outcome; an unknown one is an error.
+fn parse_outcome(
+    c: &crate::entities::employment_checkpoint::Model,
+) -> anyhow::Result<Option<CheckpointOutcome>> {
+    c.outcome
+        .as_deref()
+        .map(|o| {
+            CheckpointOutcome::parse(o)
+                .ok_or_else(|| anyhow::anyhow!("checkpoint {} has an unknown outcome", c.id))
+        })
+        .transpose()
 }
 
 /// The rules of an ending, on the record read (and locked) in this transaction.
@@ -434,6 +674,16 @@ async fn check_ending(
         return Ok(Err(RetentionRefusal::BeforeInPost(due)));
     }
     Ok(Ok(()))
+}
+
+/// Whether the record already ended exactly this way: the same date, kind, reason and new
+/// organisation (a leaving sent twice).
+pub fn is_recorded_ending(record: &employment_record::Model, ending: &Ending) -> bool {
+    let s = stored(ending);
+    record.end_date == Some(s.date)
+        && record.end_kind.as_deref() == Some(s.kind.as_str())
+        && record.leaving_reason.as_deref() == s.leaving_reason
+        && record.moved_to.as_deref() == s.moved_to
 }
 
 /// The ending as stored. A move is stored with ESR's "Employee Transfer" reason, as an ESR

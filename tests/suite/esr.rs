@@ -367,11 +367,18 @@ async fn a_file_with_bad_rows_lists_every_one_and_stores_nothing() {
     let tampered = tampered.text().await.unwrap();
     assert!(text_of(&tampered, ".nhsuk-error-summary").contains("Line 3: organisation_code XYZ"));
 
+    // The first column that differs from the expected header is named.
     let wrong_header = upload(&champion, "assignment,organisation\n1,RBS\n").await;
     assert!(
         text_of(&wrong_header, ".nhsuk-error-summary").contains(&format!(
-            "Line 1: the first line must be exactly the column names {HEADER}"
+            "Line 1: Column 1 is headed 'assignment', but it should be 'assignment_number'. The first line must be exactly the column names {HEADER}"
         ))
+    );
+    let band_header = HEADER.replace("staff_group", "Band");
+    let wrong_header = upload(&champion, &format!("{band_header}\n")).await;
+    assert!(
+        text_of(&wrong_header, ".nhsuk-error-summary")
+            .contains("Column 4 is headed 'Band', but it should be 'staff_group'")
     );
     let nothing = post_multipart(&champion, "/champion/esr/preview", &[], Some(""), true).await;
     let nothing = nothing.text().await.unwrap();
@@ -806,4 +813,110 @@ async fn the_command_line_previews_on_a_dry_run_and_imports_otherwise() {
             .contains("/nonexistent/extract.csv: cannot be read")
     );
     conn.close().await.unwrap();
+}
+
+#[tokio::test]
+async fn an_extract_that_proves_someone_in_post_records_their_overdue_checkpoints() {
+    // Arrange: two people from an earlier extract whose 3- and 6-month checkpoints are overdue
+    // (imported before they fell due), and one more whose 3-month checkpoint is not yet due.
+    let app = spawn_app().await;
+    let (rbs, _) = organisations(&app).await;
+    let champion = champion(&app).await;
+    let started = today() - Duration::days(200);
+    let recent = today() - Duration::days(30);
+    let mut ids = Vec::new();
+    for (number, start) in [
+        ("60000001", started),
+        ("60000002", started),
+        ("60000003", recent),
+    ] {
+        let record = employment::start(
+            &app.db,
+            &NewEmployment {
+                application_id: None,
+                user_id: None,
+                organisation_id: rbs,
+                programme_id: None,
+                role: "Porter".into(),
+                band: "2".into(),
+                staff_group: "Estates and Ancillary".into(),
+                start_date: start,
+                apprenticeship: false,
+                route: Route::Esr,
+                assignment_number: Some(number.into()),
+            },
+        )
+        .await
+        .unwrap();
+        ids.push(record.id);
+    }
+    let (_, overdue) = champion.page("/champion/checkpoints").await;
+    assert!(overdue.contains(&spectra::domain::employment::reference(ids[0])));
+    // The second left after the 3-month checkpoint and before the 6-month one.
+    let three_months = spectra::domain::employment::checkpoint_due(started, 3);
+    let left = three_months + Duration::days(10);
+    let text = csv(&[
+        &format!(
+            "60000001,RBS,Porter,Estates and Ancillary,2,{},,,yes",
+            ymd(started)
+        ),
+        &format!(
+            "60000002,RBS,Porter,Estates and Ancillary,2,{},{},Voluntary Resignation - Relocation,yes",
+            ymd(started),
+            ymd(left)
+        ),
+        &format!(
+            "60000003,RBS,Porter,Estates and Ancillary,2,{},,,yes",
+            ymd(recent)
+        ),
+    ]);
+
+    // Act: the preview, then the import.
+    let preview = upload(&champion, &text).await;
+    assert_eq!(count(&preview, "proved"), "3");
+    assert!(text_of(&preview, "#proved").contains("will be recorded as in post, from ESR"));
+    assert_eq!(count(&preview, "unchanged"), "1");
+    let response = confirm(&champion, &preview).await;
+    assert_eq!(response.status().as_u16(), 303);
+
+    // Assert: in post from ESR where proved; the leaver's 6-month checkpoint records the
+    // leaving; the record not yet at a checkpoint is untouched.
+    assert_eq!(
+        outcomes(&app, ids[0]).await,
+        vec![esr("in_post"), esr("in_post"), (None, None), (None, None)]
+    );
+    assert_eq!(
+        outcomes(&app, ids[1]).await,
+        vec![esr("in_post"), esr("left"), esr("closed"), esr("closed")]
+    );
+    assert_eq!(
+        outcomes(&app, ids[2]).await,
+        vec![(None, None), (None, None), (None, None), (None, None)]
+    );
+    let proved = employment::checkpoints_of(&app.db, ids[0]).await.unwrap();
+    assert!(
+        proved[..2]
+            .iter()
+            .all(|c| c.recorded_by.is_none() && c.recorded_at.is_some())
+    );
+    let (_, page) = champion.page("/champion/esr").await;
+    assert!(
+        page.contains("3 checkpoints recorded as in post, from ESR."),
+        "{page}"
+    );
+    let events = audit(&app, "esr_imported").await;
+    let details: serde_json::Value = serde_json::from_str(&events[0].details).unwrap();
+    assert_eq!(details["proved_in_post"], 3);
+    // No longer overdue.
+    let (_, overdue) = champion.page("/champion/checkpoints").await;
+    assert!(!overdue.contains(&spectra::domain::employment::reference(ids[0])));
+    assert!(!overdue.contains(&spectra::domain::employment::reference(ids[1])));
+
+    // The same extract again changes nothing, and says so in plain words.
+    let again = upload(&champion, &text).await;
+    assert_eq!(count(&again, "proved"), "0");
+    assert_eq!(count(&again, "unchanged"), "3");
+    assert!(again.contains(
+        "Nothing will change. If you import it, the audit log will show that you checked this file."
+    ));
 }

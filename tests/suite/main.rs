@@ -32,6 +32,7 @@ mod privacy_erasure;
 mod profile;
 mod retention;
 mod retention_km;
+mod retention_records;
 mod security;
 mod shortlisting;
 mod synthetic;

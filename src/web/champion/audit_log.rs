@@ -94,7 +94,11 @@ fn area(action: AuditAction) -> &'static str {
         | A::CheckChanged
         | A::StartDateSet
         | A::StartConfirmed => AREAS[1],
-        A::CheckpointRecorded | A::LeavingRecorded | A::EsrImported | A::ReportExported => AREAS[2],
+        A::CheckpointRecorded
+        | A::LeavingRecorded
+        | A::RecordCorrected
+        | A::EsrImported
+        | A::ReportExported => AREAS[2],
         A::SignedIn
         | A::SignInLocked
         | A::PasswordChanged
@@ -442,7 +446,11 @@ fn value_text(value: &Value) -> String {
         Value::Number(n) => n.to_string(),
         Value::Array(items) if items.is_empty() => "None".to_owned(),
         Value::Array(items) => items.iter().map(value_text).collect::<Vec<_>>().join(", "),
-        Value::Object(_) => value.to_string(),
+        Value::Object(map) => map
+            .iter()
+            .map(|(key, value)| format!("{}: {}", key_label(key), value_text(value)))
+            .collect::<Vec<_>>()
+            .join("; "),
     }
 }
 
@@ -459,6 +467,25 @@ mod tests {
             subject: String::new(),
             page: String::new(),
         }
+    }
+
+    #[test]
+    fn a_record_correction_reads_as_plain_words() {
+        let name = |id: i32| format!("Vacancy {id}");
+        let shown = describe_details(
+            &json!({
+                "record_before": { "end_date": "2027-05-03" },
+                "record_after": { "end_date": null },
+                "reopened": [6, 12],
+            }),
+            &name,
+        );
+        assert!(shown.contains(&(
+            "Record before".to_owned(),
+            "End date: 2027-05-03".to_owned()
+        )));
+        assert!(shown.contains(&("Record after".to_owned(), "End date: None".to_owned())));
+        assert!(shown.contains(&("Reopened".to_owned(), "6, 12".to_owned())));
     }
 
     #[test]

@@ -145,6 +145,7 @@ pub struct PreviewTemplate {
     not_care_experienced: usize,
     unnumbered: usize,
     change_count: usize,
+    proved: usize,
     creates: Vec<CreateRow>,
     updates: Vec<UpdateRow>,
     closes: Vec<CloseRow>,
@@ -169,6 +170,7 @@ impl PreviewTemplate {
             not_care_experienced: plan.not_care_experienced,
             unnumbered: plan.unnumbered,
             change_count: plan.change_count(),
+            proved: plan.proved_count(),
             creates: plan
                 .create
                 .iter()
@@ -368,8 +370,16 @@ pub async fn import(
             flash(
                 &session,
                 format!(
-                    "ESR extract imported: {} created, {} updated, {} closed, {} unchanged.",
-                    summary.created, summary.updated, summary.closed, summary.unchanged
+                    "ESR extract imported: {} created, {} updated, {} closed, {} unchanged.{}",
+                    summary.created,
+                    summary.updated,
+                    summary.closed,
+                    summary.unchanged,
+                    match summary.proved_in_post {
+                        0 => String::new(),
+                        1 => " 1 checkpoint recorded as in post, from ESR.".to_owned(),
+                        n => format!(" {n} checkpoints recorded as in post, from ESR."),
+                    }
                 ),
             )
             .await?;

@@ -1,6 +1,7 @@
 //! Hiring managers' retention pages: their organisation's employment records, each with its
 //! checkpoints at 3, 6, 12 and 24 months, the forms to record them, and a form to record a
-//! leaving date at any time. Another organisation's records do not exist here (404).
+//! leaving date at any time. Another organisation's records, and records from an ESR extract
+//! (the champion's only), do not exist here (404).
 
 use askama::Template;
 use askama_web::WebTemplate;
@@ -16,7 +17,7 @@ use crate::app::AppState;
 use crate::auth::{AuthUser, CurrentUser};
 use crate::db::{employment, users};
 use crate::domain::employment::{
-    CheckpointOutcome, EndKind, LEAVING_REASONS, LeavingReason, Route,
+    CheckpointOutcome, CheckpointSource, EndKind, LEAVING_REASONS, LeavingReason, Route,
 };
 use crate::domain::london_time;
 use crate::entities::{employment_checkpoint, employment_record};
@@ -28,13 +29,14 @@ use crate::services::retention::{
 use crate::web::page::{FormErrors, IdPairPath, IdPath, Page, flash};
 
 /// The manager's organisation; a hiring manager without one has no employees to see.
-fn organisation_of(user: &AuthUser) -> AppResult<i32> {
+pub(super) fn organisation_of(user: &AuthUser) -> AppResult<i32> {
     user.organisation_id.ok_or(AppError::Forbidden)
 }
 
-/// Loads an employment record of the manager's own organisation; another organisation's is
-/// "not found".
-async fn load_own(
+/// Loads the employment record of someone the manager's own organisation hired through the
+/// service; another organisation's, and any record from an ESR extract (the champion's only),
+/// is "not found".
+pub(super) async fn load_own(
     state: &AppState,
     user: &AuthUser,
     id: i32,
@@ -42,8 +44,22 @@ async fn load_own(
     let organisation_id = organisation_of(user)?;
     employment::find(&state.db, id)
         .await?
-        .filter(|r| r.organisation_id == organisation_id)
+        .filter(|r| r.organisation_id == organisation_id && r.route == Route::Spectra.as_str())
         .ok_or(AppError::NotFound)
+}
+
+/// The name of the person an employment record is about: their account's name, or empty
+/// where the record has no account.
+pub(super) async fn name_of(state: &AppState, r: &employment_record::Model) -> AppResult<String> {
+    Ok(match r.user_id {
+        Some(id) => users::by_ids(&state.db, &[id])
+            .await?
+            .into_iter()
+            .next()
+            .map(|u| u.full_name)
+            .unwrap_or_default(),
+        None => String::new(),
+    })
 }
 
 /// Where a checkpoint stands today.
@@ -116,10 +132,11 @@ fn status_of(r: &employment_record::Model) -> String {
 pub struct EmployeeRow {
     id: i32,
     reference: String,
+    name: String,
+    assignment_number: Option<String>,
     role: String,
     band: String,
     started: String,
-    route: &'static str,
     status: String,
     ended: bool,
     next: Option<NextCheckpoint>,
@@ -145,6 +162,8 @@ pub async fn list(
     let records = employment::of_organisation(&state.db, organisation_id).await?;
     let checkpoints = employment::checkpoints_of_organisation(&state.db, organisation_id).await?;
     let today = retention::today();
+    let people: Vec<i32> = records.iter().filter_map(|r| r.user_id).collect();
+    let people = users::by_ids(&state.db, &people).await?;
     let mut rows: Vec<EmployeeRow> = records
         .iter()
         .map(|r| {
@@ -156,10 +175,15 @@ pub async fn list(
             EmployeeRow {
                 id: r.id,
                 reference: reference(r.id),
+                name: r
+                    .user_id
+                    .and_then(|id| people.iter().find(|u| u.id == id))
+                    .map(|u| u.full_name.clone())
+                    .unwrap_or_default(),
+                assignment_number: r.assignment_number.clone(),
                 role: r.role.clone(),
                 band: r.band.clone(),
                 started: long_date(r.start_date),
-                route: Route::parse(&r.route).map_or("", Route::label),
                 status: status_of(r),
                 ended: r.end_date.is_some(),
                 next,
@@ -204,15 +228,15 @@ pub async fn list(
 #[derive(Clone, Debug, Default, Deserialize)]
 #[serde(default)]
 pub struct OutcomeForm {
-    outcome: String,
-    left_day: String,
-    left_month: String,
-    left_year: String,
-    reason: String,
-    moved_day: String,
-    moved_month: String,
-    moved_year: String,
-    organisation: String,
+    pub(super) outcome: String,
+    pub(super) left_day: String,
+    pub(super) left_month: String,
+    pub(super) left_year: String,
+    pub(super) reason: String,
+    pub(super) moved_day: String,
+    pub(super) moved_month: String,
+    pub(super) moved_year: String,
+    pub(super) organisation: String,
 }
 
 /// A checkpoint on the record's page.
@@ -244,6 +268,9 @@ pub struct ShowTemplate {
     page: Page,
     r: employment_record::Model,
     reference: String,
+    name: String,
+    /// Whether there is anything to correct: a leaving date, or a checkpoint in post.
+    correctable: bool,
     started: String,
     route: &'static str,
     status: String,
@@ -256,13 +283,13 @@ pub struct ShowTemplate {
 }
 
 /// What a form on the page had typed in it, to show again with the errors.
-enum Typed {
+pub(super) enum Typed {
     Nothing,
     Checkpoint(i32, OutcomeForm),
     Leaving(OutcomeForm),
 }
 
-async fn render(
+pub(super) async fn render(
     state: &AppState,
     page: Page,
     r: employment_record::Model,
@@ -271,6 +298,11 @@ async fn render(
 ) -> AppResult<ShowTemplate> {
     let today = retention::today();
     let checkpoints = employment::checkpoints_of(&state.db, r.id).await?;
+    let correctable = r.end_date.is_some()
+        || checkpoints
+            .iter()
+            .any(|c| c.outcome.as_deref() == Some(CheckpointOutcome::InPost.as_str()));
+    let name = name_of(state, &r).await?;
     let ids: Vec<i32> = checkpoints.iter().filter_map(|c| c.recorded_by).collect();
     let recorders = users::by_ids(&state.db, &ids).await?;
     let (typed_checkpoint, leaving) = match typed {
@@ -286,8 +318,9 @@ async fn render(
                 .as_deref()
                 .and_then(CheckpointOutcome::parse)
                 .map(CheckpointOutcome::label);
-            let by = match (c.source.as_deref(), c.recorded_by) {
-                (Some("esr"), _) => "the ESR extract".to_owned(),
+            let source = c.source.as_deref().and_then(CheckpointSource::parse);
+            let by = match (source, c.recorded_by) {
+                (Some(CheckpointSource::Esr), _) => "the ESR extract".to_owned(),
                 (_, Some(id)) => recorders.iter().find(|u| u.id == id).map_or_else(
                     || "a former member of staff".to_owned(),
                     |u| u.full_name.clone(),
@@ -319,6 +352,8 @@ async fn render(
     Ok(ShowTemplate {
         page,
         reference: reference(r.id),
+        name,
+        correctable,
         started: long_date(r.start_date),
         route: Route::parse(&r.route).map_or("", Route::label),
         status: status_of(&r),
@@ -368,7 +403,7 @@ pub async fn show(
 }
 
 /// A typed date, or the error to show against its day field.
-fn parse_date(day: &str, month: &str, year: &str, what: &str) -> Result<Date, String> {
+pub(super) fn parse_date(day: &str, month: &str, year: &str, what: &str) -> Result<Date, String> {
     if [day, month, year].iter().all(|s| s.trim().is_empty()) {
         return Err(format!("Enter the date they {what}"));
     }
@@ -379,7 +414,7 @@ fn parse_date(day: &str, month: &str, year: &str, what: &str) -> Result<Date, St
 
 /// Reads a form: in post (at a checkpoint only), left with date and reason, or moved with date
 /// and organisation. Errors go against the fields of the form whose IDs start with `prefix`.
-fn read_entry(
+pub(super) fn read_entry(
     form: &OutcomeForm,
     prefix: &str,
     at_checkpoint: bool,
@@ -477,6 +512,8 @@ fn field_of(refusal: &RetentionRefusal, form: &OutcomeForm, prefix: &str) -> Opt
         }
         RetentionRefusal::AlreadyEnded(_) if prefix != LEAVING => Some(format!("{prefix}-outcome")),
         RetentionRefusal::NotFound
+        | RetentionRefusal::NotEnded
+        | RetentionRefusal::CorrectTheLeavingDate
         | RetentionRefusal::NotYetDue(_)
         | RetentionRefusal::AlreadyRecorded
         | RetentionRefusal::AlreadyEnded(_) => None,
@@ -484,7 +521,7 @@ fn field_of(refusal: &RetentionRefusal, form: &OutcomeForm, prefix: &str) -> Opt
 }
 
 /// The prefix of the leaving form's field IDs.
-const LEAVING: &str = "leaving";
+pub(super) const LEAVING: &str = "leaving";
 
 /// A manager records a checkpoint.
 pub async fn record_checkpoint(
@@ -591,6 +628,13 @@ pub async fn record_leaving(
         Ok(recorded) => recorded,
         Err(refusal) => {
             txn.rollback().await?;
+            // Sent twice (the button pressed again, or Back and send): already done.
+            if matches!(refusal, RetentionRefusal::AlreadyEnded(_))
+                && let Some(now) = employment::find(&state.db, r.id).await?
+                && retention::is_recorded_ending(&now, &ending)
+            {
+                return Ok(Redirect::to(&format!("/manage/employees/{}", r.id)).into_response());
+            }
             return refuse(&state, page, r, refusal, Typed::Leaving(form), LEAVING).await;
         }
     };
@@ -615,7 +659,7 @@ pub async fn record_leaving(
 
 /// Turns a refusal of the service into the page with the error by its field, or a plain
 /// refusal where no field is to blame.
-async fn refuse(
+pub(super) async fn refuse(
     state: &AppState,
     page: Page,
     r: employment_record::Model,

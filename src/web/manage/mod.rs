@@ -1,6 +1,7 @@
 //! Hiring managers' pages: their own organisation's vacancies and employees, and nothing of any
 //! other's.
 
+pub(crate) mod employee_changes;
 pub(crate) mod employees;
 pub(crate) mod home;
 pub(crate) mod panel;
@@ -46,7 +47,14 @@ pub fn router() -> Router<AppState> {
             "/employees/{id}/checkpoints/{checkpoint}",
             post(employees::record_checkpoint),
         )
-        .route("/employees/{id}/leaving", post(employees::record_leaving))
+        .route(
+            "/employees/{id}/leaving",
+            get(employee_changes::confirm_leaving).post(employees::record_leaving),
+        )
+        .route(
+            "/employees/{id}/correct",
+            get(employee_changes::correct_form).post(employee_changes::correct),
+        )
         .route_layer(from_fn(|user: CurrentUser, req: Request, next: Next| {
             require_role(Role::HiringManager, user, req, next)
         }))

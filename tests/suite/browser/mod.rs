@@ -1807,6 +1807,32 @@ async fn the_retention_pages_pass_axe_core() {
         .await;
     let source = browser.source().await;
     assert!(source.contains("Enter the date they moved"), "{source}");
+    // The page that asks to confirm a leaving date, and the form to correct a record.
+    let today = spectra::services::retention::today();
+    let leaving = if open.start_date > today {
+        open.start_date
+    } else {
+        today
+    };
+    browser
+        .visit(&format!(
+            "{b}/manage/employees/{}/leaving?outcome=left&left_day={}&left_month={}&left_year={}&reason=vr_relocation",
+            open.id,
+            leaving.day(),
+            u8::from(leaving.month()),
+            leaving.year()
+        ))
+        .await;
+    assert_eq!(
+        browser.heading().await,
+        "Check before you record the leaving date"
+    );
+    if let Some(ended) = employees.iter().find(|r| r.end_date.is_some()) {
+        browser
+            .visit(&format!("{b}/manage/employees/{}/correct", ended.id))
+            .await;
+        assert_eq!(browser.heading().await, "Correct this record");
+    }
 
     browser.close().await;
 }
