@@ -30,7 +30,9 @@ pub fn form_page_for(path: &str) -> Option<String> {
             Some(path.to_owned())
         }
         ["", "manage", "vacancies"] => Some("/manage/vacancies/new".to_owned()),
-        ["", "manage", "vacancies", id] if is_id(id) => Some(format!("/manage/vacancies/{id}/edit")),
+        ["", "manage", "vacancies", id] if is_id(id) => {
+            Some(format!("/manage/vacancies/{id}/edit"))
+        }
         ["", "shortlisting", id, "applications", app] if is_id(id) && is_id(app) => {
             Some(path.to_owned())
         }

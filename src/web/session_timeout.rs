@@ -53,8 +53,8 @@ pub fn binding_token(headers: &HeaderMap) -> Option<String> {
 
 /// Whether a request that found no signed-in user came from a browser whose session ended.
 pub fn session_ended(headers: &HeaderMap, session: &Session) -> bool {
-    let stale_session = session.id().is_none()
-        && cookie_value(headers, crate::web::SESSION_COOKIE).is_some();
+    let stale_session =
+        session.id().is_none() && cookie_value(headers, crate::web::SESSION_COOKIE).is_some();
     stale_session || binding_token(headers).is_some()
 }
 

@@ -749,7 +749,7 @@ async fn a_programme_using_the_legal_definition_asks_applicants_to_confirm_they_
 }
 
 /// The evidence stored for an application, in the order of the vacancy's criteria.
-async fn evidence_stored(app: &TestApp, vacancy_id: i32, id: i32) -> Vec<String> {
+pub(crate) async fn evidence_stored(app: &TestApp, vacancy_id: i32, id: i32) -> Vec<String> {
     let criteria = vacancies::criteria_of(&app.db, vacancy_id).await.unwrap();
     let answers = spectra::db::applications::answers_of(&app.db, id)
         .await

@@ -10,8 +10,8 @@ use tower_sessions::Session;
 use crate::app::AppState;
 use crate::error::AppResult;
 use crate::services::kept_forms;
-use crate::web::session_timeout;
 use crate::web::page::Page;
+use crate::web::session_timeout;
 
 /// Ends the session, and this browser's binding with whatever was kept for it (issue 21).
 pub async fn submit(

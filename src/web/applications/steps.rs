@@ -300,7 +300,11 @@ pub async fn evidence(
     });
     Ok(EvidenceTemplate {
         page,
-        f: frame(&loaded, Step::Evidence, from.yes() || kept_from_check(&kept)),
+        f: frame(
+            &loaded,
+            Step::Evidence,
+            from.yes() || kept_from_check(&kept),
+        ),
         items,
         words: EVIDENCE_WORDS,
         errors: FormErrors::default(),
@@ -492,7 +496,11 @@ pub async fn references(
     };
     Ok(ReferencesTemplate {
         page,
-        f: frame(&loaded, Step::References, from.yes() || kept_from_check(&kept)),
+        f: frame(
+            &loaded,
+            Step::References,
+            from.yes() || kept_from_check(&kept),
+        ),
         slots: slots(forms),
         kinds: accepted_kinds(&loaded),
         errors: FormErrors::default(),
@@ -587,7 +595,11 @@ pub async fn support(
     kept.show_message(&mut page);
     Ok(SupportTemplate {
         page,
-        f: frame(&loaded, Step::Adjustments, from.yes() || kept_from_check(&kept)),
+        f: frame(
+            &loaded,
+            Step::Adjustments,
+            from.yes() || kept_from_check(&kept),
+        ),
         adjustments: kept.pairs().map_or_else(
             || loaded.application.adjustments.clone(),
             |pairs| field(pairs, "adjustments").to_owned(),

@@ -166,7 +166,12 @@ pub async fn new(
         positions: "1".into(),
         ..VacancyForm::default()
     };
-    let all_references = || ReferenceType::ALL.iter().map(|r| r.as_str().to_owned()).collect();
+    let all_references = || {
+        ReferenceType::ALL
+            .iter()
+            .map(|r| r.as_str().to_owned())
+            .collect()
+    };
     // A form sent after the session ended is shown again as typed (issue 21).
     kept.show_message(&mut page);
     let (form, references) = kept.pairs().map_or((form, all_references()), read_form);
