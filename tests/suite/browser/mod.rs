@@ -6,6 +6,7 @@ mod applicant;
 mod interviews;
 mod mentoring;
 mod privacy;
+mod session_timeout;
 mod vacancies;
 
 use std::path::Path;
