@@ -13,13 +13,13 @@ use crate::helpers::{Client, PASSWORD, TestApp, csrf_in, location, spawn_app, te
 
 /// How the session ended: its row expired but still there, or already swept away.
 #[derive(Clone, Copy, Debug)]
-enum Ended {
+pub(crate) enum Ended {
     NotSwept,
     Swept,
 }
 
 /// Ends every session of `user_id` as 30 idle minutes would.
-async fn end_sessions(app: &TestApp, user_id: i32, how: Ended) {
+pub(crate) async fn end_sessions(app: &TestApp, user_id: i32, how: Ended) {
     match how {
         Ended::NotSwept => {
             session::Entity::update_many()
@@ -41,7 +41,7 @@ async fn end_sessions(app: &TestApp, user_id: i32, how: Ended) {
 }
 
 /// POSTs a form with the token its page carried (the one a browser would send), not a new one.
-async fn post_with(
+pub(crate) async fn post_with(
     client: &Client,
     path: &str,
     token: &str,
@@ -58,7 +58,7 @@ async fn post_with(
         .unwrap()
 }
 
-async fn kept_rows(app: &TestApp) -> Vec<kept_form::Model> {
+pub(crate) async fn kept_rows(app: &TestApp) -> Vec<kept_form::Model> {
     kept_form::Entity::find().all(&app.db).await.unwrap()
 }
 
