@@ -19,7 +19,6 @@ use crate::services::accounts::{self, PasswordRefusal};
 use crate::web::accounts::sign_in;
 use crate::web::page::{Flash, FlashKind, FormErrors, FormPage, Page};
 use crate::web::session_timeout;
-use crate::{db, services::kept_forms};
 
 /// The one message for a wrong email, a wrong password, or an account that cannot sign in.
 pub const BAD_CREDENTIALS: &str = "The email address or password is not correct";
@@ -174,20 +173,6 @@ pub async fn submit(
         next
     };
     let mut response = Redirect::to(&to).into_response();
-    bind_browser(&state, &headers, user.id, &mut response).await?;
+    crate::web::accounts::bind_browser(&state, &headers, user.id, &mut response).await?;
     Ok(response)
-}
-
-/// Binds this browser to the account just signed in (issue 21), so a form it sends after the
-/// session ends can be kept for that account alone.
-async fn bind_browser(
-    state: &AppState,
-    headers: &HeaderMap,
-    user_id: i32,
-    response: &mut Response,
-) -> AppResult<()> {
-    let current = session_timeout::binding_token(headers);
-    let token = kept_forms::bind_browser(&state.db, user_id, current.as_deref(), db::now()).await?;
-    session_timeout::set_binding(response, token, state.config.is_https());
-    Ok(())
 }
