@@ -27,6 +27,13 @@ pub enum AppError {
         /// The local path to return to after signing in.
         next: String,
     },
+    /// The page needs a signed-in user and this browser's session has ended (without signing
+    /// out): they are sent to sign in, told why, and brought back to `next`.
+    #[error("session ended")]
+    SessionEnded {
+        /// The local path to return to after signing in.
+        next: String,
+    },
     /// What was asked for is not available here now (the form of an application already sent,
     /// say): the person is sent to `to`, a local path whose page says why.
     #[error("see {to}")]
@@ -101,7 +108,9 @@ impl AppError {
         match self {
             AppError::NotFound => StatusCode::NOT_FOUND,
             AppError::Forbidden | AppError::CsrfRejected => StatusCode::FORBIDDEN,
-            AppError::SignInRequired { .. } | AppError::Elsewhere { .. } => StatusCode::SEE_OTHER,
+            AppError::SignInRequired { .. }
+            | AppError::SessionEnded { .. }
+            | AppError::Elsewhere { .. } => StatusCode::SEE_OTHER,
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
             AppError::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
             AppError::Busy => StatusCode::SERVICE_UNAVAILABLE,
@@ -119,6 +128,9 @@ impl IntoResponse for AppError {
                     .append_pair("next", next)
                     .finish();
                 return Redirect::to(&format!("/login?{query}")).into_response();
+            }
+            AppError::SessionEnded { next } => {
+                return crate::web::session_timeout::ended_redirect(next);
             }
             AppError::Elsewhere { to } => return Redirect::to(to).into_response(),
             AppError::Internal(cause) => {

@@ -190,6 +190,10 @@ async fn sweep_expired_sessions(
         if let Err(e) = db::login_throttles::delete_stale(&db, db::now()).await {
             tracing::warn!(error = %e, "cannot delete old sign-in throttles");
         }
+        // Forms kept after a session ended last a day at most (issue 21).
+        if let Err(e) = crate::services::kept_forms::sweep(&db, db::now()).await {
+            tracing::warn!(error = %e, "cannot delete old kept forms");
+        }
         tokio::select! {
             () = tokio::time::sleep(Duration::from_secs(600)) => {}
             _ = shutdown.changed() => return,

@@ -32,6 +32,7 @@ mod m20261202_000024_audit_append_only;
 mod m20261202_000025_privacy_erasure;
 mod m20261202_000026_organisation_active;
 mod m20261203_000027_reference_data_version;
+mod m20261207_000028_kept_forms;
 mod m20261207_000030_vacancy_closed_early_at;
 
 /// Applies spectra's migrations in order.
@@ -69,6 +70,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000025_privacy_erasure::Migration),
             Box::new(m20261202_000026_organisation_active::Migration),
             Box::new(m20261203_000027_reference_data_version::Migration),
+            Box::new(m20261207_000028_kept_forms::Migration),
             Box::new(m20261207_000030_vacancy_closed_early_at::Migration),
         ]
     }

@@ -90,7 +90,12 @@ pub async fn load_current_user(
         Ok(Some(user)) => {
             req.extensions_mut().insert(user);
         }
-        Ok(None) => {}
+        Ok(None) => {
+            if crate::web::session_timeout::session_ended(req.headers(), &session) {
+                req.extensions_mut()
+                    .insert(crate::web::session_timeout::SessionEnded);
+            }
+        }
         Err(e) => return e.into_response(),
     }
     let response = next.run(req).await;
@@ -117,6 +122,17 @@ async fn renew_if_due(state: &AppState, session: &Session) -> Result<(), AppErro
     if crate::domain::load::renewal_due(renewed, now, interval) {
         session.insert(SESSION_RENEWED_AT, now).await?;
     }
+    Ok(())
+}
+
+/// Renews the session now, whatever the minute's timer says ("Stay signed in"): the stamp is
+/// taken out and put back, so the session is always marked changed and saved with a fresh
+/// idle expiry, even within the second of the last renewal.
+pub async fn renew_now(session: &Session) -> Result<(), AppError> {
+    session.remove_value(SESSION_RENEWED_AT).await?;
+    session
+        .insert(SESSION_RENEWED_AT, crate::db::now().unix_timestamp())
+        .await?;
     Ok(())
 }
 
@@ -172,8 +188,17 @@ impl<S: Send + Sync> FromRequestParts<S> for CurrentUser {
                 let next = if parts.method == axum::http::Method::GET {
                     uri.path_and_query().map_or("/", |p| p.as_str()).to_owned()
                 } else {
-                    "/".to_owned()
+                    crate::domain::kept_form::form_page_for(uri.path())
+                        .unwrap_or_else(|| "/".to_owned())
                 };
+                // Someone whose session ended is told so, not just asked to sign in.
+                if parts
+                    .extensions
+                    .get::<crate::web::session_timeout::SessionEnded>()
+                    .is_some()
+                {
+                    return Err(AppError::SessionEnded { next });
+                }
                 Err(AppError::SignInRequired { next })
             }
         }

@@ -4,9 +4,11 @@
 pub mod applicant_profiles;
 pub mod applications;
 pub mod audit;
+pub mod browser_bindings;
 pub mod employment;
 pub mod interviews;
 pub mod invitations;
+pub mod kept_forms;
 pub mod login_throttles;
 pub mod manager_home;
 pub mod mentoring;

@@ -307,6 +307,10 @@ pub fn eligibility(ring_fenced: bool, declared: Option<CareExperience>) -> Eligi
 pub const EVIDENCE_WORDS: usize = 300;
 /// Most characters of evidence for one criterion, whatever the words.
 const EVIDENCE_CHARS: usize = 4_000;
+/// Most characters of evidence for one criterion that "Save and come back later" keeps: the
+/// word limit is checked only on continuing, but a draft still needs a bound (about 3,000
+/// words, well inside the 2 MB a form may send).
+pub const EVIDENCE_SAVE_CHARS: usize = 20_000;
 
 /// Counts words as people do: runs of characters between spaces.
 pub fn word_count(text: &str) -> usize {
@@ -342,9 +346,10 @@ pub struct EvidenceProblems {
     pub keep: Evidence,
 }
 
-/// Checks the evidence for each criterion. When `complete`, every essential criterion needs
-/// some evidence; limits always apply. Errors are keyed by the criterion's position in the
-/// form and name the criterion.
+/// Checks the evidence for each criterion. When `complete` (continuing), every essential
+/// criterion needs some evidence and the word limit applies; saving for later keeps an answer
+/// of any length up to [`EVIDENCE_SAVE_CHARS`]. Errors are keyed by the criterion's position
+/// in the form and name the criterion.
 pub fn parse_evidence(
     answers: &[TypedEvidence],
     complete: bool,
@@ -354,7 +359,19 @@ pub fn parse_evidence(
     for (i, answer) in answers.iter().enumerate() {
         let text = answer.text.trim();
         let words = word_count(text);
-        if words > EVIDENCE_WORDS || text.chars().count() > EVIDENCE_CHARS {
+        let chars = text.chars().count();
+        if chars > EVIDENCE_SAVE_CHARS {
+            errors.push((
+                i,
+                format!(
+                    "Your answer for '{}' is too long to save. Use {} characters or fewer.",
+                    answer.criterion,
+                    spaced_thousands(EVIDENCE_SAVE_CHARS)
+                ),
+            ));
+            continue;
+        }
+        if complete && (words > EVIDENCE_WORDS || chars > EVIDENCE_CHARS) {
             errors.push((
                 i,
                 format!(
@@ -380,6 +397,19 @@ pub fn parse_evidence(
     } else {
         Err(EvidenceProblems { errors, keep })
     }
+}
+
+/// 20000 as "20,000".
+fn spaced_thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
 }
 
 /// One referee as typed.
@@ -813,13 +843,43 @@ mod tests {
         assert!(parse_evidence(&missing, false).is_ok());
         let long = "word ".repeat(EVIDENCE_WORDS + 1);
         let over = vec![typed(10, true, "ok"), typed(11, false, &long)];
-        let problems = parse_evidence(&over, false).unwrap_err();
+        // Saving for later keeps an answer over the word limit; continuing refuses it.
+        assert_eq!(
+            parse_evidence(&over, false).map(|kept| kept[1].1.len()),
+            Ok(long.trim().len())
+        );
+        let problems = parse_evidence(&over, true).unwrap_err();
         assert_eq!(problems.errors[0].0, 1);
         assert!(problems.errors[0].1.contains("301 words"));
         assert!(problems.errors[0].1.contains("'Criterion 11'"));
         let exactly = "word ".repeat(EVIDENCE_WORDS);
         assert!(parse_evidence(&[typed(11, false, &exactly)], true).is_ok());
         assert_eq!(word_count(" one  two\nthree "), 3);
+    }
+
+    #[test]
+    fn saving_for_later_has_only_a_size_cap() {
+        let typed = |text: &str| TypedEvidence {
+            criterion_id: 1,
+            criterion: "Kindness".into(),
+            essential: true,
+            text: text.to_owned(),
+        };
+        let at_cap = "x".repeat(EVIDENCE_SAVE_CHARS);
+        assert!(parse_evidence(&[typed(&at_cap)], false).is_ok());
+        let over = "x".repeat(EVIDENCE_SAVE_CHARS + 1);
+        let problems = parse_evidence(&[typed(&over)], false).unwrap_err();
+        assert_eq!(
+            problems.errors[0].1,
+            "Your answer for 'Kindness' is too long to save. Use 20,000 characters or fewer."
+        );
+        assert!(problems.keep.is_empty());
+        // 4,001 characters in one word: over the character limit only when continuing.
+        let one_long_word = "y".repeat(EVIDENCE_CHARS + 1);
+        assert!(parse_evidence(&[typed(&one_long_word)], false).is_ok());
+        assert!(parse_evidence(&[typed(&one_long_word)], true).is_err());
+        assert_eq!(spaced_thousands(1_234_567), "1,234,567");
+        assert_eq!(spaced_thousands(999), "999");
     }
 
     #[test]

@@ -11,6 +11,7 @@ pub mod employment;
 pub mod esr;
 pub mod full_name;
 pub mod interview;
+pub mod kept_form;
 pub mod load;
 pub mod local_redirect;
 pub mod login_throttle;

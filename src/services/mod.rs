@@ -15,6 +15,7 @@ pub mod emails;
 pub mod esr;
 pub mod interviews;
 pub mod invitations;
+pub mod kept_forms;
 pub mod offers;
 pub mod organisations;
 pub mod panel;

@@ -331,6 +331,9 @@ async fn erase_person(txn: &impl ConnectionTrait, user: &user::Model) -> anyhow:
     login_throttles::clear(txn, &crate::auth::throttle::account_key(&user.email)).await?;
     login_throttles::clear(txn, &deletion_throttle_key(user.id)).await?;
     sessions::delete_for_user(txn, user.id, None).await?;
+    // Forms kept after a session ended hold what the person typed (issue 21).
+    crate::db::kept_forms::delete_for_user(txn, user.id).await?;
+    crate::db::browser_bindings::delete_for_user(txn, user.id).await?;
     users::erase(
         txn,
         user.id,

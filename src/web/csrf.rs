@@ -2,6 +2,9 @@
 //! this site, and the form must carry the token bound to the session. Either failing gets 403.
 //! The token is read from an urlencoded form, from the `csrf_token` part of a
 //! `multipart/form-data` form (a file upload), or from the `x-csrf-token` header.
+//! A POST from this site whose session has ended is not refused but handed to
+//! `session_timeout::after_session_ended`, which may keep the form and asks the person to
+//! sign in again (issue 21).
 
 use axum::body::Body;
 use axum::extract::{Request, State};
@@ -15,6 +18,7 @@ use url::Url;
 use crate::app::AppState;
 use crate::error::AppError;
 use crate::web::page::SESSION_CSRF;
+use crate::web::session_timeout::{self, SessionEnded};
 
 /// The form field that carries the token.
 pub const FIELD: &str = "csrf_token";
@@ -45,10 +49,12 @@ pub async fn verify(
         );
         return Err(AppError::CsrfRejected);
     }
-    let expected = session
-        .get::<String>(SESSION_CSRF)
-        .await?
-        .ok_or(AppError::CsrfRejected)?;
+    let expected = session.get::<String>(SESSION_CSRF).await?;
+    // No one is signed in, but this browser was: its session ended (issue 21).
+    let ended = req.extensions().get::<SessionEnded>().is_some();
+    if expected.is_none() && !ended {
+        return Err(AppError::CsrfRejected);
+    }
 
     let (parts, body) = req.into_parts();
     let boundary = multipart_boundary(&parts.headers);
@@ -79,7 +85,21 @@ pub async fn verify(
             .find(|(k, _)| k == FIELD)
             .map(|(_, v)| v.into_owned()),
     };
-    let valid = submitted.is_some_and(|s| bool::from(s.as_bytes().ct_eq(expected.as_bytes())));
+    let valid = match (submitted, expected) {
+        (Some(s), Some(expected)) => bool::from(s.as_bytes().ct_eq(expected.as_bytes())),
+        _ => false,
+    };
+    if !valid && ended {
+        let urlencoded = is_urlencoded(&parts.headers);
+        return session_timeout::after_session_ended(
+            &state,
+            &parts.headers,
+            parts.uri.path(),
+            &bytes,
+            urlencoded,
+        )
+        .await;
+    }
     if !valid {
         tracing::warn!("POST with a missing or wrong form token refused");
         return Err(AppError::CsrfRejected);

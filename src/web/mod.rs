@@ -15,6 +15,7 @@ pub mod mentoring;
 pub mod page;
 pub mod profile;
 pub mod security_headers;
+pub mod session_timeout;
 pub mod shortlisting;
 pub mod vacancies;
 pub mod vacancy_view;
@@ -79,6 +80,7 @@ pub fn router(state: AppState) -> Router {
         .merge(shortlisting::router())
         .merge(champion::router())
         .merge(mentoring::router())
+        .merge(session_timeout::router())
         .nest("/admin", admin::router(state.clone()))
         .nest("/manage", manage::router())
         .fallback(errors::not_found)

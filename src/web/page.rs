@@ -32,6 +32,9 @@ pub struct Page {
     pub assets: &'static str,
     /// A one-off message to show at the top of the page.
     pub flash: Option<Flash>,
+    /// How long a signed-in session lasts without activity, in seconds (for the timeout
+    /// warning and the words about it).
+    pub idle_seconds: u64,
 }
 
 /// What kind of one-off message a page shows at its top. Only something that has just
@@ -93,6 +96,7 @@ impl Page {
             demo: state.config.demo,
             assets: assets::PREFIX,
             flash: take_flash(session).await?,
+            idle_seconds: state.config.session_idle.as_secs(),
         })
     }
 }
@@ -134,6 +138,21 @@ impl Page {
         self.user.as_ref().is_none_or(AuthUser::is_applicant)
     }
 
+    /// "For your security, we will sign you out if you do nothing for 30 minutes."
+    pub fn timeout_notice(&self) -> String {
+        let minutes = crate::domain::kept_form::idle_minutes(std::time::Duration::from_secs(
+            self.idle_seconds,
+        ));
+        crate::domain::kept_form::timeout_notice(minutes)
+    }
+
+    /// The idle period in words ("30 minutes").
+    pub fn idle_in_words(&self) -> String {
+        crate::domain::kept_form::minutes_in_words(crate::domain::kept_form::idle_minutes(
+            std::time::Duration::from_secs(self.idle_seconds),
+        ))
+    }
+
     /// A frame with nobody signed in and no form token, for when the session is unavailable.
     pub fn without_session(state: &AppState) -> Self {
         Self {
@@ -142,6 +161,7 @@ impl Page {
             demo: state.config.demo,
             assets: assets::PREFIX,
             flash: None,
+            idle_seconds: state.config.session_idle.as_secs(),
         }
     }
 }

@@ -204,7 +204,8 @@ async fn thirty_minutes_idle_still_ends_a_session() {
     force_expiry(&app, &id, spectra::db::now() - time::Duration::seconds(1)).await;
 
     let response = app.client.get("/account").await;
-    assert_eq!(location(&response), "/login?next=%2Faccount");
+    // Sent to sign in, and told the session ended (issue 21).
+    assert_eq!(location(&response), "/login?next=%2Faccount&reason=idle");
 }
 
 #[tokio::test]

@@ -5,6 +5,7 @@ use std::cell::RefCell;
 use std::io::Write;
 use std::sync::{Arc, Mutex, OnceLock};
 
+use sea_orm::EntityTrait;
 use spectra::domain::Role;
 use tracing_subscriber::fmt::MakeWriter;
 
@@ -216,4 +217,48 @@ async fn links_that_carry_tokens_are_logged_by_their_route_pattern_only() {
         !logs.contains('@'),
         "an email address may be logged:\n{logs}"
     );
+}
+
+// Issue 21: a form kept after the session ended is personal data, and is never logged.
+#[tokio::test(flavor = "current_thread")]
+async fn a_kept_form_and_the_browser_binding_are_never_logged() {
+    // Arrange
+    let captured = capture_this_thread();
+    let mut app = spawn_app().await;
+    let v = crate::applications::post_vacancy(&app, "Logged clerk", false).await;
+    let (user_id, client) =
+        crate::applications::applicant(&app, "kept.logs@example.org", "no").await;
+    let id = crate::applications::start(&client, v.id).await;
+    let path = format!("/applications/{id}/evidence");
+    let (_, page) = client.page(&path).await;
+    let token = crate::helpers::csrf_in(&page);
+    let secret_answer = "my-private-answer-about-my-foster-family";
+
+    // Act: the session ends, the form is sent and kept, then shown after signing in again.
+    crate::kept_forms::end_sessions(&app, user_id, crate::kept_forms::Ended::Swept).await;
+    let response = crate::kept_forms::post_with(
+        &client,
+        &path,
+        &token,
+        &[("evidence-1", secret_answer), ("action", "continue")],
+    )
+    .await;
+    assert!(location(&response).ends_with("reason=kept"));
+    client.sign_in("kept.logs@example.org", PASSWORD).await;
+    let (_, shown) = client.page(&path).await;
+    assert!(shown.contains(secret_answer));
+    let bindings = spectra::entities::browser_binding::Entity::find()
+        .all(&app.db)
+        .await
+        .unwrap();
+    app.stop().await;
+
+    // Assert: neither what was typed, nor the binding, nor the form token is in the logs.
+    let logs = String::from_utf8(captured.lock().unwrap().clone()).unwrap();
+    assert!(logs.contains("form sent after the session ended"), "{logs}");
+    assert!(!logs.contains(secret_answer), "{logs}");
+    assert!(!logs.contains(&token), "{logs}");
+    for binding in bindings {
+        assert!(!logs.contains(&binding.token_hash), "{logs}");
+    }
 }

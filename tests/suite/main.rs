@@ -18,6 +18,7 @@ mod esr;
 mod health;
 mod helpers;
 mod interviews;
+mod kept_forms;
 mod load;
 mod logging;
 mod manager_home;

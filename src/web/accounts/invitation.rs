@@ -118,6 +118,7 @@ pub async fn show(
 
 pub async fn accept(
     State(state): State<AppState>,
+    headers: axum::http::HeaderMap,
     session: Session,
     page: Page,
     Path(token): Path<String>,
@@ -173,5 +174,7 @@ pub async fn accept(
         "invitation accepted"
     );
     // Straight to the page with their first things to do.
-    Ok(Redirect::to(home_for(&roles).path).into_response())
+    let mut response = Redirect::to(home_for(&roles).path).into_response();
+    crate::web::accounts::bind_browser(&state, &headers, user.id, &mut response).await?;
+    Ok(response)
 }

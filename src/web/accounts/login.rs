@@ -4,7 +4,7 @@ use askama::Template;
 use askama_web::WebTemplate;
 use axum::Form;
 use axum::extract::{Query, State};
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use tower_sessions::Session;
@@ -17,7 +17,8 @@ use crate::domain::LocalRedirect;
 use crate::error::AppResult;
 use crate::services::accounts::{self, PasswordRefusal};
 use crate::web::accounts::sign_in;
-use crate::web::page::{FormErrors, FormPage, Page};
+use crate::web::page::{Flash, FlashKind, FormErrors, FormPage, Page};
+use crate::web::session_timeout;
 
 /// The one message for a wrong email, a wrong password, or an account that cannot sign in.
 pub const BAD_CREDENTIALS: &str = "The email address or password is not correct";
@@ -29,6 +30,8 @@ pub const LOCKED: &str = "You have tried to sign in too many times. Wait 15 minu
 #[serde(default)]
 pub struct NextQuery {
     next: Option<String>,
+    /// Why they are asked to sign in: `idle` or `kept` after a session ended.
+    reason: Option<String>,
 }
 
 /// The sign-in form as typed.
@@ -65,8 +68,9 @@ fn safe_next(next: Option<&str>) -> String {
 }
 
 pub async fn show(
+    State(state): State<AppState>,
     MaybeUser(user): MaybeUser,
-    FormPage(page): FormPage,
+    FormPage(mut page): FormPage,
     Query(query): Query<NextQuery>,
 ) -> Response {
     let next = safe_next(query.next.as_deref());
@@ -77,6 +81,14 @@ pub async fn show(
             &next
         };
         return Redirect::to(to).into_response();
+    }
+    if let Some(message) =
+        session_timeout::sign_in_message(query.reason.as_deref(), state.config.session_idle)
+    {
+        page.flash = Some(Flash {
+            kind: FlashKind::Warning,
+            message,
+        });
     }
     LoginTemplate {
         page,
@@ -90,6 +102,7 @@ pub async fn show(
 pub async fn submit(
     State(state): State<AppState>,
     ClientAddress(client): ClientAddress,
+    headers: HeaderMap,
     session: Session,
     page: Page,
     Form(form): Form<LoginForm>,
@@ -152,10 +165,14 @@ pub async fn submit(
     accounts::signed_in(&state.db, user.id).await?;
     sign_in(&session, &user).await?;
     tracing::info!(user_id = user.id, "signed in");
-    if !next.is_empty() {
-        return Ok(Redirect::to(&next).into_response());
-    }
-    // Nothing asked for: each person lands on the page with their next things to do.
-    let roles = users::roles_of(&state.db, user.id).await?;
-    Ok(Redirect::to(home_for(&roles).path).into_response())
+    let to = if next.is_empty() {
+        // Nothing asked for: each person lands on the page with their next things to do.
+        let roles = users::roles_of(&state.db, user.id).await?;
+        home_for(&roles).path.to_owned()
+    } else {
+        next
+    };
+    let mut response = Redirect::to(&to).into_response();
+    crate::web::accounts::bind_browser(&state, &headers, user.id, &mut response).await?;
+    Ok(response)
 }

@@ -73,3 +73,24 @@ pub(crate) async fn sign_in(session: &Session, user: &user::Model) -> Result<(),
         .await?;
     Ok(())
 }
+
+/// Binds this browser to the account just signed in (issue 21), so a form it sends after the
+/// session ends can be kept for that account alone.
+pub(crate) async fn bind_browser(
+    state: &AppState,
+    headers: &axum::http::HeaderMap,
+    user_id: i32,
+    response: &mut axum::response::Response,
+) -> Result<(), AppError> {
+    use crate::web::session_timeout;
+    let current = session_timeout::binding_token(headers);
+    let token = crate::services::kept_forms::bind_browser(
+        &state.db,
+        user_id,
+        current.as_deref(),
+        crate::db::now(),
+    )
+    .await?;
+    session_timeout::set_binding(response, token, state.config.is_https());
+    Ok(())
+}

@@ -24,6 +24,7 @@ use crate::entities::application_referee;
 use crate::error::{AppError, AppResult};
 use crate::web::applications::{Loaded, load_own, queue_status_email, step_path};
 use crate::web::page::{FormErrors, IdPath, Page, flash, form_field as field, warning};
+use crate::web::session_timeout::Kept;
 
 /// Field names of the evidence boxes, one per criterion.
 const EVIDENCE_FIELDS: [&str; MAX_CRITERIA] = [
@@ -223,6 +224,12 @@ async fn keep_partial(
     Ok(true)
 }
 
+/// Whether a kept form had come from "Check your answers".
+fn kept_from_check(kept: &Kept) -> bool {
+    kept.pairs()
+        .is_some_and(|pairs| field(pairs, "from_check") == "yes")
+}
+
 /// Whether the page was opened from "Check your answers".
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
@@ -275,22 +282,29 @@ pub async fn evidence(
     State(state): State<AppState>,
     CurrentUser(me): CurrentUser,
     session: Session,
-    page: Page,
+    mut page: Page,
     IdPath(id): IdPath,
     axum::extract::Query(from): axum::extract::Query<FromCheck>,
+    kept: Kept,
 ) -> AppResult<Response> {
     let loaded = load_draft(&state, &me, &session, id, Step::Evidence).await?;
     let answers = applications::answers_of(&state.db, id).await?;
-    let items = evidence_items(&loaded, |_, criterion_id| {
-        answers
+    kept.show_message(&mut page);
+    let items = evidence_items(&loaded, |i, criterion_id| match kept.pairs() {
+        Some(pairs) => field(pairs, EVIDENCE_FIELDS.get(i).copied().unwrap_or("")).to_owned(),
+        None => answers
             .iter()
             .find(|a| a.criterion_id == criterion_id)
             .map(|a| a.evidence.clone())
-            .unwrap_or_default()
+            .unwrap_or_default(),
     });
     Ok(EvidenceTemplate {
         page,
-        f: frame(&loaded, Step::Evidence, from.yes()),
+        f: frame(
+            &loaded,
+            Step::Evidence,
+            from.yes() || kept_from_check(&kept),
+        ),
         items,
         words: EVIDENCE_WORDS,
         errors: FormErrors::default(),
@@ -441,6 +455,19 @@ fn slots(forms: Vec<RefereeForm>) -> Vec<RefereeSlot> {
         .collect()
 }
 
+/// The referee slots as typed.
+fn typed_referees(pairs: &[(String, String)]) -> Vec<RefereeForm> {
+    (1..=REFEREE_SLOTS)
+        .map(|n| RefereeForm {
+            kind: field(pairs, &format!("referee{n}_kind")).to_owned(),
+            name: field(pairs, &format!("referee{n}_name")).to_owned(),
+            relationship: field(pairs, &format!("referee{n}_relationship")).to_owned(),
+            email: field(pairs, &format!("referee{n}_email")).to_owned(),
+            phone: field(pairs, &format!("referee{n}_phone")).to_owned(),
+        })
+        .collect()
+}
+
 fn stored_referee(r: application_referee::Model) -> RefereeForm {
     RefereeForm {
         kind: r.kind,
@@ -455,16 +482,26 @@ pub async fn references(
     State(state): State<AppState>,
     CurrentUser(me): CurrentUser,
     session: Session,
-    page: Page,
+    mut page: Page,
     IdPath(id): IdPath,
     axum::extract::Query(from): axum::extract::Query<FromCheck>,
+    kept: Kept,
 ) -> AppResult<Response> {
     let loaded = load_draft(&state, &me, &session, id, Step::References).await?;
     let stored = applications::referees_of(&state.db, id).await?;
+    kept.show_message(&mut page);
+    let forms = match kept.pairs() {
+        Some(pairs) => typed_referees(pairs),
+        None => stored.into_iter().map(stored_referee).collect(),
+    };
     Ok(ReferencesTemplate {
         page,
-        f: frame(&loaded, Step::References, from.yes()),
-        slots: slots(stored.into_iter().map(stored_referee).collect()),
+        f: frame(
+            &loaded,
+            Step::References,
+            from.yes() || kept_from_check(&kept),
+        ),
+        slots: slots(forms),
         kinds: accepted_kinds(&loaded),
         errors: FormErrors::default(),
     }
@@ -480,15 +517,7 @@ pub async fn save_references(
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> AppResult<Response> {
     let loaded = load_draft(&state, &me, &session, id, Step::References).await?;
-    let forms: Vec<RefereeForm> = (1..=REFEREE_SLOTS)
-        .map(|n| RefereeForm {
-            kind: field(&pairs, &format!("referee{n}_kind")).to_owned(),
-            name: field(&pairs, &format!("referee{n}_name")).to_owned(),
-            relationship: field(&pairs, &format!("referee{n}_relationship")).to_owned(),
-            email: field(&pairs, &format!("referee{n}_email")).to_owned(),
-            phone: field(&pairs, &format!("referee{n}_phone")).to_owned(),
-        })
-        .collect();
+    let forms = typed_referees(&pairs);
     let kinds = accepted_kinds(&loaded);
     let complete = intent(&pairs) == Intent::Continue;
     let referees = match application::parse_referees(&forms, &kinds, complete) {
@@ -557,15 +586,24 @@ pub async fn support(
     State(state): State<AppState>,
     CurrentUser(me): CurrentUser,
     session: Session,
-    page: Page,
+    mut page: Page,
     IdPath(id): IdPath,
     axum::extract::Query(from): axum::extract::Query<FromCheck>,
+    kept: Kept,
 ) -> AppResult<Response> {
     let loaded = load_draft(&state, &me, &session, id, Step::Adjustments).await?;
+    kept.show_message(&mut page);
     Ok(SupportTemplate {
         page,
-        f: frame(&loaded, Step::Adjustments, from.yes()),
-        adjustments: loaded.application.adjustments.clone(),
+        f: frame(
+            &loaded,
+            Step::Adjustments,
+            from.yes() || kept_from_check(&kept),
+        ),
+        adjustments: kept.pairs().map_or_else(
+            || loaded.application.adjustments.clone(),
+            |pairs| field(pairs, "adjustments").to_owned(),
+        ),
         errors: FormErrors::default(),
     }
     .into_response())
@@ -629,15 +667,24 @@ pub async fn guaranteed_interview(
     State(state): State<AppState>,
     CurrentUser(me): CurrentUser,
     session: Session,
-    page: Page,
+    mut page: Page,
     IdPath(id): IdPath,
     axum::extract::Query(from): axum::extract::Query<FromCheck>,
+    kept: Kept,
 ) -> AppResult<Response> {
     let loaded = load_draft(&state, &me, &session, id, Step::GuaranteedInterview).await?;
+    kept.show_message(&mut page);
     Ok(GuaranteedInterviewTemplate {
         page,
-        f: frame(&loaded, Step::GuaranteedInterview, from.yes()),
-        answer: opt_in_answer(loaded.application.guaranteed_interview),
+        f: frame(
+            &loaded,
+            Step::GuaranteedInterview,
+            from.yes() || kept_from_check(&kept),
+        ),
+        answer: kept.pairs().map_or_else(
+            || opt_in_answer(loaded.application.guaranteed_interview),
+            |pairs| field(pairs, "guaranteed_interview").to_owned(),
+        ),
         errors: FormErrors::default(),
     }
     .into_response())

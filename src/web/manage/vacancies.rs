@@ -27,6 +27,7 @@ use crate::services::vacancies::{
     Affected, ChangeRefusal, CloseRefusal, PublishRefusal, ReopenFailure,
 };
 use crate::web::page::{FormErrors, IdPath, Page, flash, notice, warning};
+use crate::web::session_timeout::Kept;
 use crate::web::vacancy_view::VacancyView;
 
 /// The manager's organisation; a hiring manager without one can do nothing here.
@@ -152,7 +153,8 @@ async fn new_refused(state: &AppState, page: Page, organisation_id: i32) -> AppR
 pub async fn new(
     State(state): State<AppState>,
     CurrentUser(me): CurrentUser,
-    page: Page,
+    mut page: Page,
+    kept: Kept,
 ) -> AppResult<Response> {
     let organisation_id = organisation_of(&me)?;
     if !organisations::find(&state.db, organisation_id)
@@ -168,15 +170,21 @@ pub async fn new(
         positions: "1".into(),
         ..VacancyForm::default()
     };
+    let all_references = || {
+        ReferenceType::ALL
+            .iter()
+            .map(|r| r.as_str().to_owned())
+            .collect()
+    };
+    // A form sent after the session ended is shown again as typed (issue 21).
+    kept.show_message(&mut page);
+    let (form, references) = kept.pairs().map_or((form, all_references()), read_form);
     Ok(FormTemplate {
         page,
         action: "/manage/vacancies".into(),
         heading: "Create a vacancy",
         form,
-        references: ReferenceType::ALL
-            .iter()
-            .map(|r| r.as_str().to_owned())
-            .collect(),
+        references,
         programmes: programmes::all(&state.db).await?,
         kinds: VacancyKind::ALL,
         bands: BANDS,
@@ -455,12 +463,18 @@ async fn stored_form(
 pub async fn edit(
     State(state): State<AppState>,
     CurrentUser(me): CurrentUser,
-    page: Page,
+    mut page: Page,
     IdPath(id): IdPath,
+    kept: Kept,
 ) -> AppResult<Response> {
     let vacancy = load_own(&state, &me, id).await?;
     let published = published_closing(&vacancy)?;
-    let (form, references) = stored_form(&state, &vacancy).await?;
+    // A form sent after the session ended is shown again as typed (issue 21).
+    kept.show_message(&mut page);
+    let (form, references) = match kept.pairs() {
+        Some(pairs) => read_form(pairs),
+        None => stored_form(&state, &vacancy).await?,
+    };
     form_for(
         &state,
         page,

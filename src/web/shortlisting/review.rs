@@ -22,6 +22,7 @@ use crate::services::applicant_details::DetailsPage;
 use crate::services::panel::DecisionSaved;
 use crate::services::shortlisting::ShortlistRefusal;
 use crate::web::page::{FormErrors, IdPairPath, Page, flash, form_field as field};
+use crate::web::session_timeout::Kept;
 use crate::web::shortlisting::{
     Board, Entry, PanelSeat, audit_details_view, board, is_complete, load_seat,
 };
@@ -147,6 +148,27 @@ struct Typed {
     finals: Vec<String>,
     decision: String,
     feedback: String,
+}
+
+impl Typed {
+    /// Everything the form carries, as typed (for a form kept after the session ended).
+    fn from_pairs(pairs: &[(String, String)]) -> Self {
+        Self {
+            scores: (0..MAX_CRITERIA)
+                .map(|i| {
+                    (
+                        field(pairs, SCORE_FIELDS[i]).to_owned(),
+                        field(pairs, NOTE_FIELDS[i]).to_owned(),
+                    )
+                })
+                .collect(),
+            finals: (0..MAX_CRITERIA)
+                .map(|i| field(pairs, FINAL_FIELDS[i]).to_owned())
+                .collect(),
+            decision: field(pairs, "decision").to_owned(),
+            feedback: field(pairs, "feedback").to_owned(),
+        }
+    }
 }
 
 fn entry_of(board: &Board, app_id: i32) -> AppResult<&Entry> {
@@ -356,18 +378,21 @@ fn final_hint(stored: bool, everyone_scored: bool, given: &[i16]) -> String {
 pub async fn show(
     State(state): State<AppState>,
     CurrentUser(me): CurrentUser,
-    page: Page,
+    mut page: Page,
     IdPairPath(id, app_id): IdPairPath,
+    kept: Kept,
 ) -> AppResult<ReviewTemplate> {
     let seat = load_seat(&state, &me, id).await?;
     let vacancy_id = seat.vacancy.id;
+    // A form sent after the session ended is shown again as typed (issue 21).
+    kept.show_message(&mut page);
     let template = render(
         &state,
         me.id,
         page,
         seat,
         app_id,
-        None,
+        kept.pairs().map(Typed::from_pairs),
         FormErrors::default(),
     )
     .await?;

@@ -8,6 +8,7 @@ mod interviews;
 mod mentoring;
 mod narrow;
 mod privacy;
+mod session_timeout;
 mod vacancies;
 
 use std::path::Path;
