@@ -4,6 +4,11 @@
 //! columns. No hidden cell may narrow to one value, no rate may be shown for a group under 10
 //! or with a hidden count, and no count from 1 to 7 may be written as it is.
 //!
+//! The app runs the same attack before it sends a file (`src/domain/shared_tables.rs`); this
+//! file keeps its own copy of the sums on purpose, as the attacker's independent view, so a
+//! mistake in the app's copy cannot hide itself. The last test builds data where a hidden cell
+//! would be worked out and checks that the app refuses the file.
+//!
 //! What the attacker is assumed to know of each file's shape (its sums):
 //! - `funnel.csv`: the last row ("All organisations") is each column's total over the rows
 //!   above; in each row, each stage is at most the stage before (sent ≥ shortlisted ≥
