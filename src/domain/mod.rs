@@ -27,6 +27,7 @@ pub mod profile;
 pub mod programme;
 pub mod retention;
 pub mod role;
+pub mod shared_tables;
 pub mod shortlisting;
 pub mod spreadsheet;
 pub mod vacancy;

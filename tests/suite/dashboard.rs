@@ -14,7 +14,7 @@ use crate::helpers::{Client, PASSWORD, TestApp, spawn_app, text_of};
 use crate::interviews::{applicant_client, invited_pair};
 use crate::shortlisting::{audited, lead};
 
-async fn champion(app: &TestApp) -> Client {
+pub(crate) async fn champion(app: &TestApp) -> Client {
     app.create_user("champion@nhs.net", &[Role::Champion], None)
         .await;
     let client = app.new_client();
@@ -29,7 +29,12 @@ fn today() -> time::Date {
 
 /// A person who started `days_ago` days ago at `organisation_id`, ending (left or moved)
 /// `ended_after` days after starting.
-async fn hire(app: &TestApp, organisation_id: i32, days_ago: i64, end: Option<(i64, &str)>) -> i32 {
+pub(crate) async fn hire(
+    app: &TestApp,
+    organisation_id: i32,
+    days_ago: i64,
+    end: Option<(i64, &str)>,
+) -> i32 {
     let start = today() - Duration::days(days_ago);
     let record = employment::start(
         &app.db,

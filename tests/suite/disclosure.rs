@@ -4,6 +4,11 @@
 //! columns. No hidden cell may narrow to one value, no rate may be shown for a group under 10
 //! or with a hidden count, and no count from 1 to 7 may be written as it is.
 //!
+//! The app runs the same attack before it sends a file (`src/domain/shared_tables.rs`); this
+//! file keeps its own copy of the sums on purpose, as the attacker's independent view, so a
+//! mistake in the app's copy cannot hide itself. The last test builds data where a hidden cell
+//! would be worked out and checks that the app refuses the file.
+//!
 //! What the attacker is assumed to know of each file's shape (its sums):
 //! - `funnel.csv`: the last row ("All organisations") is each column's total over the rows
 //!   above; in each row, each stage is at most the stage before (sent ≥ shortlisted ≥
@@ -421,4 +426,64 @@ async fn every_export_for_sharing_survives_the_attack_on_a_synthetic_seed() {
         "some rates are shown, so the rate check was tried"
     );
     assert!(hidden > 0, "some cells are hidden, so the attack was tried");
+}
+
+/// 17 people at one trust: 8 in post, 8 who left and 1 who moved. For sharing, everyone's row
+/// would read 15, 10, 10, *: as 15 is at most 17 and each 10 at least 8, the * can only be 1.
+/// The app works this out before sending the file and refuses it; the exact file still comes.
+#[tokio::test]
+async fn a_table_for_sharing_that_would_give_away_a_hidden_number_is_refused() {
+    // Arrange
+    let app = spawn_app().await;
+    let org = app.create_organisation("Walton Test Trust").await;
+    for _ in 0..8 {
+        crate::dashboard::hire(&app, org, 500, None).await;
+    }
+    for _ in 0..8 {
+        crate::dashboard::hire(&app, org, 500, Some((50, "left"))).await;
+    }
+    crate::dashboard::hire(&app, org, 500, Some((50, "moved"))).await;
+    let champion = crate::dashboard::champion(&app).await;
+
+    // Act
+    let refused = champion.get("/champion/export/retention.csv").await;
+    let status = refused.status().as_u16();
+    let content_type = refused.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    let page = refused.text().await.unwrap();
+    let exact = champion.get("/champion/export/exact/retention.csv").await;
+
+    // Assert: a page that says why and what to do, not a file.
+    assert_eq!(status, 400, "{page}");
+    assert!(content_type.starts_with("text/html"), "{content_type}");
+    assert!(!page.contains("everyone,Everyone"), "{page}");
+    for words in [
+        "These figures cannot be shared safely with these filters",
+        "could be worked out from the other numbers",
+        "Choose wider filters",
+        "download the exact figures for your own use",
+    ] {
+        assert!(page.contains(words), "{words}: {page}");
+    }
+    assert_eq!(exact.status().as_u16(), 200);
+    let exact = exact.text().await.unwrap();
+    assert!(
+        exact.contains("everyone,Everyone,17,8,8,1,"),
+        "the exact file still has every figure: {exact}"
+    );
+    // The other tables for sharing, which give nothing away here, still come.
+    let funnel = champion.get("/champion/export/funnel.csv").await;
+    assert_eq!(funnel.status().as_u16(), 200);
+    // Only what was sent is audited: the exact file, not the refused one.
+    let events = crate::shortlisting::audited(&app, "report_exported").await;
+    let kinds: Vec<(&str, bool)> = events
+        .iter()
+        .map(|e| (e.subject.as_str(), e.details.contains("\"kind\":\"exact\"")))
+        .collect();
+    assert_eq!(
+        kinds,
+        [("dashboard:retention", true), ("dashboard:funnel", false)]
+    );
 }

@@ -3,7 +3,9 @@
 //! `*`, others rounded to the nearest 5, rates only for groups of 10 or more with nothing
 //! hidden, the curve only at 3, 6, 12 and 24 months. **Exact**, for the champion's own use: the
 //! file's name and first line say "OFFICIAL-SENSITIVE: not for sharing". Every download of
-//! either kind is audited.
+//! either kind is audited. A table for sharing from which a hidden number could be worked out
+//! ([`shared_tables::exposed`]) is refused with a page that says why, and is not audited, as
+//! nothing was exported.
 
 use axum::extract::{Path, Query, State};
 use axum::http::header;
@@ -16,6 +18,7 @@ use crate::db::audit::{self, AuditAction};
 use crate::db::reports::{self, ReportFilter};
 use crate::domain::disclosure::{self, CURVE_MONTHS};
 use crate::domain::retention::{RETENTION_POINTS, followed_and_left};
+use crate::domain::shared_tables::{self, Layout};
 use crate::domain::spreadsheet::escape;
 use crate::error::{AppError, AppResult};
 use crate::services::dashboard::{self, GroupMeasures, Names, spell_of};
@@ -46,6 +49,15 @@ impl Table {
         }
     }
 
+    fn layout(self) -> Layout {
+        match self {
+            Table::Funnel => Layout::Funnel,
+            Table::Compliance => Layout::Compliance,
+            Table::Curve => Layout::Curve,
+            Table::Retention => Layout::Retention,
+        }
+    }
+
     fn name(self) -> &'static str {
         match self {
             Table::Funnel => "funnel",
@@ -70,6 +82,25 @@ fn csv_response(file: &str, body: String) -> Response {
         body,
     )
         .into_response()
+}
+
+/// A table as text: its header and its rows, before it is written as CSV.
+struct Grid {
+    header: Vec<&'static str>,
+    rows: Vec<Vec<String>>,
+}
+
+impl Grid {
+    fn new(header: &[&'static str], rows: &[Vec<String>]) -> Grid {
+        Grid {
+            header: header.to_vec(),
+            rows: rows.to_vec(),
+        }
+    }
+
+    fn csv(&self) -> anyhow::Result<String> {
+        to_csv(&self.header, &self.rows)
+    }
 }
 
 /// Writes rows of text as CSV.
@@ -172,12 +203,16 @@ async fn download(
             )
         })?;
     let names = Names::load(&state.db).await?;
-    let body = match table {
+    let grid = match table {
         Table::Funnel => funnel(&state, &filter, &names, kind).await?,
         Table::Compliance => compliance(&state, &filter, &names, kind).await?,
         Table::Curve => curve(&state, &filter, as_of, &names, kind).await?,
         Table::Retention => retention(&state, &filter, as_of, &names, kind).await?,
     };
+    if kind == Kind::ForSharing {
+        refuse_if_exposed(table, &grid)?;
+    }
+    let body = grid.csv()?;
     audit::record(
         &state.db,
         Some(me.id),
@@ -198,6 +233,28 @@ async fn download(
         Kind::Exact => format!("{OFFICIAL_SENSITIVE}\n{body}"),
     };
     Ok(csv_response(&kind.file_name(table, as_of), body))
+}
+
+/// What a person is told when a table for sharing would give away a hidden number.
+pub const CANNOT_SHARE: &str = "These figures cannot be shared safely with these filters: \
+    one of the hidden numbers (shown as *) could be worked out from the other numbers in the \
+    file. Choose wider filters on the dashboard, for example all organisations or a longer \
+    time, and download the file again. Or download the exact figures for your own use: that \
+    file is not for sharing.";
+
+/// Refuses a table for sharing from which the attacker's check works out a hidden cell
+/// ([`shared_tables::exposed`]). Logged without the figures or any personal data; not audited,
+/// as nothing leaves the service.
+fn refuse_if_exposed(table: Table, grid: &Grid) -> AppResult<()> {
+    let Some(exposure) = shared_tables::exposed(table.layout(), &grid.header, &grid.rows) else {
+        return Ok(());
+    };
+    let why = match exposure {
+        shared_tables::Exposure::Pinned { .. } => "a hidden cell can be worked out",
+        shared_tables::Exposure::Unreadable => "the table does not add up as its layout says",
+    };
+    tracing::warn!(table = table.name(), why, "export for sharing refused");
+    Err(AppError::BadRequest(CANNOT_SHARE.into()))
 }
 
 /// Rows of labels and counts, then a total row computed from the exact counts.
@@ -235,7 +292,7 @@ async fn funnel(
     filter: &ReportFilter,
     names: &Names,
     kind: Kind,
-) -> anyhow::Result<String> {
+) -> anyhow::Result<Grid> {
     let funnel = dashboard::funnel(&state.db, filter, names).await?;
     let labels: Vec<Vec<String>> = funnel
         .rows
@@ -247,7 +304,7 @@ async fn funnel(
         .iter()
         .map(|r| r.counts.iter().map(|c| count(*c)).collect())
         .collect();
-    to_csv(
+    Ok(Grid::new(
         &[
             "organisation",
             "programme",
@@ -263,7 +320,7 @@ async fn funnel(
             &["All organisations".into(), "All programmes".into()],
             kind,
         ),
-    )
+    ))
 }
 
 /// Compliance: one row per organisation, then "All organisations", each column's total. Per
@@ -273,7 +330,7 @@ async fn compliance(
     filter: &ReportFilter,
     names: &Names,
     kind: Kind,
-) -> anyhow::Result<String> {
+) -> anyhow::Result<Grid> {
     let c = dashboard::compliance(&state.db, filter, names).await?;
     let labels: Vec<Vec<String>> = c.by_organisation.keys().map(|o| vec![o.clone()]).collect();
     let counts: Vec<Vec<u64>> = c
@@ -281,7 +338,7 @@ async fn compliance(
         .values()
         .map(|v| v.iter().map(|n| count(*n)).collect())
         .collect();
-    to_csv(
+    Ok(Grid::new(
         &[
             "organisation",
             "qualifying",
@@ -291,7 +348,7 @@ async fn compliance(
             "breaches",
         ],
         &counted_rows(&labels, &counts, &["All organisations".into()], kind),
-    )
+    ))
 }
 
 /// The curve. Exact: every day someone left. For sharing: month 0 (everyone counted), then 3,
@@ -303,7 +360,7 @@ async fn curve(
     as_of: time::Date,
     names: &Names,
     kind: Kind,
-) -> anyhow::Result<String> {
+) -> anyhow::Result<Grid> {
     let facts = reports::employment_facts(&state.db, filter).await?;
     let r = dashboard::retention_of(&facts, as_of, names);
     let curve = &r.overall.curve;
@@ -323,12 +380,12 @@ async fn curve(
                 ]
             })
             .collect();
-        return to_csv(
+        return Ok(Grid::new(
             &[
                 "day", "at_risk", "events", "censored", "survival", "ci_low", "ci_high",
             ],
             &rows,
-        );
+        ));
     }
     let spells: Vec<_> = facts.iter().map(spell_of).collect();
     let people = u64::from(curve.n);
@@ -357,7 +414,7 @@ async fn curve(
         });
         rows.push(row);
     }
-    to_csv(
+    Ok(Grid::new(
         &[
             "months",
             "still_followed",
@@ -367,7 +424,7 @@ async fn curve(
             "ci_high_pct",
         ],
         &rows,
-    )
+    ))
 }
 
 /// Retention: "everyone" first, then each breakdown's groups (each breakdown's groups add up
@@ -378,7 +435,7 @@ async fn retention(
     as_of: time::Date,
     names: &Names,
     kind: Kind,
-) -> anyhow::Result<String> {
+) -> anyhow::Result<Grid> {
     let facts = reports::employment_facts(&state.db, filter).await?;
     let r = dashboard::retention_of(&facts, as_of, names);
     let mut rows = Vec::new();
@@ -401,7 +458,7 @@ async fn retention(
     ]);
     header.push("leaver_rate_12m_pct");
     debug_assert_eq!(RETENTION_POINTS.len(), 4);
-    to_csv(&header, &rows)
+    Ok(Grid::new(&header, &rows))
 }
 
 /// One group's row: its counts, and its rates where the kind of file allows them.
