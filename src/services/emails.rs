@@ -454,7 +454,7 @@ mod tests {
         assert_eq!(declined[0].heading, "Asking for feedback");
         assert!(
             declined[0].paragraphs[0]
-                .contains("email Pat Lee (Care leaver lead) at pat.lee@nhs.net")
+                .contains("Email Pat Lee (Care leaver lead) at pat.lee@nhs.net")
         );
         let with_feedback = stage_sections(Stage::Unsuccessful, "Practise examples.", &v);
         assert_eq!(with_feedback[0].heading, "Feedback from the panel");

@@ -255,10 +255,10 @@ fn judge(criterion: Criterion, mentor: &MentorProfile, mentee: &MenteeProfile) -
                 full("The student has no wish about a mentor with lived experience of care")
             }
             Strength::Required => full(
-                "The student needs a mentor with lived experience of care, and this mentor has it",
+                "The student needs a mentor with lived experience of care, and this mentor has that experience",
             ),
             Strength::Preferred if mentor.lived_experience => full(
-                "The student would like a mentor with lived experience of care, and this mentor has it",
+                "The student would like a mentor with lived experience of care, and this mentor has that experience",
             ),
             Strength::Preferred => nothing(
                 "The student would like a mentor with lived experience of care; this mentor has not said they have lived experience of care",
