@@ -205,29 +205,7 @@ pub async fn close_checkpoints(
         .all(db)
         .await?;
     let ids: Vec<i32> = closing.iter().map(|c| c.id).collect();
-    if !ids.is_empty() {
-        employment_checkpoint::Entity::update_many()
-            .col_expr(
-                employment_checkpoint::Column::Outcome,
-                Expr::value(CheckpointOutcome::Closed.as_str()),
-            )
-            .col_expr(
-                employment_checkpoint::Column::Source,
-                Expr::value(CheckpointSource::Manager.as_str()),
-            )
-            .col_expr(
-                employment_checkpoint::Column::RecordedBy,
-                Expr::value(recorded_by),
-            )
-            .col_expr(
-                employment_checkpoint::Column::RecordedAt,
-                Expr::value(now()),
-            )
-            .filter(employment_checkpoint::Column::Id.is_in(ids))
-            .filter(employment_checkpoint::Column::Outcome.is_null())
-            .exec(db)
-            .await?;
-    }
+    close_checkpoint_ids(db, &ids, recorded_by).await?;
     Ok(closing.into_iter().map(|c| c.months).collect())
 }
 

@@ -35,9 +35,9 @@ async fn home_page_explains_the_service_to_each_kind_of_user() {
     assert_eq!(text_of(&body, "h1"), "NHS careers for care leavers");
     for heading in [
         "If you have been in care",
-        "If you are a hiring manager",
+        "If you hire staff",
         "If you are a medical student who has been in care",
-        "If you are a clinician who mentors",
+        "If you are a mentor",
         "If you are the Executive Champion for Care Leavers",
     ] {
         assert!(body.contains(heading), "missing section {heading}");

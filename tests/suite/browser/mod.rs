@@ -1482,7 +1482,8 @@ async fn a_hiring_manager_records_a_checkpoint_by_keyboard() {
         .activate(&format!("main a[href='/manage/employees/{}']", kyle.id))
         .await;
     let reference = spectra::services::retention::reference(kyle.id);
-    assert_eq!(browser.heading().await, format!("Employee {reference}"));
+    // A hire through the service is shown by name to the managers of the organisation.
+    assert_eq!(browser.heading().await, "Kyle Brennan");
 
     // Sent with nothing chosen: the error summary and the error by the radios (axe has run on
     // this page), and nothing stored.
@@ -1599,6 +1600,27 @@ async fn a_hiring_manager_records_a_checkpoint_by_keyboard() {
     browser.choose("#leaving-reason", "vr_relocation").await;
     browser
         .activate(&format!("{leaving} button[type=submit]"))
+        .await;
+    // A page says what it will close before anything is recorded (axe has run on it).
+    assert_eq!(
+        browser.heading().await,
+        "Check before you record the leaving date"
+    );
+    assert!(browser.source().await.contains("They will be closed"));
+    assert_eq!(
+        spectra::db::employment::find(&app.db, evan.id)
+            .await
+            .unwrap()
+            .unwrap()
+            .end_date,
+        None,
+        "nothing stored before confirming"
+    );
+    browser
+        .activate(&format!(
+            "form[action='/manage/employees/{}/leaving'][method=post] button[type=submit]",
+            evan.id
+        ))
         .await;
     assert_eq!(
         browser.path().await,
