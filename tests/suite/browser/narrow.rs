@@ -74,3 +74,30 @@ async fn an_employment_record_fits_a_phone() {
     }
     browser.close().await;
 }
+
+/// The ESR page shows the expected header as one long line of code: it wraps, so the page
+/// fits a phone (it was 1,091 px wide at 375 px).
+#[tokio::test]
+async fn the_esr_page_fits_a_phone() {
+    require!(Browser::available(), "Chromium and chromedriver");
+    let app = spawn_app_with_demo().await;
+    let browser = Browser::start().await;
+    let b = &app.base;
+    keyboard_sign_in(&browser, b, "champion@example.org").await;
+    for size in [375, 1280] {
+        browser.client.set_window_size(size, 900).await.unwrap();
+        browser.visit(&format!("{b}/champion/esr")).await;
+        assert!(
+            browser
+                .source()
+                .await
+                .contains("assignment_number,organisation_code")
+        );
+        let (width, viewport) = widths(&browser).await;
+        assert!(
+            width <= viewport,
+            "/champion/esr is {width} px wide in a {viewport} px window ({size} px screen)"
+        );
+    }
+    browser.close().await;
+}
