@@ -115,5 +115,8 @@ function watch (dialog) {
     event.preventDefault()
     stayOrClose()
   })
-  start(idle)
+  // The session was last renewed up to a minute before this page was shown: count from what
+  // the server says is left, not from a full idle period.
+  const left = Number(dialog.dataset.secondsLeft)
+  start(left >= 0 && left <= idle ? left : idle)
 }

@@ -125,6 +125,13 @@ async fn renew_if_due(state: &AppState, session: &Session) -> Result<(), AppErro
     Ok(())
 }
 
+/// How long this session has left without activity (the timeout warning counts down from it).
+pub async fn seconds_left(session: &Session, idle: std::time::Duration) -> Result<u64, AppError> {
+    let renewed = session.get::<i64>(SESSION_RENEWED_AT).await?;
+    let now = crate::db::now().unix_timestamp();
+    Ok(crate::domain::load::seconds_left(renewed, now, idle))
+}
+
 /// Renews the session now, whatever the minute's timer says ("Stay signed in"): the stamp is
 /// taken out and put back, so the session is always marked changed and saved with a fresh
 /// idle expiry, even within the second of the last renewal.

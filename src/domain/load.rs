@@ -21,6 +21,21 @@ pub fn renewal_due(last_renewed: Option<i64>, now: i64, interval: Duration) -> b
     }
 }
 
+/// How long a session has left without activity, in whole seconds: the idle period from when
+/// it was last renewed (its row was last saved with a fresh expiry then). A session never
+/// renewed, or renewed in the future (a clock that went back), is taken as renewed now. The
+/// timeout warning counts down from this, not from a full idle period, because a page can be
+/// shown up to a renewal interval after the last renewal.
+pub fn seconds_left(last_renewed: Option<i64>, now: i64, idle: Duration) -> u64 {
+    let idle = idle.as_secs();
+    match last_renewed {
+        Some(last) if last <= now => {
+            idle.saturating_sub(u64::try_from(now - last).unwrap_or(u64::MAX))
+        }
+        _ => idle,
+    }
+}
+
 /// How many password hashes may run at once by default: one fewer than the cores, so that
 /// pages keep a core while people sign in, and at least one.
 pub fn default_hash_concurrency(cores: usize) -> usize {
@@ -41,6 +56,18 @@ pub fn admits(admitted: usize, concurrency: usize, queue: usize) -> bool {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_session_has_the_idle_period_left_from_its_last_renewal() {
+        let idle = Duration::from_secs(1800);
+        assert_eq!(super::seconds_left(Some(1_000), 1_000, idle), 1800);
+        assert_eq!(super::seconds_left(Some(1_000), 1_059, idle), 1741);
+        assert_eq!(super::seconds_left(Some(1_000), 2_800, idle), 0);
+        assert_eq!(super::seconds_left(Some(1_000), 9_999, idle), 0);
+        assert_eq!(super::seconds_left(None, 1_000, idle), 1800);
+        // A renewal stamped in the future (a clock that went back) counts as now.
+        assert_eq!(super::seconds_left(Some(2_000), 1_000, idle), 1800);
+    }
+
     use super::*;
 
     #[test]

@@ -35,6 +35,9 @@ pub struct Page {
     /// How long a signed-in session lasts without activity, in seconds (for the timeout
     /// warning and the words about it).
     pub idle_seconds: u64,
+    /// How long the signed-in person's session has left without activity, in seconds (the
+    /// timeout warning starts its count from this); the idle period for anyone else.
+    pub seconds_left: u64,
 }
 
 /// What kind of one-off message a page shows at its top. Only something that has just
@@ -90,13 +93,20 @@ impl Page {
                 .await?
                 .unwrap_or_default()
         };
+        let idle = state.config.session_idle;
+        let seconds_left = if user.is_some() {
+            crate::auth::current_user::seconds_left(session, idle).await?
+        } else {
+            idle.as_secs()
+        };
         Ok(Self {
             user,
             csrf_token,
             demo: state.config.demo,
             assets: assets::PREFIX,
             flash: take_flash(session).await?,
-            idle_seconds: state.config.session_idle.as_secs(),
+            idle_seconds: idle.as_secs(),
+            seconds_left,
         })
     }
 }
@@ -162,6 +172,7 @@ impl Page {
             assets: assets::PREFIX,
             flash: None,
             idle_seconds: state.config.session_idle.as_secs(),
+            seconds_left: state.config.session_idle.as_secs(),
         }
     }
 }

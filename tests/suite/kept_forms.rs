@@ -580,3 +580,32 @@ async fn save_and_come_back_later_keeps_400_words_and_continue_refuses_them() {
     );
     assert_eq!(crate::applications::stored(&app, id).await.reached_step, 0);
 }
+
+/// The timeout warning counts down from what the session really has left: the page carries
+/// it beside the idle period, and right after signing in (a renewal) the two agree.
+#[tokio::test]
+async fn a_signed_in_page_says_how_long_its_session_has_left() {
+    let app = crate::helpers::spawn_app_with(|c| {
+        c.session_idle = std::time::Duration::from_secs(600);
+    })
+    .await;
+    let org = app.create_organisation("Timer Trust").await;
+    let (_, client) = manager(&app, org, "timer.manager@nhs.net").await;
+    let (status, body) = client.page("/manage/vacancies/new").await;
+    assert_eq!(status, 200);
+    let attribute = |name: &str| -> u64 {
+        let document = scraper::Html::parse_document(&body);
+        let dialog = scraper::Selector::parse("#app-timeout").unwrap();
+        document
+            .select(&dialog)
+            .next()
+            .and_then(|d| d.value().attr(name))
+            .unwrap_or_else(|| panic!("no {name} on the timeout dialog"))
+            .parse()
+            .unwrap()
+    };
+    let idle = attribute("data-idle-seconds");
+    let left = attribute("data-seconds-left");
+    assert_eq!(idle, 600);
+    assert!(left <= idle && left + 60 >= idle, "{left} s left of {idle}");
+}
