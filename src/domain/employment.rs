@@ -264,6 +264,58 @@ impl CheckpointSource {
     }
 }
 
+/// Why a manager corrects an employment record. A choice, never free text: the audit log
+/// that keeps it is append-only and outlives erasing the person (DOMAIN.md §9), so it must
+/// hold nothing about their health or private life.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CorrectionReason {
+    /// The manager typed or chose the wrong thing.
+    Mistyped,
+    /// Newer information, for example from ESR or payroll.
+    NewerInformation,
+    /// It was recorded for the wrong person.
+    WrongPerson,
+    /// Another reason.
+    Other,
+}
+
+impl CorrectionReason {
+    /// Every reason, in the order the form offers them.
+    pub const ALL: [CorrectionReason; 4] = [
+        CorrectionReason::Mistyped,
+        CorrectionReason::NewerInformation,
+        CorrectionReason::WrongPerson,
+        CorrectionReason::Other,
+    ];
+
+    /// As sent by the form and kept in the audit log.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CorrectionReason::Mistyped => "mistyped",
+            CorrectionReason::NewerInformation => "newer_information",
+            CorrectionReason::WrongPerson => "wrong_person",
+            CorrectionReason::Other => "other",
+        }
+    }
+
+    /// In words, on the form and in the audit log.
+    pub fn label(self) -> &'static str {
+        match self {
+            CorrectionReason::Mistyped => "I typed or chose the wrong thing",
+            CorrectionReason::NewerInformation => {
+                "I have newer information, for example from ESR or payroll"
+            }
+            CorrectionReason::WrongPerson => "It was recorded for the wrong person",
+            CorrectionReason::Other => "Another reason",
+        }
+    }
+
+    /// Reads a sent or stored reason.
+    pub fn parse(s: &str) -> Option<CorrectionReason> {
+        CorrectionReason::ALL.into_iter().find(|r| r.as_str() == s)
+    }
+}
+
 /// Whether an ESR extract proves someone was in post at a checkpoint due on `due`: the
 /// extract, dated `extract_date`, shows them still in post after that date, or shows a leaving
 /// date (`end`) on or after it. A checkpoint that has not yet fallen due by the extract date is
@@ -348,6 +400,17 @@ fn normalise(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_correction_reason_reads_back_as_written_and_nothing_else() {
+        for reason in CorrectionReason::ALL {
+            assert_eq!(CorrectionReason::parse(reason.as_str()), Some(reason));
+            assert!(!reason.label().is_empty());
+        }
+        assert_eq!(CorrectionReason::parse(""), None);
+        assert_eq!(CorrectionReason::parse("I typed the wrong month"), None);
+        assert_eq!(CorrectionReason::parse("Mistyped"), None);
+    }
     use time::macros::date;
 
     #[test]

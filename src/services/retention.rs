@@ -14,8 +14,8 @@ use crate::db::employment::{
 use crate::db::{applications, offers, organisations, outbox, users};
 use crate::domain::application::Stage;
 use crate::domain::employment::{
-    CheckpointCorrection, CheckpointOutcome, CorrectionRefusal, EndKind, EndRefusal, LeavingReason,
-    OVERDUE_AFTER_DAYS, Route, check_end_date, correct_leaving,
+    CheckpointCorrection, CheckpointOutcome, CorrectionReason, CorrectionRefusal, EndKind,
+    EndRefusal, LeavingReason, OVERDUE_AFTER_DAYS, Route, check_end_date, correct_leaving,
 };
 use crate::domain::london_time;
 use crate::domain::vacancy::VacancyKind;
@@ -454,9 +454,6 @@ impl Correction {
     }
 }
 
-/// The most characters of a correction's reason.
-pub const MAX_CORRECTION_REASON: usize = 500;
-
 /// What a correction did.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Corrected {
@@ -480,7 +477,7 @@ pub async fn correct_record(
     actor_org_id: i32,
     employment_id: i32,
     correction: Correction,
-    reason: &str,
+    reason: CorrectionReason,
 ) -> Outcome<Corrected, RetentionRefusal> {
     let Some(record) = employment::find_for_update(txn, employment_id)
         .await?
@@ -560,7 +557,7 @@ pub async fn correct_record(
             "record_after": after,
             "reopened": reopened,
             "closed": closed,
-            "reason": reason.trim(),
+            "reason": reason.as_str(),
         }),
     )
     .await?;

@@ -230,7 +230,7 @@ async fn people_from_an_esr_extract_are_shown_to_the_champion_only() {
     let corrected = post(
         &manager,
         &format!("/manage/employees/{esr}/correct"),
-        &correction("not_left", None, "Wrong"),
+        &correction("not_left", None, "wrong_person"),
     )
     .await;
     assert_eq!(corrected.status().as_u16(), 404);
@@ -404,12 +404,12 @@ async fn a_wrong_leaving_date_is_corrected_with_a_reason_and_audited() {
     let response = post(
         &other,
         &path,
-        &correction("leaving_date", Some(right), "Typo"),
+        &correction("leaving_date", Some(right), "mistyped"),
     )
     .await;
     assert_eq!(response.status().as_u16(), 404);
     assert_eq!(applicant.page(&path).await.0, 403);
-    let response = post(&applicant, &path, &correction("not_left", None, "Typo")).await;
+    let response = post(&applicant, &path, &correction("not_left", None, "mistyped")).await;
     assert_eq!(response.status().as_u16(), 403);
 
     // The record page links to the form.
@@ -429,21 +429,44 @@ async fn a_wrong_leaving_date_is_corrected_with_a_reason_and_audited() {
     let body = response.text().await.unwrap();
     let summary = text_of(&body, ".nhsuk-error-summary");
     assert!(
-        summary.contains("Enter why you are correcting this record"),
+        summary.contains("Choose why you are correcting this record"),
         "{summary}"
     );
     assert!(body.contains("href=\"#reason\""));
-    let response = post(&manager, &path, &correction("leaving_date", None, "Typo")).await;
+    // Free text is refused as a reason: the append-only audit log keeps only a choice, never
+    // words about the person.
+    let response = post(
+        &manager,
+        &path,
+        &correction(
+            "leaving_date",
+            Some(right),
+            "She left because of her health",
+        ),
+    )
+    .await;
+    let body = response.text().await.unwrap();
+    assert!(
+        text_of(&body, ".nhsuk-error-summary")
+            .contains("Choose why you are correcting this record")
+    );
+    assert!(!body.contains("because of her health"), "not shown again");
+    let response = post(
+        &manager,
+        &path,
+        &correction("leaving_date", None, "mistyped"),
+    )
+    .await;
     let body = response.text().await.unwrap();
     assert!(text_of(&body, ".nhsuk-error-summary").contains("Enter the date"));
-    let response = post(&manager, &path, &[("reason", "Typo".to_owned())]).await;
+    let response = post(&manager, &path, &[("reason", "mistyped".to_owned())]).await;
     let body = response.text().await.unwrap();
     assert!(text_of(&body, ".nhsuk-error-summary").contains("Choose what is wrong"));
     assert_eq!(record_of(&app, id).await.end_date, Some(wrong));
     assert!(audited(&app, "record_corrected").await.is_empty());
 
     // Act: the right date, after the 6-month checkpoint.
-    let fields = correction("leaving_date", Some(right), "I typed the wrong month");
+    let fields = correction("leaving_date", Some(right), "mistyped");
     let response = post(&manager, &path, &fields).await;
 
     // Assert: the date changed; the 6-month checkpoint reopened; the later ones stay closed.
@@ -469,7 +492,7 @@ async fn a_wrong_leaving_date_is_corrected_with_a_reason_and_audited() {
     assert_eq!(details["record_before"]["end_date"], wrong.to_string());
     assert_eq!(details["record_after"]["end_date"], right.to_string());
     assert_eq!(details["reopened"], serde_json::json!([6]));
-    assert_eq!(details["reason"], "I typed the wrong month");
+    assert_eq!(details["reason"], "mistyped");
 
     // The same correction again changes nothing and is not audited again.
     let response = post(&manager, &path, &fields).await;
@@ -491,7 +514,7 @@ async fn a_wrong_leaving_date_is_corrected_with_a_reason_and_audited() {
     let early = correction(
         "leaving_date",
         Some(cs[0].due_on - Duration::days(1)),
-        "Typo",
+        "mistyped",
     );
     let body = post(&manager, &path, &early).await.text().await.unwrap();
     assert!(text_of(&body, ".nhsuk-error-summary").contains("recorded as in post"));
@@ -502,7 +525,7 @@ async fn a_wrong_leaving_date_is_corrected_with_a_reason_and_audited() {
     let response = post(
         &manager,
         &path,
-        &correction("not_left", None, "Wrong person"),
+        &correction("not_left", None, "wrong_person"),
     )
     .await;
     assert_eq!(response.status().as_u16(), 303);
@@ -543,17 +566,13 @@ async fn a_checkpoint_wrongly_recorded_in_post_is_reopened() {
     }
 
     // Act: no checkpoint chosen, then the 6-month one.
-    let body = post(
-        &manager,
-        &path,
-        &correction("checkpoint", None, "Recorded too soon"),
-    )
-    .await
-    .text()
-    .await
-    .unwrap();
+    let body = post(&manager, &path, &correction("checkpoint", None, "other"))
+        .await
+        .text()
+        .await
+        .unwrap();
     assert!(text_of(&body, ".nhsuk-error-summary").contains("Choose the checkpoint"));
-    let mut fields = correction("checkpoint", None, "Recorded too soon");
+    let mut fields = correction("checkpoint", None, "other");
     fields.push(("checkpoint", cs[1].id.to_string()));
     let response = post(&manager, &path, &fields).await;
 

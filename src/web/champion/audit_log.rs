@@ -2,6 +2,7 @@
 //! by kind (every kind, grouped by area) and by what it is about, with a plain GET form so
 //! the filters work without JavaScript.
 
+use crate::domain::employment::CorrectionReason;
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Query, State};
@@ -398,6 +399,10 @@ fn describe_details(
                         i32::try_from(id).map_or_else(|_| id.to_string(), vacancy_name)
                     }
                     ("attempted", _) => value_text(value).replace('_', " "),
+                    ("reason", _) => value
+                        .as_str()
+                        .and_then(CorrectionReason::parse)
+                        .map_or_else(|| value_text(value), |r| r.label().to_owned()),
                     _ => value_text(value),
                 };
                 (key_label(key), shown)
@@ -477,9 +482,14 @@ mod tests {
                 "record_before": { "end_date": "2027-05-03" },
                 "record_after": { "end_date": null },
                 "reopened": [6, 12],
+                "reason": "newer_information",
             }),
             &name,
         );
+        assert!(shown.contains(&(
+            "Reason".to_owned(),
+            "I have newer information, for example from ESR or payroll".to_owned()
+        )));
         assert!(shown.contains(&(
             "Record before".to_owned(),
             "End date: 2027-05-03".to_owned()

@@ -19,12 +19,11 @@ use super::employees::{
 use crate::app::AppState;
 use crate::auth::CurrentUser;
 use crate::db::employment;
-use crate::domain::employment::CheckpointOutcome;
+use crate::domain::employment::{CheckpointOutcome, CorrectionReason};
 use crate::entities::employment_record;
 use crate::error::{AppError, AppResult};
 use crate::services::retention::{
-    self, Corrected, Correction, Ending, MAX_CORRECTION_REASON, RetentionRefusal, long_date,
-    reference,
+    self, Corrected, Correction, Ending, RetentionRefusal, long_date, reference,
 };
 use crate::web::page::{FormErrors, IdPath, Page, flash};
 
@@ -125,6 +124,8 @@ pub struct CorrectTemplate {
     in_post: Vec<InPostCheckpoint>,
     form: CorrectForm,
     errors: FormErrors,
+    /// The reasons offered, as (value, words).
+    reasons: Vec<(&'static str, &'static str)>,
 }
 
 async fn correct_page(
@@ -152,6 +153,10 @@ async fn correct_page(
         in_post,
         form,
         errors,
+        reasons: CorrectionReason::ALL
+            .into_iter()
+            .map(|r| (r.as_str(), r.label()))
+            .collect(),
     })
 }
 
@@ -174,7 +179,10 @@ pub async fn correct_form(
 }
 
 /// Reads the correction form; errors go against its fields.
-fn read_correction(form: &CorrectForm, errors: &mut FormErrors) -> Option<Correction> {
+fn read_correction(
+    form: &CorrectForm,
+    errors: &mut FormErrors,
+) -> Option<(Correction, CorrectionReason)> {
     let correction = match form.what.as_str() {
         "leaving_date" => parse_date(
             &form.date_day,
@@ -198,16 +206,11 @@ fn read_correction(form: &CorrectForm, errors: &mut FormErrors) -> Option<Correc
             None
         }
     };
-    let reason = form.reason.trim();
-    if reason.is_empty() {
-        errors.add("reason", "Enter why you are correcting this record");
-    } else if reason.chars().count() > MAX_CORRECTION_REASON {
-        errors.add(
-            "reason",
-            format!("The reason must be {MAX_CORRECTION_REASON} characters or fewer"),
-        );
+    let reason = CorrectionReason::parse(form.reason.trim());
+    if reason.is_none() {
+        errors.add("reason", "Choose why you are correcting this record");
     }
-    correction.filter(|_| errors.is_empty())
+    correction.zip(reason).filter(|_| errors.is_empty())
 }
 
 /// The field a refusal of a correction belongs to.
@@ -232,7 +235,7 @@ pub async fn correct(
     let organisation_id = organisation_of(&me)?;
     let r = load_own(&state, &me, id).await?;
     let mut errors = FormErrors::default();
-    let Some(correction) = read_correction(&form, &mut errors) else {
+    let Some((correction, reason)) = read_correction(&form, &mut errors) else {
         return Ok(correct_page(&state, page, &r, form, errors)
             .await?
             .into_response());
@@ -244,7 +247,7 @@ pub async fn correct(
         organisation_id,
         r.id,
         correction,
-        &form.reason,
+        reason,
     )
     .await?;
     let corrected = match outcome {
@@ -313,7 +316,7 @@ mod tests {
         let mut errors = FormErrors::default();
         let form = CorrectForm {
             what: "leaving_date".into(),
-            reason: "Typed the wrong month".into(),
+            reason: "mistyped".into(),
             ..CorrectForm::default()
         };
         assert!(read_correction(&form, &mut errors).is_none());
@@ -322,7 +325,8 @@ mod tests {
         let mut errors = FormErrors::default();
         let form = CorrectForm {
             what: "not_left".into(),
-            reason: "x".repeat(MAX_CORRECTION_REASON + 1),
+            // Free text is not a reason: the audit log keeps only a choice.
+            reason: "She told me why she left".into(),
             ..CorrectForm::default()
         };
         assert!(read_correction(&form, &mut errors).is_none());
@@ -332,12 +336,12 @@ mod tests {
         let form = CorrectForm {
             what: "checkpoint".into(),
             checkpoint: "12".into(),
-            reason: "Recorded for the wrong person".into(),
+            reason: "wrong_person".into(),
             ..CorrectForm::default()
         };
         assert_eq!(
             read_correction(&form, &mut errors),
-            Some(Correction::Checkpoint(12))
+            Some((Correction::Checkpoint(12), CorrectionReason::WrongPerson))
         );
     }
 
