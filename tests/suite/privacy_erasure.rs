@@ -8,7 +8,7 @@ use std::process::Command;
 
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait, QueryFilter,
-    Statement, TransactionTrait,
+    QueryOrder, Statement, TransactionTrait,
 };
 use spectra::config::Config;
 use spectra::db::reports::ReportFilter;
@@ -1008,9 +1008,11 @@ async fn ended_applications(db: &DatabaseConnection) -> Ended {
 }
 
 /// The personal columns of every application, and how many rows each table has: what a dry
-/// run must leave as it was.
+/// run must leave as it was. Rows are read in ID order: Postgres returns them in the order
+/// they lie on disk, which changes when the mail worker updates a message it sends.
 async fn personal_data(db: &DatabaseConnection) -> String {
     let apps: Vec<_> = application::Entity::find()
+        .order_by_asc(application::Column::Id)
         .all(db)
         .await
         .unwrap()
@@ -1025,6 +1027,7 @@ async fn personal_data(db: &DatabaseConnection) -> String {
         })
         .collect();
     let answers: Vec<_> = application_answer::Entity::find()
+        .order_by_asc(application_answer::Column::Id)
         .all(db)
         .await
         .unwrap()
@@ -1032,6 +1035,7 @@ async fn personal_data(db: &DatabaseConnection) -> String {
         .map(|a| (a.id, a.evidence))
         .collect();
     let referees: Vec<_> = application_referee::Entity::find()
+        .order_by_asc(application_referee::Column::Id)
         .all(db)
         .await
         .unwrap()
@@ -1039,6 +1043,7 @@ async fn personal_data(db: &DatabaseConnection) -> String {
         .map(|r| (r.id, r.name, r.email))
         .collect();
     let notes: Vec<_> = application_stage_change::Entity::find()
+        .order_by_asc(application_stage_change::Column::Id)
         .all(db)
         .await
         .unwrap()
@@ -1046,6 +1051,7 @@ async fn personal_data(db: &DatabaseConnection) -> String {
         .map(|c| (c.id, c.note))
         .collect();
     let messages: Vec<_> = outbox_message::Entity::find()
+        .order_by_asc(outbox_message::Column::Id)
         .all(db)
         .await
         .unwrap()
