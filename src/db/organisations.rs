@@ -1,7 +1,7 @@
 //! The `organisations` table.
 
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DbErr,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DbBackend, DbErr,
     EntityTrait, QueryFilter, QueryOrder, QuerySelect, RelationTrait,
 };
 use time::OffsetDateTime;
@@ -67,6 +67,20 @@ pub async fn find_for_new_vacancy(
         .lock_shared()
         .one(db)
         .await
+}
+
+/// Holds the lock on organisation names until the transaction ends, so that two administrators
+/// adding or renaming organisations are judged one after the other: the second sees the
+/// first's name, and a lookalike of it is refused (Postgres; SQLite's single writer does this
+/// already). Names are compared by a key no unique index can express (`name_key`).
+pub async fn lock_names(db: &impl ConnectionTrait) -> Result<(), DbErr> {
+    if db.get_database_backend() == DbBackend::Postgres {
+        db.execute_unprepared(
+            "SELECT pg_advisory_xact_lock(hashtext('spectra_organisation_names'))",
+        )
+        .await?;
+    }
+    Ok(())
 }
 
 /// Returns the organisation with this name, creating it if it is new (with its ODS code, for

@@ -14,7 +14,6 @@ use std::collections::HashMap;
 use std::fmt;
 
 use time::Date;
-use time::macros::format_description;
 
 use crate::domain::employment::{
     CHECKPOINT_MONTHS, CheckpointOutcome, EndKind, EndRefusal, LeavingReason, check_end_date,
@@ -22,6 +21,7 @@ use crate::domain::employment::{
 };
 use crate::domain::organisation::parse_ods_code;
 use crate::domain::vacancy::BANDS;
+use crate::domain::{dates, text_input};
 
 /// The columns of an extract, exactly and in this order.
 pub const COLUMNS: [&str; 9] = [
@@ -251,6 +251,10 @@ fn read_row(line: u64, v: &[&str], today: Date) -> Result<EsrRow, Vec<String>> {
             COLUMNS.len()
         )]);
     };
+    // Nothing else is read of a row with a hidden character: it is not echoed back either.
+    if let Some(at) = v.iter().position(|value| text_input::has_refused(value)) {
+        return Err(vec![text_input::refusal(COLUMNS[at])]);
+    }
     let numbered = !assignment_number.is_empty();
     if assignment_number.chars().count() > MAX_ASSIGNMENT_NUMBER {
         problems.push(format!(
@@ -316,8 +320,12 @@ fn read_row(line: u64, v: &[&str], today: Date) -> Result<EsrRow, Vec<String>> {
         String::new()
     });
     let start = parse_date(start_date);
-    if start.is_none() {
-        problems.push(date_problem("start_date", start_date));
+    match start {
+        None => problems.push(date_problem("start_date", start_date)),
+        Some(start) if !dates::plausible_employment_date(start, today) => problems.push(format!(
+            "start_date {start_date} cannot be right: it must be after the NHS began (5 July 1948) and no more than a year from today"
+        )),
+        Some(_) => {}
     }
     let end = match end_date.is_empty() {
         true => None,
@@ -386,7 +394,7 @@ pub fn parse_band(input: &str) -> Option<String> {
 
 /// A date written `YYYY-MM-DD`.
 pub fn parse_date(input: &str) -> Option<Date> {
-    Date::parse(input, format_description!("[year]-[month]-[day]")).ok()
+    dates::parse_iso(input)
 }
 
 /// A date as `YYYY-MM-DD`.
@@ -687,6 +695,33 @@ mod tests {
 
     const IN_POST: &str =
         "12345678,RBS,Healthcare Assistant,Additional Clinical Services,3,2023-04-03,,,yes";
+
+    #[test]
+    fn a_start_date_before_the_nhs_or_years_ahead_is_refused() {
+        for start in ["0001-01-01", "1948-07-04", "2099-01-01", "2027-12-04"] {
+            let row = IN_POST.replace("2023-04-03", start);
+            let reason = problem(&row);
+            assert!(reason.contains("start_date"), "{start}: {reason}");
+            assert!(reason.contains("cannot be right"), "{start}: {reason}");
+        }
+        for start in ["1948-07-05", "2027-12-03"] {
+            let row = IN_POST.replace("2023-04-03", start);
+            assert!(read(&file(&[&row]), TODAY).is_ok(), "{start}");
+        }
+    }
+
+    #[test]
+    fn a_cell_with_a_control_character_is_refused_without_echoing_it() {
+        let row = IN_POST.replace("Healthcare Assistant", "Healthcare\u{0}Assistant");
+        let reason = problem(&row);
+        assert!(
+            reason.starts_with("job_role has a hidden character"),
+            "{reason}"
+        );
+        assert!(!reason.contains('\u{0}'));
+        let row = IN_POST.replace("RBS", "R\u{1b}BS");
+        assert!(problem(&row).starts_with("organisation_code has a hidden character"));
+    }
 
     #[test]
     fn reads_people_in_post_leavers_and_movers() {

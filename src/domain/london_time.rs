@@ -79,7 +79,7 @@ pub fn parse_local(
             .trim()
             .parse::<i32>()
             .ok()
-            .filter(|y| (2000..=2100).contains(y))?;
+            .filter(|y| super::dates::plausible_typed_year(*y))?;
         time::Date::from_calendar_date(year, month, day.trim().parse().ok()?).ok()
     })()
     .ok_or(BadInput::Date)?;

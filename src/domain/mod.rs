@@ -5,6 +5,7 @@ pub mod account_email;
 pub mod application;
 pub mod client_address;
 pub mod dashboard;
+pub mod dates;
 pub mod disclosure;
 pub mod email_address;
 pub mod employment;
@@ -30,6 +31,7 @@ pub mod role;
 pub mod shared_tables;
 pub mod shortlisting;
 pub mod spreadsheet;
+pub mod text_input;
 pub mod vacancy;
 
 pub use email_address::EmailAddress;

@@ -1,6 +1,8 @@
 //! The partner organisations and their ODS codes (the NHS's Organisation Data Service), and
 //! the rules for an administrator adding, changing and deactivating an organisation.
 
+use unicode_normalization::UnicodeNormalization;
+
 /// The partner organisations (DOMAIN.md §1) with their ODS codes.
 pub const PARTNERS: [(&str, &str); 8] = [
     ("Alder Hey Children's NHS FT", "RBS"),
@@ -78,15 +80,35 @@ impl OrganisationName {
     }
 }
 
-/// Whether two names would be taken for the same organisation: case and spacing aside.
+/// What a name is compared by: its Unicode compatibility form (NFKC: a full-width "Ａ" is an
+/// "A", a ligature is its letters), typographic quotes and dashes as plain ones, full case
+/// folding ("Straße" and "STRASSE" fold alike), runs of spaces as one, and a final NFKC so
+/// that folding leaves a normal form.
+pub fn name_key(name: &str) -> String {
+    let compatible: String = name.nfkc().map(plain_punctuation).collect();
+    let folded = caseless::default_case_fold_str(&compatible);
+    folded
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .nfkc()
+        .collect()
+}
+
+/// A typographic quote or dash as the plain one a keyboard types.
+fn plain_punctuation(c: char) -> char {
+    match c {
+        '\u{2018}' | '\u{2019}' | '\u{201A}' | '\u{201B}' | '\u{2032}' | '\u{00B4}'
+        | '\u{0060}' | '\u{02BC}' => '\'',
+        '\u{201C}' | '\u{201D}' | '\u{201E}' | '\u{201F}' | '\u{2033}' => '"',
+        '\u{2010}'..='\u{2015}' | '\u{2212}' => '-',
+        c => c,
+    }
+}
+
+/// Whether two names would be taken for the same organisation: [`name_key`] alike.
 pub fn same_name(a: &str, b: &str) -> bool {
-    let key = |s: &str| {
-        s.split_whitespace()
-            .collect::<Vec<_>>()
-            .join(" ")
-            .to_lowercase()
-    };
-    key(a) == key(b)
+    name_key(a) == name_key(b)
 }
 
 /// The admin's organisation form, as typed.
@@ -292,6 +314,20 @@ mod tests {
         assert!(same_name("Mersey Care NHS FT", "mersey  care nhs ft "));
         assert!(same_name("ÉCOLE", "école"));
         assert!(!same_name("Mersey Care NHS FT", "Mersey Care NHS Trust"));
+    }
+
+    #[test]
+    fn lookalike_names_are_the_same_name() {
+        let alder_hey = "Alder Hey Children's NHS FT";
+        assert!(same_name(alder_hey, "Alder Hey Children\u{2019}s NHS FT"));
+        assert!(same_name(alder_hey, "\u{FF21}lder Hey Children's NHS FT"));
+        assert!(same_name(alder_hey, "ALDER HEY CHILDREN\u{2018}S NHS FT"));
+        assert!(same_name("Straße Trust", "STRASSE TRUST"));
+        assert!(same_name("Wirral \u{2013} Trust", "wirral - trust"));
+        assert!(same_name("Café Trust", "Cafe\u{0301} Trust"));
+        assert!(same_name("ﬁrst Trust", "First Trust"));
+        assert!(!same_name(alder_hey, "Alder Hey Childrens NHS FT"));
+        assert!(!same_name("Straße Trust", "Strasse Trusts"));
     }
 
     #[test]

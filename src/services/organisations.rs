@@ -40,12 +40,14 @@ pub struct Changed {
     pub changed: bool,
 }
 
-/// Whether another organisation (not `except`) already has the name or the ODS code.
+/// Whether another organisation (not `except`) already has the name (or one that looks the
+/// same: `domain::organisation::name_key`) or the ODS code, judged under the names lock.
 async fn clash(
     txn: &impl ConnectionTrait,
     input: &OrganisationInput,
     except: Option<i32>,
 ) -> Result<Option<DetailsRefusal>, DbErr> {
+    organisations::lock_names(txn).await?;
     let others = organisations::all(txn).await?;
     let mut others = others.iter().filter(|o| Some(o.id) != except);
     if others

@@ -17,6 +17,7 @@ pub mod profile;
 pub mod security_headers;
 pub mod session_timeout;
 pub mod shortlisting;
+pub mod text_guard;
 pub mod vacancies;
 pub mod vacancy_view;
 
@@ -85,6 +86,9 @@ pub fn router(state: AppState) -> Router {
         .nest("/manage", manage::router())
         .fallback(errors::not_found)
         .layer(CatchPanicLayer::custom(errors::panic_response))
+        .layer(axum::middleware::from_fn(
+            text_guard::refuse_hidden_characters,
+        ))
         .layer(from_fn_with_state(state.clone(), csrf::verify))
         .layer(from_fn_with_state(
             state.clone(),

@@ -17,6 +17,7 @@ mod email;
 mod esr;
 mod health;
 mod helpers;
+mod hostile_input;
 mod interviews;
 mod kept_forms;
 mod load;

@@ -382,7 +382,7 @@ async fn markup_in_a_name_is_stored_as_typed_and_shown_as_text() {
     assert_eq!(app.count("organisations").await, 1);
 }
 
-fn vacancy_form(title: &str) -> Vec<(&str, &str)> {
+pub(crate) fn vacancy_form(title: &str) -> Vec<(&str, &str)> {
     vec![
         ("title", title),
         ("kind", "job"),
@@ -767,4 +767,92 @@ async fn two_admins_adding_the_same_ods_code_at_once_get_one_organisation_and_a_
             .await,
         1
     );
+}
+
+#[tokio::test]
+async fn names_that_only_look_different_are_refused_as_the_same_name() {
+    // Arrange
+    let app = spawn_app().await;
+    admin(&app).await;
+    add(&app, "Alder Hey Children's NHS FT", "RBS").await;
+    add(&app, "Straße Trust", "").await;
+
+    for lookalike in [
+        "Alder Hey Children\u{2019}s NHS FT",
+        "\u{FF21}lder Hey Children's NHS FT",
+        "STRASSE TRUST",
+    ] {
+        // Act
+        let response = app
+            .client
+            .post(
+                "/admin/organisations/new",
+                &[("name", lookalike), ("ods_code", "")],
+            )
+            .await;
+
+        // Assert: the form again with the error at the name, and nothing stored.
+        assert_eq!(response.status().as_u16(), 200, "{lookalike}");
+        let body = response.text().await.unwrap();
+        assert!(
+            text_of(&body, "#name-error").contains("An organisation with this name already exists"),
+            "{lookalike}"
+        );
+    }
+    assert_eq!(app.count("organisations").await, 2);
+}
+
+#[tokio::test]
+async fn two_admins_adding_lookalike_names_at_once_get_one_organisation_and_a_field_error() {
+    // Arrange
+    let app = spawn_app().await;
+    let admin_id = admin(&app).await;
+    let input = |name: &str, ods_code: &str| {
+        OrganisationInput::parse(&OrganisationForm {
+            name: name.into(),
+            ods_code: ods_code.into(),
+        })
+        .unwrap()
+    };
+    let plain = input("Alder Hey Children's NHS FT", "RBS");
+    let curly = input("ALDER HEY CHILDREN\u{2019}S NHS FT", "");
+
+    // Act: the first adds its name in a transaction not yet committed; the second adds the
+    // lookalike meanwhile. No unique index can see that the two are the same name.
+    let first = app.db.begin().await.unwrap();
+    assert!(
+        service::add(&first, admin_id, &plain)
+            .await
+            .unwrap()
+            .is_ok()
+    );
+    let outcome = if app.db.get_database_backend() == DbBackend::Postgres {
+        let db = app.db.clone();
+        let second = tokio::spawn(async move {
+            let txn = db.begin().await.unwrap();
+            let outcome = service::add(&txn, admin_id, &curly).await.unwrap();
+            match outcome {
+                Ok(_) => txn.commit().await.unwrap(),
+                Err(_) => txn.rollback().await.unwrap(),
+            }
+            outcome
+        });
+        // The second is judged only once the first has committed.
+        while !someone_waits_for_a_lock(&app).await && !second.is_finished() {
+            tokio::task::yield_now().await;
+        }
+        first.commit().await.unwrap();
+        second.await.unwrap()
+    } else {
+        // SQLite has one writer at a time: the second is checked after the first commits.
+        first.commit().await.unwrap();
+        let txn = app.db.begin().await.unwrap();
+        let outcome = service::add(&txn, admin_id, &curly).await.unwrap();
+        txn.rollback().await.unwrap();
+        outcome
+    };
+
+    // Assert
+    assert_eq!(outcome.map(|o| o.name), Err(DetailsRefusal::NameTaken));
+    assert_eq!(app.count("organisations").await, 1);
 }

@@ -311,6 +311,16 @@ fn read_all<T>(
             });
             continue;
         }
+        if let Some(at) = fields
+            .iter()
+            .position(crate::domain::text_input::has_refused)
+        {
+            errors.push(RowError {
+                line,
+                message: crate::domain::text_input::refusal(columns[at]),
+            });
+            continue;
+        }
         let mut row = Row {
             fields: &fields,
             problems: Vec::new(),
@@ -544,6 +554,19 @@ mod tests {
         assert_eq!(mentees[0].lived_experience, Strength::Preferred);
         assert_eq!(mentees[1].year_of_study, 1);
         assert_eq!(mentees[1].profile().gender_strength, Strength::None);
+    }
+
+    #[test]
+    fn a_cell_with_a_control_character_is_refused() {
+        let file = MENTORS.replace("Paediatrics", "Paedi\u{0}atrics");
+        let errors = read_mentors(&file).unwrap_err();
+        assert_eq!(errors.len(), 1);
+        assert_eq!(errors[0].line, 2);
+        assert!(
+            errors[0]
+                .message
+                .starts_with("specialty has a hidden character")
+        );
     }
 
     #[test]

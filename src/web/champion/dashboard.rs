@@ -13,8 +13,8 @@ use crate::auth::CurrentUser;
 use crate::db::reports::FUNNEL;
 use crate::db::reports::ReportFilter;
 use crate::domain::dashboard::percent;
-use crate::domain::london_time;
 use crate::domain::retention::{NATIONAL_LEAVER_RATE, SPECIALIST_LEAVER_RATE};
+use crate::domain::{dates, london_time};
 use crate::entities::{organisation, programme};
 use crate::error::AppResult;
 use crate::services::dashboard::{Dashboard, FunnelRow, GroupMeasures, TIMED_STAGES};
@@ -63,11 +63,7 @@ pub fn today() -> Date {
 }
 
 fn parse_date(input: &str) -> Option<Date> {
-    Date::parse(
-        input.trim(),
-        time::macros::format_description!("[year]-[month]-[day]"),
-    )
-    .ok()
+    dates::parse_iso(input)
 }
 
 /// Reads the filters against the known organisations and programmes, with an error against each
@@ -118,6 +114,14 @@ pub fn parse_filter(
             ),
             Some(d) if d > today => {
                 errors.add(field, format!("The {what} must be today or in the past"));
+            }
+            Some(d) if !dates::plausible_report_date(d, today) => {
+                errors.add(
+                    field,
+                    format!(
+                        "The {what} must be in 2000 or later, when the service's records begin"
+                    ),
+                );
             }
             Some(_) => {}
         }
