@@ -3,7 +3,9 @@
 
 pub mod account_email;
 pub mod application;
+pub mod audit_chain;
 pub mod client_address;
+pub mod database_role;
 pub mod dashboard;
 pub mod disclosure;
 pub mod email_address;

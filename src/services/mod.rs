@@ -9,7 +9,9 @@
 
 pub mod accounts;
 pub mod applicant_details;
+pub mod audit_chain;
 pub mod dashboard;
+pub mod database_roles;
 pub mod data_export;
 pub mod emails;
 pub mod esr;
