@@ -342,7 +342,10 @@ mod tests {
         for (var, value) in [
             ("DATABASE_URL", "mysql://x"),
             ("MIGRATION_DATABASE_URL", "mysql://x"),
-            ("MIGRATION_DATABASE_URL", "postgres://owner@localhost/spectra"),
+            (
+                "MIGRATION_DATABASE_URL",
+                "postgres://owner@localhost/spectra",
+            ),
             ("BIND_ADDR", "localhost"),
             ("BASE_URL", "ftp://example.org"),
             ("BASE_URL", "not a url"),
@@ -366,7 +369,10 @@ mod tests {
     fn migrations_may_run_as_another_role_of_the_same_database() {
         let c = config(&[
             ("DATABASE_URL", "postgres://spectra_app@db/spectra"),
-            ("MIGRATION_DATABASE_URL", "postgres://spectra_owner@db/spectra"),
+            (
+                "MIGRATION_DATABASE_URL",
+                "postgres://spectra_owner@db/spectra",
+            ),
         ])
         .unwrap();
         assert_eq!(c.database_url, "postgres://spectra_app@db/spectra");

@@ -75,7 +75,10 @@ pub async fn prepare_database(config: &Config) -> anyhow::Result<sea_orm::Databa
         Migrator::up(&owner, None)
             .await
             .context("cannot apply migrations (MIGRATION_DATABASE_URL)")?;
-        owner.close().await.context("cannot close the migration connection")?;
+        owner
+            .close()
+            .await
+            .context("cannot close the migration connection")?;
         return db::connect(&config.database_url)
             .await
             .context("cannot open the database (DATABASE_URL)");

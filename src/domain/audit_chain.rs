@@ -507,7 +507,11 @@ mod tests {
         events.drain(1..4);
         let b = verify(&events, None).unwrap_err();
         assert_eq!((b.event_id, b.kind), (5, Tampering::Deleted));
-        assert!(b.reason.contains("events 2 to 4 are missing"), "{}", b.reason);
+        assert!(
+            b.reason.contains("events 2 to 4 are missing"),
+            "{}",
+            b.reason
+        );
 
         // The first events.
         let mut events = chain(4);

@@ -77,7 +77,9 @@ pub enum RoleRefusal {
     #[error("{0} is a superuser: give the service a role that is not")]
     Superuser(String),
     /// It may create roles.
-    #[error("{0} may create roles (CREATEROLE), and with it take others' rights: remove that first")]
+    #[error(
+        "{0} may create roles (CREATEROLE), and with it take others' rights: remove that first"
+    )]
     CreatesRoles(String),
     /// It inherits the owner's rights.
     #[error(
@@ -169,7 +171,10 @@ mod tests {
 
     #[test]
     fn role_names_are_plain_identifiers() {
-        assert_eq!(RoleName::parse("spectra_app").unwrap().as_str(), "spectra_app");
+        assert_eq!(
+            RoleName::parse("spectra_app").unwrap().as_str(),
+            "spectra_app"
+        );
         assert!(RoleName::parse("_app2").is_ok());
         for bad in [
             "",
@@ -199,10 +204,7 @@ mod tests {
         };
         assert_eq!(judge(&role, &fine), Ok(()));
         for (facts, refusal) in [
-            (
-                RoleFacts::default(),
-                RoleRefusal::Missing("app".into()),
-            ),
+            (RoleFacts::default(), RoleRefusal::Missing("app".into())),
             (
                 RoleFacts {
                     is_current_user: true,
@@ -251,7 +253,13 @@ mod tests {
         let all = statements.join(";\n");
         assert!(statements[0].starts_with("REVOKE ALL ON ALL TABLES"));
         for granted in statements.iter().filter(|s| s.contains("GRANT ")) {
-            for forbidden in ["ALL PRIVILEGES", "TRUNCATE", "REFERENCES", "TRIGGER", "CREATE"] {
+            for forbidden in [
+                "ALL PRIVILEGES",
+                "TRUNCATE",
+                "REFERENCES",
+                "TRIGGER",
+                "CREATE",
+            ] {
                 assert!(!granted.contains(forbidden), "{granted}");
             }
         }
@@ -262,7 +270,9 @@ mod tests {
         assert!(all.contains("ALTER DEFAULT PRIVILEGES IN SCHEMA \"public\" GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO \"app\""));
         // The revocation of the audit log comes after the grant on every table.
         let grant_all = all.find("ON ALL TABLES IN SCHEMA \"public\" TO").unwrap();
-        let revoke_audit = all.find("REVOKE UPDATE, DELETE ON \"public\".\"audit_events\"").unwrap();
+        let revoke_audit = all
+            .find("REVOKE UPDATE, DELETE ON \"public\".\"audit_events\"")
+            .unwrap();
         assert!(grant_all < revoke_audit);
         // A table that does not exist yet is not named.
         let none = grant_statements(&role, "spectra", "public", &[]).join(";");

@@ -1,9 +1,7 @@
 //! Checking the audit log's hash chain (`spectra audit verify`): a walk over every event in ID
 //! order, a page at a time, judged by `domain::audit_chain`.
 
-use sea_orm::{
-    AccessMode, DatabaseConnection, DbBackend, DbErr, IsolationLevel, TransactionTrait,
-};
+use sea_orm::{AccessMode, DatabaseConnection, DbBackend, DbErr, IsolationLevel, TransactionTrait};
 
 use crate::db::audit;
 use crate::domain::audit_chain::{Break, Intact, Step, Stored, Walk};
@@ -68,8 +66,8 @@ pub async fn verify(db: &DatabaseConnection, anchor: Option<&str>) -> Result<Ver
                             .next()
                             .map(stored),
                     };
-                    let named = audit::earlier_with_hash(&txn, &unlinked.prev_hash, event.id)
-                        .await?;
+                    let named =
+                        audit::earlier_with_hash(&txn, &unlinked.prev_hash, event.id).await?;
                     txn.commit().await?;
                     return Ok(Verdict::Broken {
                         linked: walk.count(),
