@@ -1,5 +1,5 @@
 //! The command line: `serve`, `migrate`, `create-user`, `demo`, `seed-synthetic`, `match`,
-//! `retention`, `esr` and `privacy`.
+//! `retention`, `esr`, `privacy`, `audit` and `db`.
 
 use std::io::{BufRead, IsTerminal};
 use std::path::PathBuf;
@@ -18,7 +18,7 @@ use crate::db::audit::{self, AuditAction};
 use crate::db::{self, organisations, users};
 use crate::domain::{EmailAddress, FullName, NewPassword, Role, role};
 use crate::synthetic::{self, Counts};
-use crate::{auth, demo, esr_cli, matching_cli, retention_cli, server};
+use crate::{audit_cli, auth, demo, esr_cli, matching_cli, retention_cli, server};
 
 /// spectra: care leavers into NHS jobs in Cheshire & Merseyside.
 #[derive(Debug, Parser)]
@@ -128,6 +128,49 @@ enum Command {
         /// What to do.
         #[command(subcommand)]
         action: PrivacyAction,
+    },
+    /// The audit log's hash chain.
+    Audit {
+        /// What to do.
+        #[command(subcommand)]
+        action: AuditCommand,
+    },
+    /// The service's database role (Postgres; docs/DATABASE-ROLES.md).
+    Db {
+        /// What to do.
+        #[command(subcommand)]
+        action: DbAction,
+    },
+}
+
+/// Audit log actions.
+#[derive(Debug, Subcommand)]
+enum AuditCommand {
+    /// Walk the audit log's hash chain and print either OK, the number of events and the
+    /// newest event's hash (the head: record it somewhere this service cannot write), or the
+    /// first broken link: which event, and whether it looks edited, deleted or inserted. Reads
+    /// DATABASE_URL and writes nothing. Exit code 0 when intact, 1 when broken, 2 when the log
+    /// could not be checked.
+    Verify {
+        /// A head hash printed by an earlier check: the check fails unless an event still has
+        /// it, so nothing up to that event was changed, even by the database's owner.
+        #[arg(long)]
+        anchor: Option<String>,
+    },
+}
+
+/// Database role actions.
+#[derive(Debug, Subcommand)]
+enum DbAction {
+    /// Postgres: apply pending migrations, then grant ROLE exactly what `serve` needs: read
+    /// and write the rows of every table, only read and add to audit_events, only read
+    /// seaql_migrations, use the sequences; the same on tables later migrations create. Run
+    /// it as the schema's owner (MIGRATION_DATABASE_URL, or DATABASE_URL when that is unset),
+    /// again after each upgrade. ROLE must exist, own nothing, and be neither a superuser nor
+    /// a member of the owner.
+    GrantAppRole {
+        /// The role `serve` connects as (DATABASE_URL's user), e.g. spectra_app.
+        role: String,
     },
 }
 
@@ -256,6 +299,13 @@ pub async fn run() -> ExitCode {
             init_tracing();
             return esr_cli::import(&file, dry_run).await;
         }
+        // Its own exit codes: 1 for a broken chain, 2 when it cannot check.
+        Some(Command::Audit {
+            action: AuditCommand::Verify { anchor },
+        }) => {
+            init_tracing();
+            return audit_cli::verify(anchor.as_deref()).await;
+        }
         other => other.unwrap_or(Command::Serve),
     };
     init_tracing();
@@ -302,6 +352,10 @@ async fn execute(command: Command) -> anyhow::Result<()> {
         // `run` handles it before reading the configuration, which it must not need.
         Command::Match { .. } => anyhow::bail!("`match` does not run here"),
         Command::Esr { .. } => anyhow::bail!("`esr` does not run here"),
+        Command::Audit { .. } => anyhow::bail!("`audit` does not run here"),
+        Command::Db {
+            action: DbAction::GrantAppRole { role },
+        } => audit_cli::grant_app_role(&config, &role).await,
         Command::Serve => serve(config).await,
         Command::Retention { action } => match action {
             RetentionAction::Km { .. } => anyhow::bail!("`retention km` does not run here"),
@@ -325,7 +379,7 @@ async fn execute(command: Command) -> anyhow::Result<()> {
             run_server(config, db).await
         }
         Command::Migrate { action } => {
-            let db = db::connect(&config.database_url).await?;
+            let db = db::connect(config.migration_url()).await?;
             match action {
                 MigrateAction::Up => Migrator::up(&db, None).await?,
                 MigrateAction::Down { steps } => Migrator::down(&db, Some(steps)).await?,

@@ -17,6 +17,9 @@ pub const HELP: &str = "\
 Configuration (environment variables):
   DATABASE_URL           Database to use. sqlite://FILE?mode=rwc or postgres://USER@HOST/DB
                          [default: sqlite://spectra.sqlite?mode=rwc, a file in the working folder]
+  MIGRATION_DATABASE_URL The same database as a role that owns the schema, for migrations (at start-up,
+                         `migrate`, `db grant-app-role`), so DATABASE_URL can be a role that owns
+                         nothing (docs/DATABASE-ROLES.md) [default: DATABASE_URL]
   BIND_ADDR              Address and port to listen on [default: 127.0.0.1:3000]
   BASE_URL               The public address people use, for links in emails. Cookies are marked
                          Secure and HSTS is sent when it starts with https:// [default: http://BIND_ADDR]
@@ -58,8 +61,11 @@ pub enum MailDelivery {
 /// The settings the service runs with.
 #[derive(Clone, Debug)]
 pub struct Config {
-    /// Database connection URL (SQLite or Postgres).
+    /// Database connection URL (SQLite or Postgres): everything the service does.
     pub database_url: String,
+    /// The same database as its owner, for migrations (`MIGRATION_DATABASE_URL`); `None` means
+    /// `database_url` migrates too.
+    pub migration_database_url: Option<String>,
     /// Address to listen on.
     pub bind_addr: SocketAddr,
     /// The public address people use; links in emails start with it.
@@ -118,6 +124,34 @@ impl Config {
                 variable: "DATABASE_URL",
                 reason: "it must start with sqlite: or postgres://".into(),
             });
+        }
+
+        let migration_database_url = get("MIGRATION_DATABASE_URL");
+        if let Some(url) = &migration_database_url {
+            let kind = |u: &str| {
+                if u.starts_with("sqlite:") {
+                    Some("sqlite")
+                } else if u.starts_with("postgres://") || u.starts_with("postgresql://") {
+                    Some("postgres")
+                } else {
+                    None
+                }
+            };
+            match kind(url) {
+                None => {
+                    return Err(ConfigError {
+                        variable: "MIGRATION_DATABASE_URL",
+                        reason: "it must start with sqlite: or postgres://".into(),
+                    });
+                }
+                Some(k) if Some(k) != kind(&database_url) => {
+                    return Err(ConfigError {
+                        variable: "MIGRATION_DATABASE_URL",
+                        reason: "it must be the same kind of database as DATABASE_URL".into(),
+                    });
+                }
+                Some(_) => {}
+            }
         }
 
         let bind_addr = match get("BIND_ADDR") {
@@ -223,6 +257,7 @@ impl Config {
 
         Ok(Self {
             database_url,
+            migration_database_url,
             bind_addr,
             base_url,
             mail_delivery,
@@ -238,6 +273,13 @@ impl Config {
             hash_queue,
             reference_poll: Duration::from_secs(2),
         })
+    }
+
+    /// The URL migrations run with: `MIGRATION_DATABASE_URL`, or else `DATABASE_URL`.
+    pub fn migration_url(&self) -> &str {
+        self.migration_database_url
+            .as_deref()
+            .unwrap_or(&self.database_url)
     }
 
     /// Whether people reach the service over https, so cookies must be Secure and HSTS sent.
@@ -273,6 +315,8 @@ mod tests {
     fn defaults_work_on_a_fresh_machine() {
         let c = config(&[]).unwrap();
         assert_eq!(c.database_url, "sqlite://spectra.sqlite?mode=rwc");
+        assert_eq!(c.migration_database_url, None);
+        assert_eq!(c.migration_url(), c.database_url);
         assert_eq!(c.bind_addr.to_string(), "127.0.0.1:3000");
         assert_eq!(c.base_url.as_str(), "http://127.0.0.1:3000/");
         assert_eq!(c.mail_delivery, MailDelivery::Files("outbox".into()));
@@ -297,6 +341,11 @@ mod tests {
     fn each_bad_value_names_its_variable() {
         for (var, value) in [
             ("DATABASE_URL", "mysql://x"),
+            ("MIGRATION_DATABASE_URL", "mysql://x"),
+            (
+                "MIGRATION_DATABASE_URL",
+                "postgres://owner@localhost/spectra",
+            ),
             ("BIND_ADDR", "localhost"),
             ("BASE_URL", "ftp://example.org"),
             ("BASE_URL", "not a url"),
@@ -314,6 +363,20 @@ mod tests {
             assert_eq!(err.variable, var);
             assert!(err.to_string().starts_with(var));
         }
+    }
+
+    #[test]
+    fn migrations_may_run_as_another_role_of_the_same_database() {
+        let c = config(&[
+            ("DATABASE_URL", "postgres://spectra_app@db/spectra"),
+            (
+                "MIGRATION_DATABASE_URL",
+                "postgres://spectra_owner@db/spectra",
+            ),
+        ])
+        .unwrap();
+        assert_eq!(c.database_url, "postgres://spectra_app@db/spectra");
+        assert_eq!(c.migration_url(), "postgres://spectra_owner@db/spectra");
     }
 
     #[test]

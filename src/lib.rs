@@ -3,6 +3,7 @@
 //! `main.rs` only parses the command line; everything else is here so tests drive the real app.
 
 pub mod app;
+pub mod audit_cli;
 pub mod auth;
 pub mod cli;
 pub mod config;

@@ -60,14 +60,41 @@ impl Running {
     }
 }
 
-/// Connects and applies pending migrations.
+/// Applies pending migrations, then connects for the service.
+///
+/// With `MIGRATION_DATABASE_URL`, migrations run as that role (the schema's owner) on a
+/// connection closed straight after, and the service connects with `DATABASE_URL`, which then
+/// needs no right to change the schema (docs/DATABASE-ROLES.md). Without it, `DATABASE_URL`
+/// does both, as it always did; if nothing is pending it only reads the list of migrations, so
+/// a role without those rights can serve a database migrated by its owner beforehand.
 pub async fn prepare_database(config: &Config) -> anyhow::Result<sea_orm::DatabaseConnection> {
+    if let Some(url) = &config.migration_database_url {
+        let owner = db::connect(url)
+            .await
+            .context("cannot open the database (MIGRATION_DATABASE_URL)")?;
+        Migrator::up(&owner, None)
+            .await
+            .context("cannot apply migrations (MIGRATION_DATABASE_URL)")?;
+        owner
+            .close()
+            .await
+            .context("cannot close the migration connection")?;
+        return db::connect(&config.database_url)
+            .await
+            .context("cannot open the database (DATABASE_URL)");
+    }
     let db = db::connect(&config.database_url)
         .await
         .context("cannot open the database (DATABASE_URL)")?;
-    Migrator::up(&db, None)
+    let pending = Migrator::get_pending_migrations_read_only(&db)
         .await
-        .context("cannot apply migrations")?;
+        .context("cannot read which migrations are applied")?;
+    if !pending.is_empty() {
+        Migrator::up(&db, None).await.context(
+            "cannot apply migrations (if DATABASE_URL's role may not change the schema, \
+             set MIGRATION_DATABASE_URL to its owner's)",
+        )?;
+    }
     Ok(db)
 }
 

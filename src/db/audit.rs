@@ -2,11 +2,13 @@
 
 use sea_orm::sea_query::{Expr, Query};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DbErr,
-    EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait,
+    DatabaseConnection, DbBackend, DbErr, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect, TransactionTrait,
 };
 
 use crate::db::now;
+use crate::domain::audit_chain;
 use crate::entities::{application, audit_event};
 
 /// What happened, as stored in the `action` column.
@@ -354,7 +356,14 @@ impl AuditAction {
     }
 }
 
-/// Appends an event to the audit log.
+/// Appends an event to the audit log, chained to the newest event (`domain::audit_chain`).
+///
+/// Call it inside the transaction of the change it records (a real transaction, not the
+/// pool): on Postgres it takes a transaction-level advisory lock first, so events are chained
+/// one at a time in the order their transactions commit, and the lock is held until then. Its
+/// cost is that lock and one read of the newest event by primary key. The new event's ID is the
+/// newest one's plus one, so two writers that somehow read the same newest event cannot both
+/// insert: the second fails on the primary key instead of forking the chain.
 pub async fn record(
     db: &impl ConnectionTrait,
     actor_user_id: Option<i32>,
@@ -362,17 +371,107 @@ pub async fn record(
     subject: &str,
     details: serde_json::Value,
 ) -> Result<(), DbErr> {
+    lock_chain(db).await?;
+    let (id, prev_hash) = match newest_link(db).await? {
+        Some((id, hash)) => (id + 1, hash),
+        None => (1, audit_chain::GENESIS.to_owned()),
+    };
+    let details = details.to_string();
+    let created_at = now();
+    let hash = audit_chain::hash(
+        &prev_hash,
+        &audit_chain::Content {
+            id,
+            created_at,
+            actor_user_id,
+            action: action.as_str(),
+            subject,
+            details: &details,
+        },
+    );
     audit_event::ActiveModel {
+        id: Set(id),
         actor_user_id: Set(actor_user_id),
         action: Set(action.as_str().to_owned()),
         subject: Set(subject.to_owned()),
-        details: Set(details.to_string()),
-        created_at: Set(now()),
-        ..Default::default()
+        details: Set(details),
+        created_at: Set(created_at),
+        prev_hash: Set(prev_hash),
+        hash: Set(hash),
     }
     .insert(db)
     .await
     .map(|_| ())
+}
+
+/// Records an event that is the only write of its request (a look at a page, a download), in
+/// a transaction of its own: see [`record`].
+pub async fn record_alone(
+    db: &DatabaseConnection,
+    actor_user_id: Option<i32>,
+    action: AuditAction,
+    subject: &str,
+    details: serde_json::Value,
+) -> Result<(), DbErr> {
+    let txn = db.begin().await?;
+    record(&txn, actor_user_id, action, subject, details).await?;
+    txn.commit().await
+}
+
+/// Waits for, and takes until the end of the transaction, the lock that lets one writer at a
+/// time chain an event. SQLite allows one writer at a time anyway.
+async fn lock_chain(db: &impl ConnectionTrait) -> Result<(), DbErr> {
+    if db.get_database_backend() == DbBackend::Postgres {
+        db.execute_unprepared("SELECT pg_advisory_xact_lock(hashtext('spectra_audit_chain'))")
+            .await?;
+    }
+    Ok(())
+}
+
+/// The ID and hash of the newest event, by the primary key.
+async fn newest_link(db: &impl ConnectionTrait) -> Result<Option<(i64, String)>, DbErr> {
+    audit_event::Entity::find()
+        .select_only()
+        .column(audit_event::Column::Id)
+        .column(audit_event::Column::Hash)
+        .order_by_desc(audit_event::Column::Id)
+        .limit(1)
+        .into_tuple::<(i64, String)>()
+        .one(db)
+        .await
+}
+
+/// Up to `limit` events after `after_id`, oldest first: a page of the chain.
+pub async fn chain_page(
+    db: &impl ConnectionTrait,
+    after_id: i64,
+    limit: u64,
+) -> Result<Vec<audit_event::Model>, DbErr> {
+    audit_event::Entity::find()
+        .filter(audit_event::Column::Id.gt(after_id))
+        .order_by_asc(audit_event::Column::Id)
+        .limit(limit)
+        .all(db)
+        .await
+}
+
+/// The ID of an event before `before_id` whose hash is `hash`, if there is one. It reads the
+/// table through (the hash has no index): only a check that has found a break asks.
+pub async fn earlier_with_hash(
+    db: &impl ConnectionTrait,
+    hash: &str,
+    before_id: i64,
+) -> Result<Option<i64>, DbErr> {
+    audit_event::Entity::find()
+        .select_only()
+        .column(audit_event::Column::Id)
+        .filter(audit_event::Column::Hash.eq(hash))
+        .filter(audit_event::Column::Id.lt(before_id))
+        .order_by_asc(audit_event::Column::Id)
+        .limit(1)
+        .into_tuple::<i64>()
+        .one(db)
+        .await
 }
 
 /// The most recent events, newest first.

@@ -3,8 +3,10 @@
 
 pub mod account_email;
 pub mod application;
+pub mod audit_chain;
 pub mod client_address;
 pub mod dashboard;
+pub mod database_role;
 pub mod dates;
 pub mod disclosure;
 pub mod email_address;

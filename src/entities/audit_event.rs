@@ -13,6 +13,10 @@ pub struct Model {
     pub subject: String,
     pub details: String,
     pub created_at: TimeDateTimeWithTimeZone,
+    /// The hash of the event before it (`domain::audit_chain::GENESIS` for the first).
+    pub prev_hash: String,
+    /// The hash of `prev_hash` and this event's content (`domain::audit_chain::hash`).
+    pub hash: String,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

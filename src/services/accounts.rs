@@ -71,7 +71,7 @@ async fn record_lock(
         return Ok(());
     }
     let subject = account.map_or_else(|| "address".to_owned(), |id| format!("user:{id}"));
-    audit::record(
+    audit::record_alone(
         db,
         actor,
         AuditAction::SignInLocked,

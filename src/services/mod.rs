@@ -9,8 +9,10 @@
 
 pub mod accounts;
 pub mod applicant_details;
+pub mod audit_chain;
 pub mod dashboard;
 pub mod data_export;
+pub mod database_roles;
 pub mod emails;
 pub mod esr;
 pub mod interviews;

@@ -749,7 +749,9 @@ fn rust_files(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
 
 /// No code of the service updates or deletes audit rows: no query of the `audit_events`
 /// table other than inserting and reading. (The triggers above make the database refuse it
-/// anyway; this finds it before it runs.)
+/// anyway; this finds it before it runs.) The one exception is migration 000032, which fills
+/// the hash chain's two new columns of the events logged before it, with the trigger off for
+/// its own transaction only; `audit_chain.rs` tests it.
 #[test]
 fn no_code_updates_or_deletes_audit_events() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));

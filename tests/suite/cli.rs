@@ -20,7 +20,10 @@ fn help_lists_the_commands_and_every_variable() {
         "migrate",
         "create-user",
         "demo",
+        "audit",
+        "db",
         "DATABASE_URL",
+        "MIGRATION_DATABASE_URL",
         "BIND_ADDR",
         "BASE_URL",
         "SMTP_URL",
@@ -43,6 +46,7 @@ fn a_bad_setting_stops_start_up_naming_the_variable() {
         ("BASE_URL", "ftp://x"),
         ("SMTP_URL", "not a url"),
         ("DATABASE_URL", "mysql://x"),
+        ("MIGRATION_DATABASE_URL", "mysql://x"),
     ] {
         let output = spectra()
             .arg("migrate")

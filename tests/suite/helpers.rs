@@ -181,6 +181,11 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
 }
 
 impl TestApp {
+    /// The URL of its database, for running the command line against it.
+    pub fn database_url(&self) -> &str {
+        &self._db.url
+    }
+
     /// The running app's shared state (its hashing gate, caches).
     pub fn state(&self) -> &spectra::app::AppState {
         &self.running.as_ref().expect("app running").state

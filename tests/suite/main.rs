@@ -6,12 +6,14 @@
 mod accounts;
 mod admin;
 mod applications;
+mod audit_chain;
 mod audit_trail;
 mod browser;
 mod champion;
 mod cli;
 mod confirmations;
 mod dashboard;
+mod database_roles;
 mod disclosure;
 mod email;
 mod esr;

@@ -7,6 +7,7 @@ use askama_web::WebTemplate;
 use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
+use sea_orm::TransactionTrait;
 
 use crate::app::AppState;
 use crate::auth::{AuthUser, CurrentUser};
@@ -37,7 +38,9 @@ pub async fn download(
         .await?
         .ok_or(AppError::NotFound)?;
     let body = serde_json::to_vec_pretty(&export).map_err(anyhow::Error::from)?;
-    data_export::record_download(&state.db, me.id, &export, body.len()).await?;
+    let txn = state.db.begin().await?;
+    data_export::record_download(&txn, me.id, &export, body.len()).await?;
+    txn.commit().await?;
     tracing::info!(user_id = me.id, bytes = body.len(), "own data downloaded");
     let filename = format!(
         "spectra-my-data-{}.json",

@@ -6,6 +6,7 @@ use axum::Form;
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
+use sea_orm::TransactionTrait;
 use serde::Deserialize;
 use tower_sessions::Session;
 
@@ -162,7 +163,9 @@ pub async fn submit(
         }
         .into_response());
     }
-    accounts::signed_in(&state.db, user.id).await?;
+    let txn = state.db.begin().await?;
+    accounts::signed_in(&txn, user.id).await?;
+    txn.commit().await?;
     sign_in(&session, &user).await?;
     tracing::info!(user_id = user.id, "signed in");
     let to = if next.is_empty() {

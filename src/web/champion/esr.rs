@@ -402,7 +402,9 @@ pub async fn export(
     CurrentUser(me): CurrentUser,
 ) -> AppResult<Response> {
     require_esr_role(&me)?;
-    let body = service::export(&state.db, Some(me.id)).await?;
+    let txn = state.db.begin().await?;
+    let body = service::export(&txn, Some(me.id)).await?;
+    txn.commit().await?;
     let filename = format!("spectra-esr-{}.csv", esr::format_date(today()));
     Ok((
         [

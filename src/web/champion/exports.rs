@@ -213,7 +213,7 @@ async fn download(
         refuse_if_exposed(table, &grid)?;
     }
     let body = grid.csv()?;
-    audit::record(
+    audit::record_alone(
         &state.db,
         Some(me.id),
         AuditAction::ReportExported,

@@ -207,14 +207,16 @@ pub async fn list(
     // (DOMAIN.md §9), so it is audited, the one write of this GET.
     if !records.is_empty() {
         let hired: Vec<i32> = records.iter().filter_map(|r| r.application_id).collect();
+        let txn = state.db.begin().await?;
         applicant_details::record_view(
-            &state.db,
+            &txn,
             me.id,
             &format!("organisation:{organisation_id}"),
             DetailsPage::Employees,
             &hired,
         )
         .await?;
+        txn.commit().await?;
     }
     Ok(ListTemplate {
         page,
@@ -391,14 +393,16 @@ pub async fn show(
     let r = load_own(&state, &me, id).await?;
     // A care-experienced employee's record: each look is audited (DOMAIN.md §9), the one
     // write of this GET.
+    let txn = state.db.begin().await?;
     applicant_details::record_view(
-        &state.db,
+        &txn,
         me.id,
         &format!("employment:{id}"),
         DetailsPage::Employee,
         &r.application_id.into_iter().collect::<Vec<_>>(),
     )
     .await?;
+    txn.commit().await?;
     render(&state, page, r, Typed::Nothing, FormErrors::default()).await
 }
 

@@ -547,7 +547,7 @@ async fn show_mentor(
     let mentor = reg::find_mentor(&state.db, id)
         .await?
         .ok_or(AppError::NotFound)?;
-    audit::record(
+    audit::record_alone(
         &state.db,
         Some(me.id),
         AuditAction::MentoringRecordViewed,
@@ -814,7 +814,7 @@ async fn show_mentee(
     )
     .await?;
     // Only once the page exists: an unknown ID is a 404 and views nothing.
-    audit::record(
+    audit::record_alone(
         &state.db,
         Some(me.id),
         AuditAction::MentoringRecordViewed,
@@ -1523,7 +1523,7 @@ async fn csv_download(
     body: String,
 ) -> AppResult<Response> {
     // Reading personal data out of the service is recorded, though nothing changes.
-    audit::record(
+    audit::record_alone(
         &state.db,
         Some(me.id),
         AuditAction::MentoringExported,

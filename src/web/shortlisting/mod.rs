@@ -12,6 +12,7 @@ use axum::Router;
 use axum::extract::Request;
 use axum::middleware::{Next, from_fn};
 use axum::routing::{get, post};
+use sea_orm::TransactionTrait;
 
 use crate::app::AppState;
 use crate::auth::current_user::require_role;
@@ -129,13 +130,15 @@ pub(crate) async fn audit_late_reveal_view(
     seat: &PanelSeat,
     page: &str,
 ) -> AppResult<()> {
+    let txn = state.db.begin().await?;
     crate::services::panel::record_late_reveal_view(
-        &state.db,
+        &txn,
         seat.vacancy.id,
         seat.member.user_id,
         page,
     )
     .await?;
+    txn.commit().await?;
     Ok(())
 }
 
@@ -149,7 +152,9 @@ pub(crate) async fn audit_details_view(
     applications: &[i32],
 ) -> AppResult<()> {
     if !applications.is_empty() {
-        applicant_details::record_view(&state.db, viewer, subject, page, applications).await?;
+        let txn = state.db.begin().await?;
+        applicant_details::record_view(&txn, viewer, subject, page, applications).await?;
+        txn.commit().await?;
     }
     Ok(())
 }

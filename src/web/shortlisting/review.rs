@@ -397,8 +397,9 @@ pub async fn show(
     )
     .await?;
     // Only a page actually shown is a look: an application not on this vacancy is a 404 above.
-    crate::services::panel::record_late_reveal_view(&state.db, vacancy_id, me.id, "application")
-        .await?;
+    let txn = state.db.begin().await?;
+    crate::services::panel::record_late_reveal_view(&txn, vacancy_id, me.id, "application").await?;
+    txn.commit().await?;
     // Once revealed, the page names the applicant and their referees.
     if template.revealed.is_some() {
         audit_details_view(
