@@ -162,8 +162,18 @@ pub async fn submit(
         }
         .into_response());
     }
+    if !sign_in(&session, &user, None).await? {
+        // Deleted, deactivated or given a new password since the password was checked.
+        errors.add("email", BAD_CREDENTIALS);
+        return Ok(LoginTemplate {
+            page,
+            email: form.email,
+            next,
+            errors,
+        }
+        .into_response());
+    }
     accounts::signed_in(&state.db, user.id).await?;
-    sign_in(&session, &user).await?;
     tracing::info!(user_id = user.id, "signed in");
     let to = if next.is_empty() {
         // Nothing asked for: each person lands on the page with their next things to do.
