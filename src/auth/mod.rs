@@ -16,3 +16,6 @@ pub use home::{Home, home_for};
 pub const SESSION_USER_ID: &str = "user_id";
 /// Session key of the fingerprint of the password the session was signed in with.
 pub const SESSION_AUTH_FP: &str = "auth_fp";
+/// Session key, while a password change signs its person in again, of the handover that must
+/// still be waiting for the new session to be stored (see `auth::session_store`). Never stored.
+pub const SESSION_HANDOVER: &str = "handover";

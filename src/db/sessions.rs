@@ -1,6 +1,8 @@
 //! The `sessions` table.
 
-use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QuerySelect,
+};
 use time::OffsetDateTime;
 
 use crate::entities::session::{self, Entity as Session};
@@ -32,6 +34,75 @@ pub async fn find_live(
 ) -> Result<Option<session::Model>, DbErr> {
     Session::find_by_id(id.to_owned())
         .filter(session::Column::ExpiresAt.gt(now))
+        .one(db)
+        .await
+}
+
+/// Ends a live session of `user_id` in the caller's transaction; returns whether there was
+/// one. The password change that ends it makes its successor only when this is true, so a
+/// sign-out that came first is never undone.
+pub async fn claim(
+    db: &impl ConnectionTrait,
+    id: &str,
+    user_id: i32,
+    now: OffsetDateTime,
+) -> Result<bool, DbErr> {
+    let result = Session::delete_many()
+        .filter(session::Column::Id.eq(id))
+        .filter(session::Column::UserId.eq(user_id))
+        .filter(session::Column::ExpiresAt.gt(now))
+        .exec(db)
+        .await?;
+    Ok(result.rows_affected == 1)
+}
+
+/// Stores a handover: the row, belonging to no user, that stands for a session ended by a
+/// password change until its successor is made (its data empty until then, then the
+/// successor's ID). See `auth::session_store`.
+pub async fn insert_handover(
+    db: &impl ConnectionTrait,
+    id: &str,
+    expires_at: OffsetDateTime,
+) -> Result<(), DbErr> {
+    insert(
+        db,
+        session::Model {
+            id: id.to_owned(),
+            data: String::new(),
+            expires_at,
+            user_id: None,
+        },
+    )
+    .await
+}
+
+/// Takes a waiting handover for the session `successor`: returns false, changing nothing, if
+/// it has gone (its old session was signed out meanwhile), was taken, or has expired.
+pub async fn take_handover(
+    db: &impl ConnectionTrait,
+    id: &str,
+    successor: &str,
+    now: OffsetDateTime,
+) -> Result<bool, DbErr> {
+    let result = Session::update_many()
+        .col_expr(session::Column::Data, successor.into())
+        .filter(session::Column::Id.eq(id))
+        .filter(session::Column::UserId.is_null())
+        .filter(session::Column::Data.eq(""))
+        .filter(session::Column::ExpiresAt.gt(now))
+        .exec(db)
+        .await?;
+    Ok(result.rows_affected == 1)
+}
+
+/// A session row by ID, locked for the rest of the transaction on Postgres (SQLite has one
+/// writer at a time).
+pub async fn find_for_update(
+    db: &impl ConnectionTrait,
+    id: &str,
+) -> Result<Option<session::Model>, DbErr> {
+    Session::find_by_id(id.to_owned())
+        .lock_exclusive()
         .one(db)
         .await
 }

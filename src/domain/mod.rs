@@ -1,6 +1,7 @@
 //! Pure rules of the service: parsing of what people type, roles and their meaning.
 //! Nothing in here does I/O, so every rule is unit-tested beside its code.
 
+pub mod account;
 pub mod account_email;
 pub mod application;
 pub mod audit_chain;

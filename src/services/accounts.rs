@@ -12,12 +12,17 @@ use crate::config::Config;
 use crate::db::audit::{self, AuditAction};
 use crate::db::user_tokens::Purpose;
 use crate::db::{self, outbox, sessions, user_tokens, users};
+use crate::domain::account;
 use crate::domain::account_email::{self, AccountEmail, PER_CLIENT};
 use crate::domain::login_throttle::WINDOW;
 use crate::domain::{EmailAddress, FullName, NewPassword, Role};
 use crate::entities::user;
 use crate::mail::Email;
-use crate::mail::templates::{AlreadyRegistered, EmailContent, ResetPassword, VerifyEmail};
+use crate::mail::templates::{
+    AlreadyRegistered, EmailContent, PasswordChanged, ResetPassword, VerifyEmail,
+};
+use crate::services::Outcome;
+use crate::services::sessions as session_handover;
 
 /// Why a password was not accepted.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -43,7 +48,11 @@ pub async fn authenticate(
         return Ok(Err(PasswordRefusal::Locked));
     };
     let account = user.as_ref().map(|u| u.id);
-    match user.filter(|u| verified && u.is_active) {
+    let user = match user.filter(|_| verified) {
+        Some(user) => still_usable_with(db, &user).await?,
+        None => None,
+    };
+    match user {
         Some(user) => {
             throttle::sign_in_succeeded(db, keys).await?;
             Ok(Ok(user))
@@ -54,6 +63,21 @@ pub async fn authenticate(
             Ok(Err(PasswordRefusal::NotCorrect))
         }
     }
+}
+
+/// `user` as it is now, if it can still be used with the password it had when it was read: a
+/// deletion, deactivation or password change that committed while the password was checked
+/// wins. Judged on the row locked (the session itself is judged again when it is stored).
+async fn still_usable_with(
+    db: &DatabaseConnection,
+    user: &user::Model,
+) -> Result<Option<user::Model>, DbErr> {
+    let txn = db.begin().await?;
+    let now = lock_usable(&txn, user.id)
+        .await?
+        .filter(|u| u.password_hash == user.password_hash);
+    txn.commit().await?;
+    Ok(now)
 }
 
 /// Audits the start of a sign-in lock, once per lock: by the one failed attempt that took the
@@ -138,17 +162,60 @@ async fn throttled_verify(
     Ok(Some((ticket.verify(candidate, stored).await?, slot)))
 }
 
-/// Stores a new password for `user_id`: every other session ends (all but `keep`), every
-/// reset link issued before now stops working, `notice` is queued, and it is audited.
-pub async fn change_password(
+/// The account `user_id`, its row locked for the rest of the transaction (on Postgres; SQLite
+/// has one writer at a time), if its owner can still use it: not deleted, not deactivated.
+/// Every write on the owner's behalf judges this on the row as it is now, after any password
+/// hashing (which never runs with the row locked).
+pub async fn lock_usable(
     txn: &impl ConnectionTrait,
     user_id: i32,
+) -> Result<Option<user::Model>, DbErr> {
+    Ok(users::find_for_update(txn, user_id)
+        .await?
+        .filter(|u| account::is_usable(u.is_active, u.deleted_at.is_some())))
+}
+
+/// Why a password was not changed. Nothing was written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ChangeRefusal {
+    /// The account was deleted or deactivated while the new password was being hashed.
+    AccountGone,
+    /// The session the change came from ended meanwhile (signed out, or ended by another
+    /// password change): the person is no longer signed in there.
+    SessionEnded,
+}
+
+/// A password changed by its owner.
+#[derive(Clone, Debug)]
+pub struct Changed {
+    /// The account as it is now.
+    pub user: user::Model,
+    /// The handover the session that signs them in again must take (see `services::sessions`).
+    pub handover: String,
+}
+
+/// Stores a new password for `user_id`, asked for from the session `session_id`, judged on the
+/// account's row read and locked here (the hash was made before, without the lock): the
+/// account must still be usable and the session still live. That session and every other one
+/// of the account end, leaving a handover for the session that signs the person in again;
+/// every reset link issued before now stops working; "your password has been changed" is
+/// queued; and it is audited.
+pub async fn change_password(
+    txn: &impl ConnectionTrait,
+    config: &Config,
+    user_id: i32,
     new_hash: &str,
-    keep: Option<&str>,
-    notice: &Email,
-) -> Result<(), DbErr> {
+    session_id: &str,
+) -> Outcome<Changed, ChangeRefusal> {
+    let Some(user) = lock_usable(txn, user_id).await? else {
+        return Ok(Err(ChangeRefusal::AccountGone));
+    };
+    let now = db::now();
+    if !sessions::claim(txn, session_id, user_id, now).await? {
+        return Ok(Err(ChangeRefusal::SessionEnded));
+    }
     users::set_password(txn, user_id, new_hash).await?;
-    let ended = sessions::delete_for_user(txn, user_id, keep).await?;
+    let ended = sessions::delete_for_user(txn, user_id, None).await?;
     user_tokens::revoke_all(txn, user_id, Purpose::ResetPassword).await?;
     audit::record(
         txn,
@@ -158,22 +225,50 @@ pub async fn change_password(
         serde_json::json!({ "other_sessions_ended": ended }),
     )
     .await?;
-    outbox::enqueue(txn, notice).await
+    outbox::enqueue(txn, &password_changed(config, &user)?).await?;
+    let handover = session_handover::handover_id(session_id);
+    sessions::insert_handover(txn, &handover, now + account::HANDOVER_KEPT_FOR).await?;
+    let user = user::Model {
+        password_hash: new_hash.to_owned(),
+        ..user
+    };
+    Ok(Ok(Changed { user, handover }))
 }
 
-/// Sets a new password from a reset link: the link is used up (of two requests racing with
-/// one link, one wins), the address counts as confirmed, every session and every other reset
-/// link ends, `notice` is queued, and it is audited. Returns false, writing nothing, when
-/// the link was used meanwhile.
+/// "Your password has been changed", to the account's address as it is now.
+fn password_changed(config: &Config, user: &user::Model) -> askama::Result<Email> {
+    PasswordChanged {
+        name: user.full_name.clone(),
+        reset_link: config.link("/forgot-password"),
+    }
+    .to_email(&user.email)
+}
+
+/// Why a reset link did not set a password. Nothing was written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ResetRefusal {
+    /// The link was used meanwhile (of two requests racing with one link, one wins).
+    LinkUsed,
+    /// The account was deleted or deactivated while the new password was being hashed.
+    AccountGone,
+}
+
+/// Sets a new password from a reset link, judged on the account's row read and locked here
+/// (the hash was made before, without the lock): the account must still be usable and the link
+/// unused. The link is used up, the address counts as confirmed, every session and every other
+/// reset link ends, "your password has been changed" is queued, and it is audited.
 pub async fn reset_password(
     txn: &impl ConnectionTrait,
+    config: &Config,
     token_id: i32,
     user_id: i32,
     new_hash: &str,
-    notice: &Email,
-) -> Result<bool, DbErr> {
+) -> Outcome<(), ResetRefusal> {
+    let Some(user) = lock_usable(txn, user_id).await? else {
+        return Ok(Err(ResetRefusal::AccountGone));
+    };
     if !user_tokens::consume(txn, token_id).await? {
-        return Ok(false);
+        return Ok(Err(ResetRefusal::LinkUsed));
     }
     users::set_password(txn, user_id, new_hash).await?;
     users::mark_email_verified(txn, user_id).await?;
@@ -187,7 +282,25 @@ pub async fn reset_password(
         serde_json::json!({ "sessions_ended": ended }),
     )
     .await?;
-    outbox::enqueue(txn, notice).await?;
+    outbox::enqueue(txn, &password_changed(config, &user)?).await?;
+    Ok(Ok(()))
+}
+
+/// Confirms an address from the emailed link `token_hash`, judged on the account's row read
+/// and locked here: a deleted or deactivated account's link no longer works. Returns false,
+/// writing nothing, when the link does not work (unknown, used, expired, or its account can no
+/// longer be used).
+pub async fn confirm_email(txn: &impl ConnectionTrait, token_hash: &str) -> Result<bool, DbErr> {
+    let Some(found) = user_tokens::find_usable(txn, Purpose::VerifyEmail, token_hash).await? else {
+        return Ok(false);
+    };
+    if lock_usable(txn, found.user_id).await?.is_none()
+        || !user_tokens::consume(txn, found.id).await?
+    {
+        return Ok(false);
+    }
+    users::mark_email_verified(txn, found.user_id).await?;
+    user_tokens::revoke_all(txn, found.user_id, Purpose::VerifyEmail).await?;
     Ok(true)
 }
 

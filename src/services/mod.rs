@@ -24,7 +24,9 @@ pub mod panel;
 pub mod privacy;
 pub mod reference_data;
 pub mod retention;
+pub mod sessions;
 pub mod shortlisting;
+pub mod user_admin;
 pub mod vacancies;
 pub mod withdrawal;
 

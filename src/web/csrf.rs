@@ -4,7 +4,7 @@
 //! `multipart/form-data` form (a file upload), or from the `x-csrf-token` header.
 //! A POST from this site whose session has ended is not refused but handed to
 //! `session_timeout::after_session_ended`, which may keep the form and asks the person to
-//! sign in again (issue 21).
+//! sign in again (issue 21); a sign-out from it still signs out (issue 22).
 
 use axum::body::Body;
 use axum::extract::{Request, State};
@@ -24,6 +24,8 @@ use crate::web::session_timeout::{self, SessionEnded};
 pub const FIELD: &str = "csrf_token";
 /// The header that may carry it instead (for non-form requests).
 pub const HEADER: &str = "x-csrf-token";
+/// The sign-out route, which a browser whose session has ended may still use.
+const SIGN_OUT: &str = "/logout";
 /// The largest form body read for the check.
 const BODY_LIMIT: usize = 2 * 1024 * 1024;
 /// The largest `multipart/form-data` body (a file upload) read for the check. Routes taking
@@ -89,6 +91,14 @@ pub async fn verify(
         (Some(s), Some(expected)) => bool::from(s.as_bytes().ct_eq(expected.as_bytes())),
         _ => false,
     };
+    if !valid && ended && parts.uri.path() == SIGN_OUT {
+        // Signing out after the session ended still signs out: the handler ends whatever
+        // replaced the session on this cookie (a password change in flight) and this
+        // browser's binding, and changes nothing else. The Origin check above has passed.
+        return Ok(next
+            .run(Request::from_parts(parts, Body::from(bytes)))
+            .await);
+    }
     if !valid && ended {
         let urlencoded = is_urlencoded(&parts.headers);
         return session_timeout::after_session_ended(

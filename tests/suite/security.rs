@@ -831,13 +831,28 @@ async fn saving_a_session_that_was_deleted_does_not_create_it_again() {
     use tower_sessions::session::{Id, Record};
 
     let app = spawn_app().await;
+    let user_id = app
+        .create_user("user@example.org", &[Role::Applicant], None)
+        .await;
+    let hash = spectra::db::users::find_by_id(&app.db, user_id)
+        .await
+        .unwrap()
+        .unwrap()
+        .password_hash;
     let store = spectra::auth::session_store::SeaOrmSessionStore::new(app.db.clone());
     let mut record = Record {
         id: Id::default(),
         data: Default::default(),
         expiry_date: time::OffsetDateTime::now_utc() + time::Duration::minutes(30),
     };
-    record.data.insert("user_id".into(), serde_json::json!(1));
+    // A session signing someone in is stored only for a live account and its password.
+    record
+        .data
+        .insert("user_id".into(), serde_json::json!(user_id));
+    record.data.insert(
+        "auth_fp".into(),
+        serde_json::json!(spectra::auth::password::fingerprint(&hash)),
+    );
     store.create(&mut record).await.unwrap();
     let loaded = store.load(&record.id).await.unwrap().expect("stored");
 

@@ -18,7 +18,6 @@ use crate::auth::{ClientAddress, CurrentUser, password};
 use crate::db::users;
 use crate::domain::NewPassword;
 use crate::error::{AppError, AppResult};
-use crate::mail::templates::{EmailContent, PasswordChanged};
 use crate::services::accounts::{self, PasswordRefusal};
 use crate::web::accounts::sign_in;
 use crate::web::page::{FormErrors, Page, flash};
@@ -93,27 +92,46 @@ pub async fn submit(
         return Ok(ChangeTemplate { page, errors }.into_response());
     };
 
+    // Hashed before the transaction: the account's row is never locked while a hash runs, so
+    // the rules are judged again on it, as it is by then, inside.
     let hash = password::hash(&state.hash_gate, &new_password).await?;
-    let notice = PasswordChanged {
-        name: user.full_name.clone(),
-        reset_link: state.config.link("/forgot-password"),
-    }
-    .to_email(&user.email)?;
-    let current_id = session.id().map(|id| id.to_string());
+    let Some(session_id) = session.id().map(|id| id.to_string()) else {
+        return Err(session_ended());
+    };
     let txn = state.db.begin().await?;
-    accounts::change_password(&txn, user.id, &hash, current_id.as_deref(), &notice).await?;
+    let changed =
+        match accounts::change_password(&txn, &state.config, user.id, &hash, &session_id).await? {
+            Ok(changed) => changed,
+            Err(refusal) => {
+                txn.rollback().await?;
+                tracing::info!(user_id = user.id, ?refusal, "password change refused");
+                session.clear().await;
+                return Err(session_ended());
+            }
+        };
     txn.commit().await?;
     state.mail_wakeup.notify_one();
+    tracing::info!(user_id = user.id, "password changed");
 
-    let updated = users::find_by_id(&state.db, user.id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    sign_in(&session, &updated).await?;
+    if !sign_in(&session, &changed.user, Some(changed.handover)).await? {
+        tracing::info!(
+            user_id = user.id,
+            "signed out, or the account ended, while the password changed: not signed in again"
+        );
+        return Err(session_ended());
+    }
     flash(
         &session,
         "Your password has been changed. You have been signed out everywhere else.",
     )
     .await?;
-    tracing::info!(user_id = user.id, "password changed");
     Ok(Redirect::to("/account").into_response())
+}
+
+/// The answer when the session the change came from has ended (signed out meanwhile, say), or
+/// its account has: the person is asked to sign in again.
+fn session_ended() -> AppError {
+    AppError::SessionEnded {
+        next: "/account".to_owned(),
+    }
 }

@@ -166,7 +166,12 @@ pub async fn accept(
     };
     txn.commit().await?;
 
-    sign_in(&session, &user).await?;
+    if !sign_in(&session, &user, None).await? {
+        // Deactivated (or deleted) the moment it was made: it cannot be signed in to.
+        return Err(AppError::SignInRequired {
+            next: home_for(&roles).path.to_owned(),
+        });
+    }
     flash(&session, "Your account has been created.").await?;
     tracing::info!(
         user_id = user.id,

@@ -163,10 +163,20 @@ pub async fn submit(
         }
         .into_response());
     }
+    if !sign_in(&session, &user, None).await? {
+        // Deleted, deactivated or given a new password since the password was checked.
+        errors.add("email", BAD_CREDENTIALS);
+        return Ok(LoginTemplate {
+            page,
+            email: form.email,
+            next,
+            errors,
+        }
+        .into_response());
+    }
     let txn = state.db.begin().await?;
     accounts::signed_in(&txn, user.id).await?;
     txn.commit().await?;
-    sign_in(&session, &user).await?;
     tracing::info!(user_id = user.id, "signed in");
     let to = if next.is_empty() {
         // Nothing asked for: each person lands on the page with their next things to do.

@@ -1,4 +1,5 @@
-//! Signing out (a POST, so a link or image elsewhere cannot sign anyone out).
+//! Signing out (a POST, so a link or image elsewhere cannot sign anyone out). It holds even
+//! against a password change in flight on the same cookie (see `services::sessions`).
 
 use askama::Template;
 use askama_web::WebTemplate;
@@ -9,7 +10,7 @@ use tower_sessions::Session;
 
 use crate::app::AppState;
 use crate::error::AppResult;
-use crate::services::kept_forms;
+use crate::services::{kept_forms, sessions};
 use crate::web::page::Page;
 use crate::web::session_timeout;
 
@@ -19,7 +20,16 @@ pub async fn submit(
     headers: HeaderMap,
     session: Session,
 ) -> AppResult<Response> {
-    session.flush().await?;
+    if session.id().is_some() {
+        session.flush().await?;
+    } else {
+        // Ended already (this is a sign-out sent with a stale cookie): nothing to delete.
+        session.clear().await;
+    }
+    // A password change in flight on this cookie may have replaced its session: that ends too.
+    if let Some(old) = session_timeout::cookie_value(&headers, crate::web::SESSION_COOKIE) {
+        sessions::end_handed_over(&state.db, &old).await?;
+    }
     let mut response = Redirect::to("/signed-out").into_response();
     if let Some(token) = session_timeout::binding_token(&headers) {
         kept_forms::unbind_browser(&state.db, &token).await?;

@@ -17,7 +17,7 @@ use axum::routing::get;
 use tower_sessions::Session;
 
 use crate::app::AppState;
-use crate::auth::{SESSION_AUTH_FP, SESSION_USER_ID, password};
+use crate::auth::{SESSION_AUTH_FP, SESSION_HANDOVER, SESSION_USER_ID, password, session_store};
 use crate::entities::user;
 use crate::error::AppError;
 use crate::web::page::new_csrf_token;
@@ -63,15 +63,33 @@ pub fn router() -> Router<AppState> {
 }
 
 /// Signs `user` in on this session: a new session ID (so a planted ID is useless), a new form
-/// token, and the password fingerprint that ties the session to the current password.
-pub(crate) async fn sign_in(session: &Session, user: &user::Model) -> Result<(), AppError> {
+/// token, and the password fingerprint that ties the session to the current password. The
+/// session is stored at once, and only if the account can still be used with that password
+/// and, for a password change (`handover`), the session it came from was not signed out
+/// meanwhile (see `services::sessions`). Returns false when it was not: the session is emptied,
+/// so the browser is signed out, and nothing is stored.
+pub(crate) async fn sign_in(
+    session: &Session,
+    user: &user::Model,
+    handover: Option<String>,
+) -> Result<bool, AppError> {
     session.cycle_id().await?;
     new_csrf_token(session).await?;
     session.insert(SESSION_USER_ID, user.id).await?;
     session
         .insert(SESSION_AUTH_FP, password::fingerprint(&user.password_hash))
         .await?;
-    Ok(())
+    if let Some(handover) = handover {
+        session.insert(SESSION_HANDOVER, handover).await?;
+    }
+    match session.save().await {
+        Ok(()) => Ok(true),
+        Err(tower_sessions::session::Error::Store(e)) if session_store::is_refused(&e) => {
+            session.clear().await;
+            Ok(false)
+        }
+        Err(e) => Err(e.into()),
+    }
 }
 
 /// Binds this browser to the account just signed in (issue 21), so a form it sends after the
@@ -83,14 +101,25 @@ pub(crate) async fn bind_browser(
     response: &mut axum::response::Response,
 ) -> Result<(), AppError> {
     use crate::web::session_timeout;
+    use sea_orm::TransactionTrait;
     let current = session_timeout::binding_token(headers);
+    let txn = state.db.begin().await?;
+    // Judged on the account's locked row: one deleted meanwhile gets no binding.
+    if crate::services::accounts::lock_usable(&txn, user_id)
+        .await?
+        .is_none()
+    {
+        txn.rollback().await?;
+        return Ok(());
+    }
     let token = crate::services::kept_forms::bind_browser(
-        &state.db,
+        &txn,
         user_id,
         current.as_deref(),
         crate::db::now(),
     )
     .await?;
+    txn.commit().await?;
     session_timeout::set_binding(response, token, state.config.is_https());
     Ok(())
 }

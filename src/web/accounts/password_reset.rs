@@ -14,9 +14,9 @@ use crate::app::AppState;
 use crate::auth::{ClientAddress, password, tokens};
 use crate::db::user_tokens::Purpose;
 use crate::db::{user_tokens, users};
-use crate::domain::{EmailAddress, NewPassword};
+use crate::domain::{EmailAddress, NewPassword, account};
+use crate::entities::{user, user_token};
 use crate::error::AppResult;
-use crate::mail::templates::{EmailContent, PasswordChanged};
 use crate::services::accounts;
 use crate::web::page::{FormErrors, FormPage, Page, flash};
 
@@ -99,15 +99,31 @@ pub async fn show_reset(
     FormPage(page): FormPage,
     Path(token): Path<String>,
 ) -> AppResult<ResetTemplate> {
-    let usable = user_tokens::find_usable(&state.db, Purpose::ResetPassword, &tokens::hash(&token))
-        .await?
-        .is_some();
+    let usable = usable_link(&state, &token).await?.is_some();
     Ok(ResetTemplate {
         page,
         token,
         usable,
         errors: FormErrors::default(),
     })
+}
+
+/// The reset link `token` and its account, if the link is unused and unexpired and the account
+/// can still be used (not deleted, not deactivated). Judged again when the password is set.
+async fn usable_link(
+    state: &AppState,
+    token: &str,
+) -> AppResult<Option<(user_token::Model, user::Model)>> {
+    let token_hash = tokens::hash(token);
+    let Some(found) =
+        user_tokens::find_usable(&state.db, Purpose::ResetPassword, &token_hash).await?
+    else {
+        return Ok(None);
+    };
+    let user = users::find_by_id(&state.db, found.user_id)
+        .await?
+        .filter(|u| account::is_usable(u.is_active, u.deleted_at.is_some()));
+    Ok(user.map(|user| (found, user)))
 }
 
 pub async fn reset(
@@ -117,22 +133,7 @@ pub async fn reset(
     Path(token): Path<String>,
     Form(form): Form<ResetForm>,
 ) -> AppResult<Response> {
-    let token_hash = tokens::hash(&token);
-    let Some(found) =
-        user_tokens::find_usable(&state.db, Purpose::ResetPassword, &token_hash).await?
-    else {
-        return Ok(ResetTemplate {
-            page,
-            token,
-            usable: false,
-            errors: FormErrors::default(),
-        }
-        .into_response());
-    };
-    let Some(user) = users::find_by_id(&state.db, found.user_id)
-        .await?
-        .filter(|u| u.is_active)
-    else {
+    let Some((found, user)) = usable_link(&state, &token).await? else {
         return Ok(ResetTemplate {
             page,
             token,
@@ -156,16 +157,14 @@ pub async fn reset(
             .into_response());
         }
     };
+    // Hashed before the transaction, without the account's row locked: the link and the
+    // account are judged again inside, as they are by then.
     let hash = password::hash(&state.hash_gate, &new_password).await?;
-    let notice = PasswordChanged {
-        name: user.full_name.clone(),
-        reset_link: state.config.link("/forgot-password"),
-    }
-    .to_email(&user.email)?;
-
     let txn = state.db.begin().await?;
-    if !accounts::reset_password(&txn, found.id, user.id, &hash, &notice).await? {
+    let outcome = accounts::reset_password(&txn, &state.config, found.id, user.id, &hash).await?;
+    if let Err(refusal) = outcome {
         txn.rollback().await?;
+        tracing::info!(user_id = user.id, ?refusal, "password reset refused");
         return Ok(ResetTemplate {
             page,
             token,

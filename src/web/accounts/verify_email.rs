@@ -12,8 +12,8 @@ use tower_sessions::Session;
 
 use crate::app::AppState;
 use crate::auth::{ClientAddress, tokens};
+use crate::db::user_tokens;
 use crate::db::user_tokens::Purpose;
-use crate::db::{user_tokens, users};
 use crate::domain::EmailAddress;
 use crate::error::AppResult;
 use crate::services::accounts;
@@ -49,17 +49,7 @@ pub async fn confirm(
     Path(token): Path<String>,
 ) -> AppResult<Response> {
     let txn = state.db.begin().await?;
-    let found = user_tokens::find_usable(&txn, Purpose::VerifyEmail, &tokens::hash(&token)).await?;
-    let Some(found) = found else {
-        txn.rollback().await?;
-        return Ok(VerifyTemplate {
-            page,
-            token,
-            usable: false,
-        }
-        .into_response());
-    };
-    if !user_tokens::consume(&txn, found.id).await? {
+    if !accounts::confirm_email(&txn, &tokens::hash(&token)).await? {
         txn.rollback().await?;
         return Ok(VerifyTemplate {
             page,
@@ -68,8 +58,6 @@ pub async fn confirm(
         }
         .into_response());
     }
-    users::mark_email_verified(&txn, found.user_id).await?;
-    user_tokens::revoke_all(&txn, found.user_id, Purpose::VerifyEmail).await?;
     txn.commit().await?;
     flash(
         &session,

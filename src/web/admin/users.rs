@@ -7,21 +7,20 @@ use askama_web::WebTemplate;
 use axum::Form;
 use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
-use sea_orm::TransactionTrait;
+use sea_orm::{DatabaseTransaction, TransactionTrait};
 use serde::Deserialize;
-use serde_json::json;
 use tower_sessions::Session;
 
 use crate::app::AppState;
 use crate::auth::CurrentUser;
-use crate::db::audit::{self, AuditAction};
-use crate::db::{organisations, sessions, users};
+use crate::db::{organisations, users};
 use crate::domain::Role;
 use crate::domain::privacy::{DeletionReason, is_deciding_staff};
 use crate::entities::{organisation, user};
 use crate::error::{AppError, AppResult};
 use crate::services::Actor;
 use crate::services::privacy::{self, DeleteRefusal, Deleted, Requester};
+use crate::services::user_admin::{self, AdminRefusal};
 use crate::web::admin::{parse_roles_and_organisation, repeated, single};
 use crate::web::page::{FormErrors, IdPath, Page, flash, notice};
 
@@ -105,14 +104,20 @@ async fn load(state: &AppState, id: i32) -> AppResult<user::Model> {
         .ok_or(AppError::NotFound)
 }
 
-/// Refuses to change a deleted account: only its anonymous record is left.
+/// Refuses to change a deleted account: only its anonymous record is left. (Judged again on
+/// the locked row when the change is written.)
 fn refuse_if_deleted(user: &user::Model) -> AppResult<()> {
     if user.deleted_at.is_some() {
-        return Err(AppError::BadRequest(
-            "This account was deleted: only an anonymous record is left, and it cannot sign in again.".into(),
-        ));
+        return Err(deleted_account());
     }
     Ok(())
+}
+
+fn deleted_account() -> AppError {
+    AppError::BadRequest(
+        "This account was deleted: only an anonymous record is left, and it cannot sign in again."
+            .into(),
+    )
 }
 
 pub async fn show(
@@ -183,21 +188,8 @@ pub async fn update_roles(
     };
 
     let txn = state.db.begin().await?;
-    users::set_roles(&txn, id, &roles, organisation_id).await?;
-    audit::record(
-        &txn,
-        Some(me.id),
-        AuditAction::RolesChanged,
-        &format!("user:{id}"),
-        json!({
-            "before": before.iter().map(|r| r.as_str()).collect::<Vec<_>>(),
-            "after": roles.iter().map(|r| r.as_str()).collect::<Vec<_>>(),
-            "organisation_before": user.organisation_id,
-            "organisation_after": organisation_id,
-        }),
-    )
-    .await?;
-    txn.commit().await?;
+    let outcome = user_admin::change_roles(&txn, me.id, id, &roles, organisation_id).await?;
+    finish(txn, outcome).await?;
     flash(&session, format!("Roles updated for {}", user.full_name)).await?;
     Ok(Redirect::to(&format!("/admin/users/{id}")).into_response())
 }
@@ -209,23 +201,9 @@ pub async fn deactivate(
     IdPath(id): IdPath,
 ) -> AppResult<Redirect> {
     let user = load(&state, id).await?;
-    if me.id == id {
-        return Err(AppError::BadRequest(
-            "You cannot deactivate your own account.".into(),
-        ));
-    }
     let txn = state.db.begin().await?;
-    users::set_active(&txn, id, false).await?;
-    sessions::delete_for_user(&txn, id, None).await?;
-    audit::record(
-        &txn,
-        Some(me.id),
-        AuditAction::AccountDeactivated,
-        &format!("user:{id}"),
-        json!({}),
-    )
-    .await?;
-    txn.commit().await?;
+    let outcome = user_admin::set_active(&txn, me.id, id, false).await?;
+    finish(txn, outcome).await?;
     flash(
         &session,
         format!("{} can no longer sign in", user.full_name),
@@ -243,18 +221,27 @@ pub async fn reactivate(
     let user = load(&state, id).await?;
     refuse_if_deleted(&user)?;
     let txn = state.db.begin().await?;
-    users::set_active(&txn, id, true).await?;
-    audit::record(
-        &txn,
-        Some(me.id),
-        AuditAction::AccountReactivated,
-        &format!("user:{id}"),
-        json!({}),
-    )
-    .await?;
-    txn.commit().await?;
+    let outcome = user_admin::set_active(&txn, me.id, id, true).await?;
+    finish(txn, outcome).await?;
     flash(&session, format!("{} can sign in again", user.full_name)).await?;
     Ok(Redirect::to(&format!("/admin/users/{id}")))
+}
+
+/// Commits a change to an account, or rolls it back and says why it was refused.
+async fn finish(txn: DatabaseTransaction, outcome: Result<(), AdminRefusal>) -> AppResult<()> {
+    match outcome {
+        Ok(()) => Ok(txn.commit().await?),
+        Err(refusal) => {
+            txn.rollback().await?;
+            Err(match refusal {
+                AdminRefusal::NotFound => AppError::NotFound,
+                AdminRefusal::Deleted => deleted_account(),
+                AdminRefusal::OwnAccount => {
+                    AppError::BadRequest("You cannot deactivate your own account.".into())
+                }
+            })
+        }
+    }
 }
 
 /// The reason chosen on the deletion form.

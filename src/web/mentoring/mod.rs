@@ -33,7 +33,8 @@ fn coordinator_only(routes: Router<AppState>) -> Router<AppState> {
 }
 
 /// Gives a user a mentoring role, and audits it as a role change (DOMAIN.md §9). Returns
-/// whether the role was new.
+/// whether the role was new. Judged on the account's row, locked: a deleted account (only its
+/// anonymous record left) is given nothing.
 async fn grant_audited(
     txn: &sea_orm::DatabaseTransaction,
     by: Option<i32>,
@@ -42,6 +43,12 @@ async fn grant_audited(
 ) -> Result<bool, sea_orm::DbErr> {
     use crate::db::audit::{self, AuditAction};
     use crate::db::users;
+    let changeable = users::find_for_update(txn, user_id)
+        .await?
+        .is_some_and(|u| crate::domain::account::is_changeable(u.deleted_at.is_some()));
+    if !changeable {
+        return Ok(false);
+    }
     let before = users::roles_of(txn, user_id).await?;
     if !users::grant_role(txn, user_id, role).await? {
         return Ok(false);
