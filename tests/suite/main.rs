@@ -14,6 +14,7 @@ mod confirmations;
 mod dashboard;
 mod disclosure;
 mod email;
+mod employee_list;
 mod esr;
 mod health;
 mod helpers;
