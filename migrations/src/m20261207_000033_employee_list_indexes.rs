@@ -7,9 +7,13 @@ pub struct Migration;
 /// however many records the organisation has:
 /// - the organisation's records by route, so that its SPECTRA hires are found without reading
 ///   the records of an ESR extract (the champion's only), in start order;
-/// - the checkpoints still to record, by record and due date, so that each record's next
-///   checkpoint (the earliest unrecorded) is one index read. A partial index: recorded
-///   checkpoints, most of them, are not in it. SQLite and Postgres both support it.
+/// - the checkpoints still to record in due order, so that the list can be read from the
+///   longest overdue and stop once it has a page;
+/// - the checkpoints still to record by record and due date, so that whether one is a
+///   record's next (none earlier), or whether a record has any left, is one index read.
+///
+/// The last two are partial indexes: recorded checkpoints, most of them, are not in them.
+/// SQLite and Postgres both support them.
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
@@ -28,6 +32,16 @@ impl MigrationTrait for Migration {
         manager
             .create_index(
                 Index::create()
+                    .name(OPEN_BY_DUE_INDEX)
+                    .table(EmploymentCheckpoints::Table)
+                    .col(EmploymentCheckpoints::DueOn)
+                    .and_where(Expr::col(EmploymentCheckpoints::Outcome).is_null())
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .create_index(
+                Index::create()
                     .name(OPEN_CHECKPOINTS_INDEX)
                     .table(EmploymentCheckpoints::Table)
                     .col(EmploymentCheckpoints::EmploymentRecordId)
@@ -39,14 +53,16 @@ impl MigrationTrait for Migration {
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        manager
-            .drop_index(
-                Index::drop()
-                    .name(OPEN_CHECKPOINTS_INDEX)
-                    .table(EmploymentCheckpoints::Table)
-                    .to_owned(),
-            )
-            .await?;
+        for index in [OPEN_CHECKPOINTS_INDEX, OPEN_BY_DUE_INDEX] {
+            manager
+                .drop_index(
+                    Index::drop()
+                        .name(index)
+                        .table(EmploymentCheckpoints::Table)
+                        .to_owned(),
+                )
+                .await?;
+        }
         manager
             .drop_index(
                 Index::drop()
@@ -59,6 +75,7 @@ impl MigrationTrait for Migration {
 }
 
 const RECORDS_INDEX: &str = "idx_employment_records_organisation_route";
+const OPEN_BY_DUE_INDEX: &str = "idx_employment_checkpoints_open_due";
 const OPEN_CHECKPOINTS_INDEX: &str = "idx_employment_checkpoints_open";
 
 #[derive(DeriveIden)]

@@ -16,7 +16,10 @@ use crate::entities::{employment_checkpoint, employment_record, organisation};
 
 mod hires;
 
-pub use hires::{HireCounts, ListedHire, hire_counts, hires_page};
+pub use hires::{
+    HireCounts, ListedHire, hire_counts, hires_by_next_checkpoint,
+    hires_with_checkpoints_to_record, hires_with_nothing_to_record,
+};
 
 /// What a new employment record holds.
 #[derive(Clone, Debug)]

@@ -67,8 +67,7 @@ pub async fn employees_page(
     let counts = employment::hire_counts(db, organisation_id, today).await?;
     let total = u64::try_from(counts.total).unwrap_or(0);
     let paging = Paging::of(requested, total, EMPLOYEES_PER_PAGE);
-    let rows =
-        employment::hires_page(db, organisation_id, paging.offset(), paging.per_page).await?;
+    let rows = hires_page(db, organisation_id, paging.offset(), paging.per_page).await?;
     if !rows.is_empty() {
         let hired: Vec<i32> = rows.iter().filter_map(|r| r.application_id).collect();
         applicant_details::record_view(
@@ -85,6 +84,39 @@ pub async fn employees_page(
         paging,
         rows,
     })
+}
+
+/// `limit` of the organisation's hires through the service from `offset`, in the list's order:
+/// first those with a checkpoint to record, by when the next falls due; then those with nothing
+/// left to record, newest start first. Where the page reaches the second part, how many are in
+/// the first says where in the second it starts.
+pub async fn hires_page(
+    db: &impl ConnectionTrait,
+    organisation_id: i32,
+    offset: u64,
+    limit: u64,
+) -> Result<Vec<ListedHire>, DbErr> {
+    let mut rows = employment::hires_by_next_checkpoint(db, organisation_id, offset, limit).await?;
+    let found = rows.len() as u64;
+    if found < limit {
+        // With some found, the first part ends on this page; with none, it ended before it.
+        let first_part = if found > 0 {
+            offset + found
+        } else {
+            u64::try_from(employment::hires_with_checkpoints_to_record(db, organisation_id).await?)
+                .unwrap_or(0)
+        };
+        rows.extend(
+            employment::hires_with_nothing_to_record(
+                db,
+                organisation_id,
+                offset.saturating_sub(first_part),
+                limit - found,
+            )
+            .await?,
+        );
+    }
+    Ok(rows)
 }
 
 /// The most characters of the name of the organisation someone moved to (as stored).

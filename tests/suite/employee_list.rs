@@ -75,14 +75,26 @@ fn overdue_starts(n: i64) -> Vec<Date> {
     (0..n).map(|i| first - Duration::days(i)).collect()
 }
 
-/// Records the first (3-month) checkpoint of each record as in post, as its manager would.
-async fn record_first_checkpoints(app: &TestApp, ids: &[i32]) {
+/// Records the first `n` checkpoints of each record as in post, as its manager would.
+async fn record_checkpoints(app: &TestApp, ids: &[i32], n: usize) {
     for id in ids {
-        let first = employment::checkpoints_of(&app.db, *id).await.unwrap()[0].clone();
-        let mut c: employment_checkpoint::ActiveModel = first.into();
-        c.outcome = Set(Some(CheckpointOutcome::InPost.as_str().to_owned()));
-        c.update(&app.db).await.unwrap();
+        for checkpoint in employment::checkpoints_of(&app.db, *id)
+            .await
+            .unwrap()
+            .into_iter()
+            .take(n)
+        {
+            let mut c: employment_checkpoint::ActiveModel = checkpoint.into();
+            c.outcome = Set(Some(CheckpointOutcome::InPost.as_str().to_owned()));
+            c.update(&app.db).await.unwrap();
+        }
     }
+}
+
+/// Start dates more than two years ago, a day apart: every checkpoint has fallen due.
+fn long_ago_starts(n: i64) -> Vec<Date> {
+    let first = add_months(retention::today(), -25);
+    (0..n).map(|i| first - Duration::days(i)).collect()
 }
 
 /// The order the list must have, worked out from each record's stored checkpoints: the
@@ -132,14 +144,17 @@ fn pagination(body: &str) -> (Option<String>, Option<String>) {
 
 #[tokio::test]
 async fn the_list_is_paged_with_counts_for_the_whole_organisation_and_no_one_elses_records() {
-    // Arrange: at Trust A, 70 hires with a checkpoint overdue and 50 with nothing due yet, and
-    // 40 staff from ESR with checkpoints overdue (the champion's only); at Trust B, 10 hires
-    // with a checkpoint overdue.
+    // Arrange: at Trust A, 70 hires with a checkpoint overdue, 50 with nothing due yet and 15
+    // with every checkpoint recorded, and 40 staff from ESR with checkpoints overdue (the
+    // champion's only); at Trust B, 10 hires with a checkpoint overdue.
     let app = spawn_app().await;
     let org = app.create_organisation("Trust A").await;
     let other_org = app.create_organisation("Trust B").await;
     let mut ours = employ_all(&app, org, Route::Spectra, &overdue_starts(70)).await;
     ours.extend(employ_all(&app, org, Route::Spectra, &starts(50, 1)).await);
+    let done = employ_all(&app, org, Route::Spectra, &long_ago_starts(15)).await;
+    record_checkpoints(&app, &done, 4).await;
+    ours.extend(done.iter().copied());
     let esr = employ_all(&app, org, Route::Esr, &overdue_starts(40)).await;
     let theirs = employ_all(&app, other_org, Route::Spectra, &overdue_starts(10)).await;
     let manager = manager_of(&app, org, "hm.a@nhs.net").await;
@@ -151,16 +166,21 @@ async fn the_list_is_paged_with_counts_for_the_whole_organisation_and_no_one_els
     let (_, second) = manager.page("/manage/employees?page=2").await;
     let (_, third) = manager.page("/manage/employees?page=3").await;
 
-    // Assert: 50, 50 and 20 of Trust A's own hires, in the list's order, overdue first.
+    // Assert: 50, 50 and 35 of Trust A's own hires, in the list's order: overdue first, those
+    // with nothing left to record last (the third page has the last 20 with a checkpoint to
+    // record, then those 15).
     assert_eq!(status, 200);
     assert_eq!(listed(&first), order[..50]);
     assert_eq!(listed(&second), order[50..100]);
     assert_eq!(listed(&third), order[100..]);
+    assert_eq!(listed(&third)[20..], order[120..]);
+    assert!(order[120..].iter().all(|id| done.contains(id)));
+    assert_eq!(third.matches("None left to record").count(), 15);
     // The counts are the whole organisation's on every page.
     for (page, number, showing) in [
-        (&first, 1, "Showing 1 to 50 of 120 people."),
-        (&second, 2, "Showing 51 to 100 of 120 people."),
-        (&third, 3, "Showing 101 to 120 of 120 people."),
+        (&first, 1, "Showing 1 to 50 of 135 people."),
+        (&second, 2, "Showing 51 to 100 of 135 people."),
+        (&third, 3, "Showing 101 to 135 of 135 people."),
     ] {
         assert!(
             text_of(page, ".nhsuk-warning-callout")
@@ -251,15 +271,18 @@ async fn a_page_past_the_end_or_not_a_page_number_shows_the_nearest_page() {
 #[tokio::test]
 async fn a_page_reads_fifty_records_however_many_the_organisation_has() {
     // Arrange: 300 hires (120 with a checkpoint overdue, 60 with the first recorded and the
-    // next not yet due, 120 with nothing due yet), and 300 ESR records with checkpoints
-    // overdue, all at one organisation.
+    // next not yet due, 70 with nothing due yet, 50 with every checkpoint recorded), and 300
+    // ESR records with checkpoints overdue, all at one organisation.
     let app = spawn_app().await;
     let org = app.create_organisation("Trust A").await;
     let mut ours = employ_all(&app, org, Route::Spectra, &overdue_starts(120)).await;
     let recorded = employ_all(&app, org, Route::Spectra, &overdue_starts(60)).await;
-    record_first_checkpoints(&app, &recorded).await;
+    record_checkpoints(&app, &recorded, 1).await;
     ours.extend(recorded);
-    ours.extend(employ_all(&app, org, Route::Spectra, &starts(120, 1)).await);
+    ours.extend(employ_all(&app, org, Route::Spectra, &starts(70, 1)).await);
+    let done = employ_all(&app, org, Route::Spectra, &long_ago_starts(50)).await;
+    record_checkpoints(&app, &done, 4).await;
+    ours.extend(done.iter().copied());
     employ_all(&app, org, Route::Esr, &overdue_starts(300)).await;
     let manager = manager_of(&app, org, "hm.a@nhs.net").await;
     let order = expected_order(&app, &ours).await;
@@ -285,8 +308,11 @@ async fn a_page_reads_fifty_records_however_many_the_organisation_has() {
     let (_, third) = manager.page("/manage/employees?page=3").await;
     assert_eq!(listed(&third), order[100..150]);
     assert_eq!(third.matches("nhsuk-tag--red\">Overdue").count(), 20);
+    // The last page: the 50 with nothing left to record, newest start first.
     let (_, last) = manager.page("/manage/employees?page=6").await;
     assert_eq!(listed(&last), order[250..]);
+    assert_eq!(listed(&last), done);
+    assert_eq!(last.matches("None left to record").count(), 50);
     assert_eq!(
         text_of(&last, "#showing"),
         "Showing 251 to 300 of 300 people."

@@ -1,7 +1,12 @@
 //! A hiring manager's list of the people their organisation hired through the service, read a
 //! page at a time: the counts for the whole organisation and each record's next checkpoint come
-//! from the database (grouped there, by index), never from loading every record and every
-//! checkpoint. Records from an ESR extract are the champion's only: never counted or listed.
+//! from the database (counted and joined there, by index), never from loading every record and
+//! every checkpoint. Records from an ESR extract are the champion's only: never counted or
+//! listed.
+//!
+//! The list has two parts: those with a checkpoint to record, by when the next falls due; then
+//! those with nothing left to record, newest start first. Each part is read a page at a time
+//! in an order an index gives, so a page near the top of either reads about a page of rows.
 
 use sea_orm::{ConnectionTrait, DbBackend, DbErr, FromQueryResult, Statement, Value};
 use time::Date;
@@ -46,23 +51,10 @@ pub struct ListedHire {
     pub next_months: Option<i32>,
 }
 
-/// The organisation's SPECTRA records, each with the due date of its earliest unrecorded
-/// checkpoint (one read of `idx_employment_checkpoints_open` per record).
-const RECORDS: &str = "SELECT r.id, r.application_id, r.user_id, r.assignment_number, r.role, \
-     r.band, r.start_date, r.end_date, r.end_kind, \
-     (SELECT MIN(c.due_on) FROM employment_checkpoints c \
-      WHERE c.employment_record_id = r.id AND c.outcome IS NULL) AS next_due \
-     FROM employment_records r WHERE r.organisation_id = $1 AND r.route = $2";
-
-/// The list's order, of rows of [`RECORDS`] named `alias`: those with a checkpoint to record
-/// first, the earliest due (the longest overdue) at the top; then those with nothing left to
-/// record; the newest start first within.
-fn order_of(alias: &str) -> String {
-    format!(
-        "ORDER BY CASE WHEN {alias}.next_due IS NULL THEN 1 ELSE 0 END, {alias}.next_due, \
-         {alias}.start_date DESC, {alias}.id DESC"
-    )
-}
+/// What the list shows of a record, and the name of its person where they have an account
+/// (from `users u`), for a query on `employment_records r`.
+const COLUMNS: &str = "r.id, r.application_id, u.full_name, r.assignment_number, r.role, \
+     r.band, r.start_date, r.end_date, r.end_kind";
 
 /// A statement with `$n` placeholders, written as the backend numbers them.
 fn statement(backend: DbBackend, sql: &str, values: Vec<Value>) -> Statement {
@@ -74,16 +66,20 @@ fn statement(backend: DbBackend, sql: &str, values: Vec<Value>) -> Statement {
 }
 
 /// How many people the organisation hired through the service, and how many of them have a
-/// checkpoint overdue on `today` (due before it and not recorded).
+/// checkpoint overdue on `today` (due before it and not recorded). Counted in the database: the
+/// records by `idx_employment_records_organisation_route`, the overdue checkpoints (few) by
+/// `idx_employment_checkpoints_due`.
 pub async fn hire_counts(
     db: &impl ConnectionTrait,
     organisation_id: i32,
     today: Date,
 ) -> Result<HireCounts, DbErr> {
-    let sql = "SELECT COUNT(*) AS total, COALESCE(SUM(CASE WHEN EXISTS (SELECT 1 \
-         FROM employment_checkpoints c WHERE c.employment_record_id = r.id \
-         AND c.outcome IS NULL AND c.due_on < $3) THEN 1 ELSE 0 END), 0) AS overdue \
-         FROM employment_records r WHERE r.organisation_id = $1 AND r.route = $2";
+    let sql = "SELECT (SELECT COUNT(*) FROM employment_records r \
+           WHERE r.organisation_id = $1 AND r.route = $2) AS total, \
+         (SELECT COUNT(DISTINCT c.employment_record_id) FROM employment_checkpoints c \
+           JOIN employment_records r ON r.id = c.employment_record_id \
+           WHERE r.organisation_id = $1 AND r.route = $2 \
+           AND c.outcome IS NULL AND c.due_on < $3) AS overdue";
     let values = vec![
         organisation_id.into(),
         Route::Spectra.as_str().into(),
@@ -95,33 +91,84 @@ pub async fn hire_counts(
     Ok(counts.unwrap_or_default())
 }
 
-/// One page of the organisation's hires through the service, in the list's order (overdue
-/// first): `limit` records from `offset`, with the names of those with an account.
-pub async fn hires_page(
+/// How many of the organisation's hires through the service have a checkpoint still to record.
+pub async fn hires_with_checkpoints_to_record(
+    db: &impl ConnectionTrait,
+    organisation_id: i32,
+) -> Result<i64, DbErr> {
+    let sql = "SELECT COUNT(DISTINCT c.employment_record_id) AS n \
+         FROM employment_checkpoints c JOIN employment_records r ON r.id = c.employment_record_id \
+         WHERE r.organisation_id = $1 AND r.route = $2 AND c.outcome IS NULL";
+    let values = vec![organisation_id.into(), Route::Spectra.as_str().into()];
+    let row = db
+        .query_one_raw(statement(db.get_database_backend(), sql, values))
+        .await?;
+    row.map_or(Ok(0), |row| row.try_get::<i64>("", "n"))
+}
+
+/// The organisation's hires through the service that have a checkpoint still to record, by
+/// when their next one falls due (the earliest unrecorded: the longest overdue first), then
+/// the newest start: `limit` of them from `offset`, each with that checkpoint.
+///
+/// The unrecorded checkpoints are read in due order (`idx_employment_checkpoints_open_due`),
+/// each a record's next one if the record has none earlier (`idx_employment_checkpoints_open`),
+/// so the database can stop once it has the page: the first pages read a page of rows, not the
+/// organisation's.
+pub async fn hires_by_next_checkpoint(
     db: &impl ConnectionTrait,
     organisation_id: i32,
     offset: u64,
     limit: u64,
 ) -> Result<Vec<ListedHire>, DbErr> {
-    // The page is chosen first; only its rows get a name and their next checkpoint's months.
     let sql = format!(
-        "SELECT q.id, q.application_id, u.full_name, q.assignment_number, q.role, q.band, \
-         q.start_date, q.end_date, q.end_kind, q.next_due, \
-         (SELECT MIN(c.months) FROM employment_checkpoints c \
-          WHERE c.employment_record_id = q.id AND c.outcome IS NULL AND c.due_on = q.next_due) \
-          AS next_months \
-         FROM (SELECT p.* FROM ({RECORDS}) p {inner} LIMIT $3 OFFSET $4) q \
-         LEFT JOIN users u ON u.id = q.user_id {outer}",
-        inner = order_of("p"),
-        outer = order_of("q"),
+        "SELECT {COLUMNS}, c.due_on AS next_due, c.months AS next_months \
+         FROM employment_checkpoints c \
+         JOIN employment_records r ON r.id = c.employment_record_id \
+         LEFT JOIN users u ON u.id = r.user_id \
+         WHERE c.outcome IS NULL AND r.organisation_id = $1 AND r.route = $2 \
+         AND NOT EXISTS (SELECT 1 FROM employment_checkpoints e \
+           WHERE e.employment_record_id = c.employment_record_id AND e.outcome IS NULL \
+           AND (e.due_on < c.due_on OR (e.due_on = c.due_on AND e.months < c.months))) \
+         ORDER BY c.due_on, r.start_date DESC, r.id DESC LIMIT $3 OFFSET $4"
     );
+    page_of(db, &sql, organisation_id, offset, limit).await
+}
+
+/// The organisation's hires through the service with nothing left to record, newest start
+/// first: `limit` of them from `offset`.
+pub async fn hires_with_nothing_to_record(
+    db: &impl ConnectionTrait,
+    organisation_id: i32,
+    offset: u64,
+    limit: u64,
+) -> Result<Vec<ListedHire>, DbErr> {
+    let sql = format!(
+        "SELECT {COLUMNS}, CAST(NULL AS DATE) AS next_due, CAST(NULL AS INTEGER) AS next_months \
+         FROM employment_records r LEFT JOIN users u ON u.id = r.user_id \
+         WHERE r.organisation_id = $1 AND r.route = $2 \
+         AND NOT EXISTS (SELECT 1 FROM employment_checkpoints e \
+           WHERE e.employment_record_id = r.id AND e.outcome IS NULL) \
+         ORDER BY r.start_date DESC, r.id DESC LIMIT $3 OFFSET $4"
+    );
+    page_of(db, &sql, organisation_id, offset, limit).await
+}
+
+/// Runs a page query whose placeholders are the organisation, the route, the limit and the
+/// offset.
+async fn page_of(
+    db: &impl ConnectionTrait,
+    sql: &str,
+    organisation_id: i32,
+    offset: u64,
+    limit: u64,
+) -> Result<Vec<ListedHire>, DbErr> {
     let values = vec![
         organisation_id.into(),
         Route::Spectra.as_str().into(),
         i64::try_from(limit).unwrap_or(i64::MAX).into(),
         i64::try_from(offset).unwrap_or(i64::MAX).into(),
     ];
-    ListedHire::find_by_statement(statement(db.get_database_backend(), &sql, values))
+    ListedHire::find_by_statement(statement(db.get_database_backend(), sql, values))
         .all(db)
         .await
 }
