@@ -1,7 +1,7 @@
 //! The `employment_records` and `employment_checkpoints` tables: retention tracking
 //! (DOMAIN.md §7).
 
-use sea_orm::sea_query::{Expr, Query};
+use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DbBackend, DbErr,
     EntityTrait, FromQueryResult, JoinType, QueryFilter, QueryOrder, QuerySelect, Statement,
@@ -13,6 +13,13 @@ use crate::domain::employment::{
     CHECKPOINT_MONTHS, CheckpointOutcome, CheckpointSource, EndKind, Route, checkpoint_due,
 };
 use crate::entities::{employment_checkpoint, employment_record, organisation};
+
+mod hires;
+
+pub use hires::{
+    HireCounts, ListedHire, hire_counts, hires_by_next_checkpoint,
+    hires_with_checkpoints_to_record, hires_with_nothing_to_record,
+};
 
 /// What a new employment record holds.
 #[derive(Clone, Debug)]
@@ -249,41 +256,6 @@ pub async fn end(
         .exec(db)
         .await?;
     Ok(done.rows_affected == 1)
-}
-
-/// The employment records of the people an organisation hired through the service, most
-/// recent start first. Records from an ESR extract are the champion's only: never listed here.
-pub async fn of_organisation(
-    db: &impl ConnectionTrait,
-    organisation_id: i32,
-) -> Result<Vec<employment_record::Model>, DbErr> {
-    employment_record::Entity::find()
-        .filter(employment_record::Column::OrganisationId.eq(organisation_id))
-        .filter(employment_record::Column::Route.eq(Route::Spectra.as_str()))
-        .order_by_desc(employment_record::Column::StartDate)
-        .order_by_desc(employment_record::Column::Id)
-        .all(db)
-        .await
-}
-
-/// The checkpoints of every employment record of an organisation's hires through the service
-/// (as [`of_organisation`]: none from an ESR extract).
-pub async fn checkpoints_of_organisation(
-    db: &impl ConnectionTrait,
-    organisation_id: i32,
-) -> Result<Vec<employment_checkpoint::Model>, DbErr> {
-    let records = Query::select()
-        .column(employment_record::Column::Id)
-        .from(employment_record::Entity)
-        .and_where(employment_record::Column::OrganisationId.eq(organisation_id))
-        .and_where(employment_record::Column::Route.eq(Route::Spectra.as_str()))
-        .to_owned();
-    employment_checkpoint::Entity::find()
-        .filter(employment_checkpoint::Column::EmploymentRecordId.in_subquery(records))
-        .order_by_asc(employment_checkpoint::Column::EmploymentRecordId)
-        .order_by_asc(employment_checkpoint::Column::Months)
-        .all(db)
-        .await
 }
 
 /// A checkpoint still to record, with what identifies the employment without naming anyone.

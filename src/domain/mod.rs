@@ -25,6 +25,7 @@ pub mod mentoring;
 pub mod new_password;
 pub mod offer;
 pub mod organisation;
+pub mod paging;
 pub mod plain_language;
 pub mod privacy;
 pub mod profile;

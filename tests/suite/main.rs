@@ -17,6 +17,7 @@ mod dashboard;
 mod database_roles;
 mod disclosure;
 mod email;
+mod employee_list;
 mod esr;
 mod health;
 mod helpers;

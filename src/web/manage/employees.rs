@@ -6,7 +6,7 @@
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Form;
-use axum::extract::State;
+use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use sea_orm::TransactionTrait;
 use serde::Deserialize;
@@ -15,12 +15,14 @@ use tower_sessions::Session;
 
 use crate::app::AppState;
 use crate::auth::{AuthUser, CurrentUser};
-use crate::db::{employment, users};
+use crate::db::employment::{self, ListedHire};
+use crate::db::users;
 use crate::domain::employment::{
     CheckpointOutcome, CheckpointSource, EndKind, LEAVING_REASONS, LeavingReason, Route,
 };
 use crate::domain::london_time;
-use crate::entities::{employment_checkpoint, employment_record};
+use crate::domain::paging::Paging;
+use crate::entities::employment_record;
 use crate::error::{AppError, AppResult};
 use crate::services::applicant_details::{self, DetailsPage};
 use crate::services::retention::{
@@ -88,20 +90,18 @@ impl Standing {
 /// The next checkpoint still to record.
 pub struct NextCheckpoint {
     months: i32,
-    due_on: Date,
     due: String,
     standing: Standing,
     days_overdue: i64,
 }
 
 impl NextCheckpoint {
-    fn of(c: &employment_checkpoint::Model, today: Date) -> NextCheckpoint {
+    fn of(months: i32, due_on: Date, today: Date) -> NextCheckpoint {
         NextCheckpoint {
-            months: c.months,
-            due_on: c.due_on,
-            due: long_date(c.due_on),
-            standing: Standing::of(c.due_on, today),
-            days_overdue: (today - c.due_on).whole_days(),
+            months,
+            due: long_date(due_on),
+            standing: Standing::of(due_on, today),
+            days_overdue: (today - due_on).whole_days(),
         }
     }
 
@@ -118,8 +118,8 @@ impl NextCheckpoint {
 
 /// Where an employment stands, in words: "In post", "Left on 3 May 2027", "Moved within the
 /// NHS on 3 May 2027".
-fn status_of(r: &employment_record::Model) -> String {
-    match (r.end_date, r.end_kind.as_deref().and_then(EndKind::parse)) {
+fn status_of(end_date: Option<Date>, end_kind: Option<&str>) -> String {
+    match (end_date, end_kind.and_then(EndKind::parse)) {
         (Some(date), Some(EndKind::Moved)) => {
             format!("Moved within the NHS on {}", long_date(date))
         }
@@ -142,87 +142,69 @@ pub struct EmployeeRow {
     next: Option<NextCheckpoint>,
 }
 
+/// Which page of the list, as in the address (`?page=N`).
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct ListQuery {
+    page: String,
+}
+
 #[derive(Template, WebTemplate)]
 #[template(path = "manage/employees.html")]
 pub struct ListTemplate {
     page: Page,
     organisation: String,
     rows: Vec<EmployeeRow>,
-    overdue: usize,
+    /// People with a checkpoint overdue, in the whole organisation.
+    overdue: u64,
+    /// Which page, of how many, and the whole organisation's number of records.
+    paging: Paging,
 }
 
-/// The organisation's employment records, those with a checkpoint overdue first.
+impl EmployeeRow {
+    fn of(r: ListedHire, today: Date) -> EmployeeRow {
+        EmployeeRow {
+            reference: reference(r.id),
+            name: r.full_name.unwrap_or_default(),
+            started: long_date(r.start_date),
+            status: status_of(r.end_date, r.end_kind.as_deref()),
+            ended: r.end_date.is_some(),
+            next: r
+                .next_due
+                .zip(r.next_months)
+                .map(|(due_on, months)| NextCheckpoint::of(months, due_on, today)),
+            id: r.id,
+            assignment_number: r.assignment_number,
+            role: r.role,
+            band: r.band,
+        }
+    }
+}
+
+/// The organisation's employment records, a page at a time, those with a checkpoint overdue
+/// first.
 pub async fn list(
     State(state): State<AppState>,
     CurrentUser(me): CurrentUser,
     page: Page,
+    Query(query): Query<ListQuery>,
 ) -> AppResult<ListTemplate> {
     let organisation_id = organisation_of(&me)?;
     let organisation = state.organisation_name(organisation_id).await?;
-    let records = employment::of_organisation(&state.db, organisation_id).await?;
-    let checkpoints = employment::checkpoints_of_organisation(&state.db, organisation_id).await?;
     let today = retention::today();
-    let people: Vec<i32> = records.iter().filter_map(|r| r.user_id).collect();
-    let people = users::by_ids(&state.db, &people).await?;
-    let mut rows: Vec<EmployeeRow> = records
-        .iter()
-        .map(|r| {
-            let next = checkpoints
-                .iter()
-                .filter(|c| c.employment_record_id == r.id && c.outcome.is_none())
-                .min_by_key(|c| (c.due_on, c.months))
-                .map(|c| NextCheckpoint::of(c, today));
-            EmployeeRow {
-                id: r.id,
-                reference: reference(r.id),
-                name: r
-                    .user_id
-                    .and_then(|id| people.iter().find(|u| u.id == id))
-                    .map(|u| u.full_name.clone())
-                    .unwrap_or_default(),
-                assignment_number: r.assignment_number.clone(),
-                role: r.role.clone(),
-                band: r.band.clone(),
-                started: long_date(r.start_date),
-                status: status_of(r),
-                ended: r.end_date.is_some(),
-                next,
-            }
-        })
-        .collect();
-    // Overdue first (the longest overdue at the top), then due today, then the next to fall
-    // due; records with nothing left to record last, keeping the newest start first.
-    rows.sort_by_key(|row| {
-        row.next
-            .as_ref()
-            .map_or((1, Standing::Upcoming, Date::MAX), |n| {
-                (0, n.standing, n.due_on)
-            })
-    });
-    let overdue = rows
-        .iter()
-        .filter(|r| r.next.as_ref().is_some_and(NextCheckpoint::is_overdue))
-        .count();
-    // Everyone listed is care experienced: a look at the list is a view of care details
-    // (DOMAIN.md §9), so it is audited, the one write of this GET.
-    if !records.is_empty() {
-        let hired: Vec<i32> = records.iter().filter_map(|r| r.application_id).collect();
-        let txn = state.db.begin().await?;
-        applicant_details::record_view(
-            &txn,
-            me.id,
-            &format!("organisation:{organisation_id}"),
-            DetailsPage::Employees,
-            &hired,
-        )
-        .await?;
-        txn.commit().await?;
-    }
+    let txn = state.db.begin().await?;
+    let found = retention::employees_page(&txn, me.id, organisation_id, &query.page, today).await?;
+    txn.commit().await?;
     Ok(ListTemplate {
         page,
         organisation,
-        rows,
-        overdue,
+        overdue: u64::try_from(found.counts.overdue).unwrap_or(0),
+        paging: found.paging,
+        rows: found
+            .rows
+            .into_iter()
+            .map(|r| EmployeeRow::of(r, today))
+            .collect(),
     })
 }
 
@@ -358,7 +340,7 @@ pub(super) async fn render(
         correctable,
         started: long_date(r.start_date),
         route: Route::parse(&r.route).map_or("", Route::label),
-        status: status_of(&r),
+        status: status_of(r.end_date, r.end_kind.as_deref()),
         leaving_reason: r
             .leaving_reason
             .as_deref()
