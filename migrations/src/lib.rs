@@ -34,11 +34,8 @@ mod m20261202_000026_organisation_active;
 mod m20261203_000027_reference_data_version;
 mod m20261207_000028_kept_forms;
 mod m20261207_000030_vacancy_closed_early_at;
-<<<<<<< HEAD
 mod m20261207_000032_audit_hash_chain;
-=======
 mod m20261207_000033_employee_list_indexes;
->>>>>>> i22-a
 
 /// Applies spectra's migrations in order.
 #[derive(Debug)]
@@ -77,11 +74,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000027_reference_data_version::Migration),
             Box::new(m20261207_000028_kept_forms::Migration),
             Box::new(m20261207_000030_vacancy_closed_early_at::Migration),
-<<<<<<< HEAD
             Box::new(m20261207_000032_audit_hash_chain::Migration),
-=======
             Box::new(m20261207_000033_employee_list_indexes::Migration),
->>>>>>> i22-a
         ]
     }
 }
