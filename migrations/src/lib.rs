@@ -34,6 +34,7 @@ mod m20261202_000026_organisation_active;
 mod m20261203_000027_reference_data_version;
 mod m20261207_000028_kept_forms;
 mod m20261207_000030_vacancy_closed_early_at;
+mod m20261207_000031_esr_import_jobs;
 
 /// Applies spectra's migrations in order.
 #[derive(Debug)]
@@ -72,6 +73,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000027_reference_data_version::Migration),
             Box::new(m20261207_000028_kept_forms::Migration),
             Box::new(m20261207_000030_vacancy_closed_early_at::Migration),
+            Box::new(m20261207_000031_esr_import_jobs::Migration),
         ]
     }
 }

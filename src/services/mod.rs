@@ -13,6 +13,7 @@ pub mod dashboard;
 pub mod data_export;
 pub mod emails;
 pub mod esr;
+pub mod esr_jobs;
 pub mod interviews;
 pub mod invitations;
 pub mod kept_forms;

@@ -15,6 +15,8 @@ mod dashboard;
 mod disclosure;
 mod email;
 mod esr;
+mod esr_jobs;
+mod esr_large;
 mod health;
 mod helpers;
 mod interviews;
