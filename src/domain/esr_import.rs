@@ -279,7 +279,7 @@ pub fn with_commas(n: usize) -> String {
     let digits = n.to_string();
     let mut out = String::with_capacity(digits.len() + digits.len() / 3);
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
@@ -358,7 +358,7 @@ mod tests {
         assert_eq!(meter.bytes(), MAX_FILE_BYTES);
         assert_eq!(meter.finish(), Ok(0));
         assert_eq!(meter.feed(b"x"), Err(TooLarge::Bytes));
-        assert!(MAX_FORM_BYTES > MAX_FILE_BYTES);
+        const { assert!(MAX_FORM_BYTES > MAX_FILE_BYTES) };
     }
 
     #[test]

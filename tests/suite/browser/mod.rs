@@ -4,6 +4,7 @@
 
 mod applicant;
 mod champion_chart;
+mod esr_import;
 mod interviews;
 mod mentoring;
 mod narrow;
