@@ -676,9 +676,17 @@ fn org_words(org: &organisation::Model) -> String {
     }
 }
 
+/// Creates a record, its ending and its checkpoints' outcomes at once (two statements: an
+/// import may create many thousands).
 async fn create(db: &impl ConnectionTrait, c: &Creation, today: Date) -> Result<(), DbErr> {
     let row = &c.row;
-    let record = employment::start(
+    let ending = row.ending.map(|e| (e.date, e.kind()));
+    let outcomes: Vec<(i32, Option<CheckpointOutcome>)> =
+        checkpoint_outcomes(row.start_date, ending, today)
+            .iter()
+            .map(|&(months, _, outcome)| (months, outcome))
+            .collect();
+    employment::start_recorded(
         db,
         &NewEmployment {
             application_id: None,
@@ -693,25 +701,11 @@ async fn create(db: &impl ConnectionTrait, c: &Creation, today: Date) -> Result<
             route: Route::Esr,
             assignment_number: Some(row.assignment_number.clone()),
         },
+        row.ending.map(|e| (e.date, e.kind(), e.reason.code)),
+        &outcomes,
+        CheckpointSource::Esr,
     )
     .await?;
-    if let Some(e) = row.ending {
-        employment::record_end_if_open(db, record.id, e.date, e.kind(), e.reason.code).await?;
-    }
-    let ending = row.ending.map(|e| (e.date, e.kind()));
-    for (months, _, outcome) in checkpoint_outcomes(row.start_date, ending, today) {
-        if let Some(outcome) = outcome {
-            employment::record_outcome_if_unrecorded(
-                db,
-                record.id,
-                months,
-                outcome,
-                CheckpointSource::Esr,
-                None,
-            )
-            .await?;
-        }
-    }
     Ok(())
 }
 
