@@ -20,6 +20,8 @@ pub struct AppState {
     pub config: Arc<Config>,
     /// Wakes the mail worker when a request has queued an email, so it goes at once.
     pub mail_wakeup: Arc<Notify>,
+    /// Wakes this instance's ESR import worker when a request has queued an import.
+    pub esr_wakeup: Arc<Notify>,
     /// The champion's dashboard figures, counted at most once a minute for each filter.
     pub dashboards: Arc<DashboardCache>,
     /// Bounds how many password hashes run at once, and how many wait.

@@ -32,6 +32,7 @@ pub struct Running {
     reference: JoinHandle<()>,
     reminders: JoinHandle<()>,
     purges: JoinHandle<()>,
+    esr_imports: JoinHandle<()>,
 }
 
 impl Running {
@@ -44,6 +45,7 @@ impl Running {
         let _ = self.reference.await;
         let _ = self.reminders.await;
         let _ = self.purges.await;
+        let _ = self.esr_imports.await;
         served
     }
 
@@ -56,6 +58,7 @@ impl Running {
         let _ = self.reference.await;
         let _ = self.reminders.await;
         let _ = self.purges.await;
+        let _ = self.esr_imports.await;
         served?
     }
 }
@@ -112,6 +115,7 @@ pub async fn start(
         db: db.clone(),
         config: config.clone(),
         mail_wakeup: Arc::new(Notify::new()),
+        esr_wakeup: Arc::new(Notify::new()),
         dashboards: Arc::new(DashboardCache::new(config.dashboard_cache)),
         hash_gate: HashGate::new(config.hash_concurrency, config.hash_queue),
         reference: Arc::new(
@@ -147,6 +151,11 @@ pub async fn start(
         config.clone(),
         shutdown_rx.clone(),
     ));
+    let esr_imports = tokio::spawn(run_esr_imports(
+        db.clone(),
+        state.esr_wakeup.clone(),
+        shutdown_rx.clone(),
+    ));
 
     let addr = listener.local_addr()?;
     let app = web::router(state.clone());
@@ -179,6 +188,7 @@ pub async fn start(
         reference,
         reminders,
         purges,
+        esr_imports,
     })
 }
 
@@ -220,6 +230,10 @@ async fn sweep_expired_sessions(
         // Forms kept after a session ended last a day at most (issue 21).
         if let Err(e) = crate::services::kept_forms::sweep(&db, db::now()).await {
             tracing::warn!(error = %e, "cannot delete old kept forms");
+        }
+        // Uploaded ESR extracts last a day at most (issue 22).
+        if let Err(e) = crate::services::esr_jobs::sweep(&db, db::now()).await {
+            tracing::warn!(error = %e, "cannot delete old ESR uploads");
         }
         tokio::select! {
             () = tokio::time::sleep(Duration::from_secs(600)) => {}
@@ -276,6 +290,41 @@ async fn purge_personal_data(
         tokio::select! {
             () = tokio::time::sleep(PURGE_INTERVAL) => {}
             _ = shutdown.changed() => return,
+        }
+    }
+}
+
+/// How often the ESR import worker looks for a job queued on another instance, or one whose
+/// worker stopped; a job queued on this instance wakes it at once.
+const ESR_IMPORT_POLL: Duration = Duration::from_secs(5);
+
+/// Runs queued ESR imports, one at a time, in batches (issue 22). Each instance runs one of
+/// these; a job is claimed by one worker at a time. On shutdown the job in hand goes back in
+/// the queue after its current batch, for the next instance to take up.
+async fn run_esr_imports(
+    db: sea_orm::DatabaseConnection,
+    wakeup: Arc<Notify>,
+    mut shutdown: watch::Receiver<bool>,
+) {
+    let worker = uuid::Uuid::new_v4().to_string();
+    let stopping = shutdown.clone();
+    let stop = move || *stopping.borrow();
+    loop {
+        if stop() {
+            return;
+        }
+        match crate::services::esr_jobs::run_next(&db, &worker, db::now(), &stop).await {
+            // There may be another waiting.
+            Ok(true) => continue,
+            Ok(false) => {}
+            Err(e) => {
+                tracing::error!(error = %format!("{e:#}"), "ESR import failed; will try again")
+            }
+        }
+        tokio::select! {
+            () = wakeup.notified() => {}
+            () = tokio::time::sleep(ESR_IMPORT_POLL) => {}
+            _ = shutdown.changed() => {}
         }
     }
 }

@@ -34,6 +34,7 @@ mod m20261202_000026_organisation_active;
 mod m20261203_000027_reference_data_version;
 mod m20261207_000028_kept_forms;
 mod m20261207_000030_vacancy_closed_early_at;
+mod m20261207_000031_esr_import_jobs;
 mod m20261207_000032_audit_hash_chain;
 mod m20261207_000033_employee_list_indexes;
 
@@ -74,6 +75,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000027_reference_data_version::Migration),
             Box::new(m20261207_000028_kept_forms::Migration),
             Box::new(m20261207_000030_vacancy_closed_early_at::Migration),
+            Box::new(m20261207_000031_esr_import_jobs::Migration),
             Box::new(m20261207_000032_audit_hash_chain::Migration),
             Box::new(m20261207_000033_employee_list_indexes::Migration),
         ]

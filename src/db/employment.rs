@@ -764,3 +764,59 @@ pub async fn close_checkpoint_ids(
         .await
         .map(|_| ())
 }
+
+/// Starts an employment record already known to have ended (`ending`: the date, left or moved,
+/// and the leaving reason's code) or not, with its four checkpoints and the outcomes already
+/// known for them (by months), recorded from `source`: two statements, for imports of many
+/// rows. Call inside a transaction.
+pub async fn start_recorded(
+    db: &impl ConnectionTrait,
+    new: &NewEmployment,
+    ending: Option<(Date, EndKind, &str)>,
+    outcomes: &[(i32, Option<CheckpointOutcome>)],
+    source: CheckpointSource,
+) -> Result<employment_record::Model, DbErr> {
+    let at = now();
+    let record = employment_record::ActiveModel {
+        application_id: Set(new.application_id),
+        user_id: Set(new.user_id),
+        organisation_id: Set(new.organisation_id),
+        programme_id: Set(new.programme_id),
+        role: Set(new.role.clone()),
+        band: Set(new.band.clone()),
+        staff_group: Set(new.staff_group.clone()),
+        start_date: Set(new.start_date),
+        apprenticeship: Set(new.apprenticeship),
+        route: Set(new.route.as_str().to_owned()),
+        assignment_number: Set(new.assignment_number.clone()),
+        end_date: Set(ending.map(|(date, _, _)| date)),
+        end_kind: Set(ending.map(|(_, kind, _)| kind.as_str().to_owned())),
+        leaving_reason: Set(ending.map(|(_, _, reason)| reason.to_owned())),
+        moved_to: Set(None),
+        created_at: Set(at),
+        updated_at: Set(ending.map(|_| at)),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    let checkpoints = CHECKPOINT_MONTHS.iter().map(|&months| {
+        let outcome = outcomes
+            .iter()
+            .find(|(m, _)| *m == months)
+            .and_then(|(_, o)| *o);
+        employment_checkpoint::ActiveModel {
+            employment_record_id: Set(record.id),
+            months: Set(months),
+            due_on: Set(checkpoint_due(new.start_date, months)),
+            outcome: Set(outcome.map(|o| o.as_str().to_owned())),
+            source: Set(outcome.map(|_| source.as_str().to_owned())),
+            recorded_by: Set(None),
+            recorded_at: Set(outcome.map(|_| at)),
+            ..Default::default()
+        }
+    });
+    employment_checkpoint::Entity::insert_many(checkpoints)
+        .exec(db)
+        .await?;
+    Ok(record)
+}

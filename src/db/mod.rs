@@ -6,6 +6,8 @@ pub mod applications;
 pub mod audit;
 pub mod browser_bindings;
 pub mod employment;
+pub mod esr_import_jobs;
+pub mod esr_uploads;
 pub mod interviews;
 pub mod invitations;
 pub mod kept_forms;

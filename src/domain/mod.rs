@@ -13,6 +13,7 @@ pub mod disclosure;
 pub mod email_address;
 pub mod employment;
 pub mod esr;
+pub mod esr_import;
 pub mod full_name;
 pub mod interview;
 pub mod kept_form;

@@ -9,6 +9,8 @@ pub mod audit_event;
 pub mod browser_binding;
 pub mod employment_checkpoint;
 pub mod employment_record;
+pub mod esr_import_job;
+pub mod esr_upload;
 pub mod final_score;
 pub mod interview_booking;
 pub mod interview_outcome;

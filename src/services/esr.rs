@@ -318,7 +318,8 @@ pub async fn preview(
 
 /// Applies the extract, as the preview showed it if `expected` (its fingerprint) is given, and
 /// audits it. Call inside a transaction: the rows are checked and the plan made again on what
-/// is stored now.
+/// is stored now. The command line's import, in one transaction; the web's runs as a job in
+/// batches of [`import_batch`] (`services::esr_jobs`).
 pub async fn import(
     txn: &impl ConnectionTrait,
     actor: Option<i32>,
@@ -334,13 +335,44 @@ pub async fn import(
     if expected.is_some_and(|e| e != plan.fingerprint()) {
         return Ok(Err(EsrRefusal::PlanChanged(Box::new(plan))));
     }
+    apply(txn, &plan).await?;
+    let summary = summary_of(&plan);
+    audit_import(txn, actor, &summary, None, None).await?;
+    Ok(Ok(summary))
+}
+
+/// Applies one batch of an import's rows (every one to be stored), judged on the records read
+/// and locked in this transaction, without the audit (written once, with the last batch). The
+/// whole file was checked, and its plan compared with the preview, before the first batch.
+pub async fn import_batch(
+    txn: &impl ConnectionTrait,
+    rows: &[EsrRow],
+    today: Date,
+) -> Outcome<ImportSummary, Vec<BadRow>> {
+    employment::lock_for_esr_import(txn).await?;
+    let plan = match plan(txn, rows, today, true).await? {
+        Ok(plan) => plan,
+        Err(EsrRefusal::BadRows(bad)) => return Ok(Err(bad)),
+        Err(EsrRefusal::PlanChanged(plan)) => *plan,
+    };
+    apply(txn, &plan).await?;
+    Ok(Ok(summary_of(&plan)))
+}
+
+/// Writes what a plan says.
+async fn apply(txn: &impl ConnectionTrait, plan: &Plan) -> Result<(), DbErr> {
     for c in &plan.create {
-        create(txn, c, today).await?;
+        create(txn, c, plan.today).await?;
     }
     for c in &plan.changes {
-        change(txn, c, today).await?;
+        change(txn, c, plan.today).await?;
     }
-    let summary = ImportSummary {
+    Ok(())
+}
+
+/// The counts of what a plan does.
+fn summary_of(plan: &Plan) -> ImportSummary {
+    ImportSummary {
         rows: plan.rows,
         created: plan.create.len(),
         updated: plan.updates().len(),
@@ -350,27 +382,37 @@ pub async fn import(
         kept: plan.kept.len(),
         not_care_experienced: plan.not_care_experienced,
         unnumbered: plan.unnumbered,
-    };
-    // Counts only: never an assignment number or anything else about a person.
-    audit::record(
-        txn,
-        actor,
-        AuditAction::EsrImported,
-        "esr_import",
-        json!({
-            "rows": summary.rows,
-            "created": summary.created,
-            "updated": summary.updated,
-            "closed": summary.closed,
-            "proved_in_post": summary.proved_in_post,
-            "unchanged": summary.unchanged,
-            "kept": summary.kept,
-            "not_care_experienced": summary.not_care_experienced,
-            "without_assignment_number": summary.unnumbered,
-        }),
-    )
-    .await?;
-    Ok(Ok(summary))
+    }
+}
+
+/// Audits an import: counts only, never an assignment number or anything else about a
+/// person; with the background job's ID where it ran as one, and why it stopped if it failed
+/// after writing some of its rows.
+pub async fn audit_import(
+    txn: &impl ConnectionTrait,
+    actor: Option<i32>,
+    summary: &ImportSummary,
+    job: Option<i32>,
+    failed: Option<&str>,
+) -> Result<(), DbErr> {
+    let mut details = json!({
+        "rows": summary.rows,
+        "created": summary.created,
+        "updated": summary.updated,
+        "closed": summary.closed,
+        "proved_in_post": summary.proved_in_post,
+        "unchanged": summary.unchanged,
+        "kept": summary.kept,
+        "not_care_experienced": summary.not_care_experienced,
+        "without_assignment_number": summary.unnumbered,
+    });
+    if let Some(job) = job {
+        details["job"] = json!(job);
+    }
+    if let Some(failed) = failed {
+        details["failed"] = json!(failed);
+    }
+    audit::record(txn, actor, AuditAction::EsrImported, "esr_import", details).await
 }
 
 /// Every employment record as an extract, SPECTRA hires too (with an empty assignment number
@@ -634,9 +676,17 @@ fn org_words(org: &organisation::Model) -> String {
     }
 }
 
+/// Creates a record, its ending and its checkpoints' outcomes at once (two statements: an
+/// import may create many thousands).
 async fn create(db: &impl ConnectionTrait, c: &Creation, today: Date) -> Result<(), DbErr> {
     let row = &c.row;
-    let record = employment::start(
+    let ending = row.ending.map(|e| (e.date, e.kind()));
+    let outcomes: Vec<(i32, Option<CheckpointOutcome>)> =
+        checkpoint_outcomes(row.start_date, ending, today)
+            .iter()
+            .map(|&(months, _, outcome)| (months, outcome))
+            .collect();
+    employment::start_recorded(
         db,
         &NewEmployment {
             application_id: None,
@@ -651,25 +701,11 @@ async fn create(db: &impl ConnectionTrait, c: &Creation, today: Date) -> Result<
             route: Route::Esr,
             assignment_number: Some(row.assignment_number.clone()),
         },
+        row.ending.map(|e| (e.date, e.kind(), e.reason.code)),
+        &outcomes,
+        CheckpointSource::Esr,
     )
     .await?;
-    if let Some(e) = row.ending {
-        employment::record_end_if_open(db, record.id, e.date, e.kind(), e.reason.code).await?;
-    }
-    let ending = row.ending.map(|e| (e.date, e.kind()));
-    for (months, _, outcome) in checkpoint_outcomes(row.start_date, ending, today) {
-        if let Some(outcome) = outcome {
-            employment::record_outcome_if_unrecorded(
-                db,
-                record.id,
-                months,
-                outcome,
-                CheckpointSource::Esr,
-                None,
-            )
-            .await?;
-        }
-    }
     Ok(())
 }
 

@@ -15,6 +15,7 @@ pub mod data_export;
 pub mod database_roles;
 pub mod emails;
 pub mod esr;
+pub mod esr_jobs;
 pub mod interviews;
 pub mod invitations;
 pub mod kept_forms;

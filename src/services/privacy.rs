@@ -333,6 +333,8 @@ async fn erase_person(txn: &impl ConnectionTrait, user: &user::Model) -> anyhow:
     sessions::delete_for_user(txn, user.id, None).await?;
     // Forms kept after a session ended hold what the person typed (issue 21).
     crate::db::kept_forms::delete_for_user(txn, user.id).await?;
+    // ESR extracts they uploaded and have not imported hold other people's details.
+    crate::db::esr_uploads::delete_for_user(txn, user.id).await?;
     crate::db::browser_bindings::delete_for_user(txn, user.id).await?;
     users::erase(
         txn,

@@ -28,9 +28,11 @@ pub const HEADER: &str = "x-csrf-token";
 const SIGN_OUT: &str = "/logout";
 /// The largest form body read for the check.
 const BODY_LIMIT: usize = 2 * 1024 * 1024;
-/// The largest `multipart/form-data` body (a file upload) read for the check. Routes taking
-/// uploads allow as much with `DefaultBodyLimit::max(MULTIPART_LIMIT)`.
-pub const MULTIPART_LIMIT: usize = 20 * 1024 * 1024;
+/// The largest `multipart/form-data` body (a file upload) read for the check: the largest ESR
+/// extract and room for the form around it. The upload route allows as much with
+/// `DefaultBodyLimit::max`, and counts the file itself against its own limit, so a file just
+/// over it is refused on the form, field by field.
+pub const MULTIPART_LIMIT: usize = crate::domain::esr_import::MAX_FORM_BYTES;
 
 /// Checks unsafe requests; lets GET, HEAD and OPTIONS through.
 pub async fn verify(

@@ -1,5 +1,7 @@
 //! The ESR extract: upload, preview, import (twice, with bad rows, with leavers), export and
-//! import back, the command line, who may use it, and the form check on uploads.
+//! import back, the command line, who may use it, and the form check on uploads. The import
+//! runs as a background job (issue 22): these tests confirm the preview and wait for the job's
+//! page to say it is done.
 
 use std::process::Command;
 
@@ -14,7 +16,7 @@ use time::{Date, Duration, OffsetDateTime};
 
 use crate::helpers::{Client, PASSWORD, TestApp, TestDb, location, spawn_app, text_of};
 
-const HEADER: &str = "assignment_number,organisation_code,job_role,staff_group,band,start_date,end_date,leaving_reason,care_experienced";
+pub const HEADER: &str = "assignment_number,organisation_code,job_role,staff_group,band,start_date,end_date,leaving_reason,care_experienced";
 
 fn today() -> Date {
     OffsetDateTime::now_utc().date()
@@ -24,7 +26,7 @@ fn ymd(date: Date) -> String {
     spectra::domain::esr::format_date(date)
 }
 
-fn csv(rows: &[&str]) -> String {
+pub fn csv(rows: &[&str]) -> String {
     let mut text = format!("{HEADER}\n");
     for row in rows {
         text.push_str(row);
@@ -34,7 +36,7 @@ fn csv(rows: &[&str]) -> String {
 }
 
 /// Alder Hey (RBS) and Liverpool University Hospitals (REM), with their ODS codes.
-async fn organisations(app: &TestApp) -> (i32, i32) {
+pub async fn organisations(app: &TestApp) -> (i32, i32) {
     (
         app.create_organisation("Alder Hey Children's NHS FT").await,
         app.create_organisation("Liverpool University Hospitals NHS FT")
@@ -42,21 +44,21 @@ async fn organisations(app: &TestApp) -> (i32, i32) {
     )
 }
 
-async fn signed_in(app: &TestApp, email: &str, roles: &[Role], org: Option<i32>) -> Client {
+pub async fn signed_in(app: &TestApp, email: &str, roles: &[Role], org: Option<i32>) -> Client {
     app.create_user(email, roles, org).await;
     let client = app.new_client();
     client.sign_in(email, PASSWORD).await;
     client
 }
 
-async fn champion(app: &TestApp) -> Client {
+pub async fn champion(app: &TestApp) -> Client {
     signed_in(app, "champion@nhs.net", &[Role::Champion], None).await
 }
 
-const BOUNDARY: &str = "spectra-test-boundary-7MA4YWxkTrZu0gW";
+pub const BOUNDARY: &str = "spectra-test-boundary-7MA4YWxkTrZu0gW";
 
 /// A `multipart/form-data` body with these fields and, if given, a file in the `file` part.
-fn multipart(fields: &[(&str, &str)], file: Option<&str>) -> Vec<u8> {
+pub fn multipart(fields: &[(&str, &str)], file: Option<&str>) -> Vec<u8> {
     let mut body = String::new();
     for (name, value) in fields {
         body.push_str(&format!(
@@ -73,7 +75,7 @@ fn multipart(fields: &[(&str, &str)], file: Option<&str>) -> Vec<u8> {
 }
 
 /// POSTs a multipart form, with the session's token unless `token` is false.
-async fn post_multipart(
+pub async fn post_multipart(
     client: &Client,
     path: &str,
     fields: &[(&str, &str)],
@@ -99,14 +101,14 @@ async fn post_multipart(
 }
 
 /// Uploads a file for the preview and returns the page.
-async fn upload(client: &Client, text: &str) -> String {
+pub async fn upload(client: &Client, text: &str) -> String {
     let response = post_multipart(client, "/champion/esr/preview", &[], Some(text), true).await;
     assert_eq!(response.status().as_u16(), 200);
     response.text().await.unwrap()
 }
 
 /// The value of the hidden field `name` in a page.
-fn hidden(body: &str, name: &str) -> String {
+pub fn hidden(body: &str, name: &str) -> String {
     let doc = Html::parse_document(body);
     let selector = Selector::parse(&format!("input[name={name}]")).unwrap();
     doc.select(&selector)
@@ -116,39 +118,61 @@ fn hidden(body: &str, name: &str) -> String {
         .to_owned()
 }
 
-/// Presses the preview's import button.
-async fn confirm(client: &Client, preview: &str) -> reqwest::Response {
+/// Presses the preview's import button: it sends the kept file's ID and the fingerprint of the
+/// plan shown, never the file.
+pub async fn confirm(client: &Client, preview: &str) -> reqwest::Response {
+    let upload = hidden(preview, "upload");
     let fingerprint = hidden(preview, "fingerprint");
-    let text = hidden(preview, "csv");
-    post_multipart(
-        client,
-        "/champion/esr/import",
-        &[("fingerprint", &fingerprint), ("csv", &text)],
-        None,
-        true,
-    )
-    .await
+    client
+        .post(
+            "/champion/esr/import",
+            &[("upload", &upload), ("fingerprint", &fingerprint)],
+        )
+        .await
 }
 
-/// Uploads, checks and imports a file, expecting it to be imported.
-async fn import(client: &Client, text: &str) -> String {
-    let preview = upload(client, text).await;
-    let response = confirm(client, &preview).await;
+/// Waits until the import whose page is at `path` has finished (its page no longer offers to
+/// refresh), and returns the page.
+pub async fn finished(client: &Client, path: &str) -> String {
+    for _ in 0..600 {
+        let (status, page) = client.page(path).await;
+        assert_eq!(status, 200, "{path}: {page}");
+        if !page.contains("id=\"refresh\"") {
+            return page;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    panic!("the import at {path} did not finish");
+}
+
+/// Confirms a preview, expecting the import's page, and waits for the import to finish.
+pub async fn confirm_and_wait(client: &Client, preview: &str) -> String {
+    let response = confirm(client, preview).await;
     assert_eq!(
         response.status().as_u16(),
         303,
         "{}",
         response.text().await.unwrap()
     );
-    assert_eq!(location(&response), "/champion/esr");
-    preview
+    let path = location(&response);
+    assert!(path.starts_with("/champion/esr/imports/"), "{path}");
+    finished(client, &path).await
 }
 
-fn count(body: &str, id: &str) -> String {
+/// Uploads, checks and imports a file, expecting it to be imported: the preview and the
+/// import's page.
+pub async fn import(client: &Client, text: &str) -> (String, String) {
+    let preview = upload(client, text).await;
+    let done = confirm_and_wait(client, &preview).await;
+    assert_eq!(text_of(&done, "h1"), "ESR extract imported", "{done}");
+    (preview, done)
+}
+
+pub fn count(body: &str, id: &str) -> String {
     text_of(body, &format!("#count-{id}"))
 }
 
-async fn records(app: &TestApp) -> Vec<employment_record::Model> {
+pub async fn records(app: &TestApp) -> Vec<employment_record::Model> {
     employment_record::Entity::find()
         .order_by_asc(employment_record::Column::Id)
         .all(&app.db)
@@ -183,7 +207,7 @@ async fn outcomes(app: &TestApp, record_id: i32) -> Vec<(Option<String>, Option<
         .collect()
 }
 
-async fn audit(app: &TestApp, action: &str) -> Vec<audit_event::Model> {
+pub async fn audit(app: &TestApp, action: &str) -> Vec<audit_event::Model> {
     audit_event::Entity::find()
         .filter(audit_event::Column::Action.eq(action))
         .order_by_asc(audit_event::Column::Id)
@@ -198,7 +222,7 @@ fn esr(outcome: &str) -> (Option<String>, Option<String>) {
 
 /// Someone long in post, a leaver, someone who moved within the NHS, and two rows that are not
 /// saved (not marked care experienced, one at an organisation the service does not know).
-fn first_extract() -> String {
+pub fn first_extract() -> String {
     csv(&[
         "10000001,RBS,Healthcare Assistant,Additional Clinical Services,3,2020-01-31,,,yes",
         "10000002,rem,Porter,Estates and Ancillary,Band 2,2024-01-15,2024-05-01,Voluntary Resignation - Relocation,yes",
@@ -219,7 +243,7 @@ async fn the_same_extract_twice_changes_nothing_the_second_time() {
     assert!(form.contains(HEADER), "the form lists the columns");
     assert!(form.contains("enctype=\"multipart/form-data\""));
 
-    let preview = import(&champion, &first_extract()).await;
+    let (preview, done) = import(&champion, &first_extract()).await;
     assert_eq!(count(&preview, "rows"), "5");
     assert_eq!(count(&preview, "create"), "3");
     assert_eq!(count(&preview, "update"), "0");
@@ -233,8 +257,16 @@ async fn the_same_extract_twice_changes_nothing_the_second_time() {
         text_of(&preview, "form[action=\"/champion/esr/import\"] button")
             .contains("Import these 3 changes")
     );
+    assert!(
+        text_of(&done, "#result")
+            .contains("ESR extract imported: 3 created, 0 updated, 0 closed, 0 unchanged.")
+    );
+    assert_eq!(count(&done, "created"), "3");
+    assert_eq!(count(&done, "not-care-experienced"), "2");
+    // The file is kept only until it is imported.
+    assert_eq!(app.count("esr_uploads").await, 0);
     let (_, after) = champion.page("/champion/esr").await;
-    assert!(after.contains("ESR extract imported: 3 created, 0 updated, 0 closed, 0 unchanged."));
+    assert!(text_of(&after, "#recent-imports").contains("Imported"));
 
     let stored = records(&app).await;
     assert_eq!(stored.len(), 3);
@@ -281,7 +313,8 @@ async fn the_same_extract_twice_changes_nothing_the_second_time() {
     );
     assert_eq!((n_records, n_checkpoints), (3, 12));
 
-    let again = import(&champion, &first_extract()).await;
+    let (again, done) = import(&champion, &first_extract()).await;
+    assert!(text_of(&done, "#result").contains("0 created, 0 updated, 0 closed, 3 unchanged."));
     assert_eq!(count(&again, "create"), "0");
     assert_eq!(count(&again, "update"), "0");
     assert_eq!(count(&again, "close"), "0");
@@ -354,18 +387,24 @@ async fn a_file_with_bad_rows_lists_every_one_and_stores_nothing() {
     assert!(page.contains("<title>Error: "));
     assert!(!page.contains("name=\"fingerprint\""), "no import button");
 
-    // The file is checked again at the import: a tampered confirm form changes nothing.
-    let tampered = post_multipart(
-        &champion,
-        "/champion/esr/import",
-        &[("fingerprint", "x"), ("csv", &text)],
-        None,
-        true,
-    )
-    .await;
-    assert_eq!(tampered.status().as_u16(), 200);
-    let tampered = tampered.text().await.unwrap();
-    assert!(text_of(&tampered, ".nhsuk-error-summary").contains("Line 3: organisation_code XYZ"));
+    // A file with bad rows is not kept, so there is nothing to import; a confirm form naming
+    // no kept file, or a made-up one, changes nothing.
+    assert_eq!(app.count("esr_uploads").await, 0);
+    for upload in ["", "x", "1", "999"] {
+        let tampered = champion
+            .post(
+                "/champion/esr/import",
+                &[("upload", upload), ("fingerprint", "x")],
+            )
+            .await;
+        assert_eq!(tampered.status().as_u16(), 404, "{upload}");
+        let tampered = tampered.text().await.unwrap();
+        assert!(
+            text_of(&tampered, ".nhsuk-error-summary")
+                .contains("The file you checked is no longer kept")
+        );
+    }
+    assert_eq!(app.count("esr_import_jobs").await, 0);
 
     // The first column that differs from the expected header is named.
     let wrong_header = upload(&champion, "assignment,organisation\n1,RBS\n").await;
@@ -449,8 +488,7 @@ async fn an_update_records_a_leaver_and_closes_the_later_checkpoints() {
         text_of(&preview, "form[action=\"/champion/esr/import\"] button")
             .contains("Import these 2 changes")
     );
-    let response = confirm(&champion, &preview).await;
-    assert_eq!(response.status().as_u16(), 303);
+    confirm_and_wait(&champion, &preview).await;
 
     let porter = record(&app, "20000001").await;
     assert_eq!(porter.end_date, Some(left));
@@ -492,7 +530,7 @@ async fn an_update_records_a_leaver_and_closes_the_later_checkpoints() {
     let preview = upload(&champion, &reopen).await;
     assert_eq!(count(&preview, "unchanged"), "1");
     assert!(text_of(&preview, "#kept").contains("The record stays ended."));
-    confirm(&champion, &preview).await;
+    confirm_and_wait(&champion, &preview).await;
     assert_eq!(record(&app, "20000001").await.end_date, Some(left));
 }
 
@@ -513,17 +551,33 @@ async fn the_preview_writes_nothing_and_a_stale_preview_is_shown_again() {
     // Someone else imports the same file meanwhile: the first preview is out of date.
     let admin = signed_in(&app, "admin@nhs.net", &[Role::Admin], None).await;
     import(&admin, &first_extract()).await;
-    let stale = confirm(&champion, &preview).await;
-    assert_eq!(stale.status().as_u16(), 200);
-    let page = stale.text().await.unwrap();
-    assert!(text_of(&page, "#changed-since").contains("Nothing was imported"));
-    assert_eq!(count(&page, "create"), "0");
-    assert_eq!(count(&page, "unchanged"), "3");
+    let stale = confirm_and_wait(&champion, &preview).await;
+    assert_eq!(text_of(&stale, "h1"), "The ESR extract was not imported");
+    assert!(text_of(&stale, "#changed-since").contains("Nothing was imported"));
     assert_eq!(app.count("employment_records").await, 3);
     assert_eq!(audit(&app, "esr_imported").await.len(), 1);
+    // The file is kept, to be checked again: the new preview shows what it changes now.
+    let again = hidden_link(&stale, "#check-again");
+    let (status, page) = champion.page(&again).await;
+    assert_eq!(status, 200);
+    assert_eq!(count(&page, "create"), "0");
+    assert_eq!(count(&page, "unchanged"), "3");
     // Confirming the new preview imports it.
-    assert_eq!(confirm(&champion, &page).await.status().as_u16(), 303);
+    let done = confirm_and_wait(&champion, &page).await;
+    assert_eq!(text_of(&done, "h1"), "ESR extract imported");
     assert_eq!(audit(&app, "esr_imported").await.len(), 2);
+    assert_eq!(app.count("esr_uploads").await, 0);
+}
+
+/// The `href` of the link matched by `css`.
+pub fn hidden_link(body: &str, css: &str) -> String {
+    let doc = Html::parse_document(body);
+    let selector = Selector::parse(css).unwrap();
+    doc.select(&selector)
+        .next()
+        .and_then(|e| e.value().attr("href"))
+        .unwrap_or_else(|| panic!("no {css} link in {body}"))
+        .to_owned()
 }
 
 #[tokio::test]
@@ -587,7 +641,7 @@ async fn an_export_imports_back_unchanged() {
 
     let records_before = records(&app).await;
     let checkpoints_before = checkpoints(&app).await;
-    let preview = import(&champion, &exported).await;
+    let (preview, _) = import(&champion, &exported).await;
     assert_eq!(count(&preview, "create"), "0");
     assert_eq!(count(&preview, "update"), "0");
     assert_eq!(count(&preview, "close"), "0");
@@ -677,27 +731,31 @@ async fn an_upload_without_the_form_token_or_from_another_site_is_refused() {
 
     let preview = upload(&champion, &text).await;
     let token = hidden(&preview, "csrf_token");
+    let upload_id = hidden(&preview, "upload");
+    let fingerprint = hidden(&preview, "fingerprint");
     let fields = [
         ("csrf_token", token.as_str()),
-        ("fingerprint", &hidden(&preview, "fingerprint")),
-        ("csv", &hidden(&preview, "csv")),
+        ("upload", upload_id.as_str()),
+        ("fingerprint", fingerprint.as_str()),
     ];
     let cross_site = champion
         .http
         .post(format!("{}/champion/esr/import", champion.base))
         .header(ORIGIN, HeaderValue::from_static("https://evil.example"))
-        .header(
-            CONTENT_TYPE,
-            format!("multipart/form-data; boundary={BOUNDARY}"),
-        )
-        .body(multipart(&fields, None))
+        .form(&fields)
         .send()
         .await
         .unwrap();
     assert_eq!(cross_site.status().as_u16(), 403);
-    let no_token =
-        post_multipart(&champion, "/champion/esr/import", &fields[1..], None, false).await;
+    let no_token = champion
+        .http
+        .post(format!("{}/champion/esr/import", champion.base))
+        .form(&fields[1..])
+        .send()
+        .await
+        .unwrap();
     assert_eq!(no_token.status().as_u16(), 403);
+    assert_eq!(app.count("esr_import_jobs").await, 0);
     assert_eq!(app.count("employment_records").await, 0);
     assert_eq!(
         app.count("audit_events WHERE action <> 'signed_in'").await,
@@ -705,7 +763,7 @@ async fn an_upload_without_the_form_token_or_from_another_site_is_refused() {
     );
 
     // The same fields with the token and this site's origin are accepted.
-    assert_eq!(confirm(&champion, &preview).await.status().as_u16(), 303);
+    confirm_and_wait(&champion, &preview).await;
     assert_eq!(app.count("employment_records").await, 3);
 }
 
@@ -876,8 +934,7 @@ async fn an_extract_that_proves_someone_in_post_records_their_overdue_checkpoint
     assert_eq!(count(&preview, "proved"), "3");
     assert!(text_of(&preview, "#proved").contains("will be recorded as in post, from ESR"));
     assert_eq!(count(&preview, "unchanged"), "1");
-    let response = confirm(&champion, &preview).await;
-    assert_eq!(response.status().as_u16(), 303);
+    let done = confirm_and_wait(&champion, &preview).await;
 
     // Assert: in post from ESR where proved; the leaver's 6-month checkpoint records the
     // leaving; the record not yet at a checkpoint is untouched.
@@ -899,10 +956,9 @@ async fn an_extract_that_proves_someone_in_post_records_their_overdue_checkpoint
             .iter()
             .all(|c| c.recorded_by.is_none() && c.recorded_at.is_some())
     );
-    let (_, page) = champion.page("/champion/esr").await;
     assert!(
-        page.contains("3 checkpoints recorded as in post, from ESR."),
-        "{page}"
+        text_of(&done, "#result").contains("3 checkpoints recorded as in post, from ESR."),
+        "{done}"
     );
     let events = audit(&app, "esr_imported").await;
     let details: serde_json::Value = serde_json::from_str(&events[0].details).unwrap();

@@ -220,6 +220,11 @@ impl TestApp {
         (base, running)
     }
 
+    /// The URL of its database, for a second connection (a second instance's).
+    pub fn db_url(&self) -> String {
+        self._db.url.clone()
+    }
+
     /// A second, independent browser.
     pub fn new_client(&self) -> Client {
         Client::new(&self.base)

@@ -19,6 +19,8 @@ mod disclosure;
 mod email;
 mod employee_list;
 mod esr;
+mod esr_jobs;
+mod esr_large;
 mod health;
 mod helpers;
 mod hostile_input;

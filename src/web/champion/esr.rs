@@ -2,50 +2,55 @@
 //! created, updated and closed, then import it; and export every employment record in the same
 //! columns. For the champion and the administrator.
 //!
-//! The file is not trusted between the preview and the import: the confirm form carries the
-//! CSV text back, and the import checks it again and makes the plan again inside its
-//! transaction. If the plan is not the one previewed (someone changed records meanwhile, or the
-//! day changed), nothing is imported and the new preview is shown.
+//! Large files (issue 22): the upload is counted as it arrives and refused over its limits
+//! before it is parsed; a file whose rows are all good is kept on the server for the person
+//! who uploaded it, and the preview's confirm form carries only its ID and the fingerprint of
+//! the plan shown. The import runs as a background job (`services::esr_jobs`), which checks
+//! the file again and makes the plan again before writing: if it is not the one previewed
+//! (someone changed records meanwhile, or the day changed), nothing is imported and the job's
+//! page offers the new preview.
 
-use askama::Template;
-use askama_web::WebTemplate;
+use axum::Form;
 use axum::Router;
 use axum::extract::multipart::MultipartRejection;
 use axum::extract::{DefaultBodyLimit, Multipart, Request, State};
-use axum::http::header;
+use axum::http::{StatusCode, header};
 use axum::middleware::{Next, from_fn};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use sea_orm::TransactionTrait;
+use serde::Deserialize;
 use time::Date;
-use tower_sessions::Session;
 
 use crate::app::AppState;
 use crate::auth::current_user::require_any_role;
 use crate::auth::{AuthUser, CurrentUser};
-use crate::domain::employment::EndKind;
-use crate::domain::esr::{self, BadRow, COLUMNS, Ending, Field};
+use crate::domain::esr::{self, BadRow};
+use crate::domain::esr_import::{
+    BAD_ROWS_SHOWN, MAX_FORM_BYTES, UploadMeter, not_shown, with_commas,
+};
 use crate::domain::{Role, london_time};
 use crate::error::{AppError, AppResult};
-use crate::services::esr::{self as service, EsrRefusal, Plan};
-use crate::web::csrf::MULTIPART_LIMIT;
-use crate::web::page::{FormErrors, Page, flash};
+use crate::services::esr as service;
+use crate::services::esr_jobs::{self, KeptRefusal, UploadGone};
+use crate::web::champion::esr_pages::{JobTemplate, PreviewTemplate, UploadTemplate};
+use crate::web::page::{FormErrors, IdPath, Page};
 
 /// Who may import and export ESR extracts.
 const ESR_ROLES: [Role; 2] = [Role::Champion, Role::Admin];
 
-/// The ESR routes, for the champion and the administrator.
+/// The ESR routes, for the champion and the administrator. The upload's body limit is the
+/// file's limit and room for the form around it, as the form check reads it
+/// (`web::csrf::MULTIPART_LIMIT`), so a file just over its limit gets a field-level error.
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/champion/esr", get(form))
         .route(
             "/champion/esr/preview",
-            post(preview).layer(DefaultBodyLimit::max(MULTIPART_LIMIT)),
+            post(preview).layer(DefaultBodyLimit::max(MAX_FORM_BYTES)),
         )
-        .route(
-            "/champion/esr/import",
-            post(import).layer(DefaultBodyLimit::max(MULTIPART_LIMIT)),
-        )
+        .route("/champion/esr/uploads/{id}", get(kept_preview))
+        .route("/champion/esr/import", post(import))
+        .route("/champion/esr/imports/{id}", get(job))
         .route("/champion/esr/export.csv", get(export))
         .route_layer(from_fn(|user: CurrentUser, req: Request, next: Next| {
             require_any_role(&ESR_ROLES, user, req, next)
@@ -66,253 +71,122 @@ fn today() -> Date {
     london_time::from_utc(crate::db::now()).date()
 }
 
-/// "2 December 2026".
-fn long_date(date: Date) -> String {
-    format!("{} {} {}", date.day(), date.month(), date.year())
-}
+const NOT_UTF8: &str = "The file is not a CSV file saved as UTF-8. In Excel, choose Save As and then CSV UTF-8 (Comma delimited), and upload that file";
+const NO_FILE: &str = "Choose the ESR extract to upload";
+const GONE: &str = "The file you checked is no longer kept. Files are kept for a day, only for the person who uploaded them, and until they are imported or another file is uploaded. Upload it again";
 
-fn ending_words(ending: Option<Ending>) -> String {
-    match ending {
-        None => "In post".to_owned(),
-        Some(e) => format!(
-            "{} on {}: {}",
-            match e.kind() {
-                EndKind::Left => "Left",
-                EndKind::Moved => "Moved within the NHS",
-            },
-            long_date(e.date),
-            e.reason.esr
-        ),
-    }
-}
-
-/// The upload form, with the problems of the last file if any.
-#[derive(Template, WebTemplate)]
-#[template(path = "champion/esr.html")]
-pub struct UploadTemplate {
+/// The upload page, with these errors and bad rows, and the person's recent imports.
+async fn upload_page(
+    state: &AppState,
+    me: &AuthUser,
     page: Page,
-    columns: &'static [&'static str],
     errors: FormErrors,
     bad_rows: Vec<String>,
+) -> AppResult<Response> {
+    let recent = esr_jobs::recent_jobs(&state.db, me.id).await?;
+    Ok(UploadTemplate::new(page, errors, bad_rows, &recent).into_response())
 }
 
-/// A record to create, as shown.
-pub struct CreateRow {
-    assignment_number: String,
-    organisation: String,
-    job_role: String,
-    staff_group: String,
-    band: String,
-    start_date: String,
-    ending: String,
-}
-
-/// A record to update, as shown.
-pub struct UpdateRow {
-    assignment_number: String,
-    organisation: String,
-    changes: Vec<(&'static str, String, String)>,
-}
-
-/// A record to close, as shown.
-pub struct CloseRow {
-    assignment_number: String,
-    organisation: String,
-    how: &'static str,
-    date: String,
-    reason: &'static str,
-}
-
-/// A record whose ending the extract contradicts, as shown.
-pub struct KeptRow {
-    assignment_number: String,
-    line: u64,
-    organisation: String,
-    what: String,
-}
-
-/// The preview: counts, then tables of what will change, and the confirm form.
-#[derive(Template, WebTemplate)]
-#[template(path = "champion/esr_preview.html")]
-pub struct PreviewTemplate {
+/// The upload page with one error on the file field.
+async fn file_error(
+    state: &AppState,
+    me: &AuthUser,
     page: Page,
-    changed_since: bool,
-    csv: String,
-    fingerprint: String,
-    today: String,
-    rows: usize,
-    unchanged: usize,
-    not_care_experienced: usize,
-    unnumbered: usize,
-    change_count: usize,
-    proved: usize,
-    creates: Vec<CreateRow>,
-    updates: Vec<UpdateRow>,
-    closes: Vec<CloseRow>,
-    kept: Vec<KeptRow>,
+    message: impl Into<String>,
+) -> AppResult<Response> {
+    let mut errors = FormErrors::default();
+    errors.add("file", message);
+    upload_page(state, me, page, errors, Vec::new()).await
 }
 
-impl PreviewTemplate {
-    fn new(page: Page, plan: &Plan, csv: String, changed_since: bool) -> Self {
-        let shown = |field: Field, value: &str| match field {
-            Field::StartDate => esr::parse_date(value).map_or_else(|| value.to_owned(), long_date),
-            _ if value.is_empty() => "(none)".to_owned(),
-            _ => value.to_owned(),
-        };
-        PreviewTemplate {
-            page,
-            changed_since,
-            csv,
-            fingerprint: plan.fingerprint(),
-            today: long_date(plan.today),
-            rows: plan.rows,
-            unchanged: plan.unchanged,
-            not_care_experienced: plan.not_care_experienced,
-            unnumbered: plan.unnumbered,
-            change_count: plan.change_count(),
-            proved: plan.proved_count(),
-            creates: plan
-                .create
-                .iter()
-                .map(|c| CreateRow {
-                    assignment_number: c.row.assignment_number.clone(),
-                    organisation: c.organisation.clone(),
-                    job_role: c.row.job_role.clone(),
-                    staff_group: c.row.staff_group.clone(),
-                    band: c.row.band.clone(),
-                    start_date: long_date(c.row.start_date),
-                    ending: ending_words(c.row.ending),
-                })
-                .collect(),
-            updates: plan
-                .updates()
-                .into_iter()
-                .map(|c| UpdateRow {
-                    assignment_number: c.row.assignment_number.clone(),
-                    organisation: c.organisation.clone(),
-                    changes: c
-                        .fields
-                        .iter()
-                        .map(|f| (f.field.label(), shown(f.field, &f.from), shown(f.field, &f.to)))
-                        .collect(),
-                })
-                .collect(),
-            closes: plan
-                .closures()
-                .into_iter()
-                .filter_map(|c| {
-                    let e = c.closes?;
-                    Some(CloseRow {
-                        assignment_number: c.row.assignment_number.clone(),
-                        organisation: c.organisation.clone(),
-                        how: match e.kind() {
-                            EndKind::Left => "Left",
-                            EndKind::Moved => "Moved within the NHS",
-                        },
-                        date: long_date(e.date),
-                        reason: e.reason.esr,
-                    })
-                })
-                .collect(),
-            kept: plan
-                .kept
-                .iter()
-                .map(|k| KeptRow {
-                    assignment_number: k.assignment_number.clone(),
-                    line: k.line,
-                    organisation: k.organisation.clone(),
-                    what: match k.extract {
-                        None => format!(
-                            "Recorded here as ended on {}, but in post in the extract. The record stays ended.",
-                            long_date(k.stored_end)
-                        ),
-                        Some(e) => format!(
-                            "Recorded here as ended on {}, but the extract says: {}. The record stays as recorded here.",
-                            long_date(k.stored_end),
-                            ending_words(Some(e)).to_lowercase()
-                        ),
-                    },
-                })
-                .collect(),
-        }
-    }
-}
-
-fn upload_page(page: Page, errors: FormErrors, bad_rows: &[BadRow]) -> Response {
-    UploadTemplate {
-        page,
-        columns: &COLUMNS,
-        errors,
-        bad_rows: bad_rows.iter().map(ToString::to_string).collect(),
-    }
-    .into_response()
-}
-
-/// The upload page with the list of bad rows.
-fn bad_rows_page(page: Page, bad: &[BadRow]) -> Response {
+/// The upload page with the bad rows: the first [`BAD_ROWS_SHOWN`], then how many more.
+async fn bad_rows_page(
+    state: &AppState,
+    me: &AuthUser,
+    page: Page,
+    bad: &[BadRow],
+) -> AppResult<Response> {
     let count = bad.len();
     let mut errors = FormErrors::default();
     errors.add(
         "file",
         format!(
-            "The file has {count} {} with problems. Nothing was imported. Correct {} and upload the whole file again.",
+            "The file has {} {} with problems. Nothing was imported. Correct {} and upload the whole file again.",
+            with_commas(count),
             if count == 1 { "row" } else { "rows" },
             if count == 1 { "it" } else { "them" },
         ),
     );
-    upload_page(page, errors, bad)
+    let mut lines: Vec<String> = bad
+        .iter()
+        .take(BAD_ROWS_SHOWN)
+        .map(ToString::to_string)
+        .collect();
+    let more = not_shown(count, BAD_ROWS_SHOWN);
+    if more > 0 {
+        lines.push(format!(
+            "And {} more {} with problems, not listed here.",
+            with_commas(more),
+            if more == 1 { "row" } else { "rows" }
+        ));
+    }
+    upload_page(state, me, page, errors, lines).await
+}
+
+/// The upload page saying the kept file is gone (or never was this person's), as a 404.
+async fn gone_page(state: &AppState, me: &AuthUser, page: Page) -> AppResult<Response> {
+    let mut response = file_error(state, me, page, GONE).await?;
+    *response.status_mut() = StatusCode::NOT_FOUND;
+    Ok(response)
 }
 
 /// `GET /champion/esr`: the upload form.
-pub async fn form(CurrentUser(me): CurrentUser, page: Page) -> AppResult<Response> {
+pub async fn form(
+    State(state): State<AppState>,
+    CurrentUser(me): CurrentUser,
+    page: Page,
+) -> AppResult<Response> {
     require_esr_role(&me)?;
-    Ok(upload_page(page, FormErrors::default(), &[]))
+    upload_page(&state, &me, page, FormErrors::default(), Vec::new()).await
 }
 
-/// The named parts of a posted form: an uploaded file's bytes or a field's text.
-async fn parts_of(
+/// The uploaded file's bytes, counted as they arrive and refused (with the words to show) once
+/// over a limit, before the rest is read or any of it parsed. The form token was checked
+/// already; other parts are skipped.
+async fn read_upload(
     multipart: Result<Multipart, MultipartRejection>,
-) -> AppResult<Vec<(String, Vec<u8>)>> {
+) -> AppResult<Result<Vec<u8>, String>> {
     let unreadable = || {
         AppError::BadRequest(
             "The form could not be read. Go back, choose the file again and send it.".into(),
         )
     };
     let mut multipart = multipart.map_err(|_| unreadable())?;
-    let mut parts = Vec::new();
-    while let Some(field) = multipart.next_field().await.map_err(|_| unreadable())? {
-        let name = field.name().unwrap_or_default().to_owned();
-        let bytes = field.bytes().await.map_err(|_| unreadable())?;
-        parts.push((name, bytes.to_vec()));
+    let mut file = None;
+    while let Some(mut field) = multipart.next_field().await.map_err(|_| unreadable())? {
+        if field.name() != Some("file") {
+            continue;
+        }
+        let mut meter = UploadMeter::default();
+        let mut bytes = Vec::new();
+        while let Some(chunk) = field.chunk().await.map_err(|_| unreadable())? {
+            if let Err(too_large) = meter.feed(&chunk) {
+                return Ok(Err(too_large.message()));
+            }
+            bytes.extend_from_slice(&chunk);
+        }
+        if let Err(too_large) = meter.finish() {
+            return Ok(Err(too_large.message()));
+        }
+        file = Some(bytes);
     }
-    Ok(parts)
+    Ok(file
+        .filter(|b| !b.is_empty())
+        .ok_or_else(|| NO_FILE.to_owned()))
 }
 
-fn part<'a>(parts: &'a [(String, Vec<u8>)], name: &str) -> Option<&'a [u8]> {
-    parts
-        .iter()
-        .find(|(n, _)| n == name)
-        .map(|(_, v)| v.as_slice())
-}
-
-/// The text of an uploaded file, or the error to show.
-fn file_text(bytes: Option<&[u8]>) -> Result<String, FormErrors> {
-    let mut errors = FormErrors::default();
-    match bytes.filter(|b| !b.is_empty()) {
-        None => errors.add("file", "Choose the ESR extract to upload"),
-        Some(bytes) => match std::str::from_utf8(bytes) {
-            Ok(text) => return Ok(text.to_owned()),
-            Err(_) => errors.add(
-                "file",
-                "The file is not a CSV file saved as UTF-8. In Excel, choose Save As and then CSV UTF-8 (Comma delimited), and upload that file",
-            ),
-        },
-    }
-    Err(errors)
-}
-
-/// `POST /champion/esr/preview`: checks the uploaded file and shows what it would change.
-/// Nothing is written.
+/// `POST /champion/esr/preview`: checks the uploaded file and shows what it would change,
+/// keeping it for the import if every row is good. Nothing else is written.
 pub async fn preview(
     State(state): State<AppState>,
     CurrentUser(me): CurrentUser,
@@ -320,80 +194,86 @@ pub async fn preview(
     multipart: Result<Multipart, MultipartRejection>,
 ) -> AppResult<Response> {
     require_esr_role(&me)?;
-    let parts = parts_of(multipart).await?;
-    let text = match file_text(part(&parts, "file")) {
-        Ok(text) => text,
-        Err(errors) => return Ok(upload_page(page, errors, &[])),
+    let bytes = match read_upload(multipart).await? {
+        Ok(bytes) => bytes,
+        Err(message) => return file_error(&state, &me, page, message).await,
     };
-    let today = today();
-    let rows = match service::check_file(&state.db, &text, today).await? {
-        Ok(rows) => rows,
-        Err(bad) => return Ok(bad_rows_page(page, &bad)),
+    let Ok(text) = String::from_utf8(bytes) else {
+        return file_error(&state, &me, page, NOT_UTF8).await;
     };
-    match service::preview(&state.db, &rows, today).await? {
-        Ok(plan) => Ok(PreviewTemplate::new(page, &plan, text, false).into_response()),
-        Err(EsrRefusal::BadRows(bad)) => Ok(bad_rows_page(page, &bad)),
-        Err(EsrRefusal::PlanChanged(plan)) => {
-            Ok(PreviewTemplate::new(page, &plan, text, true).into_response())
-        }
+    match esr_jobs::upload(&state.db, me.id, text, today(), crate::db::now()).await? {
+        Ok(previewed) => Ok(PreviewTemplate::new(page, &previewed).into_response()),
+        Err(bad) => bad_rows_page(&state, &me, page, &bad).await,
     }
 }
 
-/// `POST /champion/esr/import`: checks the file again, makes the plan again inside the
-/// transaction and applies it if it is the one previewed.
+/// `GET /champion/esr/uploads/{id}`: the preview of a file kept for this person, worked out
+/// again on what is stored now (after an import found the changes had moved on).
+pub async fn kept_preview(
+    State(state): State<AppState>,
+    CurrentUser(me): CurrentUser,
+    IdPath(id): IdPath,
+    page: Page,
+) -> AppResult<Response> {
+    require_esr_role(&me)?;
+    match esr_jobs::preview_kept(&state.db, me.id, id, today()).await? {
+        Ok(previewed) => Ok(PreviewTemplate::new(page, &previewed).into_response()),
+        Err(KeptRefusal::Gone) => gone_page(&state, &me, page).await,
+        Err(KeptRefusal::BadRows(bad)) => bad_rows_page(&state, &me, page, &bad).await,
+    }
+}
+
+/// The preview's confirm form: the kept file and the plan shown.
+#[derive(Debug, Deserialize)]
+pub struct ImportForm {
+    #[serde(default)]
+    upload: String,
+    #[serde(default)]
+    fingerprint: String,
+}
+
+/// `POST /champion/esr/import`: queues the import of the kept file as previewed, and shows its
+/// page. Pressing twice queues one import.
 pub async fn import(
     State(state): State<AppState>,
     CurrentUser(me): CurrentUser,
-    session: Session,
     page: Page,
-    multipart: Result<Multipart, MultipartRejection>,
+    Form(form): Form<ImportForm>,
 ) -> AppResult<Response> {
     require_esr_role(&me)?;
-    let parts = parts_of(multipart).await?;
-    let text = match file_text(part(&parts, "csv")) {
-        Ok(text) => text,
-        Err(errors) => return Ok(upload_page(page, errors, &[])),
+    let Ok(upload_id) = form.upload.trim().parse::<i32>() else {
+        return gone_page(&state, &me, page).await;
     };
-    let fingerprint = part(&parts, "fingerprint")
-        .and_then(|b| std::str::from_utf8(b).ok())
-        .unwrap_or_default()
-        .to_owned();
-    let today = today();
-    let rows = match service::check_file(&state.db, &text, today).await? {
-        Ok(rows) => rows,
-        Err(bad) => return Ok(bad_rows_page(page, &bad)),
-    };
-    let txn = state.db.begin().await?;
-    match service::import(&txn, Some(me.id), &rows, today, Some(&fingerprint)).await? {
-        Ok(summary) => {
-            txn.commit().await?;
-            flash(
-                &session,
-                format!(
-                    "ESR extract imported: {} created, {} updated, {} closed, {} unchanged.{}",
-                    summary.created,
-                    summary.updated,
-                    summary.closed,
-                    summary.unchanged,
-                    match summary.proved_in_post {
-                        0 => String::new(),
-                        1 => " 1 checkpoint recorded as in post, from ESR.".to_owned(),
-                        n => format!(" {n} checkpoints recorded as in post, from ESR."),
-                    }
-                ),
-            )
-            .await?;
-            Ok(Redirect::to("/champion/esr").into_response())
+    let queued = esr_jobs::queue_import(
+        &state.db,
+        me.id,
+        upload_id,
+        &form.fingerprint,
+        today(),
+        crate::db::now(),
+    )
+    .await?;
+    match queued {
+        Ok(job) => {
+            state.esr_wakeup.notify_one();
+            Ok(Redirect::to(&format!("/champion/esr/imports/{job}")).into_response())
         }
-        Err(EsrRefusal::BadRows(bad)) => {
-            txn.rollback().await?;
-            Ok(bad_rows_page(page, &bad))
-        }
-        Err(EsrRefusal::PlanChanged(plan)) => {
-            txn.rollback().await?;
-            Ok(PreviewTemplate::new(page, &plan, text, true).into_response())
-        }
+        Err(UploadGone) => gone_page(&state, &me, page).await,
     }
+}
+
+/// `GET /champion/esr/imports/{id}`: where an import this person started is, and what it did.
+pub async fn job(
+    State(state): State<AppState>,
+    CurrentUser(me): CurrentUser,
+    IdPath(id): IdPath,
+    page: Page,
+) -> AppResult<Response> {
+    require_esr_role(&me)?;
+    let job = esr_jobs::job_for_user(&state.db, me.id, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    Ok(JobTemplate::new(page, &job).into_response())
 }
 
 /// `GET /champion/esr/export.csv`: every employment record in the extract's columns.

@@ -8,6 +8,7 @@ mod chart;
 mod checkpoints;
 mod dashboard;
 mod esr;
+mod esr_pages;
 mod exceptions;
 mod exports;
 mod lists;
