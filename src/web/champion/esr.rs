@@ -18,6 +18,7 @@ use axum::http::{StatusCode, header};
 use axum::middleware::{Next, from_fn};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
+use sea_orm::TransactionTrait;
 use serde::Deserialize;
 use time::Date;
 
