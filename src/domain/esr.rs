@@ -323,7 +323,7 @@ fn read_row(line: u64, v: &[&str], today: Date) -> Result<EsrRow, Vec<String>> {
     match start {
         None => problems.push(date_problem("start_date", start_date)),
         Some(start) if !dates::plausible_employment_date(start, today) => problems.push(format!(
-            "start_date {start_date} cannot be right: it must be after the NHS began (5 July 1948) and no more than a year from today"
+            "start_date {start_date} cannot be right: it must be on or after 5 July 1948, when the NHS began, and no more than a year from today"
         )),
         Some(_) => {}
     }

@@ -200,12 +200,20 @@ async fn a_message_is_delivered_by_smtp_with_text_and_html_parts() {
     assert_eq!(received.subject, "Reset your password");
     assert!(received.text.contains("/reset-password/"));
     assert!(received.html.contains("href=\"http://127.0.0.1:"));
+    // The worker marks the message sent once the peer has answered, a moment after delivery.
+    let sent = async || {
+        outbox_message::Entity::find()
+            .one(&app.db)
+            .await
+            .unwrap()
+            .is_some_and(|row| row.sent_at.is_some())
+    };
+    wait_until(sent, "marked sent").await;
     let row = outbox_message::Entity::find()
         .one(&app.db)
         .await
         .unwrap()
         .unwrap();
-    assert!(row.sent_at.is_some());
     assert_eq!(row.attempts, 1);
 }
 
