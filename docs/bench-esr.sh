@@ -126,11 +126,15 @@ while :; do
   wrk -t1 -c1 -d"$window" --timeout 10s -s "$work/percentiles.lua" "$base/vacancies" | tail -n 1 >"$work/vacancies.txt"
   wait "$readyz"
   curl -fsS -b "$jar" -o "$work/job.html" "$location"
-  progress=$(grep -o 'Importing: [^<]*' "$work/job.html" || true)
+  if grep -q 'id="refresh"' "$work/job.html"; then
+    progress=$(grep -o 'Importing: [^<]*' "$work/job.html" || echo "waiting to start")
+  else
+    progress="finished"
+  fi
   echo "    /readyz:    $(cat "$work/readyz.txt")"
   echo "    /vacancies: $(cat "$work/vacancies.txt")"
-  echo "    import:     ${progress:-not started}"
-  if ! grep -q 'id="refresh"' "$work/job.html"; then
+  echo "    import:     $progress"
+  if [ "$progress" = finished ]; then
     finished=$(date +%s.%N)
     break
   fi
