@@ -12,6 +12,7 @@ pub mod applicant_details;
 pub mod dashboard;
 pub mod data_export;
 pub mod emails;
+pub mod employees;
 pub mod esr;
 pub mod interviews;
 pub mod invitations;
