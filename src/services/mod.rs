@@ -14,6 +14,7 @@ pub mod dashboard;
 pub mod data_export;
 pub mod database_roles;
 pub mod emails;
+pub mod employees;
 pub mod esr;
 pub mod esr_jobs;
 pub mod interviews;

@@ -2,14 +2,14 @@
 //! managers' checkpoints at 3, 6, 12 and 24 months, leaving dates recorded at any time, and the
 //! reminders of checkpoints due and overdue.
 
-use sea_orm::{ConnectionTrait, DatabaseConnection, DbErr, TransactionTrait};
+use sea_orm::{ConnectionTrait, DatabaseConnection, TransactionTrait};
 use serde_json::json;
 use time::{Date, Duration};
 
 use crate::config::Config;
 use crate::db::audit::{self, AuditAction};
 use crate::db::employment::{
-    self, Ending as StoredEnding, HireCounts, ListedHire, NewEmployment, OpenCheckpoint, Reminder,
+    self, Ending as StoredEnding, NewEmployment, OpenCheckpoint, Reminder,
 };
 use crate::db::{applications, offers, organisations, outbox, users};
 use crate::domain::application::Stage;
@@ -18,11 +18,9 @@ use crate::domain::employment::{
     EndRefusal, LeavingReason, OVERDUE_AFTER_DAYS, Route, check_end_date, correct_leaving,
 };
 use crate::domain::london_time;
-use crate::domain::paging::Paging;
 use crate::domain::vacancy::VacancyKind;
 use crate::entities::{employment_record, vacancy};
 use crate::mail::templates::{CheckpointReminder, EmailContent};
-use crate::services::applicant_details::{self, DetailsPage};
 use crate::services::emails::email_applicant;
 use crate::services::{Actor, Outcome};
 
@@ -36,87 +34,6 @@ pub fn today() -> Date {
 /// A date as people read it: "2 December 2026".
 pub fn long_date(date: Date) -> String {
     format!("{} {} {}", date.day(), date.month(), date.year())
-}
-
-/// How many records a page of a hiring manager's list of employees shows.
-pub const EMPLOYEES_PER_PAGE: u64 = 50;
-
-/// One page of a hiring manager's list of their organisation's hires through the service.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct EmployeesPage {
-    /// Counted over the whole organisation, not just this page.
-    pub counts: HireCounts,
-    /// Which page this is, of how many.
-    pub paging: Paging,
-    /// The page's records, those with a checkpoint overdue first.
-    pub rows: Vec<ListedHire>,
-}
-
-/// The page of the organisation's hires through the service asked for (`requested`, from the
-/// address; a bad or out-of-range page gives the nearest one), with the counts for the whole
-/// organisation. The database counts, orders and pages, so the work here is bounded by the page
-/// whatever the organisation's size. Everyone listed is care experienced, so the look is a view
-/// of care details (DOMAIN.md §9): audited, with the applications on this page, the one write.
-pub async fn employees_page(
-    db: &impl ConnectionTrait,
-    viewer: i32,
-    organisation_id: i32,
-    requested: &str,
-    today: Date,
-) -> Result<EmployeesPage, DbErr> {
-    let counts = employment::hire_counts(db, organisation_id, today).await?;
-    let total = u64::try_from(counts.total).unwrap_or(0);
-    let paging = Paging::of(requested, total, EMPLOYEES_PER_PAGE);
-    let rows = hires_page(db, organisation_id, paging.offset(), paging.per_page).await?;
-    if !rows.is_empty() {
-        let hired: Vec<i32> = rows.iter().filter_map(|r| r.application_id).collect();
-        applicant_details::record_view(
-            db,
-            viewer,
-            &format!("organisation:{organisation_id}"),
-            DetailsPage::Employees,
-            &hired,
-        )
-        .await?;
-    }
-    Ok(EmployeesPage {
-        counts,
-        paging,
-        rows,
-    })
-}
-
-/// `limit` of the organisation's hires through the service from `offset`, in the list's order:
-/// first those with a checkpoint to record, by when the next falls due; then those with nothing
-/// left to record, newest start first. Where the page reaches the second part, how many are in
-/// the first says where in the second it starts.
-pub async fn hires_page(
-    db: &impl ConnectionTrait,
-    organisation_id: i32,
-    offset: u64,
-    limit: u64,
-) -> Result<Vec<ListedHire>, DbErr> {
-    let mut rows = employment::hires_by_next_checkpoint(db, organisation_id, offset, limit).await?;
-    let found = rows.len() as u64;
-    if found < limit {
-        // With some found, the first part ends on this page; with none, it ended before it.
-        let first_part = if found > 0 {
-            offset + found
-        } else {
-            u64::try_from(employment::hires_with_checkpoints_to_record(db, organisation_id).await?)
-                .unwrap_or(0)
-        };
-        rows.extend(
-            employment::hires_with_nothing_to_record(
-                db,
-                organisation_id,
-                offset.saturating_sub(first_part),
-                limit - found,
-            )
-            .await?,
-        );
-    }
-    Ok(rows)
 }
 
 /// The most characters of the name of the organisation someone moved to (as stored).

@@ -271,7 +271,7 @@ async fn a_page_past_the_end_or_not_a_page_number_shows_the_nearest_page() {
 #[tokio::test]
 async fn a_page_reads_fifty_records_however_many_the_organisation_has() {
     // Arrange: 300 hires (120 with a checkpoint overdue, 60 with the first recorded and the
-    // next not yet due, 70 with nothing due yet, 50 with every checkpoint recorded), and 300
+    // next not yet due, 40 with nothing due yet, 80 with every checkpoint recorded), and 300
     // ESR records with checkpoints overdue, all at one organisation.
     let app = spawn_app().await;
     let org = app.create_organisation("Trust A").await;
@@ -279,8 +279,8 @@ async fn a_page_reads_fifty_records_however_many_the_organisation_has() {
     let recorded = employ_all(&app, org, Route::Spectra, &overdue_starts(60)).await;
     record_checkpoints(&app, &recorded, 1).await;
     ours.extend(recorded);
-    ours.extend(employ_all(&app, org, Route::Spectra, &starts(70, 1)).await);
-    let done = employ_all(&app, org, Route::Spectra, &long_ago_starts(50)).await;
+    ours.extend(employ_all(&app, org, Route::Spectra, &starts(40, 1)).await);
+    let done = employ_all(&app, org, Route::Spectra, &long_ago_starts(80)).await;
     record_checkpoints(&app, &done, 4).await;
     ours.extend(done.iter().copied());
     employ_all(&app, org, Route::Esr, &overdue_starts(300)).await;
@@ -308,10 +308,14 @@ async fn a_page_reads_fifty_records_however_many_the_organisation_has() {
     let (_, third) = manager.page("/manage/employees?page=3").await;
     assert_eq!(listed(&third), order[100..150]);
     assert_eq!(third.matches("nhsuk-tag--red\">Overdue").count(), 20);
-    // The last page: the 50 with nothing left to record, newest start first.
+    // The fifth page: the last 20 with a checkpoint to record, then the first 30 with nothing
+    // left to record; the last page: the other 50 of those, newest start first.
+    let (_, fifth) = manager.page("/manage/employees?page=5").await;
+    assert_eq!(listed(&fifth), order[200..250]);
+    assert_eq!(listed(&fifth)[20..], done[..30]);
     let (_, last) = manager.page("/manage/employees?page=6").await;
     assert_eq!(listed(&last), order[250..]);
-    assert_eq!(listed(&last), done);
+    assert_eq!(listed(&last), done[30..]);
     assert_eq!(last.matches("None left to record").count(), 50);
     assert_eq!(
         text_of(&last, "#showing"),

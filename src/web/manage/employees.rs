@@ -25,6 +25,7 @@ use crate::domain::paging::Paging;
 use crate::entities::employment_record;
 use crate::error::{AppError, AppResult};
 use crate::services::applicant_details::{self, DetailsPage};
+use crate::services::employees;
 use crate::services::retention::{
     self, CheckpointEntry, Ending, MAX_ORGANISATION, RetentionRefusal, long_date, reference,
 };
@@ -193,7 +194,7 @@ pub async fn list(
     let organisation = state.organisation_name(organisation_id).await?;
     let today = retention::today();
     let txn = state.db.begin().await?;
-    let found = retention::employees_page(&txn, me.id, organisation_id, &query.page, today).await?;
+    let found = employees::employees_page(&txn, me.id, organisation_id, &query.page, today).await?;
     txn.commit().await?;
     Ok(ListTemplate {
         page,

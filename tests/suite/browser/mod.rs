@@ -1816,7 +1816,7 @@ async fn the_retention_pages_pass_axe_core() {
     let alder_hey = spectra::db::organisations::ensure(&app.db, spectra::demo::ORGANISATIONS[0])
         .await
         .unwrap();
-    let employees = spectra::services::retention::hires_page(&app.db, alder_hey.id, 0, 1_000)
+    let employees = spectra::services::employees::hires_page(&app.db, alder_hey.id, 0, 1_000)
         .await
         .unwrap();
     assert!(employees.len() > 5, "the demo's Alder Hey employees");
