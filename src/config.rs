@@ -128,30 +128,7 @@ impl Config {
 
         let migration_database_url = get("MIGRATION_DATABASE_URL");
         if let Some(url) = &migration_database_url {
-            let kind = |u: &str| {
-                if u.starts_with("sqlite:") {
-                    Some("sqlite")
-                } else if u.starts_with("postgres://") || u.starts_with("postgresql://") {
-                    Some("postgres")
-                } else {
-                    None
-                }
-            };
-            match kind(url) {
-                None => {
-                    return Err(ConfigError {
-                        variable: "MIGRATION_DATABASE_URL",
-                        reason: "it must start with sqlite: or postgres://".into(),
-                    });
-                }
-                Some(k) if Some(k) != kind(&database_url) => {
-                    return Err(ConfigError {
-                        variable: "MIGRATION_DATABASE_URL",
-                        reason: "it must be the same kind of database as DATABASE_URL".into(),
-                    });
-                }
-                Some(_) => {}
-            }
+            check_migration_url(url, &database_url)?;
         }
 
         let bind_addr = match get("BIND_ADDR") {
@@ -296,6 +273,35 @@ impl Config {
     pub fn link(&self, path: &str) -> String {
         format!("{}{}", self.base_url.as_str().trim_end_matches('/'), path)
     }
+}
+
+/// `MIGRATION_DATABASE_URL` must name the same kind of database as `DATABASE_URL`.
+fn check_migration_url(url: &str, database_url: &str) -> Result<(), ConfigError> {
+    let kind = |u: &str| {
+        if u.starts_with("sqlite:") {
+            Some("sqlite")
+        } else if u.starts_with("postgres://") || u.starts_with("postgresql://") {
+            Some("postgres")
+        } else {
+            None
+        }
+    };
+    match kind(url) {
+        None => {
+            return Err(ConfigError {
+                variable: "MIGRATION_DATABASE_URL",
+                reason: "it must start with sqlite: or postgres://".into(),
+            });
+        }
+        Some(k) if Some(k) != kind(database_url) => {
+            return Err(ConfigError {
+                variable: "MIGRATION_DATABASE_URL",
+                reason: "it must be the same kind of database as DATABASE_URL".into(),
+            });
+        }
+        Some(_) => {}
+    }
+    Ok(())
 }
 
 #[cfg(test)]
