@@ -18,6 +18,7 @@ pub mod security_headers;
 pub mod session_timeout;
 pub mod shortlisting;
 pub mod text_guard;
+pub mod unit_of_work;
 pub mod vacancies;
 pub mod vacancy_view;
 
