@@ -23,7 +23,7 @@ use spectra::services::user_admin::{self, AdminRefusal};
 use tower_sessions::SessionStore;
 use tower_sessions::session::{Id, Record};
 
-use crate::helpers::{PASSWORD, TestApp, csrf_in, location, spawn_app};
+use crate::helpers::{PASSWORD, TestApp, csrf_in, eventually, location, spawn_app};
 
 const EMAIL: &str = "sam.racer@example.org";
 const NEW_PASSWORD: &str = "a-brand-new-password";
@@ -197,13 +197,10 @@ async fn assert_erased_without_a_trace(app: &TestApp, id: i32) {
 async fn wait_until_hashing(app: &TestApp, email: &str) {
     let key = spectra::auth::throttle::account_key(email);
     let taken = format!("login_throttles WHERE key = '{key}' AND failures >= 1");
-    for _ in 0..2_000 {
-        if app.count(&taken).await >= 1 {
-            return;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
-    }
-    panic!("the request never reached its password check");
+    eventually("the request to reach its password check", async || {
+        (app.count(&taken).await >= 1).then_some(())
+    })
+    .await;
 }
 
 fn deleted_by_themselves(id: i32) -> (Actor<'static>, Requester) {
@@ -281,6 +278,7 @@ async fn deleting_the_account_while_a_password_change_hashes_leaves_nothing_of_i
     // Arrange: the person is signed in twice.
     let app = spawn_app().await;
     let id = app.create_user(EMAIL, &[Role::Applicant], None).await;
+    app.make_slow_to_check(id).await;
     let changing = sign_in(&app, EMAIL).await;
     let deleting = sign_in(&app, EMAIL).await;
     let (change_token, delete_token) = (changing.token().await, deleting.token().await);
@@ -407,6 +405,7 @@ async fn signing_out_while_a_password_change_hashes_is_never_undone() {
     // Arrange
     let app = spawn_app().await;
     let id = app.create_user(EMAIL, &[Role::Applicant], None).await;
+    app.make_slow_to_check(id).await;
     let tab = sign_in(&app, EMAIL).await;
     let token = tab.token().await;
 
@@ -538,6 +537,7 @@ async fn deactivating_an_account_while_it_signs_in_gets_the_one_message() {
     let leaver = app
         .create_user("leaver@example.org", &[Role::Applicant], None)
         .await;
+    app.make_slow_to_check(leaver).await;
     let admin = sign_in(&app, "admin@example.org").await;
     let admin_token = admin.token().await;
     let browser = app.new_client();

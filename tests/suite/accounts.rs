@@ -760,16 +760,7 @@ async fn post_from(
 
 /// Waits until the mail worker has sent everything queued, then returns the emails to `to`.
 async fn sent_to(app: &crate::helpers::TestApp, to: &str) -> Vec<crate::helpers::SentEmail> {
-    for _ in 0..100 {
-        if spectra::db::outbox::pending_count(&app.db).await.unwrap() == 0 {
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
-    assert_eq!(
-        spectra::db::outbox::pending_count(&app.db).await.unwrap(),
-        0
-    );
+    app.outbox_drained().await;
     app.emails().into_iter().filter(|e| e.to == to).collect()
 }
 

@@ -486,7 +486,7 @@ async fn pressing_send_twice_or_starting_in_two_tabs_makes_one_application() {
     );
     app.wait_for_email("twice@example.org", "has been sent")
         .await;
-    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    app.outbox_drained().await;
     let sent_emails = app
         .emails()
         .into_iter()

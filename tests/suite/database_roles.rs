@@ -7,7 +7,6 @@
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::{Child, Command, Output, Stdio};
-use std::time::Duration;
 
 use sea_orm::{ConnectionTrait, Database, DatabaseConnection, EntityTrait, QueryOrder, Statement};
 use spectra::entities::audit_event;
@@ -144,18 +143,14 @@ impl Server {
     /// Waits until `/readyz` answers 200, failing with the log if the process ends first.
     async fn ready(&mut self, base: &str) {
         let http = reqwest::Client::new();
-        for _ in 0..300 {
+        crate::helpers::eventually("serve to become ready", async || {
             if let Some(status) = self.child.as_mut().and_then(|c| c.try_wait().unwrap()) {
                 panic!("serve exited with {status}: {}", self.log());
             }
-            if let Ok(r) = http.get(format!("{base}/readyz")).send().await
-                && r.status().is_success()
-            {
-                return;
-            }
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
-        panic!("serve did not become ready: {}", self.log());
+            let response = http.get(format!("{base}/readyz")).send().await.ok()?;
+            response.status().is_success().then_some(())
+        })
+        .await;
     }
 
     /// Stops it with SIGTERM, as an operator would, and waits for it to finish.

@@ -3,7 +3,6 @@
 
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
-use std::time::Duration;
 
 use sea_orm::EntityTrait;
 use spectra::config::MailDelivery;
@@ -12,7 +11,7 @@ use spectra::entities::outbox_message;
 use spectra::mail::Email;
 use spectra::mail::worker::{self, Transport};
 
-use crate::helpers::{parse_email, read_emails, spawn_app, spawn_app_with};
+use crate::helpers::{eventually, parse_email, read_emails, spawn_app, spawn_app_with};
 use crate::require;
 
 /// A real SMTP server that stores what it receives in a Maildir.
@@ -78,16 +77,8 @@ impl SmtpPeer {
             .expect("start aiosmtpd");
         // Owned at once, so the process is reaped by Drop even if it never answers.
         let peer = Self { child, maildir };
-        for _ in 0..100 {
-            if tokio::net::TcpStream::connect(("127.0.0.1", port))
-                .await
-                .is_ok()
-            {
-                return peer;
-            }
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
-        panic!("aiosmtpd did not start on port {port}");
+        listening(port).await;
+        peer
     }
 
     /// A real SMTP server that stores every message it receives, but answers the first
@@ -105,16 +96,8 @@ impl SmtpPeer {
             .spawn()
             .expect("start aiosmtpd");
         let peer = Self { child, maildir };
-        for _ in 0..100 {
-            if tokio::net::TcpStream::connect(("127.0.0.1", port))
-                .await
-                .is_ok()
-            {
-                return peer;
-            }
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
-        panic!("aiosmtpd did not start on port {port}");
+        listening(port).await;
+        peer
     }
 
     fn received(&self) -> Vec<crate::helpers::SentEmail> {
@@ -162,13 +145,18 @@ fn email(to: &str, n: usize) -> Email {
 }
 
 async fn wait_until(mut done: impl AsyncFnMut() -> bool, what: &str) {
-    for _ in 0..150 {
-        if done().await {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    panic!("timed out waiting for {what}");
+    eventually(what, async || done().await.then_some(())).await;
+}
+
+/// Waits until something listens on `port`.
+async fn listening(port: u16) {
+    eventually(&format!("aiosmtpd to listen on port {port}"), async || {
+        tokio::net::TcpStream::connect(("127.0.0.1", port))
+            .await
+            .ok()
+            .map(drop)
+    })
+    .await;
 }
 
 #[tokio::test]
@@ -256,7 +244,7 @@ async fn messages_wait_while_smtp_is_down_and_each_is_delivered_once_when_it_ret
         "delivery after the outage",
     )
     .await;
-    tokio::time::sleep(Duration::from_secs(2)).await;
+    app.outbox_drained().await;
     let mut subjects: Vec<String> = peer.received().iter().map(|m| m.subject.clone()).collect();
     subjects.sort();
     assert_eq!(subjects, ["Message 0", "Message 1", "Message 2"]);
@@ -286,12 +274,7 @@ async fn two_workers_never_send_the_same_message() {
     );
 
     // The app's own worker may still be sending a batch it claimed; wait for it to finish.
-    for _ in 0..100 {
-        if spectra::db::outbox::pending_count(&app.db).await.unwrap() == 0 {
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
+    app.outbox_drained().await;
     let elsewhere = read_emails(&app.mail_dir).len();
     let here = count_files(dir.path());
     assert_eq!(a + b, here);

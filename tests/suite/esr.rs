@@ -134,15 +134,12 @@ pub async fn confirm(client: &Client, preview: &str) -> reqwest::Response {
 /// Waits until the import whose page is at `path` has finished (its page no longer offers to
 /// refresh), and returns the page.
 pub async fn finished(client: &Client, path: &str) -> String {
-    for _ in 0..600 {
+    crate::helpers::eventually(&format!("the import at {path} to finish"), async || {
         let (status, page) = client.page(path).await;
         assert_eq!(status, 200, "{path}: {page}");
-        if !page.contains("id=\"refresh\"") {
-            return page;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
-    panic!("the import at {path} did not finish");
+        (!page.contains("id=\"refresh\"")).then_some(page)
+    })
+    .await
 }
 
 /// Confirms a preview, expecting the import's page, and waits for the import to finish.

@@ -1,9 +1,14 @@
 //! The test harness: every test gets the real router on port 0 with a fresh database of its
 //! own, on SQLite by default or on Postgres when `TEST_DATABASE_URL` is set. Databases are
 //! dropped (Postgres) or deleted (SQLite) when the test ends.
+//!
+//! Migrating 33 migrations for every test was most of a short test's time, so a test's
+//! database is a copy of a migrated template ([`template`]): on Postgres a
+//! `CREATE DATABASE … TEMPLATE`, on SQLite a copied file. Accounts made here carry a cheap
+//! Argon2 hash ([`PASSWORD_HASH`]); only the tests about hashing use production parameters.
 
 use std::path::{Path, PathBuf};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use mail_parser::MessageParser;
 use reqwest::header::{HeaderMap, HeaderValue, ORIGIN};
@@ -12,10 +17,13 @@ use scraper::{Html, Selector};
 use sea_orm::{ConnectionTrait, Database, DatabaseConnection, TransactionTrait};
 use spectra::config::Config;
 use spectra::db::users::{self, NewUser};
-use spectra::domain::{EmailAddress, NewPassword, Role};
+use spectra::domain::{EmailAddress, Role};
 use spectra::server::{self, Running};
 use tempfile::TempDir;
 use tokio::net::TcpListener;
+
+mod template;
+pub use template::PASSWORD_HASH;
 
 /// A password that passes the policy, used for test accounts.
 pub const PASSWORD: &str = "correct-horse-battery";
@@ -51,30 +59,30 @@ pub struct TestDb {
 }
 
 impl TestDb {
-    /// Creates an empty database.
-    pub async fn new() -> Self {
-        match std::env::var("TEST_DATABASE_URL")
-            .ok()
-            .filter(|u| !u.is_empty())
-        {
+    /// Creates a database with every migration applied: a copy of the migrated template.
+    pub async fn migrated() -> Self {
+        match admin_url() {
             Some(admin_url) => {
-                let name = format!("spectra_test_{}", uuid::Uuid::new_v4().simple());
-                let admin = Database::connect(&admin_url)
-                    .await
-                    .expect("connect to TEST_DATABASE_URL");
-                admin
-                    .execute_unprepared(&format!("CREATE DATABASE {name}"))
-                    .await
-                    .expect("create test database");
-                admin.close().await.ok();
-                let mut url = url::Url::parse(&admin_url).expect("TEST_DATABASE_URL is a URL");
-                url.set_path(&format!("/{name}"));
+                let template = template::postgres(&admin_url);
+                Self::on_postgres(admin_url, &format!(" TEMPLATE {template}")).await
+            }
+            None => {
+                let dir = tempfile::tempdir().expect("temp dir");
+                let path = dir.path().join("test.sqlite");
+                std::fs::copy(template::sqlite(), &path).expect("copy the migrated template");
                 Self {
-                    url: url.to_string(),
-                    postgres: Some((admin_url, name)),
-                    _dir: None,
+                    url: format!("sqlite://{}?mode=rwc", path.display()),
+                    postgres: None,
+                    _dir: Some(dir),
                 }
             }
+        }
+    }
+
+    /// Creates an empty database, for the tests that run the migrations themselves.
+    pub async fn new() -> Self {
+        match admin_url() {
+            Some(admin_url) => Self::on_postgres(admin_url, "").await,
             None => {
                 let dir = tempfile::tempdir().expect("temp dir");
                 let url = format!(
@@ -89,6 +97,47 @@ impl TestDb {
             }
         }
     }
+}
+
+impl TestDb {
+    /// Creates `spectra_test_<random>` on Postgres, with `options` (a template) if any.
+    async fn on_postgres(admin_url: String, options: &str) -> Self {
+        let name = format!("spectra_test_{}", uuid::Uuid::new_v4().simple());
+        let admin = Database::connect(&admin_url)
+            .await
+            .expect("connect to TEST_DATABASE_URL");
+        admin
+            .execute_unprepared(&format!("CREATE DATABASE {name}{options}"))
+            .await
+            .expect("create test database");
+        // A test's database outlives no crash: its commits need not wait for the disk.
+        admin
+            .execute_unprepared(&format!(
+                "ALTER DATABASE {name} SET synchronous_commit = off"
+            ))
+            .await
+            .expect("set up test database");
+        admin.close().await.ok();
+        Self {
+            url: database_url(&admin_url, &name),
+            postgres: Some((admin_url, name)),
+            _dir: None,
+        }
+    }
+}
+
+/// `TEST_DATABASE_URL`, when the suite runs on Postgres.
+fn admin_url() -> Option<String> {
+    std::env::var("TEST_DATABASE_URL")
+        .ok()
+        .filter(|u| !u.is_empty())
+}
+
+/// The URL of database `name` on the server of `admin_url`.
+fn database_url(admin_url: &str, name: &str) -> String {
+    let mut url = url::Url::parse(admin_url).expect("TEST_DATABASE_URL is a URL");
+    url.set_path(&format!("/{name}"));
+    url.to_string()
 }
 
 impl Drop for TestDb {
@@ -138,7 +187,7 @@ pub async fn spawn_app() -> TestApp {
 
 /// Starts the app, letting the test adjust the configuration first.
 pub async fn spawn_app_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
-    let test_db = TestDb::new().await;
+    let test_db = TestDb::migrated().await;
     let mail = tempfile::tempdir().expect("mail dir");
     let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind port 0");
     let addr = listener.local_addr().expect("local addr");
@@ -245,20 +294,13 @@ impl TestApp {
         organisation_id: Option<i32>,
     ) -> i32 {
         let email = EmailAddress::parse(email).expect("valid email");
-        let password = NewPassword::parse(PASSWORD, PASSWORD, "").expect("valid password");
-        let hash = spectra::auth::password::hash(
-            &spectra::auth::password::HashGate::for_tools(),
-            &password,
-        )
-        .await
-        .expect("hash");
         let txn = self.db.begin().await.expect("txn");
         let user = users::create(
             &txn,
             NewUser {
                 email: &email,
                 full_name: "Test Person",
-                password_hash: hash,
+                password_hash: PASSWORD_HASH.clone(),
                 email_verified: true,
                 organisation_id,
                 roles,
@@ -280,23 +322,47 @@ impl TestApp {
 
     /// Waits for the email to `to` whose subject contains `subject`, as sent (an `.eml` file).
     pub async fn wait_for_email(&self, to: &str, subject: &str) -> SentEmail {
-        for _ in 0..100 {
-            if let Some(found) = self
-                .emails()
+        let what = format!("an email to {to} with subject containing {subject:?}");
+        eventually(&what, || async {
+            self.emails()
                 .into_iter()
                 .find(|e| e.to == to && e.subject.contains(subject))
-            {
-                return found;
-            }
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
-        panic!(
-            "no email to {to} with subject containing {subject:?}; sent: {:?}",
-            self.emails()
-                .iter()
-                .map(|e| (&e.to, &e.subject))
-                .collect::<Vec<_>>()
-        );
+        })
+        .await
+    }
+
+    /// Waits until the mail worker has sent (or given up on) everything queued, so that what
+    /// the test then finds in the mail folder is all there will be.
+    pub async fn outbox_drained(&self) {
+        eventually("the outbox to be empty", async || {
+            let pending = spectra::db::outbox::pending_count(&self.db)
+                .await
+                .expect("count the outbox");
+            (pending == 0).then_some(())
+        })
+        .await;
+    }
+
+    /// Gives account `id` a hash of [`PASSWORD`] that takes a while to check (production
+    /// memory, ten passes), as a real account's does on a busy server, for the tests of what
+    /// happens while a password is checked. Accounts made here otherwise carry
+    /// [`PASSWORD_HASH`], which checks in microseconds.
+    pub async fn make_slow_to_check(&self, id: i32) {
+        let hash = template::slow_hash();
+        let backend = self.db.get_database_backend();
+        self.db
+            .execute_raw(sea_orm::Statement::from_sql_and_values(
+                backend,
+                match backend {
+                    sea_orm::DbBackend::Postgres => {
+                        "UPDATE users SET password_hash = $1 WHERE id = $2"
+                    }
+                    _ => "UPDATE users SET password_hash = ? WHERE id = ?",
+                },
+                [hash.into(), id.into()],
+            ))
+            .await
+            .expect("store a slow hash");
     }
 
     /// Every email written to the mail folder.
@@ -317,6 +383,27 @@ impl TestApp {
             .expect("count query")
             .expect("a row");
         row.try_get::<i64>("", "n").expect("count")
+    }
+}
+
+/// How long [`eventually`] waits for what a test expects: long enough for a busy machine,
+/// short enough that a real failure fails.
+const EVENTUALLY: Duration = Duration::from_secs(60);
+
+/// Asks `check` until it answers `Some`, and returns that; fails the test naming `what` if it
+/// has not after [`EVENTUALLY`]. For what the service does in the background (an email sent,
+/// an import finished): never a fixed sleep.
+pub async fn eventually<T>(what: &str, mut check: impl AsyncFnMut() -> Option<T>) -> T {
+    let deadline = Instant::now() + EVENTUALLY;
+    loop {
+        if let Some(found) = check().await {
+            return found;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "waited {EVENTUALLY:?} for {what}"
+        );
+        tokio::time::sleep(Duration::from_millis(25)).await;
     }
 }
 

@@ -214,15 +214,13 @@ async fn invited_applicants_book_rebook_and_cancel_and_the_panel_records_outcome
     expect_redirect(response, &format!("/applications/{first}/interview")).await;
     assert_eq!(stored(&app, first).await.stage, "invited_to_interview");
     // The cancellation's email goes out in the background; wait for it.
-    let mut cancelled = Vec::new();
-    for _ in 0..100 {
-        cancelled = calendar_of(&app, "first@example.org", "is cancelled");
-        if cancelled.iter().any(|c| c.contains("METHOD:CANCEL")) {
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
-    assert!(cancelled.iter().any(|c| c.contains("METHOD:CANCEL")));
+    crate::helpers::eventually("the cancellation's calendar email", async || {
+        calendar_of(&app, "first@example.org", "is cancelled")
+            .iter()
+            .any(|c| c.contains("METHOD:CANCEL"))
+            .then_some(())
+    })
+    .await;
 
     // Both book; the panel sees names and the support each asked for.
     for (client, id, slot) in [(&one, first, later), (&two, second, soon)] {

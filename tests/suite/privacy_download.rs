@@ -39,20 +39,18 @@ async fn download(client: &Client) -> (Value, usize) {
 
 /// Waits until the outbox marks the email to `to` with `subject` in its subject as sent.
 async fn wait_until_sent(app: &TestApp, to: &str, subject: &str) {
-    for _ in 0..100 {
-        let sent = outbox_message::Entity::find()
+    let what = format!("the email to {to} about {subject:?} to be marked sent");
+    crate::helpers::eventually(&what, async || {
+        outbox_message::Entity::find()
             .filter(outbox_message::Column::ToAddress.eq(to))
             .all(&app.db)
             .await
             .unwrap()
             .into_iter()
-            .any(|m| m.subject.contains(subject) && m.sent_at.is_some());
-        if sent {
-            return;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
-    panic!("the email to {to} about {subject:?} was never marked sent");
+            .any(|m| m.subject.contains(subject) && m.sent_at.is_some())
+            .then_some(())
+    })
+    .await;
 }
 
 async fn downloads_of(app: &TestApp, user_id: i32) -> Vec<audit_event::Model> {

@@ -747,8 +747,10 @@ async fn the_current_password_check_is_throttled_like_sign_in() {
 #[tokio::test]
 async fn a_request_in_flight_at_sign_out_does_not_bring_the_session_back() {
     let app = spawn_app().await;
-    app.create_user("user@example.org", &[Role::Applicant], None)
+    let id = app
+        .create_user("user@example.org", &[Role::Applicant], None)
         .await;
+    app.make_slow_to_check(id).await;
     let response = app
         .client
         .post(
@@ -780,17 +782,13 @@ async fn a_request_in_flight_at_sign_out_does_not_bring_the_session_back() {
         })
     };
     // ...past loading the session: its attempt is counted before the password is checked.
-    for _ in 0..200 {
-        if app
+    crate::helpers::eventually("the password change to count its attempt", async || {
+        let counted = app
             .count("login_throttles WHERE key = 'account:user@example.org' AND failures = 1")
-            .await
-            == 1
-        {
-            break;
-        }
-        tokio::task::yield_now().await;
-        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
-    }
+            .await;
+        (counted == 1).then_some(())
+    })
+    .await;
     // Many more requests on the same cookie, arriving around the sign-out.
     let mut around = tokio::task::JoinSet::new();
     for _ in 0..10 {

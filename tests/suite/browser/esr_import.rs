@@ -104,13 +104,11 @@ async fn the_pages_of_an_import_in_the_background_pass_axe_core() {
     .unwrap();
     app.state().esr_wakeup.notify_one();
     let path = format!("{b}/champion/esr/imports/{failed}");
-    for _ in 0..100 {
+    crate::helpers::eventually("the failed import's page to stop refreshing", async || {
         browser.visit(&path).await;
-        if !browser.source().await.contains("id=\"refresh\"") {
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
+        (!browser.source().await.contains("id=\"refresh\"")).then_some(())
+    })
+    .await;
     assert_eq!(browser.heading().await, "The ESR extract was not imported");
     assert!(
         browser
@@ -128,13 +126,14 @@ async fn the_pages_of_an_import_in_the_background_pass_axe_core() {
     browser
         .activate("form[action='/champion/esr/import'] button[type=submit]")
         .await;
-    for _ in 0..100 {
-        if !browser.source().await.contains("id=\"refresh\"") {
-            break;
+    crate::helpers::eventually("the import to finish", async || {
+        if browser.source().await.contains("id=\"refresh\"") {
+            browser.activate("#refresh").await;
+            return None;
         }
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-        browser.activate("#refresh").await;
-    }
+        Some(())
+    })
+    .await;
     assert_eq!(browser.heading().await, "ESR extract imported");
 
     // The upload page lists the imports.

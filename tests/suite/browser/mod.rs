@@ -14,9 +14,9 @@ mod vacancies;
 
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
-use std::time::Duration;
 
 use fantoccini::actions::{InputSource, KeyAction, KeyActions};
+use fantoccini::wd::WebDriverCompatibleCommand;
 use fantoccini::{Client, ClientBuilder};
 use hyper_util::client::legacy::connect::HttpConnector;
 use serde_json::json;
@@ -31,6 +31,31 @@ pub(crate) const TAB: char = '\u{E004}';
 pub(crate) const ENTER: char = '\u{E007}';
 pub(crate) const ARROW_DOWN: char = '\u{E015}';
 pub(crate) const CONTROL: char = '\u{E009}';
+
+/// A Chrome DevTools command, sent through chromedriver.
+#[derive(Debug)]
+struct DevTools {
+    cmd: &'static str,
+    params: serde_json::Value,
+}
+
+impl WebDriverCompatibleCommand for DevTools {
+    fn endpoint(
+        &self,
+        base_url: &url::Url,
+        session_id: Option<&str>,
+    ) -> Result<url::Url, url::ParseError> {
+        base_url.join(&format!(
+            "session/{}/goog/cdp/execute",
+            session_id.unwrap_or_default()
+        ))
+    }
+
+    fn method_and_body(&self, _: &url::Url) -> (axum::http::Method, Option<String>) {
+        let body = json!({ "cmd": self.cmd, "params": self.params });
+        (axum::http::Method::POST, Some(body.to_string()))
+    }
+}
 
 pub(crate) struct Browser {
     client: Client,
@@ -56,15 +81,13 @@ impl Browser {
             .stderr(Stdio::null())
             .spawn()
             .expect("start chromedriver");
-        for _ in 0..100 {
-            if tokio::net::TcpStream::connect(("127.0.0.1", port))
+        crate::helpers::eventually("chromedriver to listen", async || {
+            tokio::net::TcpStream::connect(("127.0.0.1", port))
                 .await
-                .is_ok()
-            {
-                break;
-            }
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
+                .ok()
+                .map(drop)
+        })
+        .await;
         let profile = tempfile::tempdir().unwrap();
         let mut caps = serde_json::Map::new();
         caps.insert(
@@ -87,6 +110,15 @@ impl Browser {
         let axe_path =
             Path::new(env!("CARGO_MANIFEST_DIR")).join("node_modules/axe-core/axe.min.js");
         let axe = std::fs::read_to_string(&axe_path).expect("axe-core is installed (npm ci)");
+        // axe-core is loaded into every page as it is created, instead of being sent over
+        // WebDriver after each load (650 KB a page).
+        client
+            .issue_cmd(DevTools {
+                cmd: "Page.addScriptToEvaluateOnNewDocument",
+                params: json!({ "source": axe }),
+            })
+            .await
+            .expect("load axe-core into every page");
         Self {
             client,
             driver,
@@ -98,15 +130,22 @@ impl Browser {
     /// Runs axe-core on the current page and fails on any violation.
     pub(crate) async fn assert_accessible(&self) {
         let url = self.client.current_url().await.unwrap();
-        self.client
-            .execute(&format!("{}\nreturn true;", self.axe), vec![])
+        let loaded = self
+            .client
+            .execute("return typeof axe !== 'undefined';", vec![])
             .await
-            .expect("inject axe");
+            .expect("look for axe");
+        if loaded != json!(true) {
+            self.client
+                .execute(&format!("{}\nreturn true;", self.axe), vec![])
+                .await
+                .expect("inject axe");
+        }
         let result = self
             .client
             .execute_async(
                 "const done = arguments[arguments.length - 1];
-                 axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'] } }).then(r => done(r.violations.map(v =>
+                 axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'] }, resultTypes: ['violations'] }).then(r => done(r.violations.map(v =>
                      v.id + ' (' + v.impact + '): ' + v.help + ' at ' + v.nodes.map(n => n.target.join(' ')).join(' | '))))
                    .catch(e => done(['axe failed: ' + e]));",
                 vec![],
@@ -231,24 +270,20 @@ impl Browser {
             .await
             .unwrap();
         self.keys(&ENTER.to_string()).await;
-        for _ in 0..100 {
+        let what = format!("pressing Enter on {css} to load a page");
+        crate::helpers::eventually(&what, async || {
             let now = self
                 .client
                 .execute(
                     "return document.readyState === 'complete' ? performance.timeOrigin : null;",
                     vec![],
                 )
-                .await;
-            if let Ok(now) = now
-                && !now.is_null()
-                && now != before
-            {
-                self.assert_accessible().await;
-                return;
-            }
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
-        panic!("pressing Enter on {css} did not load a page");
+                .await
+                .ok()?;
+            (!now.is_null() && now != before).then_some(())
+        })
+        .await;
+        self.assert_accessible().await;
     }
 
     pub(crate) async fn path(&self) -> String {
@@ -1205,16 +1240,13 @@ async fn the_coordinator_runs_pins_and_confirms_matching_by_keyboard() {
         started > 1,
         "the demo's relationship and the confirmed ones: {started}"
     );
-    for _ in 0..100 {
-        if app
-            .emails()
+    crate::helpers::eventually("a \"Meet your mentor\" email", async || {
+        app.emails()
             .iter()
             .any(|e| e.subject.starts_with("Meet your mentor"))
-        {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+            .then_some(())
+    })
+    .await;
     assert!(
         app.emails()
             .iter()
@@ -1409,14 +1441,11 @@ async fn the_champion_reads_filters_and_exports_the_dashboard_by_keyboard() {
         .tab_to("a[href^='/champion/export/funnel.csv']")
         .await;
     browser.keys(&ENTER.to_string()).await;
-    let mut exported = Vec::new();
-    for _ in 0..100 {
-        exported = crate::shortlisting::audited(&app, "report_exported").await;
-        if !exported.is_empty() {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    let exported = crate::helpers::eventually("the export to be audited", async || {
+        let exported = crate::shortlisting::audited(&app, "report_exported").await;
+        (!exported.is_empty()).then_some(exported)
+    })
+    .await;
     assert_eq!(exported.len(), 1, "the export was audited");
     assert_eq!(exported[0].subject, "dashboard:funnel");
     assert!(
@@ -1793,13 +1822,14 @@ async fn the_retention_pages_pass_axe_core() {
     // The import runs in the background: its page says how far it has got, with a link to
     // refresh it (each page is checked by axe as it loads), until it is done.
     assert!(browser.path().await.starts_with("/champion/esr/imports/"));
-    for _ in 0..100 {
-        if !browser.source().await.contains("id=\"refresh\"") {
-            break;
+    crate::helpers::eventually("the import to finish", async || {
+        if browser.source().await.contains("id=\"refresh\"") {
+            browser.activate("#refresh").await;
+            return None;
         }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-        browser.activate("#refresh").await;
-    }
+        Some(())
+    })
+    .await;
     assert_eq!(browser.heading().await, "ESR extract imported");
     assert!(
         browser

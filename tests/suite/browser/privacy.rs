@@ -1,7 +1,5 @@
 //! Browser tests: privacy rights (keyboard only, axe-core on every page).
 
-use std::time::Duration;
-
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use spectra::entities::{application, audit_event, user};
 
@@ -50,14 +48,11 @@ async fn an_applicant_downloads_their_data_and_deletes_their_account_by_keyboard
     // Enter on "Download your data" fetches the file (the page stays); the download is audited.
     browser.tab_to("a[href='/account/data.json']").await;
     browser.keys(&ENTER.to_string()).await;
-    let mut downloaded = Vec::new();
-    for _ in 0..100 {
-        downloaded = events(&app, "data_downloaded", me.id).await;
-        if !downloaded.is_empty() {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    let downloaded = crate::helpers::eventually("the download to be audited", async || {
+        let downloaded = events(&app, "data_downloaded", me.id).await;
+        (!downloaded.is_empty()).then_some(downloaded)
+    })
+    .await;
     assert_eq!(
         downloaded.len(),
         1,

@@ -24,13 +24,10 @@ async fn sessions_of(app: &TestApp, user_id: i32) -> Vec<session::Model> {
 
 /// Waits (a bounded number of short polls) until `script` returns true in the page.
 async fn await_true(browser: &Browser, script: &str, what: &str) {
-    for _ in 0..300 {
-        if browser.client.execute(script, vec![]).await.unwrap() == json!(true) {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    panic!("{what} never happened");
+    crate::helpers::eventually(what, async || {
+        (browser.client.execute(script, vec![]).await.unwrap() == json!(true)).then_some(())
+    })
+    .await;
 }
 
 #[tokio::test]
@@ -170,19 +167,15 @@ async fn the_timeout_warning_takes_focus_and_escape_keeps_the_session() {
         .await
         .unwrap();
     assert_eq!(focus_inside, json!(false));
-    let mut after = before;
-    for _ in 0..100 {
-        after = sessions_of(&app, user_id)
+    let after = crate::helpers::eventually("Escape to renew the session", async || {
+        sessions_of(&app, user_id)
             .await
             .into_iter()
             .map(|s| s.expires_at)
             .max()
-            .unwrap_or(before);
-        if after > before {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+            .filter(|after| *after > before)
+    })
+    .await;
     assert!(
         after > before,
         "Escape renewed the session: {before} then {after}"
