@@ -76,6 +76,49 @@ pub fn checks_for(ring_fenced: bool, scheme_used: bool) -> Vec<CheckKind> {
     checks
 }
 
+/// Where an offer is (DOMAIN.md §6).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OfferStatus {
+    /// Made, waiting for the applicant's answer.
+    Offered,
+    /// Accepted: the position is held while the checks are done.
+    Accepted,
+    /// Declined by the applicant.
+    Declined,
+    /// Withdrawn, with the application or by the employer.
+    Withdrawn,
+}
+
+impl OfferStatus {
+    /// Every status.
+    pub const ALL: [OfferStatus; 4] = [
+        OfferStatus::Offered,
+        OfferStatus::Accepted,
+        OfferStatus::Declined,
+        OfferStatus::Withdrawn,
+    ];
+
+    /// Stored name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OfferStatus::Offered => "offered",
+            OfferStatus::Accepted => "accepted",
+            OfferStatus::Declined => "declined",
+            OfferStatus::Withdrawn => "withdrawn",
+        }
+    }
+
+    /// Reads a stored name.
+    pub fn parse(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|s| s.as_str() == name)
+    }
+
+    /// Whether the offer still holds a position (open or accepted).
+    pub fn holds_position(self) -> bool {
+        matches!(self, OfferStatus::Offered | OfferStatus::Accepted)
+    }
+}
+
 /// Where one check is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum CheckStatus {
@@ -131,6 +174,19 @@ pub fn can_accept(accepted: u64, positions: i32) -> bool {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn offer_statuses_round_trip_and_unknown_names_are_refused() {
+        for status in OfferStatus::ALL {
+            assert_eq!(OfferStatus::parse(status.as_str()), Some(status));
+        }
+        assert_eq!(OfferStatus::parse("Accepted"), None);
+        assert_eq!(OfferStatus::parse(""), None);
+        assert!(OfferStatus::Offered.holds_position());
+        assert!(OfferStatus::Accepted.holds_position());
+        assert!(!OfferStatus::Declined.holds_position());
+        assert!(!OfferStatus::Withdrawn.holds_position());
+    }
+
     use super::*;
 
     #[test]

@@ -77,6 +77,57 @@ pub fn minimum(essential_finals: &[Option<Score>]) -> Minimum {
     }
 }
 
+/// Where a vacancy's request for a high-volume exception is, as stored (DOMAIN.md §5.5).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ExceptionStatus {
+    /// Never requested.
+    None,
+    /// Requested, waiting for the champion.
+    Requested,
+    /// Approved by the champion, with a cap.
+    Approved,
+    /// Refused by the champion; it may be requested again.
+    Refused,
+}
+
+impl ExceptionStatus {
+    /// Every status.
+    pub const ALL: [ExceptionStatus; 4] = [
+        ExceptionStatus::None,
+        ExceptionStatus::Requested,
+        ExceptionStatus::Approved,
+        ExceptionStatus::Refused,
+    ];
+
+    /// Stored name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ExceptionStatus::None => "none",
+            ExceptionStatus::Requested => "requested",
+            ExceptionStatus::Approved => "approved",
+            ExceptionStatus::Refused => "refused",
+        }
+    }
+
+    /// Reads a stored name.
+    pub fn parse(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|s| s.as_str() == name)
+    }
+
+    /// Whether the lead may ask for an exception now (none asked, or the last refused).
+    pub fn may_request(self) -> bool {
+        matches!(self, ExceptionStatus::None | ExceptionStatus::Refused)
+    }
+
+    /// The rule's view: capped only once approved, with the cap stored beside it.
+    pub fn exception(self, cap: Option<u32>) -> Exception {
+        match (self, cap) {
+            (ExceptionStatus::Approved, Some(cap)) => Exception::Approved { cap },
+            _ => Exception::NotApproved,
+        }
+    }
+}
+
 /// The high-volume exception of a vacancy (DOMAIN.md §5.5).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Exception {
@@ -314,6 +365,30 @@ pub fn completion_blockers(standings: &[Standing], exception: Exception) -> Vec<
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn exception_statuses_round_trip_and_only_an_approved_one_caps() {
+        for status in ExceptionStatus::ALL {
+            assert_eq!(ExceptionStatus::parse(status.as_str()), Some(status));
+        }
+        assert_eq!(ExceptionStatus::parse("pending"), None);
+        assert!(ExceptionStatus::None.may_request());
+        assert!(ExceptionStatus::Refused.may_request());
+        assert!(!ExceptionStatus::Requested.may_request());
+        assert!(!ExceptionStatus::Approved.may_request());
+        assert_eq!(
+            ExceptionStatus::Approved.exception(Some(12)),
+            Exception::Approved { cap: 12 }
+        );
+        assert_eq!(
+            ExceptionStatus::Approved.exception(None),
+            Exception::NotApproved
+        );
+        assert_eq!(
+            ExceptionStatus::Requested.exception(Some(12)),
+            Exception::NotApproved
+        );
+    }
+
     use super::*;
 
     const MINIMA: [Minimum; 3] = [Minimum::Met, Minimum::NotMet, Minimum::Unscored];

@@ -37,6 +37,7 @@ pub mod session;
 pub mod shortlist_decision;
 pub mod shortlist_score;
 pub mod shortlisting;
+pub mod stored;
 pub mod user;
 pub mod user_role;
 pub mod user_token;
