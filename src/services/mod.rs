@@ -20,6 +20,7 @@ pub mod esr_jobs;
 pub mod interviews;
 pub mod invitations;
 pub mod kept_forms;
+pub mod mentoring;
 pub mod offers;
 pub mod organisations;
 pub mod panel;

@@ -3,14 +3,14 @@
 //! so a deletion that commits first wins: the anonymous record it leaves is never changed (a
 //! reactivation racing a deletion would otherwise leave an erased account active).
 
-use sea_orm::ConnectionTrait;
+use sea_orm::{ConnectionTrait, DatabaseTransaction};
 use serde_json::json;
 
 use crate::db::audit::{self, AuditAction};
 use crate::db::{sessions, users};
 use crate::domain::{Role, account};
 use crate::entities::user;
-use crate::services::Outcome;
+use crate::services::{Actor, Outcome};
 
 /// Why an account was not changed. Nothing was written.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -66,6 +66,35 @@ pub async fn change_roles(
     )
     .await?;
     Ok(Ok(()))
+}
+
+/// Gives `user_id` one more role, as `by` asked, and audits it as a role change with the roles
+/// before and after (both read inside the transaction). Returns whether the role was new: an
+/// account that holds it already is left as it is, and nothing is audited.
+pub async fn grant_role(
+    txn: &DatabaseTransaction,
+    by: Actor<'_>,
+    user_id: i32,
+    role: Role,
+) -> Outcome<bool, AdminRefusal> {
+    if let Err(refusal) = lock_changeable(txn, user_id).await? {
+        return Ok(Err(refusal));
+    }
+    let before = users::roles_of(txn, user_id).await?;
+    if !users::grant_role(txn, user_id, role).await? {
+        return Ok(Ok(false));
+    }
+    let after = users::roles_of(txn, user_id).await?;
+    let names = |roles: &[Role]| roles.iter().map(|r| r.as_str()).collect::<Vec<_>>();
+    audit::record(
+        txn,
+        Some(by.id),
+        AuditAction::RolesChanged,
+        &format!("user:{user_id}"),
+        json!({ "before": names(&before), "after": names(&after) }),
+    )
+    .await?;
+    Ok(Ok(true))
 }
 
 /// Lets `user_id` sign in again, or stops them (ending every session of theirs), as

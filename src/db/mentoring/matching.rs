@@ -4,8 +4,8 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait,
-    QueryFilter, QueryOrder,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseBackend,
+    DatabaseTransaction, DbErr, EntityTrait, QueryFilter, QueryOrder,
 };
 use serde::{Deserialize, Serialize};
 
@@ -18,6 +18,16 @@ use crate::domain::mentoring::scoring::Part;
 use crate::entities::{
     match_pin, match_run, mentee, mentor, mentoring_exclusion, mentoring_relationship,
 };
+
+/// Makes confirmations wait for each other until the end of the transaction, so two cannot
+/// fill the same places at once. SQLite already lets one writer at a time through.
+pub async fn lock_relationships(txn: &DatabaseTransaction) -> Result<(), DbErr> {
+    if txn.get_database_backend() == DatabaseBackend::Postgres {
+        txn.execute_unprepared("LOCK TABLE mentoring_relationships IN SHARE ROW EXCLUSIVE MODE")
+            .await?;
+    }
+    Ok(())
+}
 
 /// A proposed pair as stored with its run.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

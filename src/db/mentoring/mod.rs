@@ -4,8 +4,8 @@ pub mod matching;
 pub mod relationships;
 
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DbErr,
-    EntityTrait, PaginatorTrait, QueryFilter,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DatabaseBackend,
+    DatabaseTransaction, DbErr, EntityTrait, PaginatorTrait, QueryFilter,
 };
 
 use crate::db::now;
@@ -32,6 +32,17 @@ impl Default for Settings {
             weights: Weights::default(),
         }
     }
+}
+
+/// Makes approvals, imports and changes of the cap wait for each other until the end of the
+/// transaction, so two at once cannot both fit under the cap. SQLite already lets one writer at
+/// a time through.
+pub async fn lock_mentees(txn: &DatabaseTransaction) -> Result<(), DbErr> {
+    if txn.get_database_backend() == DatabaseBackend::Postgres {
+        txn.execute_unprepared("LOCK TABLE mentees IN SHARE ROW EXCLUSIVE MODE")
+            .await?;
+    }
+    Ok(())
 }
 
 fn to_u32(n: i32) -> u32 {

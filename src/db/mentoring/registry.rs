@@ -11,6 +11,7 @@ use sea_orm::{
 
 use crate::db::now;
 use crate::domain::mentoring::files::{ExclusionRecord, MenteeRecord, MentorRecord};
+use crate::domain::mentoring::input::SignUpInput;
 use crate::domain::mentoring::pilot::MenteeStatus;
 use crate::domain::mentoring::profile::{Availability, Modes, Strength, items, join};
 use crate::entities::{mentee, mentor, mentoring_exclusion, user};
@@ -255,20 +256,11 @@ pub fn mentee_record(m: &mentee::Model) -> MenteeRecord {
     }
 }
 
-/// What a student tells us when they sign up, beyond the spreadsheet's columns.
-#[derive(Clone, Debug)]
-pub struct SignUp {
-    /// Their answers, in the spreadsheet's shape.
-    pub record: MenteeRecord,
-    /// Conflicts of interest they declared, in their words.
-    pub declared_conflicts: String,
-}
-
 /// Stores a student's own sign-up, waiting for approval.
 pub async fn insert_sign_up(
     db: &impl ConnectionTrait,
     user_id: i32,
-    sign_up: &SignUp,
+    sign_up: &SignUpInput,
 ) -> Result<mentee::Model, DbErr> {
     let now = now();
     let mut row = mentee_row(&sign_up.record);
@@ -289,7 +281,7 @@ pub async fn link_sign_up(
     db: &impl ConnectionTrait,
     existing: mentee::Model,
     user_id: i32,
-    sign_up: &SignUp,
+    sign_up: &SignUpInput,
 ) -> Result<mentee::Model, DbErr> {
     let reference = existing.reference.clone();
     let mut row = mentee_row(&sign_up.record);

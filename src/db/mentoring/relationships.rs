@@ -23,6 +23,19 @@ pub async fn find(
     mentoring_relationship::Entity::find_by_id(id).one(db).await
 }
 
+/// One relationship, the row locked for the rest of the transaction on Postgres (SQLite has
+/// one writer at a time), so that ending it and logging a meeting are judged one after the
+/// other.
+pub async fn find_for_update(
+    db: &impl ConnectionTrait,
+    id: i32,
+) -> Result<Option<mentoring_relationship::Model>, DbErr> {
+    mentoring_relationship::Entity::find_by_id(id)
+        .lock_exclusive()
+        .one(db)
+        .await
+}
+
 /// Every relationship, newest first.
 pub async fn all(db: &impl ConnectionTrait) -> Result<Vec<mentoring_relationship::Model>, DbErr> {
     mentoring_relationship::Entity::find()

@@ -3,6 +3,9 @@
 
 pub mod alternatives;
 pub mod files;
+pub mod import;
+pub mod input;
+pub mod meetings;
 pub mod pilot;
 pub mod plan;
 pub mod profile;

@@ -130,24 +130,14 @@ pub fn allowed<K: Ord + Clone>(
     scoring::required_preferences(&mentor.profile, &mentee.profile)
 }
 
-/// Plans a round. Deterministic: mentors and mentees are taken in key order.
-pub fn plan<K: Ord + Clone>(
-    mentors_in: &[Mentor<K>],
-    mentees_in: &[Mentee<K>],
+/// Every allowed pair with a mentor who has room, scored.
+fn candidates<K: Ord + Clone>(
+    mentors: &[&Mentor<K>],
+    mentees: &[&Mentee<K>],
     rules: &Rules<K>,
-) -> Plan<K> {
-    let mut mentors: Vec<&Mentor<K>> = mentors_in.iter().collect();
-    mentors.sort_by(|a, b| a.key.cmp(&b.key));
-    mentors.dedup_by(|a, b| a.key == b.key);
-    let mut mentees: Vec<&Mentee<K>> = mentees_in.iter().collect();
-    mentees.sort_by(|a, b| a.key.cmp(&b.key));
-    mentees.dedup_by(|a, b| a.key == b.key);
-
-    let mut room: Vec<u32> = mentors.iter().map(|m| m.room).collect();
-    // Every allowed pair with a mentor who has room, scored: the next-best mentors come from
-    // these.
+) -> Vec<Candidate<K>> {
     let mut candidates = Vec::new();
-    for mentee in &mentees {
+    for mentee in mentees {
         for mentor in mentors.iter().filter(|m| m.room > 0) {
             if allowed(mentor, mentee, rules).is_ok() {
                 let s = scoring::score(&mentor.profile, &mentee.profile, rules.weights);
@@ -165,7 +155,26 @@ pub fn plan<K: Ord + Clone>(
             }
         }
     }
-    let start_room: BTreeMap<K, u32> = mentors.iter().map(|m| (m.key.clone(), m.room)).collect();
+    candidates
+}
+
+/// The coordinator's pins, placed before the solver runs.
+struct Pinned<K> {
+    /// The pins kept, as pairs.
+    pairs: Vec<Proposed<K>>,
+    /// The pins that could not be kept, and why.
+    ignored_pins: Vec<IgnoredPin<K>>,
+    /// The students pinned, by index.
+    mentees: BTreeSet<usize>,
+}
+
+/// Keeps each pin the rules and the places allow, taking its place from `room`.
+fn place_pins<K: Ord + Clone>(
+    mentors: &[&Mentor<K>],
+    mentees: &[&Mentee<K>],
+    rules: &Rules<K>,
+    room: &mut [u32],
+) -> Pinned<K> {
     let mut pairs = Vec::new();
     let mut ignored_pins = Vec::new();
     let mut pinned_mentees = BTreeSet::new();
@@ -200,6 +209,36 @@ pub fn plan<K: Ord + Clone>(
             });
         }
     }
+    Pinned {
+        pairs,
+        ignored_pins,
+        mentees: pinned_mentees,
+    }
+}
+
+/// Plans a round. Deterministic: mentors and mentees are taken in key order.
+pub fn plan<K: Ord + Clone>(
+    mentors_in: &[Mentor<K>],
+    mentees_in: &[Mentee<K>],
+    rules: &Rules<K>,
+) -> Plan<K> {
+    let mut mentors: Vec<&Mentor<K>> = mentors_in.iter().collect();
+    mentors.sort_by(|a, b| a.key.cmp(&b.key));
+    mentors.dedup_by(|a, b| a.key == b.key);
+    let mut mentees: Vec<&Mentee<K>> = mentees_in.iter().collect();
+    mentees.sort_by(|a, b| a.key.cmp(&b.key));
+    mentees.dedup_by(|a, b| a.key == b.key);
+
+    let mut room: Vec<u32> = mentors.iter().map(|m| m.room).collect();
+    // Every allowed pair with a mentor who has room, scored: the next-best mentors come from
+    // these.
+    let candidates = candidates(&mentors, &mentees, rules);
+    let start_room: BTreeMap<K, u32> = mentors.iter().map(|m| (m.key.clone(), m.room)).collect();
+    let Pinned {
+        mut pairs,
+        ignored_pins,
+        mentees: pinned_mentees,
+    } = place_pins(&mentors, &mentees, rules, &mut room);
 
     // Everyone not pinned goes to the solver, with the pairs the hard rules allow.
     let free: Vec<usize> = (0..mentees.len())

@@ -14,24 +14,23 @@ use axum::Router;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use sea_orm::{DatabaseTransaction, TransactionTrait};
 use serde::Deserialize;
-use serde_json::json;
 use tower_sessions::Session;
 
 use crate::app::AppState;
 use crate::auth::CurrentUser;
-use crate::db::audit::{self, AuditAction};
-use crate::db::mentoring::matching::{self, Pool, Proposal, StoredPair, StoredPart};
-use crate::db::mentoring::{self as mentoring_db, mentee_profile, mentor_profile};
-use crate::db::outbox;
+use crate::db::mentoring::matching::{self, StoredPair, StoredPart};
+use crate::db::mentoring::registry as reg;
+use crate::db::mentoring::{self as mentoring_db};
 use crate::domain::london_time;
 use crate::domain::mentoring::alternatives::{Alternative, Instead};
 use crate::entities::{match_run, mentee, mentor};
 use crate::error::{AppError, AppResult};
-use crate::mail::templates::{EmailContent, MentoringNotice};
-use crate::web::mentoring::require_coordinator;
+use crate::services;
+use crate::services::mentoring::NotFound;
+use crate::services::mentoring::matching::{ConfirmRefusal, PinRefusal, check_run, is_out_of_date};
 use crate::web::page::{FormErrors, IdPath, Page, flash};
+use crate::web::unit_of_work::UnitOfWork;
 
 const PAGE: &str = "/mentoring/coordinator/matching";
 
@@ -151,16 +150,13 @@ struct Names {
 
 impl Names {
     async fn load(db: &impl sea_orm::ConnectionTrait) -> AppResult<Names> {
-        use sea_orm::EntityTrait;
         Ok(Names {
-            mentors: mentor::Entity::find()
-                .all(db)
+            mentors: reg::all_mentors(db)
                 .await?
                 .into_iter()
                 .map(|m| (m.id, m))
                 .collect(),
-            mentees: mentee::Entity::find()
-                .all(db)
+            mentees: reg::mentees(db)
                 .await?
                 .into_iter()
                 .map(|m| (m.id, m))
@@ -376,12 +372,7 @@ fn places(n: u32) -> String {
     }
 }
 
-async fn show(
-    State(state): State<AppState>,
-    CurrentUser(me): CurrentUser,
-    page: Page,
-) -> AppResult<MatchingTemplate> {
-    require_coordinator(&me)?;
+async fn show(State(state): State<AppState>, page: Page) -> AppResult<MatchingTemplate> {
     page_of(&state, page, FormErrors::default(), (None, None)).await
 }
 
@@ -390,20 +381,14 @@ async fn run(
     CurrentUser(me): CurrentUser,
     session: Session,
 ) -> AppResult<Response> {
-    require_coordinator(&me)?;
-    let txn = state.db.begin().await?;
-    let settings = mentoring_db::settings(&txn).await?;
-    let pool = matching::pool(&txn).await?;
-    let plan = pool.plan(settings);
-    let proposal = Proposal::from(&plan);
-    matching::store_run(&txn, settings, &proposal, me.id).await?;
-    txn.commit().await?;
+    let uow = UnitOfWork::begin(&state).await?;
+    let ran = services::mentoring::matching::run(&uow, (&me).into()).await?;
+    uow.commit().await?;
     flash(
         &session,
         format!(
             "Matching run: {} of {} students matched",
-            proposal.pairs.len(),
-            pool.waiting.len()
+            ran.matched, ran.waiting
         ),
     )
     .await?;
@@ -417,7 +402,6 @@ async fn pin(
     page: Page,
     Form(form): Form<PairForm>,
 ) -> AppResult<Response> {
-    require_coordinator(&me)?;
     let (mentor_id, mentee_id) = form.ids();
     let mut errors = FormErrors::default();
     if mentee_id.is_none() {
@@ -426,35 +410,23 @@ async fn pin(
     if mentor_id.is_none() {
         errors.add("mentor_id", "Choose a mentor");
     }
-    let txn = state.db.begin().await?;
-    if let (Some(mentor_id), Some(mentee_id)) = (mentor_id, mentee_id) {
-        let pool = matching::pool(&txn).await?;
-        if let Some(why) = pool.refuse_pair(mentor_id, mentee_id) {
-            errors.add("mentor_id", why);
-        } else {
-            matching::pin(&txn, mentor_id, mentee_id, me.id).await?;
-            audit::record(
-                &txn,
-                Some(me.id),
-                AuditAction::MentoringExclusionChanged,
-                &format!("mentee:{mentee_id}"),
-                json!({ "mentor_id": mentor_id, "pinned": true }),
-            )
-            .await?;
+    if let (Some(mentor), Some(mentee)) = (mentor_id, mentee_id) {
+        let uow = UnitOfWork::begin(&state).await?;
+        match services::mentoring::matching::pin(&uow, (&me).into(), mentor, mentee).await? {
+            Ok(()) => {
+                uow.commit().await?;
+                flash(
+                    &session,
+                    "Pair pinned. Run the matching again to see the effect.",
+                )
+                .await?;
+                return Ok(Redirect::to(&format!("{PAGE}#pins")).into_response());
+            }
+            Err(PinRefusal(why)) => errors.add("mentor_id", why),
         }
     }
-    if !errors.is_empty() {
-        drop(txn);
-        let template = page_of(&state, page, errors, (mentor_id, mentee_id)).await?;
-        return Ok(template.into_response());
-    }
-    txn.commit().await?;
-    flash(
-        &session,
-        "Pair pinned. Run the matching again to see the effect.",
-    )
-    .await?;
-    Ok(Redirect::to(&format!("{PAGE}#pins")).into_response())
+    let template = page_of(&state, page, errors, (mentor_id, mentee_id)).await?;
+    Ok(template.into_response())
 }
 
 async fn unpin(
@@ -463,20 +435,11 @@ async fn unpin(
     session: Session,
     IdPath(mentee_id): IdPath,
 ) -> AppResult<Response> {
-    require_coordinator(&me)?;
-    let txn = state.db.begin().await?;
-    if !matching::unpin(&txn, mentee_id).await? {
-        return Err(AppError::NotFound);
-    }
-    audit::record(
-        &txn,
-        Some(me.id),
-        AuditAction::MentoringExclusionChanged,
-        &format!("mentee:{mentee_id}"),
-        json!({ "pinned": false }),
-    )
-    .await?;
-    txn.commit().await?;
+    let uow = UnitOfWork::begin(&state).await?;
+    services::mentoring::matching::unpin(&uow, (&me).into(), mentee_id)
+        .await?
+        .map_err(|NotFound| AppError::NotFound)?;
+    uow.commit().await?;
     flash(
         &session,
         "Pin removed. Run the matching again to see the effect.",
@@ -491,98 +454,23 @@ async fn forbid(
     session: Session,
     Form(form): Form<PairForm>,
 ) -> AppResult<Response> {
-    require_coordinator(&me)?;
     let (Some(mentor_id), Some(mentee_id)) = form.ids() else {
         return Err(AppError::BadRequest("Choose the pair to forbid".to_owned()));
     };
-    let txn = state.db.begin().await?;
-    let names = Names::load(&txn).await?;
-    if !names.mentors.contains_key(&mentor_id) || !names.mentees.contains_key(&mentee_id) {
-        return Err(AppError::NotFound);
-    }
-    let added = matching::forbid(
-        &txn,
-        mentor_id,
-        mentee_id,
-        "Forbidden by the coordinator when reviewing matches",
-        me.id,
-    )
-    .await?;
-    if added {
-        audit::record(
-            &txn,
-            Some(me.id),
-            AuditAction::MentoringExclusionChanged,
-            &format!("mentee:{mentee_id}"),
-            json!({ "mentor_id": mentor_id, "excluded": true, "source": "coordinator" }),
-        )
-        .await?;
-    }
-    txn.commit().await?;
+    let uow = UnitOfWork::begin(&state).await?;
+    let forbidden = services::mentoring::matching::forbid(&uow, (&me).into(), mentor_id, mentee_id)
+        .await?
+        .map_err(|NotFound| AppError::NotFound)?;
+    uow.commit().await?;
     flash(
         &session,
         format!(
             "{} and {} will not be matched. Run the matching again to see the effect.",
-            names.mentor(mentor_id),
-            names.mentee(mentee_id)
+            forbidden.mentor, forbidden.mentee
         ),
     )
     .await?;
     Ok(Redirect::to(&format!("{PAGE}#proposal")).into_response())
-}
-
-/// Whether a run would come out differently now: the matcher is deterministic, so any change
-/// to pins, exclusions, weights, students or mentors since shows as a different proposal.
-fn is_out_of_date(run: &match_run::Model, pool: &Pool, settings: mentoring_db::Settings) -> bool {
-    Proposal::from(&pool.plan(settings)) != matching::proposal_of(run)
-}
-
-/// The number of pairs of the newest run, if it is unconfirmed and still up to date: a
-/// proposal waiting for the coordinator to confirm.
-pub(super) async fn proposal_to_confirm(
-    db: &impl sea_orm::ConnectionTrait,
-    pool: &Pool,
-) -> AppResult<Option<usize>> {
-    let Some(run) = matching::latest_run(db).await? else {
-        return Ok(None);
-    };
-    if run.confirmed_at.is_some() {
-        return Ok(None);
-    }
-    let settings = mentoring_db::settings(db).await?;
-    let proposal = matching::proposal_of(&run);
-    let current = !is_out_of_date(&run, pool, settings);
-    Ok((current && !proposal.pairs.is_empty()).then_some(proposal.pairs.len()))
-}
-
-/// On Postgres, stops two confirmations from filling the same places at once (SQLite has one
-/// writer at a time already).
-async fn lock_relationships(txn: &DatabaseTransaction) -> Result<(), sea_orm::DbErr> {
-    use sea_orm::ConnectionTrait;
-    if txn.get_database_backend() == sea_orm::DbBackend::Postgres {
-        txn.execute_unprepared("LOCK TABLE mentoring_relationships IN SHARE ROW EXCLUSIVE MODE")
-            .await?;
-    }
-    Ok(())
-}
-
-/// Why a pair of a run can no longer be confirmed, if it can't.
-fn still_possible(pool: &Pool, pair: &StoredPair, used: &mut HashMap<i32, u32>) -> Option<String> {
-    if let Some(why) = pool.refuse_pair(pair.mentor_id, pair.mentee_id) {
-        return Some(why);
-    }
-    let room = pool.room_of(pair.mentor_id).unwrap_or(0);
-    let taken = used.entry(pair.mentor_id).or_default();
-    *taken += 1;
-    (*taken > room).then(|| "The mentor has no places left".to_owned())
-}
-
-/// Why a run cannot be confirmed now.
-enum Refusal {
-    /// The run is already confirmed: nothing to do.
-    Confirmed,
-    /// Not the newest run, out of date, or empty: shown on the matching page.
-    Message(&'static str),
 }
 
 const NEWER_RUN: &str =
@@ -591,59 +479,26 @@ const OUT_OF_DATE: &str = "Something has changed since this run, such as a pin, 
 const NO_PAIRS: &str = "This run proposed no pairs, so there is nothing to confirm.";
 const NO_LONGER_FREE: &str = "Things have changed since this run (a student or a mentor is no longer free). Run the matching again before you confirm.";
 
-/// Checks that a run can be confirmed now: the newest, unconfirmed, not out of date, with
-/// pairs, each still possible. Run it inside the transaction that confirms.
-async fn check_run(
-    db: &impl sea_orm::ConnectionTrait,
-    run_id: i32,
-) -> AppResult<Result<(match_run::Model, Proposal), Refusal>> {
-    let Some(latest) = matching::latest_run(db).await? else {
-        return Err(AppError::NotFound);
+/// What refusing looks like: "not found", back to the relationships if already confirmed,
+/// otherwise the matching page with the reason.
+async fn refuse(state: &AppState, page: Page, refusal: ConfirmRefusal) -> AppResult<Response> {
+    let message = match refusal {
+        ConfirmRefusal::NotFound => return Err(AppError::NotFound),
+        ConfirmRefusal::Confirmed => {
+            return Err(AppError::Elsewhere {
+                to: "/mentoring/coordinator/relationships".to_owned(),
+            });
+        }
+        ConfirmRefusal::NewerRun => NEWER_RUN,
+        ConfirmRefusal::OutOfDate => OUT_OF_DATE,
+        ConfirmRefusal::NoPairs => NO_PAIRS,
+        ConfirmRefusal::NoLongerFree => NO_LONGER_FREE,
     };
-    if latest.id != run_id {
-        if matching::find_run(db, run_id).await?.is_none() {
-            return Err(AppError::NotFound);
-        }
-        return Ok(Err(Refusal::Message(NEWER_RUN)));
-    }
-    if latest.confirmed_at.is_some() {
-        return Ok(Err(Refusal::Confirmed));
-    }
-    let pool = matching::pool(db).await?;
-    let settings = mentoring_db::settings(db).await?;
-    if is_out_of_date(&latest, &pool, settings) {
-        return Ok(Err(Refusal::Message(OUT_OF_DATE)));
-    }
-    let proposal = matching::proposal_of(&latest);
-    if proposal.pairs.is_empty() {
-        return Ok(Err(Refusal::Message(NO_PAIRS)));
-    }
-    let mut used = HashMap::new();
-    if proposal
-        .pairs
-        .iter()
-        .any(|p| still_possible(&pool, p, &mut used).is_some())
-    {
-        return Ok(Err(Refusal::Message(NO_LONGER_FREE)));
-    }
-    Ok(Ok((latest, proposal)))
-}
-
-/// What refusing looks like: back to the relationships if already confirmed, otherwise the
-/// matching page with the reason.
-async fn refuse(state: &AppState, page: Page, refusal: Refusal) -> AppResult<Response> {
-    match refusal {
-        Refusal::Confirmed => Err(AppError::Elsewhere {
-            to: "/mentoring/coordinator/relationships".to_owned(),
-        }),
-        Refusal::Message(message) => {
-            let mut errors = FormErrors::default();
-            errors.add("confirm", message.to_owned());
-            Ok(page_of(state, page, errors, (None, None))
-                .await?
-                .into_response())
-        }
-    }
+    let mut errors = FormErrors::default();
+    errors.add("confirm", message.to_owned());
+    Ok(page_of(state, page, errors, (None, None))
+        .await?
+        .into_response())
 }
 
 /// A pair on the confirmation page.
@@ -691,11 +546,9 @@ fn count(n: usize, one: &str, many: &str) -> String {
 /// GET: says what confirming will do and to whom. Changes nothing.
 async fn confirm_page(
     State(state): State<AppState>,
-    CurrentUser(me): CurrentUser,
     page: Page,
     IdPath(run_id): IdPath,
 ) -> AppResult<Response> {
-    require_coordinator(&me)?;
     let (run, proposal) = match check_run(&state.db, run_id).await? {
         Ok(ok) => ok,
         Err(refusal) => return refuse(&state, page, refusal).await,
@@ -748,170 +601,28 @@ async fn confirm(
     page: Page,
     IdPath(run_id): IdPath,
 ) -> AppResult<Response> {
-    require_coordinator(&me)?;
-    let txn = state.db.begin().await?;
-    lock_relationships(&txn).await?;
-    let (_, proposal) = match check_run(&txn, run_id).await? {
-        Ok(ok) => ok,
-        Err(refusal) => {
-            drop(txn);
-            return refuse(&state, page, refusal).await;
-        }
-    };
-    if !matching::mark_confirmed(&txn, run_id, me.id).await? {
-        drop(txn);
-        return refuse(&state, page, Refusal::Message(NO_LONGER_FREE)).await;
-    }
-    let names = Names::load(&txn).await?;
-    for pair in &proposal.pairs {
-        let relationship = matching::start_relationship(&txn, pair, run_id).await?;
-        introduce(&state, &txn, &names, pair, relationship.id).await?;
-    }
-    let matched: Vec<i32> = proposal.pairs.iter().map(|p| p.mentee_id).collect();
-    matching::clear_pins(&txn, &matched).await?;
-    let left_over: Vec<i32> = proposal.unmatched.iter().map(|u| u.mentee_id).collect();
-    let to_tell = matching::mark_waiting_list_told(&txn, &left_over).await?;
-    for id in &to_tell {
-        if let Some(mentee) = names.mentees.get(id) {
-            tell_waiting(&state, &txn, mentee).await?;
-        }
-    }
-    audit::record(
-        &txn,
-        Some(me.id),
-        AuditAction::MatchConfirmed,
-        &format!("match_run:{run_id}"),
-        json!({
-            "pairs": proposal.pairs.len(),
-            "total_score": proposal.total_score,
-            "unmatched": left_over.len(),
-            "told_waiting_list": to_tell.len(),
-        }),
-    )
-    .await?;
-    txn.commit().await?;
-    state.mail_wakeup.notify_one();
+    let uow = UnitOfWork::begin(&state).await?;
+    let confirmed =
+        match services::mentoring::matching::confirm(&uow, &state.config, (&me).into(), run_id)
+            .await?
+        {
+            Ok(confirmed) => confirmed,
+            Err(refusal) => {
+                drop(uow);
+                return refuse(&state, page, refusal).await;
+            }
+        };
+    uow.commit().await?;
     let mut message = format!(
         "{} confirmed. Introductions have been emailed to both sides.",
-        count(proposal.pairs.len(), "match", "matches")
+        count(confirmed.pairs, "match", "matches")
     );
-    if !to_tell.is_empty() {
+    if confirmed.told_waiting > 0 {
         message.push_str(&format!(
             " {} told they are on the waiting list.",
-            count(to_tell.len(), "student was", "students were"),
+            count(confirmed.told_waiting, "student was", "students were"),
         ));
     }
     flash(&session, message).await?;
     Ok(Redirect::to("/mentoring/coordinator/relationships").into_response())
-}
-
-/// Queues the email telling a student left over that they are on the waiting list.
-async fn tell_waiting(
-    state: &AppState,
-    txn: &DatabaseTransaction,
-    mentee: &mentee::Model,
-) -> AppResult<()> {
-    let notice = MentoringNotice {
-        subject: "You are on the waiting list for a mentor".to_owned(),
-        name: mentee.full_name.clone(),
-        paragraphs: vec![
-            "We have matched mentors and students in the mentoring pilot for care-experienced medical students. We could not match you with a mentor this time.".to_owned(),
-            "You are on the waiting list. You do not need to do anything. We match again when a mentor has a free place, and we will email you as soon as you have a mentor.".to_owned(),
-            "You can see where you are in SPECTRA:".to_owned(),
-        ],
-        link: Some(state.config.link("/mentoring/mine")),
-    };
-    outbox::enqueue(txn, &notice.to_email(&mentee.email)?).await?;
-    Ok(())
-}
-
-/// Queues the introductions of a confirmed pair, one to each side.
-async fn introduce(
-    state: &AppState,
-    txn: &DatabaseTransaction,
-    names: &Names,
-    pair: &StoredPair,
-    relationship_id: i32,
-) -> AppResult<()> {
-    let (Some(mentor), Some(mentee)) = (
-        names.mentors.get(&pair.mentor_id),
-        names.mentees.get(&pair.mentee_id),
-    ) else {
-        return Err(AppError::Internal(anyhow::anyhow!(
-            "a confirmed pair names a missing mentor or student"
-        )));
-    };
-    let link = Some(
-        state
-            .config
-            .link(&format!("/mentoring/relationships/{relationship_id}")),
-    );
-    let student = mentee_profile(mentee);
-    let clinician = mentor_profile(mentor);
-    let shared = crate::domain::mentoring::profile::Availability::parse(&mentor.availability)
-        .unwrap_or_default();
-    let common = shared.overlap(student.availability);
-    let to_mentor = MentoringNotice {
-        subject: format!("Your new mentee: {}", mentee.full_name),
-        name: mentor.full_name.clone(),
-        paragraphs: vec![
-            format!(
-                "Thank you for mentoring in the pilot for care-experienced medical students. You have been matched with {}.",
-                mentee.full_name
-            ),
-            format!(
-                "{} is in year {} at {}, interested in {}. They can meet {}, and are free: {}.",
-                mentee.full_name,
-                mentee.year_of_study,
-                mentee.university,
-                if student.specialty_interests.is_empty() {
-                    "several specialties".to_owned()
-                } else {
-                    student.specialty_interests.join(", ")
-                },
-                student.modes.describe(),
-                student.availability.describe()
-            ),
-            format!(
-                "Please get in touch to arrange your first meeting: {}. {}",
-                mentee.email,
-                match common {
-                    0 =>
-                        "You have no free times in common yet, so agree a time that suits you both."
-                            .to_owned(),
-                    1 => "You have 1 free time a week in common.".to_owned(),
-                    n => format!("You have {n} free times a week in common."),
-                }
-            ),
-            "You can log your meetings, and see your mentee's details, in SPECTRA:".to_owned(),
-        ],
-        link: link.clone(),
-    };
-    let to_mentee = MentoringNotice {
-        subject: format!("Meet your mentor: {}", mentor.full_name),
-        name: mentee.full_name.clone(),
-        paragraphs: vec![
-            format!(
-                "You have been matched with a mentor in the pilot for care-experienced medical students: {}.",
-                mentor.full_name
-            ),
-            format!(
-                "{} is a {} in {} at {}. They can meet {}.",
-                mentor.full_name,
-                mentor.grade,
-                mentor.specialty,
-                mentor.organisation,
-                clinician.modes.describe()
-            ),
-            format!(
-                "Your mentor will get in touch to arrange your first meeting. You can also write to them: {}.",
-                mentor.email
-            ),
-            "If anything about the match worries you, you can ask the coordinator to end it at any time. You can log your meetings in SPECTRA:".to_owned(),
-        ],
-        link,
-    };
-    outbox::enqueue(txn, &to_mentor.to_email(&mentor.email)?).await?;
-    outbox::enqueue(txn, &to_mentee.to_email(&mentee.email)?).await?;
-    Ok(())
 }
