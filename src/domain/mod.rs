@@ -5,6 +5,7 @@ pub mod account;
 pub mod account_email;
 pub mod application;
 pub mod audit_chain;
+pub mod audit_subject;
 pub mod client_address;
 pub mod dashboard;
 pub mod database_role;
