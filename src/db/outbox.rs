@@ -8,8 +8,8 @@ use time::{Duration, OffsetDateTime};
 
 use crate::db::now;
 use crate::domain::account_email::AccountEmail;
+use crate::domain::email::Email;
 use crate::entities::outbox_message;
-use crate::mail::Email;
 
 /// Queues an email. Call it with the transaction of the change that caused the email, so
 /// that the two are stored together or not at all.

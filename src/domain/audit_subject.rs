@@ -89,7 +89,10 @@ const NUMBERED: [(&str, fn(i32) -> AuditSubject); 10] = [
     ("employment", AuditSubject::Employment),
     ("mentor", AuditSubject::Mentor),
     ("mentee", AuditSubject::Mentee),
-    ("mentoring_relationship", AuditSubject::MentoringRelationship),
+    (
+        "mentoring_relationship",
+        AuditSubject::MentoringRelationship,
+    ),
     ("match_run", AuditSubject::MatchRun),
 ];
 
@@ -264,7 +267,11 @@ mod tests {
             "dashboard:Funnel",
             "purge:1",
         ] {
-            assert_eq!(text.parse::<AuditSubject>(), Err(UnknownSubject), "{text:?}");
+            assert_eq!(
+                text.parse::<AuditSubject>(),
+                Err(UnknownSubject),
+                "{text:?}"
+            );
         }
     }
 }

@@ -11,6 +11,7 @@ pub mod dashboard;
 pub mod database_role;
 pub mod dates;
 pub mod disclosure;
+pub mod email;
 pub mod email_address;
 pub mod employment;
 pub mod esr;

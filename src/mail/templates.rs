@@ -3,7 +3,7 @@
 
 use askama::Template;
 
-use crate::mail::Email;
+use crate::domain::email::Email;
 
 /// An email's content, rendered into both parts.
 pub trait EmailContent {

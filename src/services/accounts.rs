@@ -14,10 +14,10 @@ use crate::db::user_tokens::Purpose;
 use crate::db::{self, outbox, sessions, user_tokens, users};
 use crate::domain::account;
 use crate::domain::account_email::{self, AccountEmail, PER_CLIENT};
+use crate::domain::email::Email;
 use crate::domain::login_throttle::WINDOW;
 use crate::domain::{EmailAddress, FullName, NewPassword, Role};
 use crate::entities::user;
-use crate::mail::Email;
 use crate::mail::templates::{
     AlreadyRegistered, EmailContent, PasswordChanged, ResetPassword, VerifyEmail,
 };

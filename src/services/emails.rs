@@ -171,7 +171,7 @@ async fn queue(
     message: ApplicationStatus,
     calendar: Option<String>,
 ) -> anyhow::Result<()> {
-    let message = crate::mail::Email {
+    let message = crate::domain::email::Email {
         calendar,
         ..message.to_email(to)?
     };

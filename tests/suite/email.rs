@@ -7,8 +7,8 @@ use std::process::{Child, Command, Stdio};
 use sea_orm::EntityTrait;
 use spectra::config::MailDelivery;
 use spectra::db::outbox;
+use spectra::domain::email::Email;
 use spectra::entities::outbox_message;
-use spectra::mail::Email;
 use spectra::mail::worker::{self, Transport};
 
 use crate::helpers::{eventually, parse_email, read_emails, spawn_app, spawn_app_with};

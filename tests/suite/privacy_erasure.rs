@@ -946,7 +946,7 @@ async fn ended_applications(db: &DatabaseConnection) -> Ended {
         .unwrap();
         spectra::db::outbox::enqueue(
             &txn,
-            &spectra::mail::Email {
+            &spectra::domain::email::Email {
                 to: email.to_owned(),
                 subject: "Your application".into(),
                 text: format!(
