@@ -1,7 +1,7 @@
 //! Interviews: the panel's times (changed or removed only while nobody has booked them), the
 //! lead telling invited applicants once that the times are ready, and outcomes.
 
-use sea_orm::{ConnectionTrait, DbErr};
+use sea_orm::{ConnectionTrait, DatabaseTransaction, DbErr};
 use time::OffsetDateTime;
 
 use crate::config::Config;
@@ -26,7 +26,7 @@ pub enum SlotRefusal {
 /// it: judged on the slot's row, locked in this transaction, so a booking at the same moment
 /// waits for it. Audited.
 pub async fn change_slot(
-    txn: &impl ConnectionTrait,
+    txn: &DatabaseTransaction,
     actor: i32,
     vacancy_id: i32,
     slot_id: i32,
@@ -59,7 +59,7 @@ pub async fn change_slot(
 /// Emails each panel member that an applicant cancelled their booked time, which is now free
 /// for another applicant. Call it in the transaction that cancelled the booking.
 pub async fn tell_panel_of_cancellation(
-    txn: &impl ConnectionTrait,
+    txn: &DatabaseTransaction,
     config: &Config,
     vacancy: &crate::entities::vacancy::Model,
     application_id: i32,
@@ -119,7 +119,7 @@ pub enum TellRefusal {
 /// that the interview times are ready, with the link to choose one. Each is told once, so
 /// adding more times later emails nobody twice. Returns the applications told.
 pub async fn tell_applicants(
-    txn: &impl ConnectionTrait,
+    txn: &DatabaseTransaction,
     config: &Config,
     lead: i32,
     vacancy_id: i32,
@@ -204,7 +204,7 @@ pub enum OutcomeRefusal {
 /// unsuccessful. Each move is checked: if the application was not where it had to be, nothing
 /// is written.
 pub async fn record_outcome(
-    txn: &impl ConnectionTrait,
+    txn: &DatabaseTransaction,
     config: &Config,
     lead: i32,
     vacancy_id: i32,

@@ -5,7 +5,7 @@
 //! admin may, with a reason, because a new member would see the revealed names. Every change
 //! is audited with who made it.
 
-use sea_orm::{ConnectionTrait, DbErr};
+use sea_orm::{ConnectionTrait, DatabaseTransaction, DbErr};
 use serde_json::json;
 
 use crate::config::Config;
@@ -93,7 +93,7 @@ pub struct PanelChanged {
 /// Changes the panel, under the vacancy's shortlisting lock, with the rules read inside the
 /// transaction: the editor's place on the panel, completion, and the member's role.
 pub async fn change(
-    txn: &impl ConnectionTrait,
+    txn: &DatabaseTransaction,
     editor: PanelEditor,
     vacancy_id: i32,
     member_id: i32,
@@ -247,7 +247,7 @@ pub struct ReviewSaved {
 /// rule refuses leaves the scores saved, so nothing typed is lost; any other refusal saves
 /// nothing (the caller rolls back).
 pub async fn save_review(
-    txn: &impl ConnectionTrait,
+    txn: &DatabaseTransaction,
     config: &Config,
     member: i32,
     vacancy_id: i32,

@@ -121,7 +121,7 @@ fn as_input(v: &vacancy::Model, criteria: &[vacancy_criterion::Model]) -> Vacanc
 
 /// Locks a vacancy of the manager's organisation for the rest of the transaction.
 async fn lock_own(
-    txn: &impl ConnectionTrait,
+    txn: &DatabaseTransaction,
     organisation_id: i32,
     vacancy_id: i32,
 ) -> Result<Option<vacancy::Model>, DbErr> {
@@ -161,7 +161,7 @@ pub async fn affected(db: &impl ConnectionTrait, vacancy_id: i32) -> Result<Affe
 /// Queues the email telling each person who has started an application (unfinished or sent,
 /// not yet shortlisted) the vacancy's new closing date. Returns how many were told.
 async fn tell_started(
-    txn: &impl ConnectionTrait,
+    txn: &DatabaseTransaction,
     config: &Config,
     v: &vacancy::Model,
     reopened: bool,
