@@ -190,10 +190,7 @@ pub async fn find_for_application(
     db: &impl ConnectionTrait,
     id: i32,
 ) -> Result<Option<vacancy::Model>, DbErr> {
-    vacancy::Entity::find_by_id(id)
-        .lock_shared()
-        .one(db)
-        .await
+    vacancy::Entity::find_by_id(id).lock_shared().one(db).await
 }
 
 /// Changes what may change on a published vacancy: its words, contact, location, positions,

@@ -12,8 +12,8 @@ use crate::db::{applicant_profiles, organisations, vacancies};
 use crate::domain::application::{self, Eligibility, Progress, Referee, Stage, Step};
 use crate::domain::profile::CareExperience;
 use crate::domain::vacancy::{VacancyStatus, is_open};
-use crate::entities::{application as application_entity, application_answer, vacancy};
 use crate::entities::vacancy_criterion;
+use crate::entities::{application as application_entity, application_answer, vacancy};
 use crate::services::emails::StatusEmail;
 use crate::services::{Actor, Outcome};
 
@@ -42,6 +42,48 @@ pub fn progress(
         referees_done: referees > 0,
         opt_in_answered: opt_in.is_some(),
     }
+}
+
+/// Why an application was not started. Nothing was written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StartRefusal {
+    /// The vacancy no longer takes applications, or the applicant's profile no longer lets
+    /// them apply to it (the vacancy's own page says which).
+    NoLongerOpen,
+}
+
+/// The applicant starts a draft for a vacancy (or finds the one they started), with the
+/// support they need from their profile and, for a ring-fenced vacancy, the care-leaver
+/// definition they confirmed. Judged on the vacancy, held so that it cannot close meanwhile,
+/// and on the profile as read here.
+pub async fn start(
+    txn: &DatabaseTransaction,
+    applicant: Actor<'_>,
+    vacancy_id: i32,
+    adjustments: &str,
+    confirmed_definition: Option<&str>,
+) -> Outcome<application_entity::Model, StartRefusal> {
+    let Some(vacancy) = vacancies::find_for_application(txn, vacancy_id)
+        .await?
+        .filter(vacancy_open)
+    else {
+        return Ok(Err(StartRefusal::NoLongerOpen));
+    };
+    let declared = applicant_profiles::find(txn, applicant.id).await?.map(|p| {
+        CareExperience::parse(&p.care_experience).unwrap_or(CareExperience::PreferNotToSay)
+    });
+    if application::eligibility(vacancy.ring_fenced, declared) != Eligibility::Eligible {
+        return Ok(Err(StartRefusal::NoLongerOpen));
+    }
+    let draft = applications::start(
+        txn,
+        vacancy_id,
+        applicant.id,
+        adjustments,
+        confirmed_definition,
+    )
+    .await?;
+    Ok(Ok(draft))
 }
 
 /// Why a step was not saved. Nothing was written.
@@ -171,7 +213,10 @@ pub async fn submit(
     if application::eligibility(vacancy.ring_fenced, declared) != Eligibility::Eligible {
         return Ok(Err(SubmitRefusal::NotEligible));
     }
-    if !incomplete_steps(txn, &application, declared).await?.is_empty() {
+    if !incomplete_steps(txn, &application, declared)
+        .await?
+        .is_empty()
+    {
         return Ok(Err(SubmitRefusal::Incomplete));
     }
     if !declaration_made {

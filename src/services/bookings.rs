@@ -122,7 +122,13 @@ pub async fn book(
         .await?;
     }
     let organisation = organisation_of(txn, &vacancy).await?;
-    let calendar = invite(config, (&application, &vacancy, &organisation), &slot, &booking, false);
+    let calendar = invite(
+        config,
+        (&application, &vacancy, &organisation),
+        &slot,
+        &booking,
+        false,
+    );
     InterviewEmail {
         name: applicant.name,
         email: applicant.email,

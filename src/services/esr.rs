@@ -417,13 +417,13 @@ pub async fn audit_import(
 
 /// Every employment record as an extract, SPECTRA hires too (with an empty assignment number
 /// where they have none), and the download audited.
-pub async fn export(db: &impl ConnectionTrait, actor: Option<i32>) -> anyhow::Result<String> {
-    let orgs = organisations::all(db).await?;
+pub async fn export(txn: &DatabaseTransaction, actor: Option<i32>) -> anyhow::Result<String> {
+    let orgs = organisations::all(txn).await?;
     let code_of: HashMap<i32, String> = orgs
         .iter()
         .map(|o| (o.id, o.ods_code.clone().unwrap_or_default()))
         .collect();
-    let records = employment::all(db).await?;
+    let records = employment::all(txn).await?;
     let rows: Vec<ExportRow> = records
         .iter()
         .map(|r| ExportRow {
@@ -443,7 +443,7 @@ pub async fn export(db: &impl ConnectionTrait, actor: Option<i32>) -> anyhow::Re
         })
         .collect();
     audit::record(
-        db,
+        txn,
         actor,
         AuditAction::ReportExported,
         "esr_export",

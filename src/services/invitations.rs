@@ -44,7 +44,10 @@ pub async fn invite(
     admin: Actor<'_>,
     new: NewInvitation<'_>,
 ) -> Outcome<invitation::Model, InviteRefusal> {
-    if users::find_by_email(txn, new.email.as_str()).await?.is_some() {
+    if users::find_by_email(txn, new.email.as_str())
+        .await?
+        .is_some()
+    {
         return Ok(Err(InviteRefusal::AccountExists));
     }
     let organisation = match new.organisation_id {

@@ -24,7 +24,8 @@ use crate::web::page::{FormErrors, IdPath, Page, flash, warning};
 use crate::web::unit_of_work::UnitOfWork;
 
 /// Said when the address already has an account.
-const ACCOUNT_EXISTS: &str = "An account with this email address already exists. Change its roles from the list of users.";
+const ACCOUNT_EXISTS: &str =
+    "An account with this email address already exists. Change its roles from the list of users.";
 /// Said when the organisation chosen is no longer offered.
 const ORGANISATION_CLOSED: &str = "Choose the organisation this hiring manager works for";
 

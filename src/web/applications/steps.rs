@@ -24,8 +24,8 @@ use crate::services::application_form::{StepRefusal, StepSave, SubmitRefusal};
 use crate::services::{self, Actor};
 use crate::web::applications::{Loaded, load_own, step_path};
 use crate::web::page::{FormErrors, IdPath, Page, flash, form_field as field, warning};
-use crate::web::unit_of_work::UnitOfWork;
 use crate::web::session_timeout::Kept;
+use crate::web::unit_of_work::UnitOfWork;
 
 /// Field names of the evidence boxes, one per criterion.
 const EVIDENCE_FIELDS: [&str; MAX_CRITERIA] = [
@@ -403,7 +403,14 @@ pub async fn save_evidence(
         answers: Some(&answers),
         ..StepSave::default()
     };
-    finish_step((&state, &me, &session), &loaded, Step::Evidence, &pairs, step).await
+    finish_step(
+        (&state, &me, &session),
+        &loaded,
+        Step::Evidence,
+        &pairs,
+        step,
+    )
+    .await
 }
 
 // ---- Step: references ----

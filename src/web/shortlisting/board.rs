@@ -16,16 +16,16 @@ use crate::domain::application::{Stage, reference};
 use crate::domain::london_time;
 use crate::entities::user;
 use crate::error::{AppError, AppResult};
-use crate::services::exceptions::{ExceptionRequest, RequestRefusal};
-use crate::services::{self, Actor};
 use crate::services::applicant_details::DetailsPage;
+use crate::services::exceptions::{ExceptionRequest, RequestRefusal};
 use crate::services::shortlisting::{CompletionPreview, ShortlistRefusal};
+use crate::services::{self, Actor};
 use crate::web::page::{FormErrors, IdPath, Page, flash, notice};
-use crate::web::unit_of_work::UnitOfWork;
 use crate::web::shortlisting::review::refused;
 use crate::web::shortlisting::{
     Board, PanelSeat, audit_details_view, audit_late_reveal_view, board, is_complete, load_seat,
 };
+use crate::web::unit_of_work::UnitOfWork;
 
 /// One row of the board.
 pub struct Row {
