@@ -9,9 +9,40 @@ use crate::db::audit::{self, AuditAction};
 use crate::db::{self, applications, interviews, organisations, shortlisting, users, vacancies};
 use crate::domain::application::Stage;
 use crate::domain::interview::{SlotInput, can_change};
-use crate::entities::application;
-use crate::services::Outcome;
+use crate::entities::{application, interview_slot};
 use crate::services::emails::{InterviewEmail, InterviewNews, email_applicant};
+use crate::services::{Actor, Outcome};
+
+/// Why a time was not added. Nothing was written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AddSlotRefusal {
+    /// The person is not on the vacancy's panel (any more).
+    NotOnPanel,
+    /// Shortlisting is not complete, so interviews are not arranged yet.
+    NotShortlisted,
+}
+
+/// A member of the vacancy's panel adds an interview time, once shortlisting is complete:
+/// both judged on the shortlisting row, locked here.
+pub async fn add_slot(
+    txn: &DatabaseTransaction,
+    member: Actor<'_>,
+    vacancy_id: i32,
+    input: &SlotInput,
+) -> Outcome<interview_slot::Model, AddSlotRefusal> {
+    let state = shortlisting::lock(txn, vacancy_id).await?;
+    if shortlisting::membership(txn, vacancy_id, member.id)
+        .await?
+        .is_none()
+    {
+        return Ok(Err(AddSlotRefusal::NotOnPanel));
+    }
+    if state.completed_at.is_none() {
+        return Ok(Err(AddSlotRefusal::NotShortlisted));
+    }
+    let slot = interviews::create_slot(txn, vacancy_id, input, member.id).await?;
+    Ok(Ok(slot))
+}
 
 /// Why a time could not be changed or removed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

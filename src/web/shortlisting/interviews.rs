@@ -16,9 +16,9 @@ use crate::domain::application::{Stage, reference};
 use crate::domain::interview::{SlotForm, SlotInput};
 use crate::domain::london_time;
 use crate::error::{AppError, AppResult};
-use crate::services;
 use crate::services::applicant_details::DetailsPage;
-use crate::services::interviews::{OutcomeRefusal, SlotRefusal, TellRefusal};
+use crate::services::interviews::{AddSlotRefusal, OutcomeRefusal, SlotRefusal, TellRefusal};
+use crate::services::{self, Actor};
 use crate::web::page::{FormErrors, IdPairPath, IdPath, Page, flash, notice, warning};
 use crate::web::shortlisting::{PanelSeat, audit_details_view, audit_late_reveal_view, load_seat};
 use crate::web::unit_of_work::UnitOfWork;
@@ -79,11 +79,13 @@ async fn load_after_shortlisting(
         .completed_at
         .is_none()
     {
-        return Err(AppError::BadRequest(
-            "Interviews are arranged after shortlisting is complete.".into(),
-        ));
+        return Err(not_shortlisted());
     }
     Ok(seat)
+}
+
+fn not_shortlisted() -> AppError {
+    AppError::BadRequest("Interviews are arranged after shortlisting is complete.".into())
 }
 
 async fn render(
@@ -226,7 +228,12 @@ pub async fn add_slot(
             return Ok(template.into_response());
         }
     };
-    interviews::create_slot(&state.db, id, &input, me.id).await?;
+    let uow = UnitOfWork::begin(&state).await?;
+    match services::interviews::add_slot(&uow, Actor::from(&me), id, &input).await? {
+        Ok(_) => uow.commit().await?,
+        Err(AddSlotRefusal::NotOnPanel) => return Err(AppError::NotFound),
+        Err(AddSlotRefusal::NotShortlisted) => return Err(not_shortlisted()),
+    }
     flash(
         &session,
         format!(
