@@ -202,7 +202,7 @@ async fn apply(
         // The manager's page never acts with admin rights, even for someone who holds both.
         is_admin: admin && me.is_admin(),
     };
-    let uow = UnitOfWork::begin(&state).await?;
+    let uow = UnitOfWork::begin(state).await?;
     let changed = match panel::change(&uow, editor, v.id, member, change, reason).await? {
         Ok(changed) => changed,
         Err(refusal) => {

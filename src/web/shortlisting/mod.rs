@@ -130,7 +130,7 @@ pub(crate) async fn audit_late_reveal_view(
     seat: &PanelSeat,
     page: &str,
 ) -> AppResult<()> {
-    let uow = UnitOfWork::begin(&state).await?;
+    let uow = UnitOfWork::begin(state).await?;
     crate::services::panel::record_late_reveal_view(
         &uow,
         seat.vacancy.id,
@@ -152,7 +152,7 @@ pub(crate) async fn audit_details_view(
     applications: &[i32],
 ) -> AppResult<()> {
     if !applications.is_empty() {
-        let uow = UnitOfWork::begin(&state).await?;
+        let uow = UnitOfWork::begin(state).await?;
         applicant_details::record_view(&uow, viewer, subject, page, applications).await?;
         uow.commit().await?;
     }
