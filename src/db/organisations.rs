@@ -69,6 +69,18 @@ pub async fn find_for_new_vacancy(
         .await
 }
 
+/// An organisation by ID, held until the transaction ends so that it cannot be deactivated
+/// while someone is invited to it (on Postgres, `FOR SHARE`, as for a new vacancy).
+pub async fn find_for_new_member(
+    db: &impl ConnectionTrait,
+    id: i32,
+) -> Result<Option<organisation::Model>, DbErr> {
+    organisation::Entity::find_by_id(id)
+        .lock_shared()
+        .one(db)
+        .await
+}
+
 /// Holds the lock on organisation names until the transaction ends, so that two administrators
 /// adding or renaming organisations are judged one after the other: the second sees the
 /// first's name, and a lookalike of it is refused (Postgres; SQLite's single writer does this

@@ -183,6 +183,16 @@ pub async fn find_for_update(
         .await
 }
 
+/// A vacancy by ID, held until the transaction ends so that it cannot be closed or changed
+/// while an application to it is saved or sent (on Postgres, `FOR SHARE`: applicants to one
+/// vacancy still save and send side by side, while closing it waits).
+pub async fn find_for_application(
+    db: &impl ConnectionTrait,
+    id: i32,
+) -> Result<Option<vacancy::Model>, DbErr> {
+    vacancy::Entity::find_by_id(id).lock_shared().one(db).await
+}
+
 /// Changes what may change on a published vacancy: its words, contact, location, positions,
 /// accepted referees and closing date. The criteria, ring-fence, programme, kind and band are
 /// left as they are (`domain::vacancy::published_change` refuses changes to them).

@@ -3,7 +3,7 @@
 
 use std::net::IpAddr;
 
-use sea_orm::{ConnectionTrait, DatabaseConnection, DbErr, SqlErr, TransactionTrait};
+use sea_orm::{DatabaseConnection, DatabaseTransaction, DbErr, SqlErr, TransactionTrait};
 
 use crate::auth::password::HashGate;
 use crate::auth::throttle::{self, LoginKeys, SignInSlot};
@@ -111,9 +111,9 @@ async fn record_lock(
 }
 
 /// Audits a successful sign-in, as the session starts.
-pub async fn signed_in(db: &impl ConnectionTrait, user_id: i32) -> Result<(), DbErr> {
+pub async fn signed_in(txn: &DatabaseTransaction, user_id: i32) -> Result<(), DbErr> {
     audit::record(
-        db,
+        txn,
         Some(user_id),
         AuditAction::SignedIn,
         &format!("user:{user_id}"),
@@ -167,7 +167,7 @@ async fn throttled_verify(
 /// Every write on the owner's behalf judges this on the row as it is now, after any password
 /// hashing (which never runs with the row locked).
 pub async fn lock_usable(
-    txn: &impl ConnectionTrait,
+    txn: &DatabaseTransaction,
     user_id: i32,
 ) -> Result<Option<user::Model>, DbErr> {
     Ok(users::find_for_update(txn, user_id)
@@ -201,7 +201,7 @@ pub struct Changed {
 /// every reset link issued before now stops working; "your password has been changed" is
 /// queued; and it is audited.
 pub async fn change_password(
-    txn: &impl ConnectionTrait,
+    txn: &DatabaseTransaction,
     config: &Config,
     user_id: i32,
     new_hash: &str,
@@ -258,7 +258,7 @@ pub enum ResetRefusal {
 /// unused. The link is used up, the address counts as confirmed, every session and every other
 /// reset link ends, "your password has been changed" is queued, and it is audited.
 pub async fn reset_password(
-    txn: &impl ConnectionTrait,
+    txn: &DatabaseTransaction,
     config: &Config,
     token_id: i32,
     user_id: i32,
@@ -290,7 +290,7 @@ pub async fn reset_password(
 /// and locked here: a deleted or deactivated account's link no longer works. Returns false,
 /// writing nothing, when the link does not work (unknown, used, expired, or its account can no
 /// longer be used).
-pub async fn confirm_email(txn: &impl ConnectionTrait, token_hash: &str) -> Result<bool, DbErr> {
+pub async fn confirm_email(txn: &DatabaseTransaction, token_hash: &str) -> Result<bool, DbErr> {
     let Some(found) = user_tokens::find_usable(txn, Purpose::VerifyEmail, token_hash).await? else {
         return Ok(false);
     };
@@ -403,7 +403,7 @@ pub async fn register(
 }
 
 async fn create_applicant(
-    txn: &impl ConnectionTrait,
+    txn: &DatabaseTransaction,
     name: &FullName,
     email: &EmailAddress,
     hash: String,
@@ -428,7 +428,7 @@ async fn create_applicant(
 
 /// Queues "you already have an account" to `user`, within the limit. `user`'s row is locked.
 async fn already_registered(
-    txn: &impl ConnectionTrait,
+    txn: &DatabaseTransaction,
     config: &Config,
     user: &user::Model,
 ) -> anyhow::Result<Result<(), NotSent>> {
@@ -477,7 +477,7 @@ pub async fn resend_verification(
 
 /// Whether `to` may have another email of `kind`, counting what was queued in the last hour.
 /// Called with the account's row locked, so two requests cannot both see room for one more.
-async fn may_send(txn: &impl ConnectionTrait, to: &str, kind: AccountEmail) -> Result<bool, DbErr> {
+async fn may_send(txn: &DatabaseTransaction, to: &str, kind: AccountEmail) -> Result<bool, DbErr> {
     let since = db::now() - account_email::WINDOW;
     let sent = outbox::count_account_emails_since(txn, to, kind, since).await?;
     Ok(account_email::may_send(sent))

@@ -5,7 +5,7 @@
 //! These are the only writes made on a GET: §9 requires every such view to be in the log, so
 //! a look at one of these pages appends one audit event, and changes nothing else.
 
-use sea_orm::{ConnectionTrait, DbErr};
+use sea_orm::{DatabaseTransaction, DbErr};
 use serde_json::json;
 
 use crate::db::audit::{self, AuditAction};
@@ -48,14 +48,14 @@ impl DetailsPage {
 /// `page`, about `subject` ("vacancy:12", "application:7", "employment:3"). Details are IDs
 /// and counts only. Callers record only when the page showed someone.
 pub async fn record_view(
-    db: &impl ConnectionTrait,
+    txn: &DatabaseTransaction,
     viewer: i32,
     subject: &str,
     page: DetailsPage,
     applications: &[i32],
 ) -> Result<(), DbErr> {
     audit::record(
-        db,
+        txn,
         Some(viewer),
         AuditAction::ApplicantDetailsViewed,
         subject,

@@ -3,7 +3,7 @@
 //! headings: an interview's time under "Your interview", the panel's words under "Feedback
 //! from the panel".
 
-use sea_orm::ConnectionTrait;
+use sea_orm::{ConnectionTrait, DatabaseTransaction};
 
 use crate::config::Config;
 use crate::db::{organisations, outbox, users};
@@ -382,7 +382,7 @@ impl InterviewEmail<'_> {
 
 /// Queues the status email of an application moved to `stage`.
 pub async fn email_applicant(
-    txn: &impl ConnectionTrait,
+    txn: &DatabaseTransaction,
     config: &Config,
     vacancy: &vacancy::Model,
     application: &application_entity::Model,

@@ -2,7 +2,7 @@
 //! (`/manage/employees`), a page at a time: the database counts, orders and pages it, so the
 //! work of a page is bounded by the page whatever the organisation's size.
 
-use sea_orm::{ConnectionTrait, DbErr};
+use sea_orm::{ConnectionTrait, DatabaseTransaction, DbErr};
 use time::Date;
 
 use crate::db::employment::{self, HireCounts, ListedHire};
@@ -29,20 +29,20 @@ pub struct EmployeesPage {
 /// whatever the organisation's size. Everyone listed is care experienced, so the look is a view
 /// of care details (DOMAIN.md §9): audited, with the applications on this page, the one write.
 pub async fn employees_page(
-    db: &impl ConnectionTrait,
+    txn: &DatabaseTransaction,
     viewer: i32,
     organisation_id: i32,
     requested: &str,
     today: Date,
 ) -> Result<EmployeesPage, DbErr> {
-    let counts = employment::hire_counts(db, organisation_id, today).await?;
+    let counts = employment::hire_counts(txn, organisation_id, today).await?;
     let total = u64::try_from(counts.total).unwrap_or(0);
     let paging = Paging::of(requested, total, EMPLOYEES_PER_PAGE);
-    let rows = hires_page(db, organisation_id, paging.offset(), paging.per_page).await?;
+    let rows = hires_page(txn, organisation_id, paging.offset(), paging.per_page).await?;
     if !rows.is_empty() {
         let hired: Vec<i32> = rows.iter().filter_map(|r| r.application_id).collect();
         applicant_details::record_view(
-            db,
+            txn,
             viewer,
             &format!("organisation:{organisation_id}"),
             DetailsPage::Employees,

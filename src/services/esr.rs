@@ -26,7 +26,7 @@
 use std::collections::HashMap;
 use std::fmt::Write as _;
 
-use sea_orm::{ConnectionTrait, DbErr};
+use sea_orm::{ConnectionTrait, DatabaseTransaction, DbErr};
 use serde_json::json;
 use sha2::{Digest, Sha256};
 use time::Date;
@@ -321,7 +321,7 @@ pub async fn preview(
 /// is stored now. The command line's import, in one transaction; the web's runs as a job in
 /// batches of [`import_batch`] (`services::esr_jobs`).
 pub async fn import(
-    txn: &impl ConnectionTrait,
+    txn: &DatabaseTransaction,
     actor: Option<i32>,
     rows: &[EsrRow],
     today: Date,
@@ -345,7 +345,7 @@ pub async fn import(
 /// and locked in this transaction, without the audit (written once, with the last batch). The
 /// whole file was checked, and its plan compared with the preview, before the first batch.
 pub async fn import_batch(
-    txn: &impl ConnectionTrait,
+    txn: &DatabaseTransaction,
     rows: &[EsrRow],
     today: Date,
 ) -> Outcome<ImportSummary, Vec<BadRow>> {
@@ -360,7 +360,7 @@ pub async fn import_batch(
 }
 
 /// Writes what a plan says.
-async fn apply(txn: &impl ConnectionTrait, plan: &Plan) -> Result<(), DbErr> {
+async fn apply(txn: &DatabaseTransaction, plan: &Plan) -> Result<(), DbErr> {
     for c in &plan.create {
         create(txn, c, plan.today).await?;
     }
@@ -389,7 +389,7 @@ fn summary_of(plan: &Plan) -> ImportSummary {
 /// person; with the background job's ID where it ran as one, and why it stopped if it failed
 /// after writing some of its rows.
 pub async fn audit_import(
-    txn: &impl ConnectionTrait,
+    txn: &DatabaseTransaction,
     actor: Option<i32>,
     summary: &ImportSummary,
     job: Option<i32>,
@@ -417,13 +417,13 @@ pub async fn audit_import(
 
 /// Every employment record as an extract, SPECTRA hires too (with an empty assignment number
 /// where they have none), and the download audited.
-pub async fn export(db: &impl ConnectionTrait, actor: Option<i32>) -> anyhow::Result<String> {
-    let orgs = organisations::all(db).await?;
+pub async fn export(txn: &DatabaseTransaction, actor: Option<i32>) -> anyhow::Result<String> {
+    let orgs = organisations::all(txn).await?;
     let code_of: HashMap<i32, String> = orgs
         .iter()
         .map(|o| (o.id, o.ods_code.clone().unwrap_or_default()))
         .collect();
-    let records = employment::all(db).await?;
+    let records = employment::all(txn).await?;
     let rows: Vec<ExportRow> = records
         .iter()
         .map(|r| ExportRow {
@@ -443,7 +443,7 @@ pub async fn export(db: &impl ConnectionTrait, actor: Option<i32>) -> anyhow::Re
         })
         .collect();
     audit::record(
-        db,
+        txn,
         actor,
         AuditAction::ReportExported,
         "esr_export",

@@ -1,7 +1,7 @@
 //! Interviews: the panel's times (changed or removed only while nobody has booked them), the
 //! lead telling invited applicants once that the times are ready, and outcomes.
 
-use sea_orm::{ConnectionTrait, DbErr};
+use sea_orm::{ConnectionTrait, DatabaseTransaction, DbErr};
 use time::OffsetDateTime;
 
 use crate::config::Config;
@@ -9,9 +9,40 @@ use crate::db::audit::{self, AuditAction};
 use crate::db::{self, applications, interviews, organisations, shortlisting, users, vacancies};
 use crate::domain::application::Stage;
 use crate::domain::interview::{SlotInput, can_change};
-use crate::entities::application;
-use crate::services::Outcome;
+use crate::entities::{application, interview_slot};
 use crate::services::emails::{InterviewEmail, InterviewNews, email_applicant};
+use crate::services::{Actor, Outcome};
+
+/// Why a time was not added. Nothing was written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AddSlotRefusal {
+    /// The person is not on the vacancy's panel (any more).
+    NotOnPanel,
+    /// Shortlisting is not complete, so interviews are not arranged yet.
+    NotShortlisted,
+}
+
+/// A member of the vacancy's panel adds an interview time, once shortlisting is complete:
+/// both judged on the shortlisting row, locked here.
+pub async fn add_slot(
+    txn: &DatabaseTransaction,
+    member: Actor<'_>,
+    vacancy_id: i32,
+    input: &SlotInput,
+) -> Outcome<interview_slot::Model, AddSlotRefusal> {
+    let state = shortlisting::lock(txn, vacancy_id).await?;
+    if shortlisting::membership(txn, vacancy_id, member.id)
+        .await?
+        .is_none()
+    {
+        return Ok(Err(AddSlotRefusal::NotOnPanel));
+    }
+    if state.completed_at.is_none() {
+        return Ok(Err(AddSlotRefusal::NotShortlisted));
+    }
+    let slot = interviews::create_slot(txn, vacancy_id, input, member.id).await?;
+    Ok(Ok(slot))
+}
 
 /// Why a time could not be changed or removed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -26,7 +57,7 @@ pub enum SlotRefusal {
 /// it: judged on the slot's row, locked in this transaction, so a booking at the same moment
 /// waits for it. Audited.
 pub async fn change_slot(
-    txn: &impl ConnectionTrait,
+    txn: &DatabaseTransaction,
     actor: i32,
     vacancy_id: i32,
     slot_id: i32,
@@ -59,7 +90,7 @@ pub async fn change_slot(
 /// Emails each panel member that an applicant cancelled their booked time, which is now free
 /// for another applicant. Call it in the transaction that cancelled the booking.
 pub async fn tell_panel_of_cancellation(
-    txn: &impl ConnectionTrait,
+    txn: &DatabaseTransaction,
     config: &Config,
     vacancy: &crate::entities::vacancy::Model,
     application_id: i32,
@@ -119,7 +150,7 @@ pub enum TellRefusal {
 /// that the interview times are ready, with the link to choose one. Each is told once, so
 /// adding more times later emails nobody twice. Returns the applications told.
 pub async fn tell_applicants(
-    txn: &impl ConnectionTrait,
+    txn: &DatabaseTransaction,
     config: &Config,
     lead: i32,
     vacancy_id: i32,
@@ -204,7 +235,7 @@ pub enum OutcomeRefusal {
 /// unsuccessful. Each move is checked: if the application was not where it had to be, nothing
 /// is written.
 pub async fn record_outcome(
-    txn: &impl ConnectionTrait,
+    txn: &DatabaseTransaction,
     config: &Config,
     lead: i32,
     vacancy_id: i32,

@@ -4,7 +4,7 @@
 //!
 //! The kept body is personal data: nothing here logs it.
 
-use sea_orm::{ConnectionTrait, DatabaseConnection, DbErr, TransactionTrait};
+use sea_orm::{ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbErr, TransactionTrait};
 use time::OffsetDateTime;
 
 use crate::auth::tokens;
@@ -31,6 +31,24 @@ pub async fn bind_browser(
     let (token, hash) = tokens::generate();
     browser_bindings::upsert(db, &hash, user_id, now + KEPT_FOR).await?;
     Ok(token)
+}
+
+/// Binds this browser to the account just signed in, judged on the account's locked row: one
+/// deleted or deactivated meanwhile gets no binding (`None`). Returns the token for the cookie.
+pub async fn bind_signed_in_browser(
+    txn: &DatabaseTransaction,
+    user_id: i32,
+    current_token: Option<&str>,
+) -> Result<Option<String>, DbErr> {
+    if crate::services::accounts::lock_usable(txn, user_id)
+        .await?
+        .is_none()
+    {
+        return Ok(None);
+    }
+    bind_browser(txn, user_id, current_token, crate::db::now())
+        .await
+        .map(Some)
 }
 
 /// Ends the binding of this browser (signing out), with whatever was kept for it.

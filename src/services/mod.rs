@@ -9,7 +9,9 @@
 
 pub mod accounts;
 pub mod applicant_details;
+pub mod application_form;
 pub mod audit_chain;
+pub mod bookings;
 pub mod dashboard;
 pub mod data_export;
 pub mod database_roles;
@@ -17,6 +19,7 @@ pub mod emails;
 pub mod employees;
 pub mod esr;
 pub mod esr_jobs;
+pub mod exceptions;
 pub mod interviews;
 pub mod invitations;
 pub mod kept_forms;
@@ -25,7 +28,10 @@ pub mod offers;
 pub mod organisations;
 pub mod panel;
 pub mod privacy;
+pub mod profiles;
+pub mod programmes;
 pub mod reference_data;
+pub mod report_exports;
 pub mod retention;
 pub mod sessions;
 pub mod shortlisting;

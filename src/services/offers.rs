@@ -2,7 +2,7 @@
 //! the pre-employment checks and the start date, and withdrawing a conditional offer when a
 //! check fails. Each is audited in the transaction that writes it.
 
-use sea_orm::{ConnectionTrait, DbErr};
+use sea_orm::{DatabaseTransaction, DbErr};
 use serde_json::json;
 
 use crate::config::Config;
@@ -30,7 +30,7 @@ pub enum MakeRefusal {
 /// application moves to "conditional offer", the offer is stored, the applicant is emailed,
 /// and it is audited. The application is locked first, so two presses make one offer.
 pub async fn make(
-    txn: &impl ConnectionTrait,
+    txn: &DatabaseTransaction,
     config: &Config,
     lead: i32,
     vacancy_id: i32,
@@ -88,7 +88,7 @@ pub async fn make(
 }
 
 /// Whether `user` leads the vacancy's panel, read in this transaction.
-async fn leads(txn: &impl ConnectionTrait, vacancy_id: i32, user: i32) -> Result<bool, DbErr> {
+async fn leads(txn: &DatabaseTransaction, vacancy_id: i32, user: i32) -> Result<bool, DbErr> {
     Ok(shortlisting::membership(txn, vacancy_id, user)
         .await?
         .is_some_and(|m| m.is_lead))
@@ -111,7 +111,7 @@ pub enum AcceptRefusal {
 /// position is free. The application is locked before the vacancy (as withdrawing locks it),
 /// so an acceptance and a withdrawal at the same moment are judged one after the other.
 pub async fn accept(
-    txn: &impl ConnectionTrait,
+    txn: &DatabaseTransaction,
     applicant_id: i32,
     application_id: i32,
 ) -> Outcome<(), AcceptRefusal> {
@@ -156,7 +156,7 @@ pub async fn accept(
 /// withdrawn, the applicant is emailed, and it is audited. Returns false, writing nothing,
 /// when there was no open offer to decline (a second click, or another tab).
 pub async fn decline(
-    txn: &impl ConnectionTrait,
+    txn: &DatabaseTransaction,
     config: &Config,
     applicant_id: i32,
     application_id: i32,
@@ -238,7 +238,7 @@ pub struct CheckUpdate {
 /// every check is verified the offer becomes unconditional, and the applicant is emailed.
 /// Returns whether it became unconditional.
 pub async fn save_checks(
-    txn: &impl ConnectionTrait,
+    txn: &DatabaseTransaction,
     config: &Config,
     lead: i32,
     vacancy_id: i32,
@@ -323,7 +323,7 @@ pub async fn save_checks(
 /// The lead agrees (or changes) the start date, once every check is verified; audited with
 /// the date before and after.
 pub async fn set_start_date(
-    txn: &impl ConnectionTrait,
+    txn: &DatabaseTransaction,
     lead: i32,
     vacancy_id: i32,
     application_id: i32,
@@ -375,7 +375,7 @@ pub enum OfferWithdrawalRefusal {
 /// feedback the applicant sees (already checked to be present). The application ends as
 /// unsuccessful, the position is freed, the applicant is emailed, and it is audited.
 pub async fn withdraw_offer(
-    txn: &impl ConnectionTrait,
+    txn: &DatabaseTransaction,
     config: &Config,
     lead: i32,
     vacancy_id: i32,

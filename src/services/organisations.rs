@@ -2,7 +2,7 @@
 //! deactivating it (its vacancies stay, no new ones) and reactivating it. Each is audited;
 //! organisation names are not personal data, so the audit details hold them.
 
-use sea_orm::{ConnectionTrait, DbErr, SqlErr};
+use sea_orm::{DatabaseTransaction, DbErr, SqlErr};
 use serde_json::{Map, Value, json};
 
 use crate::db::audit::{self, AuditAction};
@@ -43,7 +43,7 @@ pub struct Changed {
 /// Whether another organisation (not `except`) already has the name (or one that looks the
 /// same: `domain::organisation::name_key`) or the ODS code, judged under the names lock.
 async fn clash(
-    txn: &impl ConnectionTrait,
+    txn: &DatabaseTransaction,
     input: &OrganisationInput,
     except: Option<i32>,
 ) -> Result<Option<DetailsRefusal>, DbErr> {
@@ -79,7 +79,7 @@ fn taken(e: &DbErr) -> Option<DetailsRefusal> {
 /// Adds an active organisation, unless another has its name or ODS code, and records it in
 /// the audit log. After a refusal the transaction must be rolled back, not committed.
 pub async fn add(
-    txn: &impl ConnectionTrait,
+    txn: &DatabaseTransaction,
     admin_id: i32,
     input: &OrganisationInput,
 ) -> Outcome<organisation::Model, DetailsRefusal> {
@@ -109,7 +109,7 @@ pub async fn add(
 /// fields changed (from and to) in the audit log. Nothing is written when nothing changed.
 /// After a refusal the transaction must be rolled back, not committed.
 pub async fn change(
-    txn: &impl ConnectionTrait,
+    txn: &DatabaseTransaction,
     admin_id: i32,
     organisation_id: i32,
     input: &OrganisationInput,
@@ -162,7 +162,7 @@ pub async fn change(
 /// created for it and it is not offered when inviting staff. Audited once, however many
 /// presses.
 pub async fn deactivate(
-    txn: &impl ConnectionTrait,
+    txn: &DatabaseTransaction,
     admin_id: i32,
     organisation_id: i32,
 ) -> Outcome<organisation::Model, StatusRefusal> {
@@ -172,7 +172,7 @@ pub async fn deactivate(
 /// Reactivates a deactivated organisation: new vacancies can be created for it again and it
 /// is offered when inviting staff. Audited once, however many presses.
 pub async fn reactivate(
-    txn: &impl ConnectionTrait,
+    txn: &DatabaseTransaction,
     admin_id: i32,
     organisation_id: i32,
 ) -> Outcome<organisation::Model, StatusRefusal> {
@@ -180,7 +180,7 @@ pub async fn reactivate(
 }
 
 async fn set_active(
-    txn: &impl ConnectionTrait,
+    txn: &DatabaseTransaction,
     admin_id: i32,
     organisation_id: i32,
     active: bool,
@@ -219,7 +219,7 @@ async fn set_active(
 /// inside the transaction that creates the vacancy; the organisation is held until it ends,
 /// so it cannot be deactivated halfway.
 pub async fn takes_new_vacancies(
-    txn: &impl ConnectionTrait,
+    txn: &DatabaseTransaction,
     organisation_id: i32,
 ) -> Result<bool, DbErr> {
     Ok(organisations::find_for_new_vacancy(txn, organisation_id)

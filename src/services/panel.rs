@@ -5,7 +5,7 @@
 //! admin may, with a reason, because a new member would see the revealed names. Every change
 //! is audited with who made it.
 
-use sea_orm::{ConnectionTrait, DbErr};
+use sea_orm::{DatabaseTransaction, DbErr};
 use serde_json::json;
 
 use crate::config::Config;
@@ -93,7 +93,7 @@ pub struct PanelChanged {
 /// Changes the panel, under the vacancy's shortlisting lock, with the rules read inside the
 /// transaction: the editor's place on the panel, completion, and the member's role.
 pub async fn change(
-    txn: &impl ConnectionTrait,
+    txn: &DatabaseTransaction,
     editor: PanelEditor,
     vacancy_id: i32,
     member_id: i32,
@@ -179,23 +179,23 @@ pub async fn change(
 /// complete: they were never part of the decisions, so each look is recorded. Returns whether
 /// it recorded one.
 pub async fn record_late_reveal_view(
-    db: &impl ConnectionTrait,
+    txn: &DatabaseTransaction,
     vacancy_id: i32,
     viewer: i32,
     page: &str,
 ) -> Result<bool, DbErr> {
-    let state = shortlisting::state_of(db, vacancy_id).await?;
+    let state = shortlisting::state_of(txn, vacancy_id).await?;
     let Some(completed_at) = state.completed_at else {
         return Ok(false);
     };
-    let joined_late = shortlisting::membership(db, vacancy_id, viewer)
+    let joined_late = shortlisting::membership(txn, vacancy_id, viewer)
         .await?
         .is_some_and(|m| m.created_at > completed_at);
     if !joined_late {
         return Ok(false);
     }
     audit::record(
-        db,
+        txn,
         Some(viewer),
         AuditAction::RevealViewed,
         &format!("vacancy:{vacancy_id}"),
@@ -247,7 +247,7 @@ pub struct ReviewSaved {
 /// rule refuses leaves the scores saved, so nothing typed is lost; any other refusal saves
 /// nothing (the caller rolls back).
 pub async fn save_review(
-    txn: &impl ConnectionTrait,
+    txn: &DatabaseTransaction,
     config: &Config,
     member: i32,
     vacancy_id: i32,

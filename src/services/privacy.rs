@@ -9,7 +9,7 @@
 
 use std::collections::BTreeMap;
 
-use sea_orm::{ConnectionTrait, DatabaseConnection, TransactionTrait};
+use sea_orm::{ConnectionTrait, DatabaseConnection, DatabaseTransaction, TransactionTrait};
 use serde_json::json;
 use time::OffsetDateTime;
 
@@ -91,7 +91,7 @@ pub enum DeleteRefusal {
 /// cancelled and the panel told); then every application and the person are erased. A
 /// deciding member of staff deleted by an administrator is deactivated instead.
 pub async fn delete_account(
-    txn: &impl ConnectionTrait,
+    txn: &DatabaseTransaction,
     config: &Config,
     actor: Actor<'_>,
     user_id: i32,
@@ -157,7 +157,7 @@ pub async fn in_progress(db: &impl ConnectionTrait, user_id: i32) -> anyhow::Res
 /// Withdraws every application of `user` still in progress, with the same effects as when they
 /// withdraw themselves; `by` (who asked for the deletion) is recorded as acting.
 async fn withdraw_in_progress(
-    txn: &impl ConnectionTrait,
+    txn: &DatabaseTransaction,
     config: &Config,
     user: &user::Model,
     by: i32,
@@ -195,7 +195,7 @@ async fn withdraw_in_progress(
 /// employment record stay. Returns false, doing nothing, if it was erased before: the claim on
 /// its row makes two callers at once erase it once.
 pub async fn erase_application(
-    txn: &impl ConnectionTrait,
+    txn: &DatabaseTransaction,
     application_id: i32,
 ) -> anyhow::Result<bool> {
     if !applications::claim_for_erasure(txn, application_id).await? {
@@ -251,7 +251,7 @@ fn links_to(message: &outbox_message::Model, link: &str) -> bool {
 /// Erases the person: their profile, their mentoring records and the notes on them, every
 /// email to them or naming them, their links, invitations, sign-in throttles and sessions;
 /// then their account becomes the stub (no name, no address, no usable password).
-async fn erase_person(txn: &impl ConnectionTrait, user: &user::Model) -> anyhow::Result<()> {
+async fn erase_person(txn: &DatabaseTransaction, user: &user::Model) -> anyhow::Result<()> {
     applicant_profiles::delete(txn, user.id).await?;
 
     let mut relationship_ids = Vec::new();
@@ -357,7 +357,7 @@ pub fn deletion_throttle_key(user_id: i32) -> String {
 /// writes it) out of the emails to, and the waiting one-off messages of, the people in
 /// `told_by_name` (a mentoring notice naming them, say). A name is never matched anywhere else.
 async fn redact_mentions(
-    txn: &impl ConnectionTrait,
+    txn: &DatabaseTransaction,
     full_name: &str,
     email: &str,
     told_by_name: &[String],

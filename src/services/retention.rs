@@ -2,7 +2,7 @@
 //! managers' checkpoints at 3, 6, 12 and 24 months, leaving dates recorded at any time, and the
 //! reminders of checkpoints due and overdue.
 
-use sea_orm::{ConnectionTrait, DatabaseConnection, TransactionTrait};
+use sea_orm::{ConnectionTrait, DatabaseConnection, DatabaseTransaction, TransactionTrait};
 use serde_json::json;
 use time::{Date, Duration};
 
@@ -58,7 +58,7 @@ pub enum StartRefusal {
 /// lead chose, the start is audited, and the applicant is emailed. The caller has checked that `lead` leads the
 /// vacancy's panel.
 pub async fn start_employment(
-    txn: &impl ConnectionTrait,
+    txn: &DatabaseTransaction,
     config: &Config,
     lead: Actor<'_>,
     vacancy: &vacancy::Model,
@@ -296,7 +296,7 @@ pub struct Recorded {
 /// while still unrecorded, so of two managers recording at once one wins and the other is
 /// refused.
 pub async fn record_checkpoint(
-    txn: &impl ConnectionTrait,
+    txn: &DatabaseTransaction,
     actor: Actor<'_>,
     actor_org_id: i32,
     checkpoint_id: i32,
@@ -369,7 +369,7 @@ pub async fn record_checkpoint(
 /// A manager records that one of their organisation's employees left, or moved within the
 /// NHS, at any time: the record ends and its checkpoints due after that date close.
 pub async fn record_leaving(
-    txn: &impl ConnectionTrait,
+    txn: &DatabaseTransaction,
     actor: Actor<'_>,
     actor_org_id: i32,
     employment_id: i32,
@@ -472,7 +472,7 @@ pub struct Corrected {
 /// checked on what is stored now; the change is audited with what it was before and after,
 /// and the reason. A correction that changes nothing is not stored or audited.
 pub async fn correct_record(
-    txn: &impl ConnectionTrait,
+    txn: &DatabaseTransaction,
     actor: Actor<'_>,
     actor_org_id: i32,
     employment_id: i32,
@@ -578,7 +578,7 @@ type Planned = (
 /// Corrects the leaving date of a locked record to `date`, if the rules allow; `None` when it
 /// is that date already.
 async fn correct_date(
-    txn: &impl ConnectionTrait,
+    txn: &DatabaseTransaction,
     record: &employment_record::Model,
     outcomes: &[(Date, Option<CheckpointOutcome>)],
     date: Date,

@@ -5,7 +5,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use sea_orm::{ConnectionTrait, DbErr};
+use sea_orm::{ConnectionTrait, DatabaseTransaction, DbErr};
 use serde_json::json;
 
 use crate::config::Config;
@@ -239,7 +239,7 @@ pub enum ShortlistRefusal {
 /// Locks the vacancy's shortlisting and checks that `actor` leads its panel and that it is
 /// not complete. Returns the vacancy as read inside the transaction.
 async fn lead_open(
-    txn: &impl ConnectionTrait,
+    txn: &DatabaseTransaction,
     vacancy_id: i32,
     actor: i32,
 ) -> anyhow::Result<Result<vacancy::Model, ShortlistRefusal>> {
@@ -263,7 +263,7 @@ async fn lead_open(
 /// refused once shortlisting is complete or if they have left the panel meanwhile: both are
 /// read under the lock that completion takes.
 pub async fn save_scores(
-    txn: &impl ConnectionTrait,
+    txn: &DatabaseTransaction,
     member: i32,
     vacancy_id: i32,
     application_id: i32,
@@ -301,7 +301,7 @@ pub struct FinalsSaved {
 /// bar is invited there and then, automatically, and that is audited; so is any later change
 /// to the final scores of an application invited that way, with the old and new scores.
 pub async fn save_finals(
-    txn: &impl ConnectionTrait,
+    txn: &DatabaseTransaction,
     lead: i32,
     vacancy_id: i32,
     application_id: i32,
@@ -386,7 +386,7 @@ pub async fn save_finals(
 /// interview is audited (the only write of a refusal), and so is each decline with feedback.
 /// The first decision tells the applicant their application is being reviewed.
 pub async fn decide(
-    txn: &impl ConnectionTrait,
+    txn: &DatabaseTransaction,
     config: &Config,
     lead: i32,
     vacancy_id: i32,
@@ -553,7 +553,7 @@ pub struct Completed {
 /// each applicant is emailed (with feedback where declined), and the panel sees the names of
 /// those invited: that reveal is audited.
 pub async fn complete(
-    txn: &impl ConnectionTrait,
+    txn: &DatabaseTransaction,
     config: &Config,
     lead: i32,
     vacancy_id: i32,

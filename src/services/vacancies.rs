@@ -1,5 +1,5 @@
-//! Vacancy workflows that need more than one query: publishing, changing a published
-//! vacancy, closing it early and reopening it.
+//! Vacancy workflows: saving a draft, publishing, changing a published vacancy, closing it
+//! early and reopening it.
 
 use sea_orm::{ConnectionTrait, DatabaseTransaction, DbErr};
 use serde_json::json;
@@ -17,7 +17,56 @@ use crate::domain::vacancy::{
 };
 use crate::entities::{vacancy, vacancy_criterion};
 use crate::mail::templates::{ClosingDateChanged, EmailContent};
-use crate::services::Outcome;
+use crate::services::{Actor, Outcome};
+
+/// Why a draft was not saved. Nothing was written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DraftRefusal {
+    /// The organisation has been deactivated, so it takes no new vacancies.
+    OrganisationClosed,
+    /// No such vacancy in the manager's organisation.
+    NotFound,
+    /// It was published meanwhile: a published vacancy changes through
+    /// [`change_published`].
+    NotDraft,
+}
+
+/// A hiring manager creates a draft vacancy for their organisation, and leads its panel.
+/// The organisation is held until the transaction ends, so it cannot be deactivated halfway.
+pub async fn create_draft(
+    txn: &DatabaseTransaction,
+    manager: Actor<'_>,
+    organisation_id: i32,
+    input: &VacancyInput,
+) -> Outcome<vacancy::Model, DraftRefusal> {
+    if !crate::services::organisations::takes_new_vacancies(txn, organisation_id).await? {
+        return Ok(Err(DraftRefusal::OrganisationClosed));
+    }
+    let created = vacancies::create(txn, organisation_id, manager.id, input).await?;
+    Ok(Ok(created))
+}
+
+/// A hiring manager replaces the details and criteria of a draft of their organisation,
+/// judged on its row locked here.
+pub async fn update_draft(
+    txn: &DatabaseTransaction,
+    _manager: Actor<'_>,
+    organisation_id: i32,
+    vacancy_id: i32,
+    input: &VacancyInput,
+) -> Outcome<(), DraftRefusal> {
+    let Some(draft) = vacancies::find_for_update(txn, vacancy_id)
+        .await?
+        .filter(|v| v.organisation_id == organisation_id)
+    else {
+        return Ok(Err(DraftRefusal::NotFound));
+    };
+    if draft.status != VacancyStatus::Draft.as_str() {
+        return Ok(Err(DraftRefusal::NotDraft));
+    }
+    vacancies::update(txn, vacancy_id, input).await?;
+    Ok(Ok(()))
+}
 
 /// Why a vacancy was not published.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -121,7 +170,7 @@ fn as_input(v: &vacancy::Model, criteria: &[vacancy_criterion::Model]) -> Vacanc
 
 /// Locks a vacancy of the manager's organisation for the rest of the transaction.
 async fn lock_own(
-    txn: &impl ConnectionTrait,
+    txn: &DatabaseTransaction,
     organisation_id: i32,
     vacancy_id: i32,
 ) -> Result<Option<vacancy::Model>, DbErr> {
@@ -161,7 +210,7 @@ pub async fn affected(db: &impl ConnectionTrait, vacancy_id: i32) -> Result<Affe
 /// Queues the email telling each person who has started an application (unfinished or sent,
 /// not yet shortlisted) the vacancy's new closing date. Returns how many were told.
 async fn tell_started(
-    txn: &impl ConnectionTrait,
+    txn: &DatabaseTransaction,
     config: &Config,
     v: &vacancy::Model,
     reopened: bool,

@@ -3,7 +3,7 @@
 //! position) and an interview booking is cancelled (freeing its place, and the panel is told),
 //! all in one transaction with the move itself.
 
-use sea_orm::{ConnectionTrait, DbErr};
+use sea_orm::{DatabaseTransaction, DbErr};
 use serde_json::json;
 
 use crate::config::Config;
@@ -67,7 +67,7 @@ impl Cause {
 /// length). The application's row is locked first, so an acceptance or a booking arriving at
 /// the same moment is judged before or after, never in between.
 pub async fn withdraw(
-    txn: &impl ConnectionTrait,
+    txn: &DatabaseTransaction,
     config: &Config,
     applicant: Actor<'_>,
     application_id: i32,

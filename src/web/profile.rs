@@ -19,7 +19,9 @@ use crate::db::applicant_profiles;
 use crate::domain::profile::{CONTACT_PREFERENCES, CareExperience, ProfileForm, ProfileInput};
 use crate::domain::{LocalRedirect, Role};
 use crate::error::AppResult;
+use crate::services::{self, Actor};
 use crate::web::page::{FormErrors, Page, flash};
+use crate::web::unit_of_work::UnitOfWork;
 
 /// The profile routes, for applicants.
 pub fn router() -> Router<AppState> {
@@ -119,7 +121,9 @@ async fn save(
             return Ok(template.into_response());
         }
     };
-    applicant_profiles::save(&state.db, me.id, &input).await?;
+    let uow = UnitOfWork::begin(&state).await?;
+    services::profiles::save(&uow, Actor::from(&me), &input).await?;
+    uow.commit().await?;
     flash(&session, "Your profile has been saved.").await?;
     Ok(Redirect::to(&next).into_response())
 }

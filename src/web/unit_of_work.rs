@@ -39,6 +39,14 @@ impl UnitOfWork {
         Ok(())
     }
 
+    /// Wakes the mail worker after one of the few use cases that commit their own
+    /// transactions queued an email: those that first take a throttle slot, which must stay
+    /// taken whatever follows (`services::accounts::register`, `request_password_reset`,
+    /// `resend_verification`).
+    pub fn mail_queued(state: &AppState) {
+        state.mail_wakeup.notify_one();
+    }
+
     /// Rolls back now rather than when dropped, for a handler that goes on to read.
     pub async fn rollback(self) -> Result<(), DbErr> {
         self.txn.rollback().await

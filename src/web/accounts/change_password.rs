@@ -8,7 +8,6 @@ use axum::Form;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use sea_orm::TransactionTrait;
 use serde::Deserialize;
 use tower_sessions::Session;
 
@@ -21,6 +20,7 @@ use crate::error::{AppError, AppResult};
 use crate::services::accounts::{self, PasswordRefusal};
 use crate::web::accounts::sign_in;
 use crate::web::page::{FormErrors, Page, flash};
+use crate::web::unit_of_work::UnitOfWork;
 
 /// The message while the current password cannot be checked.
 pub const LOCKED: &str = "You have tried your current password too many times. Wait 15 minutes, then try again. If you have forgotten it, sign out and reset it.";
@@ -98,19 +98,18 @@ pub async fn submit(
     let Some(session_id) = session.id().map(|id| id.to_string()) else {
         return Err(session_ended());
     };
-    let txn = state.db.begin().await?;
+    let uow = UnitOfWork::begin(&state).await?;
     let changed =
-        match accounts::change_password(&txn, &state.config, user.id, &hash, &session_id).await? {
+        match accounts::change_password(&uow, &state.config, user.id, &hash, &session_id).await? {
             Ok(changed) => changed,
             Err(refusal) => {
-                txn.rollback().await?;
+                drop(uow);
                 tracing::info!(user_id = user.id, ?refusal, "password change refused");
                 session.clear().await;
                 return Err(session_ended());
             }
         };
-    txn.commit().await?;
-    state.mail_wakeup.notify_one();
+    uow.commit().await?;
     tracing::info!(user_id = user.id, "password changed");
 
     if !sign_in(&session, &changed.user, Some(changed.handover)).await? {

@@ -7,7 +7,6 @@ use askama_web::WebTemplate;
 use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
-use sea_orm::TransactionTrait;
 
 use crate::app::AppState;
 use crate::auth::{AuthUser, CurrentUser};
@@ -15,6 +14,7 @@ use crate::domain::london_time;
 use crate::error::{AppError, AppResult};
 use crate::services::data_export;
 use crate::web::page::Page;
+use crate::web::unit_of_work::UnitOfWork;
 
 #[derive(Template, WebTemplate)]
 #[template(path = "accounts/data.html")]
@@ -38,9 +38,9 @@ pub async fn download(
         .await?
         .ok_or(AppError::NotFound)?;
     let body = serde_json::to_vec_pretty(&export).map_err(anyhow::Error::from)?;
-    let txn = state.db.begin().await?;
-    data_export::record_download(&txn, me.id, &export, body.len()).await?;
-    txn.commit().await?;
+    let uow = UnitOfWork::begin(&state).await?;
+    data_export::record_download(&*uow, me.id, &export, body.len()).await?;
+    uow.commit().await?;
     tracing::info!(user_id = me.id, bytes = body.len(), "own data downloaded");
     let filename = format!(
         "spectra-my-data-{}.json",

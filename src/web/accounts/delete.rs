@@ -8,7 +8,6 @@ use axum::Form;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use sea_orm::TransactionTrait;
 use serde::Deserialize;
 use tower_sessions::Session;
 
@@ -20,6 +19,7 @@ use crate::error::{AppError, AppResult};
 use crate::services::Actor;
 use crate::services::privacy::{self, DeleteRefusal, Deleted, Requester};
 use crate::web::page::{FormErrors, Page};
+use crate::web::unit_of_work::UnitOfWork;
 
 /// The message while the password cannot be checked.
 pub const LOCKED: &str = "You have tried your password too many times. Wait 15 minutes, then try again. If you have forgotten it, sign out and reset it first.";
@@ -114,9 +114,9 @@ pub async fn submit(
         return Ok((status, template).into_response());
     }
 
-    let txn = state.db.begin().await?;
+    let uow = UnitOfWork::begin(&state).await?;
     let outcome = privacy::delete_account(
-        &txn,
+        &uow,
         &state.config,
         Actor::from(&me),
         me.id,
@@ -125,14 +125,13 @@ pub async fn submit(
     .await?;
     match outcome {
         Ok(Deleted::Erased { withdrawn }) => {
-            txn.commit().await?;
-            state.mail_wakeup.notify_one();
+            uow.commit().await?;
             tracing::info!(user_id = me.id, withdrawn, "account deleted by its owner");
         }
         // Pressed twice: the first press deleted it.
-        Err(DeleteRefusal::AlreadyDeleted) => txn.rollback().await?,
+        Err(DeleteRefusal::AlreadyDeleted) => drop(uow),
         Ok(Deleted::Retired) | Err(_) => {
-            txn.rollback().await?;
+            drop(uow);
             return Ok((StatusCode::FORBIDDEN, AskAdminTemplate { page }).into_response());
         }
     }

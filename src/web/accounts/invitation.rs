@@ -5,7 +5,6 @@ use askama_web::WebTemplate;
 use axum::Form;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
-use sea_orm::TransactionTrait;
 use serde::Deserialize;
 use tower_sessions::Session;
 
@@ -18,6 +17,7 @@ use crate::error::{AppError, AppResult};
 use crate::services::invitations::{self as invitation_service, AcceptRefusal};
 use crate::web::accounts::sign_in;
 use crate::web::page::{FormErrors, FormPage, Page, flash};
+use crate::web::unit_of_work::UnitOfWork;
 
 /// The form as typed.
 #[derive(Debug, Default, Deserialize)]
@@ -148,23 +148,23 @@ pub async fn accept(
         .map_err(|e| AppError::Internal(anyhow::anyhow!("invitation email: {e}")))?;
     let hash = password::hash(&state.hash_gate, &new_password).await?;
 
-    let txn = state.db.begin().await?;
-    let user = match invitation_service::accept(&txn, &invitation, &email, &roles, hash).await? {
+    let uow = UnitOfWork::begin(&state).await?;
+    let user = match invitation_service::accept(&uow, &invitation, &email, &roles, hash).await? {
         Ok(user) => user,
         Err(AcceptRefusal::NoLongerOpen) => {
-            txn.rollback().await?;
+            drop(uow);
             return Ok(template(&state, page, token, FormErrors::default())
                 .await?
                 .into_response());
         }
         Err(AcceptRefusal::AccountExists) => {
-            txn.rollback().await?;
+            drop(uow);
             return Err(AppError::BadRequest(
                 "An account with this email address already exists. Sign in, or ask your administrator to change its roles.".into(),
             ));
         }
     };
-    txn.commit().await?;
+    uow.commit().await?;
 
     if !sign_in(&session, &user, None).await? {
         // Deactivated (or deleted) the moment it was made: it cannot be signed in to.

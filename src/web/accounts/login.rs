@@ -6,7 +6,6 @@ use axum::Form;
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
-use sea_orm::TransactionTrait;
 use serde::Deserialize;
 use tower_sessions::Session;
 
@@ -20,6 +19,7 @@ use crate::services::accounts::{self, PasswordRefusal};
 use crate::web::accounts::sign_in;
 use crate::web::page::{Flash, FlashKind, FormErrors, FormPage, Page};
 use crate::web::session_timeout;
+use crate::web::unit_of_work::UnitOfWork;
 
 /// The one message for a wrong email, a wrong password, or an account that cannot sign in.
 pub const BAD_CREDENTIALS: &str = "The email address or password is not correct";
@@ -174,9 +174,9 @@ pub async fn submit(
         }
         .into_response());
     }
-    let txn = state.db.begin().await?;
-    accounts::signed_in(&txn, user.id).await?;
-    txn.commit().await?;
+    let uow = UnitOfWork::begin(&state).await?;
+    accounts::signed_in(&uow, user.id).await?;
+    uow.commit().await?;
     tracing::info!(user_id = user.id, "signed in");
     let to = if next.is_empty() {
         // Nothing asked for: each person lands on the page with their next things to do.

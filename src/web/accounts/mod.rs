@@ -21,6 +21,7 @@ use crate::auth::{SESSION_AUTH_FP, SESSION_HANDOVER, SESSION_USER_ID, password, 
 use crate::entities::user;
 use crate::error::AppError;
 use crate::web::page::new_csrf_token;
+use crate::web::unit_of_work::UnitOfWork;
 
 /// The account routes.
 pub fn router() -> Router<AppState> {
@@ -101,25 +102,15 @@ pub(crate) async fn bind_browser(
     response: &mut axum::response::Response,
 ) -> Result<(), AppError> {
     use crate::web::session_timeout;
-    use sea_orm::TransactionTrait;
     let current = session_timeout::binding_token(headers);
-    let txn = state.db.begin().await?;
-    // Judged on the account's locked row: one deleted meanwhile gets no binding.
-    if crate::services::accounts::lock_usable(&txn, user_id)
-        .await?
-        .is_none()
-    {
-        txn.rollback().await?;
+    let uow = UnitOfWork::begin(state).await?;
+    let Some(token) =
+        crate::services::kept_forms::bind_signed_in_browser(&uow, user_id, current.as_deref())
+            .await?
+    else {
         return Ok(());
-    }
-    let token = crate::services::kept_forms::bind_browser(
-        &txn,
-        user_id,
-        current.as_deref(),
-        crate::db::now(),
-    )
-    .await?;
-    txn.commit().await?;
+    };
+    uow.commit().await?;
     session_timeout::set_binding(response, token, state.config.is_https());
     Ok(())
 }

@@ -6,7 +6,6 @@ use askama_web::WebTemplate;
 use axum::Form;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
-use sea_orm::TransactionTrait;
 use serde::Deserialize;
 use tower_sessions::Session;
 
@@ -19,6 +18,7 @@ use crate::entities::{user, user_token};
 use crate::error::AppResult;
 use crate::services::accounts;
 use crate::web::page::{FormErrors, FormPage, Page, flash};
+use crate::web::unit_of_work::UnitOfWork;
 
 /// The request form.
 #[derive(Debug, Default, Deserialize)]
@@ -61,7 +61,7 @@ pub async fn request(
         .into_response());
     };
     match accounts::request_password_reset(&state.db, &state.config, client, &email).await? {
-        Ok(()) => state.mail_wakeup.notify_one(),
+        Ok(()) => UnitOfWork::mail_queued(&state),
         Err(reason) => tracing::info!(?reason, "password reset email not sent"),
     }
     Ok(Redirect::to("/forgot-password/sent").into_response())
@@ -160,10 +160,10 @@ pub async fn reset(
     // Hashed before the transaction, without the account's row locked: the link and the
     // account are judged again inside, as they are by then.
     let hash = password::hash(&state.hash_gate, &new_password).await?;
-    let txn = state.db.begin().await?;
-    let outcome = accounts::reset_password(&txn, &state.config, found.id, user.id, &hash).await?;
+    let uow = UnitOfWork::begin(&state).await?;
+    let outcome = accounts::reset_password(&uow, &state.config, found.id, user.id, &hash).await?;
     if let Err(refusal) = outcome {
-        txn.rollback().await?;
+        drop(uow);
         tracing::info!(user_id = user.id, ?refusal, "password reset refused");
         return Ok(ResetTemplate {
             page,
@@ -173,8 +173,7 @@ pub async fn reset(
         }
         .into_response());
     }
-    txn.commit().await?;
-    state.mail_wakeup.notify_one();
+    uow.commit().await?;
 
     tracing::info!(user_id = user.id, "password reset");
     flash(

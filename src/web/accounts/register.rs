@@ -14,6 +14,7 @@ use crate::domain::{EmailAddress, FullName, NewPassword};
 use crate::error::AppResult;
 use crate::services::accounts;
 use crate::web::page::{FormErrors, FormPage, Page};
+use crate::web::unit_of_work::UnitOfWork;
 
 const SESSION_PENDING_EMAIL: &str = "pending_email";
 
@@ -81,7 +82,7 @@ pub async fn submit(
     )
     .await?
     {
-        Ok(()) => state.mail_wakeup.notify_one(),
+        Ok(()) => UnitOfWork::mail_queued(&state),
         Err(reason) => tracing::info!(?reason, "registration email not sent"),
     }
     session

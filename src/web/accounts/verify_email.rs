@@ -6,7 +6,6 @@ use askama_web::WebTemplate;
 use axum::Form;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
-use sea_orm::TransactionTrait;
 use serde::Deserialize;
 use tower_sessions::Session;
 
@@ -18,6 +17,7 @@ use crate::domain::EmailAddress;
 use crate::error::AppResult;
 use crate::services::accounts;
 use crate::web::page::{FormPage, Page, flash};
+use crate::web::unit_of_work::UnitOfWork;
 
 #[derive(Template, WebTemplate)]
 #[template(path = "accounts/verify_email.html")]
@@ -48,9 +48,9 @@ pub async fn confirm(
     page: Page,
     Path(token): Path<String>,
 ) -> AppResult<Response> {
-    let txn = state.db.begin().await?;
-    if !accounts::confirm_email(&txn, &tokens::hash(&token)).await? {
-        txn.rollback().await?;
+    let uow = UnitOfWork::begin(&state).await?;
+    if !accounts::confirm_email(&uow, &tokens::hash(&token)).await? {
+        drop(uow);
         return Ok(VerifyTemplate {
             page,
             token,
@@ -58,7 +58,7 @@ pub async fn confirm(
         }
         .into_response());
     }
-    txn.commit().await?;
+    uow.commit().await?;
     flash(
         &session,
         "Your email address is confirmed. You can now sign in.",
@@ -92,7 +92,7 @@ pub async fn resend(
     let email = EmailAddress::parse(&form.email).ok();
     if let Some(email) = &email {
         match accounts::resend_verification(&state.db, &state.config, client, email).await? {
-            Ok(()) => state.mail_wakeup.notify_one(),
+            Ok(()) => UnitOfWork::mail_queued(&state),
             Err(reason) => tracing::info!(?reason, "confirmation email not sent"),
         }
     }

@@ -7,21 +7,27 @@ use askama_web::WebTemplate;
 use axum::Form;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
-use sea_orm::TransactionTrait;
-use serde_json::json;
 use tower_sessions::Session;
 
 use crate::app::AppState;
-use crate::auth::{CurrentUser, tokens};
-use crate::db::audit::{self, AuditAction};
-use crate::db::{invitations, organisations, outbox, users};
+use crate::auth::CurrentUser;
+use crate::db::{invitations, organisations, users};
 use crate::domain::{EmailAddress, FullName, Role, london_time, role};
 use crate::entities::{invitation, organisation};
 use crate::error::{AppError, AppResult};
-use crate::mail::templates::{EmailContent, Invitation};
-use crate::services::invitations::{self as invitation_service, RevokeRefusal};
+use crate::services::Actor;
+use crate::services::invitations::{
+    self as invitation_service, InviteRefusal, NewInvitation, RevokeRefusal,
+};
 use crate::web::admin::{parse_roles_and_organisation, repeated, single};
 use crate::web::page::{FormErrors, IdPath, Page, flash, warning};
+use crate::web::unit_of_work::UnitOfWork;
+
+/// Said when the address already has an account.
+const ACCOUNT_EXISTS: &str =
+    "An account with this email address already exists. Change its roles from the list of users.";
+/// Said when the organisation chosen is no longer offered.
+const ORGANISATION_CLOSED: &str = "Choose the organisation this hiring manager works for";
 
 /// One open invitation, for the list.
 pub struct OpenInvitation {
@@ -148,7 +154,7 @@ pub async fn create(
             .await?
             .is_some()
     {
-        errors.add("email", "An account with this email address already exists. Change its roles from the list of users.");
+        errors.add("email", ACCOUNT_EXISTS);
     }
     let names = repeated(&pairs, "roles");
     let parsed = parse_roles_and_organisation(
@@ -174,43 +180,39 @@ pub async fn create(
         return Ok(template.into_response());
     };
 
-    let (token, token_hash) = tokens::generate();
-    let organisation = organisation_id
-        .and_then(|id| orgs.iter().find(|o| o.id == id))
-        .map(|o| o.name.clone());
-    let message = Invitation {
-        name: name.as_str().to_owned(),
-        invited_by: me.full_name.clone(),
-        roles: roles.iter().map(|r| r.label().to_owned()).collect(),
-        organisation,
-        link: state.config.link(&format!("/invitation/{token}")),
-        expires: format!("{} days", invitations::LIFETIME.whole_days()),
+    let uow = UnitOfWork::begin(&state).await?;
+    let outcome = invitation_service::invite(
+        &uow,
+        &state.config,
+        Actor::from(&me),
+        NewInvitation {
+            email: &email,
+            name: &name,
+            roles: &roles,
+            organisation_id,
+        },
+    )
+    .await?;
+    if let Err(refusal) = outcome {
+        drop(uow);
+        let mut errors = FormErrors::default();
+        match refusal {
+            InviteRefusal::AccountExists => errors.add("email", ACCOUNT_EXISTS),
+            InviteRefusal::OrganisationClosed => errors.add("organisation", ORGANISATION_CLOSED),
+        }
+        let template = InviteTemplate {
+            page,
+            email: single(&pairs, "email").to_owned(),
+            full_name: single(&pairs, "full_name").to_owned(),
+            chosen: names.iter().filter_map(|n| Role::parse(n)).collect(),
+            chosen_organisation: single(&pairs, "organisation").parse().ok(),
+            staff_roles: Role::STAFF,
+            organisations: organisations::offered(&state.db, None).await?,
+            errors,
+        };
+        return Ok(template.into_response());
     }
-    .to_email(email.as_str())?;
-
-    let txn = state.db.begin().await?;
-    let replaced = invitations::revoke_open_for(&txn, &email).await?;
-    let invitation = invitations::create(
-        &txn,
-        &email,
-        name.as_str(),
-        &roles,
-        organisation_id,
-        &token_hash,
-        me.id,
-    )
-    .await?;
-    audit::record(
-        &txn,
-        Some(me.id),
-        AuditAction::InvitationSent,
-        &format!("invitation:{}", invitation.id),
-        json!({ "roles": role::format_list(&roles), "organisation_id": organisation_id, "replaced_invitations": replaced }),
-    )
-    .await?;
-    outbox::enqueue(&txn, &message).await?;
-    txn.commit().await?;
-    state.mail_wakeup.notify_one();
+    uow.commit().await?;
 
     flash(&session, format!("Invitation sent to {email}")).await?;
     Ok(Redirect::to("/admin/invitations").into_response())
@@ -223,11 +225,10 @@ pub async fn revoke(
     session: Session,
     IdPath(id): IdPath,
 ) -> AppResult<Redirect> {
-    let txn = state.db.begin().await?;
-    let outcome = invitation_service::revoke(&txn, me.id, id).await?;
-    txn.commit().await?;
-    match outcome {
+    let uow = UnitOfWork::begin(&state).await?;
+    match invitation_service::revoke(&uow, Actor::from(&me), id).await? {
         Ok(invitation) => {
+            uow.commit().await?;
             tracing::info!(invitation_id = id, user_id = me.id, "invitation revoked");
             flash(
                 &session,

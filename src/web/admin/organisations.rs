@@ -6,7 +6,6 @@ use askama_web::WebTemplate;
 use axum::Form;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
-use sea_orm::TransactionTrait;
 use tower_sessions::Session;
 
 use crate::app::AppState;
@@ -17,6 +16,7 @@ use crate::entities::organisation;
 use crate::error::{AppError, AppResult};
 use crate::services::organisations::{self as service, DetailsRefusal, StatusRefusal};
 use crate::web::page::{FormErrors, IdPath, Page, flash, notice, warning};
+use crate::web::unit_of_work::UnitOfWork;
 
 /// One organisation in the list.
 pub struct OrganisationRow {
@@ -144,10 +144,10 @@ pub async fn create(
             return Ok(template.into_response());
         }
     };
-    let txn = state.db.begin().await?;
-    match service::add(&txn, me.id, &input).await? {
+    let uow = UnitOfWork::begin(&state).await?;
+    match service::add(&uow, me.id, &input).await? {
         Ok(added) => {
-            txn.commit().await?;
+            uow.commit().await?;
             tracing::info!(
                 organisation_id = added.id,
                 user_id = me.id,
@@ -158,7 +158,7 @@ pub async fn create(
             Ok(Redirect::to("/admin/organisations").into_response())
         }
         Err(refusal) => {
-            txn.rollback().await?;
+            drop(uow);
             let (field, message) = refusal_error(refusal)?;
             template.errors.add(field, message);
             Ok(template.into_response())
@@ -191,10 +191,10 @@ pub async fn update(
             return Ok(template.into_response());
         }
     };
-    let txn = state.db.begin().await?;
-    match service::change(&txn, me.id, id, &input).await? {
+    let uow = UnitOfWork::begin(&state).await?;
+    match service::change(&uow, me.id, id, &input).await? {
         Ok(outcome) => {
-            txn.commit().await?;
+            uow.commit().await?;
             if outcome.changed {
                 tracing::info!(
                     organisation_id = id,
@@ -209,7 +209,7 @@ pub async fn update(
             Ok(Redirect::to("/admin/organisations").into_response())
         }
         Err(refusal) => {
-            txn.rollback().await?;
+            drop(uow);
             let (field, message) = refusal_error(refusal)?;
             template.errors.add(field, message);
             Ok(template.into_response())
@@ -285,9 +285,9 @@ pub async fn deactivate(
     session: Session,
     IdPath(id): IdPath,
 ) -> AppResult<Redirect> {
-    let txn = state.db.begin().await?;
-    let outcome = service::deactivate(&txn, me.id, id).await?;
-    txn.commit().await?;
+    let uow = UnitOfWork::begin(&state).await?;
+    let outcome = service::deactivate(&uow, me.id, id).await?;
+    uow.commit().await?;
     status_changed(&state, &session, me.id, id, outcome, true).await
 }
 
@@ -298,9 +298,9 @@ pub async fn reactivate(
     session: Session,
     IdPath(id): IdPath,
 ) -> AppResult<Redirect> {
-    let txn = state.db.begin().await?;
-    let outcome = service::reactivate(&txn, me.id, id).await?;
-    txn.commit().await?;
+    let uow = UnitOfWork::begin(&state).await?;
+    let outcome = service::reactivate(&uow, me.id, id).await?;
+    uow.commit().await?;
     status_changed(&state, &session, me.id, id, outcome, false).await
 }
 

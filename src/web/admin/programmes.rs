@@ -6,7 +6,6 @@ use askama_web::WebTemplate;
 use axum::Form;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
-use sea_orm::SqlErr;
 use tower_sessions::Session;
 
 use crate::app::AppState;
@@ -14,7 +13,10 @@ use crate::db::programmes;
 use crate::domain::programme::{CareDefinition, ProgrammeForm, ProgrammeInput};
 use crate::entities::programme;
 use crate::error::{AppError, AppResult};
+use crate::services;
+use crate::services::programmes::ProgrammeRefusal;
 use crate::web::page::{FormErrors, IdPath, Page, flash};
+use crate::web::unit_of_work::UnitOfWork;
 
 /// One programme in the list.
 pub struct ProgrammeRow {
@@ -115,8 +117,9 @@ fn again(
     .into_response()
 }
 
-fn name_taken(e: &sea_orm::DbErr) -> bool {
-    matches!(e.sql_err(), Some(SqlErr::UniqueConstraintViolation(_)))
+/// Said when another programme has the name.
+fn name_taken() -> Vec<(&'static str, String)> {
+    vec![("name", "A programme with this name already exists".into())]
 }
 
 pub async fn create(
@@ -130,18 +133,10 @@ pub async fn create(
         Ok(input) => input,
         Err(found) => return Ok(again(page, "Add a programme", action, form, found)),
     };
-    match programmes::create(&state.db, &input).await {
-        Ok(_) => {}
-        Err(e) if name_taken(&e) => {
-            return Ok(again(
-                page,
-                "Add a programme",
-                action,
-                form,
-                vec![("name", "A programme with this name already exists".into())],
-            ));
-        }
-        Err(e) => return Err(e.into()),
+    let uow = UnitOfWork::begin(&state).await?;
+    match services::programmes::add(&uow, &input).await? {
+        Ok(_) => uow.commit().await?,
+        Err(_) => return Ok(again(page, "Add a programme", action, form, name_taken())),
     }
     state.reference_changed().await;
     flash(&session, format!("{} added", input.name)).await?;
@@ -163,18 +158,19 @@ pub async fn update(
         Ok(input) => input,
         Err(found) => return Ok(again(page, "Change the programme", action, form, found)),
     };
-    match programmes::update(&state.db, id, &input).await {
-        Ok(()) => {}
-        Err(e) if name_taken(&e) => {
+    let uow = UnitOfWork::begin(&state).await?;
+    match services::programmes::change(&uow, id, &input).await? {
+        Ok(()) => uow.commit().await?,
+        Err(ProgrammeRefusal::NotFound) => return Err(AppError::NotFound),
+        Err(ProgrammeRefusal::NameTaken) => {
             return Ok(again(
                 page,
                 "Change the programme",
                 action,
                 form,
-                vec![("name", "A programme with this name already exists".into())],
+                name_taken(),
             ));
         }
-        Err(e) => return Err(e.into()),
     }
     state.reference_changed().await;
     flash(&session, format!("{} updated", input.name)).await?;

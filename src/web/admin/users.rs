@@ -7,7 +7,6 @@ use askama_web::WebTemplate;
 use axum::Form;
 use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
-use sea_orm::{DatabaseTransaction, TransactionTrait};
 use serde::Deserialize;
 use tower_sessions::Session;
 
@@ -23,6 +22,7 @@ use crate::services::privacy::{self, DeleteRefusal, Deleted, Requester};
 use crate::services::user_admin::{self, AdminRefusal};
 use crate::web::admin::{parse_roles_and_organisation, repeated, single};
 use crate::web::page::{FormErrors, IdPath, Page, flash, notice};
+use crate::web::unit_of_work::UnitOfWork;
 
 const PER_PAGE: u64 = 50;
 
@@ -187,9 +187,9 @@ pub async fn update_roles(
         return Ok(template.into_response());
     };
 
-    let txn = state.db.begin().await?;
-    let outcome = user_admin::change_roles(&txn, me.id, id, &roles, organisation_id).await?;
-    finish(txn, outcome).await?;
+    let uow = UnitOfWork::begin(&state).await?;
+    let outcome = user_admin::change_roles(&*uow, me.id, id, &roles, organisation_id).await?;
+    finish(uow, outcome).await?;
     flash(&session, format!("Roles updated for {}", user.full_name)).await?;
     Ok(Redirect::to(&format!("/admin/users/{id}")).into_response())
 }
@@ -201,9 +201,9 @@ pub async fn deactivate(
     IdPath(id): IdPath,
 ) -> AppResult<Redirect> {
     let user = load(&state, id).await?;
-    let txn = state.db.begin().await?;
-    let outcome = user_admin::set_active(&txn, me.id, id, false).await?;
-    finish(txn, outcome).await?;
+    let uow = UnitOfWork::begin(&state).await?;
+    let outcome = user_admin::set_active(&*uow, me.id, id, false).await?;
+    finish(uow, outcome).await?;
     flash(
         &session,
         format!("{} can no longer sign in", user.full_name),
@@ -220,19 +220,19 @@ pub async fn reactivate(
 ) -> AppResult<Redirect> {
     let user = load(&state, id).await?;
     refuse_if_deleted(&user)?;
-    let txn = state.db.begin().await?;
-    let outcome = user_admin::set_active(&txn, me.id, id, true).await?;
-    finish(txn, outcome).await?;
+    let uow = UnitOfWork::begin(&state).await?;
+    let outcome = user_admin::set_active(&*uow, me.id, id, true).await?;
+    finish(uow, outcome).await?;
     flash(&session, format!("{} can sign in again", user.full_name)).await?;
     Ok(Redirect::to(&format!("/admin/users/{id}")))
 }
 
 /// Commits a change to an account, or rolls it back and says why it was refused.
-async fn finish(txn: DatabaseTransaction, outcome: Result<(), AdminRefusal>) -> AppResult<()> {
+async fn finish(uow: UnitOfWork, outcome: Result<(), AdminRefusal>) -> AppResult<()> {
     match outcome {
-        Ok(()) => Ok(txn.commit().await?),
+        Ok(()) => Ok(uow.commit().await?),
         Err(refusal) => {
-            txn.rollback().await?;
+            drop(uow);
             Err(match refusal {
                 AdminRefusal::NotFound => AppError::NotFound,
                 AdminRefusal::Deleted => deleted_account(),
@@ -324,9 +324,9 @@ pub async fn delete(
         let template = delete_page(&state, me.id, page, user, form.reason, errors).await?;
         return Ok(template.into_response());
     };
-    let txn = state.db.begin().await?;
+    let uow = UnitOfWork::begin(&state).await?;
     let outcome = privacy::delete_account(
-        &txn,
+        &uow,
         &state.config,
         Actor::from(&me),
         id,
@@ -335,8 +335,7 @@ pub async fn delete(
     .await?;
     match outcome {
         Ok(Deleted::Erased { withdrawn }) => {
-            txn.commit().await?;
-            state.mail_wakeup.notify_one();
+            uow.commit().await?;
             tracing::info!(
                 user_id = id,
                 withdrawn,
@@ -356,7 +355,7 @@ pub async fn delete(
             .await?;
         }
         Ok(Deleted::Retired) => {
-            txn.commit().await?;
+            uow.commit().await?;
             flash(
                 &session,
                 "The account has been deactivated: it is signed out everywhere and cannot sign in. It stays on the record of the decisions it made.",
@@ -364,7 +363,7 @@ pub async fn delete(
             .await?;
         }
         Err(refusal) => {
-            txn.rollback().await?;
+            drop(uow);
             match refusal {
                 DeleteRefusal::NotFound => return Err(AppError::NotFound),
                 DeleteRefusal::AlreadyDeleted => {

@@ -6,7 +6,6 @@ use axum::Form;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use sea_orm::TransactionTrait;
 use serde::Deserialize;
 use tower_sessions::Session;
 
@@ -20,8 +19,10 @@ use crate::domain::programme::CareDefinition;
 use crate::domain::vacancy::{VacancyStatus, is_open};
 use crate::entities::{applicant_profile, vacancy};
 use crate::error::{AppError, AppResult};
+use crate::services::{self, Actor};
 use crate::web::applications::{definition_of, step_path};
 use crate::web::page::{FormErrors, IdPath, Page, notice};
+use crate::web::unit_of_work::UnitOfWork;
 
 #[derive(Template, WebTemplate)]
 #[template(path = "applications/apply.html")]
@@ -224,9 +225,21 @@ pub async fn start(
         .into_response());
     }
     let confirmed = v.ring_fenced.then_some(definition.as_str());
-    let txn = state.db.begin().await?;
-    let draft = applications::start(&txn, v.id, me.id, &profile.adjustments, confirmed).await?;
-    txn.commit().await?;
+    let uow = UnitOfWork::begin(&state).await?;
+    let outcome = services::application_form::start(
+        &uow,
+        Actor::from(&me),
+        v.id,
+        &profile.adjustments,
+        confirmed,
+    )
+    .await?;
+    let Ok(draft) = outcome else {
+        // Closed, or the profile changed, since the page was read: it says why now.
+        drop(uow);
+        return Ok(Redirect::to(&format!("/vacancies/{id}/apply")).into_response());
+    };
+    uow.commit().await?;
     tracing::info!(
         application_id = draft.id,
         vacancy_id = v.id,

@@ -6,21 +6,22 @@ use askama_web::WebTemplate;
 use axum::Form;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
-use sea_orm::TransactionTrait;
 use serde::Deserialize;
 use tower_sessions::Session;
 
 use crate::app::AppState;
 use crate::auth::{AuthUser, CurrentUser};
-use crate::db::{self, applications, interviews};
-use crate::domain::application::{Stage, reference};
-use crate::domain::interview::{CalendarInvite, can_change};
+use crate::db::{self, interviews};
+use crate::domain::application::Stage;
+use crate::domain::interview::can_change;
 use crate::domain::london_time;
 use crate::entities::{interview_booking, interview_slot};
 use crate::error::{AppError, AppResult};
-use crate::services::emails::{InterviewEmail, InterviewNews};
+use crate::services::bookings::BookRefusal;
+use crate::services::{self, Actor};
 use crate::web::applications::{Loaded, load_own};
 use crate::web::page::{FormErrors, IdPath, Page, flash, notice};
+use crate::web::unit_of_work::UnitOfWork;
 
 /// A slot the applicant can choose.
 pub struct Choice {
@@ -48,9 +49,14 @@ async fn load_invited(state: &AppState, me: &AuthUser, id: i32) -> AppResult<Loa
     if matches!(l.stage, Stage::InvitedToInterview | Stage::InterviewBooked) {
         Ok(l)
     } else {
-        Err(AppError::Elsewhere {
-            to: format!("/applications/{id}"),
-        })
+        Err(not_invited(id))
+    }
+}
+
+/// Sends the applicant to the application's own page: it is not invited to interview.
+fn not_invited(id: i32) -> AppError {
+    AppError::Elsewhere {
+        to: format!("/applications/{id}"),
     }
 }
 
@@ -107,40 +113,6 @@ pub async fn show(
     render(&state, page, l, FormErrors::default()).await
 }
 
-/// The calendar invitation for a booking.
-fn invite(
-    state: &AppState,
-    l: &Loaded,
-    slot: &interview_slot::Model,
-    booking: &interview_booking::Model,
-    cancelled: bool,
-) -> String {
-    let organiser = state.config.mail_from.email.to_string();
-    CalendarInvite {
-        uid: &format!("interview-{}@spectra", l.application.id),
-        summary: &format!("Interview: {} ({})", l.vacancy.title, l.organisation),
-        location: &slot.place,
-        description: &format!(
-            "Your interview for {}, reference {}. You can change or cancel your time online up to 24 hours before it: {}. If you need any support, contact {} at {} or on {}.",
-            l.vacancy.title,
-            reference(l.application.id),
-            state
-                .config
-                .link(&format!("/applications/{}/interview", l.application.id)),
-            l.vacancy.contact_name,
-            l.vacancy.contact_email,
-            l.vacancy.contact_phone
-        ),
-        starts_at: slot.starts_at,
-        minutes: slot.minutes,
-        organiser: &organiser,
-        stamp: db::now(),
-        sequence: u32::try_from(booking.sequence).unwrap_or(0),
-        cancelled,
-    }
-    .to_ics()
-}
-
 /// The booking form.
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
@@ -159,70 +131,38 @@ pub async fn book(
     Form(form): Form<BookForm>,
 ) -> AppResult<Response> {
     let l = load_invited(&state, &me, id).await?;
-    let slot = match form.slot_id.parse::<i32>() {
-        Ok(slot_id) => interviews::find_slot(&state.db, slot_id)
-            .await?
-            .filter(|s| s.vacancy_id == l.vacancy.id),
-        Err(_) => None,
-    };
-    let refuse = |message: &str| {
-        let mut errors = FormErrors::default();
-        errors.add("slot_id", message.to_owned());
-        errors
-    };
-    let Some(slot) = slot else {
-        let errors = refuse("Choose a time for your interview");
-        return Ok(render(&state, page, l, errors).await?.into_response());
-    };
-    let now = db::now();
-    if let Some(current) = interviews::booking_of(&state.db, id).await?
-        && let Some(current_slot) = interviews::find_slot(&state.db, current.slot_id).await?
-        && !can_change(current_slot.starts_at, now)
-    {
-        let errors = refuse(&format!(
-            "Your interview is less than 24 hours away, so it can no longer be changed online. Contact {} at {}.",
-            l.vacancy.contact_name, l.vacancy.contact_email
-        ));
-        return Ok(render(&state, page, l, errors).await?.into_response());
-    }
-    let txn = state.db.begin().await?;
-    let booking = match interviews::book(&txn, id, slot.id, now).await? {
-        Ok(booking) => booking,
+    let uow = UnitOfWork::begin(&state).await?;
+    let outcome = services::bookings::book(
+        &uow,
+        &state.config,
+        Actor::from(&me),
+        id,
+        form.slot_id.parse::<i32>().ok(),
+    )
+    .await?;
+    let booked = match outcome {
+        Ok(booked) => booked,
         Err(refusal) => {
-            txn.rollback().await?;
-            let errors = refuse(refusal.explanation());
+            drop(uow);
+            let message = match refusal {
+                BookRefusal::NotFound => return Err(AppError::NotFound),
+                BookRefusal::NotInvited => return Err(not_invited(id)),
+                BookRefusal::NoSuchSlot | BookRefusal::NothingBooked => {
+                    "Choose a time for your interview".to_owned()
+                }
+                BookRefusal::TooLate => format!(
+                    "Your interview is less than 24 hours away, so it can no longer be changed online. Contact {} at {}.",
+                    l.vacancy.contact_name, l.vacancy.contact_email
+                ),
+                BookRefusal::Slot(refusal) => refusal.explanation().to_owned(),
+            };
+            let mut errors = FormErrors::default();
+            errors.add("slot_id", message);
             return Ok(render(&state, page, l, errors).await?.into_response());
         }
     };
-    if l.stage == Stage::InvitedToInterview {
-        applications::change_stage(
-            &txn,
-            id,
-            Stage::InvitedToInterview,
-            Stage::InterviewBooked,
-            Some(me.id),
-            "",
-        )
-        .await?;
-    }
-    let when = london_time::describe(slot.starts_at);
-    InterviewEmail {
-        name: &me.full_name,
-        email: &me.email,
-        vacancy: &l.vacancy,
-        organisation: &l.organisation,
-        application_id: id,
-        news: InterviewNews::Booked {
-            slot: &slot,
-            moved: l.stage == Stage::InterviewBooked,
-            adjustments: &l.application.adjustments,
-        },
-        calendar: Some(invite(&state, &l, &slot, &booking, false)),
-    }
-    .queue(&txn, &state.config)
-    .await?;
-    txn.commit().await?;
-    state.mail_wakeup.notify_one();
+    uow.commit().await?;
+    let when = london_time::describe(booked.slot.starts_at);
     flash(
         &session,
         format!("Your interview is booked for {when}. We have emailed you the details."),
@@ -239,6 +179,13 @@ pub struct CancelTemplate {
     booked: Choice,
 }
 
+fn too_late_to_cancel(l: &Loaded) -> AppError {
+    AppError::BadRequest(format!(
+        "Your interview is less than 24 hours away, so it can no longer be cancelled online. Contact {} at {}.",
+        l.vacancy.contact_name, l.vacancy.contact_email
+    ))
+}
+
 /// The booking the applicant may still cancel online, or why not: none booked (`Ok(None)`),
 /// or less than 24 hours away (an error naming the contact).
 async fn cancellable(
@@ -252,10 +199,7 @@ async fn cancellable(
         .await?
         .ok_or(AppError::NotFound)?;
     if !can_change(slot.starts_at, db::now()) {
-        return Err(AppError::BadRequest(format!(
-            "Your interview is less than 24 hours away, so it can no longer be cancelled online. Contact {} at {}.",
-            l.vacancy.contact_name, l.vacancy.contact_email
-        )));
+        return Err(too_late_to_cancel(l));
     }
     Ok(Some((booking, slot)))
 }
@@ -288,58 +232,29 @@ pub async fn cancel(
     IdPath(id): IdPath,
 ) -> AppResult<Response> {
     let l = load_invited(&state, &me, id).await?;
-    let Some((booking, slot)) = cancellable(&state, &l).await? else {
+    let back = Redirect::to(&format!("/applications/{id}/interview")).into_response();
+    if cancellable(&state, &l).await?.is_none() {
         notice(
             &session,
             "You have no interview booked, so there was nothing to cancel.",
         )
         .await?;
-        return Ok(Redirect::to(&format!("/applications/{id}/interview")).into_response());
-    };
-    let txn = state.db.begin().await?;
-    // Only the press that deletes the booking goes on: a second one racing it changes nothing.
-    if !interviews::cancel(&txn, id).await? {
-        txn.rollback().await?;
-        return Ok(Redirect::to(&format!("/applications/{id}/interview")).into_response());
+        return Ok(back);
     }
-    crate::services::interviews::tell_panel_of_cancellation(
-        &txn,
-        &state.config,
-        &l.vacancy,
-        id,
-        &slot,
-    )
-    .await?;
-    applications::change_stage(
-        &txn,
-        id,
-        Stage::InterviewBooked,
-        Stage::InvitedToInterview,
-        Some(me.id),
-        "",
-    )
-    .await?;
-    let cancelled = interview_booking::Model {
-        sequence: booking.sequence + 1,
-        ..booking
-    };
-    InterviewEmail {
-        name: &me.full_name,
-        email: &me.email,
-        vacancy: &l.vacancy,
-        organisation: &l.organisation,
-        application_id: id,
-        news: InterviewNews::Cancelled { slot: &slot },
-        calendar: Some(invite(&state, &l, &slot, &cancelled, true)),
+    let uow = UnitOfWork::begin(&state).await?;
+    match services::bookings::cancel(&uow, &state.config, Actor::from(&me), id).await? {
+        Ok(()) => uow.commit().await?,
+        Err(BookRefusal::NotFound) => return Err(AppError::NotFound),
+        Err(BookRefusal::NotInvited) => return Err(not_invited(id)),
+        Err(BookRefusal::TooLate) => return Err(too_late_to_cancel(&l)),
+        // Only the press that deletes the booking goes on: a second one racing it changes
+        // nothing.
+        Err(_) => return Ok(back),
     }
-    .queue(&txn, &state.config)
-    .await?;
-    txn.commit().await?;
-    state.mail_wakeup.notify_one();
     flash(
         &session,
         "Your interview is cancelled. You can book another time below.",
     )
     .await?;
-    Ok(Redirect::to(&format!("/applications/{id}/interview")).into_response())
+    Ok(back)
 }

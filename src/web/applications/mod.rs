@@ -13,7 +13,6 @@ use axum::Router;
 use axum::extract::Request;
 use axum::middleware::{Next, from_fn};
 use axum::routing::get;
-use sea_orm::ConnectionTrait;
 
 use crate::app::AppState;
 use crate::auth::current_user::require_role;
@@ -23,10 +22,8 @@ use crate::domain::Role;
 use crate::domain::application::{self, Stage, Step};
 use crate::domain::profile::CareExperience;
 use crate::domain::programme::CareDefinition;
-use crate::domain::vacancy::{VacancyStatus, is_open};
 use crate::entities::{application as application_entity, vacancy, vacancy_criterion};
 use crate::error::{AppError, AppResult};
-pub(crate) use crate::services::emails::StatusEmail;
 
 /// The applying routes, all behind the applicant role check.
 pub fn router() -> Router<AppState> {
@@ -89,8 +86,6 @@ pub(crate) struct Loaded {
     pub criteria: Vec<vacancy_criterion::Model>,
     /// The vacancy's organisation.
     pub organisation: String,
-    /// The applicant's care-experience declaration, if they have a profile.
-    pub declared: Option<CareExperience>,
     /// The steps of this applicant's form.
     pub steps: Vec<Step>,
 }
@@ -98,8 +93,7 @@ pub(crate) struct Loaded {
 impl Loaded {
     /// Whether the vacancy still takes applications.
     pub fn vacancy_open(&self) -> bool {
-        let status = VacancyStatus::parse(&self.vacancy.status).unwrap_or(VacancyStatus::Draft);
-        is_open(status, self.vacancy.closes_at, crate::db::now())
+        crate::services::application_form::vacancy_open(&self.vacancy)
     }
 
     /// "Step N of M" numbers of a step.
@@ -154,7 +148,6 @@ pub(crate) async fn load_own(state: &AppState, me: &AuthUser, id: i32) -> AppRes
         vacancy,
         criteria,
         organisation,
-        declared,
     })
 }
 
@@ -171,27 +164,4 @@ pub(crate) async fn definition_of(
     Ok(programme
         .and_then(|p| CareDefinition::parse(&p.care_definition))
         .unwrap_or(CareDefinition::CareExperienced))
-}
-
-/// Queues the status email for a change the signed-in applicant made themselves.
-pub(crate) async fn queue_status_email(
-    db: &impl ConnectionTrait,
-    state: &AppState,
-    (name, email): (&str, &str),
-    loaded: &Loaded,
-    stage: Stage,
-) -> AppResult<()> {
-    StatusEmail {
-        name,
-        email,
-        vacancy: &loaded.vacancy,
-        organisation: &loaded.organisation,
-        application_id: loaded.application.id,
-        stage,
-        feedback: "",
-        calendar: None,
-    }
-    .queue(db, &state.config)
-    .await?;
-    Ok(())
 }

@@ -5,7 +5,6 @@ use askama_web::WebTemplate;
 use axum::Form;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
-use sea_orm::TransactionTrait;
 use serde::Deserialize;
 use tower_sessions::Session;
 
@@ -19,6 +18,7 @@ use crate::services;
 use crate::services::offers::AcceptRefusal;
 use crate::web::applications::{Loaded, load_own};
 use crate::web::page::{IdPath, Page, flash};
+use crate::web::unit_of_work::UnitOfWork;
 
 /// A check as the applicant sees it.
 pub struct CheckRow {
@@ -96,11 +96,11 @@ pub async fn answer(
 ) -> AppResult<Response> {
     let (l, _) = load_offer(&state, &me, id).await?;
     let back = Redirect::to(&format!("/applications/{id}/offer")).into_response();
-    let txn = state.db.begin().await?;
+    let uow = UnitOfWork::begin(&state).await?;
     match form.decision.as_str() {
-        "accept" => match services::offers::accept(&txn, me.id, id).await? {
+        "accept" => match services::offers::accept(&uow, me.id, id).await? {
             Ok(()) => {
-                txn.commit().await?;
+                uow.commit().await?;
                 tracing::info!(application_id = id, "offer accepted");
                 flash(
                     &session,
@@ -109,14 +109,14 @@ pub async fn answer(
                 .await?;
             }
             Err(AcceptRefusal::AlreadyAnswered) => {
-                txn.rollback().await?;
+                drop(uow);
             }
             Err(AcceptRefusal::NotFound) => {
-                txn.rollback().await?;
+                drop(uow);
                 return Err(AppError::NotFound);
             }
             Err(AcceptRefusal::NotOpen(stage)) => {
-                txn.rollback().await?;
+                drop(uow);
                 return Err(AppError::BadRequest(format!(
                     "This offer can no longer be accepted, because your application's status is: {}. If you think this is wrong, contact {} at {}.",
                     stage.label(),
@@ -125,7 +125,7 @@ pub async fn answer(
                 )));
             }
             Err(AcceptRefusal::PositionsFilled) => {
-                txn.rollback().await?;
+                drop(uow);
                 return Err(AppError::BadRequest(format!(
                     "Sorry, every position for this job has now been filled, so the offer can no longer be accepted. {} will contact you about what happens next.",
                     l.vacancy.contact_name
@@ -133,16 +133,15 @@ pub async fn answer(
             }
         },
         "decline" => {
-            if services::offers::decline(&txn, &state.config, me.id, id).await? == Ok(true) {
-                txn.commit().await?;
-                state.mail_wakeup.notify_one();
+            if services::offers::decline(&uow, &state.config, me.id, id).await? == Ok(true) {
+                uow.commit().await?;
                 flash(&session, "You have declined the offer.").await?;
             } else {
-                txn.rollback().await?;
+                drop(uow);
             }
         }
         _ => {
-            txn.rollback().await?;
+            drop(uow);
             return Err(AppError::BadRequest(
                 "Choose whether to accept or decline the offer.".into(),
             ));

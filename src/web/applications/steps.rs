@@ -7,7 +7,6 @@ use askama_web::WebTemplate;
 use axum::Form;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
-use sea_orm::TransactionTrait;
 use serde::Deserialize;
 use tower_sessions::Session;
 
@@ -15,16 +14,18 @@ use crate::app::AppState;
 use crate::auth::{AuthUser, CurrentUser};
 use crate::db::applications::{self, StepChange};
 use crate::domain::application::{
-    self, EVIDENCE_WORDS, Eligibility, Progress, REFEREE_SLOTS, Referee, RefereeForm, Stage, Step,
-    TypedEvidence,
+    self, EVIDENCE_WORDS, REFEREE_SLOTS, Referee, RefereeForm, Stage, Step, TypedEvidence,
 };
 use crate::domain::london_time;
 use crate::domain::vacancy::{MAX_CRITERIA, ReferenceType};
 use crate::entities::application_referee;
 use crate::error::{AppError, AppResult};
-use crate::web::applications::{Loaded, load_own, queue_status_email, step_path};
+use crate::services::application_form::{StepRefusal, StepSave, SubmitRefusal};
+use crate::services::{self, Actor};
+use crate::web::applications::{Loaded, load_own, step_path};
 use crate::web::page::{FormErrors, IdPath, Page, flash, form_field as field, warning};
 use crate::web::session_timeout::Kept;
+use crate::web::unit_of_work::UnitOfWork;
 
 /// Field names of the evidence boxes, one per criterion.
 const EVIDENCE_FIELDS: [&str; MAX_CRITERIA] = [
@@ -121,13 +122,7 @@ async fn gate(session: &Session, loaded: &Loaded, step: Step) -> AppResult<()> {
         to: format!("/applications/{id}"),
     };
     if loaded.stage != Stage::Draft {
-        let why = if loaded.stage == Stage::Withdrawn {
-            "This application has been withdrawn, so it can no longer be changed."
-        } else {
-            "This application has been sent, so it can no longer be changed."
-        };
-        warning(session, why).await?;
-        return Err(detail);
+        return Err(not_draft(session, id, loaded.stage).await?);
     }
     if !loaded.vacancy_open() {
         return Err(detail);
@@ -138,6 +133,19 @@ async fn gate(session: &Session, loaded: &Loaded, step: Step) -> AppResult<()> {
         });
     }
     Ok(())
+}
+
+/// Sends the applicant to the application's own page, saying it can no longer be changed.
+async fn not_draft(session: &Session, id: i32, stage: Stage) -> AppResult<AppError> {
+    let why = if stage == Stage::Withdrawn {
+        "This application has been withdrawn, so it can no longer be changed."
+    } else {
+        "This application has been sent, so it can no longer be changed."
+    };
+    warning(session, why).await?;
+    Ok(AppError::Elsewhere {
+        to: format!("/applications/{id}"),
+    })
 }
 
 /// What the two buttons of a step ask for.
@@ -157,32 +165,56 @@ fn intent(pairs: &[(String, String)]) -> Intent {
     }
 }
 
-/// Saves a step's change and moves on: to the next step, back to checking answers, or (when
-/// saving for later) to "My applications". A draft sent in another tab meanwhile changes nothing.
-async fn finish_step(
+/// Saves a step through its use case. Returns the response to send instead if it was
+/// refused: a draft sent in another tab meanwhile changes nothing.
+async fn save(
+    state: &AppState,
+    me: &AuthUser,
     session: &Session,
+    id: i32,
+    step: StepSave<'_>,
+) -> AppResult<Option<Response>> {
+    let uow = UnitOfWork::begin(state).await?;
+    match services::application_form::save_step(&uow, Actor::from(me), id, step).await? {
+        Ok(()) => {
+            uow.commit().await?;
+            Ok(None)
+        }
+        Err(StepRefusal::NotFound) => Err(AppError::NotFound),
+        Err(StepRefusal::NotDraft(_)) => {
+            warning(
+                session,
+                "This application has been sent, so it can no longer be changed.",
+            )
+            .await?;
+            Ok(Some(
+                Redirect::to(&format!("/applications/{id}")).into_response(),
+            ))
+        }
+        Err(StepRefusal::Closed) => Err(AppError::Elsewhere {
+            to: format!("/applications/{id}"),
+        }),
+    }
+}
+
+/// Saves a step's change and moves on: to the next step, back to checking answers, or (when
+/// saving for later) to "My applications".
+async fn finish_step(
+    (state, me, session): (&AppState, &AuthUser, &Session),
     loaded: &Loaded,
     step: Step,
     pairs: &[(String, String)],
-    txn: sea_orm::DatabaseTransaction,
-    mut change: StepChange,
+    mut save_step: StepSave<'_>,
 ) -> AppResult<Response> {
     let id = loaded.application.id;
     let intent = intent(pairs);
     let index = loaded.steps.iter().position(|s| *s == step).unwrap_or(0);
     if intent == Intent::Continue {
-        change.reached_step = Some(i32::try_from(index + 1).unwrap_or(i32::MAX));
+        save_step.change.reached_step = Some(i32::try_from(index + 1).unwrap_or(i32::MAX));
     }
-    if !applications::save_step(&txn, id, change).await? {
-        txn.rollback().await?;
-        warning(
-            session,
-            "This application has been sent, so it can no longer be changed.",
-        )
-        .await?;
-        return Ok(Redirect::to(&format!("/applications/{id}")).into_response());
+    if let Some(refused) = save(state, me, session, id, save_step).await? {
+        return Ok(refused);
     }
-    txn.commit().await?;
     let next = match intent {
         Intent::SaveForLater => {
             flash(
@@ -202,26 +234,6 @@ async fn finish_step(
         ),
     };
     Ok(Redirect::to(&next).into_response())
-}
-
-/// Commits what a step that failed a check could keep, without marking the step done.
-/// Returns false (changing nothing, with a message) if the application is no longer a draft.
-async fn keep_partial(
-    session: &Session,
-    txn: sea_orm::DatabaseTransaction,
-    id: i32,
-) -> AppResult<bool> {
-    if !applications::save_step(&txn, id, StepChange::default()).await? {
-        txn.rollback().await?;
-        warning(
-            session,
-            "This application has been sent, so it can no longer be changed.",
-        )
-        .await?;
-        return Ok(false);
-    }
-    txn.commit().await?;
-    Ok(true)
 }
 
 /// Whether a kept form had come from "Check your answers".
@@ -357,10 +369,13 @@ pub async fn save_evidence(
                         .map(|text| (c.id, text))
                 })
                 .collect();
-            let txn = state.db.begin().await?;
-            applications::save_answers(&txn, id, &keep).await?;
-            if !keep_partial(&session, txn, id).await? {
-                return Ok(Redirect::to(&format!("/applications/{id}")).into_response());
+            // Kept without marking the step done.
+            let partial = StepSave {
+                answers: Some(&keep),
+                ..StepSave::default()
+            };
+            if let Some(refused) = save(&state, &me, &session, id, partial).await? {
+                return Ok(refused);
             }
             let errors: FormErrors = problems
                 .errors
@@ -384,15 +399,16 @@ pub async fn save_evidence(
             .into_response());
         }
     };
-    let txn = state.db.begin().await?;
-    applications::save_answers(&txn, id, &answers).await?;
+    let step = StepSave {
+        answers: Some(&answers),
+        ..StepSave::default()
+    };
     finish_step(
-        &session,
+        (&state, &me, &session),
         &loaded,
         Step::Evidence,
         &pairs,
-        txn,
-        StepChange::default(),
+        step,
     )
     .await
 }
@@ -539,10 +555,13 @@ pub async fn save_references(
                 })
                 .collect();
             let keep = application::referees_to_keep(&forms, &kinds, &stored);
-            let txn = state.db.begin().await?;
-            applications::save_referees(&txn, id, &keep).await?;
-            if !keep_partial(&session, txn, id).await? {
-                return Ok(Redirect::to(&format!("/applications/{id}")).into_response());
+            // Kept without marking the step done.
+            let partial = StepSave {
+                referees: Some(&keep),
+                ..StepSave::default()
+            };
+            if let Some(refused) = save(&state, &me, &session, id, partial).await? {
+                return Ok(refused);
             }
             return Ok(ReferencesTemplate {
                 page,
@@ -558,15 +577,16 @@ pub async fn save_references(
             .into_response());
         }
     };
-    let txn = state.db.begin().await?;
-    applications::save_referees(&txn, id, &referees).await?;
+    let step = StepSave {
+        referees: Some(&referees),
+        ..StepSave::default()
+    };
     finish_step(
-        &session,
+        (&state, &me, &session),
         &loaded,
         Step::References,
         &pairs,
-        txn,
-        StepChange::default(),
+        step,
     )
     .await
 }
@@ -635,12 +655,21 @@ pub async fn save_support(
             .into_response());
         }
     };
-    let txn = state.db.begin().await?;
-    let change = StepChange {
-        adjustments: Some(adjustments),
-        ..StepChange::default()
+    let step = StepSave {
+        change: StepChange {
+            adjustments: Some(adjustments),
+            ..StepChange::default()
+        },
+        ..StepSave::default()
     };
-    finish_step(&session, &loaded, Step::Adjustments, &pairs, txn, change).await
+    finish_step(
+        (&state, &me, &session),
+        &loaded,
+        Step::Adjustments,
+        &pairs,
+        step,
+    )
+    .await
 }
 
 // ---- Step: guaranteed interview scheme ----
@@ -717,18 +746,19 @@ pub async fn save_guaranteed_interview(
             .into_response());
         }
     };
-    let txn = state.db.begin().await?;
-    let change = StepChange {
-        guaranteed_interview: answer,
-        ..StepChange::default()
+    let step = StepSave {
+        change: StepChange {
+            guaranteed_interview: answer,
+            ..StepChange::default()
+        },
+        ..StepSave::default()
     };
     finish_step(
-        &session,
+        (&state, &me, &session),
         &loaded,
         Step::GuaranteedInterview,
         &pairs,
-        txn,
-        change,
+        step,
     )
     .await
 }
@@ -778,13 +808,12 @@ pub(crate) async fn answers(state: &AppState, loaded: &Loaded) -> AppResult<Answ
             )
         })
         .collect();
-    let progress = Progress {
-        evidence_done: evidence
-            .iter()
-            .all(|(_, essential, text)| !essential || !text.trim().is_empty()),
-        referees_done: !referees.is_empty(),
-        opt_in_answered: loaded.application.guaranteed_interview.is_some(),
-    };
+    let progress = services::application_form::progress(
+        &loaded.criteria,
+        &stored,
+        referees.len(),
+        loaded.application.guaranteed_interview,
+    );
     Ok(Answers {
         incomplete: application::incomplete_steps(&loaded.steps, progress),
         opt_in: loaded
@@ -856,9 +885,9 @@ pub struct DeclarationForm {
 }
 
 /// Sends the application: checked again on the server (still a draft, vacancy still open,
-/// ring-fence still met, every step complete, declaration made), then moved to "sent" with
-/// its email in one transaction. A second press, or a second tab, finds it already sent and
-/// shows the same confirmation; nothing is sent twice.
+/// ring-fence still met, every step complete, declaration made), inside the transaction that
+/// moves it to "sent" with its email. A second press, or a second tab, finds it already sent
+/// and shows the same confirmation; nothing is sent twice.
 pub async fn submit(
     State(state): State<AppState>,
     CurrentUser(me): CurrentUser,
@@ -869,59 +898,50 @@ pub async fn submit(
 ) -> AppResult<Response> {
     let loaded = load_own(&state, &me, id).await?;
     let sent = Redirect::to(&format!("/applications/{id}/sent")).into_response();
-    if loaded.stage == Stage::Submitted {
-        return Ok(sent);
-    }
-    gate(&session, &loaded, Step::Declaration).await?;
-    if application::eligibility(loaded.vacancy.ring_fenced, loaded.declared)
-        != Eligibility::Eligible
-    {
-        warning(
-            &session,
-            "This job is only for people who have been in care, and your profile no longer says you have been. Your application has not been sent.",
-        )
-        .await?;
-        return Ok(Redirect::to(&format!("/applications/{id}")).into_response());
-    }
-    if !answers(&state, &loaded).await?.incomplete.is_empty() {
-        return Ok(Redirect::to(&step_path(id, Step::Check)).into_response());
-    }
-    if form.declaration != "yes" {
-        let mut errors = FormErrors::default();
-        errors.add(
-            "declaration",
-            "Confirm that the information you have given is true and complete",
-        );
-        return Ok(DeclarationTemplate {
-            page,
-            f: frame(&loaded, Step::Declaration, false),
-            errors,
-        }
-        .into_response());
-    }
-    let txn = state.db.begin().await?;
-    if !applications::change_stage(&txn, id, Stage::Draft, Stage::Submitted, Some(me.id), "")
-        .await?
-    {
-        txn.rollback().await?;
-        return Ok(sent);
-    }
-    if !application::can_opt_in(loaded.declared)
-        && loaded.application.guaranteed_interview.is_some()
-    {
-        // They no longer declare care experience, so the scheme cannot apply.
-        applications::clear_opt_in(&txn, id).await?;
-    }
-    queue_status_email(
-        &txn,
-        &state,
-        (&me.full_name, &me.email),
-        &loaded,
-        Stage::Submitted,
+    let uow = UnitOfWork::begin(&state).await?;
+    let outcome = services::application_form::submit(
+        &uow,
+        &state.config,
+        Actor::from(&me),
+        id,
+        form.declaration == "yes",
     )
     .await?;
-    txn.commit().await?;
-    state.mail_wakeup.notify_one();
-    tracing::info!(application_id = id, "application sent");
-    Ok(sent)
+    match outcome {
+        Ok(()) => {
+            uow.commit().await?;
+            tracing::info!(application_id = id, "application sent");
+            Ok(sent)
+        }
+        Err(SubmitRefusal::AlreadySent) => Ok(sent),
+        Err(SubmitRefusal::NotFound) => Err(AppError::NotFound),
+        Err(SubmitRefusal::NotDraft(stage)) => Err(not_draft(&session, id, stage).await?),
+        Err(SubmitRefusal::Closed) => Err(AppError::Elsewhere {
+            to: format!("/applications/{id}"),
+        }),
+        Err(SubmitRefusal::NotEligible) => {
+            warning(
+                &session,
+                "This job is only for people who have been in care, and your profile no longer says you have been. Your application has not been sent.",
+            )
+            .await?;
+            Ok(Redirect::to(&format!("/applications/{id}")).into_response())
+        }
+        Err(SubmitRefusal::Incomplete) => {
+            Ok(Redirect::to(&step_path(id, Step::Check)).into_response())
+        }
+        Err(SubmitRefusal::NoDeclaration) => {
+            let mut errors = FormErrors::default();
+            errors.add(
+                "declaration",
+                "Confirm that the information you have given is true and complete",
+            );
+            Ok(DeclarationTemplate {
+                page,
+                f: frame(&loaded, Step::Declaration, false),
+                errors,
+            }
+            .into_response())
+        }
+    }
 }

@@ -5,7 +5,6 @@ use askama_web::WebTemplate;
 use axum::Form;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
-use sea_orm::TransactionTrait;
 use serde::Deserialize;
 use tower_sessions::Session;
 
@@ -17,6 +16,7 @@ use crate::services::withdrawal::WithdrawRefusal;
 use crate::services::{self, Actor};
 use crate::web::applications::{Loaded, load_own};
 use crate::web::page::{FormErrors, IdPath, Page, flash, warning};
+use crate::web::unit_of_work::UnitOfWork;
 
 #[derive(Template, WebTemplate)]
 #[template(path = "applications/withdraw.html")]
@@ -86,9 +86,9 @@ pub async fn confirm(
         }
         .into_response());
     }
-    let txn = state.db.begin().await?;
+    let uow = UnitOfWork::begin(&state).await?;
     match services::withdrawal::withdraw(
-        &txn,
+        &uow,
         &state.config,
         Actor::from(&me),
         id,
@@ -99,11 +99,11 @@ pub async fn confirm(
     {
         Ok(_) => {}
         Err(WithdrawRefusal::NotFound) => {
-            txn.rollback().await?;
+            drop(uow);
             return Err(AppError::NotFound);
         }
         Err(WithdrawRefusal::Ended(_)) => {
-            txn.rollback().await?;
+            drop(uow);
             warning(
                 &session,
                 "The status of this application changed while you were withdrawing it, and it can no longer be withdrawn. Check it below.",
@@ -112,8 +112,7 @@ pub async fn confirm(
             return Ok(Redirect::to(&format!("/applications/{id}")).into_response());
         }
     }
-    txn.commit().await?;
-    state.mail_wakeup.notify_one();
+    uow.commit().await?;
     tracing::info!(application_id = id, "application withdrawn");
     flash(&session, "Your application has been withdrawn.").await?;
     Ok(Redirect::to(&format!("/applications/{id}")).into_response())

@@ -18,7 +18,6 @@ use axum::http::{StatusCode, header};
 use axum::middleware::{Next, from_fn};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use sea_orm::TransactionTrait;
 use serde::Deserialize;
 use time::Date;
 
@@ -35,6 +34,7 @@ use crate::services::esr as service;
 use crate::services::esr_jobs::{self, KeptRefusal, UploadGone};
 use crate::web::champion::esr_pages::{JobTemplate, PreviewTemplate, UploadTemplate};
 use crate::web::page::{FormErrors, IdPath, Page};
+use crate::web::unit_of_work::UnitOfWork;
 
 /// Who may import and export ESR extracts.
 const ESR_ROLES: [Role; 2] = [Role::Champion, Role::Admin];
@@ -283,9 +283,9 @@ pub async fn export(
     CurrentUser(me): CurrentUser,
 ) -> AppResult<Response> {
     require_esr_role(&me)?;
-    let txn = state.db.begin().await?;
-    let body = service::export(&txn, Some(me.id)).await?;
-    txn.commit().await?;
+    let uow = UnitOfWork::begin(&state).await?;
+    let body = service::export(&uow, Some(me.id)).await?;
+    uow.commit().await?;
     let filename = format!("spectra-esr-{}.csv", esr::format_date(today()));
     Ok((
         [

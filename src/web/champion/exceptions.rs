@@ -7,21 +7,21 @@ use askama_web::WebTemplate;
 use axum::Form;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
-use sea_orm::TransactionTrait;
 use serde::Deserialize;
-use serde_json::json;
 use tower_sessions::Session;
 
 use crate::app::AppState;
 use crate::auth::{AuthUser, CurrentUser};
 use crate::db::audit::{self, AuditAction};
-use crate::db::{applications, organisations, outbox, shortlisting, users, vacancies};
+use crate::db::{applications, organisations, shortlisting, users, vacancies};
 use crate::domain::london_time;
 use crate::entities::{organisation, user};
 use crate::error::{AppError, AppResult};
-use crate::mail::templates::{EmailContent, ExceptionDecided};
+use crate::services::Actor;
+use crate::services::exceptions::{self, DecideRefusal, ExceptionDecision};
 use crate::web::champion::{paragraphs, require_champion, subject_id};
 use crate::web::page::{FormErrors, IdPath, Page, flash};
+use crate::web::unit_of_work::UnitOfWork;
 
 /// How many past decisions the page lists.
 const RECENTLY_DECIDED: u64 = 20;
@@ -257,82 +257,59 @@ pub async fn decide(
     Form(form): Form<DecisionForm>,
 ) -> AppResult<Response> {
     require_champion(&me)?;
-    let vacancy = vacancies::find(&state.db, id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let request = shortlisting::state_of(&state.db, id).await?;
-    if request.exception_status != "requested" {
-        return Err(nothing_waiting());
-    }
-    if request.exception_requested_by == Some(me.id) {
-        return Err(AppError::BadRequest(
-            "You asked for this exception yourself, so another Executive Champion must decide it."
-                .into(),
-        ));
-    }
     let decision = match Decision::try_from(&form) {
         Ok(decision) => decision,
         Err(errors) => {
+            // Nothing to decide comes first: the form's errors would not help.
+            exceptions::decidable(&state.db, Actor::from(&me), id)
+                .await?
+                .map_err(refused)?;
             let template = render(&state, &me, page, Some((id, form, errors))).await?;
             return Ok(template.into_response());
         }
     };
-    let cap = request.exception_cap.unwrap_or(0);
-    let organisation = state.organisation_name(vacancy.organisation_id).await?;
-
-    let txn = state.db.begin().await?;
-    if !shortlisting::decide_exception(&txn, id, me.id, decision.approve, &decision.note).await? {
-        txn.rollback().await?;
-        return Err(nothing_waiting());
-    }
-    audit::record(
-        &txn,
-        Some(me.id),
-        if decision.approve {
-            AuditAction::ExceptionApproved
-        } else {
-            AuditAction::ExceptionRefused
+    let uow = UnitOfWork::begin(&state).await?;
+    let decided = exceptions::decide(
+        &uow,
+        &state.config,
+        Actor::from(&me),
+        id,
+        &ExceptionDecision {
+            approve: decision.approve,
+            note: &decision.note,
         },
-        &format!("vacancy:{id}"),
-        json!({ "cap": cap, "note": decision.note }),
     )
-    .await?;
-    let leads = shortlisting::panel_of(&txn, id)
-        .await?
-        .into_iter()
-        .filter(|(member, _)| member.is_lead);
-    for (_, lead) in leads {
-        let email = ExceptionDecided {
-            name: lead.full_name,
-            title: vacancy.title.clone(),
-            organisation: organisation.clone(),
-            approved: decision.approve,
-            cap,
-            note: decision.note.clone(),
-            link: state.config.link(&format!("/shortlisting/{id}")),
-        }
-        .to_email(&lead.email)?;
-        outbox::enqueue(&txn, &email).await?;
-    }
-    txn.commit().await?;
-    state.mail_wakeup.notify_one();
+    .await?
+    .map_err(refused)?;
+    uow.commit().await?;
 
+    let (title, cap) = (decided.title, decided.cap);
     flash(
         &session,
         if decision.approve {
             format!(
-                "You approved the request for {}: interviews are limited to {cap}. The lead has been emailed.",
-                vacancy.title
+                "You approved the request for {title}: interviews are limited to {cap}. The lead has been emailed."
             )
         } else {
             format!(
-                "You refused the request for {}: interviews are not limited. The lead has been emailed.",
-                vacancy.title
+                "You refused the request for {title}: interviews are not limited. The lead has been emailed."
             )
         },
     )
     .await?;
     Ok(Redirect::to("/champion/exceptions").into_response())
+}
+
+/// What the champion is told when the decision was refused.
+fn refused(refusal: DecideRefusal) -> AppError {
+    match refusal {
+        DecideRefusal::NotFound => AppError::NotFound,
+        DecideRefusal::NothingWaiting => nothing_waiting(),
+        DecideRefusal::OwnRequest => AppError::BadRequest(
+            "You asked for this exception yourself, so another Executive Champion must decide it."
+                .into(),
+        ),
+    }
 }
 
 fn nothing_waiting() -> AppError {

@@ -10,11 +10,9 @@
 use axum::extract::{Path, Query, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
-use serde_json::json;
 
 use crate::app::AppState;
 use crate::auth::CurrentUser;
-use crate::db::audit::{self, AuditAction};
 use crate::db::reports::{self, ReportFilter};
 use crate::domain::disclosure::{self, CURVE_MONTHS};
 use crate::domain::retention::{RETENTION_POINTS, followed_and_left};
@@ -22,8 +20,10 @@ use crate::domain::shared_tables::{self, Layout};
 use crate::domain::spreadsheet::escape;
 use crate::error::{AppError, AppResult};
 use crate::services::dashboard::{self, GroupMeasures, Names, spell_of};
+use crate::services::{self, Actor};
 use crate::web::champion::dashboard::{DashboardQuery, parse_filter, today};
 use crate::web::champion::require_champion_or_admin;
+use crate::web::unit_of_work::UnitOfWork;
 
 /// The tables that can be exported.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -213,21 +213,10 @@ async fn download(
         refuse_if_exposed(table, &grid)?;
     }
     let body = grid.csv()?;
-    audit::record_alone(
-        &state.db,
-        Some(me.id),
-        AuditAction::ReportExported,
-        &format!("dashboard:{}", table.name()),
-        json!({
-            "kind": kind.as_str(),
-            "organisation": filter.organisation_id,
-            "programme": filter.programme_id,
-            "no_programme": filter.no_programme,
-            "from": filter.from.map(|d| d.to_string()),
-            "to": filter.to.map(|d| d.to_string()),
-        }),
-    )
-    .await?;
+    let uow = UnitOfWork::begin(&state).await?;
+    services::report_exports::record(&uow, Actor::from(&me), table.name(), kind.as_str(), &filter)
+        .await?;
+    uow.commit().await?;
     let body = match kind {
         Kind::ForSharing => body,
         Kind::Exact => format!("{OFFICIAL_SENSITIVE}\n{body}"),

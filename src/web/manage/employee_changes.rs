@@ -8,7 +8,6 @@ use askama_web::WebTemplate;
 use axum::Form;
 use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
-use sea_orm::TransactionTrait;
 use serde::Deserialize;
 use tower_sessions::Session;
 
@@ -26,6 +25,7 @@ use crate::services::retention::{
     self, Corrected, Correction, Ending, RetentionRefusal, long_date, reference,
 };
 use crate::web::page::{FormErrors, IdPath, Page, flash};
+use crate::web::unit_of_work::UnitOfWork;
 
 #[derive(Template, WebTemplate)]
 #[template(path = "manage/employees_leaving.html")]
@@ -240,9 +240,9 @@ pub async fn correct(
             .await?
             .into_response());
     };
-    let txn = state.db.begin().await?;
+    let uow = UnitOfWork::begin(&state).await?;
     let outcome = retention::correct_record(
-        &txn,
+        &uow,
         (&me).into(),
         organisation_id,
         r.id,
@@ -253,7 +253,7 @@ pub async fn correct(
     let corrected = match outcome {
         Ok(corrected) => corrected,
         Err(refusal) => {
-            txn.rollback().await?;
+            drop(uow);
             return match correction_field(&refusal) {
                 Some(field) => {
                     errors.add(field, refusal.explanation());
@@ -266,7 +266,7 @@ pub async fn correct(
             };
         }
     };
-    txn.commit().await?;
+    uow.commit().await?;
     if corrected.changed {
         tracing::info!(employment_id = r.id, user_id = me.id, "record corrected");
     }

@@ -8,7 +8,6 @@ use askama_web::WebTemplate;
 use axum::Form;
 use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
-use sea_orm::TransactionTrait;
 use serde::Deserialize;
 use time::Date;
 use tower_sessions::Session;
@@ -30,6 +29,7 @@ use crate::services::retention::{
     self, CheckpointEntry, Ending, MAX_ORGANISATION, RetentionRefusal, long_date, reference,
 };
 use crate::web::page::{FormErrors, IdPairPath, IdPath, Page, flash};
+use crate::web::unit_of_work::UnitOfWork;
 
 /// The manager's organisation; a hiring manager without one has no employees to see.
 pub(super) fn organisation_of(user: &AuthUser) -> AppResult<i32> {
@@ -193,9 +193,9 @@ pub async fn list(
     let organisation_id = organisation_of(&me)?;
     let organisation = state.organisation_name(organisation_id).await?;
     let today = retention::today();
-    let txn = state.db.begin().await?;
-    let found = employees::employees_page(&txn, me.id, organisation_id, &query.page, today).await?;
-    txn.commit().await?;
+    let uow = UnitOfWork::begin(&state).await?;
+    let found = employees::employees_page(&uow, me.id, organisation_id, &query.page, today).await?;
+    uow.commit().await?;
     Ok(ListTemplate {
         page,
         organisation,
@@ -376,16 +376,16 @@ pub async fn show(
     let r = load_own(&state, &me, id).await?;
     // A care-experienced employee's record: each look is audited (DOMAIN.md §9), the one
     // write of this GET.
-    let txn = state.db.begin().await?;
+    let uow = UnitOfWork::begin(&state).await?;
     applicant_details::record_view(
-        &txn,
+        &uow,
         me.id,
         &format!("employment:{id}"),
         DetailsPage::Employee,
         &r.application_id.into_iter().collect::<Vec<_>>(),
     )
     .await?;
-    txn.commit().await?;
+    uow.commit().await?;
     render(&state, page, r, Typed::Nothing, FormErrors::default()).await
 }
 
@@ -534,9 +534,9 @@ pub async fn record_checkpoint(
             .await?
             .into_response());
     };
-    let txn = state.db.begin().await?;
+    let uow = UnitOfWork::begin(&state).await?;
     let outcome = retention::record_checkpoint(
-        &txn,
+        &uow,
         (&me).into(),
         organisation_id,
         checkpoint.id,
@@ -546,7 +546,7 @@ pub async fn record_checkpoint(
     let recorded = match outcome {
         Ok(recorded) => recorded,
         Err(refusal) => {
-            txn.rollback().await?;
+            drop(uow);
             return refuse(
                 &state,
                 page,
@@ -558,7 +558,7 @@ pub async fn record_checkpoint(
             .await;
         }
     };
-    txn.commit().await?;
+    uow.commit().await?;
     tracing::info!(
         employment_id = r.id,
         checkpoint_id = checkpoint.id,
@@ -607,14 +607,14 @@ pub async fn record_leaving(
             .await?
             .into_response());
     };
-    let txn = state.db.begin().await?;
+    let uow = UnitOfWork::begin(&state).await?;
     let outcome =
-        retention::record_leaving(&txn, (&me).into(), organisation_id, r.id, ending.clone())
+        retention::record_leaving(&uow, (&me).into(), organisation_id, r.id, ending.clone())
             .await?;
     let recorded = match outcome {
         Ok(recorded) => recorded,
         Err(refusal) => {
-            txn.rollback().await?;
+            drop(uow);
             // Sent twice (the button pressed again, or Back and send): already done.
             if matches!(refusal, RetentionRefusal::AlreadyEnded(_))
                 && let Some(now) = employment::find(&state.db, r.id).await?
@@ -625,7 +625,7 @@ pub async fn record_leaving(
             return refuse(&state, page, r, refusal, Typed::Leaving(form), LEAVING).await;
         }
     };
-    txn.commit().await?;
+    uow.commit().await?;
     tracing::info!(employment_id = r.id, user_id = me.id, "leaving recorded");
     let what = match &ending {
         Ending::Left { date, .. } => format!("left on {}", long_date(*date)),

@@ -8,7 +8,6 @@ use askama_web::WebTemplate;
 use axum::Form;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
-use sea_orm::TransactionTrait;
 use serde::Deserialize;
 use tower_sessions::Session;
 
@@ -20,6 +19,7 @@ use crate::error::{AppError, AppResult};
 use crate::services::panel::{self, PanelChange, PanelEditor, PanelRefusal};
 use crate::web::manage::vacancies::load_own;
 use crate::web::page::{FormErrors, IdPath, Page, flash};
+use crate::web::unit_of_work::UnitOfWork;
 
 #[derive(Template, WebTemplate)]
 #[template(path = "manage/panel.html")]
@@ -202,11 +202,11 @@ async fn apply(
         // The manager's page never acts with admin rights, even for someone who holds both.
         is_admin: admin && me.is_admin(),
     };
-    let txn = state.db.begin().await?;
-    let changed = match panel::change(&txn, editor, v.id, member, change, reason).await? {
+    let uow = UnitOfWork::begin(state).await?;
+    let changed = match panel::change(&uow, editor, v.id, member, change, reason).await? {
         Ok(changed) => changed,
         Err(refusal) => {
-            txn.rollback().await?;
+            drop(uow);
             if refusal == PanelRefusal::NotAllowed {
                 tracing::warn!(vacancy_id = v.id, user_id = me.id, "panel change refused");
                 return Err(AppError::Forbidden);
@@ -219,7 +219,7 @@ async fn apply(
             return refuse(state, me, page, v, admin, form, errors).await;
         }
     };
-    txn.commit().await?;
+    uow.commit().await?;
     tracing::info!(vacancy_id = v.id, user_id = me.id, member, action = %form.action, "panel changed");
     let message = match change {
         PanelChange::Add => format!("{} is on the panel.", changed.member_name),

@@ -6,7 +6,6 @@ use axum::Form;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use sea_orm::TransactionTrait;
 use tower_sessions::Session;
 
 use crate::app::AppState;
@@ -22,12 +21,13 @@ use crate::domain::vacancy::{
 };
 use crate::entities::{programme, vacancy};
 use crate::error::{AppError, AppResult};
-use crate::services;
 use crate::services::vacancies::{
-    Affected, ChangeRefusal, CloseRefusal, PublishRefusal, ReopenFailure,
+    Affected, ChangeRefusal, CloseRefusal, DraftRefusal, PublishRefusal, ReopenFailure,
 };
+use crate::services::{self, Actor};
 use crate::web::page::{FormErrors, IdPath, Page, flash, notice, warning};
 use crate::web::session_timeout::Kept;
+use crate::web::unit_of_work::UnitOfWork;
 use crate::web::vacancy_view::VacancyView;
 
 /// The manager's organisation; a hiring manager without one can do nothing here.
@@ -315,16 +315,17 @@ pub async fn create(
             .await;
         }
     };
-    let txn = state.db.begin().await?;
-    // Asked inside the transaction, which holds the organisation until it ends: an
+    let uow = UnitOfWork::begin(&state).await?;
+    // Judged inside the transaction, which holds the organisation until it ends: an
     // administrator deactivating it meanwhile waits, or is seen here.
-    if !services::organisations::takes_new_vacancies(&txn, organisation_id).await? {
-        txn.rollback().await?;
+    let outcome =
+        services::vacancies::create_draft(&uow, Actor::from(&me), organisation_id, &input).await?;
+    let Ok(created) = outcome else {
+        drop(uow);
         let refused = new_refused(&state, page, organisation_id).await?;
         return Ok((StatusCode::CONFLICT, refused).into_response());
-    }
-    let created = vacancies::create(&txn, organisation_id, me.id, &input).await?;
-    txn.commit().await?;
+    };
+    uow.commit().await?;
     flash(&session, "Draft saved.").await?;
     Ok(Redirect::to(&format!("/manage/vacancies/{}", created.id)).into_response())
 }
@@ -525,16 +526,27 @@ pub async fn update(
         Ok(input) => input,
         Err(again) => return form_for(&state, page, action, heading, again, published).await,
     };
-    let txn = state.db.begin().await?;
+    let organisation_id = organisation_of(&me)?;
+    let uow = UnitOfWork::begin(&state).await?;
     if published.is_none() {
-        vacancies::update(&txn, id, &input).await?;
-        txn.commit().await?;
+        let outcome =
+            services::vacancies::update_draft(&uow, Actor::from(&me), organisation_id, id, &input)
+                .await?;
+        match outcome {
+            Ok(()) => uow.commit().await?,
+            Err(DraftRefusal::NotDraft) => {
+                return Err(AppError::BadRequest(
+                    "This vacancy was published while you were changing it. Open it again to change it."
+                        .into(),
+                ));
+            }
+            Err(_) => return Err(AppError::NotFound),
+        }
         flash(&session, "Changes saved.").await?;
         return Ok(Redirect::to(&action).into_response());
     }
-    let organisation_id = organisation_of(&me)?;
     let outcome = services::vacancies::change_published(
-        &txn,
+        &uow,
         &state.config,
         me.id,
         organisation_id,
@@ -546,7 +558,7 @@ pub async fn update(
     let changed = match outcome {
         Ok(changed) => changed,
         Err(refusal) => {
-            txn.rollback().await?;
+            drop(uow);
             return match refusal {
                 ChangeRefusal::NotFound => Err(AppError::NotFound),
                 ChangeRefusal::NotOpen => Err(AppError::BadRequest(
@@ -567,10 +579,7 @@ pub async fn update(
             };
         }
     };
-    txn.commit().await?;
-    if changed.told > 0 {
-        state.mail_wakeup.notify_one();
-    }
+    uow.commit().await?;
     tracing::info!(
         vacancy_id = id,
         user_id = me.id,
@@ -606,11 +615,11 @@ pub async fn publish(
     IdPath(id): IdPath,
 ) -> AppResult<Response> {
     let organisation_id = organisation_of(&me)?;
-    let txn = state.db.begin().await?;
+    let uow = UnitOfWork::begin(&state).await?;
     let refusal =
-        match services::vacancies::publish(&txn, me.id, organisation_id, id, db::now()).await? {
+        match services::vacancies::publish(&uow, me.id, organisation_id, id, db::now()).await? {
             Ok(vacancy) => {
-                txn.commit().await?;
+                uow.commit().await?;
                 tracing::info!(vacancy_id = id, user_id = me.id, "vacancy published");
                 flash(
                     &session,
@@ -624,7 +633,7 @@ pub async fn publish(
             }
             Err(refusal) => refusal,
         };
-    txn.rollback().await?;
+    drop(uow);
     match refusal {
         PublishRefusal::NotFound => Err(AppError::NotFound),
         PublishRefusal::NotDraft => Err(AppError::BadRequest(
@@ -718,13 +727,13 @@ pub async fn close(
     IdPath(id): IdPath,
 ) -> AppResult<Redirect> {
     let organisation_id = organisation_of(&me)?;
-    let txn = state.db.begin().await?;
-    let outcome = services::vacancies::close(&txn, me.id, organisation_id, id, db::now()).await?;
+    let uow = UnitOfWork::begin(&state).await?;
+    let outcome = services::vacancies::close(&uow, me.id, organisation_id, id, db::now()).await?;
     let back = format!("/manage/vacancies/{id}");
     let (vacancy, _) = match outcome {
         Ok(closed) => closed,
         Err(refusal) => {
-            txn.rollback().await?;
+            drop(uow);
             return match refusal {
                 CloseRefusal::NotFound => Err(AppError::NotFound),
                 CloseRefusal::Draft => Err(AppError::BadRequest(
@@ -741,7 +750,7 @@ pub async fn close(
             };
         }
     };
-    txn.commit().await?;
+    uow.commit().await?;
     tracing::info!(vacancy_id = id, user_id = me.id, "vacancy closed early");
     flash(
         &session,
@@ -857,9 +866,9 @@ pub async fn reopen(
         }
     };
     let organisation_id = organisation_of(&me)?;
-    let txn = state.db.begin().await?;
+    let uow = UnitOfWork::begin(&state).await?;
     let outcome = services::vacancies::reopen(
-        &txn,
+        &uow,
         &state.config,
         me.id,
         organisation_id,
@@ -871,7 +880,7 @@ pub async fn reopen(
     let reopened = match outcome {
         Ok(reopened) => reopened,
         Err(failure) => {
-            txn.rollback().await?;
+            drop(uow);
             return match failure {
                 ReopenFailure::NotFound => Err(AppError::NotFound),
                 ReopenFailure::Rule(ReopenRefusal::NotClosed) => {
@@ -882,10 +891,7 @@ pub async fn reopen(
             };
         }
     };
-    txn.commit().await?;
-    if reopened.told > 0 {
-        state.mail_wakeup.notify_one();
-    }
+    uow.commit().await?;
     tracing::info!(vacancy_id = id, user_id = me.id, "vacancy reopened");
     let told = match reopened.told {
         0 => String::new(),

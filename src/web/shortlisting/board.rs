@@ -6,27 +6,26 @@ use askama_web::WebTemplate;
 use axum::Form;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
-use sea_orm::TransactionTrait;
 use serde::Deserialize;
-use serde_json::json;
 use tower_sessions::Session;
 
 use crate::app::AppState;
 use crate::auth::CurrentUser;
-use crate::db::audit::{self, AuditAction};
 use crate::db::{shortlisting, users};
 use crate::domain::application::{Stage, reference};
 use crate::domain::london_time;
 use crate::entities::user;
 use crate::error::{AppError, AppResult};
-use crate::services;
 use crate::services::applicant_details::DetailsPage;
+use crate::services::exceptions::{ExceptionRequest, RequestRefusal};
 use crate::services::shortlisting::{CompletionPreview, ShortlistRefusal};
+use crate::services::{self, Actor};
 use crate::web::page::{FormErrors, IdPath, Page, flash, notice};
 use crate::web::shortlisting::review::refused;
 use crate::web::shortlisting::{
     Board, PanelSeat, audit_details_view, audit_late_reveal_view, board, is_complete, load_seat,
 };
+use crate::web::unit_of_work::UnitOfWork;
 
 /// One row of the board.
 pub struct Row {
@@ -259,17 +258,16 @@ pub async fn complete(
 ) -> AppResult<Response> {
     let seat = load_seat(&state, &me, id).await?;
     seat.require_lead()?;
-    let txn = state.db.begin().await?;
-    let outcome = services::shortlisting::complete(&txn, &state.config, me.id, id).await?;
+    let uow = UnitOfWork::begin(&state).await?;
+    let outcome = services::shortlisting::complete(&uow, &state.config, me.id, id).await?;
     let completed = match outcome {
         Ok(completed) => completed,
         Err(ShortlistRefusal::Blocked(blockers)) => {
-            txn.rollback().await?;
+            drop(uow);
             return blocked(&state, me.id, page, seat, blockers).await;
         }
         // A second press, or another tab: nothing is done or sent twice.
         Err(ShortlistRefusal::Complete) => {
-            txn.rollback().await?;
             notice(
                 &session,
                 "Shortlisting was already complete. Nothing changed and nobody was emailed again.",
@@ -277,13 +275,9 @@ pub async fn complete(
             .await?;
             return Ok(Redirect::to(&format!("/shortlisting/{id}")).into_response());
         }
-        Err(refusal) => {
-            txn.rollback().await?;
-            return Err(refused(refusal));
-        }
+        Err(refusal) => return Err(refused(refusal)),
     };
-    txn.commit().await?;
-    state.mail_wakeup.notify_one();
+    uow.commit().await?;
     let invited = completed.invited;
     flash(
         &session,
@@ -351,22 +345,23 @@ pub async fn request_exception(
         .await?;
         return Ok(template.into_response());
     };
-    let txn = state.db.begin().await?;
-    if !shortlisting::request_exception(&txn, id, me.id, reason, cap).await? {
-        txn.rollback().await?;
-        return Err(AppError::BadRequest(
-            "An exception has already been requested or approved for this vacancy, or shortlisting is complete.".into(),
-        ));
-    }
-    audit::record(
-        &txn,
-        Some(me.id),
-        AuditAction::ExceptionRequested,
-        &format!("vacancy:{id}"),
-        json!({ "cap": cap, "reason": reason }),
+    let uow = UnitOfWork::begin(&state).await?;
+    let outcome = services::exceptions::request(
+        &uow,
+        Actor::from(&me),
+        id,
+        &ExceptionRequest { reason, cap },
     )
     .await?;
-    txn.commit().await?;
+    match outcome {
+        Ok(()) => uow.commit().await?,
+        Err(RequestRefusal::NotLead) => return Err(AppError::Forbidden),
+        Err(RequestRefusal::NotOpen) => {
+            return Err(AppError::BadRequest(
+                "An exception has already been requested or approved for this vacancy, or shortlisting is complete.".into(),
+            ));
+        }
+    }
     flash(
         &session,
         "Your request has been sent to the Executive Champion.",

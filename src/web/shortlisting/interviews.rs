@@ -6,7 +6,6 @@ use askama_web::WebTemplate;
 use axum::Form;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
-use sea_orm::TransactionTrait;
 use serde::Deserialize;
 use tower_sessions::Session;
 
@@ -17,11 +16,12 @@ use crate::domain::application::{Stage, reference};
 use crate::domain::interview::{SlotForm, SlotInput};
 use crate::domain::london_time;
 use crate::error::{AppError, AppResult};
-use crate::services;
 use crate::services::applicant_details::DetailsPage;
-use crate::services::interviews::{OutcomeRefusal, SlotRefusal, TellRefusal};
+use crate::services::interviews::{AddSlotRefusal, OutcomeRefusal, SlotRefusal, TellRefusal};
+use crate::services::{self, Actor};
 use crate::web::page::{FormErrors, IdPairPath, IdPath, Page, flash, notice, warning};
 use crate::web::shortlisting::{PanelSeat, audit_details_view, audit_late_reveal_view, load_seat};
+use crate::web::unit_of_work::UnitOfWork;
 
 /// Someone booked into a slot.
 pub struct Booked {
@@ -79,11 +79,13 @@ async fn load_after_shortlisting(
         .completed_at
         .is_none()
     {
-        return Err(AppError::BadRequest(
-            "Interviews are arranged after shortlisting is complete.".into(),
-        ));
+        return Err(not_shortlisted());
     }
     Ok(seat)
+}
+
+fn not_shortlisted() -> AppError {
+    AppError::BadRequest("Interviews are arranged after shortlisting is complete.".into())
 }
 
 async fn render(
@@ -226,7 +228,12 @@ pub async fn add_slot(
             return Ok(template.into_response());
         }
     };
-    interviews::create_slot(&state.db, id, &input, me.id).await?;
+    let uow = UnitOfWork::begin(&state).await?;
+    match services::interviews::add_slot(&uow, Actor::from(&me), id, &input).await? {
+        Ok(_) => uow.commit().await?,
+        Err(AddSlotRefusal::NotOnPanel) => return Err(AppError::NotFound),
+        Err(AddSlotRefusal::NotShortlisted) => return Err(not_shortlisted()),
+    }
     flash(
         &session,
         format!(
@@ -297,9 +304,9 @@ pub async fn record_outcome(
         .await?;
         return Ok(template.into_response());
     };
-    let txn = state.db.begin().await?;
+    let uow = UnitOfWork::begin(&state).await?;
     let outcome = services::interviews::record_outcome(
-        &txn,
+        &uow,
         &state.config,
         me.id,
         id,
@@ -311,7 +318,7 @@ pub async fn record_outcome(
     match outcome {
         Ok(_) => {}
         Err(refusal) => {
-            txn.rollback().await?;
+            drop(uow);
             return Err(match refusal {
                 OutcomeRefusal::NotLead => AppError::Forbidden,
                 OutcomeRefusal::NotFound => AppError::NotFound,
@@ -328,8 +335,7 @@ pub async fn record_outcome(
             });
         }
     }
-    txn.commit().await?;
-    state.mail_wakeup.notify_one();
+    uow.commit().await?;
     flash(
         &session,
         format!(
@@ -430,11 +436,11 @@ pub async fn tell(
 ) -> AppResult<Response> {
     let seat = load_after_shortlisting(&state, &me, id).await?;
     seat.require_lead()?;
-    let txn = state.db.begin().await?;
-    let told = match services::interviews::tell_applicants(&txn, &state.config, me.id, id).await? {
+    let uow = UnitOfWork::begin(&state).await?;
+    let told = match services::interviews::tell_applicants(&uow, &state.config, me.id, id).await? {
         Ok(told) => told,
         Err(refusal) => {
-            txn.rollback().await?;
+            drop(uow);
             return match refusal {
                 TellRefusal::NotLead => Err(AppError::Forbidden),
                 TellRefusal::NoTimes => {
@@ -448,8 +454,7 @@ pub async fn tell(
             };
         }
     };
-    txn.commit().await?;
-    state.mail_wakeup.notify_one();
+    uow.commit().await?;
     let message = match told.len() {
         0 => "Nobody needed telling: everyone invited had booked or been told already.".to_owned(),
         1 => "We have emailed 1 applicant the link to choose an interview time.".to_owned(),
@@ -549,14 +554,14 @@ pub async fn save_slot(
             .into_response());
         }
     };
-    let txn = state.db.begin().await?;
+    let uow = UnitOfWork::begin(&state).await?;
     if let Err(refusal) =
-        services::interviews::change_slot(&txn, me.id, id, slot_id, Some(&input)).await?
+        services::interviews::change_slot(&uow, me.id, id, slot_id, Some(&input)).await?
     {
-        txn.rollback().await?;
+        drop(uow);
         return Err(slot_refused(refusal));
     }
-    txn.commit().await?;
+    uow.commit().await?;
     flash(
         &session,
         format!(
@@ -611,12 +616,12 @@ pub async fn remove_slot(
         return Ok(Redirect::to(&format!("/shortlisting/{id}/interviews")).into_response());
     }
     let slot = unbooked_slot(&state, id, slot_id).await?;
-    let txn = state.db.begin().await?;
-    if let Err(refusal) = services::interviews::change_slot(&txn, me.id, id, slot_id, None).await? {
-        txn.rollback().await?;
+    let uow = UnitOfWork::begin(&state).await?;
+    if let Err(refusal) = services::interviews::change_slot(&uow, me.id, id, slot_id, None).await? {
+        drop(uow);
         return Err(slot_refused(refusal));
     }
-    txn.commit().await?;
+    uow.commit().await?;
     flash(
         &session,
         format!(

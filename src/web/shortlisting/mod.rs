@@ -12,7 +12,6 @@ use axum::Router;
 use axum::extract::Request;
 use axum::middleware::{Next, from_fn};
 use axum::routing::{get, post};
-use sea_orm::TransactionTrait;
 
 use crate::app::AppState;
 use crate::auth::current_user::require_role;
@@ -22,6 +21,7 @@ use crate::domain::Role;
 use crate::entities::{panel_member, vacancy};
 use crate::error::{AppError, AppResult};
 use crate::services::applicant_details::{self, DetailsPage};
+use crate::web::unit_of_work::UnitOfWork;
 
 /// The shortlisting routes, all behind the hiring manager role check.
 pub fn router() -> Router<AppState> {
@@ -130,15 +130,15 @@ pub(crate) async fn audit_late_reveal_view(
     seat: &PanelSeat,
     page: &str,
 ) -> AppResult<()> {
-    let txn = state.db.begin().await?;
+    let uow = UnitOfWork::begin(state).await?;
     crate::services::panel::record_late_reveal_view(
-        &txn,
+        &uow,
         seat.vacancy.id,
         seat.member.user_id,
         page,
     )
     .await?;
-    txn.commit().await?;
+    uow.commit().await?;
     Ok(())
 }
 
@@ -152,9 +152,9 @@ pub(crate) async fn audit_details_view(
     applications: &[i32],
 ) -> AppResult<()> {
     if !applications.is_empty() {
-        let txn = state.db.begin().await?;
-        applicant_details::record_view(&txn, viewer, subject, page, applications).await?;
-        txn.commit().await?;
+        let uow = UnitOfWork::begin(state).await?;
+        applicant_details::record_view(&uow, viewer, subject, page, applications).await?;
+        uow.commit().await?;
     }
     Ok(())
 }

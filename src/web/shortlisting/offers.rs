@@ -7,7 +7,6 @@ use askama_web::WebTemplate;
 use axum::Form;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
-use sea_orm::TransactionTrait;
 use tower_sessions::Session;
 
 use crate::app::AppState;
@@ -26,6 +25,7 @@ use crate::services::offers::{CheckUpdate, ChecksRefusal, MakeRefusal, OfferWith
 use crate::services::retention::StartRefusal;
 use crate::web::page::{FormErrors, IdPairPath, IdPath, Page, flash, form_field};
 use crate::web::shortlisting::{PanelSeat, audit_details_view, audit_late_reveal_view, load_seat};
+use crate::web::unit_of_work::UnitOfWork;
 
 /// A check on the lead's page.
 pub struct CheckLine {
@@ -198,11 +198,11 @@ pub async fn make_offer(
     IdPairPath(id, app_id): IdPairPath,
 ) -> AppResult<Response> {
     let (seat, application) = lead_and_application(&state, &me, id, app_id).await?;
-    let txn = state.db.begin().await?;
+    let uow = UnitOfWork::begin(&state).await?;
     let outcome =
-        services::offers::make(&txn, &state.config, me.id, seat.vacancy.id, application.id).await?;
+        services::offers::make(&uow, &state.config, me.id, seat.vacancy.id, application.id).await?;
     if let Err(refusal) = outcome {
-        txn.rollback().await?;
+        drop(uow);
         return Err(match refusal {
             MakeRefusal::NotLead => AppError::Forbidden,
             MakeRefusal::NotFound => AppError::NotFound,
@@ -211,8 +211,7 @@ pub async fn make_offer(
             ),
         });
     }
-    txn.commit().await?;
-    state.mail_wakeup.notify_one();
+    uow.commit().await?;
     flash(
         &session,
         format!("Conditional offer made to {}.", reference(application.id)),
@@ -290,9 +289,9 @@ pub async fn save_checks(
         .into_iter()
         .map(|(kind, status, note)| CheckUpdate { kind, status, note })
         .collect();
-    let txn = state.db.begin().await?;
+    let uow = UnitOfWork::begin(&state).await?;
     let complete = match services::offers::save_checks(
-        &txn,
+        &uow,
         &state.config,
         me.id,
         seat.vacancy.id,
@@ -303,12 +302,11 @@ pub async fn save_checks(
     {
         Ok(complete) => complete,
         Err(refusal) => {
-            txn.rollback().await?;
+            drop(uow);
             return Err(checks_refused(refusal));
         }
     };
-    txn.commit().await?;
-    state.mail_wakeup.notify_one();
+    uow.commit().await?;
     let message = if complete {
         format!(
             "Every check is verified: the offer to {} is now unconditional. Agree a start date.",
@@ -349,14 +347,14 @@ pub async fn save_start_date(
         return Ok(render(&state, page, seat, errors).await?.into_response());
     };
     let date = london_time::from_utc(start).date();
-    let txn = state.db.begin().await?;
+    let uow = UnitOfWork::begin(&state).await?;
     if let Err(refusal) =
-        services::offers::set_start_date(&txn, me.id, seat.vacancy.id, application.id, date).await?
+        services::offers::set_start_date(&uow, me.id, seat.vacancy.id, application.id, date).await?
     {
-        txn.rollback().await?;
+        drop(uow);
         return Err(checks_refused(refusal));
     }
-    txn.commit().await?;
+    uow.commit().await?;
     flash(
         &session,
         format!("Start date agreed for {}.", reference(application.id)),
@@ -394,9 +392,9 @@ pub async fn mark_started(
         );
         return Ok(render(&state, page, seat, errors).await?.into_response());
     };
-    let txn = state.db.begin().await?;
+    let uow = UnitOfWork::begin(&state).await?;
     let outcome = services::retention::start_employment(
-        &txn,
+        &uow,
         &state.config,
         (&me).into(),
         &seat.vacancy,
@@ -405,7 +403,7 @@ pub async fn mark_started(
     )
     .await?;
     if let Err(refusal) = outcome {
-        txn.rollback().await?;
+        drop(uow);
         return Err(match refusal {
             StartRefusal::NotFound => AppError::NotFound,
             StartRefusal::NoStartDate => AppError::BadRequest("Agree a start date first.".into()),
@@ -414,8 +412,7 @@ pub async fn mark_started(
             ),
         });
     }
-    txn.commit().await?;
-    state.mail_wakeup.notify_one();
+    uow.commit().await?;
     flash(
         &session,
         format!(
@@ -471,12 +468,12 @@ pub async fn withdraw_offer(
             .await?
             .into_response());
     }
-    let txn = state.db.begin().await?;
+    let uow = UnitOfWork::begin(&state).await?;
     let outcome =
-        services::offers::withdraw_offer(&txn, &state.config, me.id, id, application.id, feedback)
+        services::offers::withdraw_offer(&uow, &state.config, me.id, id, application.id, feedback)
             .await?;
     if let Err(refusal) = outcome {
-        txn.rollback().await?;
+        drop(uow);
         return Err(match refusal {
             OfferWithdrawalRefusal::NotLead => AppError::Forbidden,
             OfferWithdrawalRefusal::NotFound => AppError::NotFound,
@@ -487,8 +484,7 @@ pub async fn withdraw_offer(
             )),
         });
     }
-    txn.commit().await?;
-    state.mail_wakeup.notify_one();
+    uow.commit().await?;
     tracing::info!(
         application_id = application.id,
         user_id = me.id,

@@ -7,7 +7,6 @@ use askama_web::WebTemplate;
 use axum::Form;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
-use sea_orm::TransactionTrait;
 use tower_sessions::Session;
 
 use crate::app::AppState;
@@ -26,6 +25,7 @@ use crate::web::session_timeout::Kept;
 use crate::web::shortlisting::{
     Board, Entry, PanelSeat, audit_details_view, board, is_complete, load_seat,
 };
+use crate::web::unit_of_work::UnitOfWork;
 
 macro_rules! names {
     ($prefix:literal) => {
@@ -397,9 +397,9 @@ pub async fn show(
     )
     .await?;
     // Only a page actually shown is a look: an application not on this vacancy is a 404 above.
-    let txn = state.db.begin().await?;
-    crate::services::panel::record_late_reveal_view(&txn, vacancy_id, me.id, "application").await?;
-    txn.commit().await?;
+    let uow = UnitOfWork::begin(&state).await?;
+    crate::services::panel::record_late_reveal_view(&uow, vacancy_id, me.id, "application").await?;
+    uow.commit().await?;
     // Once revealed, the page names the applicant and their referees.
     if template.revealed.is_some() {
         audit_details_view(
@@ -597,17 +597,17 @@ pub async fn save(
         finals: finals_given.then_some(finals.as_slice()),
         decision: proposal.map(|p| (p, feedback)),
     };
-    let txn = state.db.begin().await?;
+    let uow = UnitOfWork::begin(&state).await?;
     let saved =
-        match services::panel::save_review(&txn, &state.config, me.id, id, app_id, review).await? {
+        match services::panel::save_review(&uow, &state.config, me.id, id, app_id, review).await? {
             Ok(saved) => saved,
             Err(refusal) => {
-                txn.rollback().await?;
+                drop(uow);
                 return Err(refused(refusal));
             }
         };
     // A refused decision keeps its audit record, and the scores saved with it.
-    txn.commit().await?;
+    uow.commit().await?;
     if let DecisionSaved::Refused(refusal) = saved.decision {
         let field_name = match refusal {
             Refusal::FeedbackNeeded => "feedback",
@@ -647,7 +647,6 @@ pub async fn save(
     }
     if saved.decision == DecisionSaved::Saved {
         message.push_str(" Applicants are told the decisions when you complete shortlisting.");
-        state.mail_wakeup.notify_one();
     }
     flash(&session, message).await?;
     // A member stays on the page, which offers the next application; the lead goes back to
