@@ -1407,7 +1407,7 @@ async fn load_history_vacancy(
             VacancyKind::Apprenticeship => "37.5 hours a week, one day a week at college".into(),
             _ => "37.5 hours a week, days, with some weekends".into(),
         },
-        salary: crate::synthetic::salary(spec.band).into(),
+        salary: crate::seed::synthetic::salary(spec.band).into(),
         location: SITES.get(spec.organisation).copied().unwrap_or_default().into(),
         positions: i32::try_from(positions).unwrap_or(1),
         closes_at: closes,
