@@ -3,20 +3,15 @@
 //! `main.rs` only parses the command line; everything else is here so tests drive the real app.
 
 pub mod app;
-pub mod audit_cli;
 pub mod auth;
 pub mod cli;
 pub mod config;
 pub mod db;
-pub mod demo;
 pub mod domain;
 pub mod entities;
 pub mod error;
-pub mod esr_cli;
 pub mod mail;
-pub mod matching_cli;
-pub mod retention_cli;
+pub mod seed;
 pub mod server;
 pub mod services;
-pub mod synthetic;
 pub mod web;

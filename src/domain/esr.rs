@@ -256,18 +256,7 @@ fn read_row(line: u64, v: &[&str], today: Date) -> Result<EsrRow, Vec<String>> {
         return Err(vec![text_input::refusal(COLUMNS[at])]);
     }
     let numbered = !assignment_number.is_empty();
-    if assignment_number.chars().count() > MAX_ASSIGNMENT_NUMBER {
-        problems.push(format!(
-            "assignment_number is longer than {MAX_ASSIGNMENT_NUMBER} characters"
-        ));
-    } else if !assignment_number
-        .chars()
-        .all(|c| c.is_ascii_alphanumeric() || c == '-')
-    {
-        problems.push(format!(
-            "assignment_number \"{assignment_number}\" can only have letters, digits and hyphens"
-        ));
-    }
+    check_assignment_number(&mut problems, assignment_number);
     let care_experienced = match care_experienced.to_ascii_lowercase().as_str() {
         "yes" => Some(true),
         "no" | "" => Some(false),
@@ -279,40 +268,13 @@ fn read_row(line: u64, v: &[&str], today: Date) -> Result<EsrRow, Vec<String>> {
             v[8]
         ));
     }
-    let organisation_code = if organisation_code.is_empty() && !numbered {
-        String::new()
-    } else if organisation_code.is_empty() {
-        problems.push("organisation_code is empty".to_owned());
-        String::new()
-    } else {
-        parse_ods_code(organisation_code).unwrap_or_else(|| {
-            problems.push(format!(
-                "organisation_code \"{organisation_code}\" is not an ODS code (3 to 6 letters and digits, like RBS)"
-            ));
-            String::new()
-        })
-    };
+    let organisation_code = read_organisation_code(&mut problems, organisation_code, numbered);
     if job_role.is_empty() {
         problems.push("job_role is empty".to_owned());
     } else if job_role.chars().count() > MAX_JOB_ROLE {
         problems.push(format!("job_role is longer than {MAX_JOB_ROLE} characters"));
     }
-    let staff_group = if staff_group.is_empty() && !numbered {
-        String::new()
-    } else if staff_group.is_empty() {
-        problems.push("staff_group is empty".to_owned());
-        String::new()
-    } else {
-        parse_staff_group(staff_group).map_or_else(
-            || {
-                problems.push(format!(
-                    "staff_group \"{staff_group}\" is not one of ESR's staff groups"
-                ));
-                String::new()
-            },
-            str::to_owned,
-        )
-    };
+    let staff_group = read_staff_group(&mut problems, staff_group, numbered);
     let band = parse_band(band).unwrap_or_else(|| {
         problems.push(format!(
             "band \"{band}\" is not an Agenda for Change band (1 to 9, or 8a to 8d)"
@@ -327,6 +289,91 @@ fn read_row(line: u64, v: &[&str], today: Date) -> Result<EsrRow, Vec<String>> {
         )),
         Some(_) => {}
     }
+    let (end, reason) = read_ending(&mut problems, start, end_date, leaving_reason, today);
+    match (start, care_experienced) {
+        (Some(start_date), Some(care_experienced)) if problems.is_empty() => Ok(EsrRow {
+            line,
+            assignment_number: (*assignment_number).to_owned(),
+            organisation_code,
+            job_role: (*job_role).to_owned(),
+            staff_group,
+            band,
+            start_date,
+            ending: end
+                .zip(reason)
+                .map(|(date, reason)| Ending { date, reason }),
+            care_experienced,
+        }),
+        _ => Err(problems),
+    }
+}
+
+/// The assignment number: letters, digits and hyphens, not too long.
+fn check_assignment_number(problems: &mut Vec<String>, assignment_number: &str) {
+    if assignment_number.chars().count() > MAX_ASSIGNMENT_NUMBER {
+        problems.push(format!(
+            "assignment_number is longer than {MAX_ASSIGNMENT_NUMBER} characters"
+        ));
+    } else if !assignment_number
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || c == '-')
+    {
+        problems.push(format!(
+            "assignment_number \"{assignment_number}\" can only have letters, digits and hyphens"
+        ));
+    }
+}
+
+/// The organisation's ODS code; empty for a row with no assignment number.
+fn read_organisation_code(
+    problems: &mut Vec<String>,
+    organisation_code: &str,
+    numbered: bool,
+) -> String {
+    if organisation_code.is_empty() && !numbered {
+        String::new()
+    } else if organisation_code.is_empty() {
+        problems.push("organisation_code is empty".to_owned());
+        String::new()
+    } else {
+        parse_ods_code(organisation_code).unwrap_or_else(|| {
+            problems.push(format!(
+                "organisation_code \"{organisation_code}\" is not an ODS code (3 to 6 letters and digits, like RBS)"
+            ));
+            String::new()
+        })
+    }
+}
+
+/// One of ESR's staff groups, as ESR spells it; empty for a row with no assignment number.
+fn read_staff_group(problems: &mut Vec<String>, staff_group: &str, numbered: bool) -> String {
+    if staff_group.is_empty() && !numbered {
+        String::new()
+    } else if staff_group.is_empty() {
+        problems.push("staff_group is empty".to_owned());
+        String::new()
+    } else {
+        parse_staff_group(staff_group).map_or_else(
+            || {
+                problems.push(format!(
+                    "staff_group \"{staff_group}\" is not one of ESR's staff groups"
+                ));
+                String::new()
+            },
+            str::to_owned,
+        )
+    }
+}
+
+/// A leaver's end date and leaving reason (both, or neither while in post), the end not
+/// before the start nor more than a year from today.
+fn read_ending(
+    problems: &mut Vec<String>,
+    start: Option<Date>,
+    end_date: &str,
+    leaving_reason: &str,
+    today: Date,
+) -> (Option<Date>, Option<LeavingReason>) {
     let end = match end_date.is_empty() {
         true => None,
         false => {
@@ -366,22 +413,7 @@ fn read_row(line: u64, v: &[&str], today: Date) -> Result<EsrRow, Vec<String>> {
             }
         }
     }
-    match (start, care_experienced) {
-        (Some(start_date), Some(care_experienced)) if problems.is_empty() => Ok(EsrRow {
-            line,
-            assignment_number: (*assignment_number).to_owned(),
-            organisation_code,
-            job_role: (*job_role).to_owned(),
-            staff_group,
-            band,
-            start_date,
-            ending: end
-                .zip(reason)
-                .map(|(date, reason)| Ending { date, reason }),
-            care_experienced,
-        }),
-        _ => Err(problems),
-    }
+    (end, reason)
 }
 
 /// An Agenda for Change band as typed: "5", "8A", "Band 8a" all read, lower case. Band 1 is

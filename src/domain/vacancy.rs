@@ -446,16 +446,7 @@ impl VacancyInput {
     ) -> Result<Self, Vec<FieldError>> {
         let mut errors: Vec<FieldError> = Vec::new();
         let title = required(&mut errors, "title", &form.title, "the job title", 200);
-        let programme_id = match form.programme.trim() {
-            "" => None,
-            p => match p.parse::<i32>() {
-                Ok(id) => Some(id),
-                Err(_) => {
-                    errors.push(("programme", "Choose a programme from the list".into()));
-                    None
-                }
-            },
-        };
+        let programme_id = parse_programme(&mut errors, &form.programme);
         let kind = VacancyKind::parse(form.kind.trim());
         if kind.is_none() {
             errors.push((
@@ -489,23 +480,7 @@ impl VacancyInput {
             "where the job is",
             200,
         );
-        let positions = match form.positions.trim().parse::<i32>() {
-            Ok(n) if (1..=100).contains(&n) => n,
-            Ok(_) => {
-                errors.push((
-                    "positions",
-                    "Number of positions must be between 1 and 100".into(),
-                ));
-                1
-            }
-            Err(_) => {
-                errors.push((
-                    "positions",
-                    "Enter the number of positions as a number, like 2".into(),
-                ));
-                1
-            }
-        };
+        let positions = parse_positions(&mut errors, &form.positions);
         let closes_at = parse_closing(form, now).map_err(|e| errors.push(e)).ok();
         let summary = required(
             &mut errors,
@@ -523,69 +498,10 @@ impl VacancyInput {
             10_000,
         );
 
-        let essential = criteria_lines(&form.essential_criteria);
-        let desirable = criteria_lines(&form.desirable_criteria);
-        if essential.is_empty() {
-            errors.push((
-                "essential_criteria",
-                "Enter at least one essential criterion".into(),
-            ));
-        }
-        if essential.len() + desirable.len() > MAX_CRITERIA {
-            errors.push((
-                "essential_criteria",
-                format!("A person specification can have up to {MAX_CRITERIA} criteria"),
-            ));
-        }
-        for (field, lines) in [
-            ("essential_criteria", &essential),
-            ("desirable_criteria", &desirable),
-        ] {
-            if lines.iter().any(|l| l.chars().count() > 500) {
-                errors.push((
-                    field,
-                    "Each criterion must be 500 characters or fewer".into(),
-                ));
-            }
-        }
-        let criteria = essential
-            .into_iter()
-            .map(|text| CriterionInput {
-                essential: true,
-                text,
-            })
-            .chain(desirable.into_iter().map(|text| CriterionInput {
-                essential: false,
-                text,
-            }))
-            .collect();
+        let criteria = parse_criteria(&mut errors, form);
 
-        let mut references = Vec::new();
-        for name in reference_options {
-            match ReferenceType::parse(name) {
-                Some(r) if !references.contains(&r) => references.push(r),
-                Some(_) => {}
-                None => errors.push((
-                    "reference_options",
-                    "Choose reference types from the list".into(),
-                )),
-            }
-        }
         let ring_fenced = form.ring_fenced == "yes";
-        if references.is_empty() && reference_options.is_empty() {
-            errors.push((
-                "reference_options",
-                "Choose at least one kind of referee you will accept".into(),
-            ));
-        } else if !errors.iter().any(|(f, _)| *f == "reference_options")
-            && let Err(e) = check_flexible_references(
-                ring_fenced,
-                !form.programme.trim().is_empty(),
-                &references,
-            )
-        {
-            errors.push(e);
-        }
+        let references = parse_references(&mut errors, form, reference_options, ring_fenced);
 
         let contact_name = required(
             &mut errors,
@@ -601,28 +517,8 @@ impl VacancyInput {
             "the contact's job title",
             200,
         );
-        let contact_email = match EmailAddress::parse(&form.contact_email) {
-            Ok(e) => e.to_string(),
-            Err(_) => {
-                errors.push((
-                    "contact_email",
-                    "Enter the contact's email address, like name@nhs.net".into(),
-                ));
-                String::new()
-            }
-        };
-        let contact_phone = form.contact_phone.trim().to_owned();
-        let digits = contact_phone.chars().filter(char::is_ascii_digit).count();
-        if !(10..=15).contains(&digits)
-            || contact_phone
-                .chars()
-                .any(|c| !(c.is_ascii_digit() || " +()-".contains(c)))
-        {
-            errors.push((
-                "contact_phone",
-                "Enter the contact's phone number, like 0151 228 4811".into(),
-            ));
-        }
+        let contact_email = parse_contact_email(&mut errors, &form.contact_email);
+        let contact_phone = parse_contact_phone(&mut errors, &form.contact_phone);
 
         match (kind, closes_at) {
             (Some(kind), Some(closes_at)) if errors.is_empty() => Ok(Self {
@@ -649,6 +545,146 @@ impl VacancyInput {
             _ => Err(errors),
         }
     }
+}
+
+/// The programme chosen, if any, by its ID.
+fn parse_programme(errors: &mut Vec<FieldError>, programme: &str) -> Option<i32> {
+    match programme.trim() {
+        "" => None,
+        p => match p.parse::<i32>() {
+            Ok(id) => Some(id),
+            Err(_) => {
+                errors.push(("programme", "Choose a programme from the list".into()));
+                None
+            }
+        },
+    }
+}
+
+/// How many positions, from 1 to 100 (1 when the answer cannot be used).
+fn parse_positions(errors: &mut Vec<FieldError>, positions: &str) -> i32 {
+    match positions.trim().parse::<i32>() {
+        Ok(n) if (1..=100).contains(&n) => n,
+        Ok(_) => {
+            errors.push((
+                "positions",
+                "Number of positions must be between 1 and 100".into(),
+            ));
+            1
+        }
+        Err(_) => {
+            errors.push((
+                "positions",
+                "Enter the number of positions as a number, like 2".into(),
+            ));
+            1
+        }
+    }
+}
+
+/// The essential criteria, then the desirable ones: one a line, at least one essential, at
+/// most [`MAX_CRITERIA`] in all, each 500 characters or fewer.
+fn parse_criteria(errors: &mut Vec<FieldError>, form: &VacancyForm) -> Vec<CriterionInput> {
+    let essential = criteria_lines(&form.essential_criteria);
+    let desirable = criteria_lines(&form.desirable_criteria);
+    if essential.is_empty() {
+        errors.push((
+            "essential_criteria",
+            "Enter at least one essential criterion".into(),
+        ));
+    }
+    if essential.len() + desirable.len() > MAX_CRITERIA {
+        errors.push((
+            "essential_criteria",
+            format!("A person specification can have up to {MAX_CRITERIA} criteria"),
+        ));
+    }
+    for (field, lines) in [
+        ("essential_criteria", &essential),
+        ("desirable_criteria", &desirable),
+    ] {
+        if lines.iter().any(|l| l.chars().count() > 500) {
+            errors.push((
+                field,
+                "Each criterion must be 500 characters or fewer".into(),
+            ));
+        }
+    }
+    essential
+        .into_iter()
+        .map(|text| CriterionInput {
+            essential: true,
+            text,
+        })
+        .chain(desirable.into_iter().map(|text| CriterionInput {
+            essential: false,
+            text,
+        }))
+        .collect()
+}
+
+/// The kinds of referee ticked, each once; a ring-fenced or programme vacancy must accept
+/// every kind (DOMAIN.md §6).
+fn parse_references(
+    errors: &mut Vec<FieldError>,
+    form: &VacancyForm,
+    reference_options: &[String],
+    ring_fenced: bool,
+) -> Vec<ReferenceType> {
+    let mut references = Vec::new();
+    for name in reference_options {
+        match ReferenceType::parse(name) {
+            Some(r) if !references.contains(&r) => references.push(r),
+            Some(_) => {}
+            None => errors.push((
+                "reference_options",
+                "Choose reference types from the list".into(),
+            )),
+        }
+    }
+    if references.is_empty() && reference_options.is_empty() {
+        errors.push((
+            "reference_options",
+            "Choose at least one kind of referee you will accept".into(),
+        ));
+    } else if !errors.iter().any(|(f, _)| *f == "reference_options")
+        && let Err(e) =
+            check_flexible_references(ring_fenced, !form.programme.trim().is_empty(), &references)
+    {
+        errors.push(e);
+    }
+    references
+}
+
+/// The contact's email address, in the form we store it.
+fn parse_contact_email(errors: &mut Vec<FieldError>, contact_email: &str) -> String {
+    match EmailAddress::parse(contact_email) {
+        Ok(e) => e.to_string(),
+        Err(_) => {
+            errors.push((
+                "contact_email",
+                "Enter the contact's email address, like name@nhs.net".into(),
+            ));
+            String::new()
+        }
+    }
+}
+
+/// The contact's phone number: 10 to 15 digits, with spaces, `+`, brackets and dashes.
+fn parse_contact_phone(errors: &mut Vec<FieldError>, contact_phone: &str) -> String {
+    let contact_phone = contact_phone.trim().to_owned();
+    let digits = contact_phone.chars().filter(char::is_ascii_digit).count();
+    if !(10..=15).contains(&digits)
+        || contact_phone
+            .chars()
+            .any(|c| !(c.is_ascii_digit() || " +()-".contains(c)))
+    {
+        errors.push((
+            "contact_phone",
+            "Enter the contact's phone number, like 0151 228 4811".into(),
+        ));
+    }
+    contact_phone
 }
 
 fn parse_closing(form: &VacancyForm, now: OffsetDateTime) -> Result<OffsetDateTime, FieldError> {
@@ -714,12 +750,30 @@ pub fn published_change(
     before: &VacancyInput,
     after: &VacancyInput,
 ) -> Result<PublishedChange, Vec<FieldError>> {
-    let mut errors: Vec<FieldError> = Vec::new();
     let closes_at = if to_the_minute(after.closes_at) == to_the_minute(before.closes_at) {
         before.closes_at
     } else {
         after.closes_at
     };
+    let errors = refusals(before, after, closes_at);
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    Ok(PublishedChange {
+        fields: changed_fields(before, after, closes_at),
+        closing_date_moved: closes_at > before.closes_at,
+        closes_at,
+    })
+}
+
+/// One error for each field a published vacancy may not change as `after` would; `closes_at`
+/// is the closing time `after` asks for.
+fn refusals(
+    before: &VacancyInput,
+    after: &VacancyInput,
+    closes_at: OffsetDateTime,
+) -> Vec<FieldError> {
+    let mut errors: Vec<FieldError> = Vec::new();
     if after.programme_id != before.programme_id {
         errors.push((
             "programme",
@@ -807,9 +861,15 @@ pub fn published_change(
             ),
         ));
     }
-    if !errors.is_empty() {
-        return Err(errors);
-    }
+    errors
+}
+
+/// The fields that change, in the form's order.
+fn changed_fields(
+    before: &VacancyInput,
+    after: &VacancyInput,
+    closes_at: OffsetDateTime,
+) -> Vec<ChangedField> {
     let candidates: [(bool, ChangedField); 14] = [
         (before.title != after.title, ("title", "Job title")),
         (
@@ -859,14 +919,10 @@ pub fn published_change(
             ("contact_phone", "Contact's phone number"),
         ),
     ];
-    Ok(PublishedChange {
-        fields: candidates
-            .into_iter()
-            .filter_map(|(changed, field)| changed.then_some(field))
-            .collect(),
-        closing_date_moved: closes_at > before.closes_at,
-        closes_at,
-    })
+    candidates
+        .into_iter()
+        .filter_map(|(changed, field)| changed.then_some(field))
+        .collect()
 }
 
 /// Why a closed vacancy cannot take applications again.

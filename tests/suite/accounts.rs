@@ -614,10 +614,10 @@ async fn a_deactivated_account_cannot_sign_in_and_its_sessions_end() {
 #[tokio::test]
 async fn every_demo_account_can_sign_in() {
     let app = spawn_app().await;
-    spectra::demo::load(&app.db, spectra::demo::DEFAULT_PASSWORD)
+    spectra::seed::demo::load(&app.db, spectra::seed::demo::DEFAULT_PASSWORD)
         .await
         .unwrap();
-    spectra::demo::load(&app.db, spectra::demo::DEFAULT_PASSWORD)
+    spectra::seed::demo::load(&app.db, spectra::seed::demo::DEFAULT_PASSWORD)
         .await
         .unwrap(); // loading twice is harmless
 
@@ -625,7 +625,10 @@ async fn every_demo_account_can_sign_in() {
     // The demo accounts, and the demo-only accounts of its history, whom nobody signs in as.
     assert_eq!(
         app.count("users").await,
-        i64::try_from(spectra::demo::ACCOUNTS.len() + spectra::demo::demo_only_accounts()).unwrap()
+        i64::try_from(
+            spectra::seed::demo::ACCOUNTS.len() + spectra::seed::demo::demo_only_accounts()
+        )
+        .unwrap()
     );
     let declares = |email: &'static str| {
         let db = app.db.clone();
@@ -641,10 +644,10 @@ async fn every_demo_account_can_sign_in() {
     };
     assert!(declares("applicant@example.org").await);
     assert!(!declares("applicant2@example.org").await);
-    for account in &spectra::demo::ACCOUNTS {
+    for account in &spectra::seed::demo::ACCOUNTS {
         let client = app.new_client();
         client
-            .sign_in(account.email, spectra::demo::DEFAULT_PASSWORD)
+            .sign_in(account.email, spectra::seed::demo::DEFAULT_PASSWORD)
             .await;
         let (status, body) = client.page("/account").await;
         assert_eq!(status, 200, "{}", account.email);
@@ -990,7 +993,7 @@ async fn the_demo_has_years_of_hires_every_stage_and_a_guaranteed_interview_brea
     };
 
     let app = spawn_app().await;
-    spectra::demo::load(&app.db, spectra::demo::DEFAULT_PASSWORD)
+    spectra::seed::demo::load(&app.db, spectra::seed::demo::DEFAULT_PASSWORD)
         .await
         .unwrap();
     let tables = [
@@ -1010,7 +1013,7 @@ async fn the_demo_has_years_of_hires_every_stage_and_a_guaranteed_interview_brea
     for table in tables {
         before.push(app.count(table).await);
     }
-    spectra::demo::load(&app.db, spectra::demo::DEFAULT_PASSWORD)
+    spectra::seed::demo::load(&app.db, spectra::seed::demo::DEFAULT_PASSWORD)
         .await
         .unwrap();
     for (table, n) in tables.into_iter().zip(before) {
@@ -1018,7 +1021,10 @@ async fn the_demo_has_years_of_hires_every_stage_and_a_guaranteed_interview_brea
     }
     assert_eq!(
         app.count("users").await,
-        i64::try_from(spectra::demo::ACCOUNTS.len() + spectra::demo::demo_only_accounts()).unwrap()
+        i64::try_from(
+            spectra::seed::demo::ACCOUNTS.len() + spectra::seed::demo::demo_only_accounts()
+        )
+        .unwrap()
     );
 
     let today = spectra::domain::london_time::from_utc(spectra::db::now()).date();
@@ -1040,7 +1046,10 @@ async fn the_demo_has_years_of_hires_every_stage_and_a_guaranteed_interview_brea
         .map(|o| (o.application_id, o))
         .collect();
     let checks = offer_check::Entity::find().all(&app.db).await.unwrap();
-    assert_eq!(records.len(), spectra::demo::demo_employment_records());
+    assert_eq!(
+        records.len(),
+        spectra::seed::demo::demo_employment_records()
+    );
 
     // Both routes: SPECTRA hires, and existing staff from ESR with assignment numbers.
     let esr: Vec<&employment_record::Model> = records.iter().filter(|r| r.route == "esr").collect();
@@ -1236,7 +1245,10 @@ async fn the_demo_has_years_of_hires_every_stage_and_a_guaranteed_interview_brea
         .unwrap();
     let manager = app.new_client();
     manager
-        .sign_in("manager.luhft@example.org", spectra::demo::DEFAULT_PASSWORD)
+        .sign_in(
+            "manager.luhft@example.org",
+            spectra::seed::demo::DEFAULT_PASSWORD,
+        )
         .await;
     let (status, body) = manager
         .page(&format!("/shortlisting/{}/offers", hcsw.id))
@@ -1249,7 +1261,7 @@ async fn the_demo_has_years_of_hires_every_stage_and_a_guaranteed_interview_brea
 async fn signing_in_lands_each_demo_role_on_its_home() {
     // Arrange
     let app = spawn_app().await;
-    spectra::demo::load(&app.db, spectra::demo::DEFAULT_PASSWORD)
+    spectra::seed::demo::load(&app.db, spectra::seed::demo::DEFAULT_PASSWORD)
         .await
         .unwrap();
     let homes = [
@@ -1264,7 +1276,7 @@ async fn signing_in_lands_each_demo_role_on_its_home() {
         ("mentor@example.org", "/mentoring/mine"),
         ("mentee@example.org", "/mentoring/mine"),
     ];
-    assert_eq!(homes.len(), spectra::demo::ACCOUNTS.len());
+    assert_eq!(homes.len(), spectra::seed::demo::ACCOUNTS.len());
 
     for (email, home) in homes {
         // Act: sign in without asking for a page.
@@ -1274,7 +1286,7 @@ async fn signing_in_lands_each_demo_role_on_its_home() {
                 "/login",
                 &[
                     ("email", email),
-                    ("password", spectra::demo::DEFAULT_PASSWORD),
+                    ("password", spectra::seed::demo::DEFAULT_PASSWORD),
                 ],
             )
             .await;
@@ -1299,7 +1311,7 @@ async fn signing_in_lands_each_demo_role_on_its_home() {
             "/login",
             &[
                 ("email", "manager.alderhey@example.org"),
-                ("password", spectra::demo::DEFAULT_PASSWORD),
+                ("password", spectra::seed::demo::DEFAULT_PASSWORD),
                 ("next", "/manage/employees"),
             ],
         )

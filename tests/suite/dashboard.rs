@@ -601,12 +601,15 @@ fn progress_retention_funnel(page: &str) -> (i64, Option<i64>, Option<i64>) {
 async fn progress_is_counted_with_the_filters_and_the_as_at_day() {
     // Arrange: the demo, whose SPECTRA 25/7 has hires over several years.
     let app = spawn_app().await;
-    spectra::demo::load(&app.db, spectra::demo::DEFAULT_PASSWORD)
+    spectra::seed::demo::load(&app.db, spectra::seed::demo::DEFAULT_PASSWORD)
         .await
         .unwrap();
     let client = app.new_client();
     client
-        .sign_in("champion@example.org", spectra::demo::DEFAULT_PASSWORD)
+        .sign_in(
+            "champion@example.org",
+            spectra::seed::demo::DEFAULT_PASSWORD,
+        )
         .await;
     let (programme, organisation) = demo_programme(&app).await;
 

@@ -25,7 +25,7 @@ use std::collections::BTreeMap;
 
 use sea_orm::ConnectionTrait;
 use spectra::domain::disclosure::{HIDDEN, Interval, Sum, attack};
-use spectra::synthetic::{self, Counts, Options};
+use spectra::seed::synthetic::{self, Counts, Options};
 
 use crate::helpers::{Client, TestApp, spawn_app};
 
@@ -367,12 +367,15 @@ async fn queries(app: &TestApp) -> Vec<String> {
 #[tokio::test]
 async fn every_export_for_sharing_survives_the_attack_on_the_demo_data() {
     let app = spawn_app().await;
-    spectra::demo::load(&app.db, spectra::demo::DEFAULT_PASSWORD)
+    spectra::seed::demo::load(&app.db, spectra::seed::demo::DEFAULT_PASSWORD)
         .await
         .unwrap();
     let client = app.new_client();
     client
-        .sign_in("champion@example.org", spectra::demo::DEFAULT_PASSWORD)
+        .sign_in(
+            "champion@example.org",
+            spectra::seed::demo::DEFAULT_PASSWORD,
+        )
         .await;
     let mut hidden = 0;
     for query in queries(&app).await {

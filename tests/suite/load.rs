@@ -62,7 +62,7 @@ async fn first_vacancy(client: &Client) -> String {
 #[tokio::test]
 async fn a_visitor_reading_every_public_page_writes_nothing() {
     let app = spawn_app().await;
-    spectra::demo::load(&app.db, spectra::demo::DEFAULT_PASSWORD)
+    spectra::seed::demo::load(&app.db, spectra::seed::demo::DEFAULT_PASSWORD)
         .await
         .unwrap();
     let vacancy = first_vacancy(&app.new_client()).await;
@@ -285,12 +285,12 @@ async fn a_burst_of_sign_ins_beyond_the_queue_gets_503_and_nobody_is_let_in_wron
 #[tokio::test]
 async fn every_form_refuses_a_post_without_its_token_or_from_another_origin() {
     let app = spawn_app().await;
-    spectra::demo::load(&app.db, spectra::demo::DEFAULT_PASSWORD)
+    spectra::seed::demo::load(&app.db, spectra::seed::demo::DEFAULT_PASSWORD)
         .await
         .unwrap();
     let admin = app.new_client();
     admin
-        .sign_in("admin@example.org", spectra::demo::DEFAULT_PASSWORD)
+        .sign_in("admin@example.org", spectra::seed::demo::DEFAULT_PASSWORD)
         .await;
     let visitor = app.new_client();
     visitor.page("/login").await; // a session with a token exists
@@ -357,7 +357,7 @@ async fn every_form_refuses_a_post_without_its_token_or_from_another_origin() {
 #[tokio::test]
 async fn an_organisation_renamed_on_one_instance_is_shown_by_another_within_seconds() {
     let app = spawn_app_with(|c| c.reference_poll = Duration::from_millis(200)).await;
-    spectra::demo::load(&app.db, spectra::demo::DEFAULT_PASSWORD)
+    spectra::seed::demo::load(&app.db, spectra::seed::demo::DEFAULT_PASSWORD)
         .await
         .unwrap();
     let (other, second) = app
@@ -365,17 +365,17 @@ async fn an_organisation_renamed_on_one_instance_is_shown_by_another_within_seco
         .await;
     let reader = Client::new(&other);
     let (_, list) = reader.page("/vacancies").await;
-    assert!(list.contains(spectra::demo::ORGANISATIONS[1]));
+    assert!(list.contains(spectra::seed::demo::ORGANISATIONS[1]));
 
     // An admin renames it on the first instance.
     let org = spectra::db::organisations::all(&app.db)
         .await
         .unwrap()
         .into_iter()
-        .find(|o| o.name == spectra::demo::ORGANISATIONS[1])
+        .find(|o| o.name == spectra::seed::demo::ORGANISATIONS[1])
         .unwrap();
     app.client
-        .sign_in("admin@example.org", spectra::demo::DEFAULT_PASSWORD)
+        .sign_in("admin@example.org", spectra::seed::demo::DEFAULT_PASSWORD)
         .await;
     let response = app
         .client

@@ -43,6 +43,7 @@ mod retention_km;
 mod retention_records;
 mod security;
 mod shortlisting;
+mod structure;
 mod synthetic;
 mod vacancies;
 mod withdrawals;

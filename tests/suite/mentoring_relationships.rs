@@ -799,10 +799,10 @@ async fn the_demo_has_a_matched_pair_and_students_waiting() {
     let app = spawn_app().await;
 
     // Act
-    spectra::demo::load(&app.db, spectra::demo::DEFAULT_PASSWORD)
+    spectra::seed::demo::load(&app.db, spectra::seed::demo::DEFAULT_PASSWORD)
         .await
         .unwrap();
-    spectra::demo::load(&app.db, spectra::demo::DEFAULT_PASSWORD)
+    spectra::seed::demo::load(&app.db, spectra::seed::demo::DEFAULT_PASSWORD)
         .await
         .unwrap(); // loading twice is harmless
 
@@ -822,7 +822,7 @@ async fn the_demo_has_a_matched_pair_and_students_waiting() {
     // Assert: what the demo accounts see
     let mentee_client = app.new_client();
     mentee_client
-        .sign_in("mentee@example.org", spectra::demo::DEFAULT_PASSWORD)
+        .sign_in("mentee@example.org", spectra::seed::demo::DEFAULT_PASSWORD)
         .await;
     let (status, body) = mentee_client.page("/mentoring/mine").await;
     assert_eq!(status, 200);
@@ -838,7 +838,7 @@ async fn the_demo_has_a_matched_pair_and_students_waiting() {
     assert!(!body.contains("ward round"));
     let mentor_client = app.new_client();
     mentor_client
-        .sign_in("mentor@example.org", spectra::demo::DEFAULT_PASSWORD)
+        .sign_in("mentor@example.org", spectra::seed::demo::DEFAULT_PASSWORD)
         .await;
     let (_, body) = mentor_client.page(&path).await;
     assert_eq!(text_of(&body, "h1"), "Mia Mensah");
@@ -846,7 +846,10 @@ async fn the_demo_has_a_matched_pair_and_students_waiting() {
     assert!(!body.contains("anatomy exam"));
     let coordinator = app.new_client();
     coordinator
-        .sign_in("coordinator@example.org", spectra::demo::DEFAULT_PASSWORD)
+        .sign_in(
+            "coordinator@example.org",
+            spectra::seed::demo::DEFAULT_PASSWORD,
+        )
         .await;
     let (_, body) = coordinator
         .page(&format!(

@@ -21,7 +21,7 @@ use spectra::entities::{
     application, employment_checkpoint, employment_record, offer, offer_check, user, vacancy,
     vacancy_criterion,
 };
-use spectra::synthetic::{self, Counts, Options};
+use spectra::seed::synthetic::{self, Counts, Options};
 
 use crate::helpers::{PASSWORD, TestDb, spawn_app, text_of};
 

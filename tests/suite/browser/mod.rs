@@ -518,7 +518,7 @@ async fn every_page_passes_axe_core() {
 /// An app with the demo accounts (password [`PASSWORD`]) and the demo banner.
 pub(crate) async fn spawn_app_with_demo() -> TestApp {
     let app = crate::helpers::spawn_app_with(|c| c.demo = true).await;
-    spectra::demo::load(&app.db, PASSWORD).await.unwrap();
+    spectra::seed::demo::load(&app.db, PASSWORD).await.unwrap();
     app
 }
 
@@ -785,14 +785,15 @@ pub(crate) async fn keyboard_sign_in(browser: &Browser, base: &str, email: &str)
 
 /// The demo's closed vacancy and its two applications: (vacancy, opted in, not opted in).
 pub(crate) async fn closed_demo_vacancy(app: &TestApp) -> (i32, i32, i32) {
-    let alder_hey = spectra::db::organisations::ensure(&app.db, spectra::demo::ORGANISATIONS[0])
-        .await
-        .unwrap();
+    let alder_hey =
+        spectra::db::organisations::ensure(&app.db, spectra::seed::demo::ORGANISATIONS[0])
+            .await
+            .unwrap();
     let vacancy = spectra::db::vacancies::of_organisation(&app.db, alder_hey.id)
         .await
         .unwrap()
         .into_iter()
-        .find(|v| v.title == spectra::demo::CLOSED_DEMO_VACANCY)
+        .find(|v| v.title == spectra::seed::demo::CLOSED_DEMO_VACANCY)
         .unwrap();
     let sent = spectra::db::applications::sent_models_for_vacancy(&app.db, vacancy.id)
         .await
@@ -1373,9 +1374,10 @@ async fn a_manager_gives_an_apprenticeships_entry_requirements_by_keyboard() {
 async fn the_champion_reads_filters_and_exports_the_dashboard_by_keyboard() {
     require!(Browser::available(), "Chromium and chromedriver");
     let app = spawn_app_with_demo().await;
-    let alder_hey = spectra::db::organisations::ensure(&app.db, spectra::demo::ORGANISATIONS[0])
-        .await
-        .unwrap();
+    let alder_hey =
+        spectra::db::organisations::ensure(&app.db, spectra::seed::demo::ORGANISATIONS[0])
+            .await
+            .unwrap();
     let browser = Browser::start().await;
     let b = &app.base;
 
@@ -1459,10 +1461,11 @@ async fn the_champion_reads_filters_and_exports_the_dashboard_by_keyboard() {
 
 /// The employment record of a demo hire, by name.
 pub(crate) async fn demo_employment(app: &TestApp, name: &str) -> employment_record::Model {
-    let user = spectra::db::users::find_by_email(&app.db, &spectra::demo::demo_only_email(name))
-        .await
-        .unwrap()
-        .unwrap();
+    let user =
+        spectra::db::users::find_by_email(&app.db, &spectra::seed::demo::demo_only_email(name))
+            .await
+            .unwrap()
+            .unwrap();
     spectra::db::employment::all(&app.db)
         .await
         .unwrap()
@@ -1843,9 +1846,10 @@ async fn the_retention_pages_pass_axe_core() {
     browser.activate("form[action='/logout'] button").await;
     keyboard_sign_in(&browser, b, "manager.alderhey@example.org").await;
     browser.visit(&format!("{b}/manage/employees")).await;
-    let alder_hey = spectra::db::organisations::ensure(&app.db, spectra::demo::ORGANISATIONS[0])
-        .await
-        .unwrap();
+    let alder_hey =
+        spectra::db::organisations::ensure(&app.db, spectra::seed::demo::ORGANISATIONS[0])
+            .await
+            .unwrap();
     let employees = spectra::services::employees::hires_page(&app.db, alder_hey.id, 0, 1_000)
         .await
         .unwrap();

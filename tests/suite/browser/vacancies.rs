@@ -11,9 +11,10 @@ use crate::require;
 
 /// The demo's open "Healthcare support worker apprentice" of Alder Hey.
 async fn open_demo_vacancy(app: &TestApp) -> vacancy::Model {
-    let alder_hey = spectra::db::organisations::ensure(&app.db, spectra::demo::ORGANISATIONS[0])
-        .await
-        .unwrap();
+    let alder_hey =
+        spectra::db::organisations::ensure(&app.db, spectra::seed::demo::ORGANISATIONS[0])
+            .await
+            .unwrap();
     let manager = spectra::db::users::find_by_email(&app.db, "manager.alderhey@example.org")
         .await
         .unwrap()

@@ -14,11 +14,17 @@ use tokio::net::TcpListener;
 use tracing_subscriber::EnvFilter;
 
 use crate::config::{Config, HELP};
-use crate::db::audit::{self, AuditAction};
+use crate::db::audit::AuditAction;
 use crate::db::{self, organisations, users};
 use crate::domain::{EmailAddress, FullName, NewPassword, Role, role};
-use crate::synthetic::{self, Counts};
-use crate::{audit_cli, auth, demo, esr_cli, matching_cli, retention_cli, server};
+use crate::seed::demo;
+use crate::seed::synthetic::{self, Counts};
+use crate::{auth, server};
+
+pub mod audit;
+pub mod esr;
+pub mod matching;
+pub mod retention;
 
 /// spectra: care leavers into NHS jobs in Cheshire & Merseyside.
 #[derive(Debug, Parser)]
@@ -292,19 +298,19 @@ pub async fn run() -> ExitCode {
         // So does `retention km`.
         Some(Command::Retention {
             action: RetentionAction::Km { employments, as_of },
-        }) => return retention_cli::km(&employments, &as_of),
+        }) => return retention::km(&employments, &as_of),
         Some(Command::Esr {
             action: EsrAction::Import { file, dry_run },
         }) => {
             init_tracing();
-            return esr_cli::import(&file, dry_run).await;
+            return esr::import(&file, dry_run).await;
         }
         // Its own exit codes: 1 for a broken chain, 2 when it cannot check.
         Some(Command::Audit {
             action: AuditCommand::Verify { anchor },
         }) => {
             init_tracing();
-            return audit_cli::verify(anchor.as_deref()).await;
+            return audit::verify(anchor.as_deref()).await;
         }
         other => other.unwrap_or(Command::Serve),
     };
@@ -330,14 +336,14 @@ fn init_tracing() {
 fn run_match(action: MatchAction) -> ExitCode {
     match action {
         MatchAction::Solve { capacities, scores } => {
-            matching_cli::finish(matching_cli::solve_files(&capacities, &scores))
+            matching::finish(matching::solve_files(&capacities, &scores))
         }
         MatchAction::Plan {
             mentors,
             mentees,
             exclusions,
             emit_scores,
-        } => matching_cli::finish(matching_cli::plan_files(
+        } => matching::finish(matching::plan_files(
             &mentors,
             &mentees,
             exclusions.as_deref(),
@@ -355,7 +361,7 @@ async fn execute(command: Command) -> anyhow::Result<()> {
         Command::Audit { .. } => anyhow::bail!("`audit` does not run here"),
         Command::Db {
             action: DbAction::GrantAppRole { role },
-        } => audit_cli::grant_app_role(&config, &role).await,
+        } => audit::grant_app_role(&config, &role).await,
         Command::Serve => serve(config).await,
         Command::Retention { action } => match action {
             RetentionAction::Km { .. } => anyhow::bail!("`retention km` does not run here"),
@@ -581,7 +587,7 @@ async fn create_user(
         },
     )
     .await?;
-    audit::record(
+    db::audit::record(
         &txn,
         None,
         AuditAction::AccountCreatedByCli,

@@ -414,7 +414,36 @@ pub fn parse_scores(
     drop(mentor_index);
     drop(mentee_index);
 
-    // Number the mentees in sorted order, and group the rows by mentee (counting sort).
+    let (mentee_ids, grouped, start) = group_by_mentee(rows, mentee_ids);
+    if let Some(repeat) = first_repeat(&grouped) {
+        return Err(repeat_error(file, &mentors, &mentee_ids, repeat));
+    }
+
+    let allowed = (0..mentee_ids.len())
+        .map(|r| {
+            grouped[start[r]..start[r + 1]]
+                .iter()
+                .map(|row| (row.mentor as usize, row.score))
+                .collect()
+        })
+        .collect();
+    Ok(Instance {
+        mentor_ids: mentors.ids,
+        mentee_ids,
+        problem: Problem {
+            capacities: mentors.capacities,
+            allowed,
+        },
+    })
+}
+
+/// Numbers the mentees in sorted order of their IDs and groups the rows by mentee (a counting
+/// sort), each mentee's rows by mentor, then line. Returns the sorted IDs, the grouped rows,
+/// and where each mentee's rows start (with one more entry for the end).
+fn group_by_mentee(
+    rows: Vec<ScoreRow>,
+    mut mentee_ids: Vec<String>,
+) -> (Vec<String>, Vec<ScoreRow>, Vec<usize>) {
     let mut sorted: Vec<u32> = (0..mentee_ids.len() as u32).collect();
     sorted.sort_unstable_by(|&a, &b| mentee_ids[a as usize].cmp(&mentee_ids[b as usize]));
     let mut rank = vec![0u32; mentee_ids.len()];
@@ -450,26 +479,7 @@ pub fn parse_scores(
         .iter()
         .map(|&old| std::mem::take(&mut mentee_ids[old as usize]))
         .collect();
-    if let Some(repeat) = first_repeat(&grouped) {
-        return Err(repeat_error(file, &mentors, &mentee_ids, repeat));
-    }
-
-    let allowed = (0..mentee_ids.len())
-        .map(|r| {
-            grouped[start[r]..start[r + 1]]
-                .iter()
-                .map(|row| (row.mentor as usize, row.score))
-                .collect()
-        })
-        .collect();
-    Ok(Instance {
-        mentor_ids: mentors.ids,
-        mentee_ids,
-        problem: Problem {
-            capacities: mentors.capacities,
-            allowed,
-        },
-    })
+    (mentee_ids, grouped, start)
 }
 
 /// Parses both files' contents (named in messages as given).
