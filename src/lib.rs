@@ -9,7 +9,6 @@ pub mod config;
 pub mod db;
 pub mod domain;
 pub mod entities;
-pub mod error;
 pub mod mail;
 pub mod seed;
 pub mod server;

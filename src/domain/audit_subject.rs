@@ -79,8 +79,11 @@ pub enum AuditSubject {
     EsrExport,
 }
 
+/// Makes a subject of one kind from its number.
+type Numbered = fn(i32) -> AuditSubject;
+
 /// The kinds with a number, by their stored name.
-const NUMBERED: [(&str, fn(i32) -> AuditSubject); 10] = [
+const NUMBERED: [(&str, Numbered); 10] = [
     ("application", AuditSubject::Application),
     ("vacancy", AuditSubject::Vacancy),
     ("user", AuditSubject::User),

@@ -52,13 +52,3 @@ pub struct Actor<'a> {
     /// Their email address, for emails to themselves.
     pub email: &'a str,
 }
-
-impl<'a> From<&'a crate::auth::AuthUser> for Actor<'a> {
-    fn from(user: &'a crate::auth::AuthUser) -> Self {
-        Actor {
-            id: user.id,
-            name: &user.full_name,
-            email: &user.email,
-        }
-    }
-}

@@ -8,7 +8,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 
 use crate::app::AppState;
-use crate::error::AppError;
+use crate::web::error::AppError;
 
 mod embedded {
     include!(concat!(env!("OUT_DIR"), "/assets.rs"));

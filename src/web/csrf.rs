@@ -16,7 +16,7 @@ use tower_sessions::Session;
 use url::Url;
 
 use crate::app::AppState;
-use crate::error::AppError;
+use crate::web::error::AppError;
 use crate::web::page::SESSION_CSRF;
 use crate::web::session_timeout::{self, SessionEnded};
 

@@ -11,8 +11,8 @@ use axum::response::{Html, IntoResponse, Response};
 use tower_sessions::Session;
 
 use crate::app::AppState;
-use crate::auth::AuthUser;
-use crate::error::{AppError, ErrorPage};
+use crate::web::AuthUser;
+use crate::web::error::{AppError, ErrorPage};
 use crate::web::page::Page;
 
 #[derive(Template)]

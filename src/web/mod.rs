@@ -6,7 +6,10 @@ pub mod admin;
 pub mod applications;
 pub mod assets;
 pub mod champion;
+pub mod client_address;
 pub mod csrf;
+pub mod current_user;
+pub mod error;
 pub mod errors;
 pub mod health;
 pub mod home;
@@ -15,12 +18,16 @@ pub mod mentoring;
 pub mod page;
 pub mod profile;
 pub mod security_headers;
+pub mod session_store;
 pub mod session_timeout;
 pub mod shortlisting;
 pub mod text_guard;
 pub mod unit_of_work;
 pub mod vacancies;
 pub mod vacancy_view;
+
+pub use client_address::ClientAddress;
+pub use current_user::{AuthUser, CurrentUser, MaybeUser};
 
 use std::time::Duration;
 
@@ -39,8 +46,8 @@ use tower_sessions::{Expiry, SessionManagerLayer};
 use tracing::Level;
 
 use crate::app::AppState;
-use crate::auth::current_user::load_current_user;
-use crate::auth::session_store::SeaOrmSessionStore;
+use crate::web::current_user::load_current_user;
+use crate::web::session_store::SeaOrmSessionStore;
 
 /// Name of the session cookie.
 pub const SESSION_COOKIE: &str = "spectra_session";

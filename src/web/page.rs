@@ -11,9 +11,9 @@ use rand::RngCore;
 use tower_sessions::Session;
 
 use crate::app::AppState;
-use crate::auth::AuthUser;
-use crate::error::AppError;
+use crate::web::AuthUser;
 use crate::web::assets;
+use crate::web::error::AppError;
 
 /// Session key of the form (CSRF) token.
 pub const SESSION_CSRF: &str = "csrf";
@@ -95,7 +95,7 @@ impl Page {
         };
         let idle = state.config.session_idle;
         let seconds_left = if user.is_some() {
-            crate::auth::current_user::seconds_left(session, idle).await?
+            crate::web::current_user::seconds_left(session, idle).await?
         } else {
             idle.as_secs()
         };

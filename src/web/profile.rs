@@ -13,13 +13,13 @@ use serde::Deserialize;
 use tower_sessions::Session;
 
 use crate::app::AppState;
-use crate::auth::CurrentUser;
-use crate::auth::current_user::require_role;
 use crate::db::applicant_profiles;
 use crate::domain::profile::{CONTACT_PREFERENCES, CareExperience, ProfileForm, ProfileInput};
 use crate::domain::{LocalRedirect, Role};
-use crate::error::AppResult;
 use crate::services::{self, Actor};
+use crate::web::CurrentUser;
+use crate::web::current_user::require_role;
+use crate::web::error::AppResult;
 use crate::web::page::{FormErrors, Page, flash};
 use crate::web::unit_of_work::UnitOfWork;
 

@@ -13,11 +13,11 @@ use tower_sessions::Session;
 use tower_sessions::cookie::{Cookie, SameSite};
 
 use crate::app::AppState;
-use crate::auth::{AuthUser, CurrentUser};
 use crate::domain::kept_form::{self, KEPT_FOR, ended_message, idle_minutes, kept_message};
-use crate::error::{AppError, AppResult};
 use crate::services::kept_forms;
+use crate::web::error::{AppError, AppResult};
 use crate::web::page::{Flash, FlashKind, Page};
+use crate::web::{AuthUser, CurrentUser};
 
 /// Name of the cookie that binds this browser to the account that last signed in on it.
 pub const BINDING_COOKIE: &str = "spectra_browser";
@@ -205,7 +205,7 @@ pub async fn keep_alive(
     CurrentUser(_me): CurrentUser,
     session: Session,
 ) -> AppResult<Json<KeptAlive>> {
-    crate::auth::current_user::renew_now(&session).await?;
+    crate::web::current_user::renew_now(&session).await?;
     Ok(Json(KeptAlive {
         idle_seconds: state.config.session_idle.as_secs(),
     }))

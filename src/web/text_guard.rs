@@ -11,7 +11,7 @@ use axum::middleware::Next;
 use axum::response::Response;
 
 use crate::domain::text_input;
-use crate::error::AppError;
+use crate::web::error::AppError;
 
 /// The largest form body read (the token check has read no more than this already).
 const BODY_LIMIT: usize = 2 * 1024 * 1024;

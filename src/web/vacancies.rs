@@ -13,7 +13,7 @@ use crate::db::{self, vacancies};
 use crate::domain::london_time;
 use crate::domain::vacancy::{VacancyKind, VacancyStatus};
 use crate::entities::organisation;
-use crate::error::{AppError, AppResult};
+use crate::web::error::{AppError, AppResult};
 use crate::web::page::{IdPath, Page};
 use crate::web::vacancy_view::VacancyView;
 

@@ -10,7 +10,6 @@
 use reqwest::header::{HeaderMap, HeaderValue, ORIGIN};
 use sea_orm::{EntityTrait, TransactionTrait};
 use spectra::auth::password::{self, HashGate};
-use spectra::auth::session_store::{SeaOrmSessionStore, is_refused};
 use spectra::auth::{SESSION_AUTH_FP, SESSION_HANDOVER, SESSION_USER_ID};
 use spectra::db::user_tokens::{self, Purpose};
 use spectra::domain::privacy::{ERASED_PASSWORD_HASH, erased_email};
@@ -20,6 +19,7 @@ use spectra::services::Actor;
 use spectra::services::accounts::{self, ChangeRefusal, ResetRefusal};
 use spectra::services::privacy::{self, Requester};
 use spectra::services::user_admin::{self, AdminRefusal};
+use spectra::web::session_store::{SeaOrmSessionStore, is_refused};
 use tower_sessions::SessionStore;
 use tower_sessions::session::{Id, Record};
 

@@ -837,7 +837,7 @@ async fn saving_a_session_that_was_deleted_does_not_create_it_again() {
         .unwrap()
         .unwrap()
         .password_hash;
-    let store = spectra::auth::session_store::SeaOrmSessionStore::new(app.db.clone());
+    let store = spectra::web::session_store::SeaOrmSessionStore::new(app.db.clone());
     let mut record = Record {
         id: Id::default(),
         data: Default::default(),

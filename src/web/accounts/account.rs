@@ -6,11 +6,12 @@ use askama_web::WebTemplate;
 use axum::extract::State;
 
 use crate::app::AppState;
+use crate::auth::Home;
 use crate::auth::home::what_you_can_do;
-use crate::auth::{AuthUser, CurrentUser, Home};
 use crate::db::organisations;
-use crate::error::AppResult;
+use crate::web::error::AppResult;
 use crate::web::page::Page;
+use crate::web::{AuthUser, CurrentUser};
 
 #[derive(Template, WebTemplate)]
 #[template(path = "accounts/account.html")]

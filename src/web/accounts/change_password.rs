@@ -12,15 +12,16 @@ use serde::Deserialize;
 use tower_sessions::Session;
 
 use crate::app::AppState;
+use crate::auth::password;
 use crate::auth::throttle::LoginKeys;
-use crate::auth::{ClientAddress, CurrentUser, password};
 use crate::db::users;
 use crate::domain::NewPassword;
-use crate::error::{AppError, AppResult};
 use crate::services::accounts::{self, PasswordRefusal};
 use crate::web::accounts::sign_in;
+use crate::web::error::{AppError, AppResult};
 use crate::web::page::{FormErrors, Page, flash};
 use crate::web::unit_of_work::UnitOfWork;
+use crate::web::{ClientAddress, CurrentUser};
 
 /// The message while the current password cannot be checked.
 pub const LOCKED: &str = "You have tried your current password too many times. Wait 15 minutes, then try again. If you have forgotten it, sign out and reset it.";

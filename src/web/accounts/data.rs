@@ -9,12 +9,12 @@ use axum::http::header;
 use axum::response::{IntoResponse, Response};
 
 use crate::app::AppState;
-use crate::auth::{AuthUser, CurrentUser};
 use crate::domain::london_time;
-use crate::error::{AppError, AppResult};
 use crate::services::data_export;
+use crate::web::error::{AppError, AppResult};
 use crate::web::page::Page;
 use crate::web::unit_of_work::UnitOfWork;
+use crate::web::{AuthUser, CurrentUser};
 
 #[derive(Template, WebTemplate)]
 #[template(path = "accounts/data.html")]

@@ -12,12 +12,13 @@ use serde::Deserialize;
 use tower_sessions::Session;
 
 use crate::app::AppState;
-use crate::auth::{CurrentUser, throttle};
+use crate::auth::throttle;
 use crate::db::users;
 use crate::domain::login_throttle::ACCOUNT;
-use crate::error::{AppError, AppResult};
 use crate::services::Actor;
 use crate::services::privacy::{self, DeleteRefusal, Deleted, Requester};
+use crate::web::CurrentUser;
+use crate::web::error::{AppError, AppResult};
 use crate::web::page::{FormErrors, Page};
 use crate::web::unit_of_work::UnitOfWork;
 

@@ -13,9 +13,9 @@ use crate::auth::{home_for, password, tokens};
 use crate::db::{invitations, organisations};
 use crate::domain::{EmailAddress, NewPassword, Role, role};
 use crate::entities::invitation;
-use crate::error::{AppError, AppResult};
 use crate::services::invitations::{self as invitation_service, AcceptRefusal};
 use crate::web::accounts::sign_in;
+use crate::web::error::{AppError, AppResult};
 use crate::web::page::{FormErrors, FormPage, Page, flash};
 use crate::web::unit_of_work::UnitOfWork;
 

@@ -10,16 +10,17 @@ use serde::Deserialize;
 use tower_sessions::Session;
 
 use crate::app::AppState;
+use crate::auth::home_for;
 use crate::auth::throttle::LoginKeys;
-use crate::auth::{ClientAddress, MaybeUser, home_for};
 use crate::db::users;
 use crate::domain::LocalRedirect;
-use crate::error::AppResult;
 use crate::services::accounts::{self, PasswordRefusal};
 use crate::web::accounts::sign_in;
+use crate::web::error::AppResult;
 use crate::web::page::{Flash, FlashKind, FormErrors, FormPage, Page};
 use crate::web::session_timeout;
 use crate::web::unit_of_work::UnitOfWork;
+use crate::web::{ClientAddress, MaybeUser};
 
 /// The one message for a wrong email, a wrong password, or an account that cannot sign in.
 pub const BAD_CREDENTIALS: &str = "The email address or password is not correct";

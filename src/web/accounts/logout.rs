@@ -9,8 +9,8 @@ use axum::response::{IntoResponse, Redirect, Response};
 use tower_sessions::Session;
 
 use crate::app::AppState;
-use crate::error::AppResult;
 use crate::services::{kept_forms, sessions};
+use crate::web::error::AppResult;
 use crate::web::page::Page;
 use crate::web::session_timeout;
 

@@ -17,10 +17,11 @@ use axum::routing::get;
 use tower_sessions::Session;
 
 use crate::app::AppState;
-use crate::auth::{SESSION_AUTH_FP, SESSION_HANDOVER, SESSION_USER_ID, password, session_store};
+use crate::auth::{SESSION_AUTH_FP, SESSION_HANDOVER, SESSION_USER_ID, password};
 use crate::entities::user;
-use crate::error::AppError;
+use crate::web::error::AppError;
 use crate::web::page::new_csrf_token;
+use crate::web::session_store;
 use crate::web::unit_of_work::UnitOfWork;
 
 /// The account routes.

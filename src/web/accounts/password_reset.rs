@@ -10,13 +10,14 @@ use serde::Deserialize;
 use tower_sessions::Session;
 
 use crate::app::AppState;
-use crate::auth::{ClientAddress, password, tokens};
+use crate::auth::{password, tokens};
 use crate::db::user_tokens::Purpose;
 use crate::db::{user_tokens, users};
 use crate::domain::{EmailAddress, NewPassword, account};
 use crate::entities::{user, user_token};
-use crate::error::AppResult;
 use crate::services::accounts;
+use crate::web::ClientAddress;
+use crate::web::error::AppResult;
 use crate::web::page::{FormErrors, FormPage, Page, flash};
 use crate::web::unit_of_work::UnitOfWork;
 

@@ -9,10 +9,10 @@ use serde::Deserialize;
 use tower_sessions::Session;
 
 use crate::app::AppState;
-use crate::auth::ClientAddress;
 use crate::domain::{EmailAddress, FullName, NewPassword};
-use crate::error::AppResult;
 use crate::services::accounts;
+use crate::web::ClientAddress;
+use crate::web::error::AppResult;
 use crate::web::page::{FormErrors, FormPage, Page};
 use crate::web::unit_of_work::UnitOfWork;
 

@@ -10,12 +10,13 @@ use serde::Deserialize;
 use tower_sessions::Session;
 
 use crate::app::AppState;
-use crate::auth::{ClientAddress, tokens};
+use crate::auth::tokens;
 use crate::db::user_tokens;
 use crate::db::user_tokens::Purpose;
 use crate::domain::EmailAddress;
-use crate::error::AppResult;
 use crate::services::accounts;
+use crate::web::ClientAddress;
+use crate::web::error::AppResult;
 use crate::web::page::{FormPage, Page, flash};
 use crate::web::unit_of_work::UnitOfWork;
 

@@ -10,16 +10,16 @@ use axum::response::{IntoResponse, Redirect, Response};
 use tower_sessions::Session;
 
 use crate::app::AppState;
-use crate::auth::CurrentUser;
 use crate::db::{invitations, organisations, users};
 use crate::domain::{EmailAddress, FullName, Role, london_time, role};
 use crate::entities::{invitation, organisation};
-use crate::error::{AppError, AppResult};
 use crate::services::Actor;
 use crate::services::invitations::{
     self as invitation_service, InviteRefusal, NewInvitation, RevokeRefusal,
 };
+use crate::web::CurrentUser;
 use crate::web::admin::{parse_roles_and_organisation, repeated, single};
+use crate::web::error::{AppError, AppResult};
 use crate::web::page::{FormErrors, IdPath, Page, flash, warning};
 use crate::web::unit_of_work::UnitOfWork;
 

@@ -12,9 +12,9 @@ use axum::middleware::{Next, from_fn};
 use axum::routing::{get, post};
 
 use crate::app::AppState;
-use crate::auth::CurrentUser;
-use crate::auth::current_user::require_role;
 use crate::domain::Role;
+use crate::web::CurrentUser;
+use crate::web::current_user::require_role;
 
 /// The admin routes, all behind the admin role check.
 pub fn router(_state: AppState) -> Router<AppState> {

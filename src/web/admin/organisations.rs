@@ -9,12 +9,12 @@ use axum::response::{IntoResponse, Redirect, Response};
 use tower_sessions::Session;
 
 use crate::app::AppState;
-use crate::auth::CurrentUser;
 use crate::db::organisations;
 use crate::domain::organisation::{OrganisationForm, OrganisationInput, is_active, status_label};
 use crate::entities::organisation;
-use crate::error::{AppError, AppResult};
 use crate::services::organisations::{self as service, DetailsRefusal, StatusRefusal};
+use crate::web::CurrentUser;
+use crate::web::error::{AppError, AppResult};
 use crate::web::page::{FormErrors, IdPath, Page, flash, notice, warning};
 use crate::web::unit_of_work::UnitOfWork;
 

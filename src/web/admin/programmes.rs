@@ -12,9 +12,9 @@ use crate::app::AppState;
 use crate::db::programmes;
 use crate::domain::programme::{CareDefinition, ProgrammeForm, ProgrammeInput};
 use crate::entities::programme;
-use crate::error::{AppError, AppResult};
 use crate::services;
 use crate::services::programmes::ProgrammeRefusal;
+use crate::web::error::{AppError, AppResult};
 use crate::web::page::{FormErrors, IdPath, Page, flash};
 use crate::web::unit_of_work::UnitOfWork;
 

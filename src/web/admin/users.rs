@@ -11,16 +11,16 @@ use serde::Deserialize;
 use tower_sessions::Session;
 
 use crate::app::AppState;
-use crate::auth::CurrentUser;
 use crate::db::{organisations, users};
 use crate::domain::Role;
 use crate::domain::privacy::{DeletionReason, is_deciding_staff};
 use crate::entities::{organisation, user};
-use crate::error::{AppError, AppResult};
 use crate::services::Actor;
 use crate::services::privacy::{self, DeleteRefusal, Deleted, Requester};
 use crate::services::user_admin::{self, AdminRefusal};
+use crate::web::CurrentUser;
 use crate::web::admin::{parse_roles_and_organisation, repeated, single};
+use crate::web::error::{AppError, AppResult};
 use crate::web::page::{FormErrors, IdPath, Page, flash, notice};
 use crate::web::unit_of_work::UnitOfWork;
 

@@ -8,7 +8,7 @@ use serde::Deserialize;
 use crate::app::AppState;
 use crate::db::{organisations, vacancies};
 use crate::entities::{organisation, vacancy};
-use crate::error::AppResult;
+use crate::web::error::AppResult;
 use crate::web::page::Page;
 
 #[derive(Template, WebTemplate)]

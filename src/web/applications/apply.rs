@@ -10,7 +10,6 @@ use serde::Deserialize;
 use tower_sessions::Session;
 
 use crate::app::AppState;
-use crate::auth::{AuthUser, CurrentUser};
 use crate::db::{self, applicant_profiles, applications, vacancies};
 use crate::domain::application::{self, Eligibility, Step};
 use crate::domain::london_time;
@@ -18,11 +17,12 @@ use crate::domain::profile::CareExperience;
 use crate::domain::programme::CareDefinition;
 use crate::domain::vacancy::{VacancyStatus, is_open};
 use crate::entities::{applicant_profile, vacancy};
-use crate::error::{AppError, AppResult};
 use crate::services::{self, Actor};
 use crate::web::applications::{definition_of, step_path};
+use crate::web::error::{AppError, AppResult};
 use crate::web::page::{FormErrors, IdPath, Page, notice};
 use crate::web::unit_of_work::UnitOfWork;
+use crate::web::{AuthUser, CurrentUser};
 
 #[derive(Template, WebTemplate)]
 #[template(path = "applications/apply.html")]

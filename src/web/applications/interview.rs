@@ -10,18 +10,18 @@ use serde::Deserialize;
 use tower_sessions::Session;
 
 use crate::app::AppState;
-use crate::auth::{AuthUser, CurrentUser};
 use crate::db::{self, interviews};
 use crate::domain::application::Stage;
 use crate::domain::interview::can_change;
 use crate::domain::london_time;
 use crate::entities::{interview_booking, interview_slot};
-use crate::error::{AppError, AppResult};
 use crate::services::bookings::BookRefusal;
 use crate::services::{self, Actor};
 use crate::web::applications::{Loaded, load_own};
+use crate::web::error::{AppError, AppResult};
 use crate::web::page::{FormErrors, IdPath, Page, flash, notice};
 use crate::web::unit_of_work::UnitOfWork;
+use crate::web::{AuthUser, CurrentUser};
 
 /// A slot the applicant can choose.
 pub struct Choice {

@@ -7,15 +7,15 @@ use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 
 use crate::app::AppState;
-use crate::auth::CurrentUser;
 use crate::db::{self, applicant_profiles, applications};
 use crate::domain::application::{self, Stage};
 use crate::domain::london_time;
 use crate::domain::profile::CareExperience;
 use crate::domain::vacancy::{VacancyStatus, is_open};
-use crate::error::AppResult;
+use crate::web::CurrentUser;
 use crate::web::applications::steps::{Answers, answers};
 use crate::web::applications::{Loaded, load_own, step_path};
+use crate::web::error::AppResult;
 use crate::web::page::{IdPath, Page};
 
 /// What the applicant can do next with one application.

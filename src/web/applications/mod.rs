@@ -15,15 +15,15 @@ use axum::middleware::{Next, from_fn};
 use axum::routing::get;
 
 use crate::app::AppState;
-use crate::auth::current_user::require_role;
-use crate::auth::{AuthUser, CurrentUser};
 use crate::db::{applicant_profiles, applications, programmes, vacancies};
 use crate::domain::Role;
 use crate::domain::application::{self, Stage, Step};
 use crate::domain::profile::CareExperience;
 use crate::domain::programme::CareDefinition;
 use crate::entities::{application as application_entity, vacancy, vacancy_criterion};
-use crate::error::{AppError, AppResult};
+use crate::web::current_user::require_role;
+use crate::web::error::{AppError, AppResult};
+use crate::web::{AuthUser, CurrentUser};
 
 /// The applying routes, all behind the applicant role check.
 pub fn router() -> Router<AppState> {

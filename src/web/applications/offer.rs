@@ -9,14 +9,14 @@ use serde::Deserialize;
 use tower_sessions::Session;
 
 use crate::app::AppState;
-use crate::auth::CurrentUser;
 use crate::db::offers;
 use crate::domain::offer::{CheckKind, CheckStatus};
 use crate::entities::offer;
-use crate::error::{AppError, AppResult};
 use crate::services;
 use crate::services::offers::AcceptRefusal;
+use crate::web::CurrentUser;
 use crate::web::applications::{Loaded, load_own};
+use crate::web::error::{AppError, AppResult};
 use crate::web::page::{IdPath, Page, flash};
 use crate::web::unit_of_work::UnitOfWork;
 
@@ -38,7 +38,7 @@ pub struct OfferTemplate {
 
 async fn load_offer(
     state: &AppState,
-    me: &crate::auth::AuthUser,
+    me: &crate::web::AuthUser,
     id: i32,
 ) -> AppResult<(Loaded, offer::Model)> {
     let l = load_own(state, me, id).await?;

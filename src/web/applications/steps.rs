@@ -11,7 +11,6 @@ use serde::Deserialize;
 use tower_sessions::Session;
 
 use crate::app::AppState;
-use crate::auth::{AuthUser, CurrentUser};
 use crate::db::applications::{self, StepChange};
 use crate::domain::application::{
     self, EVIDENCE_WORDS, REFEREE_SLOTS, Referee, RefereeForm, Stage, Step, TypedEvidence,
@@ -19,13 +18,14 @@ use crate::domain::application::{
 use crate::domain::london_time;
 use crate::domain::vacancy::{MAX_CRITERIA, ReferenceType};
 use crate::entities::application_referee;
-use crate::error::{AppError, AppResult};
 use crate::services::application_form::{StepRefusal, StepSave, SubmitRefusal};
 use crate::services::{self, Actor};
 use crate::web::applications::{Loaded, load_own, step_path};
+use crate::web::error::{AppError, AppResult};
 use crate::web::page::{FormErrors, IdPath, Page, flash, form_field as field, warning};
 use crate::web::session_timeout::Kept;
 use crate::web::unit_of_work::UnitOfWork;
+use crate::web::{AuthUser, CurrentUser};
 
 /// Field names of the evidence boxes, one per criterion.
 const EVIDENCE_FIELDS: [&str; MAX_CRITERIA] = [

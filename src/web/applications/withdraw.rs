@@ -9,12 +9,12 @@ use serde::Deserialize;
 use tower_sessions::Session;
 
 use crate::app::AppState;
-use crate::auth::CurrentUser;
 use crate::domain::application::MAX_WITHDRAWAL_REASON;
-use crate::error::{AppError, AppResult};
 use crate::services::withdrawal::WithdrawRefusal;
 use crate::services::{self, Actor};
+use crate::web::CurrentUser;
 use crate::web::applications::{Loaded, load_own};
+use crate::web::error::{AppError, AppResult};
 use crate::web::page::{FormErrors, IdPath, Page, flash, warning};
 use crate::web::unit_of_work::UnitOfWork;
 

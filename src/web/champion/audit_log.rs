@@ -10,14 +10,14 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use crate::app::AppState;
-use crate::auth::CurrentUser;
 use crate::db::audit::{self, ActorFilter, AuditAction, AuditFilter};
 use crate::db::{users, vacancies};
 use crate::domain::application::reference;
 use crate::domain::london_time;
 use crate::entities::{audit_event, user};
-use crate::error::AppResult;
+use crate::web::CurrentUser;
 use crate::web::champion::{require_champion, subject_id};
+use crate::web::error::AppResult;
 use crate::web::page::{FormErrors, Page};
 
 const PER_PAGE: u64 = 50;

@@ -7,8 +7,8 @@ use axum::extract::State;
 
 use crate::app::AppState;
 use crate::db::employment;
-use crate::error::AppResult;
 use crate::services::retention::{self, long_date, reference};
+use crate::web::error::AppResult;
 use crate::web::page::Page;
 
 /// An overdue checkpoint.

@@ -9,17 +9,17 @@ use serde::Deserialize;
 use time::Date;
 
 use crate::app::AppState;
-use crate::auth::CurrentUser;
 use crate::db::reports::FUNNEL;
 use crate::db::reports::ReportFilter;
 use crate::domain::dashboard::percent;
 use crate::domain::retention::{NATIONAL_LEAVER_RATE, SPECIALIST_LEAVER_RATE};
 use crate::domain::{dates, london_time};
 use crate::entities::{organisation, programme};
-use crate::error::AppResult;
 use crate::services::dashboard::{Dashboard, FunnelRow, GroupMeasures, TIMED_STAGES};
+use crate::web::CurrentUser;
 use crate::web::champion::chart::{self, Chart, CurveRow};
 use crate::web::champion::require_champion_or_admin;
+use crate::web::error::AppResult;
 use crate::web::page::{FormErrors, Page};
 use std::sync::Arc;
 

@@ -22,19 +22,19 @@ use serde::Deserialize;
 use time::Date;
 
 use crate::app::AppState;
-use crate::auth::current_user::require_any_role;
-use crate::auth::{AuthUser, CurrentUser};
 use crate::domain::esr::{self, BadRow};
 use crate::domain::esr_import::{
     BAD_ROWS_SHOWN, MAX_FORM_BYTES, UploadMeter, not_shown, with_commas,
 };
 use crate::domain::{Role, london_time};
-use crate::error::{AppError, AppResult};
 use crate::services::esr as service;
 use crate::services::esr_jobs::{self, KeptRefusal, UploadGone};
 use crate::web::champion::esr_pages::{JobTemplate, PreviewTemplate, UploadTemplate};
+use crate::web::current_user::require_any_role;
+use crate::web::error::{AppError, AppResult};
 use crate::web::page::{FormErrors, IdPath, Page};
 use crate::web::unit_of_work::UnitOfWork;
+use crate::web::{AuthUser, CurrentUser};
 
 /// Who may import and export ESR extracts.
 const ESR_ROLES: [Role; 2] = [Role::Champion, Role::Admin];

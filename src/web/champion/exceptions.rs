@@ -11,17 +11,17 @@ use serde::Deserialize;
 use tower_sessions::Session;
 
 use crate::app::AppState;
-use crate::auth::{AuthUser, CurrentUser};
 use crate::db::audit::{self, AuditAction};
 use crate::db::{applications, organisations, shortlisting, users, vacancies};
 use crate::domain::london_time;
 use crate::entities::{organisation, user};
-use crate::error::{AppError, AppResult};
 use crate::services::Actor;
 use crate::services::exceptions::{self, DecideRefusal, ExceptionDecision};
 use crate::web::champion::{paragraphs, require_champion, subject_id};
+use crate::web::error::{AppError, AppResult};
 use crate::web::page::{FormErrors, IdPath, Page, flash};
 use crate::web::unit_of_work::UnitOfWork;
+use crate::web::{AuthUser, CurrentUser};
 
 /// How many past decisions the page lists.
 const RECENTLY_DECIDED: u64 = 20;

@@ -12,17 +12,17 @@ use axum::http::header;
 use axum::response::{IntoResponse, Response};
 
 use crate::app::AppState;
-use crate::auth::CurrentUser;
 use crate::db::reports::{self, ReportFilter};
 use crate::domain::disclosure::{self, CURVE_MONTHS};
 use crate::domain::retention::{RETENTION_POINTS, followed_and_left};
 use crate::domain::shared_tables::{self, Layout};
 use crate::domain::spreadsheet::escape;
-use crate::error::{AppError, AppResult};
 use crate::services::dashboard::{self, GroupMeasures, Names, spell_of};
 use crate::services::{self, Actor};
+use crate::web::CurrentUser;
 use crate::web::champion::dashboard::{DashboardQuery, parse_filter, today};
 use crate::web::champion::require_champion_or_admin;
+use crate::web::error::{AppError, AppResult};
 use crate::web::unit_of_work::UnitOfWork;
 
 /// The tables that can be exported.

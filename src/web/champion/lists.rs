@@ -8,15 +8,15 @@ use axum::extract::{Query, State};
 use serde::Deserialize;
 
 use crate::app::AppState;
-use crate::auth::CurrentUser;
 use crate::db::reports::{self, FUNNEL};
 use crate::domain::application::{Stage, reference};
 use crate::domain::dashboard::{GuaranteeStatus, guarantee_status};
 use crate::domain::employment;
-use crate::error::{AppError, AppResult};
 use crate::services::dashboard::{Dimension, Names, spell_of};
+use crate::web::CurrentUser;
 use crate::web::champion::dashboard::{DashboardQuery, long_date, parse_filter, today};
 use crate::web::champion::require_champion_or_admin;
+use crate::web::error::{AppError, AppResult};
 use crate::web::page::Page;
 
 /// The most rows listed.

@@ -19,10 +19,10 @@ use axum::middleware::{Next, from_fn};
 use axum::routing::{get, post};
 
 use crate::app::AppState;
-use crate::auth::current_user::{require_any_role, require_role};
-use crate::auth::{AuthUser, CurrentUser};
 use crate::domain::Role;
-use crate::error::{AppError, AppResult};
+use crate::web::current_user::{require_any_role, require_role};
+use crate::web::error::{AppError, AppResult};
+use crate::web::{AuthUser, CurrentUser};
 
 /// The champion's routes: the exceptions and the audit log behind the champion role check;
 /// the dashboard, its lists and exports behind the champion or administrator check.

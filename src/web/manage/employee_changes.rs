@@ -16,14 +16,14 @@ use super::employees::{
     refuse, render,
 };
 use crate::app::AppState;
-use crate::auth::CurrentUser;
 use crate::db::employment;
 use crate::domain::employment::{CheckpointOutcome, CorrectionReason};
 use crate::entities::employment_record;
-use crate::error::{AppError, AppResult};
 use crate::services::retention::{
     self, Corrected, Correction, Ending, RetentionRefusal, long_date, reference,
 };
+use crate::web::CurrentUser;
+use crate::web::error::{AppError, AppResult};
 use crate::web::page::{FormErrors, IdPath, Page, flash};
 use crate::web::unit_of_work::UnitOfWork;
 

@@ -13,7 +13,6 @@ use time::Date;
 use tower_sessions::Session;
 
 use crate::app::AppState;
-use crate::auth::{AuthUser, CurrentUser};
 use crate::db::employment::{self, ListedHire};
 use crate::db::users;
 use crate::domain::employment::{
@@ -22,14 +21,15 @@ use crate::domain::employment::{
 use crate::domain::london_time;
 use crate::domain::paging::Paging;
 use crate::entities::employment_record;
-use crate::error::{AppError, AppResult};
 use crate::services::applicant_details::{self, DetailsPage};
 use crate::services::employees;
 use crate::services::retention::{
     self, CheckpointEntry, Ending, MAX_ORGANISATION, RetentionRefusal, long_date, reference,
 };
+use crate::web::error::{AppError, AppResult};
 use crate::web::page::{FormErrors, IdPairPath, IdPath, Page, flash};
 use crate::web::unit_of_work::UnitOfWork;
+use crate::web::{AuthUser, CurrentUser};
 
 /// The manager's organisation; a hiring manager without one has no employees to see.
 pub(super) fn organisation_of(user: &AuthUser) -> AppResult<i32> {

@@ -9,15 +9,15 @@ use axum::extract::State;
 use time::Duration;
 
 use crate::app::AppState;
-use crate::auth::CurrentUser;
 use crate::db::{self, manager_home, vacancies};
 use crate::domain::application::Stage;
 use crate::domain::interview::CHANGE_CUTOFF;
 use crate::domain::london_time;
 use crate::domain::manager_home::{Advert, Place, VacancyCounts, Whose, count_of, waiting_for};
 use crate::domain::vacancy::VacancyStatus;
-use crate::error::{AppError, AppResult};
 use crate::services::retention;
+use crate::web::CurrentUser;
+use crate::web::error::{AppError, AppResult};
 use crate::web::page::Page;
 
 /// One line of the page, with its link.

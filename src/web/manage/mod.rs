@@ -13,9 +13,9 @@ use axum::middleware::{Next, from_fn};
 use axum::routing::{get, post};
 
 use crate::app::AppState;
-use crate::auth::CurrentUser;
-use crate::auth::current_user::require_role;
 use crate::domain::Role;
+use crate::web::CurrentUser;
+use crate::web::current_user::require_role;
 
 /// The manager routes, all behind the hiring manager role check.
 pub fn router() -> Router<AppState> {

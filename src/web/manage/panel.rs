@@ -12,14 +12,14 @@ use serde::Deserialize;
 use tower_sessions::Session;
 
 use crate::app::AppState;
-use crate::auth::{AuthUser, CurrentUser};
 use crate::db::{shortlisting, users, vacancies};
 use crate::entities::{user, vacancy};
-use crate::error::{AppError, AppResult};
 use crate::services::panel::{self, PanelChange, PanelEditor, PanelRefusal};
+use crate::web::error::{AppError, AppResult};
 use crate::web::manage::vacancies::load_own;
 use crate::web::page::{FormErrors, IdPath, Page, flash};
 use crate::web::unit_of_work::UnitOfWork;
+use crate::web::{AuthUser, CurrentUser};
 
 #[derive(Template, WebTemplate)]
 #[template(path = "manage/panel.html")]

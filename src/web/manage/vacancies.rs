@@ -9,7 +9,6 @@ use axum::response::{IntoResponse, Redirect, Response};
 use tower_sessions::Session;
 
 use crate::app::AppState;
-use crate::auth::{AuthUser, CurrentUser};
 use crate::db::{self, applications, organisations, programmes, vacancies};
 use crate::domain::application::{self, Stage};
 use crate::domain::london_time;
@@ -20,15 +19,16 @@ use crate::domain::vacancy::{
     is_entry_level, is_open, parse_new_closing,
 };
 use crate::entities::{programme, vacancy};
-use crate::error::{AppError, AppResult};
 use crate::services::vacancies::{
     Affected, ChangeRefusal, CloseRefusal, DraftRefusal, PublishRefusal, ReopenFailure,
 };
 use crate::services::{self, Actor};
+use crate::web::error::{AppError, AppResult};
 use crate::web::page::{FormErrors, IdPath, Page, flash, notice, warning};
 use crate::web::session_timeout::Kept;
 use crate::web::unit_of_work::UnitOfWork;
 use crate::web::vacancy_view::VacancyView;
+use crate::web::{AuthUser, CurrentUser};
 
 /// The manager's organisation; a hiring manager without one can do nothing here.
 fn organisation_of(user: &AuthUser) -> AppResult<i32> {

@@ -18,17 +18,17 @@ use serde::Deserialize;
 use tower_sessions::Session;
 
 use crate::app::AppState;
-use crate::auth::CurrentUser;
 use crate::db::mentoring::matching::{self, StoredPair, StoredPart};
 use crate::db::mentoring::registry as reg;
 use crate::db::mentoring::{self as mentoring_db};
 use crate::domain::london_time;
 use crate::domain::mentoring::alternatives::{Alternative, Instead};
 use crate::entities::{match_run, mentee, mentor};
-use crate::error::{AppError, AppResult};
 use crate::services;
 use crate::services::mentoring::NotFound;
 use crate::services::mentoring::matching::{ConfirmRefusal, PinRefusal, check_run, is_out_of_date};
+use crate::web::CurrentUser;
+use crate::web::error::{AppError, AppResult};
 use crate::web::page::{FormErrors, IdPath, Page, flash};
 use crate::web::unit_of_work::UnitOfWork;
 

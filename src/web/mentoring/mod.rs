@@ -13,9 +13,9 @@ use axum::extract::Request;
 use axum::middleware::{Next, from_fn};
 
 use crate::app::AppState;
-use crate::auth::CurrentUser;
-use crate::auth::current_user::require_role;
 use crate::domain::Role;
+use crate::web::CurrentUser;
+use crate::web::current_user::require_role;
 
 /// Every mentoring route. Each area checks its own roles.
 pub fn router() -> Router<AppState> {

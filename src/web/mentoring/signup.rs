@@ -10,17 +10,17 @@ use axum::{Form, Router};
 use tower_sessions::Session;
 
 use crate::app::AppState;
-use crate::auth::{AuthUser, CurrentUser, MaybeUser};
 use crate::db::mentoring::{mentee_for_user, status_of};
 use crate::domain::mentoring::input::{OTHER_UNIVERSITY, SignUpForm, SignUpInput};
 use crate::domain::mentoring::pilot::MenteeStatus;
 use crate::domain::mentoring::profile::{Availability, DAYS, PARTS, UNIVERSITIES, items};
 use crate::entities::mentee;
-use crate::error::{AppError, AppResult};
 use crate::services;
 use crate::services::mentoring::signup::{SignedUp, SubmitRefusal};
+use crate::web::error::{AppError, AppResult};
 use crate::web::page::{FormErrors, Page, flash, form_field, notice};
 use crate::web::unit_of_work::UnitOfWork;
+use crate::web::{AuthUser, CurrentUser, MaybeUser};
 
 /// The pages for everyone: about the pilot, and signing up.
 pub fn router() -> Router<AppState> {

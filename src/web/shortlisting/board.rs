@@ -10,16 +10,16 @@ use serde::Deserialize;
 use tower_sessions::Session;
 
 use crate::app::AppState;
-use crate::auth::CurrentUser;
 use crate::db::{shortlisting, users};
 use crate::domain::application::{Stage, reference};
 use crate::domain::london_time;
 use crate::entities::user;
-use crate::error::{AppError, AppResult};
 use crate::services::applicant_details::DetailsPage;
 use crate::services::exceptions::{ExceptionRequest, RequestRefusal};
 use crate::services::shortlisting::{CompletionPreview, ShortlistRefusal};
 use crate::services::{self, Actor};
+use crate::web::CurrentUser;
+use crate::web::error::{AppError, AppResult};
 use crate::web::page::{FormErrors, IdPath, Page, flash, notice};
 use crate::web::shortlisting::review::refused;
 use crate::web::shortlisting::{

@@ -10,15 +10,15 @@ use serde::Deserialize;
 use tower_sessions::Session;
 
 use crate::app::AppState;
-use crate::auth::CurrentUser;
 use crate::db::{self, applications, interviews, users};
 use crate::domain::application::{Stage, reference};
 use crate::domain::interview::{SlotForm, SlotInput};
 use crate::domain::london_time;
-use crate::error::{AppError, AppResult};
 use crate::services::applicant_details::DetailsPage;
 use crate::services::interviews::{AddSlotRefusal, OutcomeRefusal, SlotRefusal, TellRefusal};
 use crate::services::{self, Actor};
+use crate::web::CurrentUser;
+use crate::web::error::{AppError, AppResult};
 use crate::web::page::{FormErrors, IdPairPath, IdPath, Page, flash, notice, warning};
 use crate::web::shortlisting::{PanelSeat, audit_details_view, audit_late_reveal_view, load_seat};
 use crate::web::unit_of_work::UnitOfWork;
@@ -70,7 +70,7 @@ pub struct InterviewsTemplate {
 /// Interviews come after shortlisting is complete: only then are the invited known by name.
 async fn load_after_shortlisting(
     state: &AppState,
-    me: &crate::auth::AuthUser,
+    me: &crate::web::AuthUser,
     id: i32,
 ) -> AppResult<PanelSeat> {
     let seat = load_seat(state, me, id).await?;

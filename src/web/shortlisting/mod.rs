@@ -14,14 +14,14 @@ use axum::middleware::{Next, from_fn};
 use axum::routing::{get, post};
 
 use crate::app::AppState;
-use crate::auth::current_user::require_role;
-use crate::auth::{AuthUser, CurrentUser};
 use crate::db::{shortlisting, vacancies};
 use crate::domain::Role;
 use crate::entities::{panel_member, vacancy};
-use crate::error::{AppError, AppResult};
 use crate::services::applicant_details::{self, DetailsPage};
+use crate::web::current_user::require_role;
+use crate::web::error::{AppError, AppResult};
 use crate::web::unit_of_work::UnitOfWork;
+use crate::web::{AuthUser, CurrentUser};
 
 /// The shortlisting routes, all behind the hiring manager role check.
 pub fn router() -> Router<AppState> {

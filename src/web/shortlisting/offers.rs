@@ -10,7 +10,6 @@ use axum::response::{IntoResponse, Redirect, Response};
 use tower_sessions::Session;
 
 use crate::app::AppState;
-use crate::auth::{AuthUser, CurrentUser};
 use crate::db::offers;
 use crate::db::{applications, interviews, users};
 use crate::domain::application::{Stage, reference};
@@ -18,14 +17,15 @@ use crate::domain::employment::{STAFF_GROUPS, parse_staff_group};
 use crate::domain::london_time;
 use crate::domain::offer::{CheckKind, CheckStatus};
 use crate::entities::application;
-use crate::error::{AppError, AppResult};
 use crate::services;
 use crate::services::applicant_details::DetailsPage;
 use crate::services::offers::{CheckUpdate, ChecksRefusal, MakeRefusal, OfferWithdrawalRefusal};
 use crate::services::retention::StartRefusal;
+use crate::web::error::{AppError, AppResult};
 use crate::web::page::{FormErrors, IdPairPath, IdPath, Page, flash, form_field};
 use crate::web::shortlisting::{PanelSeat, audit_details_view, audit_late_reveal_view, load_seat};
 use crate::web::unit_of_work::UnitOfWork;
+use crate::web::{AuthUser, CurrentUser};
 
 /// A check on the lead's page.
 pub struct CheckLine {

@@ -10,16 +10,16 @@ use axum::response::{IntoResponse, Redirect, Response};
 use tower_sessions::Session;
 
 use crate::app::AppState;
-use crate::auth::CurrentUser;
 use crate::db::{applications, shortlisting, users};
 use crate::domain::application::{reference, word_count};
 use crate::domain::shortlisting::{Proposal, Refusal, Score, invited_automatically};
 use crate::domain::vacancy::{MAX_CRITERIA, ReferenceType};
-use crate::error::{AppError, AppResult};
 use crate::services;
 use crate::services::applicant_details::DetailsPage;
 use crate::services::panel::DecisionSaved;
 use crate::services::shortlisting::ShortlistRefusal;
+use crate::web::CurrentUser;
+use crate::web::error::{AppError, AppResult};
 use crate::web::page::{FormErrors, IdPairPath, Page, flash, form_field as field};
 use crate::web::session_timeout::Kept;
 use crate::web::shortlisting::{

@@ -13,8 +13,8 @@ use crate::domain::london_time;
 use crate::domain::mentoring::pilot::{
     CoordinatorCounts, NextStep, coordinator_next_steps, plural,
 };
-use crate::error::AppResult;
 use crate::services::mentoring::matching::proposal_to_confirm;
+use crate::web::error::AppResult;
 use crate::web::page::Page;
 
 /// A student waiting for a mentor, flagged on the dashboard.

@@ -9,12 +9,12 @@ use axum::response::{IntoResponse, Redirect, Response};
 use tower_sessions::Session;
 
 use crate::app::AppState;
-use crate::auth::CurrentUser;
 use crate::domain::mentoring::files;
 use crate::domain::mentoring::import::Sheet;
-use crate::error::AppResult;
 use crate::services;
 use crate::services::mentoring::import::{ImportRefusal, Imported};
+use crate::web::CurrentUser;
+use crate::web::error::AppResult;
 use crate::web::page::{FormErrors, Page, flash, form_field};
 use crate::web::unit_of_work::UnitOfWork;
 
@@ -121,7 +121,7 @@ pub async fn import(
 /// Downloads a spreadsheet; the download is audited.
 async fn download(
     state: &AppState,
-    me: &crate::auth::AuthUser,
+    me: &crate::web::AuthUser,
     sheet: Sheet,
 ) -> AppResult<Response> {
     let uow = UnitOfWork::begin(state).await?;

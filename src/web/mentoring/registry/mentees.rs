@@ -12,19 +12,19 @@ use serde::Deserialize;
 use tower_sessions::Session;
 
 use crate::app::AppState;
-use crate::auth::CurrentUser;
 use crate::db::mentoring::matching::conflicts_unreviewed;
 use crate::db::mentoring::registry::{self as reg, SOURCE_CONFLICT, SOURCE_COORDINATOR};
 use crate::db::mentoring::{self, approved_count, status_of};
 use crate::domain::mentoring::pilot::{MenteeStatus, cap_reached};
 use crate::domain::mentoring::profile::{Strength, items, mentor_who_is};
 use crate::entities::{mentee, mentor, mentoring_exclusion};
-use crate::error::{AppError, AppResult};
 use crate::services;
 use crate::services::mentoring::NotFound;
 use crate::services::mentoring::registry::{
     ApproveRefusal, DeclineRefusal, ExclusionInput, ExclusionRefusal, Viewed,
 };
+use crate::web::CurrentUser;
+use crate::web::error::{AppError, AppResult};
 use crate::web::page::{FormErrors, IdPairPath, IdPath, Page, flash, form_field, notice, warning};
 use crate::web::unit_of_work::UnitOfWork;
 

@@ -9,16 +9,16 @@ use tower_sessions::Session;
 
 use super::{MentorPlaces, mentor_places};
 use crate::app::AppState;
-use crate::auth::CurrentUser;
 use crate::db::mentoring::registry as reg;
 use crate::db::users;
 use crate::domain::mentoring::input::{MentorForm, MentorInput};
 use crate::domain::mentoring::profile::{Availability, Modes};
 use crate::entities::mentor;
-use crate::error::{AppError, AppResult};
 use crate::services;
 use crate::services::mentoring::mentors::{InviteRefusal, Invited};
 use crate::services::mentoring::registry::Viewed;
+use crate::web::CurrentUser;
+use crate::web::error::{AppError, AppResult};
 use crate::web::mentoring::signup::{Day, availability_grid, repeated};
 use crate::web::page::{FormErrors, IdPath, Page, flash, form_field};
 use crate::web::unit_of_work::UnitOfWork;

@@ -15,7 +15,7 @@ use axum::routing::{get, post};
 use crate::app::AppState;
 use crate::db::mentoring::registry as reg;
 use crate::entities::mentor;
-use crate::error::AppResult;
+use crate::web::error::AppResult;
 
 /// The coordinator's registry pages. Mounted behind the coordinator role check.
 pub fn router() -> Router<AppState> {

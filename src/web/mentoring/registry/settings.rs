@@ -8,13 +8,13 @@ use axum::response::{IntoResponse, Redirect, Response};
 use tower_sessions::Session;
 
 use crate::app::AppState;
-use crate::auth::CurrentUser;
 use crate::db::mentoring::{self, approved_count};
 use crate::domain::mentoring::input::{SettingsForm, weight_field};
 use crate::domain::mentoring::pilot::MAX_CAP;
 use crate::domain::mentoring::scoring::Criterion;
-use crate::error::AppResult;
 use crate::services;
+use crate::web::CurrentUser;
+use crate::web::error::AppResult;
 use crate::web::page::{FormErrors, Page, flash, form_field};
 use crate::web::unit_of_work::UnitOfWork;
 

@@ -11,16 +11,16 @@ use tower_sessions::Session;
 
 use super::{Loaded, MeetingLine, load, logged_by_words, meeting_lines, paragraphs, today};
 use crate::app::AppState;
-use crate::auth::CurrentUser;
 use crate::db::mentoring::relationships as rels;
 use crate::db::mentoring::status_of;
 use crate::domain::mentoring::meetings::{REASON_MAX, date_of, is_quiet, long_date};
 use crate::domain::mentoring::pilot::{MenteeStatus, QUIET_DAYS};
 use crate::domain::mentoring::scoring::Criterion;
 use crate::entities::{mentee, mentor};
-use crate::error::{AppError, AppResult};
 use crate::services;
 use crate::services::mentoring::relationships::EndRefusal;
+use crate::web::CurrentUser;
+use crate::web::error::{AppError, AppResult};
 use crate::web::page::{FormErrors, IdPath, Page, flash, notice};
 use crate::web::unit_of_work::UnitOfWork;
 

@@ -6,14 +6,14 @@ use axum::extract::State;
 
 use super::{my_records, today};
 use crate::app::AppState;
-use crate::auth::CurrentUser;
 use crate::db::mentoring::relationships as rels;
 use crate::db::mentoring::status_of;
 use crate::domain::Role;
 use crate::domain::mentoring::meetings::{date_of, long_date};
 use crate::domain::mentoring::pilot::{MenteeStatus, mentor_next_step};
 use crate::entities::mentoring_relationship;
-use crate::error::AppResult;
+use crate::web::CurrentUser;
+use crate::web::error::AppResult;
 use crate::web::page::Page;
 
 /// A relationship in a list on "Your mentoring".

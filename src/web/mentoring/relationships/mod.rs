@@ -20,8 +20,6 @@ use sea_orm::ConnectionTrait;
 use time::Date;
 
 use crate::app::AppState;
-use crate::auth::current_user::require_any_role;
-use crate::auth::{AuthUser, CurrentUser};
 use crate::db::mentoring::relationships as rels;
 use crate::db::mentoring::{mentee_for_user, mentor_for_email};
 use crate::domain::Role;
@@ -29,9 +27,11 @@ use crate::domain::london_time;
 use crate::domain::mentoring::meetings::{date_of, is_quiet, long_date};
 use crate::domain::mentoring::profile::MeetingMode;
 use crate::entities::{mentee, mentor, mentoring_meeting, user};
-use crate::error::{AppError, AppResult};
 use crate::services::mentoring::relationships::{Pair as Loaded, Side};
+use crate::web::current_user::require_any_role;
+use crate::web::error::{AppError, AppResult};
 use crate::web::mentoring::coordinator_only;
+use crate::web::{AuthUser, CurrentUser};
 
 /// The mentor and student pages, and the coordinator's overview.
 pub fn router() -> Router<AppState> {

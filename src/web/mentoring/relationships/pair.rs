@@ -11,14 +11,14 @@ use tower_sessions::Session;
 
 use super::{Loaded, MeetingLine, Side, load_mine, meeting_lines, today};
 use crate::app::AppState;
-use crate::auth::{AuthUser, CurrentUser};
 use crate::domain::mentoring::meetings::{self, MeetingInput, REASON_MAX, date_of, long_date};
 use crate::domain::mentoring::profile::{Availability, MeetingMode, Modes, items};
-use crate::error::AppResult;
 use crate::services;
 use crate::services::mentoring::relationships::{AlreadyAsked, Ended};
+use crate::web::error::AppResult;
 use crate::web::page::{FormErrors, IdPath, Page, flash, notice, warning};
 use crate::web::unit_of_work::UnitOfWork;
+use crate::web::{AuthUser, CurrentUser};
 
 /// What the meeting form holds, to show again after an error.
 #[derive(Clone, Debug, Default, Deserialize)]

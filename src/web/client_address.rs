@@ -8,7 +8,7 @@ use axum::extract::{ConnectInfo, FromRequestParts};
 use axum::http::request::Parts;
 
 use crate::app::AppState;
-use crate::error::AppError;
+use crate::web::error::AppError;
 
 /// The address a request comes from, as far as throttles are concerned.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

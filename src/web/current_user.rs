@@ -11,7 +11,7 @@ use crate::app::AppState;
 use crate::auth::{SESSION_AUTH_FP, SESSION_USER_ID, password};
 use crate::db::users;
 use crate::domain::Role;
-use crate::error::AppError;
+use crate::web::error::AppError;
 
 /// A signed-in, active user and their roles.
 #[derive(Clone, Debug)]
@@ -270,4 +270,15 @@ fn route_of(req: &Request) -> &str {
     req.extensions()
         .get::<axum::extract::MatchedPath>()
         .map_or("(unmatched)", |p| p.as_str())
+}
+
+/// Who is acting, for the use cases, is the signed-in person.
+impl<'a> From<&'a AuthUser> for crate::services::Actor<'a> {
+    fn from(user: &'a AuthUser) -> Self {
+        crate::services::Actor {
+            id: user.id,
+            name: &user.full_name,
+            email: &user.email,
+        }
+    }
 }
