@@ -16,6 +16,7 @@ use tracing_subscriber::EnvFilter;
 use crate::config::{Config, HELP};
 use crate::db::audit::AuditAction;
 use crate::db::{self, organisations, users};
+use crate::domain::audit_subject::AuditSubject;
 use crate::domain::{EmailAddress, FullName, NewPassword, Role, role};
 use crate::seed::demo;
 use crate::seed::synthetic::{self, Counts};
@@ -591,7 +592,7 @@ async fn create_user(
         &txn,
         None,
         AuditAction::AccountCreatedByCli,
-        &format!("user:{}", user.id),
+        &AuditSubject::User(user.id),
         json!({ "roles": role::format_list(&roles) }),
     )
     .await?;

@@ -9,6 +9,7 @@ use sea_orm::{
 
 use crate::db::now;
 use crate::domain::audit_chain;
+use crate::domain::audit_subject::AuditSubject;
 use crate::entities::{application, audit_event};
 
 /// What happened, as stored in the `action` column.
@@ -368,9 +369,10 @@ pub async fn record(
     db: &impl ConnectionTrait,
     actor_user_id: Option<i32>,
     action: AuditAction,
-    subject: &str,
+    subject: &AuditSubject,
     details: serde_json::Value,
 ) -> Result<(), DbErr> {
+    let subject = &subject.to_string();
     lock_chain(db).await?;
     let (id, prev_hash) = match newest_link(db).await? {
         Some((id, hash)) => (id + 1, hash),
@@ -410,7 +412,7 @@ pub async fn record_alone(
     db: &DatabaseConnection,
     actor_user_id: Option<i32>,
     action: AuditAction,
-    subject: &str,
+    subject: &AuditSubject,
     details: serde_json::Value,
 ) -> Result<(), DbErr> {
     let txn = db.begin().await?;
@@ -524,7 +526,7 @@ fn condition(filter: &AuditFilter) -> Condition {
             .to_owned();
         condition = condition.add(
             Condition::any()
-                .add(audit_event::Column::Subject.eq(format!("vacancy:{vacancy_id}")))
+                .add(audit_event::Column::Subject.eq(AuditSubject::Vacancy(vacancy_id).to_string()))
                 .add(audit_event::Column::Subject.in_subquery(applications)),
         );
     }
@@ -582,13 +584,13 @@ pub async fn actor_ids(db: &impl ConnectionTrait) -> Result<Vec<i32>, DbErr> {
 pub async fn about(
     db: &impl ConnectionTrait,
     user_id: i32,
-    subjects: &[String],
+    subjects: &[AuditSubject],
 ) -> Result<Vec<audit_event::Model>, DbErr> {
     audit_event::Entity::find()
         .filter(
             Condition::any()
                 .add(audit_event::Column::ActorUserId.eq(user_id))
-                .add(audit_event::Column::Subject.is_in(subjects.iter().cloned())),
+                .add(audit_event::Column::Subject.is_in(subjects.iter().map(ToString::to_string))),
         )
         .order_by_asc(audit_event::Column::Id)
         .all(db)

@@ -19,6 +19,17 @@ pub enum MentoringSheet {
     Settings,
 }
 
+impl From<super::mentoring::import::Sheet> for MentoringSheet {
+    fn from(sheet: super::mentoring::import::Sheet) -> Self {
+        use super::mentoring::import::Sheet;
+        match sheet {
+            Sheet::Mentors => MentoringSheet::Mentors,
+            Sheet::Mentees => MentoringSheet::Mentees,
+            Sheet::Exclusions => MentoringSheet::Exclusions,
+        }
+    }
+}
+
 impl MentoringSheet {
     const ALL: [MentoringSheet; 4] = [
         MentoringSheet::Mentors,

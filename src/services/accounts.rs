@@ -14,6 +14,7 @@ use crate::db::user_tokens::Purpose;
 use crate::db::{self, outbox, sessions, user_tokens, users};
 use crate::domain::account;
 use crate::domain::account_email::{self, AccountEmail, PER_CLIENT};
+use crate::domain::audit_subject::AuditSubject;
 use crate::domain::email::Email;
 use crate::domain::login_throttle::WINDOW;
 use crate::domain::{EmailAddress, FullName, NewPassword, Role};
@@ -94,7 +95,7 @@ async fn record_lock(
     if !slot.locks() {
         return Ok(());
     }
-    let subject = account.map_or_else(|| "address".to_owned(), |id| format!("user:{id}"));
+    let subject = account.map_or(AuditSubject::Address, AuditSubject::User);
     audit::record_alone(
         db,
         actor,
@@ -116,7 +117,7 @@ pub async fn signed_in(txn: &DatabaseTransaction, user_id: i32) -> Result<(), Db
         txn,
         Some(user_id),
         AuditAction::SignedIn,
-        &format!("user:{user_id}"),
+        &AuditSubject::User(user_id),
         serde_json::json!({}),
     )
     .await
@@ -221,7 +222,7 @@ pub async fn change_password(
         txn,
         Some(user_id),
         AuditAction::PasswordChanged,
-        &format!("user:{user_id}"),
+        &AuditSubject::User(user_id),
         serde_json::json!({ "other_sessions_ended": ended }),
     )
     .await?;
@@ -278,7 +279,7 @@ pub async fn reset_password(
         txn,
         Some(user_id),
         AuditAction::PasswordReset,
-        &format!("user:{user_id}"),
+        &AuditSubject::User(user_id),
         serde_json::json!({ "sessions_ended": ended }),
     )
     .await?;

@@ -9,6 +9,7 @@ use sea_orm::{DatabaseTransaction, DbErr};
 use serde_json::json;
 
 use crate::db::audit::{self, AuditAction};
+use crate::domain::audit_subject::AuditSubject;
 
 /// A staff page that shows applicants' names, referees, support needs or care experience.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -50,7 +51,7 @@ impl DetailsPage {
 pub async fn record_view(
     txn: &DatabaseTransaction,
     viewer: i32,
-    subject: &str,
+    subject: &AuditSubject,
     page: DetailsPage,
     applications: &[i32],
 ) -> Result<(), DbErr> {

@@ -6,6 +6,7 @@ use sea_orm::{ConnectionTrait, DatabaseTransaction, DbErr};
 use time::Date;
 
 use crate::db::employment::{self, HireCounts, ListedHire};
+use crate::domain::audit_subject::AuditSubject;
 use crate::domain::paging::Paging;
 use crate::services::applicant_details::{self, DetailsPage};
 
@@ -44,7 +45,7 @@ pub async fn employees_page(
         applicant_details::record_view(
             txn,
             viewer,
-            &format!("organisation:{organisation_id}"),
+            &AuditSubject::Organisation(organisation_id),
             DetailsPage::Employees,
             &hired,
         )

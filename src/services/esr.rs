@@ -34,6 +34,7 @@ use time::Date;
 use crate::db::audit::{self, AuditAction};
 use crate::db::employment::{self, EsrDetails, NewEmployment};
 use crate::db::organisations;
+use crate::domain::audit_subject::AuditSubject;
 use crate::domain::employment::{
     CheckpointOutcome, CheckpointSource, EndKind, Route, checkpoint_due, esr_proves_in_post,
 };
@@ -412,7 +413,14 @@ pub async fn audit_import(
     if let Some(failed) = failed {
         details["failed"] = json!(failed);
     }
-    audit::record(txn, actor, AuditAction::EsrImported, "esr_import", details).await
+    audit::record(
+        txn,
+        actor,
+        AuditAction::EsrImported,
+        &AuditSubject::EsrImport,
+        details,
+    )
+    .await
 }
 
 /// Every employment record as an extract, SPECTRA hires too (with an empty assignment number
@@ -446,7 +454,7 @@ pub async fn export(txn: &DatabaseTransaction, actor: Option<i32>) -> anyhow::Re
         txn,
         actor,
         AuditAction::ReportExported,
-        "esr_export",
+        &AuditSubject::EsrExport,
         json!({ "report": "esr_export", "rows": rows.len() }),
     )
     .await?;

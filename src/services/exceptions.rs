@@ -9,6 +9,7 @@ use serde_json::json;
 use crate::config::Config;
 use crate::db::audit::{self, AuditAction};
 use crate::db::{organisations, outbox, shortlisting, vacancies};
+use crate::domain::audit_subject::AuditSubject;
 use crate::mail::templates::{EmailContent, ExceptionDecided};
 use crate::services::{Actor, Outcome};
 
@@ -51,7 +52,7 @@ pub async fn request(
         txn,
         Some(lead.id),
         AuditAction::ExceptionRequested,
-        &format!("vacancy:{vacancy_id}"),
+        &AuditSubject::Vacancy(vacancy_id),
         json!({ "cap": input.cap, "reason": input.reason }),
     )
     .await?;
@@ -150,7 +151,7 @@ pub async fn decide(
         } else {
             AuditAction::ExceptionRefused
         },
-        &format!("vacancy:{vacancy_id}"),
+        &AuditSubject::Vacancy(vacancy_id),
         json!({ "cap": cap, "note": decision.note }),
     )
     .await?;

@@ -8,6 +8,7 @@ use crate::config::Config;
 use crate::db::audit::{self, AuditAction};
 use crate::db::{self, applications, interviews, organisations, shortlisting, users, vacancies};
 use crate::domain::application::Stage;
+use crate::domain::audit_subject::AuditSubject;
 use crate::domain::interview::{SlotInput, can_change};
 use crate::entities::{application, interview_slot};
 use crate::services::emails::{InterviewEmail, InterviewNews, email_applicant};
@@ -80,7 +81,7 @@ pub async fn change_slot(
         txn,
         Some(actor),
         AuditAction::InterviewTimeChanged,
-        &format!("vacancy:{vacancy_id}"),
+        &AuditSubject::Vacancy(vacancy_id),
         serde_json::json!({ "slot": slot_id, "removed": change.is_none() }),
     )
     .await?;
@@ -205,7 +206,7 @@ pub async fn tell_applicants(
             txn,
             Some(lead),
             AuditAction::InterviewTimesTold,
-            &format!("vacancy:{vacancy_id}"),
+            &AuditSubject::Vacancy(vacancy_id),
             serde_json::json!({ "applications": told }),
         )
         .await?;
@@ -287,7 +288,7 @@ pub async fn record_outcome(
         txn,
         Some(lead),
         crate::db::audit::AuditAction::InterviewOutcomeRecorded,
-        &format!("application:{application_id}"),
+        &AuditSubject::Application(application_id),
         serde_json::json!({
             "vacancy": vacancy_id,
             "appointable": appointable,

@@ -7,6 +7,7 @@ use crate::auth::tokens;
 use crate::config::Config;
 use crate::db::audit::{self, AuditAction};
 use crate::db::{invitations, organisations, outbox, users};
+use crate::domain::audit_subject::AuditSubject;
 use crate::domain::{EmailAddress, FullName, Role, role};
 use crate::entities::{invitation, user};
 use crate::mail::templates::{EmailContent, Invitation};
@@ -82,7 +83,7 @@ pub async fn invite(
         txn,
         Some(admin.id),
         AuditAction::InvitationSent,
-        &format!("invitation:{}", invitation.id),
+        &AuditSubject::Invitation(invitation.id),
         json!({ "roles": role::format_list(new.roles), "organisation_id": new.organisation_id, "replaced_invitations": replaced }),
     )
     .await?;
@@ -136,7 +137,7 @@ pub async fn accept(
         txn,
         Some(user.id),
         AuditAction::InvitationAccepted,
-        &format!("invitation:{}", invitation.id),
+        &AuditSubject::Invitation(invitation.id),
         json!({
             "user": user.id,
             "roles": role::format_list(roles),
@@ -175,7 +176,7 @@ pub async fn revoke(
         txn,
         Some(admin.id),
         AuditAction::InvitationRevoked,
-        &format!("invitation:{invitation_id}"),
+        &AuditSubject::Invitation(invitation_id),
         json!({ "roles": invitation.roles, "organisation_id": invitation.organisation_id }),
     )
     .await?;

@@ -10,6 +10,7 @@ use crate::db::audit::{self, AuditAction};
 use crate::db::offers::{self, NotAccepted};
 use crate::db::{applications, interviews, shortlisting, vacancies};
 use crate::domain::application::Stage;
+use crate::domain::audit_subject::AuditSubject;
 use crate::domain::offer::{CheckKind, CheckStatus, all_verified, checks_for};
 use crate::services::Outcome;
 use crate::services::emails::email_applicant;
@@ -68,7 +69,7 @@ pub async fn make(
         txn,
         Some(lead),
         AuditAction::OfferMade,
-        &format!("application:{application_id}"),
+        &AuditSubject::Application(application_id),
         json!({ "vacancy": vacancy_id }),
     )
     .await?;
@@ -142,7 +143,7 @@ pub async fn accept(
         txn,
         Some(applicant_id),
         AuditAction::OfferAccepted,
-        &format!("application:{application_id}"),
+        &AuditSubject::Application(application_id),
         json!({
             "vacancy": vacancy.id,
             "checks": checks.iter().map(|c| c.as_str()).collect::<Vec<_>>(),
@@ -187,7 +188,7 @@ pub async fn decline(
         txn,
         Some(applicant_id),
         AuditAction::OfferDeclined,
-        &format!("application:{application_id}"),
+        &AuditSubject::Application(application_id),
         json!({ "vacancy": application.vacancy_id }),
     )
     .await?;
@@ -262,7 +263,7 @@ pub async fn save_checks(
     }
     let existing = offers::checks_of(txn, application_id).await?;
     let mut statuses = Vec::with_capacity(existing.len());
-    let subject = format!("application:{application_id}");
+    let subject = AuditSubject::Application(application_id);
     for check in &existing {
         let Some(kind) = CheckKind::parse(&check.kind) else {
             continue;
@@ -349,7 +350,7 @@ pub async fn set_start_date(
         txn,
         Some(lead),
         AuditAction::StartDateSet,
-        &format!("application:{application_id}"),
+        &AuditSubject::Application(application_id),
         json!({
             "vacancy": vacancy_id,
             "from": offer.start_date.map(|d| d.to_string()),
@@ -415,7 +416,7 @@ pub async fn withdraw_offer(
         txn,
         Some(lead),
         AuditAction::OfferWithdrawn,
-        &format!("application:{application_id}"),
+        &AuditSubject::Application(application_id),
         // The feedback is free text about the applicant: the log says only that it was given.
         json!({
             "vacancy": vacancy_id,

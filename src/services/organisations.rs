@@ -7,6 +7,7 @@ use serde_json::{Map, Value, json};
 
 use crate::db::audit::{self, AuditAction};
 use crate::db::{now, organisations};
+use crate::domain::audit_subject::AuditSubject;
 use crate::domain::organisation::{OrganisationInput, changes, is_active, same_name};
 use crate::entities::organisation;
 use crate::services::Outcome;
@@ -98,7 +99,7 @@ pub async fn add(
         txn,
         Some(admin_id),
         AuditAction::OrganisationAdded,
-        &format!("organisation:{}", added.id),
+        &AuditSubject::Organisation(added.id),
         json!({ "name": added.name, "ods_code": added.ods_code }),
     )
     .await?;
@@ -143,7 +144,7 @@ pub async fn change(
         txn,
         Some(admin_id),
         AuditAction::OrganisationChanged,
-        &format!("organisation:{organisation_id}"),
+        &AuditSubject::Organisation(organisation_id),
         Value::Object(details),
     )
     .await?;
@@ -204,7 +205,7 @@ async fn set_active(
         txn,
         Some(admin_id),
         action,
-        &format!("organisation:{organisation_id}"),
+        &AuditSubject::Organisation(organisation_id),
         json!({}),
     )
     .await?;

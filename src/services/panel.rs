@@ -11,6 +11,7 @@ use serde_json::json;
 use crate::config::Config;
 use crate::db::audit::{self, AuditAction};
 use crate::db::{shortlisting, users, vacancies};
+use crate::domain::audit_subject::AuditSubject;
 use crate::domain::shortlisting::{Proposal, Refusal, Score};
 use crate::services::Outcome;
 use crate::services::shortlisting::{
@@ -161,7 +162,7 @@ pub async fn change(
         txn,
         Some(editor.id),
         action,
-        &format!("vacancy:{vacancy_id}"),
+        &AuditSubject::Vacancy(vacancy_id),
         json!({
             "member": member.id,
             "by_admin": editor.is_admin,
@@ -198,7 +199,7 @@ pub async fn record_late_reveal_view(
         txn,
         Some(viewer),
         AuditAction::RevealViewed,
-        &format!("vacancy:{vacancy_id}"),
+        &AuditSubject::Vacancy(vacancy_id),
         json!({ "page": page }),
     )
     .await?;

@@ -22,6 +22,7 @@ use crate::db::{
     outbox, sessions, shortlisting, user_tokens, users,
 };
 use crate::domain::application::Stage;
+use crate::domain::audit_subject::AuditSubject;
 use crate::domain::mentoring::pilot::MenteeStatus;
 use crate::domain::privacy::{
     self, DeletionReason, ERASED_PASSWORD_HASH, PURGED_STAGES, REMOVED_MESSAGE, is_deciding_staff,
@@ -119,7 +120,7 @@ pub async fn delete_account(
                 txn,
                 Some(actor.id),
                 AuditAction::StaffAccountRetired,
-                &format!("user:{user_id}"),
+                &AuditSubject::User(user_id),
                 json!({ "by": "admin", "reason": reason.as_str() }),
             )
             .await?;
@@ -137,7 +138,7 @@ pub async fn delete_account(
         txn,
         Some(actor.id),
         AuditAction::AccountDeleted,
-        &format!("user:{user_id}"),
+        &AuditSubject::User(user_id),
         json!({ "by": requester.by(), "withdrawn": withdrawn, "reason": requester.reason() }),
     )
     .await?;
@@ -526,7 +527,7 @@ pub async fn purge_due(
             &txn,
             None,
             AuditAction::ApplicationsPurged,
-            "purge",
+            &AuditSubject::Purge,
             json!({
                 "count": purged.len(),
                 "applications": purged,

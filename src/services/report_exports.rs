@@ -6,6 +6,7 @@ use serde_json::json;
 
 use crate::db::audit::{self, AuditAction};
 use crate::db::reports::ReportFilter;
+use crate::domain::audit_subject::AuditSubject;
 use crate::services::Actor;
 
 /// Records that `exporter` downloaded the table `table` (its name) of the `kind` given ("for
@@ -21,7 +22,7 @@ pub async fn record(
         txn,
         Some(exporter.id),
         AuditAction::ReportExported,
-        &format!("dashboard:{table}"),
+        &AuditSubject::Dashboard(table.to_owned()),
         json!({
             "kind": kind,
             "organisation": filter.organisation_id,

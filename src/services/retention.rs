@@ -13,6 +13,7 @@ use crate::db::employment::{
 };
 use crate::db::{applications, offers, organisations, outbox, users};
 use crate::domain::application::Stage;
+use crate::domain::audit_subject::AuditSubject;
 use crate::domain::employment::{
     CheckpointCorrection, CheckpointOutcome, CorrectionReason, CorrectionRefusal, EndKind,
     EndRefusal, LeavingReason, OVERDUE_AFTER_DAYS, Route, check_end_date, correct_leaving,
@@ -110,7 +111,7 @@ pub async fn start_employment(
         txn,
         Some(lead.id),
         AuditAction::StartConfirmed,
-        &format!("application:{}", application.id),
+        &AuditSubject::Application(application.id),
         json!({
             "vacancy": vacancy.id,
             "employment": record.id,
@@ -349,7 +350,7 @@ pub async fn record_checkpoint(
         txn,
         Some(actor.id),
         AuditAction::CheckpointRecorded,
-        &format!("employment:{}", record.id),
+        &AuditSubject::Employment(record.id),
         json!({
             "checkpoint": checkpoint.id,
             "months": checkpoint.months,
@@ -392,7 +393,7 @@ pub async fn record_leaving(
         txn,
         Some(actor.id),
         AuditAction::LeavingRecorded,
-        &format!("employment:{}", record.id),
+        &AuditSubject::Employment(record.id),
         json!({
             "outcome": end.kind().as_str(),
             "date": end.date().to_string(),
@@ -550,7 +551,7 @@ pub async fn correct_record(
         txn,
         Some(actor.id),
         AuditAction::RecordCorrected,
-        &format!("employment:{}", record.id),
+        &AuditSubject::Employment(record.id),
         json!({
             "correction": correction.kind(),
             "record_before": before,

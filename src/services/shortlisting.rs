@@ -12,6 +12,7 @@ use crate::config::Config;
 use crate::db::audit::{self, AuditAction};
 use crate::db::{self, applications, shortlisting, vacancies};
 use crate::domain::application::Stage;
+use crate::domain::audit_subject::AuditSubject;
 use crate::domain::shortlisting::{
     Blocker, Candidate, Exception, Minimum, Proposal, Ranked, Refusal, Score, Standing,
     check_decision, completion_blockers, invited_automatically, minimum, within_cap,
@@ -350,7 +351,7 @@ pub async fn save_finals(
             txn,
             Some(lead),
             AuditAction::FinalScoresChangedAfterInvitation,
-            &format!("application:{application_id}"),
+            &AuditSubject::Application(application_id),
             json!({ "vacancy": vacancy_id, "old": old, "new": new }),
         )
         .await?;
@@ -371,7 +372,7 @@ pub async fn save_finals(
             txn,
             Some(lead),
             AuditAction::InvitedAutomatically,
-            &format!("application:{application_id}"),
+            &AuditSubject::Application(application_id),
             json!({ "vacancy": vacancy_id, "final_scores": new }),
         )
         .await?;
@@ -406,7 +407,7 @@ pub async fn decide(
     else {
         return Ok(Err(ShortlistRefusal::NotFound));
     };
-    let subject = format!("application:{application_id}");
+    let subject = AuditSubject::Application(application_id);
     if let Err(refusal) = check_decision(entry.candidate, board.exception, board.closed, proposal) {
         if refusal == Refusal::GuaranteedInterview {
             audit::record(
@@ -606,7 +607,7 @@ pub async fn complete(
         txn,
         Some(lead),
         AuditAction::IdentitiesRevealed,
-        &format!("vacancy:{vacancy_id}"),
+        &AuditSubject::Vacancy(vacancy_id),
         json!({ "invited_applications": invited }),
     )
     .await?;

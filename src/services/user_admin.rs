@@ -8,6 +8,7 @@ use serde_json::json;
 
 use crate::db::audit::{self, AuditAction};
 use crate::db::{sessions, users};
+use crate::domain::audit_subject::AuditSubject;
 use crate::domain::{Role, account};
 use crate::entities::user;
 use crate::services::{Actor, Outcome};
@@ -56,7 +57,7 @@ pub async fn change_roles(
         txn,
         Some(admin_id),
         AuditAction::RolesChanged,
-        &format!("user:{user_id}"),
+        &AuditSubject::User(user_id),
         json!({
             "before": before.iter().map(|r| r.as_str()).collect::<Vec<_>>(),
             "after": roles.iter().map(|r| r.as_str()).collect::<Vec<_>>(),
@@ -90,7 +91,7 @@ pub async fn grant_role(
         txn,
         Some(by.id),
         AuditAction::RolesChanged,
-        &format!("user:{user_id}"),
+        &AuditSubject::User(user_id),
         json!({ "before": names(&before), "after": names(&after) }),
     )
     .await?;
@@ -122,7 +123,7 @@ pub async fn set_active(
         txn,
         Some(admin_id),
         action,
-        &format!("user:{user_id}"),
+        &AuditSubject::User(user_id),
         json!({}),
     )
     .await?;

@@ -9,6 +9,7 @@ use crate::config::Config;
 use crate::db::audit::{self, AuditAction};
 use crate::db::{organisations, outbox, shortlisting, vacancies};
 use crate::domain::application::Stage;
+use crate::domain::audit_subject::AuditSubject;
 use crate::domain::london_time;
 use crate::domain::vacancy::{
     CriterionInput, FieldError, PublishCheck, PublishedChange, ReopenRefusal, VacancyInput,
@@ -123,7 +124,7 @@ pub async fn publish(
         txn,
         Some(actor),
         AuditAction::VacancyPublished,
-        &format!("vacancy:{vacancy_id}"),
+        &AuditSubject::Vacancy(vacancy_id),
         json!({
             "organisation_id": organisation_id,
             "ring_fenced": draft.ring_fenced,
@@ -314,7 +315,7 @@ pub async fn change_published(
         txn,
         Some(actor),
         AuditAction::VacancyChanged,
-        &format!("vacancy:{vacancy_id}"),
+        &AuditSubject::Vacancy(vacancy_id),
         details,
     )
     .await?;
@@ -355,7 +356,7 @@ pub async fn close(
         txn,
         Some(actor),
         AuditAction::VacancyClosed,
-        &format!("vacancy:{vacancy_id}"),
+        &AuditSubject::Vacancy(vacancy_id),
         json!({
             "was_to_close": london_time::describe(stored.closes_at),
             "unfinished_applications": affected.unfinished,
@@ -423,7 +424,7 @@ pub async fn reopen(
         txn,
         Some(actor),
         AuditAction::VacancyReopened,
-        &format!("vacancy:{vacancy_id}"),
+        &AuditSubject::Vacancy(vacancy_id),
         json!({
             "was": stored.status,
             "closed_at": london_time::describe(stored.closes_at),

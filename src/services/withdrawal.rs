@@ -10,6 +10,7 @@ use crate::config::Config;
 use crate::db::audit::{self, AuditAction};
 use crate::db::{self, applications, interviews, offers, outbox, shortlisting, vacancies};
 use crate::domain::application::{Stage, can_move, reference};
+use crate::domain::audit_subject::AuditSubject;
 use crate::domain::london_time;
 use crate::mail::templates::{EmailContent, StaffNotice};
 use crate::services::emails::email_applicant;
@@ -109,7 +110,7 @@ pub async fn withdraw(
             txn,
             Some(actor),
             AuditAction::OfferWithdrawn,
-            &format!("application:{application_id}"),
+            &AuditSubject::Application(application_id),
             json!({ "vacancy": vacancy.id, "was": was, "because": cause.because() }),
         )
         .await?;

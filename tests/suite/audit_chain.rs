@@ -52,7 +52,7 @@ async fn record_events(db: &DatabaseConnection, n: i32) {
             &txn,
             Some(i),
             AuditAction::RolesChanged,
-            &format!("user:{i}"),
+            &spectra::domain::audit_subject::AuditSubject::User(i),
             serde_json::json!({ "roles": "hiring_manager" }),
         )
         .await
@@ -301,7 +301,7 @@ async fn events_audited_at_once_chain_in_one_order() {
                 &txn,
                 Some(i),
                 AuditAction::SignedIn,
-                &format!("user:{i}"),
+                &spectra::domain::audit_subject::AuditSubject::User(i),
                 serde_json::json!({}),
             )
             .await?;

@@ -597,7 +597,8 @@ async fn the_champion_filters_the_log_by_subject_and_by_every_kind() {
         (AuditAction::OfferMade, "application:8"),
         (AuditAction::PasswordChanged, "user:42"),
     ] {
-        audit::record(&app.db, None, action, subject, serde_json::json!({}))
+        let subject = subject.parse().unwrap();
+        audit::record(&app.db, None, action, &subject, serde_json::json!({}))
             .await
             .unwrap();
     }
@@ -679,7 +680,7 @@ async fn the_database_refuses_to_change_or_delete_audit_events() {
         &app.db,
         None,
         AuditAction::AccountCreatedByCli,
-        "user:1",
+        &spectra::domain::audit_subject::AuditSubject::User(1),
         serde_json::json!({ "roles": "admin" }),
     )
     .await
@@ -727,7 +728,7 @@ async fn the_database_refuses_to_change_or_delete_audit_events() {
         &app.db,
         None,
         AuditAction::SignedIn,
-        "user:1",
+        &spectra::domain::audit_subject::AuditSubject::User(1),
         serde_json::json!({}),
     )
     .await

@@ -479,7 +479,7 @@ async fn the_audit_log_shows_50_events_a_page_and_keeps_the_filters_across_pages
             &app.db,
             None,
             AuditAction::AccountCreatedByCli,
-            &format!("user:{i}"),
+            &spectra::domain::audit_subject::AuditSubject::User(i),
             json!({ "roles": "admin" }),
         )
         .await

@@ -15,6 +15,7 @@ use crate::db::{
     users,
 };
 use crate::domain::Role;
+use crate::domain::audit_subject::AuditSubject;
 use crate::domain::profile::CareExperience;
 use crate::entities::invitation;
 
@@ -66,13 +67,17 @@ pub(super) async fn gather(
     let invitation_rows = invitations::sent_to(db, &me.email).await?;
     let invitations = invitations_of(db, &invitation_rows).await?;
 
-    let mut subjects = vec![format!("user:{}", me.id)];
-    subjects.extend(application_ids.iter().map(|id| format!("application:{id}")));
-    subjects.extend(employment.iter().map(|e| format!("employment:{}", e.id)));
+    let mut subjects = vec![AuditSubject::User(me.id)];
+    subjects.extend(
+        application_ids
+            .iter()
+            .map(|id| AuditSubject::Application(*id)),
+    );
+    subjects.extend(employment.iter().map(|e| AuditSubject::Employment(e.id)));
     subjects.extend(
         invitation_rows
             .iter()
-            .map(|i| format!("invitation:{}", i.id)),
+            .map(|i| AuditSubject::Invitation(i.id)),
     );
     subjects.extend(mentoring_subjects);
     let audit_events = audit_events_about(db, me.id, &subjects).await?;
@@ -152,7 +157,7 @@ async fn invitations_of(
 async fn audit_events_about(
     db: &impl ConnectionTrait,
     me: i32,
-    subjects: &[String],
+    subjects: &[AuditSubject],
 ) -> anyhow::Result<Vec<AuditEntry>> {
     Ok(audit::about(db, me, subjects)
         .await?

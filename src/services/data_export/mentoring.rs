@@ -5,20 +5,21 @@ use sea_orm::ConnectionTrait;
 use super::{Meeting, MentorRecord, Mentoring, Relationship, StudentRecord, at, at_opt, day};
 use crate::db::mentoring::registry;
 use crate::db::mentoring::relationships as rels;
+use crate::domain::audit_subject::AuditSubject;
 use crate::entities::{mentee, mentor, mentoring_relationship, user};
 
 /// The person's mentoring records and relationships, and the audit subjects they make.
 pub(super) async fn mentoring_of(
     db: &impl ConnectionTrait,
     me: &user::Model,
-) -> anyhow::Result<(Mentoring, Vec<String>)> {
+) -> anyhow::Result<(Mentoring, Vec<AuditSubject>)> {
     let mut subjects = Vec::new();
     let mut relationships = Vec::new();
 
     // A mentor record is the person's when it has their sign-in address.
     let mentor = registry::mentor_with_email(db, &me.email).await?;
     if let Some(m) = &mentor {
-        subjects.push(format!("mentor:{}", m.id));
+        subjects.push(AuditSubject::Mentor(m.id));
         let rows = rels::of_mentor(db, m.id).await?;
         let ids: Vec<i32> = rows.iter().map(|r| r.mentee_id).collect();
         let others = rels::mentees_by_id(db, &ids).await?;
@@ -44,7 +45,7 @@ pub(super) async fn mentoring_of(
         students.push(s);
     }
     for s in &students {
-        subjects.push(format!("mentee:{}", s.id));
+        subjects.push(AuditSubject::Mentee(s.id));
         let rows = rels::of_mentee(db, s.id).await?;
         let ids: Vec<i32> = rows.iter().map(|r| r.mentor_id).collect();
         let others = rels::mentors_by_id(db, &ids).await?;
@@ -59,7 +60,7 @@ pub(super) async fn mentoring_of(
     subjects.extend(
         relationships
             .iter()
-            .map(|r| format!("mentoring_relationship:{}", r.id)),
+            .map(|r| AuditSubject::MentoringRelationship(r.id)),
     );
 
     Ok((

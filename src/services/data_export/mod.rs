@@ -29,6 +29,7 @@ pub use self::document::{
     StageChange, StudentRecord, VacancyApplied,
 };
 use crate::db::audit::{self, AuditAction};
+use crate::domain::audit_subject::AuditSubject;
 
 /// The version of the document's layout. Raise it when a field is renamed or removed.
 pub const FORMAT_VERSION: u32 = 1;
@@ -107,7 +108,7 @@ pub async fn record_download(
         db,
         Some(user_id),
         AuditAction::DataDownloaded,
-        &format!("user:{user_id}"),
+        &AuditSubject::User(user_id),
         details,
     )
     .await?;

@@ -6,6 +6,7 @@ use serde_json::json;
 
 use crate::db::audit::{self, AuditAction};
 use crate::db::mentoring::registry as reg;
+use crate::domain::audit_subject::AuditSubject;
 use crate::domain::mentoring::files::{self, MenteeRecord, MentorRecord};
 use crate::domain::mentoring::import::Sheet;
 use crate::services::Actor;
@@ -52,7 +53,7 @@ pub async fn export(
         txn,
         Some(coordinator.id),
         AuditAction::MentoringExported,
-        &format!("mentoring:{}", sheet.as_str()),
+        &AuditSubject::Mentoring(sheet.into()),
         json!({ "file": sheet.as_str(), "rows": rows }),
     )
     .await?;

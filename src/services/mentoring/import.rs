@@ -10,6 +10,7 @@ use crate::db::audit::{self, AuditAction};
 use crate::db::mentoring::registry::{self as reg, SOURCE_COORDINATOR};
 use crate::db::mentoring::{self, approved_count, lock_mentees, status_of};
 use crate::domain::Role;
+use crate::domain::audit_subject::{AuditSubject, MentoringSheet};
 use crate::domain::mentoring::files::{self, MenteeRecord, RowError};
 use crate::domain::mentoring::import::{Sheet, match_identities};
 use crate::domain::mentoring::pilot::{MenteeStatus, within_cap};
@@ -126,7 +127,7 @@ async fn import_mentors(
         txn,
         Some(by.id),
         AuditAction::MentoringImported,
-        "mentoring:mentors",
+        &AuditSubject::Mentoring(MentoringSheet::Mentors),
         json!({ "file": "mentors", "added": added, "updated": updated, "roles_granted": granted }),
     )
     .await?;
@@ -185,7 +186,7 @@ async fn import_mentees(
         txn,
         Some(by.id),
         AuditAction::MentoringImported,
-        "mentoring:mentees",
+        &AuditSubject::Mentoring(MentoringSheet::Mentees),
         json!({ "file": "mentees", "added": added, "updated": updated, "newly_approved": adding, "roles_granted": granted }),
     )
     .await?;
@@ -257,7 +258,7 @@ async fn import_exclusions(
         txn,
         Some(by.id),
         AuditAction::MentoringImported,
-        "mentoring:exclusions",
+        &AuditSubject::Mentoring(MentoringSheet::Exclusions),
         json!({ "file": "exclusions", "added": added, "updated": updated }),
     )
     .await?;

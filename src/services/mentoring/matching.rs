@@ -13,6 +13,7 @@ use crate::db::audit::{self, AuditAction};
 use crate::db::mentoring::matching::{self, Pool, Proposal, StoredPair, lock_relationships};
 use crate::db::mentoring::registry as reg;
 use crate::db::mentoring::{self as mentoring_db, Settings, mentee_profile, mentor_profile};
+use crate::domain::audit_subject::AuditSubject;
 use crate::domain::mentoring::profile::Availability;
 use crate::entities::{match_run, mentee, mentor};
 use crate::mail::templates::MentoringNotice;
@@ -61,7 +62,7 @@ pub async fn pin(
         txn,
         Some(coordinator.id),
         AuditAction::MentoringExclusionChanged,
-        &format!("mentee:{mentee_id}"),
+        &AuditSubject::Mentee(mentee_id),
         json!({ "mentor_id": mentor_id, "pinned": true }),
     )
     .await?;
@@ -81,7 +82,7 @@ pub async fn unpin(
         txn,
         Some(coordinator.id),
         AuditAction::MentoringExclusionChanged,
-        &format!("mentee:{mentee_id}"),
+        &AuditSubject::Mentee(mentee_id),
         json!({ "pinned": false }),
     )
     .await?;
@@ -124,7 +125,7 @@ pub async fn forbid(
             txn,
             Some(coordinator.id),
             AuditAction::MentoringExclusionChanged,
-            &format!("mentee:{mentee_id}"),
+            &AuditSubject::Mentee(mentee_id),
             json!({ "mentor_id": mentor_id, "excluded": true, "source": "coordinator" }),
         )
         .await?;
@@ -277,7 +278,7 @@ pub async fn confirm(
         txn,
         Some(coordinator.id),
         AuditAction::MatchConfirmed,
-        &format!("match_run:{run_id}"),
+        &AuditSubject::MatchRun(run_id),
         json!({
             "pairs": proposal.pairs.len(),
             "total_score": proposal.total_score,

@@ -10,6 +10,7 @@ use crate::config::Config;
 use crate::db::audit::{self, AuditAction};
 use crate::db::mentoring::registry as reg;
 use crate::db::{invitations, outbox, users};
+use crate::domain::audit_subject::AuditSubject;
 use crate::domain::mentoring::input::MentorInput;
 use crate::domain::{EmailAddress, Role, role};
 use crate::entities::mentor;
@@ -68,7 +69,7 @@ pub async fn create(
         txn,
         Some(coordinator.id),
         AuditAction::MentorAdded,
-        &format!("mentor:{}", stored.id),
+        &AuditSubject::Mentor(stored.id),
         json!({ "reference": stored.reference }),
     )
     .await?;
@@ -170,7 +171,7 @@ async fn invite_or_grant(
         txn,
         Some(by.id),
         AuditAction::InvitationSent,
-        &format!("invitation:{}", invitation.id),
+        &AuditSubject::Invitation(invitation.id),
         json!({ "roles": role::format_list(&roles), "organisation_id": organisation_id, "replaced_invitations": replaced }),
     )
     .await?;

@@ -11,6 +11,7 @@ use crate::db::mentoring::registry::{self as reg, SOURCE_CONFLICT, SOURCE_COORDI
 use crate::db::mentoring::{self, Settings, approved_count, lock_mentees, status_of};
 use crate::db::outbox;
 use crate::domain::Role;
+use crate::domain::audit_subject::{AuditSubject, MentoringSheet};
 use crate::domain::mentoring::input::{SettingsForm, SettingsInput};
 use crate::domain::mentoring::pilot::{MenteeStatus, within_cap};
 use crate::domain::mentoring::scoring::Criterion;
@@ -66,7 +67,7 @@ pub async fn approve(
         txn,
         Some(coordinator.id),
         AuditAction::MenteeApproved,
-        &format!("mentee:{mentee_id}"),
+        &AuditSubject::Mentee(mentee_id),
         json!({ "before": before.as_str(), "after": "approved", "mentee_role_granted": role_granted }),
     )
     .await?;
@@ -113,7 +114,7 @@ pub async fn decline(
         txn,
         Some(coordinator.id),
         AuditAction::MenteeDeclined,
-        &format!("mentee:{mentee_id}"),
+        &AuditSubject::Mentee(mentee_id),
         // The reason is free text about the student: the log says only that one was given.
         json!({ "reason_given": !reason.trim().is_empty() }),
     )
@@ -150,7 +151,7 @@ pub async fn mark_conflicts_reviewed(
         txn,
         Some(coordinator.id),
         AuditAction::MentoringExclusionChanged,
-        &format!("mentee:{mentee_id}"),
+        &AuditSubject::Mentee(mentee_id),
         json!({ "conflicts_reviewed": true }),
     )
     .await?;
@@ -242,7 +243,7 @@ pub async fn add_exclusion(
         txn,
         Some(coordinator.id),
         AuditAction::MentoringExclusionChanged,
-        &format!("mentee:{mentee_id}"),
+        &AuditSubject::Mentee(mentee_id),
         json!({ "added": stored.id, "mentor_id": mentor.id, "source": input.source, "reason_given": !input.reason.trim().is_empty() }),
     )
     .await?;
@@ -266,7 +267,7 @@ pub async fn remove_exclusion(
         txn,
         Some(coordinator.id),
         AuditAction::MentoringExclusionChanged,
-        &format!("mentee:{mentee_id}"),
+        &AuditSubject::Mentee(mentee_id),
         json!({ "removed": removed.id, "mentor_id": removed.mentor_id, "source": removed.source, "reason_given": !removed.reason.trim().is_empty() }),
     )
     .await?;
@@ -305,7 +306,7 @@ pub async fn save_settings(
         txn,
         Some(coordinator.id),
         AuditAction::MentoringSettingsChanged,
-        "mentoring:settings",
+        &AuditSubject::Mentoring(MentoringSheet::Settings),
         json!({ "before": settings_json(before), "after": settings_json(after) }),
     )
     .await?;
@@ -337,8 +338,8 @@ pub async fn record_viewed(
     viewed: Viewed,
 ) -> anyhow::Result<()> {
     let subject = match viewed {
-        Viewed::Mentor(id) => format!("mentor:{id}"),
-        Viewed::Mentee(id) => format!("mentee:{id}"),
+        Viewed::Mentor(id) => AuditSubject::Mentor(id),
+        Viewed::Mentee(id) => AuditSubject::Mentee(id),
     };
     audit::record(
         txn,

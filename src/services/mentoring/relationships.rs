@@ -11,6 +11,7 @@ use super::queue;
 use crate::config::Config;
 use crate::db::audit::{self, AuditAction};
 use crate::db::mentoring::relationships::{self as rels, NewMeeting};
+use crate::domain::audit_subject::AuditSubject;
 use crate::domain::mentoring::meetings::MeetingInput;
 use crate::entities::{mentee, mentor, mentoring_relationship};
 use crate::mail::templates::MentoringNotice;
@@ -169,7 +170,7 @@ pub async fn end(
         txn,
         Some(coordinator.id),
         AuditAction::MentoringEnded,
-        &format!("mentoring_relationship:{relationship_id}"),
+        &AuditSubject::MentoringRelationship(relationship_id),
         serde_json::json!({
             "mentor": mentor.reference,
             "mentee": mentee.reference,

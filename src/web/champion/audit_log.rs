@@ -2,6 +2,7 @@
 //! by kind (every kind, grouped by area) and by what it is about, with a plain GET form so
 //! the filters work without JavaScript.
 
+use crate::domain::audit_subject::AuditSubject;
 use crate::domain::employment::CorrectionReason;
 use askama::Template;
 use askama_web::WebTemplate;
@@ -16,7 +17,7 @@ use crate::domain::application::reference;
 use crate::domain::london_time;
 use crate::entities::{audit_event, user};
 use crate::web::CurrentUser;
-use crate::web::champion::{require_champion, subject_id};
+use crate::web::champion::require_champion;
 use crate::web::error::AppResult;
 use crate::web::page::{FormErrors, Page};
 
@@ -312,11 +313,19 @@ async fn rows(state: &AppState, events: Vec<audit_event::Model>) -> AppResult<Ve
         .map(|e| serde_json::from_str(&e.details).unwrap_or(Value::Null))
         .collect();
     let mut people_ids: Vec<i32> = events.iter().filter_map(|e| e.actor_user_id).collect();
-    people_ids.extend(events.iter().filter_map(|e| subject_id(&e.subject, "user")));
+    let subjects: Vec<Option<AuditSubject>> =
+        events.iter().map(|e| e.subject.parse().ok()).collect();
+    people_ids.extend(subjects.iter().filter_map(|s| match s {
+        Some(AuditSubject::User(id)) => Some(*id),
+        _ => None,
+    }));
     let people = users::by_ids(&state.db, &people_ids).await?;
     let mut vacancy_ids: Vec<i32> = events
         .iter()
-        .filter_map(|e| subject_id(&e.subject, "vacancy"))
+        .filter_map(|e| match e.subject.parse() {
+            Ok(AuditSubject::Vacancy(id)) => Some(id),
+            _ => None,
+        })
         .chain(
             details
                 .iter()
@@ -339,25 +348,28 @@ async fn rows(state: &AppState, events: Vec<audit_event::Model>) -> AppResult<Ve
     Ok(events
         .into_iter()
         .zip(details)
-        .map(|(event, details)| {
-            let subject_vacancy = subject_id(&event.subject, "vacancy");
-            let subject = if let Some(id) = subject_vacancy {
-                vacancy_name(id)
-            } else if let Some(id) = subject_id(&event.subject, "application") {
-                format!("Application {}", reference(id))
-            } else if let Some(id) = subject_id(&event.subject, "user") {
-                people.iter().find(|u| u.id == id).map_or_else(
+        .zip(subjects)
+        .map(|((event, details), parsed)| {
+            let subject_vacancy = match parsed {
+                Some(AuditSubject::Vacancy(id)) => Some(id),
+                _ => None,
+            };
+            // An old or unknown subject is shown as it is stored.
+            let subject = match parsed {
+                Some(AuditSubject::Vacancy(id)) => vacancy_name(id),
+                Some(AuditSubject::Application(id)) => format!("Application {}", reference(id)),
+                Some(AuditSubject::User(id)) => people.iter().find(|u| u.id == id).map_or_else(
                     || format!("Account {id} (removed)"),
                     |u| format!("Account of {}", u.full_name),
-                )
-            } else if let Some(id) = subject_id(&event.subject, "invitation") {
-                format!("Invitation {id}")
-            } else if let Some(id) = subject_id(&event.subject, "employment") {
-                format!("Employee {}", crate::services::retention::reference(id))
-            } else if event.subject == "address" {
-                "Sign-in from an email address with no account".to_owned()
-            } else {
-                event.subject.clone()
+                ),
+                Some(AuditSubject::Invitation(id)) => format!("Invitation {id}"),
+                Some(AuditSubject::Employment(id)) => {
+                    format!("Employee {}", crate::services::retention::reference(id))
+                }
+                Some(AuditSubject::Address) => {
+                    "Sign-in from an email address with no account".to_owned()
+                }
+                _ => event.subject.clone(),
             };
             EventRow {
                 when: london_time::describe(event.created_at),

@@ -13,11 +13,12 @@ use tower_sessions::Session;
 use crate::app::AppState;
 use crate::db::audit::{self, AuditAction};
 use crate::db::{applications, organisations, shortlisting, users, vacancies};
+use crate::domain::audit_subject::AuditSubject;
 use crate::domain::london_time;
 use crate::entities::{organisation, user};
 use crate::services::Actor;
 use crate::services::exceptions::{self, DecideRefusal, ExceptionDecision};
-use crate::web::champion::{paragraphs, require_champion, subject_id};
+use crate::web::champion::{paragraphs, require_champion};
 use crate::web::error::{AppError, AppResult};
 use crate::web::page::{FormErrors, IdPath, Page, flash};
 use crate::web::unit_of_work::UnitOfWork;
@@ -198,7 +199,7 @@ async fn render(
 
     let mut decided = Vec::with_capacity(decisions.len());
     for event in decisions {
-        let Some(vacancy_id) = subject_id(&event.subject, "vacancy") else {
+        let Ok(AuditSubject::Vacancy(vacancy_id)) = event.subject.parse() else {
             continue;
         };
         let details: serde_json::Value = serde_json::from_str(&event.details).unwrap_or_default();

@@ -65,11 +65,6 @@ fn require_champion_or_admin(me: &AuthUser) -> AppResult<()> {
     }
 }
 
-/// The ID in an audit subject of this kind: `subject_id("vacancy:12", "vacancy") == Some(12)`.
-fn subject_id(subject: &str, kind: &str) -> Option<i32> {
-    subject.strip_prefix(kind)?.strip_prefix(':')?.parse().ok()
-}
-
 /// Text split into its non-empty paragraphs, so line breaks survive without inline styles.
 fn paragraphs(text: &str) -> Vec<String> {
     text.split('\n')
@@ -82,15 +77,6 @@ fn paragraphs(text: &str) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn reads_ids_from_subjects_of_the_right_kind_only() {
-        assert_eq!(subject_id("vacancy:12", "vacancy"), Some(12));
-        assert_eq!(subject_id("application:12", "vacancy"), None);
-        assert_eq!(subject_id("vacancy:", "vacancy"), None);
-        assert_eq!(subject_id("vacancy:x", "vacancy"), None);
-        assert_eq!(subject_id("vacancy12", "vacancy"), None);
-    }
 
     #[test]
     fn splits_paragraphs_and_drops_blank_lines() {

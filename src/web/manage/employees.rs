@@ -15,6 +15,7 @@ use tower_sessions::Session;
 use crate::app::AppState;
 use crate::db::employment::{self, ListedHire};
 use crate::db::users;
+use crate::domain::audit_subject::AuditSubject;
 use crate::domain::employment::{
     CheckpointOutcome, CheckpointSource, EndKind, LEAVING_REASONS, LeavingReason, Route,
 };
@@ -380,7 +381,7 @@ pub async fn show(
     applicant_details::record_view(
         &uow,
         me.id,
-        &format!("employment:{id}"),
+        &AuditSubject::Employment(id),
         DetailsPage::Employee,
         &r.application_id.into_iter().collect::<Vec<_>>(),
     )

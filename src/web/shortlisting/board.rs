@@ -12,6 +12,7 @@ use tower_sessions::Session;
 use crate::app::AppState;
 use crate::db::{shortlisting, users};
 use crate::domain::application::{Stage, reference};
+use crate::domain::audit_subject::AuditSubject;
 use crate::domain::london_time;
 use crate::entities::user;
 use crate::services::applicant_details::DetailsPage;
@@ -173,7 +174,7 @@ pub async fn show(
     audit_details_view(
         &state,
         me.id,
-        &format!("vacancy:{id}"),
+        &AuditSubject::Vacancy(id),
         DetailsPage::Board,
         &named,
     )

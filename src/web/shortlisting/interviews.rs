@@ -12,6 +12,7 @@ use tower_sessions::Session;
 use crate::app::AppState;
 use crate::db::{self, applications, interviews, users};
 use crate::domain::application::{Stage, reference};
+use crate::domain::audit_subject::AuditSubject;
 use crate::domain::interview::{SlotForm, SlotInput};
 use crate::domain::london_time;
 use crate::services::applicant_details::DetailsPage;
@@ -202,7 +203,7 @@ pub async fn show(
     audit_details_view(
         &state,
         me.id,
-        &format!("vacancy:{id}"),
+        &AuditSubject::Vacancy(id),
         DetailsPage::Interviews,
         &template.named,
     )
@@ -401,7 +402,7 @@ pub async fn confirm_tell(
     audit_details_view(
         &state,
         me.id,
-        &format!("vacancy:{id}"),
+        &AuditSubject::Vacancy(id),
         DetailsPage::TellApplicants,
         &named,
     )

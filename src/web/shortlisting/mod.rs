@@ -16,6 +16,7 @@ use axum::routing::{get, post};
 use crate::app::AppState;
 use crate::db::{shortlisting, vacancies};
 use crate::domain::Role;
+use crate::domain::audit_subject::AuditSubject;
 use crate::entities::{panel_member, vacancy};
 use crate::services::applicant_details::{self, DetailsPage};
 use crate::web::current_user::require_role;
@@ -147,7 +148,7 @@ pub(crate) async fn audit_late_reveal_view(
 pub(crate) async fn audit_details_view(
     state: &AppState,
     viewer: i32,
-    subject: &str,
+    subject: &AuditSubject,
     page: DetailsPage,
     applications: &[i32],
 ) -> AppResult<()> {

@@ -13,6 +13,7 @@ use crate::app::AppState;
 use crate::db::offers;
 use crate::db::{applications, interviews, users};
 use crate::domain::application::{Stage, reference};
+use crate::domain::audit_subject::AuditSubject;
 use crate::domain::employment::{STAFF_GROUPS, parse_staff_group};
 use crate::domain::london_time;
 use crate::domain::offer::{CheckKind, CheckStatus};
@@ -98,7 +99,7 @@ pub async fn show(
     audit_details_view(
         &state,
         me.id,
-        &format!("vacancy:{id}"),
+        &AuditSubject::Vacancy(id),
         DetailsPage::Offers,
         &named,
     )

@@ -12,6 +12,7 @@ use tower_sessions::Session;
 use crate::app::AppState;
 use crate::db::{applications, shortlisting, users};
 use crate::domain::application::{reference, word_count};
+use crate::domain::audit_subject::AuditSubject;
 use crate::domain::shortlisting::{Proposal, Refusal, Score, invited_automatically};
 use crate::domain::vacancy::{MAX_CRITERIA, ReferenceType};
 use crate::services;
@@ -405,7 +406,7 @@ pub async fn show(
         audit_details_view(
             &state,
             me.id,
-            &format!("application:{app_id}"),
+            &AuditSubject::Application(app_id),
             DetailsPage::Application,
             &[app_id],
         )

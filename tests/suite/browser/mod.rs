@@ -1048,7 +1048,7 @@ async fn the_champion_pages_pass_axe_core_by_keyboard() {
             &app.db,
             Some(manager),
             spectra::db::audit::AuditAction::ExceptionRequested,
-            &format!("vacancy:{vacancy}"),
+            &spectra::domain::audit_subject::AuditSubject::Vacancy(vacancy),
             json!({ "cap": 3, "reason": reason }),
         )
         .await
@@ -1064,7 +1064,7 @@ async fn the_champion_pages_pass_axe_core_by_keyboard() {
         &app.db,
         Some(champion),
         spectra::db::audit::AuditAction::ExceptionRefused,
-        "vacancy:2",
+        &spectra::domain::audit_subject::AuditSubject::Vacancy(2),
         json!({ "cap": 3, "note": note }),
     )
     .await
