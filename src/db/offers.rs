@@ -8,6 +8,7 @@ use sea_orm::{
 use time::Date;
 
 use crate::db::now;
+use crate::domain::offer::OfferStatus;
 use crate::domain::offer::{CheckKind, CheckStatus, can_accept};
 use crate::entities::{offer, offer_check, vacancy};
 
@@ -40,7 +41,7 @@ pub async fn make(
     offer::ActiveModel {
         application_id: Set(application_id),
         vacancy_id: Set(vacancy_id),
-        status: Set("offered".into()),
+        status: Set(OfferStatus::Offered),
         offered_by: Set(by),
         offered_at: Set(now()),
         responded_at: Set(None),
@@ -78,17 +79,17 @@ pub async fn accept(
     };
     let accepted = offer::Entity::find()
         .filter(offer::Column::VacancyId.eq(vacancy_id))
-        .filter(offer::Column::Status.eq("accepted"))
+        .filter(offer::Column::Status.eq(OfferStatus::Accepted))
         .count(db)
         .await?;
     if !can_accept(accepted, vacancy.positions) {
         return Ok(Err(NotAccepted::PositionsFilled));
     }
     let updated = offer::Entity::update_many()
-        .col_expr(offer::Column::Status, Expr::value("accepted"))
+        .col_expr(offer::Column::Status, Expr::value(OfferStatus::Accepted))
         .col_expr(offer::Column::RespondedAt, Expr::value(Some(now())))
         .filter(offer::Column::ApplicationId.eq(application_id))
-        .filter(offer::Column::Status.eq("offered"))
+        .filter(offer::Column::Status.eq(OfferStatus::Offered))
         .exec(db)
         .await?;
     if updated.rows_affected != 1 {
@@ -97,8 +98,8 @@ pub async fn accept(
     let at = now();
     let rows = checks.iter().map(|kind| offer_check::ActiveModel {
         application_id: Set(application_id),
-        kind: Set(kind.as_str().to_owned()),
-        status: Set(CheckStatus::Pending.as_str().to_owned()),
+        kind: Set(*kind),
+        status: Set(CheckStatus::Pending),
         note: Set(String::new()),
         updated_by: Set(None),
         updated_at: Set(at),
@@ -113,10 +114,10 @@ pub async fn accept(
 /// Declines an offer. Returns false if it was already answered.
 pub async fn decline(db: &impl ConnectionTrait, application_id: i32) -> Result<bool, DbErr> {
     let updated = offer::Entity::update_many()
-        .col_expr(offer::Column::Status, Expr::value("declined"))
+        .col_expr(offer::Column::Status, Expr::value(OfferStatus::Declined))
         .col_expr(offer::Column::RespondedAt, Expr::value(Some(now())))
         .filter(offer::Column::ApplicationId.eq(application_id))
-        .filter(offer::Column::Status.eq("offered"))
+        .filter(offer::Column::Status.eq(OfferStatus::Offered))
         .exec(db)
         .await?;
     Ok(updated.rows_affected == 1)
@@ -127,15 +128,15 @@ pub async fn decline(db: &impl ConnectionTrait, application_id: i32) -> Result<b
 pub async fn withdraw(
     db: &impl ConnectionTrait,
     application_id: i32,
-) -> Result<Option<String>, DbErr> {
+) -> Result<Option<OfferStatus>, DbErr> {
     let Some(current) = find(db, application_id).await? else {
         return Ok(None);
     };
     let updated = offer::Entity::update_many()
-        .col_expr(offer::Column::Status, Expr::value("withdrawn"))
+        .col_expr(offer::Column::Status, Expr::value(OfferStatus::Withdrawn))
         .col_expr(offer::Column::RespondedAt, Expr::value(Some(now())))
         .filter(offer::Column::ApplicationId.eq(application_id))
-        .filter(offer::Column::Status.is_in(["offered", "accepted"]))
+        .filter(offer::Column::Status.is_in([OfferStatus::Offered, OfferStatus::Accepted]))
         .exec(db)
         .await?;
     Ok((updated.rows_affected == 1).then_some(current.status))
@@ -163,7 +164,7 @@ pub async fn update_check(
     by: i32,
 ) -> Result<(), DbErr> {
     offer_check::Entity::update_many()
-        .col_expr(offer_check::Column::Status, Expr::value(status.as_str()))
+        .col_expr(offer_check::Column::Status, Expr::value(status))
         .col_expr(offer_check::Column::Note, Expr::value(note))
         .col_expr(offer_check::Column::UpdatedBy, Expr::value(Some(by)))
         .col_expr(offer_check::Column::UpdatedAt, Expr::value(now()))

@@ -8,6 +8,7 @@ use sea_orm::{
 };
 
 use crate::db::now;
+use crate::domain::shortlisting::ExceptionStatus;
 use crate::entities::{
     final_score, panel_member, shortlist_decision, shortlist_score, shortlisting, user,
 };
@@ -117,7 +118,7 @@ pub async fn state_of(
             vacancy_id,
             completed_at: None,
             completed_by: None,
-            exception_status: "none".into(),
+            exception_status: ExceptionStatus::None,
             exception_reason: String::new(),
             exception_cap: None,
             exception_requested_by: None,
@@ -134,7 +135,7 @@ async fn ensure_state(db: &impl ConnectionTrait, vacancy_id: i32) -> Result<(), 
         vacancy_id: Set(vacancy_id),
         completed_at: Set(None),
         completed_by: Set(None),
-        exception_status: Set("none".into()),
+        exception_status: Set(ExceptionStatus::None),
         exception_reason: Set(String::new()),
         exception_cap: Set(None),
         exception_requested_by: Set(None),
@@ -225,7 +226,10 @@ pub async fn request_exception(
             Expr::value(Some(now())),
         )
         .filter(shortlisting::Column::VacancyId.eq(vacancy_id))
-        .filter(shortlisting::Column::ExceptionStatus.is_in(["none", "refused"]))
+        .filter(
+            shortlisting::Column::ExceptionStatus
+                .is_in([ExceptionStatus::None, ExceptionStatus::Refused]),
+        )
         .filter(shortlisting::Column::CompletedAt.is_null())
         .exec(db)
         .await?;
@@ -244,7 +248,11 @@ pub async fn decide_exception(
     let result = shortlisting::Entity::update_many()
         .col_expr(
             shortlisting::Column::ExceptionStatus,
-            Expr::value(if approve { "approved" } else { "refused" }),
+            Expr::value(if approve {
+                ExceptionStatus::Approved
+            } else {
+                ExceptionStatus::Refused
+            }),
         )
         .col_expr(
             shortlisting::Column::ExceptionDecidedBy,
@@ -259,7 +267,7 @@ pub async fn decide_exception(
             Expr::value(note),
         )
         .filter(shortlisting::Column::VacancyId.eq(vacancy_id))
-        .filter(shortlisting::Column::ExceptionStatus.eq("requested"))
+        .filter(shortlisting::Column::ExceptionStatus.eq(ExceptionStatus::Requested))
         .exec(db)
         .await?;
     Ok(result.rows_affected == 1)
@@ -270,7 +278,7 @@ pub async fn exceptions_waiting(
     db: &impl ConnectionTrait,
 ) -> Result<Vec<shortlisting::Model>, DbErr> {
     shortlisting::Entity::find()
-        .filter(shortlisting::Column::ExceptionStatus.eq("requested"))
+        .filter(shortlisting::Column::ExceptionStatus.eq(ExceptionStatus::Requested))
         .order_by_asc(shortlisting::Column::ExceptionRequestedAt)
         .all(db)
         .await

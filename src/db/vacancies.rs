@@ -26,7 +26,7 @@ fn details(input: &VacancyInput) -> vacancy::ActiveModel {
     vacancy::ActiveModel {
         programme_id: Set(input.programme_id),
         title: Set(input.title.clone()),
-        kind: Set(input.kind.as_str().to_owned()),
+        kind: Set(input.kind),
         band: Set(input.band.clone()),
         working_pattern: Set(input.working_pattern.clone()),
         salary: Set(input.salary.clone()),
@@ -56,7 +56,7 @@ pub async fn create(
     let now = now();
     let row = vacancy::ActiveModel {
         organisation_id: Set(organisation_id),
-        status: Set(VacancyStatus::Draft.as_str().to_owned()),
+        status: Set(VacancyStatus::Draft),
         created_by: Set(created_by),
         published_at: Set(None),
         created_at: Set(now),

@@ -9,7 +9,7 @@ pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub application_id: i32,
     pub vacancy_id: i32,
-    pub status: String,
+    pub status: crate::domain::offer::OfferStatus,
     pub offered_by: i32,
     pub offered_at: TimeDateTimeWithTimeZone,
     pub responded_at: Option<TimeDateTimeWithTimeZone>,

@@ -9,8 +9,8 @@ pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i32,
     pub application_id: i32,
-    pub kind: String,
-    pub status: String,
+    pub kind: crate::domain::offer::CheckKind,
+    pub status: crate::domain::offer::CheckStatus,
     pub note: String,
     pub updated_by: Option<i32>,
     pub updated_at: TimeDateTimeWithTimeZone,

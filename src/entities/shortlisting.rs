@@ -10,7 +10,7 @@ pub struct Model {
     pub vacancy_id: i32,
     pub completed_at: Option<TimeDateTimeWithTimeZone>,
     pub completed_by: Option<i32>,
-    pub exception_status: String,
+    pub exception_status: crate::domain::shortlisting::ExceptionStatus,
     pub exception_reason: String,
     pub exception_cap: Option<i32>,
     pub exception_requested_by: Option<i32>,

@@ -97,6 +97,8 @@ macro_rules! stored_as_name {
 }
 
 stored_as_name! {
+    VacancyStatus => crate::domain::vacancy::VacancyStatus,
+    VacancyKind => crate::domain::vacancy::VacancyKind,
     OfferStatus => crate::domain::offer::OfferStatus,
     CheckKind => crate::domain::offer::CheckKind,
     CheckStatus => crate::domain::offer::CheckStatus,

@@ -11,7 +11,7 @@ pub struct Model {
     pub organisation_id: i32,
     pub programme_id: Option<i32>,
     pub title: String,
-    pub kind: String,
+    pub kind: crate::domain::vacancy::VacancyKind,
     pub band: String,
     pub working_pattern: String,
     pub salary: String,
@@ -28,7 +28,7 @@ pub struct Model {
     pub contact_role: String,
     pub contact_email: String,
     pub contact_phone: String,
-    pub status: String,
+    pub status: crate::domain::vacancy::VacancyStatus,
     pub created_by: i32,
     pub published_at: Option<TimeDateTimeWithTimeZone>,
     /// When a manager closed it before its closing date; cleared when it is reopened.

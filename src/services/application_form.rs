@@ -11,7 +11,7 @@ use crate::db::applications::{self, StepChange};
 use crate::db::{applicant_profiles, organisations, vacancies};
 use crate::domain::application::{self, Eligibility, Progress, Referee, Stage, Step};
 use crate::domain::profile::CareExperience;
-use crate::domain::vacancy::{VacancyStatus, is_open};
+use crate::domain::vacancy::is_open;
 use crate::entities::vacancy_criterion;
 use crate::entities::{application as application_entity, application_answer, vacancy};
 use crate::services::emails::StatusEmail;
@@ -19,7 +19,7 @@ use crate::services::{Actor, Outcome};
 
 /// Whether the vacancy still takes applications.
 pub fn vacancy_open(vacancy: &vacancy::Model) -> bool {
-    let status = VacancyStatus::parse(&vacancy.status).unwrap_or(VacancyStatus::Draft);
+    let status = vacancy.status;
     is_open(status, vacancy.closes_at, crate::db::now())
 }
 

@@ -10,6 +10,7 @@ use crate::config::Config;
 use crate::db::audit::{self, AuditAction};
 use crate::db::{organisations, outbox, shortlisting, vacancies};
 use crate::domain::audit_subject::AuditSubject;
+use crate::domain::shortlisting::ExceptionStatus;
 use crate::mail::templates::{EmailContent, ExceptionDecided};
 use crate::services::{Actor, Outcome};
 
@@ -106,7 +107,7 @@ fn judge(
     request: &crate::entities::shortlisting::Model,
     champion: Actor<'_>,
 ) -> Result<(), DecideRefusal> {
-    if request.exception_status != "requested" {
+    if request.exception_status != ExceptionStatus::Requested {
         return Err(DecideRefusal::NothingWaiting);
     }
     if request.exception_requested_by == Some(champion.id) {

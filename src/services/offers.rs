@@ -11,6 +11,7 @@ use crate::db::offers::{self, NotAccepted};
 use crate::db::{applications, interviews, shortlisting, vacancies};
 use crate::domain::application::Stage;
 use crate::domain::audit_subject::AuditSubject;
+use crate::domain::offer::OfferStatus;
 use crate::domain::offer::{CheckKind, CheckStatus, all_verified, checks_for};
 use crate::services::Outcome;
 use crate::services::emails::email_applicant;
@@ -257,7 +258,7 @@ pub async fn save_checks(
     };
     if offers::find(txn, application_id)
         .await?
-        .is_none_or(|o| o.status != "accepted")
+        .is_none_or(|o| o.status != OfferStatus::Accepted)
     {
         return Ok(Err(ChecksRefusal::NotAccepted));
     }
@@ -265,10 +266,7 @@ pub async fn save_checks(
     let mut statuses = Vec::with_capacity(existing.len());
     let subject = AuditSubject::Application(application_id);
     for check in &existing {
-        let Some(kind) = CheckKind::parse(&check.kind) else {
-            continue;
-        };
-        let before = CheckStatus::parse(&check.status).unwrap_or(CheckStatus::Pending);
+        let (kind, before) = (check.kind, check.status);
         let Some(update) = updates.iter().find(|u| u.kind == kind) else {
             statuses.push(before);
             continue;
@@ -420,7 +418,7 @@ pub async fn withdraw_offer(
         // The feedback is free text about the applicant: the log says only that it was given.
         json!({
             "vacancy": vacancy_id,
-            "was": was,
+            "was": was.as_str(),
             "because": "the lead withdrew it",
             "feedback_given": !feedback.is_empty(),
         }),

@@ -101,7 +101,7 @@ pub async fn start_employment(
             band: vacancy.band.clone(),
             staff_group: staff_group.to_owned(),
             start_date,
-            apprenticeship: VacancyKind::parse(&vacancy.kind) == Some(VacancyKind::Apprenticeship),
+            apprenticeship: vacancy.kind == VacancyKind::Apprenticeship,
             route: Route::Spectra,
             assignment_number: None,
         },

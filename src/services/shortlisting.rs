@@ -205,7 +205,8 @@ pub async fn board(db: &impl ConnectionTrait, vacancy: &vacancy::Model) -> Resul
         })
         .collect();
     Ok(Board {
-        closed: vacancy.closes_at <= db::now() || vacancy.status == "closed",
+        closed: vacancy.closes_at <= db::now()
+            || vacancy.status == crate::domain::vacancy::VacancyStatus::Closed,
         criteria,
         entries,
         scores,

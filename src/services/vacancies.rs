@@ -13,8 +13,7 @@ use crate::domain::audit_subject::AuditSubject;
 use crate::domain::london_time;
 use crate::domain::vacancy::{
     CriterionInput, FieldError, PublishCheck, PublishedChange, ReopenRefusal, VacancyInput,
-    VacancyKind, VacancyStatus, check_reopen, is_open, publish_problems, published_change,
-    stored_references,
+    VacancyStatus, check_reopen, is_open, publish_problems, published_change, stored_references,
 };
 use crate::entities::{vacancy, vacancy_criterion};
 use crate::mail::templates::{ClosingDateChanged, EmailContent};
@@ -62,7 +61,7 @@ pub async fn update_draft(
     else {
         return Ok(Err(DraftRefusal::NotFound));
     };
-    if draft.status != VacancyStatus::Draft.as_str() {
+    if draft.status != VacancyStatus::Draft {
         return Ok(Err(DraftRefusal::NotDraft));
     }
     vacancies::update(txn, vacancy_id, input).await?;
@@ -99,7 +98,7 @@ pub async fn publish(
     else {
         return Ok(Err(PublishRefusal::NotFound));
     };
-    if draft.status != VacancyStatus::Draft.as_str() {
+    if draft.status != VacancyStatus::Draft {
         return Ok(Err(PublishRefusal::NotDraft));
     }
     if draft.closes_at <= now {
@@ -107,7 +106,7 @@ pub async fn publish(
     }
     let references = stored_references(&draft.reference_options);
     let problems = publish_problems(PublishCheck {
-        kind: VacancyKind::parse(&draft.kind).unwrap_or(VacancyKind::Job),
+        kind: draft.kind,
         ring_fenced: draft.ring_fenced,
         in_programme: draft.programme_id.is_some(),
         references: &references,
@@ -129,7 +128,7 @@ pub async fn publish(
             "organisation_id": organisation_id,
             "ring_fenced": draft.ring_fenced,
             "programme_id": draft.programme_id,
-            "kind": draft.kind,
+            "kind": draft.kind.as_str(),
             "positions": draft.positions,
             "closes_at": london_time::describe(draft.closes_at),
         }),
@@ -143,7 +142,7 @@ fn as_input(v: &vacancy::Model, criteria: &[vacancy_criterion::Model]) -> Vacanc
     VacancyInput {
         title: v.title.clone(),
         programme_id: v.programme_id,
-        kind: VacancyKind::parse(&v.kind).unwrap_or(VacancyKind::Job),
+        kind: v.kind,
         band: v.band.clone(),
         working_pattern: v.working_pattern.clone(),
         salary: v.salary.clone(),
@@ -182,7 +181,7 @@ async fn lock_own(
 
 /// Whether the vacancy takes applications at `now`.
 fn takes_applications(v: &vacancy::Model, now: OffsetDateTime) -> bool {
-    let status = VacancyStatus::parse(&v.status).unwrap_or(VacancyStatus::Draft);
+    let status = v.status;
     is_open(status, v.closes_at, now)
 }
 
@@ -345,7 +344,7 @@ pub async fn close(
     let Some(stored) = lock_own(txn, organisation_id, vacancy_id).await? else {
         return Ok(Err(CloseRefusal::NotFound));
     };
-    if stored.status == VacancyStatus::Draft.as_str() {
+    if stored.status == VacancyStatus::Draft {
         return Ok(Err(CloseRefusal::Draft));
     }
     if !takes_applications(&stored, now) || !vacancies::close(txn, vacancy_id).await? {
@@ -408,7 +407,7 @@ pub async fn reopen(
     let Some(stored) = lock_own(txn, organisation_id, vacancy_id).await? else {
         return Ok(Err(ReopenFailure::NotFound));
     };
-    let status = VacancyStatus::parse(&stored.status).unwrap_or(VacancyStatus::Draft);
+    let status = stored.status;
     let started = shortlisting::started(txn, vacancy_id).await?;
     if let Err(refusal) = check_reopen(status, stored.closes_at, started, closes_at, now) {
         return Ok(Err(ReopenFailure::Rule(refusal)));
@@ -426,7 +425,7 @@ pub async fn reopen(
         AuditAction::VacancyReopened,
         &AuditSubject::Vacancy(vacancy_id),
         json!({
-            "was": stored.status,
+            "was": stored.status.as_str(),
             "closed_at": london_time::describe(stored.closes_at),
             "closes_at": london_time::describe(closes_at),
             "applicants_told": told,

@@ -111,7 +111,7 @@ pub async fn withdraw(
             Some(actor),
             AuditAction::OfferWithdrawn,
             &AuditSubject::Application(application_id),
-            json!({ "vacancy": vacancy.id, "was": was, "because": cause.because() }),
+            json!({ "vacancy": vacancy.id, "was": was.as_str(), "because": cause.because() }),
         )
         .await?;
     }

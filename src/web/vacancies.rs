@@ -88,7 +88,7 @@ async fn list(
         .into_iter()
         .map(|v| ListItem {
             organisation: reference.organisation_name(v.organisation_id),
-            kind: VacancyKind::parse(&v.kind).map_or("Job", VacancyKind::label),
+            kind: v.kind.label(),
             closes: london_time::describe(v.closes_at),
             id: v.id,
             title: v.title,
@@ -132,7 +132,7 @@ async fn show(
     let vacancy = vacancies::find(&state.db, id)
         .await?
         .ok_or(AppError::NotFound)?;
-    if vacancy.status == VacancyStatus::Draft.as_str() {
+    if vacancy.status == VacancyStatus::Draft {
         return Err(AppError::NotFound);
     }
     let criteria = vacancies::criteria_of(&state.db, id).await?;

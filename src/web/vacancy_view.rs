@@ -73,17 +73,17 @@ impl VacancyView {
         programme: Option<String>,
         now: time::OffsetDateTime,
     ) -> Self {
-        let status = VacancyStatus::parse(&v.status).unwrap_or(VacancyStatus::Draft);
+        let status = v.status;
         let (essential, desirable): (Vec<_>, Vec<_>) =
             criteria.into_iter().partition(|c| c.essential);
-        let kind = VacancyKind::parse(&v.kind);
+        let kind = v.kind;
         Self {
             id: v.id,
             open: is_open(status, v.closes_at, now),
             closes: london_time::describe(v.closes_at),
             closed_early: closed_early(status, v.closed_early_at),
-            kind: kind.map_or("Job", VacancyKind::label),
-            entry_requirements: if kind == Some(VacancyKind::Apprenticeship) {
+            kind: kind.label(),
+            entry_requirements: if kind == VacancyKind::Apprenticeship {
                 v.entry_requirements
                     .lines()
                     .map(|l| l.trim().to_owned())

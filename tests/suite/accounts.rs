@@ -1158,9 +1158,9 @@ async fn the_demo_has_years_of_hires_every_stage_and_a_guaranteed_interview_brea
     // starting on the agreed date; every SPECTRA record is a hire's.
     for a in applications.iter().filter(|a| a.stage == "started") {
         let offer = &offers[&a.id];
-        assert_eq!(offer.status, "accepted");
+        assert_eq!(offer.status.as_str(), "accepted");
         let mine: Vec<_> = checks.iter().filter(|c| c.application_id == a.id).collect();
-        assert!(mine.len() >= 6 && mine.iter().all(|c| c.status == "verified"));
+        assert!(mine.len() >= 6 && mine.iter().all(|c| c.status.as_str() == "verified"));
         let record = records
             .iter()
             .find(|r| r.application_id == Some(a.id))
@@ -1180,10 +1180,10 @@ async fn the_demo_has_years_of_hires_every_stage_and_a_guaranteed_interview_brea
         applications
             .iter()
             .filter(|a| a.stage == "conditional_offer")
-            .all(|a| offers[&a.id].status == "accepted"
+            .all(|a| offers[&a.id].status.as_str() == "accepted"
                 && checks
                     .iter()
-                    .any(|c| c.application_id == a.id && c.status != "verified"))
+                    .any(|c| c.application_id == a.id && c.status.as_str() != "verified"))
     );
 
     // The guaranteed interview: some in the scheme were interviewed, and two who qualified

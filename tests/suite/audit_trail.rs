@@ -141,8 +141,8 @@ async fn an_offer_from_interview_to_start_is_audited_at_every_step() {
         .iter()
         .flat_map(|c| {
             [
-                (format!("status-{}", c.kind), "verified".to_owned()),
-                (format!("note-{}", c.kind), "Seen".to_owned()),
+                (format!("status-{}", c.kind.as_str()), "verified".to_owned()),
+                (format!("note-{}", c.kind.as_str()), "Seen".to_owned()),
             ]
         })
         .collect();

@@ -117,7 +117,10 @@ async fn the_champion_approves_a_request_which_is_stored_audited_and_emailed_to_
     );
     assert!(body.contains(&format!("href=\"#decision-{}\"", v.id)));
     assert!(body.contains("Only for this round."));
-    assert_eq!(exception_of(&app, &v).await.exception_status, "requested");
+    assert_eq!(
+        exception_of(&app, &v).await.exception_status.as_str(),
+        "requested"
+    );
 
     // Act: approve it.
     let response = decide_request(&champion, &v, "approve", "Only for this round.").await;
@@ -125,7 +128,7 @@ async fn the_champion_approves_a_request_which_is_stored_audited_and_emailed_to_
     // Assert: stored, audited in the same change, and the lead is emailed.
     expect_redirect(response, "/champion/exceptions").await;
     let stored = exception_of(&app, &v).await;
-    assert_eq!(stored.exception_status, "approved");
+    assert_eq!(stored.exception_status.as_str(), "approved");
     assert_eq!(stored.exception_cap, Some(1));
     assert_eq!(stored.exception_decided_by, Some(champion_id));
     assert_eq!(stored.exception_decision_note, "Only for this round.");
@@ -170,7 +173,10 @@ async fn the_champion_approves_a_request_which_is_stored_audited_and_emailed_to_
             .unwrap()
             .contains("There is no request for the high-volume exception waiting")
     );
-    assert_eq!(exception_of(&app, &v).await.exception_status, "approved");
+    assert_eq!(
+        exception_of(&app, &v).await.exception_status.as_str(),
+        "approved"
+    );
     assert_eq!(audited(&app, "exception_refused").await.len(), 0);
 }
 
@@ -190,7 +196,7 @@ async fn a_refused_request_leaves_interviews_unlimited_and_the_lead_may_ask_agai
     // Assert
     expect_redirect(response, "/champion/exceptions").await;
     let stored = exception_of(&app, &v).await;
-    assert_eq!(stored.exception_status, "refused");
+    assert_eq!(stored.exception_status.as_str(), "refused");
     assert_eq!(stored.exception_decided_by, Some(champion_id));
     let refused = audited(&app, "exception_refused").await;
     assert_eq!(refused.len(), 1);
@@ -210,7 +216,10 @@ async fn a_refused_request_leaves_interviews_unlimited_and_the_lead_may_ask_agai
 
     // The lead may ask again, and the champion sees the new request.
     request(&lead, &v, "8").await;
-    assert_eq!(exception_of(&app, &v).await.exception_status, "requested");
+    assert_eq!(
+        exception_of(&app, &v).await.exception_status.as_str(),
+        "requested"
+    );
     let (_, page) = champion.page("/champion/exceptions").await;
     assert!(text_of(&page, ".nhsuk-card").contains("Most people they would interview 8"));
 }
@@ -298,7 +307,10 @@ async fn only_the_champion_reaches_the_champion_pages() {
         .post(&decision_path, &[("decision", "approve")])
         .await;
     assert!(location(&response).starts_with("/login"));
-    assert_eq!(exception_of(&app, &v).await.exception_status, "requested");
+    assert_eq!(
+        exception_of(&app, &v).await.exception_status.as_str(),
+        "requested"
+    );
     assert!(audited(&app, "exception_approved").await.is_empty());
 
     // The nav link to the dashboard, which leads to the exceptions, is the champion's alone.
@@ -326,7 +338,10 @@ async fn only_the_champion_reaches_the_champion_pages() {
             .contains("There is no request for the high-volume exception waiting")
     );
     assert_eq!(
-        exception_of(&app, &untouched).await.exception_status,
+        exception_of(&app, &untouched)
+            .await
+            .exception_status
+            .as_str(),
         "none"
     );
 }
@@ -361,7 +376,10 @@ async fn a_champion_who_asked_for_an_exception_cannot_approve_it_themselves() {
     assert!(page.contains("You asked for this exception yourself"));
     assert!(!page.contains(&format!("action=\"/champion/exceptions/{}\"", v.id)));
     assert_eq!(response.status().as_u16(), 400);
-    assert_eq!(exception_of(&app, &v).await.exception_status, "requested");
+    assert_eq!(
+        exception_of(&app, &v).await.exception_status.as_str(),
+        "requested"
+    );
 }
 
 /// The rows of the log but the sign-ins, which every test that signs in leaves.

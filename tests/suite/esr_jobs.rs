@@ -106,7 +106,7 @@ async fn two_workers_never_run_the_same_job() {
     assert!(a ^ b, "exactly one worker ran it: {a} {b}");
 
     let done = job(&app.db, id).await;
-    assert_eq!(done.status, "done");
+    assert_eq!(done.status.as_str(), "done");
     assert_eq!(done.processed_rows, 1500);
     assert_eq!(done.created, 1500);
     assert_eq!(app.count("employment_records").await, 1500);
@@ -136,7 +136,7 @@ async fn a_job_resumes_after_its_last_batch_when_its_instance_stops() {
             .unwrap()
     );
     let paused = job(&app.db, id).await;
-    assert_eq!(paused.status, "queued");
+    assert_eq!(paused.status.as_str(), "queued");
     assert_eq!(paused.processed_rows, 1000);
     assert_eq!(paused.claimed_by, None);
     assert_eq!(app.count("employment_records").await, 1000);
@@ -154,7 +154,7 @@ async fn a_job_resumes_after_its_last_batch_when_its_instance_stops() {
             .unwrap()
     );
     let done = job(&app.db, id).await;
-    assert_eq!(done.status, "done");
+    assert_eq!(done.status.as_str(), "done");
     assert_eq!((done.processed_rows, done.created), (2500, 2500));
     assert_eq!(app.count("employment_records").await, 2500);
     let events = audit(&app, "esr_imported").await;

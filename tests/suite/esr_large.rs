@@ -113,7 +113,7 @@ async fn the_preview_of_a_large_file_is_small_and_its_import_runs_as_a_job() {
         .await
         .unwrap()
         .unwrap();
-    assert_eq!(job.status, "done");
+    assert_eq!(job.status.as_str(), "done");
     assert_eq!(
         (job.total_rows, job.stored_rows, job.processed_rows),
         (5000, 2500, 2500)

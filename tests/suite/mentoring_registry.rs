@@ -148,7 +148,7 @@ async fn a_student_signs_up_once_and_waits_for_approval() {
     let rows = mentees(&app).await;
     assert_eq!(rows.len(), 1);
     let row = &rows[0];
-    assert_eq!(row.status, "pending");
+    assert_eq!(row.status.as_str(), "pending");
     assert_eq!(row.user_id, Some(user_id));
     assert_eq!(row.email, "student@example.org");
     assert!(row.reference.starts_with('S') && row.reference.len() == 7);
@@ -184,7 +184,7 @@ async fn a_student_the_coordinator_added_is_linked_after_consent_not_duplicated(
     let sam = rows.iter().find(|m| m.email == "sam@example.org").unwrap();
     assert_eq!(sam.user_id, Some(user_id));
     assert_eq!(sam.reference, "S1", "the coordinator's id is kept");
-    assert_eq!(sam.status, "approved");
+    assert_eq!(sam.status.as_str(), "approved");
     assert_eq!(sam.declared_conflicts, "Dr Ben Jones assesses me");
 }
 
@@ -287,7 +287,7 @@ async fn declining_emails_the_reason_and_keeps_the_row() {
         location(&response),
         format!("/mentoring/coordinator/mentees/{id}")
     );
-    assert_eq!(mentees(&app).await[0].status, "declined");
+    assert_eq!(mentees(&app).await[0].status.as_str(), "declined");
     let email = app
         .wait_for_email(
             "student@example.org",
@@ -433,7 +433,7 @@ async fn imported_students_are_approved_and_a_file_above_the_cap_is_refused() {
     assert_eq!(rows.len(), 2);
     assert!(
         rows.iter()
-            .all(|m| m.status == "approved" && m.user_id.is_none())
+            .all(|m| m.status.as_str() == "approved" && m.user_id.is_none())
     );
     assert!(
         spectra::db::users::roles_of(&app.db, student)

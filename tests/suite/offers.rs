@@ -80,7 +80,7 @@ async fn an_accepted_offer_goes_through_the_checks_to_a_hire_with_an_employment_
         .await
         .unwrap();
     assert_eq!(checks.len(), 7);
-    assert!(checks.iter().all(|c| c.status == "pending"));
+    assert!(checks.iter().all(|c| c.status.as_str() == "pending"));
     let (_, page) = one.page(&path).await;
     assert!(page.contains("Criminal record (DBS)") && page.contains("Care experience verified"));
 
@@ -99,8 +99,8 @@ async fn an_accepted_offer_goes_through_the_checks_to_a_hire_with_an_employment_
     // Act: the lead verifies every check, agrees a start date and marks the start.
     let mut fields: Vec<(String, String)> = Vec::new();
     for c in &checks {
-        fields.push((format!("status-{}", c.kind), "verified".into()));
-        fields.push((format!("note-{}", c.kind), "Seen".into()));
+        fields.push((format!("status-{}", c.kind.as_str()), "verified".into()));
+        fields.push((format!("note-{}", c.kind.as_str()), "Seen".into()));
     }
     let borrowed: Vec<(&str, &str)> = fields
         .iter()
@@ -127,7 +127,7 @@ async fn an_accepted_offer_goes_through_the_checks_to_a_hire_with_an_employment_
             .await
             .unwrap()
             .iter()
-            .all(|c| c.status == "pending"),
+            .all(|c| c.status.as_str() == "pending"),
         "nothing partial is stored"
     );
     expect_redirect(
@@ -251,5 +251,11 @@ async fn acceptances_arriving_together_never_exceed_the_positions() {
     let offers = spectra::db::offers::of_vacancy(&app.db, v.id)
         .await
         .unwrap();
-    assert_eq!(offers.iter().filter(|o| o.status == "accepted").count(), 1);
+    assert_eq!(
+        offers
+            .iter()
+            .filter(|o| o.status.as_str() == "accepted")
+            .count(),
+        1
+    );
 }

@@ -164,8 +164,11 @@ async fn the_download_holds_every_kind_of_record_about_an_applicant_who_has_them
         .unwrap();
     let mut fields: Vec<(String, String)> = Vec::new();
     for c in &checks {
-        fields.push((format!("status-{}", c.kind), "verified".into()));
-        fields.push((format!("note-{}", c.kind), format!("Seen {}", c.kind)));
+        fields.push((format!("status-{}", c.kind.as_str()), "verified".into()));
+        fields.push((
+            format!("note-{}", c.kind.as_str()),
+            format!("Seen {}", c.kind.as_str()),
+        ));
     }
     let borrowed: Vec<(&str, &str)> = fields
         .iter()

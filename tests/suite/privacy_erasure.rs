@@ -140,8 +140,11 @@ async fn hire(lead: &Client, app: &TestApp, v: &Posted, id: i32) {
     let checks = spectra::db::offers::checks_of(&app.db, id).await.unwrap();
     let mut fields: Vec<(String, String)> = Vec::new();
     for c in &checks {
-        fields.push((format!("status-{}", c.kind), "verified".into()));
-        fields.push((format!("note-{}", c.kind), "Seen the original".into()));
+        fields.push((format!("status-{}", c.kind.as_str()), "verified".into()));
+        fields.push((
+            format!("note-{}", c.kind.as_str()),
+            "Seen the original".into(),
+        ));
     }
     let borrowed: Vec<(&str, &str)> = fields
         .iter()
@@ -493,7 +496,7 @@ async fn deleting_an_applicant_who_accepted_an_offer_withdraws_the_offer_first()
         .await
         .unwrap()
         .unwrap();
-    assert_eq!(held.status, "withdrawn");
+    assert_eq!(held.status.as_str(), "withdrawn");
     let withdrawn = audited(&app, "offer_withdrawn").await;
     assert_eq!(withdrawn.len(), 1);
     assert!(

@@ -991,7 +991,7 @@ async fn the_lead_chooses_the_staff_group_when_marking_someone_as_started() {
         .unwrap();
     let fields: Vec<(String, String)> = checks
         .iter()
-        .map(|c| (format!("status-{}", c.kind), "verified".to_owned()))
+        .map(|c| (format!("status-{}", c.kind.as_str()), "verified".to_owned()))
         .collect();
     let borrowed: Vec<(&str, &str)> = fields
         .iter()

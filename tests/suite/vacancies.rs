@@ -603,7 +603,7 @@ async fn publishing_checks_a_stored_draft_against_the_rules_again() {
             .await
             .unwrap()
             .unwrap();
-        assert_eq!(stored.status, "draft");
+        assert_eq!(stored.status.as_str(), "draft");
         assert_eq!(
             app.client
                 .get(&format!("/vacancies/{id}"))
@@ -940,7 +940,7 @@ mod after_publishing {
         let local = london_time::from_utc(v.closes_at);
         let mut fields: Vec<(String, String)> = [
             ("title", v.title.clone()),
-            ("kind", v.kind.clone()),
+            ("kind", v.kind.as_str().to_owned()),
             ("band", v.band.clone()),
             ("working_pattern", v.working_pattern.clone()),
             ("salary", v.salary.clone()),
@@ -1030,14 +1030,20 @@ mod after_publishing {
         );
         assert!(what.contains("Shortlisting can start"), "{what}");
         assert!(confirm.contains("you can reopen it"));
-        assert_eq!(stored_vacancy(&app, v.id).await.status, "published");
+        assert_eq!(
+            stored_vacancy(&app, v.id).await.status.as_str(),
+            "published"
+        );
         assert!(audited(&app, "vacancy_closed").await.is_empty());
 
         // Another organisation's manager gets nothing and changes nothing.
         let other = outsider(&app).await;
         assert_eq!(other.get(&path).await.status().as_u16(), 404);
         assert_eq!(other.post(&path, &[]).await.status().as_u16(), 404);
-        assert_eq!(stored_vacancy(&app, v.id).await.status, "published");
+        assert_eq!(
+            stored_vacancy(&app, v.id).await.status.as_str(),
+            "published"
+        );
 
         // Act: confirm, then press again.
         expect_redirect(
@@ -1049,7 +1055,7 @@ mod after_publishing {
 
         // Assert: closed once, audited once with whom it affected; the second press is harmless.
         assert_eq!(again.status().as_u16(), 303);
-        assert_eq!(stored_vacancy(&app, v.id).await.status, "closed");
+        assert_eq!(stored_vacancy(&app, v.id).await.status.as_str(), "closed");
         let closed = audited(&app, "vacancy_closed").await;
         assert_eq!(closed.len(), 1);
         assert!(closed[0].details.contains("\"unfinished_applications\":1"));
@@ -1113,7 +1119,7 @@ mod after_publishing {
         );
         assert_eq!(other.get(&reopen).await.status().as_u16(), 404);
         assert_eq!(hijack.status().as_u16(), 404);
-        assert_eq!(stored_vacancy(&app, v.id).await.status, "closed");
+        assert_eq!(stored_vacancy(&app, v.id).await.status.as_str(), "closed");
         assert_eq!(app.count("outbox_messages").await, outbox_before);
 
         // Act: reopen until a future date.
@@ -1139,7 +1145,7 @@ mod after_publishing {
         // Assert: open again, audited once, both people emailed once; the second press is harmless.
         assert_eq!(again.status().as_u16(), 303);
         let reopened = stored_vacancy(&app, v.id).await;
-        assert_eq!(reopened.status, "published");
+        assert_eq!(reopened.status.as_str(), "published");
         assert!(reopened.closes_at > OffsetDateTime::now_utc());
         assert_eq!(audited(&app, "vacancy_reopened").await.len(), 1);
         assert_eq!(app.count("outbox_messages").await, outbox_before + 2);
@@ -1182,7 +1188,7 @@ mod after_publishing {
                 .unwrap()
                 .contains("Shortlisting has started")
         );
-        assert_eq!(stored_vacancy(&app, v.id).await.status, "closed");
+        assert_eq!(stored_vacancy(&app, v.id).await.status.as_str(), "closed");
         assert_eq!(audited(&app, "vacancy_reopened").await.len(), 1);
         assert_eq!(stored(&app, draft).await.stage, "draft");
     }

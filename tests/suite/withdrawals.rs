@@ -19,6 +19,8 @@ async fn offer_status(app: &crate::helpers::TestApp, id: i32) -> String {
         .unwrap()
         .unwrap()
         .status
+        .as_str()
+        .to_owned()
 }
 
 /// A slot with one place, booked by the first invited applicant (`first@example.org`): the

@@ -9,7 +9,6 @@ use super::{
 };
 use crate::db::{applications, interviews, offers, organisations, shortlisting, vacancies};
 use crate::domain::application::{Stage, reference};
-use crate::domain::offer::CheckKind;
 use crate::entities::{application, vacancy_criterion};
 
 /// One application with everything hanging off it.
@@ -220,16 +219,15 @@ async fn offer_of(db: &impl ConnectionTrait, application_id: i32) -> anyhow::Res
                 .await?
                 .into_iter()
                 .map(|c| Check {
-                    name: CheckKind::parse(&c.kind)
-                        .map_or_else(|| c.kind.clone(), |k| k.label().to_owned()),
-                    kind: c.kind,
-                    status: c.status,
+                    name: c.kind.label().to_owned(),
+                    kind: c.kind.as_str().to_owned(),
+                    status: c.status.as_str().to_owned(),
                     note: c.note,
                     updated_at: at(c.updated_at),
                 })
                 .collect();
             Some(Offer {
-                status: o.status,
+                status: o.status.as_str().to_owned(),
                 offered_at: at(o.offered_at),
                 answered_at: at_opt(o.responded_at),
                 start_date: o.start_date.map(day),

@@ -87,7 +87,7 @@ async fn decide(
         notice(session, message).await?;
         return Ok(Decision::Answer(Redirect::to(&path).into_response()));
     }
-    let status = VacancyStatus::parse(&v.status).unwrap_or(VacancyStatus::Draft);
+    let status = v.status;
     if !is_open(status, v.closes_at, db::now()) {
         let closed = ClosedTemplate {
             page,
@@ -138,7 +138,7 @@ async fn decide(
 async fn published(state: &AppState, id: i32) -> AppResult<vacancy::Model> {
     vacancies::find(&state.db, id)
         .await?
-        .filter(|v| v.status != VacancyStatus::Draft.as_str())
+        .filter(|v| v.status != VacancyStatus::Draft)
         .ok_or(AppError::NotFound)
 }
 

@@ -11,7 +11,7 @@ use crate::db::{self, applicant_profiles, applications};
 use crate::domain::application::{self, Stage};
 use crate::domain::london_time;
 use crate::domain::profile::CareExperience;
-use crate::domain::vacancy::{VacancyStatus, is_open};
+use crate::domain::vacancy::is_open;
 use crate::web::CurrentUser;
 use crate::web::applications::steps::{Answers, answers};
 use crate::web::applications::{Loaded, load_own, step_path};
@@ -188,7 +188,7 @@ pub async fn show(
         })
         .rev()
         .collect();
-    let status = VacancyStatus::parse(&l.vacancy.status).unwrap_or(VacancyStatus::Draft);
+    let status = l.vacancy.status;
     Ok(ShowTemplate {
         open: is_open(status, l.vacancy.closes_at, db::now()),
         closes: london_time::describe(l.vacancy.closes_at),

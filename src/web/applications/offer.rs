@@ -10,7 +10,6 @@ use tower_sessions::Session;
 
 use crate::app::AppState;
 use crate::db::offers;
-use crate::domain::offer::{CheckKind, CheckStatus};
 use crate::entities::offer;
 use crate::services;
 use crate::services::offers::AcceptRefusal;
@@ -60,11 +59,9 @@ pub async fn show(
     let checks = offers::checks_of(&state.db, id)
         .await?
         .iter()
-        .filter_map(|c| {
-            Some(CheckRow {
-                label: CheckKind::parse(&c.kind)?.label(),
-                status: CheckStatus::parse(&c.status)?.label(),
-            })
+        .map(|c| CheckRow {
+            label: c.kind.label(),
+            status: c.status.label(),
         })
         .collect();
     Ok(OfferTemplate {

@@ -152,9 +152,9 @@ pub async fn show(
     let mut yours = Vec::new();
     let mut others = Vec::new();
     for v in &vacancies {
-        let advert = match VacancyStatus::parse(&v.status) {
-            Some(VacancyStatus::Draft) => Advert::Draft,
-            Some(VacancyStatus::Published) if v.closes_at > now => Advert::Open,
+        let advert = match v.status {
+            VacancyStatus::Draft => Advert::Draft,
+            VacancyStatus::Published if v.closes_at > now => Advert::Open,
             _ => Advert::Closed,
         };
         let lines = waiting_for(

@@ -85,9 +85,9 @@ pub async fn list(
         .await?
         .into_iter()
         .map(|v| {
-            let status = match VacancyStatus::parse(&v.status) {
-                Some(VacancyStatus::Draft) => "Draft",
-                Some(VacancyStatus::Published) if v.closes_at > now => "Published",
+            let status = match v.status {
+                VacancyStatus::Draft => "Draft",
+                VacancyStatus::Published if v.closes_at > now => "Published",
                 _ => "Closed",
             };
             VacancyRow {
@@ -95,11 +95,8 @@ pub async fn list(
                     .iter()
                     .find(|(id, _)| *id == v.id)
                     .map_or(0, |(_, n)| *n),
-                closes: crate::domain::vacancy::closed_early(
-                    VacancyStatus::parse(&v.status).unwrap_or(VacancyStatus::Draft),
-                    v.closed_early_at,
-                )
-                .unwrap_or_else(|| london_time::describe(v.closes_at)),
+                closes: crate::domain::vacancy::closed_early(v.status, v.closed_early_at)
+                    .unwrap_or_else(|| london_time::describe(v.closes_at)),
                 status,
                 vacancy: v,
             }
@@ -358,8 +355,8 @@ pub async fn show(
     IdPath(id): IdPath,
 ) -> AppResult<ShowTemplate> {
     let vacancy = load_own(&state, &me, id).await?;
-    let is_draft = vacancy.status == VacancyStatus::Draft.as_str();
-    let kind = VacancyKind::parse(&vacancy.kind).unwrap_or(VacancyKind::Job);
+    let is_draft = vacancy.status == VacancyStatus::Draft;
+    let kind = vacancy.kind;
     let entry_level = is_entry_level(kind, &vacancy.band);
     let criteria = vacancies::criteria_of(&state.db, id).await?;
     let criteria_text: String = criteria.iter().map(|c| format!("{}.\n", c.text)).collect();
@@ -376,11 +373,7 @@ pub async fn show(
         None => None,
     };
     let can_reopen = !is_draft
-        && !is_open(
-            VacancyStatus::parse(&vacancy.status).unwrap_or(VacancyStatus::Draft),
-            vacancy.closes_at,
-            db::now(),
-        )
+        && !is_open(vacancy.status, vacancy.closes_at, db::now())
         && !db::shortlisting::started(&state.db, id).await?;
     let v = VacancyView::new(vacancy, criteria, organisation, programme, db::now());
     let applications: Vec<ApplicationRow> = applications::sent_for_vacancy(&state.db, id)
@@ -432,7 +425,7 @@ async fn stored_form(
             .programme_id
             .map(|p| p.to_string())
             .unwrap_or_default(),
-        kind: vacancy.kind.clone(),
+        kind: vacancy.kind.as_str().to_owned(),
         band: vacancy.band.clone(),
         working_pattern: vacancy.working_pattern.clone(),
         salary: vacancy.salary.clone(),
@@ -498,7 +491,7 @@ fn heading_for(published: bool) -> &'static str {
 /// None for a draft; the closing date in words for a published vacancy still taking
 /// applications. One that has closed is not changed: it can be reopened first.
 fn published_closing(vacancy: &vacancy::Model) -> AppResult<Option<String>> {
-    let status = VacancyStatus::parse(&vacancy.status).unwrap_or(VacancyStatus::Draft);
+    let status = vacancy.status;
     if status == VacancyStatus::Draft {
         Ok(None)
     } else if is_open(status, vacancy.closes_at, db::now()) {
@@ -696,7 +689,7 @@ pub async fn confirm_close(
     IdPath(id): IdPath,
 ) -> AppResult<Response> {
     let vacancy = load_own(&state, &me, id).await?;
-    let status = VacancyStatus::parse(&vacancy.status).unwrap_or(VacancyStatus::Draft);
+    let status = vacancy.status;
     if status == VacancyStatus::Draft {
         return Err(AppError::BadRequest(
             "This vacancy is a draft: it has not been published, so there is nothing to close."
@@ -828,7 +821,7 @@ pub async fn confirm_reopen(
     IdPath(id): IdPath,
 ) -> AppResult<Response> {
     let vacancy = load_own(&state, &me, id).await?;
-    let status = VacancyStatus::parse(&vacancy.status).unwrap_or(VacancyStatus::Draft);
+    let status = vacancy.status;
     let started = db::shortlisting::started(&state.db, id).await?;
     // Any future date shows whether the rest of the rule allows reopening.
     let later = db::now() + time::Duration::days(1);

@@ -138,7 +138,7 @@ async fn render(
         closed: board.closed,
         complete,
         panel_size: board.panel_size,
-        exception_status: board.state.exception_status.clone(),
+        exception_status: board.state.exception_status.as_str().to_owned(),
         exception_cap: board.state.exception_cap,
         exception_reason: board.state.exception_reason.clone(),
         seat,

@@ -16,7 +16,8 @@ use crate::domain::application::{Stage, reference};
 use crate::domain::audit_subject::AuditSubject;
 use crate::domain::employment::{STAFF_GROUPS, parse_staff_group};
 use crate::domain::london_time;
-use crate::domain::offer::{CheckKind, CheckStatus};
+use crate::domain::offer::CheckStatus;
+use crate::domain::offer::OfferStatus;
 use crate::entities::application;
 use crate::services;
 use crate::services::applicant_details::DetailsPage;
@@ -44,7 +45,7 @@ pub struct Candidate {
     reference: String,
     name: String,
     stage: Stage,
-    offer_status: Option<String>,
+    offer_status: Option<&'static str>,
     checks: Vec<CheckLine>,
     start_date: Option<String>,
     /// The ID of its start-date field, for errors.
@@ -142,15 +143,12 @@ async fn render_typed(
         let checks = offers::checks_of(&state.db, a.id)
             .await?
             .into_iter()
-            .filter_map(|c| {
-                let kind = CheckKind::parse(&c.kind)?;
-                Some(CheckLine {
-                    kind: kind.as_str(),
-                    label: kind.label(),
-                    status: CheckStatus::parse(&c.status)?.as_str(),
-                    note_field: format!("note-{}-{}", a.id, kind.as_str()),
-                    note: c.note,
-                })
+            .map(|c| CheckLine {
+                kind: c.kind.as_str(),
+                label: c.kind.label(),
+                status: c.status.as_str(),
+                note_field: format!("note-{}-{}", a.id, c.kind.as_str()),
+                note: c.note,
             })
             .collect();
         let name = users::find_by_id(&state.db, a.applicant_id)
@@ -162,7 +160,7 @@ async fn render_typed(
             reference: reference(a.id),
             name,
             stage,
-            offer_status: offer.map(|o| o.status.clone()),
+            offer_status: offer.map(|o| o.status.as_str()),
             checks,
             start_date: offer
                 .and_then(|o| o.start_date)
@@ -181,7 +179,7 @@ async fn render_typed(
         page,
         accepted: vacancy_offers
             .iter()
-            .filter(|o| o.status == "accepted")
+            .filter(|o| o.status == OfferStatus::Accepted)
             .count(),
         seat,
         candidates,
@@ -247,7 +245,7 @@ pub async fn save_checks(
     let (seat, application) = lead_and_application(&state, &me, id, app_id).await?;
     let offer = offers::find(&state.db, application.id)
         .await?
-        .filter(|o| o.status == "accepted")
+        .filter(|o| o.status == OfferStatus::Accepted)
         .ok_or_else(|| AppError::BadRequest("Checks start once the offer is accepted.".into()))?;
     let existing = offers::checks_of(&state.db, offer.application_id).await?;
     let field = |name: String| {
@@ -259,9 +257,7 @@ pub async fn save_checks(
     let mut updates = Vec::new();
     let mut errors = FormErrors::default();
     for check in &existing {
-        let Some(kind) = CheckKind::parse(&check.kind) else {
-            continue;
-        };
+        let kind = check.kind;
         let status = match field(format!("status-{}", kind.as_str())) {
             Some(s) => CheckStatus::parse(&s).ok_or_else(|| {
                 AppError::BadRequest(format!(
@@ -269,7 +265,7 @@ pub async fn save_checks(
                     kind.label()
                 ))
             })?,
-            None => CheckStatus::parse(&check.status).unwrap_or(CheckStatus::Pending),
+            None => check.status,
         };
         let note = field(format!("note-{}", kind.as_str())).unwrap_or_else(|| check.note.clone());
         if note.chars().count() > 1_000 {

@@ -745,7 +745,7 @@ async fn a_care_leaver_finds_a_ring_fenced_apprenticeship_applies_leaves_returns
     let referees = spectra::db::applications::referees_of(&app.db, id)
         .await
         .unwrap();
-    assert_eq!(referees[0].kind, "personal_adviser");
+    assert_eq!(referees[0].kind.as_str(), "personal_adviser");
 
     // The application's own page and the withdrawal page are accessible too.
     browser.visit(&format!("{b}/applications/{id}")).await;
@@ -1018,7 +1018,7 @@ async fn an_applicant_books_an_interview_and_accepts_the_offer_by_keyboard() {
         .await
         .unwrap()
         .unwrap();
-    assert_eq!(offer.status, "accepted");
+    assert_eq!(offer.status.as_str(), "accepted");
 
     browser.close().await;
 }
@@ -1301,7 +1301,7 @@ async fn a_medical_student_signs_up_for_mentoring_by_keyboard() {
         .await
         .unwrap()
         .expect("a sign-up row");
-    assert_eq!(row.status, "pending");
+    assert_eq!(row.status.as_str(), "pending");
     assert_eq!(row.university, "University of Liverpool");
     assert_eq!(row.meeting_modes, "in_person");
     assert_eq!(row.availability, "mon_am");

@@ -26,7 +26,7 @@ async fn open_demo_vacancy(app: &TestApp) -> vacancy::Model {
         .into_iter()
         .find(|v| {
             v.title == "Healthcare support worker apprentice"
-                && v.status == "published"
+                && v.status.as_str() == "published"
                 && v.closes_at > now
                 && v.created_by == manager.id
         })
@@ -47,6 +47,8 @@ async fn status_of(app: &TestApp, id: i32) -> String {
         .unwrap()
         .unwrap()
         .status
+        .as_str()
+        .to_owned()
 }
 
 #[tokio::test]

@@ -148,7 +148,7 @@ async fn create_vacancy(
             vacancy_id: Set(created.id),
             completed_at: Set(Some(london(closed_on + Duration::days(5), 15, 0))),
             completed_by: Set(Some(lead)),
-            exception_status: Set("none".into()),
+            exception_status: Set(crate::domain::shortlisting::ExceptionStatus::None),
             exception_reason: Set(String::new()),
             exception_cap: Set(None),
             exception_requested_by: Set(None),

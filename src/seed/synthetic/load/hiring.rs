@@ -115,7 +115,7 @@ impl Seeder {
             hiring.offers.push(offer::ActiveModel {
                 application_id: Set(hire.application_id),
                 vacancy_id: Set(vac.id),
-                status: Set("declined".into()),
+                status: Set(crate::domain::offer::OfferStatus::Declined),
                 offered_by: Set(hire.manager),
                 offered_at: Set(offered_at),
                 responded_at: Set(Some(answered_by)),
@@ -135,7 +135,7 @@ impl Seeder {
         hiring.offers.push(offer::ActiveModel {
             application_id: Set(hire.application_id),
             vacancy_id: Set(vac.id),
-            status: Set("accepted".into()),
+            status: Set(crate::domain::offer::OfferStatus::Accepted),
             offered_by: Set(hire.manager),
             offered_at: Set(offered_at),
             responded_at: Set(Some(responded_at)),
@@ -215,8 +215,8 @@ impl Seeder {
             hiring.checks.push(offer_check::ActiveModel {
                 id: Set(self.offer_checks.next()?),
                 application_id: Set(hire.application_id),
-                kind: Set(kind.as_str().to_owned()),
-                status: Set(status.as_str().to_owned()),
+                kind: Set(*kind),
+                status: Set(status),
                 note: Set(String::new()),
                 updated_by: Set((status != CheckStatus::Pending).then_some(hire.manager)),
                 updated_at: Set(updated_at),

@@ -240,7 +240,7 @@ impl Seeder {
             organisation_id: Set(org.id),
             programme_id: Set(post.programme.as_ref().map(|p| p.0)),
             title: Set(post.title.to_owned()),
-            kind: Set(kind.as_str().to_owned()),
+            kind: Set(kind),
             band: Set(post.band.to_owned()),
             working_pattern: Set((*pick(
                 rng,
@@ -270,7 +270,7 @@ impl Seeder {
             contact_role: Set((*pick(rng, &CONTACT_ROLES)).to_owned()),
             contact_email: Set(org.manager_email.clone()),
             contact_phone: Set(drama_phone(rng, false)),
-            status: Set(dates.status.as_str().to_owned()),
+            status: Set(dates.status),
             created_by: Set(org.manager_id),
             published_at: Set(Some(dates.published_at)),
             closed_early_at: Set(
