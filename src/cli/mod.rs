@@ -505,7 +505,7 @@ async fn purge(config: &Config, dry_run: bool) -> anyhow::Result<()> {
                 crate::domain::application::reference(due.id),
                 due.vacancy_id,
                 due.title,
-                due.stage,
+                due.stage.as_str(),
                 decided,
             );
         }

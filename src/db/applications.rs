@@ -57,7 +57,7 @@ pub async fn start(
     let row = application::ActiveModel {
         vacancy_id: Set(vacancy_id),
         applicant_id: Set(applicant_id),
-        stage: Set(Stage::Draft.as_str().to_owned()),
+        stage: Set(Stage::Draft),
         reached_step: Set(0),
         guaranteed_interview: Set(None),
         adjustments: Set(adjustments.to_owned()),
@@ -90,7 +90,7 @@ pub struct MyApplication {
     /// Application ID.
     pub id: i32,
     /// Stage name.
-    pub stage: String,
+    pub stage: Stage,
     /// The number of form steps done, for a draft.
     pub reached_step: i32,
     /// When it was sent.
@@ -387,8 +387,8 @@ async fn record_change(
 ) -> Result<(), DbErr> {
     application_stage_change::ActiveModel {
         application_id: Set(application_id),
-        from_stage: Set(from.map(|s| s.as_str().to_owned())),
-        to_stage: Set(to.as_str().to_owned()),
+        from_stage: Set(from),
+        to_stage: Set(to),
         actor_user_id: Set(actor),
         note: Set(note.to_owned()),
         created_at: Set(now()),
@@ -455,7 +455,7 @@ pub struct AnonymousApplication {
     /// Application ID (shown as its reference).
     pub id: i32,
     /// Stage name.
-    pub stage: String,
+    pub stage: Stage,
     /// When it was sent.
     pub submitted_at: Option<time::OffsetDateTime>,
 }
@@ -561,7 +561,7 @@ pub struct DueForPurge {
     /// The vacancy's title.
     pub title: String,
     /// Its final stage.
-    pub stage: String,
+    pub stage: Stage,
     /// When it moved into that stage: the final decision.
     pub decided_at: time::OffsetDateTime,
 }

@@ -10,7 +10,7 @@ pub struct Model {
     pub id: i32,
     pub vacancy_id: i32,
     pub applicant_id: i32,
-    pub stage: String,
+    pub stage: crate::domain::application::Stage,
     pub reached_step: i32,
     pub guaranteed_interview: Option<bool>,
     pub adjustments: String,

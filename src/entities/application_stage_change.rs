@@ -9,8 +9,8 @@ pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i64,
     pub application_id: i32,
-    pub from_stage: Option<String>,
-    pub to_stage: String,
+    pub from_stage: Option<crate::domain::application::Stage>,
+    pub to_stage: crate::domain::application::Stage,
     pub actor_user_id: Option<i32>,
     pub note: String,
     pub created_at: TimeDateTimeWithTimeZone,

@@ -97,6 +97,7 @@ macro_rules! stored_as_name {
 }
 
 stored_as_name! {
+    Stage => crate::domain::application::Stage,
     VacancyStatus => crate::domain::vacancy::VacancyStatus,
     VacancyKind => crate::domain::vacancy::VacancyKind,
     OfferStatus => crate::domain::offer::OfferStatus,

@@ -147,8 +147,7 @@ async fn own_draft(
     else {
         return Ok(Err(StepRefusal::NotFound));
     };
-    let stage = Stage::parse(&application.stage)
-        .ok_or_else(|| anyhow::anyhow!("application {application_id} has an unknown stage"))?;
+    let stage = application.stage;
     if stage != Stage::Draft {
         return Ok(Err(StepRefusal::NotDraft(stage)));
     }

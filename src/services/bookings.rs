@@ -44,8 +44,7 @@ async fn own_invited(
     else {
         return Ok(Err(BookRefusal::NotFound));
     };
-    let stage = Stage::parse(&application.stage)
-        .ok_or_else(|| anyhow::anyhow!("application {application_id} has an unknown stage"))?;
+    let stage = application.stage;
     if !matches!(stage, Stage::InvitedToInterview | Stage::InterviewBooked) {
         return Ok(Err(BookRefusal::NotInvited));
     }

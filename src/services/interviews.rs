@@ -128,7 +128,7 @@ pub async fn still_to_tell(
     let invited: Vec<application::Model> = applications::sent_models_for_vacancy(db, vacancy_id)
         .await?
         .into_iter()
-        .filter(|a| a.stage == Stage::InvitedToInterview.as_str())
+        .filter(|a| a.stage == Stage::InvitedToInterview)
         .collect();
     let ids: Vec<i32> = invited.iter().map(|a| a.id).collect();
     let told = interviews::told_of(db, &ids).await?;
@@ -256,8 +256,7 @@ pub async fn record_outcome(
     else {
         return Ok(Err(OutcomeRefusal::NotFound));
     };
-    let stage = Stage::parse(&application.stage)
-        .ok_or_else(|| anyhow::anyhow!("application {application_id} has an unknown stage"))?;
+    let stage = application.stage;
     if stage == Stage::InterviewBooked {
         let slot = match interviews::booking_of(txn, application_id).await? {
             Some(booking) => interviews::find_slot(txn, booking.slot_id).await?,

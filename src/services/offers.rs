@@ -51,7 +51,7 @@ pub async fn make(
         .await?
         .first()
         .is_some_and(|o| o.appointable);
-    if application.stage != Stage::Interviewed.as_str()
+    if application.stage != Stage::Interviewed
         || !appointable
         || !applications::change_stage(
             txn,
@@ -123,8 +123,7 @@ pub async fn accept(
     else {
         return Ok(Err(AcceptRefusal::NotFound));
     };
-    let stage = Stage::parse(&application.stage)
-        .ok_or_else(|| anyhow::anyhow!("application {application_id} has an unknown stage"))?;
+    let stage = application.stage;
     if stage != Stage::ConditionalOffer {
         return Ok(Err(AcceptRefusal::NotOpen(stage)));
     }
@@ -337,7 +336,7 @@ pub async fn set_start_date(
     else {
         return Ok(Err(ChecksRefusal::NotFound));
     };
-    if application.stage != Stage::ChecksComplete.as_str() {
+    if application.stage != Stage::ChecksComplete {
         return Ok(Err(ChecksRefusal::ChecksNotComplete));
     }
     let Some(offer) = offers::find(txn, application_id).await? else {
@@ -390,8 +389,7 @@ pub async fn withdraw_offer(
     else {
         return Ok(Err(OfferWithdrawalRefusal::NotFound));
     };
-    let stage = Stage::parse(&application.stage)
-        .ok_or_else(|| anyhow::anyhow!("application {application_id} has an unknown stage"))?;
+    let stage = application.stage;
     if stage != Stage::ConditionalOffer {
         return Ok(Err(OfferWithdrawalRefusal::NotConditional(stage)));
     }

@@ -151,7 +151,7 @@ pub async fn in_progress(db: &impl ConnectionTrait, user_id: i32) -> anyhow::Res
     Ok(applications::of_applicant(db, user_id)
         .await?
         .iter()
-        .filter(|a| Stage::parse(&a.stage).is_some_and(Stage::can_withdraw))
+        .filter(|a| a.stage.can_withdraw())
         .count())
 }
 
@@ -170,7 +170,7 @@ async fn withdraw_in_progress(
     };
     let mut withdrawn = 0;
     for application in applications::of_applicant_for_update(txn, user.id).await? {
-        let open = Stage::parse(&application.stage).is_some_and(Stage::can_withdraw);
+        let open = Some(application.stage).is_some_and(Stage::can_withdraw);
         if open
             && withdrawal::withdraw(
                 txn,
@@ -515,9 +515,12 @@ pub async fn purge_due(
     let due = applications::due_for_purge(&txn, &PURGED_STAGES, cutoff).await?;
     let mut purged = Vec::new();
     for application in &due {
-        let is_due = Stage::parse(&application.stage).is_some_and(|stage| {
-            privacy::is_due_for_purge(stage, application.decided_at, now, config.purge_after_days)
-        });
+        let is_due = privacy::is_due_for_purge(
+            application.stage,
+            application.decided_at,
+            now,
+            config.purge_after_days,
+        );
         if is_due && erase_application(&txn, application.id).await? {
             purged.push(application.id);
         }

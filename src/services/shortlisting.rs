@@ -95,7 +95,7 @@ pub async fn board(db: &impl ConnectionTrait, vacancy: &vacancy::Model) -> Resul
     let sent: Vec<(application::Model, Stage)> = sent
         .into_iter()
         .filter_map(|a| {
-            let stage = Stage::parse(&a.stage)?;
+            let stage = a.stage;
             in_shortlisting(stage).then_some((a, stage))
         })
         .collect();

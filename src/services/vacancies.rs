@@ -227,7 +227,7 @@ async fn tell_started(
             organisation: organisation.clone(),
             closes: london_time::describe(v.closes_at),
             reopened,
-            sent: application.stage != Stage::Draft.as_str(),
+            sent: application.stage != Stage::Draft,
             contact: format!(
                 "{}, {}, at {} or on {}",
                 v.contact_name, v.contact_role, v.contact_email, v.contact_phone

@@ -82,8 +82,7 @@ pub async fn withdraw(
     else {
         return Ok(Err(WithdrawRefusal::NotFound));
     };
-    let stage = Stage::parse(&application.stage)
-        .ok_or_else(|| anyhow::anyhow!("application {application_id} has an unknown stage"))?;
+    let stage = application.stage;
     if !stage.can_withdraw() || !can_move(stage, Stage::Withdrawn) {
         return Ok(Err(WithdrawRefusal::Ended(stage)));
     }

@@ -1156,7 +1156,10 @@ async fn the_demo_has_years_of_hires_every_stage_and_a_guaranteed_interview_brea
     }
     // Every hire has an accepted offer, with every check verified, and an employment record
     // starting on the agreed date; every SPECTRA record is a hire's.
-    for a in applications.iter().filter(|a| a.stage == "started") {
+    for a in applications
+        .iter()
+        .filter(|a| a.stage.as_str() == "started")
+    {
         let offer = &offers[&a.id];
         assert_eq!(offer.status.as_str(), "accepted");
         let mine: Vec<_> = checks.iter().filter(|c| c.application_id == a.id).collect();
@@ -1170,7 +1173,7 @@ async fn the_demo_has_years_of_hires_every_stage_and_a_guaranteed_interview_brea
     }
     let started: HashSet<i32> = applications
         .iter()
-        .filter(|a| a.stage == "started")
+        .filter(|a| a.stage.as_str() == "started")
         .map(|a| a.id)
         .collect();
     for r in records.iter().filter(|r| r.route == "spectra") {
@@ -1179,7 +1182,7 @@ async fn the_demo_has_years_of_hires_every_stage_and_a_guaranteed_interview_brea
     assert!(
         applications
             .iter()
-            .filter(|a| a.stage == "conditional_offer")
+            .filter(|a| a.stage.as_str() == "conditional_offer")
             .all(|a| offers[&a.id].status.as_str() == "accepted"
                 && checks
                     .iter()
@@ -1194,7 +1197,7 @@ async fn the_demo_has_years_of_hires_every_stage_and_a_guaranteed_interview_brea
         .unwrap();
     let interviewed: HashSet<i32> = changes
         .iter()
-        .filter(|c| c.to_stage == "interviewed")
+        .filter(|c| c.to_stage.as_str() == "interviewed")
         .map(|c| c.application_id)
         .collect();
     let essential: HashSet<i32> = vacancy_criterion::Entity::find()

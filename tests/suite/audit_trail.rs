@@ -117,7 +117,7 @@ async fn an_offer_from_interview_to_start_is_audited_at_every_step() {
     let declined = only(&app, "offer_declined").await;
     assert_eq!(declined.actor_user_id, Some(second_id));
     assert_eq!(declined.subject, format!("application:{second}"));
-    assert_eq!(stored(&app, second).await.stage, "withdrawn");
+    assert_eq!(stored(&app, second).await.stage.as_str(), "withdrawn");
 
     // Act: the lead moves the DBS check on, then verifies everything, with notes.
     let offers_page = format!("/shortlisting/{}/offers", v.id);
@@ -181,7 +181,7 @@ async fn an_offer_from_interview_to_start_is_audited_at_every_step() {
                 && e.details.contains("\"to\":\"verified\"")),
         "the care experience check is audited too"
     );
-    assert_eq!(stored(&app, first).await.stage, "checks_complete");
+    assert_eq!(stored(&app, first).await.stage.as_str(), "checks_complete");
 
     // Act: a start date agreed, then changed, then the start.
     for day in ["4", "11"] {

@@ -271,8 +271,11 @@ async fn once_approved_the_lead_may_decline_an_opted_in_application_outside_the_
         &format!("/shortlisting/{}", v.id),
     )
     .await;
-    assert_eq!(stored(&app, higher).await.stage, "invited_to_interview");
-    assert_eq!(stored(&app, lower).await.stage, "not_shortlisted");
+    assert_eq!(
+        stored(&app, higher).await.stage.as_str(),
+        "invited_to_interview"
+    );
+    assert_eq!(stored(&app, lower).await.stage.as_str(), "not_shortlisted");
 }
 
 #[tokio::test]

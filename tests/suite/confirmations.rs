@@ -61,7 +61,7 @@ async fn cancelling_a_booked_interview_asks_first_tells_the_panel_and_happens_on
     assert!(main.contains("we will email the panel"), "{main}");
     assert!(confirm.contains(&format!("action=\"{cancel}\"")));
     assert_eq!(counts(&app).await, before);
-    assert_eq!(stored(&app, first).await.stage, "interview_booked");
+    assert_eq!(stored(&app, first).await.stage.as_str(), "interview_booked");
 
     // Another applicant can neither see nor use it.
     for response in [two.get(&cancel).await, two.post(&cancel, &[]).await] {
@@ -85,7 +85,10 @@ async fn cancelling_a_booked_interview_asks_first_tells_the_panel_and_happens_on
     .await;
 
     // Assert: cancelled once, the place is free, and the panel is told.
-    assert_eq!(stored(&app, first).await.stage, "invited_to_interview");
+    assert_eq!(
+        stored(&app, first).await.stage.as_str(),
+        "invited_to_interview"
+    );
     assert_eq!(app.count("interview_bookings").await, before[0] - 1);
     let notice = app
         .wait_for_email(
@@ -115,7 +118,10 @@ async fn cancelling_a_booked_interview_asks_first_tells_the_panel_and_happens_on
             .len(),
         timeline
     );
-    assert_eq!(stored(&app, first).await.stage, "invited_to_interview");
+    assert_eq!(
+        stored(&app, first).await.stage.as_str(),
+        "invited_to_interview"
+    );
     // With nothing booked, the confirmation page goes back to the interview page.
     assert_eq!(
         location(&one.get(&cancel).await),

@@ -86,7 +86,7 @@ async fn vacancy_with_a_breach(app: &TestApp) -> (Posted, [i32; 2]) {
         &format!("/applications/{second}"),
     )
     .await;
-    assert_eq!(stored(app, second).await.stage, "withdrawn");
+    assert_eq!(stored(app, second).await.stage.as_str(), "withdrawn");
     (v, [first, second])
 }
 

@@ -122,7 +122,7 @@ async fn invited_applicants_book_rebook_and_cancel_and_the_panel_records_outcome
 
     // Assert: booked, emailed with a calendar invitation.
     expect_redirect(response, &format!("/applications/{first}/interview")).await;
-    assert_eq!(stored(&app, first).await.stage, "interview_booked");
+    assert_eq!(stored(&app, first).await.stage.as_str(), "interview_booked");
     let email = app
         .wait_for_email(
             "first@example.org",
@@ -166,7 +166,10 @@ async fn invited_applicants_book_rebook_and_cancel_and_the_panel_records_outcome
         .await;
     let body = response.text().await.unwrap();
     assert!(text_of(&body, ".nhsuk-error-summary").contains("last place"));
-    assert_eq!(stored(&app, second).await.stage, "invited_to_interview");
+    assert_eq!(
+        stored(&app, second).await.stage.as_str(),
+        "invited_to_interview"
+    );
 
     // A slot less than 24 hours away cannot be booked.
     let late = interview_slot::ActiveModel {
@@ -212,7 +215,10 @@ async fn invited_applicants_book_rebook_and_cancel_and_the_panel_records_outcome
         .post(&format!("/applications/{first}/interview/cancel"), &[])
         .await;
     expect_redirect(response, &format!("/applications/{first}/interview")).await;
-    assert_eq!(stored(&app, first).await.stage, "invited_to_interview");
+    assert_eq!(
+        stored(&app, first).await.stage.as_str(),
+        "invited_to_interview"
+    );
     // The cancellation's email goes out in the background; wait for it.
     crate::helpers::eventually("the cancellation's calendar email", async || {
         calendar_of(&app, "first@example.org", "is cancelled")
@@ -248,7 +254,7 @@ async fn invited_applicants_book_rebook_and_cancel_and_the_panel_records_outcome
     assert_eq!(early.status().as_u16(), 400);
     assert!(early.text().await.unwrap().contains("once it has started"));
     assert!(panel.contains("You can record the outcome once the interview has started."));
-    assert_eq!(stored(&app, first).await.stage, "interview_booked");
+    assert_eq!(stored(&app, first).await.stage.as_str(), "interview_booked");
     interviews_start(&app, v.id).await;
 
     // An outcome needs a choice and feedback, shown against the fields.
@@ -264,7 +270,7 @@ async fn invited_applicants_book_rebook_and_cancel_and_the_panel_records_outcome
     );
     assert!(body.contains(&format!("href=\"#outcome-{first}\"")));
     assert!(body.contains("Typed but no choice"));
-    assert_eq!(stored(&app, first).await.stage, "interview_booked");
+    assert_eq!(stored(&app, first).await.stage.as_str(), "interview_booked");
 
     // Act: outcomes.
     let feedback = "You explained your caring role clearly. Well done.";
@@ -291,8 +297,8 @@ async fn invited_applicants_book_rebook_and_cancel_and_the_panel_records_outcome
     .await;
 
     // Assert
-    assert_eq!(stored(&app, first).await.stage, "interviewed");
-    assert_eq!(stored(&app, second).await.stage, "unsuccessful");
+    assert_eq!(stored(&app, first).await.stage.as_str(), "interviewed");
+    assert_eq!(stored(&app, second).await.stage.as_str(), "unsuccessful");
     let email = app
         .wait_for_email("second@example.org", "was not successful")
         .await;

@@ -67,7 +67,7 @@ async fn application(app: &TestApp, vacancy_id: i32, applicant: i32, stage: Stag
     application::ActiveModel {
         vacancy_id: Set(vacancy_id),
         applicant_id: Set(applicant),
-        stage: Set(stage.as_str().to_owned()),
+        stage: Set(stage),
         reached_step: Set(6),
         guaranteed_interview: Set(None),
         adjustments: Set(String::new()),

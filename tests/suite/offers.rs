@@ -49,7 +49,7 @@ pub(crate) async fn offered_pair(app: &TestApp, v: &Posted, lead: &Client) -> [(
             &format!("/shortlisting/{}/offers", v.id),
         )
         .await;
-        assert_eq!(stored(app, *id).await.stage, "conditional_offer");
+        assert_eq!(stored(app, *id).await.stage.as_str(), "conditional_offer");
     }
     let second = out.pop().unwrap();
     let first = out.pop().unwrap();
@@ -94,7 +94,7 @@ async fn an_accepted_offer_goes_through_the_checks_to_a_hire_with_an_employment_
         &format!("/applications/{second}/offer"),
     )
     .await;
-    assert_eq!(stored(&app, second).await.stage, "withdrawn");
+    assert_eq!(stored(&app, second).await.stage.as_str(), "withdrawn");
 
     // Act: the lead verifies every check, agrees a start date and marks the start.
     let mut fields: Vec<(String, String)> = Vec::new();
@@ -136,7 +136,7 @@ async fn an_accepted_offer_goes_through_the_checks_to_a_hire_with_an_employment_
         &offers_page,
     )
     .await;
-    assert_eq!(stored(&app, first).await.stage, "checks_complete");
+    assert_eq!(stored(&app, first).await.stage.as_str(), "checks_complete");
     app.wait_for_email("first@example.org", "are complete")
         .await;
     let early = lead
@@ -175,7 +175,7 @@ async fn an_accepted_offer_goes_through_the_checks_to_a_hire_with_an_employment_
     .await;
 
     // Assert: hired, with the record retention tracking will follow.
-    assert_eq!(stored(&app, first).await.stage, "started");
+    assert_eq!(stored(&app, first).await.stage.as_str(), "started");
     let record = spectra::db::employment::of_application(&app.db, first)
         .await
         .unwrap()
@@ -192,7 +192,7 @@ async fn an_accepted_offer_goes_through_the_checks_to_a_hire_with_an_employment_
         .await
         .unwrap()
         .into_iter()
-        .map(|c| c.to_stage)
+        .map(|c| c.to_stage.as_str().to_owned())
         .collect();
     assert_eq!(
         stages,

@@ -254,7 +254,10 @@ async fn the_download_holds_every_kind_of_record_about_an_applicant_who_has_them
         &format!("/shortlisting/{}", third.id),
     )
     .await;
-    assert_eq!(stored(&app, declined).await.stage, "not_shortlisted");
+    assert_eq!(
+        stored(&app, declined).await.stage.as_str(),
+        "not_shortlisted"
+    );
 
     // Mentoring: a student record linked to the account, a relationship and two meetings.
     spectra::db::users::grant_role(&app.db, me, Role::Mentee)

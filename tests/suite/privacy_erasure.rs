@@ -175,7 +175,7 @@ async fn hire(lead: &Client, app: &TestApp, v: &Posted, id: i32) {
         &offers_page,
     )
     .await;
-    assert_eq!(stored(app, id).await.stage, "started");
+    assert_eq!(stored(app, id).await.stage.as_str(), "started");
 }
 
 #[tokio::test]
@@ -304,7 +304,10 @@ async fn deleting_an_applicant_leaves_no_name_or_address_anywhere_and_the_figure
             .await
             .is_empty()
     );
-    assert_eq!(stored(&app, second).await.stage, "conditional_offer");
+    assert_eq!(
+        stored(&app, second).await.stage.as_str(),
+        "conditional_offer"
+    );
 
     // The reports count exactly what they counted before.
     assert_eq!(figures(&app.db).await, before);
@@ -324,7 +327,7 @@ async fn deleting_an_applicant_leaves_no_name_or_address_anywhere_and_the_figure
         (draft, "withdrawn"),
     ] {
         let row = stored(&app, id).await;
-        assert_eq!(row.stage, stage, "application {id}");
+        assert_eq!(row.stage.as_str(), stage, "application {id}");
         assert!(row.personal_data_purged_at.is_some());
         assert!(row.adjustments.is_empty());
     }
@@ -420,7 +423,7 @@ async fn deleting_an_applicant_with_a_booked_interview_cancels_it_and_tells_the_
     let (_, page) = admin.page(&format!("/admin/users/{person}")).await;
     assert!(page.contains("The account has been deleted"), "{page}");
     assert!(page.contains("1 application in progress was withdrawn first"));
-    assert_eq!(stored(&app, first).await.stage, "withdrawn");
+    assert_eq!(stored(&app, first).await.stage.as_str(), "withdrawn");
     // The withdrawal is recorded as the administrator's, not as the applicant's.
     let moved = application_stage_change::Entity::find()
         .filter(application_stage_change::Column::ApplicationId.eq(first))
@@ -490,7 +493,7 @@ async fn deleting_an_applicant_who_accepted_an_offer_withdraws_the_offer_first()
     .await;
 
     // Assert: the position is free again, as when an applicant withdraws.
-    assert_eq!(stored(&app, first).await.stage, "withdrawn");
+    assert_eq!(stored(&app, first).await.stage.as_str(), "withdrawn");
     let held = offer::Entity::find_by_id(first)
         .one(&app.db)
         .await
@@ -1110,8 +1113,8 @@ async fn purging_erases_each_due_application_once_and_a_dry_run_writes_nothing()
     // Assert: it lists the due ones and changes nothing.
     let listed: Vec<i32> = dry.due.iter().map(|d| d.id).collect();
     assert_eq!(listed, ended.due);
-    assert_eq!(dry.due[0].stage, "withdrawn");
-    assert_eq!(dry.due[1].stage, "not_shortlisted");
+    assert_eq!(dry.due[0].stage.as_str(), "withdrawn");
+    assert_eq!(dry.due[1].stage.as_str(), "not_shortlisted");
     assert_eq!(dry.due[0].title, "Purge apprentice");
     assert!(dry.purged.is_empty());
     assert_eq!(personal_data(&app.db).await, before);

@@ -1028,7 +1028,7 @@ async fn the_lead_chooses_the_staff_group_when_marking_someone_as_started() {
         assert!(body.contains(&format!("href=\"#staff-group-{first}\"")));
         assert!(body.contains(&format!("id=\"staff-group-{first}-error\"")));
     }
-    assert_eq!(stored(&app, first).await.stage, "checks_complete");
+    assert_eq!(stored(&app, first).await.stage.as_str(), "checks_complete");
     assert!(
         employment::of_application(&app.db, first)
             .await
@@ -1045,7 +1045,7 @@ async fn the_lead_chooses_the_staff_group_when_marking_someone_as_started() {
     .await;
 
     // Assert: started, with the staff group stored as ESR spells it, and four checkpoints.
-    assert_eq!(stored(&app, first).await.stage, "started");
+    assert_eq!(stored(&app, first).await.stage.as_str(), "started");
     let record = employment::of_application(&app.db, first)
         .await
         .unwrap()

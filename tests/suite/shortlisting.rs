@@ -235,8 +235,11 @@ async fn the_system_invites_a_guaranteed_interview_and_refuses_to_decline_it() {
 
     // Assert: stages, emails, the audited reveal, and the name now shown.
     expect_redirect(response, &format!("/shortlisting/{}", v.id)).await;
-    assert_eq!(stored(&app, opted).await.stage, "invited_to_interview");
-    assert_eq!(stored(&app, other).await.stage, "not_shortlisted");
+    assert_eq!(
+        stored(&app, opted).await.stage.as_str(),
+        "invited_to_interview"
+    );
+    assert_eq!(stored(&app, other).await.stage.as_str(), "not_shortlisted");
     app.wait_for_email("opted.in@example.org", "invited to an interview")
         .await;
     app.wait_for_email("other@example.org", "not been taken forward")
@@ -256,7 +259,7 @@ async fn the_system_invites_a_guaranteed_interview_and_refuses_to_decline_it() {
         .await
         .unwrap()
         .into_iter()
-        .map(|c| c.to_stage)
+        .map(|c| c.to_stage.as_str().to_owned())
         .collect();
     assert_eq!(
         stages,
@@ -301,7 +304,7 @@ async fn declining_an_opted_in_application_needs_50_words_of_feedback_which_the_
         &format!("/shortlisting/{}", v.id),
     )
     .await;
-    assert_eq!(stored(&app, opted).await.stage, "shortlisting");
+    assert_eq!(stored(&app, opted).await.stage.as_str(), "shortlisting");
     expect_redirect(
         lead.post(&format!("/shortlisting/{}/complete", v.id), &[])
             .await,
@@ -360,7 +363,7 @@ async fn bad_scores_and_early_completion_are_refused_with_clear_errors() {
     let body = response.text().await.unwrap();
     assert!(body.contains("Shortlisting cannot be completed yet"));
     assert!(body.contains(&format!("SPX-{id:06}")));
-    assert_eq!(stored(&app, id).await.stage, "submitted");
+    assert_eq!(stored(&app, id).await.stage.as_str(), "submitted");
 }
 
 #[tokio::test]
@@ -587,7 +590,7 @@ async fn an_approved_cap_is_enforced_when_shortlisting_is_completed() {
             .completed_at
             .is_none()
     );
-    assert_eq!(stored(&app, next).await.stage, "shortlisting");
+    assert_eq!(stored(&app, next).await.stage.as_str(), "shortlisting");
 }
 
 #[tokio::test]
@@ -709,7 +712,7 @@ async fn completing_shortlisting_asks_first_and_says_what_will_happen_to_whom() 
         .await
         .unwrap();
     assert!(state.completed_at.is_none());
-    assert_eq!(stored(&app, invited).await.stage, "shortlisting");
+    assert_eq!(stored(&app, invited).await.stage.as_str(), "shortlisting");
     assert!(audited(&app, "identities_revealed").await.is_empty());
     assert_eq!(app.count("outbox_messages").await, outbox_before);
 
@@ -746,8 +749,11 @@ async fn completing_shortlisting_asks_first_and_says_what_will_happen_to_whom() 
     assert_eq!(outbox_after, outbox_before + 3);
     assert_eq!(app.count("outbox_messages").await, outbox_after);
     assert_eq!(audited(&app, "identities_revealed").await.len(), 1);
-    assert_eq!(stored(&app, invited).await.stage, "invited_to_interview");
-    assert_eq!(stored(&app, quiet).await.stage, "not_shortlisted");
+    assert_eq!(
+        stored(&app, invited).await.stage.as_str(),
+        "invited_to_interview"
+    );
+    assert_eq!(stored(&app, quiet).await.stage.as_str(), "not_shortlisted");
     let (_, board) = lead.page(&format!("/shortlisting/{}", v.id)).await;
     assert!(board.contains("Nothing changed and nobody was emailed again"));
 
@@ -779,7 +785,7 @@ async fn the_confirmation_lists_what_stops_completion_and_changes_nothing() {
     assert_eq!(status, 200);
     assert!(page.contains("Shortlisting cannot be completed yet"));
     assert!(page.contains(&format!("SPX-{id:06}")));
-    assert_eq!(stored(&app, id).await.stage, "submitted");
+    assert_eq!(stored(&app, id).await.stage.as_str(), "submitted");
     assert!(
         spectra::db::shortlisting::state_of(&app.db, v.id)
             .await

@@ -1190,7 +1190,7 @@ mod after_publishing {
         );
         assert_eq!(stored_vacancy(&app, v.id).await.status.as_str(), "closed");
         assert_eq!(audited(&app, "vacancy_reopened").await.len(), 1);
-        assert_eq!(stored(&app, draft).await.stage, "draft");
+        assert_eq!(stored(&app, draft).await.stage.as_str(), "draft");
     }
 
     #[tokio::test]
@@ -1263,7 +1263,7 @@ mod after_publishing {
         let (_, page) = manager.page(&path).await;
         assert!(page.contains("Changes saved: Job title"));
         assert!(page.contains("have been emailed the new closing date"));
-        assert_eq!(stored(&app, sent_id).await.stage, "submitted");
+        assert_eq!(stored(&app, sent_id).await.stage.as_str(), "submitted");
 
         // The public page shows the new title.
         let (_, public) = app.new_client().page(&format!("/vacancies/{}", v.id)).await;

@@ -94,7 +94,7 @@ async fn withdrawing_frees_an_accepted_offer_and_a_withdrawn_application_cannot_
             .contains("This offer can no longer be accepted")
     );
     for id in [first, second] {
-        assert_eq!(stored(&app, id).await.stage, "withdrawn");
+        assert_eq!(stored(&app, id).await.stage.as_str(), "withdrawn");
         assert_eq!(offer_status(&app, id).await, "withdrawn");
     }
     let accepted = offer::Entity::find()
@@ -117,7 +117,7 @@ async fn withdrawing_cancels_the_booking_and_tells_the_panel() {
     let lead = lead(&app, &v).await;
     let [first, second] = invited_pair(&app, &v, &lead).await;
     let (slot, client) = booked(&app, &v, &lead, first).await;
-    assert_eq!(stored(&app, first).await.stage, "interview_booked");
+    assert_eq!(stored(&app, first).await.stage.as_str(), "interview_booked");
 
     // Act
     expect_redirect(
@@ -190,13 +190,16 @@ async fn the_lead_withdraws_a_conditional_offer_when_a_check_fails() {
             .unwrap()
             .contains("Write feedback for")
     );
-    assert_eq!(stored(&app, first).await.stage, "conditional_offer");
+    assert_eq!(
+        stored(&app, first).await.stage.as_str(),
+        "conditional_offer"
+    );
     let feedback = "The DBS check showed a recent conviction that rules out this role. Talk to Pat Lee about other posts.";
     let response = lead.post(&path, &[("feedback", feedback)]).await;
 
     // Assert
     expect_redirect(response, &format!("/shortlisting/{}/offers", v.id)).await;
-    assert_eq!(stored(&app, first).await.stage, "unsuccessful");
+    assert_eq!(stored(&app, first).await.stage.as_str(), "unsuccessful");
     assert_eq!(offer_status(&app, first).await, "withdrawn");
     let events = audited(&app, "offer_withdrawn").await;
     assert_eq!(events.len(), 1);
@@ -249,7 +252,7 @@ async fn an_interview_outcome_sent_twice_at_once_is_recorded_once() {
         .await
         .unwrap();
     assert_eq!(outcomes.len(), 1);
-    assert_eq!(stored(&app, first).await.stage, "unsuccessful");
+    assert_eq!(stored(&app, first).await.stage.as_str(), "unsuccessful");
 }
 
 #[tokio::test]
@@ -274,7 +277,7 @@ async fn a_withdrawal_and_an_acceptance_at_once_never_leave_a_withdrawn_applicat
 
         // Assert: whatever the order, the application is withdrawn and its offer is not
         // holding a position.
-        assert_eq!(stored(&app, *id).await.stage, "withdrawn");
+        assert_eq!(stored(&app, *id).await.stage.as_str(), "withdrawn");
         assert_eq!(offer_status(&app, *id).await, "withdrawn");
     }
 }
@@ -309,7 +312,7 @@ async fn the_withdrawal_service_lets_go_of_the_offer_in_one_transaction() {
             .unwrap();
     txn.rollback().await.unwrap();
     let untouched = (
-        stored(&app, first).await.stage,
+        stored(&app, first).await.stage.as_str().to_owned(),
         offer_status(&app, first).await,
     );
     let txn = app.db.begin().await.unwrap();
@@ -351,7 +354,7 @@ async fn the_withdrawal_service_lets_go_of_the_offer_in_one_transaction() {
         ("conditional_offer".to_owned(), "accepted".to_owned())
     );
     assert_eq!(committed, Ok(freed));
-    assert_eq!(stored(&app, first).await.stage, "withdrawn");
+    assert_eq!(stored(&app, first).await.stage.as_str(), "withdrawn");
     assert_eq!(offer_status(&app, first).await, "withdrawn");
     assert_eq!(
         again,

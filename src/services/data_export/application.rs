@@ -8,7 +8,7 @@ use super::{
     Referee, Score, Shortlisting, StageChange, VacancyApplied, at, at_opt, day,
 };
 use crate::db::{applications, interviews, offers, organisations, shortlisting, vacancies};
-use crate::domain::application::{Stage, reference};
+use crate::domain::application::reference;
 use crate::entities::{application, vacancy_criterion};
 
 /// One application with everything hanging off it.
@@ -55,8 +55,8 @@ pub(super) async fn application_of(
         .await?
         .into_iter()
         .map(|c| StageChange {
-            from: c.from_stage,
-            to: c.to_stage,
+            from: c.from_stage.map(|s| s.as_str().to_owned()),
+            to: c.to_stage.as_str().to_owned(),
             by: match c.actor_user_id {
                 Some(id) if id == me => "you",
                 Some(_) => "staff",
@@ -79,9 +79,8 @@ pub(super) async fn application_of(
             title: vacancy.map(|v| v.title).unwrap_or_default(),
             organisation,
         },
-        stage_in_words: Stage::parse(&a.stage)
-            .map_or_else(|| a.stage.clone(), |s| s.label().to_owned()),
-        stage: a.stage,
+        stage_in_words: a.stage.label().to_owned(),
+        stage: a.stage.as_str().to_owned(),
         started_at: at(a.created_at),
         sent_at: at_opt(a.submitted_at),
         updated_at: at(a.updated_at),

@@ -82,7 +82,7 @@ pub async fn list(
     let mut rows: Vec<Row> = mine
         .into_iter()
         .map(|a| {
-            let stage = Stage::parse(&a.stage).unwrap_or(Stage::Draft);
+            let stage = a.stage;
             let closed = a.closes_at <= now;
             let when = match (stage, a.submitted_at) {
                 (Stage::Draft, _) if closed => "Closed before it was sent".to_owned(),
@@ -167,7 +167,7 @@ pub async fn show(
     let changes: Vec<_> = applications::timeline(&state.db, id)
         .await?
         .into_iter()
-        .filter_map(|c| Some((Stage::parse(&c.to_stage)?, c)))
+        .map(|c| (c.to_stage, c))
         .collect();
     let entered: Vec<_> = changes.iter().map(|(s, c)| (*s, c.created_at)).collect();
     let time_in_stage = application::time_in_stages(&entered, db::now())
@@ -178,11 +178,7 @@ pub async fn show(
     let events = changes
         .into_iter()
         .map(|(stage, c)| Event {
-            what: application::event(
-                c.from_stage.as_deref().and_then(Stage::parse),
-                stage,
-                c.actor_user_id == Some(me.id),
-            ),
+            what: application::event(c.from_stage, stage, c.actor_user_id == Some(me.id)),
             when: london_time::describe(c.created_at),
             note: c.note,
         })

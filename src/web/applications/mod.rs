@@ -131,8 +131,7 @@ pub(crate) async fn load_own(state: &AppState, me: &AuthUser, id: i32) -> AppRes
         .await?
         .filter(|a| a.applicant_id == me.id)
         .ok_or(AppError::NotFound)?;
-    let stage = Stage::parse(&application.stage)
-        .ok_or_else(|| anyhow::anyhow!("application {id} has unknown stage"))?;
+    let stage = application.stage;
     let vacancy = vacancies::find(&state.db, application.vacancy_id)
         .await?
         .ok_or_else(|| anyhow::anyhow!("application {id} has no vacancy"))?;

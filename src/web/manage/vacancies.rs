@@ -381,7 +381,7 @@ pub async fn show(
         .into_iter()
         .map(|a| ApplicationRow {
             reference: application::reference(a.id),
-            stage: Stage::parse(&a.stage).unwrap_or(Stage::Submitted),
+            stage: a.stage,
             sent: a
                 .submitted_at
                 .map(london_time::describe)

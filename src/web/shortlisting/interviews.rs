@@ -105,15 +105,13 @@ async fn render(
         .into_iter()
         .filter(|a| {
             matches!(
-                Stage::parse(&a.stage),
-                Some(
-                    Stage::InvitedToInterview
-                        | Stage::InterviewBooked
-                        | Stage::Interviewed
-                        | Stage::ConditionalOffer
-                        | Stage::ChecksComplete
-                        | Stage::Started
-                )
+                a.stage,
+                Stage::InvitedToInterview
+                    | Stage::InterviewBooked
+                    | Stage::Interviewed
+                    | Stage::ConditionalOffer
+                    | Stage::ChecksComplete
+                    | Stage::Started
             ) || bookings.iter().any(|b| b.application_id == a.id)
         })
         .collect();
@@ -148,7 +146,7 @@ async fn render(
                     reference: reference(a.id),
                     name: name_of(a.applicant_id),
                     adjustments: a.adjustments.clone(),
-                    stage: Stage::parse(&a.stage).unwrap_or(Stage::InterviewBooked),
+                    stage: a.stage,
                     outcome: outcomes
                         .iter()
                         .find(|o| o.application_id == a.id)
@@ -167,7 +165,7 @@ async fn render(
         .collect();
     let waiting = invited
         .iter()
-        .filter(|a| a.stage == Stage::InvitedToInterview.as_str())
+        .filter(|a| a.stage == Stage::InvitedToInterview)
         .map(|a| format!("{} ({})", name_of(a.applicant_id), reference(a.id)))
         .collect();
     let to_tell = services::interviews::still_to_tell(&state.db, seat.vacancy.id)

@@ -132,7 +132,7 @@ async fn render_typed(
     let vacancy_offers = offers::of_vacancy(&state.db, id).await?;
     let mut candidates = Vec::new();
     for a in &sent {
-        let stage = Stage::parse(&a.stage).unwrap_or(Stage::Submitted);
+        let stage = a.stage;
         let appointable = outcomes
             .iter()
             .any(|o| o.application_id == a.id && o.appointable);
@@ -326,7 +326,7 @@ pub async fn save_start_date(
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> AppResult<Response> {
     let (seat, application) = lead_and_application(&state, &me, id, app_id).await?;
-    if application.stage != Stage::ChecksComplete.as_str() {
+    if application.stage != Stage::ChecksComplete {
         return Err(AppError::BadRequest(
             "A start date is agreed once every check is verified.".into(),
         ));

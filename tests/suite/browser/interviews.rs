@@ -172,7 +172,8 @@ async fn the_lead_adds_times_and_tells_applicants_who_book_from_the_emailed_link
             .await
             .unwrap()
             .unwrap()
-            .stage,
+            .stage
+            .as_str(),
         "interview_booked"
     );
     let booked = app

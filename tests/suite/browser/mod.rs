@@ -740,7 +740,7 @@ async fn a_care_leaver_finds_a_ring_fenced_apprenticeship_applies_leaves_returns
         .await
         .unwrap()
         .unwrap();
-    assert_eq!(stored.stage, "submitted");
+    assert_eq!(stored.stage.as_str(), "submitted");
     assert_eq!(stored.guaranteed_interview, Some(true));
     let referees = spectra::db::applications::referees_of(&app.db, id)
         .await
@@ -979,7 +979,8 @@ async fn an_applicant_books_an_interview_and_accepts_the_offer_by_keyboard() {
             .await
             .unwrap()
             .unwrap()
-            .stage,
+            .stage
+            .as_str(),
         "interview_booked"
     );
 

@@ -108,9 +108,11 @@ async fn an_applicant_downloads_their_data_and_deletes_their_account_by_keyboard
             .unwrap()
             .unwrap();
         assert_eq!(
-            now.stage, "withdrawn",
+            now.stage.as_str(),
+            "withdrawn",
             "application {} ({})",
-            was.id, was.stage
+            was.id,
+            was.stage.as_str()
         );
     }
     assert_eq!(events(&app, "account_deleted", me.id).await.len(), 1);

@@ -39,6 +39,8 @@ async fn stage_of(app: &TestApp, id: i32) -> String {
         .unwrap()
         .unwrap()
         .stage
+        .as_str()
+        .to_owned()
 }
 
 async fn status_of(app: &TestApp, id: i32) -> String {

@@ -330,7 +330,7 @@ async fn insert_application(
         application::ActiveModel {
             vacancy_id: Set(created.id),
             applicant_id: Set(applicant),
-            stage: Set(stage.as_str().to_owned()),
+            stage: Set(stage),
             reached_step: Set(if submitted_at.is_some() {
                 i32::try_from(rules::steps(declared_as).len()).unwrap_or(6)
             } else {
@@ -367,8 +367,8 @@ async fn insert_application(
         };
         changes.push(application_stage_change::ActiveModel {
             application_id: Set(id),
-            from_stage: Set(from.map(|s: Stage| s.as_str().to_owned())),
-            to_stage: Set(to.as_str().to_owned()),
+            from_stage: Set(from),
+            to_stage: Set(to),
             actor_user_id: Set(Some(if by_applicant {
                 applicant
             } else {

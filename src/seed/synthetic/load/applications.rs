@@ -193,7 +193,7 @@ impl Seeder {
             id: Set(id),
             vacancy_id: Set(vac.id),
             applicant_id: Set(applicant.id),
-            stage: Set(stage.as_str().to_owned()),
+            stage: Set(stage),
             reached_step: Set(if submitted {
                 steps
             } else {
@@ -225,8 +225,8 @@ impl Seeder {
             rows.changes.push(application_stage_change::ActiveModel {
                 id: Set(self.stage_changes.next_big()),
                 application_id: Set(id),
-                from_stage: Set(from.map(|s| s.as_str().to_owned())),
-                to_stage: Set(step.as_str().to_owned()),
+                from_stage: Set(from),
+                to_stage: Set(*step),
                 actor_user_id: Set(if by_applicant {
                     Some(applicant.id)
                 } else {

@@ -585,9 +585,8 @@ mod tests {
         assert!(apps.iter().any(|a| a.guaranteed_interview == Some(true)));
         assert!(!decisions.is_empty() && decisions.len() < 30);
         for app in &apps {
-            let stage = Stage::parse(&app.stage);
             assert!(
-                matches!(stage, Some(Stage::Submitted | Stage::Shortlisting)),
+                matches!(app.stage, Stage::Submitted | Stage::Shortlisting),
                 "{app:?}"
             );
             let essential: Vec<Option<Score>> = criteria
@@ -611,7 +610,7 @@ mod tests {
             // move an application on.
             assert_eq!(decision.is_some_and(|d| d.automatic), automatic, "{app:?}");
             assert_eq!(
-                stage == Some(Stage::Shortlisting),
+                app.stage == Stage::Shortlisting,
                 decision.is_some_and(|d| !d.automatic),
                 "{app:?}"
             );

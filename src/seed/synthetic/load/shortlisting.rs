@@ -307,8 +307,8 @@ impl Seeder {
                 .push(application_stage_change::ActiveModel {
                     id: Set(self.stage_changes.next_big()),
                     application_id: Set(id),
-                    from_stage: Set(from.map(|s| s.as_str().to_owned())),
-                    to_stage: Set(to.as_str().to_owned()),
+                    from_stage: Set(from),
+                    to_stage: Set(to),
                     actor_user_id: Set(Some(actor)),
                     note: Set(String::new()),
                     created_at: Set(at),
@@ -328,7 +328,7 @@ impl Seeder {
                 id: Set(id),
                 vacancy_id: Set(board.vacancy_id),
                 applicant_id: Set(applicant.id),
-                stage: Set(stage.as_str().to_owned()),
+                stage: Set(stage),
                 reached_step: Set(i32::try_from(application::steps(declared).len()).unwrap_or(6)),
                 guaranteed_interview: Set(guaranteed),
                 adjustments: Set(if rng.random_bool(0.1) {
