@@ -99,110 +99,45 @@ pub async fn board(db: &impl ConnectionTrait, vacancy: &vacancy::Model) -> Resul
         })
         .collect();
     let ids: Vec<i32> = sent.iter().map(|(a, _)| a.id).collect();
-    let panel: HashSet<i32> = shortlisting::panel_of(db, vacancy.id)
-        .await?
-        .into_iter()
-        .map(|(m, _)| m.user_id)
-        .collect();
-    // Only the panel as it is now counts: a removed member's scores stay stored, as the record
-    // of what they did, but no longer weigh in the averages or in "scored by".
-    let scores: Vec<shortlist_score::Model> = shortlisting::scores_for(db, &ids)
-        .await?
-        .into_iter()
-        .filter(|s| panel.contains(&s.scorer_id))
-        .collect();
-    let finals = shortlisting::finals_for(db, &ids).await?;
+    let (scores, panel_size) = panel_scores(db, vacancy.id, &ids).await?;
+    let final_scores = final_scores(db, &ids).await?;
     let decisions = shortlisting::decisions_for(db, &ids).await?;
     let state_row = shortlisting::state_of(db, vacancy.id).await?;
-    let panel_size = panel.len();
     let exception = match (state_row.exception_status.as_str(), state_row.exception_cap) {
         ("approved", Some(cap)) => Exception::Approved {
             cap: u32::try_from(cap).unwrap_or(0),
         },
         _ => Exception::NotApproved,
     };
-    // Indexed once, so the page stays quick with hundreds of applications.
-    let final_scores: HashMap<(i32, i32), Score> = finals
-        .iter()
-        .filter_map(|f| {
-            Some((
-                (f.application_id, f.criterion_id),
-                Score::from_stored(i32::from(f.score))?,
-            ))
-        })
-        .collect();
-    let final_of = |application_id: i32, criterion_id: i32| {
-        final_scores.get(&(application_id, criterion_id)).copied()
-    };
-    let mut scored: HashMap<i32, HashMap<i32, HashSet<i32>>> = HashMap::new();
-    for s in &scores {
-        scored
-            .entry(s.application_id)
-            .or_default()
-            .entry(s.scorer_id)
-            .or_default()
-            .insert(s.criterion_id);
-    }
-    let scorers_done = |application_id: i32| {
-        scored.get(&application_id).map_or(0, |by_scorer| {
-            by_scorer
-                .values()
-                .filter(|done| criteria.iter().all(|c| done.contains(&c.id)))
-                .count()
-        })
-    };
+    let scored_by = scorers_done(&criteria, &scores);
     let mut decisions: HashMap<i32, shortlist_decision::Model> = decisions
         .into_iter()
         .map(|d| (d.application_id, d))
         .collect();
-    let essential_minimum = |application_id: i32| {
-        let essential: Vec<Option<Score>> = criteria
-            .iter()
-            .filter(|c| c.essential)
-            .map(|c| final_of(application_id, c.id))
-            .collect();
-        minimum(&essential)
-    };
-    let total = |app: i32, essential: bool| -> u32 {
-        criteria
-            .iter()
-            .filter(|c| c.essential == essential)
-            .filter_map(|c| final_of(app, c.id))
-            .map(|s| u32::from(s.value()))
-            .sum()
-    };
-    let ranked: Vec<Ranked> = sent
-        .iter()
-        .map(|(a, _)| Ranked {
-            id: a.id,
-            minimum: essential_minimum(a.id),
-            essential_total: total(a.id, true),
-            desirable_total: total(a.id, false),
-        })
-        .collect();
-    let capped: HashSet<i32> = match exception {
-        Exception::Approved { cap } => within_cap(&ranked, cap),
-        Exception::NotApproved => HashSet::new(),
-    };
-    let entries = sent
+    let mut entries: Vec<Entry> = sent
         .into_iter()
         .map(|(a, stage)| {
-            let minimum = essential_minimum(a.id);
+            let finals: Vec<Option<Score>> = criteria
+                .iter()
+                .map(|c| final_scores.get(&(a.id, c.id)).copied())
+                .collect();
+            let minimum = essential_minimum(&criteria, &finals);
             Entry {
-                finals: criteria.iter().map(|c| final_of(a.id, c.id)).collect(),
                 candidate: Candidate {
                     opted_in: a.guaranteed_interview == Some(true),
                     minimum,
-                    within_cap: capped.contains(&a.id),
+                    within_cap: false,
                 },
+                finals,
                 minimum,
                 decision: decisions.remove(&a.id),
-                scored_by: scorers_done(a.id),
+                scored_by: scored_by.get(&a.id).copied().unwrap_or(0),
                 stage,
                 application: a,
             }
         })
         .collect();
+    judge(&criteria, exception, &mut entries);
     Ok(Board {
         closed: vacancy.closes_at <= db::now() || vacancy.status == "closed",
         criteria,
@@ -212,6 +147,120 @@ pub async fn board(db: &impl ConnectionTrait, vacancy: &vacancy::Model) -> Resul
         exception,
         panel_size,
     })
+}
+
+/// The scores of the panel as it is now, and its size. Only the panel as it is now counts: a
+/// removed member's scores stay stored, as the record of what they did, but no longer weigh in
+/// the averages or in "scored by".
+async fn panel_scores(
+    db: &impl ConnectionTrait,
+    vacancy_id: i32,
+    ids: &[i32],
+) -> Result<(Vec<shortlist_score::Model>, usize), DbErr> {
+    let panel: HashSet<i32> = shortlisting::panel_of(db, vacancy_id)
+        .await?
+        .into_iter()
+        .map(|(m, _)| m.user_id)
+        .collect();
+    let scores = shortlisting::scores_for(db, ids)
+        .await?
+        .into_iter()
+        .filter(|s| panel.contains(&s.scorer_id))
+        .collect();
+    Ok((scores, panel.len()))
+}
+
+/// The final scores of the applications, by (application ID, criterion ID): indexed once, so
+/// the page stays quick with hundreds of applications.
+async fn final_scores(
+    db: &impl ConnectionTrait,
+    ids: &[i32],
+) -> Result<HashMap<(i32, i32), Score>, DbErr> {
+    Ok(shortlisting::finals_for(db, ids)
+        .await?
+        .iter()
+        .filter_map(|f| {
+            Some((
+                (f.application_id, f.criterion_id),
+                Score::from_stored(i32::from(f.score))?,
+            ))
+        })
+        .collect())
+}
+
+/// How many panel members have scored every criterion, by application ID.
+fn scorers_done(
+    criteria: &[vacancy_criterion::Model],
+    scores: &[shortlist_score::Model],
+) -> HashMap<i32, usize> {
+    let mut scored: HashMap<i32, HashMap<i32, HashSet<i32>>> = HashMap::new();
+    for s in scores {
+        scored
+            .entry(s.application_id)
+            .or_default()
+            .entry(s.scorer_id)
+            .or_default()
+            .insert(s.criterion_id);
+    }
+    scored
+        .into_iter()
+        .map(|(application_id, by_scorer)| {
+            let done = by_scorer
+                .values()
+                .filter(|done| criteria.iter().all(|c| done.contains(&c.id)))
+                .count();
+            (application_id, done)
+        })
+        .collect()
+}
+
+/// The minimum criteria on the final scores (in criterion order) of the essential criteria.
+fn essential_minimum(criteria: &[vacancy_criterion::Model], finals: &[Option<Score>]) -> Minimum {
+    let essential: Vec<Option<Score>> = criteria
+        .iter()
+        .zip(finals)
+        .filter(|(c, _)| c.essential)
+        .map(|(_, s)| *s)
+        .collect();
+    minimum(&essential)
+}
+
+/// The sum of the final scores given for the essential, or the desirable, criteria.
+fn total(criteria: &[vacancy_criterion::Model], finals: &[Option<Score>], essential: bool) -> u32 {
+    criteria
+        .iter()
+        .zip(finals)
+        .filter(|(c, _)| c.essential == essential)
+        .filter_map(|(_, s)| *s)
+        .map(|s| u32::from(s.value()))
+        .sum()
+}
+
+/// Judges every entry on its final scores: the minimum criteria, and whether it is within an
+/// approved exception's cap, which ranks the whole board.
+fn judge(criteria: &[vacancy_criterion::Model], exception: Exception, entries: &mut [Entry]) {
+    let ranked: Vec<Ranked> = entries
+        .iter()
+        .map(|e| Ranked {
+            id: e.application.id,
+            minimum: essential_minimum(criteria, &e.finals),
+            essential_total: total(criteria, &e.finals, true),
+            desirable_total: total(criteria, &e.finals, false),
+        })
+        .collect();
+    let capped: HashSet<i32> = match exception {
+        Exception::Approved { cap } => within_cap(&ranked, cap),
+        Exception::NotApproved => HashSet::new(),
+    };
+    for entry in entries {
+        let minimum = essential_minimum(criteria, &entry.finals);
+        entry.minimum = minimum;
+        entry.candidate = Candidate {
+            opted_in: entry.application.guaranteed_interview == Some(true),
+            minimum,
+            within_cap: capped.contains(&entry.application.id),
+        };
+    }
 }
 
 /// Whether shortlisting of this board is complete, so identities are revealed.
