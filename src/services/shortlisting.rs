@@ -308,6 +308,64 @@ async fn lead_open(
     Ok(Ok(vacancy))
 }
 
+/// A vacancy's shortlisting, locked for the transaction that read it, with its board as read
+/// under the lock: one POST reads the board once and judges every check on it.
+#[derive(Debug)]
+pub struct LockedBoard {
+    /// The vacancy, as read inside the transaction.
+    pub vacancy: vacancy::Model,
+    /// Its board.
+    pub board: Board,
+}
+
+/// Locks the vacancy's shortlisting, then reads the vacancy and its board in the same
+/// transaction, so nothing the rule reads changes under it.
+pub async fn lock_board(txn: &DatabaseTransaction, vacancy_id: i32) -> Result<LockedBoard, DbErr> {
+    shortlisting::lock(txn, vacancy_id).await?;
+    let vacancy = vacancies::find(txn, vacancy_id)
+        .await?
+        .ok_or_else(|| DbErr::RecordNotFound(format!("vacancy {vacancy_id}")))?;
+    let board = board(txn, &vacancy).await?;
+    Ok(LockedBoard { vacancy, board })
+}
+
+/// Checks that `actor` leads the panel of a locked board's vacancy and that its shortlisting is
+/// not complete (the state read under the lock).
+async fn leads_open(
+    txn: &DatabaseTransaction,
+    locked: &LockedBoard,
+    actor: i32,
+) -> anyhow::Result<Result<(), ShortlistRefusal>> {
+    let leads = shortlisting::membership(txn, locked.vacancy.id, actor)
+        .await?
+        .is_some_and(|m| m.is_lead);
+    if !leads {
+        return Ok(Err(ShortlistRefusal::NotLead));
+    }
+    if is_complete(&locked.board) {
+        return Ok(Err(ShortlistRefusal::Complete));
+    }
+    Ok(Ok(()))
+}
+
+/// Sets an entry's final scores (criterion ID, score) in the board as read, as the database now
+/// holds them, and judges the whole board again: the exception's cap ranks every application.
+fn apply_finals(board: &mut Board, application_id: i32, stored: &[(i32, Score)]) {
+    let criteria = &board.criteria;
+    if let Some(entry) = board
+        .entries
+        .iter_mut()
+        .find(|e| e.application.id == application_id)
+    {
+        for (c, score) in criteria.iter().zip(entry.finals.iter_mut()) {
+            if let Some((_, new)) = stored.iter().find(|(id, _)| *id == c.id) {
+                *score = Some(*new);
+            }
+        }
+    }
+    judge(criteria, board.exception, &mut board.entries);
+}
+
 /// A panel member saves their own scores (criterion ID, score, note) for an application,
 /// refused once shortlisting is complete or if they have left the panel meanwhile: both are
 /// read under the lock that completion takes.
@@ -348,19 +406,21 @@ pub struct FinalsSaved {
 /// The lead sets the final score of each criterion (criterion ID, score); criteria of other
 /// vacancies are ignored. An opted-in application whose final essential scores all meet the
 /// bar is invited there and then, automatically, and that is audited; so is any later change
-/// to the final scores of an application invited that way, with the old and new scores.
+/// to the final scores of an application invited that way, with the old and new scores. The
+/// rule is judged on `locked`'s board, read under the lock, with the new final scores (and the
+/// automatic invitation) applied to it as they are written.
 pub async fn save_finals(
     txn: &DatabaseTransaction,
     lead: i32,
-    vacancy_id: i32,
+    locked: &mut LockedBoard,
     application_id: i32,
     scores: &[(i32, Score)],
 ) -> Outcome<FinalsSaved, ShortlistRefusal> {
-    let vacancy = match lead_open(txn, vacancy_id, lead).await? {
-        Ok(v) => v,
-        Err(refusal) => return Ok(Err(refusal)),
-    };
-    let before = board(txn, &vacancy).await?;
+    if let Err(refusal) = leads_open(txn, locked, lead).await? {
+        return Ok(Err(refusal));
+    }
+    let vacancy_id = locked.vacancy.id;
+    let before = &locked.board;
     let Some(entry) = before
         .entries
         .iter()
@@ -404,10 +464,15 @@ pub async fn save_finals(
         )
         .await?;
     }
-    let after = board(txn, &vacancy).await?;
+    let written: Vec<(i32, Score)> = stored
+        .iter()
+        .filter_map(|(id, s)| Some((*id, Score::from_stored(i32::from(*s))?)))
+        .collect();
+    apply_finals(&mut locked.board, application_id, &written);
+    let after = &mut locked.board;
     let Some(entry) = after
         .entries
-        .iter()
+        .iter_mut()
         .find(|e| e.application.id == application_id)
     else {
         return Ok(Err(ShortlistRefusal::NotFound));
@@ -416,6 +481,14 @@ pub async fn save_finals(
         && entry.decision.as_ref().is_none_or(|d| !d.invited);
     if invite {
         shortlisting::save_decision(txn, application_id, true, "", true, lead).await?;
+        entry.decision = Some(shortlist_decision::Model {
+            application_id,
+            invited: true,
+            feedback: String::new(),
+            automatic: true,
+            decided_by: lead,
+            decided_at: db::now(),
+        });
         audit::record(
             txn,
             Some(lead),
@@ -431,23 +504,24 @@ pub async fn save_finals(
 }
 
 /// The lead decides: invite, or not shortlisted with feedback. The guaranteed-interview rule
-/// is judged on rows read in this transaction; a refused attempt to decline a guaranteed
-/// interview is audited (the only write of a refusal), and so is each decline with feedback.
-/// The first decision tells the applicant their application is being reviewed.
+/// is judged on `locked`'s board, read in this transaction under the lock (with any final
+/// scores saved before it applied); a refused attempt to decline a guaranteed interview is
+/// audited (the only write of a refusal), and so is each decline with feedback. The first
+/// decision tells the applicant their application is being reviewed.
 pub async fn decide(
     txn: &DatabaseTransaction,
     config: &Config,
     lead: i32,
-    vacancy_id: i32,
+    locked: &LockedBoard,
     application_id: i32,
     proposal: Proposal,
     feedback: &str,
 ) -> Outcome<(), ShortlistRefusal> {
-    let vacancy = match lead_open(txn, vacancy_id, lead).await? {
-        Ok(v) => v,
-        Err(refusal) => return Ok(Err(refusal)),
-    };
-    let board = board(txn, &vacancy).await?;
+    if let Err(refusal) = leads_open(txn, locked, lead).await? {
+        return Ok(Err(refusal));
+    }
+    let (vacancy, board) = (&locked.vacancy, &locked.board);
+    let vacancy_id = vacancy.id;
     let Some(entry) = board
         .entries
         .iter()
@@ -490,7 +564,7 @@ pub async fn decide(
         email_applicant(
             txn,
             config,
-            &vacancy,
+            vacancy,
             &entry.application,
             Stage::Shortlisting,
             "",

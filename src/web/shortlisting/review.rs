@@ -180,21 +180,26 @@ fn entry_of(board: &Board, app_id: i32) -> AppResult<&Entry> {
         .ok_or(AppError::NotFound)
 }
 
+/// The review page of application `app_id` on `board`, with what was typed and the errors
+/// found in it when the form is shown again.
 async fn render(
     state: &AppState,
     me_id: i32,
     page: Page,
     seat: PanelSeat,
+    board: &Board,
     app_id: i32,
-    typed: Option<Typed>,
-    errors: FormErrors,
+    again: Option<(Typed, FormErrors)>,
 ) -> AppResult<ReviewTemplate> {
-    let board = board(&state.db, &seat.vacancy).await?;
-    let entry = entry_of(&board, app_id)?;
+    let (typed, errors) = match again {
+        Some((typed, errors)) => (Some(typed), errors),
+        None => (None, FormErrors::default()),
+    };
+    let entry = entry_of(board, app_id)?;
     let answers = applications::answers_of(&state.db, app_id).await?;
     let panel = shortlisting::panel_of(&state.db, seat.vacancy.id).await?;
     let shown = Shown {
-        board: &board,
+        board,
         entry,
         app_id,
         me_id,
@@ -209,7 +214,7 @@ async fn render(
         .enumerate()
         .map(|(i, c)| shown.criterion(i, c))
         .collect();
-    let complete = is_complete(&board);
+    let complete = is_complete(board);
     let decided = entry.decision.as_ref().map(|d| d.invited);
     let (revealed, referees) = if complete && decided == Some(true) {
         revealed(state, entry).await?
@@ -235,7 +240,7 @@ async fn render(
         closed: board.closed,
         revealed,
         saved_anyway: String::new(),
-        next: next_application(&board, me_id, app_id).map(|id| (id, reference(id))),
+        next: next_application(board, me_id, app_id).map(|id| (id, reference(id))),
         seat,
         errors,
     })
@@ -423,16 +428,11 @@ pub async fn show(
     let vacancy_id = seat.vacancy.id;
     // A form sent after the session ended is shown again as typed (issue 21).
     kept.show_message(&mut page);
-    let template = render(
-        &state,
-        me.id,
-        page,
-        seat,
-        app_id,
-        kept.pairs().map(Typed::from_pairs),
-        FormErrors::default(),
-    )
-    .await?;
+    let board = board(&state.db, &seat.vacancy).await?;
+    let again = kept
+        .pairs()
+        .map(|pairs| (Typed::from_pairs(pairs), FormErrors::default()));
+    let template = render(&state, me.id, page, seat, &board, app_id, again).await?;
     // Only a page actually shown is a look: an application not on this vacancy is a 404 above.
     let uow = UnitOfWork::begin(&state).await?;
     crate::services::panel::record_late_reveal_view(&uow, vacancy_id, me.id, "application").await?;
@@ -682,34 +682,30 @@ pub async fn save(
 ) -> AppResult<Response> {
     let seat = load_seat(&state, &me, id).await?;
     let lead = seat.is_lead();
-    let board = board(&state.db, &seat.vacancy).await?;
-    entry_of(&board, app_id)?;
-    still_open(&board)?;
+    // The board is read once, in the transaction that writes and under the shortlisting's
+    // lock: every check of this form, and the guaranteed-interview rule, is judged on it.
+    let uow = UnitOfWork::begin(&state).await?;
+    let mut locked = services::shortlisting::lock_board(&uow, id).await?;
+    entry_of(&locked.board, app_id)?;
+    still_open(&locked.board)?;
     // Only the lead sets final scores or decides: anyone else sending them is refused whole.
     if sends_leads_part(&pairs) && !lead {
         return Err(AppError::Forbidden);
     }
-    let form = ReviewForm::parse(&pairs, &board.criteria, lead);
+    let form = ReviewForm::parse(&pairs, &locked.board.criteria, lead);
     if !form.errors.is_empty() {
-        let template = render(
-            &state,
-            me.id,
-            page,
-            seat,
-            app_id,
-            Some(form.typed),
-            form.errors,
-        )
-        .await?;
+        // Nothing was written: the board as read is the page's.
+        drop(uow);
+        let again = Some((form.typed, form.errors));
+        let template = render(&state, me.id, page, seat, &locked.board, app_id, again).await?;
         return Ok(template.into_response());
     }
 
-    let uow = UnitOfWork::begin(&state).await?;
     let saved = match services::panel::save_review(
         &uow,
         &state.config,
         me.id,
-        id,
+        &mut locked,
         app_id,
         form.review(lead),
     )
@@ -724,9 +720,10 @@ pub async fn save(
     // A refused decision keeps its audit record, and the scores saved with it.
     uow.commit().await?;
     if let DecisionSaved::Refused(refusal) = saved.decision {
-        let errors = refusal_errors(refusal);
-        let mut template =
-            render(&state, me.id, page, seat, app_id, Some(form.typed), errors).await?;
+        // The page shows what is now saved, everyone's scores among it, read after the commit.
+        let board = board(&state.db, &seat.vacancy).await?;
+        let again = Some((form.typed, refusal_errors(refusal)));
+        let mut template = render(&state, me.id, page, seat, &board, app_id, again).await?;
         template.saved_anyway = saved_anyway(&saved);
         return Ok(template.into_response());
     }
