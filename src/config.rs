@@ -114,66 +114,11 @@ impl Config {
                 .filter(|v| !v.is_empty())
         };
 
-        let database_url =
-            get("DATABASE_URL").unwrap_or_else(|| "sqlite://spectra.sqlite?mode=rwc".into());
-        if !(database_url.starts_with("sqlite:")
-            || database_url.starts_with("postgres://")
-            || database_url.starts_with("postgresql://"))
-        {
-            return Err(ConfigError {
-                variable: "DATABASE_URL",
-                reason: "it must start with sqlite: or postgres://".into(),
-            });
-        }
-
-        let migration_database_url = get("MIGRATION_DATABASE_URL");
-        if let Some(url) = &migration_database_url {
-            check_migration_url(url, &database_url)?;
-        }
-
-        let bind_addr = match get("BIND_ADDR") {
-            None => SocketAddr::from(([127, 0, 0, 1], 3000)),
-            Some(v) => v.parse().map_err(|_| ConfigError {
-                variable: "BIND_ADDR",
-                reason: format!("{v:?} is not an address and port like 127.0.0.1:3000"),
-            })?,
-        };
-
-        let base_url_text = get("BASE_URL").unwrap_or_else(|| format!("http://{bind_addr}"));
-        let base_url = Url::parse(&base_url_text)
-            .ok()
-            .filter(|u| matches!(u.scheme(), "http" | "https") && u.host().is_some())
-            .ok_or_else(|| ConfigError {
-                variable: "BASE_URL",
-                reason: format!("{base_url_text:?} is not an http:// or https:// address"),
-            })?;
-
-        let mail_delivery = match get("SMTP_URL") {
-            Some(smtp) => {
-                let parsed = Url::parse(&smtp)
-                    .ok()
-                    .filter(|u| matches!(u.scheme(), "smtp" | "smtps") && u.host().is_some());
-                if parsed.is_none() {
-                    return Err(ConfigError {
-                        variable: "SMTP_URL",
-                        reason: "it must look like smtp://user:pass@host:587?tls=required or smtps://host".into(),
-                    });
-                }
-                MailDelivery::Smtp(smtp)
-            }
-            None => MailDelivery::Files(PathBuf::from(
-                get("MAIL_DIR").unwrap_or_else(|| "outbox".into()),
-            )),
-        };
-
-        let from_text =
-            get("MAIL_FROM").unwrap_or_else(|| "SPECTRA <no-reply@spectra.localhost>".into());
-        let mail_from = from_text.parse::<Mailbox>().map_err(|_| ConfigError {
-            variable: "MAIL_FROM",
-            reason: format!(
-                "{from_text:?} is not an email address like \"SPECTRA <no-reply@example.org>\""
-            ),
-        })?;
+        let (database_url, migration_database_url) = database_urls(&get)?;
+        let bind_addr = bind_addr(&get)?;
+        let base_url = base_url(&get, bind_addr)?;
+        let mail_delivery = mail_delivery(&get)?;
+        let mail_from = mail_from(&get)?;
 
         let trusted_proxies = TrustedProxies::parse(&get("TRUSTED_PROXIES").unwrap_or_default())
             .map_err(|entry| ConfigError {
@@ -183,54 +128,36 @@ impl Config {
                 ),
             })?;
 
-        let dashboard_cache = match get("DASHBOARD_CACHE_SECONDS") {
-            None => Duration::from_secs(60),
-            Some(text) => text
-                .parse::<u64>()
-                .ok()
-                .filter(|s| *s <= 3600)
-                .map(Duration::from_secs)
-                .ok_or_else(|| ConfigError {
-                    variable: "DASHBOARD_CACHE_SECONDS",
-                    reason: format!("{text:?} is not a number of seconds from 0 to 3600"),
-                })?,
-        };
-
-        let purge_after_days = match get("PURGE_AFTER_DAYS") {
-            None => 365,
-            Some(text) => text
-                .parse::<u32>()
-                .ok()
-                .filter(|d| (1..=3650).contains(d))
-                .ok_or_else(|| ConfigError {
-                    variable: "PURGE_AFTER_DAYS",
-                    reason: format!("{text:?} is not a number of days from 1 to 3650"),
-                })?,
-        };
-
+        let dashboard_cache = number(
+            &get,
+            "DASHBOARD_CACHE_SECONDS",
+            || 60,
+            |s: &u64| *s <= 3600,
+            "a number of seconds from 0 to 3600",
+        )
+        .map(Duration::from_secs)?;
+        let purge_after_days = number(
+            &get,
+            "PURGE_AFTER_DAYS",
+            || 365,
+            |d: &u32| (1..=3650).contains(d),
+            "a number of days from 1 to 3650",
+        )?;
         let cores = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
-        let hash_concurrency = match get("HASH_CONCURRENCY") {
-            None => crate::domain::load::default_hash_concurrency(cores),
-            Some(text) => text
-                .parse::<usize>()
-                .ok()
-                .filter(|n| (1..=64).contains(n))
-                .ok_or_else(|| ConfigError {
-                    variable: "HASH_CONCURRENCY",
-                    reason: format!("{text:?} is not a number from 1 to 64"),
-                })?,
-        };
-        let hash_queue = match get("HASH_QUEUE") {
-            None => crate::domain::load::default_hash_queue(hash_concurrency),
-            Some(text) => text
-                .parse::<usize>()
-                .ok()
-                .filter(|n| *n <= 10_000)
-                .ok_or_else(|| ConfigError {
-                    variable: "HASH_QUEUE",
-                    reason: format!("{text:?} is not a number from 0 to 10000"),
-                })?,
-        };
+        let hash_concurrency = number(
+            &get,
+            "HASH_CONCURRENCY",
+            || crate::domain::load::default_hash_concurrency(cores),
+            |n: &usize| (1..=64).contains(n),
+            "a number from 1 to 64",
+        )?;
+        let hash_queue = number(
+            &get,
+            "HASH_QUEUE",
+            || crate::domain::load::default_hash_queue(hash_concurrency),
+            |n: &usize| *n <= 10_000,
+            "a number from 0 to 10000",
+        )?;
 
         Ok(Self {
             database_url,
@@ -272,6 +199,111 @@ impl Config {
     /// An absolute link to `path` on this service, for emails.
     pub fn link(&self, path: &str) -> String {
         format!("{}{}", self.base_url.as_str().trim_end_matches('/'), path)
+    }
+}
+
+/// `DATABASE_URL` (SQLite or Postgres) and `MIGRATION_DATABASE_URL`, checked against it.
+fn database_urls(
+    get: &impl Fn(&str) -> Option<String>,
+) -> Result<(String, Option<String>), ConfigError> {
+    let database_url =
+        get("DATABASE_URL").unwrap_or_else(|| "sqlite://spectra.sqlite?mode=rwc".into());
+    if !(database_url.starts_with("sqlite:")
+        || database_url.starts_with("postgres://")
+        || database_url.starts_with("postgresql://"))
+    {
+        return Err(ConfigError {
+            variable: "DATABASE_URL",
+            reason: "it must start with sqlite: or postgres://".into(),
+        });
+    }
+    let migration_database_url = get("MIGRATION_DATABASE_URL");
+    if let Some(url) = &migration_database_url {
+        check_migration_url(url, &database_url)?;
+    }
+    Ok((database_url, migration_database_url))
+}
+
+/// `BIND_ADDR`, an address and port.
+fn bind_addr(get: &impl Fn(&str) -> Option<String>) -> Result<SocketAddr, ConfigError> {
+    match get("BIND_ADDR") {
+        None => Ok(SocketAddr::from(([127, 0, 0, 1], 3000))),
+        Some(v) => v.parse().map_err(|_| ConfigError {
+            variable: "BIND_ADDR",
+            reason: format!("{v:?} is not an address and port like 127.0.0.1:3000"),
+        }),
+    }
+}
+
+/// `BASE_URL`, an http:// or https:// address; by default the bind address over http.
+fn base_url(
+    get: &impl Fn(&str) -> Option<String>,
+    bind_addr: SocketAddr,
+) -> Result<Url, ConfigError> {
+    let base_url_text = get("BASE_URL").unwrap_or_else(|| format!("http://{bind_addr}"));
+    Url::parse(&base_url_text)
+        .ok()
+        .filter(|u| matches!(u.scheme(), "http" | "https") && u.host().is_some())
+        .ok_or_else(|| ConfigError {
+            variable: "BASE_URL",
+            reason: format!("{base_url_text:?} is not an http:// or https:// address"),
+        })
+}
+
+/// `SMTP_URL`, or else `.eml` files in `MAIL_DIR`.
+fn mail_delivery(get: &impl Fn(&str) -> Option<String>) -> Result<MailDelivery, ConfigError> {
+    match get("SMTP_URL") {
+        Some(smtp) => {
+            let parsed = Url::parse(&smtp)
+                .ok()
+                .filter(|u| matches!(u.scheme(), "smtp" | "smtps") && u.host().is_some());
+            if parsed.is_none() {
+                return Err(ConfigError {
+                    variable: "SMTP_URL",
+                    reason:
+                        "it must look like smtp://user:pass@host:587?tls=required or smtps://host"
+                            .into(),
+                });
+            }
+            Ok(MailDelivery::Smtp(smtp))
+        }
+        None => Ok(MailDelivery::Files(PathBuf::from(
+            get("MAIL_DIR").unwrap_or_else(|| "outbox".into()),
+        ))),
+    }
+}
+
+/// `MAIL_FROM`, a mailbox.
+fn mail_from(get: &impl Fn(&str) -> Option<String>) -> Result<Mailbox, ConfigError> {
+    let from_text =
+        get("MAIL_FROM").unwrap_or_else(|| "SPECTRA <no-reply@spectra.localhost>".into());
+    from_text.parse::<Mailbox>().map_err(|_| ConfigError {
+        variable: "MAIL_FROM",
+        reason: format!(
+            "{from_text:?} is not an email address like \"SPECTRA <no-reply@example.org>\""
+        ),
+    })
+}
+
+/// A number in `variable`, or `default()` when it is unset; refused unless `valid`, with a
+/// reason saying it is not `what`.
+fn number<T: std::str::FromStr>(
+    get: &impl Fn(&str) -> Option<String>,
+    variable: &'static str,
+    default: impl FnOnce() -> T,
+    valid: impl Fn(&T) -> bool,
+    what: &str,
+) -> Result<T, ConfigError> {
+    match get(variable) {
+        None => Ok(default()),
+        Some(text) => text
+            .parse::<T>()
+            .ok()
+            .filter(valid)
+            .ok_or_else(|| ConfigError {
+                variable,
+                reason: format!("{text:?} is not {what}"),
+            }),
     }
 }
 

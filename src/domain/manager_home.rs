@@ -92,140 +92,171 @@ pub fn waiting_for(
     c: &VacancyCounts,
 ) -> Vec<Waiting> {
     let mut lines = Vec::new();
-    let mut add = |text: String, place: Place, whose: Whose| {
-        if on_panel || place == Place::Vacancy {
-            lines.push(Waiting { text, place, whose });
-        } else {
-            // Only the panel can act on these: the manager sees them, but not as theirs.
-            lines.push(Waiting {
-                text: format!("{text} (by its panel: you are not on it)"),
-                place: Place::Vacancy,
-                whose: Whose::Others,
-            });
+    if advert == Advert::Draft {
+        lines.push(line(
+            format!("{title}: draft, not yet published"),
+            Place::Vacancy,
+            Whose::Yours,
+        ));
+    } else {
+        lines.extend(advert_line(title, advert, closes, shortlisting_complete, c));
+        lines.extend(interview_lines(title, c));
+        lines.extend(offer_lines(title, c));
+    }
+    lines
+        .into_iter()
+        .map(|waiting| as_seen(on_panel, waiting))
+        .collect()
+}
+
+fn line(text: String, place: Place, whose: Whose) -> Waiting {
+    Waiting { text, place, whose }
+}
+
+/// A line as the manager sees it: only the panel can act on the shortlisting, interview and
+/// offer pages, so someone not on it sees those lines, but not as theirs.
+fn as_seen(on_panel: bool, waiting: Waiting) -> Waiting {
+    if on_panel || waiting.place == Place::Vacancy {
+        waiting
+    } else {
+        Waiting {
+            text: format!("{} (by its panel: you are not on it)", waiting.text),
+            place: Place::Vacancy,
+            whose: Whose::Others,
         }
-    };
+    }
+}
+
+/// The line about a published vacancy's advert and its shortlisting, if any.
+fn advert_line(
+    title: &str,
+    advert: Advert,
+    closes: &str,
+    shortlisting_complete: bool,
+    c: &VacancyCounts,
+) -> Option<Waiting> {
     match advert {
-        Advert::Draft => {
-            add(
-                format!("{title}: draft, not yet published"),
-                Place::Vacancy,
-                Whose::Yours,
-            );
-            return lines;
-        }
+        Advert::Draft => None,
         Advert::Open => {
             let sent = match c.sent {
                 0 => "no applications yet".to_owned(),
                 n => format!("{} so far", count_of(n, "application", "applications")),
             };
-            add(
+            Some(line(
                 format!("{title}: open until {closes}, {sent}"),
                 Place::Vacancy,
                 Whose::Others,
-            );
+            ))
         }
-        Advert::Closed if !shortlisting_complete => {
-            if c.sent == 0 {
-                add(
-                    format!("{title} has closed with no applications"),
-                    Place::Vacancy,
-                    Whose::Others,
-                );
-            } else if c.to_shortlist > 0 {
-                add(
-                    format!("{title} has closed: {} to shortlist", c.to_shortlist),
-                    Place::Shortlisting,
-                    Whose::Yours,
-                );
-            } else {
-                add(
-                    format!(
-                        "{title}: every application is decided, shortlisting is ready to complete"
-                    ),
-                    Place::Shortlisting,
-                    Whose::Yours,
-                );
-            }
-        }
-        Advert::Closed => {}
+        Advert::Closed if !shortlisting_complete => Some(if c.sent == 0 {
+            line(
+                format!("{title} has closed with no applications"),
+                Place::Vacancy,
+                Whose::Others,
+            )
+        } else if c.to_shortlist > 0 {
+            line(
+                format!("{title} has closed: {} to shortlist", c.to_shortlist),
+                Place::Shortlisting,
+                Whose::Yours,
+            )
+        } else {
+            line(
+                format!("{title}: every application is decided, shortlisting is ready to complete"),
+                Place::Shortlisting,
+                Whose::Yours,
+            )
+        }),
+        Advert::Closed => None,
     }
+}
+
+/// The lines about interviews: invitations not booked, interviews to score and to come.
+fn interview_lines(title: &str, c: &VacancyCounts) -> Vec<Waiting> {
+    let mut lines = Vec::new();
     if c.invited_not_booked > 0 {
         let invited = count_of(c.invited_not_booked, "person", "people");
         if c.free_slots == 0 {
-            add(
+            lines.push(line(
                 format!(
                     "{title}: {invited} invited to interview, add interview times so they can book"
                 ),
                 Place::Interviews,
                 Whose::Yours,
-            );
+            ));
         } else {
-            add(
+            lines.push(line(
                 format!("{title}: {invited} invited to interview, not booked yet"),
                 Place::Interviews,
                 Whose::Others,
-            );
+            ));
         }
     }
     if c.interviews_to_score > 0 {
-        add(
+        lines.push(line(
             format!(
                 "{title}: {} to score",
                 count_of(c.interviews_to_score, "interview", "interviews")
             ),
             Place::Interviews,
             Whose::Yours,
-        );
+        ));
     }
     if c.interviews_coming > 0 {
-        add(
+        lines.push(line(
             format!(
                 "{title}: {} booked",
                 count_of(c.interviews_coming, "interview", "interviews")
             ),
             Place::Interviews,
             Whose::Others,
-        );
+        ));
     }
+    lines
+}
+
+/// The lines about offers: people to offer the job, checks, starts and answers awaited.
+fn offer_lines(title: &str, c: &VacancyCounts) -> Vec<Waiting> {
+    let mut lines = Vec::new();
     if c.appointable > 0 {
-        add(
+        lines.push(line(
             format!(
                 "{title}: {} appointable, decide whether to offer the job",
                 count_of(c.appointable, "person", "people")
             ),
             Place::Offers,
             Whose::Yours,
-        );
+        ));
     }
     if c.offers_in_checks > 0 {
-        add(
+        lines.push(line(
             format!(
                 "{title}: {} waiting for checks",
                 count_of(c.offers_in_checks, "offer", "offers")
             ),
             Place::Offers,
             Whose::Yours,
-        );
+        ));
     }
     if c.ready_to_start > 0 {
-        add(
+        lines.push(line(
             format!(
                 "{title}: {} with every check done, agree a start date",
                 count_of(c.ready_to_start, "person", "people")
             ),
             Place::Offers,
             Whose::Yours,
-        );
+        ));
     }
     if c.offers_unanswered > 0 {
-        add(
+        lines.push(line(
             format!(
                 "{title}: {} waiting for an answer",
                 count_of(c.offers_unanswered, "offer", "offers")
             ),
             Place::Offers,
             Whose::Others,
-        );
+        ));
     }
     lines
 }

@@ -15,7 +15,7 @@ use crate::domain::audit_subject::AuditSubject;
 use crate::domain::shortlisting::{Proposal, Refusal, Score};
 use crate::services::Outcome;
 use crate::services::shortlisting::{
-    FinalsSaved, ShortlistRefusal, decide, save_finals, save_scores,
+    FinalsSaved, LockedBoard, ShortlistRefusal, decide, save_finals, save_scores,
 };
 
 /// What to do to the panel.
@@ -244,24 +244,27 @@ pub struct ReviewSaved {
 
 /// Saves everything the review page's one form holds, in one transaction and in order: the
 /// member's own scores, then the lead's final scores (which may invite the application
-/// automatically), then the decision, judged on the final scores just saved. A decision the
-/// rule refuses leaves the scores saved, so nothing typed is lost; any other refusal saves
-/// nothing (the caller rolls back).
+/// automatically), then the decision, judged on the final scores just saved. Every rule is
+/// judged on `locked`, the board read once under the shortlisting's lock in this transaction
+/// ([`crate::services::shortlisting::lock_board`]). A decision the rule refuses leaves the
+/// scores saved, so nothing typed is lost; any other refusal saves nothing (the caller rolls
+/// back).
 pub async fn save_review(
     txn: &DatabaseTransaction,
     config: &Config,
     member: i32,
-    vacancy_id: i32,
+    locked: &mut LockedBoard,
     application_id: i32,
     review: Review<'_>,
 ) -> Outcome<ReviewSaved, ShortlistRefusal> {
+    let vacancy_id = locked.vacancy.id;
     if let Some(scores) = review.scores
         && let Err(refusal) = save_scores(txn, member, vacancy_id, application_id, scores).await?
     {
         return Ok(Err(refusal));
     }
     let finals = match review.finals {
-        Some(finals) => match save_finals(txn, member, vacancy_id, application_id, finals).await? {
+        Some(finals) => match save_finals(txn, member, locked, application_id, finals).await? {
             Ok(saved) => Some(saved),
             Err(refusal) => return Ok(Err(refusal)),
         },
@@ -282,7 +285,7 @@ pub async fn save_review(
                     txn,
                     config,
                     member,
-                    vacancy_id,
+                    locked,
                     application_id,
                     proposal,
                     feedback,

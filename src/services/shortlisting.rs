@@ -100,110 +100,45 @@ pub async fn board(db: &impl ConnectionTrait, vacancy: &vacancy::Model) -> Resul
         })
         .collect();
     let ids: Vec<i32> = sent.iter().map(|(a, _)| a.id).collect();
-    let panel: HashSet<i32> = shortlisting::panel_of(db, vacancy.id)
-        .await?
-        .into_iter()
-        .map(|(m, _)| m.user_id)
-        .collect();
-    // Only the panel as it is now counts: a removed member's scores stay stored, as the record
-    // of what they did, but no longer weigh in the averages or in "scored by".
-    let scores: Vec<shortlist_score::Model> = shortlisting::scores_for(db, &ids)
-        .await?
-        .into_iter()
-        .filter(|s| panel.contains(&s.scorer_id))
-        .collect();
-    let finals = shortlisting::finals_for(db, &ids).await?;
+    let (scores, panel_size) = panel_scores(db, vacancy.id, &ids).await?;
+    let final_scores = final_scores(db, &ids).await?;
     let decisions = shortlisting::decisions_for(db, &ids).await?;
     let state_row = shortlisting::state_of(db, vacancy.id).await?;
-    let panel_size = panel.len();
     let exception = match (state_row.exception_status.as_str(), state_row.exception_cap) {
         ("approved", Some(cap)) => Exception::Approved {
             cap: u32::try_from(cap).unwrap_or(0),
         },
         _ => Exception::NotApproved,
     };
-    // Indexed once, so the page stays quick with hundreds of applications.
-    let final_scores: HashMap<(i32, i32), Score> = finals
-        .iter()
-        .filter_map(|f| {
-            Some((
-                (f.application_id, f.criterion_id),
-                Score::from_stored(i32::from(f.score))?,
-            ))
-        })
-        .collect();
-    let final_of = |application_id: i32, criterion_id: i32| {
-        final_scores.get(&(application_id, criterion_id)).copied()
-    };
-    let mut scored: HashMap<i32, HashMap<i32, HashSet<i32>>> = HashMap::new();
-    for s in &scores {
-        scored
-            .entry(s.application_id)
-            .or_default()
-            .entry(s.scorer_id)
-            .or_default()
-            .insert(s.criterion_id);
-    }
-    let scorers_done = |application_id: i32| {
-        scored.get(&application_id).map_or(0, |by_scorer| {
-            by_scorer
-                .values()
-                .filter(|done| criteria.iter().all(|c| done.contains(&c.id)))
-                .count()
-        })
-    };
+    let scored_by = scorers_done(&criteria, &scores);
     let mut decisions: HashMap<i32, shortlist_decision::Model> = decisions
         .into_iter()
         .map(|d| (d.application_id, d))
         .collect();
-    let essential_minimum = |application_id: i32| {
-        let essential: Vec<Option<Score>> = criteria
-            .iter()
-            .filter(|c| c.essential)
-            .map(|c| final_of(application_id, c.id))
-            .collect();
-        minimum(&essential)
-    };
-    let total = |app: i32, essential: bool| -> u32 {
-        criteria
-            .iter()
-            .filter(|c| c.essential == essential)
-            .filter_map(|c| final_of(app, c.id))
-            .map(|s| u32::from(s.value()))
-            .sum()
-    };
-    let ranked: Vec<Ranked> = sent
-        .iter()
-        .map(|(a, _)| Ranked {
-            id: a.id,
-            minimum: essential_minimum(a.id),
-            essential_total: total(a.id, true),
-            desirable_total: total(a.id, false),
-        })
-        .collect();
-    let capped: HashSet<i32> = match exception {
-        Exception::Approved { cap } => within_cap(&ranked, cap),
-        Exception::NotApproved => HashSet::new(),
-    };
-    let entries = sent
+    let mut entries: Vec<Entry> = sent
         .into_iter()
         .map(|(a, stage)| {
-            let minimum = essential_minimum(a.id);
+            let finals: Vec<Option<Score>> = criteria
+                .iter()
+                .map(|c| final_scores.get(&(a.id, c.id)).copied())
+                .collect();
+            let minimum = essential_minimum(&criteria, &finals);
             Entry {
-                finals: criteria.iter().map(|c| final_of(a.id, c.id)).collect(),
                 candidate: Candidate {
                     opted_in: a.guaranteed_interview == Some(true),
                     minimum,
-                    within_cap: capped.contains(&a.id),
+                    within_cap: false,
                 },
+                finals,
                 minimum,
                 decision: decisions.remove(&a.id),
-                scored_by: scorers_done(a.id),
+                scored_by: scored_by.get(&a.id).copied().unwrap_or(0),
                 stage,
                 application: a,
             }
         })
         .collect();
+    judge(&criteria, exception, &mut entries);
     Ok(Board {
         closed: vacancy.closes_at <= db::now()
             || vacancy.status == crate::domain::vacancy::VacancyStatus::Closed,
@@ -214,6 +149,120 @@ pub async fn board(db: &impl ConnectionTrait, vacancy: &vacancy::Model) -> Resul
         exception,
         panel_size,
     })
+}
+
+/// The scores of the panel as it is now, and its size. Only the panel as it is now counts: a
+/// removed member's scores stay stored, as the record of what they did, but no longer weigh in
+/// the averages or in "scored by".
+async fn panel_scores(
+    db: &impl ConnectionTrait,
+    vacancy_id: i32,
+    ids: &[i32],
+) -> Result<(Vec<shortlist_score::Model>, usize), DbErr> {
+    let panel: HashSet<i32> = shortlisting::panel_of(db, vacancy_id)
+        .await?
+        .into_iter()
+        .map(|(m, _)| m.user_id)
+        .collect();
+    let scores = shortlisting::scores_for(db, ids)
+        .await?
+        .into_iter()
+        .filter(|s| panel.contains(&s.scorer_id))
+        .collect();
+    Ok((scores, panel.len()))
+}
+
+/// The final scores of the applications, by (application ID, criterion ID): indexed once, so
+/// the page stays quick with hundreds of applications.
+async fn final_scores(
+    db: &impl ConnectionTrait,
+    ids: &[i32],
+) -> Result<HashMap<(i32, i32), Score>, DbErr> {
+    Ok(shortlisting::finals_for(db, ids)
+        .await?
+        .iter()
+        .filter_map(|f| {
+            Some((
+                (f.application_id, f.criterion_id),
+                Score::from_stored(i32::from(f.score))?,
+            ))
+        })
+        .collect())
+}
+
+/// How many panel members have scored every criterion, by application ID.
+fn scorers_done(
+    criteria: &[vacancy_criterion::Model],
+    scores: &[shortlist_score::Model],
+) -> HashMap<i32, usize> {
+    let mut scored: HashMap<i32, HashMap<i32, HashSet<i32>>> = HashMap::new();
+    for s in scores {
+        scored
+            .entry(s.application_id)
+            .or_default()
+            .entry(s.scorer_id)
+            .or_default()
+            .insert(s.criterion_id);
+    }
+    scored
+        .into_iter()
+        .map(|(application_id, by_scorer)| {
+            let done = by_scorer
+                .values()
+                .filter(|done| criteria.iter().all(|c| done.contains(&c.id)))
+                .count();
+            (application_id, done)
+        })
+        .collect()
+}
+
+/// The minimum criteria on the final scores (in criterion order) of the essential criteria.
+fn essential_minimum(criteria: &[vacancy_criterion::Model], finals: &[Option<Score>]) -> Minimum {
+    let essential: Vec<Option<Score>> = criteria
+        .iter()
+        .zip(finals)
+        .filter(|(c, _)| c.essential)
+        .map(|(_, s)| *s)
+        .collect();
+    minimum(&essential)
+}
+
+/// The sum of the final scores given for the essential, or the desirable, criteria.
+fn total(criteria: &[vacancy_criterion::Model], finals: &[Option<Score>], essential: bool) -> u32 {
+    criteria
+        .iter()
+        .zip(finals)
+        .filter(|(c, _)| c.essential == essential)
+        .filter_map(|(_, s)| *s)
+        .map(|s| u32::from(s.value()))
+        .sum()
+}
+
+/// Judges every entry on its final scores: the minimum criteria, and whether it is within an
+/// approved exception's cap, which ranks the whole board.
+fn judge(criteria: &[vacancy_criterion::Model], exception: Exception, entries: &mut [Entry]) {
+    let ranked: Vec<Ranked> = entries
+        .iter()
+        .map(|e| Ranked {
+            id: e.application.id,
+            minimum: essential_minimum(criteria, &e.finals),
+            essential_total: total(criteria, &e.finals, true),
+            desirable_total: total(criteria, &e.finals, false),
+        })
+        .collect();
+    let capped: HashSet<i32> = match exception {
+        Exception::Approved { cap } => within_cap(&ranked, cap),
+        Exception::NotApproved => HashSet::new(),
+    };
+    for entry in entries {
+        let minimum = essential_minimum(criteria, &entry.finals);
+        entry.minimum = minimum;
+        entry.candidate = Candidate {
+            opted_in: entry.application.guaranteed_interview == Some(true),
+            minimum,
+            within_cap: capped.contains(&entry.application.id),
+        };
+    }
 }
 
 /// Whether shortlisting of this board is complete, so identities are revealed.
@@ -261,6 +310,64 @@ async fn lead_open(
     Ok(Ok(vacancy))
 }
 
+/// A vacancy's shortlisting, locked for the transaction that read it, with its board as read
+/// under the lock: one POST reads the board once and judges every check on it.
+#[derive(Debug)]
+pub struct LockedBoard {
+    /// The vacancy, as read inside the transaction.
+    pub vacancy: vacancy::Model,
+    /// Its board.
+    pub board: Board,
+}
+
+/// Locks the vacancy's shortlisting, then reads the vacancy and its board in the same
+/// transaction, so nothing the rule reads changes under it.
+pub async fn lock_board(txn: &DatabaseTransaction, vacancy_id: i32) -> Result<LockedBoard, DbErr> {
+    shortlisting::lock(txn, vacancy_id).await?;
+    let vacancy = vacancies::find(txn, vacancy_id)
+        .await?
+        .ok_or_else(|| DbErr::RecordNotFound(format!("vacancy {vacancy_id}")))?;
+    let board = board(txn, &vacancy).await?;
+    Ok(LockedBoard { vacancy, board })
+}
+
+/// Checks that `actor` leads the panel of a locked board's vacancy and that its shortlisting is
+/// not complete (the state read under the lock).
+async fn leads_open(
+    txn: &DatabaseTransaction,
+    locked: &LockedBoard,
+    actor: i32,
+) -> anyhow::Result<Result<(), ShortlistRefusal>> {
+    let leads = shortlisting::membership(txn, locked.vacancy.id, actor)
+        .await?
+        .is_some_and(|m| m.is_lead);
+    if !leads {
+        return Ok(Err(ShortlistRefusal::NotLead));
+    }
+    if is_complete(&locked.board) {
+        return Ok(Err(ShortlistRefusal::Complete));
+    }
+    Ok(Ok(()))
+}
+
+/// Sets an entry's final scores (criterion ID, score) in the board as read, as the database now
+/// holds them, and judges the whole board again: the exception's cap ranks every application.
+fn apply_finals(board: &mut Board, application_id: i32, stored: &[(i32, Score)]) {
+    let criteria = &board.criteria;
+    if let Some(entry) = board
+        .entries
+        .iter_mut()
+        .find(|e| e.application.id == application_id)
+    {
+        for (c, score) in criteria.iter().zip(entry.finals.iter_mut()) {
+            if let Some((_, new)) = stored.iter().find(|(id, _)| *id == c.id) {
+                *score = Some(*new);
+            }
+        }
+    }
+    judge(criteria, board.exception, &mut board.entries);
+}
+
 /// A panel member saves their own scores (criterion ID, score, note) for an application,
 /// refused once shortlisting is complete or if they have left the panel meanwhile: both are
 /// read under the lock that completion takes.
@@ -301,19 +408,21 @@ pub struct FinalsSaved {
 /// The lead sets the final score of each criterion (criterion ID, score); criteria of other
 /// vacancies are ignored. An opted-in application whose final essential scores all meet the
 /// bar is invited there and then, automatically, and that is audited; so is any later change
-/// to the final scores of an application invited that way, with the old and new scores.
+/// to the final scores of an application invited that way, with the old and new scores. The
+/// rule is judged on `locked`'s board, read under the lock, with the new final scores (and the
+/// automatic invitation) applied to it as they are written.
 pub async fn save_finals(
     txn: &DatabaseTransaction,
     lead: i32,
-    vacancy_id: i32,
+    locked: &mut LockedBoard,
     application_id: i32,
     scores: &[(i32, Score)],
 ) -> Outcome<FinalsSaved, ShortlistRefusal> {
-    let vacancy = match lead_open(txn, vacancy_id, lead).await? {
-        Ok(v) => v,
-        Err(refusal) => return Ok(Err(refusal)),
-    };
-    let before = board(txn, &vacancy).await?;
+    if let Err(refusal) = leads_open(txn, locked, lead).await? {
+        return Ok(Err(refusal));
+    }
+    let vacancy_id = locked.vacancy.id;
+    let before = &locked.board;
     let Some(entry) = before
         .entries
         .iter()
@@ -357,10 +466,15 @@ pub async fn save_finals(
         )
         .await?;
     }
-    let after = board(txn, &vacancy).await?;
+    let written: Vec<(i32, Score)> = stored
+        .iter()
+        .filter_map(|(id, s)| Some((*id, Score::from_stored(i32::from(*s))?)))
+        .collect();
+    apply_finals(&mut locked.board, application_id, &written);
+    let after = &mut locked.board;
     let Some(entry) = after
         .entries
-        .iter()
+        .iter_mut()
         .find(|e| e.application.id == application_id)
     else {
         return Ok(Err(ShortlistRefusal::NotFound));
@@ -369,6 +483,14 @@ pub async fn save_finals(
         && entry.decision.as_ref().is_none_or(|d| !d.invited);
     if invite {
         shortlisting::save_decision(txn, application_id, true, "", true, lead).await?;
+        entry.decision = Some(shortlist_decision::Model {
+            application_id,
+            invited: true,
+            feedback: String::new(),
+            automatic: true,
+            decided_by: lead,
+            decided_at: db::now(),
+        });
         audit::record(
             txn,
             Some(lead),
@@ -384,23 +506,24 @@ pub async fn save_finals(
 }
 
 /// The lead decides: invite, or not shortlisted with feedback. The guaranteed-interview rule
-/// is judged on rows read in this transaction; a refused attempt to decline a guaranteed
-/// interview is audited (the only write of a refusal), and so is each decline with feedback.
-/// The first decision tells the applicant their application is being reviewed.
+/// is judged on `locked`'s board, read in this transaction under the lock (with any final
+/// scores saved before it applied); a refused attempt to decline a guaranteed interview is
+/// audited (the only write of a refusal), and so is each decline with feedback. The first
+/// decision tells the applicant their application is being reviewed.
 pub async fn decide(
     txn: &DatabaseTransaction,
     config: &Config,
     lead: i32,
-    vacancy_id: i32,
+    locked: &LockedBoard,
     application_id: i32,
     proposal: Proposal,
     feedback: &str,
 ) -> Outcome<(), ShortlistRefusal> {
-    let vacancy = match lead_open(txn, vacancy_id, lead).await? {
-        Ok(v) => v,
-        Err(refusal) => return Ok(Err(refusal)),
-    };
-    let board = board(txn, &vacancy).await?;
+    if let Err(refusal) = leads_open(txn, locked, lead).await? {
+        return Ok(Err(refusal));
+    }
+    let (vacancy, board) = (&locked.vacancy, &locked.board);
+    let vacancy_id = vacancy.id;
     let Some(entry) = board
         .entries
         .iter()
@@ -443,7 +566,7 @@ pub async fn decide(
         email_applicant(
             txn,
             config,
-            &vacancy,
+            vacancy,
             &entry.application,
             Stage::Shortlisting,
             "",

@@ -526,3 +526,57 @@ async fn the_audit_log_shows_50_events_a_page_and_keeps_the_filters_across_pages
     assert_eq!(rows(&second).len(), 5);
     assert!(text_of(&second, "caption").contains("page 2 of 2"));
 }
+
+#[tokio::test]
+async fn final_scores_that_rank_an_application_within_the_cap_invite_it_in_the_same_form() {
+    // Arrange: an approved cap of 1 and two opted-in applications meeting every essential
+    // criterion; the lower one is outside the cap, so it is not invited automatically.
+    let app = spawn_app().await;
+    let v = post_vacancy(&app, "Pharmacy apprentice", false).await;
+    let higher = sent(&app, &v, "first@example.org", "yes", Some("yes")).await;
+    let lower = sent(&app, &v, "second@example.org", "yes", Some("yes")).await;
+    let lead = lead(&app, &v).await;
+    close(&app, v.id).await;
+    finals(&lead, &v, higher, ["3", "3", "1"]).await;
+    request(&lead, &v, "1").await;
+    let (_, champion) = champion(&app).await;
+    expect_redirect(
+        decide_request(&champion, &v, "approve", "").await,
+        "/champion/exceptions",
+    )
+    .await;
+    finals(&lead, &v, lower, ["2", "2", "0"]).await;
+    assert_eq!(audited(&app, "invited_automatically").await.len(), 1);
+
+    // Act: one form raises the lower one's final scores above the other's, and declines it.
+    let response = lead
+        .post(
+            &format!("/shortlisting/{}/applications/{lower}", v.id),
+            &[
+                ("final-1", "3"),
+                ("final-2", "3"),
+                ("final-3", "3"),
+                ("decision", "decline"),
+                ("feedback", FEEDBACK),
+            ],
+        )
+        .await;
+
+    // Assert: the cap is ranked on the scores just saved, so the application is now within it:
+    // invited automatically, and the decline refused with the final scores kept.
+    assert_eq!(response.status().as_u16(), 200);
+    let page = response.text().await.unwrap();
+    assert!(
+        text_of(&page, ".nhsuk-error-summary").contains("must be invited to interview"),
+        "{page}"
+    );
+    let invited = audited(&app, "invited_automatically").await;
+    assert_eq!(invited.len(), 2);
+    assert!(
+        invited
+            .iter()
+            .any(|e| e.subject == format!("application:{lower}"))
+    );
+    assert_eq!(audited(&app, "override_refused").await.len(), 1);
+    assert!(decision_of(&app, lower).await.invited);
+}

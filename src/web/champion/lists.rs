@@ -6,9 +6,10 @@ use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Query, State};
 use serde::Deserialize;
+use time::Date;
 
 use crate::app::AppState;
-use crate::db::reports::{self, FUNNEL};
+use crate::db::reports::{self, FUNNEL, ReportFilter};
 use crate::domain::application::{Stage, reference};
 use crate::domain::dashboard::{GuaranteeStatus, guarantee_status};
 use crate::domain::employment;
@@ -59,6 +60,14 @@ pub struct ListTemplate {
     columns: [&'static str; 4],
 }
 
+/// One list, before it is put on the page.
+struct Listed {
+    title: String,
+    rows: Vec<ListRow>,
+    more: bool,
+    columns: [&'static str; 4],
+}
+
 /// The references behind a figure.
 pub async fn show(
     State(state): State<AppState>,
@@ -83,66 +92,102 @@ pub async fn show(
     let names = Names::load(&state.db).await?;
     let back = format!("/champion?{}", dashboard_query.query_string());
 
-    if let Some(stage) = FUNNEL.into_iter().find(|s| s.as_str() == query.stage) {
-        let found =
-            reports::applications_reaching(&state.db, &filter, stage, (LIMIT + 1) as u64).await?;
-        let more = found.len() > LIMIT;
-        let rows = found
-            .into_iter()
-            .take(LIMIT)
-            .map(|a| ListRow {
-                reference: reference(a.application_id),
-                what: a.title,
-                organisation: names.organisation(a.organisation_id),
-                status: Stage::parse(&a.stage).map_or(a.stage.clone(), |s| s.label().to_owned()),
-            })
-            .collect();
-        return Ok(ListTemplate {
-            page,
-            title: format!("Applications that reached \"{}\"", stage.label()),
-            rows,
-            more,
-            back,
-            columns: ["Application", "Vacancy", "Organisation", "Where it is now"],
-        });
-    }
+    let listed = if let Some(stage) = FUNNEL.into_iter().find(|s| s.as_str() == query.stage) {
+        reaching(&state, &filter, &names, stage).await?
+    } else if matches!(query.compliance.as_str(), "qualifying" | "breach") {
+        qualifying(&state, &filter, &names, query.compliance == "breach").await?
+    } else {
+        let selection = employment_selection(&query)?;
+        employment(&state, &filter, &names, as_of, &selection).await?
+    };
+    Ok(ListTemplate {
+        page,
+        title: listed.title,
+        rows: listed.rows,
+        more: listed.more,
+        back,
+        columns: listed.columns,
+    })
+}
 
-    if matches!(query.compliance.as_str(), "qualifying" | "breach") {
-        let breaches_only = query.compliance == "breach";
-        let rows: Vec<ListRow> = reports::qualifying_for_interview(&state.db, &filter)
-            .await?
-            .into_iter()
-            .filter(|q| {
-                !breaches_only
-                    || guarantee_status(Stage::parse(&q.stage), q.interviewed)
-                        == GuaranteeStatus::Breach
-            })
-            .map(|q| ListRow {
-                reference: reference(q.application_id),
-                what: q.title,
-                organisation: names.organisation(q.organisation_id),
-                status: match guarantee_status(Stage::parse(&q.stage), q.interviewed) {
-                    GuaranteeStatus::Interviewed => "Interviewed".into(),
-                    GuaranteeStatus::Awaiting => "Interview to come".into(),
-                    GuaranteeStatus::Breach => "Not interviewed: a breach".into(),
-                },
-            })
-            .collect();
-        let more = rows.len() > LIMIT;
-        return Ok(ListTemplate {
-            page,
-            title: if breaches_only {
-                "Breaches of the guaranteed interview scheme".into()
-            } else {
-                "Applications that qualified for a guaranteed interview".into()
+/// The applications that reached a stage of the funnel.
+async fn reaching(
+    state: &AppState,
+    filter: &ReportFilter,
+    names: &Names,
+    stage: Stage,
+) -> AppResult<Listed> {
+    let found =
+        reports::applications_reaching(&state.db, filter, stage, (LIMIT + 1) as u64).await?;
+    let more = found.len() > LIMIT;
+    let rows = found
+        .into_iter()
+        .take(LIMIT)
+        .map(|a| ListRow {
+            reference: reference(a.application_id),
+            what: a.title,
+            organisation: names.organisation(a.organisation_id),
+            status: Stage::parse(&a.stage).map_or(a.stage.clone(), |s| s.label().to_owned()),
+        })
+        .collect();
+    Ok(Listed {
+        title: format!("Applications that reached \"{}\"", stage.label()),
+        rows,
+        more,
+        columns: ["Application", "Vacancy", "Organisation", "Where it is now"],
+    })
+}
+
+/// The applications the guaranteed-interview rule covered, or only its breaches.
+async fn qualifying(
+    state: &AppState,
+    filter: &ReportFilter,
+    names: &Names,
+    breaches_only: bool,
+) -> AppResult<Listed> {
+    let rows: Vec<ListRow> = reports::qualifying_for_interview(&state.db, filter)
+        .await?
+        .into_iter()
+        .filter(|q| {
+            !breaches_only
+                || guarantee_status(Stage::parse(&q.stage), q.interviewed)
+                    == GuaranteeStatus::Breach
+        })
+        .map(|q| ListRow {
+            reference: reference(q.application_id),
+            what: q.title,
+            organisation: names.organisation(q.organisation_id),
+            status: match guarantee_status(Stage::parse(&q.stage), q.interviewed) {
+                GuaranteeStatus::Interviewed => "Interviewed".into(),
+                GuaranteeStatus::Awaiting => "Interview to come".into(),
+                GuaranteeStatus::Breach => "Not interviewed: a breach".into(),
             },
-            rows: rows.into_iter().take(LIMIT).collect(),
-            more,
-            back,
-            columns: ["Application", "Vacancy", "Organisation", "Interview"],
-        });
-    }
+        })
+        .collect();
+    let more = rows.len() > LIMIT;
+    Ok(Listed {
+        title: if breaches_only {
+            "Breaches of the guaranteed interview scheme".into()
+        } else {
+            "Applications that qualified for a guaranteed interview".into()
+        },
+        rows: rows.into_iter().take(LIMIT).collect(),
+        more,
+        columns: ["Application", "Vacancy", "Organisation", "Interview"],
+    })
+}
 
+/// Which people a list of employment records shows.
+struct Selection {
+    /// A retention group: its dimension and key.
+    group: Option<(Dimension, String)>,
+    /// `in_post`, `left` or `moved`.
+    status: Option<&'static str>,
+}
+
+/// The retention group (`dimension:key`) and the employment status asked for: at least one,
+/// each one known, or the list is not found.
+fn employment_selection(query: &ListQuery) -> AppResult<Selection> {
     let group = match query.group.split_once(':') {
         Some((dimension, key)) => Some((
             Dimension::parse(dimension).ok_or(AppError::NotFound)?,
@@ -153,18 +198,32 @@ pub async fn show(
     };
     let status = match query.employment.as_str() {
         "" => None,
-        s @ ("in_post" | "left" | "moved") => Some(s),
+        "in_post" => Some("in_post"),
+        "left" => Some("left"),
+        "moved" => Some("moved"),
         _ => return Err(AppError::NotFound),
     };
     if group.is_none() && status.is_none() {
         return Err(AppError::NotFound);
     }
+    Ok(Selection { group, status })
+}
+
+/// The people who started, in a retention group or by where they are now, as of `as_of`.
+async fn employment(
+    state: &AppState,
+    filter: &ReportFilter,
+    names: &Names,
+    as_of: Date,
+    selection: &Selection,
+) -> AppResult<Listed> {
+    let (group, status) = (selection.group.as_ref(), selection.status);
     let mut rows = Vec::new();
-    for e in reports::employment_facts(&state.db, &filter).await? {
+    for e in reports::employment_facts(&state.db, filter).await? {
         if e.start_date > as_of {
             continue;
         }
-        if let Some((dimension, key)) = &group
+        if let Some((dimension, key)) = group
             && dimension.key_of(&e) != *key
         {
             continue;
@@ -189,7 +248,7 @@ pub async fn show(
         });
     }
     let more = rows.len() > LIMIT;
-    let title = match (&group, status) {
+    let title = match (group, status) {
         (Some((dimension, key)), _) => {
             format!("People who started: {}", names.group(*dimension, key))
         }
@@ -197,12 +256,10 @@ pub async fn show(
         (None, Some("left")) => "People who left".into(),
         _ => "People who moved to another NHS organisation".into(),
     };
-    Ok(ListTemplate {
-        page,
+    Ok(Listed {
         title,
         rows: rows.into_iter().take(LIMIT).collect(),
         more,
-        back,
         columns: ["Employment record", "Start", "Organisation", "Now"],
     })
 }

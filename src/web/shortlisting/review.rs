@@ -15,6 +15,7 @@ use crate::domain::application::{reference, word_count};
 use crate::domain::audit_subject::AuditSubject;
 use crate::domain::shortlisting::{Proposal, Refusal, Score, invited_automatically};
 use crate::domain::vacancy::{MAX_CRITERIA, ReferenceType};
+use crate::entities::{application_answer, panel_member, shortlist_score, user, vacancy_criterion};
 use crate::services;
 use crate::services::applicant_details::DetailsPage;
 use crate::services::panel::DecisionSaved;
@@ -180,142 +181,50 @@ fn entry_of(board: &Board, app_id: i32) -> AppResult<&Entry> {
         .ok_or(AppError::NotFound)
 }
 
+/// The review page of application `app_id` on `board`, with what was typed and the errors
+/// found in it when the form is shown again.
 async fn render(
     state: &AppState,
     me_id: i32,
     page: Page,
     seat: PanelSeat,
+    board: &Board,
     app_id: i32,
-    typed: Option<Typed>,
-    errors: FormErrors,
+    again: Option<(Typed, FormErrors)>,
 ) -> AppResult<ReviewTemplate> {
-    let board = board(&state.db, &seat.vacancy).await?;
-    let entry = entry_of(&board, app_id)?;
+    let (typed, errors) = match again {
+        Some((typed, errors)) => (Some(typed), errors),
+        None => (None, FormErrors::default()),
+    };
+    let entry = entry_of(board, app_id)?;
     let answers = applications::answers_of(&state.db, app_id).await?;
     let panel = shortlisting::panel_of(&state.db, seat.vacancy.id).await?;
-    let lead = seat.is_lead();
-    // The panel's average is filled in as the final score only once everyone on the panel has
-    // scored every criterion, so a half-finished average is never saved by the one button.
-    let everyone_scored = board.panel_size > 0 && entry.scored_by >= board.panel_size;
+    let shown = Shown {
+        board,
+        entry,
+        app_id,
+        me_id,
+        lead: seat.is_lead(),
+        panel: &panel,
+        answers: &answers,
+        typed: typed.as_ref(),
+    };
     let criteria = board
         .criteria
         .iter()
         .enumerate()
-        .map(|(i, c)| {
-            let mine = board.scores.iter().find(|s| {
-                s.application_id == app_id && s.criterion_id == c.id && s.scorer_id == me_id
-            });
-            let given: Vec<i16> = board
-                .scores
-                .iter()
-                .filter(|s| s.application_id == app_id && s.criterion_id == c.id)
-                .map(|s| s.score)
-                .collect();
-            let (my_score, my_note) = match typed.as_ref().and_then(|t| t.scores.get(i)) {
-                Some((score, note)) => (score.clone(), note.clone()),
-                None => (
-                    mine.map(|s| s.score.to_string()).unwrap_or_default(),
-                    mine.map(|s| s.note.clone()).unwrap_or_default(),
-                ),
-            };
-            CriterionView {
-                text: c.text.clone(),
-                essential: c.essential,
-                evidence: answers
-                    .iter()
-                    .find(|a| a.criterion_id == c.id)
-                    .map(|a| a.evidence.clone())
-                    .unwrap_or_default(),
-                score_field: SCORE_FIELDS[i.min(MAX_CRITERIA - 1)],
-                note_field: NOTE_FIELDS[i.min(MAX_CRITERIA - 1)],
-                final_field: FINAL_FIELDS[i.min(MAX_CRITERIA - 1)],
-                my_score,
-                my_note,
-                others: if lead {
-                    panel
-                        .iter()
-                        .map(|(_, u)| {
-                            let score = board
-                                .scores
-                                .iter()
-                                .find(|s| {
-                                    s.application_id == app_id
-                                        && s.criterion_id == c.id
-                                        && s.scorer_id == u.id
-                                })
-                                .map_or("–".to_owned(), |s| s.score.to_string());
-                            (u.full_name.clone(), score)
-                        })
-                        .collect()
-                } else {
-                    Vec::new()
-                },
-                average: average(&given),
-                final_label: format!("Final score for \"{}\"", c.text),
-                final_hint: final_hint(
-                    entry.finals.get(i).copied().flatten().is_some(),
-                    everyone_scored,
-                    &given,
-                ),
-                final_score: typed
-                    .as_ref()
-                    .and_then(|t| t.finals.get(i).cloned())
-                    .or_else(|| {
-                        entry
-                            .finals
-                            .get(i)
-                            .copied()
-                            .flatten()
-                            .map(|s| s.value().to_string())
-                    })
-                    .or_else(|| {
-                        everyone_scored
-                            .then(|| rounded_average(&given))
-                            .flatten()
-                            .map(|s| s.to_string())
-                    })
-                    .unwrap_or_default(),
-            }
-        })
+        .map(|(i, c)| shown.criterion(i, c))
         .collect();
-    let complete = is_complete(&board);
+    let complete = is_complete(board);
     let decided = entry.decision.as_ref().map(|d| d.invited);
-    // Referees name and describe people who know the applicant, and a personal adviser names
-    // a care leaver: the panel sees none of it until the reveal, and then only for those
-    // invited (DOMAIN.md §3, §6).
     let (revealed, referees) = if complete && decided == Some(true) {
-        let name = users::find_by_id(&state.db, entry.application.applicant_id)
-            .await?
-            .map(|u| u.full_name);
-        let referees = applications::referees_of(&state.db, app_id)
-            .await?
-            .into_iter()
-            .map(|r| RefereeView {
-                kind: ReferenceType::parse(&r.kind).map_or("", ReferenceType::label),
-                name: r.name,
-                relationship: r.relationship,
-                email: r.email,
-                phone: r.phone,
-            })
-            .collect();
-        (name, referees)
+        revealed(state, entry).await?
     } else {
         (None, Vec::new())
     };
     let (decision, feedback) = match typed {
         Some(t) => (t.decision, t.feedback),
-        None => (
-            match decided {
-                Some(true) => "invite".to_owned(),
-                Some(false) => "decline".to_owned(),
-                None => String::new(),
-            },
-            entry
-                .decision
-                .as_ref()
-                .map(|d| d.feedback.clone())
-                .unwrap_or_default(),
-        ),
+        None => decision_shown(entry),
     };
     Ok(ReviewTemplate {
         page,
@@ -332,10 +241,143 @@ async fn render(
         closed: board.closed,
         revealed,
         saved_anyway: String::new(),
-        next: next_application(&board, me_id, app_id).map(|id| (id, reference(id))),
+        next: next_application(board, me_id, app_id).map(|id| (id, reference(id))),
         seat,
         errors,
     })
+}
+
+/// What the review page shows of one application, for one member.
+struct Shown<'a> {
+    board: &'a Board,
+    entry: &'a Entry,
+    app_id: i32,
+    me_id: i32,
+    lead: bool,
+    panel: &'a [(panel_member::Model, user::Model)],
+    answers: &'a [application_answer::Model],
+    typed: Option<&'a Typed>,
+}
+
+impl Shown<'_> {
+    /// The scores the panel gave this application for criterion `criterion_id`.
+    fn scores_for(
+        &self,
+        criterion_id: i32,
+    ) -> impl Iterator<Item = &shortlist_score::Model> + use<'_> {
+        self.board
+            .scores
+            .iter()
+            .filter(move |s| s.application_id == self.app_id && s.criterion_id == criterion_id)
+    }
+
+    /// The `i`th criterion, `c`, as the panel sees it.
+    fn criterion(&self, i: usize, c: &vacancy_criterion::Model) -> CriterionView {
+        // The panel's average is filled in as the final score only once everyone on the panel
+        // has scored every criterion, so a half-finished average is never saved by the one
+        // button.
+        let everyone_scored =
+            self.board.panel_size > 0 && self.entry.scored_by >= self.board.panel_size;
+        let mine = self.scores_for(c.id).find(|s| s.scorer_id == self.me_id);
+        let given: Vec<i16> = self.scores_for(c.id).map(|s| s.score).collect();
+        let (my_score, my_note) = match self.typed.and_then(|t| t.scores.get(i)) {
+            Some((score, note)) => (score.clone(), note.clone()),
+            None => (
+                mine.map(|s| s.score.to_string()).unwrap_or_default(),
+                mine.map(|s| s.note.clone()).unwrap_or_default(),
+            ),
+        };
+        let stored_final = self.entry.finals.get(i).copied().flatten();
+        CriterionView {
+            text: c.text.clone(),
+            essential: c.essential,
+            evidence: self
+                .answers
+                .iter()
+                .find(|a| a.criterion_id == c.id)
+                .map(|a| a.evidence.clone())
+                .unwrap_or_default(),
+            score_field: SCORE_FIELDS[i.min(MAX_CRITERIA - 1)],
+            note_field: NOTE_FIELDS[i.min(MAX_CRITERIA - 1)],
+            final_field: FINAL_FIELDS[i.min(MAX_CRITERIA - 1)],
+            my_score,
+            my_note,
+            others: if self.lead {
+                self.others(c.id)
+            } else {
+                Vec::new()
+            },
+            average: average(&given),
+            final_label: format!("Final score for \"{}\"", c.text),
+            final_hint: final_hint(stored_final.is_some(), everyone_scored, &given),
+            final_score: self
+                .typed
+                .and_then(|t| t.finals.get(i).cloned())
+                .or_else(|| stored_final.map(|s| s.value().to_string()))
+                .or_else(|| {
+                    everyone_scored
+                        .then(|| rounded_average(&given))
+                        .flatten()
+                        .map(|s| s.to_string())
+                })
+                .unwrap_or_default(),
+        }
+    }
+
+    /// For the lead: each panel member's score for the criterion (name, score or "–").
+    fn others(&self, criterion_id: i32) -> Vec<(String, String)> {
+        self.panel
+            .iter()
+            .map(|(_, u)| {
+                let score = self
+                    .scores_for(criterion_id)
+                    .find(|s| s.scorer_id == u.id)
+                    .map_or("–".to_owned(), |s| s.score.to_string());
+                (u.full_name.clone(), score)
+            })
+            .collect()
+    }
+}
+
+/// The applicant's name and referees, for an application invited once shortlisting is
+/// complete. Referees name and describe people who know the applicant, and a personal adviser
+/// names a care leaver: the panel sees none of it until the reveal, and then only for those
+/// invited (DOMAIN.md §3, §6).
+async fn revealed(
+    state: &AppState,
+    entry: &Entry,
+) -> AppResult<(Option<String>, Vec<RefereeView>)> {
+    let name = users::find_by_id(&state.db, entry.application.applicant_id)
+        .await?
+        .map(|u| u.full_name);
+    let referees = applications::referees_of(&state.db, entry.application.id)
+        .await?
+        .into_iter()
+        .map(|r| RefereeView {
+            kind: ReferenceType::parse(&r.kind).map_or("", ReferenceType::label),
+            name: r.name,
+            relationship: r.relationship,
+            email: r.email,
+            phone: r.phone,
+        })
+        .collect();
+    Ok((name, referees))
+}
+
+/// The decision and feedback as recorded, for a form shown afresh.
+fn decision_shown(entry: &Entry) -> (String, String) {
+    (
+        match entry.decision.as_ref().map(|d| d.invited) {
+            Some(true) => "invite".to_owned(),
+            Some(false) => "decline".to_owned(),
+            None => String::new(),
+        },
+        entry
+            .decision
+            .as_ref()
+            .map(|d| d.feedback.clone())
+            .unwrap_or_default(),
+    )
 }
 
 /// The average of the scores given, to one decimal place (a half rounds up), or "–".
@@ -387,16 +429,11 @@ pub async fn show(
     let vacancy_id = seat.vacancy.id;
     // A form sent after the session ended is shown again as typed (issue 21).
     kept.show_message(&mut page);
-    let template = render(
-        &state,
-        me.id,
-        page,
-        seat,
-        app_id,
-        kept.pairs().map(Typed::from_pairs),
-        FormErrors::default(),
-    )
-    .await?;
+    let board = board(&state.db, &seat.vacancy).await?;
+    let again = kept
+        .pairs()
+        .map(|pairs| (Typed::from_pairs(pairs), FormErrors::default()));
+    let template = render(&state, me.id, page, seat, &board, app_id, again).await?;
     // Only a page actually shown is a look: an application not on this vacancy is a 404 above.
     let uow = UnitOfWork::begin(&state).await?;
     crate::services::panel::record_late_reveal_view(&uow, vacancy_id, me.id, "application").await?;
@@ -442,6 +479,195 @@ fn still_open(board: &Board) -> AppResult<()> {
     }
 }
 
+/// The review form as sent, checked against the board's criteria: what to save, or every
+/// problem found, with everything typed to show again.
+struct ReviewForm<'a> {
+    typed: Typed,
+    errors: FormErrors,
+    /// The member gave their own scores (all of them, or the form has errors).
+    own_given: bool,
+    scores: Vec<(i32, i16, String)>,
+    /// The lead gave final scores (all of them, or the form has errors).
+    finals_given: bool,
+    finals: Vec<(i32, Score)>,
+    proposal: Option<Proposal>,
+    feedback: &'a str,
+}
+
+impl<'a> ReviewForm<'a> {
+    fn parse(
+        pairs: &'a [(String, String)],
+        criteria: &[vacancy_criterion::Model],
+        lead: bool,
+    ) -> Self {
+        let mut form = ReviewForm {
+            typed: Typed::default(),
+            errors: FormErrors::default(),
+            own_given: false,
+            scores: Vec::new(),
+            finals_given: false,
+            finals: Vec::new(),
+            proposal: None,
+            feedback: "",
+        };
+        form.own_scores(pairs, criteria, lead);
+        if lead {
+            form.final_scores(pairs, criteria);
+        }
+        form.decision(pairs, lead);
+        form
+    }
+
+    /// The member's own scores: all or (for the lead) none.
+    fn own_scores(
+        &mut self,
+        pairs: &[(String, String)],
+        criteria: &[vacancy_criterion::Model],
+        lead: bool,
+    ) {
+        self.own_given = criteria.iter().enumerate().any(|(i, _)| {
+            let i = i.min(MAX_CRITERIA - 1);
+            !field(pairs, SCORE_FIELDS[i]).is_empty()
+                || !field(pairs, NOTE_FIELDS[i]).trim().is_empty()
+        });
+        for (i, c) in criteria.iter().enumerate() {
+            let i = i.min(MAX_CRITERIA - 1);
+            let (score, note) = (
+                field(pairs, SCORE_FIELDS[i]),
+                field(pairs, NOTE_FIELDS[i]).trim(),
+            );
+            self.typed.scores.push((score.to_owned(), note.to_owned()));
+            if !self.own_given && lead {
+                continue;
+            }
+            let score = match Score::parse(score) {
+                Ok(score) => Some(score),
+                Err(_) if score.is_empty() => {
+                    self.errors.add(
+                        SCORE_FIELDS[i],
+                        format!("Choose your score for \"{}\", from 0 to 3", c.text),
+                    );
+                    None
+                }
+                Err(_) => {
+                    self.errors.add(
+                        SCORE_FIELDS[i],
+                        format!(
+                            "Your score for \"{}\" must be a whole number from 0 to 3",
+                            c.text
+                        ),
+                    );
+                    None
+                }
+            };
+            if note.chars().count() > MAX_NOTE {
+                self.errors.add(
+                    NOTE_FIELDS[i],
+                    format!(
+                        "Your note on \"{}\" must be {MAX_NOTE} characters or fewer",
+                        c.text
+                    ),
+                );
+            }
+            if let Some(score) = score {
+                self.scores
+                    .push((c.id, i16::from(score.value()), note.to_owned()));
+            }
+        }
+    }
+
+    /// The lead's final scores: all or none.
+    fn final_scores(&mut self, pairs: &[(String, String)], criteria: &[vacancy_criterion::Model]) {
+        self.finals_given = criteria.iter().enumerate().any(|(i, _)| {
+            !field(pairs, FINAL_FIELDS[i.min(MAX_CRITERIA - 1)])
+                .trim()
+                .is_empty()
+        });
+        for (i, c) in criteria.iter().enumerate() {
+            let name = FINAL_FIELDS[i.min(MAX_CRITERIA - 1)];
+            let raw = field(pairs, name).trim();
+            self.typed.finals.push(raw.to_owned());
+            if !self.finals_given {
+                continue;
+            }
+            match Score::parse(raw) {
+                Ok(score) => self.finals.push((c.id, score)),
+                Err(_) if raw.is_empty() => self.errors.add(
+                    name,
+                    format!(
+                        "Enter the final score for \"{}\", from 0 to 3, or leave every final score blank",
+                        c.text
+                    ),
+                ),
+                Err(_) => self.errors.add(
+                    name,
+                    format!(
+                        "The final score for \"{}\" must be a whole number from 0 to 3",
+                        c.text
+                    ),
+                ),
+            }
+        }
+    }
+
+    /// The lead's decision, and the check that the lead entered something to save.
+    fn decision(&mut self, pairs: &'a [(String, String)], lead: bool) {
+        let choice = field(pairs, "decision");
+        let feedback = field(pairs, "feedback").trim();
+        self.typed.decision = choice.to_owned();
+        self.typed.feedback = feedback.to_owned();
+        self.feedback = feedback;
+        self.proposal = match choice {
+            _ if !lead => None,
+            "invite" => Some(Proposal::Invite),
+            "decline" => Some(Proposal::NotShortlisted {
+                feedback_words: word_count(feedback),
+            }),
+            _ => {
+                if !feedback.is_empty() {
+                    self.errors.add(
+                        "decision",
+                        "Choose whether to invite this applicant to interview",
+                    );
+                }
+                None
+            }
+        };
+        if lead && feedback.chars().count() > 5_000 {
+            self.errors
+                .add("feedback", "Feedback must be 5000 characters or fewer");
+        }
+        if lead
+            && self.errors.is_empty()
+            && !self.own_given
+            && !self.finals_given
+            && self.proposal.is_none()
+        {
+            self.errors.add(
+                "final-1",
+                "Enter the final scores or choose a decision: nothing was entered to save",
+            );
+        }
+    }
+
+    /// What to save.
+    fn review(&self, lead: bool) -> services::panel::Review<'_> {
+        services::panel::Review {
+            scores: (self.own_given || !lead).then_some(self.scores.as_slice()),
+            finals: self.finals_given.then_some(self.finals.as_slice()),
+            decision: self.proposal.map(|p| (p, self.feedback)),
+        }
+    }
+}
+
+/// Whether the form sends any of the lead's part: final scores, a decision or feedback.
+fn sends_leads_part(pairs: &[(String, String)]) -> bool {
+    pairs.iter().any(|(name, value)| {
+        (FINAL_FIELDS.contains(&name.as_str()) || name == "decision" || name == "feedback")
+            && !value.trim().is_empty()
+    })
+}
+
 /// The review page's one form: a panel member's own scores and, for the lead, the final scores
 /// and the decision, saved by one button so no part of the page loses another's input. A part
 /// left blank is not changed (a member who is not the lead must give every score). Every
@@ -457,175 +683,89 @@ pub async fn save(
 ) -> AppResult<Response> {
     let seat = load_seat(&state, &me, id).await?;
     let lead = seat.is_lead();
-    let board = board(&state.db, &seat.vacancy).await?;
-    entry_of(&board, app_id)?;
-    still_open(&board)?;
+    // The board is read once, in the transaction that writes and under the shortlisting's
+    // lock: every check of this form, and the guaranteed-interview rule, is judged on it.
+    let uow = UnitOfWork::begin(&state).await?;
+    let mut locked = services::shortlisting::lock_board(&uow, id).await?;
+    entry_of(&locked.board, app_id)?;
+    still_open(&locked.board)?;
     // Only the lead sets final scores or decides: anyone else sending them is refused whole.
-    let leads_part = pairs.iter().any(|(name, value)| {
-        (FINAL_FIELDS.contains(&name.as_str()) || name == "decision" || name == "feedback")
-            && !value.trim().is_empty()
-    });
-    if leads_part && !lead {
+    if sends_leads_part(&pairs) && !lead {
         return Err(AppError::Forbidden);
     }
-    let mut errors = FormErrors::default();
-    let mut typed = Typed::default();
-
-    // The member's own scores: all or (for the lead) none.
-    let own_given = board.criteria.iter().enumerate().any(|(i, _)| {
-        let i = i.min(MAX_CRITERIA - 1);
-        !field(&pairs, SCORE_FIELDS[i]).is_empty()
-            || !field(&pairs, NOTE_FIELDS[i]).trim().is_empty()
-    });
-    let mut scores = Vec::new();
-    for (i, c) in board.criteria.iter().enumerate() {
-        let i = i.min(MAX_CRITERIA - 1);
-        let (score, note) = (
-            field(&pairs, SCORE_FIELDS[i]),
-            field(&pairs, NOTE_FIELDS[i]).trim(),
-        );
-        typed.scores.push((score.to_owned(), note.to_owned()));
-        if !own_given && lead {
-            continue;
-        }
-        let score = match Score::parse(score) {
-            Ok(score) => Some(score),
-            Err(_) if score.is_empty() => {
-                errors.add(
-                    SCORE_FIELDS[i],
-                    format!("Choose your score for \"{}\", from 0 to 3", c.text),
-                );
-                None
-            }
-            Err(_) => {
-                errors.add(
-                    SCORE_FIELDS[i],
-                    format!(
-                        "Your score for \"{}\" must be a whole number from 0 to 3",
-                        c.text
-                    ),
-                );
-                None
-            }
-        };
-        if note.chars().count() > MAX_NOTE {
-            errors.add(
-                NOTE_FIELDS[i],
-                format!(
-                    "Your note on \"{}\" must be {MAX_NOTE} characters or fewer",
-                    c.text
-                ),
-            );
-        }
-        if let Some(score) = score {
-            scores.push((c.id, i16::from(score.value()), note.to_owned()));
-        }
-    }
-
-    // The lead's final scores: all or none.
-    let mut finals = Vec::new();
-    let finals_given = lead
-        && board.criteria.iter().enumerate().any(|(i, _)| {
-            !field(&pairs, FINAL_FIELDS[i.min(MAX_CRITERIA - 1)])
-                .trim()
-                .is_empty()
-        });
-    if lead {
-        for (i, c) in board.criteria.iter().enumerate() {
-            let name = FINAL_FIELDS[i.min(MAX_CRITERIA - 1)];
-            let raw = field(&pairs, name).trim();
-            typed.finals.push(raw.to_owned());
-            if !finals_given {
-                continue;
-            }
-            match Score::parse(raw) {
-                Ok(score) => finals.push((c.id, score)),
-                Err(_) if raw.is_empty() => errors.add(
-                    name,
-                    format!(
-                        "Enter the final score for \"{}\", from 0 to 3, or leave every final score blank",
-                        c.text
-                    ),
-                ),
-                Err(_) => errors.add(
-                    name,
-                    format!(
-                        "The final score for \"{}\" must be a whole number from 0 to 3",
-                        c.text
-                    ),
-                ),
-            }
-        }
-    }
-
-    // The lead's decision.
-    let choice = field(&pairs, "decision");
-    let feedback = field(&pairs, "feedback").trim();
-    typed.decision = choice.to_owned();
-    typed.feedback = feedback.to_owned();
-    let proposal = match choice {
-        _ if !lead => None,
-        "invite" => Some(Proposal::Invite),
-        "decline" => Some(Proposal::NotShortlisted {
-            feedback_words: word_count(feedback),
-        }),
-        _ => {
-            if !feedback.is_empty() {
-                errors.add(
-                    "decision",
-                    "Choose whether to invite this applicant to interview",
-                );
-            }
-            None
-        }
-    };
-    if lead && feedback.chars().count() > 5_000 {
-        errors.add("feedback", "Feedback must be 5000 characters or fewer");
-    }
-    if lead && errors.is_empty() && !own_given && !finals_given && proposal.is_none() {
-        errors.add(
-            "final-1",
-            "Enter the final scores or choose a decision: nothing was entered to save",
-        );
-    }
-    if !errors.is_empty() {
-        let template = render(&state, me.id, page, seat, app_id, Some(typed), errors).await?;
+    let form = ReviewForm::parse(&pairs, &locked.board.criteria, lead);
+    if !form.errors.is_empty() {
+        // Nothing was written: the board as read is the page's.
+        drop(uow);
+        let again = Some((form.typed, form.errors));
+        let template = render(&state, me.id, page, seat, &locked.board, app_id, again).await?;
         return Ok(template.into_response());
     }
 
-    let review = services::panel::Review {
-        scores: (own_given || !lead).then_some(scores.as_slice()),
-        finals: finals_given.then_some(finals.as_slice()),
-        decision: proposal.map(|p| (p, feedback)),
+    let saved = match services::panel::save_review(
+        &uow,
+        &state.config,
+        me.id,
+        &mut locked,
+        app_id,
+        form.review(lead),
+    )
+    .await?
+    {
+        Ok(saved) => saved,
+        Err(refusal) => {
+            drop(uow);
+            return Err(refused(refusal));
+        }
     };
-    let uow = UnitOfWork::begin(&state).await?;
-    let saved =
-        match services::panel::save_review(&uow, &state.config, me.id, id, app_id, review).await? {
-            Ok(saved) => saved,
-            Err(refusal) => {
-                drop(uow);
-                return Err(refused(refusal));
-            }
-        };
     // A refused decision keeps its audit record, and the scores saved with it.
     uow.commit().await?;
     if let DecisionSaved::Refused(refusal) = saved.decision {
-        let field_name = match refusal {
-            Refusal::FeedbackNeeded => "feedback",
-            _ => "decision",
-        };
-        let mut errors = FormErrors::default();
-        errors.add(field_name, refusal.explanation());
-        let mut template = render(&state, me.id, page, seat, app_id, Some(typed), errors).await?;
-        if saved.scores || saved.finals.is_some() {
-            template.saved_anyway = if saved.finals.is_some() {
-                "The scores and final scores are saved. The decision is not.".to_owned()
-            } else {
-                "Your scores are saved. The decision is not.".to_owned()
-            };
-        }
+        // The page shows what is now saved, everyone's scores among it, read after the commit.
+        let board = board(&state.db, &seat.vacancy).await?;
+        let again = Some((form.typed, refusal_errors(refusal)));
+        let mut template = render(&state, me.id, page, seat, &board, app_id, again).await?;
+        template.saved_anyway = saved_anyway(&saved);
         return Ok(template.into_response());
     }
+    flash(&session, saved_message(app_id, &saved, form.proposal)).await?;
+    // A member stays on the page, which offers the next application; the lead goes back to
+    // the list once they have decided. Until then the lead stays, to set the final scores and
+    // decide.
+    if lead && saved.decision == DecisionSaved::Saved {
+        return Ok(Redirect::to(&format!("/shortlisting/{id}")).into_response());
+    }
+    Ok(Redirect::to(&format!("/shortlisting/{id}/applications/{app_id}")).into_response())
+}
+
+/// The error shown beside the decision the rule refused.
+fn refusal_errors(refusal: Refusal) -> FormErrors {
+    let field_name = match refusal {
+        Refusal::FeedbackNeeded => "feedback",
+        _ => "decision",
+    };
+    let mut errors = FormErrors::default();
+    errors.add(field_name, refusal.explanation());
+    errors
+}
+
+/// What was saved all the same when the rule refused the decision.
+fn saved_anyway(saved: &services::panel::ReviewSaved) -> String {
+    if saved.finals.is_some() {
+        "The scores and final scores are saved. The decision is not.".to_owned()
+    } else if saved.scores {
+        "Your scores are saved. The decision is not.".to_owned()
+    } else {
+        String::new()
+    }
+}
+
+/// What the flash message says was saved.
+fn saved_message(
+    app_id: i32,
+    saved: &services::panel::ReviewSaved,
+    proposal: Option<Proposal>,
+) -> String {
     let mut parts = Vec::new();
     if saved.scores {
         parts.push("your scores".to_owned());
@@ -649,14 +789,7 @@ pub async fn save(
     if saved.decision == DecisionSaved::Saved {
         message.push_str(" Applicants are told the decisions when you complete shortlisting.");
     }
-    flash(&session, message).await?;
-    // A member stays on the page, which offers the next application; the lead goes back to
-    // the list once they have decided. Until then the lead stays, to set the final scores and
-    // decide.
-    if lead && saved.decision == DecisionSaved::Saved {
-        return Ok(Redirect::to(&format!("/shortlisting/{id}")).into_response());
-    }
-    Ok(Redirect::to(&format!("/shortlisting/{id}/applications/{app_id}")).into_response())
+    message
 }
 
 /// "a", "a and b", "a, b and c".
