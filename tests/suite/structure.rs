@@ -187,3 +187,169 @@ fn the_measure_skips_test_modules_and_counts_functions_to_their_closing_brace() 
     let tests_only = format!("#[cfg(test)]\nmod tests {{\n{many}}}\n");
     assert!(offences("src/z.rs", &tests_only).is_empty());
 }
+
+/// The top-level module a source file belongs to: `src/web/x.rs` is in `web`, `src/app.rs` is
+/// `app`.
+fn top_module(relative: &Path) -> String {
+    let first = relative.components().nth(1).unwrap().as_os_str();
+    first.to_string_lossy().trim_end_matches(".rs").to_owned()
+}
+
+/// The code of a file without its comments and its `#[cfg(test)]` items: what it really uses.
+fn code_of(source: &str) -> String {
+    let lines: Vec<&str> = source.lines().collect();
+    let test_only = test_only_lines(&lines);
+    lines
+        .iter()
+        .zip(test_only)
+        .filter(|(_, test)| !test)
+        .map(|(line, _)| line.split("//").next().unwrap_or_default())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Which top-level modules each one imports (`crate::name` anywhere in its code, also inside
+/// `use crate::{a, b}`).
+fn module_imports(root: &Path) -> std::collections::BTreeMap<String, Vec<String>> {
+    let files = rust_files(&root.join("src"));
+    let tops: std::collections::BTreeSet<String> = files
+        .iter()
+        .map(|p| top_module(p.strip_prefix(root).unwrap()))
+        .collect();
+    let mut imports: std::collections::BTreeMap<String, std::collections::BTreeSet<String>> =
+        std::collections::BTreeMap::new();
+    for path in &files {
+        let from = top_module(path.strip_prefix(root).unwrap());
+        let code = code_of(&std::fs::read_to_string(path).unwrap());
+        let used = imports.entry(from.clone()).or_default();
+        for (i, _) in code.match_indices("crate::") {
+            let rest = &code[i + "crate::".len()..];
+            let names: Vec<&str> = match rest.strip_prefix('{') {
+                Some(group) => group
+                    .split('}')
+                    .next()
+                    .unwrap_or_default()
+                    .split(',')
+                    .collect(),
+                None => vec![rest],
+            };
+            for name in names {
+                let name: String = name
+                    .trim()
+                    .chars()
+                    .take_while(|c| c.is_ascii_lowercase() || *c == '_')
+                    .collect();
+                if name != from && tops.contains(&name) {
+                    used.insert(name);
+                }
+            }
+        }
+    }
+    imports
+        .into_iter()
+        .map(|(k, v)| (k, v.into_iter().collect()))
+        .collect()
+}
+
+/// A cycle through `start`, if there is one: the modules along it.
+fn cycle_through(
+    imports: &std::collections::BTreeMap<String, Vec<String>>,
+    start: &str,
+) -> Option<Vec<String>> {
+    let mut stack = vec![vec![start.to_owned()]];
+    let mut seen = std::collections::BTreeSet::new();
+    while let Some(path) = stack.pop() {
+        let last = path.last().unwrap();
+        for next in imports.get(last).into_iter().flatten() {
+            if next == start {
+                let mut cycle = path.clone();
+                cycle.push(start.to_owned());
+                return Some(cycle);
+            }
+            if seen.insert(next.clone()) {
+                let mut longer = path.clone();
+                longer.push(next.clone());
+                stack.push(longer);
+            }
+        }
+    }
+    None
+}
+
+#[test]
+fn no_two_top_level_modules_import_each_other_however_indirectly() {
+    // Arrange
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+
+    // Act
+    let imports = module_imports(root);
+    let cycles: Vec<String> = imports
+        .keys()
+        .filter_map(|m| cycle_through(&imports, m))
+        .map(|c| c.join(" -> "))
+        .collect();
+
+    // Assert
+    assert!(imports.contains_key("web") && imports.contains_key("domain"));
+    assert!(
+        imports["domain"].is_empty(),
+        "domain imports {:?}",
+        imports["domain"]
+    );
+    assert!(
+        cycles.is_empty(),
+        "cycles between modules:\n{}",
+        cycles.join("\n")
+    );
+}
+
+#[test]
+fn handlers_leave_writing_auditing_and_email_to_the_use_cases() {
+    // Arrange: the web layer's own files, apart from the unit of work itself.
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let forbidden = [
+        "audit::record",
+        "outbox::enqueue",
+        ".begin()",
+        "LOCK TABLE",
+        "mail_wakeup.notify",
+    ];
+
+    // Act
+    let mut found = Vec::new();
+    for path in rust_files(&root.join("src/web")) {
+        if path.ends_with("unit_of_work.rs") {
+            continue;
+        }
+        let code = code_of(&std::fs::read_to_string(&path).unwrap());
+        for what in forbidden {
+            if code.contains(what) {
+                found.push(format!(
+                    "{}: {what}",
+                    path.strip_prefix(root).unwrap().display()
+                ));
+            }
+        }
+    }
+
+    // Assert
+    assert!(found.is_empty(), "in handlers:\n{}", found.join("\n"));
+}
+
+#[test]
+fn the_import_reader_finds_grouped_and_plain_paths_and_the_cycle_finder_finds_loops() {
+    assert_eq!(
+        code_of("use crate::a; // crate::b\n#[cfg(test)]\nmod tests {\n    use crate::c;\n}\n"),
+        "use crate::a; "
+    );
+    let graph: std::collections::BTreeMap<String, Vec<String>> = [
+        ("a".to_owned(), vec!["b".to_owned()]),
+        ("b".to_owned(), vec!["c".to_owned()]),
+        ("c".to_owned(), vec!["a".to_owned()]),
+        ("d".to_owned(), vec!["a".to_owned()]),
+    ]
+    .into_iter()
+    .collect();
+    assert_eq!(cycle_through(&graph, "a").unwrap(), ["a", "b", "c", "a"]);
+    assert_eq!(cycle_through(&graph, "d"), None);
+}
