@@ -21,7 +21,7 @@ pub struct Model {
     pub gender_preference: String,
     pub gender_preference_strength: String,
     pub declared_conflicts: String,
-    pub status: String,
+    pub status: crate::domain::mentoring::pilot::MenteeStatus,
     pub consented_at: TimeDateTimeWithTimeZone,
     pub decided_at: Option<TimeDateTimeWithTimeZone>,
     pub decided_by: Option<i32>,

@@ -104,6 +104,7 @@ stored_as_name! {
     CheckKind => crate::domain::offer::CheckKind,
     CheckStatus => crate::domain::offer::CheckStatus,
     ExceptionStatus => crate::domain::shortlisting::ExceptionStatus,
+    MenteeStatus => crate::domain::mentoring::pilot::MenteeStatus,
 }
 
 #[cfg(test)]

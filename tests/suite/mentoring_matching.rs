@@ -60,7 +60,7 @@ pub(crate) async fn add_mentee(app: &TestApp, reference: &str, name: &str, inter
         gender_preference: Set(String::new()),
         gender_preference_strength: Set(String::new()),
         declared_conflicts: Set(String::new()),
-        status: Set("approved".into()),
+        status: Set(spectra::domain::mentoring::pilot::MenteeStatus::Approved),
         consented_at: Set(now),
         decided_at: Set(Some(now)),
         decided_by: Set(None),
@@ -572,7 +572,7 @@ async fn views_of_records_and_roles_given_are_audited() {
         .unwrap()
         .unwrap()
         .into();
-    row.status = Set("pending".into());
+    row.status = Set(spectra::domain::mentoring::pilot::MenteeStatus::Pending);
     row.user_id = Set(Some(user));
     row.update(&app.db).await.unwrap();
     let response = coordinator

@@ -226,7 +226,7 @@ async fn approval_stops_at_the_cap() {
     assert!(refused_body.contains("There is a problem"));
     assert!(refused_body.contains(&cap_reached(1)));
     let rows = mentees(&app).await;
-    let status_of = |id: i32| rows.iter().find(|m| m.id == id).unwrap().status.clone();
+    let status_of = |id: i32| rows.iter().find(|m| m.id == id).unwrap().status.as_str();
     assert_eq!(status_of(a), "approved");
     assert_eq!(status_of(b), "pending");
     assert!(

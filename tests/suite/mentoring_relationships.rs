@@ -59,7 +59,7 @@ pub(crate) async fn add_mentee(
         gender_preference: Set(String::new()),
         gender_preference_strength: Set(String::new()),
         declared_conflicts: Set(String::new()),
-        status: Set("approved".into()),
+        status: Set(spectra::domain::mentoring::pilot::MenteeStatus::Approved),
         consented_at: Set(now),
         decided_at: Set(Some(now)),
         decided_by: Set(None),

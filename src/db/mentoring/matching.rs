@@ -231,7 +231,7 @@ pub async fn awaiting_conflict_review(
     db: &impl ConnectionTrait,
 ) -> Result<Vec<mentee::Model>, DbErr> {
     Ok(mentee::Entity::find()
-        .filter(mentee::Column::Status.eq(MenteeStatus::Approved.as_str()))
+        .filter(mentee::Column::Status.eq(MenteeStatus::Approved))
         .filter(mentee::Column::ConflictsReviewedAt.is_null())
         .order_by_asc(mentee::Column::Id)
         .all(db)
@@ -266,7 +266,7 @@ pub async fn pool(db: &impl ConnectionTrait) -> Result<Pool, DbErr> {
         })
         .collect();
     let waiting = mentee::Entity::find()
-        .filter(mentee::Column::Status.eq(MenteeStatus::Approved.as_str()))
+        .filter(mentee::Column::Status.eq(MenteeStatus::Approved))
         .order_by_asc(mentee::Column::Id)
         .all(db)
         .await?

@@ -135,7 +135,7 @@ pub fn mentee_profile(m: &mentee::Model) -> MenteeProfile {
 
 /// The status of a mentee row.
 pub fn status_of(m: &mentee::Model) -> MenteeStatus {
-    MenteeStatus::parse(&m.status).unwrap_or(MenteeStatus::Pending)
+    m.status
 }
 
 /// The mentor record of a signed-in mentor: the one with their email, not archived.
@@ -182,7 +182,7 @@ pub async fn count_with_status(
     status: MenteeStatus,
 ) -> Result<u64, DbErr> {
     mentee::Entity::find()
-        .filter(mentee::Column::Status.eq(status.as_str()))
+        .filter(mentee::Column::Status.eq(status))
         .count(db)
         .await
 }

@@ -266,7 +266,7 @@ pub async fn insert_sign_up(
     let mut row = mentee_row(&sign_up.record);
     row.user_id = Set(Some(user_id));
     row.declared_conflicts = Set(sign_up.declared_conflicts.clone());
-    row.status = Set(MenteeStatus::Pending.as_str().to_owned());
+    row.status = Set(MenteeStatus::Pending);
     row.consented_at = Set(now);
     row.decided_at = Set(None);
     row.decided_by = Set(None);
@@ -327,7 +327,7 @@ pub async fn insert_imported_mentee(
     let mut row = mentee_row(record);
     row.user_id = Set(None);
     row.declared_conflicts = Set(String::new());
-    row.status = Set(MenteeStatus::Approved.as_str().to_owned());
+    row.status = Set(MenteeStatus::Approved);
     row.consented_at = Set(now);
     row.decided_at = Set(Some(now));
     row.decided_by = Set(Some(by));
@@ -344,11 +344,11 @@ pub async fn update_imported_mentee(
     record: &MenteeRecord,
     by: i32,
 ) -> Result<mentee::Model, DbErr> {
-    let was_approved = existing.status == MenteeStatus::Approved.as_str();
+    let was_approved = existing.status == MenteeStatus::Approved;
     let mut row = mentee_row(record);
     row.id = Set(existing.id);
     if !was_approved {
-        row.status = Set(MenteeStatus::Approved.as_str().to_owned());
+        row.status = Set(MenteeStatus::Approved);
         row.decided_at = Set(Some(now()));
         row.decided_by = Set(Some(by));
     }
@@ -364,7 +364,7 @@ pub async fn decide(
     by: i32,
 ) -> Result<mentee::Model, DbErr> {
     let mut row: mentee::ActiveModel = existing.into();
-    row.status = Set(status.as_str().to_owned());
+    row.status = Set(status);
     row.decided_at = Set(Some(now()));
     row.decided_by = Set(Some(by));
     if status == MenteeStatus::Approved {
@@ -388,7 +388,7 @@ pub async fn mark_conflicts_reviewed(db: &impl ConnectionTrait, id: i32) -> Resu
 /// The approved students.
 pub async fn approved_mentees(db: &impl ConnectionTrait) -> Result<Vec<mentee::Model>, DbErr> {
     mentee::Entity::find()
-        .filter(mentee::Column::Status.eq(MenteeStatus::Approved.as_str()))
+        .filter(mentee::Column::Status.eq(MenteeStatus::Approved))
         .order_by_asc(mentee::Column::Reference)
         .all(db)
         .await
@@ -555,7 +555,7 @@ pub async fn erase_mentee(
             Expr::value(Strength::None.as_str()),
         )
         .col_expr(mentee::Column::DeclaredConflicts, Expr::value(""))
-        .col_expr(mentee::Column::Status, Expr::value(status.as_str()))
+        .col_expr(mentee::Column::Status, Expr::value(status))
         .col_expr(mentee::Column::UpdatedAt, Expr::value(now()))
         .filter(mentee::Column::Id.eq(id))
         .exec(db)

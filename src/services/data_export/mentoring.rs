@@ -144,7 +144,7 @@ fn student_record(s: mentee::Model) -> StudentRecord {
         gender_preference: s.gender_preference,
         gender_preference_strength: s.gender_preference_strength,
         declared_conflicts: s.declared_conflicts,
-        status: s.status,
+        status: s.status.as_str().to_owned(),
         consented_at: at(s.consented_at),
         decided_at: at_opt(s.decided_at),
         conflicts_reviewed_at: at_opt(s.conflicts_reviewed_at),

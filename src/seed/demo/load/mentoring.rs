@@ -182,7 +182,8 @@ async fn insert_mentees(
             gender_preference: Set(gender.into()),
             gender_preference_strength: Set(strength.into()),
             declared_conflicts: Set(conflict.into()),
-            status: Set(status.into()),
+            status: Set(crate::domain::mentoring::pilot::MenteeStatus::parse(status)
+                .ok_or_else(|| anyhow::anyhow!("unknown demo mentee status {status}"))?),
             consented_at: Set(now - time::Duration::days(60)),
             decided_at: Set(approved.then_some(now - time::Duration::days(45))),
             decided_by: Set(if approved { coordinator } else { None }),
