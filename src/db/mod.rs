@@ -28,6 +28,15 @@ pub mod vacancies;
 
 use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend};
 
+/// Whether a write failed because a unique index already holds the value: the loser of two
+/// writes at once, which the workflow turns into a refusal.
+pub fn is_unique_violation(e: &sea_orm::DbErr) -> bool {
+    matches!(
+        e.sql_err(),
+        Some(sea_orm::SqlErr::UniqueConstraintViolation(_))
+    )
+}
+
 /// The current time, to the microsecond (as precise as Postgres keeps it).
 pub fn now() -> time::OffsetDateTime {
     let now = time::OffsetDateTime::now_utc();

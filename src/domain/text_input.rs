@@ -22,8 +22,24 @@ pub fn refusal(place: &str) -> String {
     )
 }
 
+/// What someone typed, split into its paragraphs: one per line, trimmed, blank lines dropped,
+/// so line breaks survive on a page without inline styles.
+pub fn paragraphs(text: &str) -> Vec<String> {
+    text.lines()
+        .map(str::trim)
+        .filter(|line| !line.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn paragraphs_are_the_lines_typed_without_blank_ones() {
+        assert_eq!(paragraphs("One.\r\n\r\n Two. \n"), ["One.", "Two."]);
+        assert!(paragraphs("  \n\t\n").is_empty());
+    }
+
     use super::*;
 
     #[test]

@@ -3,7 +3,7 @@
 
 use std::net::IpAddr;
 
-use sea_orm::{DatabaseConnection, DatabaseTransaction, DbErr, SqlErr, TransactionTrait};
+use sea_orm::{DatabaseConnection, DatabaseTransaction, DbErr, TransactionTrait};
 
 use crate::auth::password::HashGate;
 use crate::auth::throttle::{self, LoginKeys, SignInSlot};
@@ -389,7 +389,7 @@ pub async fn register(
         }
         // Two registrations for one address at the same moment: the second is told, like any
         // repeat, once the first has committed.
-        Err(e) if matches!(e.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => {
+        Err(e) if crate::db::is_unique_violation(&e) => {
             txn.rollback().await?;
             let txn = db.begin().await?;
             let existing = users::find_by_email_for_update(&txn, email.as_str())

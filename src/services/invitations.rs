@@ -1,6 +1,6 @@
 //! Invitations to staff accounts: administrators send and revoke them, and staff accept them.
 
-use sea_orm::{DatabaseTransaction, SqlErr};
+use sea_orm::DatabaseTransaction;
 use serde_json::json;
 
 use crate::auth::tokens;
@@ -128,7 +128,7 @@ pub async fn accept(
     .await;
     let user = match created {
         Ok(user) => user,
-        Err(e) if matches!(e.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => {
+        Err(e) if crate::db::is_unique_violation(&e) => {
             return Ok(Err(AcceptRefusal::AccountExists));
         }
         Err(e) => return Err(e.into()),

@@ -1,7 +1,7 @@
 //! Programmes, such as SPECTRA 25/7, as an administrator adds and changes them. A name is
 //! unique: the database's index judges it, inside the transaction that writes.
 
-use sea_orm::{DatabaseTransaction, DbErr, SqlErr};
+use sea_orm::DatabaseTransaction;
 
 use crate::db::programmes;
 use crate::domain::programme::ProgrammeInput;
@@ -17,10 +17,6 @@ pub enum ProgrammeRefusal {
     NameTaken,
 }
 
-fn name_taken(e: &DbErr) -> bool {
-    matches!(e.sql_err(), Some(SqlErr::UniqueConstraintViolation(_)))
-}
-
 /// Adds a programme.
 pub async fn add(
     txn: &DatabaseTransaction,
@@ -28,7 +24,7 @@ pub async fn add(
 ) -> Outcome<programme::Model, ProgrammeRefusal> {
     match programmes::create(txn, input).await {
         Ok(added) => Ok(Ok(added)),
-        Err(e) if name_taken(&e) => Ok(Err(ProgrammeRefusal::NameTaken)),
+        Err(e) if crate::db::is_unique_violation(&e) => Ok(Err(ProgrammeRefusal::NameTaken)),
         Err(e) => Err(e.into()),
     }
 }
@@ -44,7 +40,7 @@ pub async fn change(
     }
     match programmes::update(txn, programme_id, input).await {
         Ok(()) => Ok(Ok(())),
-        Err(e) if name_taken(&e) => Ok(Err(ProgrammeRefusal::NameTaken)),
+        Err(e) if crate::db::is_unique_violation(&e) => Ok(Err(ProgrammeRefusal::NameTaken)),
         Err(e) => Err(e.into()),
     }
 }

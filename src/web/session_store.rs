@@ -6,7 +6,7 @@
 //! `create` fails with an error [`is_refused`] recognises, and nothing is stored.
 
 use async_trait::async_trait;
-use sea_orm::{DatabaseConnection, SqlErr};
+use sea_orm::DatabaseConnection;
 use tower_sessions::session::{Id, Record};
 use tower_sessions::session_store::{self, SessionStore};
 
@@ -101,9 +101,7 @@ impl SessionStore for SeaOrmSessionStore {
                 Ok(true) => return Ok(()),
                 Ok(false) => return Err(session_store::Error::Backend(REFUSED.to_owned())),
                 // 128 random bits rarely collide, but if they do, draw again.
-                Err(e) if matches!(e.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => {
-                    record.id = Id::default()
-                }
+                Err(e) if crate::db::is_unique_violation(&e) => record.id = Id::default(),
                 Err(e) => return Err(backend(e)),
             }
         }

@@ -1,7 +1,7 @@
 //! A student's sign-up: stored as a sign-up waiting for the coordinator's approval, or, for a
 //! student the coordinator added, their answers linked to their account.
 
-use sea_orm::{DatabaseTransaction, DbErr, SqlErr};
+use sea_orm::DatabaseTransaction;
 
 use super::grant;
 use crate::db::mentoring::registry;
@@ -62,11 +62,7 @@ pub async fn submit(
     match stored {
         Ok(done) => Ok(Ok(done)),
         // Two sign-ups of one account at once: the unique index lets only one through.
-        Err(e) if is_unique_violation(&e) => Ok(Err(SubmitRefusal::AlreadySignedUp)),
+        Err(e) if crate::db::is_unique_violation(&e) => Ok(Err(SubmitRefusal::AlreadySignedUp)),
         Err(e) => Err(e.into()),
     }
-}
-
-fn is_unique_violation(e: &DbErr) -> bool {
-    matches!(e.sql_err(), Some(SqlErr::UniqueConstraintViolation(_)))
 }

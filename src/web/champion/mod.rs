@@ -64,23 +64,3 @@ fn require_champion_or_admin(me: &AuthUser) -> AppResult<()> {
         Err(AppError::Forbidden)
     }
 }
-
-/// Text split into its non-empty paragraphs, so line breaks survive without inline styles.
-fn paragraphs(text: &str) -> Vec<String> {
-    text.split('\n')
-        .map(str::trim)
-        .filter(|p| !p.is_empty())
-        .map(str::to_owned)
-        .collect()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn splits_paragraphs_and_drops_blank_lines() {
-        assert_eq!(paragraphs("One.\r\n\r\n Two. \n"), ["One.", "Two."]);
-        assert!(paragraphs("  ").is_empty());
-    }
-}

@@ -26,6 +26,7 @@ use crate::domain::Role;
 use crate::domain::london_time;
 use crate::domain::mentoring::meetings::{date_of, is_quiet, long_date};
 use crate::domain::mentoring::profile::MeetingMode;
+use crate::domain::text_input::paragraphs;
 use crate::entities::{mentee, mentor, mentoring_meeting, user};
 use crate::services::mentoring::relationships::{Pair as Loaded, Side};
 use crate::web::current_user::require_any_role;
@@ -98,15 +99,6 @@ fn today() -> Date {
 /// A meeting mode in words, such as "In person".
 fn mode_words(mode: &str) -> &'static str {
     MeetingMode::parse(mode).map_or("Not recorded", MeetingMode::label)
-}
-
-/// A paragraph per line of what someone typed.
-fn paragraphs(text: &str) -> Vec<String> {
-    text.lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty())
-        .map(str::to_owned)
-        .collect()
 }
 
 // ---------------------------------------------------------------------------------------------
