@@ -2,6 +2,8 @@
 //!
 //! `main.rs` only parses the command line; everything else is here so tests drive the real app.
 
+#![forbid(unsafe_code)]
+
 pub mod app;
 pub mod auth;
 pub mod cli;

@@ -1,5 +1,7 @@
 //! The `spectra` command.
 
+#![forbid(unsafe_code)]
+
 use std::process::ExitCode;
 
 #[tokio::main]

@@ -3,6 +3,8 @@
 //! A migration that has been applied anywhere is never edited: change the schema by adding a
 //! new file.
 
+#![forbid(unsafe_code)]
+
 pub use sea_orm_migration::prelude::*;
 
 mod m20261123_000001_create_organisations;

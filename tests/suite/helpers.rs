@@ -4,7 +4,8 @@
 //!
 //! Migrating 33 migrations for every test was most of a short test's time, so a test's
 //! database is a copy of a migrated template ([`template`]): on Postgres a
-//! `CREATE DATABASE … TEMPLATE`, on SQLite a copied file. Accounts made here carry a cheap
+//! `CREATE DATABASE … TEMPLATE` made ahead and dropped behind by a thread of its own
+//! ([`databases`]), on SQLite a copied file. Accounts made here carry a cheap
 //! Argon2 hash ([`PASSWORD_HASH`]); only the tests about hashing use production parameters.
 
 use std::path::{Path, PathBuf};
@@ -22,6 +23,7 @@ use spectra::server::{self, Running};
 use tempfile::TempDir;
 use tokio::net::TcpListener;
 
+mod databases;
 mod template;
 pub use template::PASSWORD_HASH;
 
@@ -63,8 +65,12 @@ impl TestDb {
     pub async fn migrated() -> Self {
         match admin_url() {
             Some(admin_url) => {
-                let template = template::postgres(&admin_url);
-                Self::on_postgres(admin_url, &format!(" TEMPLATE {template}")).await
+                let name = databases::take(&admin_url).await;
+                Self {
+                    url: database_url(&admin_url, &name),
+                    postgres: Some((admin_url, name)),
+                    _dir: None,
+                }
             }
             None => {
                 let dir = tempfile::tempdir().expect("temp dir");
@@ -82,7 +88,7 @@ impl TestDb {
     /// Creates an empty database, for the tests that run the migrations themselves.
     pub async fn new() -> Self {
         match admin_url() {
-            Some(admin_url) => Self::on_postgres(admin_url, "").await,
+            Some(admin_url) => Self::empty_on_postgres(admin_url).await,
             None => {
                 let dir = tempfile::tempdir().expect("temp dir");
                 let url = format!(
@@ -100,23 +106,16 @@ impl TestDb {
 }
 
 impl TestDb {
-    /// Creates `spectra_test_<random>` on Postgres, with `options` (a template) if any.
-    async fn on_postgres(admin_url: String, options: &str) -> Self {
+    /// Creates an empty `spectra_test_<random>` on Postgres.
+    async fn empty_on_postgres(admin_url: String) -> Self {
         let name = format!("spectra_test_{}", uuid::Uuid::new_v4().simple());
         let admin = Database::connect(&admin_url)
             .await
             .expect("connect to TEST_DATABASE_URL");
         admin
-            .execute_unprepared(&format!("CREATE DATABASE {name}{options}"))
+            .execute_unprepared(&format!("CREATE DATABASE {name}"))
             .await
             .expect("create test database");
-        // A test's database outlives no crash: its commits need not wait for the disk.
-        admin
-            .execute_unprepared(&format!(
-                "ALTER DATABASE {name} SET synchronous_commit = off"
-            ))
-            .await
-            .expect("set up test database");
         admin.close().await.ok();
         Self {
             url: database_url(&admin_url, &name),
@@ -143,24 +142,8 @@ fn database_url(admin_url: &str, name: &str) -> String {
 impl Drop for TestDb {
     fn drop(&mut self) {
         if let Some((admin_url, name)) = self.postgres.take() {
-            // Drop runs outside async; use a small runtime of its own on another thread.
-            let _ = std::thread::spawn(move || {
-                let rt = tokio::runtime::Builder::new_current_thread()
-                    .enable_all()
-                    .build()
-                    .expect("runtime");
-                rt.block_on(async {
-                    if let Ok(admin) = Database::connect(&admin_url).await {
-                        let _ = admin
-                            .execute_unprepared(&format!(
-                                "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
-                            ))
-                            .await;
-                        let _ = admin.close().await;
-                    }
-                });
-            })
-            .join();
+            // Dropped behind, while the next tests run (see `databases`).
+            databases::give_back(&admin_url, name);
         }
     }
 }
