@@ -13,8 +13,9 @@
 #      TRUSTED_PROXIES=127.0.0.1, see 6) on PORT and with the bare page on BARE_PORT, and
 #      checks that both list the same vacancies first;
 #   3. measures requests/second on 32 connections (wrk -t2 -c32, for DURATION, after a 2 s
-#      warm-up) of GET /vacancies, of the page of the first vacancy it lists, and of the bare
-#      page, and the ratio of each to the bare page;
+#      warm-up) of GET /vacancies, of the page of the first vacancy it lists, of the bare
+#      page and of the floor page (the bare page's /floor: the same 20 rows by primary key),
+#      and the ratio of each to the bare page and to the floor;
 #   4. measures each one's latency on a single connection (wrk -t1 -c1): median and p99;
 #   5. reads spectra's resident memory (VmRSS) after those runs;
 #   6. runs GET /vacancies on LIST_CONNECTIONS connections (wrk -t1 -c1 by default) for STORM while nothing else runs,
@@ -191,11 +192,14 @@ measure() {
   fi
 }
 
-pages=(list vacancy bare)
-declare -A url=([list]="$base/vacancies" [vacancy]="$base/vacancies/$vacancy" [bare]="$bare/")
-declare -A label=([list]="GET /vacancies" [vacancy]="GET /vacancies/$vacancy" [bare]="bare page")
+curl -fsS -o "$work/floor.html" "$bare/floor"
+pages=(list vacancy bare floor)
+declare -A url=([list]="$base/vacancies" [vacancy]="$base/vacancies/$vacancy" [bare]="$bare/"
+  [floor]="$bare/floor")
+declare -A label=([list]="GET /vacancies" [vacancy]="GET /vacancies/$vacancy" [bare]="bare page"
+  [floor]="floor page (20 rows by primary key)")
 declare -A bytes=([list]=$(wc -c <"$work/list.html") [vacancy]=$(wc -c <"$work/vacancy.html")
-  [bare]=$(wc -c <"$work/bare.html"))
+  [bare]=$(wc -c <"$work/bare.html") [floor]=$(wc -c <"$work/floor.html"))
 
 # 3. Throughput on 32 connections.
 echo "==> requests/second: wrk -t2 -c32 -d$duration (each after a 2 s warm-up)"
@@ -287,13 +291,14 @@ cat <<EOF
 $("$binary" --version), $(date -u +%Y-%m-%d), $(nproc) cores (${cpu:-unknown CPU}), Postgres on the same
 machine, wrk too. Seeded with \`seed-synthetic ${seed_args:-(reused)}\`. DURATION=$duration, STORM=$storm.
 
-| Page | bytes | req/s, 32 connections | of the bare page | p50, 1 connection | p99, 1 connection |
-|---|---:|---:|---:|---:|---:|
+| Page | bytes | req/s, 32 connections | of the bare page | of the floor page | p50, 1 connection | p99, 1 connection |
+|---|---:|---:|---:|---:|---:|---:|
 EOF
 for page in "${pages[@]}"; do
-  printf '| %s | %s | %s | %s | %s ms | %s ms |\n' "${label[$page]}" "${bytes[$page]}" \
+  printf '| %s | %s | %s | %s | %s | %s ms | %s ms |\n' "${label[$page]}" "${bytes[$page]}" \
     "$(field "$work/$page-32.txt" rps)" \
     "$(ratio "$(field "$work/$page-32.txt" rps)" "$(field "$work/bare-32.txt" rps)")" \
+    "$(ratio "$(field "$work/$page-32.txt" rps)" "$(field "$work/floor-32.txt" rps)")" \
     "$(field "$work/$page-1.txt" p50)" "$(field "$work/$page-1.txt" p99)"
 done
 cat <<EOF

@@ -15,6 +15,11 @@
 //! The pool is configured as spectra's (`db::connect`): at most 10 connections, the pool's
 //! other defaults, statements not logged.
 //!
+//! It also serves `GET /floor`, the floor the list is measured against (issue 24): the same
+//! 20 vacancies read by primary key (`WHERE v.id = ANY($1)`, their IDs and the total found
+//! once at start), rendered with the same template: what a page of 20 rows costs when there is
+//! nothing to find, filter, sort or count.
+//!
 //! Settings, from the environment: DATABASE_URL (a Postgres database spectra has migrated, for
 //! example one seeded with `spectra seed-synthetic`), BIND_ADDR (default 127.0.0.1:3998).
 
@@ -48,6 +53,29 @@ WHERE v.status = 'published' AND v.closes_at > $1
 ORDER BY v.closes_at, v.id
 LIMIT $2";
 
+/// The same vacancies by primary key: the floor.
+const BY_ID: &str = "\
+SELECT v.id, v.title, o.name AS organisation, v.kind, v.salary, v.location, v.closes_at,
+       v.ring_fenced, 0::bigint AS total
+FROM vacancies v
+JOIN organisations o ON o.id = v.organisation_id
+WHERE v.id = ANY($1)
+ORDER BY v.closes_at, v.id";
+
+/// What the floor page reads by: the first page's IDs and the total, found at start.
+#[derive(Clone, Debug)]
+struct Floor {
+    ids: Vec<i32>,
+    total: i64,
+}
+
+/// The server's state.
+#[derive(Clone, Debug)]
+struct Bare {
+    pool: PgPool,
+    floor: Floor,
+}
+
 /// One vacancy's card.
 #[derive(Debug)]
 struct Item {
@@ -79,13 +107,28 @@ impl IntoResponse for Failed {
     }
 }
 
-async fn list(State(pool): State<PgPool>) -> Result<ListTemplate, Failed> {
+async fn list(State(bare): State<Bare>) -> Result<ListTemplate, Failed> {
     let rows = sqlx::query(OPEN_PAGE)
         .bind(OffsetDateTime::now_utc())
         .bind(PER_PAGE)
-        .fetch_all(&pool)
+        .fetch_all(&bare.pool)
         .await
         .map_err(Failed)?;
+    render(rows)
+}
+
+async fn floor_page(State(bare): State<Bare>) -> Result<ListTemplate, Failed> {
+    let rows = sqlx::query(BY_ID)
+        .bind(&bare.floor.ids)
+        .fetch_all(&bare.pool)
+        .await
+        .map_err(Failed)?;
+    let mut page = render(rows)?;
+    page.total = bare.floor.total;
+    Ok(page)
+}
+
+fn render(rows: Vec<sqlx::postgres::PgRow>) -> Result<ListTemplate, Failed> {
     let mut total = 0;
     let mut items = Vec::with_capacity(rows.len());
     for row in rows {
@@ -121,10 +164,24 @@ async fn main() -> anyhow::Result<()> {
         .connect_with(options)
         .await
         .context("cannot connect to DATABASE_URL")?;
+    let first = sqlx::query(OPEN_PAGE)
+        .bind(OffsetDateTime::now_utc())
+        .bind(PER_PAGE)
+        .fetch_all(&pool)
+        .await
+        .context("cannot read the first page")?;
+    let floor = Floor {
+        ids: first
+            .iter()
+            .map(|r| r.try_get("id"))
+            .collect::<Result<_, _>>()?,
+        total: first.first().map_or(Ok(0), |r| r.try_get("total"))?,
+    };
     let app = Router::new()
         .route("/", get(list))
         .route("/vacancies", get(list))
-        .with_state(pool);
+        .route("/floor", get(floor_page))
+        .with_state(Bare { pool, floor });
     let listener = tokio::net::TcpListener::bind(bind)
         .await
         .with_context(|| format!("cannot listen on {bind}"))?;
