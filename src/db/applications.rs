@@ -253,7 +253,7 @@ pub async fn save_referees(
         .map(|(i, r)| application_referee::ActiveModel {
             application_id: Set(application_id),
             position: Set(i32::try_from(i).unwrap_or(i32::MAX)),
-            kind: Set(r.kind.as_str().to_owned()),
+            kind: Set(r.kind),
             name: Set(r.name.clone()),
             relationship: Set(r.relationship.clone()),
             email: Set(r.email.clone()),

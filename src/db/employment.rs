@@ -63,7 +63,7 @@ pub async fn start(
         staff_group: Set(new.staff_group.clone()),
         start_date: Set(new.start_date),
         apprenticeship: Set(new.apprenticeship),
-        route: Set(new.route.as_str().to_owned()),
+        route: Set(new.route),
         assignment_number: Set(new.assignment_number.clone()),
         end_date: Set(None),
         end_kind: Set(None),
@@ -341,7 +341,7 @@ pub async fn organisations_to_remind(
         .column(employment_record::Column::OrganisationId)
         .distinct()
         .join(JoinType::InnerJoin, record.into())
-        .filter(employment_record::Column::Route.eq(Route::Spectra.as_str()))
+        .filter(employment_record::Column::Route.eq(Route::Spectra))
         .filter(employment_checkpoint::Column::Outcome.is_null())
         .filter(
             Condition::any()
@@ -787,7 +787,7 @@ pub async fn start_recorded(
         staff_group: Set(new.staff_group.clone()),
         start_date: Set(new.start_date),
         apprenticeship: Set(new.apprenticeship),
-        route: Set(new.route.as_str().to_owned()),
+        route: Set(new.route),
         assignment_number: Set(new.assignment_number.clone()),
         end_date: Set(ending.map(|(date, _, _)| date)),
         end_kind: Set(ending.map(|(_, kind, _)| kind.as_str().to_owned())),

@@ -112,7 +112,7 @@ fn in_use() -> SelectStatement {
         .and_where(esr_import_job::Column::UploadId.is_not_null())
         .and_where(
             esr_import_job::Column::Status
-                .is_in([JobStatus::Queued.as_str(), JobStatus::Running.as_str()]),
+                .is_in([JobStatus::Queued, JobStatus::Running]),
         )
         .to_owned()
 }

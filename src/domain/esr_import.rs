@@ -156,6 +156,11 @@ impl JobStatus {
         }
     }
 
+    /// Reads a stored name.
+    pub fn parse(value: &str) -> Option<Self> {
+        JobStatus::from_stored(value).ok()
+    }
+
     /// From the stored value.
     pub fn from_stored(value: &str) -> Result<Self, UnknownValue> {
         Ok(match value {
@@ -376,9 +381,15 @@ mod tests {
             JobStatus::Failed,
         ] {
             assert_eq!(JobStatus::from_stored(status.as_str()), Ok(status));
+            assert_eq!(JobStatus::parse(status.as_str()), Some(status));
             assert!(!status.words().is_empty());
         }
         assert!(JobStatus::from_stored("paused").is_err());
+        assert_eq!(JobStatus::parse("paused"), None);
+        assert_eq!(JobStatus::Queued.as_str(), "queued");
+        assert_eq!(JobStatus::Running.as_str(), "running");
+        assert_eq!(JobStatus::Done.as_str(), "done");
+        assert_eq!(JobStatus::Failed.as_str(), "failed");
         assert!(JobStatus::Done.is_finished() && JobStatus::Failed.is_finished());
         assert!(!JobStatus::Queued.is_finished() && !JobStatus::Running.is_finished());
         for failure in [

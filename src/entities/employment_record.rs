@@ -17,7 +17,7 @@ pub struct Model {
     pub apprenticeship: bool,
     pub created_at: TimeDateTimeWithTimeZone,
     pub staff_group: String,
-    pub route: String,
+    pub route: crate::domain::employment::Route,
     pub assignment_number: Option<String>,
     pub programme_id: Option<i32>,
     pub end_date: Option<TimeDate>,

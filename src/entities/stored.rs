@@ -93,6 +93,14 @@ macro_rules! stored_as_name {
                 sea_orm::ActiveValue::Set(self)
             }
         }
+
+        // Part of a primary key (`user_roles` is keyed by user and role): a name is never
+        // made from a number.
+        impl sea_orm::TryFromU64 for $path {
+            fn try_from_u64(_: u64) -> Result<Self, sea_orm::DbErr> {
+                Err(sea_orm::DbErr::ConvertFromU64(stringify!($ty)))
+            }
+        }
     )*};
 }
 
@@ -105,6 +113,13 @@ stored_as_name! {
     CheckStatus => crate::domain::offer::CheckStatus,
     ExceptionStatus => crate::domain::shortlisting::ExceptionStatus,
     MenteeStatus => crate::domain::mentoring::pilot::MenteeStatus,
+    ExclusionSource => crate::domain::mentoring::pilot::ExclusionSource,
+    Role => crate::domain::role::Role,
+    CareExperience => crate::domain::profile::CareExperience,
+    TokenPurpose => crate::domain::account::TokenPurpose,
+    ReferenceType => crate::domain::vacancy::ReferenceType,
+    Route => crate::domain::employment::Route,
+    JobStatus => crate::domain::esr_import::JobStatus,
 }
 
 #[cfg(test)]

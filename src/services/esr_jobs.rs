@@ -261,7 +261,7 @@ impl TryFrom<esr_import_job::Model> for JobView {
     fn try_from(job: esr_import_job::Model) -> Result<Self, Self::Error> {
         Ok(JobView {
             id: job.id,
-            status: JobStatus::from_stored(&job.status)?,
+            status: job.status,
             failure: job
                 .failure
                 .as_deref()

@@ -308,7 +308,7 @@ pub async fn record_checkpoint(
     };
     let Some(record) = employment::find_for_update(txn, seen.employment_record_id)
         .await?
-        .filter(|r| r.organisation_id == actor_org_id && r.route == Route::Spectra.as_str())
+        .filter(|r| r.organisation_id == actor_org_id && r.route == Route::Spectra)
     else {
         return Ok(Err(RetentionRefusal::NotFound));
     };
@@ -378,7 +378,7 @@ pub async fn record_leaving(
 ) -> Outcome<Recorded, RetentionRefusal> {
     let Some(record) = employment::find_for_update(txn, employment_id)
         .await?
-        .filter(|r| r.organisation_id == actor_org_id && r.route == Route::Spectra.as_str())
+        .filter(|r| r.organisation_id == actor_org_id && r.route == Route::Spectra)
     else {
         return Ok(Err(RetentionRefusal::NotFound));
     };
@@ -419,7 +419,7 @@ pub async fn preview_leaving(
 ) -> Outcome<Vec<(i32, Date)>, RetentionRefusal> {
     let Some(record) = employment::find(db, employment_id)
         .await?
-        .filter(|r| r.organisation_id == actor_org_id && r.route == Route::Spectra.as_str())
+        .filter(|r| r.organisation_id == actor_org_id && r.route == Route::Spectra)
     else {
         return Ok(Err(RetentionRefusal::NotFound));
     };
@@ -482,7 +482,7 @@ pub async fn correct_record(
 ) -> Outcome<Corrected, RetentionRefusal> {
     let Some(record) = employment::find_for_update(txn, employment_id)
         .await?
-        .filter(|r| r.organisation_id == actor_org_id && r.route == Route::Spectra.as_str())
+        .filter(|r| r.organisation_id == actor_org_id && r.route == Route::Spectra)
     else {
         return Ok(Err(RetentionRefusal::NotFound));
     };

@@ -1052,7 +1052,7 @@ async fn the_demo_has_years_of_hires_every_stage_and_a_guaranteed_interview_brea
     );
 
     // Both routes: SPECTRA hires, and existing staff from ESR with assignment numbers.
-    let esr: Vec<&employment_record::Model> = records.iter().filter(|r| r.route == "esr").collect();
+    let esr: Vec<&employment_record::Model> = records.iter().filter(|r| r.route.as_str() == "esr").collect();
     assert_eq!(esr.len(), 8);
     for r in &esr {
         let number = r.assignment_number.as_deref().unwrap();
@@ -1063,7 +1063,7 @@ async fn the_demo_has_years_of_hires_every_stage_and_a_guaranteed_interview_brea
             "{number}"
         );
     }
-    assert!(records.iter().filter(|r| r.route == "spectra").count() >= 30);
+    assert!(records.iter().filter(|r| r.route.as_str() == "spectra").count() >= 30);
     // Hires over about four years, the latest a month ago, across every organisation.
     let earliest = records.iter().map(|r| r.start_date).min().unwrap();
     assert!(earliest < today - day(3 * 365), "{earliest}");
@@ -1075,7 +1075,7 @@ async fn the_demo_has_years_of_hires_every_stage_and_a_guaranteed_interview_brea
     assert!(
         records
             .iter()
-            .any(|r| r.route == "spectra" && r.programme_id.is_none())
+            .any(|r| r.route.as_str() == "spectra" && r.programme_id.is_none())
     );
     for r in &records {
         assert!(
@@ -1176,7 +1176,7 @@ async fn the_demo_has_years_of_hires_every_stage_and_a_guaranteed_interview_brea
         .filter(|a| a.stage.as_str() == "started")
         .map(|a| a.id)
         .collect();
-    for r in records.iter().filter(|r| r.route == "spectra") {
+    for r in records.iter().filter(|r| r.route.as_str() == "spectra") {
         assert!(started.contains(&r.application_id.unwrap()), "{r:?}");
     }
     assert!(

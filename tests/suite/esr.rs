@@ -269,7 +269,7 @@ async fn the_same_extract_twice_changes_nothing_the_second_time() {
     assert_eq!(stored.len(), 3);
     let in_post = record(&app, "10000001").await;
     assert_eq!(in_post.organisation_id, alder_hey);
-    assert_eq!(in_post.route, Route::Esr.as_str());
+    assert_eq!(in_post.route, Route::Esr);
     assert_eq!(
         (
             in_post.user_id,

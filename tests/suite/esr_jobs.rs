@@ -255,7 +255,7 @@ async fn an_unknown_stored_status_is_an_error() {
     assert!(
         error
             .to_string()
-            .contains("unknown stored ESR import status"),
+            .contains("unknown JobStatus stored: \"paused\""),
         "{error}"
     );
 }

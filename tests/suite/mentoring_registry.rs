@@ -602,7 +602,7 @@ async fn exclusions_need_known_ids_and_can_be_added_and_removed() {
     );
     assert!(duplicate.contains("is already excluded for this student"));
     assert_eq!(stored.len(), 1);
-    assert_eq!(stored[0].source, "conflict");
+    assert_eq!(stored[0].source.as_str(), "conflict");
     assert_eq!(stored[0].reason, "Assesses her");
     assert!(page.contains("Assesses her"));
     assert_eq!(removed.status().as_u16(), 303);

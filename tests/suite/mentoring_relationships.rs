@@ -582,7 +582,7 @@ async fn the_coordinator_ends_a_relationship_and_the_student_can_be_matched_agai
         .await
         .unwrap()
         .expect("the pair is excluded");
-    assert_eq!(exclusion.source, "ended");
+    assert_eq!(exclusion.source.as_str(), "ended");
     let audit = audit_event::Entity::find()
         .filter(audit_event::Column::Action.eq("mentoring_ended"))
         .all(&app.db)

@@ -1051,7 +1051,7 @@ async fn the_lead_chooses_the_staff_group_when_marking_someone_as_started() {
         .unwrap()
         .unwrap();
     assert_eq!(record.staff_group, "Estates and Ancillary");
-    assert_eq!(record.route, "spectra");
+    assert_eq!(record.route.as_str(), "spectra");
     assert_eq!(record.organisation_id, v.organisation_id);
     let cs = checkpoints(&app, record.id).await;
     assert_eq!(

@@ -872,7 +872,7 @@ async fn every_hire_has_its_offer_checks_and_employment_and_hires_add_records_wi
             assert_eq!(record.organisation_id, vacancy.organisation_id);
             assert_eq!(record.programme_id, vacancy.programme_id);
             assert_eq!(record.role, vacancy.title);
-            assert_eq!(record.route, "spectra");
+            assert_eq!(record.route.as_str(), "spectra");
         }
     }
     for stage in [
@@ -909,7 +909,7 @@ async fn every_hire_has_its_offer_checks_and_employment_and_hires_add_records_wi
             "{r:?}"
         );
         assert!(r.start_date <= today && r.start_date > today - time::Duration::days(5 * 366));
-        if r.route == "esr" {
+        if r.route.as_str() == "esr" {
             esr += 1;
             let number = r.assignment_number.clone().unwrap();
             assert!(
@@ -918,7 +918,7 @@ async fn every_hire_has_its_offer_checks_and_employment_and_hires_add_records_wi
             );
             assert!(assignments.insert(number));
         } else {
-            assert_eq!(r.route, "spectra");
+            assert_eq!(r.route.as_str(), "spectra");
         }
         match r.end_kind.as_deref() {
             Some("left") => {

@@ -82,7 +82,7 @@ pub async fn hire_counts(
            AND c.outcome IS NULL AND c.due_on < $3) AS overdue";
     let values = vec![
         organisation_id.into(),
-        Route::Spectra.as_str().into(),
+        Route::Spectra.into(),
         today.into(),
     ];
     let counts = HireCounts::find_by_statement(statement(db.get_database_backend(), sql, values))
@@ -99,7 +99,7 @@ pub async fn hires_with_checkpoints_to_record(
     let sql = "SELECT COUNT(DISTINCT c.employment_record_id) AS n \
          FROM employment_checkpoints c JOIN employment_records r ON r.id = c.employment_record_id \
          WHERE r.organisation_id = $1 AND r.route = $2 AND c.outcome IS NULL";
-    let values = vec![organisation_id.into(), Route::Spectra.as_str().into()];
+    let values = vec![organisation_id.into(), Route::Spectra.into()];
     let row = db
         .query_one_raw(statement(db.get_database_backend(), sql, values))
         .await?;
@@ -164,7 +164,7 @@ async fn page_of(
 ) -> Result<Vec<ListedHire>, DbErr> {
     let values = vec![
         organisation_id.into(),
-        Route::Spectra.as_str().into(),
+        Route::Spectra.into(),
         i64::try_from(limit).unwrap_or(i64::MAX).into(),
         i64::try_from(offset).unwrap_or(i64::MAX).into(),
     ];

@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use super::{Settings, mentee_profile, mentor_profile};
 use crate::db::now;
 use crate::domain::mentoring::alternatives::Alternative;
-use crate::domain::mentoring::pilot::MenteeStatus;
+use crate::domain::mentoring::pilot::{ExclusionSource, MenteeStatus};
 use crate::domain::mentoring::plan::{self, Mentee, Mentor, Plan, Rules};
 use crate::domain::mentoring::scoring::Part;
 use crate::entities::{
@@ -379,7 +379,7 @@ pub async fn forbid(
         mentor_id: Set(mentor_id),
         mentee_id: Set(mentee_id),
         reason: Set(reason.to_owned()),
-        source: Set("coordinator".to_owned()),
+        source: Set(ExclusionSource::Coordinator),
         created_by: Set(Some(by)),
         created_at: Set(now()),
         ..Default::default()

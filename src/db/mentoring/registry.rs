@@ -12,14 +12,9 @@ use sea_orm::{
 use crate::db::now;
 use crate::domain::mentoring::files::{ExclusionRecord, MenteeRecord, MentorRecord};
 use crate::domain::mentoring::input::SignUpInput;
-use crate::domain::mentoring::pilot::MenteeStatus;
+use crate::domain::mentoring::pilot::{ExclusionSource, MenteeStatus};
 use crate::domain::mentoring::profile::{Availability, Modes, Strength, items, join};
 use crate::entities::{mentee, mentor, mentoring_exclusion, user};
-
-/// Where an exclusion came from.
-pub const SOURCE_CONFLICT: &str = "conflict";
-/// An exclusion the coordinator decided on.
-pub const SOURCE_COORDINATOR: &str = "coordinator";
 
 fn to_u32(n: i32) -> u32 {
     u32::try_from(n).unwrap_or(0)
@@ -435,14 +430,14 @@ pub async fn add_exclusion(
     mentor_id: i32,
     mentee_id: i32,
     reason: &str,
-    source: &str,
+    source: ExclusionSource,
     by: i32,
 ) -> Result<mentoring_exclusion::Model, DbErr> {
     mentoring_exclusion::ActiveModel {
         mentor_id: Set(mentor_id),
         mentee_id: Set(mentee_id),
         reason: Set(reason.to_owned()),
-        source: Set(source.to_owned()),
+        source: Set(source),
         created_by: Set(Some(by)),
         created_at: Set(now()),
         ..Default::default()

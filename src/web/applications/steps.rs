@@ -486,7 +486,7 @@ fn typed_referees(pairs: &[(String, String)]) -> Vec<RefereeForm> {
 
 fn stored_referee(r: application_referee::Model) -> RefereeForm {
     RefereeForm {
-        kind: r.kind,
+        kind: r.kind.as_str().to_owned(),
         name: r.name,
         relationship: r.relationship,
         email: r.email,
@@ -544,14 +544,12 @@ pub async fn save_references(
             let stored: Vec<Referee> = applications::referees_of(&state.db, id)
                 .await?
                 .into_iter()
-                .filter_map(|r| {
-                    Some(Referee {
-                        kind: ReferenceType::parse(&r.kind)?,
-                        name: r.name,
-                        relationship: r.relationship,
-                        email: r.email,
-                        phone: r.phone,
-                    })
+                .map(|r| Referee {
+                    kind: r.kind,
+                    name: r.name,
+                    relationship: r.relationship,
+                    email: r.email,
+                    phone: r.phone,
                 })
                 .collect();
             let keep = application::referees_to_keep(&forms, &kinds, &stored);
@@ -800,7 +798,7 @@ pub(crate) async fn answers(state: &AppState, loaded: &Loaded) -> AppResult<Answ
         .into_iter()
         .map(|r| {
             (
-                ReferenceType::parse(&r.kind).map_or("Referee", ReferenceType::label),
+                r.kind.label(),
                 r.name,
                 r.relationship,
                 r.email,

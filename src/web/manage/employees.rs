@@ -48,7 +48,7 @@ pub(super) async fn load_own(
     let organisation_id = organisation_of(user)?;
     employment::find(&state.db, id)
         .await?
-        .filter(|r| r.organisation_id == organisation_id && r.route == Route::Spectra.as_str())
+        .filter(|r| r.organisation_id == organisation_id && r.route == Route::Spectra)
         .ok_or(AppError::NotFound)
 }
 
@@ -341,7 +341,7 @@ pub(super) async fn render(
         name,
         correctable,
         started: long_date(r.start_date),
-        route: Route::parse(&r.route).map_or("", Route::label),
+        route: r.route.label(),
         status: status_of(r.end_date, r.end_kind.as_deref()),
         leaving_reason: r
             .leaving_reason

@@ -48,7 +48,7 @@ pub(super) async fn load_mentoring(db: &DatabaseConnection) -> anyhow::Result<()
         mentor_id: Set(tom.id),
         mentee_id: Set(callum.id),
         reason: Set(callum.declared_conflicts.clone()),
-        source: Set("conflict".into()),
+        source: Set(crate::domain::mentoring::pilot::ExclusionSource::Conflict),
         created_by: Set(coordinator),
         created_at: Set(now),
         ..Default::default()

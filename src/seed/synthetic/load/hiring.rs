@@ -472,7 +472,7 @@ pub(super) fn employment_record(
         apprenticeship: Set(row.apprenticeship),
         created_at: Set(row.created_at),
         staff_group: Set(staff_group_of(row.title).to_owned()),
-        route: Set(row.route.as_str().to_owned()),
+        route: Set(row.route),
         assignment_number: Set(row.assignment_number),
         programme_id: Set(row.programme_id),
         end_date: Set(ending.map(|e| e.on)),

@@ -350,7 +350,7 @@ impl Seeder {
     fn role(&self, user_id: i32, role: Role) -> user_role::ActiveModel {
         user_role::ActiveModel {
             user_id: Set(user_id),
-            role: Set(role.as_str().to_owned()),
+            role: Set(role),
             granted_at: Set(self.now),
         }
     }
@@ -435,7 +435,7 @@ impl Seeder {
                 user_id: Set(id),
                 phone: Set(drama_phone(&mut self.rng, true)),
                 contact_preference: Set((*pick(&mut self.rng, &["email", "phone", "text"])).into()),
-                care_experience: Set(care.as_str().to_owned()),
+                care_experience: Set(care),
                 local_authority: Set(if declared {
                     (*pick(&mut self.rng, &LOCAL_AUTHORITIES)).to_owned()
                 } else {
