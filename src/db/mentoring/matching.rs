@@ -15,6 +15,7 @@ use crate::domain::mentoring::alternatives::Alternative;
 use crate::domain::mentoring::pilot::{ExclusionSource, MenteeStatus};
 use crate::domain::mentoring::plan::{self, Mentee, Mentor, Plan, Rules};
 use crate::domain::mentoring::scoring::Part;
+use crate::entities::stored::unreadable;
 use crate::entities::{
     match_pin, match_run, mentee, mentor, mentoring_exclusion, mentoring_relationship,
 };
@@ -131,9 +132,10 @@ impl From<&Plan<i32>> for Proposal {
     }
 }
 
-/// Reads a run's stored proposal.
-pub fn proposal_of(run: &match_run::Model) -> Proposal {
-    serde_json::from_str(&run.proposal).unwrap_or_default()
+/// Reads a run's stored proposal. One that cannot be read is an error, never an empty
+/// proposal.
+pub fn proposal_of(run: &match_run::Model) -> Result<Proposal, DbErr> {
+    serde_json::from_str(&run.proposal).map_err(|e| unreadable("Proposal", e))
 }
 
 /// Everyone a round is about.

@@ -1304,8 +1304,8 @@ async fn a_medical_student_signs_up_for_mentoring_by_keyboard() {
         .expect("a sign-up row");
     assert_eq!(row.status.as_str(), "pending");
     assert_eq!(row.university, "University of Liverpool");
-    assert_eq!(row.meeting_modes, "in_person");
-    assert_eq!(row.availability, "mon_am");
+    assert_eq!(row.meeting_modes.to_string(), "in_person");
+    assert_eq!(row.availability.to_string(), "mon_am");
     assert_eq!(row.specialty_interests, "Paediatrics;surgery");
 
     browser.close().await;
