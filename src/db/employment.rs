@@ -169,11 +169,11 @@ pub async fn record_outcome(
     let done = employment_checkpoint::Entity::update_many()
         .col_expr(
             employment_checkpoint::Column::Outcome,
-            Expr::value(outcome.as_str()),
+            Expr::value(outcome),
         )
         .col_expr(
             employment_checkpoint::Column::Source,
-            Expr::value(CheckpointSource::Manager.as_str()),
+            Expr::value(CheckpointSource::Manager),
         )
         .col_expr(
             employment_checkpoint::Column::RecordedBy,
@@ -240,7 +240,7 @@ pub async fn end(
         .col_expr(employment_record::Column::EndDate, Expr::value(ending.date))
         .col_expr(
             employment_record::Column::EndKind,
-            Expr::value(ending.kind.as_str()),
+            Expr::value(ending.kind),
         )
         .col_expr(
             employment_record::Column::LeavingReason,
@@ -598,7 +598,7 @@ pub async fn record_end_if_open(
         .col_expr(employment_record::Column::EndDate, Expr::value(end_date))
         .col_expr(
             employment_record::Column::EndKind,
-            Expr::value(kind.as_str()),
+            Expr::value(kind),
         )
         .col_expr(
             employment_record::Column::LeavingReason,
@@ -625,11 +625,11 @@ pub async fn record_outcome_if_unrecorded(
     let result = employment_checkpoint::Entity::update_many()
         .col_expr(
             employment_checkpoint::Column::Outcome,
-            Expr::value(outcome.as_str()),
+            Expr::value(outcome),
         )
         .col_expr(
             employment_checkpoint::Column::Source,
-            Expr::value(source.as_str()),
+            Expr::value(source),
         )
         .col_expr(
             employment_checkpoint::Column::RecordedBy,
@@ -680,7 +680,7 @@ pub async fn set_end(
         )
         .col_expr(
             employment_record::Column::EndKind,
-            Expr::value(ending.map(|e| e.kind.as_str().to_owned())),
+            Expr::value(ending.map(|e| e.kind)),
         )
         .col_expr(
             employment_record::Column::LeavingReason,
@@ -744,11 +744,11 @@ pub async fn close_checkpoint_ids(
     employment_checkpoint::Entity::update_many()
         .col_expr(
             employment_checkpoint::Column::Outcome,
-            Expr::value(CheckpointOutcome::Closed.as_str()),
+            Expr::value(CheckpointOutcome::Closed),
         )
         .col_expr(
             employment_checkpoint::Column::Source,
-            Expr::value(CheckpointSource::Manager.as_str()),
+            Expr::value(CheckpointSource::Manager),
         )
         .col_expr(
             employment_checkpoint::Column::RecordedBy,
@@ -790,7 +790,7 @@ pub async fn start_recorded(
         route: Set(new.route),
         assignment_number: Set(new.assignment_number.clone()),
         end_date: Set(ending.map(|(date, _, _)| date)),
-        end_kind: Set(ending.map(|(_, kind, _)| kind.as_str().to_owned())),
+        end_kind: Set(ending.map(|(_, kind, _)| kind)),
         leaving_reason: Set(ending.map(|(_, _, reason)| reason.to_owned())),
         moved_to: Set(None),
         created_at: Set(at),
@@ -808,8 +808,8 @@ pub async fn start_recorded(
             employment_record_id: Set(record.id),
             months: Set(months),
             due_on: Set(checkpoint_due(new.start_date, months)),
-            outcome: Set(outcome.map(|o| o.as_str().to_owned())),
-            source: Set(outcome.map(|_| source.as_str().to_owned())),
+            outcome: Set(outcome),
+            source: Set(outcome.map(|_| source)),
             recorded_by: Set(None),
             recorded_at: Set(outcome.map(|_| at)),
             ..Default::default()

@@ -21,7 +21,7 @@ pub struct Model {
     pub assignment_number: Option<String>,
     pub programme_id: Option<i32>,
     pub end_date: Option<TimeDate>,
-    pub end_kind: Option<String>,
+    pub end_kind: Option<crate::domain::employment::EndKind>,
     pub leaving_reason: Option<String>,
     pub moved_to: Option<String>,
     pub updated_at: Option<TimeDateTimeWithTimeZone>,

@@ -147,6 +147,9 @@ stored_as_name! {
     TokenPurpose => crate::domain::account::TokenPurpose,
     ReferenceType => crate::domain::vacancy::ReferenceType,
     Route => crate::domain::employment::Route,
+    EndKind => crate::domain::employment::EndKind,
+    CheckpointOutcome => crate::domain::employment::CheckpointOutcome,
+    CheckpointSource => crate::domain::employment::CheckpointSource,
     JobStatus => crate::domain::esr_import::JobStatus,
 }
 

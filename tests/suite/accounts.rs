@@ -1089,11 +1089,11 @@ async fn the_demo_has_years_of_hires_every_stage_and_a_guaranteed_interview_brea
     let codes: Vec<&str> = LEAVING_REASONS.iter().map(|r| r.code).collect();
     let left: Vec<_> = records
         .iter()
-        .filter(|r| r.end_kind.as_deref() == Some("left"))
+        .filter(|r| r.end_kind.map(|v| v.as_str()) == Some("left"))
         .collect();
     let moved: Vec<_> = records
         .iter()
-        .filter(|r| r.end_kind.as_deref() == Some("moved"))
+        .filter(|r| r.end_kind.map(|v| v.as_str()) == Some("moved"))
         .collect();
     assert!(
         left.len() >= 5 && moved.len() >= 2,
@@ -1114,8 +1114,8 @@ async fn the_demo_has_years_of_hires_every_stage_and_a_guaranteed_interview_brea
             .collect();
         after.sort_by_key(|c| c.months);
         if let Some((first, rest)) = after.split_first() {
-            assert_eq!(first.outcome.as_deref(), r.end_kind.as_deref(), "{r:?}");
-            assert!(rest.iter().all(|c| c.outcome.as_deref() == Some("closed")));
+            assert_eq!(first.outcome.map(|v| v.as_str()), r.end_kind.map(|v| v.as_str()), "{r:?}");
+            assert!(rest.iter().all(|c| c.outcome.map(|v| v.as_str()) == Some("closed")));
         }
     }
     assert!(
@@ -1126,7 +1126,7 @@ async fn the_demo_has_years_of_hires_every_stage_and_a_guaranteed_interview_brea
     assert!(
         checkpoints
             .iter()
-            .any(|c| c.outcome.as_deref() == Some("in_post"))
+            .any(|c| c.outcome.map(|v| v.as_str()) == Some("in_post"))
     );
 
     // Checkpoints overdue (a few by more than 14 days) and one due this week.

@@ -69,7 +69,7 @@ async fn checkpoints(app: &TestApp, id: i32) -> Vec<employment_checkpoint::Model
 }
 
 fn outcomes(cs: &[employment_checkpoint::Model]) -> Vec<Option<&str>> {
-    cs.iter().map(|c| c.outcome.as_deref()).collect()
+    cs.iter().map(|c| c.outcome.map(|v| v.as_str())).collect()
 }
 
 /// A start date whose 3- and 6-month checkpoints have fallen due (the 6-month one a few days
@@ -152,7 +152,7 @@ async fn a_manager_records_each_kind_of_checkpoint_outcome() {
     let cs = checkpoints(&app, staying).await;
     assert_eq!(outcomes(&cs), [Some("in_post"), None, None, None]);
     assert_eq!(cs[0].recorded_by, Some(manager_id));
-    assert_eq!(cs[0].source.as_deref(), Some("manager"));
+    assert_eq!(cs[0].source.map(|v| v.as_str()), Some("manager"));
     assert!(cs[0].recorded_at.is_some());
     assert!(record_of(&app, staying).await.end_date.is_none());
     let (_, page) = manager.page(&format!("/manage/employees/{staying}")).await;
@@ -178,7 +178,7 @@ async fn a_manager_records_each_kind_of_checkpoint_outcome() {
     // Assert: the record ended; the later checkpoints closed.
     let r = record_of(&app, leaving).await;
     assert_eq!(r.end_date, Some(left_date));
-    assert_eq!(r.end_kind.as_deref(), Some("left"));
+    assert_eq!(r.end_kind.map(|v| v.as_str()), Some("left"));
     assert_eq!(r.leaving_reason.as_deref(), Some("vr_relocation"));
     assert_eq!(r.moved_to, None);
     let cs = checkpoints(&app, leaving).await;
@@ -218,7 +218,7 @@ async fn a_manager_records_each_kind_of_checkpoint_outcome() {
 
     // Assert: a move, not a leaver.
     let r = record_of(&app, moving).await;
-    assert_eq!(r.end_kind.as_deref(), Some("moved"));
+    assert_eq!(r.end_kind.map(|v| v.as_str()), Some("moved"));
     assert_eq!(r.end_date, Some(moved_date));
     assert_eq!(r.moved_to.as_deref(), Some("Mersey Care NHS FT"));
     assert_eq!(
@@ -627,7 +627,7 @@ async fn recording_a_leaving_date_closes_the_checkpoints_after_it() {
     expect_redirect(response, &format!("/manage/employees/{id}")).await;
     let r = record_of(&app, id).await;
     assert_eq!(r.end_date, Some(leaving_date));
-    assert_eq!(r.end_kind.as_deref(), Some("left"));
+    assert_eq!(r.end_kind.map(|v| v.as_str()), Some("left"));
     assert_eq!(r.leaving_reason.as_deref(), Some("end_fixed_term"));
     let cs = checkpoints(&app, id).await;
     assert_eq!(
@@ -720,7 +720,7 @@ async fn two_managers_recording_one_checkpoint_at_once_one_wins() {
         assert_eq!(outcomes(&cs), [Some("in_post"), None, None, None]);
         assert!(r.end_date.is_none());
     } else {
-        assert_eq!(cs[0].outcome.as_deref(), Some("left"));
+        assert_eq!(cs[0].outcome.map(|v| v.as_str()), Some("left"));
         assert!(r.end_date.is_some());
     }
     assert_eq!(audited(&app, "checkpoint_recorded").await.len(), 1);

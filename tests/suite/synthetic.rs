@@ -920,7 +920,7 @@ async fn every_hire_has_its_offer_checks_and_employment_and_hires_add_records_wi
         } else {
             assert_eq!(r.route.as_str(), "spectra");
         }
-        match r.end_kind.as_deref() {
+        match r.end_kind.map(|v| v.as_str()) {
             Some("left") => {
                 left += 1;
                 assert!(r.end_date.unwrap() >= r.start_date, "{r:?}");
@@ -952,11 +952,11 @@ async fn every_hire_has_its_offer_checks_and_employment_and_hires_add_records_wi
         for c in &points {
             assert_eq!(c.due_on, checkpoint_due(r.start_date, c.months));
             assert_eq!(c.outcome.is_some(), c.recorded_at.is_some(), "{c:?}");
-            match (r.end_date, c.outcome.as_deref()) {
+            match (r.end_date, c.outcome.map(|v| v.as_str())) {
                 // After someone left or moved, the first checkpoint records it and the rest close.
                 (Some(end), outcome) if c.due_on >= end => {
                     let expected = if ends == 0 {
-                        r.end_kind.as_deref()
+                        r.end_kind.map(|v| v.as_str())
                     } else {
                         Some("closed")
                     };

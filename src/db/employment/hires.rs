@@ -11,7 +11,7 @@
 use sea_orm::{ConnectionTrait, DbBackend, DbErr, FromQueryResult, Statement, Value};
 use time::Date;
 
-use crate::domain::employment::Route;
+use crate::domain::employment::{EndKind, Route};
 
 /// An organisation's hires through the service, counted.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, FromQueryResult)]
@@ -42,8 +42,8 @@ pub struct ListedHire {
     pub start_date: Date,
     /// Leaving or moving date.
     pub end_date: Option<Date>,
-    /// `left` or `moved`.
-    pub end_kind: Option<String>,
+    /// Left, or moved within the NHS.
+    pub end_kind: Option<EndKind>,
     /// When the earliest checkpoint not yet recorded falls due; none when nothing is left to
     /// record.
     pub next_due: Option<Date>,

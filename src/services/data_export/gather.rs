@@ -195,8 +195,8 @@ async fn employment_of(
             .map(|c| Checkpoint {
                 months: c.months,
                 due_on: day(c.due_on),
-                outcome: c.outcome,
-                source: c.source,
+                outcome: c.outcome.map(|o| o.as_str().to_owned()),
+                source: c.source.map(|s| s.as_str().to_owned()),
                 recorded_at: at_opt(c.recorded_at),
             })
             .collect();
@@ -213,7 +213,7 @@ async fn employment_of(
             assignment_number: r.assignment_number,
             start_date: day(r.start_date),
             end_date: r.end_date.map(day),
-            end_kind: r.end_kind,
+            end_kind: r.end_kind.map(|k| k.as_str().to_owned()),
             leaving_reason: r.leaving_reason,
             moved_to: r.moved_to,
             checkpoints,
