@@ -286,7 +286,7 @@ pub async fn fail(
 ) -> Result<bool, DbErr> {
     let result = esr_import_job::Entity::update_many()
         .col_expr(Column::Status, Expr::value(JobStatus::Failed))
-        .col_expr(Column::Failure, Expr::value(Some(failure.as_str())))
+        .col_expr(Column::Failure, Expr::value(Some(failure)))
         .col_expr(Column::Problems, Expr::value(problems))
         .col_expr(Column::ClaimedBy, Expr::value(Option::<String>::None))
         .col_expr(

@@ -29,7 +29,7 @@ fn applications_at(organisation_id: i32, stage: Stage) -> SelectStatement {
     Query::select()
         .column(application::Column::Id)
         .from(application::Entity)
-        .and_where(application::Column::Stage.eq(stage.as_str()))
+        .and_where(application::Column::Stage.eq(stage))
         .and_where(application::Column::VacancyId.in_subquery(vacancies_of(organisation_id)))
         .to_owned()
 }

@@ -223,6 +223,11 @@ impl Failure {
         }
     }
 
+    /// Reads a stored name.
+    pub fn parse(value: &str) -> Option<Self> {
+        Failure::from_stored(value).ok()
+    }
+
     /// From the stored value.
     pub fn from_stored(value: &str) -> Result<Self, UnknownValue> {
         Ok(match value {
@@ -399,6 +404,7 @@ mod tests {
             Failure::GaveUp,
         ] {
             assert_eq!(Failure::from_stored(failure.as_str()), Ok(failure));
+            assert_eq!(Failure::parse(failure.as_str()), Some(failure));
             assert!(failure.explain(0).starts_with("Nothing was imported."));
         }
         assert_eq!(

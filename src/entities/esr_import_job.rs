@@ -3,8 +3,7 @@
 
 use sea_orm::entity::prelude::*;
 
-/// A row of `esr_import_jobs`. `failure` is read through
-/// [`crate::domain::esr_import::Failure`]; an unknown value, there or in `status`, is an error.
+/// A row of `esr_import_jobs`.
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "esr_import_jobs")]
 pub struct Model {
@@ -33,7 +32,7 @@ pub struct Model {
     pub kept: i32,
     pub not_care_experienced: i32,
     pub unnumbered: i32,
-    pub failure: Option<String>,
+    pub failure: Option<crate::domain::esr_import::Failure>,
     /// The problems of rows that could not be imported, one a line.
     pub problems: Option<String>,
     /// The worker that holds the job, while it runs.

@@ -151,6 +151,7 @@ stored_as_name! {
     CheckpointOutcome => crate::domain::employment::CheckpointOutcome,
     CheckpointSource => crate::domain::employment::CheckpointSource,
     JobStatus => crate::domain::esr_import::JobStatus,
+    Failure => crate::domain::esr_import::Failure,
 }
 
 stored_as_text! {

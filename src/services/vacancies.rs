@@ -198,10 +198,10 @@ pub struct Affected {
 pub async fn affected(db: &impl ConnectionTrait, vacancy_id: i32) -> Result<Affected, DbErr> {
     let mut affected = Affected::default();
     for (stage, n) in vacancies::applications_by_stage(db, vacancy_id).await? {
-        match Stage::parse(&stage) {
-            Some(Stage::Draft) => affected.unfinished += n,
-            Some(Stage::Withdrawn) | None => {}
-            Some(_) => affected.sent += n,
+        match stage {
+            Stage::Draft => affected.unfinished += n,
+            Stage::Withdrawn => {}
+            _ => affected.sent += n,
         }
     }
     Ok(affected)
