@@ -144,6 +144,7 @@ stored_as_name! {
     Strength => crate::domain::mentoring::profile::Strength,
     Role => crate::domain::role::Role,
     CareExperience => crate::domain::profile::CareExperience,
+    CareDefinition => crate::domain::programme::CareDefinition,
     TokenPurpose => crate::domain::account::TokenPurpose,
     ReferenceType => crate::domain::vacancy::ReferenceType,
     Route => crate::domain::employment::Route,

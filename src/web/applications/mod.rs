@@ -160,6 +160,5 @@ pub(crate) async fn definition_of(
         None => None,
     };
     Ok(programme
-        .and_then(|p| CareDefinition::parse(&p.care_definition))
-        .unwrap_or(CareDefinition::CareExperienced))
+        .map_or(CareDefinition::CareExperienced, |p| p.care_definition))
 }
