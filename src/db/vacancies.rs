@@ -9,7 +9,10 @@ use time::{Duration, OffsetDateTime};
 
 use crate::db::now;
 use crate::domain::application::Stage;
-use crate::domain::vacancy::{VacancyInput, VacancyKind, VacancyStatus};
+use crate::domain::vacancy::{
+    ReferenceType, VacancyInput, VacancyKind, VacancyStatus, stored_references,
+};
+use crate::entities::stored::{UnknownStoredName, unreadable};
 use crate::entities::{application, user, vacancy, vacancy_criterion};
 
 fn reference_list(input: &VacancyInput) -> String {
@@ -19,6 +22,20 @@ fn reference_list(input: &VacancyInput) -> String {
         .map(|r| r.as_str())
         .collect::<Vec<_>>()
         .join(",")
+}
+
+/// The kinds of referee a vacancy accepts, as stored. A list with a name the code does not
+/// know is an error, never a shorter list.
+pub fn references_of(v: &vacancy::Model) -> Result<Vec<ReferenceType>, DbErr> {
+    stored_references(&v.reference_options).ok_or_else(|| {
+        unreadable(
+            "ReferenceType list",
+            UnknownStoredName {
+                type_name: "ReferenceType list",
+                found: v.reference_options.clone(),
+            },
+        )
+    })
 }
 
 /// The columns a manager's form sets, for both creating and changing a vacancy.

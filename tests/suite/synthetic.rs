@@ -186,7 +186,7 @@ async fn seeding_a_fresh_database_adds_exactly_what_was_asked_and_again_adds_mor
     // Ring-fenced and programme vacancies accept every kind of referee; apprenticeships state
     // their entry requirements, and other kinds have none.
     for v in vacancy::Entity::find().all(&conn).await.unwrap() {
-        let references = stored_references(&v.reference_options);
+        let references = stored_references(&v.reference_options).unwrap();
         assert!(
             check_flexible_references(v.ring_fenced, v.programme_id.is_some(), &references).is_ok(),
             "{}: {}",

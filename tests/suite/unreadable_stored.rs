@@ -138,3 +138,47 @@ async fn unreadable_mentoring_wishes_and_proposals_are_errors_not_empty() {
         "{error}"
     );
 }
+
+#[tokio::test]
+async fn a_kind_of_referee_the_code_does_not_know_is_an_error_not_left_out() {
+    let app = spawn_app().await;
+    let posted = crate::applications::post_vacancy(&app, "Porter", false).await;
+    let page = format!("/vacancies/{}", posted.id);
+    let (status, _) = app.client.page(&page).await;
+    assert_eq!(status, 200);
+
+    corrupt(
+        &app,
+        &format!(
+            "UPDATE vacancies SET reference_options = 'employer,pen_pal' WHERE id = {}",
+            posted.id
+        ),
+    )
+    .await;
+
+    let (status, _) = app.client.page(&page).await;
+    assert_eq!(status, 500, "not a vacancy that accepts employers only");
+}
+
+#[tokio::test]
+async fn a_final_score_out_of_range_is_an_error_not_a_score_missing() {
+    use crate::shortlisting::{close, finals, lead, sent};
+    let app = spawn_app().await;
+    let v = crate::applications::post_vacancy(&app, "Ward clerk", false).await;
+    let id = sent(&app, &v, "ash@example.org", "no", None).await;
+    close(&app, v.id).await;
+    let lead = lead(&app, &v).await;
+    finals(&lead, &v, id, ["2", "1", "0"]).await;
+    let board = format!("/shortlisting/{}", v.id);
+    let (status, _) = lead.page(&board).await;
+    assert_eq!(status, 200);
+
+    corrupt(
+        &app,
+        &format!("UPDATE final_scores SET score = 7 WHERE application_id = {id}"),
+    )
+    .await;
+
+    let (status, _) = lead.page(&board).await;
+    assert_eq!(status, 500, "not an application with no final scores");
+}

@@ -436,18 +436,13 @@ pub struct ReferencesTemplate {
     errors: FormErrors,
 }
 
-fn accepted_kinds(loaded: &Loaded) -> Vec<ReferenceType> {
-    let kinds: Vec<ReferenceType> = loaded
-        .vacancy
-        .reference_options
-        .split(',')
-        .filter_map(ReferenceType::parse)
-        .collect();
-    if kinds.is_empty() {
+fn accepted_kinds(loaded: &Loaded) -> AppResult<Vec<ReferenceType>> {
+    let kinds = crate::db::vacancies::references_of(&loaded.vacancy)?;
+    Ok(if kinds.is_empty() {
         ReferenceType::ALL.to_vec()
     } else {
         kinds
-    }
+    })
 }
 
 fn slots(forms: Vec<RefereeForm>) -> Vec<RefereeSlot> {
@@ -518,7 +513,7 @@ pub async fn references(
             from.yes() || kept_from_check(&kept),
         ),
         slots: slots(forms),
-        kinds: accepted_kinds(&loaded),
+        kinds: accepted_kinds(&loaded)?,
         errors: FormErrors::default(),
     }
     .into_response())
@@ -534,7 +529,7 @@ pub async fn save_references(
 ) -> AppResult<Response> {
     let loaded = load_draft(&state, &me, &session, id, Step::References).await?;
     let forms = typed_referees(&pairs);
-    let kinds = accepted_kinds(&loaded);
+    let kinds = accepted_kinds(&loaded)?;
     let complete = intent(&pairs) == Intent::Continue;
     let referees = match application::parse_referees(&forms, &kinds, complete) {
         Ok(referees) => referees,
