@@ -167,10 +167,7 @@ pub async fn record_outcome(
     recorded_by: i32,
 ) -> Result<bool, DbErr> {
     let done = employment_checkpoint::Entity::update_many()
-        .col_expr(
-            employment_checkpoint::Column::Outcome,
-            Expr::value(outcome),
-        )
+        .col_expr(employment_checkpoint::Column::Outcome, Expr::value(outcome))
         .col_expr(
             employment_checkpoint::Column::Source,
             Expr::value(CheckpointSource::Manager),
@@ -238,10 +235,7 @@ pub async fn end(
 ) -> Result<bool, DbErr> {
     let done = employment_record::Entity::update_many()
         .col_expr(employment_record::Column::EndDate, Expr::value(ending.date))
-        .col_expr(
-            employment_record::Column::EndKind,
-            Expr::value(ending.kind),
-        )
+        .col_expr(employment_record::Column::EndKind, Expr::value(ending.kind))
         .col_expr(
             employment_record::Column::LeavingReason,
             Expr::value(ending.leaving_reason.map(str::to_owned)),
@@ -596,10 +590,7 @@ pub async fn record_end_if_open(
 ) -> Result<bool, DbErr> {
     let result = employment_record::Entity::update_many()
         .col_expr(employment_record::Column::EndDate, Expr::value(end_date))
-        .col_expr(
-            employment_record::Column::EndKind,
-            Expr::value(kind),
-        )
+        .col_expr(employment_record::Column::EndKind, Expr::value(kind))
         .col_expr(
             employment_record::Column::LeavingReason,
             Expr::value(leaving_reason),
@@ -623,14 +614,8 @@ pub async fn record_outcome_if_unrecorded(
     recorded_by: Option<i32>,
 ) -> Result<bool, DbErr> {
     let result = employment_checkpoint::Entity::update_many()
-        .col_expr(
-            employment_checkpoint::Column::Outcome,
-            Expr::value(outcome),
-        )
-        .col_expr(
-            employment_checkpoint::Column::Source,
-            Expr::value(source),
-        )
+        .col_expr(employment_checkpoint::Column::Outcome, Expr::value(outcome))
+        .col_expr(employment_checkpoint::Column::Source, Expr::value(source))
         .col_expr(
             employment_checkpoint::Column::RecordedBy,
             Expr::value(recorded_by),

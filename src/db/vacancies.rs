@@ -175,10 +175,7 @@ pub async fn publish(db: &impl ConnectionTrait, id: i32) -> Result<bool, DbErr> 
 /// Closes a published vacancy early. Returns false if it was not published.
 pub async fn close(db: &impl ConnectionTrait, id: i32) -> Result<bool, DbErr> {
     let result = vacancy::Entity::update_many()
-        .col_expr(
-            vacancy::Column::Status,
-            Expr::value(VacancyStatus::Closed),
-        )
+        .col_expr(vacancy::Column::Status, Expr::value(VacancyStatus::Closed))
         .col_expr(vacancy::Column::ClosedEarlyAt, Expr::value(now()))
         .col_expr(vacancy::Column::UpdatedAt, Expr::value(now()))
         .filter(vacancy::Column::Id.eq(id))

@@ -71,9 +71,7 @@ pub fn what_happened(stage: Stage, invited: bool) -> &'static str {
         (Stage::Withdrawn, true) => "Invited, then withdrew before the interview",
         (Stage::Withdrawn, false) => "Withdrew before being invited",
         (Stage::NotShortlisted, _) => "Not taken forward at shortlisting",
-        (Stage::Unsuccessful, true) => {
-            "Invited, then marked unsuccessful without an interview"
-        }
+        (Stage::Unsuccessful, true) => "Invited, then marked unsuccessful without an interview",
         (Stage::Unsuccessful, false) => "Marked unsuccessful without being invited",
         (_, false) => "Not invited to interview",
         (_, true) => "Invited but not interviewed",
@@ -110,18 +108,9 @@ mod tests {
     fn judges_the_guarantee() {
         use GuaranteeStatus::*;
         assert_eq!(guarantee_status(Stage::Started, true), Interviewed);
-        assert_eq!(
-            guarantee_status(Stage::Unsuccessful, true),
-            Interviewed
-        );
-        assert_eq!(
-            guarantee_status(Stage::InterviewBooked, false),
-            Awaiting
-        );
-        assert_eq!(
-            guarantee_status(Stage::InvitedToInterview, false),
-            Awaiting
-        );
+        assert_eq!(guarantee_status(Stage::Unsuccessful, true), Interviewed);
+        assert_eq!(guarantee_status(Stage::InterviewBooked, false), Awaiting);
+        assert_eq!(guarantee_status(Stage::InvitedToInterview, false), Awaiting);
         assert_eq!(guarantee_status(Stage::Withdrawn, false), Breach);
         assert_eq!(guarantee_status(Stage::NotShortlisted, false), Breach);
         assert_eq!(guarantee_status(Stage::Unsuccessful, false), Breach);

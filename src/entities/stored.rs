@@ -208,8 +208,14 @@ mod tests {
         assert_eq!(<Modes as ValueType>::try_from(value).ok(), Some(modes));
         let times = Availability::parse("mon_am;tue_pm").unwrap();
         let value: sea_orm::Value = times.into();
-        assert_eq!(value, sea_orm::Value::String(Some("mon_am;tue_pm".to_owned())));
-        assert_eq!(<Availability as ValueType>::try_from(value).ok(), Some(times));
+        assert_eq!(
+            value,
+            sea_orm::Value::String(Some("mon_am;tue_pm".to_owned()))
+        );
+        assert_eq!(
+            <Availability as ValueType>::try_from(value).ok(),
+            Some(times)
+        );
         let nothing = sea_orm::Value::String(Some(String::new()));
         assert_eq!(
             <Availability as ValueType>::try_from(nothing.clone()).ok(),

@@ -29,8 +29,8 @@ use crate::db::esr_import_jobs::{self, BatchCounts, NewJob, Totals};
 use crate::db::esr_uploads::{self, NewUpload};
 use crate::domain::esr::{self as rules, BadRow, EsrRow};
 use crate::domain::esr_import::{
-    BAD_ROWS_SHOWN, BATCH_ROWS, Failure, JobStatus, LEASE, UPLOAD_KEPT_FOR, gives_up,
-    not_shown, with_commas,
+    BAD_ROWS_SHOWN, BATCH_ROWS, Failure, JobStatus, LEASE, UPLOAD_KEPT_FOR, gives_up, not_shown,
+    with_commas,
 };
 use crate::entities::esr_import_job;
 use crate::services::Outcome;

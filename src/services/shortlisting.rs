@@ -17,11 +17,11 @@ use crate::domain::shortlisting::{
     Blocker, Candidate, Exception, Minimum, Proposal, Ranked, Refusal, Score, Standing,
     check_decision, completion_blockers, invited_automatically, minimum, within_cap,
 };
+use crate::entities::stored::{UnknownStoredName, unreadable};
 use crate::entities::{
     application, shortlist_decision, shortlist_score, shortlisting as shortlisting_entity, vacancy,
     vacancy_criterion,
 };
-use crate::entities::stored::{UnknownStoredName, unreadable};
 use crate::services::Outcome;
 use crate::services::emails::email_applicant;
 

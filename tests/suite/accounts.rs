@@ -1052,7 +1052,10 @@ async fn the_demo_has_years_of_hires_every_stage_and_a_guaranteed_interview_brea
     );
 
     // Both routes: SPECTRA hires, and existing staff from ESR with assignment numbers.
-    let esr: Vec<&employment_record::Model> = records.iter().filter(|r| r.route.as_str() == "esr").collect();
+    let esr: Vec<&employment_record::Model> = records
+        .iter()
+        .filter(|r| r.route.as_str() == "esr")
+        .collect();
     assert_eq!(esr.len(), 8);
     for r in &esr {
         let number = r.assignment_number.as_deref().unwrap();
@@ -1063,7 +1066,13 @@ async fn the_demo_has_years_of_hires_every_stage_and_a_guaranteed_interview_brea
             "{number}"
         );
     }
-    assert!(records.iter().filter(|r| r.route.as_str() == "spectra").count() >= 30);
+    assert!(
+        records
+            .iter()
+            .filter(|r| r.route.as_str() == "spectra")
+            .count()
+            >= 30
+    );
     // Hires over about four years, the latest a month ago, across every organisation.
     let earliest = records.iter().map(|r| r.start_date).min().unwrap();
     assert!(earliest < today - day(3 * 365), "{earliest}");
@@ -1114,8 +1123,15 @@ async fn the_demo_has_years_of_hires_every_stage_and_a_guaranteed_interview_brea
             .collect();
         after.sort_by_key(|c| c.months);
         if let Some((first, rest)) = after.split_first() {
-            assert_eq!(first.outcome.map(|v| v.as_str()), r.end_kind.map(|v| v.as_str()), "{r:?}");
-            assert!(rest.iter().all(|c| c.outcome.map(|v| v.as_str()) == Some("closed")));
+            assert_eq!(
+                first.outcome.map(|v| v.as_str()),
+                r.end_kind.map(|v| v.as_str()),
+                "{r:?}"
+            );
+            assert!(
+                rest.iter()
+                    .all(|c| c.outcome.map(|v| v.as_str()) == Some("closed"))
+            );
         }
     }
     assert!(

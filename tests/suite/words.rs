@@ -5,8 +5,8 @@
 
 use scraper::{Html, Selector};
 use spectra::domain::Role;
-use spectra::domain::mentoring::profile::Strength;
 use spectra::domain::london_time::describe_day;
+use spectra::domain::mentoring::profile::Strength;
 
 use crate::applications::{applicant, expect_redirect, fill_in, post_vacancy, start};
 use crate::helpers::{Client, PASSWORD, location, spawn_app, text_of};

@@ -80,11 +80,7 @@ pub async fn hire_counts(
            JOIN employment_records r ON r.id = c.employment_record_id \
            WHERE r.organisation_id = $1 AND r.route = $2 \
            AND c.outcome IS NULL AND c.due_on < $3) AS overdue";
-    let values = vec![
-        organisation_id.into(),
-        Route::Spectra.into(),
-        today.into(),
-    ];
+    let values = vec![organisation_id.into(), Route::Spectra.into(), today.into()];
     let counts = HireCounts::find_by_statement(statement(db.get_database_backend(), sql, values))
         .one(db)
         .await?;

@@ -574,7 +574,10 @@ pub async fn erase_mentor(
         .col_expr(mentor::Column::Organisation, Expr::value(""))
         .col_expr(mentor::Column::Grade, Expr::value(""))
         .col_expr(mentor::Column::Specialty, Expr::value(""))
-        .col_expr(mentor::Column::Availability, Expr::value(Availability::default()))
+        .col_expr(
+            mentor::Column::Availability,
+            Expr::value(Availability::default()),
+        )
         .col_expr(mentor::Column::Gender, Expr::value(""))
         .col_expr(mentor::Column::ArchivedAt, Expr::value(Some(now)))
         .col_expr(mentor::Column::UpdatedAt, Expr::value(now))

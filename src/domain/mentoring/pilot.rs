@@ -79,7 +79,9 @@ impl ExclusionSource {
 
     /// Reads a stored name.
     pub fn parse(text: &str) -> Option<ExclusionSource> {
-        ExclusionSource::ALL.into_iter().find(|s| s.as_str() == text)
+        ExclusionSource::ALL
+            .into_iter()
+            .find(|s| s.as_str() == text)
     }
 
     /// A source the coordinator chose on the form, if it is one they may choose.
@@ -289,7 +291,11 @@ mod tests {
             ExclusionSource::chosen("conflict"),
             Some(ExclusionSource::Conflict)
         );
-        assert_eq!(ExclusionSource::chosen("ended"), None, "set by ending, never chosen");
+        assert_eq!(
+            ExclusionSource::chosen("ended"),
+            None,
+            "set by ending, never chosen"
+        );
         assert_eq!(ExclusionSource::chosen("other"), None);
     }
 

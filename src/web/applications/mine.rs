@@ -74,9 +74,7 @@ pub async fn list(
     let booked = applications::booked_interviews(&state.db, &ids).await?;
     let offers = applications::offers_awaiting_answer(&state.db, &ids).await?;
     let profile = applicant_profiles::find(&state.db, me.id).await?;
-    let declared = profile
-        .as_ref()
-        .map(|p| p.care_experience);
+    let declared = profile.as_ref().map(|p| p.care_experience);
     let steps = application::steps(declared);
     let mut rows: Vec<Row> = mine
         .into_iter()

@@ -159,6 +159,5 @@ pub(crate) async fn definition_of(
         Some(id) => programmes::find(&state.db, id).await?,
         None => None,
     };
-    Ok(programme
-        .map_or(CareDefinition::CareExperienced, |p| p.care_definition))
+    Ok(programme.map_or(CareDefinition::CareExperienced, |p| p.care_definition))
 }

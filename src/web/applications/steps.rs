@@ -791,15 +791,7 @@ pub(crate) async fn answers(state: &AppState, loaded: &Loaded) -> AppResult<Answ
     let referees: Vec<_> = applications::referees_of(&state.db, id)
         .await?
         .into_iter()
-        .map(|r| {
-            (
-                r.kind.label(),
-                r.name,
-                r.relationship,
-                r.email,
-                r.phone,
-            )
-        })
+        .map(|r| (r.kind.label(), r.name, r.relationship, r.email, r.phone))
         .collect();
     let progress = services::application_form::progress(
         &loaded.criteria,

@@ -149,9 +149,7 @@ async fn qualifying(
         .await?
         .into_iter()
         .filter(|q| {
-            !breaches_only
-                || guarantee_status(q.stage, q.interviewed)
-                    == GuaranteeStatus::Breach
+            !breaches_only || guarantee_status(q.stage, q.interviewed) == GuaranteeStatus::Breach
         })
         .map(|q| ListRow {
             reference: reference(q.application_id),

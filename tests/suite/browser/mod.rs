@@ -1683,7 +1683,12 @@ async fn a_hiring_manager_records_a_checkpoint_by_keyboard() {
     assert_eq!(stored.leaving_reason.as_deref(), Some("vr_relocation"));
     assert_eq!(stored.moved_to, None);
     for c in checkpoints_of(&app, evan.id).await {
-        assert_eq!(c.outcome.map(|v| v.as_str()), Some("closed"), "{} months", c.months);
+        assert_eq!(
+            c.outcome.map(|v| v.as_str()),
+            Some("closed"),
+            "{} months",
+            c.months
+        );
         assert_eq!(c.recorded_by, Some(manager));
     }
 

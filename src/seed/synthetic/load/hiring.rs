@@ -10,7 +10,8 @@ use super::batch::Batch;
 use super::{Org, Seeder, Vac};
 use crate::domain::application::Stage;
 use crate::domain::employment::{
-    CHECKPOINT_MONTHS, CheckpointOutcome, CheckpointSource, EndKind, LEAVING_REASONS, Route, checkpoint_due,
+    CHECKPOINT_MONTHS, CheckpointOutcome, CheckpointSource, EndKind, LEAVING_REASONS, Route,
+    checkpoint_due,
 };
 use crate::domain::london_time;
 use crate::domain::offer::{CheckStatus, checks_for};
