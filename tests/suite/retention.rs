@@ -19,7 +19,7 @@ use crate::offers::offered_pair;
 use crate::shortlisting::{audited, lead};
 
 /// An organisation with a hiring manager, signed in.
-async fn organisation(app: &TestApp, name: &str, manager: &str) -> (i32, i32, Client) {
+pub(crate) async fn organisation(app: &TestApp, name: &str, manager: &str) -> (i32, i32, Client) {
     let organisation_id = app.create_organisation(name).await;
     let (manager_id, client) = manager_of(app, organisation_id, manager).await;
     (organisation_id, manager_id, client)
@@ -36,7 +36,12 @@ async fn manager_of(app: &TestApp, organisation_id: i32, email: &str) -> (i32, C
 }
 
 /// Starts an employment record directly, as a hire would.
-async fn employ(app: &TestApp, organisation_id: i32, role: &str, start_date: Date) -> i32 {
+pub(crate) async fn employ(
+    app: &TestApp,
+    organisation_id: i32,
+    role: &str,
+    start_date: Date,
+) -> i32 {
     let txn = app.db.begin().await.unwrap();
     let record = employment::start(
         &txn,
@@ -74,7 +79,7 @@ fn outcomes(cs: &[employment_checkpoint::Model]) -> Vec<Option<&str>> {
 
 /// A start date whose 3- and 6-month checkpoints have fallen due (the 6-month one a few days
 /// ago) and whose 12-month one has not.
-fn start_with_two_due() -> Date {
+pub(crate) fn start_with_two_due() -> Date {
     add_months(retention::today(), -6) - Duration::days(3)
 }
 

@@ -38,7 +38,9 @@ async fn a_role_the_code_does_not_know_is_an_error_not_a_role_dropped() {
         .await
         .unwrap_err();
     assert!(
-        error.to_string().contains("unknown Role stored: \"wizard\""),
+        error
+            .to_string()
+            .contains("unknown Role stored: \"wizard\""),
         "{error}"
     );
 }
@@ -181,4 +183,43 @@ async fn a_final_score_out_of_range_is_an_error_not_a_score_missing() {
 
     let (status, _) = lead.page(&board).await;
     assert_eq!(status, 500, "not an application with no final scores");
+}
+
+#[tokio::test]
+async fn a_leaving_reason_the_code_does_not_know_is_an_error_not_left_out() {
+    use crate::retention::{employ, organisation, start_with_two_due};
+    let app = spawn_app().await;
+    let (org, _, manager) = organisation(&app, "Alder Hey Children's NHS FT", "hm@nhs.net").await;
+    let id = employ(&app, org, "Porter", start_with_two_due()).await;
+    corrupt(
+        &app,
+        &format!(
+            "UPDATE employment_records SET end_date = start_date, end_kind = 'left', \
+             leaving_reason = 'vr_relocation' WHERE id = {id}"
+        ),
+    )
+    .await;
+    let page = format!("/manage/employees/{id}");
+    let (status, body) = manager.page(&page).await;
+    assert_eq!(status, 200);
+    assert!(body.contains("Voluntary Resignation - Relocation"));
+
+    corrupt(
+        &app,
+        &format!("UPDATE employment_records SET leaving_reason = 'gone_fishing' WHERE id = {id}"),
+    )
+    .await;
+    let (status, _) = manager.page(&page).await;
+    assert_eq!(status, 500, "not a leaving with no reason");
+
+    corrupt(
+        &app,
+        &format!(
+            "UPDATE employment_records SET leaving_reason = 'vr_relocation', end_kind = 'retired' \
+             WHERE id = {id}"
+        ),
+    )
+    .await;
+    let (status, _) = manager.page(&page).await;
+    assert_eq!(status, 500, "not an ending of no kind");
 }

@@ -283,6 +283,12 @@ pub(super) async fn render(
     errors: FormErrors,
 ) -> AppResult<ShowTemplate> {
     let today = retention::today();
+    let leaving_reason = match r.leaving_reason.as_deref() {
+        Some(code) => Some(LeavingReason::from_code(code).ok_or_else(|| {
+            anyhow::anyhow!("employment {} has an unknown leaving reason {code:?}", r.id)
+        })?),
+        None => None,
+    };
     let checkpoints = employment::checkpoints_of(&state.db, r.id).await?;
     let correctable = r.end_date.is_some()
         || checkpoints
@@ -338,10 +344,7 @@ pub(super) async fn render(
         started: long_date(r.start_date),
         route: r.route.label(),
         status: status_of(r.end_date, r.end_kind),
-        leaving_reason: r
-            .leaving_reason
-            .as_deref()
-            .and_then(LeavingReason::from_code)
+        leaving_reason: leaving_reason
             .filter(|reason| !reason.is_move_within_nhs())
             .map(|reason| reason.esr),
         r,
