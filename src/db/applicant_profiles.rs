@@ -22,7 +22,7 @@ pub async fn declares_care_experience(
 ) -> Result<bool, DbErr> {
     Ok(find(db, user_id)
         .await?
-        .is_some_and(|p| p.care_experience == CareExperience::Yes.as_str()))
+        .is_some_and(|p| p.care_experience == CareExperience::Yes))
 }
 
 /// Saves a profile, creating or replacing it.
@@ -35,7 +35,7 @@ pub async fn save(
         user_id: Set(user_id),
         phone: Set(input.phone.clone()),
         contact_preference: Set(input.contact_preference.to_owned()),
-        care_experience: Set(input.care_experience.as_str().to_owned()),
+        care_experience: Set(input.care_experience),
         local_authority: Set(input.local_authority.clone()),
         adviser_name: Set(input.adviser_name.clone()),
         adviser_contact: Set(input.adviser_contact.clone()),

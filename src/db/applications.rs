@@ -253,7 +253,7 @@ pub async fn save_referees(
         .map(|(i, r)| application_referee::ActiveModel {
             application_id: Set(application_id),
             position: Set(i32::try_from(i).unwrap_or(i32::MAX)),
-            kind: Set(r.kind.as_str().to_owned()),
+            kind: Set(r.kind),
             name: Set(r.name.clone()),
             relationship: Set(r.relationship.clone()),
             email: Set(r.email.clone()),
@@ -287,7 +287,7 @@ pub async fn save_step(
     let mut update = application::Entity::update_many()
         .col_expr(application::Column::UpdatedAt, Expr::value(now()))
         .filter(application::Column::Id.eq(application_id))
-        .filter(application::Column::Stage.eq(Stage::Draft.as_str()));
+        .filter(application::Column::Stage.eq(Stage::Draft));
     if let Some(adjustments) = change.adjustments {
         update = update.col_expr(application::Column::Adjustments, Expr::value(adjustments));
     }
@@ -334,10 +334,10 @@ pub async fn change_stage(
     }
     let now = now();
     let mut update = application::Entity::update_many()
-        .col_expr(application::Column::Stage, Expr::value(to.as_str()))
+        .col_expr(application::Column::Stage, Expr::value(to))
         .col_expr(application::Column::UpdatedAt, Expr::value(now))
         .filter(application::Column::Id.eq(application_id))
-        .filter(application::Column::Stage.eq(from.as_str()));
+        .filter(application::Column::Stage.eq(from));
     if to == Stage::Submitted {
         update = update.col_expr(application::Column::SubmittedAt, Expr::value(Some(now)));
     }
@@ -575,7 +575,7 @@ pub async fn due_for_purge(
 ) -> Result<Vec<DueForPurge>, DbErr> {
     use sea_orm::{DbBackend, Statement, Value};
     let backend = db.get_database_backend();
-    let mut values: Vec<Value> = stages.iter().map(|s| s.as_str().into()).collect();
+    let mut values: Vec<Value> = stages.iter().map(|s| (*s).into()).collect();
     values.push(cutoff.into());
     let placeholder = |n: usize| match backend {
         DbBackend::Postgres => format!("${n}"),

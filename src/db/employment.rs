@@ -63,7 +63,7 @@ pub async fn start(
         staff_group: Set(new.staff_group.clone()),
         start_date: Set(new.start_date),
         apprenticeship: Set(new.apprenticeship),
-        route: Set(new.route.as_str().to_owned()),
+        route: Set(new.route),
         assignment_number: Set(new.assignment_number.clone()),
         end_date: Set(None),
         end_kind: Set(None),
@@ -167,13 +167,10 @@ pub async fn record_outcome(
     recorded_by: i32,
 ) -> Result<bool, DbErr> {
     let done = employment_checkpoint::Entity::update_many()
-        .col_expr(
-            employment_checkpoint::Column::Outcome,
-            Expr::value(outcome.as_str()),
-        )
+        .col_expr(employment_checkpoint::Column::Outcome, Expr::value(outcome))
         .col_expr(
             employment_checkpoint::Column::Source,
-            Expr::value(CheckpointSource::Manager.as_str()),
+            Expr::value(CheckpointSource::Manager),
         )
         .col_expr(
             employment_checkpoint::Column::RecordedBy,
@@ -238,10 +235,7 @@ pub async fn end(
 ) -> Result<bool, DbErr> {
     let done = employment_record::Entity::update_many()
         .col_expr(employment_record::Column::EndDate, Expr::value(ending.date))
-        .col_expr(
-            employment_record::Column::EndKind,
-            Expr::value(ending.kind.as_str()),
-        )
+        .col_expr(employment_record::Column::EndKind, Expr::value(ending.kind))
         .col_expr(
             employment_record::Column::LeavingReason,
             Expr::value(ending.leaving_reason.map(str::to_owned)),
@@ -341,7 +335,7 @@ pub async fn organisations_to_remind(
         .column(employment_record::Column::OrganisationId)
         .distinct()
         .join(JoinType::InnerJoin, record.into())
-        .filter(employment_record::Column::Route.eq(Route::Spectra.as_str()))
+        .filter(employment_record::Column::Route.eq(Route::Spectra))
         .filter(employment_checkpoint::Column::Outcome.is_null())
         .filter(
             Condition::any()
@@ -596,10 +590,7 @@ pub async fn record_end_if_open(
 ) -> Result<bool, DbErr> {
     let result = employment_record::Entity::update_many()
         .col_expr(employment_record::Column::EndDate, Expr::value(end_date))
-        .col_expr(
-            employment_record::Column::EndKind,
-            Expr::value(kind.as_str()),
-        )
+        .col_expr(employment_record::Column::EndKind, Expr::value(kind))
         .col_expr(
             employment_record::Column::LeavingReason,
             Expr::value(leaving_reason),
@@ -623,14 +614,8 @@ pub async fn record_outcome_if_unrecorded(
     recorded_by: Option<i32>,
 ) -> Result<bool, DbErr> {
     let result = employment_checkpoint::Entity::update_many()
-        .col_expr(
-            employment_checkpoint::Column::Outcome,
-            Expr::value(outcome.as_str()),
-        )
-        .col_expr(
-            employment_checkpoint::Column::Source,
-            Expr::value(source.as_str()),
-        )
+        .col_expr(employment_checkpoint::Column::Outcome, Expr::value(outcome))
+        .col_expr(employment_checkpoint::Column::Source, Expr::value(source))
         .col_expr(
             employment_checkpoint::Column::RecordedBy,
             Expr::value(recorded_by),
@@ -680,7 +665,7 @@ pub async fn set_end(
         )
         .col_expr(
             employment_record::Column::EndKind,
-            Expr::value(ending.map(|e| e.kind.as_str().to_owned())),
+            Expr::value(ending.map(|e| e.kind)),
         )
         .col_expr(
             employment_record::Column::LeavingReason,
@@ -744,11 +729,11 @@ pub async fn close_checkpoint_ids(
     employment_checkpoint::Entity::update_many()
         .col_expr(
             employment_checkpoint::Column::Outcome,
-            Expr::value(CheckpointOutcome::Closed.as_str()),
+            Expr::value(CheckpointOutcome::Closed),
         )
         .col_expr(
             employment_checkpoint::Column::Source,
-            Expr::value(CheckpointSource::Manager.as_str()),
+            Expr::value(CheckpointSource::Manager),
         )
         .col_expr(
             employment_checkpoint::Column::RecordedBy,
@@ -787,10 +772,10 @@ pub async fn start_recorded(
         staff_group: Set(new.staff_group.clone()),
         start_date: Set(new.start_date),
         apprenticeship: Set(new.apprenticeship),
-        route: Set(new.route.as_str().to_owned()),
+        route: Set(new.route),
         assignment_number: Set(new.assignment_number.clone()),
         end_date: Set(ending.map(|(date, _, _)| date)),
-        end_kind: Set(ending.map(|(_, kind, _)| kind.as_str().to_owned())),
+        end_kind: Set(ending.map(|(_, kind, _)| kind)),
         leaving_reason: Set(ending.map(|(_, _, reason)| reason.to_owned())),
         moved_to: Set(None),
         created_at: Set(at),
@@ -808,8 +793,8 @@ pub async fn start_recorded(
             employment_record_id: Set(record.id),
             months: Set(months),
             due_on: Set(checkpoint_due(new.start_date, months)),
-            outcome: Set(outcome.map(|o| o.as_str().to_owned())),
-            source: Set(outcome.map(|_| source.as_str().to_owned())),
+            outcome: Set(outcome),
+            source: Set(outcome.map(|_| source)),
             recorded_by: Set(None),
             recorded_at: Set(outcome.map(|_| at)),
             ..Default::default()

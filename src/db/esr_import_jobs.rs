@@ -39,7 +39,7 @@ pub async fn insert(
     esr_import_job::ActiveModel {
         user_id: Set(Some(new.user_id)),
         upload_id: Set(Some(new.upload_id)),
-        status: Set(JobStatus::Queued.as_str().to_owned()),
+        status: Set(JobStatus::Queued),
         expected_fingerprint: Set(new.expected_fingerprint),
         import_date: Set(new.import_date),
         total_rows: Set(0),
@@ -94,7 +94,7 @@ pub async fn active_for_upload(
 ) -> Result<Option<esr_import_job::Model>, DbErr> {
     esr_import_job::Entity::find()
         .filter(Column::UploadId.eq(upload_id))
-        .filter(Column::Status.is_in([JobStatus::Queued.as_str(), JobStatus::Running.as_str()]))
+        .filter(Column::Status.is_in([JobStatus::Queued, JobStatus::Running]))
         .one(db)
         .await
 }
@@ -171,7 +171,7 @@ pub async fn hold(
     let result = esr_import_job::Entity::update_many()
         .col_expr(Column::LeaseUntil, Expr::value(Some(lease_until)))
         .filter(Column::Id.eq(id))
-        .filter(Column::Status.eq(JobStatus::Running.as_str()))
+        .filter(Column::Status.eq(JobStatus::Running))
         .filter(Column::ClaimedBy.eq(worker))
         .filter(Column::ProcessedRows.eq(processed))
         .exec(db)
@@ -208,7 +208,7 @@ pub async fn set_totals(
         )
         .col_expr(Column::Unnumbered, Expr::value(totals.unnumbered))
         .filter(Column::Id.eq(id))
-        .filter(Column::Status.eq(JobStatus::Running.as_str()))
+        .filter(Column::Status.eq(JobStatus::Running))
         .filter(Column::ClaimedBy.eq(worker))
         .exec(db)
         .await?;
@@ -262,7 +262,7 @@ pub async fn add_batch(
 /// Marks a job done and lets go of it (after its last batch, in the same transaction).
 pub async fn finish(db: &impl ConnectionTrait, id: i32, now: OffsetDateTime) -> Result<(), DbErr> {
     esr_import_job::Entity::update_many()
-        .col_expr(Column::Status, Expr::value(JobStatus::Done.as_str()))
+        .col_expr(Column::Status, Expr::value(JobStatus::Done))
         .col_expr(Column::ClaimedBy, Expr::value(Option::<String>::None))
         .col_expr(
             Column::LeaseUntil,
@@ -285,8 +285,8 @@ pub async fn fail(
     now: OffsetDateTime,
 ) -> Result<bool, DbErr> {
     let result = esr_import_job::Entity::update_many()
-        .col_expr(Column::Status, Expr::value(JobStatus::Failed.as_str()))
-        .col_expr(Column::Failure, Expr::value(Some(failure.as_str())))
+        .col_expr(Column::Status, Expr::value(JobStatus::Failed))
+        .col_expr(Column::Failure, Expr::value(Some(failure)))
         .col_expr(Column::Problems, Expr::value(problems))
         .col_expr(Column::ClaimedBy, Expr::value(Option::<String>::None))
         .col_expr(
@@ -295,7 +295,7 @@ pub async fn fail(
         )
         .col_expr(Column::FinishedAt, Expr::value(Some(now)))
         .filter(Column::Id.eq(id))
-        .filter(Column::Status.eq(JobStatus::Running.as_str()))
+        .filter(Column::Status.eq(JobStatus::Running))
         .filter(Column::ClaimedBy.eq(worker))
         .exec(db)
         .await?;
@@ -306,14 +306,14 @@ pub async fn fail(
 /// so that a worker takes it up again at once rather than when the claim lapses.
 pub async fn release(db: &impl ConnectionTrait, id: i32, worker: &str) -> Result<bool, DbErr> {
     let result = esr_import_job::Entity::update_many()
-        .col_expr(Column::Status, Expr::value(JobStatus::Queued.as_str()))
+        .col_expr(Column::Status, Expr::value(JobStatus::Queued))
         .col_expr(Column::ClaimedBy, Expr::value(Option::<String>::None))
         .col_expr(
             Column::LeaseUntil,
             Expr::value(Option::<OffsetDateTime>::None),
         )
         .filter(Column::Id.eq(id))
-        .filter(Column::Status.eq(JobStatus::Running.as_str()))
+        .filter(Column::Status.eq(JobStatus::Running))
         .filter(Column::ClaimedBy.eq(worker))
         .exec(db)
         .await?;

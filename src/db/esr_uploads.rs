@@ -110,10 +110,7 @@ fn in_use() -> SelectStatement {
         .column(esr_import_job::Column::UploadId)
         .from(esr_import_job::Entity)
         .and_where(esr_import_job::Column::UploadId.is_not_null())
-        .and_where(
-            esr_import_job::Column::Status
-                .is_in([JobStatus::Queued.as_str(), JobStatus::Running.as_str()]),
-        )
+        .and_where(esr_import_job::Column::Status.is_in([JobStatus::Queued, JobStatus::Running]))
         .to_owned()
 }
 

@@ -9,9 +9,24 @@ use time::Duration;
 use crate::db::now;
 use crate::domain::{EmailAddress, Role, role};
 use crate::entities::invitation;
+use crate::entities::stored::{UnknownStoredName, unreadable};
 
 /// How long an invitation link stays usable.
 pub const LIFETIME: Duration = Duration::days(7);
+
+/// The roles an invitation gives. A stored list with a name the code does not know (or one
+/// twice) is an error, never no roles.
+pub fn roles_of(invitation: &invitation::Model) -> Result<Vec<Role>, DbErr> {
+    role::parse_list(&invitation.roles).ok_or_else(|| {
+        unreadable(
+            "Role list",
+            UnknownStoredName {
+                type_name: "Role list",
+                found: invitation.roles.clone(),
+            },
+        )
+    })
+}
 
 /// Stores a new invitation.
 pub async fn create(

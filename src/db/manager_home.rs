@@ -29,7 +29,7 @@ fn applications_at(organisation_id: i32, stage: Stage) -> SelectStatement {
     Query::select()
         .column(application::Column::Id)
         .from(application::Entity)
-        .and_where(application::Column::Stage.eq(stage.as_str()))
+        .and_where(application::Column::Stage.eq(stage))
         .and_where(application::Column::VacancyId.in_subquery(vacancies_of(organisation_id)))
         .to_owned()
 }
@@ -194,7 +194,7 @@ pub async fn checkpoints_due_by(
         .column(employment_record::Column::Id)
         .from(employment_record::Entity)
         .and_where(employment_record::Column::OrganisationId.eq(organisation_id))
-        .and_where(employment_record::Column::Route.eq(Route::Spectra.as_str()))
+        .and_where(employment_record::Column::Route.eq(Route::Spectra))
         .to_owned();
     employment_checkpoint::Entity::find()
         .filter(employment_checkpoint::Column::EmploymentRecordId.in_subquery(records))

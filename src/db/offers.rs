@@ -169,7 +169,7 @@ pub async fn update_check(
         .col_expr(offer_check::Column::UpdatedBy, Expr::value(Some(by)))
         .col_expr(offer_check::Column::UpdatedAt, Expr::value(now()))
         .filter(offer_check::Column::ApplicationId.eq(application_id))
-        .filter(offer_check::Column::Kind.eq(kind.as_str()))
+        .filter(offer_check::Column::Kind.eq(kind))
         .exec(db)
         .await
         .map(|_| ())

@@ -209,7 +209,7 @@ pub async fn hiring_manager_counts(db: &impl ConnectionTrait) -> Result<Vec<(i32
         .column(user::Column::OrganisationId)
         .column_as(user::Column::Id.count(), "n")
         .join(sea_orm::JoinType::InnerJoin, user::Relation::UserRole.def())
-        .filter(user_role::Column::Role.eq(Role::HiringManager.as_str()))
+        .filter(user_role::Column::Role.eq(Role::HiringManager))
         .filter(user::Column::IsActive.eq(true))
         .filter(user::Column::OrganisationId.is_not_null())
         .group_by(user::Column::OrganisationId)

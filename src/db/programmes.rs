@@ -58,7 +58,7 @@ fn details(input: &ProgrammeInput) -> programme::ActiveModel {
         name: Set(input.name.clone()),
         description: Set(input.description.clone()),
         target_hires: Set(input.target_hires),
-        care_definition: Set(input.care_definition.as_str().to_owned()),
+        care_definition: Set(input.care_definition),
         contact_name: Set(input.contact_name.clone()),
         contact_role: Set(input.contact_role.clone()),
         contact_email: Set(input.contact_email.clone()),

@@ -6,6 +6,7 @@ use sea_orm::{ConnectionTrait, DbBackend, DbErr, FromQueryResult, Statement, Val
 use time::{Date, Duration};
 
 use crate::domain::application::Stage;
+use crate::domain::employment::{EndKind, Route};
 
 /// What the champion narrowed the figures to.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
@@ -134,7 +135,7 @@ pub struct StageCount {
     /// The vacancy's programme.
     pub programme_id: Option<i32>,
     /// The stage reached.
-    pub stage: String,
+    pub stage: Stage,
     /// Applications that reached it.
     pub count: i64,
 }
@@ -158,7 +159,7 @@ pub async fn funnel_counts(
         if i > 0 {
             sql.push(", ");
         }
-        sql.bind(stage.as_str());
+        sql.bind(*stage);
     }
     sql.push(")")
         .application_filter(filter)
@@ -174,7 +175,7 @@ pub struct StageStay {
     /// The vacancy's programme.
     pub programme_id: Option<i32>,
     /// The stage.
-    pub stage: String,
+    pub stage: Stage,
     /// Whole days in it.
     pub days: i64,
     /// Stays of that length.
@@ -264,7 +265,7 @@ pub async fn programme_progress(
               JOIN vacancies v ON v.id = a.vacancy_id \
               WHERE v.programme_id = p.id AND o.status = 'accepted' AND a.stage = ",
         )
-        .bind(Stage::ConditionalOffer.as_str())
+        .bind(Stage::ConditionalOffer)
         .vacancy_filter(&undated)
         .push(") AS offers_in_checks FROM programmes p ORDER BY p.id");
     sql.all(db).await
@@ -282,7 +283,7 @@ pub struct QualifyingApplication {
     /// The vacancy's organisation.
     pub organisation_id: i32,
     /// Where the application is now.
-    pub stage: String,
+    pub stage: Stage,
     /// Whether it was ever invited to interview.
     pub invited: bool,
     /// Whether it was ever interviewed.
@@ -336,14 +337,14 @@ pub struct EmploymentFacts {
     pub programme_id: Option<i32>,
     /// Apprenticeship or not.
     pub apprenticeship: bool,
-    /// `spectra` or `esr`.
-    pub route: String,
+    /// How they came in.
+    pub route: Route,
     /// Start date.
     pub start_date: Date,
     /// Leaving or moving date.
     pub end_date: Option<Date>,
-    /// `left` or `moved`.
-    pub end_kind: Option<String>,
+    /// Left, or moved within the NHS.
+    pub end_kind: Option<EndKind>,
 }
 
 /// The employment records of the chosen organisation and programme that started in the period,
@@ -401,7 +402,7 @@ pub struct ApplicationRow {
     /// The vacancy's organisation.
     pub organisation_id: i32,
     /// Where it is now.
-    pub stage: String,
+    pub stage: Stage,
 }
 
 /// The applications sent in the period that reached `stage` (newest vacancy first), at most
@@ -421,7 +422,7 @@ pub async fn applications_reaching(
          AND EXISTS (SELECT 1 FROM application_stage_changes c WHERE c.application_id = a.id \
                      AND c.to_stage = ",
     );
-    sql.bind(stage.as_str())
+    sql.bind(stage)
         .push(")")
         .application_filter(filter)
         .push(&format!(" ORDER BY v.id DESC, a.id LIMIT {limit}"));

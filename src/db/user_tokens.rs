@@ -4,36 +4,12 @@ use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait,
     QueryFilter,
 };
-use time::Duration;
 
 use crate::db::now;
 use crate::entities::user_token;
 
-/// What a token lets its holder do.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Purpose {
-    /// Confirm the email address of a new account.
-    VerifyEmail,
-    /// Choose a new password.
-    ResetPassword,
-}
-
-impl Purpose {
-    fn as_str(self) -> &'static str {
-        match self {
-            Purpose::VerifyEmail => "verify_email",
-            Purpose::ResetPassword => "reset_password",
-        }
-    }
-
-    /// How long a link stays usable.
-    pub fn lifetime(self) -> Duration {
-        match self {
-            Purpose::VerifyEmail => Duration::days(3),
-            Purpose::ResetPassword => Duration::hours(1),
-        }
-    }
-}
+/// What a token lets its holder do: the domain's [`crate::domain::account::TokenPurpose`].
+pub use crate::domain::account::TokenPurpose as Purpose;
 
 /// Stores the hash of a new token.
 pub async fn create(
@@ -45,7 +21,7 @@ pub async fn create(
     let now = now();
     user_token::ActiveModel {
         user_id: Set(user_id),
-        purpose: Set(purpose.as_str().to_owned()),
+        purpose: Set(purpose),
         token_hash: Set(token_hash.to_owned()),
         expires_at: Set(now + purpose.lifetime()),
         used_at: Set(None),
@@ -65,7 +41,7 @@ pub async fn find_usable(
 ) -> Result<Option<user_token::Model>, DbErr> {
     user_token::Entity::find()
         .filter(user_token::Column::TokenHash.eq(token_hash))
-        .filter(user_token::Column::Purpose.eq(purpose.as_str()))
+        .filter(user_token::Column::Purpose.eq(purpose))
         .filter(user_token::Column::UsedAt.is_null())
         .filter(user_token::Column::ExpiresAt.gt(now()))
         .one(db)
@@ -95,7 +71,7 @@ pub async fn revoke_all(
     user_token::Entity::update_many()
         .col_expr(user_token::Column::UsedAt, Some(now()).into())
         .filter(user_token::Column::UserId.eq(user_id))
-        .filter(user_token::Column::Purpose.eq(purpose.as_str()))
+        .filter(user_token::Column::Purpose.eq(purpose))
         .filter(user_token::Column::UsedAt.is_null())
         .exec(db)
         .await?;

@@ -64,13 +64,13 @@ pub async fn by_ids(db: &impl ConnectionTrait, ids: &[i32]) -> Result<Vec<user::
         .await
 }
 
-/// The roles a user holds, in display order. Unknown names in the table are ignored.
+/// The roles a user holds, in display order. An unknown name in the table is an error.
 pub async fn roles_of(db: &impl ConnectionTrait, user_id: i32) -> Result<Vec<Role>, DbErr> {
     let rows = user_role::Entity::find()
         .filter(user_role::Column::UserId.eq(user_id))
         .all(db)
         .await?;
-    let mut roles: Vec<Role> = rows.iter().filter_map(|r| Role::parse(&r.role)).collect();
+    let mut roles: Vec<Role> = rows.iter().map(|r| r.role).collect();
     roles.sort();
     Ok(roles)
 }
@@ -136,7 +136,7 @@ async fn grant_roles(db: &impl ConnectionTrait, user_id: i32, roles: &[Role]) ->
     let now = now();
     let rows = roles.iter().map(|role| user_role::ActiveModel {
         user_id: Set(user_id),
-        role: Set(role.as_str().to_owned()),
+        role: Set(*role),
         granted_at: Set(now),
     });
     user_role::Entity::insert_many(rows).exec(db).await?;
@@ -213,7 +213,7 @@ pub async fn page_with_roles(
             let mut held: Vec<Role> = roles
                 .iter()
                 .filter(|r| r.user_id == u.id)
-                .filter_map(|r| Role::parse(&r.role))
+                .map(|r| r.role)
                 .collect();
             held.sort();
             (u, held)
@@ -228,7 +228,7 @@ pub async fn hiring_managers_of(
 ) -> Result<Vec<user::Model>, DbErr> {
     user::Entity::find()
         .inner_join(user_role::Entity)
-        .filter(user_role::Column::Role.eq(Role::HiringManager.as_str()))
+        .filter(user_role::Column::Role.eq(Role::HiringManager))
         .filter(user::Column::OrganisationId.eq(organisation_id))
         .filter(user::Column::IsActive.eq(true))
         .order_by_asc(user::Column::FullName)
@@ -240,7 +240,7 @@ pub async fn hiring_managers_of(
 pub async fn count_active_with_role(db: &impl ConnectionTrait, role: Role) -> Result<u64, DbErr> {
     user_role::Entity::find()
         .inner_join(user::Entity)
-        .filter(user_role::Column::Role.eq(role.as_str()))
+        .filter(user_role::Column::Role.eq(role))
         .filter(user::Column::IsActive.eq(true))
         .count(db)
         .await

@@ -9,7 +9,10 @@ use time::{Duration, OffsetDateTime};
 
 use crate::db::now;
 use crate::domain::application::Stage;
-use crate::domain::vacancy::{VacancyInput, VacancyKind, VacancyStatus};
+use crate::domain::vacancy::{
+    ReferenceType, VacancyInput, VacancyKind, VacancyStatus, stored_references,
+};
+use crate::entities::stored::{UnknownStoredName, unreadable};
 use crate::entities::{application, user, vacancy, vacancy_criterion};
 
 fn reference_list(input: &VacancyInput) -> String {
@@ -19,6 +22,20 @@ fn reference_list(input: &VacancyInput) -> String {
         .map(|r| r.as_str())
         .collect::<Vec<_>>()
         .join(",")
+}
+
+/// The kinds of referee a vacancy accepts, as stored. A list with a name the code does not
+/// know is an error, never a shorter list.
+pub fn references_of(v: &vacancy::Model) -> Result<Vec<ReferenceType>, DbErr> {
+    stored_references(&v.reference_options).ok_or_else(|| {
+        unreadable(
+            "ReferenceType list",
+            UnknownStoredName {
+                type_name: "ReferenceType list",
+                found: v.reference_options.clone(),
+            },
+        )
+    })
 }
 
 /// The columns a manager's form sets, for both creating and changing a vacancy.
@@ -144,12 +161,12 @@ pub async fn publish(db: &impl ConnectionTrait, id: i32) -> Result<bool, DbErr> 
     let result = vacancy::Entity::update_many()
         .col_expr(
             vacancy::Column::Status,
-            Expr::value(VacancyStatus::Published.as_str()),
+            Expr::value(VacancyStatus::Published),
         )
         .col_expr(vacancy::Column::PublishedAt, Expr::value(Some(now)))
         .col_expr(vacancy::Column::UpdatedAt, Expr::value(now))
         .filter(vacancy::Column::Id.eq(id))
-        .filter(vacancy::Column::Status.eq(VacancyStatus::Draft.as_str()))
+        .filter(vacancy::Column::Status.eq(VacancyStatus::Draft))
         .exec(db)
         .await?;
     Ok(result.rows_affected == 1)
@@ -158,14 +175,11 @@ pub async fn publish(db: &impl ConnectionTrait, id: i32) -> Result<bool, DbErr> 
 /// Closes a published vacancy early. Returns false if it was not published.
 pub async fn close(db: &impl ConnectionTrait, id: i32) -> Result<bool, DbErr> {
     let result = vacancy::Entity::update_many()
-        .col_expr(
-            vacancy::Column::Status,
-            Expr::value(VacancyStatus::Closed.as_str()),
-        )
+        .col_expr(vacancy::Column::Status, Expr::value(VacancyStatus::Closed))
         .col_expr(vacancy::Column::ClosedEarlyAt, Expr::value(now()))
         .col_expr(vacancy::Column::UpdatedAt, Expr::value(now()))
         .filter(vacancy::Column::Id.eq(id))
-        .filter(vacancy::Column::Status.eq(VacancyStatus::Published.as_str()))
+        .filter(vacancy::Column::Status.eq(VacancyStatus::Published))
         .exec(db)
         .await?;
     Ok(result.rows_affected == 1)
@@ -235,7 +249,7 @@ pub async fn reopen(
     let result = vacancy::Entity::update_many()
         .col_expr(
             vacancy::Column::Status,
-            Expr::value(VacancyStatus::Published.as_str()),
+            Expr::value(VacancyStatus::Published),
         )
         .col_expr(vacancy::Column::ClosesAt, Expr::value(closes_at))
         .col_expr(
@@ -244,28 +258,25 @@ pub async fn reopen(
         )
         .col_expr(vacancy::Column::UpdatedAt, Expr::value(now()))
         .filter(vacancy::Column::Id.eq(id))
-        .filter(vacancy::Column::Status.is_in([
-            VacancyStatus::Published.as_str(),
-            VacancyStatus::Closed.as_str(),
-        ]))
+        .filter(vacancy::Column::Status.is_in([VacancyStatus::Published, VacancyStatus::Closed]))
         .exec(db)
         .await?;
     Ok(result.rows_affected == 1)
 }
 
-/// How many of a vacancy's applications are at each stage (stage name, count), drafts
-/// included: closing and reopening say how many people they affect, without naming anyone.
+/// How many of a vacancy's applications are at each stage, drafts included: closing and
+/// reopening say how many people they affect, without naming anyone.
 pub async fn applications_by_stage(
     db: &impl ConnectionTrait,
     vacancy_id: i32,
-) -> Result<Vec<(String, i64)>, DbErr> {
+) -> Result<Vec<(Stage, i64)>, DbErr> {
     application::Entity::find()
         .select_only()
         .column(application::Column::Stage)
         .column_as(application::Column::Id.count(), "applications")
         .filter(application::Column::VacancyId.eq(vacancy_id))
         .group_by(application::Column::Stage)
-        .into_tuple::<(String, i64)>()
+        .into_tuple::<(Stage, i64)>()
         .all(db)
         .await
 }
@@ -279,9 +290,9 @@ pub async fn started_applications(
     let rows = application::Entity::find()
         .filter(application::Column::VacancyId.eq(vacancy_id))
         .filter(application::Column::Stage.is_in([
-            Stage::Draft.as_str(),
-            Stage::Submitted.as_str(),
-            Stage::Shortlisting.as_str(),
+            Stage::Draft,
+            Stage::Submitted,
+            Stage::Shortlisting,
         ]))
         .order_by_asc(application::Column::Id)
         .all(db)
@@ -318,13 +329,13 @@ pub const CLOSING_SOON: Duration = Duration::days(7);
 
 fn open_condition(filter: &OpenFilter, now: OffsetDateTime) -> Condition {
     let mut condition = Condition::all()
-        .add(vacancy::Column::Status.eq(VacancyStatus::Published.as_str()))
+        .add(vacancy::Column::Status.eq(VacancyStatus::Published))
         .add(vacancy::Column::ClosesAt.gt(now));
     if let Some(org) = filter.organisation_id {
         condition = condition.add(vacancy::Column::OrganisationId.eq(org));
     }
     if let Some(kind) = filter.kind {
-        condition = condition.add(vacancy::Column::Kind.eq(kind.as_str()));
+        condition = condition.add(vacancy::Column::Kind.eq(kind));
     }
     if let Some(ring_fenced) = filter.ring_fenced {
         condition = condition.add(vacancy::Column::RingFenced.eq(ring_fenced));

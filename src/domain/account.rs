@@ -34,6 +34,41 @@ pub fn may_start_session(
 /// time out after 30 seconds) ends the new session too.
 pub const HANDOVER_KEPT_FOR: Duration = Duration::minutes(5);
 
+/// What an emailed link (a `user_tokens` row) lets its holder do.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TokenPurpose {
+    /// Confirm the email address of a new account.
+    VerifyEmail,
+    /// Choose a new password.
+    ResetPassword,
+}
+
+impl TokenPurpose {
+    /// Every purpose.
+    pub const ALL: [TokenPurpose; 2] = [TokenPurpose::VerifyEmail, TokenPurpose::ResetPassword];
+
+    /// The name stored.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TokenPurpose::VerifyEmail => "verify_email",
+            TokenPurpose::ResetPassword => "reset_password",
+        }
+    }
+
+    /// Reads a stored name.
+    pub fn parse(name: &str) -> Option<TokenPurpose> {
+        TokenPurpose::ALL.into_iter().find(|p| p.as_str() == name)
+    }
+
+    /// How long a link stays usable.
+    pub fn lifetime(self) -> Duration {
+        match self {
+            TokenPurpose::VerifyEmail => Duration::days(3),
+            TokenPurpose::ResetPassword => Duration::hours(1),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -59,6 +94,18 @@ mod tests {
         assert!(!may_start_session(true, false, "fp", None));
         assert!(!may_start_session(false, false, "fp", Some("fp")));
         assert!(!may_start_session(false, true, "fp", Some("fp")));
+    }
+
+    #[test]
+    fn token_purposes_keep_their_stored_names() {
+        assert_eq!(TokenPurpose::VerifyEmail.as_str(), "verify_email");
+        assert_eq!(TokenPurpose::ResetPassword.as_str(), "reset_password");
+        for purpose in TokenPurpose::ALL {
+            assert_eq!(TokenPurpose::parse(purpose.as_str()), Some(purpose));
+        }
+        assert_eq!(TokenPurpose::parse("Reset_password"), None);
+        assert_eq!(TokenPurpose::parse(""), None);
+        assert!(TokenPurpose::ResetPassword.lifetime() < TokenPurpose::VerifyEmail.lifetime());
     }
 
     #[test]

@@ -53,12 +53,12 @@ pub enum GuaranteeStatus {
 /// Judges a qualifying application from where it is now and whether it was ever invited and
 /// interviewed. Any end without an interview is a breach, whatever the reason: the champion
 /// sees every one and judges it.
-pub fn guarantee_status(stage: Option<Stage>, interviewed: bool) -> GuaranteeStatus {
+pub fn guarantee_status(stage: Stage, interviewed: bool) -> GuaranteeStatus {
     if interviewed {
         return GuaranteeStatus::Interviewed;
     }
     match stage {
-        Some(Stage::InvitedToInterview | Stage::InterviewBooked | Stage::Shortlisting) => {
+        Stage::InvitedToInterview | Stage::InterviewBooked | Stage::Shortlisting => {
             GuaranteeStatus::Awaiting
         }
         _ => GuaranteeStatus::Breach,
@@ -66,15 +66,13 @@ pub fn guarantee_status(stage: Option<Stage>, interviewed: bool) -> GuaranteeSta
 }
 
 /// What happened to a qualifying application that was not interviewed, in plain words.
-pub fn what_happened(stage: Option<Stage>, invited: bool) -> &'static str {
+pub fn what_happened(stage: Stage, invited: bool) -> &'static str {
     match (stage, invited) {
-        (Some(Stage::Withdrawn), true) => "Invited, then withdrew before the interview",
-        (Some(Stage::Withdrawn), false) => "Withdrew before being invited",
-        (Some(Stage::NotShortlisted), _) => "Not taken forward at shortlisting",
-        (Some(Stage::Unsuccessful), true) => {
-            "Invited, then marked unsuccessful without an interview"
-        }
-        (Some(Stage::Unsuccessful), false) => "Marked unsuccessful without being invited",
+        (Stage::Withdrawn, true) => "Invited, then withdrew before the interview",
+        (Stage::Withdrawn, false) => "Withdrew before being invited",
+        (Stage::NotShortlisted, _) => "Not taken forward at shortlisting",
+        (Stage::Unsuccessful, true) => "Invited, then marked unsuccessful without an interview",
+        (Stage::Unsuccessful, false) => "Marked unsuccessful without being invited",
         (_, false) => "Not invited to interview",
         (_, true) => "Invited but not interviewed",
     }
@@ -109,37 +107,27 @@ mod tests {
     #[test]
     fn judges_the_guarantee() {
         use GuaranteeStatus::*;
-        assert_eq!(guarantee_status(Some(Stage::Started), true), Interviewed);
-        assert_eq!(
-            guarantee_status(Some(Stage::Unsuccessful), true),
-            Interviewed
-        );
-        assert_eq!(
-            guarantee_status(Some(Stage::InterviewBooked), false),
-            Awaiting
-        );
-        assert_eq!(
-            guarantee_status(Some(Stage::InvitedToInterview), false),
-            Awaiting
-        );
-        assert_eq!(guarantee_status(Some(Stage::Withdrawn), false), Breach);
-        assert_eq!(guarantee_status(Some(Stage::NotShortlisted), false), Breach);
-        assert_eq!(guarantee_status(Some(Stage::Unsuccessful), false), Breach);
-        assert_eq!(guarantee_status(None, false), Breach);
+        assert_eq!(guarantee_status(Stage::Started, true), Interviewed);
+        assert_eq!(guarantee_status(Stage::Unsuccessful, true), Interviewed);
+        assert_eq!(guarantee_status(Stage::InterviewBooked, false), Awaiting);
+        assert_eq!(guarantee_status(Stage::InvitedToInterview, false), Awaiting);
+        assert_eq!(guarantee_status(Stage::Withdrawn, false), Breach);
+        assert_eq!(guarantee_status(Stage::NotShortlisted, false), Breach);
+        assert_eq!(guarantee_status(Stage::Unsuccessful, false), Breach);
     }
 
     #[test]
     fn says_what_happened() {
         assert_eq!(
-            what_happened(Some(Stage::Withdrawn), true),
+            what_happened(Stage::Withdrawn, true),
             "Invited, then withdrew before the interview"
         );
         assert_eq!(
-            what_happened(Some(Stage::NotShortlisted), false),
+            what_happened(Stage::NotShortlisted, false),
             "Not taken forward at shortlisting"
         );
         assert_eq!(
-            what_happened(Some(Stage::Unsuccessful), false),
+            what_happened(Stage::Unsuccessful, false),
             "Marked unsuccessful without being invited"
         );
     }

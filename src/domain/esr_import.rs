@@ -156,6 +156,11 @@ impl JobStatus {
         }
     }
 
+    /// Reads a stored name.
+    pub fn parse(value: &str) -> Option<Self> {
+        JobStatus::from_stored(value).ok()
+    }
+
     /// From the stored value.
     pub fn from_stored(value: &str) -> Result<Self, UnknownValue> {
         Ok(match value {
@@ -216,6 +221,11 @@ impl Failure {
             Failure::UploadGone => "upload_gone",
             Failure::GaveUp => "gave_up",
         }
+    }
+
+    /// Reads a stored name.
+    pub fn parse(value: &str) -> Option<Self> {
+        Failure::from_stored(value).ok()
     }
 
     /// From the stored value.
@@ -376,9 +386,15 @@ mod tests {
             JobStatus::Failed,
         ] {
             assert_eq!(JobStatus::from_stored(status.as_str()), Ok(status));
+            assert_eq!(JobStatus::parse(status.as_str()), Some(status));
             assert!(!status.words().is_empty());
         }
         assert!(JobStatus::from_stored("paused").is_err());
+        assert_eq!(JobStatus::parse("paused"), None);
+        assert_eq!(JobStatus::Queued.as_str(), "queued");
+        assert_eq!(JobStatus::Running.as_str(), "running");
+        assert_eq!(JobStatus::Done.as_str(), "done");
+        assert_eq!(JobStatus::Failed.as_str(), "failed");
         assert!(JobStatus::Done.is_finished() && JobStatus::Failed.is_finished());
         assert!(!JobStatus::Queued.is_finished() && !JobStatus::Running.is_finished());
         for failure in [
@@ -388,6 +404,7 @@ mod tests {
             Failure::GaveUp,
         ] {
             assert_eq!(Failure::from_stored(failure.as_str()), Ok(failure));
+            assert_eq!(Failure::parse(failure.as_str()), Some(failure));
             assert!(failure.explain(0).starts_with("Nothing was imported."));
         }
         assert_eq!(

@@ -168,9 +168,14 @@ pub fn check_flexible_references(
     }
 }
 
-/// Reads a stored, comma-separated list of reference types, skipping unknown names.
-pub fn stored_references(stored: &str) -> Vec<ReferenceType> {
-    stored.split(',').filter_map(ReferenceType::parse).collect()
+/// Reads a stored, comma-separated list of reference types (an empty text is none); None if
+/// a name is not one of them.
+pub fn stored_references(stored: &str) -> Option<Vec<ReferenceType>> {
+    stored
+        .split(',')
+        .filter(|name| !name.is_empty())
+        .map(ReferenceType::parse)
+        .collect()
 }
 
 /// The most characters the entry requirements may have.
@@ -1474,8 +1479,14 @@ mod tests {
             .is_empty()
         );
         assert_eq!(
+            stored_references("employer,character"),
+            Some(vec![ReferenceType::Employer, ReferenceType::Character])
+        );
+        assert_eq!(stored_references(""), Some(Vec::new()));
+        assert_eq!(
             stored_references("employer,bogus,character"),
-            vec![ReferenceType::Employer, ReferenceType::Character]
+            None,
+            "an unknown name is not skipped"
         );
     }
 

@@ -10,7 +10,7 @@ pub struct Model {
     pub user_id: i32,
     pub phone: String,
     pub contact_preference: String,
-    pub care_experience: String,
+    pub care_experience: crate::domain::profile::CareExperience,
     pub local_authority: String,
     pub adviser_name: String,
     pub adviser_contact: String,

@@ -10,7 +10,7 @@ pub struct Model {
     pub id: i32,
     pub application_id: i32,
     pub position: i32,
-    pub kind: String,
+    pub kind: crate::domain::vacancy::ReferenceType,
     pub name: String,
     pub relationship: String,
     pub email: String,

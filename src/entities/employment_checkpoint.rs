@@ -13,9 +13,9 @@ pub struct Model {
     pub due_on: TimeDate,
     /// `in_post`, `left`, `moved` or `closed` (a checkpoint after the person left); empty
     /// until recorded.
-    pub outcome: Option<String>,
+    pub outcome: Option<crate::domain::employment::CheckpointOutcome>,
     /// `manager` or `esr`: who or what recorded the outcome.
-    pub source: Option<String>,
+    pub source: Option<crate::domain::employment::CheckpointSource>,
     pub recorded_by: Option<i32>,
     pub recorded_at: Option<TimeDateTimeWithTimeZone>,
     pub due_reminded_at: Option<TimeDateTimeWithTimeZone>,

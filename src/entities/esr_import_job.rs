@@ -3,9 +3,7 @@
 
 use sea_orm::entity::prelude::*;
 
-/// A row of `esr_import_jobs`. `status` and `failure` are read through
-/// [`crate::domain::esr_import::JobStatus`] and [`crate::domain::esr_import::Failure`]; an
-/// unknown value is an error.
+/// A row of `esr_import_jobs`.
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "esr_import_jobs")]
 pub struct Model {
@@ -15,7 +13,7 @@ pub struct Model {
     pub user_id: Option<i32>,
     /// The kept file; none once the import is over (the file is deleted).
     pub upload_id: Option<i32>,
-    pub status: String,
+    pub status: crate::domain::esr_import::JobStatus,
     /// The fingerprint of the plan the person previewed.
     pub expected_fingerprint: String,
     /// The date of the import, which decides which checkpoints have fallen due.
@@ -34,7 +32,7 @@ pub struct Model {
     pub kept: i32,
     pub not_care_experienced: i32,
     pub unnumbered: i32,
-    pub failure: Option<String>,
+    pub failure: Option<crate::domain::esr_import::Failure>,
     /// The problems of rows that could not be imported, one a line.
     pub problems: Option<String>,
     /// The worker that holds the job, while it runs.

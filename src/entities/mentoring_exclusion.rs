@@ -11,7 +11,7 @@ pub struct Model {
     pub mentor_id: i32,
     pub mentee_id: i32,
     pub reason: String,
-    pub source: String,
+    pub source: crate::domain::mentoring::pilot::ExclusionSource,
     pub created_by: Option<i32>,
     pub created_at: TimeDateTimeWithTimeZone,
 }

@@ -11,7 +11,7 @@ pub struct Model {
     pub name: String,
     pub description: String,
     pub target_hires: i32,
-    pub care_definition: String,
+    pub care_definition: crate::domain::programme::CareDefinition,
     pub contact_name: String,
     pub contact_role: String,
     pub contact_email: String,

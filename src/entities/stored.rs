@@ -37,12 +37,28 @@ pub fn read_name<T>(
     })
 }
 
-/// Implements the SeaORM value traits for domain enums stored by name.
+/// The error for a stored text the code cannot read (a list with a name it does not know, a
+/// document that is not what it should be): the read fails, never a default.
+pub fn unreadable(
+    into: &'static str,
+    source: impl std::error::Error + Send + Sync + 'static,
+) -> sea_orm::DbErr {
+    sea_orm::DbErr::TryIntoErr {
+        from: "String",
+        into,
+        source: std::sync::Arc::new(source),
+    }
+}
+
+/// Implements the SeaORM value traits for domain enums stored by name (`as_str` and `parse`).
 macro_rules! stored_as_name {
     ($($ty:ident => $path:path),* $(,)?) => {$(
+        stored_as_name!(@one $ty, $path, |value| value.as_str(), <$path>::parse);
+    )*};
+    (@one $ty:ident, $path:path, |$value:ident| $write:expr, $read:expr) => {
         impl From<$path> for sea_orm::Value {
-            fn from(value: $path) -> Self {
-                value.as_str().into()
+            fn from($value: $path) -> Self {
+                $write.into()
             }
         }
 
@@ -52,7 +68,7 @@ macro_rules! stored_as_name {
                 idx: I,
             ) -> Result<Self, sea_orm::TryGetError> {
                 let found = String::try_get_by(res, idx)?;
-                $crate::entities::stored::read_name(&found, stringify!($ty), <$path>::parse)
+                $crate::entities::stored::read_name(&found, stringify!($ty), $read)
                     .map_err(|e| {
                         sea_orm::TryGetError::DbErr(sea_orm::DbErr::TryIntoErr {
                             from: "String",
@@ -66,7 +82,8 @@ macro_rules! stored_as_name {
         impl sea_orm::sea_query::ValueType for $path {
             fn try_from(v: sea_orm::Value) -> Result<Self, sea_orm::sea_query::ValueTypeErr> {
                 let found = <String as sea_orm::sea_query::ValueType>::try_from(v)?;
-                <$path>::parse(&found).ok_or(sea_orm::sea_query::ValueTypeErr)
+                $crate::entities::stored::read_name(&found, stringify!($ty), $read)
+                    .map_err(|_| sea_orm::sea_query::ValueTypeErr)
             }
 
             fn type_name() -> String {
@@ -93,6 +110,24 @@ macro_rules! stored_as_name {
                 sea_orm::ActiveValue::Set(self)
             }
         }
+
+        // Part of a primary key (`user_roles` is keyed by user and role): a name is never
+        // made from a number.
+        impl sea_orm::TryFromU64 for $path {
+            fn try_from_u64(_: u64) -> Result<Self, sea_orm::DbErr> {
+                Err(sea_orm::DbErr::ConvertFromU64(stringify!($ty)))
+            }
+        }
+    };
+}
+
+/// Implements the SeaORM value traits for domain values stored as text: written with
+/// `Display`, read with `parse(&str) -> Result<Self, String>` (a set of meeting modes, say).
+macro_rules! stored_as_text {
+    ($($ty:ident => $path:path),* $(,)?) => {$(
+        stored_as_name!(@one $ty, $path, |value| value.to_string(), |found: &str| {
+            <$path>::parse(found).ok()
+        });
     )*};
 }
 
@@ -105,6 +140,24 @@ stored_as_name! {
     CheckStatus => crate::domain::offer::CheckStatus,
     ExceptionStatus => crate::domain::shortlisting::ExceptionStatus,
     MenteeStatus => crate::domain::mentoring::pilot::MenteeStatus,
+    ExclusionSource => crate::domain::mentoring::pilot::ExclusionSource,
+    Strength => crate::domain::mentoring::profile::Strength,
+    Role => crate::domain::role::Role,
+    CareExperience => crate::domain::profile::CareExperience,
+    CareDefinition => crate::domain::programme::CareDefinition,
+    TokenPurpose => crate::domain::account::TokenPurpose,
+    ReferenceType => crate::domain::vacancy::ReferenceType,
+    Route => crate::domain::employment::Route,
+    EndKind => crate::domain::employment::EndKind,
+    CheckpointOutcome => crate::domain::employment::CheckpointOutcome,
+    CheckpointSource => crate::domain::employment::CheckpointSource,
+    JobStatus => crate::domain::esr_import::JobStatus,
+    Failure => crate::domain::esr_import::Failure,
+}
+
+stored_as_text! {
+    Modes => crate::domain::mentoring::profile::Modes,
+    Availability => crate::domain::mentoring::profile::Availability,
 }
 
 #[cfg(test)]
@@ -140,6 +193,57 @@ mod tests {
                 .unwrap_err()
                 .to_string(),
             "unknown OfferStatus stored: \"pending\""
+        );
+    }
+
+    #[test]
+    fn a_set_stored_as_text_writes_its_text_and_reads_it_back() {
+        use crate::domain::mentoring::profile::{Availability, Modes, Strength};
+        let modes = Modes::parse("in_person;online").unwrap();
+        let value: sea_orm::Value = modes.into();
+        assert_eq!(
+            value,
+            sea_orm::Value::String(Some("in_person;online".to_owned()))
+        );
+        assert_eq!(<Modes as ValueType>::try_from(value).ok(), Some(modes));
+        let times = Availability::parse("mon_am;tue_pm").unwrap();
+        let value: sea_orm::Value = times.into();
+        assert_eq!(
+            value,
+            sea_orm::Value::String(Some("mon_am;tue_pm".to_owned()))
+        );
+        assert_eq!(
+            <Availability as ValueType>::try_from(value).ok(),
+            Some(times)
+        );
+        let nothing = sea_orm::Value::String(Some(String::new()));
+        assert_eq!(
+            <Availability as ValueType>::try_from(nothing.clone()).ok(),
+            Some(Availability::default()),
+            "an empty text is no times at all, as written"
+        );
+        assert_eq!(
+            <Strength as ValueType>::try_from(nothing).ok(),
+            Some(Strength::None)
+        );
+        let unknown = sea_orm::Value::String(Some("mon_am;fortnightly".to_owned()));
+        assert!(<Availability as ValueType>::try_from(unknown).is_err());
+        let unknown = sea_orm::Value::String(Some("by_carrier_pigeon".to_owned()));
+        assert!(<Modes as ValueType>::try_from(unknown).is_err());
+    }
+
+    #[test]
+    fn an_unreadable_text_is_an_error_that_says_what_it_should_have_been() {
+        let error = unreadable(
+            "Role list",
+            UnknownStoredName {
+                type_name: "Role list",
+                found: "admin,wizard".to_owned(),
+            },
+        );
+        assert_eq!(
+            error.to_string(),
+            "Error converting `String` into `Role list`: unknown Role list stored: \"admin,wizard\""
         );
     }
 }

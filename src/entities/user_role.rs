@@ -9,7 +9,7 @@ pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub user_id: i32,
     #[sea_orm(primary_key, auto_increment = false)]
-    pub role: String,
+    pub role: crate::domain::role::Role,
     pub granted_at: TimeDateTimeWithTimeZone,
 }
 

@@ -69,9 +69,9 @@ pub async fn start(
     else {
         return Ok(Err(StartRefusal::NoLongerOpen));
     };
-    let declared = applicant_profiles::find(txn, applicant.id).await?.map(|p| {
-        CareExperience::parse(&p.care_experience).unwrap_or(CareExperience::PreferNotToSay)
-    });
+    let declared = applicant_profiles::find(txn, applicant.id)
+        .await?
+        .map(|p| p.care_experience);
     if application::eligibility(vacancy.ring_fenced, declared) != Eligibility::Eligible {
         return Ok(Err(StartRefusal::NoLongerOpen));
     }
@@ -208,7 +208,7 @@ pub async fn submit(
     }
     let declared = applicant_profiles::find(txn, applicant.id)
         .await?
-        .and_then(|p| CareExperience::parse(&p.care_experience));
+        .map(|p| p.care_experience);
     if application::eligibility(vacancy.ring_fenced, declared) != Eligibility::Eligible {
         return Ok(Err(SubmitRefusal::NotEligible));
     }

@@ -208,7 +208,7 @@ impl Dimension {
                 .programme_id
                 .map_or_else(|| "none".into(), |p| p.to_string()),
             Dimension::Apprenticeship => if e.apprenticeship { "yes" } else { "no" }.into(),
-            Dimension::Route => e.route.clone(),
+            Dimension::Route => e.route.as_str().to_owned(),
         }
     }
 }
@@ -480,7 +480,7 @@ pub async fn funnel(
         ..FunnelRow::default()
     };
     for count in reports::funnel_counts(db, filter).await? {
-        let Some(i) = FUNNEL.iter().position(|s| s.as_str() == count.stage) else {
+        let Some(i) = FUNNEL.iter().position(|s| *s == count.stage) else {
             continue;
         };
         let (organisation_id, programme_id) = (count.organisation_id, count.programme_id);
@@ -504,7 +504,7 @@ pub async fn funnel(
         count,
     } in reports::stage_stays(db, filter).await?
     {
-        let Some(i) = TIMED_STAGES.iter().position(|s| s.as_str() == stage) else {
+        let Some(i) = TIMED_STAGES.iter().position(|s| *s == stage) else {
             continue;
         };
         if let Some(r) = rows.get_mut(&(organisation_id, programme_id)) {
@@ -531,7 +531,7 @@ pub async fn compliance(
         let counts = c.by_organisation.entry(organisation.clone()).or_default();
         counts[0] += 1;
         counts[1] += i64::from(q.invited);
-        let stage = Stage::parse(&q.stage);
+        let stage = q.stage;
         let status = guarantee_status(stage, q.interviewed);
         counts[match status {
             GuaranteeStatus::Interviewed => 2,
@@ -559,7 +559,7 @@ pub fn spell_of(e: &EmploymentFacts) -> Spell {
     Spell {
         start: e.start_date,
         end: e.end_date,
-        moved: e.end_kind.as_deref().and_then(EndKind::parse) == Some(EndKind::Moved),
+        moved: e.end_kind == Some(EndKind::Moved),
     }
 }
 
@@ -638,10 +638,10 @@ mod tests {
             organisation_id,
             programme_id: None,
             apprenticeship: false,
-            route: "spectra".into(),
+            route: Route::Spectra,
             start_date: date!(2025 - 01 - 01),
             end_date: end,
-            end_kind: end.map(|_| "left".into()),
+            end_kind: end.map(|_| EndKind::Left),
         }
     }
 

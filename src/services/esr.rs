@@ -442,11 +442,8 @@ pub async fn export(txn: &DatabaseTransaction, actor: Option<i32>) -> anyhow::Re
             band: r.band.clone(),
             start_date: r.start_date,
             ending: r.end_date.and_then(|date| {
-                esr::export_reason(
-                    r.end_kind.as_deref().and_then(EndKind::parse),
-                    r.leaving_reason.as_deref(),
-                )
-                .map(|reason| (date, reason))
+                esr::export_reason(r.end_kind, r.leaving_reason.as_deref())
+                    .map(|reason| (date, reason))
             }),
         })
         .collect();
@@ -529,7 +526,7 @@ async fn plan(
             start_date: record.start_date,
             end: record.end_date.map(|date| StoredEnd {
                 date,
-                kind: record.end_kind.as_deref().and_then(EndKind::parse),
+                kind: record.end_kind,
                 reason: record.leaving_reason.clone(),
             }),
         };

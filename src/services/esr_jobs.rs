@@ -29,8 +29,8 @@ use crate::db::esr_import_jobs::{self, BatchCounts, NewJob, Totals};
 use crate::db::esr_uploads::{self, NewUpload};
 use crate::domain::esr::{self as rules, BadRow, EsrRow};
 use crate::domain::esr_import::{
-    BAD_ROWS_SHOWN, BATCH_ROWS, Failure, JobStatus, LEASE, UPLOAD_KEPT_FOR, UnknownValue, gives_up,
-    not_shown, with_commas,
+    BAD_ROWS_SHOWN, BATCH_ROWS, Failure, JobStatus, LEASE, UPLOAD_KEPT_FOR, gives_up, not_shown,
+    with_commas,
 };
 use crate::entities::esr_import_job;
 use crate::services::Outcome;
@@ -255,18 +255,12 @@ fn summary_of(job: &esr_import_job::Model) -> ImportSummary {
     }
 }
 
-impl TryFrom<esr_import_job::Model> for JobView {
-    type Error = UnknownValue;
-
-    fn try_from(job: esr_import_job::Model) -> Result<Self, Self::Error> {
-        Ok(JobView {
+impl From<esr_import_job::Model> for JobView {
+    fn from(job: esr_import_job::Model) -> Self {
+        JobView {
             id: job.id,
-            status: JobStatus::from_stored(&job.status)?,
-            failure: job
-                .failure
-                .as_deref()
-                .map(Failure::from_stored)
-                .transpose()?,
+            status: job.status,
+            failure: job.failure,
             problems: job
                 .problems
                 .as_deref()
@@ -277,7 +271,7 @@ impl TryFrom<esr_import_job::Model> for JobView {
             processed_rows: count(job.processed_rows),
             summary: summary_of(&job),
             created_at: job.created_at,
-        })
+        }
     }
 }
 
@@ -288,18 +282,18 @@ pub async fn job_for_user(
     id: i32,
 ) -> anyhow::Result<Option<JobView>> {
     match esr_import_jobs::find_for_user(db, id, user_id).await? {
-        Some(job) => Ok(Some(JobView::try_from(job)?)),
+        Some(job) => Ok(Some(JobView::from(job))),
         None => Ok(None),
     }
 }
 
 /// The last few jobs `user_id` started, newest first.
 pub async fn recent_jobs(db: &impl ConnectionTrait, user_id: i32) -> anyhow::Result<Vec<JobView>> {
-    esr_import_jobs::recent_for_user(db, user_id, 5)
+    Ok(esr_import_jobs::recent_for_user(db, user_id, 5)
         .await?
         .into_iter()
-        .map(|job| Ok(JobView::try_from(job)?))
-        .collect()
+        .map(JobView::from)
+        .collect())
 }
 
 /// The bad rows as the lines a job keeps: the first [`BAD_ROWS_SHOWN`], then how many more.

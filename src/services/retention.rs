@@ -308,7 +308,7 @@ pub async fn record_checkpoint(
     };
     let Some(record) = employment::find_for_update(txn, seen.employment_record_id)
         .await?
-        .filter(|r| r.organisation_id == actor_org_id && r.route == Route::Spectra.as_str())
+        .filter(|r| r.organisation_id == actor_org_id && r.route == Route::Spectra)
     else {
         return Ok(Err(RetentionRefusal::NotFound));
     };
@@ -378,7 +378,7 @@ pub async fn record_leaving(
 ) -> Outcome<Recorded, RetentionRefusal> {
     let Some(record) = employment::find_for_update(txn, employment_id)
         .await?
-        .filter(|r| r.organisation_id == actor_org_id && r.route == Route::Spectra.as_str())
+        .filter(|r| r.organisation_id == actor_org_id && r.route == Route::Spectra)
     else {
         return Ok(Err(RetentionRefusal::NotFound));
     };
@@ -419,7 +419,7 @@ pub async fn preview_leaving(
 ) -> Outcome<Vec<(i32, Date)>, RetentionRefusal> {
     let Some(record) = employment::find(db, employment_id)
         .await?
-        .filter(|r| r.organisation_id == actor_org_id && r.route == Route::Spectra.as_str())
+        .filter(|r| r.organisation_id == actor_org_id && r.route == Route::Spectra)
     else {
         return Ok(Err(RetentionRefusal::NotFound));
     };
@@ -482,15 +482,13 @@ pub async fn correct_record(
 ) -> Outcome<Corrected, RetentionRefusal> {
     let Some(record) = employment::find_for_update(txn, employment_id)
         .await?
-        .filter(|r| r.organisation_id == actor_org_id && r.route == Route::Spectra.as_str())
+        .filter(|r| r.organisation_id == actor_org_id && r.route == Route::Spectra)
     else {
         return Ok(Err(RetentionRefusal::NotFound));
     };
     let checkpoints = employment::checkpoints_of(txn, record.id).await?;
-    let mut outcomes = Vec::with_capacity(checkpoints.len());
-    for c in &checkpoints {
-        outcomes.push((c.due_on, parse_outcome(c)?));
-    }
+    let outcomes: Vec<(Date, Option<CheckpointOutcome>)> =
+        checkpoints.iter().map(|c| (c.due_on, c.outcome)).collect();
     let (changes, before, after) = match correction {
         Correction::LeavingDate(date) => match correct_date(txn, &record, &outcomes, date).await? {
             Ok(Some(planned)) => planned,
@@ -508,7 +506,7 @@ pub async fn correct_record(
                 changes,
                 json!({
                     "end_date": record.end_date.map(|d| d.to_string()),
-                    "end_kind": record.end_kind,
+                    "end_kind": record.end_kind.map(EndKind::as_str),
                     "leaving_reason": record.leaving_reason,
                 }),
                 json!({ "end_date": null }),
@@ -601,8 +599,6 @@ async fn correct_date(
     };
     let kind = record
         .end_kind
-        .as_deref()
-        .and_then(EndKind::parse)
         .ok_or_else(|| anyhow::anyhow!("employment {} has no end kind", record.id))?;
     employment::set_end(
         txn,
@@ -620,19 +616,6 @@ async fn correct_date(
         json!({ "end_date": ended.to_string() }),
         json!({ "end_date": date.to_string() }),
     ))))
-}
-
-/// A checkpoint's stored outcome; an unknown one is an error.
-fn parse_outcome(
-    c: &crate::entities::employment_checkpoint::Model,
-) -> anyhow::Result<Option<CheckpointOutcome>> {
-    c.outcome
-        .as_deref()
-        .map(|o| {
-            CheckpointOutcome::parse(o)
-                .ok_or_else(|| anyhow::anyhow!("checkpoint {} has an unknown outcome", c.id))
-        })
-        .transpose()
 }
 
 /// The rules of an ending, on the record read (and locked) in this transaction.
@@ -665,7 +648,7 @@ async fn check_ending(
     let in_post_since = employment::checkpoints_of(txn, record.id)
         .await?
         .into_iter()
-        .filter(|c| c.outcome.as_deref() == Some(CheckpointOutcome::InPost.as_str()))
+        .filter(|c| c.outcome == Some(CheckpointOutcome::InPost))
         .map(|c| c.due_on)
         .max();
     if let Some(due) = in_post_since.filter(|due| ending.date() < *due) {
@@ -679,7 +662,7 @@ async fn check_ending(
 pub fn is_recorded_ending(record: &employment_record::Model, ending: &Ending) -> bool {
     let s = stored(ending);
     record.end_date == Some(s.date)
-        && record.end_kind.as_deref() == Some(s.kind.as_str())
+        && record.end_kind == Some(s.kind)
         && record.leaving_reason.as_deref() == s.leaving_reason
         && record.moved_to.as_deref() == s.moved_to
 }

@@ -17,6 +17,7 @@ use crate::domain::shortlisting::{
     Blocker, Candidate, Exception, Minimum, Proposal, Ranked, Refusal, Score, Standing,
     check_decision, completion_blockers, invited_automatically, minimum, within_cap,
 };
+use crate::entities::stored::{UnknownStoredName, unreadable};
 use crate::entities::{
     application, shortlist_decision, shortlist_score, shortlisting as shortlisting_entity, vacancy,
     vacancy_criterion,
@@ -173,21 +174,28 @@ async fn panel_scores(
 }
 
 /// The final scores of the applications, by (application ID, criterion ID): indexed once, so
-/// the page stays quick with hundreds of applications.
+/// the page stays quick with hundreds of applications. A stored score that is not 0 to 3 is
+/// an error, never a score missing.
 async fn final_scores(
     db: &impl ConnectionTrait,
     ids: &[i32],
 ) -> Result<HashMap<(i32, i32), Score>, DbErr> {
-    Ok(shortlisting::finals_for(db, ids)
+    shortlisting::finals_for(db, ids)
         .await?
         .iter()
-        .filter_map(|f| {
-            Some((
-                (f.application_id, f.criterion_id),
-                Score::from_stored(i32::from(f.score))?,
-            ))
+        .map(|f| {
+            let score = Score::from_stored(i32::from(f.score)).ok_or_else(|| {
+                unreadable(
+                    "Score",
+                    UnknownStoredName {
+                        type_name: "Score",
+                        found: f.score.to_string(),
+                    },
+                )
+            })?;
+            Ok(((f.application_id, f.criterion_id), score))
         })
-        .collect())
+        .collect()
 }
 
 /// How many panel members have scored every criterion, by application ID.

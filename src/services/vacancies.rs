@@ -13,7 +13,7 @@ use crate::domain::audit_subject::AuditSubject;
 use crate::domain::london_time;
 use crate::domain::vacancy::{
     CriterionInput, FieldError, PublishCheck, PublishedChange, ReopenRefusal, VacancyInput,
-    VacancyStatus, check_reopen, is_open, publish_problems, published_change, stored_references,
+    VacancyStatus, check_reopen, is_open, publish_problems, published_change,
 };
 use crate::entities::{vacancy, vacancy_criterion};
 use crate::mail::templates::{ClosingDateChanged, EmailContent};
@@ -104,7 +104,7 @@ pub async fn publish(
     if draft.closes_at <= now {
         return Ok(Err(PublishRefusal::ClosingDatePassed));
     }
-    let references = stored_references(&draft.reference_options);
+    let references = vacancies::references_of(&draft)?;
     let problems = publish_problems(PublishCheck {
         kind: draft.kind,
         ring_fenced: draft.ring_fenced,
@@ -138,8 +138,11 @@ pub async fn publish(
 }
 
 /// The stored vacancy as the manager's parsed form would give it, to compare a change with.
-fn as_input(v: &vacancy::Model, criteria: &[vacancy_criterion::Model]) -> VacancyInput {
-    VacancyInput {
+fn as_input(
+    v: &vacancy::Model,
+    criteria: &[vacancy_criterion::Model],
+) -> Result<VacancyInput, DbErr> {
+    Ok(VacancyInput {
         title: v.title.clone(),
         programme_id: v.programme_id,
         kind: v.kind,
@@ -160,12 +163,12 @@ fn as_input(v: &vacancy::Model, criteria: &[vacancy_criterion::Model]) -> Vacanc
                 text: c.text.clone(),
             })
             .collect(),
-        reference_options: stored_references(&v.reference_options),
+        reference_options: vacancies::references_of(v)?,
         contact_name: v.contact_name.clone(),
         contact_role: v.contact_role.clone(),
         contact_email: v.contact_email.clone(),
         contact_phone: v.contact_phone.clone(),
-    }
+    })
 }
 
 /// Locks a vacancy of the manager's organisation for the rest of the transaction.
@@ -198,10 +201,10 @@ pub struct Affected {
 pub async fn affected(db: &impl ConnectionTrait, vacancy_id: i32) -> Result<Affected, DbErr> {
     let mut affected = Affected::default();
     for (stage, n) in vacancies::applications_by_stage(db, vacancy_id).await? {
-        match Stage::parse(&stage) {
-            Some(Stage::Draft) => affected.unfinished += n,
-            Some(Stage::Withdrawn) | None => {}
-            Some(_) => affected.sent += n,
+        match stage {
+            Stage::Draft => affected.unfinished += n,
+            Stage::Withdrawn => {}
+            _ => affected.sent += n,
         }
     }
     Ok(affected)
@@ -280,7 +283,7 @@ pub async fn change_published(
         return Ok(Err(ChangeRefusal::NotOpen));
     }
     let criteria = vacancies::criteria_of(txn, vacancy_id).await?;
-    let change = match published_change(&as_input(&stored, &criteria), input) {
+    let change = match published_change(&as_input(&stored, &criteria)?, input) {
         Ok(change) => change,
         Err(errors) => return Ok(Err(ChangeRefusal::Refused(errors))),
     };

@@ -60,7 +60,7 @@ async fn show(
         Some(p) => ProfileForm {
             phone: p.phone,
             contact_preference: p.contact_preference,
-            care_experience: p.care_experience,
+            care_experience: p.care_experience.as_str().to_owned(),
             local_authority: p.local_authority,
             adviser_name: p.adviser_name,
             adviser_contact: p.adviser_contact,

@@ -145,7 +145,7 @@ async fn show(
         .unzip();
     Ok(ShowTemplate {
         page,
-        v: VacancyView::new(vacancy, criteria, organisation, name, db::now())
+        v: VacancyView::new(vacancy, criteria, organisation, name, db::now())?
             .with_programme_about(about.unwrap_or_default()),
     })
 }

@@ -5,6 +5,7 @@ use crate::domain::vacancy::{
     ReferenceType, VacancyKind, VacancyStatus, closed_early, is_open, normalise_lines,
 };
 use crate::entities::{vacancy, vacancy_criterion};
+use crate::web::error::AppResult;
 
 /// Everything a vacancy page shows.
 #[derive(Clone, Debug)]
@@ -72,12 +73,12 @@ impl VacancyView {
         organisation: String,
         programme: Option<String>,
         now: time::OffsetDateTime,
-    ) -> Self {
+    ) -> AppResult<Self> {
         let status = v.status;
         let (essential, desirable): (Vec<_>, Vec<_>) =
             criteria.into_iter().partition(|c| c.essential);
         let kind = v.kind;
-        Self {
+        Ok(Self {
             id: v.id,
             open: is_open(status, v.closes_at, now),
             closes: london_time::describe(v.closes_at),
@@ -100,10 +101,8 @@ impl VacancyView {
                 .collect(),
             essential: essential.into_iter().map(|c| c.text).collect(),
             desirable: desirable.into_iter().map(|c| c.text).collect(),
-            references: v
-                .reference_options
-                .split(',')
-                .filter_map(ReferenceType::parse)
+            references: crate::db::vacancies::references_of(&v)?
+                .into_iter()
                 .map(ReferenceType::label)
                 .collect(),
             status: match status {
@@ -127,7 +126,7 @@ impl VacancyView {
             contact_role: v.contact_role,
             contact_email: v.contact_email,
             contact_phone: v.contact_phone,
-        }
+        })
     }
 
     /// Adds what the programme is, in its own words, for applicants who have not heard of it.

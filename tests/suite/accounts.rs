@@ -1052,7 +1052,10 @@ async fn the_demo_has_years_of_hires_every_stage_and_a_guaranteed_interview_brea
     );
 
     // Both routes: SPECTRA hires, and existing staff from ESR with assignment numbers.
-    let esr: Vec<&employment_record::Model> = records.iter().filter(|r| r.route == "esr").collect();
+    let esr: Vec<&employment_record::Model> = records
+        .iter()
+        .filter(|r| r.route.as_str() == "esr")
+        .collect();
     assert_eq!(esr.len(), 8);
     for r in &esr {
         let number = r.assignment_number.as_deref().unwrap();
@@ -1063,7 +1066,13 @@ async fn the_demo_has_years_of_hires_every_stage_and_a_guaranteed_interview_brea
             "{number}"
         );
     }
-    assert!(records.iter().filter(|r| r.route == "spectra").count() >= 30);
+    assert!(
+        records
+            .iter()
+            .filter(|r| r.route.as_str() == "spectra")
+            .count()
+            >= 30
+    );
     // Hires over about four years, the latest a month ago, across every organisation.
     let earliest = records.iter().map(|r| r.start_date).min().unwrap();
     assert!(earliest < today - day(3 * 365), "{earliest}");
@@ -1075,7 +1084,7 @@ async fn the_demo_has_years_of_hires_every_stage_and_a_guaranteed_interview_brea
     assert!(
         records
             .iter()
-            .any(|r| r.route == "spectra" && r.programme_id.is_none())
+            .any(|r| r.route.as_str() == "spectra" && r.programme_id.is_none())
     );
     for r in &records {
         assert!(
@@ -1089,11 +1098,11 @@ async fn the_demo_has_years_of_hires_every_stage_and_a_guaranteed_interview_brea
     let codes: Vec<&str> = LEAVING_REASONS.iter().map(|r| r.code).collect();
     let left: Vec<_> = records
         .iter()
-        .filter(|r| r.end_kind.as_deref() == Some("left"))
+        .filter(|r| r.end_kind.map(|v| v.as_str()) == Some("left"))
         .collect();
     let moved: Vec<_> = records
         .iter()
-        .filter(|r| r.end_kind.as_deref() == Some("moved"))
+        .filter(|r| r.end_kind.map(|v| v.as_str()) == Some("moved"))
         .collect();
     assert!(
         left.len() >= 5 && moved.len() >= 2,
@@ -1114,8 +1123,15 @@ async fn the_demo_has_years_of_hires_every_stage_and_a_guaranteed_interview_brea
             .collect();
         after.sort_by_key(|c| c.months);
         if let Some((first, rest)) = after.split_first() {
-            assert_eq!(first.outcome.as_deref(), r.end_kind.as_deref(), "{r:?}");
-            assert!(rest.iter().all(|c| c.outcome.as_deref() == Some("closed")));
+            assert_eq!(
+                first.outcome.map(|v| v.as_str()),
+                r.end_kind.map(|v| v.as_str()),
+                "{r:?}"
+            );
+            assert!(
+                rest.iter()
+                    .all(|c| c.outcome.map(|v| v.as_str()) == Some("closed"))
+            );
         }
     }
     assert!(
@@ -1126,7 +1142,7 @@ async fn the_demo_has_years_of_hires_every_stage_and_a_guaranteed_interview_brea
     assert!(
         checkpoints
             .iter()
-            .any(|c| c.outcome.as_deref() == Some("in_post"))
+            .any(|c| c.outcome.map(|v| v.as_str()) == Some("in_post"))
     );
 
     // Checkpoints overdue (a few by more than 14 days) and one due this week.
@@ -1176,7 +1192,7 @@ async fn the_demo_has_years_of_hires_every_stage_and_a_guaranteed_interview_brea
         .filter(|a| a.stage.as_str() == "started")
         .map(|a| a.id)
         .collect();
-    for r in records.iter().filter(|r| r.route == "spectra") {
+    for r in records.iter().filter(|r| r.route.as_str() == "spectra") {
         assert!(started.contains(&r.application_id.unwrap()), "{r:?}");
     }
     assert!(

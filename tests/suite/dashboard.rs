@@ -58,7 +58,9 @@ pub(crate) async fn hire(
         employment_record::ActiveModel {
             id: Set(record.id),
             end_date: Set(Some(start + Duration::days(after))),
-            end_kind: Set(Some(kind.to_owned())),
+            end_kind: Set(Some(
+                spectra::domain::employment::EndKind::parse(kind).expect("left or moved"),
+            )),
             leaving_reason: Set((kind == "left").then(|| "vr_relocation".to_owned())),
             ..Default::default()
         }

@@ -85,7 +85,7 @@ async fn record_checkpoints(app: &TestApp, ids: &[i32], n: usize) {
             .take(n)
         {
             let mut c: employment_checkpoint::ActiveModel = checkpoint.into();
-            c.outcome = Set(Some(CheckpointOutcome::InPost.as_str().to_owned()));
+            c.outcome = Set(Some(CheckpointOutcome::InPost));
             c.update(&app.db).await.unwrap();
         }
     }

@@ -255,7 +255,26 @@ async fn an_unknown_stored_status_is_an_error() {
     assert!(
         error
             .to_string()
-            .contains("unknown stored ESR import status"),
+            .contains("unknown JobStatus stored: \"paused\""),
+        "{error}"
+    );
+}
+
+#[tokio::test]
+async fn an_unknown_stored_failure_is_an_error() {
+    let (app, user) = stopped_app().await;
+    let id = queued(&app.db, user, &extract(1)).await;
+    app.db
+        .execute_unprepared(&format!(
+            "UPDATE esr_import_jobs SET status = 'failed', failure = 'oops' WHERE id = {id}"
+        ))
+        .await
+        .unwrap();
+    let error = esr_jobs::job_for_user(&app.db, user, id).await.unwrap_err();
+    assert!(
+        error
+            .to_string()
+            .contains("unknown Failure stored: \"oops\""),
         "{error}"
     );
 }

@@ -104,7 +104,7 @@ async fn the_preview_of_a_large_file_is_small_and_its_import_runs_as_a_job() {
     assert!(
         stored
             .iter()
-            .all(|r| r.organisation_id > 0 && r.route == "esr")
+            .all(|r| r.organisation_id > 0 && r.route.as_str() == "esr")
     );
     assert_eq!(app.count("employment_checkpoints").await, 10_000);
     let id: i32 = path.rsplit('/').next().unwrap().parse().unwrap();

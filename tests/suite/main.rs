@@ -45,6 +45,7 @@ mod security;
 mod shortlisting;
 mod structure;
 mod synthetic;
+mod unreadable_stored;
 mod vacancies;
 mod withdrawals;
 mod words;

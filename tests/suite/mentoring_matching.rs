@@ -4,6 +4,7 @@
 
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
 use spectra::domain::Role;
+use spectra::domain::mentoring::profile::{Availability, Modes, Strength};
 use spectra::entities::{match_run, mentee, mentor, mentoring_relationship};
 
 use crate::helpers::{Client, PASSWORD, TestApp, location, spawn_app, text_of};
@@ -28,8 +29,8 @@ pub(crate) async fn add_mentor(
         grade: Set("Consultant".into()),
         specialty: Set(specialty.into()),
         capacity: Set(capacity),
-        meeting_modes: Set("in_person;online".into()),
-        availability: Set("mon_am;tue_pm;wed_eve".into()),
+        meeting_modes: Set(Modes::parse("in_person;online").unwrap()),
+        availability: Set(Availability::parse("mon_am;tue_pm;wed_eve").unwrap()),
         lived_experience: Set(lived_experience),
         gender: Set("Woman".into()),
         archived_at: Set(None),
@@ -54,11 +55,11 @@ pub(crate) async fn add_mentee(app: &TestApp, reference: &str, name: &str, inter
         university: Set("Edge Hill University".into()),
         year_of_study: Set(3),
         specialty_interests: Set(interest.into()),
-        meeting_modes: Set("online".into()),
-        availability: Set("mon_am;tue_pm;wed_eve".into()),
-        lived_experience_preference: Set(String::new()),
+        meeting_modes: Set(Modes::parse("online").unwrap()),
+        availability: Set(Availability::parse("mon_am;tue_pm;wed_eve").unwrap()),
+        lived_experience_preference: Set(Strength::None),
         gender_preference: Set(String::new()),
-        gender_preference_strength: Set(String::new()),
+        gender_preference_strength: Set(Strength::None),
         declared_conflicts: Set(String::new()),
         status: Set(spectra::domain::mentoring::pilot::MenteeStatus::Approved),
         consented_at: Set(now),
@@ -85,7 +86,7 @@ pub(crate) async fn coordinator(app: &TestApp) -> Client {
 
 /// Two mentors with one place each, and three students, two of whom fit them exactly.
 pub(crate) struct Pilot {
-    paediatrics: i32,
+    pub(crate) paediatrics: i32,
     surgery: i32,
     sam: i32,
     pub(crate) kai: i32,
@@ -328,7 +329,7 @@ async fn a_pair_the_rules_forbid_cannot_be_pinned() {
         .unwrap()
         .unwrap()
         .into();
-    kai.lived_experience_preference = Set("required".into());
+    kai.lived_experience_preference = Set(Strength::Required);
     kai.update(&app.db).await.unwrap();
     let coordinator = coordinator(&app).await;
 
@@ -780,7 +781,7 @@ async fn a_gender_wish_reads_as_a_mentor_who_is_a_woman() {
         .unwrap()
         .into();
     sam.gender_preference = Set("Woman".into());
-    sam.gender_preference_strength = Set("preferred".into());
+    sam.gender_preference_strength = Set(Strength::Preferred);
     sam.update(&app.db).await.unwrap();
     let coordinator = coordinator(&app).await;
     let (_, body) = coordinator

@@ -153,9 +153,19 @@ async fn a_student_signs_up_once_and_waits_for_approval() {
     assert_eq!(row.email, "student@example.org");
     assert!(row.reference.starts_with('S') && row.reference.len() == 7);
     assert_eq!(row.specialty_interests, "Paediatrics;Surgery");
-    assert_eq!(row.meeting_modes, "in_person;online");
-    assert_eq!(row.availability, "mon_am;tue_eve");
-    assert_eq!(row.lived_experience_preference, "preferred");
+    assert_eq!(row.meeting_modes.to_string(), "in_person;online");
+    assert_eq!(row.availability.to_string(), "mon_am;tue_eve");
+    assert_eq!(row.lived_experience_preference.as_str(), "preferred");
+    assert_eq!(
+        app.count(&format!(
+            "mentees WHERE id = {} AND meeting_modes = 'in_person;online' \
+             AND availability = 'mon_am;tue_eve' AND lived_experience_preference = 'preferred'",
+            row.id
+        ))
+        .await,
+        1,
+        "stored as before, in the same words"
+    );
     assert_eq!(row.declared_conflicts, "Dr Ben Jones assesses me");
     assert!(about.contains("Waiting for approval"));
     assert!(
@@ -375,7 +385,7 @@ async fn an_import_with_bad_rows_lists_each_by_line_and_stores_nothing() {
     assert_eq!(stored.len(), 3);
     let asha = stored.iter().find(|m| m.reference == "M1").unwrap();
     assert_eq!(asha.capacity, 2);
-    assert_eq!(asha.availability, "mon_am;tue_pm");
+    assert_eq!(asha.availability.to_string(), "mon_am;tue_pm");
     let events = spectra::db::audit::recent(&app.db, 10).await.unwrap();
     assert!(events.iter().any(|e| e.action == "mentoring_imported"));
 }
@@ -602,7 +612,7 @@ async fn exclusions_need_known_ids_and_can_be_added_and_removed() {
     );
     assert!(duplicate.contains("is already excluded for this student"));
     assert_eq!(stored.len(), 1);
-    assert_eq!(stored[0].source, "conflict");
+    assert_eq!(stored[0].source.as_str(), "conflict");
     assert_eq!(stored[0].reason, "Assesses her");
     assert!(page.contains("Assesses her"));
     assert_eq!(removed.status().as_u16(), 303);
@@ -753,7 +763,7 @@ async fn adding_a_mentor_invites_them_or_gives_their_account_the_role() {
         .unwrap()
         .unwrap();
     assert!(stored.reference.starts_with('M'));
-    assert_eq!(stored.availability, "wed_pm");
+    assert_eq!(stored.availability.to_string(), "wed_pm");
     assert!(!stored.lived_experience);
     let invitations = invitation::Entity::find().all(&app.db).await.unwrap();
     assert_eq!(invitations.len(), 1);

@@ -3,6 +3,7 @@
 
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
 use spectra::domain::Role;
+use spectra::domain::mentoring::profile::{Availability, Modes, Strength};
 use spectra::entities::{
     audit_event, mentee, mentor, mentoring_exclusion, mentoring_meeting, mentoring_relationship,
 };
@@ -21,8 +22,8 @@ pub(crate) async fn add_mentor(app: &TestApp, reference: &str, name: &str, email
         grade: Set("Consultant".into()),
         specialty: Set("Paediatrics".into()),
         capacity: Set(2),
-        meeting_modes: Set("in_person;online".into()),
-        availability: Set("mon_am;wed_eve".into()),
+        meeting_modes: Set(Modes::parse("in_person;online").unwrap()),
+        availability: Set(Availability::parse("mon_am;wed_eve").unwrap()),
         lived_experience: Set(false),
         gender: Set(String::new()),
         archived_at: Set(None),
@@ -53,11 +54,11 @@ pub(crate) async fn add_mentee(
         university: Set("University of Liverpool".into()),
         year_of_study: Set(3),
         specialty_interests: Set("Paediatrics;Surgery".into()),
-        meeting_modes: Set("online".into()),
-        availability: Set("wed_eve".into()),
-        lived_experience_preference: Set(String::new()),
+        meeting_modes: Set(Modes::parse("online").unwrap()),
+        availability: Set(Availability::parse("wed_eve").unwrap()),
+        lived_experience_preference: Set(Strength::None),
         gender_preference: Set(String::new()),
-        gender_preference_strength: Set(String::new()),
+        gender_preference_strength: Set(Strength::None),
         declared_conflicts: Set(String::new()),
         status: Set(spectra::domain::mentoring::pilot::MenteeStatus::Approved),
         consented_at: Set(now),
@@ -582,7 +583,7 @@ async fn the_coordinator_ends_a_relationship_and_the_student_can_be_matched_agai
         .await
         .unwrap()
         .expect("the pair is excluded");
-    assert_eq!(exclusion.source, "ended");
+    assert_eq!(exclusion.source.as_str(), "ended");
     let audit = audit_event::Entity::find()
         .filter(audit_event::Column::Action.eq("mentoring_ended"))
         .all(&app.db)

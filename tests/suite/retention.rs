@@ -19,7 +19,7 @@ use crate::offers::offered_pair;
 use crate::shortlisting::{audited, lead};
 
 /// An organisation with a hiring manager, signed in.
-async fn organisation(app: &TestApp, name: &str, manager: &str) -> (i32, i32, Client) {
+pub(crate) async fn organisation(app: &TestApp, name: &str, manager: &str) -> (i32, i32, Client) {
     let organisation_id = app.create_organisation(name).await;
     let (manager_id, client) = manager_of(app, organisation_id, manager).await;
     (organisation_id, manager_id, client)
@@ -36,7 +36,12 @@ async fn manager_of(app: &TestApp, organisation_id: i32, email: &str) -> (i32, C
 }
 
 /// Starts an employment record directly, as a hire would.
-async fn employ(app: &TestApp, organisation_id: i32, role: &str, start_date: Date) -> i32 {
+pub(crate) async fn employ(
+    app: &TestApp,
+    organisation_id: i32,
+    role: &str,
+    start_date: Date,
+) -> i32 {
     let txn = app.db.begin().await.unwrap();
     let record = employment::start(
         &txn,
@@ -69,12 +74,12 @@ async fn checkpoints(app: &TestApp, id: i32) -> Vec<employment_checkpoint::Model
 }
 
 fn outcomes(cs: &[employment_checkpoint::Model]) -> Vec<Option<&str>> {
-    cs.iter().map(|c| c.outcome.as_deref()).collect()
+    cs.iter().map(|c| c.outcome.map(|v| v.as_str())).collect()
 }
 
 /// A start date whose 3- and 6-month checkpoints have fallen due (the 6-month one a few days
 /// ago) and whose 12-month one has not.
-fn start_with_two_due() -> Date {
+pub(crate) fn start_with_two_due() -> Date {
     add_months(retention::today(), -6) - Duration::days(3)
 }
 
@@ -152,7 +157,7 @@ async fn a_manager_records_each_kind_of_checkpoint_outcome() {
     let cs = checkpoints(&app, staying).await;
     assert_eq!(outcomes(&cs), [Some("in_post"), None, None, None]);
     assert_eq!(cs[0].recorded_by, Some(manager_id));
-    assert_eq!(cs[0].source.as_deref(), Some("manager"));
+    assert_eq!(cs[0].source.map(|v| v.as_str()), Some("manager"));
     assert!(cs[0].recorded_at.is_some());
     assert!(record_of(&app, staying).await.end_date.is_none());
     let (_, page) = manager.page(&format!("/manage/employees/{staying}")).await;
@@ -178,7 +183,7 @@ async fn a_manager_records_each_kind_of_checkpoint_outcome() {
     // Assert: the record ended; the later checkpoints closed.
     let r = record_of(&app, leaving).await;
     assert_eq!(r.end_date, Some(left_date));
-    assert_eq!(r.end_kind.as_deref(), Some("left"));
+    assert_eq!(r.end_kind.map(|v| v.as_str()), Some("left"));
     assert_eq!(r.leaving_reason.as_deref(), Some("vr_relocation"));
     assert_eq!(r.moved_to, None);
     let cs = checkpoints(&app, leaving).await;
@@ -218,7 +223,7 @@ async fn a_manager_records_each_kind_of_checkpoint_outcome() {
 
     // Assert: a move, not a leaver.
     let r = record_of(&app, moving).await;
-    assert_eq!(r.end_kind.as_deref(), Some("moved"));
+    assert_eq!(r.end_kind.map(|v| v.as_str()), Some("moved"));
     assert_eq!(r.end_date, Some(moved_date));
     assert_eq!(r.moved_to.as_deref(), Some("Mersey Care NHS FT"));
     assert_eq!(
@@ -627,7 +632,7 @@ async fn recording_a_leaving_date_closes_the_checkpoints_after_it() {
     expect_redirect(response, &format!("/manage/employees/{id}")).await;
     let r = record_of(&app, id).await;
     assert_eq!(r.end_date, Some(leaving_date));
-    assert_eq!(r.end_kind.as_deref(), Some("left"));
+    assert_eq!(r.end_kind.map(|v| v.as_str()), Some("left"));
     assert_eq!(r.leaving_reason.as_deref(), Some("end_fixed_term"));
     let cs = checkpoints(&app, id).await;
     assert_eq!(
@@ -720,7 +725,7 @@ async fn two_managers_recording_one_checkpoint_at_once_one_wins() {
         assert_eq!(outcomes(&cs), [Some("in_post"), None, None, None]);
         assert!(r.end_date.is_none());
     } else {
-        assert_eq!(cs[0].outcome.as_deref(), Some("left"));
+        assert_eq!(cs[0].outcome.map(|v| v.as_str()), Some("left"));
         assert!(r.end_date.is_some());
     }
     assert_eq!(audited(&app, "checkpoint_recorded").await.len(), 1);
@@ -1051,7 +1056,7 @@ async fn the_lead_chooses_the_staff_group_when_marking_someone_as_started() {
         .unwrap()
         .unwrap();
     assert_eq!(record.staff_group, "Estates and Ancillary");
-    assert_eq!(record.route, "spectra");
+    assert_eq!(record.route.as_str(), "spectra");
     assert_eq!(record.organisation_id, v.organisation_id);
     let cs = checkpoints(&app, record.id).await;
     assert_eq!(

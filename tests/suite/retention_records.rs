@@ -84,7 +84,7 @@ async fn checkpoints(app: &TestApp, id: i32) -> Vec<employment_checkpoint::Model
 }
 
 fn outcomes(cs: &[employment_checkpoint::Model]) -> Vec<Option<&str>> {
-    cs.iter().map(|c| c.outcome.as_deref()).collect()
+    cs.iter().map(|c| c.outcome.map(|v| v.as_str())).collect()
 }
 
 async fn audited(app: &TestApp, action: &str) -> Vec<audit_event::Model> {

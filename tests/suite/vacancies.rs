@@ -424,7 +424,7 @@ async fn programme(app: &TestApp) -> i32 {
             name: "SPECTRA 25/7".into(),
             description: "Recruit 25 care leavers.".into(),
             target_hires: 25,
-            care_definition: "care_experienced".into(),
+            care_definition: spectra::domain::programme::CareDefinition::CareExperienced,
             contact_name: "Rowan Ellis".into(),
             contact_role: "Programme lead".into(),
             contact_email: "rowan@nhs.net".into(),

@@ -6,6 +6,7 @@
 use scraper::{Html, Selector};
 use spectra::domain::Role;
 use spectra::domain::london_time::describe_day;
+use spectra::domain::mentoring::profile::Strength;
 
 use crate::applications::{applicant, expect_redirect, fill_in, post_vacancy, start};
 use crate::helpers::{Client, PASSWORD, location, spawn_app, text_of};
@@ -575,7 +576,7 @@ async fn the_matching_reasons_name_what_the_student_wants() {
         .unwrap()
         .unwrap()
         .into();
-    kai.lived_experience_preference = Set("preferred".into());
+    kai.lived_experience_preference = Set(Strength::Preferred);
     kai.update(&app.db).await.unwrap();
     let coordinator = crate::mentoring_matching::coordinator(&app).await;
 

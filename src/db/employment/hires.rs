@@ -11,7 +11,7 @@
 use sea_orm::{ConnectionTrait, DbBackend, DbErr, FromQueryResult, Statement, Value};
 use time::Date;
 
-use crate::domain::employment::Route;
+use crate::domain::employment::{EndKind, Route};
 
 /// An organisation's hires through the service, counted.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, FromQueryResult)]
@@ -42,8 +42,8 @@ pub struct ListedHire {
     pub start_date: Date,
     /// Leaving or moving date.
     pub end_date: Option<Date>,
-    /// `left` or `moved`.
-    pub end_kind: Option<String>,
+    /// Left, or moved within the NHS.
+    pub end_kind: Option<EndKind>,
     /// When the earliest checkpoint not yet recorded falls due; none when nothing is left to
     /// record.
     pub next_due: Option<Date>,
@@ -80,11 +80,7 @@ pub async fn hire_counts(
            JOIN employment_records r ON r.id = c.employment_record_id \
            WHERE r.organisation_id = $1 AND r.route = $2 \
            AND c.outcome IS NULL AND c.due_on < $3) AS overdue";
-    let values = vec![
-        organisation_id.into(),
-        Route::Spectra.as_str().into(),
-        today.into(),
-    ];
+    let values = vec![organisation_id.into(), Route::Spectra.into(), today.into()];
     let counts = HireCounts::find_by_statement(statement(db.get_database_backend(), sql, values))
         .one(db)
         .await?;
@@ -99,7 +95,7 @@ pub async fn hires_with_checkpoints_to_record(
     let sql = "SELECT COUNT(DISTINCT c.employment_record_id) AS n \
          FROM employment_checkpoints c JOIN employment_records r ON r.id = c.employment_record_id \
          WHERE r.organisation_id = $1 AND r.route = $2 AND c.outcome IS NULL";
-    let values = vec![organisation_id.into(), Route::Spectra.as_str().into()];
+    let values = vec![organisation_id.into(), Route::Spectra.into()];
     let row = db
         .query_one_raw(statement(db.get_database_backend(), sql, values))
         .await?;
@@ -164,7 +160,7 @@ async fn page_of(
 ) -> Result<Vec<ListedHire>, DbErr> {
     let values = vec![
         organisation_id.into(),
-        Route::Spectra.as_str().into(),
+        Route::Spectra.into(),
         i64::try_from(limit).unwrap_or(i64::MAX).into(),
         i64::try_from(offset).unwrap_or(i64::MAX).into(),
     ];

@@ -12,9 +12,10 @@ use serde::{Deserialize, Serialize};
 use super::{Settings, mentee_profile, mentor_profile};
 use crate::db::now;
 use crate::domain::mentoring::alternatives::Alternative;
-use crate::domain::mentoring::pilot::MenteeStatus;
+use crate::domain::mentoring::pilot::{ExclusionSource, MenteeStatus};
 use crate::domain::mentoring::plan::{self, Mentee, Mentor, Plan, Rules};
 use crate::domain::mentoring::scoring::Part;
+use crate::entities::stored::unreadable;
 use crate::entities::{
     match_pin, match_run, mentee, mentor, mentoring_exclusion, mentoring_relationship,
 };
@@ -131,9 +132,10 @@ impl From<&Plan<i32>> for Proposal {
     }
 }
 
-/// Reads a run's stored proposal.
-pub fn proposal_of(run: &match_run::Model) -> Proposal {
-    serde_json::from_str(&run.proposal).unwrap_or_default()
+/// Reads a run's stored proposal. One that cannot be read is an error, never an empty
+/// proposal.
+pub fn proposal_of(run: &match_run::Model) -> Result<Proposal, DbErr> {
+    serde_json::from_str(&run.proposal).map_err(|e| unreadable("Proposal", e))
 }
 
 /// Everyone a round is about.
@@ -379,7 +381,7 @@ pub async fn forbid(
         mentor_id: Set(mentor_id),
         mentee_id: Set(mentee_id),
         reason: Set(reason.to_owned()),
-        source: Set("coordinator".to_owned()),
+        source: Set(ExclusionSource::Coordinator),
         created_by: Set(Some(by)),
         created_at: Set(now()),
         ..Default::default()

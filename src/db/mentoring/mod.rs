@@ -10,9 +10,7 @@ use sea_orm::{
 
 use crate::db::now;
 use crate::domain::mentoring::pilot::{DEFAULT_CAP, MenteeStatus};
-use crate::domain::mentoring::profile::{
-    Availability, MenteeProfile, MentorProfile, Modes, Strength, items,
-};
+use crate::domain::mentoring::profile::{MenteeProfile, MentorProfile, items};
 use crate::domain::mentoring::scoring::Weights;
 use crate::entities::{mentee, mentor, mentoring_relationship, mentoring_settings};
 
@@ -113,8 +111,8 @@ pub fn mentor_profile(m: &mentor::Model) -> MentorProfile {
         organisation: m.organisation.clone(),
         specialty: m.specialty.clone(),
         capacity: to_u32(m.capacity),
-        modes: Modes::parse(&m.meeting_modes).unwrap_or_default(),
-        availability: Availability::parse(&m.availability).unwrap_or_default(),
+        modes: m.meeting_modes,
+        availability: m.availability,
         lived_experience: m.lived_experience,
         gender: m.gender.clone(),
     }
@@ -125,11 +123,11 @@ pub fn mentee_profile(m: &mentee::Model) -> MenteeProfile {
     MenteeProfile {
         university: m.university.clone(),
         specialty_interests: items(&m.specialty_interests).map(str::to_owned).collect(),
-        modes: Modes::parse(&m.meeting_modes).unwrap_or_default(),
-        availability: Availability::parse(&m.availability).unwrap_or_default(),
-        lived_experience: Strength::parse(&m.lived_experience_preference).unwrap_or_default(),
+        modes: m.meeting_modes,
+        availability: m.availability,
+        lived_experience: m.lived_experience_preference,
         gender: m.gender_preference.clone(),
-        gender_strength: Strength::parse(&m.gender_preference_strength).unwrap_or_default(),
+        gender_strength: m.gender_preference_strength,
     }
 }
 

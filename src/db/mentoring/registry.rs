@@ -12,14 +12,9 @@ use sea_orm::{
 use crate::db::now;
 use crate::domain::mentoring::files::{ExclusionRecord, MenteeRecord, MentorRecord};
 use crate::domain::mentoring::input::SignUpInput;
-use crate::domain::mentoring::pilot::MenteeStatus;
-use crate::domain::mentoring::profile::{Availability, Modes, Strength, items, join};
+use crate::domain::mentoring::pilot::{ExclusionSource, MenteeStatus};
+use crate::domain::mentoring::profile::{Availability, Strength, items, join};
 use crate::entities::{mentee, mentor, mentoring_exclusion, user};
-
-/// Where an exclusion came from.
-pub const SOURCE_CONFLICT: &str = "conflict";
-/// An exclusion the coordinator decided on.
-pub const SOURCE_COORDINATOR: &str = "coordinator";
 
 fn to_u32(n: i32) -> u32 {
     u32::try_from(n).unwrap_or(0)
@@ -188,8 +183,8 @@ pub async fn insert_mentor(
         grade: Set(record.grade.clone()),
         specialty: Set(record.specialty.clone()),
         capacity: Set(to_i32(record.capacity)),
-        meeting_modes: Set(record.modes.to_string()),
-        availability: Set(record.availability.to_string()),
+        meeting_modes: Set(record.modes),
+        availability: Set(record.availability),
         lived_experience: Set(record.lived_experience),
         gender: Set(record.gender.clone()),
         archived_at: Set(None),
@@ -213,8 +208,8 @@ pub async fn update_mentor(
     row.grade = Set(record.grade.clone());
     row.specialty = Set(record.specialty.clone());
     row.capacity = Set(to_i32(record.capacity));
-    row.meeting_modes = Set(record.modes.to_string());
-    row.availability = Set(record.availability.to_string());
+    row.meeting_modes = Set(record.modes);
+    row.availability = Set(record.availability);
     row.lived_experience = Set(record.lived_experience);
     row.gender = Set(record.gender.clone());
     row.archived_at = Set(None);
@@ -232,8 +227,8 @@ pub fn mentor_record(m: &mentor::Model) -> MentorRecord {
         grade: m.grade.clone(),
         specialty: m.specialty.clone(),
         capacity: to_u32(m.capacity),
-        modes: Modes::parse(&m.meeting_modes).unwrap_or_default(),
-        availability: Availability::parse(&m.availability).unwrap_or_default(),
+        modes: m.meeting_modes,
+        availability: m.availability,
         lived_experience: m.lived_experience,
         gender: m.gender.clone(),
     }
@@ -248,11 +243,11 @@ pub fn mentee_record(m: &mentee::Model) -> MenteeRecord {
         university: m.university.clone(),
         year_of_study: to_u32(m.year_of_study),
         specialty_interests: items(&m.specialty_interests).map(str::to_owned).collect(),
-        modes: Modes::parse(&m.meeting_modes).unwrap_or_default(),
-        availability: Availability::parse(&m.availability).unwrap_or_default(),
-        lived_experience: Strength::parse(&m.lived_experience_preference).unwrap_or_default(),
+        modes: m.meeting_modes,
+        availability: m.availability,
+        lived_experience: m.lived_experience_preference,
         gender_preference: m.gender_preference.clone(),
-        gender_strength: Strength::parse(&m.gender_preference_strength).unwrap_or_default(),
+        gender_strength: m.gender_preference_strength,
     }
 }
 
@@ -307,11 +302,11 @@ fn mentee_row(r: &MenteeRecord) -> mentee::ActiveModel {
         university: Set(r.university.clone()),
         year_of_study: Set(to_i32(r.year_of_study)),
         specialty_interests: Set(join(&r.specialty_interests)),
-        meeting_modes: Set(r.modes.to_string()),
-        availability: Set(r.availability.to_string()),
-        lived_experience_preference: Set(r.lived_experience.as_str().to_owned()),
+        meeting_modes: Set(r.modes),
+        availability: Set(r.availability),
+        lived_experience_preference: Set(r.lived_experience),
         gender_preference: Set(r.gender_preference.clone()),
-        gender_preference_strength: Set(r.gender_strength.as_str().to_owned()),
+        gender_preference_strength: Set(r.gender_strength),
         ..Default::default()
     }
 }
@@ -435,14 +430,14 @@ pub async fn add_exclusion(
     mentor_id: i32,
     mentee_id: i32,
     reason: &str,
-    source: &str,
+    source: ExclusionSource,
     by: i32,
 ) -> Result<mentoring_exclusion::Model, DbErr> {
     mentoring_exclusion::ActiveModel {
         mentor_id: Set(mentor_id),
         mentee_id: Set(mentee_id),
         reason: Set(reason.to_owned()),
-        source: Set(source.to_owned()),
+        source: Set(source),
         created_by: Set(Some(by)),
         created_at: Set(now()),
         ..Default::default()
@@ -547,12 +542,12 @@ pub async fn erase_mentee(
         .col_expr(mentee::Column::SpecialtyInterests, Expr::value(""))
         .col_expr(
             mentee::Column::LivedExperiencePreference,
-            Expr::value(Strength::None.as_str()),
+            Expr::value(Strength::None),
         )
         .col_expr(mentee::Column::GenderPreference, Expr::value(""))
         .col_expr(
             mentee::Column::GenderPreferenceStrength,
-            Expr::value(Strength::None.as_str()),
+            Expr::value(Strength::None),
         )
         .col_expr(mentee::Column::DeclaredConflicts, Expr::value(""))
         .col_expr(mentee::Column::Status, Expr::value(status))
@@ -579,7 +574,10 @@ pub async fn erase_mentor(
         .col_expr(mentor::Column::Organisation, Expr::value(""))
         .col_expr(mentor::Column::Grade, Expr::value(""))
         .col_expr(mentor::Column::Specialty, Expr::value(""))
-        .col_expr(mentor::Column::Availability, Expr::value(""))
+        .col_expr(
+            mentor::Column::Availability,
+            Expr::value(Availability::default()),
+        )
         .col_expr(mentor::Column::Gender, Expr::value(""))
         .col_expr(mentor::Column::ArchivedAt, Expr::value(Some(now)))
         .col_expr(mentor::Column::UpdatedAt, Expr::value(now))

@@ -11,6 +11,7 @@ use time::Date;
 
 use crate::db::now;
 use crate::domain::Role;
+use crate::domain::mentoring::pilot::ExclusionSource;
 use crate::entities::{
     mentee, mentor, mentoring_exclusion, mentoring_meeting, mentoring_relationship, user, user_role,
 };
@@ -235,7 +236,7 @@ pub async fn exclude_pair(
         mentor_id: Set(mentor_id),
         mentee_id: Set(mentee_id),
         reason: Set(reason.to_owned()),
-        source: Set("ended".to_owned()),
+        source: Set(ExclusionSource::Ended),
         created_by: Set(Some(by)),
         created_at: Set(now()),
         ..Default::default()
@@ -258,7 +259,7 @@ pub async fn has_active(db: &impl ConnectionTrait, mentee_id: i32) -> Result<boo
 pub async fn coordinators(db: &impl ConnectionTrait) -> Result<Vec<user::Model>, DbErr> {
     user::Entity::find()
         .inner_join(user_role::Entity)
-        .filter(user_role::Column::Role.eq(Role::Coordinator.as_str()))
+        .filter(user_role::Column::Role.eq(Role::Coordinator))
         .filter(user::Column::IsActive.eq(true))
         .order_by_asc(user::Column::Id)
         .all(db)

@@ -45,6 +45,60 @@ impl MenteeStatus {
     }
 }
 
+/// Where an exclusion (a student and a mentor never to be matched) came from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ExclusionSource {
+    /// A conflict of interest the student or the mentor declared.
+    Conflict,
+    /// The coordinator's own decision.
+    Coordinator,
+    /// The pair's relationship ended: they are not matched again.
+    Ended,
+}
+
+impl ExclusionSource {
+    /// Every source.
+    pub const ALL: [ExclusionSource; 3] = [
+        ExclusionSource::Conflict,
+        ExclusionSource::Coordinator,
+        ExclusionSource::Ended,
+    ];
+
+    /// The sources the coordinator chooses between when excluding a pair by hand.
+    pub const CHOSEN: [ExclusionSource; 2] =
+        [ExclusionSource::Conflict, ExclusionSource::Coordinator];
+
+    /// The name stored (and sent by the coordinator's form).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ExclusionSource::Conflict => "conflict",
+            ExclusionSource::Coordinator => "coordinator",
+            ExclusionSource::Ended => "ended",
+        }
+    }
+
+    /// Reads a stored name.
+    pub fn parse(text: &str) -> Option<ExclusionSource> {
+        ExclusionSource::ALL
+            .into_iter()
+            .find(|s| s.as_str() == text)
+    }
+
+    /// A source the coordinator chose on the form, if it is one they may choose.
+    pub fn chosen(text: &str) -> Option<ExclusionSource> {
+        ExclusionSource::parse(text).filter(|s| ExclusionSource::CHOSEN.contains(s))
+    }
+
+    /// Plain words, for people.
+    pub fn label(self) -> &'static str {
+        match self {
+            ExclusionSource::Conflict => "Conflict of interest",
+            ExclusionSource::Coordinator => "Coordinator's decision",
+            ExclusionSource::Ended => "Earlier relationship ended",
+        }
+    }
+}
+
 /// The cap on students when the pilot starts.
 pub const DEFAULT_CAP: u32 = 30;
 
@@ -217,6 +271,32 @@ mod tests {
             assert_eq!(MenteeStatus::parse(s.as_str()), Some(s));
         }
         assert_eq!(MenteeStatus::parse("gone"), None);
+    }
+
+    #[test]
+    fn exclusion_sources_keep_their_stored_names() {
+        let names: Vec<&str> = ExclusionSource::ALL.iter().map(|s| s.as_str()).collect();
+        assert_eq!(names, ["conflict", "coordinator", "ended"]);
+        for s in ExclusionSource::ALL {
+            assert_eq!(ExclusionSource::parse(s.as_str()), Some(s));
+            assert!(!s.label().is_empty());
+        }
+        assert_eq!(ExclusionSource::parse("Conflict"), None);
+        assert_eq!(ExclusionSource::parse(""), None);
+        assert_eq!(
+            ExclusionSource::chosen("coordinator"),
+            Some(ExclusionSource::Coordinator)
+        );
+        assert_eq!(
+            ExclusionSource::chosen("conflict"),
+            Some(ExclusionSource::Conflict)
+        );
+        assert_eq!(
+            ExclusionSource::chosen("ended"),
+            None,
+            "set by ending, never chosen"
+        );
+        assert_eq!(ExclusionSource::chosen("other"), None);
     }
 
     #[test]

@@ -44,7 +44,7 @@ pub(super) async fn application_of(
         .await?
         .into_iter()
         .map(|r| Referee {
-            kind: r.kind,
+            kind: r.kind.as_str().to_owned(),
             name: r.name,
             relationship: r.relationship,
             email: r.email,

@@ -14,9 +14,7 @@ use crate::db::{
     applicant_profiles, applications, employment, invitations, organisations, outbox, programmes,
     users,
 };
-use crate::domain::Role;
 use crate::domain::audit_subject::AuditSubject;
-use crate::domain::profile::CareExperience;
 use crate::entities::invitation;
 
 pub(super) async fn gather(
@@ -30,9 +28,8 @@ pub(super) async fn gather(
         .await?
         .into_iter()
         .map(|r| RoleHeld {
-            name: Role::parse(&r.role)
-                .map_or_else(|| r.role.clone(), |role| role.label().to_owned()),
-            role: r.role,
+            name: r.role.label().to_owned(),
+            role: r.role.as_str().to_owned(),
             given_at: at(r.granted_at),
         })
         .collect();
@@ -41,12 +38,10 @@ pub(super) async fn gather(
         None => None,
     };
     let profile = applicant_profiles::find(db, me.id).await?.map(|p| Profile {
-        care_experience_in_words: CareExperience::parse(&p.care_experience)
-            .map(|c| c.label().to_owned())
-            .unwrap_or_default(),
+        care_experience_in_words: p.care_experience.label().to_owned(),
         phone: p.phone,
         contact_preference: p.contact_preference,
-        care_experience: p.care_experience,
+        care_experience: p.care_experience.as_str().to_owned(),
         local_authority: p.local_authority,
         adviser_name: p.adviser_name,
         adviser_contact: p.adviser_contact,
@@ -200,8 +195,8 @@ async fn employment_of(
             .map(|c| Checkpoint {
                 months: c.months,
                 due_on: day(c.due_on),
-                outcome: c.outcome,
-                source: c.source,
+                outcome: c.outcome.map(|o| o.as_str().to_owned()),
+                source: c.source.map(|s| s.as_str().to_owned()),
                 recorded_at: at_opt(c.recorded_at),
             })
             .collect();
@@ -214,11 +209,11 @@ async fn employment_of(
             staff_group: r.staff_group,
             apprenticeship: r.apprenticeship,
             programme,
-            route: r.route,
+            route: r.route.as_str().to_owned(),
             assignment_number: r.assignment_number,
             start_date: day(r.start_date),
             end_date: r.end_date.map(day),
-            end_kind: r.end_kind,
+            end_kind: r.end_kind.map(|k| k.as_str().to_owned()),
             leaving_reason: r.leaving_reason,
             moved_to: r.moved_to,
             checkpoints,

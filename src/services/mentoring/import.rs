@@ -7,13 +7,13 @@ use serde_json::json;
 
 use super::grant;
 use crate::db::audit::{self, AuditAction};
-use crate::db::mentoring::registry::{self as reg, SOURCE_COORDINATOR};
+use crate::db::mentoring::registry as reg;
 use crate::db::mentoring::{self, approved_count, lock_mentees, status_of};
 use crate::domain::Role;
 use crate::domain::audit_subject::{AuditSubject, MentoringSheet};
 use crate::domain::mentoring::files::{self, MenteeRecord, RowError};
 use crate::domain::mentoring::import::{Sheet, match_identities};
-use crate::domain::mentoring::pilot::{MenteeStatus, within_cap};
+use crate::domain::mentoring::pilot::{ExclusionSource, MenteeStatus, within_cap};
 use crate::services::{Actor, Outcome};
 
 /// What an import stored.
@@ -246,7 +246,7 @@ async fn import_exclusions(
                     mentor_id,
                     mentee_id,
                     &record.reason,
-                    SOURCE_COORDINATOR,
+                    ExclusionSource::Coordinator,
                     by.id,
                 )
                 .await?;

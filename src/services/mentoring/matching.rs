@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use sea_orm::{ConnectionTrait, DatabaseTransaction};
+use sea_orm::{ConnectionTrait, DatabaseTransaction, DbErr};
 use serde_json::json;
 
 use super::{NotFound, queue};
@@ -14,7 +14,6 @@ use crate::db::mentoring::matching::{self, Pool, Proposal, StoredPair, lock_rela
 use crate::db::mentoring::registry as reg;
 use crate::db::mentoring::{self as mentoring_db, Settings, mentee_profile, mentor_profile};
 use crate::domain::audit_subject::AuditSubject;
-use crate::domain::mentoring::profile::Availability;
 use crate::entities::{match_run, mentee, mentor};
 use crate::mail::templates::MentoringNotice;
 use crate::services::{Actor, Outcome};
@@ -138,8 +137,12 @@ pub async fn forbid(
 
 /// Whether a run would come out differently now: the matcher is deterministic, so any change
 /// to pins, exclusions, weights, students or mentors since shows as a different proposal.
-pub fn is_out_of_date(run: &match_run::Model, pool: &Pool, settings: Settings) -> bool {
-    Proposal::from(&pool.plan(settings)) != matching::proposal_of(run)
+pub fn is_out_of_date(
+    run: &match_run::Model,
+    pool: &Pool,
+    settings: Settings,
+) -> Result<bool, DbErr> {
+    Ok(Proposal::from(&pool.plan(settings)) != matching::proposal_of(run)?)
 }
 
 /// The number of pairs of the newest run, if it is unconfirmed and still up to date: a
@@ -155,8 +158,8 @@ pub async fn proposal_to_confirm(
         return Ok(None);
     }
     let settings = mentoring_db::settings(db).await?;
-    let proposal = matching::proposal_of(&run);
-    let current = !is_out_of_date(&run, pool, settings);
+    let proposal = matching::proposal_of(&run)?;
+    let current = !is_out_of_date(&run, pool, settings)?;
     Ok((current && !proposal.pairs.is_empty()).then_some(proposal.pairs.len()))
 }
 
@@ -209,10 +212,10 @@ pub async fn check_run(
     }
     let pool = matching::pool(db).await?;
     let settings = mentoring_db::settings(db).await?;
-    if is_out_of_date(&latest, &pool, settings) {
+    if is_out_of_date(&latest, &pool, settings)? {
         return Ok(Err(ConfirmRefusal::OutOfDate));
     }
-    let proposal = matching::proposal_of(&latest);
+    let proposal = matching::proposal_of(&latest)?;
     if proposal.pairs.is_empty() {
         return Ok(Err(ConfirmRefusal::NoPairs));
     }
@@ -346,8 +349,7 @@ async fn introduce(
     let link = Some(config.link(&format!("/mentoring/relationships/{relationship_id}")));
     let student = mentee_profile(mentee);
     let clinician = mentor_profile(mentor);
-    let shared = Availability::parse(&mentor.availability).unwrap_or_default();
-    let common = shared.overlap(student.availability);
+    let common = clinician.availability.overlap(student.availability);
     let to_mentor = MentoringNotice {
         subject: format!("Your new mentee: {}", mentee.full_name),
         name: mentor.full_name.clone(),

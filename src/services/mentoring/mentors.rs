@@ -140,7 +140,8 @@ async fn invite_or_grant(
         .find(|i| i.email == address.as_str());
     let mut roles = open
         .as_ref()
-        .and_then(|i| role::parse_list(&i.roles))
+        .map(invitations::roles_of)
+        .transpose()?
         .unwrap_or_default();
     if !roles.contains(&role_to_give) {
         roles.push(role_to_give);

@@ -7,13 +7,13 @@ use serde_json::json;
 use super::{NotFound, grant};
 use crate::config::Config;
 use crate::db::audit::{self, AuditAction};
-use crate::db::mentoring::registry::{self as reg, SOURCE_CONFLICT, SOURCE_COORDINATOR};
+use crate::db::mentoring::registry as reg;
 use crate::db::mentoring::{self, Settings, approved_count, lock_mentees, status_of};
 use crate::db::outbox;
 use crate::domain::Role;
 use crate::domain::audit_subject::{AuditSubject, MentoringSheet};
 use crate::domain::mentoring::input::{SettingsForm, SettingsInput};
-use crate::domain::mentoring::pilot::{MenteeStatus, within_cap};
+use crate::domain::mentoring::pilot::{ExclusionSource, MenteeStatus, within_cap};
 use crate::domain::mentoring::scoring::Criterion;
 use crate::domain::vacancy::FieldError;
 use crate::entities::mentee;
@@ -214,7 +214,8 @@ pub async fn add_exclusion(
             "The reason must be 500 characters or fewer".into(),
         ));
     }
-    if ![SOURCE_CONFLICT, SOURCE_COORDINATOR].contains(&input.source) {
+    let source = ExclusionSource::chosen(input.source);
+    if source.is_none() {
         errors.push(("source", "Choose where this comes from".into()));
     }
     if let Some(m) = &mentor
@@ -227,7 +228,7 @@ pub async fn add_exclusion(
             format!("{} is already excluded for this student", m.full_name),
         ));
     }
-    let Some(mentor) = mentor.filter(|_| errors.is_empty()) else {
+    let (Some(mentor), Some(source)) = (mentor.filter(|_| errors.is_empty()), source) else {
         return Ok(Err(ExclusionRefusal::Invalid(errors)));
     };
     let stored = reg::add_exclusion(
@@ -235,7 +236,7 @@ pub async fn add_exclusion(
         mentor.id,
         mentee.id,
         input.reason,
-        input.source,
+        source,
         coordinator.id,
     )
     .await?;
@@ -244,7 +245,7 @@ pub async fn add_exclusion(
         Some(coordinator.id),
         AuditAction::MentoringExclusionChanged,
         &AuditSubject::Mentee(mentee_id),
-        json!({ "added": stored.id, "mentor_id": mentor.id, "source": input.source, "reason_given": !input.reason.trim().is_empty() }),
+        json!({ "added": stored.id, "mentor_id": mentor.id, "source": source.as_str(), "reason_given": !input.reason.trim().is_empty() }),
     )
     .await?;
     Ok(Ok(Excluded {
@@ -268,7 +269,7 @@ pub async fn remove_exclusion(
         Some(coordinator.id),
         AuditAction::MentoringExclusionChanged,
         &AuditSubject::Mentee(mentee_id),
-        json!({ "removed": removed.id, "mentor_id": removed.mentor_id, "source": removed.source, "reason_given": !removed.reason.trim().is_empty() }),
+        json!({ "removed": removed.id, "mentor_id": removed.mentor_id, "source": removed.source.as_str(), "reason_given": !removed.reason.trim().is_empty() }),
     )
     .await?;
     Ok(Ok(()))

@@ -91,7 +91,8 @@ async fn template(
     };
     let roles = invitation
         .as_ref()
-        .and_then(|i| role::parse_list(&i.roles))
+        .map(invitations::roles_of)
+        .transpose()?
         .unwrap_or_default();
     let organisation = match invitation.as_ref().and_then(|i| i.organisation_id) {
         Some(id) => organisations::find(&state.db, id).await?.map(|o| o.name),

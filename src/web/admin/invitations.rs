@@ -11,7 +11,7 @@ use tower_sessions::Session;
 
 use crate::app::AppState;
 use crate::db::{invitations, organisations, users};
-use crate::domain::{EmailAddress, FullName, Role, london_time, role};
+use crate::domain::{EmailAddress, FullName, Role, london_time};
 use crate::entities::{invitation, organisation};
 use crate::services::Actor;
 use crate::services::invitations::{
@@ -40,9 +40,9 @@ pub struct OpenInvitation {
 }
 
 impl OpenInvitation {
-    fn new(invitation: invitation::Model, orgs: &[organisation::Model]) -> Self {
-        OpenInvitation {
-            roles: role::parse_list(&invitation.roles).unwrap_or_default(),
+    fn new(invitation: invitation::Model, orgs: &[organisation::Model]) -> AppResult<Self> {
+        Ok(OpenInvitation {
+            roles: invitations::roles_of(&invitation)?,
             organisation: invitation
                 .organisation_id
                 .and_then(|id| orgs.iter().find(|o| o.id == id))
@@ -50,7 +50,7 @@ impl OpenInvitation {
                 .unwrap_or_default(),
             expires: london_time::describe_day(invitation.expires_at),
             invitation,
-        }
+        })
     }
 }
 
@@ -67,7 +67,7 @@ pub async fn list(State(state): State<AppState>, page: Page) -> AppResult<ListTe
         .await?
         .into_iter()
         .map(|invitation| OpenInvitation::new(invitation, &orgs))
-        .collect();
+        .collect::<AppResult<_>>()?;
     Ok(ListTemplate { page, open })
 }
 
@@ -103,7 +103,7 @@ pub async fn confirm_revoke(
     let orgs = organisations::all(&state.db).await?;
     Ok(RevokeTemplate {
         page,
-        item: OpenInvitation::new(invitation, &orgs),
+        item: OpenInvitation::new(invitation, &orgs)?,
     }
     .into_response())
 }

@@ -36,7 +36,7 @@ pub async fn list(State(state): State<AppState>, page: Page) -> AppResult<ListTe
         .await?
         .into_iter()
         .map(|p| ProgrammeRow {
-            definition: CareDefinition::parse(&p.care_definition).map_or("", CareDefinition::label),
+            definition: p.care_definition.label(),
             programme: p,
         })
         .collect();
@@ -84,7 +84,7 @@ pub async fn edit(
             name: p.name,
             description: p.description,
             target_hires: p.target_hires.to_string(),
-            care_definition: p.care_definition,
+            care_definition: p.care_definition.as_str().to_owned(),
             contact_name: p.contact_name,
             contact_role: p.contact_role,
             contact_email: p.contact_email,

@@ -105,8 +105,7 @@ async fn decide(
         let next = format!("/profile?next=/vacancies/{}/apply", v.id);
         return Ok(Decision::Answer(Redirect::to(&next).into_response()));
     };
-    let declared =
-        CareExperience::parse(&profile.care_experience).unwrap_or(CareExperience::PreferNotToSay);
+    let declared = profile.care_experience;
     let organisation = state.organisation_name(v.organisation_id).await?;
     match application::eligibility(v.ring_fenced, Some(declared)) {
         Eligibility::Eligible => Ok(Decision::Start {

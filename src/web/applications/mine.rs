@@ -10,7 +10,6 @@ use crate::app::AppState;
 use crate::db::{self, applicant_profiles, applications};
 use crate::domain::application::{self, Stage};
 use crate::domain::london_time;
-use crate::domain::profile::CareExperience;
 use crate::domain::vacancy::is_open;
 use crate::web::CurrentUser;
 use crate::web::applications::steps::{Answers, answers};
@@ -75,9 +74,7 @@ pub async fn list(
     let booked = applications::booked_interviews(&state.db, &ids).await?;
     let offers = applications::offers_awaiting_answer(&state.db, &ids).await?;
     let profile = applicant_profiles::find(&state.db, me.id).await?;
-    let declared = profile
-        .as_ref()
-        .and_then(|p| CareExperience::parse(&p.care_experience));
+    let declared = profile.as_ref().map(|p| p.care_experience);
     let steps = application::steps(declared);
     let mut rows: Vec<Row> = mine
         .into_iter()

@@ -18,7 +18,6 @@ use crate::app::AppState;
 use crate::db::{applicant_profiles, applications, programmes, vacancies};
 use crate::domain::Role;
 use crate::domain::application::{self, Stage, Step};
-use crate::domain::profile::CareExperience;
 use crate::domain::programme::CareDefinition;
 use crate::entities::{application as application_entity, vacancy, vacancy_criterion};
 use crate::web::current_user::require_role;
@@ -139,7 +138,7 @@ pub(crate) async fn load_own(state: &AppState, me: &AuthUser, id: i32) -> AppRes
     let organisation = state.organisation_name(vacancy.organisation_id).await?;
     let declared = applicant_profiles::find(&state.db, me.id)
         .await?
-        .and_then(|p| CareExperience::parse(&p.care_experience));
+        .map(|p| p.care_experience);
     Ok(Loaded {
         steps: application::steps(declared),
         application,
@@ -160,7 +159,5 @@ pub(crate) async fn definition_of(
         Some(id) => programmes::find(&state.db, id).await?,
         None => None,
     };
-    Ok(programme
-        .and_then(|p| CareDefinition::parse(&p.care_definition))
-        .unwrap_or(CareDefinition::CareExperienced))
+    Ok(programme.map_or(CareDefinition::CareExperienced, |p| p.care_definition))
 }

@@ -436,18 +436,13 @@ pub struct ReferencesTemplate {
     errors: FormErrors,
 }
 
-fn accepted_kinds(loaded: &Loaded) -> Vec<ReferenceType> {
-    let kinds: Vec<ReferenceType> = loaded
-        .vacancy
-        .reference_options
-        .split(',')
-        .filter_map(ReferenceType::parse)
-        .collect();
-    if kinds.is_empty() {
+fn accepted_kinds(loaded: &Loaded) -> AppResult<Vec<ReferenceType>> {
+    let kinds = crate::db::vacancies::references_of(&loaded.vacancy)?;
+    Ok(if kinds.is_empty() {
         ReferenceType::ALL.to_vec()
     } else {
         kinds
-    }
+    })
 }
 
 fn slots(forms: Vec<RefereeForm>) -> Vec<RefereeSlot> {
@@ -486,7 +481,7 @@ fn typed_referees(pairs: &[(String, String)]) -> Vec<RefereeForm> {
 
 fn stored_referee(r: application_referee::Model) -> RefereeForm {
     RefereeForm {
-        kind: r.kind,
+        kind: r.kind.as_str().to_owned(),
         name: r.name,
         relationship: r.relationship,
         email: r.email,
@@ -518,7 +513,7 @@ pub async fn references(
             from.yes() || kept_from_check(&kept),
         ),
         slots: slots(forms),
-        kinds: accepted_kinds(&loaded),
+        kinds: accepted_kinds(&loaded)?,
         errors: FormErrors::default(),
     }
     .into_response())
@@ -534,7 +529,7 @@ pub async fn save_references(
 ) -> AppResult<Response> {
     let loaded = load_draft(&state, &me, &session, id, Step::References).await?;
     let forms = typed_referees(&pairs);
-    let kinds = accepted_kinds(&loaded);
+    let kinds = accepted_kinds(&loaded)?;
     let complete = intent(&pairs) == Intent::Continue;
     let referees = match application::parse_referees(&forms, &kinds, complete) {
         Ok(referees) => referees,
@@ -544,14 +539,12 @@ pub async fn save_references(
             let stored: Vec<Referee> = applications::referees_of(&state.db, id)
                 .await?
                 .into_iter()
-                .filter_map(|r| {
-                    Some(Referee {
-                        kind: ReferenceType::parse(&r.kind)?,
-                        name: r.name,
-                        relationship: r.relationship,
-                        email: r.email,
-                        phone: r.phone,
-                    })
+                .map(|r| Referee {
+                    kind: r.kind,
+                    name: r.name,
+                    relationship: r.relationship,
+                    email: r.email,
+                    phone: r.phone,
                 })
                 .collect();
             let keep = application::referees_to_keep(&forms, &kinds, &stored);
@@ -798,15 +791,7 @@ pub(crate) async fn answers(state: &AppState, loaded: &Loaded) -> AppResult<Answ
     let referees: Vec<_> = applications::referees_of(&state.db, id)
         .await?
         .into_iter()
-        .map(|r| {
-            (
-                ReferenceType::parse(&r.kind).map_or("Referee", ReferenceType::label),
-                r.name,
-                r.relationship,
-                r.email,
-                r.phone,
-            )
-        })
+        .map(|r| (r.kind.label(), r.name, r.relationship, r.email, r.phone))
         .collect();
     let progress = services::application_form::progress(
         &loaded.criteria,

@@ -127,7 +127,7 @@ async fn reaching(
             reference: reference(a.application_id),
             what: a.title,
             organisation: names.organisation(a.organisation_id),
-            status: Stage::parse(&a.stage).map_or(a.stage.clone(), |s| s.label().to_owned()),
+            status: a.stage.label().to_owned(),
         })
         .collect();
     Ok(Listed {
@@ -149,15 +149,13 @@ async fn qualifying(
         .await?
         .into_iter()
         .filter(|q| {
-            !breaches_only
-                || guarantee_status(Stage::parse(&q.stage), q.interviewed)
-                    == GuaranteeStatus::Breach
+            !breaches_only || guarantee_status(q.stage, q.interviewed) == GuaranteeStatus::Breach
         })
         .map(|q| ListRow {
             reference: reference(q.application_id),
             what: q.title,
             organisation: names.organisation(q.organisation_id),
-            status: match guarantee_status(Stage::parse(&q.stage), q.interviewed) {
+            status: match guarantee_status(q.stage, q.interviewed) {
                 GuaranteeStatus::Interviewed => "Interviewed".into(),
                 GuaranteeStatus::Awaiting => "Interview to come".into(),
                 GuaranteeStatus::Breach => "Not interviewed: a breach".into(),

@@ -138,7 +138,7 @@ async fn correct_page(
     let in_post = employment::checkpoints_of(&state.db, r.id)
         .await?
         .into_iter()
-        .filter(|c| c.outcome.as_deref() == Some(CheckpointOutcome::InPost.as_str()))
+        .filter(|c| c.outcome == Some(CheckpointOutcome::InPost))
         .map(|c| InPostCheckpoint {
             id: c.id,
             label: format!("{}-month checkpoint, due {}", c.months, long_date(c.due_on)),

@@ -48,7 +48,7 @@ pub(super) async fn load_own(
     let organisation_id = organisation_of(user)?;
     employment::find(&state.db, id)
         .await?
-        .filter(|r| r.organisation_id == organisation_id && r.route == Route::Spectra.as_str())
+        .filter(|r| r.organisation_id == organisation_id && r.route == Route::Spectra)
         .ok_or(AppError::NotFound)
 }
 
@@ -120,8 +120,8 @@ impl NextCheckpoint {
 
 /// Where an employment stands, in words: "In post", "Left on 3 May 2027", "Moved within the
 /// NHS on 3 May 2027".
-fn status_of(end_date: Option<Date>, end_kind: Option<&str>) -> String {
-    match (end_date, end_kind.and_then(EndKind::parse)) {
+fn status_of(end_date: Option<Date>, end_kind: Option<EndKind>) -> String {
+    match (end_date, end_kind) {
         (Some(date), Some(EndKind::Moved)) => {
             format!("Moved within the NHS on {}", long_date(date))
         }
@@ -169,7 +169,7 @@ impl EmployeeRow {
             reference: reference(r.id),
             name: r.full_name.unwrap_or_default(),
             started: long_date(r.start_date),
-            status: status_of(r.end_date, r.end_kind.as_deref()),
+            status: status_of(r.end_date, r.end_kind),
             ended: r.end_date.is_some(),
             next: r
                 .next_due
@@ -283,11 +283,17 @@ pub(super) async fn render(
     errors: FormErrors,
 ) -> AppResult<ShowTemplate> {
     let today = retention::today();
+    let leaving_reason = match r.leaving_reason.as_deref() {
+        Some(code) => Some(LeavingReason::from_code(code).ok_or_else(|| {
+            anyhow::anyhow!("employment {} has an unknown leaving reason {code:?}", r.id)
+        })?),
+        None => None,
+    };
     let checkpoints = employment::checkpoints_of(&state.db, r.id).await?;
     let correctable = r.end_date.is_some()
         || checkpoints
             .iter()
-            .any(|c| c.outcome.as_deref() == Some(CheckpointOutcome::InPost.as_str()));
+            .any(|c| c.outcome == Some(CheckpointOutcome::InPost));
     let name = name_of(state, &r).await?;
     let ids: Vec<i32> = checkpoints.iter().filter_map(|c| c.recorded_by).collect();
     let recorders = users::by_ids(&state.db, &ids).await?;
@@ -299,13 +305,8 @@ pub(super) async fn render(
     let checkpoints = checkpoints
         .into_iter()
         .map(|c| {
-            let outcome = c
-                .outcome
-                .as_deref()
-                .and_then(CheckpointOutcome::parse)
-                .map(CheckpointOutcome::label);
-            let source = c.source.as_deref().and_then(CheckpointSource::parse);
-            let by = match (source, c.recorded_by) {
+            let outcome = c.outcome.map(CheckpointOutcome::label);
+            let by = match (c.source, c.recorded_by) {
                 (Some(CheckpointSource::Esr), _) => "the ESR extract".to_owned(),
                 (_, Some(id)) => recorders.iter().find(|u| u.id == id).map_or_else(
                     || "a former member of staff".to_owned(),
@@ -341,12 +342,9 @@ pub(super) async fn render(
         name,
         correctable,
         started: long_date(r.start_date),
-        route: Route::parse(&r.route).map_or("", Route::label),
-        status: status_of(r.end_date, r.end_kind.as_deref()),
-        leaving_reason: r
-            .leaving_reason
-            .as_deref()
-            .and_then(LeavingReason::from_code)
+        route: r.route.label(),
+        status: status_of(r.end_date, r.end_kind),
+        leaving_reason: leaving_reason
             .filter(|reason| !reason.is_move_within_nhs())
             .map(|reason| reason.esr),
         r,

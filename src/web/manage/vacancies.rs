@@ -375,7 +375,7 @@ pub async fn show(
     let can_reopen = !is_draft
         && !is_open(vacancy.status, vacancy.closes_at, db::now())
         && !db::shortlisting::started(&state.db, id).await?;
-    let v = VacancyView::new(vacancy, criteria, organisation, programme, db::now());
+    let v = VacancyView::new(vacancy, criteria, organisation, programme, db::now())?;
     let applications: Vec<ApplicationRow> = applications::sent_for_vacancy(&state.db, id)
         .await?
         .into_iter()

@@ -233,12 +233,12 @@ fn alternative_words(
     )
 }
 
-fn run_view(run: &match_run::Model, names: &Names, out_of_date: bool) -> RunView {
-    let proposal = matching::proposal_of(run);
+fn run_view(run: &match_run::Model, names: &Names, out_of_date: bool) -> AppResult<RunView> {
+    let proposal = matching::proposal_of(run)?;
     let mut pairs: Vec<&StoredPair> = proposal.pairs.iter().collect();
     // Weakest first: those are the pairs to look at.
     pairs.sort_by_key(|p| p.score);
-    RunView {
+    Ok(RunView {
         id: run.id,
         when: london_time::describe(run.created_at),
         confirmed: run.confirmed_at.is_some(),
@@ -296,7 +296,7 @@ fn run_view(run: &match_run::Model, names: &Names, out_of_date: bool) -> RunView
             })
             .collect(),
         total_score: proposal.total_score,
-    }
+    })
 }
 
 /// Builds the page, with any errors of a form that was just refused.
@@ -319,10 +319,13 @@ async fn page_of(
         .collect();
     let latest = matching::latest_run(db).await?;
     let settings = mentoring_db::settings(db).await?;
-    let run = latest.as_ref().map(|run| {
-        let out_of_date = run.confirmed_at.is_none() && is_out_of_date(run, &pool, settings);
-        run_view(run, &names, out_of_date)
-    });
+    let run = match &latest {
+        Some(run) => {
+            let out_of_date = run.confirmed_at.is_none() && is_out_of_date(run, &pool, settings)?;
+            Some(run_view(run, &names, out_of_date)?)
+        }
+        None => None,
+    };
     let pins = pool
         .pins
         .iter()

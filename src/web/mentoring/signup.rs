@@ -13,7 +13,7 @@ use crate::app::AppState;
 use crate::db::mentoring::{mentee_for_user, status_of};
 use crate::domain::mentoring::input::{OTHER_UNIVERSITY, SignUpForm, SignUpInput};
 use crate::domain::mentoring::pilot::MenteeStatus;
-use crate::domain::mentoring::profile::{Availability, DAYS, PARTS, UNIVERSITIES, items};
+use crate::domain::mentoring::profile::{Availability, DAYS, PARTS, Strength, UNIVERSITIES, items};
 use crate::entities::mentee;
 use crate::services;
 use crate::services::mentoring::signup::{SignedUp, SubmitRefusal};
@@ -114,14 +114,20 @@ fn form_of_mentee(m: &mentee::Model) -> SignUpForm {
         },
         year: m.year_of_study.to_string(),
         interests: items(&m.specialty_interests).collect::<Vec<_>>().join("; "),
-        modes: items(&m.meeting_modes).map(str::to_owned).collect(),
-        availability: items(&m.availability).map(str::to_owned).collect(),
-        lived_experience: match m.lived_experience_preference.as_str() {
-            "" => "none".to_owned(),
-            other => other.to_owned(),
+        modes: m
+            .meeting_modes
+            .iter()
+            .map(|mode| mode.as_str().to_owned())
+            .collect(),
+        availability: items(&m.availability.to_string())
+            .map(str::to_owned)
+            .collect(),
+        lived_experience: match m.lived_experience_preference {
+            Strength::None => "none".to_owned(),
+            other => other.as_str().to_owned(),
         },
         gender_preference: m.gender_preference.clone(),
-        gender_strength: m.gender_preference_strength.clone(),
+        gender_strength: m.gender_preference_strength.as_str().to_owned(),
         conflicts: m.declared_conflicts.clone(),
         consent: false,
     }

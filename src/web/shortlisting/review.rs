@@ -14,7 +14,7 @@ use crate::db::{applications, shortlisting, users};
 use crate::domain::application::{reference, word_count};
 use crate::domain::audit_subject::AuditSubject;
 use crate::domain::shortlisting::{Proposal, Refusal, Score, invited_automatically};
-use crate::domain::vacancy::{MAX_CRITERIA, ReferenceType};
+use crate::domain::vacancy::MAX_CRITERIA;
 use crate::entities::{application_answer, panel_member, shortlist_score, user, vacancy_criterion};
 use crate::services;
 use crate::services::applicant_details::DetailsPage;
@@ -354,7 +354,7 @@ async fn revealed(
         .await?
         .into_iter()
         .map(|r| RefereeView {
-            kind: ReferenceType::parse(&r.kind).map_or("", ReferenceType::label),
+            kind: r.kind.label(),
             name: r.name,
             relationship: r.relationship,
             email: r.email,

@@ -66,7 +66,7 @@ async fn the_coordinator_sees_who_will_be_emailed_before_confirming_matches() {
         .unwrap()
         .unwrap();
     assert!(run.confirmed_at.is_some());
-    let proposal = spectra::db::mentoring::matching::proposal_of(&run);
+    let proposal = spectra::db::mentoring::matching::proposal_of(&run).unwrap();
     let pairs = i64::try_from(proposal.pairs.len()).unwrap();
     assert!(pairs > 0);
     assert_eq!(

@@ -12,7 +12,7 @@ use crate::db::employment::{self, NewEmployment};
 use crate::db::{
     self, applicant_profiles, applications, organisations, programmes, users, vacancies,
 };
-use crate::domain::employment::{CheckpointOutcome, OVERDUE_AFTER_DAYS, Route};
+use crate::domain::employment::{CheckpointOutcome, CheckpointSource, OVERDUE_AFTER_DAYS, Route};
 use crate::domain::london_time;
 use crate::domain::profile::{CareExperience, ProfileInput};
 use crate::domain::{EmailAddress, Role};
@@ -220,7 +220,7 @@ pub(super) async fn record_outcomes(
         id: Set(record_id),
         created_at: Set(created_at),
         end_date: Set(ending.as_ref().map(|e| e.on)),
-        end_kind: Set(ending.as_ref().map(|e| e.kind.as_str().to_owned())),
+        end_kind: Set(ending.as_ref().map(|e| e.kind)),
         leaving_reason: Set(ending.as_ref().map(|e| e.reason.to_owned())),
         moved_to: Set(ending.as_ref().and_then(|e| e.moved_to).map(str::to_owned)),
         updated_at: Set(ending.as_ref().map(|e| e.recorded_at)),
@@ -262,8 +262,14 @@ pub(super) async fn record_outcomes(
         };
         employment_checkpoint::ActiveModel {
             id: Set(checkpoint.id),
-            outcome: Set(outcome.map(|o| o.as_str().to_owned())),
-            source: Set(outcome.map(|_| if by_esr { "esr" } else { "manager" }.to_owned())),
+            outcome: Set(outcome),
+            source: Set(outcome.map(|_| {
+                if by_esr {
+                    CheckpointSource::Esr
+                } else {
+                    CheckpointSource::Manager
+                }
+            })),
             recorded_by: Set(outcome.filter(|_| !by_esr).map(|_| manager)),
             recorded_at: Set(recorded_at),
             due_reminded_at: Set(reminded(london(due, 7, 0))),

@@ -542,7 +542,7 @@ async fn accepted_offer(
         checked = checked
             .col_expr(
                 offer_check::Column::Status,
-                Expr::value(CheckStatus::Verified.as_str()),
+                Expr::value(CheckStatus::Verified),
             )
             .col_expr(offer_check::Column::UpdatedBy, Expr::value(Some(lead)));
     }

@@ -9,6 +9,7 @@ use time::OffsetDateTime;
 
 use crate::db::mentoring::{mentee_profile, mentor_profile, relationships};
 use crate::db::{self, users};
+use crate::domain::mentoring::profile::{Availability, Modes, Strength};
 use crate::domain::mentoring::scoring::{Weights, score};
 use crate::entities::{mentee, mentor, mentoring_exclusion, mentoring_relationship};
 use crate::seed::demo::words::{MENTEES, MENTORS};
@@ -48,7 +49,7 @@ pub(super) async fn load_mentoring(db: &DatabaseConnection) -> anyhow::Result<()
         mentor_id: Set(tom.id),
         mentee_id: Set(callum.id),
         reason: Set(callum.declared_conflicts.clone()),
-        source: Set("conflict".into()),
+        source: Set(crate::domain::mentoring::pilot::ExclusionSource::Conflict),
         created_by: Set(coordinator),
         created_at: Set(now),
         ..Default::default()
@@ -122,8 +123,8 @@ async fn insert_mentors(
             grade: Set(grade.into()),
             specialty: Set(specialty.into()),
             capacity: Set(capacity),
-            meeting_modes: Set(modes.into()),
-            availability: Set(times.into()),
+            meeting_modes: Set(Modes::parse(modes).map_err(anyhow::Error::msg)?),
+            availability: Set(Availability::parse(times).map_err(anyhow::Error::msg)?),
             lived_experience: Set(lived),
             gender: Set(gender.into()),
             archived_at: Set(None),
@@ -176,11 +177,11 @@ async fn insert_mentees(
             university: Set(university.into()),
             year_of_study: Set(year),
             specialty_interests: Set(interests.into()),
-            meeting_modes: Set(modes.into()),
-            availability: Set(times.into()),
-            lived_experience_preference: Set(lived.into()),
+            meeting_modes: Set(Modes::parse(modes).map_err(anyhow::Error::msg)?),
+            availability: Set(Availability::parse(times).map_err(anyhow::Error::msg)?),
+            lived_experience_preference: Set(strength_of(lived)?),
             gender_preference: Set(gender.into()),
-            gender_preference_strength: Set(strength.into()),
+            gender_preference_strength: Set(strength_of(strength)?),
             declared_conflicts: Set(conflict.into()),
             status: Set(crate::domain::mentoring::pilot::MenteeStatus::parse(status)
                 .ok_or_else(|| anyhow::anyhow!("unknown demo mentee status {status}"))?),
@@ -201,6 +202,11 @@ async fn insert_mentees(
 
 /// The relationship of a mentor and a student, started five weeks ago, scored and with its
 /// breakdown stored as the matching pages store a confirmed pair's.
+/// A wish's strength as the demo's word lists spell it.
+fn strength_of(text: &str) -> anyhow::Result<Strength> {
+    Strength::parse(text).ok_or_else(|| anyhow::anyhow!("unknown demo strength {text:?}"))
+}
+
 async fn match_pair(
     txn: &DatabaseTransaction,
     now: OffsetDateTime,

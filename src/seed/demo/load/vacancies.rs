@@ -175,7 +175,7 @@ pub(super) async fn load_vacancies(db: &DatabaseConnection) -> anyhow::Result<()
             name: "SPECTRA 25/7".into(),
             description: "NHS organisations across Cheshire and Merseyside working together to recruit 25 care leavers.".into(),
             target_hires: 25,
-            care_definition: "care_experienced".into(),
+            care_definition: crate::domain::programme::CareDefinition::CareExperienced,
             contact_name: "Rowan Ellis".into(),
             contact_role: "SPECTRA programme lead".into(),
             contact_email: "spectra@example.org".into(),

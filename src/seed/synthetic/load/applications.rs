@@ -352,7 +352,7 @@ impl Seeder {
                 id: Set(referee_id),
                 application_id: Set(application_id),
                 position: Set(position),
-                kind: Set(kind.as_str().to_owned()),
+                kind: Set(kind),
                 name: Set(person_name(&mut self.rng)),
                 relationship: Set((*pick(&mut self.rng, &REFEREE_RELATIONSHIPS)).to_owned()),
                 email: Set(synthetic_email(

@@ -10,7 +10,8 @@ use super::batch::Batch;
 use super::{Org, Seeder, Vac};
 use crate::domain::application::Stage;
 use crate::domain::employment::{
-    CHECKPOINT_MONTHS, CheckpointOutcome, EndKind, LEAVING_REASONS, Route, checkpoint_due,
+    CHECKPOINT_MONTHS, CheckpointOutcome, CheckpointSource, EndKind, LEAVING_REASONS, Route,
+    checkpoint_due,
 };
 use crate::domain::london_time;
 use crate::domain::offer::{CheckStatus, checks_for};
@@ -280,8 +281,8 @@ impl Seeder {
         hiring: &mut Hiring,
     ) -> anyhow::Result<()> {
         let (source, by) = match route {
-            Route::Spectra => ("manager", Some(manager)),
-            Route::Esr => ("esr", None),
+            Route::Spectra => (CheckpointSource::Manager, Some(manager)),
+            Route::Esr => (CheckpointSource::Esr, None),
         };
         let mut end_recorded = false;
         for months in CHECKPOINT_MONTHS {
@@ -338,8 +339,8 @@ impl Seeder {
                 employment_record_id: Set(record_id),
                 months: Set(months),
                 due_on: Set(due),
-                outcome: Set(outcome.map(|o| o.as_str().to_owned())),
-                source: Set(outcome.map(|_| source.to_owned())),
+                outcome: Set(outcome),
+                source: Set(outcome.map(|_| source)),
                 recorded_by: Set(outcome.and(by)),
                 recorded_at: Set(recorded_at),
                 due_reminded_at: Set(due_reminded_at),
@@ -472,11 +473,11 @@ pub(super) fn employment_record(
         apprenticeship: Set(row.apprenticeship),
         created_at: Set(row.created_at),
         staff_group: Set(staff_group_of(row.title).to_owned()),
-        route: Set(row.route.as_str().to_owned()),
+        route: Set(row.route),
         assignment_number: Set(row.assignment_number),
         programme_id: Set(row.programme_id),
         end_date: Set(ending.map(|e| e.on)),
-        end_kind: Set(ending.map(|e| e.kind.as_str().to_owned())),
+        end_kind: Set(ending.map(|e| e.kind)),
         leaving_reason: Set(ending.map(|e| e.reason.to_owned())),
         moved_to: Set(ending.and_then(|e| e.moved_to).map(str::to_owned)),
         updated_at: Set(ending.map(|e| e.recorded_at)),

@@ -30,6 +30,7 @@ use crate::auth::password;
 use crate::db;
 use crate::domain::london_time;
 use crate::domain::profile::CareExperience;
+use crate::domain::programme::CareDefinition;
 use crate::domain::vacancy::{ReferenceType, VacancyKind};
 use crate::domain::{NewPassword, Role};
 use crate::entities::{
@@ -350,7 +351,7 @@ impl Seeder {
     fn role(&self, user_id: i32, role: Role) -> user_role::ActiveModel {
         user_role::ActiveModel {
             user_id: Set(user_id),
-            role: Set(role.as_str().to_owned()),
+            role: Set(role),
             granted_at: Set(self.now),
         }
     }
@@ -435,7 +436,7 @@ impl Seeder {
                 user_id: Set(id),
                 phone: Set(drama_phone(&mut self.rng, true)),
                 contact_preference: Set((*pick(&mut self.rng, &["email", "phone", "text"])).into()),
-                care_experience: Set(care.as_str().to_owned()),
+                care_experience: Set(care),
                 local_authority: Set(if declared {
                     (*pick(&mut self.rng, &LOCAL_AUTHORITIES)).to_owned()
                 } else {
@@ -485,14 +486,22 @@ impl Seeder {
         if !existing.is_empty() {
             return Ok(existing
                 .into_iter()
-                .map(|p| (p.id, p.care_definition))
+                .map(|p| (p.id, p.care_definition.as_str().to_owned()))
                 .collect());
         }
         let mut batch = Batch::<programme::ActiveModel>::new();
         let mut out = Vec::new();
         for (name, definition, target) in [
-            ("Care Leaver Pathway", "statutory_care_leaver", 25),
-            ("Care Experienced Apprenticeships", "care_experienced", 40),
+            (
+                "Care Leaver Pathway",
+                CareDefinition::StatutoryCareLeaver,
+                25,
+            ),
+            (
+                "Care Experienced Apprenticeships",
+                CareDefinition::CareExperienced,
+                40,
+            ),
         ] {
             let id = self.programmes.next()?;
             let contact = person_name(&mut self.rng);
@@ -504,7 +513,7 @@ impl Seeder {
                         .into(),
                 ),
                 target_hires: Set(target),
-                care_definition: Set(definition.into()),
+                care_definition: Set(definition),
                 contact_name: Set(contact),
                 contact_role: Set("Programme lead".into()),
                 contact_email: Set(synthetic_email("programme", u64::try_from(id).unwrap_or(0))),
@@ -512,7 +521,7 @@ impl Seeder {
                 created_at: Set(self.now - Duration::days(800)),
                 updated_at: Set(self.now - Duration::days(800)),
             });
-            out.push((id, definition.to_owned()));
+            out.push((id, definition.as_str().to_owned()));
         }
         batch.flush(db).await?;
         self.rows += batch.written;

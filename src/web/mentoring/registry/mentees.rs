@@ -13,7 +13,7 @@ use tower_sessions::Session;
 
 use crate::app::AppState;
 use crate::db::mentoring::matching::conflicts_unreviewed;
-use crate::db::mentoring::registry::{self as reg, SOURCE_CONFLICT, SOURCE_COORDINATOR};
+use crate::db::mentoring::registry as reg;
 use crate::db::mentoring::{self, approved_count, status_of};
 use crate::domain::mentoring::pilot::{MenteeStatus, cap_reached};
 use crate::domain::mentoring::profile::{Strength, items, mentor_who_is};
@@ -92,12 +92,7 @@ pub struct ExclusionRow {
 
 impl ExclusionRow {
     fn source_label(&self) -> &'static str {
-        match self.exclusion.source.as_str() {
-            SOURCE_CONFLICT => "Conflict of interest",
-            SOURCE_COORDINATOR => "Coordinator's decision",
-            "ended" => "Earlier relationship ended",
-            _ => "Other",
-        }
+        self.exclusion.source.label()
     }
 }
 

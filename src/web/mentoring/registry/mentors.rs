@@ -12,7 +12,6 @@ use crate::app::AppState;
 use crate::db::mentoring::registry as reg;
 use crate::db::users;
 use crate::domain::mentoring::input::{MentorForm, MentorInput};
-use crate::domain::mentoring::profile::{Availability, Modes};
 use crate::entities::mentor;
 use crate::services;
 use crate::services::mentoring::mentors::{InviteRefusal, Invited};
@@ -190,12 +189,8 @@ pub async fn show(
         .unwrap_or(0);
     Ok(MentorTemplate {
         page,
-        modes: Modes::parse(&mentor.meeting_modes)
-            .unwrap_or_default()
-            .describe(),
-        availability: Availability::parse(&mentor.availability)
-            .unwrap_or_default()
-            .describe(),
+        modes: mentor.meeting_modes.describe(),
+        availability: mentor.availability.describe(),
         mentor,
         has_account,
         current,

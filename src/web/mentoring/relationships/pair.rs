@@ -12,7 +12,7 @@ use tower_sessions::Session;
 use super::{Loaded, MeetingLine, Side, load_mine, meeting_lines, today};
 use crate::app::AppState;
 use crate::domain::mentoring::meetings::{self, MeetingInput, REASON_MAX, date_of, long_date};
-use crate::domain::mentoring::profile::{Availability, MeetingMode, Modes, items};
+use crate::domain::mentoring::profile::{MeetingMode, items};
 use crate::services;
 use crate::services::mentoring::relationships::{AlreadyAsked, Ended};
 use crate::web::error::AppResult;
@@ -101,15 +101,11 @@ async fn render_relationship(
                     },
                     Fact {
                         key: "Can meet",
-                        value: Modes::parse(&m.meeting_modes)
-                            .unwrap_or_default()
-                            .describe(),
+                        value: m.meeting_modes.describe(),
                     },
                     Fact {
                         key: "Usually free",
-                        value: Availability::parse(&m.availability)
-                            .unwrap_or_default()
-                            .describe(),
+                        value: m.availability.describe(),
                     },
                 ],
             )
@@ -140,15 +136,11 @@ async fn render_relationship(
                     },
                     Fact {
                         key: "Can meet",
-                        value: Modes::parse(&s.meeting_modes)
-                            .unwrap_or_default()
-                            .describe(),
+                        value: s.meeting_modes.describe(),
                     },
                     Fact {
                         key: "Usually free",
-                        value: Availability::parse(&s.availability)
-                            .unwrap_or_default()
-                            .describe(),
+                        value: s.availability.describe(),
                     },
                 ],
             )
