@@ -14,6 +14,7 @@ use tower_sessions::cookie::{Cookie, SameSite};
 
 use crate::app::AppState;
 use crate::domain::kept_form::{self, KEPT_FOR, ended_message, idle_minutes, kept_message};
+use crate::services::Actor;
 use crate::services::kept_forms;
 use crate::web::error::{AppError, AppResult};
 use crate::web::page::{Flash, FlashKind, Page};
@@ -185,7 +186,8 @@ impl FromRequestParts<AppState> for Kept {
             .extensions
             .get::<OriginalUri>()
             .map_or(parts.uri.path(), |o| o.0.path());
-        let pairs = kept_forms::take(&state.db, user.id, &token, path, crate::db::now()).await?;
+        let pairs =
+            kept_forms::take(&state.db, Actor::from(user), &token, path, crate::db::now()).await?;
         Ok(Kept { pairs, message })
     }
 }

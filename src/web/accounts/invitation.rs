@@ -13,6 +13,7 @@ use crate::auth::{home_for, password, tokens};
 use crate::db::{invitations, organisations};
 use crate::domain::{EmailAddress, NewPassword, Role, role};
 use crate::entities::invitation;
+use crate::services::Actor;
 use crate::services::invitations::{self as invitation_service, AcceptRefusal};
 use crate::web::accounts::sign_in;
 use crate::web::error::{AppError, AppResult};
@@ -180,6 +181,6 @@ pub async fn accept(
     );
     // Straight to the page with their first things to do.
     let mut response = Redirect::to(home_for(&roles).path).into_response();
-    crate::web::accounts::bind_browser(&state, &headers, user.id, &mut response).await?;
+    crate::web::accounts::bind_browser(&state, &headers, Actor::from(&user), &mut response).await?;
     Ok(response)
 }

@@ -12,6 +12,7 @@ use crate::app::AppState;
 use crate::db::organisations;
 use crate::domain::organisation::{OrganisationForm, OrganisationInput, is_active, status_label};
 use crate::entities::organisation;
+use crate::services::Actor;
 use crate::services::organisations::{self as service, DetailsRefusal, StatusRefusal};
 use crate::web::CurrentUser;
 use crate::web::error::{AppError, AppResult};
@@ -145,7 +146,7 @@ pub async fn create(
         }
     };
     let uow = UnitOfWork::begin(&state).await?;
-    match service::add(&uow, me.id, &input).await? {
+    match service::add(&uow, Actor::from(&me), &input).await? {
         Ok(added) => {
             uow.commit().await?;
             tracing::info!(
@@ -192,7 +193,7 @@ pub async fn update(
         }
     };
     let uow = UnitOfWork::begin(&state).await?;
-    match service::change(&uow, me.id, id, &input).await? {
+    match service::change(&uow, Actor::from(&me), id, &input).await? {
         Ok(outcome) => {
             uow.commit().await?;
             if outcome.changed {
@@ -286,7 +287,7 @@ pub async fn deactivate(
     IdPath(id): IdPath,
 ) -> AppResult<Redirect> {
     let uow = UnitOfWork::begin(&state).await?;
-    let outcome = service::deactivate(&uow, me.id, id).await?;
+    let outcome = service::deactivate(&uow, Actor::from(&me), id).await?;
     uow.commit().await?;
     status_changed(&state, &session, me.id, id, outcome, true).await
 }
@@ -299,7 +300,7 @@ pub async fn reactivate(
     IdPath(id): IdPath,
 ) -> AppResult<Redirect> {
     let uow = UnitOfWork::begin(&state).await?;
-    let outcome = service::reactivate(&uow, me.id, id).await?;
+    let outcome = service::reactivate(&uow, Actor::from(&me), id).await?;
     uow.commit().await?;
     status_changed(&state, &session, me.id, id, outcome, false).await
 }

@@ -12,6 +12,7 @@ use crate::app::AppState;
 use crate::db::offers;
 use crate::entities::offer;
 use crate::services;
+use crate::services::Actor;
 use crate::services::offers::AcceptRefusal;
 use crate::web::CurrentUser;
 use crate::web::applications::{Loaded, load_own};
@@ -95,7 +96,7 @@ pub async fn answer(
     let back = Redirect::to(&format!("/applications/{id}/offer")).into_response();
     let uow = UnitOfWork::begin(&state).await?;
     match form.decision.as_str() {
-        "accept" => match services::offers::accept(&uow, me.id, id).await? {
+        "accept" => match services::offers::accept(&uow, Actor::from(&me), id).await? {
             Ok(()) => {
                 uow.commit().await?;
                 tracing::info!(application_id = id, "offer accepted");
@@ -130,7 +131,9 @@ pub async fn answer(
             }
         },
         "decline" => {
-            if services::offers::decline(&uow, &state.config, me.id, id).await? == Ok(true) {
+            if services::offers::decline(&uow, &state.config, Actor::from(&me), id).await?
+                == Ok(true)
+            {
                 uow.commit().await?;
                 flash(&session, "You have declined the offer.").await?;
             } else {

@@ -27,6 +27,7 @@ use crate::domain::esr_import::{
     BAD_ROWS_SHOWN, MAX_FORM_BYTES, UploadMeter, not_shown, with_commas,
 };
 use crate::domain::{Role, london_time};
+use crate::services::Actor;
 use crate::services::esr as service;
 use crate::services::esr_jobs::{self, KeptRefusal, UploadGone};
 use crate::web::champion::esr_pages::{JobTemplate, PreviewTemplate, UploadTemplate};
@@ -202,7 +203,7 @@ pub async fn preview(
     let Ok(text) = String::from_utf8(bytes) else {
         return file_error(&state, &me, page, NOT_UTF8).await;
     };
-    match esr_jobs::upload(&state.db, me.id, text, today(), crate::db::now()).await? {
+    match esr_jobs::upload(&state.db, Actor::from(&me), text, today(), crate::db::now()).await? {
         Ok(previewed) => Ok(PreviewTemplate::new(page, &previewed).into_response()),
         Err(bad) => bad_rows_page(&state, &me, page, &bad).await,
     }
@@ -217,7 +218,7 @@ pub async fn kept_preview(
     page: Page,
 ) -> AppResult<Response> {
     require_esr_role(&me)?;
-    match esr_jobs::preview_kept(&state.db, me.id, id, today()).await? {
+    match esr_jobs::preview_kept(&state.db, Actor::from(&me), id, today()).await? {
         Ok(previewed) => Ok(PreviewTemplate::new(page, &previewed).into_response()),
         Err(KeptRefusal::Gone) => gone_page(&state, &me, page).await,
         Err(KeptRefusal::BadRows(bad)) => bad_rows_page(&state, &me, page, &bad).await,
@@ -247,7 +248,7 @@ pub async fn import(
     };
     let queued = esr_jobs::queue_import(
         &state.db,
-        me.id,
+        Actor::from(&me),
         upload_id,
         &form.fingerprint,
         today(),

@@ -22,6 +22,7 @@ use crate::domain::employment::{
 use crate::domain::london_time;
 use crate::domain::paging::Paging;
 use crate::entities::employment_record;
+use crate::services::Actor;
 use crate::services::applicant_details::{self, DetailsPage};
 use crate::services::employees;
 use crate::services::retention::{
@@ -195,7 +196,9 @@ pub async fn list(
     let organisation = state.organisation_name(organisation_id).await?;
     let today = retention::today();
     let uow = UnitOfWork::begin(&state).await?;
-    let found = employees::employees_page(&uow, me.id, organisation_id, &query.page, today).await?;
+    let found =
+        employees::employees_page(&uow, Actor::from(&me), organisation_id, &query.page, today)
+            .await?;
     uow.commit().await?;
     Ok(ListTemplate {
         page,
@@ -380,7 +383,7 @@ pub async fn show(
     let uow = UnitOfWork::begin(&state).await?;
     applicant_details::record_view(
         &uow,
-        me.id,
+        Actor::from(&me),
         &AuditSubject::Employment(id),
         DetailsPage::Employee,
         &r.application_id.into_iter().collect::<Vec<_>>(),

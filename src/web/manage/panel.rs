@@ -14,6 +14,7 @@ use tower_sessions::Session;
 use crate::app::AppState;
 use crate::db::{shortlisting, users, vacancies};
 use crate::entities::{user, vacancy};
+use crate::services::Actor;
 use crate::services::panel::{self, PanelChange, PanelEditor, PanelRefusal};
 use crate::web::error::{AppError, AppResult};
 use crate::web::manage::vacancies::load_own;
@@ -198,7 +199,7 @@ async fn apply(
         return refuse(state, me, page, v, admin, form, errors).await;
     };
     let editor = PanelEditor {
-        id: me.id,
+        actor: Actor::from(me),
         // The manager's page never acts with admin rights, even for someone who holds both.
         is_admin: admin && me.is_admin(),
     };

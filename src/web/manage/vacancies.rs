@@ -541,7 +541,7 @@ pub async fn update(
     let outcome = services::vacancies::change_published(
         &uow,
         &state.config,
-        me.id,
+        Actor::from(&me),
         organisation_id,
         id,
         &input,
@@ -610,7 +610,9 @@ pub async fn publish(
     let organisation_id = organisation_of(&me)?;
     let uow = UnitOfWork::begin(&state).await?;
     let refusal =
-        match services::vacancies::publish(&uow, me.id, organisation_id, id, db::now()).await? {
+        match services::vacancies::publish(&uow, Actor::from(&me), organisation_id, id, db::now())
+            .await?
+        {
             Ok(vacancy) => {
                 uow.commit().await?;
                 tracing::info!(vacancy_id = id, user_id = me.id, "vacancy published");
@@ -721,7 +723,8 @@ pub async fn close(
 ) -> AppResult<Redirect> {
     let organisation_id = organisation_of(&me)?;
     let uow = UnitOfWork::begin(&state).await?;
-    let outcome = services::vacancies::close(&uow, me.id, organisation_id, id, db::now()).await?;
+    let outcome =
+        services::vacancies::close(&uow, Actor::from(&me), organisation_id, id, db::now()).await?;
     let back = format!("/manage/vacancies/{id}");
     let (vacancy, _) = match outcome {
         Ok(closed) => closed,
@@ -863,7 +866,7 @@ pub async fn reopen(
     let outcome = services::vacancies::reopen(
         &uow,
         &state.config,
-        me.id,
+        Actor::from(&me),
         organisation_id,
         id,
         closes_at,

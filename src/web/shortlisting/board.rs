@@ -158,7 +158,7 @@ pub async fn show(
     IdPath(id): IdPath,
 ) -> AppResult<BoardTemplate> {
     let seat = load_seat(&state, &me, id).await?;
-    audit_late_reveal_view(&state, &seat, "board").await?;
+    audit_late_reveal_view(&state, Actor::from(&me), &seat, "board").await?;
     let board = board(&state.db, &seat.vacancy).await?;
     // Once complete, the board names those invited.
     let named: Vec<i32> = if is_complete(&board) {
@@ -173,7 +173,7 @@ pub async fn show(
     };
     audit_details_view(
         &state,
-        me.id,
+        Actor::from(&me),
         &AuditSubject::Vacancy(id),
         DetailsPage::Board,
         &named,
@@ -260,7 +260,8 @@ pub async fn complete(
     let seat = load_seat(&state, &me, id).await?;
     seat.require_lead()?;
     let uow = UnitOfWork::begin(&state).await?;
-    let outcome = services::shortlisting::complete(&uow, &state.config, me.id, id).await?;
+    let outcome =
+        services::shortlisting::complete(&uow, &state.config, Actor::from(&me), id).await?;
     let completed = match outcome {
         Ok(completed) => completed,
         Err(ShortlistRefusal::Blocked(blockers)) => {

@@ -190,7 +190,7 @@ pub async fn show(
     IdPath(id): IdPath,
 ) -> AppResult<InterviewsTemplate> {
     let seat = load_after_shortlisting(&state, &me, id).await?;
-    audit_late_reveal_view(&state, &seat, "interviews").await?;
+    audit_late_reveal_view(&state, Actor::from(&me), &seat, "interviews").await?;
     let form = SlotForm {
         time: "10:00".into(),
         minutes: "45".into(),
@@ -200,7 +200,7 @@ pub async fn show(
     let template = render(&state, page, seat, form, FormErrors::default(), None).await?;
     audit_details_view(
         &state,
-        me.id,
+        Actor::from(&me),
         &AuditSubject::Vacancy(id),
         DetailsPage::Interviews,
         &template.named,
@@ -307,7 +307,7 @@ pub async fn record_outcome(
     let outcome = services::interviews::record_outcome(
         &uow,
         &state.config,
-        me.id,
+        Actor::from(&me),
         id,
         app_id,
         appointable,
@@ -399,7 +399,7 @@ pub async fn confirm_tell(
     let named: Vec<i32> = waiting.iter().map(|a| a.id).collect();
     audit_details_view(
         &state,
-        me.id,
+        Actor::from(&me),
         &AuditSubject::Vacancy(id),
         DetailsPage::TellApplicants,
         &named,
@@ -436,7 +436,14 @@ pub async fn tell(
     let seat = load_after_shortlisting(&state, &me, id).await?;
     seat.require_lead()?;
     let uow = UnitOfWork::begin(&state).await?;
-    let told = match services::interviews::tell_applicants(&uow, &state.config, me.id, id).await? {
+    let told = match services::interviews::tell_applicants(
+        &uow,
+        &state.config,
+        Actor::from(&me),
+        id,
+    )
+    .await?
+    {
         Ok(told) => told,
         Err(refusal) => {
             drop(uow);
@@ -555,7 +562,7 @@ pub async fn save_slot(
     };
     let uow = UnitOfWork::begin(&state).await?;
     if let Err(refusal) =
-        services::interviews::change_slot(&uow, me.id, id, slot_id, Some(&input)).await?
+        services::interviews::change_slot(&uow, Actor::from(&me), id, slot_id, Some(&input)).await?
     {
         drop(uow);
         return Err(slot_refused(refusal));
@@ -616,7 +623,9 @@ pub async fn remove_slot(
     }
     let slot = unbooked_slot(&state, id, slot_id).await?;
     let uow = UnitOfWork::begin(&state).await?;
-    if let Err(refusal) = services::interviews::change_slot(&uow, me.id, id, slot_id, None).await? {
+    if let Err(refusal) =
+        services::interviews::change_slot(&uow, Actor::from(&me), id, slot_id, None).await?
+    {
         drop(uow);
         return Err(slot_refused(refusal));
     }

@@ -18,6 +18,7 @@ use crate::db::{shortlisting, vacancies};
 use crate::domain::Role;
 use crate::domain::audit_subject::AuditSubject;
 use crate::entities::{panel_member, vacancy};
+use crate::services::Actor;
 use crate::services::applicant_details::{self, DetailsPage};
 use crate::web::current_user::require_role;
 use crate::web::error::{AppError, AppResult};
@@ -128,17 +129,12 @@ pub(crate) async fn load_seat(state: &AppState, me: &AuthUser, id: i32) -> AppRe
 /// shortlisting was complete: they took no part in the decisions, so each look is audited.
 pub(crate) async fn audit_late_reveal_view(
     state: &AppState,
+    viewer: Actor<'_>,
     seat: &PanelSeat,
     page: &str,
 ) -> AppResult<()> {
     let uow = UnitOfWork::begin(state).await?;
-    crate::services::panel::record_late_reveal_view(
-        &uow,
-        seat.vacancy.id,
-        seat.member.user_id,
-        page,
-    )
-    .await?;
+    crate::services::panel::record_late_reveal_view(&uow, seat.vacancy.id, viewer, page).await?;
     uow.commit().await?;
     Ok(())
 }
@@ -147,7 +143,7 @@ pub(crate) async fn audit_late_reveal_view(
 /// when the page showed nobody. A GET that writes, as DOMAIN.md §9 requires.
 pub(crate) async fn audit_details_view(
     state: &AppState,
-    viewer: i32,
+    viewer: Actor<'_>,
     subject: &AuditSubject,
     page: DetailsPage,
     applications: &[i32],

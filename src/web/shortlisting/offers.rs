@@ -20,6 +20,7 @@ use crate::domain::offer::CheckStatus;
 use crate::domain::offer::OfferStatus;
 use crate::entities::application;
 use crate::services;
+use crate::services::Actor;
 use crate::services::applicant_details::DetailsPage;
 use crate::services::offers::{CheckUpdate, ChecksRefusal, MakeRefusal, OfferWithdrawalRefusal};
 use crate::services::retention::StartRefusal;
@@ -94,12 +95,12 @@ pub async fn show(
 ) -> AppResult<OffersTemplate> {
     let seat = load_seat(&state, &me, id).await?;
     seat.require_lead()?;
-    audit_late_reveal_view(&state, &seat, "offers").await?;
+    audit_late_reveal_view(&state, Actor::from(&me), &seat, "offers").await?;
     let template = render(&state, page, seat, FormErrors::default()).await?;
     let named: Vec<i32> = template.candidates.iter().map(|c| c.id).collect();
     audit_details_view(
         &state,
-        me.id,
+        Actor::from(&me),
         &AuditSubject::Vacancy(id),
         DetailsPage::Offers,
         &named,
@@ -198,8 +199,14 @@ pub async fn make_offer(
 ) -> AppResult<Response> {
     let (seat, application) = lead_and_application(&state, &me, id, app_id).await?;
     let uow = UnitOfWork::begin(&state).await?;
-    let outcome =
-        services::offers::make(&uow, &state.config, me.id, seat.vacancy.id, application.id).await?;
+    let outcome = services::offers::make(
+        &uow,
+        &state.config,
+        Actor::from(&me),
+        seat.vacancy.id,
+        application.id,
+    )
+    .await?;
     if let Err(refusal) = outcome {
         drop(uow);
         return Err(match refusal {
@@ -290,7 +297,7 @@ pub async fn save_checks(
     let complete = match services::offers::save_checks(
         &uow,
         &state.config,
-        me.id,
+        Actor::from(&me),
         seat.vacancy.id,
         application.id,
         &updates,
@@ -345,8 +352,14 @@ pub async fn save_start_date(
     };
     let date = london_time::from_utc(start).date();
     let uow = UnitOfWork::begin(&state).await?;
-    if let Err(refusal) =
-        services::offers::set_start_date(&uow, me.id, seat.vacancy.id, application.id, date).await?
+    if let Err(refusal) = services::offers::set_start_date(
+        &uow,
+        Actor::from(&me),
+        seat.vacancy.id,
+        application.id,
+        date,
+    )
+    .await?
     {
         drop(uow);
         return Err(checks_refused(refusal));
@@ -466,9 +479,15 @@ pub async fn withdraw_offer(
             .into_response());
     }
     let uow = UnitOfWork::begin(&state).await?;
-    let outcome =
-        services::offers::withdraw_offer(&uow, &state.config, me.id, id, application.id, feedback)
-            .await?;
+    let outcome = services::offers::withdraw_offer(
+        &uow,
+        &state.config,
+        Actor::from(&me),
+        id,
+        application.id,
+        feedback,
+    )
+    .await?;
     if let Err(refusal) = outcome {
         drop(uow);
         return Err(match refusal {

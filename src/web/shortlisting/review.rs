@@ -17,6 +17,7 @@ use crate::domain::shortlisting::{Proposal, Refusal, Score, invited_automaticall
 use crate::domain::vacancy::{MAX_CRITERIA, ReferenceType};
 use crate::entities::{application_answer, panel_member, shortlist_score, user, vacancy_criterion};
 use crate::services;
+use crate::services::Actor;
 use crate::services::applicant_details::DetailsPage;
 use crate::services::panel::DecisionSaved;
 use crate::services::shortlisting::ShortlistRefusal;
@@ -436,13 +437,19 @@ pub async fn show(
     let template = render(&state, me.id, page, seat, &board, app_id, again).await?;
     // Only a page actually shown is a look: an application not on this vacancy is a 404 above.
     let uow = UnitOfWork::begin(&state).await?;
-    crate::services::panel::record_late_reveal_view(&uow, vacancy_id, me.id, "application").await?;
+    crate::services::panel::record_late_reveal_view(
+        &uow,
+        vacancy_id,
+        Actor::from(&me),
+        "application",
+    )
+    .await?;
     uow.commit().await?;
     // Once revealed, the page names the applicant and their referees.
     if template.revealed.is_some() {
         audit_details_view(
             &state,
-            me.id,
+            Actor::from(&me),
             &AuditSubject::Application(app_id),
             DetailsPage::Application,
             &[app_id],
@@ -705,7 +712,7 @@ pub async fn save(
     let saved = match services::panel::save_review(
         &uow,
         &state.config,
-        me.id,
+        Actor::from(&me),
         &mut locked,
         app_id,
         form.review(lead),
