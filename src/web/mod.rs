@@ -17,6 +17,7 @@ pub mod manage;
 pub mod mentoring;
 pub mod page;
 pub mod profile;
+pub mod roles;
 pub mod security_headers;
 pub mod session_store;
 pub mod session_timeout;

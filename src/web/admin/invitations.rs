@@ -17,10 +17,10 @@ use crate::services::Actor;
 use crate::services::invitations::{
     self as invitation_service, InviteRefusal, NewInvitation, RevokeRefusal,
 };
-use crate::web::CurrentUser;
 use crate::web::admin::{parse_roles_and_organisation, repeated, single};
 use crate::web::error::{AppError, AppResult};
 use crate::web::page::{FormErrors, IdPath, Page, flash, warning};
+use crate::web::roles::Admin;
 use crate::web::unit_of_work::UnitOfWork;
 
 /// Said when the address already has an account.
@@ -137,7 +137,7 @@ pub async fn new(State(state): State<AppState>, page: Page) -> AppResult<InviteT
 
 pub async fn create(
     State(state): State<AppState>,
-    CurrentUser(me): CurrentUser,
+    Admin(me): Admin,
     session: Session,
     page: Page,
     Form(pairs): Form<Vec<(String, String)>>,
@@ -221,7 +221,7 @@ pub async fn create(
 /// Revokes an open invitation: its link stops working at once.
 pub async fn revoke(
     State(state): State<AppState>,
-    CurrentUser(me): CurrentUser,
+    Admin(me): Admin,
     session: Session,
     IdPath(id): IdPath,
 ) -> AppResult<Redirect> {

@@ -7,14 +7,12 @@ mod users;
 mod vacancies;
 
 use axum::Router;
-use axum::extract::Request;
-use axum::middleware::{Next, from_fn};
+use axum::middleware::from_fn;
 use axum::routing::{get, post};
 
 use crate::app::AppState;
 use crate::domain::Role;
-use crate::web::CurrentUser;
-use crate::web::current_user::require_role;
+use crate::web::roles::{Admin, only};
 
 /// The admin routes, all behind the admin role check.
 pub fn router(_state: AppState) -> Router<AppState> {
@@ -67,9 +65,7 @@ pub fn router(_state: AppState) -> Router<AppState> {
             get(crate::web::manage::panel::admin_show)
                 .post(crate::web::manage::panel::admin_change),
         )
-        .route_layer(from_fn(|user: CurrentUser, req: Request, next: Next| {
-            require_role(Role::Admin, user, req, next)
-        }))
+        .route_layer(from_fn(only::<Admin>))
 }
 
 /// Reads the values of a repeated checkbox field from a form body.

@@ -14,9 +14,9 @@ use crate::domain::organisation::{OrganisationForm, OrganisationInput, is_active
 use crate::entities::organisation;
 use crate::services::Actor;
 use crate::services::organisations::{self as service, DetailsRefusal, StatusRefusal};
-use crate::web::CurrentUser;
 use crate::web::error::{AppError, AppResult};
 use crate::web::page::{FormErrors, IdPath, Page, flash, notice, warning};
+use crate::web::roles::Admin;
 use crate::web::unit_of_work::UnitOfWork;
 
 /// One organisation in the list.
@@ -125,7 +125,7 @@ fn refusal_error(refusal: DetailsRefusal) -> AppResult<(&'static str, &'static s
 /// Adds an organisation.
 pub async fn create(
     State(state): State<AppState>,
-    CurrentUser(me): CurrentUser,
+    Admin(me): Admin,
     session: Session,
     page: Page,
     Form(form): Form<OrganisationForm>,
@@ -170,7 +170,7 @@ pub async fn create(
 /// Changes an organisation's name and ODS code.
 pub async fn update(
     State(state): State<AppState>,
-    CurrentUser(me): CurrentUser,
+    Admin(me): Admin,
     session: Session,
     page: Page,
     IdPath(id): IdPath,
@@ -282,7 +282,7 @@ pub async fn confirm_reactivate(
 /// Deactivates an organisation, once the administrator has confirmed.
 pub async fn deactivate(
     State(state): State<AppState>,
-    CurrentUser(me): CurrentUser,
+    Admin(me): Admin,
     session: Session,
     IdPath(id): IdPath,
 ) -> AppResult<Redirect> {
@@ -295,7 +295,7 @@ pub async fn deactivate(
 /// Reactivates an organisation, once the administrator has confirmed.
 pub async fn reactivate(
     State(state): State<AppState>,
-    CurrentUser(me): CurrentUser,
+    Admin(me): Admin,
     session: Session,
     IdPath(id): IdPath,
 ) -> AppResult<Redirect> {

@@ -18,10 +18,10 @@ use crate::entities::{organisation, user};
 use crate::services::Actor;
 use crate::services::privacy::{self, DeleteRefusal, Deleted, Requester};
 use crate::services::user_admin::{self, AdminRefusal};
-use crate::web::CurrentUser;
 use crate::web::admin::{parse_roles_and_organisation, repeated, single};
 use crate::web::error::{AppError, AppResult};
 use crate::web::page::{FormErrors, IdPath, Page, flash, notice};
+use crate::web::roles::Admin;
 use crate::web::unit_of_work::UnitOfWork;
 
 const PER_PAGE: u64 = 50;
@@ -122,7 +122,7 @@ fn deleted_account() -> AppError {
 
 pub async fn show(
     State(state): State<AppState>,
-    CurrentUser(me): CurrentUser,
+    Admin(me): Admin,
     page: Page,
     IdPath(id): IdPath,
 ) -> AppResult<ShowTemplate> {
@@ -143,7 +143,7 @@ pub async fn show(
 
 pub async fn update_roles(
     State(state): State<AppState>,
-    CurrentUser(me): CurrentUser,
+    Admin(me): Admin,
     session: Session,
     page: Page,
     IdPath(id): IdPath,
@@ -197,7 +197,7 @@ pub async fn update_roles(
 
 pub async fn deactivate(
     State(state): State<AppState>,
-    CurrentUser(me): CurrentUser,
+    Admin(me): Admin,
     session: Session,
     IdPath(id): IdPath,
 ) -> AppResult<Redirect> {
@@ -215,7 +215,7 @@ pub async fn deactivate(
 
 pub async fn reactivate(
     State(state): State<AppState>,
-    CurrentUser(me): CurrentUser,
+    Admin(me): Admin,
     session: Session,
     IdPath(id): IdPath,
 ) -> AppResult<Redirect> {
@@ -291,7 +291,7 @@ async fn delete_page(
 
 pub async fn delete_form(
     State(state): State<AppState>,
-    CurrentUser(me): CurrentUser,
+    Admin(me): Admin,
     page: Page,
     IdPath(id): IdPath,
 ) -> AppResult<DeleteTemplate> {
@@ -309,7 +309,7 @@ pub async fn delete_form(
 
 pub async fn delete(
     State(state): State<AppState>,
-    CurrentUser(me): CurrentUser,
+    Admin(me): Admin,
     session: Session,
     page: Page,
     IdPath(id): IdPath,

@@ -12,11 +12,11 @@ use crate::domain::application::{self, Stage};
 use crate::domain::london_time;
 use crate::domain::profile::CareExperience;
 use crate::domain::vacancy::is_open;
-use crate::web::CurrentUser;
 use crate::web::applications::steps::{Answers, answers};
 use crate::web::applications::{Loaded, load_own, step_path};
 use crate::web::error::AppResult;
 use crate::web::page::{IdPath, Page};
+use crate::web::roles::Applicant;
 
 /// What the applicant can do next with one application.
 pub enum Next {
@@ -66,7 +66,7 @@ pub struct ListTemplate {
 /// ones needing something first, and the profile first of all if it is not filled in.
 pub async fn list(
     State(state): State<AppState>,
-    CurrentUser(me): CurrentUser,
+    Applicant(me): Applicant,
     page: Page,
 ) -> AppResult<ListTemplate> {
     let now = db::now();
@@ -158,7 +158,7 @@ pub struct ShowTemplate {
 
 pub async fn show(
     State(state): State<AppState>,
-    CurrentUser(me): CurrentUser,
+    Applicant(me): Applicant,
     page: Page,
     IdPath(id): IdPath,
 ) -> AppResult<ShowTemplate> {
@@ -209,7 +209,7 @@ pub struct SentTemplate {
 /// The confirmation page after sending.
 pub async fn sent(
     State(state): State<AppState>,
-    CurrentUser(me): CurrentUser,
+    Applicant(me): Applicant,
     page: Page,
     IdPath(id): IdPath,
 ) -> AppResult<Response> {

@@ -14,10 +14,10 @@ use crate::entities::offer;
 use crate::services;
 use crate::services::Actor;
 use crate::services::offers::AcceptRefusal;
-use crate::web::CurrentUser;
 use crate::web::applications::{Loaded, load_own};
 use crate::web::error::{AppError, AppResult};
 use crate::web::page::{IdPath, Page, flash};
+use crate::web::roles::Applicant;
 use crate::web::unit_of_work::UnitOfWork;
 
 /// A check as the applicant sees it.
@@ -52,7 +52,7 @@ async fn load_offer(
 
 pub async fn show(
     State(state): State<AppState>,
-    CurrentUser(me): CurrentUser,
+    Applicant(me): Applicant,
     page: Page,
     IdPath(id): IdPath,
 ) -> AppResult<OfferTemplate> {
@@ -87,7 +87,7 @@ pub struct AnswerForm {
 /// every position is already filled is refused, kindly.
 pub async fn answer(
     State(state): State<AppState>,
-    CurrentUser(me): CurrentUser,
+    Applicant(me): Applicant,
     session: Session,
     IdPath(id): IdPath,
     Form(form): Form<AnswerForm>,

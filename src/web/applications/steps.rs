@@ -20,12 +20,13 @@ use crate::domain::vacancy::{MAX_CRITERIA, ReferenceType};
 use crate::entities::application_referee;
 use crate::services::application_form::{StepRefusal, StepSave, SubmitRefusal};
 use crate::services::{self, Actor};
+use crate::web::AuthUser;
 use crate::web::applications::{Loaded, load_own, step_path};
 use crate::web::error::{AppError, AppResult};
 use crate::web::page::{FormErrors, IdPath, Page, flash, form_field as field, warning};
+use crate::web::roles::Applicant;
 use crate::web::session_timeout::Kept;
 use crate::web::unit_of_work::UnitOfWork;
-use crate::web::{AuthUser, CurrentUser};
 
 /// Field names of the evidence boxes, one per criterion.
 const EVIDENCE_FIELDS: [&str; MAX_CRITERIA] = [
@@ -292,7 +293,7 @@ fn evidence_items(loaded: &Loaded, values: impl Fn(usize, i32) -> String) -> Vec
 
 pub async fn evidence(
     State(state): State<AppState>,
-    CurrentUser(me): CurrentUser,
+    Applicant(me): Applicant,
     session: Session,
     mut page: Page,
     IdPath(id): IdPath,
@@ -326,7 +327,7 @@ pub async fn evidence(
 
 pub async fn save_evidence(
     State(state): State<AppState>,
-    CurrentUser(me): CurrentUser,
+    Applicant(me): Applicant,
     session: Session,
     page: Page,
     IdPath(id): IdPath,
@@ -496,7 +497,7 @@ fn stored_referee(r: application_referee::Model) -> RefereeForm {
 
 pub async fn references(
     State(state): State<AppState>,
-    CurrentUser(me): CurrentUser,
+    Applicant(me): Applicant,
     session: Session,
     mut page: Page,
     IdPath(id): IdPath,
@@ -526,7 +527,7 @@ pub async fn references(
 
 pub async fn save_references(
     State(state): State<AppState>,
-    CurrentUser(me): CurrentUser,
+    Applicant(me): Applicant,
     session: Session,
     page: Page,
     IdPath(id): IdPath,
@@ -604,7 +605,7 @@ pub struct SupportTemplate {
 
 pub async fn support(
     State(state): State<AppState>,
-    CurrentUser(me): CurrentUser,
+    Applicant(me): Applicant,
     session: Session,
     mut page: Page,
     IdPath(id): IdPath,
@@ -631,7 +632,7 @@ pub async fn support(
 
 pub async fn save_support(
     State(state): State<AppState>,
-    CurrentUser(me): CurrentUser,
+    Applicant(me): Applicant,
     session: Session,
     page: Page,
     IdPath(id): IdPath,
@@ -694,7 +695,7 @@ fn opt_in_answer(value: Option<bool>) -> String {
 
 pub async fn guaranteed_interview(
     State(state): State<AppState>,
-    CurrentUser(me): CurrentUser,
+    Applicant(me): Applicant,
     session: Session,
     mut page: Page,
     IdPath(id): IdPath,
@@ -721,7 +722,7 @@ pub async fn guaranteed_interview(
 
 pub async fn save_guaranteed_interview(
     State(state): State<AppState>,
-    CurrentUser(me): CurrentUser,
+    Applicant(me): Applicant,
     session: Session,
     page: Page,
     IdPath(id): IdPath,
@@ -835,7 +836,7 @@ pub struct CheckTemplate {
 
 pub async fn check(
     State(state): State<AppState>,
-    CurrentUser(me): CurrentUser,
+    Applicant(me): Applicant,
     session: Session,
     page: Page,
     IdPath(id): IdPath,
@@ -860,7 +861,7 @@ pub struct DeclarationTemplate {
 
 pub async fn declaration(
     State(state): State<AppState>,
-    CurrentUser(me): CurrentUser,
+    Applicant(me): Applicant,
     session: Session,
     page: Page,
     IdPath(id): IdPath,
@@ -890,7 +891,7 @@ pub struct DeclarationForm {
 /// and shows the same confirmation; nothing is sent twice.
 pub async fn submit(
     State(state): State<AppState>,
-    CurrentUser(me): CurrentUser,
+    Applicant(me): Applicant,
     session: Session,
     page: Page,
     IdPath(id): IdPath,

@@ -19,10 +19,9 @@ use crate::domain::shared_tables::{self, Layout};
 use crate::domain::spreadsheet::escape;
 use crate::services::dashboard::{self, GroupMeasures, Names, spell_of};
 use crate::services::{self, Actor};
-use crate::web::CurrentUser;
 use crate::web::champion::dashboard::{DashboardQuery, parse_filter, today};
-use crate::web::champion::require_champion_or_admin;
 use crate::web::error::{AppError, AppResult};
+use crate::web::roles::ChampionOrAdmin;
 use crate::web::unit_of_work::UnitOfWork;
 
 /// The tables that can be exported.
@@ -167,7 +166,7 @@ impl Kind {
 /// Downloads one of the dashboard's tables for sharing.
 pub async fn for_sharing(
     state: State<AppState>,
-    me: CurrentUser,
+    me: ChampionOrAdmin,
     file: Path<String>,
     query: Query<DashboardQuery>,
 ) -> AppResult<Response> {
@@ -177,7 +176,7 @@ pub async fn for_sharing(
 /// Downloads one of the dashboard's tables with its exact figures.
 pub async fn exact(
     state: State<AppState>,
-    me: CurrentUser,
+    me: ChampionOrAdmin,
     file: Path<String>,
     query: Query<DashboardQuery>,
 ) -> AppResult<Response> {
@@ -186,12 +185,11 @@ pub async fn exact(
 
 async fn download(
     State(state): State<AppState>,
-    CurrentUser(me): CurrentUser,
+    ChampionOrAdmin(me): ChampionOrAdmin,
     Path(file): Path<String>,
     Query(query): Query<DashboardQuery>,
     kind: Kind,
 ) -> AppResult<Response> {
-    require_champion_or_admin(&me)?;
     let table = Table::parse(&file).ok_or(AppError::NotFound)?;
     let reference = state.reference.get(&state.db).await?;
     let organisation_list = reference.organisations();

@@ -28,10 +28,11 @@ use crate::services::employees;
 use crate::services::retention::{
     self, CheckpointEntry, Ending, MAX_ORGANISATION, RetentionRefusal, long_date, reference,
 };
+use crate::web::AuthUser;
 use crate::web::error::{AppError, AppResult};
 use crate::web::page::{FormErrors, IdPairPath, IdPath, Page, flash};
+use crate::web::roles::HiringManager;
 use crate::web::unit_of_work::UnitOfWork;
-use crate::web::{AuthUser, CurrentUser};
 
 /// The manager's organisation; a hiring manager without one has no employees to see.
 pub(super) fn organisation_of(user: &AuthUser) -> AppResult<i32> {
@@ -188,7 +189,7 @@ impl EmployeeRow {
 /// first.
 pub async fn list(
     State(state): State<AppState>,
-    CurrentUser(me): CurrentUser,
+    HiringManager(me): HiringManager,
     page: Page,
     Query(query): Query<ListQuery>,
 ) -> AppResult<ListTemplate> {
@@ -373,7 +374,7 @@ fn leaving_reasons() -> Vec<LeavingReason> {
 /// An employment record with its checkpoints.
 pub async fn show(
     State(state): State<AppState>,
-    CurrentUser(me): CurrentUser,
+    HiringManager(me): HiringManager,
     page: Page,
     IdPath(id): IdPath,
 ) -> AppResult<ShowTemplate> {
@@ -517,7 +518,7 @@ pub(super) const LEAVING: &str = "leaving";
 /// A manager records a checkpoint.
 pub async fn record_checkpoint(
     State(state): State<AppState>,
-    CurrentUser(me): CurrentUser,
+    HiringManager(me): HiringManager,
     session: Session,
     page: Page,
     IdPairPath(id, checkpoint_id): IdPairPath,
@@ -596,7 +597,7 @@ pub async fn record_checkpoint(
 /// A manager records a leaving date (or a move within the NHS), at any time.
 pub async fn record_leaving(
     State(state): State<AppState>,
-    CurrentUser(me): CurrentUser,
+    HiringManager(me): HiringManager,
     session: Session,
     page: Page,
     IdPath(id): IdPath,

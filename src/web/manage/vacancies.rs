@@ -23,12 +23,13 @@ use crate::services::vacancies::{
     Affected, ChangeRefusal, CloseRefusal, DraftRefusal, PublishRefusal, ReopenFailure,
 };
 use crate::services::{self, Actor};
+use crate::web::AuthUser;
 use crate::web::error::{AppError, AppResult};
 use crate::web::page::{FormErrors, IdPath, Page, flash, notice, warning};
+use crate::web::roles::HiringManager;
 use crate::web::session_timeout::Kept;
 use crate::web::unit_of_work::UnitOfWork;
 use crate::web::vacancy_view::VacancyView;
-use crate::web::{AuthUser, CurrentUser};
 
 /// The manager's organisation; a hiring manager without one can do nothing here.
 fn organisation_of(user: &AuthUser) -> AppResult<i32> {
@@ -70,7 +71,7 @@ pub struct ListTemplate {
 
 pub async fn list(
     State(state): State<AppState>,
-    CurrentUser(me): CurrentUser,
+    HiringManager(me): HiringManager,
     page: Page,
 ) -> AppResult<ListTemplate> {
     let organisation_id = organisation_of(&me)?;
@@ -149,7 +150,7 @@ async fn new_refused(state: &AppState, page: Page, organisation_id: i32) -> AppR
 
 pub async fn new(
     State(state): State<AppState>,
-    CurrentUser(me): CurrentUser,
+    HiringManager(me): HiringManager,
     mut page: Page,
     kept: Kept,
 ) -> AppResult<Response> {
@@ -293,7 +294,7 @@ async fn form_for(
 
 pub async fn create(
     State(state): State<AppState>,
-    CurrentUser(me): CurrentUser,
+    HiringManager(me): HiringManager,
     session: Session,
     page: Page,
     Form(pairs): Form<Vec<(String, String)>>,
@@ -350,7 +351,7 @@ pub struct ShowTemplate {
 
 pub async fn show(
     State(state): State<AppState>,
-    CurrentUser(me): CurrentUser,
+    HiringManager(me): HiringManager,
     page: Page,
     IdPath(id): IdPath,
 ) -> AppResult<ShowTemplate> {
@@ -456,7 +457,7 @@ async fn stored_form(
 
 pub async fn edit(
     State(state): State<AppState>,
-    CurrentUser(me): CurrentUser,
+    HiringManager(me): HiringManager,
     mut page: Page,
     IdPath(id): IdPath,
     kept: Kept,
@@ -505,7 +506,7 @@ fn published_closing(vacancy: &vacancy::Model) -> AppResult<Option<String>> {
 
 pub async fn update(
     State(state): State<AppState>,
-    CurrentUser(me): CurrentUser,
+    HiringManager(me): HiringManager,
     session: Session,
     page: Page,
     IdPath(id): IdPath,
@@ -602,7 +603,7 @@ pub async fn update(
 
 pub async fn publish(
     State(state): State<AppState>,
-    CurrentUser(me): CurrentUser,
+    HiringManager(me): HiringManager,
     session: Session,
     page: Page,
     IdPath(id): IdPath,
@@ -685,7 +686,7 @@ pub struct CloseTemplate {
 /// Asks before closing: what closing does and to whom. Nothing changes here.
 pub async fn confirm_close(
     State(state): State<AppState>,
-    CurrentUser(me): CurrentUser,
+    HiringManager(me): HiringManager,
     session: Session,
     page: Page,
     IdPath(id): IdPath,
@@ -717,7 +718,7 @@ pub async fn confirm_close(
 /// Closes the vacancy, once the manager has confirmed. A second press changes nothing.
 pub async fn close(
     State(state): State<AppState>,
-    CurrentUser(me): CurrentUser,
+    HiringManager(me): HiringManager,
     session: Session,
     IdPath(id): IdPath,
 ) -> AppResult<Redirect> {
@@ -819,7 +820,7 @@ async fn reopen_page(
 /// changes here.
 pub async fn confirm_reopen(
     State(state): State<AppState>,
-    CurrentUser(me): CurrentUser,
+    HiringManager(me): HiringManager,
     page: Page,
     IdPath(id): IdPath,
 ) -> AppResult<Response> {
@@ -840,7 +841,7 @@ pub async fn confirm_reopen(
 /// Reopens a closed vacancy with a new closing date, before shortlisting starts.
 pub async fn reopen(
     State(state): State<AppState>,
-    CurrentUser(me): CurrentUser,
+    HiringManager(me): HiringManager,
     session: Session,
     page: Page,
     IdPath(id): IdPath,

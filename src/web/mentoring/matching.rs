@@ -27,9 +27,9 @@ use crate::entities::{match_run, mentee, mentor};
 use crate::services;
 use crate::services::mentoring::NotFound;
 use crate::services::mentoring::matching::{ConfirmRefusal, PinRefusal, check_run, is_out_of_date};
-use crate::web::CurrentUser;
 use crate::web::error::{AppError, AppResult};
 use crate::web::page::{FormErrors, IdPath, Page, flash};
+use crate::web::roles::Coordinator;
 use crate::web::unit_of_work::UnitOfWork;
 
 const PAGE: &str = "/mentoring/coordinator/matching";
@@ -378,7 +378,7 @@ async fn show(State(state): State<AppState>, page: Page) -> AppResult<MatchingTe
 
 async fn run(
     State(state): State<AppState>,
-    CurrentUser(me): CurrentUser,
+    Coordinator(me): Coordinator,
     session: Session,
 ) -> AppResult<Response> {
     let uow = UnitOfWork::begin(&state).await?;
@@ -397,7 +397,7 @@ async fn run(
 
 async fn pin(
     State(state): State<AppState>,
-    CurrentUser(me): CurrentUser,
+    Coordinator(me): Coordinator,
     session: Session,
     page: Page,
     Form(form): Form<PairForm>,
@@ -431,7 +431,7 @@ async fn pin(
 
 async fn unpin(
     State(state): State<AppState>,
-    CurrentUser(me): CurrentUser,
+    Coordinator(me): Coordinator,
     session: Session,
     IdPath(mentee_id): IdPath,
 ) -> AppResult<Response> {
@@ -450,7 +450,7 @@ async fn unpin(
 
 async fn forbid(
     State(state): State<AppState>,
-    CurrentUser(me): CurrentUser,
+    Coordinator(me): Coordinator,
     session: Session,
     Form(form): Form<PairForm>,
 ) -> AppResult<Response> {
@@ -596,7 +596,7 @@ async fn confirm_page(
 /// POST finds the run confirmed and changes nothing.
 async fn confirm(
     State(state): State<AppState>,
-    CurrentUser(me): CurrentUser,
+    Coordinator(me): Coordinator,
     session: Session,
     page: Page,
     IdPath(run_id): IdPath,

@@ -19,9 +19,9 @@ use crate::services::applicant_details::DetailsPage;
 use crate::services::exceptions::{ExceptionRequest, RequestRefusal};
 use crate::services::shortlisting::{CompletionPreview, ShortlistRefusal};
 use crate::services::{self, Actor};
-use crate::web::CurrentUser;
 use crate::web::error::{AppError, AppResult};
 use crate::web::page::{FormErrors, IdPath, Page, flash, notice};
+use crate::web::roles::HiringManager;
 use crate::web::shortlisting::review::refused;
 use crate::web::shortlisting::{
     Board, PanelSeat, audit_details_view, audit_late_reveal_view, board, is_complete, load_seat,
@@ -153,7 +153,7 @@ async fn render(
 
 pub async fn show(
     State(state): State<AppState>,
-    CurrentUser(me): CurrentUser,
+    HiringManager(me): HiringManager,
     page: Page,
     IdPath(id): IdPath,
 ) -> AppResult<BoardTemplate> {
@@ -221,7 +221,7 @@ async fn blocked(
 /// Nothing changes here; if completion would be refused, the board says why.
 pub async fn confirm_complete(
     State(state): State<AppState>,
-    CurrentUser(me): CurrentUser,
+    HiringManager(me): HiringManager,
     session: Session,
     page: Page,
     IdPath(id): IdPath,
@@ -252,7 +252,7 @@ pub async fn confirm_complete(
 /// of those invited: that reveal is audited.
 pub async fn complete(
     State(state): State<AppState>,
-    CurrentUser(me): CurrentUser,
+    HiringManager(me): HiringManager,
     session: Session,
     page: Page,
     IdPath(id): IdPath,
@@ -303,7 +303,7 @@ pub struct ExceptionForm {
 /// The lead asks the champion for the high-volume exception: a reason and a proposed cap.
 pub async fn request_exception(
     State(state): State<AppState>,
-    CurrentUser(me): CurrentUser,
+    HiringManager(me): HiringManager,
     session: Session,
     page: Page,
     IdPath(id): IdPath,

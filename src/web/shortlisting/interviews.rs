@@ -18,9 +18,9 @@ use crate::domain::london_time;
 use crate::services::applicant_details::DetailsPage;
 use crate::services::interviews::{AddSlotRefusal, OutcomeRefusal, SlotRefusal, TellRefusal};
 use crate::services::{self, Actor};
-use crate::web::CurrentUser;
 use crate::web::error::{AppError, AppResult};
 use crate::web::page::{FormErrors, IdPairPath, IdPath, Page, flash, notice, warning};
+use crate::web::roles::HiringManager;
 use crate::web::shortlisting::{PanelSeat, audit_details_view, audit_late_reveal_view, load_seat};
 use crate::web::unit_of_work::UnitOfWork;
 
@@ -185,7 +185,7 @@ async fn render(
 
 pub async fn show(
     State(state): State<AppState>,
-    CurrentUser(me): CurrentUser,
+    HiringManager(me): HiringManager,
     page: Page,
     IdPath(id): IdPath,
 ) -> AppResult<InterviewsTemplate> {
@@ -212,7 +212,7 @@ pub async fn show(
 /// Any panel member publishes a slot.
 pub async fn add_slot(
     State(state): State<AppState>,
-    CurrentUser(me): CurrentUser,
+    HiringManager(me): HiringManager,
     session: Session,
     page: Page,
     IdPath(id): IdPath,
@@ -256,7 +256,7 @@ pub struct OutcomeForm {
 /// appointable ends the application as unsuccessful.
 pub async fn record_outcome(
     State(state): State<AppState>,
-    CurrentUser(me): CurrentUser,
+    HiringManager(me): HiringManager,
     session: Session,
     page: Page,
     IdPairPath(id, app_id): IdPairPath,
@@ -361,7 +361,7 @@ pub struct TellTemplate {
 /// be emailed, and the times they will see.
 pub async fn confirm_tell(
     State(state): State<AppState>,
-    CurrentUser(me): CurrentUser,
+    HiringManager(me): HiringManager,
     session: Session,
     page: Page,
     IdPath(id): IdPath,
@@ -429,7 +429,7 @@ pub async fn confirm_tell(
 /// the times are ready: one email each, with the link to choose a time.
 pub async fn tell(
     State(state): State<AppState>,
-    CurrentUser(me): CurrentUser,
+    HiringManager(me): HiringManager,
     session: Session,
     IdPath(id): IdPath,
 ) -> AppResult<Response> {
@@ -510,7 +510,7 @@ async fn unbooked_slot(
 /// The form to change a time nobody has booked.
 pub async fn edit_slot(
     State(state): State<AppState>,
-    CurrentUser(me): CurrentUser,
+    HiringManager(me): HiringManager,
     page: Page,
     IdPairPath(id, slot_id): IdPairPath,
 ) -> AppResult<EditSlotTemplate> {
@@ -538,7 +538,7 @@ pub async fn edit_slot(
 /// Saves a change to a time nobody has booked.
 pub async fn save_slot(
     State(state): State<AppState>,
-    CurrentUser(me): CurrentUser,
+    HiringManager(me): HiringManager,
     session: Session,
     page: Page,
     IdPairPath(id, slot_id): IdPairPath,
@@ -591,7 +591,7 @@ pub struct RemoveSlotTemplate {
 /// Asks before removing a time nobody has booked, saying what will happen. Changes nothing.
 pub async fn confirm_remove_slot(
     State(state): State<AppState>,
-    CurrentUser(me): CurrentUser,
+    HiringManager(me): HiringManager,
     page: Page,
     IdPairPath(id, slot_id): IdPairPath,
 ) -> AppResult<RemoveSlotTemplate> {
@@ -608,7 +608,7 @@ pub async fn confirm_remove_slot(
 /// Removes a time nobody has booked. Sent again once it is gone, it changes nothing.
 pub async fn remove_slot(
     State(state): State<AppState>,
-    CurrentUser(me): CurrentUser,
+    HiringManager(me): HiringManager,
     session: Session,
     IdPairPath(id, slot_id): IdPairPath,
 ) -> AppResult<Response> {

@@ -9,21 +9,19 @@ mod offers;
 mod review;
 
 use axum::Router;
-use axum::extract::Request;
-use axum::middleware::{Next, from_fn};
+use axum::middleware::from_fn;
 use axum::routing::{get, post};
 
 use crate::app::AppState;
 use crate::db::{shortlisting, vacancies};
-use crate::domain::Role;
 use crate::domain::audit_subject::AuditSubject;
 use crate::entities::{panel_member, vacancy};
 use crate::services::Actor;
 use crate::services::applicant_details::{self, DetailsPage};
-use crate::web::current_user::require_role;
+use crate::web::AuthUser;
 use crate::web::error::{AppError, AppResult};
+use crate::web::roles::{HiringManager, only};
 use crate::web::unit_of_work::UnitOfWork;
-use crate::web::{AuthUser, CurrentUser};
 
 /// The shortlisting routes, all behind the hiring manager role check.
 pub fn router() -> Router<AppState> {
@@ -82,9 +80,7 @@ pub fn router() -> Router<AppState> {
             "/shortlisting/{id}/applications/{application}",
             get(review::show).post(review::save),
         )
-        .route_layer(from_fn(|user: CurrentUser, req: Request, next: Next| {
-            require_role(Role::HiringManager, user, req, next)
-        }))
+        .route_layer(from_fn(only::<HiringManager>))
 }
 
 /// A vacancy and the signed-in manager's place on its panel.

@@ -24,11 +24,12 @@ use crate::services::Actor;
 use crate::services::applicant_details::DetailsPage;
 use crate::services::offers::{CheckUpdate, ChecksRefusal, MakeRefusal, OfferWithdrawalRefusal};
 use crate::services::retention::StartRefusal;
+use crate::web::AuthUser;
 use crate::web::error::{AppError, AppResult};
 use crate::web::page::{FormErrors, IdPairPath, IdPath, Page, flash, form_field};
+use crate::web::roles::HiringManager;
 use crate::web::shortlisting::{PanelSeat, audit_details_view, audit_late_reveal_view, load_seat};
 use crate::web::unit_of_work::UnitOfWork;
-use crate::web::{AuthUser, CurrentUser};
 
 /// A check on the lead's page.
 pub struct CheckLine {
@@ -89,7 +90,7 @@ async fn lead_and_application(
 
 pub async fn show(
     State(state): State<AppState>,
-    CurrentUser(me): CurrentUser,
+    HiringManager(me): HiringManager,
     page: Page,
     IdPath(id): IdPath,
 ) -> AppResult<OffersTemplate> {
@@ -193,7 +194,7 @@ async fn render_typed(
 /// The lead makes a conditional offer to an appointable candidate.
 pub async fn make_offer(
     State(state): State<AppState>,
-    CurrentUser(me): CurrentUser,
+    HiringManager(me): HiringManager,
     session: Session,
     IdPairPath(id, app_id): IdPairPath,
 ) -> AppResult<Response> {
@@ -243,7 +244,7 @@ fn checks_refused(refusal: ChecksRefusal) -> AppError {
 /// The lead records the checks; when every one is verified the offer becomes unconditional.
 pub async fn save_checks(
     State(state): State<AppState>,
-    CurrentUser(me): CurrentUser,
+    HiringManager(me): HiringManager,
     session: Session,
     page: Page,
     IdPairPath(id, app_id): IdPairPath,
@@ -326,7 +327,7 @@ pub async fn save_checks(
 /// The lead records the agreed start date.
 pub async fn save_start_date(
     State(state): State<AppState>,
-    CurrentUser(me): CurrentUser,
+    HiringManager(me): HiringManager,
     session: Session,
     page: Page,
     IdPairPath(id, app_id): IdPairPath,
@@ -384,7 +385,7 @@ pub struct StartedForm {
 /// the employment record retention tracking follows.
 pub async fn mark_started(
     State(state): State<AppState>,
-    CurrentUser(me): CurrentUser,
+    HiringManager(me): HiringManager,
     session: Session,
     page: Page,
     IdPairPath(id, app_id): IdPairPath,
@@ -448,7 +449,7 @@ const MAX_FEEDBACK: usize = 5_000;
 /// the applicant sees. The application ends as unsuccessful and the position is freed.
 pub async fn withdraw_offer(
     State(state): State<AppState>,
-    CurrentUser(me): CurrentUser,
+    HiringManager(me): HiringManager,
     session: Session,
     page: Page,
     IdPairPath(id, app_id): IdPairPath,

@@ -21,9 +21,9 @@ use crate::services::Actor;
 use crate::services::applicant_details::DetailsPage;
 use crate::services::panel::DecisionSaved;
 use crate::services::shortlisting::ShortlistRefusal;
-use crate::web::CurrentUser;
 use crate::web::error::{AppError, AppResult};
 use crate::web::page::{FormErrors, IdPairPath, Page, flash, form_field as field};
+use crate::web::roles::HiringManager;
 use crate::web::session_timeout::Kept;
 use crate::web::shortlisting::{
     Board, Entry, PanelSeat, audit_details_view, board, is_complete, load_seat,
@@ -421,7 +421,7 @@ fn final_hint(stored: bool, everyone_scored: bool, given: &[i16]) -> String {
 
 pub async fn show(
     State(state): State<AppState>,
-    CurrentUser(me): CurrentUser,
+    HiringManager(me): HiringManager,
     mut page: Page,
     IdPairPath(id, app_id): IdPairPath,
     kept: Kept,
@@ -682,7 +682,7 @@ fn sends_leads_part(pairs: &[(String, String)]) -> bool {
 /// the same way, the scores saved.
 pub async fn save(
     State(state): State<AppState>,
-    CurrentUser(me): CurrentUser,
+    HiringManager(me): HiringManager,
     session: Session,
     page: Page,
     IdPairPath(id, app_id): IdPairPath,

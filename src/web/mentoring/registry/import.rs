@@ -13,9 +13,9 @@ use crate::domain::mentoring::files;
 use crate::domain::mentoring::import::Sheet;
 use crate::services;
 use crate::services::mentoring::import::{ImportRefusal, Imported};
-use crate::web::CurrentUser;
 use crate::web::error::AppResult;
 use crate::web::page::{FormErrors, Page, flash, form_field};
+use crate::web::roles::Coordinator;
 use crate::web::unit_of_work::UnitOfWork;
 
 #[derive(Template, WebTemplate)]
@@ -60,7 +60,7 @@ fn imported_words(done: Imported) -> String {
 
 pub async fn import(
     State(state): State<AppState>,
-    CurrentUser(me): CurrentUser,
+    Coordinator(me): Coordinator,
     session: Session,
     page: Page,
     Form(pairs): Form<Vec<(String, String)>>,
@@ -143,21 +143,21 @@ async fn download(
 
 pub async fn export_mentors(
     State(state): State<AppState>,
-    CurrentUser(me): CurrentUser,
+    Coordinator(me): Coordinator,
 ) -> AppResult<Response> {
     download(&state, &me, Sheet::Mentors).await
 }
 
 pub async fn export_mentees(
     State(state): State<AppState>,
-    CurrentUser(me): CurrentUser,
+    Coordinator(me): Coordinator,
 ) -> AppResult<Response> {
     download(&state, &me, Sheet::Mentees).await
 }
 
 pub async fn export_exclusions(
     State(state): State<AppState>,
-    CurrentUser(me): CurrentUser,
+    Coordinator(me): Coordinator,
 ) -> AppResult<Response> {
     download(&state, &me, Sheet::Exclusions).await
 }

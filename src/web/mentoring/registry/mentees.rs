@@ -23,9 +23,9 @@ use crate::services::mentoring::NotFound;
 use crate::services::mentoring::registry::{
     ApproveRefusal, DeclineRefusal, ExclusionInput, ExclusionRefusal, Viewed,
 };
-use crate::web::CurrentUser;
 use crate::web::error::{AppError, AppResult};
 use crate::web::page::{FormErrors, IdPairPath, IdPath, Page, flash, form_field, notice, warning};
+use crate::web::roles::Coordinator;
 use crate::web::unit_of_work::UnitOfWork;
 
 /// The students of one status, for the list.
@@ -225,7 +225,7 @@ fn to_mentee(id: i32) -> Response {
 
 pub async fn show(
     State(state): State<AppState>,
-    CurrentUser(me): CurrentUser,
+    Coordinator(me): Coordinator,
     IdPath(id): IdPath,
     page: Page,
 ) -> AppResult<MenteeTemplate> {
@@ -246,7 +246,7 @@ pub async fn show(
 
 pub async fn approve(
     State(state): State<AppState>,
-    CurrentUser(me): CurrentUser,
+    Coordinator(me): Coordinator,
     IdPath(id): IdPath,
     session: Session,
     page: Page,
@@ -279,7 +279,7 @@ pub async fn approve(
 
 pub async fn conflicts_reviewed(
     State(state): State<AppState>,
-    CurrentUser(me): CurrentUser,
+    Coordinator(me): Coordinator,
     IdPath(id): IdPath,
     session: Session,
 ) -> AppResult<Response> {
@@ -298,7 +298,7 @@ pub async fn conflicts_reviewed(
 
 pub async fn decline(
     State(state): State<AppState>,
-    CurrentUser(me): CurrentUser,
+    Coordinator(me): Coordinator,
     IdPath(id): IdPath,
     session: Session,
     page: Page,
@@ -344,7 +344,7 @@ pub async fn decline(
 
 pub async fn add_exclusion(
     State(state): State<AppState>,
-    CurrentUser(me): CurrentUser,
+    Coordinator(me): Coordinator,
     IdPath(id): IdPath,
     session: Session,
     page: Page,
@@ -388,7 +388,7 @@ pub async fn add_exclusion(
 
 pub async fn delete_exclusion(
     State(state): State<AppState>,
-    CurrentUser(me): CurrentUser,
+    Coordinator(me): Coordinator,
     IdPairPath(id, exclusion_id): IdPairPath,
     session: Session,
 ) -> AppResult<Response> {

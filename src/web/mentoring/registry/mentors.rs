@@ -17,10 +17,10 @@ use crate::entities::mentor;
 use crate::services;
 use crate::services::mentoring::mentors::{InviteRefusal, Invited};
 use crate::services::mentoring::registry::Viewed;
-use crate::web::CurrentUser;
 use crate::web::error::{AppError, AppResult};
 use crate::web::mentoring::signup::{Day, availability_grid, repeated};
 use crate::web::page::{FormErrors, IdPath, Page, flash, form_field};
+use crate::web::roles::Coordinator;
 use crate::web::unit_of_work::UnitOfWork;
 
 #[derive(Template, WebTemplate)]
@@ -111,7 +111,7 @@ fn invite_refused(refusal: InviteRefusal) -> AppError {
 
 pub async fn create(
     State(state): State<AppState>,
-    CurrentUser(me): CurrentUser,
+    Coordinator(me): Coordinator,
     session: Session,
     page: Page,
     Form(pairs): Form<Vec<(String, String)>>,
@@ -170,7 +170,7 @@ pub struct MentorTemplate {
 
 pub async fn show(
     State(state): State<AppState>,
-    CurrentUser(me): CurrentUser,
+    Coordinator(me): Coordinator,
     IdPath(id): IdPath,
     page: Page,
 ) -> AppResult<MentorTemplate> {
@@ -204,7 +204,7 @@ pub async fn show(
 
 pub async fn invite(
     State(state): State<AppState>,
-    CurrentUser(me): CurrentUser,
+    Coordinator(me): Coordinator,
     IdPath(id): IdPath,
     session: Session,
 ) -> AppResult<Response> {

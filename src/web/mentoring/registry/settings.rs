@@ -13,9 +13,9 @@ use crate::domain::mentoring::input::{SettingsForm, weight_field};
 use crate::domain::mentoring::pilot::MAX_CAP;
 use crate::domain::mentoring::scoring::Criterion;
 use crate::services;
-use crate::web::CurrentUser;
 use crate::web::error::AppResult;
 use crate::web::page::{FormErrors, Page, flash, form_field};
+use crate::web::roles::Coordinator;
 use crate::web::unit_of_work::UnitOfWork;
 
 /// One weight on the settings form.
@@ -90,7 +90,7 @@ fn settings_form(pairs: &[(String, String)]) -> SettingsForm {
 
 pub async fn save(
     State(state): State<AppState>,
-    CurrentUser(me): CurrentUser,
+    Coordinator(me): Coordinator,
     session: Session,
     page: Page,
     Form(pairs): Form<Vec<(String, String)>>,

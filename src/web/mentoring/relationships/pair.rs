@@ -15,10 +15,11 @@ use crate::domain::mentoring::meetings::{self, MeetingInput, REASON_MAX, date_of
 use crate::domain::mentoring::profile::{Availability, MeetingMode, Modes, items};
 use crate::services;
 use crate::services::mentoring::relationships::{AlreadyAsked, Ended};
+use crate::web::AuthUser;
 use crate::web::error::AppResult;
 use crate::web::page::{FormErrors, IdPath, Page, flash, notice, warning};
+use crate::web::roles::MentorOrMentee;
 use crate::web::unit_of_work::UnitOfWork;
-use crate::web::{AuthUser, CurrentUser};
 
 /// What the meeting form holds, to show again after an error.
 #[derive(Clone, Debug, Default, Deserialize)]
@@ -178,7 +179,7 @@ async fn render_relationship(
 /// One of the signed-in user's relationships.
 pub async fn show(
     State(state): State<AppState>,
-    CurrentUser(me): CurrentUser,
+    MentorOrMentee(me): MentorOrMentee,
     page: Page,
     IdPath(id): IdPath,
 ) -> AppResult<RelationshipTemplate> {
@@ -201,7 +202,7 @@ pub async fn show(
 /// Either side logs a meeting.
 pub async fn log_meeting(
     State(state): State<AppState>,
-    CurrentUser(me): CurrentUser,
+    MentorOrMentee(me): MentorOrMentee,
     session: Session,
     page: Page,
     IdPath(id): IdPath,
@@ -261,7 +262,7 @@ async fn ended(session: &Session, back: Response) -> AppResult<Response> {
 /// Either side asks the coordinator to end their mentoring; every coordinator is emailed.
 pub async fn request_end(
     State(state): State<AppState>,
-    CurrentUser(me): CurrentUser,
+    MentorOrMentee(me): MentorOrMentee,
     session: Session,
     page: Page,
     IdPath(id): IdPath,
