@@ -10,7 +10,7 @@ use time::OffsetDateTime;
 use crate::auth::tokens;
 use crate::db::kept_forms::Owner;
 use crate::db::{browser_bindings, kept_forms};
-use crate::domain::kept_form::{KEPT_FOR, pairs_of};
+use crate::domain::kept_form::KEPT_FOR;
 use crate::services::Actor;
 
 /// Binds this browser to `user`'s account for a day from `now`. A browser already bound to the same
@@ -86,7 +86,8 @@ pub async fn keep(
     Ok(true)
 }
 
-/// The form kept for this account, in this browser, on this page, as its pairs; it is deleted
+/// The form kept for this account, in this browser, on this page, as its urlencoded body
+/// (without the form token); it is deleted
 /// as it is handed over, so it is shown once. Nothing is applied: the page shows the values,
 /// and only the person pressing its button again saves them.
 pub async fn take(
@@ -95,7 +96,7 @@ pub async fn take(
     binding_token: &str,
     path: &str,
     now: OffsetDateTime,
-) -> Result<Option<Vec<(String, String)>>, DbErr> {
+) -> Result<Option<String>, DbErr> {
     let hash = tokens::hash(binding_token);
     let owner = Owner {
         user_id: user.id,
@@ -111,7 +112,7 @@ pub async fn take(
         return Ok(None);
     }
     txn.commit().await?;
-    Ok(Some(pairs_of(&row.body)))
+    Ok(Some(row.body))
 }
 
 /// Removes forms kept for longer than a day and bindings past their day; returns how many

@@ -3,12 +3,12 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::Form;
 use axum::Router;
 use axum::extract::{Query, State};
 use axum::middleware::from_fn;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
+use axum_extra::extract::Form;
 use serde::Deserialize;
 use tower_sessions::Session;
 

@@ -4,9 +4,9 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::Form;
 use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
+use axum_extra::extract::Form;
 use serde::Deserialize;
 use tower_sessions::Session;
 
@@ -18,7 +18,7 @@ use crate::entities::{organisation, user};
 use crate::services::Actor;
 use crate::services::privacy::{self, DeleteRefusal, Deleted, Requester};
 use crate::services::user_admin::{self, AdminRefusal};
-use crate::web::admin::{parse_roles_and_organisation, repeated, single};
+use crate::web::admin::{RolesForm, parse_roles_and_organisation};
 use crate::web::error::{AppError, AppResult};
 use crate::web::page::{FormErrors, IdPath, Page, flash, notice};
 use crate::web::roles::Admin;
@@ -147,17 +147,17 @@ pub async fn update_roles(
     session: Session,
     page: Page,
     IdPath(id): IdPath,
-    Form(pairs): Form<Vec<(String, String)>>,
+    Form(form): Form<RolesForm>,
 ) -> AppResult<Response> {
     let user = load(&state, id).await?;
     refuse_if_deleted(&user)?;
     let before = users::roles_of(&state.db, id).await?;
     let orgs = organisations::offered(&state.db, user.organisation_id).await?;
-    let names = repeated(&pairs, "roles");
+    let names = &form.roles;
     let mut errors = FormErrors::default();
     let parsed = parse_roles_and_organisation(
-        &names,
-        single(&pairs, "organisation"),
+        names,
+        &form.organisation,
         &Role::ALL,
         |oid| orgs.iter().any(|o| o.id == oid),
         &mut errors,
@@ -176,7 +176,7 @@ pub async fn update_roles(
         let chosen: Vec<Role> = names.iter().filter_map(|n| Role::parse(n)).collect();
         let template = ShowTemplate {
             page,
-            chosen_organisation: single(&pairs, "organisation").parse().ok(),
+            chosen_organisation: form.organisation.parse().ok(),
             is_me: me.id == user.id,
             user,
             roles: chosen,

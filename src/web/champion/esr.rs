@@ -10,7 +10,6 @@
 //! (someone changed records meanwhile, or the day changed), nothing is imported and the job's
 //! page offers the new preview.
 
-use axum::Form;
 use axum::Router;
 use axum::extract::multipart::MultipartRejection;
 use axum::extract::{DefaultBodyLimit, Multipart, State};
@@ -18,6 +17,7 @@ use axum::http::{StatusCode, header};
 use axum::middleware::from_fn;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
+use axum_extra::extract::Form;
 use serde::Deserialize;
 use time::Date;
 

@@ -5,9 +5,9 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::Form;
 use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
+use axum_extra::extract::Form;
 use serde::Deserialize;
 use time::Date;
 use tower_sessions::Session;

@@ -4,9 +4,9 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::Form;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
+use axum_extra::extract::Form;
 use tower_sessions::Session;
 
 use crate::app::AppState;
@@ -26,7 +26,7 @@ use crate::services::offers::{CheckUpdate, ChecksRefusal, MakeRefusal, OfferWith
 use crate::services::retention::StartRefusal;
 use crate::web::AuthUser;
 use crate::web::error::{AppError, AppResult};
-use crate::web::page::{FormErrors, IdPairPath, IdPath, Page, flash, form_field};
+use crate::web::page::{FormErrors, IdPairPath, IdPath, Numbered, Page, flash};
 use crate::web::roles::HiringManager;
 use crate::web::shortlisting::{PanelSeat, audit_details_view, audit_late_reveal_view, load_seat};
 use crate::web::unit_of_work::UnitOfWork;
@@ -241,14 +241,15 @@ fn checks_refused(refusal: ChecksRefusal) -> AppError {
     }
 }
 
-/// The lead records the checks; when every one is verified the offer becomes unconditional.
+/// The lead records the checks (`status-{kind}` and `note-{kind}` for each); when every one is
+/// verified the offer becomes unconditional.
 pub async fn save_checks(
     State(state): State<AppState>,
     HiringManager(me): HiringManager,
     session: Session,
     page: Page,
     IdPairPath(id, app_id): IdPairPath,
-    Form(pairs): Form<Vec<(String, String)>>,
+    Form(fields): Form<Numbered>,
 ) -> AppResult<Response> {
     let (seat, application) = lead_and_application(&state, &me, id, app_id).await?;
     let offer = offers::find(&state.db, application.id)
@@ -256,12 +257,8 @@ pub async fn save_checks(
         .filter(|o| o.status == OfferStatus::Accepted)
         .ok_or_else(|| AppError::BadRequest("Checks start once the offer is accepted.".into()))?;
     let existing = offers::checks_of(&state.db, offer.application_id).await?;
-    let field = |name: String| {
-        pairs
-            .iter()
-            .find(|(k, _)| *k == name)
-            .map(|(_, v)| v.trim().to_owned())
-    };
+    // A check whose fields are not sent keeps its status and note.
+    let field = |name: String| fields.sent(&name).map(|v| v.trim().to_owned());
     let mut updates = Vec::new();
     let mut errors = FormErrors::default();
     for check in &existing {
@@ -324,6 +321,15 @@ pub async fn save_checks(
     Ok(Redirect::to(&format!("/shortlisting/{}/offers", seat.vacancy.id)).into_response())
 }
 
+/// The start date form as sent.
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct StartDateForm {
+    day: String,
+    month: String,
+    year: String,
+}
+
 /// The lead records the agreed start date.
 pub async fn save_start_date(
     State(state): State<AppState>,
@@ -331,7 +337,7 @@ pub async fn save_start_date(
     session: Session,
     page: Page,
     IdPairPath(id, app_id): IdPairPath,
-    Form(pairs): Form<Vec<(String, String)>>,
+    Form(form): Form<StartDateForm>,
 ) -> AppResult<Response> {
     let (seat, application) = lead_and_application(&state, &me, id, app_id).await?;
     if application.stage != Stage::ChecksComplete {
@@ -339,8 +345,7 @@ pub async fn save_start_date(
             "A start date is agreed once every check is verified.".into(),
         ));
     }
-    let get = |name: &str| form_field(&pairs, name);
-    let Ok(start) = london_time::parse_local(get("day"), get("month"), get("year"), "09:00") else {
+    let Ok(start) = london_time::parse_local(&form.day, &form.month, &form.year, "09:00") else {
         let mut errors = FormErrors::default();
         errors.add(
             format!("day-{}", application.id),

@@ -2,10 +2,11 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::Form;
 use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Redirect, Response};
+use axum_extra::extract::Form;
+use serde::Deserialize;
 use tower_sessions::Session;
 
 use crate::app::AppState;
@@ -14,7 +15,7 @@ use crate::domain::mentoring::import::Sheet;
 use crate::services;
 use crate::services::mentoring::import::{ImportRefusal, Imported};
 use crate::web::error::AppResult;
-use crate::web::page::{FormErrors, Page, flash, form_field};
+use crate::web::page::{FormErrors, Page, flash};
 use crate::web::roles::Coordinator;
 use crate::web::unit_of_work::UnitOfWork;
 
@@ -58,15 +59,25 @@ fn imported_words(done: Imported) -> String {
     }
 }
 
+/// The import form as posted: which file, and its contents pasted.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct ImportForm {
+    file: String,
+    csv: String,
+}
+
 pub async fn import(
     State(state): State<AppState>,
     Coordinator(me): Coordinator,
     session: Session,
     page: Page,
-    Form(pairs): Form<Vec<(String, String)>>,
+    Form(form): Form<ImportForm>,
 ) -> AppResult<Response> {
-    let chosen = form_field(&pairs, "file").to_owned();
-    let text = form_field(&pairs, "csv").to_owned();
+    let ImportForm {
+        file: chosen,
+        csv: text,
+    } = form;
     let mut errors = FormErrors::default();
     let sheet = Sheet::parse(&chosen);
     if sheet.is_none() {

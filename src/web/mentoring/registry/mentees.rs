@@ -5,9 +5,9 @@ use std::collections::HashMap;
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::Form;
 use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
+use axum_extra::extract::Form;
 use serde::Deserialize;
 use tower_sessions::Session;
 
@@ -24,7 +24,7 @@ use crate::services::mentoring::registry::{
     ApproveRefusal, DeclineRefusal, ExclusionInput, ExclusionRefusal, Viewed,
 };
 use crate::web::error::{AppError, AppResult};
-use crate::web::page::{FormErrors, IdPairPath, IdPath, Page, flash, form_field, notice, warning};
+use crate::web::page::{FormErrors, IdPairPath, IdPath, Page, flash, notice, warning};
 use crate::web::roles::Coordinator;
 use crate::web::unit_of_work::UnitOfWork;
 
@@ -101,8 +101,10 @@ impl ExclusionRow {
     }
 }
 
-/// What the coordinator typed on a student's page, to show again with errors.
-#[derive(Clone, Debug, Default)]
+/// What the coordinator typed on a student's page (the exclusion form, or the reason for
+/// declining), as posted and to show again with errors.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(default)]
 pub struct MenteeForms {
     mentor: String,
     reason: String,
@@ -302,9 +304,9 @@ pub async fn decline(
     IdPath(id): IdPath,
     session: Session,
     page: Page,
-    Form(pairs): Form<Vec<(String, String)>>,
+    Form(form): Form<MenteeForms>,
 ) -> AppResult<Response> {
-    let reason = form_field(&pairs, "decline_reason").trim().to_owned();
+    let reason = form.decline_reason.trim().to_owned();
     if reason.chars().count() > 2000 {
         let mut errors = FormErrors::default();
         errors.add(
@@ -348,13 +350,12 @@ pub async fn add_exclusion(
     IdPath(id): IdPath,
     session: Session,
     page: Page,
-    Form(pairs): Form<Vec<(String, String)>>,
+    Form(form): Form<MenteeForms>,
 ) -> AppResult<Response> {
     let forms = MenteeForms {
-        mentor: form_field(&pairs, "mentor").to_owned(),
-        reason: form_field(&pairs, "reason").trim().to_owned(),
-        source: form_field(&pairs, "source").to_owned(),
+        reason: form.reason.trim().to_owned(),
         decline_reason: String::new(),
+        ..form
     };
     let input = ExclusionInput {
         mentor_id: forms.mentor.parse().ok(),
