@@ -9,6 +9,7 @@ pub mod champion;
 pub mod client_address;
 pub mod csrf;
 pub mod current_user;
+pub mod download;
 pub mod error;
 pub mod errors;
 pub mod health;

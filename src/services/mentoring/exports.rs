@@ -34,7 +34,7 @@ pub async fn export(
                 .iter()
                 .map(reg::mentor_record)
                 .collect();
-            (records.len(), files::write_mentors(&records))
+            (records.len(), files::write_mentors(&records)?)
         }
         Sheet::Mentees => {
             let records: Vec<MenteeRecord> = reg::approved_mentees(txn)
@@ -42,11 +42,11 @@ pub async fn export(
                 .iter()
                 .map(reg::mentee_record)
                 .collect();
-            (records.len(), files::write_mentees(&records))
+            (records.len(), files::write_mentees(&records)?)
         }
         Sheet::Exclusions => {
             let records = reg::exclusion_records(txn).await?;
-            (records.len(), files::write_exclusions(&records))
+            (records.len(), files::write_exclusions(&records)?)
         }
     };
     audit::record(

@@ -13,7 +13,7 @@
 use axum::Router;
 use axum::extract::multipart::MultipartRejection;
 use axum::extract::{DefaultBodyLimit, Multipart, State};
-use axum::http::{StatusCode, header};
+use axum::http::StatusCode;
 use axum::middleware::from_fn;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -32,6 +32,7 @@ use crate::services::esr as service;
 use crate::services::esr_jobs::{self, KeptRefusal, UploadGone};
 use crate::web::AuthUser;
 use crate::web::champion::esr_pages::{JobTemplate, PreviewTemplate, UploadTemplate};
+use crate::web::download;
 use crate::web::error::{AppError, AppResult};
 use crate::web::page::{FormErrors, IdPath, Page};
 use crate::web::roles::{ChampionOrAdmin, only};
@@ -268,16 +269,5 @@ pub async fn export(
     let body = service::export(&uow, Some(me.id)).await?;
     uow.commit().await?;
     let filename = format!("spectra-esr-{}.csv", esr::format_date(today()));
-    Ok((
-        [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{filename}\""),
-            ),
-            (header::CACHE_CONTROL, "no-store".to_owned()),
-        ],
-        body,
-    )
-        .into_response())
+    Ok(download::csv(&filename, body))
 }

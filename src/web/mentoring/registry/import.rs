@@ -3,7 +3,6 @@
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::State;
-use axum::http::header;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::Form;
 use serde::Deserialize;
@@ -14,6 +13,7 @@ use crate::domain::mentoring::files;
 use crate::domain::mentoring::import::Sheet;
 use crate::services;
 use crate::services::mentoring::import::{ImportRefusal, Imported};
+use crate::web::download;
 use crate::web::error::AppResult;
 use crate::web::page::{FormErrors, Page, flash};
 use crate::web::roles::Coordinator;
@@ -138,18 +138,8 @@ async fn download(
     let uow = UnitOfWork::begin(state).await?;
     let export = services::mentoring::exports::export(&uow, me.into(), sheet).await?;
     uow.commit().await?;
-    Ok((
-        [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{}.csv\"", export.sheet.as_str()),
-            ),
-            (header::CACHE_CONTROL, "no-store".to_owned()),
-        ],
-        export.body,
-    )
-        .into_response())
+    let file_name = format!("{}.csv", export.sheet.as_str());
+    Ok(download::csv(&file_name, export.body))
 }
 
 pub async fn export_mentors(
