@@ -73,7 +73,6 @@ impl MentorRecord {
         MentorProfile {
             organisation: self.organisation.clone(),
             specialty: self.specialty.clone(),
-            capacity: self.capacity,
             modes: self.modes,
             availability: self.availability,
             lived_experience: self.lived_experience,

@@ -33,7 +33,7 @@ pub async fn export(
                 .await?
                 .iter()
                 .map(reg::mentor_record)
-                .collect();
+                .collect::<Result<_, _>>()?;
             (records.len(), files::write_mentors(&records)?)
         }
         Sheet::Mentees => {
@@ -41,7 +41,7 @@ pub async fn export(
                 .await?
                 .iter()
                 .map(reg::mentee_record)
-                .collect();
+                .collect::<Result<_, _>>()?;
             (records.len(), files::write_mentees(&records)?)
         }
         Sheet::Exclusions => {
