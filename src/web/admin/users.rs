@@ -189,7 +189,7 @@ pub async fn update_roles(
 
     let uow = UnitOfWork::begin(&state).await?;
     let outcome =
-        user_admin::change_roles(&*uow, Actor::from(&me), id, &roles, organisation_id).await?;
+        user_admin::change_roles(&uow, Actor::from(&me), id, &roles, organisation_id).await?;
     finish(uow, outcome).await?;
     flash(&session, format!("Roles updated for {}", user.full_name)).await?;
     Ok(Redirect::to(&format!("/admin/users/{id}")).into_response())
@@ -203,7 +203,7 @@ pub async fn deactivate(
 ) -> AppResult<Redirect> {
     let user = load(&state, id).await?;
     let uow = UnitOfWork::begin(&state).await?;
-    let outcome = user_admin::set_active(&*uow, Actor::from(&me), id, false).await?;
+    let outcome = user_admin::set_active(&uow, Actor::from(&me), id, false).await?;
     finish(uow, outcome).await?;
     flash(
         &session,
@@ -222,7 +222,7 @@ pub async fn reactivate(
     let user = load(&state, id).await?;
     refuse_if_deleted(&user)?;
     let uow = UnitOfWork::begin(&state).await?;
-    let outcome = user_admin::set_active(&*uow, Actor::from(&me), id, true).await?;
+    let outcome = user_admin::set_active(&uow, Actor::from(&me), id, true).await?;
     finish(uow, outcome).await?;
     flash(&session, format!("{} can sign in again", user.full_name)).await?;
     Ok(Redirect::to(&format!("/admin/users/{id}")))

@@ -176,7 +176,7 @@ impl StepButtons {
         }
     }
 
-    fn from_check(&self) -> bool {
+    fn opened_from_check(&self) -> bool {
         self.from_check == "yes"
     }
 }
@@ -252,7 +252,7 @@ async fn finish_step(
             .await?;
             "/applications".to_owned()
         }
-        Intent::Continue if buttons.from_check() => step_path(id, Step::Check),
+        Intent::Continue if buttons.opened_from_check() => step_path(id, Step::Check),
         Intent::Continue => step_path(
             id,
             loaded.steps.get(index + 1).copied().unwrap_or(Step::Check),
@@ -263,7 +263,7 @@ async fn finish_step(
 
 /// Whether a kept step form had come from "Check your answers".
 fn kept_from_check<T>(kept: Option<&StepForm<T>>) -> bool {
-    kept.is_some_and(|form| form.buttons.from_check())
+    kept.is_some_and(|form| form.buttons.opened_from_check())
 }
 
 /// Whether the page was opened from "Check your answers".
@@ -415,7 +415,7 @@ pub async fn save_evidence(
             });
             return Ok(EvidenceTemplate {
                 page,
-                f: frame(&loaded, Step::Evidence, form.buttons.from_check()),
+                f: frame(&loaded, Step::Evidence, form.buttons.opened_from_check()),
                 items,
                 words: EVIDENCE_WORDS,
                 errors,
@@ -590,7 +590,7 @@ pub async fn save_references(
             }
             return Ok(ReferencesTemplate {
                 page,
-                f: frame(&loaded, Step::References, form.buttons.from_check()),
+                f: frame(&loaded, Step::References, form.buttons.opened_from_check()),
                 slots: slots(forms),
                 kinds,
                 errors: found.into_iter().collect(),
@@ -673,7 +673,7 @@ pub async fn save_support(
         Err(error) => {
             return Ok(SupportTemplate {
                 page,
-                f: frame(&loaded, Step::Adjustments, form.buttons.from_check()),
+                f: frame(&loaded, Step::Adjustments, form.buttons.opened_from_check()),
                 adjustments: typed.to_owned(),
                 errors: [error].into_iter().collect(),
             }
@@ -771,7 +771,7 @@ pub async fn save_guaranteed_interview(
                 f: frame(
                     &loaded,
                     Step::GuaranteedInterview,
-                    form.buttons.from_check(),
+                    form.buttons.opened_from_check(),
                 ),
                 answer: typed.to_owned(),
                 errors: [error].into_iter().collect(),
@@ -991,7 +991,7 @@ mod tests {
         .unwrap();
 
         assert_eq!(form.buttons.intent(), Intent::SaveForLater);
-        assert!(form.buttons.from_check());
+        assert!(form.buttons.opened_from_check());
         assert_eq!(form.answers.get("evidence-1"), "I care\na lot");
         assert_eq!(form.answers.sent("evidence-2"), Some(""));
         assert_eq!(form.answers.sent("evidence-3"), None);
@@ -1003,7 +1003,7 @@ mod tests {
             serde_html_form::from_str("guaranteed_interview=yes").unwrap();
 
         assert_eq!(form.buttons.intent(), Intent::Continue);
-        assert!(!form.buttons.from_check());
+        assert!(!form.buttons.opened_from_check());
         assert_eq!(form.answers.guaranteed_interview, "yes");
         assert!(
             serde_html_form::from_str::<StepForm<SupportAnswer>>("adjustments=a&adjustments=b")
