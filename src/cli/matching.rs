@@ -27,6 +27,7 @@ use std::process::ExitCode;
 
 use serde::Serialize;
 
+use crate::domain::csv::{Records, Unreadable, write as write_csv};
 use crate::domain::mentoring::files::{self, RowError};
 use crate::domain::mentoring::plan::{self, Mentee, Mentor, Rules};
 use crate::domain::mentoring::scoring;
@@ -119,82 +120,11 @@ pub struct Outcome {
     pub unmatched_mentees: Vec<String>,
 }
 
-/// The records of one CSV file held in memory, each with the line it starts on. The csv reader
-/// does no header handling of its own (the header is checked here and is line 1), and allows
-/// any number of fields per row (checked here, with our own message).
-struct Records<'a> {
-    file: &'a str,
-    data: &'a [u8],
-    reader: csv::Reader<&'a [u8]>,
-}
-
-impl<'a> Records<'a> {
-    fn new(file: &'a str, data: &'a [u8]) -> Self {
-        let reader = csv::ReaderBuilder::new()
-            .has_headers(false)
-            .flexible(true)
-            .from_reader(data);
-        Records { file, data, reader }
-    }
-
-    /// Reads the next record into `record`: `Some(line)`, or `None` at the end.
-    fn next(&mut self, record: &mut csv::StringRecord) -> Result<Option<u64>, InputError> {
-        match self.reader.read_record(record) {
-            Ok(true) => Ok(Some(record.position().map_or(0, |p| self.line_of(p)))),
-            Ok(false) => Ok(None),
-            Err(e) => Err(self.error(&e)),
-        }
-    }
-
-    /// The line a record starts on. The csv reader's position is where it started reading,
-    /// before the empty lines it skips, so those are counted here.
-    fn line_of(&self, position: &csv::Position) -> u64 {
-        let start = usize::try_from(position.byte()).unwrap_or(usize::MAX);
-        let skipped = self
-            .data
-            .get(start..)
-            .unwrap_or_default()
-            .iter()
-            .take_while(|&&b| b == b'\n' || b == b'\r')
-            .filter(|&&b| b == b'\n')
-            .count();
-        position.line() + skipped as u64
-    }
-
-    fn error(&self, error: &csv::Error) -> InputError {
-        let what = match error.kind() {
-            csv::ErrorKind::Utf8 { .. } => "is not valid UTF-8 text".to_owned(),
-            csv::ErrorKind::Io(e) => format!("cannot be read: {e}"),
-            _ => error.to_string(),
-        };
-        match error.position() {
-            Some(position) => InputError::at(self.file, self.line_of(position), what),
-            None => InputError::file(self.file, what),
-        }
-    }
-
-    /// Reads and checks the header, which must be exactly `expected` (each name trimmed).
-    fn header(&mut self, expected: &[&str]) -> Result<(), InputError> {
-        let mut record = csv::StringRecord::new();
-        let wanted = expected.join(",");
-        let Some(line) = self.next(&mut record)? else {
-            return Err(InputError::at(
-                self.file,
-                1,
-                format!("the file is empty; its first line must be the header {wanted}"),
-            ));
-        };
-        if record.len() != expected.len()
-            || record.iter().zip(expected).any(|(f, e)| f.trim() != *e)
-        {
-            let found: Vec<&str> = record.iter().map(str::trim).collect();
-            return Err(InputError::at(
-                self.file,
-                line,
-                format!("the header must be {wanted}, not {:?}", found.join(",")),
-            ));
-        }
-        Ok(())
+/// A record of `file` that could not be read, in this command's words.
+fn unreadable(file: &str) -> impl Fn(Unreadable) -> InputError + '_ {
+    move |e| match e.line {
+        Some(line) => InputError::at(file, line, e.what),
+        None => InputError::file(file, e.what),
     }
 }
 
@@ -229,12 +159,14 @@ fn id<'r>(file: &str, line: u64, name: &str, field: &'r str) -> Result<&'r str, 
 
 /// Parses `capacities.csv` (named `file` in messages): `mentor_id,capacity`.
 pub fn parse_capacities(file: &str, data: &[u8]) -> Result<Mentors, InputError> {
-    let mut records = Records::new(file, data);
-    records.header(&CAPACITIES_HEADER)?;
+    let mut records = Records::new(data);
+    records
+        .header(&CAPACITIES_HEADER)
+        .map_err(unreadable(file))?;
     let mut record = csv::StringRecord::new();
     let mut first_line: HashMap<String, u64> = HashMap::new();
     let mut rows: Vec<(String, u32)> = Vec::new();
-    while let Some(line) = records.next(&mut record)? {
+    while let Some(line) = records.next(&mut record).map_err(unreadable(file))? {
         check_fields(file, line, &record, &CAPACITIES_HEADER)?;
         let mentor = id(file, line, "mentor_id", &record[0])?;
         let text = record[1].trim();
@@ -328,8 +260,8 @@ pub fn parse_scores(
     capacities_file: &str,
     mentors: Mentors,
 ) -> Result<Instance, InputError> {
-    let mut records = Records::new(file, data);
-    records.header(&SCORES_HEADER)?;
+    let mut records = Records::new(data);
+    records.header(&SCORES_HEADER).map_err(unreadable(file))?;
     let mentor_index: HashMap<&str, u32> = mentors
         .ids
         .iter()
@@ -345,58 +277,61 @@ pub fn parse_scores(
     let mut last_mentee = Last::default();
 
     loop {
-        let row = records.next(&mut record).and_then(|line| {
-            let Some(line) = line else { return Ok(None) };
-            check_fields(file, line, &record, &SCORES_HEADER)?;
-            let mentor = id(file, line, "mentor_id", &record[0])?;
-            let mentee = id(file, line, "mentee_id", &record[1])?;
-            let text = record[2].trim();
-            let score = text
-                .parse::<u32>()
-                .ok()
-                .filter(|&s| s <= MAX_SCORE)
-                .ok_or_else(|| {
-                    InputError::at(
-                        file,
-                        line,
-                        format!("score {text:?} is not a whole number from 0 to {MAX_SCORE}"),
-                    )
-                })?;
-            let mentor = match last_mentor.get(mentor) {
-                Some(k) => k,
-                None => {
-                    let k = *mentor_index.get(mentor).ok_or_else(|| {
+        let row = records
+            .next(&mut record)
+            .map_err(unreadable(file))
+            .and_then(|line| {
+                let Some(line) = line else { return Ok(None) };
+                check_fields(file, line, &record, &SCORES_HEADER)?;
+                let mentor = id(file, line, "mentor_id", &record[0])?;
+                let mentee = id(file, line, "mentee_id", &record[1])?;
+                let text = record[2].trim();
+                let score = text
+                    .parse::<u32>()
+                    .ok()
+                    .filter(|&s| s <= MAX_SCORE)
+                    .ok_or_else(|| {
                         InputError::at(
                             file,
                             line,
-                            format!("mentor {mentor:?} is not in {capacities_file}"),
+                            format!("score {text:?} is not a whole number from 0 to {MAX_SCORE}"),
                         )
                     })?;
-                    last_mentor.set(mentor, k)
-                }
-            };
-            let mentee = match last_mentee.get(mentee) {
-                Some(r) => r,
-                None => {
-                    let r = match mentee_index.get(mentee) {
-                        Some(&r) => r,
-                        None => {
-                            let r = mentee_ids.len() as u32;
-                            mentee_index.insert(mentee.to_owned(), r);
-                            mentee_ids.push(mentee.to_owned());
-                            r
-                        }
-                    };
-                    last_mentee.set(mentee, r)
-                }
-            };
-            Ok(Some(ScoreRow {
-                mentee,
-                mentor,
-                score,
-                line,
-            }))
-        });
+                let mentor = match last_mentor.get(mentor) {
+                    Some(k) => k,
+                    None => {
+                        let k = *mentor_index.get(mentor).ok_or_else(|| {
+                            InputError::at(
+                                file,
+                                line,
+                                format!("mentor {mentor:?} is not in {capacities_file}"),
+                            )
+                        })?;
+                        last_mentor.set(mentor, k)
+                    }
+                };
+                let mentee = match last_mentee.get(mentee) {
+                    Some(r) => r,
+                    None => {
+                        let r = match mentee_index.get(mentee) {
+                            Some(&r) => r,
+                            None => {
+                                let r = mentee_ids.len() as u32;
+                                mentee_index.insert(mentee.to_owned(), r);
+                                mentee_ids.push(mentee.to_owned());
+                                r
+                            }
+                        };
+                        last_mentee.set(mentee, r)
+                    }
+                };
+                Ok(Some(ScoreRow {
+                    mentee,
+                    mentor,
+                    score,
+                    line,
+                }))
+            });
         match row {
             Ok(Some(row)) => rows.push(row),
             Ok(None) => break,
@@ -654,29 +589,23 @@ fn write_scores(
     mentors.sort_by(|a, b| a.key.cmp(&b.key));
     let mut mentees: Vec<&Mentee<String>> = mentees.iter().collect();
     mentees.sort_by(|a, b| a.key.cmp(&b.key));
-    let mut writer = csv::Writer::from_writer(Vec::new());
-    let name = path.display().to_string();
-    let failed = |e: csv::Error| InputError::file(&name, format!("cannot write it: {e}"));
-    writer.write_record(SCORES_HEADER).map_err(failed)?;
-    for mentor in &mentors {
-        for mentee in &mentees {
-            if plan::allowed(mentor, mentee, rules).is_ok() {
+    let rows = mentors.iter().flat_map(|mentor| {
+        mentees
+            .iter()
+            .filter(|mentee| plan::allowed(mentor, mentee, rules).is_ok())
+            .map(|mentee| {
                 let score = scoring::score(&mentor.profile, &mentee.profile, rules.weights);
-                writer
-                    .write_record([
-                        mentor.key.as_str(),
-                        mentee.key.as_str(),
-                        &score.total.to_string(),
-                    ])
-                    .map_err(failed)?;
-            }
-        }
-    }
-    let bytes = writer
-        .into_inner()
-        .map_err(|e| InputError::file(&name, format!("cannot write it: {e}")))?;
-    std::fs::write(path, bytes)
-        .map_err(|e| InputError::file(&name, format!("cannot write it: {e}")))
+                [
+                    mentor.key.clone(),
+                    mentee.key.clone(),
+                    score.total.to_string(),
+                ]
+            })
+    });
+    let name = path.display().to_string();
+    let failed = |e: &dyn fmt::Display| InputError::file(&name, format!("cannot write it: {e}"));
+    let text = write_csv(&SCORES_HEADER, rows).map_err(|e| failed(&e))?;
+    std::fs::write(path, text).map_err(|e| failed(&e))
 }
 
 /// Prints a `match` command's result: the outcome as one JSON line on standard output (exit

@@ -26,6 +26,7 @@ use serde::Serialize;
 use time::Date;
 use time::macros::format_description;
 
+use crate::domain::csv::{Records, Unreadable};
 use crate::domain::retention::{self, CurvePoint, Spell};
 
 /// The header the employments file must have.
@@ -134,84 +135,11 @@ pub fn parse_as_of(text: &str) -> Result<Date, BadInput> {
     })
 }
 
-/// The records of a CSV file held in memory, each with the line it starts on. The csv reader
-/// does no header handling of its own (the header is checked here and is line 1), and allows
-/// any number of fields per row (checked here, with our own message).
-struct Records<'a> {
-    file: &'a str,
-    data: &'a [u8],
-    reader: csv::Reader<&'a [u8]>,
-}
-
-impl<'a> Records<'a> {
-    fn new(file: &'a str, data: &'a [u8]) -> Self {
-        // A spreadsheet may start the file with a byte-order mark; it is not part of the header.
-        let data = data.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(data);
-        let reader = csv::ReaderBuilder::new()
-            .has_headers(false)
-            .flexible(true)
-            .from_reader(data);
-        Records { file, data, reader }
-    }
-
-    /// Reads the next record into `record`: `Some(line)`, or `None` at the end.
-    fn next(&mut self, record: &mut csv::StringRecord) -> Result<Option<u64>, BadInput> {
-        match self.reader.read_record(record) {
-            Ok(true) => Ok(Some(record.position().map_or(0, |p| self.line_of(p)))),
-            Ok(false) => Ok(None),
-            Err(e) => Err(self.error(&e)),
-        }
-    }
-
-    /// The line a record starts on. The csv reader's position is where it started reading,
-    /// before the empty lines it skips, so those are counted here.
-    fn line_of(&self, position: &csv::Position) -> u64 {
-        let start = usize::try_from(position.byte()).unwrap_or(usize::MAX);
-        let skipped = self
-            .data
-            .get(start..)
-            .unwrap_or_default()
-            .iter()
-            .take_while(|&&b| b == b'\n' || b == b'\r')
-            .filter(|&&b| b == b'\n')
-            .count();
-        position.line() + skipped as u64
-    }
-
-    fn error(&self, error: &csv::Error) -> BadInput {
-        let what = match error.kind() {
-            csv::ErrorKind::Utf8 { .. } => "is not valid UTF-8 text".to_owned(),
-            csv::ErrorKind::Io(e) => format!("cannot be read: {e}"),
-            _ => error.to_string(),
-        };
-        match error.position() {
-            Some(position) => BadInput::at(self.file, self.line_of(position), what),
-            None => BadInput::file(self.file, what),
-        }
-    }
-
-    /// Reads and checks the header, which must be exactly `expected` (each name trimmed).
-    fn header(&mut self, expected: &[&str]) -> Result<(), BadInput> {
-        let mut record = csv::StringRecord::new();
-        let wanted = expected.join(",");
-        let Some(line) = self.next(&mut record)? else {
-            return Err(BadInput::at(
-                self.file,
-                1,
-                format!("the file is empty; its first line must be the header {wanted}"),
-            ));
-        };
-        if record.len() != expected.len()
-            || record.iter().zip(expected).any(|(f, e)| f.trim() != *e)
-        {
-            let found: Vec<&str> = record.iter().map(str::trim).collect();
-            return Err(BadInput::at(
-                self.file,
-                line,
-                format!("the header must be {wanted}, not {:?}", found.join(",")),
-            ));
-        }
-        Ok(())
+/// A record of `file` that could not be read, in this command's words.
+fn unreadable(file: &str) -> impl Fn(Unreadable) -> BadInput + '_ {
+    move |e| match e.line {
+        Some(line) => BadInput::at(file, line, e.what),
+        None => BadInput::file(file, e.what),
     }
 }
 
@@ -226,12 +154,16 @@ fn parse_flag(text: &str) -> Option<bool> {
 
 /// Parses an employments file (named `file` in messages) into spells, in the file's order.
 pub fn parse_employments(file: &str, data: &[u8]) -> Result<Vec<Spell>, BadInput> {
-    let mut records = Records::new(file, data);
-    records.header(&EMPLOYMENTS_HEADER)?;
+    // A spreadsheet may start the file with a byte-order mark; it is not part of the header.
+    let data = data.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(data);
+    let mut records = Records::new(data);
+    records
+        .header(&EMPLOYMENTS_HEADER)
+        .map_err(unreadable(file))?;
     let mut record = csv::StringRecord::new();
     let mut first_line: HashMap<String, u64> = HashMap::new();
     let mut spells = Vec::new();
-    while let Some(line) = records.next(&mut record)? {
+    while let Some(line) = records.next(&mut record).map_err(unreadable(file))? {
         let at = |what: String| BadInput::at(file, line, what);
         let [id, start, end, moved] = match record.iter().map(str::trim).collect::<Vec<_>>()[..] {
             [id, start, end, moved] => [id, start, end, moved],

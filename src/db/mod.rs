@@ -37,6 +37,18 @@ pub fn is_unique_violation(e: &sea_orm::DbErr) -> bool {
     )
 }
 
+/// A negative count read from a column (see [`crate::domain::count`]) is a fault in what is
+/// stored, reported as the column failing to read.
+impl From<crate::domain::count::NegativeCount> for sea_orm::DbErr {
+    fn from(e: crate::domain::count::NegativeCount) -> Self {
+        sea_orm::DbErr::TryIntoErr {
+            from: "i32",
+            into: "u32",
+            source: std::sync::Arc::new(e),
+        }
+    }
+}
+
 /// The current time, to the microsecond (as precise as Postgres keeps it).
 pub fn now() -> time::OffsetDateTime {
     let now = time::OffsetDateTime::now_utc();

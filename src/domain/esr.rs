@@ -9,17 +9,18 @@
 //! stored, and [`checkpoint_outcomes`] says what the checkpoints of a record made from a row
 //! record. Writing gives the same columns back.
 
-use crate::domain::spreadsheet::{escape, unescape};
 use std::collections::HashMap;
 use std::fmt;
 
 use time::Date;
 
+use crate::domain::csv::{self as csv_file, Records};
 use crate::domain::employment::{
     CHECKPOINT_MONTHS, CheckpointOutcome, EndKind, EndRefusal, LeavingReason, check_end_date,
     checkpoint_due, esr_proves_in_post, parse_staff_group,
 };
 use crate::domain::organisation::parse_ods_code;
+use crate::domain::spreadsheet::{escape, unescape};
 use crate::domain::vacancy::BANDS;
 use crate::domain::{dates, text_input};
 
@@ -145,14 +146,10 @@ pub fn header_problem(header: &[String]) -> Option<String> {
 /// good ones further (their organisations) and list every problem at once.
 pub fn read_all(text: &str, today: Date) -> (Vec<EsrRow>, Vec<BadRow>) {
     let text = text.trim_start_matches('\u{feff}');
-    let mut lines = LineCounter::new(text);
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(text.as_bytes());
-    let mut records = reader.records();
-    let header: Vec<String> = match records.next() {
-        Some(Ok(header)) => header.iter().map(str::to_owned).collect(),
+    let mut records = Records::new(text.as_bytes());
+    let mut fields = csv::StringRecord::new();
+    let header: Vec<String> = match records.next(&mut fields) {
+        Ok(Some(_)) => fields.iter().map(str::to_owned).collect(),
         _ => Vec::new(),
     };
     if let Some(problem) = header_problem(&header) {
@@ -168,21 +165,19 @@ pub fn read_all(text: &str, today: Date) -> (Vec<EsrRow>, Vec<BadRow>) {
     let mut rows = Vec::new();
     let mut bad = Vec::new();
     let mut seen: HashMap<String, u64> = HashMap::new();
-    for (i, record) in records.enumerate() {
-        let fallback = u64::try_from(i).unwrap_or(u64::MAX).saturating_add(2);
-        let fields = match record {
-            Ok(fields) => fields,
+    for i in 0_u64.. {
+        let line = match records.next(&mut fields) {
+            Ok(Some(line)) => line,
+            Ok(None) => break,
             Err(e) => {
-                let line = e.position().map_or(fallback, |p| lines.at(p.byte()));
                 bad.push(BadRow {
-                    line,
+                    line: e.line.unwrap_or(i.saturating_add(2)),
                     reason: "the row could not be read as CSV (check its quotation marks)"
                         .to_owned(),
                 });
                 continue;
             }
         };
-        let line = fields.position().map_or(fallback, |p| lines.at(p.byte()));
         if fields.iter().all(|f| f.trim().is_empty()) {
             continue;
         }
@@ -600,17 +595,16 @@ pub fn checkpoint_outcomes(
 }
 
 /// Writes an extract with [`COLUMNS`]: one row per record, as [`ExportRow`]s.
-pub fn write(rows: &[ExportRow]) -> String {
-    let mut writer = csv::Writer::from_writer(Vec::new());
-    let mut ok = writer.write_record(COLUMNS).is_ok();
-    for row in rows {
-        let (end_date, reason) = row
-            .ending
-            .map_or((String::new(), String::new()), |(date, reason)| {
-                (format_date(date), reason.to_owned())
-            });
-        ok &= writer
-            .write_record([
+pub fn write(rows: &[ExportRow]) -> Result<String, csv_file::WriteError> {
+    csv_file::write(
+        &COLUMNS,
+        rows.iter().map(|row| {
+            let (end_date, reason) = row
+                .ending
+                .map_or((String::new(), String::new()), |(date, reason)| {
+                    (format_date(date), reason.to_owned())
+                });
+            [
                 escape(&row.assignment_number),
                 escape(&row.organisation_code),
                 escape(&row.job_role),
@@ -620,11 +614,9 @@ pub fn write(rows: &[ExportRow]) -> String {
                 end_date,
                 escape(&reason),
                 "yes".to_owned(),
-            ])
-            .is_ok();
-    }
-    debug_assert!(ok, "writing CSV to memory cannot fail");
-    String::from_utf8(writer.into_inner().unwrap_or_default()).unwrap_or_default()
+            ]
+        }),
+    )
 }
 
 /// A record to export.
@@ -655,43 +647,6 @@ pub fn export_reason(kind: Option<EndKind>, code: Option<&str>) -> Option<&'stat
             LeavingReason::from_code("employee_transfer").map(|r| r.esr)
         }
         None => None,
-    }
-}
-
-/// Turns byte offsets into line numbers (the CSV reader's own count skips blank lines).
-struct LineCounter<'a> {
-    text: &'a [u8],
-    byte: usize,
-    line: u64,
-}
-
-impl<'a> LineCounter<'a> {
-    fn new(text: &'a str) -> Self {
-        LineCounter {
-            text: text.as_bytes(),
-            byte: 0,
-            line: 1,
-        }
-    }
-
-    /// The line of the record at a byte offset; offsets must come in order.
-    fn at(&mut self, byte: u64) -> u64 {
-        let mut target = usize::try_from(byte)
-            .unwrap_or(usize::MAX)
-            .min(self.text.len());
-        // A record's offset can be that of blank lines skipped before it.
-        while target < self.text.len() && matches!(self.text[target], b'\n' | b'\r') {
-            target += 1;
-        }
-        if target > self.byte {
-            let newlines = self.text[self.byte..target]
-                .iter()
-                .filter(|b| **b == b'\n')
-                .count();
-            self.line += u64::try_from(newlines).unwrap_or(0);
-            self.byte = target;
-        }
-        self.line
     }
 }
 
@@ -1324,7 +1279,7 @@ mod tests {
                 ending: None,
             },
         ];
-        let text = write(&rows);
+        let text = write(&rows).unwrap();
         assert!(text.starts_with(HEADER));
         assert!(text.contains("'-minus"));
         let back = read(&text, TODAY).unwrap();

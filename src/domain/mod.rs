@@ -7,6 +7,8 @@ pub mod application;
 pub mod audit_chain;
 pub mod audit_subject;
 pub mod client_address;
+pub mod count;
+pub mod csv;
 pub mod dashboard;
 pub mod database_role;
 pub mod dates;

@@ -22,8 +22,8 @@ use crate::entities::user;
 use crate::mail::templates::{
     AlreadyRegistered, EmailContent, PasswordChanged, ResetPassword, VerifyEmail,
 };
-use crate::services::Outcome;
 use crate::services::sessions as session_handover;
+use crate::services::{Actor, Outcome};
 
 /// Why a password was not accepted.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -112,12 +112,12 @@ async fn record_lock(
 }
 
 /// Audits a successful sign-in, as the session starts.
-pub async fn signed_in(txn: &DatabaseTransaction, user_id: i32) -> Result<(), DbErr> {
+pub async fn signed_in(txn: &DatabaseTransaction, user: Actor<'_>) -> Result<(), DbErr> {
     audit::record(
         txn,
-        Some(user_id),
+        Some(user.id),
         AuditAction::SignedIn,
-        &AuditSubject::User(user_id),
+        &AuditSubject::User(user.id),
         serde_json::json!({}),
     )
     .await
@@ -195,7 +195,7 @@ pub struct Changed {
     pub handover: String,
 }
 
-/// Stores a new password for `user_id`, asked for from the session `session_id`, judged on the
+/// Stores a new password for `owner`, asked for from the session `session_id`, judged on the
 /// account's row read and locked here (the hash was made before, without the lock): the
 /// account must still be usable and the session still live. That session and every other one
 /// of the account end, leaving a handover for the session that signs the person in again;
@@ -204,25 +204,25 @@ pub struct Changed {
 pub async fn change_password(
     txn: &DatabaseTransaction,
     config: &Config,
-    user_id: i32,
+    owner: Actor<'_>,
     new_hash: &str,
     session_id: &str,
 ) -> Outcome<Changed, ChangeRefusal> {
-    let Some(user) = lock_usable(txn, user_id).await? else {
+    let Some(user) = lock_usable(txn, owner.id).await? else {
         return Ok(Err(ChangeRefusal::AccountGone));
     };
     let now = db::now();
-    if !sessions::claim(txn, session_id, user_id, now).await? {
+    if !sessions::claim(txn, session_id, owner.id, now).await? {
         return Ok(Err(ChangeRefusal::SessionEnded));
     }
-    users::set_password(txn, user_id, new_hash).await?;
-    let ended = sessions::delete_for_user(txn, user_id, None).await?;
-    user_tokens::revoke_all(txn, user_id, Purpose::ResetPassword).await?;
+    users::set_password(txn, owner.id, new_hash).await?;
+    let ended = sessions::delete_for_user(txn, owner.id, None).await?;
+    user_tokens::revoke_all(txn, owner.id, Purpose::ResetPassword).await?;
     audit::record(
         txn,
-        Some(user_id),
+        Some(owner.id),
         AuditAction::PasswordChanged,
-        &AuditSubject::User(user_id),
+        &AuditSubject::User(owner.id),
         serde_json::json!({ "other_sessions_ended": ended }),
     )
     .await?;

@@ -10,6 +10,7 @@ use serde_json::json;
 
 use crate::db::audit::{self, AuditAction};
 use crate::domain::audit_subject::AuditSubject;
+use crate::services::Actor;
 
 /// A staff page that shows applicants' names, referees, support needs or care experience.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -50,14 +51,14 @@ impl DetailsPage {
 /// and counts only. Callers record only when the page showed someone.
 pub async fn record_view(
     txn: &DatabaseTransaction,
-    viewer: i32,
+    viewer: Actor<'_>,
     subject: &AuditSubject,
     page: DetailsPage,
     applications: &[i32],
 ) -> Result<(), DbErr> {
     audit::record(
         txn,
-        Some(viewer),
+        Some(viewer.id),
         AuditAction::ApplicantDetailsViewed,
         subject,
         json!({ "page": page.as_str(), "applications": applications }),

@@ -3,7 +3,7 @@
 //! headings: an interview's time under "Your interview", the panel's words under "Feedback
 //! from the panel".
 
-use sea_orm::{ConnectionTrait, DatabaseTransaction};
+use sea_orm::DatabaseTransaction;
 
 use crate::config::Config;
 use crate::db::{organisations, outbox, users};
@@ -166,7 +166,7 @@ fn stage_sections(stage: Stage, feedback: &str, v: &Contact<'_>) -> Vec<Section>
 
 /// Queues a message to the applicant.
 async fn queue(
-    db: &impl ConnectionTrait,
+    txn: &DatabaseTransaction,
     to: &str,
     message: ApplicationStatus,
     calendar: Option<String>,
@@ -175,13 +175,13 @@ async fn queue(
         calendar,
         ..message.to_email(to)?
     };
-    outbox::enqueue(db, &message).await?;
+    outbox::enqueue(txn, &message).await?;
     Ok(())
 }
 
 impl StatusEmail<'_> {
     /// Queues the email. Call it in the transaction that made the change.
-    pub async fn queue(self, db: &impl ConnectionTrait, config: &Config) -> anyhow::Result<()> {
+    pub async fn queue(self, txn: &DatabaseTransaction, config: &Config) -> anyhow::Result<()> {
         let v = self.vacancy;
         let id = self.application_id;
         let action = match self.stage {
@@ -211,7 +211,7 @@ impl StatusEmail<'_> {
             contact: contact(v),
             link: config.link(&format!("/applications/{id}")),
         };
-        queue(db, self.email, message, self.calendar).await
+        queue(txn, self.email, message, self.calendar).await
     }
 }
 
@@ -322,7 +322,7 @@ fn booking_sections(
 
 impl InterviewEmail<'_> {
     /// Queues the email. Call it in the transaction that made the change.
-    pub async fn queue(self, db: &impl ConnectionTrait, config: &Config) -> anyhow::Result<()> {
+    pub async fn queue(self, txn: &DatabaseTransaction, config: &Config) -> anyhow::Result<()> {
         let v = self.vacancy;
         let id = self.application_id;
         let title = &v.title;
@@ -376,7 +376,7 @@ impl InterviewEmail<'_> {
             contact: contact(v),
             link: config.link(&format!("/applications/{id}")),
         };
-        queue(db, self.email, message, self.calendar).await
+        queue(txn, self.email, message, self.calendar).await
     }
 }
 

@@ -8,6 +8,7 @@ use time::Date;
 use crate::db::employment::{self, HireCounts, ListedHire};
 use crate::domain::audit_subject::AuditSubject;
 use crate::domain::paging::Paging;
+use crate::services::Actor;
 use crate::services::applicant_details::{self, DetailsPage};
 
 /// How many records a page of a hiring manager's list of employees shows.
@@ -31,7 +32,7 @@ pub struct EmployeesPage {
 /// of care details (DOMAIN.md §9): audited, with the applications on this page, the one write.
 pub async fn employees_page(
     txn: &DatabaseTransaction,
-    viewer: i32,
+    viewer: Actor<'_>,
     organisation_id: i32,
     requested: &str,
     today: Date,

@@ -455,7 +455,7 @@ pub async fn export(txn: &DatabaseTransaction, actor: Option<i32>) -> anyhow::Re
         json!({ "report": "esr_export", "rows": rows.len() }),
     )
     .await?;
-    Ok(esr::write(&rows))
+    Ok(esr::write(&rows)?)
 }
 
 /// Works out the plan; `lock` locks the matched records (inside the import's transaction).

@@ -33,8 +33,8 @@ use crate::domain::esr_import::{
     with_commas,
 };
 use crate::entities::esr_import_job;
-use crate::services::Outcome;
 use crate::services::esr::{self, EsrRefusal, ImportSummary, Plan};
+use crate::services::{Actor, Outcome};
 
 /// A checked upload, kept, with what it would change.
 #[derive(Debug)]
@@ -115,11 +115,11 @@ async fn plan_of(
 }
 
 /// Checks an uploaded file (`text`, already within the limits and UTF-8) and works out what it
-/// would change; if every row is good, keeps it for `user_id`'s import, replacing their
+/// would change; if every row is good, keeps it for `by`'s import, replacing their
 /// earlier uploads that no job is importing. Nothing else is written.
 pub async fn upload(
     db: &DatabaseConnection,
-    user_id: i32,
+    by: Actor<'_>,
     text: String,
     today: Date,
     now: OffsetDateTime,
@@ -138,13 +138,13 @@ pub async fn upload(
     drop(rows);
     let (plan, fingerprint) = with_fingerprint(plan).await?;
     let new = NewUpload {
-        user_id,
+        user_id: by.id,
         sha256,
         content: text.into_bytes(),
         rows: i32::try_from(plan.rows).unwrap_or(i32::MAX),
     };
     let txn = db.begin().await?;
-    esr_uploads::delete_replaced(&txn, user_id).await?;
+    esr_uploads::delete_replaced(&txn, by.id).await?;
     let upload_id = esr_uploads::insert(&txn, new, now).await?;
     txn.commit().await?;
     Ok(Ok(Previewed {
@@ -154,14 +154,14 @@ pub async fn upload(
     }))
 }
 
-/// The preview of an upload kept for `user_id`, worked out again on what is stored now.
+/// The preview of an upload kept for `by`, worked out again on what is stored now.
 pub async fn preview_kept(
     db: &DatabaseConnection,
-    user_id: i32,
+    by: Actor<'_>,
     upload_id: i32,
     today: Date,
 ) -> Outcome<Previewed, KeptRefusal> {
-    let Some(upload) = esr_uploads::find_for_user(db, upload_id, user_id).await? else {
+    let Some(upload) = esr_uploads::find_for_user(db, upload_id, by.id).await? else {
         return Ok(Err(KeptRefusal::Gone));
     };
     let text = String::from_utf8(upload.content).context("a kept ESR extract is not UTF-8")?;
@@ -182,18 +182,18 @@ pub async fn preview_kept(
     }))
 }
 
-/// Queues the import of an upload kept for `user_id`, as previewed with `fingerprint`; gives
+/// Queues the import of an upload kept for `by`, as previewed with `fingerprint`; gives
 /// the job's ID. Pressing the button twice queues one job: the second press gets the first's.
 pub async fn queue_import(
     db: &DatabaseConnection,
-    user_id: i32,
+    by: Actor<'_>,
     upload_id: i32,
     fingerprint: &str,
     today: Date,
     now: OffsetDateTime,
 ) -> Outcome<i32, UploadGone> {
     let txn = db.begin().await?;
-    if !esr_uploads::lock_for_user(&txn, upload_id, user_id).await? {
+    if !esr_uploads::lock_for_user(&txn, upload_id, by.id).await? {
         return Ok(Err(UploadGone));
     }
     if let Some(job) = esr_import_jobs::active_for_upload(&txn, upload_id).await? {
@@ -202,7 +202,7 @@ pub async fn queue_import(
     let job = esr_import_jobs::insert(
         &txn,
         NewJob {
-            user_id,
+            user_id: by.id,
             upload_id,
             expected_fingerprint: fingerprint.chars().take(64).collect(),
             import_date: today,

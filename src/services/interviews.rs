@@ -59,7 +59,7 @@ pub enum SlotRefusal {
 /// waits for it. Audited.
 pub async fn change_slot(
     txn: &DatabaseTransaction,
-    actor: i32,
+    actor: Actor<'_>,
     vacancy_id: i32,
     slot_id: i32,
     change: Option<&SlotInput>,
@@ -79,7 +79,7 @@ pub async fn change_slot(
     }
     audit::record(
         txn,
-        Some(actor),
+        Some(actor.id),
         AuditAction::InterviewTimeChanged,
         &AuditSubject::Vacancy(vacancy_id),
         serde_json::json!({ "slot": slot_id, "removed": change.is_none() }),
@@ -153,10 +153,10 @@ pub enum TellRefusal {
 pub async fn tell_applicants(
     txn: &DatabaseTransaction,
     config: &Config,
-    lead: i32,
+    lead: Actor<'_>,
     vacancy_id: i32,
 ) -> Outcome<Vec<i32>, TellRefusal> {
-    let leads = shortlisting::membership(txn, vacancy_id, lead)
+    let leads = shortlisting::membership(txn, vacancy_id, lead.id)
         .await?
         .is_some_and(|m| m.is_lead);
     if !leads {
@@ -185,7 +185,7 @@ pub async fn tell_applicants(
         let Some(applicant) = users::find_by_id(txn, application.applicant_id).await? else {
             continue;
         };
-        if !interviews::record_told(txn, application.id, lead).await? {
+        if !interviews::record_told(txn, application.id, lead.id).await? {
             continue;
         }
         InterviewEmail {
@@ -204,7 +204,7 @@ pub async fn tell_applicants(
     if !told.is_empty() {
         audit::record(
             txn,
-            Some(lead),
+            Some(lead.id),
             AuditAction::InterviewTimesTold,
             &AuditSubject::Vacancy(vacancy_id),
             serde_json::json!({ "applications": told }),
@@ -238,13 +238,13 @@ pub enum OutcomeRefusal {
 pub async fn record_outcome(
     txn: &DatabaseTransaction,
     config: &Config,
-    lead: i32,
+    lead: Actor<'_>,
     vacancy_id: i32,
     application_id: i32,
     appointable: bool,
     feedback: &str,
 ) -> Outcome<Stage, OutcomeRefusal> {
-    let leads = shortlisting::membership(txn, vacancy_id, lead)
+    let leads = shortlisting::membership(txn, vacancy_id, lead.id)
         .await?
         .is_some_and(|m| m.is_lead);
     if !leads {
@@ -274,18 +274,18 @@ pub async fn record_outcome(
             application_id,
             Stage::InterviewBooked,
             Stage::Interviewed,
-            Some(lead),
+            Some(lead.id),
             feedback,
         )
         .await?
     {
         return Ok(Err(OutcomeRefusal::NotBooked(stage)));
     }
-    interviews::save_outcome(txn, application_id, appointable, feedback, lead).await?;
+    interviews::save_outcome(txn, application_id, appointable, feedback, lead.id).await?;
     // The feedback is free text about the applicant: the log says only that it was given.
     crate::db::audit::record(
         txn,
-        Some(lead),
+        Some(lead.id),
         crate::db::audit::AuditAction::InterviewOutcomeRecorded,
         &AuditSubject::Application(application_id),
         serde_json::json!({
@@ -303,7 +303,7 @@ pub async fn record_outcome(
             application_id,
             Stage::Interviewed,
             Stage::Unsuccessful,
-            Some(lead),
+            Some(lead.id),
             "",
         )
         .await?

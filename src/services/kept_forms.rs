@@ -10,26 +10,27 @@ use time::OffsetDateTime;
 use crate::auth::tokens;
 use crate::db::kept_forms::Owner;
 use crate::db::{browser_bindings, kept_forms};
-use crate::domain::kept_form::{KEPT_FOR, pairs_of};
+use crate::domain::kept_form::KEPT_FOR;
+use crate::services::Actor;
 
-/// Binds this browser to `user_id` for a day from `now`. A browser already bound to the same
+/// Binds this browser to `user`'s account for a day from `now`. A browser already bound to the same
 /// account keeps its token (so what was kept for it is found again); any other gets a new
 /// one. Returns the token for the cookie.
 pub async fn bind_browser(
-    db: &impl ConnectionTrait,
-    user_id: i32,
+    txn: &DatabaseTransaction,
+    user: Actor<'_>,
     current_token: Option<&str>,
     now: OffsetDateTime,
 ) -> Result<String, DbErr> {
     if let Some(token) = current_token {
         let hash = tokens::hash(token);
-        if browser_bindings::user_of(db, &hash, now).await? == Some(user_id) {
-            browser_bindings::upsert(db, &hash, user_id, now + KEPT_FOR).await?;
+        if browser_bindings::user_of(txn, &hash, now).await? == Some(user.id) {
+            browser_bindings::upsert(txn, &hash, user.id, now + KEPT_FOR).await?;
             return Ok(token.to_owned());
         }
     }
     let (token, hash) = tokens::generate();
-    browser_bindings::upsert(db, &hash, user_id, now + KEPT_FOR).await?;
+    browser_bindings::upsert(txn, &hash, user.id, now + KEPT_FOR).await?;
     Ok(token)
 }
 
@@ -37,16 +38,16 @@ pub async fn bind_browser(
 /// deleted or deactivated meanwhile gets no binding (`None`). Returns the token for the cookie.
 pub async fn bind_signed_in_browser(
     txn: &DatabaseTransaction,
-    user_id: i32,
+    user: Actor<'_>,
     current_token: Option<&str>,
 ) -> Result<Option<String>, DbErr> {
-    if crate::services::accounts::lock_usable(txn, user_id)
+    if crate::services::accounts::lock_usable(txn, user.id)
         .await?
         .is_none()
     {
         return Ok(None);
     }
-    bind_browser(txn, user_id, current_token, crate::db::now())
+    bind_browser(txn, user, current_token, crate::db::now())
         .await
         .map(Some)
 }
@@ -85,19 +86,20 @@ pub async fn keep(
     Ok(true)
 }
 
-/// The form kept for this account, in this browser, on this page, as its pairs; it is deleted
+/// The form kept for this account, in this browser, on this page, as its urlencoded body
+/// (without the form token); it is deleted
 /// as it is handed over, so it is shown once. Nothing is applied: the page shows the values,
 /// and only the person pressing its button again saves them.
 pub async fn take(
     db: &DatabaseConnection,
-    user_id: i32,
+    user: Actor<'_>,
     binding_token: &str,
     path: &str,
     now: OffsetDateTime,
-) -> Result<Option<Vec<(String, String)>>, DbErr> {
+) -> Result<Option<String>, DbErr> {
     let hash = tokens::hash(binding_token);
     let owner = Owner {
-        user_id,
+        user_id: user.id,
         binding_hash: &hash,
         path,
     };
@@ -110,7 +112,7 @@ pub async fn take(
         return Ok(None);
     }
     txn.commit().await?;
-    Ok(Some(pairs_of(&row.body)))
+    Ok(Some(row.body))
 }
 
 /// Removes forms kept for longer than a day and bindings past their day; returns how many

@@ -43,7 +43,7 @@ pub mod withdrawal;
 pub type Outcome<T, R> = anyhow::Result<Result<T, R>>;
 
 /// Who is acting, as the use cases need them: never an HTTP type.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Actor<'a> {
     /// Their user ID.
     pub id: i32,
@@ -51,4 +51,16 @@ pub struct Actor<'a> {
     pub name: &'a str,
     /// Their email address, for emails to themselves.
     pub email: &'a str,
+}
+
+/// Who is acting, when a use case is started by a stored account rather than a signed-in
+/// request (signing in itself, the command line, the seed).
+impl<'a> From<&'a crate::entities::user::Model> for Actor<'a> {
+    fn from(user: &'a crate::entities::user::Model) -> Self {
+        Actor {
+            id: user.id,
+            name: &user.full_name,
+            email: &user.email,
+        }
+    }
 }

@@ -13,8 +13,8 @@ use crate::domain::application::Stage;
 use crate::domain::audit_subject::AuditSubject;
 use crate::domain::offer::OfferStatus;
 use crate::domain::offer::{CheckKind, CheckStatus, all_verified, checks_for};
-use crate::services::Outcome;
 use crate::services::emails::email_applicant;
+use crate::services::{Actor, Outcome};
 use time::Date;
 
 /// Why the lead could not make an offer.
@@ -34,11 +34,11 @@ pub enum MakeRefusal {
 pub async fn make(
     txn: &DatabaseTransaction,
     config: &Config,
-    lead: i32,
+    lead: Actor<'_>,
     vacancy_id: i32,
     application_id: i32,
 ) -> Outcome<(), MakeRefusal> {
-    if !leads(txn, vacancy_id, lead).await? {
+    if !leads(txn, vacancy_id, lead.id).await? {
         return Ok(Err(MakeRefusal::NotLead));
     }
     let Some(application) = applications::find_for_update(txn, application_id)
@@ -58,17 +58,17 @@ pub async fn make(
             application_id,
             Stage::Interviewed,
             Stage::ConditionalOffer,
-            Some(lead),
+            Some(lead.id),
             "",
         )
         .await?
     {
         return Ok(Err(MakeRefusal::NotAppointable));
     }
-    offers::make(txn, application_id, vacancy_id, lead).await?;
+    offers::make(txn, application_id, vacancy_id, lead.id).await?;
     audit::record(
         txn,
-        Some(lead),
+        Some(lead.id),
         AuditAction::OfferMade,
         &AuditSubject::Application(application_id),
         json!({ "vacancy": vacancy_id }),
@@ -114,12 +114,12 @@ pub enum AcceptRefusal {
 /// so an acceptance and a withdrawal at the same moment are judged one after the other.
 pub async fn accept(
     txn: &DatabaseTransaction,
-    applicant_id: i32,
+    applicant: Actor<'_>,
     application_id: i32,
 ) -> Outcome<(), AcceptRefusal> {
     let Some(application) = applications::find_for_update(txn, application_id)
         .await?
-        .filter(|a| a.applicant_id == applicant_id)
+        .filter(|a| a.applicant_id == applicant.id)
     else {
         return Ok(Err(AcceptRefusal::NotFound));
     };
@@ -141,7 +141,7 @@ pub async fn accept(
     }
     audit::record(
         txn,
-        Some(applicant_id),
+        Some(applicant.id),
         AuditAction::OfferAccepted,
         &AuditSubject::Application(application_id),
         json!({
@@ -159,12 +159,12 @@ pub async fn accept(
 pub async fn decline(
     txn: &DatabaseTransaction,
     config: &Config,
-    applicant_id: i32,
+    applicant: Actor<'_>,
     application_id: i32,
 ) -> Outcome<bool, AcceptRefusal> {
     let Some(application) = applications::find_for_update(txn, application_id)
         .await?
-        .filter(|a| a.applicant_id == applicant_id)
+        .filter(|a| a.applicant_id == applicant.id)
     else {
         return Ok(Err(AcceptRefusal::NotFound));
     };
@@ -176,7 +176,7 @@ pub async fn decline(
         application_id,
         Stage::ConditionalOffer,
         Stage::Withdrawn,
-        Some(applicant_id),
+        Some(applicant.id),
         DECLINED,
     )
     .await?
@@ -186,7 +186,7 @@ pub async fn decline(
     }
     audit::record(
         txn,
-        Some(applicant_id),
+        Some(applicant.id),
         AuditAction::OfferDeclined,
         &AuditSubject::Application(application_id),
         json!({ "vacancy": application.vacancy_id }),
@@ -241,12 +241,12 @@ pub struct CheckUpdate {
 pub async fn save_checks(
     txn: &DatabaseTransaction,
     config: &Config,
-    lead: i32,
+    lead: Actor<'_>,
     vacancy_id: i32,
     application_id: i32,
     updates: &[CheckUpdate],
 ) -> Outcome<bool, ChecksRefusal> {
-    if !leads(txn, vacancy_id, lead).await? {
+    if !leads(txn, vacancy_id, lead.id).await? {
         return Ok(Err(ChecksRefusal::NotLead));
     }
     let Some(application) = applications::find_for_update(txn, application_id)
@@ -274,11 +274,19 @@ pub async fn save_checks(
         if update.status == before && update.note == check.note {
             continue;
         }
-        offers::update_check(txn, application_id, kind, update.status, &update.note, lead).await?;
+        offers::update_check(
+            txn,
+            application_id,
+            kind,
+            update.status,
+            &update.note,
+            lead.id,
+        )
+        .await?;
         if update.status != before {
             audit::record(
                 txn,
-                Some(lead),
+                Some(lead.id),
                 AuditAction::CheckChanged,
                 &subject,
                 json!({
@@ -297,7 +305,7 @@ pub async fn save_checks(
             application_id,
             Stage::ConditionalOffer,
             Stage::ChecksComplete,
-            Some(lead),
+            Some(lead.id),
             "",
         )
         .await?;
@@ -322,12 +330,12 @@ pub async fn save_checks(
 /// the date before and after.
 pub async fn set_start_date(
     txn: &DatabaseTransaction,
-    lead: i32,
+    lead: Actor<'_>,
     vacancy_id: i32,
     application_id: i32,
     start: Date,
 ) -> Outcome<(), ChecksRefusal> {
-    if !leads(txn, vacancy_id, lead).await? {
+    if !leads(txn, vacancy_id, lead.id).await? {
         return Ok(Err(ChecksRefusal::NotLead));
     }
     let Some(application) = applications::find_for_update(txn, application_id)
@@ -345,7 +353,7 @@ pub async fn set_start_date(
     offers::set_start_date(txn, application_id, start).await?;
     audit::record(
         txn,
-        Some(lead),
+        Some(lead.id),
         AuditAction::StartDateSet,
         &AuditSubject::Application(application_id),
         json!({
@@ -375,12 +383,12 @@ pub enum OfferWithdrawalRefusal {
 pub async fn withdraw_offer(
     txn: &DatabaseTransaction,
     config: &Config,
-    lead: i32,
+    lead: Actor<'_>,
     vacancy_id: i32,
     application_id: i32,
     feedback: &str,
 ) -> Outcome<(), OfferWithdrawalRefusal> {
-    if !leads(txn, vacancy_id, lead).await? {
+    if !leads(txn, vacancy_id, lead.id).await? {
         return Ok(Err(OfferWithdrawalRefusal::NotLead));
     }
     let Some(application) = applications::find_for_update(txn, application_id)
@@ -401,7 +409,7 @@ pub async fn withdraw_offer(
         application_id,
         Stage::ConditionalOffer,
         Stage::Unsuccessful,
-        Some(lead),
+        Some(lead.id),
         feedback,
     )
     .await?
@@ -410,7 +418,7 @@ pub async fn withdraw_offer(
     }
     audit::record(
         txn,
-        Some(lead),
+        Some(lead.id),
         AuditAction::OfferWithdrawn,
         &AuditSubject::Application(application_id),
         // The feedback is free text about the applicant: the log says only that it was given.

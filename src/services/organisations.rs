@@ -10,7 +10,7 @@ use crate::db::{now, organisations};
 use crate::domain::audit_subject::AuditSubject;
 use crate::domain::organisation::{OrganisationInput, changes, is_active, same_name};
 use crate::entities::organisation;
-use crate::services::Outcome;
+use crate::services::{Actor, Outcome};
 
 /// Why an organisation was not added or changed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -81,7 +81,7 @@ fn taken(e: &DbErr) -> Option<DetailsRefusal> {
 /// the audit log. After a refusal the transaction must be rolled back, not committed.
 pub async fn add(
     txn: &DatabaseTransaction,
-    admin_id: i32,
+    admin: Actor<'_>,
     input: &OrganisationInput,
 ) -> Outcome<organisation::Model, DetailsRefusal> {
     if let Some(refusal) = clash(txn, input, None).await? {
@@ -97,7 +97,7 @@ pub async fn add(
         };
     audit::record(
         txn,
-        Some(admin_id),
+        Some(admin.id),
         AuditAction::OrganisationAdded,
         &AuditSubject::Organisation(added.id),
         json!({ "name": added.name, "ods_code": added.ods_code }),
@@ -111,7 +111,7 @@ pub async fn add(
 /// After a refusal the transaction must be rolled back, not committed.
 pub async fn change(
     txn: &DatabaseTransaction,
-    admin_id: i32,
+    admin: Actor<'_>,
     organisation_id: i32,
     input: &OrganisationInput,
 ) -> Outcome<Changed, DetailsRefusal> {
@@ -142,7 +142,7 @@ pub async fn change(
         .collect();
     audit::record(
         txn,
-        Some(admin_id),
+        Some(admin.id),
         AuditAction::OrganisationChanged,
         &AuditSubject::Organisation(organisation_id),
         Value::Object(details),
@@ -164,20 +164,20 @@ pub async fn change(
 /// presses.
 pub async fn deactivate(
     txn: &DatabaseTransaction,
-    admin_id: i32,
+    admin: Actor<'_>,
     organisation_id: i32,
 ) -> Outcome<organisation::Model, StatusRefusal> {
-    set_active(txn, admin_id, organisation_id, false).await
+    set_active(txn, admin.id, organisation_id, false).await
 }
 
 /// Reactivates a deactivated organisation: new vacancies can be created for it again and it
 /// is offered when inviting staff. Audited once, however many presses.
 pub async fn reactivate(
     txn: &DatabaseTransaction,
-    admin_id: i32,
+    admin: Actor<'_>,
     organisation_id: i32,
 ) -> Outcome<organisation::Model, StatusRefusal> {
-    set_active(txn, admin_id, organisation_id, true).await
+    set_active(txn, admin.id, organisation_id, true).await
 }
 
 async fn set_active(

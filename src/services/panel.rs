@@ -13,10 +13,10 @@ use crate::db::audit::{self, AuditAction};
 use crate::db::{shortlisting, users, vacancies};
 use crate::domain::audit_subject::AuditSubject;
 use crate::domain::shortlisting::{Proposal, Refusal, Score};
-use crate::services::Outcome;
 use crate::services::shortlisting::{
     FinalsSaved, LockedBoard, ShortlistRefusal, decide, save_finals, save_scores,
 };
+use crate::services::{Actor, Outcome};
 
 /// What to do to the panel.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -43,9 +43,9 @@ impl PanelChange {
 
 /// Who is changing the panel.
 #[derive(Clone, Copy, Debug)]
-pub struct PanelEditor {
-    /// Their user ID.
-    pub id: i32,
+pub struct PanelEditor<'a> {
+    /// Who they are.
+    pub actor: Actor<'a>,
     /// Whether they are an admin.
     pub is_admin: bool,
 }
@@ -95,7 +95,7 @@ pub struct PanelChanged {
 /// transaction: the editor's place on the panel, completion, and the member's role.
 pub async fn change(
     txn: &DatabaseTransaction,
-    editor: PanelEditor,
+    editor: PanelEditor<'_>,
     vacancy_id: i32,
     member_id: i32,
     change: PanelChange,
@@ -106,7 +106,7 @@ pub async fn change(
         .await?
         .ok_or_else(|| DbErr::RecordNotFound(format!("vacancy {vacancy_id}")))?;
     let complete = state.completed_at.is_some();
-    let editor_leads = shortlisting::membership(txn, vacancy_id, editor.id)
+    let editor_leads = shortlisting::membership(txn, vacancy_id, editor.actor.id)
         .await?
         .is_some_and(|m| m.is_lead);
     if !(editor.is_admin || (editor_leads && !complete)) {
@@ -160,7 +160,7 @@ pub async fn change(
     };
     audit::record(
         txn,
-        Some(editor.id),
+        Some(editor.actor.id),
         action,
         &AuditSubject::Vacancy(vacancy_id),
         json!({
@@ -182,14 +182,14 @@ pub async fn change(
 pub async fn record_late_reveal_view(
     txn: &DatabaseTransaction,
     vacancy_id: i32,
-    viewer: i32,
+    viewer: Actor<'_>,
     page: &str,
 ) -> Result<bool, DbErr> {
     let state = shortlisting::state_of(txn, vacancy_id).await?;
     let Some(completed_at) = state.completed_at else {
         return Ok(false);
     };
-    let joined_late = shortlisting::membership(txn, vacancy_id, viewer)
+    let joined_late = shortlisting::membership(txn, vacancy_id, viewer.id)
         .await?
         .is_some_and(|m| m.created_at > completed_at);
     if !joined_late {
@@ -197,7 +197,7 @@ pub async fn record_late_reveal_view(
     }
     audit::record(
         txn,
-        Some(viewer),
+        Some(viewer.id),
         AuditAction::RevealViewed,
         &AuditSubject::Vacancy(vacancy_id),
         json!({ "page": page }),
@@ -252,7 +252,7 @@ pub struct ReviewSaved {
 pub async fn save_review(
     txn: &DatabaseTransaction,
     config: &Config,
-    member: i32,
+    member: Actor<'_>,
     locked: &mut LockedBoard,
     application_id: i32,
     review: Review<'_>,

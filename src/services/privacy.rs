@@ -129,7 +129,7 @@ pub async fn delete_account(
         _ => {}
     }
 
-    let withdrawn = withdraw_in_progress(txn, config, &user, actor.id).await?;
+    let withdrawn = withdraw_in_progress(txn, config, &user, actor).await?;
     for application in applications::of_applicant_for_update(txn, user_id).await? {
         erase_application(txn, application.id).await?;
     }
@@ -161,7 +161,7 @@ async fn withdraw_in_progress(
     txn: &DatabaseTransaction,
     config: &Config,
     user: &user::Model,
-    by: i32,
+    by: Actor<'_>,
 ) -> anyhow::Result<usize> {
     let applicant = Actor {
         id: user.id,

@@ -22,8 +22,8 @@ use crate::entities::{
     application, shortlist_decision, shortlist_score, shortlisting as shortlisting_entity, vacancy,
     vacancy_criterion,
 };
-use crate::services::Outcome;
 use crate::services::emails::email_applicant;
+use crate::services::{Actor, Outcome};
 
 /// One application on the board, with what the rule makes of it.
 #[derive(Debug)]
@@ -381,13 +381,13 @@ fn apply_finals(board: &mut Board, application_id: i32, stored: &[(i32, Score)])
 /// read under the lock that completion takes.
 pub async fn save_scores(
     txn: &DatabaseTransaction,
-    member: i32,
+    member: Actor<'_>,
     vacancy_id: i32,
     application_id: i32,
     scores: &[(i32, i16, String)],
 ) -> Outcome<(), ShortlistRefusal> {
     let state = shortlisting::lock(txn, vacancy_id).await?;
-    if shortlisting::membership(txn, vacancy_id, member)
+    if shortlisting::membership(txn, vacancy_id, member.id)
         .await?
         .is_none()
     {
@@ -402,7 +402,7 @@ pub async fn save_scores(
     if !in_vacancy {
         return Ok(Err(ShortlistRefusal::NotFound));
     }
-    shortlisting::save_scores(txn, application_id, member, scores).await?;
+    shortlisting::save_scores(txn, application_id, member.id, scores).await?;
     Ok(Ok(()))
 }
 
@@ -421,12 +421,12 @@ pub struct FinalsSaved {
 /// automatic invitation) applied to it as they are written.
 pub async fn save_finals(
     txn: &DatabaseTransaction,
-    lead: i32,
+    lead: Actor<'_>,
     locked: &mut LockedBoard,
     application_id: i32,
     scores: &[(i32, Score)],
 ) -> Outcome<FinalsSaved, ShortlistRefusal> {
-    if let Err(refusal) = leads_open(txn, locked, lead).await? {
+    if let Err(refusal) = leads_open(txn, locked, lead.id).await? {
         return Ok(Err(refusal));
     }
     let vacancy_id = locked.vacancy.id;
@@ -463,11 +463,11 @@ pub async fn save_finals(
         .decision
         .as_ref()
         .is_some_and(|d| d.invited && d.automatic);
-    shortlisting::save_finals(txn, application_id, lead, &stored).await?;
+    shortlisting::save_finals(txn, application_id, lead.id, &stored).await?;
     if was_automatic && old != new {
         audit::record(
             txn,
-            Some(lead),
+            Some(lead.id),
             AuditAction::FinalScoresChangedAfterInvitation,
             &AuditSubject::Application(application_id),
             json!({ "vacancy": vacancy_id, "old": old, "new": new }),
@@ -490,18 +490,18 @@ pub async fn save_finals(
     let invite = invited_automatically(entry.candidate, after.exception)
         && entry.decision.as_ref().is_none_or(|d| !d.invited);
     if invite {
-        shortlisting::save_decision(txn, application_id, true, "", true, lead).await?;
+        shortlisting::save_decision(txn, application_id, true, "", true, lead.id).await?;
         entry.decision = Some(shortlist_decision::Model {
             application_id,
             invited: true,
             feedback: String::new(),
             automatic: true,
-            decided_by: lead,
+            decided_by: lead.id,
             decided_at: db::now(),
         });
         audit::record(
             txn,
-            Some(lead),
+            Some(lead.id),
             AuditAction::InvitedAutomatically,
             &AuditSubject::Application(application_id),
             json!({ "vacancy": vacancy_id, "final_scores": new }),
@@ -521,13 +521,13 @@ pub async fn save_finals(
 pub async fn decide(
     txn: &DatabaseTransaction,
     config: &Config,
-    lead: i32,
+    lead: Actor<'_>,
     locked: &LockedBoard,
     application_id: i32,
     proposal: Proposal,
     feedback: &str,
 ) -> Outcome<(), ShortlistRefusal> {
-    if let Err(refusal) = leads_open(txn, locked, lead).await? {
+    if let Err(refusal) = leads_open(txn, locked, lead.id).await? {
         return Ok(Err(refusal));
     }
     let (vacancy, board) = (&locked.vacancy, &locked.board);
@@ -544,7 +544,7 @@ pub async fn decide(
         if refusal == Refusal::GuaranteedInterview {
             audit::record(
                 txn,
-                Some(lead),
+                Some(lead.id),
                 AuditAction::OverrideRefused,
                 &subject,
                 json!({ "vacancy": vacancy_id, "attempted": "not_shortlisted" }),
@@ -552,21 +552,21 @@ pub async fn decide(
             .await?;
             tracing::warn!(
                 application_id,
-                user_id = lead,
+                user_id = lead.id,
                 "guaranteed interview override refused"
             );
         }
         return Ok(Err(ShortlistRefusal::Rule(refusal)));
     }
     let invited = proposal == Proposal::Invite;
-    shortlisting::save_decision(txn, application_id, invited, feedback, false, lead).await?;
+    shortlisting::save_decision(txn, application_id, invited, feedback, false, lead.id).await?;
     if entry.stage == Stage::Submitted
         && applications::change_stage(
             txn,
             application_id,
             Stage::Submitted,
             Stage::Shortlisting,
-            Some(lead),
+            Some(lead.id),
             "",
         )
         .await?
@@ -584,7 +584,7 @@ pub async fn decide(
     if !invited && entry.opted_in() {
         audit::record(
             txn,
-            Some(lead),
+            Some(lead.id),
             AuditAction::DeclinedWithFeedback,
             &subject,
             // The feedback is free text about the applicant, kept on the decision: the log
@@ -688,10 +688,10 @@ pub struct Completed {
 pub async fn complete(
     txn: &DatabaseTransaction,
     config: &Config,
-    lead: i32,
+    lead: Actor<'_>,
     vacancy_id: i32,
 ) -> Outcome<Completed, ShortlistRefusal> {
-    let vacancy = match lead_open(txn, vacancy_id, lead).await? {
+    let vacancy = match lead_open(txn, vacancy_id, lead.id).await? {
         Ok(v) => v,
         Err(refusal) => return Ok(Err(refusal)),
     };
@@ -700,7 +700,7 @@ pub async fn complete(
         Ok(entries) => entries,
         Err(refusal) => return Ok(Err(refusal)),
     };
-    if !shortlisting::complete(txn, vacancy_id, lead).await? {
+    if !shortlisting::complete(txn, vacancy_id, lead.id).await? {
         return Ok(Err(ShortlistRefusal::Complete));
     }
     let mut invited = Vec::new();
@@ -715,7 +715,7 @@ pub async fn complete(
                 app_id,
                 Stage::Submitted,
                 Stage::Shortlisting,
-                Some(lead),
+                Some(lead.id),
                 "",
             )
             .await?;
@@ -728,7 +728,7 @@ pub async fn complete(
         };
         // Every application was read in this transaction, under the lock: a move refused here
         // is a fault, and the whole completion is undone.
-        if !applications::change_stage(txn, app_id, Stage::Shortlisting, to, Some(lead), note)
+        if !applications::change_stage(txn, app_id, Stage::Shortlisting, to, Some(lead.id), note)
             .await?
         {
             anyhow::bail!("application {app_id} changed stage while shortlisting completed");
@@ -737,7 +737,7 @@ pub async fn complete(
     }
     audit::record(
         txn,
-        Some(lead),
+        Some(lead.id),
         AuditAction::IdentitiesRevealed,
         &AuditSubject::Vacancy(vacancy_id),
         json!({ "invited_applications": invited }),

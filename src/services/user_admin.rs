@@ -3,7 +3,7 @@
 //! so a deletion that commits first wins: the anonymous record it leaves is never changed (a
 //! reactivation racing a deletion would otherwise leave an erased account active).
 
-use sea_orm::{ConnectionTrait, DatabaseTransaction};
+use sea_orm::DatabaseTransaction;
 use serde_json::json;
 
 use crate::db::audit::{self, AuditAction};
@@ -26,7 +26,7 @@ pub enum AdminRefusal {
 
 /// The account `user_id`, locked, if an administrator can still change it.
 async fn lock_changeable(
-    txn: &impl ConnectionTrait,
+    txn: &DatabaseTransaction,
     user_id: i32,
 ) -> Outcome<user::Model, AdminRefusal> {
     match users::find_for_update(txn, user_id).await? {
@@ -38,11 +38,11 @@ async fn lock_changeable(
     }
 }
 
-/// Replaces `user_id`'s roles and organisation, as `admin_id` asked, and audits what they were
+/// Replaces `user_id`'s roles and organisation, as `admin` asked, and audits what they were
 /// and what they are (both read inside the transaction).
 pub async fn change_roles(
-    txn: &impl ConnectionTrait,
-    admin_id: i32,
+    txn: &DatabaseTransaction,
+    admin: Actor<'_>,
     user_id: i32,
     roles: &[Role],
     organisation_id: Option<i32>,
@@ -55,7 +55,7 @@ pub async fn change_roles(
     users::set_roles(txn, user_id, roles, organisation_id).await?;
     audit::record(
         txn,
-        Some(admin_id),
+        Some(admin.id),
         AuditAction::RolesChanged,
         &AuditSubject::User(user_id),
         json!({
@@ -99,14 +99,14 @@ pub async fn grant_role(
 }
 
 /// Lets `user_id` sign in again, or stops them (ending every session of theirs), as
-/// `admin_id` asked, and audits it.
+/// `admin` asked, and audits it.
 pub async fn set_active(
-    txn: &impl ConnectionTrait,
-    admin_id: i32,
+    txn: &DatabaseTransaction,
+    admin: Actor<'_>,
     user_id: i32,
     active: bool,
 ) -> Outcome<(), AdminRefusal> {
-    if !active && admin_id == user_id {
+    if !active && admin.id == user_id {
         return Ok(Err(AdminRefusal::OwnAccount));
     }
     if let Err(refusal) = lock_changeable(txn, user_id).await? {
@@ -121,7 +121,7 @@ pub async fn set_active(
     };
     audit::record(
         txn,
-        Some(admin_id),
+        Some(admin.id),
         action,
         &AuditSubject::User(user_id),
         json!({}),

@@ -87,7 +87,7 @@ pub enum PublishRefusal {
 /// stating its entry requirements when it is an apprenticeship. Publishing is audited.
 pub async fn publish(
     txn: &DatabaseTransaction,
-    actor: i32,
+    actor: Actor<'_>,
     organisation_id: i32,
     vacancy_id: i32,
     now: OffsetDateTime,
@@ -121,7 +121,7 @@ pub async fn publish(
     }
     audit::record(
         txn,
-        Some(actor),
+        Some(actor.id),
         AuditAction::VacancyPublished,
         &AuditSubject::Vacancy(vacancy_id),
         json!({
@@ -270,7 +270,7 @@ pub struct Changed {
 pub async fn change_published(
     txn: &DatabaseTransaction,
     config: &Config,
-    actor: i32,
+    actor: Actor<'_>,
     organisation_id: i32,
     vacancy_id: i32,
     input: &VacancyInput,
@@ -315,7 +315,7 @@ pub async fn change_published(
     details["applicants_told"] = json!(told);
     audit::record(
         txn,
-        Some(actor),
+        Some(actor.id),
         AuditAction::VacancyChanged,
         &AuditSubject::Vacancy(vacancy_id),
         details,
@@ -339,7 +339,7 @@ pub enum CloseRefusal {
 /// affected. Nobody is emailed: a vacancy closed by mistake can be reopened.
 pub async fn close(
     txn: &DatabaseTransaction,
-    actor: i32,
+    actor: Actor<'_>,
     organisation_id: i32,
     vacancy_id: i32,
     now: OffsetDateTime,
@@ -356,7 +356,7 @@ pub async fn close(
     let affected = affected(txn, vacancy_id).await?;
     audit::record(
         txn,
-        Some(actor),
+        Some(actor.id),
         AuditAction::VacancyClosed,
         &AuditSubject::Vacancy(vacancy_id),
         json!({
@@ -394,7 +394,7 @@ pub struct Reopened {
 pub async fn reopen(
     txn: &DatabaseTransaction,
     config: &Config,
-    actor: i32,
+    actor: Actor<'_>,
     organisation_id: i32,
     vacancy_id: i32,
     closes_at: OffsetDateTime,
@@ -424,7 +424,7 @@ pub async fn reopen(
     let told = tell_started(txn, config, &reopened, true).await?;
     audit::record(
         txn,
-        Some(actor),
+        Some(actor.id),
         AuditAction::VacancyReopened,
         &AuditSubject::Vacancy(vacancy_id),
         json!({

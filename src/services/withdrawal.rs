@@ -36,19 +36,19 @@ pub struct Withdrawn {
 
 /// Why an application is withdrawn, for the record.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Cause {
+pub enum Cause<'a> {
     /// The applicant withdrew it.
     Applicant,
     /// The applicant's account is being deleted, by this user (themselves or an administrator).
     AccountDeleted {
         /// Who asked for the deletion.
-        by: i32,
+        by: Actor<'a>,
     },
 }
 
-impl Cause {
+impl<'a> Cause<'a> {
     /// The user recorded as acting, given the applicant.
-    fn actor(self, applicant: i32) -> i32 {
+    fn actor(self, applicant: Actor<'a>) -> Actor<'a> {
         match self {
             Cause::Applicant => applicant,
             Cause::AccountDeleted { by } => by,
@@ -73,9 +73,9 @@ pub async fn withdraw(
     applicant: Actor<'_>,
     application_id: i32,
     reason: &str,
-    cause: Cause,
+    cause: Cause<'_>,
 ) -> Outcome<Withdrawn, WithdrawRefusal> {
-    let actor = cause.actor(applicant.id);
+    let actor = cause.actor(applicant).id;
     let Some(application) = applications::find_for_update(txn, application_id)
         .await?
         .filter(|a| a.applicant_id == applicant.id)

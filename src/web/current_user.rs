@@ -1,5 +1,6 @@
 //! The signed-in user: loaded once per request by [`load_current_user`], then read by the
-//! [`CurrentUser`] and [`MaybeUser`] extractors and checked by [`require_role`].
+//! [`CurrentUser`] and [`MaybeUser`] extractors, and checked for roles by the extractors in
+//! [`crate::web::roles`].
 
 use axum::extract::{FromRequestParts, OriginalUri, Request, State};
 use axum::http::request::Parts;
@@ -222,54 +223,6 @@ impl<S: Send + Sync> FromRequestParts<S> for MaybeUser {
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
         Ok(MaybeUser(parts.extensions.get::<AuthUser>().cloned()))
     }
-}
-
-/// Lets the request through if the user holds any of `roles`.
-pub async fn require_any_role(
-    roles: &[Role],
-    CurrentUser(user): CurrentUser,
-    req: Request,
-    next: Next,
-) -> Result<Response, AppError> {
-    if roles.iter().any(|r| user.has(*r)) {
-        Ok(next.run(req).await)
-    } else {
-        tracing::warn!(
-            user_id = user.id,
-            route = route_of(&req),
-            "role check refused"
-        );
-        Err(AppError::Forbidden)
-    }
-}
-
-/// Route-layer check that the user holds `role`: anonymous users are sent to sign in, and
-/// signed-in users without the role get 403. Use as
-/// `.route_layer(from_fn(|u: CurrentUser, r: Request, n: Next| require_role(Role::Admin, u, r, n)))`.
-pub async fn require_role(
-    role: Role,
-    CurrentUser(user): CurrentUser,
-    req: Request,
-    next: Next,
-) -> Result<Response, AppError> {
-    if user.has(role) {
-        Ok(next.run(req).await)
-    } else {
-        tracing::warn!(
-            user_id = user.id,
-            needed = role.as_str(),
-            route = route_of(&req),
-            "role check refused"
-        );
-        Err(AppError::Forbidden)
-    }
-}
-
-/// The route's pattern, for logs: never the path, which can carry IDs or tokens.
-fn route_of(req: &Request) -> &str {
-    req.extensions()
-        .get::<axum::extract::MatchedPath>()
-        .map_or("(unmatched)", |p| p.as_str())
 }
 
 /// Who is acting, for the use cases, is the signed-in person.

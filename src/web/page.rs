@@ -280,12 +280,23 @@ impl<S: Send + Sync> FromRequestParts<S> for IdPairPath {
     }
 }
 
-/// The value of a field in a posted form read as pairs (empty when absent).
-pub fn form_field<'a>(pairs: &'a [(String, String)], name: &str) -> &'a str {
-    pairs
-        .iter()
-        .find(|(k, _)| k == name)
-        .map_or("", |(_, v)| v.as_str())
+/// The fields of a form numbered by position (`evidence-1`, `score-2`, `referee3_name`, ...),
+/// read beside its named fields with `#[serde(flatten)]` (it holds every field not named). As
+/// with any field, one sent twice refuses the whole form.
+#[derive(Clone, Debug, Default, serde::Deserialize)]
+#[serde(transparent)]
+pub struct Numbered(std::collections::HashMap<String, String>);
+
+impl Numbered {
+    /// The value of the field `name`, empty when not sent.
+    pub fn get(&self, name: &str) -> &str {
+        self.sent(name).unwrap_or("")
+    }
+
+    /// The value of the field `name`, if it was sent (perhaps empty).
+    pub fn sent(&self, name: &str) -> Option<&str> {
+        self.0.get(name).map(String::as_str)
+    }
 }
 
 /// Field-level errors of a form, in the order the fields appear.

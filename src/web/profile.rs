@@ -3,33 +3,30 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::Form;
 use axum::Router;
-use axum::extract::{Query, Request, State};
-use axum::middleware::{Next, from_fn};
+use axum::extract::{Query, State};
+use axum::middleware::from_fn;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
+use axum_extra::extract::Form;
 use serde::Deserialize;
 use tower_sessions::Session;
 
 use crate::app::AppState;
 use crate::db::applicant_profiles;
+use crate::domain::LocalRedirect;
 use crate::domain::profile::{CONTACT_PREFERENCES, CareExperience, ProfileForm, ProfileInput};
-use crate::domain::{LocalRedirect, Role};
 use crate::services::{self, Actor};
-use crate::web::CurrentUser;
-use crate::web::current_user::require_role;
 use crate::web::error::AppResult;
 use crate::web::page::{FormErrors, Page, flash};
+use crate::web::roles::{Applicant, only};
 use crate::web::unit_of_work::UnitOfWork;
 
 /// The profile routes, for applicants.
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/profile", get(show).post(save))
-        .route_layer(from_fn(|user: CurrentUser, req: Request, next: Next| {
-            require_role(Role::Applicant, user, req, next)
-        }))
+        .route_layer(from_fn(only::<Applicant>))
 }
 
 /// Where to go back to after saving (e.g. an application).
@@ -52,7 +49,7 @@ struct ProfileTemplate {
 
 async fn show(
     State(state): State<AppState>,
-    CurrentUser(me): CurrentUser,
+    Applicant(me): Applicant,
     page: Page,
     Query(back): Query<ReturnTo>,
 ) -> AppResult<ProfileTemplate> {
@@ -95,7 +92,7 @@ struct SaveForm {
 
 async fn save(
     State(state): State<AppState>,
-    CurrentUser(me): CurrentUser,
+    Applicant(me): Applicant,
     session: Session,
     page: Page,
     Form(form): Form<SaveForm>,

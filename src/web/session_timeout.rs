@@ -14,6 +14,7 @@ use tower_sessions::cookie::{Cookie, SameSite};
 
 use crate::app::AppState;
 use crate::domain::kept_form::{self, KEPT_FOR, ended_message, idle_minutes, kept_message};
+use crate::services::Actor;
 use crate::services::kept_forms;
 use crate::web::error::{AppError, AppResult};
 use crate::web::page::{Flash, FlashKind, Page};
@@ -141,24 +142,35 @@ pub fn sign_in_message(reason: Option<&str>, idle: std::time::Duration) -> Optio
 }
 
 /// The values of a form kept for the signed-in person on this page, in this browser (taken,
-/// so shown once), or nothing. A form page's GET takes this and renders these values instead
-/// of the stored ones, with [`Kept::show_message`]; nothing is saved until the person presses
-/// the form's button again.
+/// so shown once), or nothing. A form page's GET reads it with [`Kept::form`], as the same form
+/// type its POST reads, and renders these values instead of the stored ones, with
+/// [`Kept::show_message`]; nothing is saved until the person presses the form's button again.
 #[derive(Clone, Debug, Default)]
 pub struct Kept {
-    pairs: Option<Vec<(String, String)>>,
+    body: Option<String>,
     message: String,
 }
 
 impl Kept {
-    /// The kept pairs, if a form was kept.
-    pub fn pairs(&self) -> Option<&[(String, String)]> {
-        self.pairs.as_deref()
+    /// Whether a form was kept.
+    pub fn is_kept(&self) -> bool {
+        self.body.is_some()
+    }
+
+    /// The kept form, read as the form `T` its page posts (as `axum_extra`'s `Form` reads the
+    /// POST), if a form was kept. One that does not read as `T` is a fault, never skipped.
+    pub fn form<T: serde::de::DeserializeOwned>(&self) -> AppResult<Option<T>> {
+        let Some(body) = &self.body else {
+            return Ok(None);
+        };
+        serde_html_form::from_str(body)
+            .map(Some)
+            .map_err(|e| AppError::Internal(anyhow::anyhow!("a kept form does not read: {e}")))
     }
 
     /// Puts the "you were signed out, check and save" message on the page, if a form was kept.
     pub fn show_message(&self, page: &mut Page) {
-        if self.pairs.is_some() {
+        if self.body.is_some() {
             page.flash = Some(Flash {
                 kind: FlashKind::Warning,
                 message: self.message.clone(),
@@ -185,8 +197,9 @@ impl FromRequestParts<AppState> for Kept {
             .extensions
             .get::<OriginalUri>()
             .map_or(parts.uri.path(), |o| o.0.path());
-        let pairs = kept_forms::take(&state.db, user.id, &token, path, crate::db::now()).await?;
-        Ok(Kept { pairs, message })
+        let body =
+            kept_forms::take(&state.db, Actor::from(user), &token, path, crate::db::now()).await?;
+        Ok(Kept { body, message })
     }
 }
 

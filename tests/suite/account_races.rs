@@ -23,7 +23,7 @@ use spectra::web::session_store::{SeaOrmSessionStore, is_refused};
 use tower_sessions::SessionStore;
 use tower_sessions::session::{Id, Record};
 
-use crate::helpers::{PASSWORD, TestApp, csrf_in, eventually, location, spawn_app};
+use crate::helpers::{PASSWORD, TestApp, acting, csrf_in, eventually, location, spawn_app};
 
 const EMAIL: &str = "sam.racer@example.org";
 const NEW_PASSWORD: &str = "a-brand-new-password";
@@ -229,9 +229,15 @@ async fn a_password_change_hashed_before_the_account_was_deleted_writes_nothing(
     assert_eq!(location(&deleted), "/account/deleted");
     // ...then the change's transaction runs.
     let txn = app.db.begin().await.unwrap();
-    let outcome = accounts::change_password(&txn, &app.state().config, id, &hash, &changing.cookie)
-        .await
-        .unwrap();
+    let outcome = accounts::change_password(
+        &txn,
+        &app.state().config,
+        acting(id),
+        &hash,
+        &changing.cookie,
+    )
+    .await
+    .unwrap();
     txn.rollback().await.unwrap();
 
     // Assert
@@ -249,10 +255,16 @@ async fn a_deletion_after_a_password_change_ends_the_session_it_was_making() {
     let changing = sign_in(&app, EMAIL).await;
     let hash = new_hash().await;
     let txn = app.db.begin().await.unwrap();
-    let changed = accounts::change_password(&txn, &app.state().config, id, &hash, &changing.cookie)
-        .await
-        .unwrap()
-        .unwrap();
+    let changed = accounts::change_password(
+        &txn,
+        &app.state().config,
+        acting(id),
+        &hash,
+        &changing.cookie,
+    )
+    .await
+    .unwrap()
+    .unwrap();
     txn.commit().await.unwrap();
     assert_eq!(changed_notices_to(&app, EMAIL).await, 1, "queued, once");
 
@@ -327,9 +339,10 @@ async fn a_password_change_from_a_session_signed_out_meanwhile_changes_nothing()
         "/signed-out"
     );
     let txn = app.db.begin().await.unwrap();
-    let outcome = accounts::change_password(&txn, &app.state().config, id, &hash, &tab.cookie)
-        .await
-        .unwrap();
+    let outcome =
+        accounts::change_password(&txn, &app.state().config, acting(id), &hash, &tab.cookie)
+            .await
+            .unwrap();
     txn.rollback().await.unwrap();
 
     // Assert
@@ -349,10 +362,11 @@ async fn signing_out_after_the_change_committed_stops_or_ends_its_new_session() 
         let token = tab.token().await;
         let hash = new_hash().await;
         let txn = app.db.begin().await.unwrap();
-        let changed = accounts::change_password(&txn, &app.state().config, id, &hash, &tab.cookie)
-            .await
-            .unwrap()
-            .unwrap();
+        let changed =
+            accounts::change_password(&txn, &app.state().config, acting(id), &hash, &tab.cookie)
+                .await
+                .unwrap()
+                .unwrap();
         txn.commit().await.unwrap();
         let early = if new_session_first {
             Some(
@@ -504,7 +518,7 @@ async fn a_session_is_never_stored_for_an_account_deactivated_or_deleted_while_s
 
     // Act: ...then one is deactivated and the other deleted, before their sessions are stored.
     let txn = app.db.begin().await.unwrap();
-    user_admin::set_active(&txn, admin, leaver, false)
+    user_admin::set_active(&txn, acting(admin), leaver, false)
         .await
         .unwrap()
         .unwrap();
@@ -648,7 +662,7 @@ async fn a_reset_hashed_before_the_account_was_deactivated_writes_nothing() {
 
     // Act: ...the account is deactivated; then the reset's transaction runs.
     let txn = app.db.begin().await.unwrap();
-    user_admin::set_active(&txn, admin, id, false)
+    user_admin::set_active(&txn, acting(admin), id, false)
         .await
         .unwrap()
         .unwrap();
@@ -683,8 +697,10 @@ async fn a_deleted_account_is_not_reactivated_or_given_roles_by_an_administrator
 
     // Act
     let txn = app.db.begin().await.unwrap();
-    let reactivated = user_admin::set_active(&txn, admin, id, true).await.unwrap();
-    let roles = user_admin::change_roles(&txn, admin, id, &[Role::Champion], None)
+    let reactivated = user_admin::set_active(&txn, acting(admin), id, true)
+        .await
+        .unwrap();
+    let roles = user_admin::change_roles(&txn, acting(admin), id, &[Role::Champion], None)
         .await
         .unwrap();
     txn.rollback().await.unwrap();

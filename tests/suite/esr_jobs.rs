@@ -12,7 +12,7 @@ use spectra::services::esr_jobs;
 use time::{Date, Duration, OffsetDateTime};
 
 use crate::esr::{audit, csv, organisations};
-use crate::helpers::{TestApp, spawn_app};
+use crate::helpers::{TestApp, acting, spawn_app};
 
 fn today() -> Date {
     spectra::domain::london_time::from_utc(spectra::db::now()).date()
@@ -47,13 +47,19 @@ async fn stopped_app() -> (TestApp, i32) {
 
 /// Uploads `text` for `user` and queues its import, as the pages do: the job's ID.
 async fn queued(db: &DatabaseConnection, user: i32, text: &str) -> i32 {
-    let previewed = esr_jobs::upload(db, user, text.to_owned(), today(), spectra::db::now())
-        .await
-        .unwrap()
-        .unwrap();
+    let previewed = esr_jobs::upload(
+        db,
+        acting(user),
+        text.to_owned(),
+        today(),
+        spectra::db::now(),
+    )
+    .await
+    .unwrap()
+    .unwrap();
     esr_jobs::queue_import(
         db,
-        user,
+        acting(user),
         previewed.upload_id,
         &previewed.fingerprint,
         today(),

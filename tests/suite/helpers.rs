@@ -562,3 +562,13 @@ pub fn location(response: &reqwest::Response) -> String {
         .unwrap_or_default()
         .to_owned()
 }
+
+/// Someone acting in a use case called directly, known by their user ID (the use cases these
+/// tests call read nothing but the ID; the name and address are placeholders).
+pub fn acting(id: i32) -> spectra::services::Actor<'static> {
+    spectra::services::Actor {
+        id,
+        name: "Test Person",
+        email: "test.person@example.org",
+    }
+}

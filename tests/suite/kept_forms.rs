@@ -3,13 +3,13 @@
 //! deleted once shown or after a day; an ended session gets its own message; "Stay signed in"
 //! pushes the session's expiry; saving for later keeps an answer over the word limit.
 
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, TransactionTrait};
 use spectra::domain::Role;
 use spectra::entities::{kept_form, session};
 use time::{Duration, OffsetDateTime};
 
 use crate::applications::{applicant, evidence_stored, post_vacancy, start};
-use crate::helpers::{Client, PASSWORD, TestApp, csrf_in, location, spawn_app, text_of};
+use crate::helpers::{Client, PASSWORD, TestApp, acting, csrf_in, location, spawn_app, text_of};
 
 /// How the session ended: its row expired but still there, or already swept away.
 #[derive(Clone, Copy, Debug)]
@@ -321,10 +321,16 @@ async fn kept_forms_last_a_day_and_signing_out_removes_them() {
     let app = spawn_app().await;
     let org = app.create_organisation("Wirral").await;
     let (user_id, browser) = manager(&app, org, "d.manager@nhs.net").await;
-    let token =
-        spectra::services::kept_forms::bind_browser(&app.db, user_id, None, spectra::db::now())
-            .await
-            .unwrap();
+    let txn = app.db.begin().await.unwrap();
+    let token = spectra::services::kept_forms::bind_browser(
+        &txn,
+        acting(user_id),
+        None,
+        spectra::db::now(),
+    )
+    .await
+    .unwrap();
+    txn.commit().await.unwrap();
     let old = spectra::db::now() - Duration::hours(25);
     assert!(
         spectra::services::kept_forms::keep(
@@ -364,7 +370,7 @@ async fn kept_forms_last_a_day_and_signing_out_removes_them() {
     // Act 1: the old one is not handed out, and the sweep removes it.
     let taken = spectra::services::kept_forms::take(
         &app.db,
-        user_id,
+        acting(user_id),
         &token,
         "/manage/vacancies/new",
         spectra::db::now(),

@@ -840,3 +840,35 @@ async fn two_sign_ups_at_once_store_one_row() {
     assert_eq!(b.status().as_u16(), 303);
     assert_eq!(app.count("mentees").await, 1);
 }
+
+#[tokio::test]
+async fn a_negative_stored_capacity_is_an_error_never_a_mentor_with_no_places() {
+    // Arrange: a mentor whose stored capacity went below zero (no form or file stores one).
+    let app = spawn_app().await;
+    coordinator(&app).await;
+    import(&app, "mentors", MENTORS).await;
+    mentor::Entity::update_many()
+        .col_expr(
+            mentor::Column::Capacity,
+            sea_orm::sea_query::Expr::value(-1),
+        )
+        .filter(mentor::Column::Reference.eq("M1"))
+        .exec(&app.db)
+        .await
+        .unwrap();
+
+    // Act
+    let list = app.client.get("/mentoring/coordinator/mentors").await;
+    let export = app
+        .client
+        .get("/mentoring/coordinator/export/mentors.csv")
+        .await;
+    let matching = app.client.get("/mentoring/coordinator/matching").await;
+
+    // Assert: each page fails rather than showing the mentor as full, and nothing is exported.
+    assert_eq!(list.status().as_u16(), 500);
+    assert_eq!(export.status().as_u16(), 500);
+    assert_eq!(matching.status().as_u16(), 500);
+    let events = spectra::db::audit::recent(&app.db, 20).await.unwrap();
+    assert!(events.iter().all(|e| e.action != "mentoring_exported"));
+}

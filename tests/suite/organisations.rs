@@ -7,7 +7,7 @@ use spectra::domain::organisation::{OrganisationForm, OrganisationInput};
 use spectra::entities::{audit_event, organisation};
 use spectra::services::organisations::{self as service, DetailsRefusal};
 
-use crate::helpers::{Client, PASSWORD, TestApp, location, spawn_app, text_of};
+use crate::helpers::{Client, PASSWORD, TestApp, acting, location, spawn_app, text_of};
 
 const ADMIN: &str = "admin@example.org";
 
@@ -729,7 +729,9 @@ async fn two_admins_adding_the_same_ods_code_at_once_get_one_organisation_and_a_
     // Act: the first adds it in a transaction not yet committed; the second adds another name
     // with the same ODS code.
     let first = app.db.begin().await.unwrap();
-    let added = service::add(&first, admin_id, &input).await.unwrap();
+    let added = service::add(&first, acting(admin_id), &input)
+        .await
+        .unwrap();
     assert!(added.is_ok());
     if app.db.get_database_backend() == DbBackend::Postgres {
         // The second checks before the first commits, so only the unique index can stop it:
@@ -742,7 +744,7 @@ async fn two_admins_adding_the_same_ods_code_at_once_get_one_organisation_and_a_
         .unwrap();
         let second = tokio::spawn(async move {
             let txn = db.begin().await.unwrap();
-            let outcome = service::add(&txn, admin_id, &racing).await.unwrap();
+            let outcome = service::add(&txn, acting(admin_id), &racing).await.unwrap();
             txn.rollback().await.unwrap();
             outcome
         });
@@ -757,7 +759,7 @@ async fn two_admins_adding_the_same_ods_code_at_once_get_one_organisation_and_a_
         // SQLite has one writer at a time: the second is checked after the first commits.
         first.commit().await.unwrap();
         let txn = app.db.begin().await.unwrap();
-        let outcome = service::add(&txn, admin_id, &input).await.unwrap();
+        let outcome = service::add(&txn, acting(admin_id), &input).await.unwrap();
         txn.rollback().await.unwrap();
         assert_eq!(outcome, Err(DetailsRefusal::NameTaken));
     }
@@ -821,7 +823,7 @@ async fn two_admins_adding_lookalike_names_at_once_get_one_organisation_and_a_fi
     // lookalike meanwhile. No unique index can see that the two are the same name.
     let first = app.db.begin().await.unwrap();
     assert!(
-        service::add(&first, admin_id, &plain)
+        service::add(&first, acting(admin_id), &plain)
             .await
             .unwrap()
             .is_ok()
@@ -830,7 +832,7 @@ async fn two_admins_adding_lookalike_names_at_once_get_one_organisation_and_a_fi
         let db = app.db.clone();
         let second = tokio::spawn(async move {
             let txn = db.begin().await.unwrap();
-            let outcome = service::add(&txn, admin_id, &curly).await.unwrap();
+            let outcome = service::add(&txn, acting(admin_id), &curly).await.unwrap();
             match outcome {
                 Ok(_) => txn.commit().await.unwrap(),
                 Err(_) => txn.rollback().await.unwrap(),
@@ -847,7 +849,7 @@ async fn two_admins_adding_lookalike_names_at_once_get_one_organisation_and_a_fi
         // SQLite has one writer at a time: the second is checked after the first commits.
         first.commit().await.unwrap();
         let txn = app.db.begin().await.unwrap();
-        let outcome = service::add(&txn, admin_id, &curly).await.unwrap();
+        let outcome = service::add(&txn, acting(admin_id), &curly).await.unwrap();
         txn.rollback().await.unwrap();
         outcome
     };

@@ -337,6 +337,35 @@ fn handlers_leave_writing_auditing_and_email_to_the_use_cases() {
 }
 
 #[test]
+fn the_web_layer_reads_every_form_one_way() {
+    // Arrange: `axum_extra`'s `Form` reads a repeated field (ticked boxes) as a list, so no
+    // handler reads a form as raw pairs, or with the other `Form`.
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let forbidden = [
+        "axum::Form",
+        "axum::extract::Form",
+        "Form<Vec<(String, String)>>",
+    ];
+
+    // Act
+    let mut found = Vec::new();
+    for path in rust_files(&root.join("src/web")) {
+        let code = code_of(&std::fs::read_to_string(&path).unwrap());
+        for what in forbidden {
+            if code.contains(what) {
+                found.push(format!(
+                    "{}: {what}",
+                    path.strip_prefix(root).unwrap().display()
+                ));
+            }
+        }
+    }
+
+    // Assert
+    assert!(found.is_empty(), "in the web layer:\n{}", found.join("\n"));
+}
+
+#[test]
 fn the_import_reader_finds_grouped_and_plain_paths_and_the_cycle_finder_finds_loops() {
     assert_eq!(
         code_of("use crate::a; // crate::b\n#[cfg(test)]\nmod tests {\n    use crate::c;\n}\n"),

@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{Settings, mentee_profile, mentor_profile};
 use crate::db::now;
+use crate::domain::count::stored_count;
 use crate::domain::mentoring::alternatives::Alternative;
 use crate::domain::mentoring::pilot::{ExclusionSource, MenteeStatus};
 use crate::domain::mentoring::plan::{self, Mentee, Mentor, Plan, Rules};
@@ -262,11 +263,11 @@ pub async fn pool(db: &impl ConnectionTrait) -> Result<Pool, DbErr> {
         .await?
         .into_iter()
         .map(|m| {
-            let capacity = u32::try_from(m.capacity).unwrap_or(0);
+            let capacity = stored_count(m.capacity)?;
             let room = capacity.saturating_sub(taken.get(&m.id).copied().unwrap_or(0));
-            (m, room)
+            Ok((m, room))
         })
-        .collect();
+        .collect::<Result<_, DbErr>>()?;
     let waiting = mentee::Entity::find()
         .filter(mentee::Column::Status.eq(MenteeStatus::Approved))
         .order_by_asc(mentee::Column::Id)

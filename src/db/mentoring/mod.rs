@@ -9,6 +9,7 @@ use sea_orm::{
 };
 
 use crate::db::now;
+use crate::domain::count::stored_count;
 use crate::domain::mentoring::pilot::{DEFAULT_CAP, MenteeStatus};
 use crate::domain::mentoring::profile::{MenteeProfile, MentorProfile, items};
 use crate::domain::mentoring::scoring::Weights;
@@ -43,10 +44,6 @@ pub async fn lock_mentees(txn: &DatabaseTransaction) -> Result<(), DbErr> {
     Ok(())
 }
 
-fn to_u32(n: i32) -> u32 {
-    u32::try_from(n).unwrap_or(0)
-}
-
 fn to_i32(n: u32) -> i32 {
     i32::try_from(n).unwrap_or(i32::MAX)
 }
@@ -56,18 +53,15 @@ pub async fn settings(db: &impl ConnectionTrait) -> Result<Settings, DbErr> {
     Ok(
         match mentoring_settings::Entity::find_by_id(1).one(db).await? {
             Some(s) => Settings {
-                cap: to_u32(s.mentee_cap),
-                weights: Weights(
-                    [
-                        s.weight_specialty,
-                        s.weight_meeting_mode,
-                        s.weight_availability,
-                        s.weight_lived_experience,
-                        s.weight_gender,
-                        s.weight_teaching_hospital,
-                    ]
-                    .map(to_u32),
-                ),
+                cap: stored_count(s.mentee_cap)?,
+                weights: Weights([
+                    stored_count(s.weight_specialty)?,
+                    stored_count(s.weight_meeting_mode)?,
+                    stored_count(s.weight_availability)?,
+                    stored_count(s.weight_lived_experience)?,
+                    stored_count(s.weight_gender)?,
+                    stored_count(s.weight_teaching_hospital)?,
+                ]),
             },
             None => Settings::default(),
         },
@@ -110,7 +104,6 @@ pub fn mentor_profile(m: &mentor::Model) -> MentorProfile {
     MentorProfile {
         organisation: m.organisation.clone(),
         specialty: m.specialty.clone(),
-        capacity: to_u32(m.capacity),
         modes: m.meeting_modes,
         availability: m.availability,
         lived_experience: m.lived_experience,

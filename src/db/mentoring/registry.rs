@@ -10,15 +10,13 @@ use sea_orm::{
 };
 
 use crate::db::now;
+use crate::domain::count::stored_count;
 use crate::domain::mentoring::files::{ExclusionRecord, MenteeRecord, MentorRecord};
 use crate::domain::mentoring::input::SignUpInput;
 use crate::domain::mentoring::pilot::{ExclusionSource, MenteeStatus};
 use crate::domain::mentoring::profile::{Availability, Strength, items, join};
 use crate::entities::{mentee, mentor, mentoring_exclusion, user};
 
-fn to_u32(n: i32) -> u32 {
-    u32::try_from(n).unwrap_or(0)
-}
 
 fn to_i32(n: u32) -> i32 {
     i32::try_from(n).unwrap_or(i32::MAX)
@@ -217,38 +215,38 @@ pub async fn update_mentor(
     row.update(db).await
 }
 
-/// A mentor as a row of `mentors.csv`.
-pub fn mentor_record(m: &mentor::Model) -> MentorRecord {
-    MentorRecord {
+/// A mentor as a row of `mentors.csv`; a negative stored capacity is an error.
+pub fn mentor_record(m: &mentor::Model) -> Result<MentorRecord, DbErr> {
+    Ok(MentorRecord {
         id: m.reference.clone(),
         name: m.full_name.clone(),
         email: m.email.clone(),
         organisation: m.organisation.clone(),
         grade: m.grade.clone(),
         specialty: m.specialty.clone(),
-        capacity: to_u32(m.capacity),
+        capacity: stored_count(m.capacity)?,
         modes: m.meeting_modes,
         availability: m.availability,
         lived_experience: m.lived_experience,
         gender: m.gender.clone(),
-    }
+    })
 }
 
-/// A student as a row of `mentees.csv`.
-pub fn mentee_record(m: &mentee::Model) -> MenteeRecord {
-    MenteeRecord {
+/// A student as a row of `mentees.csv`; a negative stored year of study is an error.
+pub fn mentee_record(m: &mentee::Model) -> Result<MenteeRecord, DbErr> {
+    Ok(MenteeRecord {
         id: m.reference.clone(),
         name: m.full_name.clone(),
         email: m.email.clone(),
         university: m.university.clone(),
-        year_of_study: to_u32(m.year_of_study),
+        year_of_study: stored_count(m.year_of_study)?,
         specialty_interests: items(&m.specialty_interests).map(str::to_owned).collect(),
         modes: m.meeting_modes,
         availability: m.availability,
         lived_experience: m.lived_experience_preference,
         gender_preference: m.gender_preference.clone(),
         gender_strength: m.gender_preference_strength,
-    }
+    })
 }
 
 /// Stores a student's own sign-up, waiting for approval.

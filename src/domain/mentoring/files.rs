@@ -2,10 +2,11 @@
 //! file either gives every row or lists every bad row by line number and reason, so nothing
 //! partial is ever stored. Writing gives the same columns back.
 
-use crate::domain::spreadsheet::{escape, unescape};
 use std::collections::HashSet;
 
 use super::profile::{Availability, MenteeProfile, MentorProfile, Modes, Strength, join};
+use crate::domain::csv::{self as csv_file, Records};
+use crate::domain::spreadsheet::{escape, unescape};
 use crate::domain::{EmailAddress, FullName};
 
 pub const MENTOR_COLUMNS: [&str; 11] = [
@@ -72,7 +73,6 @@ impl MentorRecord {
         MentorProfile {
             organisation: self.organisation.clone(),
             specialty: self.specialty.clone(),
-            capacity: self.capacity,
             modes: self.modes,
             availability: self.availability,
             lived_experience: self.lived_experience,
@@ -219,43 +219,6 @@ fn strength(column: &'static str) -> impl FnOnce(&str) -> Result<Strength, Strin
     }
 }
 
-/// Turns byte offsets into line numbers (the CSV reader's own count skips blank lines).
-struct LineCounter<'a> {
-    text: &'a [u8],
-    byte: usize,
-    line: u64,
-}
-
-impl<'a> LineCounter<'a> {
-    fn new(text: &'a str) -> Self {
-        LineCounter {
-            text: text.as_bytes(),
-            byte: 0,
-            line: 1,
-        }
-    }
-
-    /// The line of the record at a byte offset; offsets must come in order.
-    fn at(&mut self, byte: u64) -> u64 {
-        let mut target = usize::try_from(byte)
-            .unwrap_or(usize::MAX)
-            .min(self.text.len());
-        // A record's offset can be that of blank lines skipped before it.
-        while target < self.text.len() && matches!(self.text[target], b'\n' | b'\r') {
-            target += 1;
-        }
-        if target > self.byte {
-            let newlines = self.text[self.byte..target]
-                .iter()
-                .filter(|b| **b == b'\n')
-                .count();
-            self.line += u64::try_from(newlines).unwrap_or(0);
-            self.byte = target;
-        }
-        self.line
-    }
-}
-
 /// Reads a whole file: checks the header, then each row with `read_row`, which returns the row
 /// or its problems. Every problem is reported, by line.
 fn read_all<T>(
@@ -264,15 +227,11 @@ fn read_all<T>(
     mut read_row: impl FnMut(&mut Row<'_>) -> Option<T>,
 ) -> Result<Vec<T>, Vec<RowError>> {
     let text = text.trim_start_matches('\u{feff}');
-    let mut lines = LineCounter::new(text);
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(text.as_bytes());
-    let mut records = reader.records();
-    let header_ok = match records.next() {
-        Some(Ok(header)) => {
-            header.len() == columns.len() && header.iter().zip(columns).all(|(h, c)| h.trim() == *c)
+    let mut records = Records::new(text.as_bytes());
+    let mut fields = csv::StringRecord::new();
+    let header_ok = match records.next(&mut fields) {
+        Ok(Some(_)) => {
+            fields.len() == columns.len() && fields.iter().zip(columns).all(|(h, c)| h.trim() == *c)
         }
         _ => false,
     };
@@ -287,20 +246,18 @@ fn read_all<T>(
     }
     let mut rows = Vec::new();
     let mut errors = Vec::new();
-    for (i, record) in records.enumerate() {
-        let fallback = u64::try_from(i).unwrap_or(u64::MAX).saturating_add(2);
-        let fields = match record {
-            Ok(fields) => fields,
+    for i in 0_u64.. {
+        let line = match records.next(&mut fields) {
+            Ok(Some(line)) => line,
+            Ok(None) => break,
             Err(e) => {
-                let line = e.position().map_or(fallback, |p| lines.at(p.byte()));
                 errors.push(RowError {
-                    line,
+                    line: e.line.unwrap_or(i.saturating_add(2)),
                     message: "the row could not be read as CSV".to_owned(),
                 });
                 continue;
             }
         };
-        let line = fields.position().map_or(fallback, |p| lines.at(p.byte()));
         if fields.iter().all(|f| f.trim().is_empty()) {
             continue;
         }
@@ -453,28 +410,30 @@ pub fn read_exclusions(text: &str) -> Result<Vec<ExclusionRecord>, Vec<RowError>
     })
 }
 
-fn write_all(columns: &[&str], rows: impl Iterator<Item = Vec<String>>) -> String {
-    let mut writer = csv::Writer::from_writer(Vec::new());
-    let mut ok = writer.write_record(columns).is_ok();
-    for row in rows {
-        ok &= writer.write_record(row.iter().map(|v| escape(v))).is_ok();
-    }
-    debug_assert!(ok, "writing CSV to memory cannot fail");
-    String::from_utf8(writer.into_inner().unwrap_or_default()).unwrap_or_default()
+/// Writes a file: the column names, then each row, every value made safe to open in a
+/// spreadsheet.
+fn write_all(
+    columns: &[&str],
+    rows: impl Iterator<Item = Vec<String>>,
+) -> Result<String, csv_file::WriteError> {
+    csv_file::write(
+        columns,
+        rows.map(|row| row.iter().map(|v| escape(v)).collect::<Vec<_>>()),
+    )
 }
 
 /// Writes `mentors.csv`.
-pub fn write_mentors(mentors: &[MentorRecord]) -> String {
+pub fn write_mentors(mentors: &[MentorRecord]) -> Result<String, csv_file::WriteError> {
     write_all(&MENTOR_COLUMNS, mentors.iter().map(MentorRecord::row))
 }
 
 /// Writes `mentees.csv`.
-pub fn write_mentees(mentees: &[MenteeRecord]) -> String {
+pub fn write_mentees(mentees: &[MenteeRecord]) -> Result<String, csv_file::WriteError> {
     write_all(&MENTEE_COLUMNS, mentees.iter().map(MenteeRecord::row))
 }
 
 /// Writes `exclusions.csv`.
-pub fn write_exclusions(exclusions: &[ExclusionRecord]) -> String {
+pub fn write_exclusions(exclusions: &[ExclusionRecord]) -> Result<String, csv_file::WriteError> {
     write_all(
         &EXCLUSION_COLUMNS,
         exclusions
@@ -495,26 +454,18 @@ pub fn describe(errors: &[RowError]) -> Vec<String> {
 /// problems found against the database can be reported by line too.
 pub fn row_lines(text: &str) -> Vec<u64> {
     let text = text.trim_start_matches('\u{feff}');
-    let bytes = text.as_bytes();
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(bytes);
+    let mut records = Records::new(text.as_bytes());
+    let mut record = csv::StringRecord::new();
     let mut lines = Vec::new();
-    for record in reader.records().skip(1).flatten() {
-        if record.iter().all(|f| f.trim().is_empty()) {
-            continue;
+    // The first record is the header; one that cannot be read is no row.
+    for i in 0_u64.. {
+        match records.next(&mut record) {
+            Ok(None) => break,
+            Ok(Some(line)) if i > 0 && !record.iter().all(|f| f.trim().is_empty()) => {
+                lines.push(line);
+            }
+            Ok(Some(_)) | Err(_) => {}
         }
-        let mut at = record
-            .position()
-            .and_then(|p| usize::try_from(p.byte()).ok())
-            .unwrap_or(0)
-            .min(bytes.len());
-        while at < bytes.len() && matches!(bytes[at], b'\n' | b'\r') {
-            at += 1;
-        }
-        let newlines = bytes[..at].iter().filter(|b| **b == b'\n').count();
-        lines.push(u64::try_from(newlines).unwrap_or(0) + 1);
     }
     lines
 }
@@ -572,16 +523,22 @@ mod tests {
     #[test]
     fn round_trips_through_the_writer() {
         let mentors = read_mentors(MENTORS).unwrap();
-        assert_eq!(read_mentors(&write_mentors(&mentors)).unwrap(), mentors);
+        assert_eq!(
+            read_mentors(&write_mentors(&mentors).unwrap()).unwrap(),
+            mentors
+        );
         let mentees = read_mentees(MENTEES).unwrap();
-        assert_eq!(read_mentees(&write_mentees(&mentees)).unwrap(), mentees);
+        assert_eq!(
+            read_mentees(&write_mentees(&mentees).unwrap()).unwrap(),
+            mentees
+        );
         let exclusions = vec![ExclusionRecord {
             mentor_id: "M1".into(),
             mentee_id: "S1".into(),
             reason: "Assesses the student, \"often\"".into(),
         }];
         assert_eq!(
-            read_exclusions(&write_exclusions(&exclusions)).unwrap(),
+            read_exclusions(&write_exclusions(&exclusions).unwrap()).unwrap(),
             exclusions
         );
     }
@@ -590,7 +547,7 @@ mod tests {
     fn formulas_are_made_harmless_and_read_back() {
         let mut mentors = read_mentors(MENTORS).unwrap();
         mentors[0].grade = "=HYPERLINK(\"x\")".into();
-        let written = write_mentors(&mentors);
+        let written = write_mentors(&mentors).unwrap();
         assert!(written.contains("'=HYPERLINK"));
         assert_eq!(
             read_mentors(&written).unwrap()[0].grade,

@@ -2,6 +2,8 @@
 //! form and the pilot's settings. Each `parse` returns every field's error at once, by the
 //! field's `id` in the form, in the order the form asks.
 
+use serde::{Deserialize, Deserializer};
+
 use crate::domain::mentoring::files::{MenteeRecord, MentorRecord};
 use crate::domain::mentoring::pilot::MAX_CAP;
 use crate::domain::mentoring::profile::{
@@ -85,8 +87,10 @@ fn required_text(
 // ---------------------------------------------------------------------------------------------
 // A student's sign-up
 
-/// The answers of the sign-up form as typed, to show the form again.
-#[derive(Clone, Debug, Default)]
+/// The answers of the sign-up form as typed (one `modes` and one `availability` field per
+/// ticked box), to show the form again.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(default)]
 pub struct SignUpForm {
     pub university: String,
     pub other_university: String,
@@ -98,7 +102,13 @@ pub struct SignUpForm {
     pub gender_preference: String,
     pub gender_strength: String,
     pub conflicts: String,
+    #[serde(deserialize_with = "ticked")]
     pub consent: bool,
+}
+
+/// A checkbox sent as `yes` is ticked; anything else is not.
+fn ticked<'de, D: Deserializer<'de>>(value: D) -> Result<bool, D::Error> {
+    Ok(String::deserialize(value)? == "yes")
 }
 
 /// What a student tells us when they sign up, beyond the spreadsheet's columns.
@@ -258,8 +268,9 @@ fn gender_wish(errors: &mut Vec<FieldError>, form: &SignUpForm) -> (String, Stre
 // ---------------------------------------------------------------------------------------------
 // The coordinator's mentor form
 
-/// The mentor form as typed.
-#[derive(Clone, Debug, Default)]
+/// The mentor form as typed (one `modes` and one `availability` field per ticked box).
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(default)]
 pub struct MentorForm {
     pub full_name: String,
     pub email: String,

@@ -331,7 +331,6 @@ mod tests {
             profile: MentorProfile {
                 organisation: "Alder Hey Children's NHS FT".into(),
                 specialty: specialty.into(),
-                capacity: room,
                 modes: Modes::parse("online").unwrap(),
                 availability: Availability::parse("mon_am").unwrap(),
                 lived_experience: false,

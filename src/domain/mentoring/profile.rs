@@ -259,7 +259,6 @@ pub fn teaching_hospitals(university: &str) -> &'static [&'static str] {
 pub struct MentorProfile {
     pub organisation: String,
     pub specialty: String,
-    pub capacity: u32,
     pub modes: Modes,
     pub availability: Availability,
     pub lived_experience: bool,

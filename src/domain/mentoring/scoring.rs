@@ -391,7 +391,6 @@ mod tests {
         MentorProfile {
             organisation: "Alder Hey Children's NHS FT".into(),
             specialty: "Paediatrics".into(),
-            capacity: 2,
             modes: Modes::parse("in_person;online").unwrap(),
             availability: Availability::parse("mon_am;tue_pm;wed_eve").unwrap(),
             lived_experience: true,

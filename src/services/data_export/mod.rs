@@ -16,7 +16,8 @@ mod gather;
 mod mentoring;
 
 use sea_orm::{
-    AccessMode, ConnectionTrait, DatabaseConnection, DbBackend, IsolationLevel, TransactionTrait,
+    AccessMode, DatabaseConnection, DatabaseTransaction, DbBackend, IsolationLevel,
+    TransactionTrait,
 };
 use serde_json::json;
 use time::format_description::well_known::Rfc3339;
@@ -30,6 +31,7 @@ pub use self::document::{
 };
 use crate::db::audit::{self, AuditAction};
 use crate::domain::audit_subject::AuditSubject;
+use crate::services::Actor;
 
 /// The version of the document's layout. Raise it when a field is renamed or removed.
 pub const FORMAT_VERSION: u32 = 1;
@@ -97,18 +99,18 @@ pub async fn export(db: &DatabaseConnection, user_id: i32) -> anyhow::Result<Opt
 /// Records the download in the audit log: a GET that writes, because DOMAIN.md §9 requires
 /// every export to be audited. Only counts and the size go in the details.
 pub async fn record_download(
-    db: &impl ConnectionTrait,
-    user_id: i32,
+    txn: &DatabaseTransaction,
+    owner: Actor<'_>,
     export: &DataExport,
     bytes: usize,
 ) -> anyhow::Result<()> {
     let mut details = export.counts();
     details["bytes"] = json!(bytes);
     audit::record(
-        db,
-        Some(user_id),
+        txn,
+        Some(owner.id),
         AuditAction::DataDownloaded,
-        &AuditSubject::User(user_id),
+        &AuditSubject::User(owner.id),
         details,
     )
     .await?;

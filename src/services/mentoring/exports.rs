@@ -33,20 +33,20 @@ pub async fn export(
                 .await?
                 .iter()
                 .map(reg::mentor_record)
-                .collect();
-            (records.len(), files::write_mentors(&records))
+                .collect::<Result<_, _>>()?;
+            (records.len(), files::write_mentors(&records)?)
         }
         Sheet::Mentees => {
             let records: Vec<MenteeRecord> = reg::approved_mentees(txn)
                 .await?
                 .iter()
                 .map(reg::mentee_record)
-                .collect();
-            (records.len(), files::write_mentees(&records))
+                .collect::<Result<_, _>>()?;
+            (records.len(), files::write_mentees(&records)?)
         }
         Sheet::Exclusions => {
             let records = reg::exclusion_records(txn).await?;
-            (records.len(), files::write_exclusions(&records))
+            (records.len(), files::write_exclusions(&records)?)
         }
     };
     audit::record(

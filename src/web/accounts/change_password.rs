@@ -4,10 +4,10 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::Form;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
+use axum_extra::extract::Form;
 use serde::Deserialize;
 use tower_sessions::Session;
 
@@ -16,6 +16,7 @@ use crate::auth::password;
 use crate::auth::throttle::LoginKeys;
 use crate::db::users;
 use crate::domain::NewPassword;
+use crate::services::Actor;
 use crate::services::accounts::{self, PasswordRefusal};
 use crate::web::accounts::sign_in;
 use crate::web::error::{AppError, AppResult};
@@ -100,16 +101,23 @@ pub async fn submit(
         return Err(session_ended());
     };
     let uow = UnitOfWork::begin(&state).await?;
-    let changed =
-        match accounts::change_password(&uow, &state.config, user.id, &hash, &session_id).await? {
-            Ok(changed) => changed,
-            Err(refusal) => {
-                drop(uow);
-                tracing::info!(user_id = user.id, ?refusal, "password change refused");
-                session.clear().await;
-                return Err(session_ended());
-            }
-        };
+    let changed = match accounts::change_password(
+        &uow,
+        &state.config,
+        Actor::from(&user),
+        &hash,
+        &session_id,
+    )
+    .await?
+    {
+        Ok(changed) => changed,
+        Err(refusal) => {
+            drop(uow);
+            tracing::info!(user_id = user.id, ?refusal, "password change refused");
+            session.clear().await;
+            return Err(session_ended());
+        }
+    };
     uow.commit().await?;
     tracing::info!(user_id = user.id, "password changed");
 

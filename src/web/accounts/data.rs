@@ -10,6 +10,7 @@ use axum::response::{IntoResponse, Response};
 
 use crate::app::AppState;
 use crate::domain::london_time;
+use crate::services::Actor;
 use crate::services::data_export;
 use crate::web::error::{AppError, AppResult};
 use crate::web::page::Page;
@@ -39,7 +40,7 @@ pub async fn download(
         .ok_or(AppError::NotFound)?;
     let body = serde_json::to_vec_pretty(&export).map_err(anyhow::Error::from)?;
     let uow = UnitOfWork::begin(&state).await?;
-    data_export::record_download(&*uow, me.id, &export, body.len()).await?;
+    data_export::record_download(&uow, Actor::from(&me), &export, body.len()).await?;
     uow.commit().await?;
     tracing::info!(user_id = me.id, bytes = body.len(), "own data downloaded");
     let filename = format!(

@@ -2,9 +2,9 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::Form;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
+use axum_extra::extract::Form;
 use serde::Deserialize;
 use tower_sessions::Session;
 
@@ -13,6 +13,7 @@ use crate::auth::{home_for, password, tokens};
 use crate::db::{invitations, organisations};
 use crate::domain::{EmailAddress, NewPassword, Role, role};
 use crate::entities::invitation;
+use crate::services::Actor;
 use crate::services::invitations::{self as invitation_service, AcceptRefusal};
 use crate::web::accounts::sign_in;
 use crate::web::error::{AppError, AppResult};
@@ -181,6 +182,6 @@ pub async fn accept(
     );
     // Straight to the page with their first things to do.
     let mut response = Redirect::to(home_for(&roles).path).into_response();
-    crate::web::accounts::bind_browser(&state, &headers, user.id, &mut response).await?;
+    crate::web::accounts::bind_browser(&state, &headers, Actor::from(&user), &mut response).await?;
     Ok(response)
 }

@@ -2,10 +2,10 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::Form;
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
+use axum_extra::extract::Form;
 use serde::Deserialize;
 use tower_sessions::Session;
 
@@ -14,6 +14,7 @@ use crate::auth::home_for;
 use crate::auth::throttle::LoginKeys;
 use crate::db::users;
 use crate::domain::LocalRedirect;
+use crate::services::Actor;
 use crate::services::accounts::{self, PasswordRefusal};
 use crate::web::accounts::sign_in;
 use crate::web::error::AppResult;
@@ -176,7 +177,7 @@ pub async fn submit(
         .into_response());
     }
     let uow = UnitOfWork::begin(&state).await?;
-    accounts::signed_in(&uow, user.id).await?;
+    accounts::signed_in(&uow, Actor::from(&user)).await?;
     uow.commit().await?;
     tracing::info!(user_id = user.id, "signed in");
     let to = if next.is_empty() {
@@ -187,6 +188,6 @@ pub async fn submit(
         next
     };
     let mut response = Redirect::to(&to).into_response();
-    crate::web::accounts::bind_browser(&state, &headers, user.id, &mut response).await?;
+    crate::web::accounts::bind_browser(&state, &headers, Actor::from(&user), &mut response).await?;
     Ok(response)
 }

@@ -99,15 +99,14 @@ pub(crate) async fn sign_in(
 pub(crate) async fn bind_browser(
     state: &AppState,
     headers: &axum::http::HeaderMap,
-    user_id: i32,
+    user: crate::services::Actor<'_>,
     response: &mut axum::response::Response,
 ) -> Result<(), AppError> {
     use crate::web::session_timeout;
     let current = session_timeout::binding_token(headers);
     let uow = UnitOfWork::begin(state).await?;
     let Some(token) =
-        crate::services::kept_forms::bind_signed_in_browser(&uow, user_id, current.as_deref())
-            .await?
+        crate::services::kept_forms::bind_signed_in_browser(&uow, user, current.as_deref()).await?
     else {
         return Ok(());
     };

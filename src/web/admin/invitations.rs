@@ -4,9 +4,9 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::Form;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
+use axum_extra::extract::Form;
 use tower_sessions::Session;
 
 use crate::app::AppState;
@@ -17,10 +17,10 @@ use crate::services::Actor;
 use crate::services::invitations::{
     self as invitation_service, InviteRefusal, NewInvitation, RevokeRefusal,
 };
-use crate::web::CurrentUser;
-use crate::web::admin::{parse_roles_and_organisation, repeated, single};
+use crate::web::admin::{InviteForm, parse_roles_and_organisation};
 use crate::web::error::{AppError, AppResult};
 use crate::web::page::{FormErrors, IdPath, Page, flash, warning};
+use crate::web::roles::Admin;
 use crate::web::unit_of_work::UnitOfWork;
 
 /// Said when the address already has an account.
@@ -137,17 +137,17 @@ pub async fn new(State(state): State<AppState>, page: Page) -> AppResult<InviteT
 
 pub async fn create(
     State(state): State<AppState>,
-    CurrentUser(me): CurrentUser,
+    Admin(me): Admin,
     session: Session,
     page: Page,
-    Form(pairs): Form<Vec<(String, String)>>,
+    Form(form): Form<InviteForm>,
 ) -> AppResult<Response> {
     let orgs = organisations::offered(&state.db, None).await?;
     let mut errors = FormErrors::default();
-    let email = errors.check("email", EmailAddress::parse(single(&pairs, "email")));
+    let email = errors.check("email", EmailAddress::parse(&form.email));
     let name = errors.check(
         "full_name",
-        FullName::parse(single(&pairs, "full_name")).map_err(|_| "Enter the person's full name"),
+        FullName::parse(&form.full_name).map_err(|_| "Enter the person's full name"),
     );
     if let Some(email) = &email
         && users::find_by_email(&state.db, email.as_str())
@@ -156,10 +156,10 @@ pub async fn create(
     {
         errors.add("email", ACCOUNT_EXISTS);
     }
-    let names = repeated(&pairs, "roles");
+    let names = &form.roles;
     let parsed = parse_roles_and_organisation(
-        &names,
-        single(&pairs, "organisation"),
+        names,
+        &form.organisation,
         &Role::STAFF,
         |id| orgs.iter().any(|o| o.id == id),
         &mut errors,
@@ -169,10 +169,10 @@ pub async fn create(
     else {
         let template = InviteTemplate {
             page,
-            email: single(&pairs, "email").to_owned(),
-            full_name: single(&pairs, "full_name").to_owned(),
+            email: form.email.clone(),
+            full_name: form.full_name.clone(),
             chosen: names.iter().filter_map(|n| Role::parse(n)).collect(),
-            chosen_organisation: single(&pairs, "organisation").parse().ok(),
+            chosen_organisation: form.organisation.parse().ok(),
             staff_roles: Role::STAFF,
             organisations: orgs,
             errors,
@@ -202,10 +202,10 @@ pub async fn create(
         }
         let template = InviteTemplate {
             page,
-            email: single(&pairs, "email").to_owned(),
-            full_name: single(&pairs, "full_name").to_owned(),
+            email: form.email.clone(),
+            full_name: form.full_name.clone(),
             chosen: names.iter().filter_map(|n| Role::parse(n)).collect(),
-            chosen_organisation: single(&pairs, "organisation").parse().ok(),
+            chosen_organisation: form.organisation.parse().ok(),
             staff_roles: Role::STAFF,
             organisations: organisations::offered(&state.db, None).await?,
             errors,
@@ -221,7 +221,7 @@ pub async fn create(
 /// Revokes an open invitation: its link stops working at once.
 pub async fn revoke(
     State(state): State<AppState>,
-    CurrentUser(me): CurrentUser,
+    Admin(me): Admin,
     session: Session,
     IdPath(id): IdPath,
 ) -> AppResult<Redirect> {

@@ -7,14 +7,13 @@ mod users;
 mod vacancies;
 
 use axum::Router;
-use axum::extract::Request;
-use axum::middleware::{Next, from_fn};
+use axum::middleware::from_fn;
 use axum::routing::{get, post};
+use serde::Deserialize;
 
 use crate::app::AppState;
 use crate::domain::Role;
-use crate::web::CurrentUser;
-use crate::web::current_user::require_role;
+use crate::web::roles::{Admin, only};
 
 /// The admin routes, all behind the admin role check.
 pub fn router(_state: AppState) -> Router<AppState> {
@@ -67,26 +66,25 @@ pub fn router(_state: AppState) -> Router<AppState> {
             get(crate::web::manage::panel::admin_show)
                 .post(crate::web::manage::panel::admin_change),
         )
-        .route_layer(from_fn(|user: CurrentUser, req: Request, next: Next| {
-            require_role(Role::Admin, user, req, next)
-        }))
+        .route_layer(from_fn(only::<Admin>))
 }
 
-/// Reads the values of a repeated checkbox field from a form body.
-fn repeated(pairs: &[(String, String)], field: &str) -> Vec<String> {
-    pairs
-        .iter()
-        .filter(|(k, _)| k == field)
-        .map(|(_, v)| v.clone())
-        .collect()
+/// The roles and organisation of the roles form, as sent: one `roles` field per ticked box.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct RolesForm {
+    roles: Vec<String>,
+    organisation: String,
 }
 
-/// Reads one field from a form body.
-fn single<'a>(pairs: &'a [(String, String)], field: &str) -> &'a str {
-    pairs
-        .iter()
-        .find(|(k, _)| k == field)
-        .map_or("", |(_, v)| v.as_str())
+/// The invitation form, as sent: the person, and one `roles` field per ticked box.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct InviteForm {
+    email: String,
+    full_name: String,
+    roles: Vec<String>,
+    organisation: String,
 }
 
 /// Roles chosen in a form, and the organisation to store with them.
@@ -176,14 +174,16 @@ mod tests {
     }
 
     #[test]
-    fn reads_repeated_fields() {
-        let pairs = vec![
-            ("roles".to_owned(), "a".to_owned()),
-            ("x".to_owned(), "1".to_owned()),
-            ("roles".to_owned(), "b".to_owned()),
-        ];
-        assert_eq!(repeated(&pairs, "roles"), ["a", "b"]);
-        assert_eq!(single(&pairs, "x"), "1");
-        assert_eq!(single(&pairs, "y"), "");
+    fn reads_every_ticked_role_and_defaults_what_is_not_sent() {
+        let form: InviteForm =
+            serde_html_form::from_str("roles=a&email=x%40y.org&roles=b&csrf_token=t").unwrap();
+        assert_eq!(form.roles, ["a", "b"]);
+        assert_eq!(form.email, "x@y.org");
+        assert_eq!(
+            (form.full_name.as_str(), form.organisation.as_str()),
+            ("", "")
+        );
+        let none: RolesForm = serde_html_form::from_str("organisation=7").unwrap();
+        assert!(none.roles.is_empty());
     }
 }

@@ -3,19 +3,20 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::Form;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
+use axum_extra::extract::Form;
 use tower_sessions::Session;
 
 use crate::app::AppState;
 use crate::db::organisations;
 use crate::domain::organisation::{OrganisationForm, OrganisationInput, is_active, status_label};
 use crate::entities::organisation;
+use crate::services::Actor;
 use crate::services::organisations::{self as service, DetailsRefusal, StatusRefusal};
-use crate::web::CurrentUser;
 use crate::web::error::{AppError, AppResult};
 use crate::web::page::{FormErrors, IdPath, Page, flash, notice, warning};
+use crate::web::roles::Admin;
 use crate::web::unit_of_work::UnitOfWork;
 
 /// One organisation in the list.
@@ -124,7 +125,7 @@ fn refusal_error(refusal: DetailsRefusal) -> AppResult<(&'static str, &'static s
 /// Adds an organisation.
 pub async fn create(
     State(state): State<AppState>,
-    CurrentUser(me): CurrentUser,
+    Admin(me): Admin,
     session: Session,
     page: Page,
     Form(form): Form<OrganisationForm>,
@@ -145,7 +146,7 @@ pub async fn create(
         }
     };
     let uow = UnitOfWork::begin(&state).await?;
-    match service::add(&uow, me.id, &input).await? {
+    match service::add(&uow, Actor::from(&me), &input).await? {
         Ok(added) => {
             uow.commit().await?;
             tracing::info!(
@@ -169,7 +170,7 @@ pub async fn create(
 /// Changes an organisation's name and ODS code.
 pub async fn update(
     State(state): State<AppState>,
-    CurrentUser(me): CurrentUser,
+    Admin(me): Admin,
     session: Session,
     page: Page,
     IdPath(id): IdPath,
@@ -192,7 +193,7 @@ pub async fn update(
         }
     };
     let uow = UnitOfWork::begin(&state).await?;
-    match service::change(&uow, me.id, id, &input).await? {
+    match service::change(&uow, Actor::from(&me), id, &input).await? {
         Ok(outcome) => {
             uow.commit().await?;
             if outcome.changed {
@@ -281,12 +282,12 @@ pub async fn confirm_reactivate(
 /// Deactivates an organisation, once the administrator has confirmed.
 pub async fn deactivate(
     State(state): State<AppState>,
-    CurrentUser(me): CurrentUser,
+    Admin(me): Admin,
     session: Session,
     IdPath(id): IdPath,
 ) -> AppResult<Redirect> {
     let uow = UnitOfWork::begin(&state).await?;
-    let outcome = service::deactivate(&uow, me.id, id).await?;
+    let outcome = service::deactivate(&uow, Actor::from(&me), id).await?;
     uow.commit().await?;
     status_changed(&state, &session, me.id, id, outcome, true).await
 }
@@ -294,12 +295,12 @@ pub async fn deactivate(
 /// Reactivates an organisation, once the administrator has confirmed.
 pub async fn reactivate(
     State(state): State<AppState>,
-    CurrentUser(me): CurrentUser,
+    Admin(me): Admin,
     session: Session,
     IdPath(id): IdPath,
 ) -> AppResult<Redirect> {
     let uow = UnitOfWork::begin(&state).await?;
-    let outcome = service::reactivate(&uow, me.id, id).await?;
+    let outcome = service::reactivate(&uow, Actor::from(&me), id).await?;
     uow.commit().await?;
     status_changed(&state, &session, me.id, id, outcome, false).await
 }

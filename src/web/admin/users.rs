@@ -4,9 +4,9 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::Form;
 use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
+use axum_extra::extract::Form;
 use serde::Deserialize;
 use tower_sessions::Session;
 
@@ -18,10 +18,10 @@ use crate::entities::{organisation, user};
 use crate::services::Actor;
 use crate::services::privacy::{self, DeleteRefusal, Deleted, Requester};
 use crate::services::user_admin::{self, AdminRefusal};
-use crate::web::CurrentUser;
-use crate::web::admin::{parse_roles_and_organisation, repeated, single};
+use crate::web::admin::{RolesForm, parse_roles_and_organisation};
 use crate::web::error::{AppError, AppResult};
 use crate::web::page::{FormErrors, IdPath, Page, flash, notice};
+use crate::web::roles::Admin;
 use crate::web::unit_of_work::UnitOfWork;
 
 const PER_PAGE: u64 = 50;
@@ -122,7 +122,7 @@ fn deleted_account() -> AppError {
 
 pub async fn show(
     State(state): State<AppState>,
-    CurrentUser(me): CurrentUser,
+    Admin(me): Admin,
     page: Page,
     IdPath(id): IdPath,
 ) -> AppResult<ShowTemplate> {
@@ -143,21 +143,21 @@ pub async fn show(
 
 pub async fn update_roles(
     State(state): State<AppState>,
-    CurrentUser(me): CurrentUser,
+    Admin(me): Admin,
     session: Session,
     page: Page,
     IdPath(id): IdPath,
-    Form(pairs): Form<Vec<(String, String)>>,
+    Form(form): Form<RolesForm>,
 ) -> AppResult<Response> {
     let user = load(&state, id).await?;
     refuse_if_deleted(&user)?;
     let before = users::roles_of(&state.db, id).await?;
     let orgs = organisations::offered(&state.db, user.organisation_id).await?;
-    let names = repeated(&pairs, "roles");
+    let names = &form.roles;
     let mut errors = FormErrors::default();
     let parsed = parse_roles_and_organisation(
-        &names,
-        single(&pairs, "organisation"),
+        names,
+        &form.organisation,
         &Role::ALL,
         |oid| orgs.iter().any(|o| o.id == oid),
         &mut errors,
@@ -176,7 +176,7 @@ pub async fn update_roles(
         let chosen: Vec<Role> = names.iter().filter_map(|n| Role::parse(n)).collect();
         let template = ShowTemplate {
             page,
-            chosen_organisation: single(&pairs, "organisation").parse().ok(),
+            chosen_organisation: form.organisation.parse().ok(),
             is_me: me.id == user.id,
             user,
             roles: chosen,
@@ -188,7 +188,8 @@ pub async fn update_roles(
     };
 
     let uow = UnitOfWork::begin(&state).await?;
-    let outcome = user_admin::change_roles(&*uow, me.id, id, &roles, organisation_id).await?;
+    let outcome =
+        user_admin::change_roles(&uow, Actor::from(&me), id, &roles, organisation_id).await?;
     finish(uow, outcome).await?;
     flash(&session, format!("Roles updated for {}", user.full_name)).await?;
     Ok(Redirect::to(&format!("/admin/users/{id}")).into_response())
@@ -196,13 +197,13 @@ pub async fn update_roles(
 
 pub async fn deactivate(
     State(state): State<AppState>,
-    CurrentUser(me): CurrentUser,
+    Admin(me): Admin,
     session: Session,
     IdPath(id): IdPath,
 ) -> AppResult<Redirect> {
     let user = load(&state, id).await?;
     let uow = UnitOfWork::begin(&state).await?;
-    let outcome = user_admin::set_active(&*uow, me.id, id, false).await?;
+    let outcome = user_admin::set_active(&uow, Actor::from(&me), id, false).await?;
     finish(uow, outcome).await?;
     flash(
         &session,
@@ -214,14 +215,14 @@ pub async fn deactivate(
 
 pub async fn reactivate(
     State(state): State<AppState>,
-    CurrentUser(me): CurrentUser,
+    Admin(me): Admin,
     session: Session,
     IdPath(id): IdPath,
 ) -> AppResult<Redirect> {
     let user = load(&state, id).await?;
     refuse_if_deleted(&user)?;
     let uow = UnitOfWork::begin(&state).await?;
-    let outcome = user_admin::set_active(&*uow, me.id, id, true).await?;
+    let outcome = user_admin::set_active(&uow, Actor::from(&me), id, true).await?;
     finish(uow, outcome).await?;
     flash(&session, format!("{} can sign in again", user.full_name)).await?;
     Ok(Redirect::to(&format!("/admin/users/{id}")))
@@ -290,7 +291,7 @@ async fn delete_page(
 
 pub async fn delete_form(
     State(state): State<AppState>,
-    CurrentUser(me): CurrentUser,
+    Admin(me): Admin,
     page: Page,
     IdPath(id): IdPath,
 ) -> AppResult<DeleteTemplate> {
@@ -308,7 +309,7 @@ pub async fn delete_form(
 
 pub async fn delete(
     State(state): State<AppState>,
-    CurrentUser(me): CurrentUser,
+    Admin(me): Admin,
     session: Session,
     page: Page,
     IdPath(id): IdPath,

@@ -2,10 +2,10 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::Form;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
+use axum_extra::extract::Form;
 use serde::Deserialize;
 use tower_sessions::Session;
 
@@ -18,11 +18,12 @@ use crate::domain::programme::CareDefinition;
 use crate::domain::vacancy::{VacancyStatus, is_open};
 use crate::entities::{applicant_profile, vacancy};
 use crate::services::{self, Actor};
+use crate::web::AuthUser;
 use crate::web::applications::{definition_of, step_path};
 use crate::web::error::{AppError, AppResult};
 use crate::web::page::{FormErrors, IdPath, Page, notice};
+use crate::web::roles::Applicant;
 use crate::web::unit_of_work::UnitOfWork;
-use crate::web::{AuthUser, CurrentUser};
 
 #[derive(Template, WebTemplate)]
 #[template(path = "applications/apply.html")]
@@ -148,7 +149,7 @@ fn needs_confirmation(v: &vacancy::Model, definition: CareDefinition) -> bool {
 /// The start page: what the form asks for, how long it takes, and that it saves as they go.
 pub async fn show(
     State(state): State<AppState>,
-    CurrentUser(me): CurrentUser,
+    Applicant(me): Applicant,
     session: Session,
     page: Page,
     IdPath(id): IdPath,
@@ -187,7 +188,7 @@ pub struct StartForm {
 /// Starts the draft (or finds the one already started) and goes to its first step.
 pub async fn start(
     State(state): State<AppState>,
-    CurrentUser(me): CurrentUser,
+    Applicant(me): Applicant,
     session: Session,
     page: Page,
     IdPath(id): IdPath,

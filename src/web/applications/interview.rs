@@ -3,9 +3,9 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::Form;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
+use axum_extra::extract::Form;
 use serde::Deserialize;
 use tower_sessions::Session;
 
@@ -17,11 +17,12 @@ use crate::domain::london_time;
 use crate::entities::{interview_booking, interview_slot};
 use crate::services::bookings::BookRefusal;
 use crate::services::{self, Actor};
+use crate::web::AuthUser;
 use crate::web::applications::{Loaded, load_own};
 use crate::web::error::{AppError, AppResult};
 use crate::web::page::{FormErrors, IdPath, Page, flash, notice};
+use crate::web::roles::Applicant;
 use crate::web::unit_of_work::UnitOfWork;
-use crate::web::{AuthUser, CurrentUser};
 
 /// A slot the applicant can choose.
 pub struct Choice {
@@ -105,7 +106,7 @@ async fn render(
 
 pub async fn show(
     State(state): State<AppState>,
-    CurrentUser(me): CurrentUser,
+    Applicant(me): Applicant,
     page: Page,
     IdPath(id): IdPath,
 ) -> AppResult<InterviewTemplate> {
@@ -124,7 +125,7 @@ pub struct BookForm {
 /// 24 hours away, with the reason.
 pub async fn book(
     State(state): State<AppState>,
-    CurrentUser(me): CurrentUser,
+    Applicant(me): Applicant,
     session: Session,
     page: Page,
     IdPath(id): IdPath,
@@ -207,7 +208,7 @@ async fn cancellable(
 /// Asks before cancelling, saying what will happen. Changes nothing.
 pub async fn cancel_confirm(
     State(state): State<AppState>,
-    CurrentUser(me): CurrentUser,
+    Applicant(me): Applicant,
     page: Page,
     IdPath(id): IdPath,
 ) -> AppResult<Response> {
@@ -227,7 +228,7 @@ pub async fn cancel_confirm(
 /// book another time. Sent again once cancelled, it changes nothing.
 pub async fn cancel(
     State(state): State<AppState>,
-    CurrentUser(me): CurrentUser,
+    Applicant(me): Applicant,
     session: Session,
     IdPath(id): IdPath,
 ) -> AppResult<Response> {

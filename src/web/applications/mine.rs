@@ -11,11 +11,11 @@ use crate::db::{self, applicant_profiles, applications};
 use crate::domain::application::{self, Stage};
 use crate::domain::london_time;
 use crate::domain::vacancy::is_open;
-use crate::web::CurrentUser;
 use crate::web::applications::steps::{Answers, answers};
 use crate::web::applications::{Loaded, load_own, step_path};
 use crate::web::error::AppResult;
 use crate::web::page::{IdPath, Page};
+use crate::web::roles::Applicant;
 
 /// What the applicant can do next with one application.
 pub enum Next {
@@ -65,7 +65,7 @@ pub struct ListTemplate {
 /// ones needing something first, and the profile first of all if it is not filled in.
 pub async fn list(
     State(state): State<AppState>,
-    CurrentUser(me): CurrentUser,
+    Applicant(me): Applicant,
     page: Page,
 ) -> AppResult<ListTemplate> {
     let now = db::now();
@@ -155,7 +155,7 @@ pub struct ShowTemplate {
 
 pub async fn show(
     State(state): State<AppState>,
-    CurrentUser(me): CurrentUser,
+    Applicant(me): Applicant,
     page: Page,
     IdPath(id): IdPath,
 ) -> AppResult<ShowTemplate> {
@@ -206,7 +206,7 @@ pub struct SentTemplate {
 /// The confirmation page after sending.
 pub async fn sent(
     State(state): State<AppState>,
-    CurrentUser(me): CurrentUser,
+    Applicant(me): Applicant,
     page: Page,
     IdPath(id): IdPath,
 ) -> AppResult<Response> {

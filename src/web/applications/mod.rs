@@ -10,19 +10,17 @@ mod steps;
 mod withdraw;
 
 use axum::Router;
-use axum::extract::Request;
-use axum::middleware::{Next, from_fn};
+use axum::middleware::from_fn;
 use axum::routing::get;
 
 use crate::app::AppState;
 use crate::db::{applicant_profiles, applications, programmes, vacancies};
-use crate::domain::Role;
 use crate::domain::application::{self, Stage, Step};
 use crate::domain::programme::CareDefinition;
 use crate::entities::{application as application_entity, vacancy, vacancy_criterion};
-use crate::web::current_user::require_role;
+use crate::web::AuthUser;
 use crate::web::error::{AppError, AppResult};
-use crate::web::{AuthUser, CurrentUser};
+use crate::web::roles::{Applicant, only};
 
 /// The applying routes, all behind the applicant role check.
 pub fn router() -> Router<AppState> {
@@ -68,9 +66,7 @@ pub fn router() -> Router<AppState> {
             "/applications/{id}/withdraw",
             get(withdraw::show).post(withdraw::confirm),
         )
-        .route_layer(from_fn(|user: CurrentUser, req: Request, next: Next| {
-            require_role(Role::Applicant, user, req, next)
-        }))
+        .route_layer(from_fn(only::<Applicant>))
 }
 
 /// An application with everything its pages need.

@@ -2,9 +2,9 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::Form;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
+use axum_extra::extract::Form;
 use serde::Deserialize;
 use tower_sessions::Session;
 
@@ -12,11 +12,12 @@ use crate::app::AppState;
 use crate::db::offers;
 use crate::entities::offer;
 use crate::services;
+use crate::services::Actor;
 use crate::services::offers::AcceptRefusal;
-use crate::web::CurrentUser;
 use crate::web::applications::{Loaded, load_own};
 use crate::web::error::{AppError, AppResult};
 use crate::web::page::{IdPath, Page, flash};
+use crate::web::roles::Applicant;
 use crate::web::unit_of_work::UnitOfWork;
 
 /// A check as the applicant sees it.
@@ -51,7 +52,7 @@ async fn load_offer(
 
 pub async fn show(
     State(state): State<AppState>,
-    CurrentUser(me): CurrentUser,
+    Applicant(me): Applicant,
     page: Page,
     IdPath(id): IdPath,
 ) -> AppResult<OfferTemplate> {
@@ -86,7 +87,7 @@ pub struct AnswerForm {
 /// every position is already filled is refused, kindly.
 pub async fn answer(
     State(state): State<AppState>,
-    CurrentUser(me): CurrentUser,
+    Applicant(me): Applicant,
     session: Session,
     IdPath(id): IdPath,
     Form(form): Form<AnswerForm>,
@@ -95,7 +96,7 @@ pub async fn answer(
     let back = Redirect::to(&format!("/applications/{id}/offer")).into_response();
     let uow = UnitOfWork::begin(&state).await?;
     match form.decision.as_str() {
-        "accept" => match services::offers::accept(&uow, me.id, id).await? {
+        "accept" => match services::offers::accept(&uow, Actor::from(&me), id).await? {
             Ok(()) => {
                 uow.commit().await?;
                 tracing::info!(application_id = id, "offer accepted");
@@ -130,7 +131,9 @@ pub async fn answer(
             }
         },
         "decline" => {
-            if services::offers::decline(&uow, &state.config, me.id, id).await? == Ok(true) {
+            if services::offers::decline(&uow, &state.config, Actor::from(&me), id).await?
+                == Ok(true)
+            {
                 uow.commit().await?;
                 flash(&session, "You have declined the offer.").await?;
             } else {

@@ -4,9 +4,9 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::Form;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
+use axum_extra::extract::Form;
 use serde::Deserialize;
 use tower_sessions::Session;
 
@@ -20,12 +20,13 @@ use crate::domain::vacancy::{MAX_CRITERIA, ReferenceType};
 use crate::entities::application_referee;
 use crate::services::application_form::{StepRefusal, StepSave, SubmitRefusal};
 use crate::services::{self, Actor};
+use crate::web::AuthUser;
 use crate::web::applications::{Loaded, load_own, step_path};
 use crate::web::error::{AppError, AppResult};
-use crate::web::page::{FormErrors, IdPath, Page, flash, form_field as field, warning};
+use crate::web::page::{FormErrors, IdPath, Numbered, Page, flash, warning};
+use crate::web::roles::Applicant;
 use crate::web::session_timeout::Kept;
 use crate::web::unit_of_work::UnitOfWork;
-use crate::web::{AuthUser, CurrentUser};
 
 /// Field names of the evidence boxes, one per criterion.
 const EVIDENCE_FIELDS: [&str; MAX_CRITERIA] = [
@@ -157,12 +158,36 @@ enum Intent {
     SaveForLater,
 }
 
-fn intent(pairs: &[(String, String)]) -> Intent {
-    if pairs.iter().any(|(k, v)| k == "action" && v == "save") {
-        Intent::SaveForLater
-    } else {
-        Intent::Continue
+/// What every step's form sends besides its answers: the button pressed (`action`), and
+/// whether the step was opened from "Check your answers" (`from_check`).
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct StepButtons {
+    action: String,
+    from_check: String,
+}
+
+impl StepButtons {
+    fn intent(&self) -> Intent {
+        if self.action == "save" {
+            Intent::SaveForLater
+        } else {
+            Intent::Continue
+        }
     }
+
+    fn opened_from_check(&self) -> bool {
+        self.from_check == "yes"
+    }
+}
+
+/// A step's form as sent: its buttons, and its answers (`T`).
+#[derive(Clone, Debug, Default, Deserialize)]
+pub struct StepForm<T> {
+    #[serde(flatten)]
+    buttons: StepButtons,
+    #[serde(flatten)]
+    answers: T,
 }
 
 /// Saves a step through its use case. Returns the response to send instead if it was
@@ -203,11 +228,11 @@ async fn finish_step(
     (state, me, session): (&AppState, &AuthUser, &Session),
     loaded: &Loaded,
     step: Step,
-    pairs: &[(String, String)],
+    buttons: &StepButtons,
     mut save_step: StepSave<'_>,
 ) -> AppResult<Response> {
     let id = loaded.application.id;
-    let intent = intent(pairs);
+    let intent = buttons.intent();
     let index = loaded.steps.iter().position(|s| *s == step).unwrap_or(0);
     if intent == Intent::Continue {
         save_step.change.reached_step = Some(i32::try_from(index + 1).unwrap_or(i32::MAX));
@@ -227,7 +252,7 @@ async fn finish_step(
             .await?;
             "/applications".to_owned()
         }
-        Intent::Continue if field(pairs, "from_check") == "yes" => step_path(id, Step::Check),
+        Intent::Continue if buttons.opened_from_check() => step_path(id, Step::Check),
         Intent::Continue => step_path(
             id,
             loaded.steps.get(index + 1).copied().unwrap_or(Step::Check),
@@ -236,10 +261,9 @@ async fn finish_step(
     Ok(Redirect::to(&next).into_response())
 }
 
-/// Whether a kept form had come from "Check your answers".
-fn kept_from_check(kept: &Kept) -> bool {
-    kept.pairs()
-        .is_some_and(|pairs| field(pairs, "from_check") == "yes")
+/// Whether a kept step form had come from "Check your answers".
+fn kept_from_check<T>(kept: Option<&StepForm<T>>) -> bool {
+    kept.is_some_and(|form| form.buttons.opened_from_check())
 }
 
 /// Whether the page was opened from "Check your answers".
@@ -292,7 +316,7 @@ fn evidence_items(loaded: &Loaded, values: impl Fn(usize, i32) -> String) -> Vec
 
 pub async fn evidence(
     State(state): State<AppState>,
-    CurrentUser(me): CurrentUser,
+    Applicant(me): Applicant,
     session: Session,
     mut page: Page,
     IdPath(id): IdPath,
@@ -302,8 +326,12 @@ pub async fn evidence(
     let loaded = load_draft(&state, &me, &session, id, Step::Evidence).await?;
     let answers = applications::answers_of(&state.db, id).await?;
     kept.show_message(&mut page);
-    let items = evidence_items(&loaded, |i, criterion_id| match kept.pairs() {
-        Some(pairs) => field(pairs, EVIDENCE_FIELDS.get(i).copied().unwrap_or("")).to_owned(),
+    let kept = kept.form::<StepForm<Numbered>>()?;
+    let items = evidence_items(&loaded, |i, criterion_id| match &kept {
+        Some(form) => {
+            let name = EVIDENCE_FIELDS.get(i).copied().unwrap_or("");
+            form.answers.get(name).to_owned()
+        }
         None => answers
             .iter()
             .find(|a| a.criterion_id == criterion_id)
@@ -315,7 +343,7 @@ pub async fn evidence(
         f: frame(
             &loaded,
             Step::Evidence,
-            from.yes() || kept_from_check(&kept),
+            from.yes() || kept_from_check(kept.as_ref()),
         ),
         items,
         words: EVIDENCE_WORDS,
@@ -326,11 +354,11 @@ pub async fn evidence(
 
 pub async fn save_evidence(
     State(state): State<AppState>,
-    CurrentUser(me): CurrentUser,
+    Applicant(me): Applicant,
     session: Session,
     page: Page,
     IdPath(id): IdPath,
-    Form(pairs): Form<Vec<(String, String)>>,
+    Form(form): Form<StepForm<Numbered>>,
 ) -> AppResult<Response> {
     let loaded = load_draft(&state, &me, &session, id, Step::Evidence).await?;
     let typed: Vec<TypedEvidence> = loaded
@@ -341,10 +369,10 @@ pub async fn save_evidence(
             criterion_id: c.id,
             criterion: c.text.clone(),
             essential: c.essential,
-            text: field(&pairs, name).to_owned(),
+            text: form.answers.get(name).to_owned(),
         })
         .collect();
-    let complete = intent(&pairs) == Intent::Continue;
+    let complete = form.buttons.intent() == Intent::Continue;
     let answers = match application::parse_evidence(&typed, complete) {
         Ok(answers) => answers,
         Err(problems) => {
@@ -387,11 +415,7 @@ pub async fn save_evidence(
             });
             return Ok(EvidenceTemplate {
                 page,
-                f: frame(
-                    &loaded,
-                    Step::Evidence,
-                    field(&pairs, "from_check") == "yes",
-                ),
+                f: frame(&loaded, Step::Evidence, form.buttons.opened_from_check()),
                 items,
                 words: EVIDENCE_WORDS,
                 errors,
@@ -407,7 +431,7 @@ pub async fn save_evidence(
         (&state, &me, &session),
         &loaded,
         Step::Evidence,
-        &pairs,
+        &form.buttons,
         step,
     )
     .await
@@ -467,14 +491,14 @@ fn slots(forms: Vec<RefereeForm>) -> Vec<RefereeSlot> {
 }
 
 /// The referee slots as typed.
-fn typed_referees(pairs: &[(String, String)]) -> Vec<RefereeForm> {
+fn typed_referees(fields: &Numbered) -> Vec<RefereeForm> {
     (1..=REFEREE_SLOTS)
         .map(|n| RefereeForm {
-            kind: field(pairs, &format!("referee{n}_kind")).to_owned(),
-            name: field(pairs, &format!("referee{n}_name")).to_owned(),
-            relationship: field(pairs, &format!("referee{n}_relationship")).to_owned(),
-            email: field(pairs, &format!("referee{n}_email")).to_owned(),
-            phone: field(pairs, &format!("referee{n}_phone")).to_owned(),
+            kind: fields.get(&format!("referee{n}_kind")).to_owned(),
+            name: fields.get(&format!("referee{n}_name")).to_owned(),
+            relationship: fields.get(&format!("referee{n}_relationship")).to_owned(),
+            email: fields.get(&format!("referee{n}_email")).to_owned(),
+            phone: fields.get(&format!("referee{n}_phone")).to_owned(),
         })
         .collect()
 }
@@ -491,7 +515,7 @@ fn stored_referee(r: application_referee::Model) -> RefereeForm {
 
 pub async fn references(
     State(state): State<AppState>,
-    CurrentUser(me): CurrentUser,
+    Applicant(me): Applicant,
     session: Session,
     mut page: Page,
     IdPath(id): IdPath,
@@ -501,8 +525,9 @@ pub async fn references(
     let loaded = load_draft(&state, &me, &session, id, Step::References).await?;
     let stored = applications::referees_of(&state.db, id).await?;
     kept.show_message(&mut page);
-    let forms = match kept.pairs() {
-        Some(pairs) => typed_referees(pairs),
+    let kept = kept.form::<StepForm<Numbered>>()?;
+    let forms = match &kept {
+        Some(form) => typed_referees(&form.answers),
         None => stored.into_iter().map(stored_referee).collect(),
     };
     Ok(ReferencesTemplate {
@@ -510,7 +535,7 @@ pub async fn references(
         f: frame(
             &loaded,
             Step::References,
-            from.yes() || kept_from_check(&kept),
+            from.yes() || kept_from_check(kept.as_ref()),
         ),
         slots: slots(forms),
         kinds: accepted_kinds(&loaded)?,
@@ -521,16 +546,16 @@ pub async fn references(
 
 pub async fn save_references(
     State(state): State<AppState>,
-    CurrentUser(me): CurrentUser,
+    Applicant(me): Applicant,
     session: Session,
     page: Page,
     IdPath(id): IdPath,
-    Form(pairs): Form<Vec<(String, String)>>,
+    Form(form): Form<StepForm<Numbered>>,
 ) -> AppResult<Response> {
     let loaded = load_draft(&state, &me, &session, id, Step::References).await?;
-    let forms = typed_referees(&pairs);
+    let forms = typed_referees(&form.answers);
     let kinds = accepted_kinds(&loaded)?;
-    let complete = intent(&pairs) == Intent::Continue;
+    let complete = form.buttons.intent() == Intent::Continue;
     let referees = match application::parse_referees(&forms, &kinds, complete) {
         Ok(referees) => referees,
         Err(found) => {
@@ -558,11 +583,7 @@ pub async fn save_references(
             }
             return Ok(ReferencesTemplate {
                 page,
-                f: frame(
-                    &loaded,
-                    Step::References,
-                    field(&pairs, "from_check") == "yes",
-                ),
+                f: frame(&loaded, Step::References, form.buttons.opened_from_check()),
                 slots: slots(forms),
                 kinds,
                 errors: found.into_iter().collect(),
@@ -578,13 +599,20 @@ pub async fn save_references(
         (&state, &me, &session),
         &loaded,
         Step::References,
-        &pairs,
+        &form.buttons,
         step,
     )
     .await
 }
 
 // ---- Step: support needed ----
+
+/// The support step's answer as sent.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct SupportAnswer {
+    adjustments: String,
+}
 
 #[derive(Template, WebTemplate)]
 #[template(path = "applications/support.html")]
@@ -597,7 +625,7 @@ pub struct SupportTemplate {
 
 pub async fn support(
     State(state): State<AppState>,
-    CurrentUser(me): CurrentUser,
+    Applicant(me): Applicant,
     session: Session,
     mut page: Page,
     IdPath(id): IdPath,
@@ -606,16 +634,17 @@ pub async fn support(
 ) -> AppResult<Response> {
     let loaded = load_draft(&state, &me, &session, id, Step::Adjustments).await?;
     kept.show_message(&mut page);
+    let kept = kept.form::<StepForm<SupportAnswer>>()?;
     Ok(SupportTemplate {
         page,
         f: frame(
             &loaded,
             Step::Adjustments,
-            from.yes() || kept_from_check(&kept),
+            from.yes() || kept_from_check(kept.as_ref()),
         ),
-        adjustments: kept.pairs().map_or_else(
+        adjustments: kept.map_or_else(
             || loaded.application.adjustments.clone(),
-            |pairs| field(pairs, "adjustments").to_owned(),
+            |form| form.answers.adjustments,
         ),
         errors: FormErrors::default(),
     }
@@ -624,24 +653,20 @@ pub async fn support(
 
 pub async fn save_support(
     State(state): State<AppState>,
-    CurrentUser(me): CurrentUser,
+    Applicant(me): Applicant,
     session: Session,
     page: Page,
     IdPath(id): IdPath,
-    Form(pairs): Form<Vec<(String, String)>>,
+    Form(form): Form<StepForm<SupportAnswer>>,
 ) -> AppResult<Response> {
     let loaded = load_draft(&state, &me, &session, id, Step::Adjustments).await?;
-    let typed = field(&pairs, "adjustments");
+    let typed = form.answers.adjustments.as_str();
     let adjustments = match application::parse_adjustments(typed) {
         Ok(a) => a,
         Err(error) => {
             return Ok(SupportTemplate {
                 page,
-                f: frame(
-                    &loaded,
-                    Step::Adjustments,
-                    field(&pairs, "from_check") == "yes",
-                ),
+                f: frame(&loaded, Step::Adjustments, form.buttons.opened_from_check()),
                 adjustments: typed.to_owned(),
                 errors: [error].into_iter().collect(),
             }
@@ -659,13 +684,20 @@ pub async fn save_support(
         (&state, &me, &session),
         &loaded,
         Step::Adjustments,
-        &pairs,
+        &form.buttons,
         step,
     )
     .await
 }
 
 // ---- Step: guaranteed interview scheme ----
+
+/// The guaranteed interview step's answer as sent.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct OptInAnswer {
+    guaranteed_interview: String,
+}
 
 #[derive(Template, WebTemplate)]
 #[template(path = "applications/guaranteed_interview.html")]
@@ -687,7 +719,7 @@ fn opt_in_answer(value: Option<bool>) -> String {
 
 pub async fn guaranteed_interview(
     State(state): State<AppState>,
-    CurrentUser(me): CurrentUser,
+    Applicant(me): Applicant,
     session: Session,
     mut page: Page,
     IdPath(id): IdPath,
@@ -696,16 +728,17 @@ pub async fn guaranteed_interview(
 ) -> AppResult<Response> {
     let loaded = load_draft(&state, &me, &session, id, Step::GuaranteedInterview).await?;
     kept.show_message(&mut page);
+    let kept = kept.form::<StepForm<OptInAnswer>>()?;
     Ok(GuaranteedInterviewTemplate {
         page,
         f: frame(
             &loaded,
             Step::GuaranteedInterview,
-            from.yes() || kept_from_check(&kept),
+            from.yes() || kept_from_check(kept.as_ref()),
         ),
-        answer: kept.pairs().map_or_else(
+        answer: kept.map_or_else(
             || opt_in_answer(loaded.application.guaranteed_interview),
-            |pairs| field(pairs, "guaranteed_interview").to_owned(),
+            |form| form.answers.guaranteed_interview,
         ),
         errors: FormErrors::default(),
     }
@@ -714,15 +747,15 @@ pub async fn guaranteed_interview(
 
 pub async fn save_guaranteed_interview(
     State(state): State<AppState>,
-    CurrentUser(me): CurrentUser,
+    Applicant(me): Applicant,
     session: Session,
     page: Page,
     IdPath(id): IdPath,
-    Form(pairs): Form<Vec<(String, String)>>,
+    Form(form): Form<StepForm<OptInAnswer>>,
 ) -> AppResult<Response> {
     let loaded = load_draft(&state, &me, &session, id, Step::GuaranteedInterview).await?;
-    let typed = field(&pairs, "guaranteed_interview");
-    let complete = intent(&pairs) == Intent::Continue;
+    let typed = form.answers.guaranteed_interview.as_str();
+    let complete = form.buttons.intent() == Intent::Continue;
     let answer = match application::parse_opt_in(typed, complete) {
         Ok(a) => a,
         Err(error) => {
@@ -731,7 +764,7 @@ pub async fn save_guaranteed_interview(
                 f: frame(
                     &loaded,
                     Step::GuaranteedInterview,
-                    field(&pairs, "from_check") == "yes",
+                    form.buttons.opened_from_check(),
                 ),
                 answer: typed.to_owned(),
                 errors: [error].into_iter().collect(),
@@ -750,7 +783,7 @@ pub async fn save_guaranteed_interview(
         (&state, &me, &session),
         &loaded,
         Step::GuaranteedInterview,
-        &pairs,
+        &form.buttons,
         step,
     )
     .await
@@ -820,7 +853,7 @@ pub struct CheckTemplate {
 
 pub async fn check(
     State(state): State<AppState>,
-    CurrentUser(me): CurrentUser,
+    Applicant(me): Applicant,
     session: Session,
     page: Page,
     IdPath(id): IdPath,
@@ -845,7 +878,7 @@ pub struct DeclarationTemplate {
 
 pub async fn declaration(
     State(state): State<AppState>,
-    CurrentUser(me): CurrentUser,
+    Applicant(me): Applicant,
     session: Session,
     page: Page,
     IdPath(id): IdPath,
@@ -875,7 +908,7 @@ pub struct DeclarationForm {
 /// and shows the same confirmation; nothing is sent twice.
 pub async fn submit(
     State(state): State<AppState>,
-    CurrentUser(me): CurrentUser,
+    Applicant(me): Applicant,
     session: Session,
     page: Page,
     IdPath(id): IdPath,
@@ -928,5 +961,38 @@ pub async fn submit(
             }
             .into_response())
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_step_form_reads_its_buttons_beside_its_numbered_answers() {
+        let form: StepForm<Numbered> = serde_html_form::from_str(
+            "csrf_token=t&evidence-1=I+care%0Aa+lot&action=save&from_check=yes&evidence-2=",
+        )
+        .unwrap();
+
+        assert_eq!(form.buttons.intent(), Intent::SaveForLater);
+        assert!(form.buttons.opened_from_check());
+        assert_eq!(form.answers.get("evidence-1"), "I care\na lot");
+        assert_eq!(form.answers.sent("evidence-2"), Some(""));
+        assert_eq!(form.answers.sent("evidence-3"), None);
+    }
+
+    #[test]
+    fn without_its_buttons_a_step_continues_and_a_field_sent_twice_refuses_the_form() {
+        let form: StepForm<OptInAnswer> =
+            serde_html_form::from_str("guaranteed_interview=yes").unwrap();
+
+        assert_eq!(form.buttons.intent(), Intent::Continue);
+        assert!(!form.buttons.opened_from_check());
+        assert_eq!(form.answers.guaranteed_interview, "yes");
+        assert!(
+            serde_html_form::from_str::<StepForm<SupportAnswer>>("adjustments=a&adjustments=b")
+                .is_err()
+        );
     }
 }

@@ -2,9 +2,9 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::Form;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
+use axum_extra::extract::Form;
 use serde::Deserialize;
 use tower_sessions::Session;
 
@@ -12,10 +12,10 @@ use crate::app::AppState;
 use crate::domain::application::MAX_WITHDRAWAL_REASON;
 use crate::services::withdrawal::WithdrawRefusal;
 use crate::services::{self, Actor};
-use crate::web::CurrentUser;
 use crate::web::applications::{Loaded, load_own};
 use crate::web::error::{AppError, AppResult};
 use crate::web::page::{FormErrors, IdPath, Page, flash, warning};
+use crate::web::roles::Applicant;
 use crate::web::unit_of_work::UnitOfWork;
 
 #[derive(Template, WebTemplate)]
@@ -40,7 +40,7 @@ fn withdrawable(l: &Loaded) -> AppResult<()> {
 
 pub async fn show(
     State(state): State<AppState>,
-    CurrentUser(me): CurrentUser,
+    Applicant(me): Applicant,
     page: Page,
     IdPath(id): IdPath,
 ) -> AppResult<WithdrawTemplate> {
@@ -63,7 +63,7 @@ pub struct WithdrawForm {
 
 pub async fn confirm(
     State(state): State<AppState>,
-    CurrentUser(me): CurrentUser,
+    Applicant(me): Applicant,
     session: Session,
     page: Page,
     IdPath(id): IdPath,

@@ -16,10 +16,9 @@ use crate::db::{users, vacancies};
 use crate::domain::application::reference;
 use crate::domain::london_time;
 use crate::entities::{audit_event, user};
-use crate::web::CurrentUser;
-use crate::web::champion::require_champion;
 use crate::web::error::AppResult;
 use crate::web::page::{FormErrors, Page};
+use crate::web::roles::Champion;
 
 const PER_PAGE: u64 = 50;
 /// The actor filter's value for events with no user behind them.
@@ -255,11 +254,10 @@ pub struct AuditTemplate {
 /// The audit log, filtered.
 pub async fn list(
     State(state): State<AppState>,
-    CurrentUser(me): CurrentUser,
+    Champion(_me): Champion,
     page: Page,
     Query(query): Query<AuditQuery>,
 ) -> AppResult<AuditTemplate> {
-    require_champion(&me)?;
     let actor_ids = audit::actor_ids(&state.db).await?;
     let mut actors_known = users::by_ids(&state.db, &actor_ids).await?;
     actors_known.sort_by(|a, b| a.full_name.cmp(&b.full_name).then(a.email.cmp(&b.email)));

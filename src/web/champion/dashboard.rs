@@ -16,11 +16,10 @@ use crate::domain::retention::{NATIONAL_LEAVER_RATE, SPECIALIST_LEAVER_RATE};
 use crate::domain::{dates, london_time};
 use crate::entities::{organisation, programme};
 use crate::services::dashboard::{Dashboard, FunnelRow, GroupMeasures, TIMED_STAGES};
-use crate::web::CurrentUser;
 use crate::web::champion::chart::{self, Chart, CurveRow};
-use crate::web::champion::require_champion_or_admin;
 use crate::web::error::AppResult;
 use crate::web::page::{FormErrors, Page};
+use crate::web::roles::ChampionOrAdmin;
 use std::sync::Arc;
 
 /// The filters, as in the query string.
@@ -193,11 +192,10 @@ pub struct DashboardTemplate {
 /// The dashboard.
 pub async fn show(
     State(state): State<AppState>,
-    CurrentUser(me): CurrentUser,
+    ChampionOrAdmin(_me): ChampionOrAdmin,
     page: Page,
     Query(query): Query<DashboardQuery>,
 ) -> AppResult<DashboardTemplate> {
-    require_champion_or_admin(&me)?;
     let reference = state.reference.get(&state.db).await?;
     let organisations = reference.organisations().to_vec();
     let programmes = reference.programmes().to_vec();

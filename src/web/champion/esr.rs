@@ -10,14 +10,14 @@
 //! (someone changed records meanwhile, or the day changed), nothing is imported and the job's
 //! page offers the new preview.
 
-use axum::Form;
 use axum::Router;
 use axum::extract::multipart::MultipartRejection;
-use axum::extract::{DefaultBodyLimit, Multipart, Request, State};
-use axum::http::{StatusCode, header};
-use axum::middleware::{Next, from_fn};
+use axum::extract::{DefaultBodyLimit, Multipart, State};
+use axum::http::StatusCode;
+use axum::middleware::from_fn;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
+use axum_extra::extract::Form;
 use serde::Deserialize;
 use time::Date;
 
@@ -26,18 +26,17 @@ use crate::domain::esr::{self, BadRow};
 use crate::domain::esr_import::{
     BAD_ROWS_SHOWN, MAX_FORM_BYTES, UploadMeter, not_shown, with_commas,
 };
-use crate::domain::{Role, london_time};
+use crate::domain::london_time;
+use crate::services::Actor;
 use crate::services::esr as service;
 use crate::services::esr_jobs::{self, KeptRefusal, UploadGone};
+use crate::web::AuthUser;
 use crate::web::champion::esr_pages::{JobTemplate, PreviewTemplate, UploadTemplate};
-use crate::web::current_user::require_any_role;
+use crate::web::download;
 use crate::web::error::{AppError, AppResult};
 use crate::web::page::{FormErrors, IdPath, Page};
+use crate::web::roles::{ChampionOrAdmin, only};
 use crate::web::unit_of_work::UnitOfWork;
-use crate::web::{AuthUser, CurrentUser};
-
-/// Who may import and export ESR extracts.
-const ESR_ROLES: [Role; 2] = [Role::Champion, Role::Admin];
 
 /// The ESR routes, for the champion and the administrator. The upload's body limit is the
 /// file's limit and room for the form around it, as the form check reads it
@@ -53,18 +52,7 @@ pub fn router() -> Router<AppState> {
         .route("/champion/esr/import", post(import))
         .route("/champion/esr/imports/{id}", get(job))
         .route("/champion/esr/export.csv", get(export))
-        .route_layer(from_fn(|user: CurrentUser, req: Request, next: Next| {
-            require_any_role(&ESR_ROLES, user, req, next)
-        }))
-}
-
-/// The second check, where the work is done.
-fn require_esr_role(me: &AuthUser) -> AppResult<()> {
-    if ESR_ROLES.iter().any(|r| me.has(*r)) {
-        Ok(())
-    } else {
-        Err(AppError::Forbidden)
-    }
+        .route_layer(from_fn(only::<ChampionOrAdmin>))
 }
 
 /// Today in London: the date of an import.
@@ -144,10 +132,9 @@ async fn gone_page(state: &AppState, me: &AuthUser, page: Page) -> AppResult<Res
 /// `GET /champion/esr`: the upload form.
 pub async fn form(
     State(state): State<AppState>,
-    CurrentUser(me): CurrentUser,
+    ChampionOrAdmin(me): ChampionOrAdmin,
     page: Page,
 ) -> AppResult<Response> {
-    require_esr_role(&me)?;
     upload_page(&state, &me, page, FormErrors::default(), Vec::new()).await
 }
 
@@ -190,11 +177,10 @@ async fn read_upload(
 /// keeping it for the import if every row is good. Nothing else is written.
 pub async fn preview(
     State(state): State<AppState>,
-    CurrentUser(me): CurrentUser,
+    ChampionOrAdmin(me): ChampionOrAdmin,
     page: Page,
     multipart: Result<Multipart, MultipartRejection>,
 ) -> AppResult<Response> {
-    require_esr_role(&me)?;
     let bytes = match read_upload(multipart).await? {
         Ok(bytes) => bytes,
         Err(message) => return file_error(&state, &me, page, message).await,
@@ -202,7 +188,7 @@ pub async fn preview(
     let Ok(text) = String::from_utf8(bytes) else {
         return file_error(&state, &me, page, NOT_UTF8).await;
     };
-    match esr_jobs::upload(&state.db, me.id, text, today(), crate::db::now()).await? {
+    match esr_jobs::upload(&state.db, Actor::from(&me), text, today(), crate::db::now()).await? {
         Ok(previewed) => Ok(PreviewTemplate::new(page, &previewed).into_response()),
         Err(bad) => bad_rows_page(&state, &me, page, &bad).await,
     }
@@ -212,12 +198,11 @@ pub async fn preview(
 /// again on what is stored now (after an import found the changes had moved on).
 pub async fn kept_preview(
     State(state): State<AppState>,
-    CurrentUser(me): CurrentUser,
+    ChampionOrAdmin(me): ChampionOrAdmin,
     IdPath(id): IdPath,
     page: Page,
 ) -> AppResult<Response> {
-    require_esr_role(&me)?;
-    match esr_jobs::preview_kept(&state.db, me.id, id, today()).await? {
+    match esr_jobs::preview_kept(&state.db, Actor::from(&me), id, today()).await? {
         Ok(previewed) => Ok(PreviewTemplate::new(page, &previewed).into_response()),
         Err(KeptRefusal::Gone) => gone_page(&state, &me, page).await,
         Err(KeptRefusal::BadRows(bad)) => bad_rows_page(&state, &me, page, &bad).await,
@@ -237,17 +222,16 @@ pub struct ImportForm {
 /// page. Pressing twice queues one import.
 pub async fn import(
     State(state): State<AppState>,
-    CurrentUser(me): CurrentUser,
+    ChampionOrAdmin(me): ChampionOrAdmin,
     page: Page,
     Form(form): Form<ImportForm>,
 ) -> AppResult<Response> {
-    require_esr_role(&me)?;
     let Ok(upload_id) = form.upload.trim().parse::<i32>() else {
         return gone_page(&state, &me, page).await;
     };
     let queued = esr_jobs::queue_import(
         &state.db,
-        me.id,
+        Actor::from(&me),
         upload_id,
         &form.fingerprint,
         today(),
@@ -266,11 +250,10 @@ pub async fn import(
 /// `GET /champion/esr/imports/{id}`: where an import this person started is, and what it did.
 pub async fn job(
     State(state): State<AppState>,
-    CurrentUser(me): CurrentUser,
+    ChampionOrAdmin(me): ChampionOrAdmin,
     IdPath(id): IdPath,
     page: Page,
 ) -> AppResult<Response> {
-    require_esr_role(&me)?;
     let job = esr_jobs::job_for_user(&state.db, me.id, id)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -280,23 +263,11 @@ pub async fn job(
 /// `GET /champion/esr/export.csv`: every employment record in the extract's columns.
 pub async fn export(
     State(state): State<AppState>,
-    CurrentUser(me): CurrentUser,
+    ChampionOrAdmin(me): ChampionOrAdmin,
 ) -> AppResult<Response> {
-    require_esr_role(&me)?;
     let uow = UnitOfWork::begin(&state).await?;
     let body = service::export(&uow, Some(me.id)).await?;
     uow.commit().await?;
     let filename = format!("spectra-esr-{}.csv", esr::format_date(today()));
-    Ok((
-        [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{filename}\""),
-            ),
-            (header::CACHE_CONTROL, "no-store".to_owned()),
-        ],
-        body,
-    )
-        .into_response())
+    Ok(download::csv(&filename, body))
 }

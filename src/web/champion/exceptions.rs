@@ -4,9 +4,9 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::Form;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
+use axum_extra::extract::Form;
 use serde::Deserialize;
 use tower_sessions::Session;
 
@@ -19,11 +19,11 @@ use crate::domain::text_input::paragraphs;
 use crate::entities::{organisation, user};
 use crate::services::Actor;
 use crate::services::exceptions::{self, DecideRefusal, ExceptionDecision};
-use crate::web::champion::require_champion;
+use crate::web::AuthUser;
 use crate::web::error::{AppError, AppResult};
 use crate::web::page::{FormErrors, IdPath, Page, flash};
+use crate::web::roles::Champion;
 use crate::web::unit_of_work::UnitOfWork;
-use crate::web::{AuthUser, CurrentUser};
 
 /// How many past decisions the page lists.
 const RECENTLY_DECIDED: u64 = 20;
@@ -241,10 +241,9 @@ async fn render(
 /// Every request waiting for a decision, and the latest decisions.
 pub async fn list(
     State(state): State<AppState>,
-    CurrentUser(me): CurrentUser,
+    Champion(me): Champion,
     page: Page,
 ) -> AppResult<ExceptionsTemplate> {
-    require_champion(&me)?;
     render(&state, &me, page, None).await
 }
 
@@ -252,13 +251,12 @@ pub async fn list(
 /// the emails to the panel's leads are stored in one transaction.
 pub async fn decide(
     State(state): State<AppState>,
-    CurrentUser(me): CurrentUser,
+    Champion(me): Champion,
     session: Session,
     page: Page,
     IdPath(id): IdPath,
     Form(form): Form<DecisionForm>,
 ) -> AppResult<Response> {
-    require_champion(&me)?;
     let decision = match Decision::try_from(&form) {
         Ok(decision) => decision,
         Err(errors) => {

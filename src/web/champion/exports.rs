@@ -8,8 +8,7 @@
 //! nothing was exported.
 
 use axum::extract::{Path, Query, State};
-use axum::http::header;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 
 use crate::app::AppState;
 use crate::db::reports::{self, ReportFilter};
@@ -19,10 +18,10 @@ use crate::domain::shared_tables::{self, Layout};
 use crate::domain::spreadsheet::escape;
 use crate::services::dashboard::{self, GroupMeasures, Names, spell_of};
 use crate::services::{self, Actor};
-use crate::web::CurrentUser;
 use crate::web::champion::dashboard::{DashboardQuery, parse_filter, today};
-use crate::web::champion::require_champion_or_admin;
+use crate::web::download;
 use crate::web::error::{AppError, AppResult};
+use crate::web::roles::ChampionOrAdmin;
 use crate::web::unit_of_work::UnitOfWork;
 
 /// The tables that can be exported.
@@ -68,22 +67,6 @@ impl Table {
     }
 }
 
-/// A CSV download.
-fn csv_response(file: &str, body: String) -> Response {
-    (
-        [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{file}\""),
-            ),
-            (header::CACHE_CONTROL, "no-store".to_owned()),
-        ],
-        body,
-    )
-        .into_response()
-}
-
 /// A table as text: its header and its rows, before it is written as CSV.
 struct Grid {
     header: Vec<&'static str>,
@@ -103,14 +86,12 @@ impl Grid {
     }
 }
 
-/// Writes rows of text as CSV.
+/// Writes rows of text as CSV, every value made safe to open in a spreadsheet.
 fn to_csv(header: &[&str], rows: &[Vec<String>]) -> anyhow::Result<String> {
-    let mut writer = csv::Writer::from_writer(Vec::new());
-    writer.write_record(header)?;
-    for row in rows {
-        writer.write_record(row.iter().map(|cell| escape(cell)))?;
-    }
-    Ok(String::from_utf8(writer.into_inner()?)?)
+    let escaped = rows
+        .iter()
+        .map(|row| row.iter().map(|cell| escape(cell)).collect::<Vec<_>>());
+    Ok(crate::domain::csv::write(header, escaped)?)
 }
 
 fn count(n: i64) -> u64 {
@@ -167,7 +148,7 @@ impl Kind {
 /// Downloads one of the dashboard's tables for sharing.
 pub async fn for_sharing(
     state: State<AppState>,
-    me: CurrentUser,
+    me: ChampionOrAdmin,
     file: Path<String>,
     query: Query<DashboardQuery>,
 ) -> AppResult<Response> {
@@ -177,7 +158,7 @@ pub async fn for_sharing(
 /// Downloads one of the dashboard's tables with its exact figures.
 pub async fn exact(
     state: State<AppState>,
-    me: CurrentUser,
+    me: ChampionOrAdmin,
     file: Path<String>,
     query: Query<DashboardQuery>,
 ) -> AppResult<Response> {
@@ -186,12 +167,11 @@ pub async fn exact(
 
 async fn download(
     State(state): State<AppState>,
-    CurrentUser(me): CurrentUser,
+    ChampionOrAdmin(me): ChampionOrAdmin,
     Path(file): Path<String>,
     Query(query): Query<DashboardQuery>,
     kind: Kind,
 ) -> AppResult<Response> {
-    require_champion_or_admin(&me)?;
     let table = Table::parse(&file).ok_or(AppError::NotFound)?;
     let reference = state.reference.get(&state.db).await?;
     let organisation_list = reference.organisations();
@@ -221,7 +201,7 @@ async fn download(
         Kind::ForSharing => body,
         Kind::Exact => format!("{OFFICIAL_SENSITIVE}\n{body}"),
     };
-    Ok(csv_response(&kind.file_name(table, as_of), body))
+    Ok(download::csv(&kind.file_name(table, as_of), body))
 }
 
 /// What a person is told when a table for sharing would give away a hidden number.

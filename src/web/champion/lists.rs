@@ -14,11 +14,10 @@ use crate::domain::application::{Stage, reference};
 use crate::domain::dashboard::{GuaranteeStatus, guarantee_status};
 use crate::domain::employment;
 use crate::services::dashboard::{Dimension, Names, spell_of};
-use crate::web::CurrentUser;
 use crate::web::champion::dashboard::{DashboardQuery, long_date, parse_filter, today};
-use crate::web::champion::require_champion_or_admin;
 use crate::web::error::{AppError, AppResult};
 use crate::web::page::Page;
+use crate::web::roles::ChampionOrAdmin;
 
 /// The most rows listed.
 const LIMIT: usize = 500;
@@ -71,11 +70,10 @@ struct Listed {
 /// The references behind a figure.
 pub async fn show(
     State(state): State<AppState>,
-    CurrentUser(me): CurrentUser,
+    ChampionOrAdmin(_me): ChampionOrAdmin,
     page: Page,
     Query(query): Query<ListQuery>,
 ) -> AppResult<ListTemplate> {
-    require_champion_or_admin(&me)?;
     let dashboard_query = DashboardQuery {
         organisation: query.organisation.clone(),
         programme: query.programme.clone(),

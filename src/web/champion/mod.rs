@@ -14,15 +14,11 @@ mod exports;
 mod lists;
 
 use axum::Router;
-use axum::extract::Request;
-use axum::middleware::{Next, from_fn};
+use axum::middleware::from_fn;
 use axum::routing::{get, post};
 
 use crate::app::AppState;
-use crate::domain::Role;
-use crate::web::current_user::{require_any_role, require_role};
-use crate::web::error::{AppError, AppResult};
-use crate::web::{AuthUser, CurrentUser};
+use crate::web::roles::{Champion, ChampionOrAdmin, only};
 
 /// The champion's routes: the exceptions and the audit log behind the champion role check;
 /// the dashboard, its lists and exports behind the champion or administrator check.
@@ -31,36 +27,13 @@ pub fn router() -> Router<AppState> {
         .route("/champion/exceptions", get(exceptions::list))
         .route("/champion/exceptions/{id}", post(exceptions::decide))
         .route("/champion/audit", get(audit_log::list))
-        .route_layer(from_fn(|user: CurrentUser, req: Request, next: Next| {
-            require_role(Role::Champion, user, req, next)
-        }));
+        .route_layer(from_fn(only::<Champion>));
     let readers = Router::new()
         .route("/champion", get(dashboard::show))
         .route("/champion/list", get(lists::show))
         .route("/champion/export/{file}", get(exports::for_sharing))
         .route("/champion/export/exact/{file}", get(exports::exact))
         .route("/champion/checkpoints", get(checkpoints::list))
-        .route_layer(from_fn(|user: CurrentUser, req: Request, next: Next| {
-            require_any_role(&[Role::Champion, Role::Admin], user, req, next)
-        }));
+        .route_layer(from_fn(only::<ChampionOrAdmin>));
     champion.merge(readers).merge(esr::router())
-}
-
-/// The second check, where the work is done: the router checks the role too, but a handler
-/// that approves exceptions or reads the whole audit log must not rely on how it was mounted.
-fn require_champion(me: &AuthUser) -> AppResult<()> {
-    if me.has(Role::Champion) {
-        Ok(())
-    } else {
-        Err(AppError::Forbidden)
-    }
-}
-
-/// The same second check for the pages the administrator may read too.
-fn require_champion_or_admin(me: &AuthUser) -> AppResult<()> {
-    if me.has(Role::Champion) || me.has(Role::Admin) {
-        Ok(())
-    } else {
-        Err(AppError::Forbidden)
-    }
 }

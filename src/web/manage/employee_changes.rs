@@ -5,9 +5,9 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::Form;
 use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
+use axum_extra::extract::Form;
 use serde::Deserialize;
 use tower_sessions::Session;
 
@@ -22,9 +22,9 @@ use crate::entities::employment_record;
 use crate::services::retention::{
     self, Corrected, Correction, Ending, RetentionRefusal, long_date, reference,
 };
-use crate::web::CurrentUser;
 use crate::web::error::{AppError, AppResult};
 use crate::web::page::{FormErrors, IdPath, Page, flash};
+use crate::web::roles::HiringManager;
 use crate::web::unit_of_work::UnitOfWork;
 
 #[derive(Template, WebTemplate)]
@@ -47,7 +47,7 @@ pub struct ConfirmLeavingTemplate {
 /// by the confirm button.
 pub async fn confirm_leaving(
     State(state): State<AppState>,
-    CurrentUser(me): CurrentUser,
+    HiringManager(me): HiringManager,
     page: Page,
     IdPath(id): IdPath,
     Query(form): Query<OutcomeForm>,
@@ -163,7 +163,7 @@ async fn correct_page(
 /// The form to correct a record.
 pub async fn correct_form(
     State(state): State<AppState>,
-    CurrentUser(me): CurrentUser,
+    HiringManager(me): HiringManager,
     page: Page,
     IdPath(id): IdPath,
 ) -> AppResult<CorrectTemplate> {
@@ -226,7 +226,7 @@ fn correction_field(refusal: &RetentionRefusal) -> Option<&'static str> {
 /// A manager corrects a record, with a reason. Sending it again changes nothing.
 pub async fn correct(
     State(state): State<AppState>,
-    CurrentUser(me): CurrentUser,
+    HiringManager(me): HiringManager,
     session: Session,
     page: Page,
     IdPath(id): IdPath,

@@ -5,9 +5,9 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::Form;
 use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
+use axum_extra::extract::Form;
 use serde::Deserialize;
 use time::Date;
 use tower_sessions::Session;
@@ -22,15 +22,17 @@ use crate::domain::employment::{
 use crate::domain::london_time;
 use crate::domain::paging::Paging;
 use crate::entities::employment_record;
+use crate::services::Actor;
 use crate::services::applicant_details::{self, DetailsPage};
 use crate::services::employees;
 use crate::services::retention::{
     self, CheckpointEntry, Ending, MAX_ORGANISATION, RetentionRefusal, long_date, reference,
 };
+use crate::web::AuthUser;
 use crate::web::error::{AppError, AppResult};
 use crate::web::page::{FormErrors, IdPairPath, IdPath, Page, flash};
+use crate::web::roles::HiringManager;
 use crate::web::unit_of_work::UnitOfWork;
-use crate::web::{AuthUser, CurrentUser};
 
 /// The manager's organisation; a hiring manager without one has no employees to see.
 pub(super) fn organisation_of(user: &AuthUser) -> AppResult<i32> {
@@ -187,7 +189,7 @@ impl EmployeeRow {
 /// first.
 pub async fn list(
     State(state): State<AppState>,
-    CurrentUser(me): CurrentUser,
+    HiringManager(me): HiringManager,
     page: Page,
     Query(query): Query<ListQuery>,
 ) -> AppResult<ListTemplate> {
@@ -195,7 +197,9 @@ pub async fn list(
     let organisation = state.organisation_name(organisation_id).await?;
     let today = retention::today();
     let uow = UnitOfWork::begin(&state).await?;
-    let found = employees::employees_page(&uow, me.id, organisation_id, &query.page, today).await?;
+    let found =
+        employees::employees_page(&uow, Actor::from(&me), organisation_id, &query.page, today)
+            .await?;
     uow.commit().await?;
     Ok(ListTemplate {
         page,
@@ -368,7 +372,7 @@ fn leaving_reasons() -> Vec<LeavingReason> {
 /// An employment record with its checkpoints.
 pub async fn show(
     State(state): State<AppState>,
-    CurrentUser(me): CurrentUser,
+    HiringManager(me): HiringManager,
     page: Page,
     IdPath(id): IdPath,
 ) -> AppResult<ShowTemplate> {
@@ -378,7 +382,7 @@ pub async fn show(
     let uow = UnitOfWork::begin(&state).await?;
     applicant_details::record_view(
         &uow,
-        me.id,
+        Actor::from(&me),
         &AuditSubject::Employment(id),
         DetailsPage::Employee,
         &r.application_id.into_iter().collect::<Vec<_>>(),
@@ -512,7 +516,7 @@ pub(super) const LEAVING: &str = "leaving";
 /// A manager records a checkpoint.
 pub async fn record_checkpoint(
     State(state): State<AppState>,
-    CurrentUser(me): CurrentUser,
+    HiringManager(me): HiringManager,
     session: Session,
     page: Page,
     IdPairPath(id, checkpoint_id): IdPairPath,
@@ -591,7 +595,7 @@ pub async fn record_checkpoint(
 /// A manager records a leaving date (or a move within the NHS), at any time.
 pub async fn record_leaving(
     State(state): State<AppState>,
-    CurrentUser(me): CurrentUser,
+    HiringManager(me): HiringManager,
     session: Session,
     page: Page,
     IdPath(id): IdPath,

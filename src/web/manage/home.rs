@@ -16,9 +16,9 @@ use crate::domain::london_time;
 use crate::domain::manager_home::{Advert, Place, VacancyCounts, Whose, count_of, waiting_for};
 use crate::domain::vacancy::VacancyStatus;
 use crate::services::retention;
-use crate::web::CurrentUser;
 use crate::web::error::{AppError, AppResult};
 use crate::web::page::Page;
+use crate::web::roles::HiringManager;
 
 /// One line of the page, with its link.
 pub struct Line {
@@ -138,7 +138,7 @@ async fn counts_by_vacancy(
 /// The manager's home page.
 pub async fn show(
     State(state): State<AppState>,
-    CurrentUser(me): CurrentUser,
+    HiringManager(me): HiringManager,
     page: Page,
 ) -> AppResult<HomeTemplate> {
     let organisation_id = me.organisation_id.ok_or(AppError::Forbidden)?;

@@ -8,14 +8,11 @@ pub(crate) mod panel;
 pub(crate) mod vacancies;
 
 use axum::Router;
-use axum::extract::Request;
-use axum::middleware::{Next, from_fn};
+use axum::middleware::from_fn;
 use axum::routing::{get, post};
 
 use crate::app::AppState;
-use crate::domain::Role;
-use crate::web::CurrentUser;
-use crate::web::current_user::require_role;
+use crate::web::roles::{HiringManager, only};
 
 /// The manager routes, all behind the hiring manager role check.
 pub fn router() -> Router<AppState> {
@@ -55,7 +52,5 @@ pub fn router() -> Router<AppState> {
             "/employees/{id}/correct",
             get(employee_changes::correct_form).post(employee_changes::correct),
         )
-        .route_layer(from_fn(|user: CurrentUser, req: Request, next: Next| {
-            require_role(Role::HiringManager, user, req, next)
-        }))
+        .route_layer(from_fn(only::<HiringManager>))
 }

@@ -5,21 +5,23 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::Form;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
+use axum_extra::extract::Form;
 use serde::Deserialize;
 use tower_sessions::Session;
 
 use crate::app::AppState;
 use crate::db::{shortlisting, users, vacancies};
 use crate::entities::{user, vacancy};
+use crate::services::Actor;
 use crate::services::panel::{self, PanelChange, PanelEditor, PanelRefusal};
+use crate::web::AuthUser;
 use crate::web::error::{AppError, AppResult};
 use crate::web::manage::vacancies::load_own;
 use crate::web::page::{FormErrors, IdPath, Page, flash};
+use crate::web::roles::{Admin, HiringManager};
 use crate::web::unit_of_work::UnitOfWork;
-use crate::web::{AuthUser, CurrentUser};
 
 #[derive(Template, WebTemplate)]
 #[template(path = "manage/panel.html")]
@@ -90,7 +92,7 @@ async fn render(
 
 pub async fn show(
     State(state): State<AppState>,
-    CurrentUser(me): CurrentUser,
+    HiringManager(me): HiringManager,
     page: Page,
     IdPath(id): IdPath,
 ) -> AppResult<PanelTemplate> {
@@ -110,7 +112,7 @@ pub async fn show(
 /// The administrator's view of any vacancy's panel.
 pub async fn admin_show(
     State(state): State<AppState>,
-    CurrentUser(me): CurrentUser,
+    Admin(me): Admin,
     page: Page,
     IdPath(id): IdPath,
 ) -> AppResult<PanelTemplate> {
@@ -144,7 +146,7 @@ const MAX_REASON: usize = 1_000;
 /// The lead adds a member, hands the lead on, or removes one.
 pub async fn change(
     State(state): State<AppState>,
-    CurrentUser(me): CurrentUser,
+    HiringManager(me): HiringManager,
     session: Session,
     page: Page,
     IdPath(id): IdPath,
@@ -157,7 +159,7 @@ pub async fn change(
 /// An administrator changes any vacancy's panel.
 pub async fn admin_change(
     State(state): State<AppState>,
-    CurrentUser(me): CurrentUser,
+    Admin(me): Admin,
     session: Session,
     page: Page,
     IdPath(id): IdPath,
@@ -198,7 +200,7 @@ async fn apply(
         return refuse(state, me, page, v, admin, form, errors).await;
     };
     let editor = PanelEditor {
-        id: me.id,
+        actor: Actor::from(me),
         // The manager's page never acts with admin rights, even for someone who holds both.
         is_admin: admin && me.is_admin(),
     };

@@ -2,10 +2,10 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::Form;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
+use axum_extra::extract::Form;
 use tower_sessions::Session;
 
 use crate::app::AppState;
@@ -23,12 +23,13 @@ use crate::services::vacancies::{
     Affected, ChangeRefusal, CloseRefusal, DraftRefusal, PublishRefusal, ReopenFailure,
 };
 use crate::services::{self, Actor};
+use crate::web::AuthUser;
 use crate::web::error::{AppError, AppResult};
 use crate::web::page::{FormErrors, IdPath, Page, flash, notice, warning};
+use crate::web::roles::HiringManager;
 use crate::web::session_timeout::Kept;
 use crate::web::unit_of_work::UnitOfWork;
 use crate::web::vacancy_view::VacancyView;
-use crate::web::{AuthUser, CurrentUser};
 
 /// The manager's organisation; a hiring manager without one can do nothing here.
 fn organisation_of(user: &AuthUser) -> AppResult<i32> {
@@ -70,7 +71,7 @@ pub struct ListTemplate {
 
 pub async fn list(
     State(state): State<AppState>,
-    CurrentUser(me): CurrentUser,
+    HiringManager(me): HiringManager,
     page: Page,
 ) -> AppResult<ListTemplate> {
     let organisation_id = organisation_of(&me)?;
@@ -149,7 +150,7 @@ async fn new_refused(state: &AppState, page: Page, organisation_id: i32) -> AppR
 
 pub async fn new(
     State(state): State<AppState>,
-    CurrentUser(me): CurrentUser,
+    HiringManager(me): HiringManager,
     mut page: Page,
     kept: Kept,
 ) -> AppResult<Response> {
@@ -175,7 +176,10 @@ pub async fn new(
     };
     // A form sent after the session ended is shown again as typed (issue 21).
     kept.show_message(&mut page);
-    let (form, references) = kept.pairs().map_or((form, all_references()), read_form);
+    let (form, references) = match kept.form::<PostedVacancy>()? {
+        Some(kept) => (kept.form, kept.reference_options),
+        None => (form, all_references()),
+    };
     Ok(FormTemplate {
         page,
         action: "/manage/vacancies".into(),
@@ -192,48 +196,25 @@ pub async fn new(
     .into_response())
 }
 
-/// Splits the posted pairs into the form and the ticked reference types.
-fn read_form(pairs: &[(String, String)]) -> (VacancyForm, Vec<String>) {
-    let mut form = VacancyForm::default();
-    let mut references = Vec::new();
-    for (key, value) in pairs {
-        let value = value.clone();
-        match key.as_str() {
-            "title" => form.title = value,
-            "programme" => form.programme = value,
-            "kind" => form.kind = value,
-            "band" => form.band = value,
-            "working_pattern" => form.working_pattern = value,
-            "salary" => form.salary = value,
-            "location" => form.location = value,
-            "positions" => form.positions = value,
-            "closes_day" => form.closes_day = value,
-            "closes_month" => form.closes_month = value,
-            "closes_year" => form.closes_year = value,
-            "closes_time" => form.closes_time = value,
-            "ring_fenced" => form.ring_fenced = value,
-            "summary" => form.summary = value,
-            "description" => form.description = value,
-            "entry_requirements" => form.entry_requirements = value,
-            "essential_criteria" => form.essential_criteria = value,
-            "desirable_criteria" => form.desirable_criteria = value,
-            "contact_name" => form.contact_name = value,
-            "contact_role" => form.contact_role = value,
-            "contact_email" => form.contact_email = value,
-            "contact_phone" => form.contact_phone = value,
-            "reference_options" => references.push(value),
-            _ => {}
-        }
-    }
-    (form, references)
+/// The vacancy form as posted: its fields, and one `reference_options` field per ticked
+/// reference type.
+#[derive(Clone, Debug, Default, serde::Deserialize)]
+pub struct PostedVacancy {
+    #[serde(flatten)]
+    form: VacancyForm,
+    #[serde(default)]
+    reference_options: Vec<String>,
 }
 
 /// Parses the form and checks the programme exists; on failure, the form to show again.
 async fn parse(
     state: &AppState,
-    pairs: &[(String, String)],
+    posted: PostedVacancy,
 ) -> AppResult<Result<VacancyInput, (VacancyForm, Vec<String>, FormErrors)>> {
-    let (form, references) = read_form(pairs);
+    let PostedVacancy {
+        form,
+        reference_options: references,
+    } = posted;
     let mut errors = FormErrors::default();
     let parsed = VacancyInput::parse(&form, &references, db::now());
     let input = match parsed {
@@ -293,13 +274,13 @@ async fn form_for(
 
 pub async fn create(
     State(state): State<AppState>,
-    CurrentUser(me): CurrentUser,
+    HiringManager(me): HiringManager,
     session: Session,
     page: Page,
-    Form(pairs): Form<Vec<(String, String)>>,
+    Form(posted): Form<PostedVacancy>,
 ) -> AppResult<Response> {
     let organisation_id = organisation_of(&me)?;
-    let input = match parse(&state, &pairs).await? {
+    let input = match parse(&state, posted).await? {
         Ok(input) => input,
         Err(again) => {
             return form_again(
@@ -350,7 +331,7 @@ pub struct ShowTemplate {
 
 pub async fn show(
     State(state): State<AppState>,
-    CurrentUser(me): CurrentUser,
+    HiringManager(me): HiringManager,
     page: Page,
     IdPath(id): IdPath,
 ) -> AppResult<ShowTemplate> {
@@ -456,7 +437,7 @@ async fn stored_form(
 
 pub async fn edit(
     State(state): State<AppState>,
-    CurrentUser(me): CurrentUser,
+    HiringManager(me): HiringManager,
     mut page: Page,
     IdPath(id): IdPath,
     kept: Kept,
@@ -465,8 +446,8 @@ pub async fn edit(
     let published = published_closing(&vacancy)?;
     // A form sent after the session ended is shown again as typed (issue 21).
     kept.show_message(&mut page);
-    let (form, references) = match kept.pairs() {
-        Some(pairs) => read_form(pairs),
+    let (form, references) = match kept.form::<PostedVacancy>()? {
+        Some(kept) => (kept.form, kept.reference_options),
         None => stored_form(&state, &vacancy).await?,
     };
     form_for(
@@ -505,17 +486,17 @@ fn published_closing(vacancy: &vacancy::Model) -> AppResult<Option<String>> {
 
 pub async fn update(
     State(state): State<AppState>,
-    CurrentUser(me): CurrentUser,
+    HiringManager(me): HiringManager,
     session: Session,
     page: Page,
     IdPath(id): IdPath,
-    Form(pairs): Form<Vec<(String, String)>>,
+    Form(posted): Form<PostedVacancy>,
 ) -> AppResult<Response> {
     let vacancy = load_own(&state, &me, id).await?;
     let published = published_closing(&vacancy)?;
     let action = format!("/manage/vacancies/{id}");
     let heading = heading_for(published.is_some());
-    let input = match parse(&state, &pairs).await? {
+    let input = match parse(&state, posted.clone()).await? {
         Ok(input) => input,
         Err(again) => return form_for(&state, page, action, heading, again, published).await,
     };
@@ -541,7 +522,7 @@ pub async fn update(
     let outcome = services::vacancies::change_published(
         &uow,
         &state.config,
-        me.id,
+        Actor::from(&me),
         organisation_id,
         id,
         &input,
@@ -558,13 +539,16 @@ pub async fn update(
                     "This vacancy has closed, so it can no longer be changed.".into(),
                 )),
                 ChangeRefusal::Refused(problems) => {
-                    let (form, references) = read_form(&pairs);
+                    let PostedVacancy {
+                        form,
+                        reference_options,
+                    } = posted;
                     form_for(
                         &state,
                         page,
                         action,
                         heading,
-                        (form, references, problems.into_iter().collect()),
+                        (form, reference_options, problems.into_iter().collect()),
                         published,
                     )
                     .await
@@ -602,7 +586,7 @@ pub async fn update(
 
 pub async fn publish(
     State(state): State<AppState>,
-    CurrentUser(me): CurrentUser,
+    HiringManager(me): HiringManager,
     session: Session,
     page: Page,
     IdPath(id): IdPath,
@@ -610,7 +594,9 @@ pub async fn publish(
     let organisation_id = organisation_of(&me)?;
     let uow = UnitOfWork::begin(&state).await?;
     let refusal =
-        match services::vacancies::publish(&uow, me.id, organisation_id, id, db::now()).await? {
+        match services::vacancies::publish(&uow, Actor::from(&me), organisation_id, id, db::now())
+            .await?
+        {
             Ok(vacancy) => {
                 uow.commit().await?;
                 tracing::info!(vacancy_id = id, user_id = me.id, "vacancy published");
@@ -683,7 +669,7 @@ pub struct CloseTemplate {
 /// Asks before closing: what closing does and to whom. Nothing changes here.
 pub async fn confirm_close(
     State(state): State<AppState>,
-    CurrentUser(me): CurrentUser,
+    HiringManager(me): HiringManager,
     session: Session,
     page: Page,
     IdPath(id): IdPath,
@@ -715,13 +701,14 @@ pub async fn confirm_close(
 /// Closes the vacancy, once the manager has confirmed. A second press changes nothing.
 pub async fn close(
     State(state): State<AppState>,
-    CurrentUser(me): CurrentUser,
+    HiringManager(me): HiringManager,
     session: Session,
     IdPath(id): IdPath,
 ) -> AppResult<Redirect> {
     let organisation_id = organisation_of(&me)?;
     let uow = UnitOfWork::begin(&state).await?;
-    let outcome = services::vacancies::close(&uow, me.id, organisation_id, id, db::now()).await?;
+    let outcome =
+        services::vacancies::close(&uow, Actor::from(&me), organisation_id, id, db::now()).await?;
     let back = format!("/manage/vacancies/{id}");
     let (vacancy, _) = match outcome {
         Ok(closed) => closed,
@@ -816,7 +803,7 @@ async fn reopen_page(
 /// changes here.
 pub async fn confirm_reopen(
     State(state): State<AppState>,
-    CurrentUser(me): CurrentUser,
+    HiringManager(me): HiringManager,
     page: Page,
     IdPath(id): IdPath,
 ) -> AppResult<Response> {
@@ -837,7 +824,7 @@ pub async fn confirm_reopen(
 /// Reopens a closed vacancy with a new closing date, before shortlisting starts.
 pub async fn reopen(
     State(state): State<AppState>,
-    CurrentUser(me): CurrentUser,
+    HiringManager(me): HiringManager,
     session: Session,
     page: Page,
     IdPath(id): IdPath,
@@ -863,7 +850,7 @@ pub async fn reopen(
     let outcome = services::vacancies::reopen(
         &uow,
         &state.config,
-        me.id,
+        Actor::from(&me),
         organisation_id,
         id,
         closes_at,
@@ -901,4 +888,23 @@ pub async fn reopen(
     )
     .await?;
     Ok(Redirect::to(&format!("/manage/vacancies/{id}")).into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_posted_vacancy_reads_every_ticked_reference_type_beside_its_fields() {
+        let posted: PostedVacancy = serde_html_form::from_str(
+            "title=Porter&reference_options=employer&csrf_token=t&reference_options=character",
+        )
+        .unwrap();
+
+        assert_eq!(posted.form.title, "Porter");
+        assert_eq!(posted.reference_options, ["employer", "character"]);
+        assert_eq!(posted.form.positions, "");
+        let none: PostedVacancy = serde_html_form::from_str("title=Porter").unwrap();
+        assert!(none.reference_options.is_empty());
+    }
 }

@@ -9,11 +9,11 @@ use std::collections::HashMap;
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::Form;
 use axum::Router;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
+use axum_extra::extract::Form;
 use serde::Deserialize;
 use tower_sessions::Session;
 
@@ -27,9 +27,9 @@ use crate::entities::{match_run, mentee, mentor};
 use crate::services;
 use crate::services::mentoring::NotFound;
 use crate::services::mentoring::matching::{ConfirmRefusal, PinRefusal, check_run, is_out_of_date};
-use crate::web::CurrentUser;
 use crate::web::error::{AppError, AppResult};
 use crate::web::page::{FormErrors, IdPath, Page, flash};
+use crate::web::roles::Coordinator;
 use crate::web::unit_of_work::UnitOfWork;
 
 const PAGE: &str = "/mentoring/coordinator/matching";
@@ -381,7 +381,7 @@ async fn show(State(state): State<AppState>, page: Page) -> AppResult<MatchingTe
 
 async fn run(
     State(state): State<AppState>,
-    CurrentUser(me): CurrentUser,
+    Coordinator(me): Coordinator,
     session: Session,
 ) -> AppResult<Response> {
     let uow = UnitOfWork::begin(&state).await?;
@@ -400,7 +400,7 @@ async fn run(
 
 async fn pin(
     State(state): State<AppState>,
-    CurrentUser(me): CurrentUser,
+    Coordinator(me): Coordinator,
     session: Session,
     page: Page,
     Form(form): Form<PairForm>,
@@ -434,7 +434,7 @@ async fn pin(
 
 async fn unpin(
     State(state): State<AppState>,
-    CurrentUser(me): CurrentUser,
+    Coordinator(me): Coordinator,
     session: Session,
     IdPath(mentee_id): IdPath,
 ) -> AppResult<Response> {
@@ -453,7 +453,7 @@ async fn unpin(
 
 async fn forbid(
     State(state): State<AppState>,
-    CurrentUser(me): CurrentUser,
+    Coordinator(me): Coordinator,
     session: Session,
     Form(form): Form<PairForm>,
 ) -> AppResult<Response> {
@@ -599,7 +599,7 @@ async fn confirm_page(
 /// POST finds the run confirmed and changes nothing.
 async fn confirm(
     State(state): State<AppState>,
-    CurrentUser(me): CurrentUser,
+    Coordinator(me): Coordinator,
     session: Session,
     page: Page,
     IdPath(run_id): IdPath,

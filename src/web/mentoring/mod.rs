@@ -9,13 +9,10 @@ mod relationships;
 mod signup;
 
 use axum::Router;
-use axum::extract::Request;
-use axum::middleware::{Next, from_fn};
+use axum::middleware::from_fn;
 
 use crate::app::AppState;
-use crate::domain::Role;
-use crate::web::CurrentUser;
-use crate::web::current_user::require_role;
+use crate::web::roles::{Coordinator, only};
 
 /// Every mentoring route. Each area checks its own roles.
 pub fn router() -> Router<AppState> {
@@ -29,7 +26,5 @@ pub fn router() -> Router<AppState> {
 /// Puts routes behind the coordinator role check: every coordinator page is mounted through it,
 /// so their handlers need no check of their own.
 fn coordinator_only(routes: Router<AppState>) -> Router<AppState> {
-    routes.route_layer(from_fn(|user: CurrentUser, req: Request, next: Next| {
-        require_role(Role::Coordinator, user, req, next)
-    }))
+    routes.route_layer(from_fn(only::<Coordinator>))
 }

@@ -3,10 +3,11 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
+use axum::Router;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
-use axum::{Form, Router};
+use axum_extra::extract::Form;
 use tower_sessions::Session;
 
 use crate::app::AppState;
@@ -18,7 +19,7 @@ use crate::entities::mentee;
 use crate::services;
 use crate::services::mentoring::signup::{SignedUp, SubmitRefusal};
 use crate::web::error::{AppError, AppResult};
-use crate::web::page::{FormErrors, Page, flash, form_field, notice};
+use crate::web::page::{FormErrors, Page, flash, notice};
 use crate::web::unit_of_work::UnitOfWork;
 use crate::web::{AuthUser, CurrentUser, MaybeUser};
 
@@ -67,32 +68,6 @@ impl Day {
             label,
             checked,
         }
-    }
-}
-
-/// Every value of a repeated field, such as a group of checkboxes.
-pub fn repeated(pairs: &[(String, String)], field: &str) -> Vec<String> {
-    pairs
-        .iter()
-        .filter(|(k, _)| k == field)
-        .map(|(_, v)| v.clone())
-        .collect()
-}
-
-/// The sign-up form as posted.
-fn sign_up_form(pairs: &[(String, String)]) -> SignUpForm {
-    SignUpForm {
-        university: form_field(pairs, "university").to_owned(),
-        other_university: form_field(pairs, "other_university").to_owned(),
-        year: form_field(pairs, "year").to_owned(),
-        interests: form_field(pairs, "interests").to_owned(),
-        modes: repeated(pairs, "modes"),
-        availability: repeated(pairs, "availability"),
-        lived_experience: form_field(pairs, "lived_experience").to_owned(),
-        gender_preference: form_field(pairs, "gender_preference").to_owned(),
-        gender_strength: form_field(pairs, "gender_strength").to_owned(),
-        conflicts: form_field(pairs, "conflicts").to_owned(),
-        consent: form_field(pairs, "consent") == "yes",
     }
 }
 
@@ -267,14 +242,13 @@ async fn submit(
     CurrentUser(me): CurrentUser,
     session: Session,
     page: Page,
-    Form(pairs): Form<Vec<(String, String)>>,
+    Form(form): Form<SignUpForm>,
 ) -> AppResult<Response> {
     let already = mentee_for_user(&state.db, me.id, &me.email).await?;
     let added = already.as_ref().is_some_and(|m| m.user_id.is_none());
     if already.is_some() && !added {
         return already_signed_up(&session).await;
     }
-    let form = sign_up_form(&pairs);
     let sign_up = match SignUpInput::parse(&form, &me.full_name, &me.email) {
         Ok(s) => s,
         Err(errors) => {
@@ -318,13 +292,14 @@ mod tests {
     }
 
     #[test]
-    fn repeated_fields_are_all_read() {
-        let pairs = [
-            ("modes".to_owned(), "online".to_owned()),
-            ("year".to_owned(), "2".to_owned()),
-            ("modes".to_owned(), "in_person".to_owned()),
-        ];
-        assert_eq!(repeated(&pairs, "modes"), ["online", "in_person"]);
-        assert_eq!(sign_up_form(&pairs).modes, ["online", "in_person"]);
+    fn every_ticked_box_is_read_and_consent_is_yes_alone() {
+        let form: SignUpForm =
+            serde_html_form::from_str("modes=online&year=2&modes=in_person&consent=yes").unwrap();
+        assert_eq!(form.modes, ["online", "in_person"]);
+        assert_eq!(form.year, "2");
+        assert!(form.availability.is_empty() && form.consent);
+        let unticked: SignUpForm = serde_html_form::from_str("consent=no&csrf_token=x").unwrap();
+        assert!(!unticked.consent);
+        assert!(!serde_html_form::from_str::<SignUpForm>("").unwrap().consent);
     }
 }

@@ -3,9 +3,9 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::Form;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
+use axum_extra::extract::Form;
 use serde::Deserialize;
 use tower_sessions::Session;
 
@@ -19,9 +19,9 @@ use crate::services::applicant_details::DetailsPage;
 use crate::services::exceptions::{ExceptionRequest, RequestRefusal};
 use crate::services::shortlisting::{CompletionPreview, ShortlistRefusal};
 use crate::services::{self, Actor};
-use crate::web::CurrentUser;
 use crate::web::error::{AppError, AppResult};
 use crate::web::page::{FormErrors, IdPath, Page, flash, notice};
+use crate::web::roles::HiringManager;
 use crate::web::shortlisting::review::refused;
 use crate::web::shortlisting::{
     Board, PanelSeat, audit_details_view, audit_late_reveal_view, board, is_complete, load_seat,
@@ -153,12 +153,12 @@ async fn render(
 
 pub async fn show(
     State(state): State<AppState>,
-    CurrentUser(me): CurrentUser,
+    HiringManager(me): HiringManager,
     page: Page,
     IdPath(id): IdPath,
 ) -> AppResult<BoardTemplate> {
     let seat = load_seat(&state, &me, id).await?;
-    audit_late_reveal_view(&state, &seat, "board").await?;
+    audit_late_reveal_view(&state, Actor::from(&me), &seat, "board").await?;
     let board = board(&state.db, &seat.vacancy).await?;
     // Once complete, the board names those invited.
     let named: Vec<i32> = if is_complete(&board) {
@@ -173,7 +173,7 @@ pub async fn show(
     };
     audit_details_view(
         &state,
-        me.id,
+        Actor::from(&me),
         &AuditSubject::Vacancy(id),
         DetailsPage::Board,
         &named,
@@ -221,7 +221,7 @@ async fn blocked(
 /// Nothing changes here; if completion would be refused, the board says why.
 pub async fn confirm_complete(
     State(state): State<AppState>,
-    CurrentUser(me): CurrentUser,
+    HiringManager(me): HiringManager,
     session: Session,
     page: Page,
     IdPath(id): IdPath,
@@ -252,7 +252,7 @@ pub async fn confirm_complete(
 /// of those invited: that reveal is audited.
 pub async fn complete(
     State(state): State<AppState>,
-    CurrentUser(me): CurrentUser,
+    HiringManager(me): HiringManager,
     session: Session,
     page: Page,
     IdPath(id): IdPath,
@@ -260,7 +260,8 @@ pub async fn complete(
     let seat = load_seat(&state, &me, id).await?;
     seat.require_lead()?;
     let uow = UnitOfWork::begin(&state).await?;
-    let outcome = services::shortlisting::complete(&uow, &state.config, me.id, id).await?;
+    let outcome =
+        services::shortlisting::complete(&uow, &state.config, Actor::from(&me), id).await?;
     let completed = match outcome {
         Ok(completed) => completed,
         Err(ShortlistRefusal::Blocked(blockers)) => {
@@ -302,7 +303,7 @@ pub struct ExceptionForm {
 /// The lead asks the champion for the high-volume exception: a reason and a proposed cap.
 pub async fn request_exception(
     State(state): State<AppState>,
-    CurrentUser(me): CurrentUser,
+    HiringManager(me): HiringManager,
     session: Session,
     page: Page,
     IdPath(id): IdPath,

@@ -3,9 +3,9 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::Form;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
+use axum_extra::extract::Form;
 use serde::Deserialize;
 use tower_sessions::Session;
 
@@ -18,9 +18,9 @@ use crate::domain::london_time;
 use crate::services::applicant_details::DetailsPage;
 use crate::services::interviews::{AddSlotRefusal, OutcomeRefusal, SlotRefusal, TellRefusal};
 use crate::services::{self, Actor};
-use crate::web::CurrentUser;
 use crate::web::error::{AppError, AppResult};
 use crate::web::page::{FormErrors, IdPairPath, IdPath, Page, flash, notice, warning};
+use crate::web::roles::HiringManager;
 use crate::web::shortlisting::{PanelSeat, audit_details_view, audit_late_reveal_view, load_seat};
 use crate::web::unit_of_work::UnitOfWork;
 
@@ -185,12 +185,12 @@ async fn render(
 
 pub async fn show(
     State(state): State<AppState>,
-    CurrentUser(me): CurrentUser,
+    HiringManager(me): HiringManager,
     page: Page,
     IdPath(id): IdPath,
 ) -> AppResult<InterviewsTemplate> {
     let seat = load_after_shortlisting(&state, &me, id).await?;
-    audit_late_reveal_view(&state, &seat, "interviews").await?;
+    audit_late_reveal_view(&state, Actor::from(&me), &seat, "interviews").await?;
     let form = SlotForm {
         time: "10:00".into(),
         minutes: "45".into(),
@@ -200,7 +200,7 @@ pub async fn show(
     let template = render(&state, page, seat, form, FormErrors::default(), None).await?;
     audit_details_view(
         &state,
-        me.id,
+        Actor::from(&me),
         &AuditSubject::Vacancy(id),
         DetailsPage::Interviews,
         &template.named,
@@ -212,7 +212,7 @@ pub async fn show(
 /// Any panel member publishes a slot.
 pub async fn add_slot(
     State(state): State<AppState>,
-    CurrentUser(me): CurrentUser,
+    HiringManager(me): HiringManager,
     session: Session,
     page: Page,
     IdPath(id): IdPath,
@@ -256,7 +256,7 @@ pub struct OutcomeForm {
 /// appointable ends the application as unsuccessful.
 pub async fn record_outcome(
     State(state): State<AppState>,
-    CurrentUser(me): CurrentUser,
+    HiringManager(me): HiringManager,
     session: Session,
     page: Page,
     IdPairPath(id, app_id): IdPairPath,
@@ -307,7 +307,7 @@ pub async fn record_outcome(
     let outcome = services::interviews::record_outcome(
         &uow,
         &state.config,
-        me.id,
+        Actor::from(&me),
         id,
         app_id,
         appointable,
@@ -361,7 +361,7 @@ pub struct TellTemplate {
 /// be emailed, and the times they will see.
 pub async fn confirm_tell(
     State(state): State<AppState>,
-    CurrentUser(me): CurrentUser,
+    HiringManager(me): HiringManager,
     session: Session,
     page: Page,
     IdPath(id): IdPath,
@@ -399,7 +399,7 @@ pub async fn confirm_tell(
     let named: Vec<i32> = waiting.iter().map(|a| a.id).collect();
     audit_details_view(
         &state,
-        me.id,
+        Actor::from(&me),
         &AuditSubject::Vacancy(id),
         DetailsPage::TellApplicants,
         &named,
@@ -429,14 +429,21 @@ pub async fn confirm_tell(
 /// the times are ready: one email each, with the link to choose a time.
 pub async fn tell(
     State(state): State<AppState>,
-    CurrentUser(me): CurrentUser,
+    HiringManager(me): HiringManager,
     session: Session,
     IdPath(id): IdPath,
 ) -> AppResult<Response> {
     let seat = load_after_shortlisting(&state, &me, id).await?;
     seat.require_lead()?;
     let uow = UnitOfWork::begin(&state).await?;
-    let told = match services::interviews::tell_applicants(&uow, &state.config, me.id, id).await? {
+    let told = match services::interviews::tell_applicants(
+        &uow,
+        &state.config,
+        Actor::from(&me),
+        id,
+    )
+    .await?
+    {
         Ok(told) => told,
         Err(refusal) => {
             drop(uow);
@@ -503,7 +510,7 @@ async fn unbooked_slot(
 /// The form to change a time nobody has booked.
 pub async fn edit_slot(
     State(state): State<AppState>,
-    CurrentUser(me): CurrentUser,
+    HiringManager(me): HiringManager,
     page: Page,
     IdPairPath(id, slot_id): IdPairPath,
 ) -> AppResult<EditSlotTemplate> {
@@ -531,7 +538,7 @@ pub async fn edit_slot(
 /// Saves a change to a time nobody has booked.
 pub async fn save_slot(
     State(state): State<AppState>,
-    CurrentUser(me): CurrentUser,
+    HiringManager(me): HiringManager,
     session: Session,
     page: Page,
     IdPairPath(id, slot_id): IdPairPath,
@@ -555,7 +562,7 @@ pub async fn save_slot(
     };
     let uow = UnitOfWork::begin(&state).await?;
     if let Err(refusal) =
-        services::interviews::change_slot(&uow, me.id, id, slot_id, Some(&input)).await?
+        services::interviews::change_slot(&uow, Actor::from(&me), id, slot_id, Some(&input)).await?
     {
         drop(uow);
         return Err(slot_refused(refusal));
@@ -584,7 +591,7 @@ pub struct RemoveSlotTemplate {
 /// Asks before removing a time nobody has booked, saying what will happen. Changes nothing.
 pub async fn confirm_remove_slot(
     State(state): State<AppState>,
-    CurrentUser(me): CurrentUser,
+    HiringManager(me): HiringManager,
     page: Page,
     IdPairPath(id, slot_id): IdPairPath,
 ) -> AppResult<RemoveSlotTemplate> {
@@ -601,7 +608,7 @@ pub async fn confirm_remove_slot(
 /// Removes a time nobody has booked. Sent again once it is gone, it changes nothing.
 pub async fn remove_slot(
     State(state): State<AppState>,
-    CurrentUser(me): CurrentUser,
+    HiringManager(me): HiringManager,
     session: Session,
     IdPairPath(id, slot_id): IdPairPath,
 ) -> AppResult<Response> {
@@ -616,7 +623,9 @@ pub async fn remove_slot(
     }
     let slot = unbooked_slot(&state, id, slot_id).await?;
     let uow = UnitOfWork::begin(&state).await?;
-    if let Err(refusal) = services::interviews::change_slot(&uow, me.id, id, slot_id, None).await? {
+    if let Err(refusal) =
+        services::interviews::change_slot(&uow, Actor::from(&me), id, slot_id, None).await?
+    {
         drop(uow);
         return Err(slot_refused(refusal));
     }

@@ -9,20 +9,19 @@ mod offers;
 mod review;
 
 use axum::Router;
-use axum::extract::Request;
-use axum::middleware::{Next, from_fn};
+use axum::middleware::from_fn;
 use axum::routing::{get, post};
 
 use crate::app::AppState;
 use crate::db::{shortlisting, vacancies};
-use crate::domain::Role;
 use crate::domain::audit_subject::AuditSubject;
 use crate::entities::{panel_member, vacancy};
+use crate::services::Actor;
 use crate::services::applicant_details::{self, DetailsPage};
-use crate::web::current_user::require_role;
+use crate::web::AuthUser;
 use crate::web::error::{AppError, AppResult};
+use crate::web::roles::{HiringManager, only};
 use crate::web::unit_of_work::UnitOfWork;
-use crate::web::{AuthUser, CurrentUser};
 
 /// The shortlisting routes, all behind the hiring manager role check.
 pub fn router() -> Router<AppState> {
@@ -81,9 +80,7 @@ pub fn router() -> Router<AppState> {
             "/shortlisting/{id}/applications/{application}",
             get(review::show).post(review::save),
         )
-        .route_layer(from_fn(|user: CurrentUser, req: Request, next: Next| {
-            require_role(Role::HiringManager, user, req, next)
-        }))
+        .route_layer(from_fn(only::<HiringManager>))
 }
 
 /// A vacancy and the signed-in manager's place on its panel.
@@ -128,17 +125,12 @@ pub(crate) async fn load_seat(state: &AppState, me: &AuthUser, id: i32) -> AppRe
 /// shortlisting was complete: they took no part in the decisions, so each look is audited.
 pub(crate) async fn audit_late_reveal_view(
     state: &AppState,
+    viewer: Actor<'_>,
     seat: &PanelSeat,
     page: &str,
 ) -> AppResult<()> {
     let uow = UnitOfWork::begin(state).await?;
-    crate::services::panel::record_late_reveal_view(
-        &uow,
-        seat.vacancy.id,
-        seat.member.user_id,
-        page,
-    )
-    .await?;
+    crate::services::panel::record_late_reveal_view(&uow, seat.vacancy.id, viewer, page).await?;
     uow.commit().await?;
     Ok(())
 }
@@ -147,7 +139,7 @@ pub(crate) async fn audit_late_reveal_view(
 /// when the page showed nobody. A GET that writes, as DOMAIN.md §9 requires.
 pub(crate) async fn audit_details_view(
     state: &AppState,
-    viewer: i32,
+    viewer: Actor<'_>,
     subject: &AuditSubject,
     page: DetailsPage,
     applications: &[i32],

@@ -4,9 +4,9 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::Form;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
+use axum_extra::extract::Form;
 use tower_sessions::Session;
 
 use crate::app::AppState;
@@ -20,14 +20,16 @@ use crate::domain::offer::CheckStatus;
 use crate::domain::offer::OfferStatus;
 use crate::entities::application;
 use crate::services;
+use crate::services::Actor;
 use crate::services::applicant_details::DetailsPage;
 use crate::services::offers::{CheckUpdate, ChecksRefusal, MakeRefusal, OfferWithdrawalRefusal};
 use crate::services::retention::StartRefusal;
+use crate::web::AuthUser;
 use crate::web::error::{AppError, AppResult};
-use crate::web::page::{FormErrors, IdPairPath, IdPath, Page, flash, form_field};
+use crate::web::page::{FormErrors, IdPairPath, IdPath, Numbered, Page, flash};
+use crate::web::roles::HiringManager;
 use crate::web::shortlisting::{PanelSeat, audit_details_view, audit_late_reveal_view, load_seat};
 use crate::web::unit_of_work::UnitOfWork;
-use crate::web::{AuthUser, CurrentUser};
 
 /// A check on the lead's page.
 pub struct CheckLine {
@@ -88,18 +90,18 @@ async fn lead_and_application(
 
 pub async fn show(
     State(state): State<AppState>,
-    CurrentUser(me): CurrentUser,
+    HiringManager(me): HiringManager,
     page: Page,
     IdPath(id): IdPath,
 ) -> AppResult<OffersTemplate> {
     let seat = load_seat(&state, &me, id).await?;
     seat.require_lead()?;
-    audit_late_reveal_view(&state, &seat, "offers").await?;
+    audit_late_reveal_view(&state, Actor::from(&me), &seat, "offers").await?;
     let template = render(&state, page, seat, FormErrors::default()).await?;
     let named: Vec<i32> = template.candidates.iter().map(|c| c.id).collect();
     audit_details_view(
         &state,
-        me.id,
+        Actor::from(&me),
         &AuditSubject::Vacancy(id),
         DetailsPage::Offers,
         &named,
@@ -192,14 +194,20 @@ async fn render_typed(
 /// The lead makes a conditional offer to an appointable candidate.
 pub async fn make_offer(
     State(state): State<AppState>,
-    CurrentUser(me): CurrentUser,
+    HiringManager(me): HiringManager,
     session: Session,
     IdPairPath(id, app_id): IdPairPath,
 ) -> AppResult<Response> {
     let (seat, application) = lead_and_application(&state, &me, id, app_id).await?;
     let uow = UnitOfWork::begin(&state).await?;
-    let outcome =
-        services::offers::make(&uow, &state.config, me.id, seat.vacancy.id, application.id).await?;
+    let outcome = services::offers::make(
+        &uow,
+        &state.config,
+        Actor::from(&me),
+        seat.vacancy.id,
+        application.id,
+    )
+    .await?;
     if let Err(refusal) = outcome {
         drop(uow);
         return Err(match refusal {
@@ -233,14 +241,15 @@ fn checks_refused(refusal: ChecksRefusal) -> AppError {
     }
 }
 
-/// The lead records the checks; when every one is verified the offer becomes unconditional.
+/// The lead records the checks (`status-{kind}` and `note-{kind}` for each); when every one is
+/// verified the offer becomes unconditional.
 pub async fn save_checks(
     State(state): State<AppState>,
-    CurrentUser(me): CurrentUser,
+    HiringManager(me): HiringManager,
     session: Session,
     page: Page,
     IdPairPath(id, app_id): IdPairPath,
-    Form(pairs): Form<Vec<(String, String)>>,
+    Form(fields): Form<Numbered>,
 ) -> AppResult<Response> {
     let (seat, application) = lead_and_application(&state, &me, id, app_id).await?;
     let offer = offers::find(&state.db, application.id)
@@ -248,12 +257,8 @@ pub async fn save_checks(
         .filter(|o| o.status == OfferStatus::Accepted)
         .ok_or_else(|| AppError::BadRequest("Checks start once the offer is accepted.".into()))?;
     let existing = offers::checks_of(&state.db, offer.application_id).await?;
-    let field = |name: String| {
-        pairs
-            .iter()
-            .find(|(k, _)| *k == name)
-            .map(|(_, v)| v.trim().to_owned())
-    };
+    // A check whose fields are not sent keeps its status and note.
+    let field = |name: String| fields.sent(&name).map(|v| v.trim().to_owned());
     let mut updates = Vec::new();
     let mut errors = FormErrors::default();
     for check in &existing {
@@ -290,7 +295,7 @@ pub async fn save_checks(
     let complete = match services::offers::save_checks(
         &uow,
         &state.config,
-        me.id,
+        Actor::from(&me),
         seat.vacancy.id,
         application.id,
         &updates,
@@ -316,14 +321,23 @@ pub async fn save_checks(
     Ok(Redirect::to(&format!("/shortlisting/{}/offers", seat.vacancy.id)).into_response())
 }
 
+/// The start date form as sent.
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct StartDateForm {
+    day: String,
+    month: String,
+    year: String,
+}
+
 /// The lead records the agreed start date.
 pub async fn save_start_date(
     State(state): State<AppState>,
-    CurrentUser(me): CurrentUser,
+    HiringManager(me): HiringManager,
     session: Session,
     page: Page,
     IdPairPath(id, app_id): IdPairPath,
-    Form(pairs): Form<Vec<(String, String)>>,
+    Form(form): Form<StartDateForm>,
 ) -> AppResult<Response> {
     let (seat, application) = lead_and_application(&state, &me, id, app_id).await?;
     if application.stage != Stage::ChecksComplete {
@@ -331,8 +345,7 @@ pub async fn save_start_date(
             "A start date is agreed once every check is verified.".into(),
         ));
     }
-    let get = |name: &str| form_field(&pairs, name);
-    let Ok(start) = london_time::parse_local(get("day"), get("month"), get("year"), "09:00") else {
+    let Ok(start) = london_time::parse_local(&form.day, &form.month, &form.year, "09:00") else {
         let mut errors = FormErrors::default();
         errors.add(
             format!("day-{}", application.id),
@@ -345,8 +358,14 @@ pub async fn save_start_date(
     };
     let date = london_time::from_utc(start).date();
     let uow = UnitOfWork::begin(&state).await?;
-    if let Err(refusal) =
-        services::offers::set_start_date(&uow, me.id, seat.vacancy.id, application.id, date).await?
+    if let Err(refusal) = services::offers::set_start_date(
+        &uow,
+        Actor::from(&me),
+        seat.vacancy.id,
+        application.id,
+        date,
+    )
+    .await?
     {
         drop(uow);
         return Err(checks_refused(refusal));
@@ -371,7 +390,7 @@ pub struct StartedForm {
 /// the employment record retention tracking follows.
 pub async fn mark_started(
     State(state): State<AppState>,
-    CurrentUser(me): CurrentUser,
+    HiringManager(me): HiringManager,
     session: Session,
     page: Page,
     IdPairPath(id, app_id): IdPairPath,
@@ -435,7 +454,7 @@ const MAX_FEEDBACK: usize = 5_000;
 /// the applicant sees. The application ends as unsuccessful and the position is freed.
 pub async fn withdraw_offer(
     State(state): State<AppState>,
-    CurrentUser(me): CurrentUser,
+    HiringManager(me): HiringManager,
     session: Session,
     page: Page,
     IdPairPath(id, app_id): IdPairPath,
@@ -466,9 +485,15 @@ pub async fn withdraw_offer(
             .into_response());
     }
     let uow = UnitOfWork::begin(&state).await?;
-    let outcome =
-        services::offers::withdraw_offer(&uow, &state.config, me.id, id, application.id, feedback)
-            .await?;
+    let outcome = services::offers::withdraw_offer(
+        &uow,
+        &state.config,
+        Actor::from(&me),
+        id,
+        application.id,
+        feedback,
+    )
+    .await?;
     if let Err(refusal) = outcome {
         drop(uow);
         return Err(match refusal {

@@ -4,9 +4,10 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::Form;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
+use axum_extra::extract::Form;
+use serde::Deserialize;
 use tower_sessions::Session;
 
 use crate::app::AppState;
@@ -17,12 +18,13 @@ use crate::domain::shortlisting::{Proposal, Refusal, Score, invited_automaticall
 use crate::domain::vacancy::MAX_CRITERIA;
 use crate::entities::{application_answer, panel_member, shortlist_score, user, vacancy_criterion};
 use crate::services;
+use crate::services::Actor;
 use crate::services::applicant_details::DetailsPage;
 use crate::services::panel::DecisionSaved;
 use crate::services::shortlisting::ShortlistRefusal;
-use crate::web::CurrentUser;
 use crate::web::error::{AppError, AppResult};
-use crate::web::page::{FormErrors, IdPairPath, Page, flash, form_field as field};
+use crate::web::page::{FormErrors, IdPairPath, Numbered, Page, flash};
+use crate::web::roles::HiringManager;
 use crate::web::session_timeout::Kept;
 use crate::web::shortlisting::{
     Board, Entry, PanelSeat, audit_details_view, board, is_complete, load_seat,
@@ -143,6 +145,19 @@ pub struct RefereeView {
     phone: String,
 }
 
+/// The review form as sent: for each criterion by position, the member's score and note and
+/// the lead's final score (`score-1`, `note-1`, `final-1`, ...), and the lead's decision and
+/// feedback.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct ReviewFields {
+    decision: String,
+    feedback: String,
+    /// [`SCORE_FIELDS`], [`NOTE_FIELDS`] and [`FINAL_FIELDS`].
+    #[serde(flatten)]
+    numbered: Numbered,
+}
+
 /// What the person typed, to show again with errors.
 #[derive(Default)]
 struct Typed {
@@ -154,21 +169,21 @@ struct Typed {
 
 impl Typed {
     /// Everything the form carries, as typed (for a form kept after the session ended).
-    fn from_pairs(pairs: &[(String, String)]) -> Self {
+    fn from_fields(fields: &ReviewFields) -> Self {
         Self {
             scores: (0..MAX_CRITERIA)
                 .map(|i| {
                     (
-                        field(pairs, SCORE_FIELDS[i]).to_owned(),
-                        field(pairs, NOTE_FIELDS[i]).to_owned(),
+                        fields.numbered.get(SCORE_FIELDS[i]).to_owned(),
+                        fields.numbered.get(NOTE_FIELDS[i]).to_owned(),
                     )
                 })
                 .collect(),
             finals: (0..MAX_CRITERIA)
-                .map(|i| field(pairs, FINAL_FIELDS[i]).to_owned())
+                .map(|i| fields.numbered.get(FINAL_FIELDS[i]).to_owned())
                 .collect(),
-            decision: field(pairs, "decision").to_owned(),
-            feedback: field(pairs, "feedback").to_owned(),
+            decision: fields.decision.as_str().to_owned(),
+            feedback: fields.feedback.as_str().to_owned(),
         }
     }
 }
@@ -420,7 +435,7 @@ fn final_hint(stored: bool, everyone_scored: bool, given: &[i16]) -> String {
 
 pub async fn show(
     State(state): State<AppState>,
-    CurrentUser(me): CurrentUser,
+    HiringManager(me): HiringManager,
     mut page: Page,
     IdPairPath(id, app_id): IdPairPath,
     kept: Kept,
@@ -431,18 +446,24 @@ pub async fn show(
     kept.show_message(&mut page);
     let board = board(&state.db, &seat.vacancy).await?;
     let again = kept
-        .pairs()
-        .map(|pairs| (Typed::from_pairs(pairs), FormErrors::default()));
+        .form::<ReviewFields>()?
+        .map(|fields| (Typed::from_fields(&fields), FormErrors::default()));
     let template = render(&state, me.id, page, seat, &board, app_id, again).await?;
     // Only a page actually shown is a look: an application not on this vacancy is a 404 above.
     let uow = UnitOfWork::begin(&state).await?;
-    crate::services::panel::record_late_reveal_view(&uow, vacancy_id, me.id, "application").await?;
+    crate::services::panel::record_late_reveal_view(
+        &uow,
+        vacancy_id,
+        Actor::from(&me),
+        "application",
+    )
+    .await?;
     uow.commit().await?;
     // Once revealed, the page names the applicant and their referees.
     if template.revealed.is_some() {
         audit_details_view(
             &state,
-            me.id,
+            Actor::from(&me),
             &AuditSubject::Application(app_id),
             DetailsPage::Application,
             &[app_id],
@@ -495,11 +516,7 @@ struct ReviewForm<'a> {
 }
 
 impl<'a> ReviewForm<'a> {
-    fn parse(
-        pairs: &'a [(String, String)],
-        criteria: &[vacancy_criterion::Model],
-        lead: bool,
-    ) -> Self {
+    fn parse(fields: &'a ReviewFields, criteria: &[vacancy_criterion::Model], lead: bool) -> Self {
         let mut form = ReviewForm {
             typed: Typed::default(),
             errors: FormErrors::default(),
@@ -510,31 +527,31 @@ impl<'a> ReviewForm<'a> {
             proposal: None,
             feedback: "",
         };
-        form.own_scores(pairs, criteria, lead);
+        form.own_scores(fields, criteria, lead);
         if lead {
-            form.final_scores(pairs, criteria);
+            form.final_scores(fields, criteria);
         }
-        form.decision(pairs, lead);
+        form.decision(fields, lead);
         form
     }
 
     /// The member's own scores: all or (for the lead) none.
     fn own_scores(
         &mut self,
-        pairs: &[(String, String)],
+        fields: &ReviewFields,
         criteria: &[vacancy_criterion::Model],
         lead: bool,
     ) {
         self.own_given = criteria.iter().enumerate().any(|(i, _)| {
             let i = i.min(MAX_CRITERIA - 1);
-            !field(pairs, SCORE_FIELDS[i]).is_empty()
-                || !field(pairs, NOTE_FIELDS[i]).trim().is_empty()
+            !fields.numbered.get(SCORE_FIELDS[i]).is_empty()
+                || !fields.numbered.get(NOTE_FIELDS[i]).trim().is_empty()
         });
         for (i, c) in criteria.iter().enumerate() {
             let i = i.min(MAX_CRITERIA - 1);
             let (score, note) = (
-                field(pairs, SCORE_FIELDS[i]),
-                field(pairs, NOTE_FIELDS[i]).trim(),
+                fields.numbered.get(SCORE_FIELDS[i]),
+                fields.numbered.get(NOTE_FIELDS[i]).trim(),
             );
             self.typed.scores.push((score.to_owned(), note.to_owned()));
             if !self.own_given && lead {
@@ -577,15 +594,17 @@ impl<'a> ReviewForm<'a> {
     }
 
     /// The lead's final scores: all or none.
-    fn final_scores(&mut self, pairs: &[(String, String)], criteria: &[vacancy_criterion::Model]) {
+    fn final_scores(&mut self, fields: &ReviewFields, criteria: &[vacancy_criterion::Model]) {
         self.finals_given = criteria.iter().enumerate().any(|(i, _)| {
-            !field(pairs, FINAL_FIELDS[i.min(MAX_CRITERIA - 1)])
+            !fields
+                .numbered
+                .get(FINAL_FIELDS[i.min(MAX_CRITERIA - 1)])
                 .trim()
                 .is_empty()
         });
         for (i, c) in criteria.iter().enumerate() {
             let name = FINAL_FIELDS[i.min(MAX_CRITERIA - 1)];
-            let raw = field(pairs, name).trim();
+            let raw = fields.numbered.get(name).trim();
             self.typed.finals.push(raw.to_owned());
             if !self.finals_given {
                 continue;
@@ -611,9 +630,9 @@ impl<'a> ReviewForm<'a> {
     }
 
     /// The lead's decision, and the check that the lead entered something to save.
-    fn decision(&mut self, pairs: &'a [(String, String)], lead: bool) {
-        let choice = field(pairs, "decision");
-        let feedback = field(pairs, "feedback").trim();
+    fn decision(&mut self, fields: &'a ReviewFields, lead: bool) {
+        let choice = fields.decision.as_str();
+        let feedback = fields.feedback.as_str().trim();
         self.typed.decision = choice.to_owned();
         self.typed.feedback = feedback.to_owned();
         self.feedback = feedback;
@@ -661,11 +680,12 @@ impl<'a> ReviewForm<'a> {
 }
 
 /// Whether the form sends any of the lead's part: final scores, a decision or feedback.
-fn sends_leads_part(pairs: &[(String, String)]) -> bool {
-    pairs.iter().any(|(name, value)| {
-        (FINAL_FIELDS.contains(&name.as_str()) || name == "decision" || name == "feedback")
-            && !value.trim().is_empty()
-    })
+fn sends_leads_part(fields: &ReviewFields) -> bool {
+    FINAL_FIELDS
+        .iter()
+        .map(|name| fields.numbered.get(name))
+        .chain([fields.decision.as_str(), fields.feedback.as_str()])
+        .any(|value| !value.trim().is_empty())
 }
 
 /// The review page's one form: a panel member's own scores and, for the lead, the final scores
@@ -675,11 +695,11 @@ fn sends_leads_part(pairs: &[(String, String)]) -> bool {
 /// the same way, the scores saved.
 pub async fn save(
     State(state): State<AppState>,
-    CurrentUser(me): CurrentUser,
+    HiringManager(me): HiringManager,
     session: Session,
     page: Page,
     IdPairPath(id, app_id): IdPairPath,
-    Form(pairs): Form<Vec<(String, String)>>,
+    Form(fields): Form<ReviewFields>,
 ) -> AppResult<Response> {
     let seat = load_seat(&state, &me, id).await?;
     let lead = seat.is_lead();
@@ -690,10 +710,10 @@ pub async fn save(
     entry_of(&locked.board, app_id)?;
     still_open(&locked.board)?;
     // Only the lead sets final scores or decides: anyone else sending them is refused whole.
-    if sends_leads_part(&pairs) && !lead {
+    if sends_leads_part(&fields) && !lead {
         return Err(AppError::Forbidden);
     }
-    let form = ReviewForm::parse(&pairs, &locked.board.criteria, lead);
+    let form = ReviewForm::parse(&fields, &locked.board.criteria, lead);
     if !form.errors.is_empty() {
         // Nothing was written: the board as read is the page's.
         drop(uow);
@@ -705,7 +725,7 @@ pub async fn save(
     let saved = match services::panel::save_review(
         &uow,
         &state.config,
-        me.id,
+        Actor::from(&me),
         &mut locked,
         app_id,
         form.review(lead),
@@ -798,5 +818,30 @@ fn join(parts: &[String]) -> String {
         [] => String::new(),
         [one] => one.clone(),
         [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_review_form_reads_the_numbered_fields_and_whether_the_leads_part_is_sent() {
+        let member: ReviewFields =
+            serde_html_form::from_str("csrf_token=t&score-1=2&note-1=Kind&score-2=3").unwrap();
+        let lead: ReviewFields =
+            serde_html_form::from_str("score-1=2&final-2=+1+&decision=&feedback=").unwrap();
+        let deciding: ReviewFields =
+            serde_html_form::from_str("decision=invite&feedback=Good").unwrap();
+
+        assert_eq!(member.numbered.get(SCORE_FIELDS[1]), "3");
+        assert_eq!(member.numbered.get(NOTE_FIELDS[0]), "Kind");
+        assert!(!sends_leads_part(&member));
+        assert!(sends_leads_part(&lead));
+        assert_eq!(
+            (deciding.decision.as_str(), deciding.feedback.as_str()),
+            ("invite", "Good")
+        );
+        assert!(sends_leads_part(&deciding));
     }
 }

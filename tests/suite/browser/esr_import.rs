@@ -28,11 +28,16 @@ async fn the_pages_of_an_import_in_the_background_pass_axe_core() {
     let upload = |fingerprint: Option<&'static str>| {
         let db = app.db.clone();
         async move {
-            let kept =
-                esr_jobs::upload(&db, champion, EXTRACT.to_owned(), today, spectra::db::now())
-                    .await
-                    .unwrap()
-                    .unwrap();
+            let kept = esr_jobs::upload(
+                &db,
+                crate::helpers::acting(champion),
+                EXTRACT.to_owned(),
+                today,
+                spectra::db::now(),
+            )
+            .await
+            .unwrap()
+            .unwrap();
             let fingerprint = fingerprint.map_or(kept.fingerprint.clone(), str::to_owned);
             (kept.upload_id, fingerprint)
         }
@@ -93,7 +98,7 @@ async fn the_pages_of_an_import_in_the_background_pass_axe_core() {
     let (upload_id, fingerprint) = upload(Some("not-the-plan")).await;
     let failed = esr_jobs::queue_import(
         &app.db,
-        champion,
+        crate::helpers::acting(champion),
         upload_id,
         &fingerprint,
         today,

@@ -2,10 +2,10 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::Form;
 use axum::extract::State;
-use axum::http::header;
 use axum::response::{IntoResponse, Redirect, Response};
+use axum_extra::extract::Form;
+use serde::Deserialize;
 use tower_sessions::Session;
 
 use crate::app::AppState;
@@ -13,9 +13,10 @@ use crate::domain::mentoring::files;
 use crate::domain::mentoring::import::Sheet;
 use crate::services;
 use crate::services::mentoring::import::{ImportRefusal, Imported};
-use crate::web::CurrentUser;
+use crate::web::download;
 use crate::web::error::AppResult;
-use crate::web::page::{FormErrors, Page, flash, form_field};
+use crate::web::page::{FormErrors, Page, flash};
+use crate::web::roles::Coordinator;
 use crate::web::unit_of_work::UnitOfWork;
 
 #[derive(Template, WebTemplate)]
@@ -58,15 +59,25 @@ fn imported_words(done: Imported) -> String {
     }
 }
 
+/// The import form as posted: which file, and its contents pasted.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct ImportForm {
+    file: String,
+    csv: String,
+}
+
 pub async fn import(
     State(state): State<AppState>,
-    CurrentUser(me): CurrentUser,
+    Coordinator(me): Coordinator,
     session: Session,
     page: Page,
-    Form(pairs): Form<Vec<(String, String)>>,
+    Form(form): Form<ImportForm>,
 ) -> AppResult<Response> {
-    let chosen = form_field(&pairs, "file").to_owned();
-    let text = form_field(&pairs, "csv").to_owned();
+    let ImportForm {
+        file: chosen,
+        csv: text,
+    } = form;
     let mut errors = FormErrors::default();
     let sheet = Sheet::parse(&chosen);
     if sheet.is_none() {
@@ -127,37 +138,27 @@ async fn download(
     let uow = UnitOfWork::begin(state).await?;
     let export = services::mentoring::exports::export(&uow, me.into(), sheet).await?;
     uow.commit().await?;
-    Ok((
-        [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{}.csv\"", export.sheet.as_str()),
-            ),
-            (header::CACHE_CONTROL, "no-store".to_owned()),
-        ],
-        export.body,
-    )
-        .into_response())
+    let file_name = format!("{}.csv", export.sheet.as_str());
+    Ok(download::csv(&file_name, export.body))
 }
 
 pub async fn export_mentors(
     State(state): State<AppState>,
-    CurrentUser(me): CurrentUser,
+    Coordinator(me): Coordinator,
 ) -> AppResult<Response> {
     download(&state, &me, Sheet::Mentors).await
 }
 
 pub async fn export_mentees(
     State(state): State<AppState>,
-    CurrentUser(me): CurrentUser,
+    Coordinator(me): Coordinator,
 ) -> AppResult<Response> {
     download(&state, &me, Sheet::Mentees).await
 }
 
 pub async fn export_exclusions(
     State(state): State<AppState>,
-    CurrentUser(me): CurrentUser,
+    Coordinator(me): Coordinator,
 ) -> AppResult<Response> {
     download(&state, &me, Sheet::Exclusions).await
 }

@@ -5,9 +5,9 @@ use std::collections::HashMap;
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::Form;
 use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
+use axum_extra::extract::Form;
 use serde::Deserialize;
 use tower_sessions::Session;
 
@@ -23,9 +23,9 @@ use crate::services::mentoring::NotFound;
 use crate::services::mentoring::registry::{
     ApproveRefusal, DeclineRefusal, ExclusionInput, ExclusionRefusal, Viewed,
 };
-use crate::web::CurrentUser;
 use crate::web::error::{AppError, AppResult};
-use crate::web::page::{FormErrors, IdPairPath, IdPath, Page, flash, form_field, notice, warning};
+use crate::web::page::{FormErrors, IdPairPath, IdPath, Page, flash, notice, warning};
+use crate::web::roles::Coordinator;
 use crate::web::unit_of_work::UnitOfWork;
 
 /// The students of one status, for the list.
@@ -96,8 +96,10 @@ impl ExclusionRow {
     }
 }
 
-/// What the coordinator typed on a student's page, to show again with errors.
-#[derive(Clone, Debug, Default)]
+/// What the coordinator typed on a student's page (the exclusion form, or the reason for
+/// declining), as posted and to show again with errors.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(default)]
 pub struct MenteeForms {
     mentor: String,
     reason: String,
@@ -220,7 +222,7 @@ fn to_mentee(id: i32) -> Response {
 
 pub async fn show(
     State(state): State<AppState>,
-    CurrentUser(me): CurrentUser,
+    Coordinator(me): Coordinator,
     IdPath(id): IdPath,
     page: Page,
 ) -> AppResult<MenteeTemplate> {
@@ -241,7 +243,7 @@ pub async fn show(
 
 pub async fn approve(
     State(state): State<AppState>,
-    CurrentUser(me): CurrentUser,
+    Coordinator(me): Coordinator,
     IdPath(id): IdPath,
     session: Session,
     page: Page,
@@ -274,7 +276,7 @@ pub async fn approve(
 
 pub async fn conflicts_reviewed(
     State(state): State<AppState>,
-    CurrentUser(me): CurrentUser,
+    Coordinator(me): Coordinator,
     IdPath(id): IdPath,
     session: Session,
 ) -> AppResult<Response> {
@@ -293,13 +295,13 @@ pub async fn conflicts_reviewed(
 
 pub async fn decline(
     State(state): State<AppState>,
-    CurrentUser(me): CurrentUser,
+    Coordinator(me): Coordinator,
     IdPath(id): IdPath,
     session: Session,
     page: Page,
-    Form(pairs): Form<Vec<(String, String)>>,
+    Form(form): Form<MenteeForms>,
 ) -> AppResult<Response> {
-    let reason = form_field(&pairs, "decline_reason").trim().to_owned();
+    let reason = form.decline_reason.trim().to_owned();
     if reason.chars().count() > 2000 {
         let mut errors = FormErrors::default();
         errors.add(
@@ -339,17 +341,16 @@ pub async fn decline(
 
 pub async fn add_exclusion(
     State(state): State<AppState>,
-    CurrentUser(me): CurrentUser,
+    Coordinator(me): Coordinator,
     IdPath(id): IdPath,
     session: Session,
     page: Page,
-    Form(pairs): Form<Vec<(String, String)>>,
+    Form(form): Form<MenteeForms>,
 ) -> AppResult<Response> {
     let forms = MenteeForms {
-        mentor: form_field(&pairs, "mentor").to_owned(),
-        reason: form_field(&pairs, "reason").trim().to_owned(),
-        source: form_field(&pairs, "source").to_owned(),
+        reason: form.reason.trim().to_owned(),
         decline_reason: String::new(),
+        ..form
     };
     let input = ExclusionInput {
         mentor_id: forms.mentor.parse().ok(),
@@ -383,7 +384,7 @@ pub async fn add_exclusion(
 
 pub async fn delete_exclusion(
     State(state): State<AppState>,
-    CurrentUser(me): CurrentUser,
+    Coordinator(me): Coordinator,
     IdPairPath(id, exclusion_id): IdPairPath,
     session: Session,
 ) -> AppResult<Response> {

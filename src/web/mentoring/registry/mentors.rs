@@ -2,9 +2,9 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::Form;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
+use axum_extra::extract::Form;
 use tower_sessions::Session;
 
 use super::{MentorPlaces, mentor_places};
@@ -16,10 +16,10 @@ use crate::entities::mentor;
 use crate::services;
 use crate::services::mentoring::mentors::{InviteRefusal, Invited};
 use crate::services::mentoring::registry::Viewed;
-use crate::web::CurrentUser;
 use crate::web::error::{AppError, AppResult};
-use crate::web::mentoring::signup::{Day, availability_grid, repeated};
-use crate::web::page::{FormErrors, IdPath, Page, flash, form_field};
+use crate::web::mentoring::signup::{Day, availability_grid};
+use crate::web::page::{FormErrors, IdPath, Page, flash};
+use crate::web::roles::Coordinator;
 use crate::web::unit_of_work::UnitOfWork;
 
 #[derive(Template, WebTemplate)]
@@ -34,22 +34,6 @@ pub async fn list(State(state): State<AppState>, page: Page) -> AppResult<Mentor
         page,
         mentors: mentor_places(&state).await?,
     })
-}
-
-/// The mentor form as posted.
-fn mentor_form(pairs: &[(String, String)]) -> MentorForm {
-    MentorForm {
-        full_name: form_field(pairs, "full_name").to_owned(),
-        email: form_field(pairs, "email").to_owned(),
-        organisation: form_field(pairs, "organisation").to_owned(),
-        grade: form_field(pairs, "grade").to_owned(),
-        specialty: form_field(pairs, "specialty").to_owned(),
-        capacity: form_field(pairs, "capacity").to_owned(),
-        modes: repeated(pairs, "modes"),
-        availability: repeated(pairs, "availability"),
-        lived_experience: form_field(pairs, "lived_experience").to_owned(),
-        gender: form_field(pairs, "gender").to_owned(),
-    }
 }
 
 #[derive(Template, WebTemplate)]
@@ -110,12 +94,11 @@ fn invite_refused(refusal: InviteRefusal) -> AppError {
 
 pub async fn create(
     State(state): State<AppState>,
-    CurrentUser(me): CurrentUser,
+    Coordinator(me): Coordinator,
     session: Session,
     page: Page,
-    Form(pairs): Form<Vec<(String, String)>>,
+    Form(form): Form<MentorForm>,
 ) -> AppResult<Response> {
-    let form = mentor_form(&pairs);
     let input = match MentorInput::parse(&form) {
         Ok(input) => input,
         Err(errors) => {
@@ -169,7 +152,7 @@ pub struct MentorTemplate {
 
 pub async fn show(
     State(state): State<AppState>,
-    CurrentUser(me): CurrentUser,
+    Coordinator(me): Coordinator,
     IdPath(id): IdPath,
     page: Page,
 ) -> AppResult<MentorTemplate> {
@@ -199,7 +182,7 @@ pub async fn show(
 
 pub async fn invite(
     State(state): State<AppState>,
-    CurrentUser(me): CurrentUser,
+    Coordinator(me): Coordinator,
     IdPath(id): IdPath,
     session: Session,
 ) -> AppResult<Response> {

@@ -11,9 +11,11 @@ mod settings;
 
 use axum::Router;
 use axum::routing::{get, post};
+use sea_orm::DbErr;
 
 use crate::app::AppState;
 use crate::db::mentoring::registry as reg;
+use crate::domain::count::stored_count;
 use crate::entities::mentor;
 use crate::web::error::AppResult;
 
@@ -75,10 +77,6 @@ pub fn router() -> Router<AppState> {
         )
 }
 
-fn to_u32(n: i32) -> u32 {
-    u32::try_from(n).unwrap_or(0)
-}
-
 /// A mentor and how many more students they can take.
 pub struct MentorPlaces {
     pub mentor: mentor::Model,
@@ -94,16 +92,18 @@ async fn mentor_places(state: &AppState) -> AppResult<Vec<MentorPlaces>> {
     let accounts =
         reg::emails_with_accounts(&state.db, mentors.iter().map(|m| m.email.clone()).collect())
             .await?;
-    Ok(mentors
+    mentors
         .into_iter()
         .map(|m| {
             let now = current.get(&m.id).copied().unwrap_or(0);
-            MentorPlaces {
+            Ok(MentorPlaces {
                 current: now,
-                free: to_u32(m.capacity).saturating_sub(now),
+                free: stored_count(m.capacity)
+                    .map_err(DbErr::from)?
+                    .saturating_sub(now),
                 has_account: accounts.contains_key(&m.email),
                 mentor: m,
-            }
+            })
         })
-        .collect())
+        .collect()
 }

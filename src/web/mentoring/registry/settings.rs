@@ -2,9 +2,10 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::Form;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
+use axum_extra::extract::Form;
+use serde::Deserialize;
 use tower_sessions::Session;
 
 use crate::app::AppState;
@@ -13,9 +14,9 @@ use crate::domain::mentoring::input::{SettingsForm, weight_field};
 use crate::domain::mentoring::pilot::MAX_CAP;
 use crate::domain::mentoring::scoring::Criterion;
 use crate::services;
-use crate::web::CurrentUser;
 use crate::web::error::AppResult;
-use crate::web::page::{FormErrors, Page, flash, form_field};
+use crate::web::page::{FormErrors, Page, flash};
+use crate::web::roles::Coordinator;
 use crate::web::unit_of_work::UnitOfWork;
 
 /// One weight on the settings form.
@@ -80,22 +81,47 @@ pub async fn form(State(state): State<AppState>, page: Page) -> AppResult<Settin
     })
 }
 
-/// The settings form as posted.
-fn settings_form(pairs: &[(String, String)]) -> SettingsForm {
-    SettingsForm {
-        cap: form_field(pairs, "cap").trim().to_owned(),
-        weights: Criterion::ALL.map(|c| form_field(pairs, &weight_field(c)).to_owned()),
+/// The settings form as posted: the cap, and a `weight_{criterion}` field for each criterion.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct SettingsFields {
+    cap: String,
+    weight_specialty: String,
+    weight_meeting_mode: String,
+    weight_availability: String,
+    weight_lived_experience: String,
+    weight_gender: String,
+    weight_teaching_hospital: String,
+}
+
+impl SettingsFields {
+    /// The form as typed, the weights in [`Criterion::ALL`]'s order.
+    fn form(self) -> SettingsForm {
+        SettingsForm {
+            cap: self.cap.trim().to_owned(),
+            weights: Criterion::ALL.map(|c| {
+                match c {
+                    Criterion::Specialty => &self.weight_specialty,
+                    Criterion::MeetingMode => &self.weight_meeting_mode,
+                    Criterion::Availability => &self.weight_availability,
+                    Criterion::LivedExperience => &self.weight_lived_experience,
+                    Criterion::Gender => &self.weight_gender,
+                    Criterion::TeachingHospital => &self.weight_teaching_hospital,
+                }
+                .clone()
+            }),
+        }
     }
 }
 
 pub async fn save(
     State(state): State<AppState>,
-    CurrentUser(me): CurrentUser,
+    Coordinator(me): Coordinator,
     session: Session,
     page: Page,
-    Form(pairs): Form<Vec<(String, String)>>,
+    Form(fields): Form<SettingsFields>,
 ) -> AppResult<Response> {
-    let form = settings_form(&pairs);
+    let form = fields.form();
     let uow = UnitOfWork::begin(&state).await?;
     match services::mentoring::registry::save_settings(&uow, (&me).into(), &form).await? {
         Ok(()) => {
@@ -119,5 +145,29 @@ pub async fn save(
             }
             .into_response())
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_weight_is_read_from_the_field_its_criterion_is_named_by() {
+        let body: Vec<String> = Criterion::ALL
+            .iter()
+            .enumerate()
+            .map(|(i, c)| format!("{}={i}", weight_field(*c)))
+            .collect();
+        let fields: SettingsFields =
+            serde_html_form::from_str(&format!("cap=+12+&{}", body.join("&"))).unwrap();
+
+        let form = fields.form();
+
+        assert_eq!(form.cap, "12");
+        assert_eq!(
+            form.weights,
+            ["0", "1", "2", "3", "4", "5"].map(String::from)
+        );
     }
 }

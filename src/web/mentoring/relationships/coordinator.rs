@@ -3,9 +3,9 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::Form;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
+use axum_extra::extract::Form;
 use serde::Deserialize;
 use tower_sessions::Session;
 
@@ -19,9 +19,9 @@ use crate::domain::mentoring::scoring::Criterion;
 use crate::entities::{mentee, mentor};
 use crate::services;
 use crate::services::mentoring::relationships::EndRefusal;
-use crate::web::CurrentUser;
 use crate::web::error::{AppError, AppResult};
 use crate::web::page::{FormErrors, IdPath, Page, flash, notice};
+use crate::web::roles::Coordinator;
 use crate::web::unit_of_work::UnitOfWork;
 
 /// A relationship on the coordinator's overview.
@@ -240,7 +240,7 @@ pub struct EndForm {
 /// The coordinator ends a relationship: see `services::mentoring::relationships::end`.
 pub async fn end(
     State(state): State<AppState>,
-    CurrentUser(me): CurrentUser,
+    Coordinator(me): Coordinator,
     session: Session,
     page: Page,
     IdPath(id): IdPath,

@@ -12,9 +12,9 @@ use crate::domain::Role;
 use crate::domain::mentoring::meetings::{date_of, long_date};
 use crate::domain::mentoring::pilot::{MenteeStatus, mentor_next_step};
 use crate::entities::mentoring_relationship;
-use crate::web::CurrentUser;
 use crate::web::error::AppResult;
 use crate::web::page::Page;
+use crate::web::roles::MentorOrMentee;
 
 /// A relationship in a list on "Your mentoring".
 pub struct MineLine {
@@ -56,7 +56,7 @@ pub struct MineTemplate {
 /// A mentor's mentees, or a student's mentor, or both for someone who is both.
 pub async fn mine(
     State(state): State<AppState>,
-    CurrentUser(me): CurrentUser,
+    MentorOrMentee(me): MentorOrMentee,
     page: Page,
 ) -> AppResult<MineTemplate> {
     let db = &state.db;

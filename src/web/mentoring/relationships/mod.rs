@@ -13,8 +13,7 @@ mod pair;
 use std::collections::HashMap;
 
 use axum::Router;
-use axum::extract::Request;
-use axum::middleware::{Next, from_fn};
+use axum::middleware::from_fn;
 use axum::routing::{get, post};
 use sea_orm::ConnectionTrait;
 use time::Date;
@@ -29,10 +28,10 @@ use crate::domain::mentoring::profile::MeetingMode;
 use crate::domain::text_input::paragraphs;
 use crate::entities::{mentee, mentor, mentoring_meeting, user};
 use crate::services::mentoring::relationships::{Pair as Loaded, Side};
-use crate::web::current_user::require_any_role;
+use crate::web::AuthUser;
 use crate::web::error::{AppError, AppResult};
 use crate::web::mentoring::coordinator_only;
-use crate::web::{AuthUser, CurrentUser};
+use crate::web::roles::{MentorOrMentee, only};
 
 /// The mentor and student pages, and the coordinator's overview.
 pub fn router() -> Router<AppState> {
@@ -47,9 +46,7 @@ pub fn router() -> Router<AppState> {
             "/mentoring/relationships/{id}/end-request",
             post(pair::request_end),
         )
-        .route_layer(from_fn(|user: CurrentUser, req: Request, next: Next| {
-            require_any_role(&[Role::Mentor, Role::Mentee], user, req, next)
-        }));
+        .route_layer(from_fn(only::<MentorOrMentee>));
     let coordinator = Router::new()
         .route(
             "/mentoring/coordinator/relationships",

@@ -3,9 +3,9 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::Form;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
+use axum_extra::extract::Form;
 use serde::Deserialize;
 use tower_sessions::Session;
 
@@ -15,10 +15,11 @@ use crate::domain::mentoring::meetings::{self, MeetingInput, REASON_MAX, date_of
 use crate::domain::mentoring::profile::{MeetingMode, items};
 use crate::services;
 use crate::services::mentoring::relationships::{AlreadyAsked, Ended};
+use crate::web::AuthUser;
 use crate::web::error::AppResult;
 use crate::web::page::{FormErrors, IdPath, Page, flash, notice, warning};
+use crate::web::roles::MentorOrMentee;
 use crate::web::unit_of_work::UnitOfWork;
-use crate::web::{AuthUser, CurrentUser};
 
 /// What the meeting form holds, to show again after an error.
 #[derive(Clone, Debug, Default, Deserialize)]
@@ -170,7 +171,7 @@ async fn render_relationship(
 /// One of the signed-in user's relationships.
 pub async fn show(
     State(state): State<AppState>,
-    CurrentUser(me): CurrentUser,
+    MentorOrMentee(me): MentorOrMentee,
     page: Page,
     IdPath(id): IdPath,
 ) -> AppResult<RelationshipTemplate> {
@@ -193,7 +194,7 @@ pub async fn show(
 /// Either side logs a meeting.
 pub async fn log_meeting(
     State(state): State<AppState>,
-    CurrentUser(me): CurrentUser,
+    MentorOrMentee(me): MentorOrMentee,
     session: Session,
     page: Page,
     IdPath(id): IdPath,
@@ -253,7 +254,7 @@ async fn ended(session: &Session, back: Response) -> AppResult<Response> {
 /// Either side asks the coordinator to end their mentoring; every coordinator is emailed.
 pub async fn request_end(
     State(state): State<AppState>,
-    CurrentUser(me): CurrentUser,
+    MentorOrMentee(me): MentorOrMentee,
     session: Session,
     page: Page,
     IdPath(id): IdPath,
