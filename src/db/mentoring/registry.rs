@@ -17,7 +17,6 @@ use crate::domain::mentoring::pilot::{ExclusionSource, MenteeStatus};
 use crate::domain::mentoring::profile::{Availability, Strength, items, join};
 use crate::entities::{mentee, mentor, mentoring_exclusion, user};
 
-
 fn to_i32(n: u32) -> i32 {
     i32::try_from(n).unwrap_or(i32::MAX)
 }
