@@ -111,10 +111,23 @@ async fn reserve(
         // count the previous one wrote. On SQLite the insert makes this the one write
         // transaction at once, which gives the same. Keys are always taken in the same order
         // (account, then address), so two attempts never wait for each other in a circle.
-        login_throttles::ensure(&txn, key, now).await?;
-        let state = login_throttles::find_for_update(&txn, key)
-            .await?
-            .unwrap_or_else(|| ThrottleState::fresh(now));
+        //
+        // A right password elsewhere clears the account's row (`sign_in_succeeded`); if that
+        // commits between the insert and the lock, the lock finds no row, which is made again
+        // (updating a row that is gone would fail the attempt with a 500).
+        let mut state = None;
+        for _ in 0..3 {
+            login_throttles::ensure(&txn, key, now).await?;
+            state = login_throttles::find_for_update(&txn, key).await?;
+            if state.is_some() {
+                break;
+            }
+        }
+        let Some(state) = state else {
+            return Err(DbErr::Custom(
+                "a sign-in throttle row kept disappearing".to_owned(),
+            ));
+        };
         let Some(next) = state.reserve(now, policy) else {
             txn.rollback().await?;
             return Ok(None);
