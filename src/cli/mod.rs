@@ -136,6 +136,12 @@ enum Command {
         #[command(subcommand)]
         action: PrivacyAction,
     },
+    /// The champion's dashboard's summary tables (the funnel and the time in each stage).
+    Reports {
+        /// What to do.
+        #[command(subcommand)]
+        action: ReportsAction,
+    },
     /// The audit log's hash chain.
     Audit {
         /// What to do.
@@ -164,6 +170,17 @@ enum AuditCommand {
         #[arg(long)]
         anchor: Option<String>,
     },
+}
+
+/// Actions on the dashboard's summaries.
+#[derive(Debug, Subcommand)]
+enum ReportsAction {
+    /// Count the summaries again from the whole stage history, in one transaction: after
+    /// restoring a backup, or after writing stage history by other means than the service.
+    Rebuild,
+    /// Compare the summaries with the stage history and print how many figures differ. Writes
+    /// nothing. Exit code 0 when they agree, 1 when they differ or cannot be compared.
+    Check,
 }
 
 /// Database role actions.
@@ -371,6 +388,7 @@ async fn execute(command: Command) -> anyhow::Result<()> {
         Command::Privacy {
             action: PrivacyAction::Purge { dry_run },
         } => purge(&config, dry_run).await,
+        Command::Reports { action } => reports(&config, action).await,
         Command::Demo => {
             config.demo = true;
             let db = server::prepare_database(&config).await?;
@@ -518,6 +536,29 @@ async fn purge(config: &Config, dry_run: bool) -> anyhow::Result<()> {
             "Purged the personal data of {} applications (ended more than {days} days ago).",
             report.purged.len()
         );
+    }
+    Ok(())
+}
+
+async fn reports(config: &Config, action: ReportsAction) -> anyhow::Result<()> {
+    let db = server::prepare_database(config).await?;
+    match action {
+        ReportsAction::Rebuild => {
+            crate::services::report_summaries::rebuild(&db).await?;
+            println!("The dashboard's summaries were counted again from the stage history.");
+        }
+        ReportsAction::Check => {
+            let found = crate::services::report_summaries::check(&db).await?;
+            if found.funnel + found.stays > 0 {
+                anyhow::bail!(
+                    "the dashboard's summaries differ from the stage history: {} funnel counts \
+                     and {} stay counts; run `spectra reports rebuild`",
+                    found.funnel,
+                    found.stays
+                );
+            }
+            println!("The dashboard's summaries agree with the stage history.");
+        }
     }
     Ok(())
 }

@@ -385,7 +385,7 @@ async fn record_change(
     actor: Option<i32>,
     note: &str,
 ) -> Result<(), DbErr> {
-    application_stage_change::ActiveModel {
+    let change = application_stage_change::ActiveModel {
         application_id: Set(application_id),
         from_stage: Set(from),
         to_stage: Set(to),
@@ -395,8 +395,9 @@ async fn record_change(
         ..Default::default()
     }
     .insert(db)
-    .await
-    .map(|_| ())
+    .await?;
+    // The dashboard's summaries count the change in the same transaction (issue 24).
+    crate::db::reports::summaries::record(db, change.id, application_id).await
 }
 
 /// Every stage change of an application, oldest first.

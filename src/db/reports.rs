@@ -8,6 +8,11 @@ use time::{Date, Duration};
 use crate::domain::application::Stage;
 use crate::domain::employment::{EndKind, Route};
 
+pub mod history;
+pub mod summaries;
+
+pub use summaries::{funnel_counts, stage_stays};
+
 /// What the champion narrowed the figures to.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub struct ReportFilter {
@@ -107,6 +112,10 @@ impl Sql {
         Statement::from_sql_and_values(self.backend, self.text.clone(), self.values.clone())
     }
 
+    async fn execute(&self, db: &impl ConnectionTrait) -> Result<(), DbErr> {
+        db.execute_raw(self.statement()).await.map(|_| ())
+    }
+
     async fn all<T: FromQueryResult>(&self, db: &impl ConnectionTrait) -> Result<Vec<T>, DbErr> {
         T::find_by_statement(self.statement()).all(db).await
     }
@@ -140,33 +149,6 @@ pub struct StageCount {
     pub count: i64,
 }
 
-/// For each organisation, programme and funnel stage, the applications sent in the period that
-/// ever reached the stage, from their stage history.
-pub async fn funnel_counts(
-    db: &impl ConnectionTrait,
-    filter: &ReportFilter,
-) -> Result<Vec<StageCount>, DbErr> {
-    let mut sql = Sql::new(
-        db.get_database_backend(),
-        "SELECT v.organisation_id AS organisation_id, v.programme_id AS programme_id, \
-         c.to_stage AS stage, COUNT(DISTINCT c.application_id) AS count \
-         FROM application_stage_changes c \
-         JOIN applications a ON a.id = c.application_id \
-         JOIN vacancies v ON v.id = a.vacancy_id \
-         WHERE a.submitted_at IS NOT NULL AND c.to_stage IN (",
-    );
-    for (i, stage) in FUNNEL.iter().enumerate() {
-        if i > 0 {
-            sql.push(", ");
-        }
-        sql.bind(*stage);
-    }
-    sql.push(")")
-        .application_filter(filter)
-        .push(" GROUP BY v.organisation_id, v.programme_id, c.to_stage");
-    sql.all(db).await
-}
-
 /// How many stays in a stage lasted a number of whole days.
 #[derive(Clone, Debug, PartialEq, Eq, FromQueryResult)]
 pub struct StageStay {
@@ -180,42 +162,6 @@ pub struct StageStay {
     pub days: i64,
     /// Stays of that length.
     pub count: i64,
-}
-
-/// For each organisation, programme and stage, how long the applications sent in the period
-/// stayed in the stage before moving on, as counts of stays by whole days: enough to find the
-/// median without reading each stay.
-pub async fn stage_stays(
-    db: &impl ConnectionTrait,
-    filter: &ReportFilter,
-) -> Result<Vec<StageStay>, DbErr> {
-    let backend = db.get_database_backend();
-    let days = match backend {
-        DbBackend::Postgres => {
-            "CAST(FLOOR(EXTRACT(EPOCH FROM (c_out.created_at - c_in.created_at)) / 86400) AS BIGINT)"
-        }
-        _ => {
-            "CAST(julianday(substr(c_out.created_at, 1, 19)) \
-             - julianday(substr(c_in.created_at, 1, 19)) AS INTEGER)"
-        }
-    };
-    let mut sql = Sql::new(
-        backend,
-        &format!(
-            "SELECT v.organisation_id AS organisation_id, v.programme_id AS programme_id, \
-             c_in.to_stage AS stage, {days} AS days, COUNT(*) AS count \
-             FROM application_stage_changes c_in \
-             JOIN application_stage_changes c_out \
-               ON c_out.application_id = c_in.application_id AND c_out.from_stage = c_in.to_stage \
-             JOIN applications a ON a.id = c_in.application_id \
-             JOIN vacancies v ON v.id = a.vacancy_id \
-             WHERE a.submitted_at IS NOT NULL"
-        ),
-    );
-    sql.application_filter(filter).push(&format!(
-        " GROUP BY v.organisation_id, v.programme_id, c_in.to_stage, {days}"
-    ));
-    sql.all(db).await
 }
 
 /// One programme's progress against its target.

@@ -32,6 +32,7 @@ pub mod profiles;
 pub mod programmes;
 pub mod reference_data;
 pub mod report_exports;
+pub mod report_summaries;
 pub mod retention;
 pub mod sessions;
 pub mod shortlisting;

@@ -14,6 +14,7 @@ mod champion;
 mod cli;
 mod confirmations;
 mod dashboard;
+mod dashboard_summaries;
 mod database_roles;
 mod disclosure;
 mod email;

@@ -87,6 +87,9 @@ pub(super) async fn load_history(db: &DatabaseConnection) -> anyhow::Result<()> 
     }
     load_porter_draft(&txn, &history).await?;
     load_esr_staff(&txn, &history).await?;
+    // The history above was written straight into the stage changes, so the dashboard's
+    // summaries are counted again from it (db::reports::summaries).
+    crate::db::reports::summaries::rebuild(&txn).await?;
     txn.commit().await?;
     Ok(())
 }

@@ -73,7 +73,7 @@ where
 }
 
 /// Tables written, in the order their rows refer to each other.
-pub(super) const TABLES: [&str; 19] = [
+pub(super) const TABLES: [&str; 21] = [
     "organisations",
     "users",
     "user_roles",
@@ -93,6 +93,8 @@ pub(super) const TABLES: [&str; 19] = [
     "offer_checks",
     "employment_records",
     "employment_checkpoints",
+    "report_stage_reach",
+    "report_stage_stays",
 ];
 
 /// Tables whose IDs are chosen here, so Postgres's sequences must be moved past them.

@@ -269,6 +269,10 @@ pub async fn seed(db: &DatabaseConnection, options: &Options) -> anyhow::Result<
         )
         .await?;
     seeder.hires(&txn, &organisations, counts.hires).await?;
+    // The stage history above was written in batches, not change by change, so the dashboard's
+    // summaries are counted again from the whole of it (db::reports::summaries).
+    println!("  counting the dashboard's summaries");
+    crate::db::reports::summaries::rebuild(&txn).await?;
     if txn.get_database_backend() == DbBackend::Postgres {
         for table in ID_TABLES {
             txn.execute_unprepared(&format!(
