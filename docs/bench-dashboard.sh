@@ -8,9 +8,11 @@
 # first, drop it after). The script:
 #   1. seeds it with `spectra seed-synthetic` (SEED_ARGS) and adds a champion account with a
 #      random password made here;
-#   2. serves it with DASHBOARD_CACHE_SECONDS=0, signs in with curl, and times $COLD views one
-#      after the other: each counts everything afresh (the cost of a view nobody has made in the
-#      last minute);
+#   2. serves it with DASHBOARD_CACHE_SECONDS=0, signs in with curl, and times views one after
+#      the other, $COLD times each: the whole partnership, three organisations, each programme,
+#      no programme and a half-year; each counts everything afresh (the cost of a view nobody has
+#      made in the last minute). It prints their median, 95th percentile and slowest, then
+#      times two views at once, $COLD times;
 #   3. serves it again as configured by default (figures reused for 60 s, then shown while one
 #      recount runs in the background), times the first view (the one cold count), then
 #      measures with wrk for $DURATION on $CONNECTIONS connections, with a 30 s timeout, and
@@ -18,7 +20,7 @@
 #      background recounts.
 #
 # Settings, from the environment: PORT (3999), COLD (3), DURATION (60s), CONNECTIONS (4),
-# SEED_ARGS (below; set it to "" to reuse a database seeded before). Needs curl and wrk.
+# SEED_ARGS (below; set it to "" to reuse a database seeded before). Needs curl, psql and wrk.
 set -euo pipefail
 
 if [ "$#" -ne 2 ]; then
@@ -34,7 +36,7 @@ connections=${CONNECTIONS:-4}
 seed_args=${SEED_ARGS---organisations 8 --vacancies 10000 --open 500 --applicants 100000 --applications 1000000 --hires 50000 --seed 2026}
 base="http://127.0.0.1:$port"
 
-for tool in curl wrk; do
+for tool in curl psql wrk; do
   command -v "$tool" >/dev/null || { echo "$0: $tool is needed" >&2; exit 1; }
 done
 [ -x "$binary" ] || { echo "$0: $binary is not an executable" >&2; exit 1; }
@@ -93,13 +95,42 @@ sign_in() {
   cookie=$(awk '$6 == "spectra_session" { print $7 }' "$jar" | tail -n 1)
 }
 
-# 2. Every view counted afresh.
+# 2. Every view counted afresh: the whole partnership and single filters, one after another,
+#    then two different views at once.
 serve DASHBOARD_CACHE_SECONDS=0
 sign_in
-echo "==> $cold views, each counted afresh (DASHBOARD_CACHE_SECONDS=0)"
+views=("/champion")
+for id in $(psql "$database_url" -Atc "SELECT id FROM organisations ORDER BY id LIMIT 3"); do
+  views+=("/champion?organisation=$id")
+done
+for id in $(psql "$database_url" -Atc "SELECT id FROM programmes ORDER BY id"); do
+  views+=("/champion?programme=$id")
+done
+views+=("/champion?programme=none" "/champion?from=2025-01-01&to=2025-06-30")
+time_view() {
+  curl -sS -o /dev/null -w '%{http_code} %{time_total}\n' -H "Cookie: spectra_session=$cookie" \
+    "$base$1"
+}
+echo "==> ${#views[@]} views, $cold times each, each counted afresh (DASHBOARD_CACHE_SECONDS=0)"
+: >"$work/afresh.txt"
 for _ in $(seq 1 "$cold"); do
-  curl -sS -o "$work/dashboard.html" -w '    %{http_code} in %{time_total} s, %{size_download} bytes\n' \
-    -H "Cookie: spectra_session=$cookie" "$base/champion"
+  for view in "${views[@]}"; do
+    read -r status seconds < <(time_view "$view")
+    printf '    %s %s s  %s\n' "$status" "$seconds" "$view"
+    [ "$status" = 200 ] || { echo "$0: $view answered $status" >&2; exit 1; }
+    echo "$seconds" >>"$work/afresh.txt"
+  done
+done
+sort -n "$work/afresh.txt" | awk '{ t[NR] = $1 } END {
+  p50 = t[int((NR + 1) / 2)]; i = int(NR * 0.95 + 0.999); if (i > NR) i = NR
+  printf "    %d views: p50 %.3f s, p95 %.3f s, max %.3f s\n", NR, p50, t[i], t[NR] }'
+echo "==> two views at once, $cold times (the whole partnership and one organisation)"
+for _ in $(seq 1 "$cold"); do
+  time_view "${views[0]}" >"$work/one.txt" &
+  first=$!
+  time_view "${views[1]}" >"$work/two.txt"
+  wait "$first"
+  echo "    $(cat "$work/one.txt") s and $(cat "$work/two.txt") s"
 done
 stop_server
 

@@ -87,6 +87,10 @@ pub struct Config {
     /// How long the champion's dashboard figures are reused before being counted again
     /// (`DASHBOARD_CACHE_SECONDS`, default 60; 0 counts them on every view).
     pub dashboard_cache: Duration,
+    /// How long a view of the dashboard waits for its figures to be counted before showing
+    /// the last ones counted instead (issue 24: a page never times out on a count; the
+    /// request timeout is 30 s). The count goes on in the background.
+    pub dashboard_count_limit: Duration,
     /// Days after the final decision on an unsuccessful or withdrawn application before its
     /// personal data is purged (`PURGE_AFTER_DAYS`, default 365).
     pub purge_after_days: u32,
@@ -172,6 +176,7 @@ impl Config {
             mail_retry_base: Duration::from_secs(30),
             mail_poll: Duration::from_secs(5),
             dashboard_cache,
+            dashboard_count_limit: Duration::from_secs(10),
             purge_after_days,
             hash_concurrency,
             hash_queue,

@@ -116,7 +116,10 @@ pub async fn start(
         config: config.clone(),
         mail_wakeup: Arc::new(Notify::new()),
         esr_wakeup: Arc::new(Notify::new()),
-        dashboards: Arc::new(DashboardCache::new(config.dashboard_cache)),
+        dashboards: Arc::new(DashboardCache::new(
+            config.dashboard_cache,
+            config.dashboard_count_limit,
+        )),
         hash_gate: HashGate::new(config.hash_concurrency, config.hash_queue),
         reference: Arc::new(
             ReferenceCache::load(&db, config.reference_poll)

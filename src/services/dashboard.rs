@@ -4,12 +4,14 @@
 //! ([`crate::db::reports`]) and the maths is in [`crate::domain::retention`] and
 //! [`crate::domain::dashboard`].
 
-use std::collections::{BTreeMap, HashMap};
-use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::collections::BTreeMap;
 
-use sea_orm::{ConnectionTrait, DatabaseConnection};
+use sea_orm::ConnectionTrait;
 use time::Date;
+
+mod cache;
+
+pub use cache::{DashboardCache, Figures};
 
 use crate::db::reports::{self, EmploymentFacts, FUNNEL, ReportFilter, StageStay};
 use crate::db::{organisations, programmes};
@@ -303,111 +305,6 @@ impl Names {
                 Route::parse(key).map_or_else(|| key.to_owned(), |r| r.label().to_owned())
             }
         }
-    }
-}
-
-/// The dashboards counted recently, by filter, so that a champion moving around the page (or
-/// several people looking at once) does not count a million applications on every view. The
-/// page says when its figures were counted.
-///
-/// - A filter never counted is counted while the person waits; only one count runs at a time,
-///   so a burst of views waits for one count, not many.
-/// - Figures older than `ttl` are shown at once while one recount runs in the background, so
-///   nobody waits for a recount: figures are `ttl` plus one count's time old at most.
-#[derive(Debug)]
-pub struct DashboardCache {
-    ttl: Duration,
-    entries: std::sync::Mutex<HashMap<CacheKey, (Instant, Arc<Dashboard>)>>,
-    counting: Arc<tokio::sync::Mutex<()>>,
-}
-
-/// What a cached dashboard was counted for: the filter and the as-of date.
-type CacheKey = (ReportFilter, Date);
-
-/// The most filters kept at once; the oldest goes first.
-const CACHE_ENTRIES: usize = 32;
-
-impl DashboardCache {
-    /// A cache whose figures live `ttl` (zero: never reused).
-    pub fn new(ttl: Duration) -> Self {
-        DashboardCache {
-            ttl,
-            entries: std::sync::Mutex::default(),
-            counting: Arc::default(),
-        }
-    }
-
-    /// The figures kept for `key`, and whether they are still fresh.
-    fn kept(&self, key: &CacheKey) -> Option<(Arc<Dashboard>, bool)> {
-        let entries = self
-            .entries
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        entries
-            .get(key)
-            .map(|(at, d)| (d.clone(), at.elapsed() < self.ttl))
-    }
-
-    fn keep(&self, key: CacheKey, dashboard: Arc<Dashboard>) {
-        let mut entries = self
-            .entries
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        // Figures ten times older than they may be are of no use even while recounting.
-        entries.retain(|_, (at, _)| at.elapsed() < self.ttl * 10);
-        if entries.len() >= CACHE_ENTRIES
-            && let Some(oldest) = entries
-                .iter()
-                .min_by_key(|(_, (at, _))| *at)
-                .map(|(k, _)| *k)
-        {
-            entries.remove(&oldest);
-        }
-        entries.insert(key, (Instant::now(), dashboard));
-    }
-
-    /// The dashboard for `filter` as of `as_of`: counted at most `ttl` ago, or (while a
-    /// background recount runs) shortly before.
-    pub async fn get(
-        self: &Arc<Self>,
-        db: &DatabaseConnection,
-        filter: &ReportFilter,
-        as_of: Date,
-        today: Date,
-    ) -> anyhow::Result<Arc<Dashboard>> {
-        let key = (*filter, as_of);
-        match self.kept(&key) {
-            Some((dashboard, true)) => return Ok(dashboard),
-            Some((stale, false)) => {
-                self.recount_in_background(db.clone(), key, today);
-                return Ok(stale);
-            }
-            None => {}
-        }
-        let _counting = self.counting.lock().await;
-        if let Some((dashboard, _)) = self.kept(&key) {
-            return Ok(dashboard);
-        }
-        let dashboard = Arc::new(compute(db, filter, as_of, today).await?);
-        if !self.ttl.is_zero() {
-            self.keep(key, dashboard.clone());
-        }
-        Ok(dashboard)
-    }
-
-    /// Starts one recount of `key`, unless a count is running already.
-    fn recount_in_background(self: &Arc<Self>, db: DatabaseConnection, key: CacheKey, today: Date) {
-        let Ok(counting) = self.counting.clone().try_lock_owned() else {
-            return;
-        };
-        let cache = Arc::clone(self);
-        tokio::spawn(async move {
-            let _counting = counting;
-            match compute(&db, &key.0, key.1, today).await {
-                Ok(dashboard) => cache.keep(key, Arc::new(dashboard)),
-                Err(e) => tracing::error!(error = %e, "cannot recount the dashboard"),
-            }
-        });
     }
 }
 

@@ -662,3 +662,56 @@ async fn progress_is_counted_with_the_filters_and_the_as_at_day() {
         text_of(&page, ".nhsuk-card")
     );
 }
+
+#[tokio::test]
+async fn a_slow_count_shows_the_last_figures_with_when_they_were_counted_never_a_timeout() {
+    // Arrange: figures never reused, and no count may keep a view waiting at all, as when a
+    // count is slower than the limit.
+    let app = crate::helpers::spawn_app_with(|config| {
+        config.dashboard_cache = std::time::Duration::ZERO;
+        config.dashboard_count_limit = std::time::Duration::ZERO;
+    })
+    .await;
+    spectra::seed::demo::load(&app.db, spectra::seed::demo::DEFAULT_PASSWORD)
+        .await
+        .unwrap();
+    let client = app.new_client();
+    client
+        .sign_in(
+            "champion@example.org",
+            spectra::seed::demo::DEFAULT_PASSWORD,
+        )
+        .await;
+
+    // Act: the first view, before anything was ever counted.
+    let (status, first) = client.page("/champion").await;
+
+    // Assert: it answers at once, saying the figures are being counted, and shows none.
+    assert_eq!(status, 200);
+    assert!(
+        text_of(&first, ".app-figures-notice").contains(
+            "The figures for these filters are being counted. This is taking longer than usual."
+        ),
+        "{first}"
+    );
+    assert!(!first.contains("id=\"progress\""), "no figures yet");
+
+    // Act: later views, once the count that went on in the background has finished.
+    let late = crate::helpers::eventually("the background count's figures", async || {
+        let (status, page) = client.page("/champion").await;
+        assert_eq!(status, 200);
+        page.contains("id=\"progress\"").then_some(page)
+    })
+    .await;
+
+    // Assert: they show the last figures counted, saying so and when.
+    let notice = text_of(&late, ".app-figures-notice");
+    assert!(
+        notice.contains(
+            "Counting these figures again is taking longer than usual, so these are the last \
+             figures counted, at"
+        ),
+        "{notice}"
+    );
+    assert!(late.contains("Recruitment programmes"));
+}

@@ -15,7 +15,7 @@ use crate::domain::dashboard::percent;
 use crate::domain::retention::{NATIONAL_LEAVER_RATE, SPECIALIST_LEAVER_RATE};
 use crate::domain::{dates, london_time};
 use crate::entities::{organisation, programme};
-use crate::services::dashboard::{Dashboard, FunnelRow, GroupMeasures, TIMED_STAGES};
+use crate::services::dashboard::{Dashboard, Figures, FunnelRow, GroupMeasures, TIMED_STAGES};
 use crate::web::champion::chart::{self, Chart, CurveRow};
 use crate::web::error::AppResult;
 use crate::web::page::{FormErrors, Page};
@@ -177,6 +177,10 @@ pub struct DashboardTemplate {
     organisations: Vec<organisation::Model>,
     programmes: Vec<programme::Model>,
     dashboard: Option<Arc<Dashboard>>,
+    /// The figures shown are the last counted: a new count is taking longer than it should.
+    late: bool,
+    /// There are no figures yet: the first count is taking longer than it should.
+    counting: bool,
     counted_at: String,
     cache_note: String,
     chart: Option<Chart>,
@@ -200,7 +204,7 @@ pub async fn show(
     let organisations = reference.organisations().to_vec();
     let programmes = reference.programmes().to_vec();
     let today = today();
-    let (dashboard, errors) = match parse_filter(&query, &organisations, &programmes, today) {
+    let (figures, errors) = match parse_filter(&query, &organisations, &programmes, today) {
         Ok((filter, as_of)) => (
             Some(
                 state
@@ -212,6 +216,9 @@ pub async fn show(
         ),
         Err(errors) => (None, errors),
     };
+    let late = matches!(figures, Some(Figures::Late(_)));
+    let counting = matches!(figures, Some(Figures::Counting));
+    let dashboard = figures.as_ref().and_then(Figures::dashboard).cloned();
     let chart = dashboard
         .as_ref()
         .map(|d| chart::draw(&d.retention.overall.curve));
@@ -223,7 +230,12 @@ pub async fn show(
     });
     let counted_at = dashboard.as_ref().map_or_else(String::new, |d| {
         let local = london_time::from_utc(d.counted_at);
-        format!("{:02}:{:02}", local.hour(), local.minute())
+        let time = format!("{:02}:{:02}", local.hour(), local.minute());
+        if local.date() == london_time::from_utc(crate::db::now()).date() {
+            time
+        } else {
+            format!("{time} on {}", long_date(local.date()))
+        }
     });
     let ttl = state.config.dashboard_cache.as_secs();
     let cache_note = match ttl {
@@ -241,6 +253,8 @@ pub async fn show(
         organisations,
         programmes,
         dashboard,
+        late,
+        counting,
         chart,
         narrow_chart,
         curve_by_month,
