@@ -40,6 +40,7 @@ mod m20261207_000031_esr_import_jobs;
 mod m20261207_000032_audit_hash_chain;
 mod m20261207_000033_employee_list_indexes;
 mod m20261208_000034_report_summaries;
+mod m20261208_000035_open_vacancies_index;
 
 /// Applies spectra's migrations in order.
 #[derive(Debug)]
@@ -82,6 +83,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000032_audit_hash_chain::Migration),
             Box::new(m20261207_000033_employee_list_indexes::Migration),
             Box::new(m20261208_000034_report_summaries::Migration),
+            Box::new(m20261208_000035_open_vacancies_index::Migration),
         ]
     }
 }

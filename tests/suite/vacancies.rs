@@ -396,6 +396,13 @@ async fn the_public_list_is_paginated() {
     assert_eq!(first.matches("nhsuk-card__link").count(), 20);
     assert_eq!(second.matches("nhsuk-card__link").count(), 1);
     assert!(first.contains("Page 2 of 2"));
+    assert!(second.contains("21 vacancies are open"), "{second}");
+
+    // A page past the end has no row to carry the count, and still says how many are open.
+    let (status, past) = app.client.page("/vacancies?page=7").await;
+    assert_eq!(status, 200);
+    assert_eq!(past.matches("nhsuk-card__link").count(), 0);
+    assert!(past.contains("21 vacancies are open"), "{past}");
 }
 
 /// The form with `field` replaced by `value` (or removed, when `value` is `None`), and only the
