@@ -15,10 +15,12 @@
 #   4. checks the board answers 200, warms up with wrk for $WARMUP, then measures for
 #      $DURATION with one connection sending one request at a time, so the latency is that of
 #      a single request;
-#   5. stops the server. The wrk report's "Latency Distribution" gives the median (50%), p90
-#      and p99.
+#   5. measures page $DEEP_PAGE of the board ordered by the guaranteed interview rule the same
+#      way, then stops the server. The wrk reports' "Latency Distribution" gives the median
+#      (50%), p90 and p99.
 #
-# Settings, from the environment: PORT (3999), WARMUP (5s), DURATION (20s), SEED_ARGS (the
+# Settings, from the environment: PORT (3999), WARMUP (5s), DURATION (20s), DEEP_PAGE (60: the
+# page measured last, of the board ordered by the rule), SEED_ARGS (the
 # seed-synthetic arguments; default below). Needs curl and wrk, and nothing else listening on
 # the port. Traffic stays on the loopback address.
 set -euo pipefail
@@ -103,6 +105,19 @@ wrk -t1 -c1 -d"$warmup" -H "Cookie: spectra_session=$cookie" "$url" >/dev/null
 echo "==> wrk -t1 -c1 -d$duration --latency -H 'Cookie: spectra_session=...' $url"
 wrk -t1 -c1 -d"$duration" --latency -H "Cookie: spectra_session=$cookie" "$url" | tee "$work/wrk.txt"
 if grep -q 'Non-2xx or 3xx' "$work/wrk.txt"; then
+  echo "$0: some requests failed; the figures do not measure the board" >&2
+  exit 1
+fi
+
+# 5. A page deep in the board, as the lead orders it by the guaranteed interview rule: the
+#    whole board is still judged and ordered for every page.
+deep="$url?show=all&order=rule&page=${DEEP_PAGE:-60}"
+status=$(curl -sS -o "$work/deep.html" -w '%{http_code}' -H "Cookie: spectra_session=$cookie" "$deep")
+[ "$status" = 200 ] || { echo "$0: $deep answered $status, not 200" >&2; exit 1; }
+echo "==> $deep: 200, $(wc -c <"$work/deep.html") bytes, $(grep -c 'id="row-' "$work/deep.html" || true) applications listed"
+echo "==> wrk -t1 -c1 -d$duration --latency -H 'Cookie: spectra_session=...' '$deep'"
+wrk -t1 -c1 -d"$duration" --latency -H "Cookie: spectra_session=$cookie" "$deep" | tee "$work/wrk-deep.txt"
+if grep -q 'Non-2xx or 3xx' "$work/wrk-deep.txt"; then
   echo "$0: some requests failed; the figures do not measure the board" >&2
   exit 1
 fi

@@ -42,8 +42,8 @@ pub fn is_unique_violation(e: &sea_orm::DbErr) -> bool {
 impl From<crate::domain::count::NegativeCount> for sea_orm::DbErr {
     fn from(e: crate::domain::count::NegativeCount) -> Self {
         sea_orm::DbErr::TryIntoErr {
-            from: "i32",
-            into: "u32",
+            from: "a signed count",
+            into: "an unsigned count",
             source: std::sync::Arc::new(e),
         }
     }

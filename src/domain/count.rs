@@ -5,12 +5,18 @@
 /// 0.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
 #[error("a stored count is negative ({0})")]
-pub struct NegativeCount(pub i32);
+pub struct NegativeCount(pub i64);
 
 /// A count stored as `i32` (a capacity, a cap, a weight, a year of study), as a `u32`; a
 /// negative one is an error.
 pub fn stored_count(stored: i32) -> Result<u32, NegativeCount> {
-    u32::try_from(stored).map_err(|_| NegativeCount(stored))
+    u32::try_from(stored).map_err(|_| NegativeCount(stored.into()))
+}
+
+/// A count a query returned as `i64` (`COUNT(*)`, a sum), as a `u64`; a negative one is an
+/// error.
+pub fn counted(count: i64) -> Result<u64, NegativeCount> {
+    u64::try_from(count).map_err(|_| NegativeCount(count))
 }
 
 #[cfg(test)]
@@ -23,7 +29,10 @@ mod tests {
         assert_eq!(stored_count(3), Ok(3));
         assert_eq!(stored_count(i32::MAX), Ok(2_147_483_647));
         assert_eq!(stored_count(-1), Err(NegativeCount(-1)));
-        assert_eq!(stored_count(i32::MIN), Err(NegativeCount(i32::MIN)));
+        assert_eq!(stored_count(i32::MIN), Err(NegativeCount(i32::MIN.into())));
+        assert_eq!(counted(0), Ok(0));
+        assert_eq!(counted(i64::MAX), Ok(9_223_372_036_854_775_807));
+        assert_eq!(counted(-5), Err(NegativeCount(-5)));
         assert_eq!(
             NegativeCount(-2).to_string(),
             "a stored count is negative (-2)"

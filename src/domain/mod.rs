@@ -6,6 +6,7 @@ pub mod account_email;
 pub mod application;
 pub mod audit_chain;
 pub mod audit_subject;
+pub mod board_view;
 pub mod client_address;
 pub mod count;
 pub mod csv;

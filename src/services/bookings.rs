@@ -8,6 +8,7 @@ use sea_orm::{DatabaseTransaction, DbErr};
 use crate::config::Config;
 use crate::db::{self, applications, interviews, organisations, vacancies};
 use crate::domain::application::{Stage, reference};
+use crate::domain::count::{NegativeCount, stored_count};
 use crate::domain::interview::{BookingRefusal, CalendarInvite, can_change};
 use crate::entities::{application, interview_booking, interview_slot, vacancy};
 use crate::services::emails::{InterviewEmail, InterviewNews};
@@ -127,7 +128,8 @@ pub async fn book(
         &slot,
         &booking,
         false,
-    );
+    )
+    .map_err(DbErr::from)?;
     InterviewEmail {
         name: applicant.name,
         email: applicant.email,
@@ -189,7 +191,8 @@ pub async fn cancel(
         &slot,
         &cancelled,
         true,
-    );
+    )
+    .map_err(DbErr::from)?;
     InterviewEmail {
         name: applicant.name,
         email: applicant.email,
@@ -221,9 +224,9 @@ fn invite(
     slot: &interview_slot::Model,
     booking: &interview_booking::Model,
     cancelled: bool,
-) -> String {
+) -> Result<String, NegativeCount> {
     let organiser = config.mail_from.email.to_string();
-    CalendarInvite {
+    Ok(CalendarInvite {
         uid: &format!("interview-{}@spectra", application.id),
         summary: &format!("Interview: {} ({})", vacancy.title, organisation),
         location: &slot.place,
@@ -240,8 +243,8 @@ fn invite(
         minutes: slot.minutes,
         organiser: &organiser,
         stamp: db::now(),
-        sequence: u32::try_from(booking.sequence).unwrap_or(0),
+        sequence: stored_count(booking.sequence)?,
         cancelled,
     }
-    .to_ics()
+    .to_ics())
 }

@@ -7,6 +7,7 @@ use time::Date;
 
 use crate::db::employment::{self, HireCounts, ListedHire};
 use crate::domain::audit_subject::AuditSubject;
+use crate::domain::count::counted;
 use crate::domain::paging::Paging;
 use crate::services::Actor;
 use crate::services::applicant_details::{self, DetailsPage};
@@ -38,7 +39,7 @@ pub async fn employees_page(
     today: Date,
 ) -> Result<EmployeesPage, DbErr> {
     let counts = employment::hire_counts(txn, organisation_id, today).await?;
-    let total = u64::try_from(counts.total).unwrap_or(0);
+    let total = counted(counts.total)?;
     let paging = Paging::of(requested, total, EMPLOYEES_PER_PAGE);
     let rows = hires_page(txn, organisation_id, paging.offset(), paging.per_page).await?;
     if !rows.is_empty() {
@@ -74,7 +75,7 @@ pub async fn hires_page(
         None
     } else {
         let n = employment::hires_with_checkpoints_to_record(db, organisation_id).await?;
-        Some(u64::try_from(n).unwrap_or(0))
+        Some(counted(n)?)
     };
     let mut rows = if first_part.is_some_and(|n| offset >= n) {
         Vec::new()

@@ -27,6 +27,7 @@ use time::{Date, OffsetDateTime};
 
 use crate::db::esr_import_jobs::{self, BatchCounts, NewJob, Totals};
 use crate::db::esr_uploads::{self, NewUpload};
+use crate::domain::count::{NegativeCount, stored_count};
 use crate::domain::esr::{self as rules, BadRow, EsrRow};
 use crate::domain::esr_import::{
     BAD_ROWS_SHOWN, BATCH_ROWS, Failure, JobStatus, LEASE, UPLOAD_KEPT_FOR, gives_up, not_shown,
@@ -237,27 +238,30 @@ pub struct JobView {
     pub created_at: OffsetDateTime,
 }
 
-fn count(n: i32) -> usize {
-    usize::try_from(n).unwrap_or(0)
+/// A stored count as a `usize`; a negative one is an error (`domain::count`).
+fn count(n: i32) -> Result<usize, NegativeCount> {
+    stored_count(n).map(|n| n as usize)
 }
 
-fn summary_of(job: &esr_import_job::Model) -> ImportSummary {
-    ImportSummary {
-        rows: count(job.total_rows),
-        created: count(job.created),
-        updated: count(job.updated),
-        closed: count(job.closed),
-        proved_in_post: count(job.proved_in_post),
-        unchanged: count(job.unchanged),
-        kept: count(job.kept),
-        not_care_experienced: count(job.not_care_experienced),
-        unnumbered: count(job.unnumbered),
-    }
+fn summary_of(job: &esr_import_job::Model) -> Result<ImportSummary, NegativeCount> {
+    Ok(ImportSummary {
+        rows: count(job.total_rows)?,
+        created: count(job.created)?,
+        updated: count(job.updated)?,
+        closed: count(job.closed)?,
+        proved_in_post: count(job.proved_in_post)?,
+        unchanged: count(job.unchanged)?,
+        kept: count(job.kept)?,
+        not_care_experienced: count(job.not_care_experienced)?,
+        unnumbered: count(job.unnumbered)?,
+    })
 }
 
-impl From<esr_import_job::Model> for JobView {
-    fn from(job: esr_import_job::Model) -> Self {
-        JobView {
+impl TryFrom<esr_import_job::Model> for JobView {
+    type Error = NegativeCount;
+
+    fn try_from(job: esr_import_job::Model) -> Result<Self, NegativeCount> {
+        Ok(JobView {
             id: job.id,
             status: job.status,
             failure: job.failure,
@@ -267,11 +271,11 @@ impl From<esr_import_job::Model> for JobView {
                 .map(|p| p.lines().map(str::to_owned).collect())
                 .unwrap_or_default(),
             upload_id: job.upload_id,
-            stored_rows: count(job.stored_rows),
-            processed_rows: count(job.processed_rows),
-            summary: summary_of(&job),
+            stored_rows: count(job.stored_rows)?,
+            processed_rows: count(job.processed_rows)?,
+            summary: summary_of(&job)?,
             created_at: job.created_at,
-        }
+        })
     }
 }
 
@@ -282,7 +286,7 @@ pub async fn job_for_user(
     id: i32,
 ) -> anyhow::Result<Option<JobView>> {
     match esr_import_jobs::find_for_user(db, id, user_id).await? {
-        Some(job) => Ok(Some(JobView::from(job))),
+        Some(job) => Ok(Some(JobView::try_from(job)?)),
         None => Ok(None),
     }
 }
@@ -292,8 +296,8 @@ pub async fn recent_jobs(db: &impl ConnectionTrait, user_id: i32) -> anyhow::Res
     Ok(esr_import_jobs::recent_for_user(db, user_id, 5)
         .await?
         .into_iter()
-        .map(JobView::from)
-        .collect())
+        .map(JobView::try_from)
+        .collect::<Result<_, _>>()?)
 }
 
 /// The bad rows as the lines a job keeps: the first [`BAD_ROWS_SHOWN`], then how many more.
@@ -373,7 +377,7 @@ async fn run_claimed<F: Fn() -> bool + Sync>(
         Err(Stop::LostClaim) => return Ok(()),
     };
     let total = rows.len();
-    let mut from = count(job.processed_rows);
+    let mut from = count(job.processed_rows)?;
     anyhow::ensure!(from <= total, "the job is past the end of its file");
     loop {
         if stop() {
@@ -495,7 +499,7 @@ async fn write_batch(
         let done = esr_import_jobs::find(&txn, job.id)
             .await?
             .context("the job went while it ran")?;
-        esr::audit_import(&txn, done.user_id, &summary_of(&done), Some(job.id), None).await?;
+        esr::audit_import(&txn, done.user_id, &summary_of(&done)?, Some(job.id), None).await?;
         if let Some(upload_id) = job.upload_id {
             esr_uploads::delete(&txn, upload_id).await?;
         }
@@ -526,7 +530,7 @@ async fn fail(
         .await?
         .context("the job went while it ran")?;
     if failed.processed_rows > 0 {
-        let summary = summary_of(&failed);
+        let summary = summary_of(&failed)?;
         esr::audit_import(
             &txn,
             failed.user_id,

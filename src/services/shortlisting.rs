@@ -10,16 +10,18 @@ use serde_json::json;
 
 use crate::config::Config;
 use crate::db::audit::{self, AuditAction};
+use crate::db::shortlisting::ScoreTally;
 use crate::db::{self, applications, shortlisting, vacancies};
 use crate::domain::application::Stage;
 use crate::domain::audit_subject::AuditSubject;
+use crate::domain::count::stored_count;
 use crate::domain::shortlisting::{
     Blocker, Candidate, Exception, Minimum, Proposal, Ranked, Refusal, Score, Standing,
     check_decision, completion_blockers, invited_automatically, minimum, within_cap,
 };
 use crate::entities::stored::{UnknownStoredName, unreadable};
 use crate::entities::{
-    application, shortlist_decision, shortlist_score, shortlisting as shortlisting_entity, vacancy,
+    application, shortlist_decision, shortlisting as shortlisting_entity, vacancy,
     vacancy_criterion,
 };
 use crate::services::emails::email_applicant;
@@ -59,8 +61,8 @@ pub struct Board {
     pub criteria: Vec<vacancy_criterion::Model>,
     /// The applications, oldest sent first.
     pub entries: Vec<Entry>,
-    /// Every panel member's scores.
-    pub scores: Vec<shortlist_score::Model>,
+    /// How far each member of the panel as it is now has scored each application.
+    pub tallies: Tallies,
     /// The shortlisting row.
     pub state: shortlisting_entity::Model,
     /// The exception as the rule sees it.
@@ -101,17 +103,19 @@ pub async fn board(db: &impl ConnectionTrait, vacancy: &vacancy::Model) -> Resul
         })
         .collect();
     let ids: Vec<i32> = sent.iter().map(|(a, _)| a.id).collect();
-    let (scores, panel_size) = panel_scores(db, vacancy.id, &ids).await?;
+    let panel_size = shortlisting::panel_of(db, vacancy.id).await?.len();
+    let tallies = Tallies::new(shortlisting::score_tallies(db, vacancy.id).await?);
     let final_scores = final_scores(db, &ids).await?;
     let decisions = shortlisting::decisions_for(db, &ids).await?;
     let state_row = shortlisting::state_of(db, vacancy.id).await?;
-    let exception = match (state_row.exception_status.as_str(), state_row.exception_cap) {
-        ("approved", Some(cap)) => Exception::Approved {
-            cap: u32::try_from(cap).unwrap_or(0),
-        },
+    let exception = match (state_row.exception_status, state_row.exception_cap) {
+        (crate::domain::shortlisting::ExceptionStatus::Approved, Some(cap)) => {
+            Exception::Approved {
+                cap: stored_count(cap)?,
+            }
+        }
         _ => Exception::NotApproved,
     };
-    let scored_by = scorers_done(&criteria, &scores);
     let mut decisions: HashMap<i32, shortlist_decision::Model> = decisions
         .into_iter()
         .map(|d| (d.application_id, d))
@@ -133,7 +137,7 @@ pub async fn board(db: &impl ConnectionTrait, vacancy: &vacancy::Model) -> Resul
                 finals,
                 minimum,
                 decision: decisions.remove(&a.id),
-                scored_by: scored_by.get(&a.id).copied().unwrap_or(0),
+                scored_by: tallies.done_by(a.id, criteria.len()),
                 stage,
                 application: a,
             }
@@ -145,32 +149,11 @@ pub async fn board(db: &impl ConnectionTrait, vacancy: &vacancy::Model) -> Resul
             || vacancy.status == crate::domain::vacancy::VacancyStatus::Closed,
         criteria,
         entries,
-        scores,
+        tallies,
         state: state_row,
         exception,
         panel_size,
     })
-}
-
-/// The scores of the panel as it is now, and its size. Only the panel as it is now counts: a
-/// removed member's scores stay stored, as the record of what they did, but no longer weigh in
-/// the averages or in "scored by".
-async fn panel_scores(
-    db: &impl ConnectionTrait,
-    vacancy_id: i32,
-    ids: &[i32],
-) -> Result<(Vec<shortlist_score::Model>, usize), DbErr> {
-    let panel: HashSet<i32> = shortlisting::panel_of(db, vacancy_id)
-        .await?
-        .into_iter()
-        .map(|(m, _)| m.user_id)
-        .collect();
-    let scores = shortlisting::scores_for(db, ids)
-        .await?
-        .into_iter()
-        .filter(|s| panel.contains(&s.scorer_id))
-        .collect();
-    Ok((scores, panel.len()))
 }
 
 /// The final scores of the applications, by (application ID, criterion ID): indexed once, so
@@ -198,30 +181,49 @@ async fn final_scores(
         .collect()
 }
 
-/// How many panel members have scored every criterion, by application ID.
-fn scorers_done(
-    criteria: &[vacancy_criterion::Model],
-    scores: &[shortlist_score::Model],
-) -> HashMap<i32, usize> {
-    let mut scored: HashMap<i32, HashMap<i32, HashSet<i32>>> = HashMap::new();
-    for s in scores {
-        scored
-            .entry(s.application_id)
-            .or_default()
-            .entry(s.scorer_id)
-            .or_default()
-            .insert(s.criterion_id);
+/// How far each member of the panel as it is now has scored each application
+/// (`db::shortlisting::score_tallies`), by application.
+#[derive(Debug, Default)]
+pub struct Tallies(HashMap<i32, Vec<ScoreTally>>);
+
+impl Tallies {
+    /// The tallies read, indexed by application.
+    pub fn new(tallies: Vec<ScoreTally>) -> Self {
+        let mut by_application: HashMap<i32, Vec<ScoreTally>> = HashMap::new();
+        for t in tallies {
+            by_application.entry(t.application_id).or_default().push(t);
+        }
+        Tallies(by_application)
     }
-    scored
-        .into_iter()
-        .map(|(application_id, by_scorer)| {
-            let done = by_scorer
-                .values()
-                .filter(|done| criteria.iter().all(|c| done.contains(&c.id)))
-                .count();
-            (application_id, done)
-        })
-        .collect()
+
+    fn of(&self, application_id: i32) -> &[ScoreTally] {
+        self.0.get(&application_id).map_or(&[], Vec::as_slice)
+    }
+
+    /// How many criteria `scorer_id` has scored on the application.
+    pub fn scored(&self, application_id: i32, scorer_id: i32) -> usize {
+        self.of(application_id)
+            .iter()
+            .find(|t| t.scorer_id == scorer_id)
+            .map_or(0, |t| usize::try_from(t.scored).unwrap_or(usize::MAX))
+    }
+
+    /// How many members have scored every one of the `criteria` on the application.
+    pub fn done_by(&self, application_id: i32, criteria: usize) -> usize {
+        self.of(application_id)
+            .iter()
+            .filter(|t| usize::try_from(t.scored).is_ok_and(|n| n >= criteria))
+            .count()
+    }
+
+    /// The panel's average score of the application over every criterion, if anyone scored.
+    pub fn average(&self, application_id: i32) -> Option<f64> {
+        let (total, scored) = self
+            .of(application_id)
+            .iter()
+            .fold((0_i64, 0_i64), |(t, n), x| (t + x.total, n + x.scored));
+        (scored > 0).then(|| total as f64 / scored as f64)
+    }
 }
 
 /// The minimum criteria on the final scores (in criterion order) of the essential criteria.

@@ -3,7 +3,9 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::State;
+use std::collections::HashMap;
+
+use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::Form;
 use serde::Deserialize;
@@ -13,18 +15,20 @@ use crate::app::AppState;
 use crate::db::{shortlisting, users};
 use crate::domain::application::{Stage, reference};
 use crate::domain::audit_subject::AuditSubject;
+use crate::domain::board_view::{Line, Order, Show, Standing, Tally, arrange, tally};
 use crate::domain::london_time;
-use crate::entities::user;
+use crate::domain::paging::Paging;
+use crate::domain::shortlisting::{Minimum, invited_automatically};
 use crate::services::applicant_details::DetailsPage;
 use crate::services::exceptions::{ExceptionRequest, RequestRefusal};
-use crate::services::shortlisting::{CompletionPreview, ShortlistRefusal};
+use crate::services::shortlisting::{Board, CompletionPreview, Entry, ShortlistRefusal};
 use crate::services::{self, Actor};
 use crate::web::error::{AppError, AppResult};
 use crate::web::page::{FormErrors, IdPath, Page, flash, notice};
 use crate::web::roles::HiringManager;
 use crate::web::shortlisting::review::refused;
 use crate::web::shortlisting::{
-    Board, PanelSeat, audit_details_view, audit_late_reveal_view, board, is_complete, load_seat,
+    PanelSeat, audit_details_view, audit_late_reveal_view, board, is_complete, load_seat,
 };
 use crate::web::unit_of_work::UnitOfWork;
 
@@ -41,8 +45,53 @@ pub struct Row {
     meets_minimum: Option<bool>,
     decision: &'static str,
     stage: Stage,
+    /// The panel's average score, shown to the lead only (panel members score independently).
+    average: Option<String>,
     /// The applicant's name, once shortlisting is complete and they were invited.
     revealed: Option<String>,
+}
+
+/// Applications a page of the board lists.
+pub const PER_PAGE: u64 = 50;
+
+/// Blocked applications the error summary names; it says how many more there are.
+const BLOCKERS_NAMED: usize = 20;
+
+/// What the address asks the board to list (DOMAIN.md §5.7; `domain::board_view`).
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct BoardQuery {
+    show: String,
+    order: String,
+    page: String,
+}
+
+/// The board's listing as asked for: which applications, in what order, which page.
+pub struct Listing {
+    show: Show,
+    order: Order,
+    paging: Paging,
+    tally: Tally,
+    /// The choices of what to list, each with how many it lists: (value, words, count).
+    shows: Vec<(&'static str, &'static str, usize)>,
+    /// The orders the viewer may choose: (value, words).
+    orders: Vec<(&'static str, &'static str)>,
+    /// The addresses of the page before and the page after, if any.
+    previous: Option<(u64, String)>,
+    next: Option<(u64, String)>,
+}
+
+/// The address of page `number` of the board listing `show` in `order`.
+fn page_link(vacancy_id: i32, show: Show, order: Order, number: u64) -> (u64, String) {
+    let query = form_urlencoded::Serializer::new(String::new())
+        .append_pair("show", show.as_str())
+        .append_pair("order", order.as_str())
+        .append_pair("page", &number.to_string())
+        .finish();
+    (
+        number,
+        format!("/shortlisting/{vacancy_id}?{query}#applications"),
+    )
 }
 
 #[derive(Template, WebTemplate)]
@@ -51,6 +100,7 @@ pub struct BoardTemplate {
     page: Page,
     seat: PanelSeat,
     rows: Vec<Row>,
+    listing: Listing,
     panel: Vec<(String, bool)>,
     closes: String,
     closed: bool,
@@ -59,11 +109,85 @@ pub struct BoardTemplate {
     exception_status: String,
     exception_cap: Option<i32>,
     exception_reason: String,
-    /// Applications that stop completion: (reference, what to do).
-    blockers: Vec<(String, String)>,
+    /// Applications that stop completion: (application, reference, what to do), the first
+    /// few of them, and how many more there are.
+    blockers: Vec<(i32, String, String)>,
+    more_blockers: usize,
     reason: String,
     cap: String,
     errors: FormErrors,
+}
+
+/// What the listing needs of each entry, in the board's order (oldest sent first).
+fn lines(board: &Board, me_id: i32) -> Vec<Line> {
+    board
+        .entries
+        .iter()
+        .map(|e| Line {
+            decision: e.decision.as_ref().map(|d| d.invited),
+            scored_by_me: board.tallies.scored(e.application.id, me_id) >= board.criteria.len(),
+            average: board.tallies.average(e.application.id),
+            standing: if invited_automatically(e.candidate, board.exception) {
+                Standing::InvitedByRule
+            } else {
+                match e.minimum {
+                    Minimum::Met => Standing::MeetsMinimum,
+                    Minimum::Unscored => Standing::NotScored,
+                    Minimum::NotMet => Standing::NotMet,
+                }
+            },
+        })
+        .collect()
+}
+
+/// The entries the listing asks for, in its order: one page of them.
+fn listed<'b>(
+    board: &'b Board,
+    lines: &[Line],
+    query: &BoardQuery,
+    lead: bool,
+) -> (Listing, Vec<(&'b Entry, Line)>) {
+    let show = Show::parse(&query.show);
+    let order = Order::parse(&query.order, lead);
+    let tally = tally(lines);
+    let arranged = arrange(lines, show, order);
+    let paging = Paging::of(&query.page, arranged.len() as u64, PER_PAGE);
+    let shown = arranged
+        .into_iter()
+        .skip(usize::try_from(paging.offset()).unwrap_or(usize::MAX))
+        .take(usize::try_from(PER_PAGE).unwrap_or(usize::MAX))
+        .map(|i| (&board.entries[i], lines[i]))
+        .collect();
+    let listing = Listing {
+        show,
+        order,
+        paging,
+        tally,
+        shows: Show::ALL
+            .iter()
+            .map(|s| (s.as_str(), s.label(), tally.of(*s)))
+            .collect(),
+        orders: Order::ALL
+            .iter()
+            .filter(|o| lead || !o.for_lead_only())
+            .map(|o| (o.as_str(), o.label()))
+            .collect(),
+        previous: paging
+            .previous()
+            .map(|n| page_link(board.state.vacancy_id, show, order, n)),
+        next: paging
+            .next()
+            .map(|n| page_link(board.state.vacancy_id, show, order, n)),
+    };
+    (listing, shown)
+}
+
+/// What the board shows besides its rows: blockers, and the exception form's answers.
+#[derive(Default)]
+struct Extras {
+    blockers: Vec<(i32, String, String)>,
+    more_blockers: usize,
+    form: (String, String, FormErrors),
 }
 
 async fn render(
@@ -72,66 +196,61 @@ async fn render(
     page: Page,
     seat: PanelSeat,
     board: Board,
-    blockers: Vec<(String, String)>,
-    (reason, cap, errors): (String, String, FormErrors),
+    query: &BoardQuery,
+    extras: Extras,
 ) -> AppResult<BoardTemplate> {
     let complete = is_complete(&board);
-    let revealed = if complete {
-        let ids: Vec<i32> = board
-            .entries
+    let lead = seat.is_lead();
+    let lines = lines(&board, me_id);
+    let (listing, shown) = listed(&board, &lines, query, lead);
+    let revealed: HashMap<i32, String> = if complete {
+        let ids: Vec<i32> = shown
             .iter()
-            .filter(|e| e.decision.as_ref().is_some_and(|d| d.invited))
-            .map(|e| e.application.applicant_id)
+            .filter(|(_, line)| line.decision == Some(true))
+            .map(|(e, _)| e.application.applicant_id)
             .collect();
-        users::by_ids(&state.db, &ids).await?
+        users::by_ids(&state.db, &ids)
+            .await?
+            .into_iter()
+            .map(|u| (u.id, u.full_name))
+            .collect()
     } else {
-        Vec::new()
+        HashMap::new()
     };
     let panel = shortlisting::panel_of(&state.db, seat.vacancy.id)
         .await?
         .into_iter()
         .map(|(m, u)| (u.full_name, m.is_lead))
         .collect();
-    let mut mine: std::collections::HashMap<i32, usize> = std::collections::HashMap::new();
-    for s in board.scores.iter().filter(|s| s.scorer_id == me_id) {
-        *mine.entry(s.application_id).or_default() += 1;
-    }
-    let rows = board
-        .entries
+    let rows = shown
         .iter()
-        .map(|e| {
-            let invited = e.decision.as_ref().map(|d| d.invited);
-            Row {
-                id: e.application.id,
-                reference: reference(e.application.id),
-                invited_automatically: crate::domain::shortlisting::invited_automatically(
-                    e.candidate,
-                    board.exception,
-                ),
-                scored_by: e.scored_by,
-                scored_by_me: mine.get(&e.application.id).copied().unwrap_or(0)
-                    >= board.criteria.len(),
-                finals_done: e.finals.iter().all(Option::is_some),
-                meets_minimum: match e.minimum {
-                    crate::domain::shortlisting::Minimum::Met => Some(true),
-                    crate::domain::shortlisting::Minimum::NotMet => Some(false),
-                    crate::domain::shortlisting::Minimum::Unscored => None,
-                },
-                decision: match invited {
-                    Some(true) => "Invite",
-                    Some(false) => "Not shortlisted",
-                    None => "Not decided",
-                },
-                stage: e.stage,
-                revealed: revealed
-                    .iter()
-                    .find(|u: &&user::Model| {
-                        invited == Some(true) && u.id == e.application.applicant_id
-                    })
-                    .map(|u| u.full_name.clone()),
-            }
+        .map(|(e, line)| Row {
+            id: e.application.id,
+            reference: reference(e.application.id),
+            invited_automatically: line.standing == Standing::InvitedByRule,
+            scored_by: e.scored_by,
+            scored_by_me: line.scored_by_me,
+            finals_done: e.finals.iter().all(Option::is_some),
+            meets_minimum: match e.minimum {
+                Minimum::Met => Some(true),
+                Minimum::NotMet => Some(false),
+                Minimum::Unscored => None,
+            },
+            decision: match line.decision {
+                Some(true) => "Invite",
+                Some(false) => "Not shortlisted",
+                None => "Not decided",
+            },
+            stage: e.stage,
+            average: lead
+                .then(|| line.average.map(|a| format!("{a:.1}")))
+                .flatten(),
+            revealed: (line.decision == Some(true))
+                .then(|| revealed.get(&e.application.applicant_id).cloned())
+                .flatten(),
         })
         .collect();
+    let (reason, cap, errors) = extras.form;
     Ok(BoardTemplate {
         page,
         closes: london_time::describe(seat.vacancy.closes_at),
@@ -143,8 +262,10 @@ async fn render(
         exception_reason: board.state.exception_reason.clone(),
         seat,
         rows,
+        listing,
         panel,
-        blockers,
+        blockers: extras.blockers,
+        more_blockers: extras.more_blockers,
         reason,
         cap,
         errors,
@@ -156,17 +277,19 @@ pub async fn show(
     HiringManager(me): HiringManager,
     page: Page,
     IdPath(id): IdPath,
+    Query(query): Query<BoardQuery>,
 ) -> AppResult<BoardTemplate> {
     let seat = load_seat(&state, &me, id).await?;
     audit_late_reveal_view(&state, Actor::from(&me), &seat, "board").await?;
     let board = board(&state.db, &seat.vacancy).await?;
-    // Once complete, the board names those invited.
-    let named: Vec<i32> = if is_complete(&board) {
-        board
-            .entries
+    let template = render(&state, me.id, page, seat, board, &query, Extras::default()).await?;
+    // Once complete, the board names those invited that it lists.
+    let named: Vec<i32> = if template.complete {
+        template
+            .rows
             .iter()
-            .filter(|e| e.decision.as_ref().is_some_and(|d| d.invited))
-            .map(|e| e.application.id)
+            .filter(|r| r.revealed.is_some())
+            .map(|r| r.id)
             .collect()
     } else {
         Vec::new()
@@ -179,16 +302,7 @@ pub async fn show(
         &named,
     )
     .await?;
-    render(
-        &state,
-        me.id,
-        page,
-        seat,
-        board,
-        Vec::new(),
-        Default::default(),
-    )
-    .await
+    Ok(template)
 }
 
 #[derive(Template, WebTemplate)]
@@ -207,12 +321,23 @@ async fn blocked(
     seat: PanelSeat,
     blockers: Vec<(i32, crate::domain::shortlisting::Blocker)>,
 ) -> AppResult<Response> {
-    let listed = blockers
+    let more_blockers = blockers.len().saturating_sub(BLOCKERS_NAMED);
+    let blockers = blockers
         .into_iter()
-        .map(|(app, why)| (reference(app), why.explanation()))
+        .take(BLOCKERS_NAMED)
+        .map(|(app, why)| (app, reference(app), why.explanation()))
         .collect();
     let board = board(&state.db, &seat.vacancy).await?;
-    let template = render(state, me_id, page, seat, board, listed, Default::default()).await?;
+    let extras = Extras {
+        blockers,
+        more_blockers,
+        ..Extras::default()
+    };
+    let query = BoardQuery {
+        show: Show::Undecided.as_str().to_owned(),
+        ..BoardQuery::default()
+    };
+    let template = render(state, me_id, page, seat, board, &query, extras).await?;
     Ok(template.into_response())
 }
 
@@ -335,14 +460,18 @@ pub async fn request_exception(
     }
     let (Some(cap), true) = (cap, errors.is_empty()) else {
         let board = board(&state.db, &seat.vacancy).await?;
+        let extras = Extras {
+            form: (form.reason, form.cap, errors),
+            ..Extras::default()
+        };
         let template = render(
             &state,
             me.id,
             page,
             seat,
             board,
-            Vec::new(),
-            (form.reason, form.cap, errors),
+            &BoardQuery::default(),
+            extras,
         )
         .await?;
         return Ok(template.into_response());

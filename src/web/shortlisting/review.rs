@@ -121,14 +121,7 @@ pub struct ReviewTemplate {
 fn next_application(board: &Board, me_id: i32, app_id: i32) -> Option<i32> {
     let ids: Vec<i32> = board.entries.iter().map(|e| e.application.id).collect();
     let at = ids.iter().position(|id| *id == app_id)?;
-    let scored = |id: i32| {
-        board
-            .scores
-            .iter()
-            .filter(|s| s.application_id == id && s.scorer_id == me_id)
-            .count()
-            >= board.criteria.len()
-    };
+    let scored = |id: i32| board.tallies.scored(id, me_id) >= board.criteria.len();
     let after = ids.iter().skip(at + 1).chain(ids.iter().take(at));
     after
         .copied()
@@ -214,13 +207,20 @@ async fn render(
     let entry = entry_of(board, app_id)?;
     let answers = applications::answers_of(&state.db, app_id).await?;
     let panel = shortlisting::panel_of(&state.db, seat.vacancy.id).await?;
+    // Only the panel as it is now counts: a removed member's scores stay stored, as the record
+    // of what they did, but no longer weigh in the averages.
+    let scores: Vec<shortlist_score::Model> = shortlisting::scores_for(&state.db, &[app_id])
+        .await?
+        .into_iter()
+        .filter(|s| panel.iter().any(|(m, _)| m.user_id == s.scorer_id))
+        .collect();
     let shown = Shown {
         board,
         entry,
-        app_id,
         me_id,
         lead: seat.is_lead(),
         panel: &panel,
+        scores: &scores,
         answers: &answers,
         typed: typed.as_ref(),
     };
@@ -266,10 +266,11 @@ async fn render(
 struct Shown<'a> {
     board: &'a Board,
     entry: &'a Entry,
-    app_id: i32,
     me_id: i32,
     lead: bool,
     panel: &'a [(panel_member::Model, user::Model)],
+    /// The application's scores by the panel as it is now.
+    scores: &'a [shortlist_score::Model],
     answers: &'a [application_answer::Model],
     typed: Option<&'a Typed>,
 }
@@ -280,10 +281,9 @@ impl Shown<'_> {
         &self,
         criterion_id: i32,
     ) -> impl Iterator<Item = &shortlist_score::Model> + use<'_> {
-        self.board
-            .scores
+        self.scores
             .iter()
-            .filter(move |s| s.application_id == self.app_id && s.criterion_id == criterion_id)
+            .filter(move |s| s.criterion_id == criterion_id)
     }
 
     /// The `i`th criterion, `c`, as the panel sees it.
