@@ -4,9 +4,11 @@ use sea_orm_migration::prelude::*;
 pub struct Migration;
 
 /// The public list of open vacancies (`/vacancies`, issue 24 point 4) in one query: a partial
-/// index of the published vacancies only, by closing time and then ID, the list's order, so
-/// the page and its window count are read from one scan of it with no sort, however many
-/// drafts and closed vacancies there are. SQLite and Postgres both support partial indexes.
+/// index of the published vacancies only, by closing time and then ID (the list's order), that
+/// also holds the columns the list filters on (organisation, kind, ring-fenced). The page's
+/// count of matching vacancies is then read from the index alone (an index-only scan on
+/// Postgres), however many drafts and closed vacancies there are, and the page from it in
+/// order. SQLite and Postgres both support partial indexes.
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
@@ -17,6 +19,9 @@ impl MigrationTrait for Migration {
                     .table(Vacancies::Table)
                     .col(Vacancies::ClosesAt)
                     .col(Vacancies::Id)
+                    .col(Vacancies::OrganisationId)
+                    .col(Vacancies::Kind)
+                    .col(Vacancies::RingFenced)
                     .and_where(Expr::col(Vacancies::Status).eq("published"))
                     .to_owned(),
             )
@@ -38,4 +43,7 @@ enum Vacancies {
     Id,
     Status,
     ClosesAt,
+    OrganisationId,
+    Kind,
+    RingFenced,
 }

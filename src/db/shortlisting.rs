@@ -10,7 +10,7 @@ use sea_orm::{
 use crate::db::now;
 use crate::domain::shortlisting::ExceptionStatus;
 use crate::entities::{
-    final_score, panel_member, shortlist_decision, shortlist_score, shortlisting, user,
+    application, final_score, panel_member, shortlist_decision, shortlist_score, shortlisting, user,
 };
 
 /// A vacancy's panel with each member's account, the lead first.
@@ -391,6 +391,27 @@ pub async fn finals_for(
         .await
 }
 
+/// The final scores of every application of a vacancy: one statement however many there are
+/// (a list of thousands of IDs costs more to send and plan than the rows cost to read).
+pub async fn finals_of_vacancy(
+    db: &impl ConnectionTrait,
+    vacancy_id: i32,
+) -> Result<Vec<final_score::Model>, DbErr> {
+    final_score::Entity::find()
+        .filter(final_score::Column::ApplicationId.in_subquery(applications_of(vacancy_id)))
+        .all(db)
+        .await
+}
+
+/// The IDs of a vacancy's applications, as a subquery.
+fn applications_of(vacancy_id: i32) -> sea_orm::sea_query::SelectStatement {
+    sea_orm::sea_query::Query::select()
+        .column(application::Column::Id)
+        .from(application::Entity)
+        .and_where(application::Column::VacancyId.eq(vacancy_id))
+        .to_owned()
+}
+
 /// Saves the lead's final scores (criterion, score) for an application.
 pub async fn save_finals(
     db: &impl ConnectionTrait,
@@ -434,6 +455,17 @@ pub async fn decisions_for(
 ) -> Result<Vec<shortlist_decision::Model>, DbErr> {
     shortlist_decision::Entity::find()
         .filter(shortlist_decision::Column::ApplicationId.is_in(application_ids.to_vec()))
+        .all(db)
+        .await
+}
+
+/// The decisions on every application of a vacancy, in one statement.
+pub async fn decisions_of_vacancy(
+    db: &impl ConnectionTrait,
+    vacancy_id: i32,
+) -> Result<Vec<shortlist_decision::Model>, DbErr> {
+    shortlist_decision::Entity::find()
+        .filter(shortlist_decision::Column::ApplicationId.in_subquery(applications_of(vacancy_id)))
         .all(db)
         .await
 }

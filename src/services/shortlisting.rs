@@ -102,11 +102,10 @@ pub async fn board(db: &impl ConnectionTrait, vacancy: &vacancy::Model) -> Resul
             in_shortlisting(stage).then_some((a, stage))
         })
         .collect();
-    let ids: Vec<i32> = sent.iter().map(|(a, _)| a.id).collect();
     let panel_size = shortlisting::panel_of(db, vacancy.id).await?.len();
     let tallies = Tallies::new(shortlisting::score_tallies(db, vacancy.id).await?);
-    let final_scores = final_scores(db, &ids).await?;
-    let decisions = shortlisting::decisions_for(db, &ids).await?;
+    let final_scores = final_scores(db, vacancy.id).await?;
+    let decisions = shortlisting::decisions_of_vacancy(db, vacancy.id).await?;
     let state_row = shortlisting::state_of(db, vacancy.id).await?;
     let exception = match (state_row.exception_status, state_row.exception_cap) {
         (crate::domain::shortlisting::ExceptionStatus::Approved, Some(cap)) => {
@@ -161,9 +160,9 @@ pub async fn board(db: &impl ConnectionTrait, vacancy: &vacancy::Model) -> Resul
 /// an error, never a score missing.
 async fn final_scores(
     db: &impl ConnectionTrait,
-    ids: &[i32],
+    vacancy_id: i32,
 ) -> Result<HashMap<(i32, i32), Score>, DbErr> {
-    shortlisting::finals_for(db, ids)
+    shortlisting::finals_of_vacancy(db, vacancy_id)
         .await?
         .iter()
         .map(|f| {

@@ -9,6 +9,7 @@ mod admin;
 mod applications;
 mod audit_chain;
 mod audit_trail;
+mod board_listing;
 mod browser;
 mod champion;
 mod cli;
