@@ -345,3 +345,63 @@ async fn the_check_finds_a_wrong_summary_and_the_rebuild_puts_it_right() {
     assert_same_as_history(&app.db, "after the rebuild").await;
     assert!(spectra_cli(&url, &["reports", "check"]).status.success());
 }
+
+/// Moves `ids` (all at "submitted") to "shortlisting" one after another in one transaction.
+async fn move_all(db: DatabaseConnection, ids: Vec<i32>) -> Result<(), sea_orm::DbErr> {
+    use sea_orm::TransactionTrait;
+    let txn = db.begin().await?;
+    for id in ids {
+        let moved =
+            applications::change_stage(&txn, id, Stage::Submitted, Stage::Shortlisting, None, "")
+                .await?;
+        assert!(moved, "application {id} was at submitted");
+    }
+    txn.commit().await
+}
+
+#[tokio::test]
+async fn two_transactions_moving_applications_of_one_organisation_in_opposite_orders_both_commit() {
+    // Arrange: applications of one organisation and programme waiting at "submitted", sent
+    // on a few days, so that two transactions moving them add to the same summary rows.
+    let app = spawn_app().await;
+    synthetic::seed(&app.db, &synthetic_options(15))
+        .await
+        .unwrap();
+    let waiting = ids(
+        &app.db,
+        "SELECT a.id FROM applications a JOIN vacancies v ON v.id = a.vacancy_id \
+         WHERE a.stage = 'submitted' AND v.organisation_id = \
+         (SELECT MIN(organisation_id) FROM vacancies) AND v.programme_id IS NULL \
+         ORDER BY a.id",
+    )
+    .await;
+    assert!(waiting.len() >= 8, "{} waiting", waiting.len());
+    let days = ["2026-03-02 09:00:00+00", "2026-03-03 09:00:00+00"];
+    for (n, id) in waiting.iter().enumerate() {
+        app.db
+            .execute_unprepared(&format!(
+                "UPDATE applications SET submitted_at = '{}' WHERE id = {id}",
+                days[n % 2]
+            ))
+            .await
+            .unwrap();
+    }
+    spectra::services::report_summaries::rebuild(&app.db)
+        .await
+        .unwrap();
+    let half = waiting.len() / 2;
+    let first: Vec<i32> = waiting[..half].to_vec();
+    let mut second: Vec<i32> = waiting[half..].to_vec();
+    second.reverse();
+
+    // Act: both at once, one in each order of the days.
+    let (a, b) = tokio::join!(
+        tokio::spawn(move_all(app.db.clone(), first)),
+        tokio::spawn(move_all(app.db.clone(), second)),
+    );
+
+    // Assert: neither failed (a deadlock would fail one), and the summaries count both.
+    a.unwrap().unwrap();
+    b.unwrap().unwrap();
+    assert_same_as_history(&app.db, "after two transactions at once").await;
+}

@@ -126,6 +126,18 @@ fn stays(backend: DbBackend, scope: Scope) -> Sql {
 /// it in the transaction that recorded the change.
 pub async fn record(db: &impl ConnectionTrait, id: i64, application_id: i32) -> Result<(), DbErr> {
     let backend = db.get_database_backend();
+    if backend == DbBackend::Postgres {
+        // Two transactions moving applications of one organisation add to the same summary
+        // rows; each takes them in its own order, so on Postgres they could deadlock (SQLite
+        // has one writer at a time). Taking the organisation's lock first orders them: the
+        // second waits for the first to commit before it touches any summary row.
+        let mut lock = Sql::new(
+            backend,
+            "SELECT pg_advisory_xact_lock(hashtext('spectra_report_summaries'), v.organisation_id) \
+             FROM applications a JOIN vacancies v ON v.id = a.vacancy_id WHERE a.id = ",
+        );
+        lock.bind(application_id).execute(db).await?;
+    }
     let scope = Scope::Change { id, application_id };
     reach(backend, scope).execute(db).await?;
     stays(backend, scope).execute(db).await
