@@ -7,7 +7,7 @@
 //!   only one count runs at a time, so a burst of views waits for one count, not many.
 //! - A count that takes longer than `limit` goes on in the background, and the view shows the
 //!   last figures counted for that filter, saying when (or, if there are none, that they are
-//!   being counted).
+//!   being counted). A limit of zero never waits.
 //! - When figures may be reused (`ttl` above zero), figures older than `ttl` are shown at once
 //!   while one recount runs in the background: figures are `ttl` plus one count's time old.
 
@@ -116,9 +116,15 @@ impl DashboardCache {
             }
         }
         let count = tokio::spawn(Arc::clone(self).count(db.clone(), key, today));
-        match tokio::time::timeout(self.limit, count).await {
-            Ok(counted) => Ok(Figures::Counted(counted??)),
-            Err(_) => Ok(match last.or_else(|| self.kept(&key)) {
+        // A limit of zero never waits (a timer of zero would still let a quick count win).
+        let waited = if self.limit.is_zero() {
+            None
+        } else {
+            tokio::time::timeout(self.limit, count).await.ok()
+        };
+        match waited {
+            Some(counted) => Ok(Figures::Counted(counted??)),
+            None => Ok(match last.or_else(|| self.kept(&key)) {
                 Some((dashboard, _)) => Figures::Late(dashboard),
                 None => Figures::Counting,
             }),
