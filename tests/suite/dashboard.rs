@@ -22,6 +22,21 @@ pub(crate) async fn champion(app: &TestApp) -> Client {
     client
 }
 
+/// Loads the demo and signs in as its champion.
+pub(crate) async fn demo_champion(app: &TestApp) -> Client {
+    spectra::seed::demo::load(&app.db, spectra::seed::demo::DEFAULT_PASSWORD)
+        .await
+        .unwrap();
+    let client = app.new_client();
+    client
+        .sign_in(
+            "champion@example.org",
+            spectra::seed::demo::DEFAULT_PASSWORD,
+        )
+        .await;
+    client
+}
+
 /// Today's date in London, as the dashboard counts it.
 fn today() -> time::Date {
     OffsetDateTime::now_utc().date()
@@ -603,16 +618,7 @@ fn progress_retention_funnel(page: &str) -> (i64, Option<i64>, Option<i64>) {
 async fn progress_is_counted_with_the_filters_and_the_as_at_day() {
     // Arrange: the demo, whose SPECTRA 25/7 has hires over several years.
     let app = spawn_app().await;
-    spectra::seed::demo::load(&app.db, spectra::seed::demo::DEFAULT_PASSWORD)
-        .await
-        .unwrap();
-    let client = app.new_client();
-    client
-        .sign_in(
-            "champion@example.org",
-            spectra::seed::demo::DEFAULT_PASSWORD,
-        )
-        .await;
+    let client = demo_champion(&app).await;
     let (programme, organisation) = demo_programme(&app).await;
 
     // Act: today, and as things stood at the end of 2024.
@@ -672,16 +678,7 @@ async fn a_slow_count_shows_the_last_figures_with_when_they_were_counted_never_a
         config.dashboard_count_limit = std::time::Duration::ZERO;
     })
     .await;
-    spectra::seed::demo::load(&app.db, spectra::seed::demo::DEFAULT_PASSWORD)
-        .await
-        .unwrap();
-    let client = app.new_client();
-    client
-        .sign_in(
-            "champion@example.org",
-            spectra::seed::demo::DEFAULT_PASSWORD,
-        )
-        .await;
+    let client = demo_champion(&app).await;
 
     // Act: the first view, before anything was ever counted.
     let (status, first) = client.page("/champion").await;

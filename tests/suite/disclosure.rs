@@ -367,16 +367,7 @@ async fn queries(app: &TestApp) -> Vec<String> {
 #[tokio::test]
 async fn every_export_for_sharing_survives_the_attack_on_the_demo_data() {
     let app = spawn_app().await;
-    spectra::seed::demo::load(&app.db, spectra::seed::demo::DEFAULT_PASSWORD)
-        .await
-        .unwrap();
-    let client = app.new_client();
-    client
-        .sign_in(
-            "champion@example.org",
-            spectra::seed::demo::DEFAULT_PASSWORD,
-        )
-        .await;
+    let client = crate::dashboard::demo_champion(&app).await;
     let mut hidden = 0;
     for query in queries(&app).await {
         hidden += attack_every_file(&client, &query).await.1;
